@@ -1,0 +1,127 @@
+# Uniplex: `make` builds build/kernel.elf and build/uniplex.iso.
+# `make run` boots the ISO with the serial console on this terminal,
+# `make test` runs the host unit tests and the QEMU boot tests,
+# `make deps` installs the Debian packages all of this needs.
+SHELL   := /bin/bash
+BUILD   := build
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+GCC_INC := $(shell $(CC) -print-file-name=include)
+FONT    := /usr/share/consolefonts/Lat15-Fixed16.psf.gz
+ACCEL   ?=
+MEM     ?= 256M
+
+KCFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-common -nostdinc \
+	-isystem $(GCC_INC) -I. -Ilibc/include -mno-red-zone -mcmodel=kernel \
+	-mgeneral-regs-only -fno-omit-frame-pointer -fstack-protector-strong \
+	-mstack-protector-guard=global -fno-pic -fno-pie -MMD -MP
+# The C library must not have its own loops turned back into calls to itself.
+LIBC_CFLAGS := -fno-builtin -fno-tree-loop-distribute-patterns
+KASFLAGS := -I. -MMD -MP
+KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
+	-T boot/linker.ld
+
+HOSTCFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror
+# Kernel sources that are pure logic, compiled for the host and unit-tested.
+PURE_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
+	-fno-tree-loop-distribute-patterns -fno-stack-protector -nostdinc -isystem $(GCC_INC) \
+	-I. -Ilibc/include
+PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c \
+	drivers/fbcon.c
+
+KSRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
+	$(wildcard boot/*.S kernel/arch/x86_64/*.S)
+KOBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRC))) $(BUILD)/obj/gen/font.o
+UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
+HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
+
+.PHONY: all kernel iso run test unit deps clean
+all: kernel iso $(HOSTTOOLS)
+kernel: $(BUILD)/kernel.elf
+iso: $(BUILD)/uniplex.iso
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(BUILD)/obj/libc/%.o: libc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(LIBC_CFLAGS) -c $< -o $@
+$(BUILD)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# The console font, converted at build time from Debian's console-setup-linux.
+$(BUILD)/gen/font.c: $(BUILD)/host/psf2c $(FONT)
+	@mkdir -p $(dir $@)
+	zcat $(FONT) > $(BUILD)/gen/font.psf
+	$(BUILD)/host/psf2c $(BUILD)/gen/font.psf $@
+
+# Symbol table: link once with an empty table, list that image's functions,
+# link again with the list. The table sits at the end of .rodata, after all
+# code, so the second link moves no function; the build checks that.
+$(BUILD)/gen/ksyms0.S: tools/mksyms.sh
+	@mkdir -p $(dir $@)
+	tools/mksyms.sh > $@
+$(BUILD)/kernel.pass1.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms0.o boot/linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJ) $(BUILD)/obj/gen/ksyms0.o
+$(BUILD)/gen/ksyms.S: $(BUILD)/kernel.pass1.elf tools/mksyms.sh
+	tools/mksyms.sh $< > $@
+$(BUILD)/kernel.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms.o boot/linker.ld
+	$(LD) $(KLDFLAGS) -o $@.tmp $(KOBJ) $(BUILD)/obj/gen/ksyms.o
+	@cmp -s <(tools/mksyms.sh $@.tmp) $(BUILD)/gen/ksyms.S || \
+		{ echo "ksyms: function addresses moved between link passes" >&2; exit 1; }
+	mv $@.tmp $@
+
+$(BUILD)/uniplex.iso: $(BUILD)/kernel.elf iso/grub.cfg
+	rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/kernel.elf $(BUILD)/isodir/boot/kernel.elf
+	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir > $(BUILD)/grub-mkrescue.log 2>&1 || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# Host tools.
+$(BUILD)/host/psf2c: tools/psf2c.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOSTCFLAGS) $< -o $@
+$(BUILD)/host/fbread: tools/fbread.c tools/fbtext.c $(BUILD)/gen/font.c
+	$(CC) $(HOSTCFLAGS) -I. $^ -o $@
+
+# Host unit tests: the pure kernel sources, renamed with a k_ prefix so they
+# link beside the host's C library.
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PURE_CFLAGS) -c $< -o $@
+$(BUILD)/host/obj/gen/font.o: $(BUILD)/gen/font.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PURE_CFLAGS) -c $< -o $@
+$(BUILD)/host/klib.o: $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PURE_SRC)) $(BUILD)/host/obj/gen/font.o
+	$(LD) -r -o $@.raw $^
+	$(OBJCOPY) --prefix-symbols=k_ $@.raw $@
+$(BUILD)/host/test_fbcon: tests/unit/test_fbcon.c tools/fbtext.c $(BUILD)/host/klib.o
+	$(CC) $(HOSTCFLAGS) -O1 -I. $^ -lcmocka -o $@
+$(BUILD)/host/test_%: tests/unit/test_%.c $(BUILD)/host/klib.o
+	$(CC) $(HOSTCFLAGS) -O1 -I. $^ -lcmocka -o $@
+
+unit: $(UNIT)
+	@for t in $(UNIT); do $$t || exit 1; done
+
+deps:
+	@tools/deps.sh
+
+run: deps all
+	tools/qemu.sh --iso --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL))
+
+test: deps all $(UNIT)
+	tests/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

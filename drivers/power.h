@@ -1,0 +1,10 @@
+/* Powering the machine off with an exit status. */
+#ifndef UNIPLEX_POWER_H
+#define UNIPLEX_POWER_H
+
+/* Report status through QEMU's isa-debug-exit device (port 0xf4; QEMU then
+ * exits with status * 2 + 1), else power off through ACPI S5, else halt.
+ * Crash-path safe. */
+__attribute__((noreturn)) void power_off(int status);
+
+#endif

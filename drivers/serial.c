@@ -1,0 +1,66 @@
+#include <stddef.h>
+#include <stdint.h>
+#include "errno.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/printk.h"
+#include "drivers/serial.h"
+
+#define COM1 0x3f8
+#define THR  0 /* transmit holding (DLAB 0) */
+#define DLL  0 /* divisor low (DLAB 1) */
+#define IER  1
+#define DLM  1
+#define FCR  2
+#define LCR  3
+#define MCR  4
+#define LSR  5
+#define SCR  7
+#define LSR_THRE 0x20
+#define TX_SPIN  100000 /* a wedged UART costs a bounded wait, not a hang */
+
+static void serial_putc(char c)
+{
+    for (int i = 0; i < TX_SPIN && !(inb(COM1 + LSR) & LSR_THRE); i++)
+        cpu_relax();
+    outb(COM1 + THR, (uint8_t)c);
+}
+
+static void serial_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');
+        serial_putc(s[i]);
+    }
+}
+
+static struct console serial_console = {.name = "serial", .write = serial_write};
+
+/* A missing UART floats the bus (reads 0xff): check the scratch register,
+ * then a byte through the chip's loopback mode. */
+static int serial_probe(void)
+{
+    outb(COM1 + SCR, 0x5a);
+    if (inb(COM1 + SCR) != 0x5a)
+        return -ENODEV;
+    outb(COM1 + MCR, 0x1e); /* loopback, OUT1, OUT2, RTS */
+    outb(COM1 + THR, 0xae);
+    for (int i = 0; i < TX_SPIN && !(inb(COM1 + LSR) & 1); i++)
+        cpu_relax();
+    return inb(COM1 + THR) == 0xae ? 0 : -ENODEV;
+}
+
+int serial_init(void)
+{
+    outb(COM1 + IER, 0);
+    outb(COM1 + LCR, 0x80); /* DLAB: divisor 1 = 115200 baud */
+    outb(COM1 + DLL, 1);
+    outb(COM1 + DLM, 0);
+    outb(COM1 + LCR, 0x03); /* 8N1 */
+    outb(COM1 + FCR, 0xc7); /* FIFOs on and cleared */
+    if (serial_probe() != 0)
+        return -ENODEV;
+    outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2; loopback off */
+    console_register(&serial_console);
+    return 0;
+}

@@ -1,0 +1,9 @@
+/* 16550 UART on COM1, 115200 8N1, polled output. */
+#ifndef UNIPLEX_SERIAL_H
+#define UNIPLEX_SERIAL_H
+
+/* Probe COM1 and register it as a console. 0, or -ENODEV when no UART
+ * answers (then nothing is written to the port). */
+int serial_init(void);
+
+#endif

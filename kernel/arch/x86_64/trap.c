@@ -1,0 +1,114 @@
+/* Trap dispatch. Exceptions are fatal until the memory and process issues
+ * give page faults and program faults their handlers; other vectors are
+ * counted (spurious or unexpected interrupts are not fatal). */
+#include <stdint.h>
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/trapframe.h"
+#include "kernel/arch/x86_64/backtrace.h"
+#include "kernel/panic.h"
+#include "kernel/arch/x86_64/trap.h"
+
+static uint64_t trap_counts[256];
+
+static const char *const exception_names[32] = {
+    "#DE divide error",        "#DB debug",
+    "NMI",                     "#BP breakpoint",
+    "#OF overflow",            "#BR bound range",
+    "#UD invalid opcode",      "#NM device not available",
+    "#DF double fault",        "coprocessor overrun",
+    "#TS invalid TSS",         "#NP segment not present",
+    "#SS stack fault",         "#GP general protection",
+    "#PF page fault",          "reserved 15",
+    "#MF x87 FP error",        "#AC alignment check",
+    "#MC machine check",       "#XM SIMD FP exception",
+    "#VE virtualization",      "#CP control protection",
+    "reserved 22",             "reserved 23",
+    "reserved 24",             "reserved 25",
+    "reserved 26",             "reserved 27",
+    "#HV hypervisor injection", "#VC VMM communication",
+    "#SX security",            "reserved 31",
+};
+
+static void dump_reg(const char *name, uint64_t v)
+{
+    crash_puts(name);
+    crash_puts("=");
+    crash_hex(v);
+    crash_puts(" ");
+}
+
+static void dump_registers(const struct trapframe *tf)
+{
+    dump_reg("RIP", tf->rip);
+    dump_reg("CS", tf->cs);
+    dump_reg("RFLAGS", tf->rflags);
+    crash_puts("\n");
+    dump_reg("RSP", tf->rsp);
+    dump_reg("SS", tf->ss);
+    dump_reg("RBP", tf->rbp);
+    crash_puts("\n");
+    dump_reg("RAX", tf->rax);
+    dump_reg("RBX", tf->rbx);
+    dump_reg("RCX", tf->rcx);
+    crash_puts("\n");
+    dump_reg("RDX", tf->rdx);
+    dump_reg("RSI", tf->rsi);
+    dump_reg("RDI", tf->rdi);
+    crash_puts("\n");
+    dump_reg("R8 ", tf->r8);
+    dump_reg("R9 ", tf->r9);
+    dump_reg("R10", tf->r10);
+    crash_puts("\n");
+    dump_reg("R11", tf->r11);
+    dump_reg("R12", tf->r12);
+    dump_reg("R13", tf->r13);
+    crash_puts("\n");
+    dump_reg("R14", tf->r14);
+    dump_reg("R15", tf->r15);
+    crash_puts("\n");
+    dump_reg("CR0", read_cr0());
+    dump_reg("CR2", read_cr2());
+    dump_reg("CR3", read_cr3());
+    dump_reg("CR4", read_cr4());
+    crash_puts("\n");
+}
+
+__attribute__((noreturn)) static void trap_fatal(const struct trapframe *tf, const char *why)
+{
+    crash_begin();
+    crash_puts("\nEXCEPTION: ");
+    crash_puts(tf->vector < 32 ? exception_names[tf->vector] : "unexpected trap");
+    crash_puts(" (vector ");
+    crash_dec(tf->vector);
+    crash_puts(", error ");
+    crash_hex(tf->error);
+    crash_puts(")");
+    if (why) {
+        crash_puts(": ");
+        crash_puts(why);
+    }
+    crash_puts("\nat ");
+    crash_symbol(tf->rip);
+    crash_puts("\n");
+    dump_registers(tf);
+    backtrace_print(tf->rip, tf->rbp);
+    crash_end();
+}
+
+void trap_dispatch(struct trapframe *tf)
+{
+    uint64_t here = (uint64_t)(uintptr_t)tf;
+    int dedicated = tf->vector == 2 || tf->vector == 8 || tf->vector == 18;
+
+    if (!dedicated && gdt_ist_contains(here))
+        trap_fatal(tf, "trap on an unknown stack (kernel stack overflow?)");
+    if (tf->vector < 32)
+        trap_fatal(tf, 0);
+    trap_counts[tf->vector]++;
+}
+
+uint64_t trap_count(unsigned vector)
+{
+    return vector < 256 ? trap_counts[vector] : 0;
+}

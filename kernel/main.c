@@ -1,0 +1,47 @@
+/* kmain: bring the subsystems up in order, one per line. */
+#include <stdint.h>
+#include "kernel/arch.h"
+#include "kernel/bootinfo.h"
+#include "kernel/printk.h"
+#include "kernel/selftest.h"
+#include "drivers/acpi.h"
+#include "drivers/pic.h"
+#include "drivers/power.h"
+#include "drivers/screen.h"
+#include "drivers/serial.h"
+
+#define UNIPLEX_VERSION "0.1"
+
+static void report_consoles(int serial_err)
+{
+    if (serial_err)
+        printk("serial: no UART on COM1; serial console skipped\n");
+    printk("consoles: %d\n", console_count());
+}
+
+static void report_boot_time(void)
+{
+    uint64_t hz = arch_cycles_hz();
+    uint64_t cycles = arch_cycles() - arch_boot_cycles();
+    printk("boot: %llu us (first instruction to end of kmain)\n",
+           (unsigned long long)(cycles * 1000000 / hz));
+}
+
+void kmain(uint32_t magic, uint32_t info_phys)
+{
+    arch_stack_guard_init();
+    arch_early_init();
+    int serial_err = serial_init();
+    bootinfo_init(magic, info_phys);
+    screen_init(&bootinfo);
+    printk("Uniplex " UNIPLEX_VERSION " x86_64 library OS\n");
+    report_consoles(serial_err);
+    bootinfo_print();
+    acpi_init(&bootinfo);
+    pic_init();
+    arch_clock_init();
+    selftest_run(bootinfo.cmdline);
+    report_boot_time();
+    printk("power-off: status 0\n");
+    power_off(0);
+}

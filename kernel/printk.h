@@ -1,0 +1,25 @@
+/* Kernel console output. Consoles register once at boot; printk formats
+ * into a stack buffer and hands the bytes to every registered console. */
+#ifndef UNIPLEX_PRINTK_H
+#define UNIPLEX_PRINTK_H
+
+#include <stddef.h>
+
+struct console {
+    const char *name;
+    void (*write)(const char *s, size_t n); /* must not allocate or block */
+    struct console *next;
+};
+
+/* Add a console; the caller keeps c alive forever. Safe to call twice. */
+void console_register(struct console *c);
+/* Write to every console (also the crash path's only output). */
+void console_write(const char *s, size_t n);
+/* Number of registered consoles. */
+int console_count(void);
+
+/* printf-style; output longer than PRINTK_MAX bytes is truncated. */
+#define PRINTK_MAX 512
+__attribute__((format(printf, 1, 2))) void printk(const char *fmt, ...);
+
+#endif
