@@ -14,8 +14,8 @@ MEM     ?= 256M
 
 KCFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-common -nostdinc \
 	-isystem $(GCC_INC) -I. -Ilibc/include -mno-red-zone -mcmodel=kernel \
-	-mgeneral-regs-only -fno-omit-frame-pointer -fstack-protector-strong \
-	-mstack-protector-guard=global -fno-pic -fno-pie -MMD -MP
+	-mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fstack-protector-strong \
+	-mstack-protector-guard=global -fno-optimize-sibling-calls -fno-pic -fno-pie -MMD -MP
 # The C library must not have its own loops turned back into calls to itself.
 LIBC_CFLAGS := -fno-builtin -fno-tree-loop-distribute-patterns
 KASFLAGS := -I. -MMD -MP
@@ -41,13 +41,14 @@ all: kernel iso $(HOSTTOOLS)
 kernel: $(BUILD)/kernel.elf
 iso: $(BUILD)/uniplex.iso
 
-$(BUILD)/obj/%.o: %.c
+# Every object depends on the Makefile: a flag change rebuilds everything.
+$(BUILD)/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
-$(BUILD)/obj/libc/%.o: libc/%.c
+$(BUILD)/obj/libc/%.o: libc/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(LIBC_CFLAGS) -c $< -o $@
-$(BUILD)/obj/%.o: %.S
+$(BUILD)/obj/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
@@ -95,7 +96,7 @@ $(BUILD)/host/fbread: tools/fbread.c tools/fbtext.c $(BUILD)/gen/font.c
 
 # Host unit tests: the pure kernel sources, renamed with a k_ prefix so they
 # link beside the host's C library.
-$(BUILD)/host/obj/%.o: %.c
+$(BUILD)/host/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(PURE_CFLAGS) -c $< -o $@
 $(BUILD)/host/obj/gen/font.o: $(BUILD)/gen/font.c

@@ -96,14 +96,15 @@ static void mb1_mmap(struct bootinfo *bi, const uint8_t *info, phys_reader rd)
         bi->bad_tags++;
         return;
     }
-    for (uint32_t off = 0; off + 24 <= len;) {
+    /* 64-bit offset: size + 4 must not wrap back to an earlier entry. */
+    for (uint64_t off = 0; off + 24 <= len;) {
         uint32_t size = rd32(m + off);
         if (size < 20) {
             bi->bad_tags++;
             return;
         }
         add_range(bi, rd64(m + off + 4), rd64(m + off + 12), rd32(m + off + 20));
-        off += size + 4;
+        off += (uint64_t)size + 4;
     }
 }
 
@@ -151,13 +152,13 @@ int bootinfo_parse_mb1(struct bootinfo *bi, const void *info_v, phys_reader rd)
 
 static void mb2_mmap(struct bootinfo *bi, const uint8_t *t, uint32_t size)
 {
-    uint32_t esize = rd32(t + 8);
-
-    if (esize < 24 || size < 16) {
+    if (size < 16 || rd32(t + 8) < 24) {
         bi->bad_tags++;
         return;
     }
-    for (uint32_t off = 16; off + esize <= size; off += esize)
+    /* off <= size throughout, so size - off cannot wrap; off + esize could. */
+    uint32_t esize = rd32(t + 8);
+    for (uint32_t off = 16; esize <= size - off; off += esize)
         add_range(bi, rd64(t + off), rd64(t + off + 8), rd32(t + off + 16));
 }
 
@@ -246,7 +247,7 @@ int bootinfo_parse_mb2(struct bootinfo *bi, const void *info_v, uint64_t max_siz
     uint32_t total = rd32(info);
     if (total < 16 || total > max_size)
         return -EINVAL;
-    for (uint32_t off = 8; off + 8 <= total;) {
+    for (uint64_t off = 8; off + 8 <= total;) { /* 64-bit: the step cannot wrap */
         uint32_t type = rd32(info + off), size = rd32(info + off + 4);
         if (type == MB2_TAG_END)
             break;
@@ -255,7 +256,7 @@ int bootinfo_parse_mb2(struct bootinfo *bi, const void *info_v, uint64_t max_siz
             break;
         }
         mb2_tag(bi, info + off, type, size);
-        off += (size + 7) & ~7u;
+        off += ((uint64_t)size + 7) & ~7ull;
     }
     return 0;
 }

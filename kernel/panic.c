@@ -16,15 +16,23 @@ void crash_puts(const char *s)
     console_write(s, strlen(s));
 }
 
-void crash_hex(uint64_t v)
+/* "0x" and 16 hex digits, or (short) without the leading zeros. */
+static void put_hex(uint64_t v, int full)
 {
     char buf[19];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 16; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-    buf[18] = 0;
-    crash_puts(buf);
+    int i = 18;
+
+    buf[i] = 0;
+    for (int n = 0; n < 16 && (full || n == 0 || v != 0); n++, v >>= 4)
+        buf[--i] = "0123456789abcdef"[v & 0xf];
+    buf[--i] = 'x';
+    buf[--i] = '0';
+    crash_puts(buf + i);
+}
+
+void crash_hex(uint64_t v)
+{
+    put_hex(v, 1);
 }
 
 void crash_dec(uint64_t v)
@@ -50,7 +58,7 @@ void crash_symbol(uint64_t addr)
     }
     crash_puts(name);
     crash_puts("+");
-    crash_hex(off);
+    put_hex(off, 0);
 }
 
 void crash_begin(void)

@@ -3,15 +3,18 @@
 #
 #   tools/qemu.sh [--iso | --kernel] [--uefi] [--accel kvm|tcg] [--mem SIZE]
 #                 [--append CMDLINE] [--timeout SEC] [--log FILE]
-#                 [--no-serial] [-- EXTRA-QEMU-ARGS...]
+#                 [--no-serial] [--no-debug-exit] [--monitor SOCKET]
+#                 [-- EXTRA-QEMU-ARGS...]
 #
 # The serial console goes to this terminal (and to --log FILE if given).
 # Exit status: the kernel's status (isa-debug-exit writes s, QEMU exits with
 # 2s+1; only s < 128 survives that), 124 on timeout, 125 for a kernel panic
 # (the kernel's own status), 126 when QEMU itself failed to run.
+# --no-debug-exit leaves out the isa-debug-exit device, so the kernel powers
+# off through ACPI; --monitor puts the QEMU monitor on a unix socket.
 set -u
 BUILD=${BUILD:-build}
-mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1
+mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor=""
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -24,6 +27,8 @@ while [ $# -gt 0 ]; do
     --timeout) tmo=$2; shift ;;
     --log) log=$2; shift ;;
     --no-serial) serial=0 ;;
+    --no-debug-exit) debugexit=0 ;;
+    --monitor) monitor=$2; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 126 ;;
     esac
@@ -43,21 +48,27 @@ tcg) accel_args=(-accel tcg -cpu max) ;;
 esac
 echo "qemu: accelerator $accel, $mode$([ $uefi = 1 ] && echo ' (UEFI)'), memory $mem" >&2
 
-args=(-m "$mem" -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+args=(-m "$mem" -display none -no-reboot)
+[ $debugexit = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ $mode = iso ]; then
     args+=(-cdrom "$BUILD/uniplex.iso")
     [ $uefi = 1 ] && args+=(-bios /usr/share/ovmf/OVMF.fd)
 else
     args+=(-kernel "$BUILD/kernel.elf" -append "$append")
 fi
-if [ $serial = 0 ]; then
-    args+=(-serial none -monitor none)
-elif [ -n "$log" ]; then
-    args+=(-chardev "stdio,id=con,logfile=$log,signal=off" -serial chardev:con -monitor none)
-elif [ -t 0 ]; then
-    args+=(-serial mon:stdio)
+if [ -n "$monitor" ]; then
+    args+=(-monitor "unix:$monitor,server,nowait")
+elif [ $serial = 1 ] && [ -z "$log" ] && [ -t 0 ]; then
+    args+=(-serial mon:stdio) # interactive: ^A c reaches the monitor
 else
-    args+=(-serial stdio -monitor none)
+    args+=(-monitor none)
+fi
+if [ $serial = 0 ]; then
+    args+=(-serial none)
+elif [ -n "$log" ]; then
+    args+=(-chardev "stdio,id=con,logfile=$log,signal=off" -serial chardev:con)
+elif ! [ -t 0 ] || [ -n "$monitor" ]; then
+    args+=(-serial stdio)
 fi
 
 to=()

@@ -92,7 +92,7 @@ __attribute__((noreturn)) static void trap_fatal(const struct trapframe *tf, con
     crash_symbol(tf->rip);
     crash_puts("\n");
     dump_registers(tf);
-    backtrace_print(tf->rip, tf->rbp);
+    backtrace_print(tf->rip, tf->rbp, tf->rsp);
     crash_end();
 }
 

@@ -1,0 +1,207 @@
+#!/bin/bash
+# The test runner behind `make test`: host unit tests (cmocka), then boot
+# tests that run the kernel under QEMU with a timeout, read the serial
+# console and the exit status. One line per case, then "N passed, M failed".
+#
+# Boot tests use TCG unless TEST_ACCEL=kvm: a TCG boot takes well under a
+# second, while a nested-KVM launch costs seconds (see README).
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+ACCEL=${TEST_ACCEL:-tcg}
+OUT=$BUILD/tests
+mkdir -p "$OUT"
+pass=0 fail=0
+
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+
+# --- host unit tests -------------------------------------------------------
+run_unit() {
+    local t=$1 name log n_pass n_fail
+    name=unit/$(basename "$t")
+    log=$OUT/$(basename "$t").log
+    timeout 300 "$t" > "$log" 2>&1
+    local rc=$?
+    n_pass=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    n_fail=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    if [ $rc -eq 0 ] && [ -n "$n_pass" ] && [ -z "$n_fail" ]; then
+        ok "$name ($n_pass cmocka tests)"
+    else
+        bad "$name" "exit $rc, ${n_fail:-?} failed; see $log"
+        grep -E '^\[  (FAILED|ERROR) \]' "$log" | head -5
+    fi
+}
+
+# --- boot tests --------------------------------------------------------------
+# boot NAME TIMEOUT QEMU.SH-ARGS...: sets $status and $log (serial, no CRs).
+boot() {
+    local name=$1 tmo=$2
+    shift 2
+    log=$OUT/$name.log
+    tools/qemu.sh --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" "$@" \
+        < /dev/null > /dev/null 2> "$OUT/$name.qemu"
+    status=$?
+    tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+}
+
+# check NAME EXPECTED-STATUS REGEX...: one ok/FAIL line for the case.
+check() {
+    local name=$1 want=$2 re
+    shift 2
+    if [ "$status" != "$want" ]; then
+        bad "$name" "exit status $status, expected $want (log: $log)"
+        return
+    fi
+    for re in "$@"; do
+        if ! grep -qaE -- "$re" "$log"; then
+            bad "$name" "no line matching '$re' (log: $log)"
+            return
+        fi
+    done
+    ok "$name"
+}
+
+# usable_mib: the MiB figure of the boot summary's "usable RAM" line.
+usable_mib() {
+    sed -n 's/^usable RAM: [0-9]* KiB (\([0-9]*\) MiB)$/\1/p' "$log" | head -1
+}
+
+check_mem() {
+    local name=$1 mem=$2 lo=$3 hi=$4 mib
+    boot "$name" 30 --kernel --mem "$mem"
+    mib=$(usable_mib)
+    if [ "$status" != 0 ] || [ -z "$mib" ]; then
+        bad "$name" "exit status $status, usable RAM '${mib}' (log: $log)"
+    elif [ "$mib" -lt "$lo" ] || [ "$mib" -gt "$hi" ]; then
+        bad "$name" "usable RAM $mib MiB, expected $lo..$hi (log: $log)"
+    else
+        ok "$name ($mib MiB usable)"
+    fi
+}
+
+# monitor SOCKET COMMAND: one QEMU monitor command, its output on stdout.
+monitor() {
+    (echo "$2"; sleep 0.3) | socat - "UNIX-CONNECT:$1" 2> /dev/null | tr -d '\r'
+}
+
+# Boot with the monitor on a socket and without isa-debug-exit: the kernel
+# must power off through ACPI, which with -no-shutdown leaves the VM stopped
+# in state "shutdown" for inspection. Sets $acpi_off (1 when it got there).
+boot_to_acpi_off() {
+    local name=$1 tmo=$2
+    shift 2
+    sock=$OUT/$name.mon
+    log=$OUT/$name.log
+    rm -f "$sock"
+    tools/qemu.sh --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" --no-debug-exit \
+        --monitor "$sock" "$@" -- -no-shutdown < /dev/null > /dev/null 2> "$OUT/$name.qemu" &
+    qpid=$!
+    acpi_off=0
+    for _ in $(seq $((tmo * 4))); do
+        sleep 0.25
+        [ -S "$sock" ] || continue
+        if monitor "$sock" "info status" | grep -qE 'VM status: (paused \()?shutdown'; then
+            acpi_off=1
+            break
+        fi
+        kill -0 $qpid 2> /dev/null || break
+    done
+}
+
+finish_acpi_off() {
+    monitor "$sock" quit > /dev/null
+    wait $qpid 2> /dev/null
+    if [ -f "$log.raw" ]; then tr -d '\r' < "$log.raw" > "$log"; else : > "$log"; fi
+}
+
+test_uefi_screen() {
+    local ppm=$OUT/uefi-screen.ppm
+    boot_to_acpi_off uefi-screen 120 --uefi
+    if [ $acpi_off = 1 ]; then
+        rm -f "$ppm"
+        monitor "$sock" "screendump $ppm" > /dev/null
+        sleep 0.5
+    fi
+    finish_acpi_off
+    if [ $acpi_off = 0 ]; then
+        bad acpi-poweroff "VM never reached ACPI power-off (log: $log)"
+        bad uefi-framebuffer-banner "no screen to read"
+        return
+    fi
+    ok acpi-poweroff
+    local text
+    text=$("$BUILD/host/fbread" "$ppm" 2> "$OUT/fbread.err")
+    echo "$text" > "$OUT/uefi-screen.txt"
+    if [ "$(echo "$text" | head -1)" = "Uniplex 0.1 x86_64 library OS" ] &&
+        echo "$text" | grep -q '^usable RAM: '; then
+        ok "uefi-framebuffer-banner (screen text read back from a screendump)"
+    else
+        bad uefi-framebuffer-banner "screen reads '$(echo "$text" | head -1)' (see $OUT/uefi-screen.txt)"
+    fi
+}
+
+# No serial port: the kernel must still boot (VGA only) and say what it skipped.
+test_no_serial() {
+    local mem=$OUT/no-serial.vga
+    boot_to_acpi_off no-serial 30 --kernel --no-serial
+    [ $acpi_off = 1 ] && { rm -f "$mem"; monitor "$sock" "pmemsave 0xb8000 4000 $mem" > /dev/null; sleep 0.3; }
+    finish_acpi_off
+    local text
+    text=$(perl -e 'local $/; my $b = <STDIN>; my $s = "";
+        for (my $i = 0; $i < length($b); $i += 2) { $s .= substr($b, $i, 1);
+            $s .= "\n" if ($i / 2 + 1) % 80 == 0 } print $s' < "$mem" 2> /dev/null)
+    echo "$text" > "$OUT/no-serial.txt"
+    if [ $acpi_off = 1 ] && echo "$text" | grep -q 'serial console skipped' &&
+        echo "$text" | grep -q '^Uniplex 0.1'; then
+        ok "no-serial (VGA shows the banner and the skipped serial console)"
+    else
+        bad no-serial "acpi-off=$acpi_off; VGA text in $OUT/no-serial.txt"
+    fi
+}
+
+echo "tests: host unit tests"
+for t in "$BUILD"/host/test_*; do
+    [ -x "$t" ] && run_unit "$t"
+done
+
+echo "tests: boot tests, accelerator $ACCEL ($(qemu-system-x86_64 --version | head -1))"
+BANNER='^Uniplex 0\.1 x86_64 library OS$'
+SUMMARY=('^memory map \([0-9]+ ranges\):$' '^usable RAM: [0-9]+ KiB' '^boot: [0-9]+ us' '^power-off: status 0$')
+
+boot iso-bios 60 --iso
+check iso-bios 0 "$BANNER" '^boot: multiboot2, loader "GRUB' 'type 2, pitch 160, at 0xb8000' "${SUMMARY[@]}"
+
+boot iso-uefi 120 --uefi
+check iso-uefi 0 "$BANNER" '^boot: multiboot2, loader "GRUB.*", UEFI$' '^framebuffer: [0-9]+x[0-9]+, (24|32) bpp, type 1' "${SUMMARY[@]}"
+
+test_uefi_screen
+
+boot uefi-no-gop 120 --uefi -- -vga none
+check uefi-no-gop 0 "$BANNER" 'UEFI boot without a framebuffer; screen console skipped' '^power-off: status 0$'
+
+boot kernel-boot 30 --kernel --append "hello=world"
+check kernel-boot 0 "$BANNER" '^boot: multiboot1, loader "qemu"$' 'command line: ".*hello=world"' "${SUMMARY[@]}"
+
+check_mem mem-64M 64M 62 64
+check_mem mem-4G 4G 4080 4096
+
+test_no_serial
+
+boot exception-ud2 30 --kernel --append selftest=ud2
+check exception-ud2 125 '^EXCEPTION: #UD invalid opcode \(vector 6' '^RIP=0xffffffff8' '^CR0=.* CR2=.* CR3=' \
+    '^RAX=' '^R14=' '^backtrace:$' '#0 0xffffffff8[0-9a-f]+ arch_selftest_ud2\+0x' '#1 .* selftest_ud2\+0x' ' kmain\+0x' \
+    'kernel panic: powering off \(status 125\)'
+
+boot exception-pagefault 30 --kernel --append selftest=pagefault
+check exception-pagefault 125 '^EXCEPTION: #PF page fault \(vector 14, error 0x0000000000000002\)' \
+    'CR2=0x0000700000000000' '#0 .* arch_selftest_page_fault\+0x'
+
+boot panic 30 --kernel --append selftest=panic
+check panic 125 '^PANIC: selftest: deliberate panic \(42\)$' '#0 .* panic\+0x' '#1 .* selftest_panic\+0x' ' selftest_run\+0x' ' kmain\+0x'
+
+boot stack-protector 30 --kernel --append selftest=stackguard
+check stack-protector 125 '^PANIC: stack smashing detected$' ' selftest_stackguard\+0x'
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
