@@ -9,10 +9,10 @@
 #include "kernel/printk.h"
 #include "drivers/acpi.h"
 
-#define SDT_HEADER   36
-#define TABLE_MAX    (16u << 20)
-#define SLP_EN       (1u << 13)
-#define SCI_EN       1u
+#define SDT_HEADER 36
+#define TABLE_MAX  (16u << 20)
+#define SLP_EN     (1u << 13)
+#define SCI_EN     1u
 
 static struct {
     uint16_t pm1a_cnt, pm1b_cnt, smi_cmd;

@@ -5,16 +5,16 @@
 #include "kernel/printk.h"
 #include "drivers/serial.h"
 
-#define COM1 0x3f8
-#define THR  0 /* transmit holding (DLAB 0) */
-#define DLL  0 /* divisor low (DLAB 1) */
-#define IER  1
-#define DLM  1
-#define FCR  2
-#define LCR  3
-#define MCR  4
-#define LSR  5
-#define SCR  7
+#define COM1     0x3f8
+#define THR      0 /* transmit holding (DLAB 0) */
+#define DLL      0 /* divisor low (DLAB 1) */
+#define IER      1
+#define DLM      1
+#define FCR      2
+#define LCR      3
+#define MCR      4
+#define LSR      5
+#define SCR      7
 #define LSR_THRE 0x20
 #define TX_SPIN  100000 /* a wedged UART costs a bounded wait, not a hang */
 

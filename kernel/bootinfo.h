@@ -39,9 +39,9 @@ struct bootinfo {
     unsigned nmods, mods_dropped;
     int has_fb;
     struct boot_fb fb;
-    int efi;            /* booted through UEFI (multiboot2 EFI tags seen) */
-    const void *rsdp;   /* ACPI RSDP copy from the loader, or NULL */
-    unsigned bad_tags;  /* malformed entries skipped */
+    int efi;           /* booted through UEFI (multiboot2 EFI tags seen) */
+    const void *rsdp;  /* ACPI RSDP copy from the loader, or NULL */
+    unsigned bad_tags; /* malformed entries skipped */
 };
 
 /* Maps a physical range to a readable pointer, or NULL if it cannot. */

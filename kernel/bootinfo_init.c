@@ -28,8 +28,8 @@ void bootinfo_init(uint32_t magic, uint64_t info_phys)
     if (err)
         panic("unusable multiboot%d information at %#llx", magic == MB1_BOOT_MAGIC ? 1 : 2,
               (unsigned long long)info_phys);
-    bootinfo.nmmap = memmap_sanitize(bootinfo.mmap, bootinfo.nmmap, BOOT_MMAP_MAX,
-                                     &bootinfo.mmap_stats);
+    bootinfo.nmmap =
+        memmap_sanitize(bootinfo.mmap, bootinfo.nmmap, BOOT_MMAP_MAX, &bootinfo.mmap_stats);
 }
 
 static void print_size(uint64_t bytes)

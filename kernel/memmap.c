@@ -61,8 +61,8 @@ static unsigned count_overlaps(const struct mem_range *r, unsigned n)
     unsigned c = 0;
     for (unsigned i = 0; i < n; i++)
         for (unsigned j = i + 1; j < n; j++)
-            if (r[i].len && r[j].len && r[i].type != r[j].type &&
-                r[i].base < range_end(&r[j]) && r[j].base < range_end(&r[i]))
+            if (r[i].len && r[j].len && r[i].type != r[j].type && r[i].base < range_end(&r[j]) &&
+                r[j].base < range_end(&r[i]))
                 c++;
     return c;
 }

@@ -20,9 +20,9 @@ void crash_begin(void);
 __attribute__((noreturn)) void crash_end(void);
 
 void crash_puts(const char *s);
-void crash_hex(uint64_t v);           /* 0x + 16 hex digits */
+void crash_hex(uint64_t v); /* 0x + 16 hex digits */
 void crash_dec(uint64_t v);
-void crash_symbol(uint64_t addr);     /* "name+0xoff", or "?" outside the kernel text */
+void crash_symbol(uint64_t addr); /* "name+0xoff", or "?" outside the kernel text */
 
 #ifdef KERNEL_DEBUG
 #define KASSERT(e) ((e) ? (void)0 : panic("assertion failed: %s at %s:%d", #e, __FILE__, __LINE__))

@@ -42,7 +42,7 @@ if [ -z "$accel" ]; then
     if kvm_usable; then accel=kvm; else accel=tcg; fi
 fi
 case "$accel" in
-kvm) accel_args=(-accel kvm -cpu host) ;;
+kvm) accel_args=(-accel kvm -cpu host,-arch-capabilities) ;; # nested KVM rejects that MSR
 tcg) accel_args=(-accel tcg -cpu max) ;;
 *) echo "qemu.sh: --accel must be kvm or tcg" >&2; exit 126 ;;
 esac

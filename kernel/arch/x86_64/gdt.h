@@ -8,11 +8,11 @@
 #define GDT_TSS   0x18
 
 /* IST slots (1-based, as in the IDT gate). */
-#define IST_COMMON 1 /* every vector not listed below; the frame moves off it */
-#define IST_NMI    2
-#define IST_DF     3
-#define IST_MC     4
-#define IST_COUNT  4
+#define IST_COMMON     1 /* every vector not listed below; the frame moves off it */
+#define IST_NMI        2
+#define IST_DF         3
+#define IST_MC         4
+#define IST_COUNT      4
 #define IST_STACK_SIZE 16384
 
 /* Load the GDT and the TSS whose IST pointers serve every IDT gate. */
