@@ -28,9 +28,9 @@ PURE_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin
 	-fno-tree-loop-distribute-patterns -fno-stack-protector -nostdinc -isystem $(GCC_INC) \
 	-I. -Ilibc/include
 PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c \
-	drivers/fbcon.c
+	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c
 
-KSRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
+KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
 	$(wildcard boot/*.S kernel/arch/x86_64/*.S)
 KOBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRC))) $(BUILD)/obj/gen/font.o
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))

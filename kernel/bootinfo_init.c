@@ -1,11 +1,41 @@
 /* Boot-time glue around the pure parsers in bootinfo.c. */
 #include <stdint.h>
+#include "string.h"
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 
 struct bootinfo bootinfo;
+
+/* The loader's structures live in memory the page allocator will reuse:
+ * keep private copies of everything bootinfo points to. */
+static char strpool[4096];
+static size_t strpool_used;
+static uint8_t rsdp_copy[36];
+
+static const char *keep_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (n > sizeof(strpool) - strpool_used)
+        return "";
+    char *d = strpool + strpool_used;
+    memcpy(d, s, n);
+    strpool_used += n;
+    return d;
+}
+
+static void keep_loader_data(struct bootinfo *bi)
+{
+    bi->cmdline = keep_string(bi->cmdline);
+    bi->loader = keep_string(bi->loader);
+    for (unsigned i = 0; i < bi->nmods; i++)
+        bi->mods[i].cmdline = keep_string(bi->mods[i].cmdline);
+    if (bi->rsdp) {
+        memcpy(rsdp_copy, bi->rsdp, sizeof(rsdp_copy));
+        bi->rsdp = rsdp_copy;
+    }
+}
 
 static const void *read_phys(uint64_t pa, uint64_t len)
 {
@@ -28,6 +58,7 @@ void bootinfo_init(uint32_t magic, uint64_t info_phys)
     if (err)
         panic("unusable multiboot%d information at %#llx", magic == MB1_BOOT_MAGIC ? 1 : 2,
               (unsigned long long)info_phys);
+    keep_loader_data(&bootinfo);
     bootinfo.nmmap =
         memmap_sanitize(bootinfo.mmap, bootinfo.nmmap, BOOT_MMAP_MAX, &bootinfo.mmap_stats);
 }

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
+#include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "drivers/acpi.h"
@@ -39,9 +40,12 @@ void kmain(uint32_t magic, uint32_t info_phys)
     bootinfo_print();
     acpi_init(&bootinfo);
     pic_init();
+    pmem_init(&bootinfo);
+    heap_init();
+    pmem_print();
     arch_clock_init();
-    selftest_run(bootinfo.cmdline);
+    int failed = selftest_run(bootinfo.cmdline);
     report_boot_time();
-    printk("power-off: status 0\n");
-    power_off(0);
+    printk("power-off: status %d\n", failed ? 1 : 0);
+    power_off(failed ? 1 : 0);
 }

@@ -1,10 +1,12 @@
 #include <stddef.h>
+#include <stdint.h>
 #include "string.h"
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
+#include "kernel/mm/mm_test.h"
 
 /* Named functions so that the backtrace has something to show. */
 __attribute__((noinline)) static void selftest_ud2(void)
@@ -30,30 +32,43 @@ __attribute__((noinline)) static void selftest_stackguard(void)
         buf[i] = (char)i;
 }
 
+/* The kernel text is mapped read-only: this write must fault and panic. */
+__attribute__((noinline)) static void selftest_wrtext(void)
+{
+    volatile uint8_t *text = (volatile uint8_t *)(uintptr_t)selftest_ud2;
+    *text = 0xcc;
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
+    int (*suite)(void);
 } selftests[] = {
-    {"ud2", selftest_ud2},
-    {"pagefault", selftest_pagefault},
-    {"panic", selftest_panic},
-    {"stackguard", selftest_stackguard},
+    {"ud2", selftest_ud2, 0},
+    {"pagefault", selftest_pagefault, 0},
+    {"panic", selftest_panic, 0},
+    {"stackguard", selftest_stackguard, 0},
+    {"wrtext", selftest_wrtext, 0},
+    {"mm", 0, mm_selftest},
 };
 
-void selftest_run(const char *cmdline)
+int selftest_run(const char *cmdline)
 {
     const char *v;
     size_t n;
 
     if (!cmdline_find(cmdline, "selftest", &v, &n))
-        return;
+        return 0;
     for (size_t i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++) {
         if (strlen(selftests[i].name) == n && strncmp(selftests[i].name, v, n) == 0) {
             printk("selftest: %s\n", selftests[i].name);
+            if (selftests[i].suite)
+                return selftests[i].suite();
             selftests[i].fn();
             printk("selftest: %s returned\n", selftests[i].name);
-            return;
+            return 1;
         }
     }
     printk("selftest: unknown test \"%.*s\" ignored\n", (int)n, v);
+    return 0;
 }

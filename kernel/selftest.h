@@ -1,10 +1,12 @@
 /* Deliberate failures chosen on the command line ("selftest=NAME"), so the
- * tests can check the crash path: ud2, pagefault, panic, stackguard. */
+ * tests can check the crash path: ud2, pagefault, panic, stackguard,
+ * wrtext (write to kernel text); and in-kernel test suites: mm. */
 #ifndef UNIPLEX_SELFTEST_H
 #define UNIPLEX_SELFTEST_H
 
-/* Run the self test the command line names, if any. Returns only when none
- * was asked for; an unknown name is reported and ignored. */
-void selftest_run(const char *cmdline);
+/* Run the self test the command line names, if any: the deliberate
+ * failures do not return; a suite ("mm") returns its number of failed
+ * cases. An unknown name is reported and ignored (0). */
+int selftest_run(const char *cmdline);
 
 #endif

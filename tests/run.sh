@@ -203,5 +203,41 @@ check panic 125 '^PANIC: selftest: deliberate panic \(42\)$' '#0 .* panic\+0x' '
 boot stack-protector 30 --kernel --append selftest=stackguard
 check stack-protector 125 '^PANIC: stack smashing detected$' ' selftest_stackguard\+0x'
 
+# Memory (issue 3): the in-kernel suite, then RAM totals as the page
+# allocator sees them for several sizes.
+boot mm-suite 120 --kernel --append selftest=mm
+if grep -q '^FAIL ' "$log"; then
+    grep '^FAIL ' "$log" | sed 's/^/  /'
+fi
+check mm-suite 0 '^ok mm/pages$' '^ok mm/kmalloc$' '^ok mm/kernel-map$' '^ok mm/pmap-roundtrip$' \
+    '^ok mm/user-access$' '^ok mm/stack$' '^ok mm/file-cow$' '^ok mm/vmspace-churn$' \
+    '^mm: 8 passed, 0 failed$'
+start_end=$(sed -n 's/^mm: free pages \([0-9]*\) at start, \([0-9]*\) at end$/\1 \2/p' "$log")
+echo "  mm: free pages at start/end: ${start_end:-?}"
+
+# meminfo's total must equal the memory map's usable total, for any size.
+check_meminfo() {
+    local name=$1 mem=$2 usable total
+    boot "$name" 60 --kernel --mem "$mem"
+    usable=$(sed -n 's/^usable RAM: \([0-9]*\) KiB.*/\1/p' "$log")
+    total=$(sed -n 's/^meminfo: total \([0-9]*\) KiB, free \([0-9]*\) KiB.*/\1/p' "$log")
+    free=$(sed -n 's/^meminfo: total [0-9]* KiB, free \([0-9]*\) KiB.*/\1/p' "$log")
+    if [ "$status" != 0 ] || [ -z "$usable" ] || [ -z "$total" ]; then
+        bad "$name" "exit status $status (log: $log)"
+    elif [ $((usable / 4)) != $((total / 4)) ] || [ "$free" -gt "$total" ] ||
+        [ "$free" -lt $((total * 9 / 10)) ]; then
+        bad "$name" "usable $usable KiB, allocator total $total KiB, free $free KiB"
+    else
+        ok "$name (usable $usable KiB, allocator free $free KiB)"
+    fi
+}
+check_meminfo meminfo-32M 32M
+check_meminfo meminfo-1G 1G
+check_meminfo meminfo-8G 8G
+
+boot write-kernel-text 30 --kernel --append selftest=wrtext
+check write-kernel-text 125 '^EXCEPTION: #PF page fault \(vector 14, error 0x0000000000000003\)' \
+    '#0 .* selftest_wrtext\+0x'
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -81,6 +81,16 @@ void *arch_phys_map(uint64_t pa, uint64_t len)
     return phys_to_virt(pa);
 }
 
+uint64_t arch_direct_map_base(void)
+{
+    return DIRECT_MAP;
+}
+
+uint64_t arch_kernel_base(void)
+{
+    return KERNEL_VMA;
+}
+
 uint64_t arch_boot_cycles(void)
 {
     return boot_tsc0;

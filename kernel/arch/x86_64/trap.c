@@ -6,8 +6,18 @@
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trapframe.h"
 #include "kernel/arch/x86_64/backtrace.h"
-#include "kernel/panic.h"
+#include "kernel/arch/x86_64/extable.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+#define PF_WRITE 0x02
+#define PF_FETCH 0x10
+#define LOWER_HALF(a) ((a) < 0x0000800000000000ull)
+
+extern uint64_t arch_guard_rsp;
+extern char arch_guard_resume[];
 
 static uint64_t trap_counts[256];
 
@@ -112,6 +122,36 @@ __attribute__((noreturn)) static void trap_fatal(const struct trapframe *tf, con
     crash_end();
 }
 
+/* #PF: resolve against the current vmspace; else resume a user-access
+ * routine at its fixup; else stop a guarded program context; else the
+ * kernel touched something it must not: fatal. */
+static void page_fault(struct trapframe *tf)
+{
+    uint64_t addr = read_cr2();
+    uint32_t access = (tf->error & PF_FETCH)   ? VM_PROT_EXEC
+                      : (tf->error & PF_WRITE) ? VM_PROT_WRITE
+                                               : VM_PROT_READ;
+    struct vmspace *vs = vmspace_current();
+
+    if (LOWER_HALF(addr) && vs && vmspace_fault(vs, addr, access) == 0)
+        return;
+    uint64_t fixup = extable_fixup(tf->rip);
+    if (fixup) {
+        tf->rip = fixup;
+        return;
+    }
+    if (LOWER_HALF(tf->rip) && arch_guard_rsp) {
+        printk("fault: program code at %#llx touched %#llx (%s): context stopped\n",
+               (unsigned long long)tf->rip, (unsigned long long)addr,
+               access == VM_PROT_WRITE ? "write" : access == VM_PROT_EXEC ? "exec" : "read");
+        tf->rsp = arch_guard_rsp;
+        tf->rip = (uint64_t)(uintptr_t)arch_guard_resume;
+        arch_guard_rsp = 0;
+        return;
+    }
+    trap_fatal(tf, LOWER_HALF(addr) ? "kernel access to an unmapped program address" : 0);
+}
+
 void trap_dispatch(struct trapframe *tf)
 {
     uint64_t here = (uint64_t)(uintptr_t)tf;
@@ -119,6 +159,10 @@ void trap_dispatch(struct trapframe *tf)
 
     if (!dedicated && gdt_ist_contains(here))
         trap_fatal(tf, "trap on an unknown stack (kernel stack overflow?)");
+    if (tf->vector == 14) {
+        page_fault(tf);
+        return;
+    }
     if (tf->vector < 32)
         trap_fatal(tf, 0);
     trap_counts[tf->vector]++;

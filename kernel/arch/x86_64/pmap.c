@@ -1,0 +1,223 @@
+/* x86-64 4-level page tables (SDM vol. 3, 4.5). All pages are supervisor
+ * pages: everything runs at ring 0 (DESIGN.md "Address space"). */
+#include <stdint.h>
+#include "errno.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/mm/pmap.h"
+
+#define PTE_P     (1ull << 0)
+#define PTE_W     (1ull << 1)
+#define PTE_PWT   (1ull << 3)
+#define PTE_PCD   (1ull << 4)
+#define PTE_PS    (1ull << 7)
+#define PTE_G     (1ull << 8)
+#define PTE_COW   (1ull << 9) /* available to software */
+#define PTE_NX    (1ull << 63)
+#define PTE_ADDR  0x000ffffffffff000ull
+#define TABLE_FLAGS (PTE_P | PTE_W) /* permissions are decided at the leaf */
+
+static pmap_table_alloc_fn table_alloc;
+static uint64_t table_pages;
+static pmap_root kernel_root;
+
+void pmap_set_table_alloc(pmap_table_alloc_fn fn)
+{
+    table_alloc = fn;
+}
+
+uint64_t pmap_table_pages(void)
+{
+    return table_pages;
+}
+
+static uint64_t *table_virt(uint64_t entry)
+{
+    return phys_to_virt(entry & PTE_ADDR);
+}
+
+static unsigned idx(uint64_t va, int level)
+{
+    return (va >> (12 + 9 * level)) & 511;
+}
+
+static uint64_t pte_bits(unsigned flags)
+{
+    uint64_t e = PTE_P;
+    if (flags & PMAP_WRITE)
+        e |= PTE_W;
+    if (!(flags & PMAP_EXEC))
+        e |= PTE_NX;
+    if (flags & PMAP_GLOBAL)
+        e |= PTE_G;
+    if (flags & PMAP_COW)
+        e |= PTE_COW;
+    if (flags & PMAP_UC)
+        e |= PTE_PCD | PTE_PWT;
+    return e;
+}
+
+static unsigned pte_flags(uint64_t e)
+{
+    unsigned f = PMAP_READ;
+    if (e & PTE_W)
+        f |= PMAP_WRITE;
+    if (!(e & PTE_NX))
+        f |= PMAP_EXEC;
+    if (e & PTE_G)
+        f |= PMAP_GLOBAL;
+    if (e & PTE_COW)
+        f |= PMAP_COW;
+    if (e & PTE_PCD)
+        f |= PMAP_UC;
+    return f;
+}
+
+/* The table one level down from table[i], allocating it if asked. NULL if
+ * absent (or a large page is in the way, or out of memory). */
+static uint64_t *descend(uint64_t *table, unsigned i, int alloc)
+{
+    uint64_t e = table[i];
+    if (e & PTE_P)
+        return (e & PTE_PS) ? 0 : table_virt(e);
+    if (!alloc || !table_alloc)
+        return 0;
+    uint64_t pa = table_alloc();
+    if (!pa)
+        return 0;
+    table_pages++;
+    table[i] = pa | TABLE_FLAGS;
+    return phys_to_virt(pa);
+}
+
+/* The entry for va at level (0 = PT, 1 = PD), walking from the root. */
+static uint64_t *walk(pmap_root root, uint64_t va, int level, int alloc)
+{
+    uint64_t *t = root;
+    for (int l = 3; l > level; l--) {
+        t = descend(t, idx(va, l), alloc);
+        if (!t)
+            return 0;
+    }
+    return &t[idx(va, level)];
+}
+
+static void invlpg(uint64_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+int pmap_map(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
+{
+    uint64_t *e = walk(root, va, 0, 1);
+    if (!e) {
+        /* Out of memory, or a 2 MiB page covers va. */
+        uint64_t *pd = walk(root, va, 1, 0);
+        return (pd && (*pd & PTE_PS)) ? -EEXIST : -ENOMEM;
+    }
+    if (*e & PTE_P)
+        return -EEXIST;
+    *e = (pa & PTE_ADDR) | pte_bits(flags);
+    return 0;
+}
+
+int pmap_map_large(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
+{
+    uint64_t *e = walk(root, va, 1, 1);
+    if (!e)
+        return -ENOMEM;
+    if (*e & PTE_P)
+        return -EEXIST;
+    *e = (pa & PTE_ADDR & ~0x1fffffull) | pte_bits(flags) | PTE_PS;
+    return 0;
+}
+
+int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa)
+{
+    uint64_t *e = walk(root, va, 0, 0);
+    if (!e || !(*e & PTE_P))
+        return -ENOENT;
+    *pa = *e & PTE_ADDR;
+    *e = 0;
+    invlpg(va);
+    return 0;
+}
+
+int pmap_protect(pmap_root root, uint64_t va, unsigned flags)
+{
+    uint64_t *e = walk(root, va, 0, 0);
+    if (!e || !(*e & PTE_P))
+        return -ENOENT;
+    *e = (*e & PTE_ADDR) | pte_bits(flags);
+    invlpg(va);
+    return 0;
+}
+
+int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags)
+{
+    uint64_t *pd = walk(root, va, 1, 0);
+    if (pd && (*pd & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS)) {
+        *pa = (*pd & PTE_ADDR & ~0x1fffffull) | (va & 0x1fffff);
+        *flags = pte_flags(*pd) | PMAP_LARGE;
+        return 0;
+    }
+    uint64_t *e = walk(root, va, 0, 0);
+    if (!e || !(*e & PTE_P))
+        return -ENOENT;
+    *pa = (*e & PTE_ADDR) | (va & 0xfff);
+    *flags = pte_flags(*e);
+    return 0;
+}
+
+static void destroy_level(uint64_t *t, int level, uint64_t base,
+                          void (*leaf)(void *, uint64_t, uint64_t, unsigned),
+                          void (*free_table)(uint64_t), void *arg)
+{
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
+        if (!(e & PTE_P))
+            continue;
+        if (level == 0)
+            leaf(arg, va, e & PTE_ADDR, pte_flags(e));
+        else if (!(e & PTE_PS)) {
+            destroy_level(table_virt(e), level - 1, va, leaf, free_table, arg);
+            free_table(e & PTE_ADDR);
+            table_pages--;
+        }
+        t[i] = 0;
+    }
+}
+
+void pmap_destroy_lower(pmap_root root, void (*leaf)(void *, uint64_t, uint64_t, unsigned),
+                        void (*free_table)(uint64_t), void *arg)
+{
+    for (unsigned i = 0; i < 256; i++) {
+        if (!(root[i] & PTE_P))
+            continue;
+        destroy_level(table_virt(root[i]), 2, (uint64_t)i << 39, leaf, free_table, arg);
+        free_table(root[i] & PTE_ADDR);
+        table_pages--;
+        root[i] = 0;
+    }
+}
+
+void pmap_share_kernel(pmap_root root)
+{
+    for (unsigned i = 256; i < 512; i++)
+        root[i] = kernel_root[i];
+}
+
+pmap_root pmap_kernel(void)
+{
+    return kernel_root;
+}
+
+void pmap_activate(pmap_root root)
+{
+    uint64_t pa = (uint64_t)(uintptr_t)root - DIRECT_MAP;
+    __asm__ volatile("mov %0, %%cr3" : : "r"(pa) : "memory");
+}
+
+void pmap_set_kernel(pmap_root root)
+{
+    kernel_root = root;
+}

@@ -1,0 +1,74 @@
+/* Accesses to program memory that may fault. Each faulting instruction has
+ * an entry (instruction, fixup) in __ex_table; the page-fault handler, when
+ * it cannot resolve a fault, resumes at the fixup. */
+
+    .text
+/* uint64_t arch_copy_user(void *dst, const void *src, uint64_t n):
+ * bytes NOT copied (0 on success). */
+    .global arch_copy_user
+arch_copy_user:
+    movq %rdx, %rcx
+1:  rep movsb
+    xorl %eax, %eax
+    ret
+2:  movq %rcx, %rax              /* rep leaves the remaining count in rcx */
+    ret
+
+/* long arch_strncpy_user(char *dst, const char *src, long n): length of the
+ * string (NUL copied) if it ends within n bytes, n if it does not (dst not
+ * terminated), -EFAULT (-14) on a fault. */
+    .global arch_strncpy_user
+arch_strncpy_user:
+    xorl %eax, %eax
+3:  cmpq %rdx, %rax
+    je 5f
+4:  movb (%rsi, %rax), %cl
+    movb %cl, (%rdi, %rax)
+    testb %cl, %cl
+    jz 5f
+    incq %rax
+    jmp 3b
+5:  ret
+6:  movq $-14, %rax
+    ret
+
+/* int arch_call_guarded(void (*fn)(void *), void *arg): call fn(arg); if
+ * it faults in program code (lower half), return -EFAULT (-14) instead,
+ * with every callee-saved register restored from this frame. */
+    .global arch_call_guarded, arch_guard_rsp, arch_guard_resume
+arch_call_guarded:
+    pushq %rbp
+    movq %rsp, %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    movq %rsp, arch_guard_rsp(%rip)
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    call *%rax
+    xorl %eax, %eax
+7:  movq $0, arch_guard_rsp(%rip)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+arch_guard_resume:
+    movl $-14, %eax
+    jmp 7b
+
+    .section __ex_table, "a"
+    .balign 8
+    .quad 1b, 2b
+    .quad 4b, 6b
+
+    .bss
+    .balign 8
+arch_guard_rsp:
+    .quad 0

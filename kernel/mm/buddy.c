@@ -1,0 +1,194 @@
+/* Buddy allocator over struct page frames. The contract is in page.h.
+ *
+ * Free blocks sit on one doubly linked list per order, so a block can be
+ * unlinked in O(1) when its buddy is freed. A free block's head page carries
+ * PG_FREE and its order; an allocated block's head carries PG_ALLOC and its
+ * order, which is what lets buddy_free() catch double frees, tail pages and
+ * wrong orders. Pages inside a block other than the head carry neither. */
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel/panic.h"
+#include "kernel/mm/page.h"
+
+/* Host unit tests link every pure source into one object; a weak reference
+ * keeps tests that never panic from needing a panic of their own. The kernel
+ * always defines it (kernel/panic.c), and with -mcmodel=kernel a missing
+ * definition would still fail the link (a 0 target is out of range). */
+#pragma weak panic
+
+static struct page *page_at(const struct buddy *b, uint64_t pfn)
+{
+    return &b->pages[pfn - b->base_pfn];
+}
+
+/* Make p the head of a free block of 2^order pages, first on its list. */
+static void list_push(struct buddy *b, struct page *p, unsigned order)
+{
+    struct page *head = b->free[order];
+
+    p->flags = PG_FREE;
+    p->order = (uint8_t)order;
+    p->refcount = 0;
+    p->prev = NULL;
+    p->next = head;
+    if (head)
+        head->prev = p;
+    b->free[order] = p;
+    b->nfree[order]++;
+    b->free_pages += 1ull << order;
+}
+
+/* Take the free block headed by p off its list; p keeps no flags. */
+static void list_remove(struct buddy *b, struct page *p, unsigned order)
+{
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        b->free[order] = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    p->next = p->prev = NULL;
+    p->flags = 0;
+    b->nfree[order]--;
+    b->free_pages -= 1ull << order;
+}
+
+/* Free the aligned block [pfn, pfn + 2^order), merging it with its buddy for
+ * as long as the buddy is a free block of the same order inside the range.
+ * The range check is what keeps an unaligned base_pfn or end safe: a buddy
+ * that would stick out is treated as not free. */
+static void free_block(struct buddy *b, uint64_t pfn, unsigned order)
+{
+    uint64_t end = b->base_pfn + b->npages;
+
+    while (order < PG_ORDER_MAX) {
+        uint64_t size = 1ull << order;
+        uint64_t bpfn = pfn ^ size;
+
+        if (bpfn < b->base_pfn || bpfn + size > end)
+            break;
+        struct page *q = page_at(b, bpfn);
+        if (!(q->flags & PG_FREE) || q->order != order)
+            break;
+        list_remove(b, q, order);
+        pfn &= ~size;
+        order++;
+    }
+    list_push(b, page_at(b, pfn), order);
+}
+
+void buddy_init(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages)
+{
+    if (base_pfn + npages < base_pfn)
+        panic("buddy_init: range %#llx+%#llx wraps", (unsigned long long)base_pfn,
+              (unsigned long long)npages);
+    b->pages = pages;
+    b->base_pfn = base_pfn;
+    b->npages = npages;
+    for (unsigned k = 0; k <= PG_ORDER_MAX; k++) {
+        b->free[k] = NULL;
+        b->nfree[k] = 0;
+    }
+    b->free_pages = 0;
+    for (uint64_t i = 0; i < npages; i++)
+        pages[i] = (struct page){.flags = PG_RESERVED};
+}
+
+/* Largest order k <= PG_ORDER_MAX with pfn aligned to 2^k and the block
+ * ending at or before end (pfn < end). */
+static unsigned largest_block(uint64_t pfn, uint64_t end)
+{
+    unsigned k = pfn ? (unsigned)__builtin_ctzll(pfn) : PG_ORDER_MAX;
+
+    if (k > PG_ORDER_MAX)
+        k = PG_ORDER_MAX;
+    while (pfn + (1ull << k) > end)
+        k--;
+    return k;
+}
+
+void buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count)
+{
+    uint64_t end = pfn + count;
+
+    if (pfn < b->base_pfn || end < pfn || end > b->base_pfn + b->npages)
+        panic("buddy_add_range: pfns %#llx+%#llx outside %#llx+%#llx", (unsigned long long)pfn,
+              (unsigned long long)count, (unsigned long long)b->base_pfn,
+              (unsigned long long)b->npages);
+    /* Check everything before changing anything. */
+    for (uint64_t i = pfn; i < end; i++)
+        if (!(page_at(b, i)->flags & PG_RESERVED))
+            panic("buddy_add_range: pfn %#llx is already usable", (unsigned long long)i);
+    for (uint64_t i = pfn; i < end; i++)
+        page_at(b, i)->flags = 0;
+    while (pfn < end) {
+        unsigned k = largest_block(pfn, end);
+        free_block(b, pfn, k);
+        pfn += 1ull << k;
+    }
+}
+
+struct page *buddy_alloc(struct buddy *b, unsigned order)
+{
+    unsigned k = order;
+
+    if (order > PG_ORDER_MAX)
+        return NULL;
+    while (!b->free[k])
+        if (++k > PG_ORDER_MAX)
+            return NULL;
+
+    struct page *p = b->free[k];
+    list_remove(b, p, k);
+    /* Split: keep the lower half, free the upper halves (their buddies, p's
+     * halves, are not free, so no merging is needed). */
+    while (k > order) {
+        k--;
+        list_push(b, p + (1ull << k), k);
+    }
+    p->flags = PG_ALLOC;
+    p->order = (uint8_t)order;
+    p->refcount = 1;
+    return p;
+}
+
+/* The checks of buddy_free(); each failure is a bug in the caller. */
+static void check_free(const struct buddy *b, const struct page *p, unsigned order)
+{
+    if (p < b->pages || p >= b->pages + b->npages)
+        panic("buddy_free: page %p is outside the allocator", (const void *)p);
+
+    unsigned long long pfn = buddy_pfn(b, p);
+    if (p->flags & PG_RESERVED)
+        panic("buddy_free: pfn %#llx is reserved", pfn);
+    if (p->flags & PG_FREE)
+        panic("buddy_free: double free of pfn %#llx", pfn);
+    if (!(p->flags & PG_ALLOC))
+        panic("buddy_free: pfn %#llx is not an allocated block head (double free or tail page)",
+              pfn);
+    if (order != p->order || (pfn & ((1ull << p->order) - 1)))
+        panic("buddy_free: pfn %#llx freed with order %u, allocated with order %u", pfn, order,
+              p->order);
+    if (p->refcount > 1)
+        panic("buddy_free: pfn %#llx still has %u users", pfn, p->refcount);
+}
+
+void buddy_free(struct buddy *b, struct page *p, unsigned order)
+{
+    check_free(b, p, order);
+    p->flags = 0;
+    p->refcount = 0;
+    free_block(b, buddy_pfn(b, p), order);
+}
+
+uint64_t buddy_pfn(const struct buddy *b, const struct page *p)
+{
+    return b->base_pfn + (uint64_t)(p - b->pages);
+}
+
+struct page *buddy_page(const struct buddy *b, uint64_t pfn)
+{
+    if (pfn < b->base_pfn || pfn - b->base_pfn >= b->npages)
+        return NULL;
+    return page_at(b, pfn);
+}

@@ -1,0 +1,96 @@
+/* Page-fault resolution against a vmspace's regions. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/mm/vmspace.h"
+
+static unsigned region_flags(const struct vm_region *r)
+{
+    unsigned f = PMAP_READ;
+    if (r->prot & VM_PROT_WRITE)
+        f |= PMAP_WRITE;
+    if (r->prot & VM_PROT_EXEC)
+        f |= PMAP_EXEC;
+    return f;
+}
+
+static int map_new(struct vmspace *vs, uint64_t va, struct page *p, unsigned flags)
+{
+    int err = pmap_map(vs->root, va, pg_phys(p), flags);
+    if (err)
+        pg_put(p);
+    return err == -EEXIST ? 0 : err;
+}
+
+static int fault_zero(struct vmspace *vs, const struct vm_region *r, uint64_t va)
+{
+    struct page *p = pg_alloc_zeroed(0);
+    return p ? map_new(vs, va, p, region_flags(r)) : -ENOMEM;
+}
+
+/* File-backed: map the backing page itself (read-only; private writable
+ * regions get the COW bit) when a whole aligned page of it exists and this
+ * is not a write; otherwise a private copy, zero-filled past the data. */
+static int fault_file(struct vmspace *vs, const struct vm_region *r, uint64_t va,
+                      uint32_t access)
+{
+    uint64_t off = va - r->start, src = r->file_phys + off;
+    uint64_t avail = r->file_len > off ? r->file_len - off : 0;
+    unsigned flags = region_flags(r);
+
+    if (avail >= 4096 && (src & 0xfff) == 0 && !(access & VM_PROT_WRITE)) {
+        if (flags & PMAP_WRITE)
+            flags = (flags & ~PMAP_WRITE) | PMAP_COW;
+        /* A frame the allocator manages gets a reference per mapping, so
+         * the put at unmap is balanced; reserved frames (initrd) get none. */
+        struct page *fp = pg_from_phys(src);
+        int err = pmap_map(vs->root, va, src, flags);
+        if (err == 0 && fp && fp->refcount > 0)
+            pg_get(fp);
+        return err == -EEXIST ? 0 : err;
+    }
+    struct page *p = pg_alloc_zeroed(0);
+    if (!p)
+        return -ENOMEM;
+    memcpy(pg_virt(p), phys_virt(src), avail < 4096 ? avail : 4096);
+    return map_new(vs, va, p, flags);
+}
+
+/* Write to a COW page: sole owner re-enables writing, else copy. */
+static int cow_break(struct vmspace *vs, const struct vm_region *r, uint64_t va, uint64_t pa)
+{
+    struct page *old = pg_from_phys(pa);
+    if (old && old->refcount == 1)
+        return pmap_protect(vs->root, va, region_flags(r));
+    struct page *p = pg_alloc(0);
+    if (!p)
+        return -ENOMEM;
+    memcpy(pg_virt(p), phys_virt(pa & ~0xfffull), 4096);
+    uint64_t unmapped;
+    pmap_unmap(vs->root, va, &unmapped);
+    int err = pmap_map(vs->root, va, pg_phys(p), region_flags(r));
+    if (old && old->refcount > 0)
+        pg_put(old);
+    return err;
+}
+
+int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access)
+{
+    struct vm_region *r = vm_map_find(&vs->map, addr);
+    uint64_t va = addr & ~0xfffull, pa;
+    unsigned fl;
+
+    if (!r || (access & ~r->prot) != 0)
+        return -EFAULT;
+    if (pmap_lookup(vs->root, va, &pa, &fl) == 0) {
+        if ((access & VM_PROT_WRITE) && (fl & PMAP_COW))
+            return cow_break(vs, r, va, pa);
+        /* Present: the PTE lags the region (or two faults raced); bring it
+         * up to the region's rights so the access cannot fault again. */
+        return pmap_protect(vs->root, va, (fl & PMAP_COW) ? fl : region_flags(r));
+    }
+    if (r->kind == VM_FILE)
+        return fault_file(vs, r, va, access);
+    return fault_zero(vs, r, va);
+}

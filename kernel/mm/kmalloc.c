@@ -1,0 +1,212 @@
+/* Kernel heap. The contract is in kmalloc.h.
+ *
+ * Bucket b (0..7) holds objects of 16 << b usable bytes; each sits right after
+ * its 16-byte header, so a bucket's chunk is (16 << b) + 16 bytes and chunks
+ * are carved back to back from a page block. Because the usable sizes, not
+ * the chunks, are powers of two, a 64-byte object costs 80 bytes instead of
+ * the 128 a header-inclusive power of two would. Block orders are chosen so
+ * that every block holds about 15 chunks (waste under 6%).
+ *
+ * The fast paths are a bucket index from count-leading-zeros, a pop or push
+ * on a singly linked free list (the link lives in the header, so a free
+ * object's contents are left alone), and a magic check. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "kernel/panic.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
+
+/* See kernel/mm/buddy.c: lets host unit tests that never panic link. */
+#pragma weak panic
+
+#define KM_MAGIC_USED 0x6b6d4155u /* live object */
+#define KM_MAGIC_FREE 0x6b6d4652u /* on a free list, or a large block given back */
+#define KM_LARGE      0xff        /* header's bucket for a page-block object */
+#define KM_ORDER_MAX  30          /* largest page order kmalloc asks for (4 TiB) */
+
+struct kmhdr {
+    uint32_t magic;
+    uint8_t bucket; /* 0..KMALLOC_BUCKETS-1, or KM_LARGE */
+    uint8_t order;  /* page order of a KM_LARGE object */
+    uint16_t pad_;
+    struct kmhdr *next; /* free-list link while free */
+};
+_Static_assert(sizeof(struct kmhdr) == KMALLOC_HDR, "header size");
+_Static_assert(KMALLOC_MAX == KMALLOC_MIN << (KMALLOC_BUCKETS - 1), "bucket sizes");
+
+/* Page order of the blocks each bucket carves: ~15 chunks per block. */
+static const uint8_t slab_order[KMALLOC_BUCKETS] = {0, 0, 0, 0, 0, 1, 2, 3};
+
+static struct {
+    struct kmhdr *free[KMALLOC_BUCKETS];
+    struct kmalloc_pages src;
+    struct kmalloc_stats st;
+} km;
+
+void kmalloc_init(const struct kmalloc_pages *src)
+{
+    for (unsigned b = 0; b < KMALLOC_BUCKETS; b++)
+        km.free[b] = NULL;
+    km.src = *src;
+    km.st = (struct kmalloc_stats){0};
+}
+
+/* Bucket of a request of 1..KMALLOC_MAX bytes: the smallest 16 << b >= n. */
+static inline unsigned bucket_of(size_t n)
+{
+    return 60 - (unsigned)__builtin_clzll((unsigned long long)((n - 1) | 15));
+}
+
+static inline size_t bucket_size(unsigned b)
+{
+    return (size_t)KMALLOC_MIN << b;
+}
+
+/* Carve a new page block into free chunks for bucket b and return the free
+ * list (lowest address first). A block of the preferred order is tried
+ * first, then smaller ones down to a single page, which still holds at
+ * least one chunk of any bucket: fragmentation only costs density. */
+static __attribute__((noinline)) struct kmhdr *refill(unsigned b)
+{
+    size_t chunk = bucket_size(b) + KMALLOC_HDR;
+    unsigned order = slab_order[b];
+    char *mem;
+
+    if (!km.src.alloc)
+        return NULL;
+    while (!(mem = km.src.alloc(order)))
+        if (order-- == 0)
+            return NULL;
+
+    struct kmhdr *list = NULL;
+    for (size_t i = ((size_t)PAGE_SIZE << order) / chunk; i-- > 0;) {
+        struct kmhdr *h = (struct kmhdr *)(mem + i * chunk);
+        *h = (struct kmhdr){.magic = KM_MAGIC_FREE, .bucket = (uint8_t)b, .next = list};
+        list = h;
+    }
+    km.st.pages_held += 1ull << order;
+    km.free[b] = list;
+    return list;
+}
+
+/* An object of more than KMALLOC_MAX bytes: its own block of pages, the
+ * header at the start. */
+static __attribute__((noinline)) void *alloc_large(size_t n)
+{
+    if (n > ((size_t)PAGE_SIZE << KM_ORDER_MAX) - KMALLOC_HDR || !km.src.alloc)
+        return NULL;
+    size_t pages = (n + KMALLOC_HDR + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    unsigned order = pages <= 1 ? 0 : 64 - (unsigned)__builtin_clzll(pages - 1);
+    struct kmhdr *h = km.src.alloc(order);
+    if (!h)
+        return NULL;
+    *h = (struct kmhdr){.magic = KM_MAGIC_USED, .bucket = KM_LARGE, .order = (uint8_t)order};
+    km.st.bytes_in_use += ((size_t)PAGE_SIZE << order) - KMALLOC_HDR;
+    km.st.pages_held += 1ull << order;
+    km.st.allocs++;
+    return h + 1;
+}
+
+void *kmalloc(size_t n)
+{
+    if (__builtin_expect(n - 1 >= KMALLOC_MAX, 0)) {
+        if (n)
+            return alloc_large(n);
+        n = 1;
+    }
+    unsigned b = bucket_of(n);
+    struct kmhdr *h = km.free[b];
+    if (__builtin_expect(!h, 0) && !(h = refill(b)))
+        return NULL;
+    km.free[b] = h->next;
+    h->magic = KM_MAGIC_USED;
+    km.st.bytes_in_use += bucket_size(b);
+    km.st.allocs++;
+    return h + 1;
+}
+
+void *kzalloc(size_t n)
+{
+    void *p = kmalloc(n);
+
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
+/* The panic for a pointer whose header does not check out, from kfree
+ * (freeing) or kmalloc_usable. */
+static __attribute__((noreturn, noinline, cold)) void bad_pointer(bool freeing, const void *p,
+                                                                  void *caller)
+{
+    const struct kmhdr *h = (const struct kmhdr *)p - 1;
+    bool was_freed = !((uintptr_t)p & 15) && h->magic == KM_MAGIC_FREE;
+
+    if (freeing && was_freed)
+        panic("kfree: double free of %p (caller %p)", p, caller);
+    if (freeing)
+        panic("kfree: bad pointer or corrupted header %p (caller %p)", p, caller);
+    if (was_freed)
+        panic("kmalloc_usable: use after free of %p (caller %p)", p, caller);
+    panic("kmalloc_usable: bad pointer or corrupted header %p (caller %p)", p, caller);
+}
+
+/* The header of live object p, or a panic. Large objects' headers are held
+ * to a page-aligned address and a sane order as well. */
+static inline struct kmhdr *live_header(bool freeing, const void *p, void *caller)
+{
+    struct kmhdr *h = (struct kmhdr *)p - 1;
+
+    if (__builtin_expect(((uintptr_t)p & 15) || h->magic != KM_MAGIC_USED, 0))
+        bad_pointer(freeing, p, caller);
+    if (__builtin_expect(h->bucket >= KMALLOC_BUCKETS, 0) &&
+        (h->bucket != KM_LARGE || h->order > KM_ORDER_MAX || ((uintptr_t)h & (PAGE_SIZE - 1))))
+        bad_pointer(freeing, p, caller);
+    return h;
+}
+
+static __attribute__((noinline)) void free_large(struct kmhdr *h)
+{
+    unsigned order = h->order;
+
+    /* Best effort: a second kfree is caught only while the block is unused. */
+    h->magic = KM_MAGIC_FREE;
+    km.st.bytes_in_use -= ((size_t)PAGE_SIZE << order) - KMALLOC_HDR;
+    km.st.pages_held -= 1ull << order;
+    km.st.frees++;
+    km.src.free(h, order);
+}
+
+void kfree(void *p)
+{
+    if (!p)
+        return;
+    struct kmhdr *h = live_header(true, p, __builtin_return_address(0));
+    unsigned b = h->bucket;
+    if (__builtin_expect(b >= KMALLOC_BUCKETS, 0)) {
+        free_large(h);
+        return;
+    }
+    h->magic = KM_MAGIC_FREE;
+    h->next = km.free[b];
+    km.free[b] = h;
+    km.st.bytes_in_use -= bucket_size(b);
+    km.st.frees++;
+}
+
+size_t kmalloc_usable(const void *p)
+{
+    if (!p)
+        return 0;
+    const struct kmhdr *h = live_header(false, p, __builtin_return_address(0));
+    if (h->bucket == KM_LARGE)
+        return ((size_t)PAGE_SIZE << h->order) - KMALLOC_HDR;
+    return bucket_size(h->bucket);
+}
+
+void kmalloc_stats(struct kmalloc_stats *st)
+{
+    *st = km.st;
+}

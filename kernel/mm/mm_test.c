@@ -1,0 +1,284 @@
+/* In-kernel memory tests, run with selftest=mm under QEMU. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/mm_test.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/printk.h"
+
+#define T_BASE 0x0000000040000000ull /* where the tests map program memory */
+#define PG     4096ull
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+static int passed, failed;
+
+static void result(const char *name, const char *why)
+{
+    if (why) {
+        printk("FAIL %s: %s\n", name, why);
+        failed++;
+    } else {
+        printk("ok %s\n", name);
+        passed++;
+    }
+}
+
+/* Pages free in the allocator plus those the heap keeps cached (bmk-style
+ * buckets keep their pages): what a leak check compares. */
+static uint64_t free_pages(void)
+{
+    struct pmem_stats st;
+    struct kmalloc_stats ks;
+    pmem_stats(&st);
+    kmalloc_stats(&ks);
+    return st.free_pages + ks.pages_held;
+}
+
+static const char *t_pages(void)
+{
+    uint64_t before = free_pages();
+    for (unsigned o = 0; o <= PG_ORDER_MAX; o++) {
+        struct page *p = pg_alloc(o);
+        if (!p)
+            return "pg_alloc failed";
+        if (pg_phys(p) & ((PG << o) - 1))
+            return "block not aligned to its size";
+        memset(pg_virt(p), 0xa5, PG << o);
+        pg_free(p, o);
+    }
+    return free_pages() == before ? 0 : "free-page count did not return";
+}
+
+static const char *t_kmalloc(void)
+{
+    static void *ptrs[4097];
+    struct kmalloc_stats a, b;
+    kmalloc_stats(&a);
+    for (size_t n = 1; n <= 4096; n++) {
+        ptrs[n] = kmalloc(n);
+        if (!ptrs[n] || ((uintptr_t)ptrs[n] & 15))
+            return "kmalloc failed or misaligned";
+        memset(ptrs[n], (int)n, n);
+    }
+    for (size_t n = 1; n <= 4096; n++) {
+        if (((uint8_t *)ptrs[n])[n - 1] != (uint8_t)n)
+            return "object overwritten by a neighbour";
+        kfree(ptrs[n]);
+    }
+    kmalloc_stats(&b);
+    return b.bytes_in_use == a.bytes_in_use ? 0 : "heap bytes in use did not return";
+}
+
+static const char *t_kernel_map(void)
+{
+    pmap_root k = pmap_kernel();
+    uint64_t pa;
+    unsigned f;
+    if (pmap_lookup(k, (uint64_t)(uintptr_t)__kernel_start, &pa, &f) || (f & PMAP_WRITE) ||
+        !(f & PMAP_EXEC))
+        return "kernel text is not read-only and executable";
+    if (pmap_lookup(k, (uint64_t)(uintptr_t)__text_end, &pa, &f) || (f & (PMAP_WRITE | PMAP_EXEC)))
+        return "rodata is not read-only and NX";
+    if (pmap_lookup(k, (uint64_t)(uintptr_t)__rodata_end, &pa, &f) || !(f & PMAP_WRITE) ||
+        (f & PMAP_EXEC))
+        return "data is not writable and NX";
+    if (pmap_lookup(k, 0, &pa, &f) == 0 || pmap_lookup(k, 0x200000, &pa, &f) == 0)
+        return "the lower half is still mapped (page 0 / identity map)";
+    if (pmap_lookup(k, arch_direct_map_base() + 0x100000, &pa, &f) || pa != 0x100000 ||
+        (f & PMAP_EXEC))
+        return "direct map missing or executable";
+    return 0;
+}
+
+static const char *t_pmap_roundtrip(void)
+{
+    struct vmspace *vs;
+    struct page *p = pg_alloc_zeroed(0);
+    uint64_t pa;
+    unsigned f;
+    if (!p || vmspace_create(&vs))
+        return "out of memory";
+    const char *why = 0;
+    if (pmap_map(vs->root, T_BASE, pg_phys(p), PMAP_READ | PMAP_WRITE) ||
+        pmap_lookup(vs->root, T_BASE + 5, &pa, &f) || pa != pg_phys(p) + 5 || !(f & PMAP_WRITE))
+        why = "map/lookup";
+    else if (pmap_map(vs->root, T_BASE, pg_phys(p), PMAP_READ) != -EEXIST)
+        why = "double map not refused";
+    else if (pmap_protect(vs->root, T_BASE, PMAP_READ) ||
+             pmap_lookup(vs->root, T_BASE, &pa, &f) || (f & PMAP_WRITE))
+        why = "protect";
+    else if (pmap_unmap(vs->root, T_BASE, &pa) || pmap_lookup(vs->root, T_BASE, &pa, &f) == 0)
+        why = "unmap";
+    vmspace_destroy(vs);
+    pg_free(p, 0);
+    return why;
+}
+
+/* Runs with a test vmspace active. */
+static const char *t_user(struct vmspace *vs)
+{
+    uint8_t buf[64], zero[64] = {0};
+    static const uint8_t ret_insn = 0xc3;
+    if (vmspace_map_anon(vs, T_BASE, 16 * PG, VM_PROT_READ | VM_PROT_WRITE, VM_ANON) ||
+        vmspace_map_anon(vs, T_BASE + 32 * PG, PG, VM_PROT_READ, VM_ANON))
+        return "map_anon";
+    if (copy_from_user(buf, (void *)(T_BASE + 3 * PG), 64) || memcmp(buf, zero, 64))
+        return "demand-zero page does not read as zero";
+    if (copy_to_user((void *)(T_BASE + 32 * PG), buf, 1) != -EFAULT)
+        return "write to a read-only region not refused";
+    if (copy_from_user(buf, (void *)(T_BASE + 64 * PG), 8) != -EFAULT)
+        return "unmapped address not -EFAULT";
+    if (copy_from_user(buf, (void *)arch_direct_map_base(), 8) != -EFAULT ||
+        copy_from_user(buf, (void *)0x0000900000000000ull, 8) != -EFAULT ||
+        copy_from_user(buf, (void *)8, 8) != -EFAULT)
+        return "kernel-half / non-canonical / page-0 pointer not -EFAULT";
+    if (copy_to_user((void *)(T_BASE + PG), &ret_insn, 1))
+        return "copy_to_user";
+    if (arch_call_guarded((void (*)(void *))(T_BASE + PG), 0) != -EFAULT)
+        return "executing an NX page was not caught";
+    if (vmspace_protect(vs, T_BASE, 16 * PG, VM_PROT_READ | VM_PROT_EXEC) ||
+        arch_call_guarded((void (*)(void *))(T_BASE + PG), 0) != 0)
+        return "code in an executable page did not run";
+    char s[16];
+    if (copy_to_user((void *)(T_BASE + 2 * PG), "hi", 3) != -EFAULT)
+        return "write after mprotect(R|X) not refused";
+    if (vmspace_protect(vs, T_BASE, 16 * PG, VM_PROT_READ | VM_PROT_WRITE) ||
+        copy_to_user((void *)(T_BASE + 16 * PG - 3), "hi", 3) ||
+        strncpy_from_user(s, (void *)(T_BASE + 16 * PG - 3), sizeof(s)) != 2 || strcmp(s, "hi"))
+        return "strncpy_from_user";
+    if (copy_to_user((void *)(T_BASE + 16 * PG - 2), "xy", 2) ||
+        strncpy_from_user(s, (void *)(T_BASE + 16 * PG - 2), sizeof(s)) != -EFAULT)
+        return "string running into unmapped memory not -EFAULT";
+    if (vmspace_unmap(vs, T_BASE + 4 * PG, 4 * PG) ||
+        copy_from_user(buf, (void *)(T_BASE + 5 * PG), 1) != -EFAULT ||
+        copy_from_user(buf, (void *)(T_BASE + 8 * PG), 1))
+        return "munmap hole";
+    return 0;
+}
+
+static const char *t_user_space(void)
+{
+    struct vmspace *vs;
+    uint64_t before = free_pages();
+    if (vmspace_create(&vs))
+        return "vmspace_create";
+    vmspace_switch(vs);
+    const char *why = t_user(vs);
+    vmspace_switch(0);
+    vmspace_destroy(vs);
+    if (!why && free_pages() != before)
+        why = "pages leaked";
+    return why;
+}
+
+static const char *t_stack(void)
+{
+    struct vmspace *vs;
+    uint64_t top = T_BASE + 1024 * PG, limit = 256 * PG, word = 0;
+    if (vmspace_create(&vs))
+        return "vmspace_create";
+    vmspace_switch(vs);
+    const char *why = 0;
+    if (vmspace_map_anon(vs, top - limit, limit, VM_PROT_READ | VM_PROT_WRITE, VM_STACK))
+        why = "map stack";
+    for (uint64_t a = top - 8; !why && a >= top - limit; a -= PG)
+        if (copy_to_user((void *)a, &word, 8))
+            why = "stack page not populated on demand";
+    if (!why && copy_to_user((void *)(top - limit - 8), &word, 8) != -EFAULT)
+        why = "write into the guard gap below the stack not refused";
+    vmspace_switch(0);
+    vmspace_destroy(vs);
+    return why;
+}
+
+static const char *t_file_cow(void)
+{
+    struct vmspace *vs;
+    uint64_t before = free_pages(), v = 0;
+    struct page *file = pg_alloc(1);
+    if (!file || vmspace_create(&vs))
+        return "out of memory";
+    memset(pg_virt(file), 'F', 2 * PG);
+    vmspace_switch(vs);
+    const char *why = 0;
+    if (vmspace_map_file(vs, T_BASE, 4 * PG, VM_PROT_READ | VM_PROT_WRITE, pg_phys(file),
+                         PG + 100))
+        why = "map_file";
+    else if (copy_from_user(&v, (void *)T_BASE, 8) || v != 0x4646464646464646ull)
+        why = "file page content";
+    else if (copy_from_user(&v, (void *)(T_BASE + PG + 96), 8) || v != 0x46464646ull)
+        why = "partial page not zero-filled past the data";
+    else if (copy_to_user((void *)T_BASE, "W", 1) || ((char *)pg_virt(file))[0] != 'F')
+        why = "write to a private file mapping changed the file";
+    else if (copy_from_user(&v, (void *)T_BASE, 1) || (char)v != 'W')
+        why = "private copy lost the write";
+    vmspace_switch(0);
+    vmspace_destroy(vs);
+    pg_free(file, 1);
+    if (!why && free_pages() != before)
+        why = "pages leaked";
+    return why;
+}
+
+static const char *t_vmspace_churn(void)
+{
+    uint64_t before = free_pages();
+    for (int i = 0; i < 10000; i++) {
+        struct vmspace *vs;
+        uint64_t w = (uint64_t)i;
+        if (vmspace_create(&vs))
+            return "vmspace_create";
+        vmspace_switch(vs);
+        if (vmspace_map_anon(vs, T_BASE, 4 * PG, VM_PROT_READ | VM_PROT_WRITE, VM_ANON) ||
+            copy_to_user((void *)T_BASE, &w, 8) || copy_to_user((void *)(T_BASE + 3 * PG), &w, 8))
+            return "map/touch";
+        vmspace_switch(0);
+        vmspace_destroy(vs);
+    }
+    if (free_pages() != before)
+        return "free-page count did not return after 10,000 vmspaces";
+    return 0;
+}
+
+static void bench(void)
+{
+    enum { N = 200000 };
+    uint64_t hz = arch_cycles_hz(), t0, t1;
+    if (!hz)
+        return;
+    t0 = arch_cycles();
+    for (int i = 0; i < N; i++)
+        pg_free(pg_alloc(0), 0);
+    t1 = arch_cycles();
+    printk("bench: page alloc+free %llu ns/pair\n",
+           (unsigned long long)((t1 - t0) * 1000000000ull / hz / N));
+    t0 = arch_cycles();
+    for (int i = 0; i < N; i++)
+        kfree(kmalloc(64));
+    t1 = arch_cycles();
+    printk("bench: kmalloc(64)+kfree %llu ns/pair\n",
+           (unsigned long long)((t1 - t0) * 1000000000ull / hz / N));
+}
+
+int mm_selftest(void)
+{
+    uint64_t start = free_pages();
+    result("mm/pages", t_pages());
+    result("mm/kmalloc", t_kmalloc());
+    result("mm/kernel-map", t_kernel_map());
+    result("mm/pmap-roundtrip", t_pmap_roundtrip());
+    result("mm/user-access", t_user_space());
+    result("mm/stack", t_stack());
+    result("mm/file-cow", t_file_cow());
+    result("mm/vmspace-churn", t_vmspace_churn());
+    bench();
+    printk("mm: free pages %llu at start, %llu at end\n", (unsigned long long)start,
+           (unsigned long long)free_pages());
+    printk("mm: %d passed, %d failed\n", passed, failed);
+    return failed;
+}

@@ -1,0 +1,8 @@
+#ifndef UNIPLEX_MM_TEST_H
+#define UNIPLEX_MM_TEST_H
+
+/* In-kernel memory tests (selftest=mm): one "ok NAME" or "FAIL NAME: why"
+ * line per case, then "mm: N passed, M failed". Returns M. */
+int mm_selftest(void);
+
+#endif

@@ -1,0 +1,74 @@
+/* Physical page frames and the buddy allocator over them.
+ *
+ * One struct page per 4 KiB frame, in a caller-provided array. A buddy
+ * allocator owns the frames [base_pfn, base_pfn + npages): every frame starts
+ * reserved, buddy_add_range() makes usable RAM allocatable, and blocks of
+ * 2^order frames (order 0..PG_ORDER_MAX) are split on allocation and merged
+ * with their buddy on free. Blocks are aligned to their size in absolute pfn
+ * terms (the buddy of block pfn at order k is pfn ^ (1 << k)), so an order-k
+ * block is 2^k * 4 KiB aligned in physical memory whatever base_pfn is.
+ *
+ * Not reentrant: the caller serialises (one CPU, no use from interrupts). */
+#ifndef UNIPLEX_MM_PAGE_H
+#define UNIPLEX_MM_PAGE_H
+
+#include <stdint.h>
+
+#define PAGE_SIZE    4096
+#define PAGE_SHIFT   12
+#define PG_ORDER_MAX 10 /* blocks of 1..1024 pages (4 MiB) */
+
+/* struct page flags */
+#define PG_FREE     0x1 /* head of a free block of 2^order pages, on free[order] */
+#define PG_RESERVED 0x2 /* never allocatable: holes, kernel, firmware */
+#define PG_ALLOC    0x4 /* head of an allocated block of 2^order pages */
+
+/* One per 4 KiB frame. Pages inside a block other than its head have no
+ * PG_FREE / PG_ALLOC flag; their order and links mean nothing. */
+struct page {
+    struct page *next, *prev; /* free-list links (when free) */
+    uint32_t refcount;        /* users of an allocated page (COW later); 0 when free */
+    uint16_t flags;           /* PG_* */
+    uint8_t order;            /* order of the free or allocated block this page heads */
+    uint8_t reserved_;
+};
+_Static_assert(sizeof(struct page) <= 32, "struct page must stay compact");
+
+/* One allocator over pfns [base_pfn, base_pfn + npages). */
+struct buddy {
+    struct page *pages; /* caller-provided array of npages entries */
+    uint64_t base_pfn, npages;
+    struct page *free[PG_ORDER_MAX + 1]; /* heads of doubly linked, NULL-terminated free lists */
+    uint64_t nfree[PG_ORDER_MAX + 1];    /* blocks per order */
+    uint64_t free_pages;                 /* total free pages */
+};
+
+/* Take over pages[0..npages) for pfns [base_pfn, base_pfn + npages): every
+ * page starts PG_RESERVED with refcount 0, so nothing is allocatable yet. */
+void buddy_init(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages);
+
+/* Make pfns [pfn, pfn + count) usable: clear PG_RESERVED and free them as the
+ * largest aligned blocks, merging with free neighbours (including ranges added
+ * earlier). Panics if the range leaves the allocator's range or a page in it
+ * is already usable. Ranges may be added in any order. */
+void buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count);
+
+/* A block of 2^order pages, aligned to its size in pfn terms, or NULL when no
+ * block that large is free (or order > PG_ORDER_MAX). The head gets PG_ALLOC,
+ * order and refcount 1; the contents of the memory are not touched. */
+struct page *buddy_alloc(struct buddy *b, unsigned order);
+
+/* Free a block returned by buddy_alloc(b, order), merging with free buddies.
+ * The head's refcount must be 0 or 1 (callers sharing a page drop their
+ * references first); it becomes 0. Panics on a double free, a page outside
+ * the allocator, a reserved page, a page that is not the head of an allocated
+ * block (misaligned or a tail page), the wrong order, or refcount > 1. */
+void buddy_free(struct buddy *b, struct page *p, unsigned order);
+
+/* Frame number of p, which must belong to b. */
+uint64_t buddy_pfn(const struct buddy *b, const struct page *p);
+
+/* The struct page of pfn, or NULL outside [base_pfn, base_pfn + npages). */
+struct page *buddy_page(const struct buddy *b, uint64_t pfn);
+
+#endif

@@ -1,0 +1,267 @@
+/* Physical memory bring-up. The direct map covers all usable RAM and the
+ * whole first 4 GiB (firmware tables, framebuffers); reserved ranges above
+ * the last usable byte (e.g. QEMU's 1 TiB HyperTransport hole) are not mapped. Order matters: the early tables of boot/entry.S
+ * only reach the first 4 GiB, so the final page tables and the struct page
+ * array are carved from a boot bump allocator below 4 GiB first; only then
+ * can the buddy allocator (which lives in that array) take over. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/pmap.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+#define MIB         (1ull << 20)
+#define LARGE       (2 * MIB)
+#define EARLY_LIMIT (4096 * MIB) /* what boot/entry.S maps */
+#define MAX_EXCL    (BOOT_MODS_MAX + 4)
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+struct range {
+    uint64_t lo, hi;
+};
+
+static struct buddy pmem;
+static struct range excl[MAX_EXCL];
+static unsigned nexcl;
+static struct range bump;  /* [lo, hi): what the boot allocator may use */
+static uint64_t bump_next; /* next free byte in bump */
+static uint64_t total_pages, kernel_pages, boot_table_pages;
+
+void *phys_virt(uint64_t pa)
+{
+    return (void *)(uintptr_t)(arch_direct_map_base() + pa);
+}
+
+static uint64_t kva_to_pa(const void *p)
+{
+    return (uint64_t)(uintptr_t)p - arch_kernel_base();
+}
+
+static void exclude(uint64_t lo, uint64_t hi)
+{
+    if (nexcl == MAX_EXCL)
+        panic("pmem: too many excluded ranges");
+    excl[nexcl++] = (struct range){lo & ~0xfffull, (hi + 0xfff) & ~0xfffull};
+}
+
+/* Call fn for each piece of [lo, hi) outside every excluded range. */
+static void each_free_piece(uint64_t lo, uint64_t hi, void (*fn)(uint64_t, uint64_t, void *),
+                            void *arg)
+{
+    lo = (lo + 0xfff) & ~0xfffull;
+    hi &= ~0xfffull;
+    while (lo < hi) {
+        uint64_t cut = hi, skip = lo;
+        for (unsigned i = 0; i < nexcl; i++) {
+            if (excl[i].lo <= lo && excl[i].hi > lo)
+                skip = excl[i].hi > skip ? excl[i].hi : skip;
+            else if (excl[i].lo > lo && excl[i].lo < cut)
+                cut = excl[i].lo;
+        }
+        if (skip > lo) {
+            lo = skip;
+            continue;
+        }
+        fn(lo, cut, arg);
+        lo = cut;
+    }
+}
+
+static void pick_bump(uint64_t lo, uint64_t hi, void *arg)
+{
+    (void)arg;
+    if (hi > EARLY_LIMIT)
+        hi = EARLY_LIMIT;
+    if (hi > lo && hi - lo > bump.hi - bump.lo)
+        bump = (struct range){lo, hi};
+}
+
+static uint64_t boot_alloc(uint64_t bytes)
+{
+    uint64_t pa = bump_next;
+    bytes = (bytes + 0xfff) & ~0xfffull;
+    if (bytes > bump.hi - pa)
+        panic("pmem: out of boot memory (%llu bytes wanted)", (unsigned long long)bytes);
+    bump_next += bytes;
+    memset(phys_virt(pa), 0, bytes);
+    return pa;
+}
+
+static uint64_t boot_table_alloc(void)
+{
+    return boot_alloc(4096);
+}
+
+static void map_kernel_image(pmap_root root)
+{
+    uint64_t base = arch_kernel_base();
+    for (char *v = __kernel_start; v < __kernel_end; v += 4096) {
+        unsigned fl = PMAP_READ | PMAP_GLOBAL;
+        if (v < __text_end)
+            fl |= PMAP_EXEC;
+        else if (v >= __rodata_end)
+            fl |= PMAP_WRITE;
+        if (pmap_map(root, (uint64_t)(uintptr_t)v, (uint64_t)(uintptr_t)v - base, fl) != 0)
+            panic("pmem: cannot map the kernel image");
+    }
+}
+
+static pmap_root build_kernel_tables(uint64_t max_pa)
+{
+    pmap_root root = phys_virt(boot_alloc(4096));
+    uint64_t dm = arch_direct_map_base();
+
+    for (uint64_t pa = 0; pa < max_pa; pa += LARGE)
+        if (pmap_map_large(root, dm + pa, pa, PMAP_READ | PMAP_WRITE | PMAP_GLOBAL) != 0)
+            panic("pmem: cannot build the direct map");
+    map_kernel_image(root);
+    return root;
+}
+
+static uint64_t pmem_table_alloc(void);
+
+static void add_free(uint64_t lo, uint64_t hi, void *arg)
+{
+    (void)arg;
+    buddy_add_range(&pmem, lo >> 12, (hi - lo) >> 12);
+}
+
+void pmem_init(const struct bootinfo *bi)
+{
+    uint64_t max_usable = 0, max_pa = EARLY_LIMIT;
+
+    exclude(0, MIB);
+    exclude(kva_to_pa(__kernel_start), kva_to_pa(__kernel_end));
+    for (unsigned i = 0; i < bi->nmods; i++)
+        exclude(bi->mods[i].start, bi->mods[i].end);
+    for (unsigned i = 0; i < bi->nmmap; i++) {
+        const struct mem_range *r = &bi->mmap[i];
+        uint64_t end = r->base + r->len;
+        if (r->type != MEM_USABLE)
+            continue;
+        max_pa = end > max_pa ? end : max_pa;
+        max_usable = end > max_usable ? end : max_usable;
+        total_pages += r->len >> 12;
+        each_free_piece(r->base, end, pick_bump, 0);
+    }
+    kernel_pages = (kva_to_pa(__kernel_end) - kva_to_pa(__kernel_start)) >> 12;
+    bump_next = bump.lo;
+
+    pmap_set_table_alloc(boot_table_alloc);
+    max_pa = (max_pa + LARGE - 1) & ~(LARGE - 1);
+    pmap_root root = build_kernel_tables(max_pa);
+    boot_table_pages = pmap_table_pages();
+    pmap_set_kernel(root);
+    pmap_activate(root);
+
+    uint64_t npages = max_usable >> 12;
+    struct page *pages = phys_virt(boot_alloc(npages * sizeof(struct page)));
+    buddy_init(&pmem, pages, 0, npages);
+    exclude(bump.lo, bump_next);
+    for (unsigned i = 0; i < bi->nmmap; i++)
+        if (bi->mmap[i].type == MEM_USABLE)
+            each_free_piece(bi->mmap[i].base, bi->mmap[i].base + bi->mmap[i].len, add_free, 0);
+    pmap_set_table_alloc(pmem_table_alloc);
+}
+
+static uint64_t pmem_table_alloc(void)
+{
+    struct page *p = pg_alloc_zeroed(0);
+    return p ? pg_phys(p) : 0;
+}
+
+struct page *pg_alloc(unsigned order)
+{
+    return buddy_alloc(&pmem, order);
+}
+
+struct page *pg_alloc_zeroed(unsigned order)
+{
+    struct page *p = buddy_alloc(&pmem, order);
+    if (p)
+        memset(pg_virt(p), 0, 4096ull << order);
+    return p;
+}
+
+void pg_free(struct page *p, unsigned order)
+{
+    buddy_free(&pmem, p, order);
+}
+
+void pg_get(struct page *p)
+{
+    KASSERT(p->refcount > 0);
+    p->refcount++;
+}
+
+void pg_put(struct page *p)
+{
+    if (p->refcount == 0)
+        panic("pg_put: page %#llx is not in use", (unsigned long long)pg_phys(p));
+    if (--p->refcount == 0) {
+        p->refcount = 1; /* buddy_free takes an allocated block */
+        buddy_free(&pmem, p, 0);
+    }
+}
+
+uint64_t pg_phys(const struct page *p)
+{
+    return buddy_pfn(&pmem, p) << 12;
+}
+
+void *pg_virt(const struct page *p)
+{
+    return phys_virt(pg_phys(p));
+}
+
+struct page *pg_from_phys(uint64_t pa)
+{
+    return buddy_page(&pmem, pa >> 12);
+}
+
+void pmem_stats(struct pmem_stats *st)
+{
+    st->total_pages = total_pages;
+    st->free_pages = pmem.free_pages;
+    st->kernel_pages = kernel_pages;
+    st->boot_pages = (bump_next - bump.lo) >> 12;
+    st->table_pages = pmap_table_pages() - boot_table_pages;
+}
+
+void pmem_print(void)
+{
+    struct pmem_stats st;
+    struct kmalloc_stats ks;
+
+    pmem_stats(&st);
+    kmalloc_stats(&ks);
+    printk("meminfo: total %llu KiB, free %llu KiB, kernel image %llu KiB, boot tables+page "
+           "array %llu KiB, page tables %llu KiB, heap %llu KiB in use (%llu KiB held)\n",
+           (unsigned long long)st.total_pages * 4, (unsigned long long)st.free_pages * 4,
+           (unsigned long long)st.kernel_pages * 4, (unsigned long long)st.boot_pages * 4,
+           (unsigned long long)st.table_pages * 4, (unsigned long long)ks.bytes_in_use / 1024,
+           (unsigned long long)ks.pages_held * 4);
+}
+
+static void *heap_page_alloc(unsigned order)
+{
+    struct page *p = pg_alloc(order);
+    return p ? pg_virt(p) : 0;
+}
+
+static void heap_page_free(void *v, unsigned order)
+{
+    pg_free(pg_from_phys((uint64_t)(uintptr_t)v - arch_direct_map_base()), order);
+}
+
+static const struct kmalloc_pages heap_pages = {heap_page_alloc, heap_page_free};
+
+void heap_init(void)
+{
+    kmalloc_init(&heap_pages);
+}

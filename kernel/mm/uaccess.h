@@ -1,0 +1,24 @@
+/* Copies between the kernel and program memory (the lower half). Every
+ * pointer from a program is range-checked (at or above USER_MIN, below
+ * USER_MAX, no wrap-around) and copied with fault fixup, so a bad pointer is
+ * -EFAULT, never a kernel crash. Faults on mapped-but-absent pages are
+ * resolved (demand zero, copy-on-write) as for program code. */
+#ifndef UNIPLEX_UACCESS_H
+#define UNIPLEX_UACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define USER_MIN 0x1000ull           /* page 0 is never mapped */
+#define USER_MAX 0x0000800000000000ull
+
+/* 0 or -EFAULT (then part of dst may have been written). */
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+/* Copy a NUL-terminated string of at most n - 1 bytes: its length, or
+ * -ENAMETOOLONG if no NUL within n bytes, or -EFAULT. */
+long strncpy_from_user(char *dst, const char *usrc, size_t n);
+/* 1 when [p, p + n) lies inside the user window. */
+int user_range_ok(const void *p, size_t n);
+
+#endif

@@ -1,0 +1,135 @@
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/panic.h"
+
+static struct vmspace *current_vs;
+
+int vmspace_create(struct vmspace **out)
+{
+    struct vmspace *vs = kzalloc(sizeof(*vs));
+    struct page *root = pg_alloc_zeroed(0);
+
+    if (!vs || !root) {
+        kfree(vs);
+        if (root)
+            pg_free(root, 0);
+        return -ENOMEM;
+    }
+    vs->root = pg_virt(root);
+    pmap_share_kernel(vs->root);
+    vm_map_init(&vs->map, USER_MIN, USER_MAX);
+    *out = vs;
+    return 0;
+}
+
+/* Drop the reference a mapping holds. Frames the allocator does not hand
+ * out (initrd file pages, reserved memory) are not counted. */
+static void put_frame(uint64_t pa)
+{
+    struct page *p = pg_from_phys(pa);
+    if (p && p->refcount > 0)
+        pg_put(p);
+}
+
+static void leaf_put(void *arg, uint64_t va, uint64_t pa, unsigned flags)
+{
+    (void)arg, (void)va, (void)flags;
+    put_frame(pa);
+}
+
+static void table_free(uint64_t pa)
+{
+    pg_free(pg_from_phys(pa), 0);
+}
+
+void vmspace_destroy(struct vmspace *vs)
+{
+    if (vs == current_vs)
+        panic("vmspace_destroy: %p is active", (void *)vs);
+    vm_map_destroy(&vs->map, 0, 0);
+    pmap_destroy_lower(vs->root, leaf_put, table_free, 0);
+    pg_free(pg_from_phys((uint64_t)(uintptr_t)vs->root - (uint64_t)(uintptr_t)phys_virt(0)), 0);
+    kfree(vs);
+}
+
+void vmspace_switch(struct vmspace *vs)
+{
+    current_vs = vs;
+    pmap_activate(vs ? vs->root : pmap_kernel());
+}
+
+struct vmspace *vmspace_current(void)
+{
+    return current_vs;
+}
+
+int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
+                     enum vm_kind kind)
+{
+    struct vm_region r = {.start = addr, .end = addr + len, .prot = prot, .kind = kind};
+    if (len == 0 || addr + len < addr || kind == VM_FILE)
+        return -EINVAL;
+    return vm_map_insert(&vs->map, &r);
+}
+
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
+                     uint64_t phys, uint64_t file_len)
+{
+    struct vm_region r = {.start = addr, .end = addr + len, .prot = prot, .kind = VM_FILE,
+                          .file_phys = phys, .file_len = file_len};
+    if (len == 0 || addr + len < addr)
+        return -EINVAL;
+    return vm_map_insert(&vs->map, &r);
+}
+
+static void unmap_piece(void *arg, uint64_t s, uint64_t e, const struct vm_region *r)
+{
+    struct vmspace *vs = arg;
+    uint64_t pa;
+    (void)r;
+    for (uint64_t va = s; va < e; va += 4096)
+        if (pmap_unmap(vs->root, va, &pa) == 0)
+            put_frame(pa);
+}
+
+int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len)
+{
+    if (len == 0 || addr + len < addr)
+        return -EINVAL;
+    return vm_map_remove(&vs->map, addr, addr + len, unmap_piece, vs);
+}
+
+static unsigned pmap_flags(uint32_t prot)
+{
+    unsigned f = PMAP_READ;
+    if (prot & VM_PROT_WRITE)
+        f |= PMAP_WRITE;
+    if (prot & VM_PROT_EXEC)
+        f |= PMAP_EXEC;
+    return f;
+}
+
+int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot)
+{
+    if (len == 0 || addr + len < addr)
+        return -EINVAL;
+    int err = vm_map_protect(&vs->map, addr, addr + len, prot);
+    if (err)
+        return err;
+    for (uint64_t va = addr; va < addr + len; va += 4096) {
+        uint64_t pa;
+        unsigned old;
+        if (pmap_lookup(vs->root, va, &pa, &old) != 0)
+            continue;
+        unsigned f = pmap_flags(prot);
+        if (old & PMAP_COW) /* stays read-only until the write fault copies it */
+            f = (f & ~PMAP_WRITE) | PMAP_COW;
+        pmap_protect(vs->root, va, f);
+    }
+    return 0;
+}

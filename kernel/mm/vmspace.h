@@ -1,0 +1,42 @@
+/* Per-process address spaces: a page-table root whose kernel half is shared
+ * with every other root, plus the ordered set of regions of the lower half.
+ * Pages are populated on fault (vmspace_fault). One vmspace is used by one
+ * thread at a time (no locking yet). */
+#ifndef UNIPLEX_VMSPACE_H
+#define UNIPLEX_VMSPACE_H
+
+#include <stdint.h>
+#include "kernel/mm/pmap.h"
+#include "kernel/mm/vmregion.h"
+
+struct vmspace {
+    pmap_root root;
+    struct vm_map map;
+};
+
+/* 0 and *out, or -ENOMEM. */
+int vmspace_create(struct vmspace **out);
+/* Unmap everything, drop every page reference, free every lower-half table
+ * page and the root. vs must not be the active vmspace. */
+void vmspace_destroy(struct vmspace *vs);
+/* Make vs the active address space (NULL: the kernel's tables only). */
+void vmspace_switch(struct vmspace *vs);
+struct vmspace *vmspace_current(void);
+
+/* Region API (addresses and lengths page-aligned; errors as in vmregion.h:
+ * -EINVAL, -EEXIST on overlap, -ENOMEM). kind is VM_ANON or VM_STACK. */
+int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
+                     enum vm_kind kind);
+/* Map len bytes backed read-only by physical memory at phys (file_len bytes
+ * of it; the rest reads as zero). Private: writes copy the page. */
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
+                     uint64_t phys, uint64_t file_len);
+int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
+int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
+
+/* Resolve a fault at addr for access (VM_PROT_READ/WRITE/EXEC): demand
+ * zero, file page, or copy-on-write. 0 when resolved; -EFAULT when no
+ * region allows it (SIGSEGV), -ENOMEM when no page could be had. */
+int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access);
+
+#endif
