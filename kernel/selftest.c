@@ -44,12 +44,10 @@ static const struct {
     void (*fn)(void);
     int (*suite)(void);
 } selftests[] = {
-    {"ud2", selftest_ud2, 0},
-    {"pagefault", selftest_pagefault, 0},
-    {"panic", selftest_panic, 0},
-    {"stackguard", selftest_stackguard, 0},
-    {"wrtext", selftest_wrtext, 0},
-    {"mm", 0, mm_selftest},
+    {"ud2", selftest_ud2, 0},       {"pagefault", selftest_pagefault, 0},
+    {"panic", selftest_panic, 0},   {"stackguard", selftest_stackguard, 0},
+    {"wrtext", selftest_wrtext, 0}, {"mm", 0, mm_selftest},
+    {"mmbench", 0, mm_bench},
 };
 
 int selftest_run(const char *cmdline)

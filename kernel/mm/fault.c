@@ -32,8 +32,7 @@ static int fault_zero(struct vmspace *vs, const struct vm_region *r, uint64_t va
 /* File-backed: map the backing page itself (read-only; private writable
  * regions get the COW bit) when a whole aligned page of it exists and this
  * is not a write; otherwise a private copy, zero-filled past the data. */
-static int fault_file(struct vmspace *vs, const struct vm_region *r, uint64_t va,
-                      uint32_t access)
+static int fault_file(struct vmspace *vs, const struct vm_region *r, uint64_t va, uint32_t access)
 {
     uint64_t off = va - r->start, src = r->file_phys + off;
     uint64_t avail = r->file_len > off ? r->file_len - off : 0;

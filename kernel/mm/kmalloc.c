@@ -7,9 +7,13 @@
  * the 128 a header-inclusive power of two would. Block orders are chosen so
  * that every block holds about 15 chunks (waste under 6%).
  *
+ * Header: a 64-bit tag (magic, bucket, page order, and a check of bucket and
+ * order) and the free-list link, which lives in the header so a free
+ * object's contents are left alone. A live object's tag is compared as one
+ * word, so a stray write to any of its bytes is caught, not just the magic.
+ *
  * The fast paths are a bucket index from count-leading-zeros, a pop or push
- * on a singly linked free list (the link lives in the header, so a free
- * object's contents are left alone), and a magic check. */
+ * on a singly linked free list and one tag compare. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,18 +27,38 @@
 
 #define KM_MAGIC_USED 0x6b6d4155u /* live object */
 #define KM_MAGIC_FREE 0x6b6d4652u /* on a free list, or a large block given back */
-#define KM_LARGE      0xff        /* header's bucket for a page-block object */
+#define KM_CHECK      0xa55au     /* folded into a live tag's check field */
+#define KM_LARGE      0xff        /* bucket of a page-block object */
 #define KM_ORDER_MAX  30          /* largest page order kmalloc asks for (4 TiB) */
 
+/* tag: bits 0..31 magic, 32..39 bucket, 40..47 order, 48..63 check. */
 struct kmhdr {
-    uint32_t magic;
-    uint8_t bucket; /* 0..KMALLOC_BUCKETS-1, or KM_LARGE */
-    uint8_t order;  /* page order of a KM_LARGE object */
-    uint16_t pad_;
+    uint64_t tag;
     struct kmhdr *next; /* free-list link while free */
 };
 _Static_assert(sizeof(struct kmhdr) == KMALLOC_HDR, "header size");
 _Static_assert(KMALLOC_MAX == KMALLOC_MIN << (KMALLOC_BUCKETS - 1), "bucket sizes");
+
+static inline uint64_t live_tag(unsigned bucket, unsigned order)
+{
+    uint64_t bo = bucket | order << 8;
+    return KM_MAGIC_USED | bo << 32 | (bo ^ KM_CHECK) << 48;
+}
+
+static inline uint64_t free_tag(unsigned bucket)
+{
+    return KM_MAGIC_FREE | (uint64_t)bucket << 32;
+}
+
+static inline unsigned tag_bucket(uint64_t tag)
+{
+    return (tag >> 32) & 0xff;
+}
+
+static inline unsigned tag_order(uint64_t tag)
+{
+    return (tag >> 40) & 0xff;
+}
 
 /* Page order of the blocks each bucket carves: ~15 chunks per block. */
 static const uint8_t slab_order[KMALLOC_BUCKETS] = {0, 0, 0, 0, 0, 1, 2, 3};
@@ -83,7 +107,7 @@ static __attribute__((noinline)) struct kmhdr *refill(unsigned b)
     struct kmhdr *list = NULL;
     for (size_t i = ((size_t)PAGE_SIZE << order) / chunk; i-- > 0;) {
         struct kmhdr *h = (struct kmhdr *)(mem + i * chunk);
-        *h = (struct kmhdr){.magic = KM_MAGIC_FREE, .bucket = (uint8_t)b, .next = list};
+        *h = (struct kmhdr){.tag = free_tag(b), .next = list};
         list = h;
     }
     km.st.pages_held += 1ull << order;
@@ -102,7 +126,7 @@ static __attribute__((noinline)) void *alloc_large(size_t n)
     struct kmhdr *h = km.src.alloc(order);
     if (!h)
         return NULL;
-    *h = (struct kmhdr){.magic = KM_MAGIC_USED, .bucket = KM_LARGE, .order = (uint8_t)order};
+    *h = (struct kmhdr){.tag = live_tag(KM_LARGE, order)};
     km.st.bytes_in_use += ((size_t)PAGE_SIZE << order) - KMALLOC_HDR;
     km.st.pages_held += 1ull << order;
     km.st.allocs++;
@@ -121,7 +145,7 @@ void *kmalloc(size_t n)
     if (__builtin_expect(!h, 0) && !(h = refill(b)))
         return NULL;
     km.free[b] = h->next;
-    h->magic = KM_MAGIC_USED;
+    h->tag = live_tag(b, 0);
     km.st.bytes_in_use += bucket_size(b);
     km.st.allocs++;
     return h + 1;
@@ -142,7 +166,7 @@ static __attribute__((noreturn, noinline, cold)) void bad_pointer(bool freeing, 
                                                                   void *caller)
 {
     const struct kmhdr *h = (const struct kmhdr *)p - 1;
-    bool was_freed = !((uintptr_t)p & 15) && h->magic == KM_MAGIC_FREE;
+    bool was_freed = !((uintptr_t)p & 15) && (uint32_t)h->tag == KM_MAGIC_FREE;
 
     if (freeing && was_freed)
         panic("kfree: double free of %p (caller %p)", p, caller);
@@ -153,26 +177,32 @@ static __attribute__((noreturn, noinline, cold)) void bad_pointer(bool freeing, 
     panic("kmalloc_usable: bad pointer or corrupted header %p (caller %p)", p, caller);
 }
 
-/* The header of live object p, or a panic. Large objects' headers are held
- * to a page-aligned address and a sane order as well. */
-static inline struct kmhdr *live_header(bool freeing, const void *p, void *caller)
+/* The header of live object p, or a panic: the full check, small or large.
+ * A large object's header must also be page aligned with a sane order. */
+static struct kmhdr *live_header(bool freeing, const void *p, void *caller)
 {
     struct kmhdr *h = (struct kmhdr *)p - 1;
 
-    if (__builtin_expect(((uintptr_t)p & 15) || h->magic != KM_MAGIC_USED, 0))
+    if ((uintptr_t)p & 15)
         bad_pointer(freeing, p, caller);
-    if (__builtin_expect(h->bucket >= KMALLOC_BUCKETS, 0) &&
-        (h->bucket != KM_LARGE || h->order > KM_ORDER_MAX || ((uintptr_t)h & (PAGE_SIZE - 1))))
+    unsigned b = tag_bucket(h->tag), order = tag_order(h->tag);
+    if (h->tag != live_tag(b, order))
+        bad_pointer(freeing, p, caller);
+    if (b < KMALLOC_BUCKETS
+            ? order != 0
+            : b != KM_LARGE || order > KM_ORDER_MAX || ((uintptr_t)h & (PAGE_SIZE - 1)))
         bad_pointer(freeing, p, caller);
     return h;
 }
 
-static __attribute__((noinline)) void free_large(struct kmhdr *h)
+/* kfree of anything but a valid bucket object: a large one, or a panic. */
+static __attribute__((noinline)) void kfree_slow(void *p, void *caller)
 {
-    unsigned order = h->order;
+    struct kmhdr *h = live_header(true, p, caller);
+    unsigned order = tag_order(h->tag);
 
     /* Best effort: a second kfree is caught only while the block is unused. */
-    h->magic = KM_MAGIC_FREE;
+    h->tag = free_tag(KM_LARGE);
     km.st.bytes_in_use -= ((size_t)PAGE_SIZE << order) - KMALLOC_HDR;
     km.st.pages_held -= 1ull << order;
     km.st.frees++;
@@ -181,15 +211,20 @@ static __attribute__((noinline)) void free_large(struct kmhdr *h)
 
 void kfree(void *p)
 {
+    void *caller = __builtin_return_address(0);
+
     if (!p)
         return;
-    struct kmhdr *h = live_header(true, p, __builtin_return_address(0));
-    unsigned b = h->bucket;
-    if (__builtin_expect(b >= KMALLOC_BUCKETS, 0)) {
-        free_large(h);
+    if (__builtin_expect((uintptr_t)p & 15, 0))
+        bad_pointer(true, p, caller);
+    struct kmhdr *h = (struct kmhdr *)p - 1;
+    uint64_t tag = h->tag;
+    unsigned b = tag_bucket(tag);
+    if (__builtin_expect(b >= KMALLOC_BUCKETS || tag != live_tag(b, 0), 0)) {
+        kfree_slow(p, caller);
         return;
     }
-    h->magic = KM_MAGIC_FREE;
+    h->tag = free_tag(b);
     h->next = km.free[b];
     km.free[b] = h;
     km.st.bytes_in_use -= bucket_size(b);
@@ -201,9 +236,10 @@ size_t kmalloc_usable(const void *p)
     if (!p)
         return 0;
     const struct kmhdr *h = live_header(false, p, __builtin_return_address(0));
-    if (h->bucket == KM_LARGE)
-        return ((size_t)PAGE_SIZE << h->order) - KMALLOC_HDR;
-    return bucket_size(h->bucket);
+    unsigned b = tag_bucket(h->tag);
+    if (b == KM_LARGE)
+        return ((size_t)PAGE_SIZE << tag_order(h->tag)) - KMALLOC_HDR;
+    return bucket_size(b);
 }
 
 void kmalloc_stats(struct kmalloc_stats *st)

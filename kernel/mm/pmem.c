@@ -1,9 +1,9 @@
 /* Physical memory bring-up. The direct map covers all usable RAM and the
  * whole first 4 GiB (firmware tables, framebuffers); reserved ranges above
- * the last usable byte (e.g. QEMU's 1 TiB HyperTransport hole) are not mapped. Order matters: the early tables of boot/entry.S
- * only reach the first 4 GiB, so the final page tables and the struct page
- * array are carved from a boot bump allocator below 4 GiB first; only then
- * can the buddy allocator (which lives in that array) take over. */
+ * the last usable byte (e.g. QEMU's 1 TiB HyperTransport hole) are not mapped. Order matters: the
+ * early tables of boot/entry.S only reach the first 4 GiB, so the final page tables and the struct
+ * page array are carved from a boot bump allocator below 4 GiB first; only then can the buddy
+ * allocator (which lives in that array) take over. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"

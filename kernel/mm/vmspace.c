@@ -77,11 +77,15 @@ int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
     return vm_map_insert(&vs->map, &r);
 }
 
-int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
-                     uint64_t phys, uint64_t file_len)
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint64_t phys,
+                     uint64_t file_len)
 {
-    struct vm_region r = {.start = addr, .end = addr + len, .prot = prot, .kind = VM_FILE,
-                          .file_phys = phys, .file_len = file_len};
+    struct vm_region r = {.start = addr,
+                          .end = addr + len,
+                          .prot = prot,
+                          .kind = VM_FILE,
+                          .file_phys = phys,
+                          .file_len = file_len};
     if (len == 0 || addr + len < addr)
         return -EINVAL;
     return vm_map_insert(&vs->map, &r);

@@ -29,8 +29,8 @@ int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
                      enum vm_kind kind);
 /* Map len bytes backed read-only by physical memory at phys (file_len bytes
  * of it; the rest reads as zero). Private: writes copy the page. */
-int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
-                     uint64_t phys, uint64_t file_len);
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint64_t phys,
+                     uint64_t file_len);
 int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
 

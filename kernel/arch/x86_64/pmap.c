@@ -5,15 +5,15 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/mm/pmap.h"
 
-#define PTE_P     (1ull << 0)
-#define PTE_W     (1ull << 1)
-#define PTE_PWT   (1ull << 3)
-#define PTE_PCD   (1ull << 4)
-#define PTE_PS    (1ull << 7)
-#define PTE_G     (1ull << 8)
-#define PTE_COW   (1ull << 9) /* available to software */
-#define PTE_NX    (1ull << 63)
-#define PTE_ADDR  0x000ffffffffff000ull
+#define PTE_P       (1ull << 0)
+#define PTE_W       (1ull << 1)
+#define PTE_PWT     (1ull << 3)
+#define PTE_PCD     (1ull << 4)
+#define PTE_PS      (1ull << 7)
+#define PTE_G       (1ull << 8)
+#define PTE_COW     (1ull << 9) /* available to software */
+#define PTE_NX      (1ull << 63)
+#define PTE_ADDR    0x000ffffffffff000ull
 #define TABLE_FLAGS (PTE_P | PTE_W) /* permissions are decided at the leaf */
 
 static pmap_table_alloc_fn table_alloc;

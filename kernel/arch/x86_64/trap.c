@@ -12,8 +12,8 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 
-#define PF_WRITE 0x02
-#define PF_FETCH 0x10
+#define PF_WRITE      0x02
+#define PF_FETCH      0x10
 #define LOWER_HALF(a) ((a) < 0x0000800000000000ull)
 
 extern uint64_t arch_guard_rsp;
@@ -143,7 +143,9 @@ static void page_fault(struct trapframe *tf)
     if (LOWER_HALF(tf->rip) && arch_guard_rsp) {
         printk("fault: program code at %#llx touched %#llx (%s): context stopped\n",
                (unsigned long long)tf->rip, (unsigned long long)addr,
-               access == VM_PROT_WRITE ? "write" : access == VM_PROT_EXEC ? "exec" : "read");
+               access == VM_PROT_WRITE  ? "write"
+               : access == VM_PROT_EXEC ? "exec"
+                                        : "read");
         tf->rsp = arch_guard_rsp;
         tf->rip = (uint64_t)(uintptr_t)arch_guard_resume;
         arch_guard_rsp = 0;
