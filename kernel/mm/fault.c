@@ -7,12 +7,7 @@
 
 static unsigned region_flags(const struct vm_region *r)
 {
-    unsigned f = PMAP_READ;
-    if (r->prot & VM_PROT_WRITE)
-        f |= PMAP_WRITE;
-    if (r->prot & VM_PROT_EXEC)
-        f |= PMAP_EXEC;
-    return f;
+    return vm_prot_pmap(r->prot);
 }
 
 static int map_new(struct vmspace *vs, uint64_t va, struct page *p, unsigned flags)

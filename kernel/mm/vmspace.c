@@ -108,7 +108,7 @@ int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len)
     return vm_map_remove(&vs->map, addr, addr + len, unmap_piece, vs);
 }
 
-static unsigned pmap_flags(uint32_t prot)
+unsigned vm_prot_pmap(uint32_t prot)
 {
     unsigned f = PMAP_READ;
     if (prot & VM_PROT_WRITE)
@@ -130,7 +130,7 @@ int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t pr
         unsigned old;
         if (pmap_lookup(vs->root, va, &pa, &old) != 0)
             continue;
-        unsigned f = pmap_flags(prot);
+        unsigned f = vm_prot_pmap(prot);
         if (old & PMAP_COW) /* stays read-only until the write fault copies it */
             f = (f & ~PMAP_WRITE) | PMAP_COW;
         pmap_protect(vs->root, va, f);

@@ -34,6 +34,9 @@ int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
 int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
 
+/* Page-table flags for a region protection (VM_PROT_* -> PMAP_*). */
+unsigned vm_prot_pmap(uint32_t prot);
+
 /* Resolve a fault at addr for access (VM_PROT_READ/WRITE/EXEC): demand
  * zero, file page, or copy-on-write. 0 when resolved; -EFAULT when no
  * region allows it (SIGSEGV), -ENOMEM when no page could be had. */
