@@ -103,8 +103,8 @@ __attribute__((noinline)) void arch_selftest_ud2(void)
 
 __attribute__((noinline)) void arch_selftest_page_fault(void)
 {
-    /* Just below the kernel image: never mapped once issue 3 lands; today
-     * the early map covers it, so use a non-present lower-half address. */
+    /* A lower-half address with no vmspace active: kernel code touching it
+     * is a kernel bug, so this must end in the #PF register dump. */
     volatile uint64_t *p = (volatile uint64_t *)0x0000700000000000ull;
     *p = 1;
 }
