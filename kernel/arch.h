@@ -45,6 +45,9 @@ long arch_strncpy_user(char *dst, const char *src, long n);
  * processes exist this is how a faulting "program" is stopped. Not nested. */
 int arch_call_guarded(void (*fn)(void *), void *arg);
 
+/* Print memory-type state and time a register-only loop (diagnostics). */
+void arch_cpu_diag(void);
+
 /* Execute an invalid instruction / touch an unmapped address (self tests). */
 void arch_selftest_ud2(void);
 void arch_selftest_page_fault(void);

@@ -39,6 +39,12 @@ __attribute__((noinline)) static void selftest_wrtext(void)
     *text = 0xcc;
 }
 
+static int cpudiag(void)
+{
+    arch_cpu_diag();
+    return 0;
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -47,7 +53,7 @@ static const struct {
     {"ud2", selftest_ud2, 0},       {"pagefault", selftest_pagefault, 0},
     {"panic", selftest_panic, 0},   {"stackguard", selftest_stackguard, 0},
     {"wrtext", selftest_wrtext, 0}, {"mm", 0, mm_selftest},
-    {"mmbench", 0, mm_bench},
+    {"mmbench", 0, mm_bench},       {"cpudiag", 0, cpudiag},
 };
 
 int selftest_run(const char *cmdline)

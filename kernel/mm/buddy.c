@@ -10,12 +10,6 @@
 #include "kernel/panic.h"
 #include "kernel/mm/page.h"
 
-/* Host unit tests link every pure source into one object; a weak reference
- * keeps tests that never panic from needing a panic of their own. The kernel
- * always defines it (kernel/panic.c), and with -mcmodel=kernel a missing
- * definition would still fail the link (a 0 target is out of range). */
-#pragma weak panic
-
 static struct page *page_at(const struct buddy *b, uint64_t pfn)
 {
     return &b->pages[pfn - b->base_pfn];

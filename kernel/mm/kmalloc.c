@@ -22,9 +22,6 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page.h"
 
-/* See kernel/mm/buddy.c: lets host unit tests that never panic link. */
-#pragma weak panic
-
 #define KM_MAGIC_USED 0x6b6d4155u /* live object */
 #define KM_MAGIC_FREE 0x6b6d4652u /* on a free list, or a large block given back */
 #define KM_CHECK      0xa55au     /* folded into a live tag's check field */
