@@ -7,6 +7,7 @@
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/mm/mm_test.h"
+#include "kernel/mm/pmem.h"
 
 /* Named functions so that the backtrace has something to show. */
 __attribute__((noinline)) static void selftest_ud2(void)
@@ -39,6 +40,15 @@ __attribute__((noinline)) static void selftest_wrtext(void)
     *text = 0xcc;
 }
 
+/* Freeing a page twice must panic even when the first free parked it in
+ * the page cache. */
+__attribute__((noinline)) static void selftest_pgdoublefree(void)
+{
+    struct page *p = pg_alloc(0);
+    pg_free(p, 0);
+    pg_free(p, 0);
+}
+
 static int cpudiag(void)
 {
     arch_cpu_diag();
@@ -52,8 +62,9 @@ static const struct {
 } selftests[] = {
     {"ud2", selftest_ud2, 0},       {"pagefault", selftest_pagefault, 0},
     {"panic", selftest_panic, 0},   {"stackguard", selftest_stackguard, 0},
-    {"wrtext", selftest_wrtext, 0}, {"mm", 0, mm_selftest},
-    {"mmbench", 0, mm_bench},       {"cpudiag", 0, cpudiag},
+    {"wrtext", selftest_wrtext, 0}, {"pgdoublefree", selftest_pgdoublefree, 0},
+    {"mm", 0, mm_selftest},         {"mmbench", 0, mm_bench},
+    {"cpudiag", 0, cpudiag},
 };
 
 int selftest_run(const char *cmdline)

@@ -239,5 +239,8 @@ boot write-kernel-text 30 --kernel --append selftest=wrtext
 check write-kernel-text 125 '^EXCEPTION: #PF page fault \(vector 14, error 0x0000000000000003\)' \
     '#0 .* selftest_wrtext\+0x'
 
+boot page-double-free 30 --kernel --append selftest=pgdoublefree
+check page-double-free 125 '^PANIC: pg_free: double free of page 0x' ' selftest_pgdoublefree\+0x'
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

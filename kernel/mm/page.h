@@ -22,6 +22,7 @@
 #define PG_FREE     0x1 /* head of a free block of 2^order pages, on free[order] */
 #define PG_RESERVED 0x2 /* never allocatable: holes, kernel, firmware */
 #define PG_ALLOC    0x4 /* head of an allocated block of 2^order pages */
+#define PG_CACHED   0x8 /* order-0 page parked in pmem's page cache (still PG_ALLOC) */
 
 /* One per 4 KiB frame. Pages inside a block other than its head have no
  * PG_FREE / PG_ALLOC flag; their order and links mean nothing. */

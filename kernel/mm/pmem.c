@@ -175,14 +175,29 @@ static uint64_t pmem_table_alloc(void)
     return p ? pg_phys(p) : 0;
 }
 
+/* Order-0 pages freed recently, handed out again without touching the
+ * buddy lists: a fully merged buddy would otherwise split and re-merge all
+ * PG_ORDER_MAX levels for every single-page allocation. Cached pages stay
+ * allocated as far as the buddy knows, count as free in pmem_stats, and
+ * carry PG_CACHED so a double free is still caught. */
+#define PCACHE_MAX 64
+static struct page *pcache[PCACHE_MAX];
+static unsigned pcache_n;
+
 struct page *pg_alloc(unsigned order)
 {
+    if (order == 0 && pcache_n > 0) {
+        struct page *p = pcache[--pcache_n];
+        p->flags &= ~PG_CACHED;
+        p->refcount = 1;
+        return p;
+    }
     return buddy_alloc(&pmem, order);
 }
 
 struct page *pg_alloc_zeroed(unsigned order)
 {
-    struct page *p = buddy_alloc(&pmem, order);
+    struct page *p = pg_alloc(order);
     if (p)
         memset(pg_virt(p), 0, 4096ull << order);
     return p;
@@ -190,7 +205,18 @@ struct page *pg_alloc_zeroed(unsigned order)
 
 void pg_free(struct page *p, unsigned order)
 {
-    buddy_free(&pmem, p, order);
+    if (order != 0 || pcache_n == PCACHE_MAX || !(p->flags & PG_ALLOC) || p->order != 0) {
+        buddy_free(&pmem, p, order); /* also diagnoses a bad page or order */
+        return;
+    }
+    if (p->flags & PG_CACHED)
+        panic("pg_free: double free of page %#llx", (unsigned long long)pg_phys(p));
+    if (p->refcount > 1)
+        panic("pg_free: page %#llx still has %u users", (unsigned long long)pg_phys(p),
+              p->refcount);
+    p->refcount = 0;
+    p->flags |= PG_CACHED;
+    pcache[pcache_n++] = p;
 }
 
 void pg_get(struct page *p)
@@ -204,8 +230,8 @@ void pg_put(struct page *p)
     if (p->refcount == 0)
         panic("pg_put: page %#llx is not in use", (unsigned long long)pg_phys(p));
     if (--p->refcount == 0) {
-        p->refcount = 1; /* buddy_free takes an allocated block */
-        buddy_free(&pmem, p, 0);
+        p->refcount = 1; /* pg_free takes an allocated page */
+        pg_free(p, 0);
     }
 }
 
@@ -227,7 +253,7 @@ struct page *pg_from_phys(uint64_t pa)
 void pmem_stats(struct pmem_stats *st)
 {
     st->total_pages = total_pages;
-    st->free_pages = pmem.free_pages;
+    st->free_pages = pmem.free_pages + pcache_n;
     st->kernel_pages = kernel_pages;
     st->boot_pages = (bump_next - bump.lo) >> 12;
     st->table_pages = pmap_table_pages() - boot_table_pages;
