@@ -30,7 +30,7 @@ PURE_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin
 PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c \
 	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c kernel/mm/vmregion.c
 
-KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
+KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
 	$(wildcard boot/*.S kernel/arch/x86_64/*.S)
 KOBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRC))) $(BUILD)/obj/gen/font.o
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))

@@ -27,6 +27,9 @@ uint64_t arch_boot_cycles(void);
  * plus its physical address. */
 uint64_t arch_direct_map_base(void);
 uint64_t arch_kernel_base(void);
+/* Start of the 512 GiB kernel area where thread stacks are mapped, each
+ * with an unmapped guard page below it. */
+uint64_t arch_kstack_area(void);
 
 /* Kernel virtual address of physical range [pa, pa + len), or NULL when
  * the direct map does not cover it (today: the first 4 GiB). */
@@ -47,6 +50,32 @@ int arch_call_guarded(void (*fn)(void *), void *arg);
 
 /* Print memory-type state and time a register-only loop (diagnostics). */
 void arch_cpu_diag(void);
+
+/* A thread's CPU context. stack_lo/hi bound its kernel stack; fpu is an
+ * arch_fpu_area_size() save area (64-byte aligned) for threads that run
+ * program code, NULL for pure kernel threads. */
+struct arch_context {
+    uint64_t rsp;
+    uint64_t fs_base;
+    uint64_t stack_lo, stack_hi;
+    void *fpu;
+};
+/* Make c start at fn(arg) on its stack; thread_exit() runs if fn returns. */
+void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg);
+/* Describe the running boot context (boot stack, no FPU area). */
+void arch_context_boot(struct arch_context *c);
+/* Spin-wait hint. */
+void arch_cpu_relax(void);
+/* Save prev, resume next (FPU state, FS base, kernel stack bounds). */
+void arch_context_switch(struct arch_context *prev, struct arch_context *next);
+
+/* Enable FPU/SSE/AVX state and size the save area. */
+void arch_fpu_init(void);
+uint32_t arch_fpu_area_size(void);
+/* Initial state (default MXCSR, every component at reset values). */
+void arch_fpu_area_init(void *area);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
 
 /* Execute an invalid instruction / touch an unmapped address (self tests). */
 void arch_selftest_ud2(void);

@@ -4,6 +4,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
+#include "kernel/sched/sched.h"
 #include "kernel/selftest.h"
 #include "drivers/acpi.h"
 #include "drivers/pic.h"
@@ -44,6 +45,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
     heap_init();
     pmem_print();
     arch_clock_init();
+    arch_fpu_init();
+    sched_init();
     int failed = selftest_run(bootinfo.cmdline);
     report_boot_time();
     printk("power-off: status %d\n", failed ? 1 : 0);

@@ -8,6 +8,8 @@
 #include "kernel/selftest.h"
 #include "kernel/mm/mm_test.h"
 #include "kernel/mm/pmem.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sched/sched_test.h"
 
 /* Named functions so that the backtrace has something to show. */
 __attribute__((noinline)) static void selftest_ud2(void)
@@ -49,6 +51,31 @@ __attribute__((noinline)) static void selftest_pgdoublefree(void)
     pg_free(p, 0);
 }
 
+/* Unbounded recursion on a thread's 16 KiB stack must hit its guard page
+ * and panic as a kernel stack overflow. */
+__attribute__((noinline)) static uint64_t recurse(volatile uint64_t *depth)
+{
+    volatile uint8_t pad[256];
+    pad[0] = (uint8_t)*depth;
+    if (++*depth == 0) /* never: keeps the recursion bounded for the compiler */
+        return 0;
+    return recurse(depth) + pad[0];
+}
+
+static void overflow_thread(void *arg)
+{
+    volatile uint64_t depth = 0;
+    recurse(&depth);
+    (void)arg;
+}
+
+__attribute__((noinline)) static void selftest_kstackoverflow(void)
+{
+    struct thread *t;
+    if (thread_create("overflow", overflow_thread, 0, 0, &t) == 0)
+        thread_join(t);
+}
+
 static int cpudiag(void)
 {
     arch_cpu_diag();
@@ -60,11 +87,19 @@ static const struct {
     void (*fn)(void);
     int (*suite)(void);
 } selftests[] = {
-    {"ud2", selftest_ud2, 0},       {"pagefault", selftest_pagefault, 0},
-    {"panic", selftest_panic, 0},   {"stackguard", selftest_stackguard, 0},
-    {"wrtext", selftest_wrtext, 0}, {"pgdoublefree", selftest_pgdoublefree, 0},
-    {"mm", 0, mm_selftest},         {"mmbench", 0, mm_bench},
-    {"cpudiag", 0, cpudiag},
+    /* clang-format off */
+    {"ud2",            selftest_ud2,            0},
+    {"pagefault",      selftest_pagefault,      0},
+    {"panic",          selftest_panic,          0},
+    {"stackguard",     selftest_stackguard,     0},
+    {"wrtext",         selftest_wrtext,         0},
+    {"pgdoublefree",   selftest_pgdoublefree,   0},
+    {"kstackoverflow", selftest_kstackoverflow, 0},
+    {"mm",             0,                       mm_selftest},
+    {"mmbench",        0,                       mm_bench},
+    {"sched",          0,                       sched_selftest},
+    {"cpudiag",        0,                       cpudiag},
+    /* clang-format on */
 };
 
 int selftest_run(const char *cmdline)

@@ -40,6 +40,10 @@ void pmap_destroy_lower(pmap_root root,
                         void (*leaf)(void *arg, uint64_t va, uint64_t pa, unsigned flags),
                         void (*free_table)(uint64_t pa), void *arg);
 
+/* Allocate the second-level table under va's top-level slot, so mappings
+ * added there later are seen by every root sharing the kernel half. */
+int pmap_reserve_top(pmap_root root, uint64_t va);
+
 /* Install root as the kernel's own tables (once, in pmem_init). The kernel
  * half's top-level slots are fixed from then on: roots share them by copy. */
 void pmap_set_kernel(pmap_root root);

@@ -120,6 +120,8 @@ static pmap_root build_kernel_tables(uint64_t max_pa)
         if (pmap_map_large(root, dm + pa, pa, PMAP_READ | PMAP_WRITE | PMAP_GLOBAL) != 0)
             panic("pmem: cannot build the direct map");
     map_kernel_image(root);
+    if (pmap_reserve_top(root, arch_kstack_area()) != 0)
+        panic("pmem: cannot reserve the kernel-stack area");
     return root;
 }
 

@@ -87,6 +87,11 @@ uint64_t arch_direct_map_base(void)
     return DIRECT_MAP;
 }
 
+uint64_t arch_kstack_area(void)
+{
+    return 0xffffff0000000000ull; /* PML4 slot 510 */
+}
+
 uint64_t arch_kernel_base(void)
 {
     return KERNEL_VMA;

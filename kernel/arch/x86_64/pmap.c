@@ -200,6 +200,11 @@ void pmap_destroy_lower(pmap_root root, void (*leaf)(void *, uint64_t, uint64_t,
     }
 }
 
+int pmap_reserve_top(pmap_root root, uint64_t va)
+{
+    return descend(root, idx(va, 3), 1) ? 0 : -ENOMEM;
+}
+
 void pmap_share_kernel(pmap_root root)
 {
     for (unsigned i = 256; i < 512; i++)

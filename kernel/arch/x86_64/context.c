@@ -1,0 +1,49 @@
+/* Thread context glue for kernel/sched. */
+#include <stdint.h>
+#include "kernel/arch.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/kstack.h"
+
+extern void arch_thread_start(void);
+void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
+
+void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg)
+{
+    /* arch_switch pops r15 r14 r13 r12 rbx rbp, then returns into
+     * arch_thread_start with the stack 16-byte aligned as at a call site. */
+    uint64_t *sp = (uint64_t *)(uintptr_t)c->stack_hi - 7;
+    sp[0] = 0;                        /* r15 */
+    sp[1] = 0;                        /* r14 */
+    sp[2] = (uint64_t)(uintptr_t)arg; /* r13 */
+    sp[3] = (uint64_t)(uintptr_t)fn;  /* r12 */
+    sp[4] = 0;                        /* rbx */
+    sp[5] = 0;                        /* rbp: ends backtraces */
+    sp[6] = (uint64_t)(uintptr_t)arch_thread_start;
+    c->rsp = (uint64_t)(uintptr_t)sp;
+}
+
+void arch_context_switch(struct arch_context *prev, struct arch_context *next)
+{
+    if (prev->fpu)
+        arch_fpu_save(prev->fpu);
+    if (next->fpu)
+        arch_fpu_restore(next->fpu);
+    if (prev->fs_base != next->fs_base)
+        wrmsr(MSR_FS_BASE, next->fs_base);
+    kstack_set(next->stack_lo, next->stack_hi);
+    arch_switch(&prev->rsp, next->rsp);
+}
+
+void arch_context_boot(struct arch_context *c)
+{
+    extern uint8_t boot_stack_bottom[], boot_stack_top[];
+    c->stack_lo = (uint64_t)(uintptr_t)boot_stack_bottom;
+    c->stack_hi = (uint64_t)(uintptr_t)boot_stack_top;
+    c->fs_base = 0;
+    c->fpu = 0;
+}
+
+void arch_cpu_relax(void)
+{
+    cpu_relax();
+}

@@ -1,0 +1,84 @@
+/* FPU/SSE/AVX state (SDM vol. 1, 13): enable every state component XSAVE
+ * offers and size the save area; fall back to FXSAVE without XSAVE. The
+ * kernel itself is built -mgeneral-regs-only, so only threads that run
+ * program code need their FPU state switched. */
+#include <stdint.h>
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/printk.h"
+
+#define CR4_OSFXSR     (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_OSXSAVE    (1u << 18)
+#define MXCSR_DEFAULT  0x1f80u
+#define FXSAVE_SIZE    512
+
+static int use_xsave;
+static uint64_t xcr0;
+static uint32_t area_size = FXSAVE_SIZE;
+
+static void write_cr4(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static void xsetbv(uint32_t reg, uint64_t v)
+{
+    __asm__ volatile("xsetbv" : : "c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+void arch_fpu_init(void)
+{
+    uint32_t r[4];
+    uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+    cpuid(1, 0, r);
+    use_xsave = (r[2] >> 26) & 1;
+    if (use_xsave) {
+        write_cr4(cr4 | CR4_OSXSAVE);
+        cpuid(0xd, 0, r);
+        xcr0 = ((uint64_t)r[3] << 32 | r[0]) & 0xe7; /* x87 SSE AVX + AVX-512 */
+        xsetbv(0, xcr0);
+        cpuid(0xd, 0, r);
+        area_size = r[1]; /* size for the components now enabled */
+    } else {
+        write_cr4(cr4);
+    }
+    printk("fpu: %s, state components %#llx, %u-byte save area\n", use_xsave ? "xsave" : "fxsave",
+           (unsigned long long)xcr0, area_size);
+}
+
+uint32_t arch_fpu_area_size(void)
+{
+    return area_size;
+}
+
+void arch_fpu_area_init(void *area)
+{
+    memset(area, 0, area_size); /* XSTATE_BV 0: every component at init */
+    uint32_t mxcsr = MXCSR_DEFAULT;
+    memcpy((uint8_t *)area + 24, &mxcsr, 4);
+}
+
+void arch_fpu_save(void *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xsave64 (%0)"
+                         :
+                         : "r"(area), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_restore(const void *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xrstor64 (%0)"
+                         :
+                         : "r"(area), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}

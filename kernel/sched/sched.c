@@ -1,0 +1,172 @@
+/* FIFO run queue, deadline-sorted sleep queue, two-phase blocking.
+ * Until the timer interrupt exists (issue 4's APIC work), a CPU with
+ * nothing runnable polls the clock for the earliest sleeper. */
+#include <stdint.h>
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched/sched.h"
+
+static struct thread boot_thread;
+static struct thread *cur;
+static struct thread *rq_head, *rq_tail;
+static struct thread *sleepq; /* sorted by deadline */
+static uint64_t ns_mult;      /* ns per cycle, 32.32 fixed point */
+
+uint64_t clock_ns(void)
+{
+    return (uint64_t)(((unsigned __int128)arch_cycles() * ns_mult) >> 32);
+}
+
+void sched_init(void)
+{
+    uint64_t hz = arch_cycles_hz();
+    /* 1e9 * 2^32 < 2^64: a 64-bit division (no libgcc in the kernel). */
+    ns_mult = (1000000000ull << 32) / (hz ? hz : 1000000000ull);
+    strlcpy(boot_thread.name, "kmain", sizeof(boot_thread.name));
+    boot_thread.state = T_RUNNING;
+    waitq_init(&boot_thread.exitq);
+    arch_context_boot(&boot_thread.ctx);
+    cur = &boot_thread;
+}
+
+struct thread *sched_current(void)
+{
+    return cur;
+}
+
+static void rq_push(struct thread *t)
+{
+    t->rq_next = 0;
+    if (rq_tail)
+        rq_tail->rq_next = t;
+    else
+        rq_head = t;
+    rq_tail = t;
+}
+
+static struct thread *rq_pop(void)
+{
+    struct thread *t = rq_head;
+    if (t) {
+        rq_head = t->rq_next;
+        if (!rq_head)
+            rq_tail = 0;
+    }
+    return t;
+}
+
+static void sleep_insert(struct thread *t)
+{
+    struct thread **pp = &sleepq;
+    while (*pp && (*pp)->deadline <= t->deadline)
+        pp = &(*pp)->sleep_next;
+    t->sleep_next = *pp;
+    *pp = t;
+}
+
+static void sleep_remove(struct thread *t)
+{
+    for (struct thread **pp = &sleepq; *pp; pp = &(*pp)->sleep_next)
+        if (*pp == t) {
+            *pp = t->sleep_next;
+            return;
+        }
+}
+
+static void make_runnable(struct thread *t)
+{
+    if (t->deadline)
+        sleep_remove(t);
+    t->deadline = 0;
+    t->state = T_RUNNABLE;
+    rq_push(t);
+}
+
+/* Move every sleeper whose deadline passed to the run queue. */
+static void expire_sleepers(uint64_t now)
+{
+    while (sleepq && sleepq->deadline <= now) {
+        struct thread *t = sleepq;
+        t->timed_out = 1;
+        make_runnable(t);
+    }
+}
+
+/* Give the CPU to the next runnable thread; the caller has already queued
+ * itself (yield) or marked itself blocked/zombie. */
+static void schedule(void)
+{
+    struct thread *prev = cur, *next;
+
+    for (;;) {
+        expire_sleepers(clock_ns());
+        next = rq_pop();
+        if (next)
+            break;
+        if (!sleepq)
+            panic("sched: every thread is blocked with no deadline (deadlock)");
+        arch_cpu_relax();
+    }
+    next->state = T_RUNNING;
+    if (next == prev)
+        return;
+    cur = next;
+    arch_context_switch(&prev->ctx, &next->ctx);
+}
+
+void sched_yield(void)
+{
+    if (!rq_head && !(sleepq && sleepq->deadline <= clock_ns()))
+        return;
+    cur->state = T_RUNNABLE;
+    rq_push(cur);
+    schedule();
+}
+
+void sched_block_prepare(uint64_t deadline)
+{
+    cur->woken = 0;
+    cur->timed_out = 0;
+    cur->deadline = deadline;
+}
+
+int sched_block(void)
+{
+    if (cur->woken) {
+        cur->deadline = 0;
+        return 0;
+    }
+    cur->state = T_BLOCKED;
+    if (cur->deadline)
+        sleep_insert(cur);
+    schedule();
+    return cur->timed_out;
+}
+
+void sched_wake(struct thread *t)
+{
+    if (t->state == T_BLOCKED)
+        make_runnable(t);
+    else if (t->state == T_RUNNING || t->state == T_RUNNABLE)
+        t->woken = 1;
+}
+
+void sched_sleep_ns(uint64_t ns)
+{
+    uint64_t deadline = clock_ns() + ns;
+    do
+        sched_block_prepare(deadline);
+    while (!sched_block()); /* a stray wake: sleep on until the deadline */
+}
+
+void thread_exit(void)
+{
+    if (cur == &boot_thread)
+        panic("thread_exit: kmain cannot exit");
+    cur->state = T_ZOMBIE;
+    waitq_wake_all(&cur->exitq);
+    schedule();
+    panic("thread_exit: zombie %s was scheduled", cur->name);
+}

@@ -1,0 +1,88 @@
+/* bmk-style kernel threads and their scheduler (one CPU).
+ *
+ * Kernel code is never preempted: a thread runs until it yields, blocks or
+ * exits. Blocking is two-phase, as in rumprun's bmk: sched_block_prepare()
+ * announces the intent (and an optional deadline), the caller then publishes
+ * itself where a waker will find it, and sched_block() gives up the CPU
+ * unless a sched_wake() arrived in between, so no wake-up is lost. */
+#ifndef UNIPLEX_SCHED_H
+#define UNIPLEX_SCHED_H
+
+#include <stdint.h>
+#include "kernel/arch.h"
+
+#define THREAD_STACK_SIZE (16 * 1024)
+
+enum thread_state { T_RUNNING, T_RUNNABLE, T_BLOCKED, T_ZOMBIE };
+
+struct waitq {
+    struct thread *head, *tail;
+};
+
+struct thread {
+    struct arch_context ctx;
+    char name[24];
+    enum thread_state state;
+    int woken;         /* a wake arrived after block_prepare */
+    int timed_out;     /* the last sched_block ended by its deadline */
+    uint64_t deadline; /* ns, monotonic; 0 = none */
+    struct thread *rq_next, *sleep_next, *wq_next;
+    struct waitq *wq;   /* the wait queue this thread is on, or NULL */
+    struct waitq exitq; /* joiners */
+    unsigned stack_slot;
+    void *lwp; /* owning LWP (processes, later) */
+};
+
+/* Make the running boot context the first thread ("kmain"). */
+void sched_init(void);
+struct thread *sched_current(void);
+
+/* Create a runnable thread running fn(arg) on a 16 KiB stack with an
+ * unmapped guard page below it. 0 and *out, or -ENOMEM / -EAGAIN (no
+ * stack slot). With fpu set the thread gets its own FPU/SSE/AVX state. */
+int thread_create(const char *name, void (*fn)(void *), void *arg, int fpu, struct thread **out);
+/* End the calling thread; a joiner frees its stack and structure. */
+__attribute__((noreturn)) void thread_exit(void);
+/* Wait for t to exit, then free it. Each thread is joined exactly once. */
+void thread_join(struct thread *t);
+/* Threads alive (created and not yet joined), kmain included. */
+unsigned thread_count(void);
+
+void sched_yield(void);
+/* Phase 1 of blocking: deadline is an absolute clock_ns() value, 0 for none. */
+void sched_block_prepare(uint64_t deadline);
+/* Phase 2: sleep until woken or the deadline. Returns 1 if timed out. */
+int sched_block(void);
+/* Make t runnable (or cancel its pending block). No-op when t is running
+ * and has not prepared to block. */
+void sched_wake(struct thread *t);
+/* Sleep for ns nanoseconds. */
+void sched_sleep_ns(uint64_t ns);
+
+/* Monotonic nanoseconds since boot (TSC). */
+uint64_t clock_ns(void);
+
+/* Wait queues: FIFO. waitq_wait returns 1 on timeout. */
+void waitq_init(struct waitq *q);
+int waitq_wait(struct waitq *q, uint64_t deadline);
+/* Wake the first / every waiter; returns how many were woken. */
+int waitq_wake_one(struct waitq *q);
+int waitq_wake_all(struct waitq *q);
+
+struct kmutex {
+    struct thread *owner;
+    struct waitq waiters;
+};
+struct kcond {
+    struct waitq waiters;
+};
+void kmutex_init(struct kmutex *m);
+void kmutex_lock(struct kmutex *m);
+void kmutex_unlock(struct kmutex *m); /* panics if the caller is not the owner */
+void kcond_init(struct kcond *c);
+/* Release m, wait for a signal (or the deadline), re-acquire m. 1 on timeout. */
+int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline);
+void kcond_signal(struct kcond *c);
+void kcond_broadcast(struct kcond *c);
+
+#endif
