@@ -64,6 +64,12 @@ struct arch_context {
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg);
 /* Describe the running boot context (boot stack, no FPU area). */
 void arch_context_boot(struct arch_context *c);
+/* Start the per-CPU event timer: 0, or -ENODEV (then the scheduler polls). */
+int arch_timer_init(void);
+/* Raise sched_timer_interrupt() once after ns nanoseconds; 0 disarms. */
+void arch_timer_set(uint64_t ns);
+/* Enable interrupts, halt until one arrives, disable them again. */
+void arch_idle(void);
 /* Spin-wait hint. */
 void arch_cpu_relax(void);
 /* Save prev, resume next (FPU state, FS base, kernel stack bounds). */

@@ -46,7 +46,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     pmem_print();
     arch_clock_init();
     arch_fpu_init();
-    sched_init();
+    sched_init(bootinfo.cmdline);
     int failed = selftest_run(bootinfo.cmdline);
     report_boot_time();
     printk("power-off: status %d\n", failed ? 1 : 0);

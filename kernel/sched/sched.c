@@ -1,11 +1,12 @@
-/* FIFO run queue, deadline-sorted sleep queue, two-phase blocking.
- * Until the timer interrupt exists (issue 4's APIC work), a CPU with
- * nothing runnable polls the clock for the earliest sleeper. */
+/* FIFO run queue, deadline-sorted sleep queue, two-phase blocking, and a
+ * one-shot timer armed for the next event. A CPU with nothing runnable
+ * halts until an interrupt (or polls the clock when there is no timer). */
 #include <stdint.h>
 #include "string.h"
 #include "kernel/arch.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/cmdline.h"
 #include "kernel/sched/sched.h"
 
 static struct thread boot_thread;
@@ -13,14 +14,25 @@ static struct thread *cur;
 static struct thread *rq_head, *rq_tail;
 static struct thread *sleepq; /* sorted by deadline */
 static uint64_t ns_mult;      /* ns per cycle, 32.32 fixed point */
+static int have_timer;
+static uint64_t quantum = 10 * 1000000ull;
+static uint64_t preemptions;
 
 uint64_t clock_ns(void)
 {
     return (uint64_t)(((unsigned __int128)arch_cycles() * ns_mult) >> 32);
 }
 
-void sched_init(void)
+void sched_init(const char *cmdline)
 {
+    const char *v;
+    size_t n;
+    if (cmdline_find(cmdline, "quantum", &v, &n) && n > 0) {
+        unsigned long ms = strtoul(v, 0, 10);
+        if (ms > 0 && ms < 10000)
+            quantum = ms * 1000000ull;
+    }
+    have_timer = arch_timer_init() == 0;
     uint64_t hz = arch_cycles_hz();
     /* 1e9 * 2^32 < 2^64: a 64-bit division (no libgcc in the kernel). */
     ns_mult = (1000000000ull << 32) / (hz ? hz : 1000000000ull);
@@ -94,6 +106,39 @@ static void expire_sleepers(uint64_t now)
     }
 }
 
+/* Program the timer for the next event: the earliest sleeper, or the end
+ * of the quantum when the running thread can run program code (only that
+ * is ever preempted) and others wait. Reprogramming costs a device access
+ * (a VM exit when virtualised): skip it when the deadline is unchanged. */
+static void arm_timer(uint64_t now)
+{
+    static uint64_t armed; /* absolute deadline programmed, 0 = none */
+    uint64_t when = sleepq ? sleepq->deadline : 0;
+
+    if (!have_timer)
+        return;
+    if (rq_head && cur->ctx.fpu && (when == 0 || now + quantum < when))
+        when = now + quantum;
+    if (when == armed && (when == 0 || when > now))
+        return;
+    armed = when;
+    arch_timer_set(when == 0 ? 0 : when > now ? when - now : 1);
+}
+
+/* Nothing to run: halt until an interrupt (the timer for the earliest
+ * sleeper, or a device), or poll the clock when there is no timer. */
+static void idle(void)
+{
+    if (!sleepq && !have_timer)
+        panic("sched: every thread is blocked with no deadline (deadlock)");
+    if (!have_timer) {
+        arch_cpu_relax();
+        return;
+    }
+    arm_timer(clock_ns());
+    arch_idle();
+}
+
 /* Give the CPU to the next runnable thread; the caller has already queued
  * itself (yield) or marked itself blocked/zombie. */
 static void schedule(void)
@@ -105,14 +150,13 @@ static void schedule(void)
         next = rq_pop();
         if (next)
             break;
-        if (!sleepq)
-            panic("sched: every thread is blocked with no deadline (deadlock)");
-        arch_cpu_relax();
+        idle();
     }
     next->state = T_RUNNING;
+    cur = next;
+    arm_timer(clock_ns());
     if (next == prev)
         return;
-    cur = next;
     arch_context_switch(&prev->ctx, &next->ctx);
 }
 
@@ -159,6 +203,31 @@ void sched_sleep_ns(uint64_t ns)
     do
         sched_block_prepare(deadline);
     while (!sched_block()); /* a stray wake: sleep on until the deadline */
+}
+
+void sched_timer_interrupt(int in_program)
+{
+    expire_sleepers(clock_ns());
+    if (in_program && rq_head) {
+        preemptions++;
+        cur->state = T_RUNNABLE;
+        rq_push(cur);
+        schedule();
+        return;
+    }
+    arm_timer(clock_ns());
+}
+
+uint64_t sched_set_quantum(uint64_t ns)
+{
+    uint64_t old = quantum;
+    quantum = ns;
+    return old;
+}
+
+uint64_t sched_preemptions(void)
+{
+    return preemptions;
 }
 
 void thread_exit(void)

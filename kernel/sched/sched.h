@@ -33,8 +33,17 @@ struct thread {
     void *lwp; /* owning LWP (processes, later) */
 };
 
-/* Make the running boot context the first thread ("kmain"). */
-void sched_init(void);
+/* Make the running boot context the first thread ("kmain"). The command
+ * line may set the preemption quantum for program code: quantum=MS
+ * (default 10). */
+void sched_init(const char *cmdline);
+/* Timer interrupt: wake due sleepers; if the interrupted code was program
+ * code (never kernel code) and another thread is runnable, preempt it. */
+void sched_timer_interrupt(int in_program);
+/* Set the quantum (ns); returns the previous one. For tests. */
+uint64_t sched_set_quantum(uint64_t ns);
+/* How many times program code has been preempted. */
+uint64_t sched_preemptions(void);
 struct thread *sched_current(void);
 
 /* Create a runnable thread running fn(arg) on a 16 KiB stack with an

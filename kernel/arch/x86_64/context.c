@@ -3,6 +3,7 @@
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/kstack.h"
+#include "drivers/lapic.h"
 
 extern void arch_thread_start(void);
 void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
@@ -46,4 +47,21 @@ void arch_context_boot(struct arch_context *c)
 void arch_cpu_relax(void)
 {
     cpu_relax();
+}
+
+int arch_timer_init(void)
+{
+    return lapic_init();
+}
+
+void arch_timer_set(uint64_t ns)
+{
+    lapic_timer_oneshot(ns);
+}
+
+void arch_idle(void)
+{
+    /* sti takes effect after the next instruction, so no interrupt can
+     * slip in between it and the hlt and be missed. */
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
 }

@@ -10,6 +10,8 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/panic.h"
+#include "kernel/sched/sched.h"
+#include "drivers/lapic.h"
 #include "kernel/printk.h"
 
 #define PF_WRITE      0x02
@@ -167,6 +169,11 @@ void trap_dispatch(struct trapframe *tf)
     }
     if (tf->vector < 32)
         trap_fatal(tf, 0);
+    if (tf->vector == LAPIC_TIMER_VECTOR) {
+        lapic_eoi();
+        sched_timer_interrupt(LOWER_HALF(tf->rip));
+        return;
+    }
     trap_counts[tf->vector]++;
 }
 
