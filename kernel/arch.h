@@ -59,7 +59,12 @@ struct arch_context {
     uint64_t fs_base;
     uint64_t stack_lo, stack_hi;
     void *fpu;
+    uint64_t prog_krsp, saved_stack_hi; /* used by arch_run_program */
 };
+/* Run program code: entry(arg) on the lower-half stack user_rsp (16-byte
+ * aligned), interrupts enabled, until it returns; its return value. The
+ * calling thread's vmspace must map entry and the stack. */
+int64_t arch_run_program(uint64_t entry, uint64_t arg, uint64_t user_rsp);
 /* Make c start at fn(arg) on its stack; thread_exit() runs if fn returns. */
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg);
 /* Describe the running boot context (boot stack, no FPU area). */

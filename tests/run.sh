@@ -242,13 +242,13 @@ check write-kernel-text 125 '^EXCEPTION: #PF page fault \(vector 14, error 0x000
 boot page-double-free 30 --kernel --append selftest=pgdoublefree
 check page-double-free 125 '^PANIC: pg_free: double free of page 0x' ' selftest_pgdoublefree\+0x'
 
-# Threads and scheduler (issue 4, cooperative part).
+# Threads, scheduler, timer, preemption of program code (issue 4).
 boot sched-suite 120 --kernel --append selftest=sched
 grep '^FAIL ' "$log" | sed 's/^/  /'
 check sched-suite 0 '^ok sched/pingpong$' '^ok sched/many-threads$' '^ok sched/sleep-order$' \
     '^ok sched/lost-wakeup$' '^ok sched/mutex-cond$' '^ok sched/fpu$' '^ok sched/clock$' \
-    '^sched: 7 passed, 0 failed$'
-grep -E '^(bench|sched: (free|worst))' "$log" | sed 's/^/  /'
+    '^ok sched/preempt-program$' '^ok sched/redzone-fpu-preempted$' '^sched: 9 passed, 0 failed$'
+grep -E '^(bench|sched: (free|worst|[0-9]+ preemptions))' "$log" | sed 's/^/  /'
 
 boot kernel-stack-overflow 30 --kernel --append selftest=kstackoverflow
 check kernel-stack-overflow 125 'EXCEPTION: #PF page fault.*kernel stack overflow' '#0 .* recurse'

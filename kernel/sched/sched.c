@@ -7,6 +7,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/cmdline.h"
+#include "kernel/mm/vmspace.h"
 #include "kernel/sched/sched.h"
 
 static struct thread boot_thread;
@@ -157,6 +158,8 @@ static void schedule(void)
     arm_timer(clock_ns());
     if (next == prev)
         return;
+    if (next->vm != prev->vm)
+        vmspace_switch(next->vm);
     arch_context_switch(&prev->ctx, &next->ctx);
 }
 
@@ -216,6 +219,12 @@ void sched_timer_interrupt(int in_program)
         return;
     }
     arm_timer(clock_ns());
+}
+
+void thread_set_vmspace(struct vmspace *vs)
+{
+    cur->vm = vs;
+    vmspace_switch(vs);
 }
 
 uint64_t sched_set_quantum(uint64_t ns)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include "kernel/arch.h"
 
+struct vmspace;
+
 #define THREAD_STACK_SIZE (16 * 1024)
 
 enum thread_state { T_RUNNING, T_RUNNABLE, T_BLOCKED, T_ZOMBIE };
@@ -30,7 +32,8 @@ struct thread {
     struct waitq *wq;   /* the wait queue this thread is on, or NULL */
     struct waitq exitq; /* joiners */
     unsigned stack_slot;
-    void *lwp; /* owning LWP (processes, later) */
+    struct vmspace *vm; /* address space of its program code, or NULL */
+    void *lwp;          /* owning LWP (processes, later) */
 };
 
 /* Make the running boot context the first thread ("kmain"). The command
@@ -56,6 +59,9 @@ __attribute__((noreturn)) void thread_exit(void);
 void thread_join(struct thread *t);
 /* Threads alive (created and not yet joined), kmain included. */
 unsigned thread_count(void);
+
+/* Give the calling thread an address space (switched with the thread). */
+void thread_set_vmspace(struct vmspace *vs);
 
 void sched_yield(void);
 /* Phase 1 of blocking: deadline is an absolute clock_ns() value, 0 for none. */

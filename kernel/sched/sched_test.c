@@ -5,6 +5,7 @@
 #include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sched/preempt_test.h"
 #include "kernel/sched/sched_test.h"
 
 #define PINGPONG_ROUNDS 100000
@@ -287,6 +288,7 @@ int sched_selftest(void)
     result("sched/mutex-cond", t_mutex_cond());
     result("sched/fpu", t_fpu());
     result("sched/clock", t_clock());
+    preempt_selftest(result);
     struct pmem_stats st;
     pmem_stats(&st);
     printk("sched: free pages %llu at start, %llu at end (kernel page tables for thread "

@@ -6,6 +6,12 @@
 #include "drivers/lapic.h"
 
 extern void arch_thread_start(void);
+
+/* The running thread's context (program.S reads it). */
+struct arch_context *arch_cur_ctx;
+_Static_assert(__builtin_offsetof(struct arch_context, stack_hi) == 24, "program.S");
+_Static_assert(__builtin_offsetof(struct arch_context, prog_krsp) == 40, "program.S");
+_Static_assert(__builtin_offsetof(struct arch_context, saved_stack_hi) == 48, "program.S");
 void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
 
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg)
@@ -32,6 +38,7 @@ void arch_context_switch(struct arch_context *prev, struct arch_context *next)
     if (prev->fs_base != next->fs_base)
         wrmsr(MSR_FS_BASE, next->fs_base);
     kstack_set(next->stack_lo, next->stack_hi);
+    arch_cur_ctx = next;
     arch_switch(&prev->rsp, next->rsp);
 }
 
@@ -42,6 +49,7 @@ void arch_context_boot(struct arch_context *c)
     c->stack_hi = (uint64_t)(uintptr_t)boot_stack_top;
     c->fs_base = 0;
     c->fpu = 0;
+    arch_cur_ctx = c;
 }
 
 void arch_cpu_relax(void)

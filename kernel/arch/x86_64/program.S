@@ -1,0 +1,53 @@
+/* Entering program code (lower half) from a kernel thread, and coming back
+ * when it returns. Program code runs with interrupts enabled on its own
+ * stack; interrupt frames taken there go to arch_kstack_hi, which is moved
+ * down to just below this function's frame while the program runs. */
+
+#define CTX_STACK_HI  24
+#define CTX_PROG_KRSP 40
+#define CTX_SAVED_HI  48
+
+    .text
+/* int64_t arch_run_program(uint64_t entry, uint64_t arg, uint64_t user_rsp):
+ * call entry(arg) on the stack user_rsp (16-byte aligned); returns its rax. */
+    .global arch_run_program
+arch_run_program:
+    pushq %rbp
+    movq %rsp, %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp                     /* 16-byte aligned from here */
+    movq arch_cur_ctx(%rip), %rax
+    movq %rsp, CTX_PROG_KRSP(%rax)
+    movq CTX_STACK_HI(%rax), %rcx
+    movq %rcx, CTX_SAVED_HI(%rax)
+    movq %rsp, CTX_STACK_HI(%rax)
+    movq %rsp, arch_kstack_hi(%rip)
+    leaq arch_program_exit(%rip), %rcx
+    subq $8, %rdx
+    movq %rcx, (%rdx)                 /* the program "returns" to the kernel */
+    movq %rdx, %rsp
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    xorl %ebp, %ebp
+    sti
+    jmp *%rax
+
+arch_program_exit:
+    cli
+    movq arch_cur_ctx(%rip), %rcx
+    movq CTX_PROG_KRSP(%rcx), %rsp
+    movq CTX_SAVED_HI(%rcx), %rdx
+    movq %rdx, CTX_STACK_HI(%rcx)
+    movq %rdx, arch_kstack_hi(%rip)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
