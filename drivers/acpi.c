@@ -129,9 +129,17 @@ static int find_s5(const uint8_t *dsdt)
     return -ENOENT;
 }
 
+static const uint8_t *acpi_rsdp;
+
+const uint8_t *acpi_table(const char *sig)
+{
+    return acpi_rsdp ? find_table(acpi_rsdp, sig) : 0;
+}
+
 void acpi_init(const struct bootinfo *bi)
 {
     const uint8_t *rsdp = rsdp_find(bi);
+    acpi_rsdp = rsdp;
     if (!rsdp) {
         printk("acpi: no RSDP; ACPI power-off unavailable\n");
         return;

@@ -2,8 +2,18 @@
 #ifndef UNIPLEX_SERIAL_H
 #define UNIPLEX_SERIAL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Probe COM1 and register it as a console. 0, or -ENODEV when no UART
  * answers (then nothing is written to the port). */
 int serial_init(void);
+
+/* Interrupt-driven receive (IRQ 4): 0, or -ENODEV without a UART. Needs
+ * irq_init() and the scheduler. */
+int serial_input_init(void);
+/* Block until input is available (or the clock_ns() deadline, 0 = none),
+ * then copy up to n bytes: the count, -EAGAIN on timeout, -ENODEV. */
+long serial_read(char *buf, size_t n, uint64_t deadline);
 
 #endif

@@ -71,7 +71,7 @@ void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg);
 void arch_context_boot(struct arch_context *c);
 /* Start the per-CPU event timer: 0, or -ENODEV (then the scheduler polls). */
 int arch_timer_init(void);
-/* Raise sched_timer_interrupt() once after ns nanoseconds; 0 disarms. */
+/* Raise sched_interrupt_exit() once after ns nanoseconds; 0 disarms. */
 void arch_timer_set(uint64_t ns);
 /* Enable interrupts, halt until one arrives, disable them again. */
 void arch_idle(void);

@@ -7,6 +7,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/selftest.h"
 #include "drivers/acpi.h"
+#include "drivers/irq.h"
 #include "drivers/pic.h"
 #include "drivers/power.h"
 #include "drivers/screen.h"
@@ -47,6 +48,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
     arch_clock_init();
     arch_fpu_init();
     sched_init(bootinfo.cmdline);
+    irq_init();
+    serial_input_init();
     int failed = selftest_run(bootinfo.cmdline);
     report_boot_time();
     printk("power-off: status %d\n", failed ? 1 : 0);

@@ -13,6 +13,14 @@ void console_register(struct console *c)
     consoles = c;
 }
 
+int console_is_registered(const struct console *c)
+{
+    for (struct console *p = consoles; p; p = p->next)
+        if (p == c)
+            return 1;
+    return 0;
+}
+
 int console_count(void)
 {
     int n = 0;

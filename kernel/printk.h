@@ -15,6 +15,8 @@ struct console {
 void console_register(struct console *c);
 /* Write to every console (also the crash path's only output). */
 void console_write(const char *s, size_t n);
+/* 1 when c has been registered. */
+int console_is_registered(const struct console *c);
 /* Number of registered consoles. */
 int console_count(void);
 

@@ -10,6 +10,8 @@
 #include "kernel/mm/pmem.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/sched_test.h"
+#include "drivers/serial.h"
+#include "errno.h"
 
 /* Named functions so that the backtrace has something to show. */
 __attribute__((noinline)) static void selftest_ud2(void)
@@ -76,6 +78,29 @@ __attribute__((noinline)) static void selftest_kstackoverflow(void)
         thread_join(t);
 }
 
+/* Block reading one line from the serial port: the CPU halts, and only the
+ * UART interrupt can wake this thread. */
+static int serial_line(void)
+{
+    char line[64];
+    size_t n = 0;
+    uint64_t deadline = clock_ns() + 20 * 1000000000ull;
+
+    while (n < sizeof(line) - 1) {
+        long r = serial_read(line + n, 1, deadline);
+        if (r <= 0) {
+            printk("FAIL serial/read: %s\n", r == -EAGAIN ? "no input within 20 s" : "no UART");
+            return 1;
+        }
+        if (line[n] == '\n' || line[n] == '\r')
+            break;
+        n++;
+    }
+    line[n] = 0;
+    printk("serial: read \"%s\"\nok serial/read\n", line);
+    return 0;
+}
+
 static int cpudiag(void)
 {
     arch_cpu_diag();
@@ -99,6 +124,7 @@ static const struct {
     {"mmbench",        0,                       mm_bench},
     {"sched",          0,                       sched_selftest},
     {"cpudiag",        0,                       cpudiag},
+    {"serial",         0,                       serial_line},
     /* clang-format on */
 };
 

@@ -250,6 +250,15 @@ check sched-suite 0 '^ok sched/pingpong$' '^ok sched/many-threads$' '^ok sched/s
     '^ok sched/preempt-program$' '^ok sched/redzone-fpu-preempted$' '^sched: 9 passed, 0 failed$'
 grep -E '^(bench|sched: (free|worst|[0-9]+ preemptions))' "$log" | sed 's/^/  /'
 
+# Device interrupts wake threads: a line on the serial port, sent after the
+# kernel is up, must wake the thread blocked reading it.
+log=$OUT/serial-input.log
+(sleep 2; printf 'hello uniplex\n') | tools/qemu.sh --accel "$ACCEL" --timeout 40 --log "$log.raw" \
+    --kernel --append selftest=serial > /dev/null 2> "$OUT/serial-input.qemu"
+status=$?
+tr -d '\r' < "$log.raw" > "$log"
+check serial-input-irq 0 '^irq: I/O APIC' '^serial: read "hello uniplex"$' '^ok serial/read$'
+
 boot kernel-stack-overflow 30 --kernel --append selftest=kstackoverflow
 check kernel-stack-overflow 125 'EXCEPTION: #PF page fault.*kernel stack overflow' '#0 .* recurse'
 

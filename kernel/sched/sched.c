@@ -208,7 +208,7 @@ void sched_sleep_ns(uint64_t ns)
     while (!sched_block()); /* a stray wake: sleep on until the deadline */
 }
 
-void sched_timer_interrupt(int in_program)
+void sched_interrupt_exit(int in_program)
 {
     expire_sleepers(clock_ns());
     if (in_program && rq_head) {

@@ -40,9 +40,10 @@ struct thread {
  * line may set the preemption quantum for program code: quantum=MS
  * (default 10). */
 void sched_init(const char *cmdline);
-/* Timer interrupt: wake due sleepers; if the interrupted code was program
- * code (never kernel code) and another thread is runnable, preempt it. */
-void sched_timer_interrupt(int in_program);
+/* End of a timer or device interrupt: wake due sleepers; if the
+ * interrupted code was program code (never kernel code) and another thread
+ * is runnable, preempt it. */
+void sched_interrupt_exit(int in_program);
 /* Set the quantum (ns); returns the previous one. For tests. */
 uint64_t sched_set_quantum(uint64_t ns);
 /* How many times program code has been preempted. */

@@ -11,6 +11,7 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
+#include "drivers/irq.h"
 #include "drivers/lapic.h"
 #include "kernel/printk.h"
 
@@ -171,7 +172,11 @@ void trap_dispatch(struct trapframe *tf)
         trap_fatal(tf, 0);
     if (tf->vector == LAPIC_TIMER_VECTOR) {
         lapic_eoi();
-        sched_timer_interrupt(LOWER_HALF(tf->rip));
+        sched_interrupt_exit(LOWER_HALF(tf->rip));
+        return;
+    }
+    if (irq_dispatch((unsigned)tf->vector)) {
+        sched_interrupt_exit(LOWER_HALF(tf->rip));
         return;
     }
     trap_counts[tf->vector]++;

@@ -1,0 +1,126 @@
+/* I/O APIC (82093AA datasheet; ACPI 6.x 5.2.12 MADT) and PIC fallback. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/printk.h"
+#include "drivers/acpi.h"
+#include "drivers/irq.h"
+#include "drivers/lapic.h"
+#include "drivers/pic.h"
+
+#define MADT_IOAPIC   1
+#define MADT_OVERRIDE 2
+#define IOREGSEL      0
+#define IOWIN         4 /* in 32-bit words */
+#define REDIR(n)      (0x10 + 2 * (n))
+#define RTE_MASKED    (1u << 16)
+#define RTE_LOW       (1u << 13) /* active low */
+#define RTE_LEVEL     (1u << 15)
+
+static volatile uint32_t *ioapic;
+static uint32_t gsi_base, nredir;
+static struct {
+    uint32_t gsi;
+    uint16_t flags;
+} isa[16];
+static void (*handlers[16])(void);
+
+static uint32_t io_read(uint32_t reg)
+{
+    ioapic[IOREGSEL] = reg;
+    return ioapic[IOWIN];
+}
+
+static void io_write(uint32_t reg, uint32_t v)
+{
+    ioapic[IOREGSEL] = reg;
+    ioapic[IOWIN] = v;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Walk the MADT: the first I/O APIC, and the ISA overrides. */
+static int parse_madt(const uint8_t *madt)
+{
+    uint32_t len = rd32(madt + 4);
+    int found = 0;
+
+    for (uint32_t off = 44; off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
+        const uint8_t *e = madt + off;
+        if (e[0] == MADT_IOAPIC && e[1] >= 12 && !found) {
+            ioapic = arch_phys_map(rd32(e + 4), 4096);
+            gsi_base = rd32(e + 8);
+            found = ioapic != 0;
+        } else if (e[0] == MADT_OVERRIDE && e[1] >= 10 && e[3] < 16) {
+            isa[e[3]].gsi = rd32(e + 4);
+            isa[e[3]].flags = (uint16_t)(e[8] | e[9] << 8);
+        }
+    }
+    return found ? 0 : -ENODEV;
+}
+
+void irq_init(void)
+{
+    const uint8_t *madt = acpi_table("APIC");
+
+    for (unsigned i = 0; i < 16; i++)
+        isa[i].gsi = i; /* identity unless overridden */
+    if (!madt || parse_madt(madt) != 0) {
+        ioapic = 0;
+        printk("irq: no I/O APIC in the MADT; using the 8259 PIC\n");
+        return;
+    }
+    nredir = ((io_read(1) >> 16) & 0xff) + 1;
+    for (uint32_t i = 0; i < nredir; i++)
+        io_write(REDIR(i), RTE_MASKED);
+    printk("irq: I/O APIC, %u inputs from GSI %u\n", nredir, gsi_base);
+}
+
+static int route(unsigned irq)
+{
+    if (!ioapic) {
+        pic_unmask(irq);
+        return 0;
+    }
+    uint32_t pin = isa[irq].gsi - gsi_base, lo = IRQ_VECTOR_BASE + irq;
+    if (isa[irq].gsi < gsi_base || pin >= nredir)
+        return -EINVAL;
+    if ((isa[irq].flags & 3) == 3)
+        lo |= RTE_LOW;
+    if (((isa[irq].flags >> 2) & 3) == 3)
+        lo |= RTE_LEVEL;
+    io_write(REDIR(pin) + 1, 0); /* destination: APIC 0 (the only CPU) */
+    io_write(REDIR(pin), lo);
+    return 0;
+}
+
+int irq_attach(unsigned irq, void (*handler)(void))
+{
+    if (irq >= 16 || !handler)
+        return -EINVAL;
+    if (handlers[irq])
+        return -EBUSY;
+    handlers[irq] = handler;
+    return route(irq);
+}
+
+int irq_dispatch(unsigned vector)
+{
+    unsigned irq = vector - IRQ_VECTOR_BASE;
+    if (vector < IRQ_VECTOR_BASE || irq >= 16)
+        return 0;
+    if (!handlers[irq])
+        return 1; /* spurious (e.g. the PIC's IRQ 7): no EOI */
+    handlers[irq]();
+    if (ioapic)
+        lapic_eoi();
+    else
+        pic_eoi(irq);
+    return 1;
+}
