@@ -38,7 +38,6 @@ void kmain(uint32_t magic, uint32_t info_phys)
     bootinfo_init(magic, info_phys);
     screen_init(&bootinfo);
     printk("Uniplex " UNIPLEX_VERSION " x86_64 library OS\n");
-    report_consoles(serial_err);
     bootinfo_print();
     acpi_init(&bootinfo);
     pic_init();
@@ -51,6 +50,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     irq_init();
     serial_input_init();
     int failed = selftest_run(bootinfo.cmdline);
+    report_consoles(serial_err); /* last, so it stays on a small screen */
     report_boot_time();
     printk("power-off: status %d\n", failed ? 1 : 0);
     power_off(failed ? 1 : 0);
