@@ -200,12 +200,16 @@ void sched_wake(struct thread *t)
         t->woken = 1;
 }
 
-void sched_sleep_ns(uint64_t ns)
+void sched_sleep_until(uint64_t deadline)
 {
-    uint64_t deadline = clock_ns() + ns;
     do
         sched_block_prepare(deadline);
     while (!sched_block()); /* a stray wake: sleep on until the deadline */
+}
+
+void sched_sleep_ns(uint64_t ns)
+{
+    sched_sleep_until(clock_ns() + ns);
 }
 
 void sched_interrupt_exit(int in_program)

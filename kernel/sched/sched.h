@@ -72,8 +72,9 @@ int sched_block(void);
 /* Make t runnable (or cancel its pending block). No-op when t is running
  * and has not prepared to block. */
 void sched_wake(struct thread *t);
-/* Sleep for ns nanoseconds. */
+/* Sleep for ns nanoseconds / until the clock_ns() value deadline. */
 void sched_sleep_ns(uint64_t ns);
+void sched_sleep_until(uint64_t deadline);
 
 /* Monotonic nanoseconds since boot (TSC). */
 uint64_t clock_ns(void);

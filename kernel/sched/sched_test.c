@@ -117,25 +117,28 @@ static const char *t_many(void)
 /* --- sleepers wake in deadline order ----------------------------------- */
 
 static volatile int wake_order[5], nwoken;
-static uint64_t late_ns[5];
+static uint64_t late_ns[5], sleep_base;
 
+/* Sleeper k wakes at sleep_base + 2k ms: deadlines from one base, so the
+ * expected order does not depend on when each thread got to run. */
 static void sleeper(void *arg)
 {
-    int ms = (int)(uintptr_t)arg;
-    uint64_t deadline = clock_ns() + (uint64_t)ms * MS;
-    sched_sleep_ns((uint64_t)ms * MS);
+    int k = (int)(uintptr_t)arg;
+    uint64_t deadline = sleep_base + (uint64_t)k * 2 * MS;
+    sched_sleep_until(deadline);
     uint64_t now = clock_ns();
-    late_ns[ms - 1] = now >= deadline ? now - deadline : ~0ull;
-    wake_order[nwoken++] = ms;
+    late_ns[k - 1] = now >= deadline ? now - deadline : ~0ull;
+    wake_order[nwoken++] = k;
 }
 
 static const char *t_sleep_order(void)
 {
-    static const int ms[5] = {5, 3, 1, 4, 2};
+    static const int order[5] = {5, 3, 1, 4, 2};
     struct thread *ts[5];
     nwoken = 0;
+    sleep_base = clock_ns() + 20 * MS; /* every sleeper is asleep by then */
     for (int i = 0; i < 5; i++)
-        if (thread_create("sleeper", sleeper, (void *)(uintptr_t)ms[i], 0, &ts[i]))
+        if (thread_create("sleeper", sleeper, (void *)(uintptr_t)order[i], 0, &ts[i]))
             return "thread_create";
     for (int i = 0; i < 5; i++)
         thread_join(ts[i]);
