@@ -28,7 +28,8 @@ PURE_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin
 	-fno-tree-loop-distribute-patterns -fno-stack-protector -nostdinc -isystem $(GCC_INC) \
 	-I. -Ilibc/include
 PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c \
-	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c kernel/mm/vmregion.c
+	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c kernel/mm/vmregion.c \
+	kernel/timeconv.c
 
 KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
 	$(wildcard boot/*.S kernel/arch/x86_64/*.S)

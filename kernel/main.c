@@ -46,6 +46,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     pmem_print();
     arch_clock_init();
     arch_fpu_init();
+    clock_init();
     sched_init(bootinfo.cmdline);
     irq_init();
     serial_input_init();

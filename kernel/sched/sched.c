@@ -14,15 +14,9 @@ static struct thread boot_thread;
 static struct thread *cur;
 static struct thread *rq_head, *rq_tail;
 static struct thread *sleepq; /* sorted by deadline */
-static uint64_t ns_mult;      /* ns per cycle, 32.32 fixed point */
 static int have_timer;
 static uint64_t quantum = 10 * 1000000ull;
 static uint64_t preemptions;
-
-uint64_t clock_ns(void)
-{
-    return (uint64_t)(((unsigned __int128)arch_cycles() * ns_mult) >> 32);
-}
 
 void sched_init(const char *cmdline)
 {
@@ -34,9 +28,6 @@ void sched_init(const char *cmdline)
             quantum = ms * 1000000ull;
     }
     have_timer = arch_timer_init() == 0;
-    uint64_t hz = arch_cycles_hz();
-    /* 1e9 * 2^32 < 2^64: a 64-bit division (no libgcc in the kernel). */
-    ns_mult = (1000000000ull << 32) / (hz ? hz : 1000000000ull);
     strlcpy(boot_thread.name, "kmain", sizeof(boot_thread.name));
     boot_thread.state = T_RUNNING;
     waitq_init(&boot_thread.exitq);
@@ -111,9 +102,13 @@ static void expire_sleepers(uint64_t now)
  * of the quantum when the running thread can run program code (only that
  * is ever preempted) and others wait. Reprogramming costs a device access
  * (a VM exit when virtualised): skip it when the deadline is unchanged. */
+/* Longest single arm: the timer's own calibration error then adds at most
+ * ~1% of this to a wake-up, however long the sleep. */
+#define TIMER_MAX_NS (10 * 1000000ull)
+static uint64_t armed; /* absolute deadline being aimed at, 0 = none */
+
 static void arm_timer(uint64_t now)
 {
-    static uint64_t armed; /* absolute deadline programmed, 0 = none */
     uint64_t when = sleepq ? sleepq->deadline : 0;
 
     if (!have_timer)
@@ -123,7 +118,8 @@ static void arm_timer(uint64_t now)
     if (when == armed && (when == 0 || when > now))
         return;
     armed = when;
-    arch_timer_set(when == 0 ? 0 : when > now ? when - now : 1);
+    uint64_t delay = when == 0 ? 0 : when > now ? when - now : 1;
+    arch_timer_set(delay > TIMER_MAX_NS ? TIMER_MAX_NS : delay);
 }
 
 /* Nothing to run: halt until an interrupt (the timer for the earliest
@@ -210,6 +206,11 @@ void sched_sleep_until(uint64_t deadline)
 void sched_sleep_ns(uint64_t ns)
 {
     sched_sleep_until(clock_ns() + ns);
+}
+
+void sched_timer_fired(void)
+{
+    armed = 0; /* the hardware is idle now: the next arm must program it */
 }
 
 void sched_interrupt_exit(int in_program)

@@ -44,6 +44,8 @@ void sched_init(const char *cmdline);
  * interrupted code was program code (never kernel code) and another thread
  * is runnable, preempt it. */
 void sched_interrupt_exit(int in_program);
+/* The event timer fired (call before sched_interrupt_exit). */
+void sched_timer_fired(void);
 /* Set the quantum (ns); returns the previous one. For tests. */
 uint64_t sched_set_quantum(uint64_t ns);
 /* How many times program code has been preempted. */
@@ -76,8 +78,13 @@ void sched_wake(struct thread *t);
 void sched_sleep_ns(uint64_t ns);
 void sched_sleep_until(uint64_t deadline);
 
-/* Monotonic nanoseconds since boot (TSC). */
+/* Clocks (clock.c). clock_init needs arch_clock_init; it reads the RTC. */
+void clock_init(void);
+/* Monotonic nanoseconds since boot (TSC): CLOCK_MONOTONIC. */
 uint64_t clock_ns(void);
+/* Nanoseconds since the Unix epoch (RTC at boot + monotonic): CLOCK_REALTIME;
+ * 0-based (1970) when the RTC could not be read. */
+uint64_t clock_realtime_ns(void);
 
 /* Wait queues: FIFO. waitq_wait returns 1 on timeout. */
 void waitq_init(struct waitq *q);

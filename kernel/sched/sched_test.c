@@ -7,6 +7,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sched/preempt_test.h"
 #include "kernel/sched/sched_test.h"
+#include "drivers/rtc.h"
 
 #define PINGPONG_ROUNDS 100000
 #define MS              1000000ull
@@ -281,6 +282,42 @@ static const char *t_clock(void)
     return 0;
 }
 
+static const char *t_sleep_1s(void)
+{
+    uint64_t t0 = clock_ns();
+    sched_sleep_ns(1000 * MS);
+    uint64_t d = clock_ns() - t0;
+    printk("sched: a 1 s sleep took %llu us\n", (unsigned long long)(d / 1000));
+    return d >= 980 * MS && d <= 1020 * MS ? 0 : "a 1 s sleep is off by more than 2%";
+}
+
+/* Wait for the RTC's seconds to change; 0 on timeout (~5 s of clock_ns). */
+static int rtc_edge(void)
+{
+    struct civil_time a, b;
+    uint64_t limit = clock_ns() + 5000 * MS;
+    if (rtc_read(&a))
+        return 0;
+    do {
+        if (rtc_read(&b))
+            return 0;
+    } while (b.sec == a.sec && clock_ns() < limit);
+    return b.sec != a.sec;
+}
+
+/* The TSC-derived clock against the RTC, an independent oscillator. */
+static const char *t_clock_vs_rtc(void)
+{
+    if (!rtc_edge())
+        return "no RTC second edge";
+    uint64_t t0 = clock_ns();
+    if (!rtc_edge() || !rtc_edge())
+        return "no RTC second edge";
+    uint64_t d = clock_ns() - t0;
+    printk("sched: 2 RTC seconds = %llu us of CLOCK_MONOTONIC\n", (unsigned long long)(d / 1000));
+    return d >= 1960 * MS && d <= 2040 * MS ? 0 : "TSC clock and RTC disagree by more than 2%";
+}
+
 int sched_selftest(void)
 {
     uint64_t start = avail_pages();
@@ -291,6 +328,8 @@ int sched_selftest(void)
     result("sched/mutex-cond", t_mutex_cond());
     result("sched/fpu", t_fpu());
     result("sched/clock", t_clock());
+    result("sched/sleep-1s", t_sleep_1s());
+    result("sched/clock-vs-rtc", t_clock_vs_rtc());
     preempt_selftest(result);
     struct pmem_stats st;
     pmem_stats(&st);

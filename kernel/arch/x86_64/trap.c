@@ -172,6 +172,7 @@ void trap_dispatch(struct trapframe *tf)
         trap_fatal(tf, 0);
     if (tf->vector == LAPIC_TIMER_VECTOR) {
         lapic_eoi();
+        sched_timer_fired();
         sched_interrupt_exit(LOWER_HALF(tf->rip));
         return;
     }

@@ -6,7 +6,7 @@
 #include "kernel/printk.h"
 #include "drivers/pit.h"
 
-#define PIT_CAL_MS 5
+#define PIT_CAL_MS 10
 
 static uint64_t tsc_hz;
 
