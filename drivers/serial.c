@@ -5,7 +5,7 @@
 #include "kernel/printk.h"
 #include "drivers/irq.h"
 #include "drivers/serial.h"
-#include "kernel/sched/sched.h"
+#include "kernel/conin.h"
 
 #define COM1     0x3f8
 #define THR      0 /* transmit holding (DLAB 0) */
@@ -67,55 +67,25 @@ int serial_init(void)
     return 0;
 }
 
-/* Receive side: the IRQ 4 handler drains the UART into a ring; readers
- * block on rx_wait. One CPU, and readers run with interrupts off, so the
- * ring needs no lock. */
+/* Receive side: IRQ 4 drains the UART into the console input queue. */
 #define RBR     0
 #define LSR_DR  0x01
 #define IER_RDA 0x01
-#define RX_SIZE 1024
-
-static char rx[RX_SIZE];
-static unsigned rx_head, rx_tail; /* head: next write; tail: next read */
-static uint64_t rx_dropped;
-static struct waitq rx_wait;
-static int rx_on;
 
 static void serial_irq(void)
 {
-    while (inb(COM1 + LSR) & LSR_DR) {
-        char c = (char)inb(COM1 + RBR);
-        if (rx_head - rx_tail < RX_SIZE)
-            rx[rx_head++ % RX_SIZE] = c;
-        else
-            rx_dropped++;
-    }
-    waitq_wake_all(&rx_wait);
+    while (inb(COM1 + LSR) & LSR_DR)
+        conin_push((char)inb(COM1 + RBR));
 }
 
 int serial_input_init(void)
 {
     if (!console_is_registered(&serial_console))
         return -ENODEV;
-    waitq_init(&rx_wait);
     int err = irq_attach(4, serial_irq);
     if (err)
         return err;
     outb(COM1 + IER, IER_RDA);
-    rx_on = 1;
     serial_irq(); /* anything already waiting in the FIFO */
     return 0;
-}
-
-long serial_read(char *buf, size_t n, uint64_t deadline)
-{
-    if (!rx_on)
-        return -ENODEV;
-    while (rx_head == rx_tail)
-        if (waitq_wait(&rx_wait, deadline))
-            return -EAGAIN;
-    size_t i = 0;
-    for (; i < n && rx_tail != rx_head; i++)
-        buf[i] = rx[rx_tail++ % RX_SIZE];
-    return (long)i;
 }

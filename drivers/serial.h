@@ -9,11 +9,8 @@
  * answers (then nothing is written to the port). */
 int serial_init(void);
 
-/* Interrupt-driven receive (IRQ 4): 0, or -ENODEV without a UART. Needs
- * irq_init() and the scheduler. */
+/* Interrupt-driven receive (IRQ 4) into the console input queue
+ * (kernel/conin.h): 0, or -ENODEV without a UART. Needs irq_init(). */
 int serial_input_init(void);
-/* Block until input is available (or the clock_ns() deadline, 0 = none),
- * then copy up to n bytes: the count, -EAGAIN on timeout, -ENODEV. */
-long serial_read(char *buf, size_t n, uint64_t deadline);
 
 #endif

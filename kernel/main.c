@@ -9,6 +9,7 @@
 #include "drivers/acpi.h"
 #include "drivers/irq.h"
 #include "drivers/pic.h"
+#include "drivers/ps2kbd.h"
 #include "drivers/power.h"
 #include "drivers/screen.h"
 #include "drivers/serial.h"
@@ -50,6 +51,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     sched_init(bootinfo.cmdline);
     irq_init();
     serial_input_init();
+    ps2kbd_init();
     int failed = selftest_run(bootinfo.cmdline);
     report_consoles(serial_err); /* last, so it stays on a small screen */
     report_boot_time();

@@ -10,7 +10,7 @@
 #include "kernel/mm/pmem.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/sched_test.h"
-#include "drivers/serial.h"
+#include "kernel/conin.h"
 #include "errno.h"
 
 /* Named functions so that the backtrace has something to show. */
@@ -78,18 +78,18 @@ __attribute__((noinline)) static void selftest_kstackoverflow(void)
         thread_join(t);
 }
 
-/* Block reading one line from the serial port: the CPU halts, and only the
- * UART interrupt can wake this thread. */
-static int serial_line(void)
+/* Block reading one line of console input: the CPU halts, and only a
+ * device interrupt (UART or keyboard) can wake this thread. */
+static int console_line(void)
 {
     char line[64];
     size_t n = 0;
     uint64_t deadline = clock_ns() + 20 * 1000000000ull;
 
     while (n < sizeof(line) - 1) {
-        long r = serial_read(line + n, 1, deadline);
+        long r = conin_read(line + n, 1, deadline);
         if (r <= 0) {
-            printk("FAIL serial/read: %s\n", r == -EAGAIN ? "no input within 20 s" : "no UART");
+            printk("FAIL console/read: no input within 20 s\n");
             return 1;
         }
         if (line[n] == '\n' || line[n] == '\r')
@@ -97,7 +97,7 @@ static int serial_line(void)
         n++;
     }
     line[n] = 0;
-    printk("serial: read \"%s\"\nok serial/read\n", line);
+    printk("console: read \"%s\"\nok console/read\n", line);
     return 0;
 }
 
@@ -124,7 +124,7 @@ static const struct {
     {"mmbench",        0,                       mm_bench},
     {"sched",          0,                       sched_selftest},
     {"cpudiag",        0,                       cpudiag},
-    {"serial",         0,                       serial_line},
+    {"readline",       0,                       console_line},
     /* clang-format on */
 };
 

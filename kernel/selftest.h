@@ -1,7 +1,8 @@
 /* Deliberate failures chosen on the command line ("selftest=NAME"), so the
  * tests can check the crash path: ud2, pagefault, panic, stackguard,
  * wrtext (write to kernel text), pgdoublefree, kstackoverflow; and
- * in-kernel suites: mm, mmbench, sched, serial (reads a line), cpudiag. */
+ * in-kernel suites: mm, mmbench, sched, readline (one line of
+ * console input), cpudiag. */
 #ifndef UNIPLEX_SELFTEST_H
 #define UNIPLEX_SELFTEST_H
 

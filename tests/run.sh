@@ -255,10 +255,32 @@ grep -E '^(bench|sched: (free|worst|[0-9]+ preemptions|a 1 s|2 RTC))' "$log" | s
 # kernel is up, must wake the thread blocked reading it.
 log=$OUT/serial-input.log
 (sleep 2; printf 'hello uniplex\n') | tools/qemu.sh --accel "$ACCEL" --timeout 40 --log "$log.raw" \
-    --kernel --append selftest=serial > /dev/null 2> "$OUT/serial-input.qemu"
+    --kernel --append selftest=readline > /dev/null 2> "$OUT/serial-input.qemu"
 status=$?
 tr -d '\r' < "$log.raw" > "$log"
-check serial-input-irq 0 '^irq: I/O APIC' '^serial: read "hello uniplex"$' '^ok serial/read$'
+check serial-input-irq 0 '^irq: I/O APIC' '^console: read "hello uniplex"$' '^ok console/read$'
+
+# The same through the PS/2 keyboard: keys typed with the QEMU monitor.
+test_keyboard() {
+    local sock=$OUT/keyboard.mon
+    log=$OUT/keyboard.log
+    rm -f "$sock" "$log.raw"
+    tools/qemu.sh --accel "$ACCEL" --timeout 40 --log "$log.raw" --monitor "$sock" --kernel \
+        --append selftest=readline < /dev/null > /dev/null 2> "$OUT/keyboard.qemu" &
+    local qpid=$! k
+    for _ in $(seq 80); do
+        grep -qa '^selftest: readline' "$log.raw" 2> /dev/null && break
+        sleep 0.25
+    done
+    for k in h shift-i 1 ret; do
+        monitor "$sock" "sendkey $k" > /dev/null
+    done
+    wait $qpid
+    status=$?
+    tr -d '\r' < "$log.raw" > "$log"
+    check keyboard-irq 0 '^ps2: keyboard on the i8042, IRQ 1$' '^console: read "hI1"$'
+}
+test_keyboard
 
 boot kernel-stack-overflow 30 --kernel --append selftest=kstackoverflow
 check kernel-stack-overflow 125 'EXCEPTION: #PF page fault.*kernel stack overflow' '#0 .* recurse'

@@ -1,0 +1,18 @@
+/* Console input: bytes typed on the serial port or the keyboard, in
+ * arrival order, for the tty (a later issue) to read. */
+#ifndef UNIPLEX_CONIN_H
+#define UNIPLEX_CONIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Queue one byte; called from interrupt handlers. Bytes beyond the 1 KiB
+ * buffer are dropped (counted). Wakes blocked readers. */
+void conin_push(char c);
+/* Block until input is available or the clock_ns() deadline passes (0 =
+ * none), then copy up to n bytes: the count, or -EAGAIN on timeout. */
+long conin_read(char *buf, size_t n, uint64_t deadline);
+/* Bytes dropped because the buffer was full. */
+uint64_t conin_dropped(void);
+
+#endif
