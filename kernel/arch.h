@@ -75,6 +75,9 @@ int arch_timer_init(void);
 void arch_timer_set(uint64_t ns);
 /* Enable interrupts, halt until one arrives, disable them again. */
 void arch_idle(void);
+/* Let pending interrupts in for a moment (sti; nop; pause; nop; cli): lets a busy
+ * kernel loop observe interrupts without halting. */
+void arch_idle_poll(void);
 /* Spin-wait hint. */
 void arch_cpu_relax(void);
 /* Save prev, resume next (FPU state, FS base, kernel stack bounds). */

@@ -248,8 +248,9 @@ grep '^FAIL ' "$log" | sed 's/^/  /'
 check sched-suite 0 '^ok sched/pingpong$' '^ok sched/many-threads$' '^ok sched/sleep-order$' \
     '^ok sched/lost-wakeup$' '^ok sched/mutex-cond$' '^ok sched/fpu$' '^ok sched/clock$' \
     '^ok sched/sleep-1s$' '^ok sched/clock-vs-rtc$' \
-    '^ok sched/preempt-program$' '^ok sched/redzone-fpu-preempted$' '^sched: 11 passed, 0 failed$'
-grep -E '^(bench|sched: (free|worst|[0-9]+ preemptions|a 1 s|2 RTC))' "$log" | sed 's/^/  /'
+    '^ok sched/lost-wakeup-irq$' '^ok sched/preempt-program$' '^ok sched/redzone-fpu-preempted$' \
+    '^sched: 12 passed, 0 failed$'
+grep -E '^(bench|sched: (free|worst|[0-9]+ preemptions|a 1 s|2 RTC|irq wakes))' "$log" | sed 's/^/  /'
 
 # Device interrupts wake threads: a line on the serial port, sent after the
 # kernel is up, must wake the thread blocked reading it.

@@ -13,7 +13,8 @@
 static struct thread boot_thread;
 static struct thread *cur;
 static struct thread *rq_head, *rq_tail;
-static struct thread *sleepq; /* sorted by deadline */
+static struct thread *sleepq;    /* sorted by deadline */
+static struct callout *callouts; /* sorted by deadline */
 static int have_timer;
 static uint64_t quantum = 10 * 1000000ull;
 static uint64_t preemptions;
@@ -88,9 +89,45 @@ static void make_runnable(struct thread *t)
     rq_push(t);
 }
 
-/* Move every sleeper whose deadline passed to the run queue. */
+static void arm_timer(uint64_t now);
+
+void callout_add(struct callout *c, uint64_t deadline, void (*fn)(void *), void *arg)
+{
+    struct callout **pp = &callouts;
+    c->deadline = deadline;
+    c->fn = fn;
+    c->arg = arg;
+    while (*pp && (*pp)->deadline <= deadline)
+        pp = &(*pp)->next;
+    c->next = *pp;
+    *pp = c;
+    arm_timer(clock_ns());
+}
+
+int callout_cancel(struct callout *c)
+{
+    for (struct callout **pp = &callouts; *pp; pp = &(*pp)->next)
+        if (*pp == c) {
+            *pp = c->next;
+            return 1;
+        }
+    return 0;
+}
+
+static void run_callouts(uint64_t now)
+{
+    while (callouts && callouts->deadline <= now) {
+        struct callout *c = callouts;
+        callouts = c->next;
+        c->fn(c->arg);
+    }
+}
+
+/* Run due callouts and move every sleeper whose deadline passed to the run
+ * queue. */
 static void expire_sleepers(uint64_t now)
 {
+    run_callouts(now);
     while (sleepq && sleepq->deadline <= now) {
         struct thread *t = sleepq;
         t->timed_out = 1;
@@ -110,6 +147,8 @@ static uint64_t armed; /* absolute deadline being aimed at, 0 = none */
 static void arm_timer(uint64_t now)
 {
     uint64_t when = sleepq ? sleepq->deadline : 0;
+    if (callouts && (when == 0 || callouts->deadline < when))
+        when = callouts->deadline;
 
     if (!have_timer)
         return;
@@ -126,7 +165,7 @@ static void arm_timer(uint64_t now)
  * sleeper, or a device), or poll the clock when there is no timer. */
 static void idle(void)
 {
-    if (!sleepq && !have_timer)
+    if (!sleepq && !callouts && !have_timer)
         panic("sched: every thread is blocked with no deadline (deadlock)");
     if (!have_timer) {
         arch_cpu_relax();

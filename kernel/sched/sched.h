@@ -86,6 +86,19 @@ uint64_t clock_ns(void);
  * 0-based (1970) when the RTC could not be read. */
 uint64_t clock_realtime_ns(void);
 
+/* Callouts: fn(arg) runs once at the clock_ns() deadline, from the timer
+ * interrupt (or the scheduler), with interrupts off; it must not block.
+ * The caller owns c until it has run or been cancelled. */
+struct callout {
+    uint64_t deadline;
+    void (*fn)(void *arg);
+    void *arg;
+    struct callout *next;
+};
+void callout_add(struct callout *c, uint64_t deadline, void (*fn)(void *), void *arg);
+/* Remove c if still pending; returns 1 if it was. */
+int callout_cancel(struct callout *c);
+
 /* Wait queues: FIFO. waitq_wait returns 1 on timeout. */
 void waitq_init(struct waitq *q);
 int waitq_wait(struct waitq *q, uint64_t deadline);

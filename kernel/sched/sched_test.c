@@ -191,6 +191,46 @@ static const char *t_lost_wakeup(void)
     return 0;
 }
 
+/* --- the same, with the wake coming from the timer interrupt ---------- */
+
+static void wake_from_irq(void *arg)
+{
+    sched_wake(arg);
+}
+
+/* Each round: a callout due in 0-40 us will wake this thread from the
+ * timer interrupt; meanwhile it prepares to block, spins with interrupts
+ * enabled for 0-40 us (so the wake may land between prepare and block),
+ * then blocks. A lost wake-up would hang the round: the 1 s deadline turns
+ * that into a failure instead. */
+static const char *t_lost_wakeup_irq(void)
+{
+    struct callout c;
+    uint64_t x = 0x9e3779b97f4a7c15ull, before = 0, after = 0;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint64_t now = clock_ns();
+        sched_block_prepare(now + 1000 * MS);
+        callout_add(&c, now + (x & 0xffff) % 40000, wake_from_irq, sched_current());
+        uint64_t spin_until = now + (x >> 32) % 40000;
+        while (clock_ns() < spin_until)
+            arch_idle_poll();
+        if (sched_current()->woken)
+            before++;
+        else
+            after++;
+        if (sched_block()) {
+            callout_cancel(&c);
+            return "a wake-up from the timer interrupt was lost (1 s deadline hit)";
+        }
+        while (callout_cancel(&c))
+            ; /* woken early by nothing else: the callout has run */
+    }
+    printk("sched: irq wakes landed %llu times before the block, %llu times after\n",
+           (unsigned long long)before, (unsigned long long)after);
+    return before && after ? 0 : "the wakes never raced both ways";
+}
+
 /* --- mutex and condition variable: bounded buffer ---------------------- */
 
 static struct kmutex mx;
@@ -325,6 +365,7 @@ int sched_selftest(void)
     result("sched/many-threads", t_many());
     result("sched/sleep-order", t_sleep_order());
     result("sched/lost-wakeup", t_lost_wakeup());
+    result("sched/lost-wakeup-irq", t_lost_wakeup_irq());
     result("sched/mutex-cond", t_mutex_cond());
     result("sched/fpu", t_fpu());
     result("sched/clock", t_clock());

@@ -73,3 +73,9 @@ void arch_idle(void)
      * slip in between it and the hlt and be missed. */
     __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
+
+void arch_idle_poll(void)
+{
+    /* sti holds interrupts off for one more instruction: leave room. */
+    __asm__ volatile("sti; nop; pause; nop; cli" ::: "memory");
+}
