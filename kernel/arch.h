@@ -65,6 +65,9 @@ struct arch_context {
  * aligned), interrupts enabled, until it returns; its return value. The
  * calling thread's vmspace must map entry and the stack. */
 int64_t arch_run_program(uint64_t entry, uint64_t arg, uint64_t user_rsp);
+int64_t arch_run_program2(uint64_t entry, uint64_t arg, uint64_t arg2, uint64_t user_rsp);
+/* 1 when AVX registers are enabled for programs (CPUID and XCR0). */
+int arch_has_avx(void);
 /* Make c start at fn(arg) on its stack; thread_exit() runs if fn returns. */
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg);
 /* Describe the running boot context (boot stack, no FPU area). */

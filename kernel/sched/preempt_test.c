@@ -19,7 +19,7 @@ extern const char testprog_start[], testprog_end[], testprog_spin[], testprog_re
     testprog_fpu[], testprog_data[];
 
 struct job {
-    uint64_t entry, arg, stack_top;
+    uint64_t entry, arg, arg2, stack_top;
     int64_t result;
 };
 
@@ -44,7 +44,7 @@ static void program_thread(void *arg)
 {
     struct job *j = arg;
     thread_set_vmspace(vs);
-    j->result = arch_run_program(j->entry, j->arg, j->stack_top);
+    j->result = arch_run_program2(j->entry, j->arg, j->arg2, j->stack_top);
     thread_set_vmspace(0);
 }
 
@@ -66,6 +66,7 @@ static int start(struct job *j, const char *entry, uint64_t arg, int slot, struc
 {
     j->entry = prog_va(entry);
     j->arg = arg;
+    j->arg2 = arch_has_avx();
     j->stack_top = STACK_VA + (uint64_t)(slot + 1) * STACK_LEN;
     j->result = -1;
     return thread_create("program", program_thread, j, 1, t);
@@ -112,12 +113,12 @@ static const char *t_redzone_fpu(void)
         thread_join(t[i]);
     sched_set_quantum(old);
     uint64_t n = sched_preemptions() - p0;
-    printk("sched: %llu preemptions of program code during the red-zone/FPU run\n",
-           (unsigned long long)n);
+    printk("sched: %llu preemptions of program code during the red-zone/FPU run (AVX %s)\n",
+           (unsigned long long)n, arch_has_avx() ? "checked" : "not available");
     if (j[0].result != 0)
         return "the red zone below a preempted program's stack changed";
     if (j[1].result != 0 || j[2].result != 0)
-        return "xmm1 of a preempted program changed";
+        return "SSE arithmetic or the AVX upper half of a preempted program went wrong";
     return n >= 2000 ? 0 : "fewer than 2,000 preemptions in 5 s";
 }
 

@@ -82,3 +82,8 @@ void arch_fpu_restore(const void *area)
     else
         __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
 }
+
+int arch_has_avx(void)
+{
+    return use_xsave && (xcr0 & 0x6) == 0x6;
+}

@@ -9,9 +9,14 @@
 
     .text
 /* int64_t arch_run_program(uint64_t entry, uint64_t arg, uint64_t user_rsp):
- * call entry(arg) on the stack user_rsp (16-byte aligned); returns its rax. */
-    .global arch_run_program
+ * call entry(arg) on the stack user_rsp (16-byte aligned); returns its rax.
+ * arch_run_program2(entry, arg, arg2, user_rsp) passes a second argument. */
+    .global arch_run_program, arch_run_program2
 arch_run_program:
+    movq %rdx, %rcx
+    xorl %edx, %edx
+arch_run_program2:
+    /* rdi entry, rsi arg, rdx arg2, rcx user_rsp */
     pushq %rbp
     movq %rsp, %rbp
     pushq %rbx
@@ -22,16 +27,17 @@ arch_run_program:
     subq $8, %rsp                     /* 16-byte aligned from here */
     movq arch_cur_ctx(%rip), %rax
     movq %rsp, CTX_PROG_KRSP(%rax)
-    movq CTX_STACK_HI(%rax), %rcx
-    movq %rcx, CTX_SAVED_HI(%rax)
+    movq CTX_STACK_HI(%rax), %r9
+    movq %r9, CTX_SAVED_HI(%rax)
     movq %rsp, CTX_STACK_HI(%rax)
     movq %rsp, arch_kstack_hi(%rip)
-    leaq arch_program_exit(%rip), %rcx
-    subq $8, %rdx
-    movq %rcx, (%rdx)                 /* the program "returns" to the kernel */
-    movq %rdx, %rsp
+    leaq arch_program_exit(%rip), %r8
+    subq $8, %rcx
+    movq %r8, (%rcx)                  /* the program "returns" to the kernel */
+    movq %rcx, %rsp
     movq %rdi, %rax
     movq %rsi, %rdi
+    movq %rdx, %rsi
     xorl %ebp, %ebp
     sti
     jmp *%rax

@@ -39,14 +39,31 @@ testprog_redzone:
 3:  movl $1, %eax
     ret
 
-/* Keep arg in xmm1 and check it until stop is set: 0 if it survived. */
+/* SSE2 arithmetic: xmm1 accumulates arg (paddq) while rcx does the same
+ * in a general register; they must agree on every iteration until stop.
+ * With rsi != 0 (AVX present), the upper half of ymm3 also holds arg and
+ * is checked too. Returns 0 if everything survived, else 1. */
 testprog_fpu:
-    movq %rdi, %xmm1
+    pxor %xmm1, %xmm1
+    movq %rdi, %xmm2
+    xorl %ecx, %ecx
+    testq %rsi, %rsi
+    jz 4f
+    vmovq %rdi, %xmm3
+    vinsertf128 $1, %xmm3, %ymm3, %ymm3
 4:  incq tp_fpu_count(%rip)
+    paddq %xmm2, %xmm1
+    addq %rdi, %rcx
     movq %xmm1, %rax
+    cmpq %rcx, %rax
+    jne 5f
+    testq %rsi, %rsi
+    jz 6f
+    vextractf128 $1, %ymm3, %xmm4
+    vmovq %xmm4, %rax
     cmpq %rdi, %rax
     jne 5f
-    cmpq $0, tp_stop(%rip)
+6:  cmpq $0, tp_stop(%rip)
     je 4b
     xorl %eax, %eax
     ret
