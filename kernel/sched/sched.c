@@ -19,23 +19,6 @@ static int have_timer;
 static uint64_t quantum = 10 * 1000000ull;
 static uint64_t preemptions;
 
-void sched_init(const char *cmdline)
-{
-    const char *v;
-    size_t n;
-    if (cmdline_find(cmdline, "quantum", &v, &n) && n > 0) {
-        unsigned long ms = strtoul(v, 0, 10);
-        if (ms > 0 && ms < 10000)
-            quantum = ms * 1000000ull;
-    }
-    have_timer = arch_timer_init() == 0;
-    strlcpy(boot_thread.name, "kmain", sizeof(boot_thread.name));
-    boot_thread.state = T_RUNNING;
-    waitq_init(&boot_thread.exitq);
-    arch_context_boot(&boot_thread.ctx);
-    cur = &boot_thread;
-}
-
 struct thread *sched_current(void)
 {
     return cur;
@@ -163,31 +146,19 @@ static void arm_timer(uint64_t now)
 
 /* Nothing to run: halt until an interrupt (the timer for the earliest
  * sleeper, or a device), or poll the clock when there is no timer. */
-static void idle(void)
-{
-    if (!sleepq && !callouts && !have_timer)
-        panic("sched: every thread is blocked with no deadline (deadlock)");
-    if (!have_timer) {
-        arch_cpu_relax();
-        return;
-    }
-    arm_timer(clock_ns());
-    arch_idle();
-}
+static struct thread *idle_thread;
 
-/* Give the CPU to the next runnable thread; the caller has already queued
- * itself (yield) or marked itself blocked/zombie. */
+/* Give the CPU to the next runnable thread, or to the idle thread when
+ * there is none; the caller has already queued itself (yield) or marked
+ * itself blocked/zombie. */
 static void schedule(void)
 {
     struct thread *prev = cur, *next;
 
-    for (;;) {
-        expire_sleepers(clock_ns());
-        next = rq_pop();
-        if (next)
-            break;
-        idle();
-    }
+    expire_sleepers(clock_ns());
+    next = rq_pop();
+    if (!next)
+        next = idle_thread;
     next->state = T_RUNNING;
     cur = next;
     arm_timer(clock_ns());
@@ -196,6 +167,27 @@ static void schedule(void)
     if (next->vm != prev->vm)
         vmspace_switch(next->vm);
     arch_context_switch(&prev->ctx, &next->ctx);
+}
+
+/* The idle thread: never queued, runs only when nothing else can, and halts
+ * until the next interrupt (the timer, armed for the earliest sleeper or
+ * callout, or a device). Without a timer it polls the clock instead. */
+static void idle_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        expire_sleepers(clock_ns());
+        if (rq_head) {
+            cur->state = T_RUNNABLE;
+            schedule();
+            continue;
+        }
+        arm_timer(clock_ns());
+        if (have_timer)
+            arch_idle();
+        else
+            arch_idle_poll();
+    }
 }
 
 void sched_yield(void)
@@ -291,4 +283,24 @@ void thread_exit(void)
     waitq_wake_all(&cur->exitq);
     schedule();
     panic("thread_exit: zombie %s was scheduled", cur->name);
+}
+
+void sched_init(const char *cmdline)
+{
+    const char *v;
+    size_t n;
+    if (cmdline_find(cmdline, "quantum", &v, &n) && n > 0) {
+        unsigned long ms = strtoul(v, 0, 10);
+        if (ms > 0 && ms < 10000)
+            quantum = ms * 1000000ull;
+    }
+    have_timer = arch_timer_init() == 0;
+    strlcpy(boot_thread.name, "kmain", sizeof(boot_thread.name));
+    boot_thread.state = T_RUNNING;
+    waitq_init(&boot_thread.exitq);
+    arch_context_boot(&boot_thread.ctx);
+    cur = &boot_thread;
+    if (thread_create("idle", idle_main, 0, 0, &idle_thread) != 0)
+        panic("sched: cannot create the idle thread");
+    rq_pop(); /* thread_create queued it; the idle thread is never queued */
 }

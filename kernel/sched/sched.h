@@ -36,7 +36,8 @@ struct thread {
     void *lwp;          /* owning LWP (processes, later) */
 };
 
-/* Make the running boot context the first thread ("kmain"). The command
+/* Make the running boot context the first thread ("kmain") and start the
+ * idle thread (counted in thread_count). The command
  * line may set the preemption quantum for program code: quantum=MS
  * (default 10). */
 void sched_init(const char *cmdline);
