@@ -125,6 +125,7 @@ static const struct {
     {"sched",          0,                       sched_selftest},
     {"cpudiag",        0,                       cpudiag},
     {"readline",       0,                       console_line},
+    {"sleep",          0,                       sched_sleep_selftest},
     /* clang-format on */
 };
 

@@ -358,6 +358,14 @@ static const char *t_clock_vs_rtc(void)
     return d >= 1960 * MS && d <= 2040 * MS ? 0 : "TSC clock and RTC disagree by more than 2%";
 }
 
+int sched_sleep_selftest(void)
+{
+    result("sched/sleep-order", t_sleep_order());
+    result("sched/sleep-1s", t_sleep_1s());
+    printk("sched: %d passed, %d failed\n", passed, failed);
+    return failed;
+}
+
 int sched_selftest(void)
 {
     uint64_t start = avail_pages();
