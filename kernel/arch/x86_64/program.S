@@ -1,3 +1,4 @@
+#include "kernel/arch/x86_64/asm.h"
 /* Entering program code (lower half) from a kernel thread, and coming back
  * when it returns. Program code runs with interrupts enabled on its own
  * stack; interrupt frames taken there go to arch_kstack_hi, which is moved
@@ -19,11 +20,7 @@ arch_run_program2:
     /* rdi entry, rsi arg, rdx arg2, rcx user_rsp */
     pushq %rbp
     movq %rsp, %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_CALLEE_SAVED
     subq $8, %rsp                     /* 16-byte aligned from here */
     movq arch_cur_ctx(%rip), %rax
     movq %rsp, CTX_PROG_KRSP(%rax)
@@ -50,10 +47,6 @@ arch_program_exit:
     movq %rdx, CTX_STACK_HI(%rcx)
     movq %rdx, arch_kstack_hi(%rip)
     addq $8, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
+    POP_CALLEE_SAVED
     popq %rbp
     ret

@@ -1,3 +1,4 @@
+#include "kernel/arch/x86_64/asm.h"
 /* Kernel thread context switch: only callee-saved registers and the stack
  * pointer (everything else is dead across a call, SysV ABI). */
 
@@ -6,18 +7,10 @@
     .global arch_switch
 arch_switch:
     pushq %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_CALLEE_SAVED
     movq %rsp, (%rdi)
     movq %rsi, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
+    POP_CALLEE_SAVED
     popq %rbp
     ret
 

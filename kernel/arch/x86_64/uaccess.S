@@ -1,3 +1,4 @@
+#include "kernel/arch/x86_64/asm.h"
 /* Accesses to program memory that may fault. Each faulting instruction has
  * an entry (instruction, fixup) in __ex_table; the page-fault handler, when
  * it cannot resolve a fault, resumes at the fixup. */
@@ -39,11 +40,7 @@ arch_strncpy_user:
 arch_call_guarded:
     pushq %rbp
     movq %rsp, %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_CALLEE_SAVED
     subq $8, %rsp
     movq %rsp, arch_guard_rsp(%rip)
     movq %rdi, %rax
@@ -52,11 +49,7 @@ arch_call_guarded:
     xorl %eax, %eax
 7:  movq $0, arch_guard_rsp(%rip)
     addq $8, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
+    POP_CALLEE_SAVED
     popq %rbp
     ret
 arch_guard_resume:
