@@ -29,9 +29,11 @@ PURE_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin
 	-I. -Ilibc/include
 PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/bootinfo.c \
 	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c kernel/mm/vmregion.c \
-	kernel/timeconv.c
+	kernel/timeconv.c \
+	kernel/fs/cpio.c \
+	kernel/proc/elfcheck.c
 
-KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
+KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/fs/*.c kernel/proc/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
 	$(wildcard boot/*.S kernel/arch/x86_64/*.S)
 KOBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRC))) $(BUILD)/obj/gen/font.o
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
@@ -113,6 +115,27 @@ $(BUILD)/host/test_fbcon: tests/unit/test_fbcon.c tools/fbtext.c tests/unit/weak
 	$(CC) $(HOSTCFLAGS) -O1 -I. $^ -lcmocka -o $@
 $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/weak_panic.c $(BUILD)/host/klib.o
 	$(CC) $(HOSTCFLAGS) -O1 -I. $^ -lcmocka -o $@
+
+# Sample executables that test_elfcheck reads at run time (from the repo
+# root; order-only, so they stay out of its link). No 32-bit one: without
+# gcc multilib the test crafts that header by hand. musl-gcc's specs file
+# knows no -static-pie (it links Scrt1.o and libc.so with an interpreter),
+# so that one names musl's rcrt1.o and links -static --no-dynamic-linker.
+MUSL_LIB = /usr/lib/x86_64-linux-musl
+ELF_SAMPLES := $(addprefix $(BUILD)/host/elf/hello_,static pie dynamic)
+$(BUILD)/host/test_elfcheck: HOSTCFLAGS += -DELF_SAMPLES='"$(BUILD)/host/elf"'
+$(BUILD)/host/test_elfcheck: | $(ELF_SAMPLES)
+$(BUILD)/host/elf/hello_static: tests/unit/elf/hello.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 $< -o $@
+$(BUILD)/host/elf/hello_pie: tests/unit/elf/hello.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static-pie -fPIE -O2 -nostartfiles -Wl,-static,--no-dynamic-linker \
+		$(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o) $< \
+		$(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o -o $@
+$(BUILD)/host/elf/hello_dynamic: tests/unit/elf/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $< -o $@
 
 unit: $(UNIT)
 	@for t in $(UNIT); do $$t || exit 1; done
