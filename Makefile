@@ -33,9 +33,12 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 	kernel/fs/cpio.c \
 	kernel/proc/elfcheck.c
 
-KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/fs/*.c kernel/proc/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
+KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/fs/*.c kernel/proc/*.c \
+	kernel/sys/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
 	$(wildcard boot/*.S kernel/arch/x86_64/*.S)
-KOBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRC))) $(BUILD)/obj/gen/font.o
+KOBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRC))) $(BUILD)/obj/gen/font.o \
+	$(BUILD)/obj/gen/sysnames.o
+UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
 
@@ -66,6 +69,11 @@ $(BUILD)/gen/font.c: $(BUILD)/host/psf2c $(FONT)
 	@mkdir -p $(dir $@)
 	zcat $(FONT) > $(BUILD)/gen/font.psf
 	$(BUILD)/host/psf2c $(BUILD)/gen/font.psf $@
+
+# System-call names, from the kernel UAPI header (linux-libc-dev).
+$(BUILD)/gen/sysnames.c: tools/mksysnames.sh $(UNISTD)
+	@mkdir -p $(dir $@)
+	tools/mksysnames.sh $(UNISTD) > $@
 
 # Symbol table: link once with an empty table, list that image's functions,
 # link again with the list. The table sits at the end of .rodata, after all

@@ -94,6 +94,9 @@ void arch_fpu_area_init(void *area);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
 
+/* Enable the syscall instruction and point it at the entry stub. */
+void arch_syscall_init(void);
+
 /* Execute an invalid instruction / touch an unmapped address (self tests). */
 void arch_selftest_ud2(void);
 void arch_selftest_page_fault(void);

@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/selftest.h"
+#include "kernel/sys/syscall.h"
 #include "drivers/acpi.h"
 #include "drivers/irq.h"
 #include "drivers/pic.h"
@@ -52,6 +53,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     irq_init();
     serial_input_init();
     ps2kbd_init();
+    syscall_init();
     int failed = selftest_run(bootinfo.cmdline);
     report_consoles(serial_err); /* last, so it stays on a small screen */
     report_boot_time();

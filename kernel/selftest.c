@@ -10,6 +10,7 @@
 #include "kernel/mm/pmem.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/sched_test.h"
+#include "kernel/sys/sys_test.h"
 #include "kernel/conin.h"
 #include "errno.h"
 
@@ -126,6 +127,7 @@ static const struct {
     {"cpudiag",        0,                       cpudiag},
     {"readline",       0,                       console_line},
     {"sleep",          0,                       sched_sleep_selftest},
+    {"sys",            0,                       sys_selftest},
     /* clang-format on */
 };
 

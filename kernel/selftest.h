@@ -2,7 +2,7 @@
  * tests can check the crash path: ud2, pagefault, panic, stackguard,
  * wrtext (write to kernel text), pgdoublefree, kstackoverflow; and
  * in-kernel suites: mm, mmbench, sched, readline (one line of
- * console input), cpudiag. */
+ * console input), sleep, sys (system-call entry), cpudiag. */
 #ifndef UNIPLEX_SELFTEST_H
 #define UNIPLEX_SELFTEST_H
 

@@ -283,6 +283,18 @@ test_keyboard() {
 }
 test_keyboard
 
+# System-call entry (issue 5): -ENOSYS and a log line once per number,
+# preserved registers and an untouched red zone across syscall.
+boot sys-suite 60 --kernel --append selftest=sys
+check sys-suite 0 '^ok sys/enosys$' '^ok sys/registers-and-red-zone$' '^sys: 2 passed, 0 failed$' \
+    '^unimplemented syscall rseq \(334\) from kmain$'
+if [ "$(grep -c '^unimplemented syscall rseq' "$log")" = 1 ]; then
+    ok "sys-enosys-logged-once"
+else
+    bad "sys-enosys-logged-once" "expected exactly one log line for rseq (log: $log)"
+fi
+grep -E '^bench' "$log" | sed 's/^/  /'
+
 boot kernel-stack-overflow 30 --kernel --append selftest=kstackoverflow
 check kernel-stack-overflow 125 'EXCEPTION: #PF page fault.*kernel stack overflow' '#0 .* recurse'
 

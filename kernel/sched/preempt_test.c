@@ -8,74 +8,28 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt_test.h"
+#include "kernel/sched/progtest.h"
 #include "kernel/sched/sched.h"
 
-#define CODE_VA   0x0000000040000000ull
-#define STACK_VA  0x0000000050000000ull
-#define STACK_LEN (64 * 1024ull)
-#define MS        1000000ull
+#define MS 1000000ull
 
-extern const char testprog_start[], testprog_end[], testprog_spin[], testprog_redzone[],
-    testprog_fpu[], testprog_data[];
+#define SPIN_COUNT (*progtest_data(0))
+#define RZ_COUNT   (*progtest_data(1))
+#define FPU_COUNT  (*progtest_data(2))
+#define STOP       (*progtest_data(3))
 
-struct job {
-    uint64_t entry, arg, arg2, stack_top;
-    int64_t result;
-};
+extern const char testprog_spin[], testprog_redzone[], testprog_fpu[];
 
-static struct vmspace *vs;
-
-static uint64_t prog_va(const char *sym)
+static int start(struct progtest_job *j, const char *entry, uint64_t arg, int slot,
+                 struct thread **t)
 {
-    return CODE_VA + (uint64_t)(sym - testprog_start);
-}
-
-/* The blob's data words, as seen in the test address space. */
-static volatile uint64_t *prog_data(unsigned word)
-{
-    return (volatile uint64_t *)(uintptr_t)(prog_va(testprog_data) + 8 * word);
-}
-#define SPIN_COUNT (*prog_data(0))
-#define RZ_COUNT   (*prog_data(1))
-#define FPU_COUNT  (*prog_data(2))
-#define STOP       (*prog_data(3))
-
-static void program_thread(void *arg)
-{
-    struct job *j = arg;
-    thread_set_vmspace(vs);
-    j->result = arch_run_program2(j->entry, j->arg, j->arg2, j->stack_top);
-    thread_set_vmspace(0);
-}
-
-static const char *setup(void)
-{
-    uint64_t len = (uint64_t)(testprog_end - testprog_start);
-    if (vmspace_create(&vs))
-        return "vmspace_create";
-    if (vmspace_map_anon(vs, CODE_VA, 4096, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC, VM_ANON) ||
-        vmspace_map_anon(vs, STACK_VA, 8 * STACK_LEN, VM_PROT_READ | VM_PROT_WRITE, VM_STACK))
-        return "map";
-    thread_set_vmspace(vs);
-    if (len > 4096 || copy_to_user((void *)CODE_VA, testprog_start, len))
-        return "copy the test programs";
-    return 0;
-}
-
-static int start(struct job *j, const char *entry, uint64_t arg, int slot, struct thread **t)
-{
-    j->entry = prog_va(entry);
-    j->arg = arg;
-    j->arg2 = arch_has_avx();
-    j->stack_top = STACK_VA + (uint64_t)(slot + 1) * STACK_LEN;
-    j->result = -1;
-    return thread_create("program", program_thread, j, 1, t);
+    return progtest_start(j, entry, arg, arch_has_avx(), slot, t);
 }
 
 /* A spinning program is preempted; this thread runs, sees progress, stops it. */
 static const char *t_preempt(void)
 {
-    struct job j;
+    struct progtest_job j;
     struct thread *t;
     uint64_t p0 = sched_preemptions();
     STOP = 0;
@@ -94,7 +48,7 @@ static const char *t_preempt(void)
 /* 2,000 preemptions of a red-zone checker, two FPU users and a spinner. */
 static const char *t_redzone_fpu(void)
 {
-    struct job j[4];
+    struct progtest_job j[4];
     struct thread *t[4];
     uint64_t old = sched_set_quantum(100000), p0 = sched_preemptions();
     STOP = 0;
@@ -124,13 +78,12 @@ static const char *t_redzone_fpu(void)
 
 void preempt_selftest(void (*result)(const char *, const char *))
 {
-    const char *why = setup();
+    const char *why = progtest_setup();
     if (why) {
         result("sched/preempt-program", why);
         return;
     }
     result("sched/preempt-program", t_preempt());
     result("sched/redzone-fpu-preempted", t_redzone_fpu());
-    thread_set_vmspace(0);
-    vmspace_destroy(vs);
+    progtest_teardown();
 }

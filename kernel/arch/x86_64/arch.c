@@ -150,3 +150,24 @@ void arch_cpu_diag(void)
                (unsigned long long)((t1 - t0) / 1000000));
     }
 }
+
+#define MSR_STAR   0xc0000081u
+#define MSR_LSTAR  0xc0000082u
+#define MSR_SFMASK 0xc0000084u
+#define EFER_SCE   1u
+#define RFLAGS_TF  (1u << 8)
+#define RFLAGS_IF  (1u << 9)
+#define RFLAGS_DF  (1u << 10)
+#define RFLAGS_AC  (1u << 18)
+
+extern char syscall_entry[];
+
+void arch_syscall_init(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /* STAR[47:32]: CS for syscall (SS = CS + 8); ring 0 throughout. */
+    wrmsr(MSR_STAR, (uint64_t)GDT_KCODE << 32);
+    wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+    /* Interrupts off on entry, like any kernel code; direction flag clear. */
+    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+}

@@ -5,7 +5,7 @@
     .section .rodata
     .balign 64
     .global testprog_start, testprog_end, testprog_spin, testprog_redzone
-    .global testprog_fpu, testprog_data
+    .global testprog_fpu, testprog_data, testprog_sysloop, testprog_sysregs
 testprog_start:
 
 /* Count in spin_count until stop is set; return the count. */
@@ -68,6 +68,86 @@ testprog_fpu:
     xorl %eax, %eax
     ret
 5:  movl $1, %eax
+    ret
+
+/* Make rsi system calls number rdi; return the last result. */
+testprog_sysloop:
+    movq %rdi, %rbx
+    movq %rsi, %r12
+7:  movq %rbx, %rax
+    syscall
+    decq %r12
+    jnz 7b
+    ret
+
+/* One system call rdi with every register the Linux ABI preserves (all
+ * but rax, rcx, r11) and the 128-byte red zone holding known values; return
+ * the call's result if they all survived, else 1000 + which failed. */
+testprog_sysregs:
+    movq %rdi, %rax
+    .set off, 8
+    .rept 16
+    movq $0x5a5aa5a5, -off(%rsp)
+    .set off, off + 8
+    .endr
+    movq $0x1111, %rbx
+    movq $0x2222, %rbp
+    movq $0x3333, %rdx
+    movq $0x4444, %rsi
+    movq $0x5555, %rdi
+    movq $0x8888, %r8
+    movq $0x9999, %r9
+    movq $0xaaaa, %r10
+    movq $0xcccc, %r12
+    movq $0xdddd, %r13
+    movq $0xeeee, %r14
+    movq $0xffff, %r15
+    syscall
+    movl $1001, %ecx
+    cmpq $0x1111, %rbx
+    jne 8f
+    incl %ecx
+    cmpq $0x2222, %rbp
+    jne 8f
+    incl %ecx
+    cmpq $0x3333, %rdx
+    jne 8f
+    incl %ecx
+    cmpq $0x4444, %rsi
+    jne 8f
+    incl %ecx
+    cmpq $0x5555, %rdi
+    jne 8f
+    incl %ecx
+    cmpq $0x8888, %r8
+    jne 8f
+    incl %ecx
+    cmpq $0x9999, %r9
+    jne 8f
+    incl %ecx
+    cmpq $0xaaaa, %r10
+    jne 8f
+    incl %ecx
+    cmpq $0xcccc, %r12
+    jne 8f
+    incl %ecx
+    cmpq $0xdddd, %r13
+    jne 8f
+    incl %ecx
+    cmpq $0xeeee, %r14
+    jne 8f
+    incl %ecx
+    cmpq $0xffff, %r15
+    jne 8f
+    movl $1100, %ecx
+    .set off, 8
+    .rept 16
+    cmpq $0x5a5aa5a5, -off(%rsp)
+    jne 8f
+    .set off, off + 8
+    .endr
+    ret
+8:  movq %rcx, %rax
     ret
 
     .balign 64

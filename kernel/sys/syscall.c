@@ -1,0 +1,43 @@
+/* System-call table and dispatch. */
+#include <stdint.h>
+#include "errno.h"
+#include "kernel/arch.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sys/syscall.h"
+
+static syscall_fn table[SYSCALL_MAX];
+static uint8_t reported[SYSCALL_MAX / 8 + 1];
+
+void syscall_register(unsigned nr, syscall_fn fn)
+{
+    if (nr >= SYSCALL_MAX || table[nr])
+        panic("syscall_register: bad or duplicate number %u", nr);
+    table[nr] = fn;
+}
+
+/* Unimplemented calls are logged once per number (Linux-style ENOSYS). */
+static int64_t unimplemented(uint64_t nr)
+{
+    unsigned bit = nr < SYSCALL_MAX ? (unsigned)nr : SYSCALL_MAX;
+    if (!(reported[bit / 8] & (1u << (bit % 8)))) {
+        reported[bit / 8] |= (uint8_t)(1u << (bit % 8));
+        const char *name = nr < SYSCALL_MAX ? syscall_name((unsigned)nr) : 0;
+        printk("unimplemented syscall %s (%llu) from %s\n", name ? name : "?",
+               (unsigned long long)nr, sched_current()->name);
+    }
+    return -ENOSYS;
+}
+
+void syscall_dispatch(struct syscall_frame *f)
+{
+    uint64_t nr = f->rax;
+    syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
+    f->rax = (uint64_t)(fn ? fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9) : unimplemented(nr));
+}
+
+void syscall_init(void)
+{
+    arch_syscall_init();
+}
