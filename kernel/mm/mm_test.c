@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
+#include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/mm_test.h"
 #include "kernel/mm/pmem.h"
@@ -14,19 +15,6 @@
 #define PG     4096ull
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
-
-static int passed, failed;
-
-static void result(const char *name, const char *why)
-{
-    if (why) {
-        printk("FAIL %s: %s\n", name, why);
-        failed++;
-    } else {
-        printk("ok %s\n", name);
-        passed++;
-    }
-}
 
 /* Pages free in the allocator plus those the heap keeps cached (bmk-style
  * buckets keep their pages): what a leak check compares. */
@@ -273,17 +261,16 @@ int mm_bench(void)
 int mm_selftest(void)
 {
     uint64_t start = free_pages();
-    result("mm/pages", t_pages());
-    result("mm/kmalloc", t_kmalloc());
-    result("mm/kernel-map", t_kernel_map());
-    result("mm/pmap-roundtrip", t_pmap_roundtrip());
-    result("mm/user-access", t_user_space());
-    result("mm/stack", t_stack());
-    result("mm/file-cow", t_file_cow());
-    result("mm/vmspace-churn", t_vmspace_churn());
+    ktest_result("mm/pages", t_pages());
+    ktest_result("mm/kmalloc", t_kmalloc());
+    ktest_result("mm/kernel-map", t_kernel_map());
+    ktest_result("mm/pmap-roundtrip", t_pmap_roundtrip());
+    ktest_result("mm/user-access", t_user_space());
+    ktest_result("mm/stack", t_stack());
+    ktest_result("mm/file-cow", t_file_cow());
+    ktest_result("mm/vmspace-churn", t_vmspace_churn());
     bench();
     printk("mm: free pages %llu at start, %llu at end\n", (unsigned long long)start,
            (unsigned long long)free_pages());
-    printk("mm: %d passed, %d failed\n", passed, failed);
-    return failed;
+    return ktest_end("mm");
 }

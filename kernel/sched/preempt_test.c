@@ -6,6 +6,7 @@
 #include "string.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
+#include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/sched/preempt_test.h"
 #include "kernel/sched/progtest.h"
@@ -76,14 +77,14 @@ static const char *t_redzone_fpu(void)
     return n >= 2000 ? 0 : "fewer than 2,000 preemptions in 5 s";
 }
 
-void preempt_selftest(void (*result)(const char *, const char *))
+void preempt_selftest(void)
 {
     const char *why = progtest_setup();
     if (why) {
-        result("sched/preempt-program", why);
+        ktest_result("sched/preempt-program", why);
         return;
     }
-    result("sched/preempt-program", t_preempt());
-    result("sched/redzone-fpu-preempted", t_redzone_fpu());
+    ktest_result("sched/preempt-program", t_preempt());
+    ktest_result("sched/redzone-fpu-preempted", t_redzone_fpu());
     progtest_teardown();
 }

@@ -1,7 +1,7 @@
 #ifndef UNIPLEX_PREEMPT_TEST_H
 #define UNIPLEX_PREEMPT_TEST_H
 
-/* Preemption cases of selftest=sched; reports each through result(). */
-void preempt_selftest(void (*result)(const char *name, const char *why));
+/* Preemption cases of selftest=sched (reported through ktest). */
+void preempt_selftest(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* In-kernel scheduler tests, run with selftest=sched under QEMU. */
 #include <stdint.h>
 #include "kernel/arch.h"
+#include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
@@ -11,17 +12,6 @@
 
 #define PINGPONG_ROUNDS 100000
 #define MS              1000000ull
-
-static int passed, failed;
-
-static void result(const char *name, const char *why)
-{
-    printk(why ? "FAIL %s: %s\n" : "ok %s\n", name, why);
-    if (why)
-        failed++;
-    else
-        passed++;
-}
 
 static uint64_t avail_pages(void)
 {
@@ -360,32 +350,30 @@ static const char *t_clock_vs_rtc(void)
 
 int sched_sleep_selftest(void)
 {
-    result("sched/sleep-order", t_sleep_order());
-    result("sched/sleep-1s", t_sleep_1s());
-    printk("sched: %d passed, %d failed\n", passed, failed);
-    return failed;
+    ktest_result("sched/sleep-order", t_sleep_order());
+    ktest_result("sched/sleep-1s", t_sleep_1s());
+    return ktest_end("sched");
 }
 
 int sched_selftest(void)
 {
     uint64_t start = avail_pages();
-    result("sched/pingpong", t_pingpong());
-    result("sched/many-threads", t_many());
-    result("sched/sleep-order", t_sleep_order());
-    result("sched/lost-wakeup", t_lost_wakeup());
-    result("sched/lost-wakeup-irq", t_lost_wakeup_irq());
-    result("sched/mutex-cond", t_mutex_cond());
-    result("sched/fpu", t_fpu());
-    result("sched/clock", t_clock());
-    result("sched/sleep-1s", t_sleep_1s());
-    result("sched/clock-vs-rtc", t_clock_vs_rtc());
-    preempt_selftest(result);
+    ktest_result("sched/pingpong", t_pingpong());
+    ktest_result("sched/many-threads", t_many());
+    ktest_result("sched/sleep-order", t_sleep_order());
+    ktest_result("sched/lost-wakeup", t_lost_wakeup());
+    ktest_result("sched/lost-wakeup-irq", t_lost_wakeup_irq());
+    ktest_result("sched/mutex-cond", t_mutex_cond());
+    ktest_result("sched/fpu", t_fpu());
+    ktest_result("sched/clock", t_clock());
+    ktest_result("sched/sleep-1s", t_sleep_1s());
+    ktest_result("sched/clock-vs-rtc", t_clock_vs_rtc());
+    preempt_selftest();
     struct pmem_stats st;
     pmem_stats(&st);
     printk("sched: free pages %llu at start, %llu at end (kernel page tables for thread "
            "stacks, kept: %llu)\n",
            (unsigned long long)start, (unsigned long long)avail_pages(),
            (unsigned long long)st.table_pages);
-    printk("sched: %d passed, %d failed\n", passed, failed);
-    return failed;
+    return ktest_end("sched");
 }

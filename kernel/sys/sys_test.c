@@ -1,6 +1,7 @@
 /* System-call entry tests: programs issue `syscall` from the lower half. */
 #include <stdint.h>
 #include "errno.h"
+#include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/sched/progtest.h"
 #include "kernel/sched/sched.h"
@@ -11,17 +12,6 @@
 #define BENCH_CALLS     1000000
 
 extern const char testprog_sysloop[], testprog_sysregs[];
-
-static int passed, failed;
-
-static void result(const char *name, const char *why)
-{
-    printk(why ? "FAIL %s: %s\n" : "ok %s\n", name, why);
-    if (why)
-        failed++;
-    else
-        passed++;
-}
 
 static const char *t_enosys(void)
 {
@@ -57,13 +47,12 @@ int sys_selftest(void)
 {
     const char *why = progtest_setup();
     if (why) {
-        result("sys/setup", why);
-        return failed;
+        ktest_result("sys/setup", why);
+        return ktest_end("sys");
     }
-    result("sys/enosys", t_enosys());
-    result("sys/registers-and-red-zone", t_registers());
+    ktest_result("sys/enosys", t_enosys());
+    ktest_result("sys/registers-and-red-zone", t_registers());
     bench();
     progtest_teardown();
-    printk("sys: %d passed, %d failed\n", passed, failed);
-    return failed;
+    return ktest_end("sys");
 }
