@@ -24,19 +24,9 @@ struct page *k_buddy_page(const struct buddy *b, uint64_t pfn);
 /* --- panic capture: the kernel code's panic() is k_panic() here ---------- */
 
 #include "tests/unit/panic_capture.h"
+#include "tests/unit/test_rng.h"
 
 /* --- helpers ------------------------------------------------------------- */
-
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
 
 struct range {
     uint64_t pfn, count;

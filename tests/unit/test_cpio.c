@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "kernel/fs/cpio.h"
+#include "tests/unit/test_rng.h"
 
 int k_cpio_next(const uint8_t *base, size_t len, size_t *off, struct cpio_entry *e);
 
@@ -427,19 +428,12 @@ static void test_bad_sizes(void **state)
 }
 
 /* xorshift64*: a fixed seed makes failures reproducible. */
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static void test_fuzz_mutations(void **state)
 {
     (void)state;
     static struct ar a;
+    rng_state = 0x9E3779B97F4A7C15ull;
     static const char hexish[] = "0123456789abcdefABCDEF07!\0\xff";
     a.len = 0;
     put_entry(&a, ".", 0040755, NULL, 0);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "kernel/proc/elfcheck.h"
+#include "tests/unit/test_rng.h"
 
 #define ENOEXEC_ 8 /* Linux's, as in libc/include/errno.h */
 
@@ -695,16 +696,6 @@ static void test_truncation(void **state)
     expect_truncated(&b, need, need);
     expect_truncated(&b, b.len, need);
     free(b.data);
-}
-
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
 }
 
 /* A byte likely to matter: small values, 0xff, or anything. */

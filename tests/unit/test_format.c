@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/klibc.h"
+#include "tests/unit/test_rng.h"
 
 #define OUT_SIZE 512
 
@@ -275,22 +276,6 @@ static void test_precision_no_overread(void **state)
 
 #define RANDOM_CASES 200000
 #define MAX_REPORTS  20
-
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
-/* xorshift64: deterministic, so a failure reproduces on every run. */
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
-static unsigned rnd(unsigned n)
-{
-    return (unsigned)(rng() % n);
-}
 
 enum arg_type {
     A_INT,
@@ -558,6 +543,7 @@ static bool compare_case(const struct fcase *c, size_t size)
 static void test_random_against_host(void **state)
 {
     (void)state;
+    rng_state = 0x2545f4914f6cdd1dull;
     static const size_t sizes[] = {OUT_SIZE, 0, 1, 5};
     unsigned failures = 0;
     struct fcase c;

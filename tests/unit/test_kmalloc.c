@@ -26,6 +26,7 @@ void k_kmalloc_stats(struct kmalloc_stats *st);
 /* --- panic capture: the kernel code's panic() is k_panic() here ---------- */
 
 #include "tests/unit/panic_capture.h"
+#include "tests/unit/test_rng.h"
 
 /* --- the page provider ----------------------------------------------------- */
 
@@ -112,17 +113,6 @@ static int teardown(void **state)
 }
 
 /* --- helpers ------------------------------------------------------------- */
-
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
 
 static uint8_t pattern(uint64_t seed, size_t j)
 {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "kernel/memmap.h"
+#include "tests/unit/test_rng.h"
 
 unsigned k_memmap_sanitize(struct mem_range *r, unsigned n, unsigned max, struct memmap_stats *st);
 uint64_t k_memmap_usable(const struct mem_range *r, unsigned n);
@@ -199,17 +200,6 @@ static void test_qemu_4g(void **state)
 }
 
 /* Property test. */
-
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    /* splitmix64 */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 static unsigned ref_rank(uint32_t type)
 {

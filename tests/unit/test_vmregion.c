@@ -22,6 +22,7 @@
 
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/vmregion.h"
+#include "tests/unit/test_rng.h"
 
 /* libc/include/errno.h values (Linux); the test sees the host's errno.h
  * only through cmocka, so spell them out. */
@@ -916,21 +917,6 @@ struct model {
     unsigned op;
     bool seen[NPAGES]; /* pages reported by the current remove */
 };
-
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
-static unsigned rnd(unsigned n)
-{
-    return (unsigned)(rng() % n);
-}
 
 /* Model page index of address a, or -1 outside the window. */
 static int pidx(uint64_t a)
