@@ -161,3 +161,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# Image builder and front end (tools/), programs for images (userapps/,
+# tests/apps/): each directory's rules live beside it.
+-include tools/mkimage.mk userapps/userapps.mk tests/apps/apps.mk

@@ -48,6 +48,19 @@ long arch_strncpy_user(char *dst, const char *src, long n);
  * processes exist this is how a faulting "program" is stopped. Not nested. */
 int arch_call_guarded(void (*fn)(void *), void *arg);
 
+/* A hardware random number (RDRAND): 1 and *v, or 0 when there is none. */
+int arch_random(uint64_t *v);
+/* The CPU feature word Linux passes as AT_HWCAP (CPUID.1:EDX on x86). */
+uint64_t arch_hwcap(void);
+/* Set the program TLS base (FS) of the calling thread, now and after
+ * every switch back to it. */
+void arch_set_fs_base(uint64_t base);
+/* Enter a program at entry with its stack pointer at user_rsp (Linux
+ * process start: rdx = 0, other registers zero, interrupts on). The calling
+ * thread's kernel stack is reset: program entries to the kernel (system
+ * calls, interrupts) start again at its top. Never returns. */
+__attribute__((noreturn)) void arch_enter_program(uint64_t entry, uint64_t user_rsp);
+
 /* Print memory-type state and time a register-only loop (diagnostics). */
 void arch_cpu_diag(void);
 

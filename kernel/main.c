@@ -2,8 +2,13 @@
 #include <stdint.h>
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
+#include "kernel/proc/init.h"
+#include "kernel/proc/proc.h"
+#include "kernel/random.h"
 #include "kernel/sched/sched.h"
 #include "kernel/selftest.h"
 #include "kernel/sys/syscall.h"
@@ -32,6 +37,17 @@ static void report_boot_time(void)
            (unsigned long long)(cycles * 1000000 / hz));
 }
 
+/* The initrd is the first boot module (DESIGN.md "Files"). */
+static uint64_t initrd_phys(void)
+{
+    return bootinfo.nmods ? bootinfo.mods[0].start : 0;
+}
+
+static uint64_t initrd_len(void)
+{
+    return bootinfo.nmods ? bootinfo.mods[0].end - bootinfo.mods[0].start : 0;
+}
+
 void kmain(uint32_t magic, uint32_t info_phys)
 {
     arch_stack_guard_init();
@@ -53,10 +69,24 @@ void kmain(uint32_t magic, uint32_t info_phys)
     irq_init();
     serial_input_init();
     ps2kbd_init();
+    random_init();
+    vfs_init();
+    devfs_init();
+    initrd_init(initrd_phys(), initrd_len());
+    proc_init(bootinfo.cmdline);
     syscall_init();
-    int failed = selftest_run(bootinfo.cmdline);
-    report_consoles(serial_err); /* last, so it stays on a small screen */
-    report_boot_time();
-    printk("power-off: status %d\n", failed ? 1 : 0);
-    power_off(failed ? 1 : 0);
+    int status;
+    const char *v;
+    size_t vlen;
+    if (cmdline_find(bootinfo.cmdline, "selftest", &v, &vlen)) {
+        status = selftest_run(bootinfo.cmdline) ? 1 : 0;
+        report_consoles(serial_err);
+        report_boot_time();
+    } else {
+        report_consoles(serial_err); /* before init's output: stays on a small screen */
+        report_boot_time();
+        status = init_run(bootinfo.cmdline, bootinfo.nmods > 0);
+    }
+    printk("power-off: status %d\n", status);
+    power_off(status);
 }

@@ -108,6 +108,17 @@ int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len)
     return vm_map_remove(&vs->map, addr, addr + len, unmap_piece, vs);
 }
 
+int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
+{
+    if (len == 0 || addr + len < addr)
+        return -EINVAL;
+    for (uint64_t va = addr; va < addr + len; va += 4096)
+        if (!vm_map_find(&vs->map, va))
+            return -ENOMEM;
+    unmap_piece(vs, addr, addr + len, 0);
+    return 0;
+}
+
 unsigned vm_prot_pmap(uint32_t prot)
 {
     unsigned f = PMAP_READ;

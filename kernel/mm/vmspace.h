@@ -31,8 +31,14 @@ int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
  * of it; the rest reads as zero). Private: writes copy the page. */
 int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint64_t phys,
                      uint64_t file_len);
+/* PROT_NONE is enforced by the fault path only: a page already present
+ * stays readable until it is unmapped (no "present but inaccessible" PTE). */
 int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
+/* madvise(MADV_DONTNEED): drop the pages of [addr, addr + len) but keep the
+ * regions, so anonymous memory reads back as zeros and private file
+ * mappings as the file. -ENOMEM if part of the range is unmapped. */
+int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len);
 
 /* Page-table flags for a region protection (VM_PROT_* -> PMAP_*). */
 unsigned vm_prot_pmap(uint32_t prot);

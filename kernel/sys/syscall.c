@@ -5,6 +5,8 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
 static syscall_fn table[SYSCALL_MAX];
@@ -24,8 +26,13 @@ static int64_t unimplemented(uint64_t nr)
     if (!(reported[bit / 8] & (1u << (bit % 8)))) {
         reported[bit / 8] |= (uint8_t)(1u << (bit % 8));
         const char *name = nr < SYSCALL_MAX ? syscall_name((unsigned)nr) : 0;
-        printk("unimplemented syscall %s (%llu) from %s\n", name ? name : "?",
-               (unsigned long long)nr, sched_current()->name);
+        struct proc *p = proc_current();
+        if (p)
+            printk("unimplemented syscall %s (%llu) from pid %d (%s)\n", name ? name : "?",
+                   (unsigned long long)nr, p->pid, p->name);
+        else
+            printk("unimplemented syscall %s (%llu) from %s\n", name ? name : "?",
+                   (unsigned long long)nr, sched_current()->name);
     }
     return -ENOSYS;
 }
@@ -39,5 +46,10 @@ void syscall_dispatch(struct syscall_frame *f)
 
 void syscall_init(void)
 {
+    sys_file_register();
+    sys_path_register();
+    sys_mm_register();
+    sys_proc_register();
+    sys_time_register();
     arch_syscall_init();
 }

@@ -36,6 +36,27 @@ __attribute__((no_stack_protector)) void arch_stack_guard_init(void)
     __stack_chk_guard = (uintptr_t)(v & ~0xffull); /* a NUL byte stops string overruns */
 }
 
+int arch_random(uint64_t *v)
+{
+    static int have = -1;
+    if (have < 0)
+        have = has_rdrand();
+    for (int i = 0; have && i < 10; i++) {
+        uint8_t ok;
+        __asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+        if (ok)
+            return 1;
+    }
+    return 0;
+}
+
+uint64_t arch_hwcap(void)
+{
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    return r[3];
+}
+
 void __stack_chk_fail(void)
 {
     panic("stack smashing detected");

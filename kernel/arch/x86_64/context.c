@@ -79,3 +79,9 @@ void arch_idle_poll(void)
     /* sti holds interrupts off for one more instruction: leave room. */
     __asm__ volatile("sti; nop; pause; nop; cli" ::: "memory");
 }
+
+void arch_set_fs_base(uint64_t base)
+{
+    arch_cur_ctx->fs_base = base;
+    wrmsr(MSR_FS_BASE, base);
+}

@@ -50,3 +50,33 @@ arch_program_exit:
     POP_CALLEE_SAVED
     popq %rbp
     ret
+
+/* void arch_enter_program(uint64_t entry, uint64_t user_rsp): start a
+ * process image. The kernel stack is abandoned (reset to its top for the
+ * next entry from the program); registers are cleared so nothing of the
+ * kernel leaks into the program, and rdx = 0 tells _start that there is no
+ * loader finalizer to register (System V x86-64 ABI, process entry). */
+    .global arch_enter_program
+arch_enter_program:
+    cli
+    movq arch_cur_ctx(%rip), %rax
+    movq CTX_STACK_HI(%rax), %rdx
+    movq %rdx, arch_kstack_hi(%rip)
+    movq %rdi, %rcx
+    movq %rsi, %rsp
+    xorl %eax, %eax
+    xorl %ebx, %ebx
+    xorl %edx, %edx
+    xorl %esi, %esi
+    xorl %edi, %edi
+    xorl %ebp, %ebp
+    xorl %r8d, %r8d
+    xorl %r9d, %r9d
+    xorl %r10d, %r10d
+    xorl %r11d, %r11d
+    xorl %r12d, %r12d
+    xorl %r13d, %r13d
+    xorl %r14d, %r14d
+    xorl %r15d, %r15d
+    sti
+    jmp *%rcx

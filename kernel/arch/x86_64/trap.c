@@ -9,6 +9,7 @@
 #include "kernel/arch/x86_64/extable.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/mm/vmspace.h"
+#include "kernel/proc/proc.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 #include "drivers/irq.h"
@@ -154,7 +155,23 @@ static void page_fault(struct trapframe *tf)
         arch_guard_rsp = 0;
         return;
     }
+    if (LOWER_HALF(tf->rip))
+        proc_fault(SIGSEGV, "page fault", tf->rip, addr);
     trap_fatal(tf, LOWER_HALF(addr) ? "kernel access to an unmapped program address" : 0);
+}
+
+/* The signal Linux sends for a CPU exception in program code, or 0 for
+ * the ones that are fatal wherever they happen (NMI, #DF, #MC, ...). */
+static int exception_signal(uint64_t vector)
+{
+    switch (vector) {
+    case 0: case 16: case 19: return SIGFPE;   /* #DE #MF #XM */
+    case 1: case 3: return SIGTRAP;            /* #DB #BP */
+    case 4: case 5: case 13: return SIGSEGV;   /* #OF #BR #GP */
+    case 6: return SIGILL;                     /* #UD */
+    case 12: case 17: return SIGBUS;           /* #SS #AC */
+    default: return 0;
+    }
 }
 
 void trap_dispatch(struct trapframe *tf)
@@ -168,6 +185,8 @@ void trap_dispatch(struct trapframe *tf)
         page_fault(tf);
         return;
     }
+    if (tf->vector < 32 && LOWER_HALF(tf->rip) && exception_signal(tf->vector))
+        proc_fault(exception_signal(tf->vector), exception_names[tf->vector], tf->rip, 0);
     if (tf->vector < 32)
         trap_fatal(tf, 0);
     if (tf->vector == LAPIC_TIMER_VECTOR) {

@@ -1,0 +1,247 @@
+/* /dev: the console (and /dev/tty, the same terminal), null, zero, urandom.
+ * The console is a small terminal: termios kept and honoured for ICANON
+ * (line editing with erase, kill and end-of-file), ECHO and ICRNL; the full
+ * line discipline with job control comes with the shell. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/conin.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/random.h"
+
+/* Linux struct termios as the TCGETS family passes it (asm-generic). */
+struct ktermios {
+    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[19];
+};
+_Static_assert(sizeof(struct ktermios) == 36, "Linux struct termios (TCGETS)");
+
+struct kwinsize {
+    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+#define TCGETS     0x5401
+#define TCSETS     0x5402
+#define TCSETSW    0x5403
+#define TCSETSF    0x5404
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+#define FIONREAD   0x541b
+
+#define ICRNL  0000400
+#define ISIG   0000001
+#define ICANON 0000002
+#define ECHO   0000010
+#define ECHOE  0000020
+#define ECHOK  0000040
+#define VINTR  0
+#define VQUIT  1
+#define VERASE 2
+#define VKILL  3
+#define VEOF   4
+#define VMIN   6
+
+/* Debian's defaults for a serial terminal (stty sane, 38400 8N1). */
+static struct ktermios tio = {
+    .c_iflag = ICRNL | 02000 /* IXON */,
+    .c_oflag = 01 | 04 /* OPOST | ONLCR */,
+    .c_cflag = 017 | 060 | 0200 | 02000 /* B38400 CS8 CREAD HUPCL */,
+    .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | 0100000 /* IEXTEN */ | 01000 | 04000,
+    .c_cc = {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0},
+};
+static struct kwinsize winsize = {25, 80, 0, 0};
+
+/* Canonical mode: the line being edited, and how much of a finished line
+ * is still to be read. */
+static char line[1024];
+static size_t line_len, line_ready, line_pos;
+static int line_eof;
+
+static void echo(const char *s, size_t n)
+{
+    if (tio.c_lflag & ECHO)
+        console_write(s, n);
+}
+
+/* Feed one typed byte to the line editor; 1 when a line is complete. */
+static int canon_input(char c)
+{
+    if (c == '\r' && (tio.c_iflag & ICRNL))
+        c = '\n';
+    if ((uint8_t)c == tio.c_cc[VERASE] || c == '\b') {
+        if (line_len) {
+            line_len--;
+            echo("\b \b", 3);
+        }
+        return 0;
+    }
+    if ((uint8_t)c == tio.c_cc[VKILL]) {
+        for (; line_len; line_len--)
+            echo("\b \b", 3);
+        return 0;
+    }
+    if ((uint8_t)c == tio.c_cc[VEOF]) {
+        line_eof = line_len == 0;
+        return 1;
+    }
+    if (line_len < sizeof(line) - 1 || c == '\n')
+        line[line_len++] = c;
+    echo(&c, 1);
+    return c == '\n' || line_len == sizeof(line);
+}
+
+static long canon_read(void *ubuf, size_t n)
+{
+    /* One byte at a time: what follows a finished line stays queued. */
+    while (line_pos == line_ready && !line_eof) {
+        char c;
+        if (conin_read(&c, 1, 0) == 1 && canon_input(c)) {
+            line_ready = line_len;
+            line_pos = 0;
+        }
+    }
+    if (line_eof && line_pos == line_ready) {
+        line_eof = 0;
+        line_len = line_ready = line_pos = 0;
+        return 0;
+    }
+    size_t k = line_ready - line_pos < n ? line_ready - line_pos : n;
+    if (copy_to_user(ubuf, line + line_pos, k))
+        return -EFAULT;
+    line_pos += k;
+    if (line_pos == line_ready)
+        line_len = line_ready = line_pos = 0;
+    return (long)k;
+}
+
+static long console_read(struct file *f, void *ubuf, size_t n)
+{
+    (void)f;
+    if (n == 0)
+        return 0;
+    if (tio.c_lflag & ICANON)
+        return canon_read(ubuf, n);
+    char buf[256];
+    long got = conin_read(buf, n < sizeof(buf) ? n : sizeof(buf), 0);
+    for (long i = 0; i < got; i++)
+        if (buf[i] == '\r' && (tio.c_iflag & ICRNL))
+            buf[i] = '\n';
+    echo(buf, got > 0 ? (size_t)got : 0);
+    if (got > 0 && copy_to_user(ubuf, buf, (size_t)got))
+        return -EFAULT;
+    return got;
+}
+
+static long console_write_op(struct file *f, const void *ubuf, size_t n)
+{
+    (void)f;
+    char buf[256];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+        if (copy_from_user(buf, (const char *)ubuf + done, k))
+            return done ? (long)done : -EFAULT;
+        console_write(buf, k);
+        done += k;
+    }
+    return (long)done;
+}
+
+static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+    (void)f;
+    void *u = (void *)(uintptr_t)arg;
+    switch (cmd) {
+    case TCGETS: return copy_to_user(u, &tio, sizeof(tio)) ? -EFAULT : 0;
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF: return copy_from_user(&tio, u, sizeof(tio)) ? -EFAULT : 0;
+    case TIOCGWINSZ: return copy_to_user(u, &winsize, sizeof(winsize)) ? -EFAULT : 0;
+    case TIOCSWINSZ: return copy_from_user(&winsize, u, sizeof(winsize)) ? -EFAULT : 0;
+    case FIONREAD: {
+        int avail = (int)(line_ready - line_pos);
+        return copy_to_user(u, &avail, sizeof(avail)) ? -EFAULT : 0;
+    }
+    default: return -ENOTTY;
+    }
+}
+
+static long null_read(struct file *f, void *ubuf, size_t n)
+{
+    (void)f, (void)ubuf, (void)n;
+    return 0;
+}
+
+static long sink_write(struct file *f, const void *ubuf, size_t n)
+{
+    (void)f, (void)ubuf;
+    return (long)n;
+}
+
+/* Fill program memory from gen (zeros or random bytes) in chunks. */
+static long fill_user(void *ubuf, size_t n, int random)
+{
+    uint8_t buf[256];
+    size_t done = 0;
+    if (!random)
+        memset(buf, 0, sizeof(buf));
+    while (done < n) {
+        size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+        if (random)
+            random_bytes(buf, k);
+        if (copy_to_user((uint8_t *)ubuf + done, buf, k))
+            return done ? (long)done : -EFAULT;
+        done += k;
+    }
+    return (long)done;
+}
+
+static long zero_read(struct file *f, void *ubuf, size_t n)
+{
+    (void)f;
+    return fill_user(ubuf, n, 0);
+}
+
+static long urandom_read(struct file *f, void *ubuf, size_t n)
+{
+    (void)f;
+    return fill_user(ubuf, n, 1);
+}
+
+static const struct vnode_ops console_ops = {
+    .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .is_tty = 1};
+static const struct vnode_ops null_ops = {.read = null_read, .write = sink_write, .seekable = 1};
+static const struct vnode_ops zero_ops = {.read = zero_read, .write = sink_write, .seekable = 1};
+static const struct vnode_ops urandom_ops = {
+    .read = urandom_read, .write = sink_write, .seekable = 1};
+
+static void dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops,
+                     uint32_t rdev, uint32_t perm)
+{
+    struct vnode *vn = vn_alloc(S_IFCHR | perm);
+    if (!vn || dir_link(dir, name, strlen(name), vn))
+        panic("devfs: cannot make /dev/%s", name);
+    vn->ops = ops;
+    vn->rdev = rdev;
+    vn_unref(vn);
+}
+
+#define MKDEV(ma, mi) (((ma) << 8) | (mi))
+
+void devfs_init(void)
+{
+    struct vnode *dev = vn_alloc(S_IFDIR | 0755);
+    if (!dev || dir_link(vfs_root(), "dev", 3, dev))
+        panic("devfs: cannot make /dev");
+    dev_make(dev, "console", &console_ops, MKDEV(5, 1), 0600);
+    dev_make(dev, "tty", &console_ops, MKDEV(5, 0), 0666);
+    dev_make(dev, "null", &null_ops, MKDEV(1, 3), 0666);
+    dev_make(dev, "zero", &zero_ops, MKDEV(1, 5), 0666);
+    dev_make(dev, "urandom", &urandom_ops, MKDEV(1, 9), 0666);
+    dev_make(dev, "random", &urandom_ops, MKDEV(1, 8), 0666);
+    vn_unref(dev);
+}

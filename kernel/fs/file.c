@@ -1,0 +1,176 @@
+/* Open file descriptions: an offset and flags over a vnode, shared by every
+ * descriptor that dup (and later fork) made from the same open. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/panic.h"
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+static uint64_t live_files;
+
+int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
+{
+    struct file *f = kzalloc(sizeof(*f));
+    if (!f)
+        return -ENOMEM;
+    vn_ref(vn);
+    f->vn = vn;
+    f->flags = flags;
+    f->refs = 1;
+    live_files++;
+    *out = f;
+    return 0;
+}
+
+void file_ref(struct file *f)
+{
+    f->refs++;
+}
+
+void file_unref(struct file *f)
+{
+    if (f->refs == 0)
+        panic("file_unref: file without references");
+    if (--f->refs)
+        return;
+    vn_unref(f->vn);
+    kfree(f);
+    live_files--;
+}
+
+uint64_t file_count(void)
+{
+    return live_files;
+}
+
+static int can_read(const struct file *f)
+{
+    return !(f->flags & O_PATH) && (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static int can_write(const struct file *f)
+{
+    return !(f->flags & O_PATH) && (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off)
+{
+    struct vnode *vn = f->vn;
+    if (!can_read(f))
+        return -EBADF;
+    if (S_ISDIR(vn->mode))
+        return -EISDIR;
+    if (vn->ops)
+        return vn->ops->read ? vn->ops->read(f, ubuf, n) : -EINVAL;
+    return reg_read(vn, ubuf, n, off);
+}
+
+long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
+{
+    struct vnode *vn = f->vn;
+    if (!can_write(f))
+        return -EBADF;
+    if (vn->ops)
+        return vn->ops->write ? vn->ops->write(f, ubuf, n) : -EINVAL;
+    if (n == 0)
+        return 0;
+    return reg_write(vn, ubuf, n, off);
+}
+
+long file_read(struct file *f, void *ubuf, size_t n)
+{
+    long r = file_pread(f, ubuf, n, f->off);
+    if (r > 0 && !f->vn->ops)
+        f->off += (uint64_t)r;
+    return r;
+}
+
+long file_write(struct file *f, const void *ubuf, size_t n)
+{
+    if ((f->flags & O_APPEND) && !f->vn->ops)
+        f->off = f->vn->size;
+    long r = file_pwrite(f, ubuf, n, f->off);
+    if (r > 0 && !f->vn->ops)
+        f->off += (uint64_t)r;
+    return r;
+}
+
+int64_t file_seek(struct file *f, int64_t off, int whence)
+{
+    struct vnode *vn = f->vn;
+    if (vn->ops)
+        return vn->ops->seekable ? 0 : -ESPIPE;
+    int64_t base;
+    switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = (int64_t)f->off; break;
+    case SEEK_END: base = (int64_t)vn->size; break;
+    default: return -EINVAL;
+    }
+    if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+        return -EINVAL;
+    f->off = (uint64_t)(base + off);
+    return (int64_t)f->off;
+}
+
+long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+    if (f->vn->ops && f->vn->ops->ioctl)
+        return f->vn->ops->ioctl(f, cmd, arg);
+    return -ENOTTY;
+}
+
+/* Linux struct linux_dirent64 header; the name follows, NUL-terminated,
+ * and each record is padded to 8 bytes. */
+struct dirent64_hdr {
+    uint64_t d_ino;
+    int64_t d_off;
+    uint16_t d_reclen;
+    uint8_t d_type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct dirent64_hdr) == 19, "linux_dirent64 layout");
+
+static uint8_t dtype(uint32_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFDIR: return 4;
+    case S_IFREG: return 8;
+    case S_IFLNK: return 10;
+    case S_IFCHR: return 2;
+    case S_IFIFO: return 1;
+    default: return 0;
+    }
+}
+
+long file_getdents(struct file *f, void *ubuf, size_t n)
+{
+    if (!S_ISDIR(f->vn->mode))
+        return -ENOTDIR;
+    size_t done = 0;
+    const char *name;
+    size_t len;
+    struct vnode *vn;
+    while (dir_entry(f->vn, f->off, &name, &len, &vn)) {
+        uint8_t rec[sizeof(struct dirent64_hdr) + NAME_MAX + 1 + 8];
+        size_t reclen = (sizeof(struct dirent64_hdr) + len + 1 + 7) & ~(size_t)7;
+        if (done + reclen > n)
+            break;
+        struct dirent64_hdr h = {vn->ino, (int64_t)(f->off + 1), (uint16_t)reclen, dtype(vn->mode)};
+        memset(rec, 0, reclen);
+        memcpy(rec, &h, sizeof(h));
+        memcpy(rec + sizeof(h), name, len);
+        if (copy_to_user((uint8_t *)ubuf + done, rec, reclen))
+            return -EFAULT;
+        done += reclen;
+        f->off++;
+    }
+    if (done == 0 && dir_entry(f->vn, f->off, &name, &len, &vn))
+        return -EINVAL; /* buffer too small for the next record */
+    return (long)done;
+}

@@ -1,0 +1,150 @@
+/* Path walking as Linux does it (path_resolution(7)): "." and "..", repeated
+ * slashes, symlinks (at most SYMLOOP_MAX per walk, then -ELOOP), a name of
+ * more than NAME_MAX bytes is -ENAMETOOLONG, a non-directory in the middle
+ * is -ENOTDIR, a trailing slash requires a directory. The walk never blocks,
+ * so it needs no references on the vnodes it passes. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+
+struct walk {
+    struct vnode *cur; /* directory the next component is looked up in */
+    const char *p;     /* the rest of the path */
+    int links;
+    char *buf[2]; /* symlink expansions alternate between these */
+    int which;
+};
+
+static const char *skip_slashes(const char *p)
+{
+    while (*p == '/')
+        p++;
+    return p;
+}
+
+/* Replace the walk's path by target + rest (rest starts with '/' or is
+ * empty), restarting at the root for an absolute target. */
+static int walk_follow(struct walk *w, const struct vnode *link, const char *rest)
+{
+    if (++w->links > SYMLOOP_MAX)
+        return -ELOOP;
+    size_t tlen = link->size, rlen = strlen(rest);
+    if (tlen == 0)
+        return -ENOENT;
+    if (tlen + rlen + 1 > PATH_MAX)
+        return -ENAMETOOLONG;
+    char **dst = &w->buf[w->which ^= 1];
+    if (!*dst && !(*dst = kmalloc(PATH_MAX)))
+        return -ENOMEM;
+    memcpy(*dst, link->target, tlen);
+    memcpy(*dst + tlen, rest, rlen + 1);
+    if ((*dst)[0] == '/')
+        w->cur = vfs_root();
+    w->p = *dst;
+    return 0;
+}
+
+/* Walk to the end of the path (stop_before_last: to the directory holding
+ * the last component, copied to name). */
+static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnode **out, char *name,
+                    size_t *name_len)
+{
+    for (;;) {
+        const char *c = skip_slashes(w->p);
+        if (*c == 0) {
+            if (stop_before_last && name_len)
+                *name_len = 0;
+            *out = w->cur;
+            return 0;
+        }
+        size_t len = 0;
+        while (c[len] && c[len] != '/')
+            len++;
+        if (len > NAME_MAX)
+            return -ENAMETOOLONG;
+        const char *next = c + len;
+        int trailing = *next == '/', last = *skip_slashes(next) == 0;
+        if (!S_ISDIR(w->cur->mode))
+            return -ENOTDIR;
+        if (stop_before_last && last) {
+            memcpy(name, c, len);
+            name[len] = 0;
+            *name_len = len;
+            *out = w->cur;
+            return 0;
+        }
+        struct vnode *vn;
+        if (len == 1 && c[0] == '.')
+            vn = w->cur;
+        else if (len == 2 && c[0] == '.' && c[1] == '.')
+            vn = w->cur->parent;
+        else if (!(vn = dir_lookup(w->cur, c, len)))
+            return -ENOENT;
+        if (S_ISLNK(vn->mode) && (!last || trailing || (flags & WALK_FOLLOW))) {
+            int err = walk_follow(w, vn, next);
+            if (err)
+                return err;
+            continue;
+        }
+        if (last && trailing && !S_ISDIR(vn->mode))
+            return -ENOTDIR;
+        w->cur = vn;
+        w->p = next;
+    }
+}
+
+static int walk(struct vnode *cwd, const char *path, int flags, int parent, struct vnode **out,
+                char *name, size_t *len)
+{
+    if (!path[0])
+        return -ENOENT;
+    struct walk w = {.cur = path[0] == '/' ? vfs_root() : cwd, .p = path};
+    int err = walk_run(&w, flags, parent, out, name, len);
+    kfree(w.buf[0]);
+    kfree(w.buf[1]);
+    return err;
+}
+
+int vfs_walk(struct vnode *cwd, const char *path, int flags, struct vnode **out)
+{
+    return walk(cwd, path, flags, 0, out, 0, 0);
+}
+
+int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, char *name,
+                    size_t *len)
+{
+    return walk(cwd, path, 0, 1, dir, name, len);
+}
+
+/* The name dir has in its parent (NULL for the root or an unlinked one). */
+static const struct dirent_node *name_in_parent(const struct vnode *dir)
+{
+    for (const struct dirent_node *d = dir->parent->entries; d; d = d->next)
+        if (d->vn == dir)
+            return d;
+    return 0;
+}
+
+long vfs_path_of(struct vnode *dir, char *buf, size_t n)
+{
+    size_t pos = n;
+    if (n < 2)
+        return -ERANGE;
+    buf[--pos] = 0;
+    for (struct vnode *v = dir; v != vfs_root(); v = v->parent) {
+        const struct dirent_node *d = name_in_parent(v);
+        if (!d)
+            return -ENOENT; /* removed directory, like Linux's getcwd */
+        if (pos < (size_t)d->len + 1)
+            return -ERANGE;
+        pos -= d->len;
+        memcpy(buf + pos, d->name, d->len);
+        buf[--pos] = '/';
+    }
+    if (pos == n - 1)
+        buf[--pos] = '/';
+    memmove(buf, buf + pos, n - pos);
+    return (long)(n - pos - 1);
+}

@@ -1,0 +1,312 @@
+/* tmpfs: vnodes, directories as lists of names, regular files as arrays of
+ * pages (or bytes left in place in the initrd until first written). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/panic.h"
+#include "kernel/sched/sched.h"
+
+static struct vnode *root;
+static uint64_t next_ino = 1;
+static uint64_t live_vnodes;
+
+struct vnode *vn_alloc(uint32_t mode)
+{
+    struct vnode *vn = kzalloc(sizeof(*vn));
+    if (!vn)
+        return 0;
+    vn->mode = mode;
+    vn->refs = 1;
+    vn->ino = next_ino++;
+    vn->mtime_ns = vn->ctime_ns = clock_realtime_ns();
+    live_vnodes++;
+    return vn;
+}
+
+static void reg_free_pages(struct vnode *vn, uint64_t from)
+{
+    for (uint64_t i = from; i < vn->npages; i++) {
+        if (vn->pages[i])
+            pg_put(vn->pages[i]);
+        vn->pages[i] = 0;
+    }
+}
+
+static void vn_free(struct vnode *vn)
+{
+    KASSERT(!vn->entries);
+    reg_free_pages(vn, 0);
+    kfree(vn->pages);
+    kfree(vn->target);
+    kfree(vn);
+    live_vnodes--;
+}
+
+void vn_ref(struct vnode *vn)
+{
+    vn->refs++;
+}
+
+void vn_unref(struct vnode *vn)
+{
+    if (vn->refs == 0)
+        panic("vn_unref: vnode %llu has no references", (unsigned long long)vn->ino);
+    if (--vn->refs == 0 && vn->nlink == 0)
+        vn_free(vn);
+}
+
+uint64_t vn_count(void)
+{
+    return live_vnodes;
+}
+
+void vfs_init(void)
+{
+    root = vn_alloc(S_IFDIR | 0755);
+    if (!root)
+        panic("vfs_init: no memory for the root");
+    root->nlink = 1; /* named by itself */
+    root->parent = root;
+}
+
+struct vnode *vfs_root(void)
+{
+    return root;
+}
+
+/* --- directories ------------------------------------------------------------ */
+
+struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len)
+{
+    for (struct dirent_node *d = dir->entries; d; d = d->next)
+        if (d->len == len && memcmp(d->name, name, len) == 0)
+            return d->vn;
+    return 0;
+}
+
+int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+{
+    if (len == 0 || len > NAME_MAX)
+        return -ENAMETOOLONG;
+    if (dir_lookup(dir, name, len))
+        return -EEXIST;
+    struct dirent_node *d = kmalloc(sizeof(*d) + len + 1);
+    if (!d)
+        return -ENOMEM;
+    memcpy(d->name, name, len);
+    d->name[len] = 0;
+    d->len = (uint8_t)len;
+    d->vn = vn;
+    d->next = 0;
+    struct dirent_node **tail = &dir->entries;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = d;
+    vn->nlink++;
+    if (S_ISDIR(vn->mode))
+        vn->parent = dir;
+    dir->mtime_ns = clock_realtime_ns();
+    return 0;
+}
+
+int dir_unlink(struct vnode *dir, const char *name, size_t len)
+{
+    for (struct dirent_node **pp = &dir->entries; *pp; pp = &(*pp)->next) {
+        struct dirent_node *d = *pp;
+        if (d->len != len || memcmp(d->name, name, len) != 0)
+            continue;
+        *pp = d->next;
+        struct vnode *vn = d->vn;
+        kfree(d);
+        dir->mtime_ns = clock_realtime_ns();
+        vn->ctime_ns = dir->mtime_ns;
+        if (--vn->nlink == 0 && vn->refs == 0)
+            vn_free(vn);
+        return 0;
+    }
+    return -ENOENT;
+}
+
+int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
+              struct vnode **vn)
+{
+    if (index < 2) {
+        *name = index ? ".." : ".";
+        *len = index + 1;
+        *vn = index ? dir->parent : dir;
+        return 1;
+    }
+    struct dirent_node *d = dir->entries;
+    for (uint64_t i = 2; d && i < index; i++)
+        d = d->next;
+    if (!d)
+        return 0;
+    *name = d->name;
+    *len = d->len;
+    *vn = d->vn;
+    return 1;
+}
+
+/* --- regular files -------------------------------------------------------- */
+
+void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len)
+{
+    vn->ext = data;
+    vn->ext_phys = phys;
+    vn->ext_len = len;
+    vn->size = len;
+}
+
+/* Room for page index idx in pages[]: 0 or -ENOMEM. */
+static int reg_reserve(struct vnode *vn, uint64_t idx)
+{
+    if (idx < vn->npages)
+        return 0;
+    uint64_t cap = vn->npages ? vn->npages : 8;
+    while (cap <= idx)
+        cap *= 2;
+    struct page **p = kzalloc(cap * sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    if (vn->pages)
+        memcpy(p, vn->pages, vn->npages * sizeof(*p));
+    kfree(vn->pages);
+    vn->pages = p;
+    vn->npages = cap;
+    return 0;
+}
+
+/* The page holding byte off, allocated (zeroed) if absent: NULL on OOM. */
+static struct page *reg_page(struct vnode *vn, uint64_t off)
+{
+    uint64_t idx = off / PAGE_SIZE;
+    if (reg_reserve(vn, idx))
+        return 0;
+    if (!vn->pages[idx])
+        vn->pages[idx] = pg_alloc_zeroed(0);
+    return vn->pages[idx];
+}
+
+/* First write to initrd-backed bytes: copy them into pages (they stay
+ * mapped read-only into programs that were loaded from them). */
+static int reg_detach(struct vnode *vn)
+{
+    if (!vn->ext)
+        return 0;
+    for (uint64_t off = 0; off < vn->ext_len; off += PAGE_SIZE) {
+        struct page *p = reg_page(vn, off);
+        if (!p)
+            return -ENOMEM;
+        uint64_t n = vn->ext_len - off < PAGE_SIZE ? vn->ext_len - off : PAGE_SIZE;
+        memcpy(pg_virt(p), vn->ext + off, n);
+    }
+    vn->ext = 0;
+    vn->ext_len = 0;
+    return 0;
+}
+
+long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off)
+{
+    if (off >= vn->size)
+        return 0;
+    if (n > vn->size - off)
+        n = vn->size - off;
+    size_t done = 0;
+    static const uint8_t zeros[256];
+    while (done < n) {
+        uint64_t pos = off + done, in = pos % PAGE_SIZE;
+        size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
+        const uint8_t *src = 0;
+        if (vn->ext)
+            src = vn->ext + pos;
+        else if (pos / PAGE_SIZE < vn->npages && vn->pages[pos / PAGE_SIZE])
+            src = (const uint8_t *)pg_virt(vn->pages[pos / PAGE_SIZE]) + in;
+        if (!src && chunk > sizeof(zeros))
+            chunk = sizeof(zeros);
+        if (copy_to_user((uint8_t *)ubuf + done, src ? src : zeros, chunk))
+            return done ? (long)done : -EFAULT;
+        done += chunk;
+    }
+    return (long)done;
+}
+
+static long reg_write_common(struct vnode *vn, const void *buf, size_t n, uint64_t off, int user)
+{
+    if (off + n < off)
+        return -EFBIG;
+    int err = reg_detach(vn);
+    if (err)
+        return err;
+    size_t done = 0;
+    while (done < n) {
+        uint64_t pos = off + done, in = pos % PAGE_SIZE;
+        size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
+        struct page *p = reg_page(vn, pos);
+        if (!p) {
+            err = -ENOMEM;
+            break;
+        }
+        uint8_t *dst = (uint8_t *)pg_virt(p) + in;
+        if (user ? copy_from_user(dst, (const uint8_t *)buf + done, chunk) != 0
+                 : (memcpy(dst, (const uint8_t *)buf + done, chunk), 0) != 0) {
+            err = -EFAULT;
+            break;
+        }
+        done += chunk;
+        if (pos + chunk > vn->size)
+            vn->size = pos + chunk;
+    }
+    if (done)
+        vn->mtime_ns = clock_realtime_ns();
+    return done ? (long)done : err;
+}
+
+long reg_write(struct vnode *vn, const void *ubuf, size_t n, uint64_t off)
+{
+    return reg_write_common(vn, ubuf, n, off, 1);
+}
+
+long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off)
+{
+    return reg_write_common(vn, buf, n, off, 0);
+}
+
+int reg_truncate(struct vnode *vn, uint64_t len)
+{
+    int err = reg_detach(vn);
+    if (err)
+        return err;
+    if (len < vn->size && vn->pages) {
+        uint64_t keep = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+        reg_free_pages(vn, keep);
+        if (len % PAGE_SIZE && len / PAGE_SIZE < vn->npages && vn->pages[len / PAGE_SIZE])
+            memset((uint8_t *)pg_virt(vn->pages[len / PAGE_SIZE]) + len % PAGE_SIZE, 0,
+                   PAGE_SIZE - len % PAGE_SIZE);
+    }
+    vn->size = len;
+    vn->mtime_ns = clock_realtime_ns();
+    return 0;
+}
+
+void vn_stat(const struct vnode *vn, struct kstat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_dev = 1;
+    st->st_ino = vn->ino;
+    st->st_nlink = S_ISDIR(vn->mode) ? vn->nlink + 1 : vn->nlink;
+    st->st_mode = vn->mode;
+    st->st_rdev = vn->rdev;
+    st->st_size = (int64_t)vn->size;
+    st->st_blksize = PAGE_SIZE;
+    st->st_blocks = (int64_t)((vn->size + 511) / 512);
+    st->st_mtime = vn->mtime_ns / 1000000000ull;
+    st->st_mtime_nsec = vn->mtime_ns % 1000000000ull;
+    st->st_ctime = vn->ctime_ns / 1000000000ull;
+    st->st_ctime_nsec = vn->ctime_ns % 1000000000ull;
+    st->st_atime = st->st_mtime;
+    st->st_atime_nsec = st->st_mtime_nsec;
+}

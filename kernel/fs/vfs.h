@@ -1,0 +1,181 @@
+/* The file system: one tree of vnodes (a tmpfs root filled from the initrd,
+ * with /dev and /tmp), open file descriptions, and path walking.
+ *
+ * Concurrency: one CPU and kernel code is never preempted, so a path walk
+ * or a directory change runs to completion without locks. Only device
+ * reads block; they hold a reference on their file while they do.
+ *
+ * Lifetime: a vnode lives while it has a name (nlink > 0) or a reference
+ * (refs: open files, a cwd, a caller between vn_ref and vn_unref). */
+#ifndef UNIPLEX_FS_VFS_H
+#define UNIPLEX_FS_VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PATH_MAX 4096 /* bytes with the NUL, as Linux */
+#define NAME_MAX 255
+#define SYMLOOP_MAX 40 /* Linux MAXSYMLINKS */
+
+#define S_IFMT   0170000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFREG  0100000
+#define S_IFLNK  0120000
+#define S_IFIFO  0010000
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
+#define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+
+/* open(2) flags, Linux x86-64 values. */
+#define O_ACCMODE   03
+#define O_RDONLY    00
+#define O_WRONLY    01
+#define O_RDWR      02
+#define O_CREAT     0100
+#define O_EXCL      0200
+#define O_NOCTTY    0400
+#define O_TRUNC     01000
+#define O_APPEND    02000
+#define O_NONBLOCK  04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW  0400000
+#define O_CLOEXEC   02000000
+#define O_PATH      010000000
+
+struct vnode;
+struct file;
+
+/* Operations of a character device or any non-tmpfs object. Buffers are
+ * program pointers (copy with uaccess). Each returns a count or -errno. */
+struct vnode_ops {
+    long (*read)(struct file *f, void *ubuf, size_t n);
+    long (*write)(struct file *f, const void *ubuf, size_t n);
+    long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
+    int seekable; /* lseek succeeds (and changes nothing), else -ESPIPE */
+    int is_tty;   /* TCGETS and friends apply */
+};
+
+struct dirent_node {
+    struct dirent_node *next;
+    struct vnode *vn;
+    uint8_t len;
+    char name[]; /* NUL-terminated */
+};
+
+struct vnode {
+    uint32_t mode; /* S_IF* | permission bits */
+    uint32_t nlink;
+    uint32_t refs;
+    uint32_t rdev;
+    uint64_t ino;
+    uint64_t size;       /* regular: bytes; symlink: target length */
+    uint64_t mtime_ns;   /* CLOCK_REALTIME */
+    uint64_t ctime_ns;
+    const struct vnode_ops *ops; /* devices; NULL for tmpfs nodes */
+    struct vnode *parent;        /* directories: for ".." */
+    struct dirent_node *entries; /* directories, in creation order */
+    /* Regular files: bytes [0, ext_len) come from ext (the initrd, read in
+     * place, physical address ext_phys) until the first write copies them
+     * into pages[]; pages[i] == NULL reads as zeros (a hole). */
+    const uint8_t *ext;
+    uint64_t ext_phys, ext_len;
+    struct page **pages;
+    uint64_t npages; /* capacity of pages[] */
+    char *target;    /* symlinks */
+};
+
+/* An open file description (shared by dup and, later, fork). */
+struct file {
+    struct vnode *vn;
+    uint64_t off;
+    uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH */
+    uint32_t refs;
+};
+
+/* Linux x86-64 struct stat. */
+struct kstat {
+    uint64_t st_dev, st_ino, st_nlink;
+    uint32_t st_mode, st_uid, st_gid, pad0;
+    uint64_t st_rdev;
+    int64_t st_size, st_blksize, st_blocks;
+    uint64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+    int64_t unused[3];
+};
+_Static_assert(sizeof(struct kstat) == 144, "Linux x86-64 struct stat");
+
+/* --- tmpfs.c: the tree --------------------------------------------------- */
+/* Create the root directory; /dev and /tmp are made by devfs_init and
+ * initrd_init. */
+void vfs_init(void);
+struct vnode *vfs_root(void);
+/* A new, unnamed vnode with refs 1 (or NULL): mode decides the kind. */
+struct vnode *vn_alloc(uint32_t mode);
+void vn_ref(struct vnode *vn);
+/* Drop a reference; frees the vnode (and its data) when it has neither
+ * references nor names. */
+void vn_unref(struct vnode *vn);
+/* dir must be a directory. */
+struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len);
+/* Link vn into dir under name (len <= NAME_MAX): 0, -EEXIST, -ENOMEM. */
+int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
+/* Remove the entry name from dir (drops its nlink): 0 or -ENOENT. */
+int dir_unlink(struct vnode *dir, const char *name, size_t len);
+/* The index-th entry (0 ".", 1 "..", then the links): 1 and *name, *len, *vn,
+ * or 0 past the end. */
+int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
+              struct vnode **vn);
+/* Regular files: read into / write from program memory at off. Count or
+ * -EFAULT / -ENOMEM (a partial count if some bytes moved first). */
+long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off);
+long reg_write(struct vnode *vn, const void *ubuf, size_t n, uint64_t off);
+/* Same with a kernel buffer (loader, initrd). */
+long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off);
+/* Cut or extend (with zeros) to len bytes: 0 or -ENOMEM. */
+int reg_truncate(struct vnode *vn, uint64_t len);
+/* Back a new regular file by bytes that stay in place (the initrd). */
+void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
+/* Fill st from vn. */
+void vn_stat(const struct vnode *vn, struct kstat *st);
+/* Vnodes alive now (for leak checks). */
+uint64_t vn_count(void);
+
+/* --- namei.c: path walking ------------------------------------------------- */
+#define WALK_FOLLOW 1 /* follow a symlink in the last component */
+
+/* Resolve path (kernel string) from cwd: 0 and *out (not referenced: valid
+ * until the caller blocks), or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG. */
+int vfs_walk(struct vnode *cwd, const char *path, int flags, struct vnode **out);
+/* Resolve all but the last component: 0 with *dir (a directory) and the
+ * last component copied to name (NAME_MAX + 1 bytes; may be "." or "..";
+ * *len 0 when the path is "/" itself). Errors as vfs_walk. */
+int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, char *name,
+                    size_t *len);
+/* Absolute path of directory dir into buf (size n): length, or -ERANGE. */
+long vfs_path_of(struct vnode *dir, char *buf, size_t n);
+
+/* --- file.c: open file descriptions ---------------------------------------- */
+/* A file on vn (takes a reference on vn): 0 and *out, or -ENOMEM. */
+int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out);
+void file_ref(struct file *f);
+void file_unref(struct file *f);
+long file_read(struct file *f, void *ubuf, size_t n);
+long file_write(struct file *f, const void *ubuf, size_t n);
+long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off);
+long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off);
+/* lseek: the new offset or -EINVAL / -ESPIPE. */
+int64_t file_seek(struct file *f, int64_t off, int whence);
+long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
+/* getdents64 into program memory: bytes written, 0 at the end, -ENOTDIR, -EINVAL. */
+long file_getdents(struct file *f, void *ubuf, size_t n);
+uint64_t file_count(void);
+
+/* --- devfs.c / initrd.c ------------------------------------------------------- */
+/* Make /dev with console, tty, null, zero, urandom. */
+void devfs_init(void);
+/* Fill the root from the cpio archive in [phys, phys + len) (the first boot
+ * module) and make /tmp. Malformed archives are reported, not fatal. */
+void initrd_init(uint64_t phys, uint64_t len);
+
+#endif

@@ -1,0 +1,214 @@
+/* The ELF loader: a static x86-64 executable (ET_EXEC, or static-PIE
+ * ET_DYN) from the root file system into a new address space, with the
+ * initial stack Linux builds (fs/binfmt_elf.c create_elf_tables): argc,
+ * argv, envp, the auxiliary vector, and above them the strings, the
+ * platform name and 16 random bytes. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/printk.h"
+#include "kernel/proc/elfcheck.h"
+#include "kernel/proc/proc.h"
+#include "kernel/random.h"
+
+#define STACK_TOP  0x00007ffffffff000ull
+#define PIE_BASE   0x0000555555554000ull /* Linux's ELF_ET_DYN_BASE on x86-64 */
+#define MMAP_BASE  0x0000100000000000ull /* mmap searches upwards from here */
+#define ARGS_MAX   (256 * 1024)          /* bytes of argument and environment strings */
+#define PLATFORM   "x86_64"
+
+/* Auxiliary vector keys (<elf.h>). */
+enum {
+    AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+    AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+    AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+    AT_HWCAP2 = 26, AT_EXECFN = 31,
+};
+#define NAUXV 19 /* pairs written, AT_NULL included */
+
+struct strv {
+    char *const *v;
+    unsigned n;
+    size_t bytes; /* with the NULs */
+};
+
+static int strv_measure(struct strv *s, char *const *v)
+{
+    s->v = v;
+    s->n = 0;
+    s->bytes = 0;
+    for (; v && v[s->n]; s->n++) {
+        s->bytes += strlen(v[s->n]) + 1;
+        if (s->bytes > ARGS_MAX)
+            return -E2BIG;
+    }
+    return 0;
+}
+
+/* The initial stack, built in a kernel buffer that mirrors [sp, STACK_TOP). */
+struct stack_img {
+    uint8_t *buf;
+    uint64_t sp;
+};
+
+static void put_u64(struct stack_img *s, uint64_t at, uint64_t v)
+{
+    memcpy(s->buf + (at - s->sp), &v, 8);
+}
+
+/* Copy the strings of sv upward from *at; their addresses go to the
+ * pointer array at ptrs (then a NULL). */
+static void put_strings(struct stack_img *s, const struct strv *sv, uint64_t *at, uint64_t ptrs)
+{
+    for (unsigned i = 0; i < sv->n; i++) {
+        size_t len = strlen(sv->v[i]) + 1;
+        memcpy(s->buf + (*at - s->sp), sv->v[i], len);
+        put_u64(s, ptrs + 8ull * i, *at);
+        *at += len;
+    }
+    put_u64(s, ptrs + 8ull * sv->n, 0);
+}
+
+struct exec_info {
+    struct elf_image img;
+    uint64_t base; /* load bias (0 for ET_EXEC) */
+    const char *path;
+    struct strv argv, envp;
+};
+
+static void put_auxv(struct stack_img *s, uint64_t at, const struct exec_info *x, uint64_t execfn,
+                     uint64_t platform, uint64_t random)
+{
+    const uint64_t aux[NAUXV][2] = {
+        {AT_PHDR, x->img.phdr_vaddr ? x->base + x->img.phdr_vaddr : 0},
+        {AT_PHENT, x->img.phentsize}, {AT_PHNUM, x->img.phnum}, {AT_PAGESZ, 4096},
+        {AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, x->base + x->img.entry}, {AT_UID, 0},
+        {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0}, {AT_SECURE, 0}, {AT_HWCAP, arch_hwcap()},
+        {AT_HWCAP2, 0}, {AT_CLKTCK, 100}, {AT_RANDOM, random}, {AT_EXECFN, execfn},
+        {AT_PLATFORM, platform}, {AT_NULL, 0},
+    };
+    for (unsigned i = 0; i < NAUXV; i++) {
+        put_u64(s, at + 16ull * i, aux[i][0]);
+        put_u64(s, at + 16ull * i + 8, aux[i][1]);
+    }
+}
+
+/* Lay out and write the initial stack into vs; *sp for the program. */
+static int stack_build(struct vmspace *vs, const struct exec_info *x, uint64_t *sp)
+{
+    size_t pathlen = strlen(x->path) + 1;
+    uint64_t strings = STACK_TOP - 8 - pathlen - x->envp.bytes - x->argv.bytes;
+    uint64_t platform = strings - sizeof(PLATFORM), random = (platform - 16) & ~15ull;
+    uint64_t nitems = 1 + (x->argv.n + 1) + (x->envp.n + 1) + 2 * NAUXV;
+    struct stack_img s = {.sp = (random - 8 * nitems) & ~15ull};
+    if (!(s.buf = kzalloc(STACK_TOP - s.sp)))
+        return -ENOMEM;
+    uint64_t at = strings, argv = s.sp + 8, envp = argv + 8ull * (x->argv.n + 1);
+    put_u64(&s, s.sp, x->argv.n);
+    put_strings(&s, &x->argv, &at, argv);
+    put_strings(&s, &x->envp, &at, envp);
+    memcpy(s.buf + (at - s.sp), x->path, pathlen);
+    memcpy(s.buf + (platform - s.sp), PLATFORM, sizeof(PLATFORM));
+    random_bytes(s.buf + (random - s.sp), 16);
+    put_auxv(&s, envp + 8ull * (x->envp.n + 1), x, at, platform, random);
+    struct vmspace *prev = vmspace_current();
+    vmspace_switch(vs);
+    int err = copy_to_user((void *)(uintptr_t)s.sp, s.buf, STACK_TOP - s.sp);
+    vmspace_switch(prev);
+    kfree(s.buf);
+    *sp = s.sp;
+    return err;
+}
+
+static uint32_t seg_prot(uint32_t p)
+{
+    return ((p & ELF_PROT_R) ? VM_PROT_READ : 0) | ((p & ELF_PROT_W) ? VM_PROT_WRITE : 0) |
+           ((p & ELF_PROT_X) ? VM_PROT_EXEC : 0);
+}
+
+/* Map every PT_LOAD segment from the file's pages in the initrd: text
+ * read-only in place, data copy-on-write, bss demand-zero. */
+static int map_segments(struct vmspace *vs, const struct vnode *vn, struct exec_info *x,
+                        uint64_t *end)
+{
+    *end = 0;
+    for (unsigned i = 0; i < x->img.nseg; i++) {
+        const struct elf_segment *sg = &x->img.seg[i];
+        uint64_t va = x->base + sg->vaddr, start = va & ~0xfffull;
+        uint64_t stop = (va + sg->memsz + 0xfff) & ~0xfffull, lead = va - start;
+        int err = vmspace_map_file(vs, start, stop - start, seg_prot(sg->prot),
+                                   vn->ext_phys + sg->offset - lead, sg->filesz + lead);
+        if (err)
+            return err == -EEXIST ? -ENOEXEC : err;
+        if (stop > *end)
+            *end = stop;
+    }
+    return 0;
+}
+
+static int exec_fail(const char *path, const char *why)
+{
+    printk("exec %s: %s\n", path, why);
+    return -ENOEXEC;
+}
+
+static int exec_open(struct proc *p, const char *path, struct vnode **out)
+{
+    struct vnode *vn;
+    int err = vfs_walk(p->cwd, path, WALK_FOLLOW, &vn);
+    if (err)
+        return err;
+    if (!S_ISREG(vn->mode) || !(vn->mode & 0111))
+        return -EACCES;
+    if (!vn->ext)
+        return exec_fail(path, "program is not in the initrd (written files cannot run yet)");
+    *out = vn;
+    return 0;
+}
+
+static void set_name(struct proc *p, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+}
+
+int proc_exec(struct proc *p, const char *path, char *const argv[], char *const envp[],
+              uint64_t *entry, uint64_t *sp)
+{
+    struct exec_info x = {.path = path};
+    struct vnode *vn;
+    const char *why;
+    struct vmspace *vs = 0;
+    uint64_t end;
+    int err = exec_open(p, path, &vn);
+    if (err)
+        return err;
+    if (elf_check(vn->ext, vn->ext_len, &x.img, &why))
+        return exec_fail(path, why);
+    if ((err = strv_measure(&x.argv, argv)) || (err = strv_measure(&x.envp, envp)))
+        return err;
+    x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
+    if ((err = vmspace_create(&vs)))
+        return err;
+    uint64_t stack = p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur
+                                                               : (1ull << 30);
+    stack = (stack + 0xfff) & ~0xfffull;
+    if ((err = map_segments(vs, vn, &x, &end)) ||
+        (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,
+                                VM_STACK)) ||
+        (err = stack_build(vs, &x, sp))) {
+        vmspace_destroy(vs);
+        return err == -ENOEXEC ? exec_fail(path, "segments share a page") : err;
+    }
+    p->vm = vs;
+    p->brk_start = p->brk = end;
+    p->mmap_base = MMAP_BASE;
+    set_name(p, path);
+    *entry = x.base + x.img.entry;
+    return 0;
+}

@@ -1,0 +1,121 @@
+/* Per-process descriptor tables (grown on demand up to RLIMIT_NOFILE). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/proc/proc.h"
+
+/* Make room for descriptor fd: 0 or -ENOMEM. */
+static int fd_grow(struct fdtable *t, unsigned fd)
+{
+    if (fd < t->cap)
+        return 0;
+    unsigned cap = t->cap ? t->cap : 16;
+    while (cap <= fd)
+        cap *= 2;
+    struct file **files = kzalloc(cap * sizeof(*files));
+    uint8_t *cloexec = kzalloc(cap);
+    if (!files || !cloexec) {
+        kfree(files);
+        kfree(cloexec);
+        return -ENOMEM;
+    }
+    if (t->cap) {
+        memcpy(files, t->files, t->cap * sizeof(*files));
+        memcpy(cloexec, t->cloexec, t->cap);
+    }
+    kfree(t->files);
+    kfree(t->cloexec);
+    t->files = files;
+    t->cloexec = cloexec;
+    t->cap = cap;
+    return 0;
+}
+
+static uint64_t fd_limit(const struct proc *p)
+{
+    return p->rlim[RLIMIT_NOFILE].cur;
+}
+
+int fd_install(struct proc *p, struct file *f, int min, int cloexec)
+{
+    struct fdtable *t = &p->fds;
+    unsigned fd = min < 0 ? 0 : (unsigned)min;
+    while (fd < t->cap && t->files[fd])
+        fd++;
+    if (fd >= fd_limit(p))
+        return -EMFILE;
+    int err = fd_grow(t, fd);
+    if (err)
+        return err;
+    t->files[fd] = f;
+    t->cloexec[fd] = cloexec ? 1 : 0;
+    return (int)fd;
+}
+
+struct file *fd_get(struct proc *p, int fd)
+{
+    if (fd < 0 || (unsigned)fd >= p->fds.cap)
+        return 0;
+    return p->fds.files[fd];
+}
+
+int fd_close(struct proc *p, int fd)
+{
+    struct file *f = fd_get(p, fd);
+    if (!f)
+        return -EBADF;
+    p->fds.files[fd] = 0;
+    p->fds.cloexec[fd] = 0;
+    file_unref(f);
+    return 0;
+}
+
+int fd_dup_to(struct proc *p, int fd, int newfd, int cloexec)
+{
+    struct file *f = fd_get(p, fd);
+    if (!f)
+        return -EBADF;
+    if (newfd < 0 || (uint64_t)newfd >= fd_limit(p))
+        return -EBADF;
+    int err = fd_grow(&p->fds, (unsigned)newfd);
+    if (err)
+        return err;
+    file_ref(f);
+    struct file *old = p->fds.files[newfd];
+    p->fds.files[newfd] = f;
+    p->fds.cloexec[newfd] = cloexec ? 1 : 0;
+    if (old)
+        file_unref(old);
+    return newfd;
+}
+
+int fd_get_cloexec(struct proc *p, int fd)
+{
+    return fd_get(p, fd) ? p->fds.cloexec[fd] : 0;
+}
+
+void fd_set_cloexec(struct proc *p, int fd, int on)
+{
+    if (fd_get(p, fd))
+        p->fds.cloexec[fd] = on ? 1 : 0;
+}
+
+void fd_close_all(struct proc *p)
+{
+    for (unsigned fd = 0; fd < p->fds.cap; fd++)
+        if (p->fds.files[fd])
+            fd_close(p, (int)fd);
+    kfree(p->fds.files);
+    kfree(p->fds.cloexec);
+    memset(&p->fds, 0, sizeof(p->fds));
+}
+
+unsigned fd_count(struct proc *p)
+{
+    unsigned n = 0;
+    for (unsigned fd = 0; fd < p->fds.cap; fd++)
+        n += p->fds.files[fd] != 0;
+    return n;
+}

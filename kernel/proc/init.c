@@ -1,0 +1,88 @@
+/* Starting init (pid 1) and waiting for it: the machine's life. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/printk.h"
+#include "kernel/proc/init.h"
+#include "kernel/proc/initargs.h"
+#include "kernel/proc/proc.h"
+
+/* fds 0, 1 and 2 on /dev/console, as the kernel gives them to Linux's init. */
+static int open_console(struct proc *p)
+{
+    struct vnode *vn;
+    struct file *f;
+    int err = vfs_walk(vfs_root(), "/dev/console", WALK_FOLLOW, &vn);
+    if (err || (err = file_open_vnode(vn, O_RDWR, &f)))
+        return err;
+    for (int fd = 0; fd < 3 && !err; fd++) {
+        file_ref(f);
+        err = fd_install(p, f, fd, 0);
+        if (err < 0)
+            file_unref(f);
+        err = err < 0 ? err : 0;
+    }
+    file_unref(f);
+    return err;
+}
+
+static int start_init(const struct initargs *ia, struct proc **out)
+{
+    struct proc *p;
+    uint64_t entry, sp;
+    int err = proc_alloc(0, &p);
+    if (err)
+        return err;
+    if ((err = open_console(p)) || (err = proc_exec(p, ia->path, ia->argv, ia->envp, &entry, &sp)) ||
+        (err = proc_start(p, entry, sp))) {
+        proc_free(p);
+        return err;
+    }
+    *out = p;
+    return 0;
+}
+
+/* The power-off status for a wait status: the exit code, or 128 + signal. */
+static int power_status(int wstatus)
+{
+    return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
+}
+
+int init_run(const char *cmdline, int have_initrd)
+{
+    struct initargs ia;
+    size_t n = strlen(cmdline) + 16;
+    char *buf = kmalloc(n);
+    struct pmem_stats before, after;
+    struct proc *p;
+    if (!have_initrd) {
+        printk("init: no initrd module: nothing to run\n");
+        return 0;
+    }
+    if (!buf || initargs_parse(cmdline, buf, n, &ia)) {
+        printk("init: bad init command line\n");
+        kfree(buf);
+        return INIT_FAILED_STATUS;
+    }
+    uint64_t vnodes = vn_count();
+    pmem_stats(&before);
+    int err = start_init(&ia, &p);
+    if (err) {
+        printk("init: cannot run %s: error %d\n", ia.path, -err);
+        kfree(buf);
+        return INIT_FAILED_STATUS;
+    }
+    int status = proc_reap(p);
+    kfree(buf);
+    pmem_stats(&after);
+    printk("init: exited with status %d; free pages %llu before, %llu after; "
+           "processes %u, files %llu, vnodes %llu before, %llu after\n",
+           power_status(status), (unsigned long long)before.free_pages,
+           (unsigned long long)after.free_pages, proc_count(),
+           (unsigned long long)file_count(), (unsigned long long)vnodes,
+           (unsigned long long)vn_count());
+    return power_status(status);
+}

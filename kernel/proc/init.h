@@ -1,0 +1,14 @@
+/* Running init: the program named by init= (DESIGN.md "Processes"). */
+#ifndef UNIPLEX_PROC_INIT_H
+#define UNIPLEX_PROC_INIT_H
+
+/* Status when init cannot be started at all (missing, not executable, not
+ * a static x86-64 ELF): the shell's "command not found". */
+#define INIT_FAILED_STATUS 127
+
+/* Start init as pid 1 with console on fds 0-2, wait for it to end and
+ * return the machine's power-off status: its exit code, or 128 + N when a
+ * signal N killed it. Without an initrd there is nothing to run: 0. */
+int init_run(const char *cmdline, int have_initrd);
+
+#endif

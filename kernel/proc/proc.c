@@ -1,0 +1,224 @@
+/* The process table, process creation, exit and reaping. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "drivers/power.h"
+#include "kernel/arch.h"
+#include "kernel/cmdline.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/proc/proc.h"
+#include "stdio.h"
+
+#define PROC_MAX_DEFAULT 512
+
+static struct proc **table; /* proc_max slots */
+static unsigned proc_max = PROC_MAX_DEFAULT, nprocs;
+static int last_pid;
+
+void proc_init(const char *cmdline)
+{
+    const char *v;
+    size_t len;
+    if (cmdline_find(cmdline, "maxproc", &v, &len) && len > 0 && len < 8) {
+        char buf[8];
+        memcpy(buf, v, len);
+        buf[len] = 0;
+        unsigned long n = strtoul(buf, 0, 10);
+        if (n >= 1 && n < PID_MAX)
+            proc_max = (unsigned)n;
+    }
+    table = kzalloc(proc_max * sizeof(*table));
+    if (!table)
+        panic("proc_init: no memory for %u processes", proc_max);
+}
+
+unsigned proc_count(void)
+{
+    return nprocs;
+}
+
+unsigned proc_limit(void)
+{
+    return proc_max;
+}
+
+struct lwp *lwp_current(void)
+{
+    return sched_current()->lwp;
+}
+
+struct proc *proc_current(void)
+{
+    struct lwp *l = lwp_current();
+    return l ? l->proc : 0;
+}
+
+struct proc *proc_find(int pid)
+{
+    for (unsigned i = 0; i < proc_max; i++)
+        if (table[i] && table[i]->pid == pid)
+            return table[i];
+    return 0;
+}
+
+/* The next unused id after the last one given, wrapping like Linux. */
+static int pid_next(void)
+{
+    for (int n = 0; n < PID_MAX - 1; n++) {
+        int pid = last_pid % (PID_MAX - 1) + 1;
+        last_pid = pid;
+        if (!proc_find(pid))
+            return pid;
+    }
+    return -EAGAIN;
+}
+
+static void limits_default(struct proc *p)
+{
+    for (int i = 0; i < RLIM_NLIMITS; i++)
+        p->rlim[i] = (struct rlimit64){RLIM_INFINITY, RLIM_INFINITY};
+    p->rlim[RLIMIT_STACK] = (struct rlimit64){8ull << 20, RLIM_INFINITY};
+    p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096};
+    p->rlim[RLIMIT_NPROC] = (struct rlimit64){proc_max, proc_max};
+    p->rlim[4] = (struct rlimit64){0, RLIM_INFINITY}; /* RLIMIT_CORE */
+}
+
+int proc_alloc(struct proc *parent, struct proc **out)
+{
+    unsigned slot = 0;
+    while (slot < proc_max && table[slot])
+        slot++;
+    if (slot == proc_max)
+        return -EAGAIN;
+    int pid = pid_next();
+    if (pid < 0)
+        return pid;
+    struct proc *p = kzalloc(sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    p->pid = p->pgid = p->sid = pid;
+    p->state = P_ALIVE;
+    waitq_init(&p->exitq);
+    limits_default(p);
+    p->umask = 022;
+    p->cwd = vfs_root();
+    if (parent) {
+        memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
+        p->umask = parent->umask;
+        p->cwd = parent->cwd;
+        p->pgid = parent->pgid;
+        p->sid = parent->sid;
+        p->parent = parent;
+        p->sibling = parent->children;
+        parent->children = p;
+    }
+    vn_ref(p->cwd);
+    table[slot] = p;
+    nprocs++;
+    *out = p;
+    return 0;
+}
+
+static void tree_unlink(struct proc *p)
+{
+    if (!p->parent)
+        return;
+    for (struct proc **pp = &p->parent->children; *pp; pp = &(*pp)->sibling) {
+        if (*pp == p) {
+            *pp = p->sibling;
+            return;
+        }
+    }
+}
+
+void proc_free(struct proc *p)
+{
+    for (unsigned i = 0; i < proc_max; i++)
+        if (table[i] == p)
+            table[i] = 0;
+    tree_unlink(p);
+    fd_close_all(p);
+    if (p->cwd)
+        vn_unref(p->cwd);
+    if (p->vm)
+        vmspace_destroy(p->vm);
+    while (p->lwps) {
+        struct lwp *l = p->lwps;
+        p->lwps = l->next;
+        kfree(l);
+    }
+    kfree(p);
+    nprocs--;
+}
+
+static void lwp_main(void *arg)
+{
+    struct lwp *l = arg;
+    thread_set_vmspace(l->proc->vm);
+    arch_enter_program(l->start_entry, l->start_sp);
+}
+
+int proc_start(struct proc *p, uint64_t entry, uint64_t sp)
+{
+    struct lwp *l = kzalloc(sizeof(*l));
+    if (!l)
+        return -ENOMEM;
+    l->tid = p->pid;
+    l->proc = p;
+    l->start_entry = entry;
+    l->start_sp = sp;
+    char name[24];
+    snprintf(name, sizeof(name), "%s[%d]", p->name, p->pid);
+    int err = thread_create(name, lwp_main, l, 1, &l->thread);
+    if (err) {
+        kfree(l);
+        return err;
+    }
+    l->thread->lwp = l;
+    l->next = p->lwps;
+    p->lwps = l;
+    return 0;
+}
+
+__attribute__((noreturn)) void proc_exit(int wstatus)
+{
+    struct proc *p = proc_current();
+    if (!p)
+        panic("proc_exit from a kernel thread");
+    fd_close_all(p);
+    thread_set_vmspace(0);
+    if (p->vm)
+        vmspace_destroy(p->vm);
+    p->vm = 0;
+    p->wstatus = wstatus;
+    p->state = P_ZOMBIE;
+    if (p->parent)
+        waitq_wake_all(&p->parent->exitq);
+    waitq_wake_all(&p->exitq);
+    thread_exit();
+}
+
+int proc_reap(struct proc *p)
+{
+    while (p->state != P_ZOMBIE)
+        waitq_wait(&p->exitq, 0);
+    for (struct lwp *l = p->lwps; l; l = l->next)
+        thread_join(l->thread);
+    int status = p->wstatus;
+    proc_free(p);
+    return status;
+}
+
+void proc_fault(int sig, const char *what, uint64_t rip, uint64_t addr)
+{
+    struct proc *p = proc_current();
+    if (!p)
+        return;
+    printk("pid %d (%s): %s at rip %#llx, address %#llx: killed by signal %d\n", p->pid, p->name,
+           what, (unsigned long long)rip, (unsigned long long)addr, sig);
+    proc_exit(W_SIGNALED(sig));
+}

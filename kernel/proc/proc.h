@@ -1,0 +1,145 @@
+/* Processes and their LWPs (DESIGN.md "Processes").
+ *
+ * A process owns an address space (vmspace), a descriptor table, a cwd, a
+ * umask and resource limits; each LWP is one bmk-style kernel thread that
+ * runs the program's code. Every process and LWP id comes from one pid
+ * space (a process's first LWP has tid == pid, as on Linux). The table
+ * holds at most proc_max processes (maxproc=N on the command line, default
+ * 512), zombies included: creating one more is -EAGAIN, never a panic.
+ *
+ * One CPU and no kernel preemption: the table and the process tree change
+ * only in kernel code that does not block in between. */
+#ifndef UNIPLEX_PROC_H
+#define UNIPLEX_PROC_H
+
+#include <stdint.h>
+#include "kernel/sched/sched.h"
+
+struct vmspace;
+struct vnode;
+struct file;
+
+#define PID_MAX 32768 /* Linux's default pid_max: ids run 1..PID_MAX-1, then wrap */
+
+#define RLIMIT_STACK  3
+#define RLIMIT_NPROC  6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_AS     9
+#define RLIM_NLIMITS  16
+#define RLIM_INFINITY (~0ull)
+
+struct rlimit64 {
+    uint64_t cur, max;
+};
+
+/* Descriptor table: fd -> open file description, plus close-on-exec. */
+struct fdtable {
+    struct file **files;
+    uint8_t *cloexec;
+    unsigned cap;
+};
+
+enum proc_state { P_ALIVE, P_ZOMBIE };
+
+struct lwp {
+    int tid;
+    struct proc *proc;
+    struct thread *thread;
+    uint64_t sigmask, sigpending;
+    uint64_t clear_child_tid; /* set_tid_address: zeroed (and woken) at exit */
+    uint64_t robust_list, robust_len;
+    uint64_t start_entry, start_sp; /* where the first entry to the program goes */
+    struct lwp *next; /* the process's LWPs */
+};
+
+struct proc {
+    int pid;
+    struct proc *parent;             /* NULL for init (its parent is the kernel) */
+    struct proc *children, *sibling; /* the process tree */
+    int pgid, sid;
+    enum proc_state state;
+    int wstatus; /* wait(2) status once a zombie: (code << 8) or the signal */
+    struct vmspace *vm;
+    struct fdtable fds;
+    struct vnode *cwd; /* referenced */
+    uint32_t umask;
+    struct rlimit64 rlim[RLIM_NLIMITS];
+    char name[16]; /* comm: the program's base name */
+    uint64_t brk_start, brk; /* heap: [brk_start, brk) is mapped */
+    uint64_t mmap_base;      /* where mmap looks for room first */
+    struct lwp *lwps;
+    struct waitq exitq; /* waiters for a child's exit (wait4) */
+};
+
+/* Read the command line (maxproc=). */
+void proc_init(const char *cmdline);
+
+/* The process of the calling thread, or NULL for a pure kernel thread. */
+struct proc *proc_current(void);
+struct lwp *lwp_current(void);
+/* The process with this pid (alive or zombie), or NULL. */
+struct proc *proc_find(int pid);
+
+/* A new process: pid, empty fd table, no address space, default limits,
+ * cwd and umask copied from parent (the root and 022 when NULL). 0 and
+ * *out, or -EAGAIN (table full / no pid) or -ENOMEM. */
+int proc_alloc(struct proc *parent, struct proc **out);
+/* Give back a process that never ran, or a reaped zombie: its pid slot and
+ * structure (the LWP threads must have been joined). */
+void proc_free(struct proc *p);
+/* Start the process's first LWP: a kernel thread that enters the program
+ * at entry with stack pointer sp in p's address space. 0 or -errno. */
+int proc_start(struct proc *p, uint64_t entry, uint64_t sp);
+
+/* End the calling process with wait status wstatus: close its files, free
+ * its address space, make it a zombie and wake its parent. When it is init
+ * the machine powers off with status code or 128 + signal. Never returns. */
+__attribute__((noreturn)) void proc_exit(int wstatus);
+/* Block until p is a zombie, join its threads and free it; its wait status. */
+int proc_reap(struct proc *p);
+/* A fault in program code that nothing resolved (from the trap handler):
+ * report it and end the process with signal sig. Returns only when the
+ * current thread belongs to no process. */
+void proc_fault(int sig, const char *what, uint64_t rip, uint64_t addr);
+
+/* Processes in the table now (for leak checks). */
+unsigned proc_count(void);
+unsigned proc_limit(void);
+
+/* Signal numbers (Linux x86-64). */
+#define SIGILL  4
+#define SIGTRAP 5
+#define SIGBUS  7
+#define SIGFPE  8
+#define SIGKILL 9
+#define SIGSEGV 11
+
+/* Wait-status encoding (Linux, <sys/wait.h>). */
+#define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define W_SIGNALED(sig)  ((sig) & 0x7f)
+
+/* fd.c: descriptor tables. The caller holds nothing: one CPU, no blocking. */
+/* Install f at the lowest free fd >= min (below RLIMIT_NOFILE): the fd
+ * (the table takes f's reference), or -EMFILE / -ENOMEM. */
+int fd_install(struct proc *p, struct file *f, int min, int cloexec);
+/* The file at fd (not referenced), or NULL. */
+struct file *fd_get(struct proc *p, int fd);
+/* Close fd: 0 or -EBADF. */
+int fd_close(struct proc *p, int fd);
+/* dup2/dup3 semantics: make newfd refer to fd's file. newfd or -errno. */
+int fd_dup_to(struct proc *p, int fd, int newfd, int cloexec);
+int fd_get_cloexec(struct proc *p, int fd);
+void fd_set_cloexec(struct proc *p, int fd, int on);
+/* Close every descriptor and free the table. */
+void fd_close_all(struct proc *p);
+/* Descriptors open in p. */
+unsigned fd_count(struct proc *p);
+
+/* exec.c: load the program at path into a new address space of p (which
+ * must have none yet) with these arguments and environment (kernel strings,
+ * NULL-terminated arrays). 0 with *entry and *sp for proc_start, or
+ * -ENOEXEC (with a one-line reason printed), -ENOENT, -EACCES, -ENOMEM. */
+int proc_exec(struct proc *p, const char *path, char *const argv[], char *const envp[],
+              uint64_t *entry, uint64_t *sp);
+
+#endif

@@ -1,0 +1,32 @@
+/* Shared by the system-call files of kernel/sys: each registers its calls
+ * with syscall_register() from the function named here (called by
+ * syscall_init), and takes program arguments as the raw 64-bit registers. */
+#ifndef UNIPLEX_SYS_SYS_H
+#define UNIPLEX_SYS_SYS_H
+
+#include <stdint.h>
+#include "kernel/fs/vfs.h"
+#include "kernel/proc/proc.h"
+
+#define AT_FDCWD            (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR        0x200
+#define AT_EACCESS          0x200
+#define AT_SYMLINK_FOLLOW   0x400
+#define AT_EMPTY_PATH       0x1000
+
+void sys_file_register(void);
+void sys_path_register(void);
+void sys_mm_register(void);
+void sys_proc_register(void);
+void sys_time_register(void);
+
+/* Copy a path from the program into a new kernel buffer of PATH_MAX bytes
+ * (the caller kfrees *out): 0, -EFAULT, -ENAMETOOLONG, -ENOMEM. An empty
+ * path is -ENOENT unless allow_empty. */
+int user_path(uint64_t upath, int allow_empty, char **out);
+/* The directory paths relative to dirfd start from: the cwd for AT_FDCWD,
+ * else the directory open at dirfd. 0 and *out, -EBADF, -ENOTDIR. */
+int at_dir(struct proc *p, int64_t dirfd, struct vnode **out);
+
+#endif

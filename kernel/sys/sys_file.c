@@ -1,0 +1,289 @@
+/* System calls on open descriptors: I/O, seeking, descriptor management,
+ * fcntl, ioctl, getdents64, fstat. Linux semantics and errno values. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define IOV_MAX 1024
+#define F_DUPFD         0
+#define F_GETFD         1
+#define F_SETFD         2
+#define F_GETFL         3
+#define F_SETFL         4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC      1
+#define O_LARGEFILE     0100000 /* always set on x86-64 (force_o_largefile) */
+#define FIONCLEX 0x5450
+#define FIOCLEX  0x5451
+#define FIONBIO  0x5421
+
+struct iovec_k {
+    uint64_t base, len;
+};
+
+static struct file *getf(int64_t fd)
+{
+    return fd_get(proc_current(), (int)fd == fd ? (int)fd : -1);
+}
+
+static int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if (n && !user_range_ok((void *)buf, n))
+        return -EFAULT;
+    file_ref(f);
+    long r = file_read(f, (void *)buf, n);
+    file_unref(f);
+    return r;
+}
+
+static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if (n && !user_range_ok((void *)buf, n))
+        return -EFAULT;
+    file_ref(f);
+    long r = file_write(f, (void *)buf, n);
+    file_unref(f);
+    return r;
+}
+
+static int64_t sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
+                           uint64_t a5)
+{
+    (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if ((int64_t)off < 0)
+        return -EINVAL;
+    if (f->vn->ops)
+        return -ESPIPE;
+    return file_pread(f, (void *)buf, n, off);
+}
+
+static int64_t sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
+                            uint64_t a5)
+{
+    (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if ((int64_t)off < 0)
+        return -EINVAL;
+    if (f->vn->ops)
+        return -ESPIPE;
+    return file_pwrite(f, (void *)buf, n, off);
+}
+
+/* readv/writev: one transfer per element, stopping at a short one. */
+static int64_t rw_vec(uint64_t fd, uint64_t uiov, uint64_t cnt, int write)
+{
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if (cnt > IOV_MAX)
+        return -EINVAL;
+    int64_t total = 0;
+    file_ref(f);
+    for (uint64_t i = 0; i < cnt; i++) {
+        struct iovec_k v;
+        long r = copy_from_user(&v, (void *)(uiov + i * sizeof(v)), sizeof(v)) ? -EFAULT : 0;
+        if (r == 0 && v.len)
+            r = write ? file_write(f, (void *)v.base, v.len) : file_read(f, (void *)v.base, v.len);
+        if (r < 0) {
+            total = total ? total : r;
+            break;
+        }
+        total += r;
+        if ((uint64_t)r < v.len)
+            break;
+    }
+    file_unref(f);
+    return total;
+}
+
+static int64_t sys_readv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    return rw_vec(fd, iov, cnt, 0);
+}
+
+static int64_t sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    return rw_vec(fd, iov, cnt, 1);
+}
+
+static int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    return f ? file_seek(f, (int64_t)off, (int)whence) : -EBADF;
+}
+
+static int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    return fd_close(proc_current(), (int)fd == (int64_t)fd ? (int)fd : -1);
+}
+
+static int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                       uint64_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    file_ref(f);
+    int r = fd_install(proc_current(), f, 0, 0);
+    if (r < 0)
+        file_unref(f);
+    return r;
+}
+
+static int64_t sys_dup3(uint64_t fd, uint64_t newfd, uint64_t flags, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    if ((flags & ~(uint64_t)O_CLOEXEC) || fd == newfd)
+        return -EINVAL;
+    if ((int)newfd != (int64_t)newfd)
+        return -EBADF;
+    return fd_dup_to(proc_current(), (int)fd, (int)newfd, flags != 0);
+}
+
+static int64_t sys_dup2(uint64_t fd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    (void)a2, (void)a3, (void)a4, (void)a5;
+    if (fd == newfd)
+        return getf((int64_t)fd) ? (int64_t)newfd : -EBADF;
+    return sys_dup3(fd, newfd, 0, 0, 0, 0);
+}
+
+static int64_t fcntl_dupfd(struct proc *p, struct file *f, uint64_t min, int cloexec)
+{
+    if (min >= p->rlim[RLIMIT_NOFILE].cur)
+        return -EINVAL;
+    file_ref(f);
+    int r = fd_install(p, f, (int)min, cloexec);
+    if (r < 0)
+        file_unref(f);
+    return r;
+}
+
+static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    struct proc *p = proc_current();
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    switch (cmd) {
+    case F_DUPFD: return fcntl_dupfd(p, f, arg, 0);
+    case F_DUPFD_CLOEXEC: return fcntl_dupfd(p, f, arg, 1);
+    case F_GETFD: return fd_get_cloexec(p, (int)fd) ? FD_CLOEXEC : 0;
+    case F_SETFD: fd_set_cloexec(p, (int)fd, arg & FD_CLOEXEC); return 0;
+    case F_GETFL: return f->flags | O_LARGEFILE;
+    case F_SETFL:
+        f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
+                   (uint32_t)(arg & (O_APPEND | O_NONBLOCK));
+        return 0;
+    default: return -EINVAL;
+    }
+}
+
+static int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    int on;
+    switch (cmd) {
+    case FIOCLEX: fd_set_cloexec(proc_current(), (int)fd, 1); return 0;
+    case FIONCLEX: fd_set_cloexec(proc_current(), (int)fd, 0); return 0;
+    case FIONBIO:
+        if (copy_from_user(&on, (void *)arg, sizeof(on)))
+            return -EFAULT;
+        f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
+        return 0;
+    default: return file_ioctl(f, (unsigned long)cmd, arg);
+    }
+}
+
+static int64_t sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
+                              uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if (!user_range_ok((void *)buf, n))
+        return -EFAULT;
+    return file_getdents(f, (void *)buf, n);
+}
+
+static int64_t sys_fstat(uint64_t fd, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a2, (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    struct kstat st;
+    vn_stat(f->vn, &st);
+    return copy_to_user((void *)ust, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    (void)a2, (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if ((int64_t)len < 0 || !S_ISREG(f->vn->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EINVAL;
+    return reg_truncate(f->vn, len);
+}
+
+void sys_file_register(void)
+{
+    syscall_register(0, sys_read);
+    syscall_register(1, sys_write);
+    syscall_register(3, sys_close);
+    syscall_register(5, sys_fstat);
+    syscall_register(8, sys_lseek);
+    syscall_register(16, sys_ioctl);
+    syscall_register(17, sys_pread64);
+    syscall_register(18, sys_pwrite64);
+    syscall_register(19, sys_readv);
+    syscall_register(20, sys_writev);
+    syscall_register(32, sys_dup);
+    syscall_register(33, sys_dup2);
+    syscall_register(72, sys_fcntl);
+    syscall_register(77, sys_ftruncate);
+    syscall_register(217, sys_getdents64);
+    syscall_register(292, sys_dup3);
+}

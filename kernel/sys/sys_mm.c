@@ -1,0 +1,190 @@
+/* Memory system calls: brk, mmap, munmap, mprotect, madvise (mm/mmap.c
+ * semantics: page-granular, -EINVAL for misalignment and bad flags,
+ * -ENOMEM for ranges that are not mapped or cannot be). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define PROT_READ  1
+#define PROT_WRITE 2
+#define PROT_EXEC  4
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MADV_NORMAL     0
+#define MADV_RANDOM     1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED   3
+#define MADV_DONTNEED   4
+#define MADV_FREE       8
+
+#define PAGE_UP(x) (((x) + 0xfffull) & ~0xfffull)
+#define ARG(x)     (void)(x)
+
+static int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                       uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    uint64_t old = PAGE_UP(p->brk), want = PAGE_UP(addr);
+    if (addr < p->brk_start || addr >= USER_MAX)
+        return (int64_t)p->brk;
+    if (want > old &&
+        vmspace_map_anon(p->vm, old, want - old, VM_PROT_READ | VM_PROT_WRITE, VM_ANON) != 0)
+        return (int64_t)p->brk;
+    if (want < old)
+        vmspace_unmap(p->vm, want, old - want);
+    p->brk = addr;
+    return (int64_t)addr;
+}
+
+/* Where a new mapping of len bytes goes: 0 and *at, or -errno. */
+static int mmap_place(struct proc *p, uint64_t hint, uint64_t len, uint64_t flags, uint64_t *at)
+{
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (hint & 0xfff)
+            return -EINVAL;
+        if (hint < USER_MIN || hint + len > USER_MAX || hint + len < hint)
+            return -ENOMEM;
+        if (flags & MAP_FIXED_NOREPLACE) {
+            for (uint64_t va = hint; va < hint + len; va += 4096)
+                if (vm_map_find(&p->vm->map, va))
+                    return -EEXIST;
+        } else {
+            vmspace_unmap(p->vm, hint, len);
+        }
+        *at = hint;
+        return 0;
+    }
+    hint &= ~0xfffull;
+    if (hint >= USER_MIN && hint + len <= USER_MAX && hint + len > hint &&
+        vm_map_find_gap(&p->vm->map, hint, len, at) == 0 && *at == hint)
+        return 0;
+    if (vm_map_find_gap(&p->vm->map, p->mmap_base, len, at) == 0)
+        return 0;
+    return vm_map_find_gap(&p->vm->map, USER_MIN, len, at);
+}
+
+/* A private mapping of a file written since boot (not in the initrd): an
+ * anonymous mapping filled with a copy of the file's bytes. */
+static int mmap_copy(struct proc *p, struct vnode *vn, uint64_t at, uint64_t len, uint32_t prot,
+                     uint64_t off)
+{
+    int err = vmspace_map_anon(p->vm, at, len, VM_PROT_READ | VM_PROT_WRITE, VM_ANON);
+    if (err)
+        return err;
+    long r = off < vn->size ? reg_read(vn, (void *)at, len, off) : 0;
+    if (r < 0 || (err = vmspace_protect(p->vm, at, len, prot)) != 0) {
+        vmspace_unmap(p->vm, at, len);
+        return r < 0 ? (int)r : err;
+    }
+    return 0;
+}
+
+static int mmap_file(struct proc *p, uint64_t fd, uint64_t at, uint64_t len, uint32_t prot,
+                     uint64_t flags, uint64_t off)
+{
+    struct file *f = fd_get(p, (int)fd == (int64_t)fd ? (int)fd : -1);
+    if (!f)
+        return -EBADF;
+    struct vnode *vn = f->vn;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (vn->ops && vn->rdev == ((1 << 8) | 5)) /* /dev/zero: anonymous memory */
+        return vmspace_map_anon(p->vm, at, len, prot, VM_ANON);
+    if (!S_ISREG(vn->mode))
+        return -ENODEV;
+    if (acc == O_WRONLY || ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & VM_PROT_WRITE)))
+        return (flags & MAP_TYPE) != MAP_PRIVATE && acc != O_WRONLY ? -ENODEV : -EACCES;
+    if (!vn->ext)
+        return mmap_copy(p, vn, at, len, prot, off);
+    uint64_t flen = off < vn->ext_len ? vn->ext_len - off : 0;
+    return vmspace_map_file(p->vm, at, len, prot, vn->ext_phys + off, flen);
+}
+
+static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
+                        uint64_t off)
+{
+    struct proc *p = proc_current();
+    uint64_t type = flags & MAP_TYPE, at;
+    if (len == 0 || (off & 0xfff) || (prot & ~7ull))
+        return -EINVAL;
+    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (PAGE_UP(len) < len || PAGE_UP(len) >= USER_MAX)
+        return -ENOMEM;
+    len = PAGE_UP(len);
+    if (!(flags & MAP_ANONYMOUS) && !fd_get(p, (int)fd == (int64_t)fd ? (int)fd : -1))
+        return -EBADF; /* before MAP_FIXED removes anything */
+    int err = mmap_place(p, addr, len, flags, &at);
+    if (err)
+        return err;
+    uint32_t vprot = (uint32_t)prot; /* PROT_* == VM_PROT_* */
+    err = (flags & MAP_ANONYMOUS) ? vmspace_map_anon(p->vm, at, len, vprot, VM_ANON)
+                                  : mmap_file(p, fd, at, len, vprot, flags, off);
+    return err ? err : (int64_t)at;
+}
+
+static int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    if ((addr & 0xfff) || len == 0 || PAGE_UP(len) < len)
+        return -EINVAL;
+    if (addr + PAGE_UP(len) > USER_MAX || addr + PAGE_UP(len) < addr)
+        return -EINVAL;
+    return vmspace_unmap(proc_current()->vm, addr, PAGE_UP(len));
+}
+
+static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3,
+                            uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    if ((addr & 0xfff) || (prot & ~7ull) || PAGE_UP(len) < len)
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    if (addr < USER_MIN || addr + PAGE_UP(len) > USER_MAX || addr + PAGE_UP(len) < addr)
+        return -ENOMEM;
+    return vmspace_protect(proc_current()->vm, addr, PAGE_UP(len), (uint32_t)prot);
+}
+
+static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
+                           uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    if ((addr & 0xfff) || PAGE_UP(len) < len)
+        return -EINVAL;
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED: return 0; /* hints about paging: nothing is paged here */
+    case MADV_DONTNEED:
+    case MADV_FREE:
+        if (len == 0)
+            return 0;
+        if (addr < USER_MIN || addr + PAGE_UP(len) > USER_MAX)
+            return -ENOMEM;
+        return vmspace_discard(proc_current()->vm, addr, PAGE_UP(len));
+    default: return -EINVAL;
+    }
+}
+
+void sys_mm_register(void)
+{
+    syscall_register(9, sys_mmap);
+    syscall_register(10, sys_mprotect);
+    syscall_register(11, sys_munmap);
+    syscall_register(12, sys_brk);
+    syscall_register(28, sys_madvise);
+}

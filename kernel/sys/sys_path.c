@@ -1,0 +1,496 @@
+/* System calls that take path names: open, stat, access, readlink, getcwd,
+ * chdir, mkdir, unlink, rmdir, rename, symlink (and their *at forms). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define RENAME_NOREPLACE 1
+#define ARG(x) (void)(x)
+
+int user_path(uint64_t upath, int allow_empty, char **out)
+{
+    char *k = kmalloc(PATH_MAX);
+    if (!k)
+        return -ENOMEM;
+    long n = strncpy_from_user(k, (const char *)upath, PATH_MAX);
+    if (n < 0 || (n == 0 && !allow_empty)) {
+        kfree(k);
+        return n < 0 ? (int)n : -ENOENT;
+    }
+    *out = k;
+    return 0;
+}
+
+int at_dir(struct proc *p, int64_t dirfd, struct vnode **out)
+{
+    if (dirfd == AT_FDCWD) {
+        *out = p->cwd;
+        return 0;
+    }
+    struct file *f = fd_get(p, (int)dirfd == dirfd ? (int)dirfd : -1);
+    if (!f)
+        return -EBADF;
+    if (!S_ISDIR(f->vn->mode))
+        return -ENOTDIR;
+    *out = f->vn;
+    return 0;
+}
+
+/* Resolve (dirfd, upath) to a vnode; AT_EMPTY_PATH with "" names dirfd's
+ * own file (which need not be a directory). */
+static int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vnode **out)
+{
+    struct proc *p = proc_current();
+    char *path;
+    int err = user_path(upath, flags & AT_EMPTY_PATH, &path);
+    if (err)
+        return err;
+    if (!path[0]) {
+        struct file *f = dirfd == AT_FDCWD ? 0 : fd_get(p, (int)dirfd);
+        err = dirfd == AT_FDCWD ? 0 : f ? 0 : -EBADF;
+        *out = f ? f->vn : p->cwd;
+    } else {
+        struct vnode *dir;
+        err = at_dir(p, dirfd, &dir);
+        if (!err)
+            err = vfs_walk(dir, path, walk_flags, out);
+    }
+    kfree(path);
+    return err;
+}
+
+/* Resolve the parent of (dirfd, upath): *dir and the last name. */
+static int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
+{
+    struct proc *p = proc_current();
+    char *path;
+    int err = user_path(upath, 0, &path);
+    if (err)
+        return err;
+    struct vnode *base;
+    err = at_dir(p, dirfd, &base);
+    if (!err)
+        err = vfs_walk_parent(base, path, dir, name, len);
+    kfree(path);
+    return err;
+}
+
+static int is_dot(const char *name, size_t len)
+{
+    return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **out)
+{
+    struct vnode *dir;
+    char name[NAME_MAX + 1];
+    size_t len;
+    int err = at_parent(dirfd, upath, &dir, name, &len);
+    if (err)
+        return err;
+    if (len == 0 || is_dot(name, len))
+        return -EISDIR;
+    struct vnode *vn = vn_alloc(S_IFREG | (mode & ~proc_current()->umask & 07777));
+    if (!vn)
+        return -ENOMEM;
+    err = dir_link(dir, name, len, vn);
+    vn_unref(vn); /* the name keeps it */
+    *out = vn;
+    return err;
+}
+
+/* Check the open flags against what vn is, and truncate. */
+static int open_check(struct vnode *vn, uint64_t flags)
+{
+    uint32_t acc = flags & O_ACCMODE;
+    if (flags & O_PATH)
+        return 0;
+    if (S_ISLNK(vn->mode))
+        return -ELOOP; /* O_NOFOLLOW on a symlink */
+    if ((flags & O_DIRECTORY) && !S_ISDIR(vn->mode))
+        return -ENOTDIR;
+    if (S_ISDIR(vn->mode) && (acc != O_RDONLY || (flags & O_TRUNC) || (flags & O_CREAT)))
+        return -EISDIR;
+    if (acc == O_ACCMODE)
+        return -EINVAL;
+    if ((flags & O_TRUNC) && S_ISREG(vn->mode) && acc != O_RDONLY)
+        return reg_truncate(vn, 0);
+    return 0;
+}
+
+static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode,
+                          uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    int walk = (flags & (O_NOFOLLOW | (O_CREAT | O_EXCL))) ? 0 : WALK_FOLLOW;
+    if ((flags & O_CREAT) && !(flags & (O_EXCL | O_NOFOLLOW)))
+        walk = WALK_FOLLOW;
+    struct vnode *vn;
+    int err = at_walk((int64_t)dirfd, upath, 0, walk, &vn);
+    if (err == -ENOENT && (flags & O_CREAT))
+        err = create_file((int64_t)dirfd, upath, (uint32_t)mode, &vn);
+    else if (!err && (flags & O_CREAT) && (flags & O_EXCL))
+        err = -EEXIST;
+    if (!err)
+        err = open_check(vn, flags);
+    if (err)
+        return err;
+    struct file *f;
+    uint32_t keep = O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY;
+    if ((err = file_open_vnode(vn, (uint32_t)flags & keep, &f)))
+        return err;
+    int fd = fd_install(proc_current(), f, 0, flags & O_CLOEXEC);
+    if (fd < 0)
+        file_unref(f);
+    return fd;
+}
+
+static int64_t sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return sys_openat((uint64_t)(int64_t)AT_FDCWD, upath, flags, mode, 0, 0);
+}
+
+static int64_t sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags,
+                              uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+        return -EINVAL;
+    struct vnode *vn;
+    int err = at_walk((int64_t)dirfd, upath, (int)flags,
+                      (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
+    if (err)
+        return err;
+    struct kstat st;
+    vn_stat(vn, &st);
+    return copy_to_user((void *)ust, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static int64_t sys_stat(uint64_t upath, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_newfstatat((uint64_t)(int64_t)AT_FDCWD, upath, ust, 0, 0, 0);
+}
+
+static int64_t sys_lstat(uint64_t upath, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_newfstatat((uint64_t)(int64_t)AT_FDCWD, upath, ust, AT_SYMLINK_NOFOLLOW, 0, 0);
+}
+
+/* Everything runs as root: only X_OK can be refused (no execute bit). */
+static int64_t sys_faccessat2(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags,
+                              uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    if (mode & ~7ull)
+        return -EINVAL;
+    struct vnode *vn;
+    int err = at_walk((int64_t)dirfd, upath, (int)flags,
+                      (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
+    if (err)
+        return err;
+    if ((mode & 1) && !S_ISDIR(vn->mode) && !(vn->mode & 0111))
+        return -EACCES;
+    return 0;
+}
+
+static int64_t sys_faccessat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3,
+                             uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return sys_faccessat2(dirfd, upath, mode, 0, 0, 0);
+}
+
+static int64_t sys_access(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_faccessat2((uint64_t)(int64_t)AT_FDCWD, upath, mode, 0, 0, 0);
+}
+
+static int64_t sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size,
+                              uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    if ((int64_t)size <= 0)
+        return -EINVAL;
+    struct vnode *vn;
+    int err = at_walk((int64_t)dirfd, upath, AT_EMPTY_PATH, 0, &vn);
+    if (err)
+        return err;
+    if (!S_ISLNK(vn->mode))
+        return -EINVAL;
+    uint64_t n = vn->size < size ? vn->size : size;
+    return copy_to_user((void *)ubuf, vn->target, n) ? -EFAULT : (int64_t)n;
+}
+
+static int64_t sys_readlink(uint64_t upath, uint64_t ubuf, uint64_t size, uint64_t a3,
+                            uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return sys_readlinkat((uint64_t)(int64_t)AT_FDCWD, upath, ubuf, size, 0, 0);
+}
+
+static int64_t sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    char *k = kmalloc(PATH_MAX);
+    if (!k)
+        return -ENOMEM;
+    long len = vfs_path_of(proc_current()->cwd, k, PATH_MAX);
+    if (len >= 0 && (uint64_t)len + 1 > size)
+        len = -ERANGE;
+    if (len >= 0 && copy_to_user((void *)ubuf, k, (size_t)len + 1))
+        len = -EFAULT;
+    kfree(k);
+    return len < 0 ? len : len + 1;
+}
+
+static int set_cwd(struct vnode *vn)
+{
+    if (!S_ISDIR(vn->mode))
+        return -ENOTDIR;
+    struct proc *p = proc_current();
+    vn_ref(vn);
+    vn_unref(p->cwd);
+    p->cwd = vn;
+    return 0;
+}
+
+static int64_t sys_chdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct vnode *vn;
+    int err = at_walk(AT_FDCWD, upath, 0, WALK_FOLLOW, &vn);
+    return err ? err : set_cwd(vn);
+}
+
+static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct file *f = fd_get(proc_current(), (int)fd == (int64_t)fd ? (int)fd : -1);
+    return f ? set_cwd(f->vn) : -EBADF;
+}
+
+/* Make a directory or a symlink named by (dirfd, upath). */
+static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
+{
+    struct vnode *dir, *vn;
+    char name[NAME_MAX + 1];
+    size_t len;
+    int err = at_parent(dirfd, upath, &dir, name, &len);
+    if (err)
+        return err;
+    if (len == 0 || is_dot(name, len) || dir_lookup(dir, name, len))
+        return -EEXIST;
+    if (!(vn = vn_alloc(mode)))
+        return -ENOMEM;
+    if (target) {
+        vn->size = strlen(target);
+        if (!(vn->target = kmalloc(vn->size + 1))) {
+            vn_unref(vn);
+            return -ENOMEM;
+        }
+        memcpy(vn->target, target, vn->size + 1);
+    }
+    err = dir_link(dir, name, len, vn);
+    vn_unref(vn);
+    return err;
+}
+
+static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3,
+                           uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    uint32_t perm = (uint32_t)mode & ~proc_current()->umask & 01777;
+    return make_node((int64_t)dirfd, upath, S_IFDIR | perm, 0);
+}
+
+static int64_t sys_mkdir(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_mkdirat((uint64_t)(int64_t)AT_FDCWD, upath, mode, 0, 0, 0);
+}
+
+static int64_t sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, uint64_t a3,
+                             uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    char *target;
+    int err = user_path(utarget, 0, &target);
+    if (err)
+        return err;
+    err = make_node((int64_t)dirfd, upath, S_IFLNK | 0777, target);
+    kfree(target);
+    return err;
+}
+
+static int64_t sys_symlink(uint64_t utarget, uint64_t upath, uint64_t a2, uint64_t a3,
+                           uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_symlinkat(utarget, (uint64_t)(int64_t)AT_FDCWD, upath, 0, 0, 0);
+}
+
+static int64_t sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t a3,
+                            uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct vnode *dir, *vn;
+    char name[NAME_MAX + 1];
+    size_t len;
+    int rmdir = (flags & AT_REMOVEDIR) != 0;
+    if (flags & ~(uint64_t)AT_REMOVEDIR)
+        return -EINVAL;
+    int err = at_parent((int64_t)dirfd, upath, &dir, name, &len);
+    if (err)
+        return err;
+    if (len == 0)
+        return rmdir ? -EBUSY : -EISDIR;
+    if (is_dot(name, len))
+        return !rmdir ? -EISDIR : len == 1 ? -EINVAL : -ENOTEMPTY;
+    if (!(vn = dir_lookup(dir, name, len)))
+        return -ENOENT;
+    if (rmdir && !S_ISDIR(vn->mode))
+        return -ENOTDIR;
+    if (!rmdir && S_ISDIR(vn->mode))
+        return -EISDIR;
+    if (rmdir && vn->entries)
+        return -ENOTEMPTY;
+    if (rmdir)
+        vn->parent = vn; /* ".." of a removed directory (someone's cwd) stays put */
+    return dir_unlink(dir, name, len);
+}
+
+static int64_t sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_unlinkat((uint64_t)(int64_t)AT_FDCWD, upath, 0, 0, 0, 0);
+}
+
+static int64_t sys_rmdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_unlinkat((uint64_t)(int64_t)AT_FDCWD, upath, AT_REMOVEDIR, 0, 0, 0);
+}
+
+/* 1 when dir is vn or lies below it. */
+static int is_under(struct vnode *dir, struct vnode *vn)
+{
+    for (struct vnode *d = dir;; d = d->parent) {
+        if (d == vn)
+            return 1;
+        if (d == d->parent)
+            return 0;
+    }
+}
+
+static int rename_check(struct vnode *src, struct vnode *dst, struct vnode *newdir, uint64_t flags)
+{
+    if (S_ISDIR(src->mode) && is_under(newdir, src))
+        return -EINVAL;
+    if (!dst)
+        return 0;
+    if (flags & RENAME_NOREPLACE)
+        return -EEXIST;
+    if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
+        return -ENOTDIR;
+    if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
+        return -EISDIR;
+    if (S_ISDIR(dst->mode) && dst->entries)
+        return -ENOTEMPTY;
+    return 0;
+}
+
+static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, uint64_t unew,
+                             uint64_t flags, uint64_t a5)
+{
+    ARG(a5);
+    struct vnode *odir, *ndir;
+    char oname[NAME_MAX + 1], nname[NAME_MAX + 1];
+    size_t olen, nlen;
+    if (flags & ~(uint64_t)RENAME_NOREPLACE)
+        return -EINVAL;
+    int err = at_parent((int64_t)olddirfd, uold, &odir, oname, &olen);
+    if (!err)
+        err = at_parent((int64_t)newdirfd, unew, &ndir, nname, &nlen);
+    if (err)
+        return err;
+    if (olen == 0 || nlen == 0 || is_dot(oname, olen) || is_dot(nname, nlen))
+        return -EBUSY;
+    struct vnode *src = dir_lookup(odir, oname, olen), *dst = dir_lookup(ndir, nname, nlen);
+    if (!src)
+        return -ENOENT;
+    if (src == dst)
+        return 0;
+    if ((err = rename_check(src, dst, ndir, flags)))
+        return err;
+    vn_ref(src);
+    if (dst)
+        dir_unlink(ndir, nname, nlen);
+    dir_unlink(odir, oname, olen);
+    err = dir_link(ndir, nname, nlen, src);
+    if (err)
+        dir_link(odir, oname, olen, src); /* no memory: put it back */
+    vn_unref(src);
+    return err;
+}
+
+static int64_t sys_renameat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t a4,
+                            uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    return sys_renameat2(od, uold, nd, unew, 0, 0);
+}
+
+static int64_t sys_rename(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t cwd = (uint64_t)(int64_t)AT_FDCWD;
+    return sys_renameat2(cwd, uold, cwd, unew, 0, 0);
+}
+
+void sys_path_register(void)
+{
+    syscall_register(2, sys_open);
+    syscall_register(4, sys_stat);
+    syscall_register(6, sys_lstat);
+    syscall_register(21, sys_access);
+    syscall_register(79, sys_getcwd);
+    syscall_register(80, sys_chdir);
+    syscall_register(81, sys_fchdir);
+    syscall_register(82, sys_rename);
+    syscall_register(83, sys_mkdir);
+    syscall_register(84, sys_rmdir);
+    syscall_register(87, sys_unlink);
+    syscall_register(88, sys_symlink);
+    syscall_register(89, sys_readlink);
+    syscall_register(257, sys_openat);
+    syscall_register(258, sys_mkdirat);
+    syscall_register(262, sys_newfstatat);
+    syscall_register(263, sys_unlinkat);
+    syscall_register(264, sys_renameat);
+    syscall_register(266, sys_symlinkat);
+    syscall_register(267, sys_readlinkat);
+    syscall_register(269, sys_faccessat);
+    syscall_register(316, sys_renameat2);
+    syscall_register(439, sys_faccessat2);
+}

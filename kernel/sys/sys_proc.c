@@ -1,0 +1,276 @@
+/* Process system calls: exit, ids, TLS (arch_prctl), resource limits,
+ * umask, uname, sysinfo, getrandom, sched_yield. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
+#include "kernel/random.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define ARG(x) (void)(x)
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define NR_OPEN     1048576 /* Linux's fs.nr_open default: the RLIMIT_NOFILE ceiling */
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM   2
+#define GRND_INSECURE 4
+
+/* Six arguments, none used: for the calls that only read the process. */
+#define NOARGS uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
+#define UNUSED ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5)
+
+static int64_t sys_exit_group(uint64_t code, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                              uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    proc_exit(W_EXITCODE((int)code));
+}
+
+static int64_t sys_getpid(NOARGS)
+{
+    UNUSED;
+    return proc_current()->pid;
+}
+
+static int64_t sys_getppid(NOARGS)
+{
+    UNUSED;
+    struct proc *pp = proc_current()->parent;
+    return pp ? pp->pid : 0;
+}
+
+static int64_t sys_gettid(NOARGS)
+{
+    UNUSED;
+    return lwp_current()->tid;
+}
+
+/* Everything runs as root (uid and gid 0). */
+static int64_t sys_getid0(NOARGS)
+{
+    UNUSED;
+    return 0;
+}
+
+static int64_t sys_set_tid_address(uint64_t uptr, uint64_t a1, uint64_t a2, uint64_t a3,
+                                   uint64_t a4, uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    lwp_current()->clear_child_tid = uptr;
+    return lwp_current()->tid;
+}
+
+static int64_t sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a2, uint64_t a3,
+                                   uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    if (len != 24) /* sizeof(struct robust_list_head) */
+        return -EINVAL;
+    lwp_current()->robust_list = head;
+    lwp_current()->robust_len = len;
+    return 0;
+}
+
+static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
+                              uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= USER_MAX)
+            return -EPERM;
+        arch_set_fs_base(addr);
+        return 0;
+    case ARCH_GET_FS: {
+        uint64_t fs = sched_current()->ctx.fs_base;
+        return copy_to_user((void *)addr, &fs, sizeof(fs)) ? -EFAULT : 0;
+    }
+    default: return -EINVAL; /* GS belongs to the kernel; CET and the rest: none */
+    }
+}
+
+static int64_t sys_prlimit64(uint64_t pid, uint64_t res, uint64_t unew, uint64_t uold,
+                             uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    struct proc *p = pid ? proc_find((int)pid) : proc_current();
+    struct rlimit64 nl;
+    if (!p || p->state != P_ALIVE)
+        return -ESRCH;
+    if (res >= RLIM_NLIMITS)
+        return -EINVAL;
+    if (unew && copy_from_user(&nl, (void *)unew, sizeof(nl)))
+        return -EFAULT;
+    if (unew && nl.cur > nl.max)
+        return -EINVAL;
+    if (unew && res == RLIMIT_NOFILE && nl.max > NR_OPEN)
+        return -EPERM;
+    if (uold && copy_to_user((void *)uold, &p->rlim[res], sizeof(p->rlim[res])))
+        return -EFAULT;
+    if (unew)
+        p->rlim[res] = nl;
+    return 0;
+}
+
+static int64_t sys_getrlimit(uint64_t res, uint64_t uold, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_prlimit64(0, res, 0, uold, 0, 0);
+}
+
+static int64_t sys_setrlimit(uint64_t res, uint64_t unew, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_prlimit64(0, res, unew, 0, 0, 0);
+}
+
+static int64_t sys_umask(uint64_t mask, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    uint32_t old = p->umask;
+    p->umask = (uint32_t)mask & 0777;
+    return old;
+}
+
+struct utsname_k {
+    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+/* "Linux": the kernel speaks the Linux ABI and programs (glibc, busybox)
+ * decide on it; the release names Uniplex for anyone who looks. */
+static int64_t sys_uname(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    static const struct utsname_k u = {
+        "Linux", "uniplex", "6.1.0-uniplex", "#1 Uniplex 0.1 library OS", "x86_64", "(none)"};
+    return copy_to_user((void *)ubuf, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+struct sysinfo_k {
+    int64_t uptime;
+    uint64_t loads[3];
+    uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    char reserved[4];
+};
+_Static_assert(sizeof(struct sysinfo_k) == 112, "Linux struct sysinfo (x86-64)");
+
+static int64_t sys_sysinfo(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct pmem_stats st;
+    struct sysinfo_k si;
+    pmem_stats(&st);
+    memset(&si, 0, sizeof(si));
+    si.uptime = (int64_t)(clock_ns() / 1000000000ull);
+    si.totalram = st.total_pages * 4096;
+    si.freeram = st.free_pages * 4096;
+    si.procs = (uint16_t)proc_count();
+    si.mem_unit = 1;
+    return copy_to_user((void *)ubuf, &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+static int64_t sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags, uint64_t a3,
+                             uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE))
+        return -EINVAL;
+    if (len > 0x1ffffff) /* Linux caps one call at 32 MiB - 1 */
+        len = 0x1ffffff;
+    uint8_t buf[256];
+    uint64_t done = 0;
+    while (done < len) {
+        uint64_t k = len - done < sizeof(buf) ? len - done : sizeof(buf);
+        random_bytes(buf, k);
+        if (copy_to_user((uint8_t *)ubuf + done, buf, k))
+            return done ? (int64_t)done : -EFAULT;
+        done += k;
+    }
+    return (int64_t)done;
+}
+
+static int64_t sys_sched_yield(NOARGS)
+{
+    UNUSED;
+    sched_yield();
+    return 0;
+}
+
+static int64_t sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = pid ? proc_find((int)pid) : proc_current();
+    return p ? p->pgid : -ESRCH;
+}
+
+static int64_t sys_getpgrp(NOARGS)
+{
+    UNUSED;
+    return proc_current()->pgid;
+}
+
+static int64_t sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = pid ? proc_find((int)pid) : proc_current();
+    return p ? p->sid : -ESRCH;
+}
+
+/* getresuid/getresgid: three zeros. */
+static int64_t sys_getres0(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    uint32_t z = 0;
+    if (copy_to_user((void *)r, &z, 4) || copy_to_user((void *)e, &z, 4) ||
+        copy_to_user((void *)s, &z, 4))
+        return -EFAULT;
+    return 0;
+}
+
+void sys_proc_register(void)
+{
+    syscall_register(24, sys_sched_yield);
+    syscall_register(39, sys_getpid);
+    syscall_register(60, sys_exit_group); /* one LWP per process for now */
+    syscall_register(63, sys_uname);
+    syscall_register(95, sys_umask);
+    syscall_register(97, sys_getrlimit);
+    syscall_register(99, sys_sysinfo);
+    syscall_register(102, sys_getid0); /* getuid */
+    syscall_register(104, sys_getid0); /* getgid */
+    syscall_register(107, sys_getid0); /* geteuid */
+    syscall_register(108, sys_getid0); /* getegid */
+    syscall_register(110, sys_getppid);
+    syscall_register(111, sys_getpgrp);
+    syscall_register(118, sys_getres0);
+    syscall_register(120, sys_getres0);
+    syscall_register(121, sys_getpgid);
+    syscall_register(124, sys_getsid);
+    syscall_register(158, sys_arch_prctl);
+    syscall_register(160, sys_setrlimit);
+    syscall_register(186, sys_gettid);
+    syscall_register(218, sys_set_tid_address);
+    syscall_register(231, sys_exit_group);
+    syscall_register(273, sys_set_robust_list);
+    syscall_register(302, sys_prlimit64);
+    syscall_register(318, sys_getrandom);
+}

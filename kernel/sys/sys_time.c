@@ -1,0 +1,140 @@
+/* Time system calls: clock_gettime, clock_getres, gettimeofday, time,
+ * nanosleep, clock_nanosleep. CLOCK_MONOTONIC is the calibrated TSC,
+ * CLOCK_REALTIME the RTC at boot plus it. Per-process CPU-time clocks are
+ * not kept yet: those ids are -EINVAL (what Linux answers for a clock it
+ * does not have). */
+#include <stdint.h>
+#include "errno.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define ARG(x) (void)(x)
+#define NS     1000000000ull
+
+enum {
+    CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_MONOTONIC_RAW = 4,
+    CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
+    CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11,
+};
+#define TIMER_ABSTIME 1
+
+struct timespec_k {
+    int64_t sec, nsec;
+};
+
+/* The clock's time in ns: 0, or -EINVAL for an unknown id. */
+static int clock_read(uint64_t id, uint64_t *ns)
+{
+    switch (id) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_REALTIME_ALARM:
+    case CLOCK_TAI: *ns = clock_realtime_ns(); return 0;
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_BOOTTIME_ALARM: *ns = clock_ns(); return 0;
+    default: return -EINVAL;
+    }
+}
+
+static int put_timespec(uint64_t uts, uint64_t ns)
+{
+    struct timespec_k ts = {(int64_t)(ns / NS), (int64_t)(ns % NS)};
+    return copy_to_user((void *)uts, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+/* Read a relative or absolute timespec: ns, or -EFAULT / -EINVAL. */
+static int get_timespec(uint64_t uts, uint64_t *ns)
+{
+    struct timespec_k ts;
+    if (copy_from_user(&ts, (void *)uts, sizeof(ts)))
+        return -EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NS)
+        return -EINVAL;
+    *ns = (uint64_t)ts.sec > UINT64_MAX / NS - 1 ? UINT64_MAX / 2 : (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+    return 0;
+}
+
+static int64_t sys_clock_gettime(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3,
+                                 uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t ns;
+    int err = clock_read(id, &ns);
+    return err ? err : put_timespec(uts, ns);
+}
+
+static int64_t sys_clock_getres(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3,
+                                uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t ns;
+    int err = clock_read(id, &ns);
+    if (err || !uts)
+        return err;
+    return put_timespec(uts, 1); /* the TSC resolves nanoseconds */
+}
+
+static int64_t sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t a2, uint64_t a3,
+                                uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t ns = clock_realtime_ns();
+    int64_t tv[2] = {(int64_t)(ns / NS), (int64_t)(ns % NS / 1000)};
+    int32_t tz[2] = {0, 0};
+    if (utv && copy_to_user((void *)utv, tv, sizeof(tv)))
+        return -EFAULT;
+    if (utz && copy_to_user((void *)utz, tz, sizeof(tz)))
+        return -EFAULT;
+    return 0;
+}
+
+static int64_t sys_time(uint64_t ut, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    int64_t t = (int64_t)(clock_realtime_ns() / NS);
+    if (ut && copy_to_user((void *)ut, &t, sizeof(t)))
+        return -EFAULT;
+    return t;
+}
+
+/* No signals yet, so a sleep is never interrupted and rem is not written. */
+static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t urem,
+                                   uint64_t a4, uint64_t a5)
+{
+    ARG(urem), ARG(a4), ARG(a5);
+    uint64_t req, now;
+    int err = clock_read(id, &now);
+    if (!err)
+        err = get_timespec(ureq, &req);
+    if (err)
+        return err;
+    uint64_t mono = clock_ns();
+    if (!(flags & TIMER_ABSTIME))
+        sched_sleep_until(mono + req);
+    else if (req > now)
+        sched_sleep_until(mono + (req - now));
+    return 0;
+}
+
+static int64_t sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, ureq, urem, 0, 0);
+}
+
+void sys_time_register(void)
+{
+    syscall_register(35, sys_nanosleep);
+    syscall_register(96, sys_gettimeofday);
+    syscall_register(201, sys_time);
+    syscall_register(228, sys_clock_gettime);
+    syscall_register(229, sys_clock_getres);
+    syscall_register(230, sys_clock_nanosleep);
+}
