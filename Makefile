@@ -31,7 +31,7 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c kernel/mm/vmregion.c \
 	kernel/timeconv.c \
 	kernel/fs/cpio.c \
-	kernel/proc/elfcheck.c
+	kernel/proc/elfcheck.c kernel/proc/initargs.c
 
 KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/fs/*.c kernel/proc/*.c \
 	kernel/sys/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
@@ -91,12 +91,12 @@ $(BUILD)/kernel.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms.o boot/linker.ld
 		{ echo "ksyms: function addresses moved between link passes" >&2; exit 1; }
 	mv $@.tmp $@
 
-$(BUILD)/uniplex.iso: $(BUILD)/kernel.elf iso/grub.cfg
-	rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
-	cp $(BUILD)/kernel.elf $(BUILD)/isodir/boot/kernel.elf
-	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/isodir > $(BUILD)/grub-mkrescue.log 2>&1 || \
-		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+# The default image: userapps/init as /sbin/init (and hello), built by the
+# image builder, which also writes the grub.cfg and runs grub-mkrescue.
+$(BUILD)/uniplex.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
+		$(BUILD)/user/hello
+	$(BUILD)/host/mkimage -o $(BUILD)/image --init /sbin/init --iso $@ \
+		--kernel $(BUILD)/kernel.elf $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello
 
 # Host tools.
 $(BUILD)/host/psf2c: tools/psf2c.c
@@ -154,7 +154,7 @@ deps:
 run: deps all
 	tools/qemu.sh --iso --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL))
 
-test: deps all $(UNIT)
+test: deps all $(UNIT) apps userapps $(ELF_SAMPLES)
 	tests/run.sh
 
 clean:

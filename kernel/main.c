@@ -50,10 +50,14 @@ static uint64_t initrd_len(void)
 
 void kmain(uint32_t magic, uint32_t info_phys)
 {
+    const char *v;
+    size_t vlen;
     arch_stack_guard_init();
     arch_early_init();
     int serial_err = serial_init();
     bootinfo_init(magic, info_phys);
+    int quiet = cmdline_find(bootinfo.cmdline, "quiet", &v, &vlen);
+    printk_quiet(quiet);
     screen_init(&bootinfo);
     printk("Uniplex " UNIPLEX_VERSION " x86_64 library OS\n");
     bootinfo_print();
@@ -76,8 +80,6 @@ void kmain(uint32_t magic, uint32_t info_phys)
     proc_init(bootinfo.cmdline);
     syscall_init();
     int status;
-    const char *v;
-    size_t vlen;
     if (cmdline_find(bootinfo.cmdline, "selftest", &v, &vlen)) {
         status = selftest_run(bootinfo.cmdline) ? 1 : 0;
         report_consoles(serial_err);
@@ -85,7 +87,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
     } else {
         report_consoles(serial_err); /* before init's output: stays on a small screen */
         report_boot_time();
-        status = init_run(bootinfo.cmdline, bootinfo.nmods > 0);
+        printk_quiet(0);
+        status = init_run(bootinfo.cmdline, bootinfo.nmods > 0, !quiet);
     }
     printk("power-off: status %d\n", status);
     power_off(status);

@@ -35,11 +35,20 @@ void console_write(const char *s, size_t n)
         c->write(s, n);
 }
 
+static int quiet;
+
+void printk_quiet(int on)
+{
+    quiet = on;
+}
+
 void printk(const char *fmt, ...)
 {
     char buf[PRINTK_MAX];
     va_list ap;
 
+    if (quiet)
+        return;
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);

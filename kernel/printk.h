@@ -20,6 +20,9 @@ int console_is_registered(const struct console *c);
 /* Number of registered consoles. */
 int console_count(void);
 
+/* Drop printk output while on (the "quiet" boot option hides the boot
+ * summary); the crash path writes to the consoles directly and always shows. */
+void printk_quiet(int on);
 /* printf-style; output longer than PRINTK_MAX bytes is truncated. */
 #define PRINTK_MAX 512
 __attribute__((format(printf, 1, 2))) void printk(const char *fmt, ...);

@@ -2,30 +2,47 @@
 # Boot a Uniplex image under QEMU and return the kernel's exit status.
 #
 #   tools/qemu.sh [--iso | --kernel] [--uefi] [--accel kvm|tcg] [--mem SIZE]
-#                 [--append CMDLINE] [--timeout SEC] [--log FILE]
+#                 [--append CMDLINE] [--initrd FILE] [--kernel-file ELF]
+#                 [--image ISO] [--timeout SEC] [--log FILE] [--quiet]
 #                 [--no-serial] [--no-debug-exit] [--monitor SOCKET]
 #                 [-- EXTRA-QEMU-ARGS...]
 #
-# The serial console goes to this terminal (and to --log FILE if given).
-# Exit status: the kernel's status (isa-debug-exit writes s, QEMU exits with
-# 2s+1; only s < 128 survives that), 124 on timeout, 125 for a kernel panic
+# --kernel (the default) boots $BUILD/kernel.elf (or --kernel-file ELF)
+# through QEMU's multiboot loader, with --append as the command line (QEMU
+# puts the kernel's file name in front of it) and --initrd FILE as the first
+# boot module. --iso boots $BUILD/uniplex.iso (or --image ISO) through GRUB,
+# --uefi the same under OVMF; the ISO carries its own command line and
+# initrd.
+#
+# The serial console goes to this terminal and is always logged: to --log
+# FILE, else to a temporary file removed at exit.
+# Exit status: the kernel's status, 124 on timeout, 125 for a kernel panic
 # (the kernel's own status), 126 when QEMU itself failed to run.
+# isa-debug-exit makes QEMU exit with (2s+1)&255, which keeps only s mod 128;
+# the kernel's last line "power-off: status N" gives the full N (up to 255)
+# when N mod 128 agrees with QEMU's code.
 # --no-debug-exit leaves out the isa-debug-exit device, so the kernel powers
-# off through ACPI; --monitor puts the QEMU monitor on a unix socket.
+# off through ACPI (exit status 0); --monitor puts the QEMU monitor on a unix
+# socket. --quiet drops the "qemu:" information lines (errors remain).
 set -u
 BUILD=${BUILD:-build}
 mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor=""
+initrd="" kernel_file="" image="" quiet=0
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) mode=iso ;;
     --kernel) mode=kernel ;;
     --uefi) uefi=1; mode=iso ;;
+    --image) image=$2; mode=iso; shift ;;
+    --kernel-file) kernel_file=$2; mode=kernel; shift ;;
+    --initrd) initrd=$2; shift ;;
     --accel) accel=$2; shift ;;
     --mem) mem=$2; shift ;;
     --append) append=$2; shift ;;
     --timeout) tmo=$2; shift ;;
     --log) log=$2; shift ;;
+    --quiet) quiet=1 ;;
     --no-serial) serial=0 ;;
     --no-debug-exit) debugexit=0 ;;
     --monitor) monitor=$2; shift ;;
@@ -34,6 +51,14 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+
+info() {
+    [ $quiet = 1 ] || echo "qemu: $*" >&2
+}
+die() {
+    echo "qemu.sh: $*" >&2
+    exit 126
+}
 
 kvm_usable() {
     [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
@@ -44,31 +69,55 @@ fi
 case "$accel" in
 kvm) accel_args=(-accel kvm -cpu host,-arch-capabilities) ;; # nested KVM rejects that MSR
 tcg) accel_args=(-accel tcg -cpu max) ;;
-*) echo "qemu.sh: --accel must be kvm or tcg" >&2; exit 126 ;;
+*) die "--accel must be kvm or tcg" ;;
 esac
-echo "qemu: accelerator $accel, $mode$([ $uefi = 1 ] && echo ' (UEFI)'), memory $mem" >&2
 
 args=(-m "$mem" -display none -no-reboot)
 [ $debugexit = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ $mode = iso ]; then
-    args+=(-cdrom "$BUILD/uniplex.iso")
+    [ -n "$initrd" ] && die "--initrd is for --kernel mode (an ISO carries its own initrd)"
+    iso=${image:-$BUILD/uniplex.iso}
+    [ -r "$iso" ] || die "no ISO image $iso"
+    args+=(-cdrom "$iso")
     [ $uefi = 1 ] && args+=(-bios /usr/share/ovmf/OVMF.fd)
 else
-    args+=(-kernel "$BUILD/kernel.elf" -append "$append")
+    kernel=${kernel_file:-$BUILD/kernel.elf}
+    [ -r "$kernel" ] || die "no kernel $kernel"
+    # QEMU passes "KERNEL CMDLINE" to the kernel and takes a module's file
+    # name up to its first space; in -initrd a comma separates modules.
+    case "$kernel$initrd" in *' '*) die "kernel and initrd paths must not contain spaces" ;; esac
+    args+=(-kernel "$kernel" -append "$append")
+    if [ -n "$initrd" ]; then
+        [ -r "$initrd" ] || die "no initrd $initrd"
+        args+=(-initrd "${initrd//,/,,}")
+    fi
 fi
+info "accelerator $accel, $mode$([ $uefi = 1 ] && echo ' (UEFI)'), memory $mem"
+
+# The serial log: --log FILE, else a temporary file.
+tmplog=""
+if [ $serial = 1 ] && [ -z "$log" ]; then
+    tmplog=$(mktemp "${TMPDIR:-/tmp}/uniplex-serial.XXXXXX") || die "cannot create a log file"
+    trap 'rm -f "$tmplog"' EXIT
+fi
+serlog=${log:-$tmplog}
+
 if [ -n "$monitor" ]; then
     args+=(-monitor "unix:$monitor,server,nowait")
-elif [ $serial = 1 ] && [ -z "$log" ] && [ -t 0 ]; then
-    args+=(-serial mon:stdio) # interactive: ^A c reaches the monitor
-else
+elif [ $serial = 0 ] || [ -n "$log" ] || ! [ -t 0 ]; then
     args+=(-monitor none)
 fi
 if [ $serial = 0 ]; then
     args+=(-serial none)
 elif [ -n "$log" ]; then
     args+=(-chardev "stdio,id=con,logfile=$log,signal=off" -serial chardev:con)
-elif ! [ -t 0 ] || [ -n "$monitor" ]; then
-    args+=(-serial stdio)
+elif [ -t 0 ] && [ -z "$monitor" ]; then
+    # Interactive, as -serial mon:stdio (^A c reaches the monitor, ^C the
+    # guest), with the log.
+    args+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$tmplog" -serial chardev:con
+        -mon chardev=con)
+else
+    args+=(-chardev "stdio,id=con,logfile=$tmplog" -serial chardev:con)
 fi
 
 to=()
@@ -79,11 +128,29 @@ if [ "$tmo" != 0 ] && [ $rc -eq 124 ]; then
     echo "qemu: timed out after ${tmo}s" >&2
     exit 124
 fi
+
+# The N of the serial log's last "power-off: status N" line, if any.
+logged_status() {
+    [ -n "$serlog" ] && [ -f "$serlog" ] || return
+    tr -d '\r' < "$serlog" | LC_ALL=C sed -n 's/.*power-off: status \([0-9]\{1,3\}\)$/\1/p' |
+        tail -1
+}
+
+# QEMU exits 1 for its own errors too: with a serial log, a guest that
+# never printed anything did not run.
+if [ $rc -eq 1 ] && [ -n "$serlog" ] && ! [ -s "$serlog" ]; then
+    echo "qemu: QEMU failed (exit 1, no guest output)" >&2
+    exit 126
+fi
 if [ $((rc % 2)) -eq 1 ]; then
     status=$(((rc - 1) / 2))
-    echo "qemu: guest exit status $status" >&2
+    n=$(logged_status)
+    if [ -n "$n" ] && [ $((10#$n)) -le 255 ] && [ $((10#$n % 128)) -eq $status ]; then
+        status=$((10#$n))
+    fi
+    info "guest exit status $status"
     exit $status
 fi
-[ $rc -eq 0 ] && { echo "qemu: guest powered off (no status)" >&2; exit 0; }
+[ $rc -eq 0 ] && { info "guest powered off (no status)"; exit 0; }
 echo "qemu: QEMU failed (exit $rc)" >&2
 exit 126

@@ -156,17 +156,22 @@ static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     (void)f;
     void *u = (void *)(uintptr_t)arg;
     switch (cmd) {
-    case TCGETS: return copy_to_user(u, &tio, sizeof(tio)) ? -EFAULT : 0;
+    case TCGETS:
+        return copy_to_user(u, &tio, sizeof(tio)) ? -EFAULT : 0;
     case TCSETS:
     case TCSETSW:
-    case TCSETSF: return copy_from_user(&tio, u, sizeof(tio)) ? -EFAULT : 0;
-    case TIOCGWINSZ: return copy_to_user(u, &winsize, sizeof(winsize)) ? -EFAULT : 0;
-    case TIOCSWINSZ: return copy_from_user(&winsize, u, sizeof(winsize)) ? -EFAULT : 0;
+    case TCSETSF:
+        return copy_from_user(&tio, u, sizeof(tio)) ? -EFAULT : 0;
+    case TIOCGWINSZ:
+        return copy_to_user(u, &winsize, sizeof(winsize)) ? -EFAULT : 0;
+    case TIOCSWINSZ:
+        return copy_from_user(&winsize, u, sizeof(winsize)) ? -EFAULT : 0;
     case FIONREAD: {
         int avail = (int)(line_ready - line_pos);
         return copy_to_user(u, &avail, sizeof(avail)) ? -EFAULT : 0;
     }
-    default: return -ENOTTY;
+    default:
+        return -ENOTTY;
     }
 }
 

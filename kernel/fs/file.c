@@ -108,10 +108,17 @@ int64_t file_seek(struct file *f, int64_t off, int whence)
         return vn->ops->seekable ? 0 : -ESPIPE;
     int64_t base;
     switch (whence) {
-    case SEEK_SET: base = 0; break;
-    case SEEK_CUR: base = (int64_t)f->off; break;
-    case SEEK_END: base = (int64_t)vn->size; break;
-    default: return -EINVAL;
+    case SEEK_SET:
+        base = 0;
+        break;
+    case SEEK_CUR:
+        base = (int64_t)f->off;
+        break;
+    case SEEK_END:
+        base = (int64_t)vn->size;
+        break;
+    default:
+        return -EINVAL;
     }
     if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
         return -EINVAL;
@@ -139,12 +146,18 @@ _Static_assert(sizeof(struct dirent64_hdr) == 19, "linux_dirent64 layout");
 static uint8_t dtype(uint32_t mode)
 {
     switch (mode & S_IFMT) {
-    case S_IFDIR: return 4;
-    case S_IFREG: return 8;
-    case S_IFLNK: return 10;
-    case S_IFCHR: return 2;
-    case S_IFIFO: return 1;
-    default: return 0;
+    case S_IFDIR:
+        return 4;
+    case S_IFREG:
+        return 8;
+    case S_IFLNK:
+        return 10;
+    case S_IFCHR:
+        return 2;
+    case S_IFIFO:
+        return 1;
+    default:
+        return 0;
     }
 }
 

@@ -152,8 +152,7 @@ void initrd_init(uint64_t phys, uint64_t len)
         if (base)
             initrd_load(base, phys, len);
         else
-            printk("initrd: module at %#llx is outside the direct map\n",
-                   (unsigned long long)phys);
+            printk("initrd: module at %#llx is outside the direct map\n", (unsigned long long)phys);
     } else {
         printk("initrd: none (no boot module)\n");
     }

@@ -131,8 +131,7 @@ int dir_unlink(struct vnode *dir, const char *name, size_t len)
     return -ENOENT;
 }
 
-int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
-              struct vnode **vn)
+int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len, struct vnode **vn)
 {
     if (index < 2) {
         *name = index ? ".." : ".";

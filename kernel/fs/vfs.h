@@ -13,20 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PATH_MAX 4096 /* bytes with the NUL, as Linux */
-#define NAME_MAX 255
+#define PATH_MAX    4096 /* bytes with the NUL, as Linux */
+#define NAME_MAX    255
 #define SYMLOOP_MAX 40 /* Linux MAXSYMLINKS */
 
-#define S_IFMT   0170000
-#define S_IFDIR  0040000
-#define S_IFCHR  0020000
-#define S_IFREG  0100000
-#define S_IFLNK  0120000
-#define S_IFIFO  0010000
-#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
-#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
-#define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+#define S_IFMT     0170000
+#define S_IFDIR    0040000
+#define S_IFCHR    0020000
+#define S_IFREG    0100000
+#define S_IFLNK    0120000
+#define S_IFIFO    0010000
+#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
+#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
 
 /* open(2) flags, Linux x86-64 values. */
 #define O_ACCMODE   03
@@ -70,8 +70,8 @@ struct vnode {
     uint32_t refs;
     uint32_t rdev;
     uint64_t ino;
-    uint64_t size;       /* regular: bytes; symlink: target length */
-    uint64_t mtime_ns;   /* CLOCK_REALTIME */
+    uint64_t size;     /* regular: bytes; symlink: target length */
+    uint64_t mtime_ns; /* CLOCK_REALTIME */
     uint64_t ctime_ns;
     const struct vnode_ops *ops; /* devices; NULL for tmpfs nodes */
     struct vnode *parent;        /* directories: for ".." */
@@ -124,8 +124,7 @@ int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
 int dir_unlink(struct vnode *dir, const char *name, size_t len);
 /* The index-th entry (0 ".", 1 "..", then the links): 1 and *name, *len, *vn,
  * or 0 past the end. */
-int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
-              struct vnode **vn);
+int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len, struct vnode **vn);
 /* Regular files: read into / write from program memory at off. Count or
  * -EFAULT / -ENOMEM (a partial count if some bytes moved first). */
 long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off);

@@ -16,18 +16,33 @@
 #include "kernel/proc/proc.h"
 #include "kernel/random.h"
 
-#define STACK_TOP  0x00007ffffffff000ull
-#define PIE_BASE   0x0000555555554000ull /* Linux's ELF_ET_DYN_BASE on x86-64 */
-#define MMAP_BASE  0x0000100000000000ull /* mmap searches upwards from here */
-#define ARGS_MAX   (256 * 1024)          /* bytes of argument and environment strings */
-#define PLATFORM   "x86_64"
+#define STACK_TOP 0x00007ffffffff000ull
+#define PIE_BASE  0x0000555555554000ull /* Linux's ELF_ET_DYN_BASE on x86-64 */
+#define MMAP_BASE 0x0000100000000000ull /* mmap searches upwards from here */
+#define ARGS_MAX  (256 * 1024)          /* bytes of argument and environment strings */
+#define PLATFORM  "x86_64"
 
 /* Auxiliary vector keys (<elf.h>). */
 enum {
-    AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-    AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-    AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-    AT_HWCAP2 = 26, AT_EXECFN = 31,
+    AT_NULL = 0,
+    AT_PHDR = 3,
+    AT_PHENT = 4,
+    AT_PHNUM = 5,
+    AT_PAGESZ = 6,
+    AT_BASE = 7,
+    AT_FLAGS = 8,
+    AT_ENTRY = 9,
+    AT_UID = 11,
+    AT_EUID = 12,
+    AT_GID = 13,
+    AT_EGID = 14,
+    AT_PLATFORM = 15,
+    AT_HWCAP = 16,
+    AT_CLKTCK = 17,
+    AT_SECURE = 23,
+    AT_RANDOM = 25,
+    AT_HWCAP2 = 26,
+    AT_EXECFN = 31,
 };
 #define NAUXV 19 /* pairs written, AT_NULL included */
 
@@ -86,11 +101,24 @@ static void put_auxv(struct stack_img *s, uint64_t at, const struct exec_info *x
 {
     const uint64_t aux[NAUXV][2] = {
         {AT_PHDR, x->img.phdr_vaddr ? x->base + x->img.phdr_vaddr : 0},
-        {AT_PHENT, x->img.phentsize}, {AT_PHNUM, x->img.phnum}, {AT_PAGESZ, 4096},
-        {AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, x->base + x->img.entry}, {AT_UID, 0},
-        {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0}, {AT_SECURE, 0}, {AT_HWCAP, arch_hwcap()},
-        {AT_HWCAP2, 0}, {AT_CLKTCK, 100}, {AT_RANDOM, random}, {AT_EXECFN, execfn},
-        {AT_PLATFORM, platform}, {AT_NULL, 0},
+        {AT_PHENT, x->img.phentsize},
+        {AT_PHNUM, x->img.phnum},
+        {AT_PAGESZ, 4096},
+        {AT_BASE, 0},
+        {AT_FLAGS, 0},
+        {AT_ENTRY, x->base + x->img.entry},
+        {AT_UID, 0},
+        {AT_EUID, 0},
+        {AT_GID, 0},
+        {AT_EGID, 0},
+        {AT_SECURE, 0},
+        {AT_HWCAP, arch_hwcap()},
+        {AT_HWCAP2, 0},
+        {AT_CLKTCK, 100},
+        {AT_RANDOM, random},
+        {AT_EXECFN, execfn},
+        {AT_PLATFORM, platform},
+        {AT_NULL, 0},
     };
     for (unsigned i = 0; i < NAUXV; i++) {
         put_u64(s, at + 16ull * i, aux[i][0]);
@@ -195,8 +223,8 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
     x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
     if ((err = vmspace_create(&vs)))
         return err;
-    uint64_t stack = p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur
-                                                               : (1ull << 30);
+    uint64_t stack =
+        p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur : (1ull << 30);
     stack = (stack + 0xfff) & ~0xfffull;
     if ((err = map_segments(vs, vn, &x, &end)) ||
         (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,

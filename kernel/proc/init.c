@@ -36,7 +36,8 @@ static int start_init(const struct initargs *ia, struct proc **out)
     int err = proc_alloc(0, &p);
     if (err)
         return err;
-    if ((err = open_console(p)) || (err = proc_exec(p, ia->path, ia->argv, ia->envp, &entry, &sp)) ||
+    if ((err = open_console(p)) ||
+        (err = proc_exec(p, ia->path, ia->argv, ia->envp, &entry, &sp)) ||
         (err = proc_start(p, entry, sp))) {
         proc_free(p);
         return err;
@@ -51,7 +52,25 @@ static int power_status(int wstatus)
     return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 }
 
-int init_run(const char *cmdline, int have_initrd)
+/* Pages, heap, processes, files and vnodes against the baseline taken
+ * before init started. Empty bucket pages stay with the heap, so a page is
+ * lost only if free pages plus heap pages went down. */
+static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *pa,
+                         const struct kmalloc_stats *kb, const struct kmalloc_stats *ka,
+                         uint64_t vnodes)
+{
+    uint64_t before = pb->free_pages + kb->pages_held, after = pa->free_pages + ka->pages_held;
+    int leak = after != before || ka->bytes_in_use > kb->bytes_in_use || proc_count() != 0 ||
+               file_count() != 0 || vn_count() != vnodes;
+    printk("leaks: %s: free+heap pages %llu before, %llu after; heap bytes %llu before, %llu "
+           "after; processes %u, open files %llu, vnodes %llu before, %llu after\n",
+           leak ? "LEAKED" : "none", (unsigned long long)before, (unsigned long long)after,
+           (unsigned long long)kb->bytes_in_use, (unsigned long long)ka->bytes_in_use, proc_count(),
+           (unsigned long long)file_count(), (unsigned long long)vnodes,
+           (unsigned long long)vn_count());
+}
+
+int init_run(const char *cmdline, int have_initrd, int report)
 {
     struct initargs ia;
     size_t n = strlen(cmdline) + 16;
@@ -68,6 +87,8 @@ int init_run(const char *cmdline, int have_initrd)
         return INIT_FAILED_STATUS;
     }
     uint64_t vnodes = vn_count();
+    struct kmalloc_stats kb, ka;
+    kmalloc_stats(&kb);
     pmem_stats(&before);
     int err = start_init(&ia, &p);
     if (err) {
@@ -78,11 +99,10 @@ int init_run(const char *cmdline, int have_initrd)
     int status = proc_reap(p);
     kfree(buf);
     pmem_stats(&after);
-    printk("init: exited with status %d; free pages %llu before, %llu after; "
-           "processes %u, files %llu, vnodes %llu before, %llu after\n",
-           power_status(status), (unsigned long long)before.free_pages,
-           (unsigned long long)after.free_pages, proc_count(),
-           (unsigned long long)file_count(), (unsigned long long)vnodes,
-           (unsigned long long)vn_count());
+    kmalloc_stats(&ka);
+    if (report) {
+        printk("init: exited with status %d\n", power_status(status));
+        report_leaks(&before, &after, &kb, &ka, vnodes);
+    }
     return power_status(status);
 }

@@ -8,7 +8,8 @@
 
 /* Start init as pid 1 with console on fds 0-2, wait for it to end and
  * return the machine's power-off status: its exit code, or 128 + N when a
- * signal N killed it. Without an initrd there is nothing to run: 0. */
-int init_run(const char *cmdline, int have_initrd);
+ * signal N killed it. Without an initrd there is nothing to run: 0. With
+ * report set, print the exit status and the leak check afterwards. */
+int init_run(const char *cmdline, int have_initrd, int report);
 
 #endif

@@ -18,7 +18,7 @@ static char *take_word(const char **s, char **dst, const char *end)
             quoted = !quoted;
             continue;
         }
-        if (quoted && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
+        if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '\''))
             p++;
         if (o + 1 >= end)
             return 0;

@@ -3,10 +3,10 @@
  *   ... init=PATH ... initenv=NAME=VALUE ... -- ARG ...
  *
  * Words are separated by spaces. A double-quoted part of a word may hold
- * spaces; the quotes are removed, and inside them a backslash escapes '"'
- * and '\'. init= (default /sbin/init) and initenv= (repeatable, in order)
- * may appear among other kernel options; every word after a lone "--" is an
- * argument of init (argv[0] is PATH). Pure; unit-tested. */
+ * spaces; the quotes are removed. A backslash makes the '"', '\' or '\''
+ * after it literal, inside quotes or not (GRUB writes its words that way). init= (default
+ * /sbin/init) and initenv= (repeatable, in order) may appear among other kernel options; every word
+ * after a lone "--" is an argument of init (argv[0] is PATH). Pure; unit-tested. */
 #ifndef UNIPLEX_PROC_INITARGS_H
 #define UNIPLEX_PROC_INITARGS_H
 

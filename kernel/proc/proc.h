@@ -49,7 +49,7 @@ struct lwp {
     uint64_t clear_child_tid; /* set_tid_address: zeroed (and woken) at exit */
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
-    struct lwp *next; /* the process's LWPs */
+    struct lwp *next;               /* the process's LWPs */
 };
 
 struct proc {
@@ -64,7 +64,7 @@ struct proc {
     struct vnode *cwd; /* referenced */
     uint32_t umask;
     struct rlimit64 rlim[RLIM_NLIMITS];
-    char name[16]; /* comm: the program's base name */
+    char name[16];           /* comm: the program's base name */
     uint64_t brk_start, brk; /* heap: [brk_start, brk) is mapped */
     uint64_t mmap_base;      /* where mmap looks for room first */
     struct lwp *lwps;
@@ -115,8 +115,8 @@ unsigned proc_limit(void);
 #define SIGSEGV 11
 
 /* Wait-status encoding (Linux, <sys/wait.h>). */
-#define W_EXITCODE(code) (((code) & 0xff) << 8)
-#define W_SIGNALED(sig)  ((sig) & 0x7f)
+#define W_EXITCODE(code) (((code)&0xff) << 8)
+#define W_SIGNALED(sig)  ((sig)&0x7f)
 
 /* fd.c: descriptor tables. The caller holds nothing: one CPU, no blocking. */
 /* Install f at the lowest free fd >= min (below RLIMIT_NOFILE): the fd

@@ -9,7 +9,7 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define IOV_MAX 1024
+#define IOV_MAX         1024
 #define F_DUPFD         0
 #define F_GETFD         1
 #define F_SETFD         2
@@ -18,9 +18,9 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC      1
 #define O_LARGEFILE     0100000 /* always set on x86-64 (force_o_largefile) */
-#define FIONCLEX 0x5450
-#define FIOCLEX  0x5451
-#define FIONBIO  0x5421
+#define FIONCLEX        0x5450
+#define FIOCLEX         0x5451
+#define FIONBIO         0x5421
 
 struct iovec_k {
     uint64_t base, len;
@@ -145,8 +145,7 @@ static int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uin
     return fd_close(proc_current(), (int)fd == (int64_t)fd ? (int)fd : -1);
 }
 
-static int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                       uint64_t a5)
+static int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct file *f = getf((int64_t)fd);
@@ -199,16 +198,23 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
     if (!f)
         return -EBADF;
     switch (cmd) {
-    case F_DUPFD: return fcntl_dupfd(p, f, arg, 0);
-    case F_DUPFD_CLOEXEC: return fcntl_dupfd(p, f, arg, 1);
-    case F_GETFD: return fd_get_cloexec(p, (int)fd) ? FD_CLOEXEC : 0;
-    case F_SETFD: fd_set_cloexec(p, (int)fd, arg & FD_CLOEXEC); return 0;
-    case F_GETFL: return f->flags | O_LARGEFILE;
+    case F_DUPFD:
+        return fcntl_dupfd(p, f, arg, 0);
+    case F_DUPFD_CLOEXEC:
+        return fcntl_dupfd(p, f, arg, 1);
+    case F_GETFD:
+        return fd_get_cloexec(p, (int)fd) ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        fd_set_cloexec(p, (int)fd, arg & FD_CLOEXEC);
+        return 0;
+    case F_GETFL:
+        return f->flags | O_LARGEFILE;
     case F_SETFL:
         f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
                    (uint32_t)(arg & (O_APPEND | O_NONBLOCK));
         return 0;
-    default: return -EINVAL;
+    default:
+        return -EINVAL;
     }
 }
 
@@ -221,14 +227,19 @@ static int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
         return -EBADF;
     int on;
     switch (cmd) {
-    case FIOCLEX: fd_set_cloexec(proc_current(), (int)fd, 1); return 0;
-    case FIONCLEX: fd_set_cloexec(proc_current(), (int)fd, 0); return 0;
+    case FIOCLEX:
+        fd_set_cloexec(proc_current(), (int)fd, 1);
+        return 0;
+    case FIONCLEX:
+        fd_set_cloexec(proc_current(), (int)fd, 0);
+        return 0;
     case FIONBIO:
         if (copy_from_user(&on, (void *)arg, sizeof(on)))
             return -EFAULT;
         f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
         return 0;
-    default: return file_ioctl(f, (unsigned long)cmd, arg);
+    default:
+        return file_ioctl(f, (unsigned long)cmd, arg);
     }
 }
 

@@ -11,9 +11,9 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define PROT_READ  1
-#define PROT_WRITE 2
-#define PROT_EXEC  4
+#define PROT_READ           1
+#define PROT_WRITE          2
+#define PROT_EXEC           4
 #define MAP_SHARED          0x01
 #define MAP_PRIVATE         0x02
 #define MAP_SHARED_VALIDATE 0x03
@@ -21,12 +21,12 @@
 #define MAP_FIXED           0x10
 #define MAP_ANONYMOUS       0x20
 #define MAP_FIXED_NOREPLACE 0x100000
-#define MADV_NORMAL     0
-#define MADV_RANDOM     1
-#define MADV_SEQUENTIAL 2
-#define MADV_WILLNEED   3
-#define MADV_DONTNEED   4
-#define MADV_FREE       8
+#define MADV_NORMAL         0
+#define MADV_RANDOM         1
+#define MADV_SEQUENTIAL     2
+#define MADV_WILLNEED       3
+#define MADV_DONTNEED       4
+#define MADV_FREE           8
 
 #define PAGE_UP(x) (((x) + 0xfffull) & ~0xfffull)
 #define ARG(x)     (void)(x)
@@ -145,8 +145,8 @@ static int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3,
     return vmspace_unmap(proc_current()->vm, addr, PAGE_UP(len));
 }
 
-static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3,
-                            uint64_t a4, uint64_t a5)
+static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, uint64_t a4,
+                            uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     if ((addr & 0xfff) || (prot & ~7ull) || PAGE_UP(len) < len)
@@ -158,8 +158,8 @@ static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t
     return vmspace_protect(proc_current()->vm, addr, PAGE_UP(len), (uint32_t)prot);
 }
 
-static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
-                           uint64_t a4, uint64_t a5)
+static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     if ((addr & 0xfff) || PAGE_UP(len) < len)
@@ -168,7 +168,8 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
     case MADV_NORMAL:
     case MADV_RANDOM:
     case MADV_SEQUENTIAL:
-    case MADV_WILLNEED: return 0; /* hints about paging: nothing is paged here */
+    case MADV_WILLNEED:
+        return 0; /* hints about paging: nothing is paged here */
     case MADV_DONTNEED:
     case MADV_FREE:
         if (len == 0)
@@ -176,7 +177,8 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
         if (addr < USER_MIN || addr + PAGE_UP(len) > USER_MAX)
             return -ENOMEM;
         return vmspace_discard(proc_current()->vm, addr, PAGE_UP(len));
-    default: return -EINVAL;
+    default:
+        return -EINVAL;
     }
 }
 

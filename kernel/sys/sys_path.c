@@ -11,7 +11,7 @@
 #include "kernel/sys/syscall.h"
 
 #define RENAME_NOREPLACE 1
-#define ARG(x) (void)(x)
+#define ARG(x)           (void)(x)
 
 int user_path(uint64_t upath, int allow_empty, char **out)
 {
@@ -56,8 +56,8 @@ static int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, str
         err = dirfd == AT_FDCWD ? 0 : f ? 0 : -EBADF;
         *out = f ? f->vn : p->cwd;
     } else {
-        struct vnode *dir;
-        err = at_dir(p, dirfd, &dir);
+        struct vnode *dir = vfs_root();
+        err = path[0] == '/' ? 0 : at_dir(p, dirfd, &dir); /* absolute: dirfd ignored */
         if (!err)
             err = vfs_walk(dir, path, walk_flags, out);
     }
@@ -73,8 +73,8 @@ static int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *na
     int err = user_path(upath, 0, &path);
     if (err)
         return err;
-    struct vnode *base;
-    err = at_dir(p, dirfd, &base);
+    struct vnode *base = vfs_root();
+    err = path[0] == '/' ? 0 : at_dir(p, dirfd, &base); /* absolute: dirfd ignored */
     if (!err)
         err = vfs_walk_parent(base, path, dir, name, len);
     kfree(path);
@@ -235,8 +235,8 @@ static int64_t sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t ubuf, uin
     return copy_to_user((void *)ubuf, vn->target, n) ? -EFAULT : (int64_t)n;
 }
 
-static int64_t sys_readlink(uint64_t upath, uint64_t ubuf, uint64_t size, uint64_t a3,
-                            uint64_t a4, uint64_t a5)
+static int64_t sys_readlink(uint64_t upath, uint64_t ubuf, uint64_t size, uint64_t a3, uint64_t a4,
+                            uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     return sys_readlinkat((uint64_t)(int64_t)AT_FDCWD, upath, ubuf, size, 0, 0);
@@ -312,8 +312,8 @@ static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *t
     return err;
 }
 
-static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3,
-                           uint64_t a4, uint64_t a5)
+static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     uint32_t perm = (uint32_t)mode & ~proc_current()->umask & 01777;
@@ -340,8 +340,8 @@ static int64_t sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, u
     return err;
 }
 
-static int64_t sys_symlink(uint64_t utarget, uint64_t upath, uint64_t a2, uint64_t a3,
-                           uint64_t a4, uint64_t a5)
+static int64_t sys_symlink(uint64_t utarget, uint64_t upath, uint64_t a2, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     return sys_symlinkat(utarget, (uint64_t)(int64_t)AT_FDCWD, upath, 0, 0, 0);

@@ -12,10 +12,10 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define ARG(x) (void)(x)
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define NR_OPEN     1048576 /* Linux's fs.nr_open default: the RLIMIT_NOFILE ceiling */
+#define ARG(x)        (void)(x)
+#define ARCH_SET_FS   0x1002
+#define ARCH_GET_FS   0x1003
+#define NR_OPEN       1048576 /* Linux's fs.nr_open default: the RLIMIT_NOFILE ceiling */
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM   2
 #define GRND_INSECURE 4
@@ -76,8 +76,8 @@ static int64_t sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a2, uin
     return 0;
 }
 
-static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
-                              uint64_t a4, uint64_t a5)
+static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3, uint64_t a4,
+                              uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     switch (code) {
@@ -90,12 +90,13 @@ static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_
         uint64_t fs = sched_current()->ctx.fs_base;
         return copy_to_user((void *)addr, &fs, sizeof(fs)) ? -EFAULT : 0;
     }
-    default: return -EINVAL; /* GS belongs to the kernel; CET and the rest: none */
+    default:
+        return -EINVAL; /* GS belongs to the kernel; CET and the rest: none */
     }
 }
 
-static int64_t sys_prlimit64(uint64_t pid, uint64_t res, uint64_t unew, uint64_t uold,
-                             uint64_t a4, uint64_t a5)
+static int64_t sys_prlimit64(uint64_t pid, uint64_t res, uint64_t unew, uint64_t uold, uint64_t a4,
+                             uint64_t a5)
 {
     ARG(a4), ARG(a5);
     struct proc *p = pid ? proc_find((int)pid) : proc_current();
@@ -183,8 +184,8 @@ static int64_t sys_sysinfo(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3,
     return copy_to_user((void *)ubuf, &si, sizeof(si)) ? -EFAULT : 0;
 }
 
-static int64_t sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags, uint64_t a3,
-                             uint64_t a4, uint64_t a5)
+static int64_t sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
@@ -246,8 +247,35 @@ static int64_t sys_getres0(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint
     return 0;
 }
 
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/* prctl: the process name (comm, 16 bytes with the NUL); the other options
+ * (seccomp, capabilities, ...) concern features this kernel does not have. */
+static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    char name[sizeof(p->name)];
+    switch (option) {
+    case PR_SET_NAME:
+        /* Longer names are cut to 15 bytes, as Linux does. */
+        if (strncpy_from_user(name, (const char *)arg, sizeof(name)) == -EFAULT)
+            return -EFAULT;
+        name[sizeof(name) - 1] = 0;
+        memcpy(p->name, name, sizeof(name));
+        return 0;
+    case PR_GET_NAME:
+        return copy_to_user((void *)arg, p->name, sizeof(p->name)) ? -EFAULT : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
 void sys_proc_register(void)
 {
+    syscall_register(157, sys_prctl);
     syscall_register(24, sys_sched_yield);
     syscall_register(39, sys_getpid);
     syscall_register(60, sys_exit_group); /* one LWP per process for now */

@@ -14,9 +14,15 @@
 #define NS     1000000000ull
 
 enum {
-    CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_MONOTONIC_RAW = 4,
-    CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
-    CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11,
+    CLOCK_REALTIME = 0,
+    CLOCK_MONOTONIC = 1,
+    CLOCK_MONOTONIC_RAW = 4,
+    CLOCK_REALTIME_COARSE = 5,
+    CLOCK_MONOTONIC_COARSE = 6,
+    CLOCK_BOOTTIME = 7,
+    CLOCK_REALTIME_ALARM = 8,
+    CLOCK_BOOTTIME_ALARM = 9,
+    CLOCK_TAI = 11,
 };
 #define TIMER_ABSTIME 1
 
@@ -31,13 +37,18 @@ static int clock_read(uint64_t id, uint64_t *ns)
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
     case CLOCK_REALTIME_ALARM:
-    case CLOCK_TAI: *ns = clock_realtime_ns(); return 0;
+    case CLOCK_TAI:
+        *ns = clock_realtime_ns();
+        return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
-    case CLOCK_BOOTTIME_ALARM: *ns = clock_ns(); return 0;
-    default: return -EINVAL;
+    case CLOCK_BOOTTIME_ALARM:
+        *ns = clock_ns();
+        return 0;
+    default:
+        return -EINVAL;
     }
 }
 
@@ -55,12 +66,13 @@ static int get_timespec(uint64_t uts, uint64_t *ns)
         return -EFAULT;
     if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NS)
         return -EINVAL;
-    *ns = (uint64_t)ts.sec > UINT64_MAX / NS - 1 ? UINT64_MAX / 2 : (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+    *ns = (uint64_t)ts.sec > UINT64_MAX / NS - 1 ? UINT64_MAX / 2
+                                                 : (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
     return 0;
 }
 
-static int64_t sys_clock_gettime(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3,
-                                 uint64_t a4, uint64_t a5)
+static int64_t sys_clock_gettime(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3, uint64_t a4,
+                                 uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t ns;
@@ -68,8 +80,8 @@ static int64_t sys_clock_gettime(uint64_t id, uint64_t uts, uint64_t a2, uint64_
     return err ? err : put_timespec(uts, ns);
 }
 
-static int64_t sys_clock_getres(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3,
-                                uint64_t a4, uint64_t a5)
+static int64_t sys_clock_getres(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3, uint64_t a4,
+                                uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t ns;
@@ -79,8 +91,8 @@ static int64_t sys_clock_getres(uint64_t id, uint64_t uts, uint64_t a2, uint64_t
     return put_timespec(uts, 1); /* the TSC resolves nanoseconds */
 }
 
-static int64_t sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t a2, uint64_t a3,
-                                uint64_t a4, uint64_t a5)
+static int64_t sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t a2, uint64_t a3, uint64_t a4,
+                                uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t ns = clock_realtime_ns();

@@ -1,0 +1,693 @@
+/* files: file-system calls on /tmp and the device files, with their errors.
+ *
+ * Run as `files` (UNIPLEX=1 inside the kernel enables the console-is-a-tty
+ * and cwd-is-/ cases). Works in a fresh directory /tmp/files-XXXXXX that is
+ * removed at the end. Error cases that pass bad pointers use raw syscall()
+ * so that the kernel, not libc, is what sees them. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "t.h"
+
+#define KERNEL_PTR   ((void *)0xffff800000001000UL)
+#define NONCANON_PTR ((void *)0x0000800000000000UL)
+
+static char workdir[32] = "/tmp/files-XXXXXX";
+
+/* workdir/name in one of four rotating buffers, so a call can take two. */
+static const char *P(const char *name)
+{
+    static char buf[4][PATH_MAX];
+    static int i;
+
+    i = (i + 1) & 3;
+    snprintf(buf[i], sizeof buf[i], "%s/%s", workdir, name);
+    return buf[i];
+}
+
+/* Creates (or truncates) workdir/name holding data; 0 on success. */
+static int put(const char *name, const char *data)
+{
+    int fd = open(P(name), O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    if (fd < 0)
+        return -1;
+    ssize_t len = (ssize_t)strlen(data);
+    int r = write(fd, data, (size_t)len) == len ? 0 : -1;
+    close(fd);
+    return r;
+}
+
+/* Reads up to n-1 bytes of path into buf as a string; the length or -1. */
+static ssize_t get(const char *path, char *buf, size_t n)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t r = read(fd, buf, n - 1);
+    buf[r < 0 ? 0 : r] = '\0';
+    close(fd);
+    return r;
+}
+
+static int same_inode(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_ino == sb.st_ino &&
+           sa.st_dev == sb.st_dev;
+}
+
+static off_t tell(int fd)
+{
+    return lseek(fd, 0, SEEK_CUR);
+}
+
+static void check_create(void)
+{
+    struct stat st;
+
+    umask(0);
+    int fd = open(P("a"), O_CREAT | O_EXCL | O_RDWR, 0640);
+    CHECK_SYS("create_excl", fd);
+    CHECK("create_mode",
+          fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0640 &&
+              st.st_size == 0,
+          "expected a regular file, mode 0640, size 0, got mode %o size %lld", (unsigned)st.st_mode,
+          (long long)st.st_size);
+    CHECK_ERR("create_excl_exists", open(P("a"), O_CREAT | O_EXCL | O_RDWR, 0640), EEXIST);
+    close(fd);
+    umask(027);
+    fd = open(P("um"), O_CREAT | O_WRONLY, 0666);
+    CHECK("umask_applied", fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0640,
+          "expected mode 0640 under umask 027, got %o", (unsigned)st.st_mode & 0777);
+    close(fd);
+    CHECK("umask_old", umask(0) == 027, "expected umask() to return the previous 027");
+}
+
+/* Write, read back and every lseek form, on workdir/a (left 4099 bytes). */
+static void check_rw_seek(void)
+{
+    char buf[128];
+    int fd = open(P("a"), O_RDWR);
+
+    CHECK("write", write(fd, "hello world", 11) == 11, "expected 11 bytes written (%s)",
+          t_errname(errno));
+    CHECK("lseek_set0", lseek(fd, 0, SEEK_SET) == 0, "expected offset 0");
+    ssize_t n = read(fd, buf, sizeof buf);
+    CHECK("read_back", n == 11 && memcmp(buf, "hello world", 11) == 0,
+          "expected \"hello world\", got %zd bytes", n);
+    CHECK("read_eof", read(fd, buf, sizeof buf) == 0, "expected 0 at end of file");
+    n = (lseek(fd, 6, SEEK_SET) == 6) ? read(fd, buf, 5) : -1;
+    CHECK("lseek_set", n == 5 && memcmp(buf, "world", 5) == 0, "expected \"world\" at 6");
+    CHECK("lseek_cur", lseek(fd, -5, SEEK_CUR) == 6, "expected 6");
+    CHECK("lseek_end", lseek(fd, 0, SEEK_END) == 11 && lseek(fd, -5, SEEK_END) == 6,
+          "expected 11 and 6");
+    CHECK_ERR("lseek_negative", lseek(fd, -1, SEEK_SET), EINVAL);
+    CHECK_ERR("lseek_whence", lseek(fd, 0, 99), EINVAL);
+
+    /* Past the end: the gap reads back as zeros. */
+    CHECK("lseek_past_end", lseek(fd, 100, SEEK_SET) == 100 && write(fd, "X", 1) == 1,
+          "expected to write at 100");
+    n = pread(fd, buf, 101, 0);
+    int zeros = 1;
+    for (int i = 11; i < 100; i++)
+        zeros &= buf[i] == 0;
+    CHECK("hole_zero", n == 101 && zeros && buf[100] == 'X',
+          "expected 101 bytes, zeros in 11..99 and X, got %zd bytes", n);
+
+    CHECK("pwrite", pwrite(fd, "abc", 3, 4096) == 3 && tell(fd) == 101,
+          "expected 3 bytes and the offset still 101, got offset %lld", (long long)tell(fd));
+    n = pread(fd, buf, 3, 4096);
+    CHECK("pread", n == 3 && memcmp(buf, "abc", 3) == 0 && tell(fd) == 101,
+          "expected \"abc\" and the offset unchanged");
+    CHECK("pread_eof", pread(fd, buf, 3, 5000) == 0, "expected 0 past the end");
+    CHECK_ERR("pread_negative", pread(fd, buf, 3, -1), EINVAL);
+    struct stat st;
+    CHECK("fstat_size", fstat(fd, &st) == 0 && st.st_size == 4099 && st.st_nlink == 1,
+          "expected size 4099, 1 link, got %lld, %lu", (long long)st.st_size,
+          (unsigned long)st.st_nlink);
+    close(fd);
+    CHECK("stat_size", stat(P("a"), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 4099,
+          "expected a regular file of 4099 bytes");
+}
+
+static void check_vectors(void)
+{
+    char x[4] = "", y[4] = "";
+    struct iovec out[3] = {{"ab", 2}, {"", 0}, {"cdef", 4}};
+    struct iovec in[2] = {{x, 3}, {y, 3}};
+    int fd = open(P("v"), O_CREAT | O_RDWR, 0600);
+
+    CHECK("writev", writev(fd, out, 3) == 6, "expected 6 bytes");
+    lseek(fd, 0, SEEK_SET);
+    CHECK("readv", readv(fd, in, 2) == 6 && strcmp(x, "abc") == 0 && strcmp(y, "def") == 0,
+          "expected \"abc\" \"def\", got \"%s\" \"%s\"", x, y);
+    close(fd);
+}
+
+static void check_rename_unlink(void)
+{
+    struct stat st;
+
+    CHECK_SYS("rename", rename(P("a"), P("b")));
+    CHECK_ERR("rename_old_gone", stat(P("a"), &st), ENOENT);
+    CHECK("rename_new", stat(P("b"), &st) == 0 && st.st_size == 4099, "expected b with 4099 bytes");
+    put("c", "cc");
+    CHECK("rename_replace",
+          rename(P("c"), P("b")) == 0 && stat(P("b"), &st) == 0 && st.st_size == 2,
+          "expected b replaced by the 2-byte c");
+    CHECK_ERR("rename_missing", rename(P("c"), P("d")), ENOENT);
+    CHECK_SYS("unlink", unlink(P("b")));
+    CHECK_ERR("unlink_open_enoent", open(P("b"), O_RDONLY), ENOENT);
+    CHECK_ERR("unlink_again", unlink(P("b")), ENOENT);
+}
+
+static void check_dirs(void)
+{
+    struct stat st;
+
+    CHECK_SYS("mkdir", mkdir(P("d"), 0755));
+    CHECK("mkdir_isdir", stat(P("d"), &st) == 0 && S_ISDIR(st.st_mode), "expected a directory");
+    CHECK_ERR("mkdir_exists", mkdir(P("d"), 0755), EEXIST);
+    CHECK_ERR("unlink_dir", unlink(P("d")), EISDIR);
+    CHECK_ERR("rmdir_dot", rmdir(P("d/.")), EINVAL);
+    put("d/f", "x");
+    CHECK_ERR("rmdir_notempty", rmdir(P("d")), ENOTEMPTY);
+    unlink(P("d/f"));
+    CHECK_SYS("rmdir", rmdir(P("d")));
+    CHECK_ERR("rmdir_gone", stat(P("d"), &st), ENOENT);
+    put("f", "data");
+    CHECK_ERR("rmdir_file", rmdir(P("f")), ENOTDIR);
+    CHECK_ERR("open_dir_wronly", open(workdir, O_WRONLY), EISDIR);
+    CHECK_ERR("open_dir_rdwr", open(workdir, O_RDWR), EISDIR);
+    int fd = open(workdir, O_RDONLY);
+    char c;
+    CHECK_ERR("read_dir", read(fd, &c, 1), EISDIR);
+    close(fd);
+}
+
+/* A directory holding f1 f2 f3: each name is listed once, with . and .. */
+static void check_readdir(void)
+{
+    const char *want[] = {".", "..", "f1", "f2", "f3"};
+    int seen[5] = {0}, other = 0;
+
+    mkdir(P("r"), 0755);
+    put("r/f1", "1");
+    put("r/f2", "22");
+    put("r/f3", "333");
+    DIR *d = opendir(P("r"));
+    if (!d) {
+        t_fail("readdir", "opendir failed: %s", t_errname(errno));
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        int k = -1;
+        for (int i = 0; i < 5; i++)
+            if (strcmp(e->d_name, want[i]) == 0)
+                k = i;
+        if (k < 0)
+            other++;
+        else
+            seen[k]++;
+    }
+    closedir(d);
+    CHECK("readdir",
+          other == 0 && seen[0] == 1 && seen[1] == 1 && seen[2] == 1 && seen[3] == 1 &&
+              seen[4] == 1,
+          "expected . .. f1 f2 f3 once each, got %d %d %d %d %d and %d others", seen[0], seen[1],
+          seen[2], seen[3], seen[4], other);
+    errno = 0;
+    d = opendir(P("f"));
+    CHECK("opendir_file", d == NULL && errno == ENOTDIR, "expected NULL/ENOTDIR, got %p/%s",
+          (void *)d, t_errname(errno));
+    if (d)
+        closedir(d);
+}
+
+static void check_cwd(void)
+{
+    char saved[PATH_MAX], buf[PATH_MAX];
+
+    if (t_uniplex())
+        CHECK("cwd_root", getcwd(buf, sizeof buf) && strcmp(buf, "/") == 0,
+              "expected \"/\" at start");
+    else
+        t_skip_host("cwd_root");
+    if (!getcwd(saved, sizeof saved)) {
+        t_fail("getcwd", "expected the cwd, got %s", t_errname(errno));
+        return;
+    }
+    CHECK("chdir", chdir(workdir) == 0 && getcwd(buf, sizeof buf) && strcmp(buf, workdir) == 0,
+          "expected cwd %s, got %s", workdir, buf);
+    int fd = open("rel", O_CREAT | O_WRONLY, 0644);
+    close(fd);
+    CHECK("open_relative", fd >= 0 && access(P("rel"), F_OK) == 0,
+          "expected rel created in the new cwd");
+    CHECK("chdir_dotdot", chdir("..") == 0 && getcwd(buf, sizeof buf) && strcmp(buf, "/tmp") == 0,
+          "expected /tmp, got %s", buf);
+    CHECK("chdir_root_dotdot",
+          chdir("/..") == 0 && getcwd(buf, sizeof buf) && strcmp(buf, "/") == 0,
+          "expected /, got %s", buf);
+    CHECK_ERR("getcwd_erange", syscall(SYS_getcwd, buf, 1), ERANGE);
+    CHECK_ERR("chdir_file", chdir(P("f")), ENOTDIR);
+    CHECK_ERR("chdir_missing", chdir(P("missing")), ENOENT);
+    CHECK_SYS("chdir_back", chdir(saved));
+}
+
+static void check_symlinks(void)
+{
+    char buf[64];
+    struct stat st;
+
+    put("target", "target-data");
+    CHECK_SYS("symlink", symlink("target", P("l")));
+    ssize_t n = readlink(P("l"), buf, sizeof buf);
+    CHECK("readlink", n == 6 && memcmp(buf, "target", 6) == 0, "expected \"target\" (6), got %zd",
+          n);
+    CHECK("readlink_short", readlink(P("l"), buf, 3) == 3 && memcmp(buf, "tar", 3) == 0,
+          "expected the first 3 bytes");
+    CHECK_ERR("readlink_not_link", readlink(P("target"), buf, sizeof buf), EINVAL);
+    CHECK("lstat_link", lstat(P("l"), &st) == 0 && S_ISLNK(st.st_mode) && st.st_size == 6,
+          "expected a symlink of size 6");
+    CHECK("stat_follows", stat(P("l"), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 11,
+          "expected the 11-byte target");
+    n = get(P("l"), buf, sizeof buf);
+    CHECK("open_follows", n == 11 && strcmp(buf, "target-data") == 0,
+          "expected \"target-data\", got \"%s\"", buf);
+    symlink(P("target"), P("abs"));
+    n = get(P("abs"), buf, sizeof buf);
+    CHECK("symlink_absolute", n == 11, "expected the target through an absolute link");
+    symlink("r", P("rl"));
+    CHECK("symlink_dir_in_path", stat(P("rl/f2"), &st) == 0 && st.st_size == 2,
+          "expected rl/f2 through the link to r");
+    CHECK_ERR("symlink_exists", symlink("x", P("l")), EEXIST);
+    symlink("nothing", P("dangling"));
+    CHECK_ERR("symlink_dangling", open(P("dangling"), O_RDONLY), ENOENT);
+    symlink("loop2", P("loop1"));
+    symlink("loop1", P("loop2"));
+    CHECK_ERR("symlink_loop_open", open(P("loop1"), O_RDONLY), ELOOP);
+    CHECK_ERR("symlink_loop_stat", stat(P("loop1/x"), &st), ELOOP);
+    CHECK_ERR("open_nofollow", open(P("l"), O_RDONLY | O_NOFOLLOW), ELOOP);
+}
+
+/* Component names are limited to 255 bytes, paths to 4095 plus the NUL. */
+static void check_name_limits(void)
+{
+    char name[300], path[4200];
+    struct stat st;
+
+    memset(name, 'n', 255);
+    name[255] = '\0';
+    int fd = open(P(name), O_CREAT | O_WRONLY, 0644);
+    CHECK("name_255", fd >= 0, "expected a 255-byte name to work, got %s", t_errname(errno));
+    close(fd);
+    unlink(P(name));
+    strcpy(name + 255, "n");
+    CHECK_ERR("name_256", open(P(name), O_CREAT | O_WRONLY, 0644), ENAMETOOLONG);
+    CHECK_ERR("name_256_stat", stat(P(name), &st), ENAMETOOLONG);
+
+    memset(path, '/', 4092);
+    strcpy(path + 4092, "tmp");
+    CHECK("path_4095", stat(path, &st) == 0 && S_ISDIR(st.st_mode),
+          "expected a 4095-byte path to /tmp to work, got %s", t_errname(errno));
+    memset(path, '/', 4093);
+    strcpy(path + 4093, "tmp");
+    CHECK_ERR("path_4096", stat(path, &st), ENAMETOOLONG);
+    CHECK_ERR("path_4096_open", open(path, O_RDONLY), ENAMETOOLONG);
+}
+
+static void check_path_forms(void)
+{
+    char path[128];
+    struct stat st;
+
+    CHECK_ERR("enotdir_open", open(P("target/x"), O_RDONLY), ENOTDIR);
+    CHECK_ERR("enotdir_creat", open(P("target/x"), O_CREAT | O_WRONLY, 0644), ENOTDIR);
+    CHECK_ERR("enotdir_stat", stat(P("target/x"), &st), ENOTDIR);
+    CHECK_ERR("enotdir_trailing_slash", stat(P("target/"), &st), ENOTDIR);
+    CHECK_ERR("enotdir_o_directory", open(P("target"), O_RDONLY | O_DIRECTORY), ENOTDIR);
+    CHECK("path_dot", same_inode(P("r/./f1"), P("r/f1")), "expected r/./f1 == r/f1");
+    CHECK("path_dotdot", same_inode(P("r/../target"), P("target")),
+          "expected r/../target == target");
+    snprintf(path, sizeof path, "//tmp///%s//target", workdir + 5);
+    CHECK("path_slashes", same_inode(path, P("target")), "expected %s == target", path);
+    CHECK("path_root_dotdot", same_inode("/..", "/"), "expected /.. == /");
+    CHECK("path_root_dotdot_tmp", same_inode("/../tmp/.", "/tmp"), "expected /../tmp/. == /tmp");
+    CHECK_ERR("enoent_file", open(P("missing"), O_RDONLY), ENOENT);
+    CHECK_ERR("enoent_dir", open(P("nodir/x"), O_CREAT | O_WRONLY, 0644), ENOENT);
+    CHECK_ERR("enoent_mkdir", mkdir(P("nodir/sub"), 0755), ENOENT);
+    CHECK_ERR("enoent_empty", open("", O_RDONLY), ENOENT);
+    CHECK("access", access(P("target"), R_OK | W_OK) == 0, "expected R_OK|W_OK (%s)",
+          t_errname(errno));
+    CHECK_ERR("access_missing", access(P("missing"), F_OK), ENOENT);
+    CHECK("faccessat", faccessat(AT_FDCWD, P("target"), R_OK, 0) == 0, "expected R_OK (%s)",
+          t_errname(errno));
+}
+
+/* The *at() calls resolve relative names from a directory descriptor. */
+static void check_at_calls(void)
+{
+    char buf[16];
+    struct stat st;
+    int dfd = open(workdir, O_RDONLY | O_DIRECTORY);
+
+    CHECK_SYS("open_o_directory", dfd);
+    int fd = openat(dfd, "target", O_RDONLY);
+    CHECK("openat", fd >= 0 && read(fd, buf, 6) == 6 && memcmp(buf, "target", 6) == 0,
+          "expected to read the target through openat (%s)", t_errname(errno));
+    CHECK_ERR("openat_file_dirfd", openat(fd, "x", O_RDONLY), ENOTDIR);
+    close(fd);
+    fd = openat(1000, P("target"), O_RDONLY);
+    CHECK("openat_absolute", fd >= 0, "expected an absolute path to ignore dirfd 1000 (%s)",
+          t_errname(errno));
+    close(fd);
+    CHECK("fstatat_nofollow",
+          fstatat(dfd, "l", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode),
+          "expected a symlink");
+    CHECK("readlinkat", readlinkat(dfd, "l", buf, sizeof buf) == 6, "expected 6 bytes");
+    CHECK("mkdirat", mkdirat(dfd, "m", 0700) == 0 && stat(P("m"), &st) == 0 && S_ISDIR(st.st_mode),
+          "expected m created");
+    CHECK("renameat", renameat(dfd, "m", dfd, "m2") == 0 && stat(P("m2"), &st) == 0,
+          "expected m renamed to m2");
+    CHECK("unlinkat_removedir", unlinkat(dfd, "m2", AT_REMOVEDIR) == 0 && stat(P("m2"), &st) == -1,
+          "expected m2 removed");
+    CHECK_ERR("unlinkat_dir_noflag", unlinkat(dfd, "r", 0), EISDIR);
+    close(dfd);
+}
+
+static void check_open_flags(void)
+{
+    char buf[32];
+    struct stat st;
+
+    put("ap", "12345");
+    int fd = open(P("ap"), O_WRONLY | O_APPEND);
+    lseek(fd, 0, SEEK_SET);
+    CHECK("o_append",
+          write(fd, "67", 2) == 2 && tell(fd) == 7 && get(P("ap"), buf, sizeof buf) == 7 &&
+              strcmp(buf, "1234567") == 0,
+          "expected \"1234567\", got \"%s\"", buf);
+    close(fd);
+    fd = open(P("ap"), O_RDWR | O_TRUNC);
+    CHECK("o_trunc", fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0, "expected size 0, got %lld",
+          (long long)st.st_size);
+    close(fd);
+    fd = open(P("ap"), O_RDONLY);
+    CHECK_ERR("write_rdonly", write(fd, "x", 1), EBADF);
+    close(fd);
+    fd = open(P("ap"), O_WRONLY);
+    CHECK_ERR("read_wronly", read(fd, buf, 1), EBADF);
+    close(fd);
+}
+
+/* Duplicates share one open file, hence one offset. */
+static void check_dup(void)
+{
+    char c = 0;
+    int fd = open(P("dup"), O_CREAT | O_RDWR, 0644);
+
+    write(fd, "0123456789", 10);
+    lseek(fd, 3, SEEK_SET);
+    int d = dup(fd);
+    CHECK("dup_offset", d >= 0 && tell(d) == 3, "expected offset 3 through dup");
+    CHECK("dup_shared", read(d, &c, 1) == 1 && c == '3' && tell(fd) == 4,
+          "expected '3' read and the original at 4");
+    CHECK("dup2", dup2(fd, 50) == 50 && tell(50) == 4 && fcntl(50, F_GETFD) == 0,
+          "expected fd 50 at offset 4 without FD_CLOEXEC");
+    CHECK("dup2_same", dup2(fd, fd) == fd, "expected dup2(fd, fd) == fd");
+    CHECK_ERR("dup3_same", dup3(fd, fd, 0), EINVAL);
+    CHECK("dup3_cloexec",
+          dup3(fd, 51, O_CLOEXEC) == 51 && fcntl(51, F_GETFD) == FD_CLOEXEC && tell(51) == 4,
+          "expected fd 51 with FD_CLOEXEC at offset 4");
+    int other = open("/dev/null", O_RDONLY);
+    CHECK("dup2_replaces", dup2(fd, other) == other && tell(other) == 4,
+          "expected the open fd %d to be replaced", other);
+    CHECK_ERR("dup_ebadf", dup(1000), EBADF);
+    close(other);
+    close(51);
+    close(50);
+    close(d);
+    close(fd);
+}
+
+static void check_fcntl(void)
+{
+    int fd = open(P("dup"), O_RDWR);
+
+    CHECK("f_getfd", fcntl(fd, F_GETFD) == 0, "expected 0 on a new fd");
+    CHECK("f_setfd", fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 && fcntl(fd, F_GETFD) == FD_CLOEXEC,
+          "expected FD_CLOEXEC after F_SETFD");
+    int ce = open(P("dup"), O_RDONLY | O_CLOEXEC);
+    CHECK("o_cloexec", fcntl(ce, F_GETFD) == FD_CLOEXEC, "expected FD_CLOEXEC");
+    close(ce);
+    int fl = fcntl(fd, F_GETFL);
+    CHECK("f_getfl", fl >= 0 && (fl & O_ACCMODE) == O_RDWR && !(fl & O_APPEND),
+          "expected O_RDWR without O_APPEND, got %#x", fl);
+    int ap = open(P("dup"), O_WRONLY | O_APPEND);
+    fl = fcntl(ap, F_GETFL);
+    CHECK("f_getfl_append", fl >= 0 && (fl & O_ACCMODE) == O_WRONLY && (fl & O_APPEND),
+          "expected O_WRONLY|O_APPEND, got %#x", fl);
+    close(ap);
+    fl = fcntl(fd, F_SETFL, O_APPEND) == 0 ? fcntl(fd, F_GETFL) : -1;
+    CHECK("f_setfl", fl >= 0 && (fl & O_APPEND) && (fl & O_ACCMODE) == O_RDWR,
+          "expected O_RDWR|O_APPEND after F_SETFL, got %#x", fl);
+    int d = fcntl(fd, F_DUPFD, 20);
+    CHECK("f_dupfd", d == 20 && fcntl(d, F_GETFD) == 0, "expected fd 20 without FD_CLOEXEC, got %d",
+          d);
+    int d2 = fcntl(fd, F_DUPFD_CLOEXEC, 20);
+    CHECK("f_dupfd_cloexec", d2 == 21 && fcntl(d2, F_GETFD) == FD_CLOEXEC,
+          "expected fd 21 with FD_CLOEXEC, got %d", d2);
+    CHECK_ERR("fcntl_ebadf", fcntl(1000, F_GETFD), EBADF);
+    close(d2);
+    close(d);
+    close(fd);
+}
+
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+static void check_devices(void)
+{
+    unsigned char a[4096], b[32];
+    int fd = open("/dev/null", O_RDWR);
+
+    CHECK("dev_null_read", fd >= 0 && read(fd, a, sizeof a) == 0, "expected 0 bytes");
+    CHECK("dev_null_write", write(fd, "hello", 5) == 5, "expected 5 bytes accepted");
+    close(fd);
+    memset(a, 0xff, sizeof a);
+    fd = open("/dev/zero", O_RDONLY);
+    CHECK("dev_zero",
+          fd >= 0 && read(fd, a, sizeof a) == (ssize_t)sizeof a && all_zero(a, sizeof a),
+          "expected 4096 zero bytes");
+    close(fd);
+    fd = open("/dev/urandom", O_RDONLY);
+    int got = fd >= 0 && read(fd, a, 32) == 32 && read(fd, b, 32) == 32;
+    int same_byte = 1;
+    for (int i = 1; i < 32; i++)
+        same_byte &= a[i] == a[0];
+    CHECK("dev_urandom", got && memcmp(a, b, 32) != 0 && !same_byte,
+          "expected two different non-constant 32-byte reads");
+    close(fd);
+    memset(b, 0, sizeof b);
+    CHECK("getrandom", getrandom(b, 16, 0) == 16 && !all_zero(b, 16),
+          "expected 16 random bytes (%s)", t_errname(errno));
+}
+
+static void check_tty(void)
+{
+    struct termios t;
+    int fd = open(P("target"), O_RDONLY);
+
+    if (t_uniplex()) {
+        CHECK("isatty_console", isatty(1) == 1, "expected stdout to be a tty (%s)",
+              t_errname(errno));
+        CHECK("tcgetattr_console", tcgetattr(1, &t) == 0, "expected TCGETS to work (%s)",
+              t_errname(errno));
+    } else {
+        t_skip_host("isatty_console");
+        t_skip_host("tcgetattr_console");
+    }
+    CHECK_ERR("tcgets_file", ioctl(fd, TCGETS, &t), ENOTTY);
+    errno = 0;
+    int r = isatty(fd);
+    CHECK("isatty_file", r == 0 && errno == ENOTTY, "expected 0/ENOTTY, got %d/%s", r,
+          t_errname(errno));
+    close(fd);
+    fd = open("/dev/null", O_RDONLY);
+    CHECK_ERR("tcgets_dev_null", ioctl(fd, TCGETS, &t), ENOTTY);
+    close(fd);
+}
+
+static void check_efault(void)
+{
+    int fd = open(P("dup"), O_RDWR);
+    char path[] = "/tmp";
+
+    CHECK_ERR("read_efault_low", syscall(SYS_read, fd, (void *)8, 10), EFAULT);
+    CHECK_ERR("read_efault_kernel", syscall(SYS_read, fd, KERNEL_PTR, 10), EFAULT);
+    CHECK_ERR("read_efault_noncanonical", syscall(SYS_read, fd, NONCANON_PTR, 10), EFAULT);
+    CHECK("read_efault_offset", tell(fd) == 0, "expected the offset still 0, got %lld",
+          (long long)tell(fd));
+    CHECK_ERR("write_efault_low", syscall(SYS_write, fd, (void *)8, 10), EFAULT);
+    CHECK_ERR("write_efault_kernel", syscall(SYS_write, fd, KERNEL_PTR, 10), EFAULT);
+    CHECK_ERR("open_efault_low", syscall(SYS_open, (void *)8, O_RDONLY), EFAULT);
+    CHECK_ERR("open_efault_kernel", syscall(SYS_open, KERNEL_PTR, O_RDONLY), EFAULT);
+    CHECK_ERR("fstat_efault", syscall(SYS_fstat, fd, (void *)8), EFAULT);
+    CHECK_ERR("stat_efault", syscall(SYS_stat, path, KERNEL_PTR), EFAULT);
+    close(fd);
+}
+
+static void check_ebadf(void)
+{
+    char c;
+    struct stat st;
+
+    CHECK_ERR("read_ebadf", read(1000, &c, 1), EBADF);
+    CHECK_ERR("write_ebadf", write(1000, "x", 1), EBADF);
+    CHECK_ERR("close_ebadf", close(1000), EBADF);
+    CHECK_ERR("read_ebadf_negative", read(-1, &c, 1), EBADF);
+    CHECK_ERR("fstat_ebadf", fstat(1000, &st), EBADF);
+    CHECK_ERR("lseek_ebadf", lseek(1000, 0, SEEK_SET), EBADF);
+    int fd = open("/dev/null", O_RDONLY);
+    close(fd);
+    CHECK_ERR("read_closed", read(fd, &c, 1), EBADF);
+    CHECK_ERR("write_closed", write(fd, "x", 1), EBADF);
+    CHECK_ERR("close_closed", close(fd), EBADF);
+}
+
+static int count_open_below(int limit)
+{
+    int n = 0;
+
+    for (int fd = 0; fd < limit; fd++)
+        if (fcntl(fd, F_GETFD) != -1)
+            n++;
+    return n;
+}
+
+/* With the soft RLIMIT_NOFILE at 32, exactly the free slots below 32 open. */
+static void check_emfile(void)
+{
+    enum { LIMIT = 32 };
+    struct rlimit old, lim, now;
+    int fds[LIMIT], n = 0, err = 0;
+
+    if (getrlimit(RLIMIT_NOFILE, &old) != 0) {
+        t_fail("emfile", "getrlimit failed: %s", t_errname(errno));
+        return;
+    }
+    lim = old;
+    lim.rlim_cur = LIMIT;
+    CHECK_SYS("setrlimit_nofile", setrlimit(RLIMIT_NOFILE, &lim));
+    int expect = LIMIT - count_open_below(LIMIT);
+    for (;;) {
+        int fd = open("/dev/null", O_RDONLY);
+        if (fd < 0) {
+            err = errno;
+            break;
+        }
+        if (n == LIMIT) {
+            close(fd);
+            break;
+        }
+        fds[n++] = fd;
+    }
+    CHECK("emfile", n == expect && err == EMFILE, "expected %d opens then EMFILE, got %d then %s",
+          expect, n, t_errname(err));
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    CHECK_ERR("dup2_over_limit", dup2(1, LIMIT), EBADF);
+    CHECK_ERR("f_dupfd_over_limit", fcntl(1, F_DUPFD, LIMIT), EINVAL);
+    CHECK("setrlimit_restore",
+          setrlimit(RLIMIT_NOFILE, &old) == 0 && getrlimit(RLIMIT_NOFILE, &now) == 0 &&
+              now.rlim_cur == old.rlim_cur && now.rlim_max == old.rlim_max,
+          "expected the limit restored");
+}
+
+static void check_enosys(void)
+{
+    CHECK_ERR("enosys_1000", syscall(1000), ENOSYS);
+    CHECK_ERR("enosys_511", syscall(511), ENOSYS);
+    CHECK_ERR("enosys_minus1", syscall(-1L), ENOSYS);
+}
+
+/* Removes path and everything below it (without following symlinks). */
+static void rm_tree(const char *path)
+{
+    struct stat st;
+    char sub[PATH_MAX];
+
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    DIR *d = opendir(path);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        rm_tree(sub);
+    }
+    if (d)
+        closedir(d);
+    rmdir(path);
+}
+
+int main(void)
+{
+    /* The lowest free descriptor now must be the lowest free one at the end. */
+    int first_free = open("/dev/null", O_RDONLY);
+    close(first_free);
+    mode_t old_umask = umask(022);
+
+    if (!mkdtemp(workdir)) {
+        t_fail("mkdtemp", "could not create %s: %s", workdir, t_errname(errno));
+        return t_done("files");
+    }
+    check_create();
+    check_rw_seek();
+    check_vectors();
+    check_rename_unlink();
+    check_dirs();
+    check_readdir();
+    check_cwd();
+    check_symlinks();
+    check_name_limits();
+    check_path_forms();
+    check_at_calls();
+    check_open_flags();
+    check_dup();
+    check_fcntl();
+    check_devices();
+    check_tty();
+    check_efault();
+    check_ebadf();
+    check_emfile();
+    check_enosys();
+    rm_tree(workdir);
+    CHECK("cleanup", access(workdir, F_OK) == -1, "expected %s removed", workdir);
+    umask(old_umask);
+    int fd = open("/dev/null", O_RDONLY);
+    CHECK("fds_balanced", fd == first_free, "expected fd %d to be the lowest free, got %d",
+          first_free, fd);
+    close(fd);
+    return t_done("files");
+}
