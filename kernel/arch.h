@@ -99,8 +99,13 @@ void arch_cpu_relax(void);
 /* Save prev, resume next (FPU state, FS base, kernel stack bounds). */
 void arch_context_switch(struct arch_context *prev, struct arch_context *next);
 
-/* Enable FPU/SSE/AVX state and size the save area. */
-void arch_fpu_init(void);
+/* Enable FPU/SSE/AVX state and size the save area. legacy: FXSAVE state
+ * only (x87 and SSE; AVX stays disabled, so programs do not use it). */
+void arch_fpu_init(int legacy);
+/* 1 when the CPU appears to be emulated instruction by instruction (a loop
+ * of register instructions costs hundreds of cycles per iteration): KVM's
+ * instruction emulator, as nested KVM runs this kernel on some hosts. */
+int arch_cpu_emulated(void);
 uint32_t arch_fpu_area_size(void);
 /* Initial state (default MXCSR, every component at reset values). */
 void arch_fpu_area_init(void *area);

@@ -37,6 +37,20 @@ static void report_boot_time(void)
            (unsigned long long)(cycles * 1000000 / hz));
 }
 
+/* Legacy FPU state (FXSAVE, no AVX) with fpu=fxsave, or when the CPU is
+ * being emulated instruction by instruction: KVM's emulator, which nested
+ * KVM uses for this kernel on some hosts, implements FXSAVE but not XSAVE
+ * and stops the guest on the first XRSTOR. */
+static int fpu_legacy(const char *cmdline)
+{
+    if (cmdline_is(cmdline, "fpu", "fxsave"))
+        return 1;
+    if (!arch_cpu_emulated())
+        return 0;
+    printk("cpu: instructions are being emulated one by one: FXSAVE state, no AVX\n");
+    return 1;
+}
+
 /* The initrd is the first boot module (DESIGN.md "Files"). */
 static uint64_t initrd_phys(void)
 {
@@ -67,7 +81,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     heap_init();
     pmem_print();
     arch_clock_init();
-    arch_fpu_init();
+    arch_fpu_init(fpu_legacy(bootinfo.cmdline));
     clock_init();
     sched_init(bootinfo.cmdline);
     irq_init();

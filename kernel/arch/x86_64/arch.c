@@ -136,6 +136,13 @@ __attribute__((noinline)) void arch_selftest_page_fault(void)
     *p = 1;
 }
 
+int arch_cpu_emulated(void)
+{
+    uint64_t n = 10000, t0 = rdtsc();
+    __asm__ volatile("1: dec %0; jnz 1b" : "+r"(n));
+    return (rdtsc() - t0) / 10000 > 500;
+}
+
 /* Diagnostic (selftest=cpudiag): memory-type state and the cost of a loop
  * that touches no memory, to tell a slow vCPU from slow memory. */
 void arch_cpu_diag(void)

@@ -28,13 +28,13 @@ static void xsetbv(uint32_t reg, uint64_t v)
     __asm__ volatile("xsetbv" : : "c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-void arch_fpu_init(void)
+void arch_fpu_init(int legacy)
 {
     uint32_t r[4];
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
 
     cpuid(1, 0, r);
-    use_xsave = (r[2] >> 26) & 1;
+    use_xsave = !legacy && ((r[2] >> 26) & 1);
     if (use_xsave) {
         write_cr4(cr4 | CR4_OSXSAVE);
         cpuid(0xd, 0, r);
