@@ -121,6 +121,14 @@ $(BUILD)/host/klib.o: $(patsubst %.c,$(BUILD)/host/obj/%.o,$(PURE_SRC)) $(BUILD)
 $(BUILD)/host/test_fbcon: tests/unit/test_fbcon.c tools/fbtext.c tests/unit/weak_panic.c \
 		$(BUILD)/host/klib.o
 	$(CC) $(HOSTCFLAGS) -O1 -I. $^ -lcmocka -o $@
+# Path walking is tested on its own object: the tmpfs calls it makes are
+# provided by the test.
+$(BUILD)/host/namei_k.o: $(BUILD)/host/obj/kernel/fs/namei.o
+	$(OBJCOPY) --prefix-symbols=k_ $< $@
+$(BUILD)/host/obj/kernel/fs/namei.o: kernel/fs/vfs.h
+$(BUILD)/host/test_namei: tests/unit/test_namei.c tests/unit/weak_panic.c $(BUILD)/host/klib.o \
+		$(BUILD)/host/namei_k.o
+	$(CC) $(HOSTCFLAGS) -O1 -I. $^ -lcmocka -o $@
 $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/weak_panic.c $(BUILD)/host/klib.o
 	$(CC) $(HOSTCFLAGS) -O1 -I. $^ -lcmocka -o $@
 

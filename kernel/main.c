@@ -47,7 +47,8 @@ static int fpu_legacy(const char *cmdline)
         return 1;
     if (!arch_cpu_emulated())
         return 0;
-    printk("cpu: instructions are being emulated one by one: FXSAVE state, no AVX\n");
+    printk("cpu: instructions are being emulated one by one: FXSAVE state, no AVX "
+           "(an SSE instruction the emulator lacks will stop the VM)\n");
     return 1;
 }
 

@@ -276,6 +276,8 @@ long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off)
 
 int reg_truncate(struct vnode *vn, uint64_t len)
 {
+    if (vn->ext && len == 0) /* O_TRUNC of an initrd file: nothing to copy */
+        reg_set_external(vn, 0, 0, 0);
     int err = reg_detach(vn);
     if (err)
         return err;

@@ -119,6 +119,37 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
     return 0;
 }
 
+/* Put the pages present at [from, from + n) back where they came from
+ * (undo of a partial move). */
+static void move_back(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t n)
+{
+    for (uint64_t off = 0; off < n; off += 4096) {
+        uint64_t pa;
+        unsigned fl;
+        if (pmap_lookup(vs->root, to + off, &pa, &fl) == 0) {
+            pmap_unmap(vs->root, to + off, &pa);
+            pmap_map(vs->root, from + off, pa & ~0xfffull, fl); /* its tables exist */
+        }
+    }
+}
+
+int vmspace_move(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t len)
+{
+    for (uint64_t off = 0; off < len; off += 4096) {
+        uint64_t pa;
+        unsigned fl;
+        if (pmap_lookup(vs->root, from + off, &pa, &fl) != 0)
+            continue;
+        int err = pmap_map(vs->root, to + off, pa & ~0xfffull, fl);
+        if (err) {
+            move_back(vs, from, to, off);
+            return err;
+        }
+        pmap_unmap(vs->root, from + off, &pa);
+    }
+    return 0;
+}
+
 unsigned vm_prot_pmap(uint32_t prot)
 {
     unsigned f = PMAP_READ;

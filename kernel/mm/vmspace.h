@@ -40,6 +40,11 @@ int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
  * mappings as the file. -ENOMEM if part of the range is unmapped. */
 int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len);
 
+/* mremap: move the pages present in [from, from + len) to [to, to + len)
+ * (same frames and flags, no copy); the caller has made the regions and
+ * [to, to + len) holds no pages. 0, or -ENOMEM with nothing moved. */
+int vmspace_move(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t len);
+
 /* Page-table flags for a region protection (VM_PROT_* -> PMAP_*). */
 unsigned vm_prot_pmap(uint32_t prot);
 

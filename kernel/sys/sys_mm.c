@@ -182,8 +182,83 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
     }
 }
 
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED   2
+
+/* The region holding all of [addr, addr + len), or NULL (-EFAULT). */
+static struct vm_region *one_region(struct proc *p, uint64_t addr, uint64_t len)
+{
+    struct vm_region *r = vm_map_find(&p->vm->map, addr);
+    return r && addr + len <= r->end ? r : 0;
+}
+
+/* Grow [old, old + osz) to nsz bytes in place, if the room after it is
+ * free (anonymous memory only). */
+static int mremap_grow(struct proc *p, const struct vm_region *r, uint64_t old, uint64_t osz,
+                       uint64_t nsz)
+{
+    if (r->kind == VM_FILE || old + nsz > USER_MAX || old + nsz < old)
+        return -ENOMEM;
+    for (uint64_t va = old + osz; va < old + nsz; va += 4096)
+        if (vm_map_find(&p->vm->map, va))
+            return -ENOMEM;
+    return vmspace_map_anon(p->vm, old + osz, nsz - osz, r->prot, VM_ANON);
+}
+
+/* Move [old, old + osz) to a new place of nsz bytes (at fixed if FIXED). */
+static int64_t mremap_move(struct proc *p, const struct vm_region *r, uint64_t old, uint64_t osz,
+                           uint64_t nsz, uint64_t flags, uint64_t fixed)
+{
+    uint64_t at, prot = r->prot;
+    if (r->kind == VM_FILE)
+        return -ENOMEM; /* file mappings stay where they are */
+    if ((flags & MREMAP_FIXED) && (fixed < old + osz && old < fixed + nsz))
+        return -EINVAL;
+    int err = mmap_place(p, fixed, nsz, (flags & MREMAP_FIXED) ? MAP_FIXED : 0, &at);
+    if (err || (err = vmspace_map_anon(p->vm, at, nsz, (uint32_t)prot, VM_ANON)))
+        return err;
+    if ((err = vmspace_move(p->vm, old, at, osz < nsz ? osz : nsz))) {
+        vmspace_unmap(p->vm, at, nsz);
+        return err;
+    }
+    vmspace_unmap(p->vm, old, osz);
+    return (int64_t)at;
+}
+
+/* mremap (mm/mremap.c): shrink in place, grow in place when there is room,
+ * else move the pages (no copy) when MREMAP_MAYMOVE allows. */
+static int64_t sys_mremap(uint64_t old, uint64_t osz, uint64_t nsz, uint64_t flags, uint64_t fixed,
+                          uint64_t a5)
+{
+    ARG(a5);
+    struct proc *p = proc_current();
+    if ((old & 0xfff) || (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED)) || nsz == 0 ||
+        osz == 0 || ((flags & MREMAP_FIXED) && (!(flags & MREMAP_MAYMOVE) || (fixed & 0xfff))))
+        return -EINVAL;
+    if (PAGE_UP(osz) < osz || PAGE_UP(nsz) < nsz)
+        return -ENOMEM;
+    osz = PAGE_UP(osz);
+    nsz = PAGE_UP(nsz);
+    struct vm_region *r = one_region(p, old, osz);
+    if (!r)
+        return -EFAULT;
+    if (!(flags & MREMAP_FIXED)) {
+        if (nsz <= osz) {
+            if (nsz < osz)
+                vmspace_unmap(p->vm, old + nsz, osz - nsz);
+            return (int64_t)old;
+        }
+        if (mremap_grow(p, r, old, osz, nsz) == 0)
+            return (int64_t)old;
+    }
+    if (!(flags & MREMAP_MAYMOVE))
+        return -ENOMEM;
+    return mremap_move(p, r, old, osz, nsz, flags, fixed);
+}
+
 void sys_mm_register(void)
 {
+    syscall_register(25, sys_mremap);
     syscall_register(9, sys_mmap);
     syscall_register(10, sys_mprotect);
     syscall_register(11, sys_munmap);

@@ -232,6 +232,43 @@ static void check_madvise(void)
     munmap(p, 4 * PAGE);
 }
 
+/* mremap: shrink in place, grow in place when the room after the mapping
+ * is free, move (keeping the contents) when it is not, and Linux's errors. */
+static void check_mremap(void)
+{
+    char *p = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        t_fail("mremap_setup", "mmap failed: %s", strerror(errno));
+        return;
+    }
+    munmap(p + 4 * PAGE, 4 * PAGE); /* room to grow into */
+    memset(p, 0x42, 4 * PAGE);
+    char *q = mremap(p, 4 * PAGE, 2 * PAGE, 0);
+    CHECK("mremap_shrink", q == p && all_bytes(p, 2 * PAGE, 0x42), "expected %p, got %p", (void *)p,
+          (void *)q);
+    q = mremap(p, 2 * PAGE, 6 * PAGE, 0);
+    CHECK("mremap_grow_in_place",
+          q == p && all_bytes(p, 2 * PAGE, 0x42) && all_bytes(p + 2 * PAGE, 4 * PAGE, 0),
+          "expected %p with the old bytes and zeros after, got %p", (void *)p, (void *)q);
+    char *block =
+        mmap(p + 6 * PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECK_ERR("mremap_no_room", mremap(p, 6 * PAGE, 8 * PAGE, 0), ENOMEM);
+    q = mremap(p, 6 * PAGE, 64 * PAGE, MREMAP_MAYMOVE);
+    CHECK("mremap_move",
+          q != MAP_FAILED && q != p && all_bytes(q, 2 * PAGE, 0x42) &&
+              all_bytes(q + 2 * PAGE, 62 * PAGE, 0),
+          "expected a moved mapping with the contents, got %p (%s)", (void *)q, strerror(errno));
+    if (q != MAP_FAILED) {
+        q[64 * PAGE - 1] = 1; /* the whole new size is usable */
+        munmap(q, 64 * PAGE);
+    }
+    munmap(block, PAGE);
+    CHECK_ERR("mremap_unaligned", mremap(p + 1, PAGE, 2 * PAGE, MREMAP_MAYMOVE), EINVAL);
+    CHECK_ERR("mremap_zero_size", mremap(p, PAGE, 0, MREMAP_MAYMOVE), EINVAL);
+    CHECK_ERR("mremap_bad_flags", mremap(p, PAGE, PAGE, 0x80), EINVAL);
+    CHECK_ERR("mremap_unmapped", mremap(p, PAGE, 2 * PAGE, MREMAP_MAYMOVE), EFAULT);
+}
+
 static uintptr_t raw_brk(uintptr_t addr)
 {
     return (uintptr_t)syscall(SYS_brk, addr);
@@ -294,6 +331,7 @@ int main(int argc, char **argv)
     check_mprotect();
     check_mmap_errors();
     check_madvise();
+    check_mremap();
     check_brk();
     return t_done("memory");
 }
