@@ -31,62 +31,60 @@ static struct file *getf(int64_t fd)
     return fd_get(proc_current(), (int)fd == fd ? (int)fd : -1);
 }
 
-static int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
-                        uint64_t a5)
+/* read/write at the file offset: the file is held across a blocking
+ * device read or write. */
+static int64_t rw(uint64_t fd, uint64_t buf, uint64_t n, int write)
 {
-    (void)a3, (void)a4, (void)a5;
     struct file *f = getf((int64_t)fd);
     if (!f)
         return -EBADF;
     if (n && !user_range_ok((void *)buf, n))
         return -EFAULT;
     file_ref(f);
-    long r = file_read(f, (void *)buf, n);
+    long r = write ? file_write(f, (void *)buf, n) : file_read(f, (void *)buf, n);
     file_unref(f);
     return r;
+}
+
+/* pread/pwrite: at off, leaving the file offset alone; devices cannot. */
+static int64_t prw(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, int write)
+{
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    if ((int64_t)off < 0)
+        return -EINVAL;
+    if (f->vn->ops)
+        return -ESPIPE;
+    return write ? file_pwrite(f, (void *)buf, n, off) : file_pread(f, (void *)buf, n, off);
+}
+
+static int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    return rw(fd, buf, n, 0);
 }
 
 static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
-    if (n && !user_range_ok((void *)buf, n))
-        return -EFAULT;
-    file_ref(f);
-    long r = file_write(f, (void *)buf, n);
-    file_unref(f);
-    return r;
+    return rw(fd, buf, n, 1);
 }
 
 static int64_t sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
                            uint64_t a5)
 {
     (void)a4, (void)a5;
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
-    if ((int64_t)off < 0)
-        return -EINVAL;
-    if (f->vn->ops)
-        return -ESPIPE;
-    return file_pread(f, (void *)buf, n, off);
+    return prw(fd, buf, n, off, 0);
 }
 
 static int64_t sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
                             uint64_t a5)
 {
     (void)a4, (void)a5;
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
-    if ((int64_t)off < 0)
-        return -EINVAL;
-    if (f->vn->ops)
-        return -ESPIPE;
-    return file_pwrite(f, (void *)buf, n, off);
+    return prw(fd, buf, n, off, 1);
 }
 
 /* readv/writev: one transfer per element, stopping at a short one. */
