@@ -61,6 +61,11 @@ void arch_set_fs_base(uint64_t base);
  * calls, interrupts) start again at its top. Never returns. */
 __attribute__((noreturn)) void arch_enter_program(uint64_t entry, uint64_t user_rsp);
 
+/* Return to a program as if from a system call whose saved frame is f (a
+ * struct syscall_frame, kernel/sys/syscall.h): a forked child's first entry.
+ * The calling thread's kernel stack is reset. Never returns. */
+__attribute__((noreturn)) void arch_syscall_resume(const void *f);
+
 /* Print memory-type state and time a register-only loop (diagnostics). */
 void arch_cpu_diag(void);
 

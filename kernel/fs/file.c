@@ -39,6 +39,8 @@ void file_unref(struct file *f)
         panic("file_unref: file without references");
     if (--f->refs)
         return;
+    if (f->vn->ops && f->vn->ops->close)
+        f->vn->ops->close(f);
     vn_unref(f->vn);
     kfree(f);
     live_files--;

@@ -39,6 +39,8 @@ static void reg_free_pages(struct vnode *vn, uint64_t from)
 static void vn_free(struct vnode *vn)
 {
     KASSERT(!vn->entries);
+    if (vn->ops && vn->ops->release)
+        vn->ops->release(vn);
     reg_free_pages(vn, 0);
     kfree(vn->pages);
     kfree(vn->target);
@@ -208,7 +210,7 @@ static int reg_detach(struct vnode *vn)
     return 0;
 }
 
-long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off)
+static long reg_read_common(struct vnode *vn, void *buf, size_t n, uint64_t off, int user)
 {
     if (off >= vn->size)
         return 0;
@@ -226,11 +228,24 @@ long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off)
             src = (const uint8_t *)pg_virt(vn->pages[pos / PAGE_SIZE]) + in;
         if (!src && chunk > sizeof(zeros))
             chunk = sizeof(zeros);
-        if (copy_to_user((uint8_t *)ubuf + done, src ? src : zeros, chunk))
+        uint8_t *dst = (uint8_t *)buf + done;
+        if (!user)
+            memcpy(dst, src ? src : zeros, chunk);
+        else if (copy_to_user(dst, src ? src : zeros, chunk))
             return done ? (long)done : -EFAULT;
         done += chunk;
     }
     return (long)done;
+}
+
+long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off)
+{
+    return reg_read_common(vn, ubuf, n, off, 1);
+}
+
+long reg_read_kernel(struct vnode *vn, void *buf, size_t n, uint64_t off)
+{
+    return reg_read_common(vn, buf, n, off, 0);
 }
 
 static long reg_write_common(struct vnode *vn, const void *buf, size_t n, uint64_t off, int user)

@@ -53,6 +53,8 @@ struct vnode_ops {
     long (*read)(struct file *f, void *ubuf, size_t n);
     long (*write)(struct file *f, const void *ubuf, size_t n);
     long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
+    void (*close)(struct file *f);     /* the last reference to f is going */
+    void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable; /* lseek succeeds (and changes nothing), else -ESPIPE */
     int is_tty;   /* TCGETS and friends apply */
 };
@@ -84,6 +86,7 @@ struct vnode {
     struct page **pages;
     uint64_t npages; /* capacity of pages[] */
     char *target;    /* symlinks */
+    void *priv;      /* the object behind ops (a pipe) */
 };
 
 /* An open file description (shared by dup and, later, fork). */
@@ -130,6 +133,7 @@ int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
 long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off);
 long reg_write(struct vnode *vn, const void *ubuf, size_t n, uint64_t off);
 /* Same with a kernel buffer (loader, initrd). */
+long reg_read_kernel(struct vnode *vn, void *buf, size_t n, uint64_t off);
 long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off);
 /* Cut or extend (with zeros) to len bytes: 0 or -ENOMEM. */
 int reg_truncate(struct vnode *vn, uint64_t len);
@@ -169,6 +173,12 @@ long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
 /* getdents64 into program memory: bytes written, 0 at the end, -ENOTDIR, -EINVAL. */
 long file_getdents(struct file *f, void *ubuf, size_t n);
 uint64_t file_count(void);
+
+/* --- pipe.c ------------------------------------------------------------------ */
+#define PIPE_BUF  4096  /* writes up to this size are atomic */
+#define PIPE_SIZE 65536 /* capacity, Linux's default */
+/* A pipe: its read and write ends (flags O_NONBLOCK may be set). 0 or -ENOMEM. */
+int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
 
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
 /* Make /dev with console, tty, null, zero, urandom. */

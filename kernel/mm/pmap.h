@@ -33,6 +33,15 @@ int pmap_protect(pmap_root root, uint64_t va, unsigned flags);
 /* Look va up: 0 with *pa (of va itself, offset included) and *flags, or -ENOENT. */
 int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags);
 
+/* fork: for every 4 KiB mapping of src's lower half, in address order, fn
+ * decides the flags of the source entry (*src_flags, rewritten) and of the
+ * copy made in dst (*dst_flags); returning nonzero skips the page. 0, or
+ * -ENOMEM when a table for dst could not be had (dst then holds part of
+ * the copy; the caller destroys it). The caller flushes src's TLB. */
+typedef int pmap_copy_fn(void *arg, uint64_t va, uint64_t pa, unsigned *src_flags,
+                         unsigned *dst_flags);
+int pmap_copy_lower(pmap_root src, pmap_root dst, pmap_copy_fn *fn, void *arg);
+
 /* Visit every 4 KiB mapping of the lower half (user window) in address
  * order, then free the lower half's table pages through free_table.
  * Used to tear a vmspace down. */

@@ -23,6 +23,7 @@ int vmspace_create(struct vmspace **out)
     vs->root = pg_virt(root);
     pmap_share_kernel(vs->root);
     vm_map_init(&vs->map, USER_MIN, USER_MAX);
+    vs->refs = 1;
     *out = vs;
     return 0;
 }
@@ -55,6 +56,42 @@ void vmspace_destroy(struct vmspace *vs)
     pmap_destroy_lower(vs->root, leaf_put, table_free, 0);
     pg_free(pg_from_phys((uint64_t)(uintptr_t)vs->root - (uint64_t)(uintptr_t)phys_virt(0)), 0);
     kfree(vs);
+}
+
+/* fork, per page: private writable pages become read-only + COW in both
+ * spaces; every managed frame gains the child's reference. */
+static int fork_page(void *arg, uint64_t va, uint64_t pa, unsigned *pf, unsigned *cf)
+{
+    struct vmspace *src = arg;
+    const struct vm_region *r = vm_map_find(&src->map, va);
+    if (!r)
+        return 1; /* no region: nothing the child may see */
+    if (!(r->flags & VM_SHARED) && (*pf & (PMAP_WRITE | PMAP_COW)))
+        *pf = (*pf & ~PMAP_WRITE) | PMAP_COW;
+    *cf = *pf;
+    struct page *pg = pg_from_phys(pa);
+    if (pg && pg->refcount > 0)
+        pg_get(pg);
+    return 0;
+}
+
+int vmspace_fork(struct vmspace *src, struct vmspace **out)
+{
+    struct vmspace *vs;
+    int err = vmspace_create(&vs);
+    if (err)
+        return err;
+    err = vm_map_copy(&vs->map, &src->map);
+    if (!err)
+        err = pmap_copy_lower(src->root, vs->root, fork_page, src);
+    if (src == current_vs)
+        pmap_activate(src->root); /* write access was taken away: flush */
+    if (err) {
+        vmspace_destroy(vs);
+        return err;
+    }
+    *out = vs;
+    return 0;
 }
 
 void vmspace_switch(struct vmspace *vs)

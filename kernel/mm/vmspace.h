@@ -12,6 +12,7 @@
 struct vmspace {
     pmap_root root;
     struct vm_map map;
+    unsigned refs; /* processes using it (vfork and CLONE_VM share one); 1 at creation */
 };
 
 /* 0 and *out, or -ENOMEM. */
@@ -19,6 +20,11 @@ int vmspace_create(struct vmspace **out);
 /* Unmap everything, drop every page reference, free every lower-half table
  * page and the root. vs must not be the active vmspace. */
 void vmspace_destroy(struct vmspace *vs);
+/* fork: a copy of src whose private pages are shared copy-on-write (both
+ * sides lose write access until a fault copies or, for the last owner,
+ * re-enables it) and whose shared pages are shared. 0 and *out, or
+ * -ENOMEM with src unchanged in content. */
+int vmspace_fork(struct vmspace *src, struct vmspace **out);
 /* Make vs the active address space (NULL: the kernel's tables only). */
 void vmspace_switch(struct vmspace *vs);
 struct vmspace *vmspace_current(void);

@@ -185,58 +185,167 @@ static int exec_fail(const char *path, const char *why)
     return -ENOEXEC;
 }
 
-static int exec_open(struct proc *p, const char *path, struct vnode **out)
+/* The file to run: a regular file with an execute bit. */
+static int exec_open(struct vnode *base, const char *path, struct vnode **out)
 {
     struct vnode *vn;
-    int err = vfs_walk(p->cwd, path, WALK_FOLLOW, &vn);
+    int err = vfs_walk(base, path, WALK_FOLLOW, &vn);
     if (err)
         return err;
     if (!S_ISREG(vn->mode) || !(vn->mode & 0111))
         return -EACCES;
-    if (!vn->ext)
-        return exec_fail(path, "program is not in the initrd (written files cannot run yet)");
     *out = vn;
     return 0;
 }
 
-static void set_name(struct proc *p, const char *path)
+static void set_name(char *name, const char *path)
 {
     const char *base = strrchr(path, '/');
-    strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+    strlcpy(name, base ? base + 1 : path, 16);
+}
+
+struct exec_image {
+    struct vmspace *vs;
+    uint64_t entry, sp, brk;
+    char name[16];
+};
+
+/* Load the ELF file vn into a new address space. */
+static int load_elf(struct proc *p, struct vnode *vn, const char *path, char *const argv[],
+                    char *const envp[], struct exec_image *out)
+{
+    struct exec_info x = {.path = path};
+    const char *why;
+    struct vmspace *vs = 0;
+    if (!vn->ext)
+        return exec_fail(path, "program is not in the initrd (written files cannot run yet)");
+    if (elf_check(vn->ext, vn->ext_len, &x.img, &why))
+        return exec_fail(path, why);
+    int err = strv_measure(&x.argv, argv);
+    if (err || (err = strv_measure(&x.envp, envp)) || (err = vmspace_create(&vs)))
+        return err;
+    x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
+    uint64_t stack =
+        p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur : (1ull << 30);
+    stack = (stack + 0xfff) & ~0xfffull;
+    if ((err = map_segments(vs, vn, &x, &out->brk)) ||
+        (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,
+                                VM_STACK)) ||
+        (err = stack_build(vs, &x, &out->sp))) {
+        vmspace_destroy(vs);
+        return err == -ENOEXEC ? exec_fail(path, "segments share a page") : err;
+    }
+    out->vs = vs;
+    out->entry = x.base + x.img.entry;
+    set_name(out->name, path);
+    return 0;
+}
+
+#define SCRIPT_LINE  256 /* Linux's BINPRM_BUF_SIZE */
+#define SCRIPT_DEPTH 4   /* interpreters of interpreters (BINPRM_MAX_RECURSION) */
+
+static int load(struct proc *p, struct vnode *base, const char *path, char *const argv[],
+                char *const envp[], struct exec_image *out, int depth);
+
+/* "#!INTERP [ARG]": run INTERP with argv INTERP [ARG] PATH ARGV[1..]. */
+static int load_script(struct proc *p, char *line, const char *path, char *const argv[],
+                       char *const envp[], struct exec_image *out, int depth)
+{
+    char *nl = memchr(line, '\n', SCRIPT_LINE);
+    char *s = line + 2, *interp, *arg = 0;
+    if (!nl)
+        return -ENOEXEC; /* the interpreter's name may have been cut off */
+    *nl = 0;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    for (interp = s; *s && *s != ' ' && *s != '\t'; s++)
+        ;
+    if (*s) {
+        *s++ = 0;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        for (char *e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t');)
+            *--e = 0;
+        arg = *s ? s : 0;
+    }
+    if (!*interp)
+        return -ENOEXEC;
+    unsigned n = 0;
+    while (argv && argv[n])
+        n++;
+    char **nv = kmalloc((n + 3) * sizeof(*nv));
+    if (!nv)
+        return -ENOMEM;
+    unsigned k = 0;
+    nv[k++] = interp;
+    if (arg)
+        nv[k++] = arg;
+    nv[k++] = (char *)path;
+    for (unsigned i = 1; i < n; i++)
+        nv[k++] = argv[i];
+    nv[k] = 0;
+    int err = load(p, vfs_root(), interp, nv, envp, out, depth + 1);
+    kfree(nv);
+    return err;
+}
+
+static int load(struct proc *p, struct vnode *base, const char *path, char *const argv[],
+                char *const envp[], struct exec_image *out, int depth)
+{
+    struct vnode *vn;
+    char line[SCRIPT_LINE];
+    if (depth > SCRIPT_DEPTH)
+        return -ELOOP;
+    int err = exec_open(base, path, &vn);
+    if (err)
+        return err;
+    long n = reg_read_kernel(vn, line, sizeof(line), 0);
+    if (n >= 2 && line[0] == '#' && line[1] == '!') {
+        if (n < (long)sizeof(line))
+            line[n] = '\n'; /* a script of one line without its newline */
+        return load_script(p, line, path, argv, envp, out, depth);
+    }
+    return load_elf(p, vn, path, argv, envp, out);
 }
 
 int proc_exec(struct proc *p, const char *path, char *const argv[], char *const envp[],
               uint64_t *entry, uint64_t *sp)
 {
-    struct exec_info x = {.path = path};
-    struct vnode *vn;
-    const char *why;
-    struct vmspace *vs = 0;
-    uint64_t end;
-    int err = exec_open(p, path, &vn);
+    struct exec_image img;
+    int err = load(p, p->cwd, path, argv, envp, &img, 0);
     if (err)
         return err;
-    if (elf_check(vn->ext, vn->ext_len, &x.img, &why))
-        return exec_fail(path, why);
-    if ((err = strv_measure(&x.argv, argv)) || (err = strv_measure(&x.envp, envp)))
-        return err;
-    x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
-    if ((err = vmspace_create(&vs)))
-        return err;
-    uint64_t stack =
-        p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur : (1ull << 30);
-    stack = (stack + 0xfff) & ~0xfffull;
-    if ((err = map_segments(vs, vn, &x, &end)) ||
-        (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,
-                                VM_STACK)) ||
-        (err = stack_build(vs, &x, sp))) {
-        vmspace_destroy(vs);
-        return err == -ENOEXEC ? exec_fail(path, "segments share a page") : err;
-    }
-    p->vm = vs;
-    p->brk_start = p->brk = end;
+    p->vm = img.vs;
+    p->brk_start = p->brk = img.brk;
     p->mmap_base = MMAP_BASE;
-    set_name(p, path);
-    *entry = x.base + x.img.entry;
+    memcpy(p->name, img.name, sizeof(p->name));
+    *entry = img.entry;
+    *sp = img.sp;
     return 0;
+}
+
+int proc_execve(struct vnode *base, const char *path, char *const argv[], char *const envp[],
+                void (*done)(void *), void *arg)
+{
+    struct proc *p = proc_current();
+    struct exec_image img;
+    int err = load(p, base, path, argv, envp, &img, 0);
+    if (err)
+        return err;
+    /* Point of no return: the old image goes. */
+    thread_set_vmspace(img.vs);
+    proc_drop_vm(p);
+    p->vm = img.vs;
+    p->brk_start = p->brk = img.brk;
+    p->mmap_base = MMAP_BASE;
+    memcpy(p->name, img.name, sizeof(p->name));
+    fd_close_cloexec(p);
+    struct lwp *l = lwp_current();
+    l->clear_child_tid = l->robust_list = l->robust_len = 0;
+    arch_set_fs_base(0);
+    arch_fpu_area_init(sched_current()->ctx.fpu);
+    arch_fpu_restore(sched_current()->ctx.fpu);
+    proc_vfork_release(p);
+    done(arg); /* the caller's buffers (argv, envp) are freed from here */
+    arch_enter_program(img.entry, img.sp);
 }

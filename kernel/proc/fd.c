@@ -54,6 +54,25 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec)
     return (int)fd;
 }
 
+int fd_install_at(struct proc *p, struct file *f, int fd, int cloexec)
+{
+    int err = fd_grow(&p->fds, (unsigned)fd);
+    if (err)
+        return err;
+    if (p->fds.files[fd])
+        return -EBUSY;
+    p->fds.files[fd] = f;
+    p->fds.cloexec[fd] = cloexec ? 1 : 0;
+    return fd;
+}
+
+void fd_close_cloexec(struct proc *p)
+{
+    for (unsigned fd = 0; fd < p->fds.cap; fd++)
+        if (p->fds.files[fd] && p->fds.cloexec[fd])
+            fd_close(p, (int)fd);
+}
+
 struct file *fd_get(struct proc *p, int fd)
 {
     if (fd < 0 || (unsigned)fd >= p->fds.cap)

@@ -7,6 +7,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -103,6 +104,8 @@ int proc_alloc(struct proc *parent, struct proc **out)
     p->pid = p->pgid = p->sid = pid;
     p->state = P_ALIVE;
     waitq_init(&p->exitq);
+    waitq_init(&p->vforkq);
+    p->exit_signal = 17; /* SIGCHLD */
     limits_default(p);
     p->umask = 022;
     p->cwd = vfs_root();
@@ -144,15 +147,22 @@ void proc_free(struct proc *p)
     fd_close_all(p);
     if (p->cwd)
         vn_unref(p->cwd);
-    if (p->vm)
-        vmspace_destroy(p->vm);
+    proc_drop_vm(p);
     while (p->lwps) {
         struct lwp *l = p->lwps;
         p->lwps = l->next;
+        kfree(l->resume);
         kfree(l);
     }
     kfree(p);
     nprocs--;
+}
+
+void proc_drop_vm(struct proc *p)
+{
+    if (p->vm && --p->vm->refs == 0)
+        vmspace_destroy(p->vm);
+    p->vm = 0;
 }
 
 static void lwp_main(void *arg)
@@ -162,18 +172,28 @@ static void lwp_main(void *arg)
     arch_enter_program(l->start_entry, l->start_sp);
 }
 
-int proc_start(struct proc *p, uint64_t entry, uint64_t sp)
+static void lwp_fork_main(void *arg)
+{
+    struct lwp *l = arg;
+    thread_set_vmspace(l->proc->vm);
+    if (l->start_sp) { /* CLONE_CHILD_SETTID: the address, kept in start_sp */
+        int tid = l->tid;
+        copy_to_user((void *)l->start_sp, &tid, sizeof(tid));
+    }
+    arch_syscall_resume(l->resume);
+}
+
+/* A new LWP of p on a new thread running fn(lwp): 0 and *out, or -errno. */
+static int lwp_create(struct proc *p, void (*fn)(void *), struct lwp **out)
 {
     struct lwp *l = kzalloc(sizeof(*l));
     if (!l)
         return -ENOMEM;
     l->tid = p->pid;
     l->proc = p;
-    l->start_entry = entry;
-    l->start_sp = sp;
     char name[24];
     snprintf(name, sizeof(name), "%s[%d]", p->name, p->pid);
-    int err = thread_create(name, lwp_main, l, 1, &l->thread);
+    int err = thread_create(name, fn, l, 1, &l->thread);
     if (err) {
         kfree(l);
         return err;
@@ -181,7 +201,60 @@ int proc_start(struct proc *p, uint64_t entry, uint64_t sp)
     l->thread->lwp = l;
     l->next = p->lwps;
     p->lwps = l;
+    *out = l;
     return 0;
+}
+
+int proc_start(struct proc *p, uint64_t entry, uint64_t sp)
+{
+    struct lwp *l;
+    int err = lwp_create(p, lwp_main, &l);
+    if (err)
+        return err;
+    l->start_entry = entry;
+    l->start_sp = sp;
+    return 0;
+}
+
+int proc_start_forked(struct proc *c, struct syscall_frame *f, uint64_t fs, uint64_t ctid)
+{
+    struct lwp *l;
+    int err = lwp_create(c, lwp_fork_main, &l);
+    if (err)
+        return err;
+    l->resume = f;
+    l->start_sp = ctid;
+    l->thread->ctx.fs_base = fs;
+    /* The program's FPU registers are live in the CPU (the kernel never
+     * touches them): they become the child's. */
+    arch_fpu_save(l->thread->ctx.fpu);
+    return 0;
+}
+
+void proc_vfork_release(struct proc *p)
+{
+    if (!p->vfork_parent)
+        return;
+    p->vfork_parent = 0;
+    waitq_wake_all(&p->vforkq);
+}
+
+/* Give p's children to init (pid 1), which reaps orphans. */
+static void reparent_children(struct proc *p)
+{
+    struct proc *init = proc_find(1);
+    while (p->children) {
+        struct proc *c = p->children;
+        p->children = c->sibling;
+        c->parent = init != p ? init : 0;
+        c->sibling = 0;
+        if (c->parent) {
+            c->sibling = init->children;
+            init->children = c;
+            if (c->state == P_ZOMBIE)
+                waitq_wake_all(&init->exitq);
+        }
+    }
 }
 
 __attribute__((noreturn)) void proc_exit(int wstatus)
@@ -191,9 +264,9 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
         panic("proc_exit from a kernel thread");
     fd_close_all(p);
     thread_set_vmspace(0);
-    if (p->vm)
-        vmspace_destroy(p->vm);
-    p->vm = 0;
+    proc_drop_vm(p);
+    proc_vfork_release(p);
+    reparent_children(p);
     p->wstatus = wstatus;
     p->state = P_ZOMBIE;
     if (p->parent)

@@ -16,6 +16,7 @@
 #include "kernel/sched/sched.h"
 
 struct vmspace;
+struct syscall_frame;
 struct vnode;
 struct file;
 
@@ -49,6 +50,8 @@ struct lwp {
     uint64_t clear_child_tid; /* set_tid_address: zeroed (and woken) at exit */
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
+    struct syscall_frame *frame;    /* the current system call's saved registers */
+    struct syscall_frame *resume;   /* a forked child's first entry (owned) */
     struct lwp *next;               /* the process's LWPs */
 };
 
@@ -69,6 +72,9 @@ struct proc {
     uint64_t mmap_base;      /* where mmap looks for room first */
     struct lwp *lwps;
     struct waitq exitq; /* waiters for a child's exit (wait4) */
+    int exit_signal;    /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
+    struct proc *vfork_parent; /* blocked in vfork until this one execs or exits */
+    struct waitq vforkq;       /* where that parent waits */
 };
 
 /* Read the command line (maxproc=). */
@@ -90,6 +96,14 @@ void proc_free(struct proc *p);
 /* Start the process's first LWP: a kernel thread that enters the program
  * at entry with stack pointer sp in p's address space. 0 or -errno. */
 int proc_start(struct proc *p, uint64_t entry, uint64_t sp);
+/* Start a forked child's LWP: it returns to the program through the
+ * system-call frame f (which it takes over) with FS base fs and, if ctid,
+ * its tid stored there first (CLONE_CHILD_SETTID). 0 or -errno. */
+int proc_start_forked(struct proc *c, struct syscall_frame *f, uint64_t fs, uint64_t ctid);
+/* Drop p's reference on its address space (freeing it with the last). */
+void proc_drop_vm(struct proc *p);
+/* The calling process's vfork parent, if any, may run again. */
+void proc_vfork_release(struct proc *p);
 
 /* End the calling process with wait status wstatus: close its files, free
  * its address space, make it a zombie and wake its parent. When it is init
@@ -101,6 +115,15 @@ int proc_reap(struct proc *p);
  * report it and end the process with signal sig. Returns only when the
  * current thread belongs to no process. */
 void proc_fault(int sig, const char *what, uint64_t rip, uint64_t addr);
+
+/* fork.c: clone(2) with fork's, vfork's and posix_spawn's flag sets
+ * (CLONE_VM shares the address space; CLONE_THREAD is -ENOSYS). The
+ * child's pid, or -EAGAIN / -ENOMEM / -EINVAL / -EFAULT. */
+int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls);
+/* wait.c: wait4 and waitid on the calling process's children. */
+int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage);
+int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
+                    uint64_t urusage);
 
 /* Processes in the table now (for leak checks). */
 unsigned proc_count(void);
@@ -122,6 +145,10 @@ unsigned proc_limit(void);
 /* Install f at the lowest free fd >= min (below RLIMIT_NOFILE): the fd
  * (the table takes f's reference), or -EMFILE / -ENOMEM. */
 int fd_install(struct proc *p, struct file *f, int min, int cloexec);
+/* fork: put f at fd (free in p) of a new table: fd, or -ENOMEM. */
+int fd_install_at(struct proc *p, struct file *f, int fd, int cloexec);
+/* exec: close every descriptor marked close-on-exec. */
+void fd_close_cloexec(struct proc *p);
 /* The file at fd (not referenced), or NULL. */
 struct file *fd_get(struct proc *p, int fd);
 /* Close fd: 0 or -EBADF. */
@@ -141,5 +168,14 @@ unsigned fd_count(struct proc *p);
  * -ENOEXEC (with a one-line reason printed), -ENOENT, -EACCES, -ENOMEM. */
 int proc_exec(struct proc *p, const char *path, char *const argv[], char *const envp[],
               uint64_t *entry, uint64_t *sp);
+/* execve: replace the calling process's image by the program at path
+ * (relative to base; "#!" scripts run their interpreter, at most 4 deep,
+ * else -ELOOP). On success the close-on-exec descriptors are closed, TLS
+ * and FPU state reset, a vfork parent released, done(arg) called and the
+ * new program entered: it does not return. Errors leave the process as it
+ * was: -ENOENT, -ENOTDIR, -ENAMETOOLONG, -ELOOP, -EACCES, -ENOEXEC, -E2BIG,
+ * -ENOMEM. */
+int proc_execve(struct vnode *base, const char *path, char *const argv[], char *const envp[],
+                void (*done)(void *), void *arg);
 
 #endif

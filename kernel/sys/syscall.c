@@ -39,6 +39,9 @@ static int64_t unimplemented(uint64_t nr)
 
 void syscall_dispatch(struct syscall_frame *f)
 {
+    struct lwp *l = lwp_current();
+    if (l)
+        l->frame = f; /* fork copies it; signals rewrite it */
     uint64_t nr = f->rax;
     syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
     f->rax = (uint64_t)(fn ? fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9) : unimplemented(nr));
@@ -51,5 +54,6 @@ void syscall_init(void)
     sys_mm_register();
     sys_proc_register();
     sys_time_register();
+    sys_process_register();
     arch_syscall_init();
 }

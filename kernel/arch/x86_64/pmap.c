@@ -200,6 +200,44 @@ void pmap_destroy_lower(pmap_root root, void (*leaf)(void *, uint64_t, uint64_t,
     }
 }
 
+/* Copy level `level` of src (table t, covering base) into dst. */
+static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst, pmap_copy_fn *fn,
+                      void *arg)
+{
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
+        if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
+            continue;
+        if (level > 0) {
+            int err = copy_level(table_virt(e), level - 1, va, dst, fn, arg);
+            if (err)
+                return err;
+            continue;
+        }
+        unsigned pflags = pte_flags(e), cflags = pflags;
+        if (fn(arg, va, e & PTE_ADDR, &pflags, &cflags))
+            continue;
+        t[i] = (e & PTE_ADDR) | pte_bits(pflags);
+        uint64_t *d = walk(dst, va, 0, 1);
+        if (!d)
+            return -ENOMEM;
+        *d = (e & PTE_ADDR) | pte_bits(cflags);
+    }
+    return 0;
+}
+
+int pmap_copy_lower(pmap_root src, pmap_root dst, pmap_copy_fn *fn, void *arg)
+{
+    for (unsigned i = 0; i < 256; i++) {
+        if (!(src[i] & PTE_P))
+            continue;
+        int err = copy_level(table_virt(src[i]), 2, (uint64_t)i << 39, dst, fn, arg);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
 int pmap_reserve_top(pmap_root root, uint64_t va)
 {
     return descend(root, idx(va, 3), 1) ? 0 : -ENOMEM;

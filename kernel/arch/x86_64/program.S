@@ -80,3 +80,21 @@ arch_enter_program:
     xorl %r15d, %r15d
     sti
     jmp *%rcx
+
+/* void arch_syscall_resume(const struct syscall_frame *f): return to a
+ * program as if from a system call with frame f (a forked child's first
+ * entry). The kernel stack is reset and f copied to its top, where the
+ * system-call return path pops it. */
+    .global arch_syscall_resume
+arch_syscall_resume:
+    cli
+    movq arch_cur_ctx(%rip), %rax
+    movq CTX_STACK_HI(%rax), %rdx
+    movq %rdx, arch_kstack_hi(%rip)
+    leaq -128(%rdx), %rsp
+    movq %rdi, %rsi
+    movq %rsp, %rdi
+    movl $16, %ecx
+    cld
+    rep movsq
+    jmp syscall_return

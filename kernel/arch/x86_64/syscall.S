@@ -29,6 +29,8 @@ syscall_entry:
     movq %rsp, %rdi
     xorl %ebp, %ebp
     call syscall_dispatch
+    .global syscall_return
+syscall_return:                      /* rsp: a struct syscall_frame */
     POP_CALLEE_SAVED
     popq %rbp
     popq %r9

@@ -1,0 +1,145 @@
+/* Pipes (pipe(7)): a 64 KiB ring; writes of at most PIPE_BUF bytes are
+ * atomic (they wait for room for all of it); reads return what is there,
+ * block while the pipe is empty and has writers, and see end-of-file when
+ * the last write end is closed; a write with no read end left is -EPIPE. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/sched/sched.h"
+
+#define FIONREAD 0x541b
+
+struct pipe {
+    uint8_t *buf;
+    uint32_t head, len; /* data is [head, head + len) modulo PIPE_SIZE */
+    unsigned readers, writers;
+    struct waitq rq, wq; /* readers wait for data, writers for room */
+};
+
+static long pipe_read(struct file *f, void *ubuf, size_t n)
+{
+    struct pipe *p = f->vn->priv;
+    while (p->len == 0) {
+        if (p->writers == 0)
+            return 0;
+        if (f->flags & O_NONBLOCK)
+            return -EAGAIN;
+        waitq_wait(&p->rq, 0);
+    }
+    size_t done = 0;
+    while (done < n && p->len) {
+        size_t k = PIPE_SIZE - p->head < p->len ? PIPE_SIZE - p->head : p->len;
+        if (k > n - done)
+            k = n - done;
+        if (copy_to_user((uint8_t *)ubuf + done, p->buf + p->head, k))
+            return done ? (long)done : -EFAULT;
+        p->head = (p->head + (uint32_t)k) % PIPE_SIZE;
+        p->len -= (uint32_t)k;
+        done += k;
+    }
+    waitq_wake_all(&p->wq);
+    return (long)done;
+}
+
+/* Copy up to n bytes in at the tail: the count, or -EFAULT. */
+static long pipe_put(struct pipe *p, const uint8_t *ubuf, size_t n)
+{
+    size_t done = 0;
+    while (done < n && p->len < PIPE_SIZE) {
+        uint32_t tail = (p->head + p->len) % PIPE_SIZE;
+        size_t k = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
+        if (k > n - done)
+            k = n - done;
+        if (copy_from_user(p->buf + tail, ubuf + done, k))
+            return done ? (long)done : -EFAULT;
+        p->len += (uint32_t)k;
+        done += k;
+    }
+    return (long)done;
+}
+
+static long pipe_write(struct file *f, const void *ubuf, size_t n)
+{
+    struct pipe *p = f->vn->priv;
+    size_t done = 0;
+    while (done < n) {
+        if (p->readers == 0)
+            return done ? (long)done : -EPIPE;
+        size_t room = PIPE_SIZE - p->len;
+        if (room == 0 || (n <= PIPE_BUF && room < n)) {
+            if (f->flags & O_NONBLOCK)
+                return done ? (long)done : -EAGAIN;
+            waitq_wait(&p->wq, 0);
+            continue;
+        }
+        long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done);
+        if (r < 0)
+            return done ? (long)done : r;
+        done += (size_t)r;
+        waitq_wake_all(&p->rq);
+    }
+    return (long)done;
+}
+
+static long pipe_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+    struct pipe *p = f->vn->priv;
+    int avail = (int)p->len;
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    return copy_to_user((void *)arg, &avail, sizeof(avail)) ? -EFAULT : 0;
+}
+
+static void pipe_close(struct file *f)
+{
+    struct pipe *p = f->vn->priv;
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
+        p->readers--;
+    else
+        p->writers--;
+    waitq_wake_all(&p->rq);
+    waitq_wake_all(&p->wq);
+}
+
+static void pipe_release(struct vnode *vn)
+{
+    struct pipe *p = vn->priv;
+    kfree(p->buf);
+    kfree(p);
+}
+
+static const struct vnode_ops pipe_ops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .ioctl = pipe_ioctl,
+    .close = pipe_close,
+    .release = pipe_release,
+};
+
+int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    uint8_t *buf = kmalloc(PIPE_SIZE);
+    struct vnode *vn = vn_alloc(S_IFIFO | 0600);
+    if (!p || !buf || !vn) {
+        kfree(p);
+        kfree(buf);
+        if (vn)
+            vn_unref(vn);
+        return -ENOMEM;
+    }
+    p->buf = buf;
+    waitq_init(&p->rq);
+    waitq_init(&p->wq);
+    vn->priv = p;
+    vn->ops = &pipe_ops;
+    p->readers = p->writers = 1; /* the two files about to be made */
+    int err = file_open_vnode(vn, O_RDONLY | (flags & O_NONBLOCK), rd);
+    if (!err && (err = file_open_vnode(vn, O_WRONLY | (flags & O_NONBLOCK), wr)))
+        file_unref(*rd);
+    vn_unref(vn); /* the files hold it */
+    return err;
+}

@@ -1,0 +1,114 @@
+/* fork, vfork and clone (kernel/fork.c semantics for processes): the child
+ * gets a copy-on-write copy of the address space (or shares it with
+ * CLONE_VM), the descriptor table with the open files shared, the limits,
+ * cwd and umask, and returns 0 from the same system call. Everything that
+ * can fail is acquired before the child can run (OpenBSD fork1). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sys/syscall.h"
+
+#define CSIGNAL              0x000000ffu
+#define CLONE_VM             0x00000100u
+#define CLONE_VFORK          0x00004000u
+#define CLONE_THREAD         0x00010000u
+#define CLONE_SETTLS         0x00080000u
+#define CLONE_PARENT_SETTID  0x00100000u
+#define CLONE_CHILD_CLEARTID 0x00200000u
+#define CLONE_DETACHED       0x00400000u /* ignored, as by Linux */
+#define CLONE_CHILD_SETTID   0x01000000u
+#define CLONE_SUPPORTED                                                                            \
+    (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |                       \
+     CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID)
+
+static int fd_copy(struct proc *dst, struct proc *src)
+{
+    for (unsigned fd = 0; fd < src->fds.cap; fd++) {
+        struct file *f = src->fds.files[fd];
+        if (!f)
+            continue;
+        file_ref(f);
+        int r = fd_install_at(dst, f, (int)fd, src->fds.cloexec[fd]);
+        if (r < 0) {
+            file_unref(f);
+            return r;
+        }
+    }
+    return 0;
+}
+
+/* Everything of the child but its thread. */
+static int child_make(struct proc *p, uint64_t flags, struct proc **out)
+{
+    struct proc *c;
+    if (proc_count() >= p->rlim[RLIMIT_NPROC].cur)
+        return -EAGAIN;
+    int err = proc_alloc(p, &c);
+    if (err)
+        return err;
+    if (flags & CLONE_VM) {
+        c->vm = p->vm;
+        c->vm->refs++;
+    } else {
+        err = vmspace_fork(p->vm, &c->vm);
+    }
+    if (!err)
+        err = fd_copy(c, p);
+    if (err) {
+        proc_free(c);
+        return err;
+    }
+    c->brk_start = p->brk_start;
+    c->brk = p->brk;
+    c->mmap_base = p->mmap_base;
+    memcpy(c->name, p->name, sizeof(c->name));
+    c->exit_signal = (int)(flags & CSIGNAL);
+    *out = c;
+    return 0;
+}
+
+int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls)
+{
+    struct proc *p = proc_current(), *c;
+    struct lwp *l = lwp_current();
+    if (flags & CLONE_THREAD)
+        return -ENOSYS; /* threads: a later issue */
+    if (flags & ~(uint64_t)CLONE_SUPPORTED)
+        return -EINVAL;
+    struct syscall_frame *f = kmalloc(sizeof(*f));
+    if (!f)
+        return -ENOMEM;
+    *f = *l->frame;
+    f->rax = 0; /* the child's return value */
+    if (newsp)
+        f->rsp = newsp;
+    int err = child_make(p, flags, &c);
+    if (err) {
+        kfree(f);
+        return err;
+    }
+    uint64_t fs = (flags & CLONE_SETTLS) ? tls : sched_current()->ctx.fs_base;
+    err = proc_start_forked(c, f, fs, (flags & CLONE_CHILD_SETTID) ? ctid : 0);
+    if (err) {
+        kfree(f);
+        proc_free(c);
+        return err;
+    }
+    if (flags & CLONE_CHILD_CLEARTID)
+        c->lwps->clear_child_tid = ctid;
+    int pid = c->pid;
+    if (flags & CLONE_PARENT_SETTID)
+        copy_to_user((void *)ptid, &pid, sizeof(pid)); /* a bad pointer is ignored, as Linux */
+    if (flags & CLONE_VFORK) {
+        c->vfork_parent = p;
+        while (c->vfork_parent)
+            waitq_wait(&c->vforkq, 0);
+    }
+    return pid;
+}

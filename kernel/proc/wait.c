@@ -1,0 +1,126 @@
+/* wait4 and waitid (kernel/exit.c semantics): pick a zombie child that
+ * matches, or block on the caller's exit queue (woken by a child's exit)
+ * until one does; -ECHILD when no child matches at all. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
+
+#define WNOHANG     0x00000001u
+#define WUNTRACED   0x00000002u /* WSTOPPED */
+#define WEXITED     0x00000004u
+#define WCONTINUED  0x00000008u
+#define WNOWAIT     0x01000000u
+#define __WNOTHREAD 0x20000000u
+#define __WALL      0x40000000u
+#define __WCLONE    0x80000000u
+#define P_ALL       0
+#define P_PID       1
+#define P_PGID      2
+#define CLD_EXITED  1
+#define CLD_KILLED  2
+#define SIGCHLD     17
+
+/* Which children a wait is for: pid > 0 that one, 0 the caller's group,
+ * -1 any, < -1 group -pid. */
+static int matches(const struct proc *c, int64_t pid, const struct proc *p)
+{
+    if (pid > 0)
+        return c->pid == pid;
+    if (pid == 0)
+        return c->pgid == p->pgid;
+    if (pid == -1)
+        return 1;
+    return c->pgid == -pid;
+}
+
+/* A zombie child matching pid (NULL if none yet); -ECHILD in *err when no
+ * child matches at all. */
+static struct proc *find_zombie(struct proc *p, int64_t pid, int *err)
+{
+    int any = 0;
+    for (struct proc *c = p->children; c; c = c->sibling) {
+        if (!matches(c, pid, p))
+            continue;
+        any = 1;
+        if (c->state == P_ZOMBIE)
+            return c;
+    }
+    *err = any ? 0 : -ECHILD;
+    return 0;
+}
+
+/* Block until a matching child is a zombie: it, or NULL with *err
+ * (-ECHILD, or 0 for WNOHANG with none ready). */
+static struct proc *wait_zombie(int64_t pid, unsigned options, int *err)
+{
+    struct proc *p = proc_current();
+    for (;;) {
+        struct proc *c = find_zombie(p, pid, err);
+        if (c || *err || (options & WNOHANG))
+            return c;
+        waitq_wait(&p->exitq, 0);
+    }
+}
+
+int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage)
+{
+    if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
+        return -EINVAL;
+    if (pid == INT32_MIN)
+        return -ESRCH; /* -INT_MIN does not exist: Linux's answer */
+    int err;
+    struct proc *c = wait_zombie(pid, (unsigned)options, &err);
+    if (!c)
+        return err;
+    int status = c->wstatus, cpid = c->pid;
+    uint8_t rusage[144];
+    memset(rusage, 0, sizeof(rusage)); /* no CPU accounting yet: zeros */
+    if ((ustatus && copy_to_user((void *)ustatus, &status, sizeof(status))) ||
+        (urusage && copy_to_user((void *)urusage, rusage, sizeof(rusage))))
+        return -EFAULT;
+    proc_reap(c);
+    return cpid;
+}
+
+/* The siginfo_t waitid fills (si_signo, si_errno, si_code, then the
+ * child's pid, uid and status), in Linux's 128 bytes. */
+struct waitinfo {
+    int32_t signo, errnum, code, pad;
+    int32_t pid, uid, status;
+    uint8_t rest[100];
+};
+_Static_assert(sizeof(struct waitinfo) == 128, "siginfo_t is 128 bytes");
+
+int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
+                    uint64_t urusage)
+{
+    int64_t pid = idtype == P_ALL ? -1 : idtype == P_PID ? (int64_t)id : -(int64_t)id;
+    if (idtype > P_PGID || (idtype != P_ALL && (int64_t)id <= 0))
+        return -EINVAL;
+    if (!(options & WEXITED) || (options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED |
+                                                       WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)))
+        return -EINVAL;
+    int err;
+    struct proc *c = wait_zombie(pid, (unsigned)options, &err);
+    struct waitinfo wi;
+    memset(&wi, 0, sizeof(wi));
+    if (c) {
+        int sig = c->wstatus & 0x7f;
+        wi = (struct waitinfo){.signo = SIGCHLD,
+                               .code = sig ? CLD_KILLED : CLD_EXITED,
+                               .pid = c->pid,
+                               .status = sig ? sig : (c->wstatus >> 8) & 0xff};
+    }
+    uint8_t rusage[144];
+    memset(rusage, 0, sizeof(rusage));
+    if (err)
+        return err;
+    if ((uinfo && copy_to_user((void *)uinfo, &wi, sizeof(wi))) ||
+        (urusage && copy_to_user((void *)urusage, rusage, sizeof(rusage))))
+        return -EFAULT;
+    if (c && !(options & WNOWAIT))
+        proc_reap(c);
+    return 0;
+}

@@ -1,0 +1,203 @@
+/* Process life-cycle system calls: fork, vfork, clone, execve, execveat,
+ * wait4, waitid, pipe, pipe2, rt_sigprocmask. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define ARG(x)        (void)(x)
+#define SIGCHLD       17
+#define CLONE_VM      0x00000100u
+#define CLONE_VFORK   0x00004000u
+#define EXEC_ARGS_MAX (256 * 1024) /* bytes of argument and environment strings */
+#define EXEC_VEC_MAX  8192         /* pointers in argv, and in envp */
+
+static int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return proc_clone(SIGCHLD, 0, 0, 0, 0);
+}
+
+static int64_t sys_vfork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return proc_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+/* x86-64 argument order: flags, newsp, parent_tid, child_tid, tls. */
+static int64_t sys_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls,
+                         uint64_t a5)
+{
+    ARG(a5);
+    return proc_clone(flags, newsp, ptid, ctid, tls);
+}
+
+static int64_t sys_wait4(uint64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage,
+                         uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    return proc_wait4((int32_t)pid, ustatus, options, urusage);
+}
+
+static int64_t sys_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
+                          uint64_t urusage, uint64_t a5)
+{
+    ARG(a5);
+    return proc_waitid(idtype, (uint32_t)id, uinfo, options, urusage);
+}
+
+/* execve's arguments, copied in before the old image is given up. */
+struct exec_args {
+    char *strs;
+    size_t used;
+    char **argv, **envp;
+    char *path;
+};
+
+static void exec_args_free(void *arg)
+{
+    struct exec_args *a = arg;
+    kfree(a->strs);
+    kfree(a->argv);
+    kfree(a->envp);
+    kfree(a->path);
+}
+
+/* Copy a NULL-terminated vector of strings (NULL: empty) into a. */
+static int copy_vector(struct exec_args *a, uint64_t uvec, char **vec)
+{
+    unsigned n = 0;
+    for (; uvec; n++) {
+        uint64_t up;
+        if (copy_from_user(&up, (void *)(uvec + 8ull * n), sizeof(up)))
+            return -EFAULT;
+        if (!up)
+            break;
+        if (n >= EXEC_VEC_MAX - 1 || a->used >= EXEC_ARGS_MAX)
+            return -E2BIG;
+        long len = strncpy_from_user(a->strs + a->used, (const char *)up, EXEC_ARGS_MAX - a->used);
+        if (len < 0)
+            return len == -ENAMETOOLONG ? -E2BIG : (int)len;
+        vec[n] = a->strs + a->used;
+        a->used += (size_t)len + 1;
+    }
+    vec[n] = 0;
+    return 0;
+}
+
+static int exec_args_copy(struct exec_args *a, uint64_t upath, uint64_t uargv, uint64_t uenvp,
+                          int allow_empty)
+{
+    memset(a, 0, sizeof(*a));
+    int err = user_path(upath, allow_empty, &a->path);
+    if (err)
+        return err;
+    a->strs = kmalloc(EXEC_ARGS_MAX);
+    a->argv = kmalloc(EXEC_VEC_MAX * sizeof(char *));
+    a->envp = kmalloc(EXEC_VEC_MAX * sizeof(char *));
+    if (!a->strs || !a->argv || !a->envp)
+        return -ENOMEM;
+    if ((err = copy_vector(a, uargv, a->argv)))
+        return err;
+    return copy_vector(a, uenvp, a->envp);
+}
+
+static int64_t do_execve(struct vnode *base, struct exec_args *a)
+{
+    int err = proc_execve(base, a->path, a->argv, a->envp, exec_args_free, a);
+    exec_args_free(a); /* only reached on failure */
+    return err;
+}
+
+static int64_t sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct exec_args a;
+    int err = exec_args_copy(&a, upath, uargv, uenvp, 0);
+    if (err) {
+        exec_args_free(&a);
+        return err;
+    }
+    return do_execve(proc_current()->cwd, &a);
+}
+
+/* execveat: a relative path starts at dirfd. The fexecve form (AT_EMPTY_PATH
+ * with "") is not supported yet: the empty path is -ENOENT. */
+static int64_t sys_execveat(uint64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
+                            uint64_t flags, uint64_t a5)
+{
+    ARG(a5);
+    struct exec_args a;
+    struct vnode *base = vfs_root();
+    if (flags & ~(uint64_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    int err = exec_args_copy(&a, upath, uargv, uenvp, 0);
+    if (!err && a.path[0] != '/')
+        err = at_dir(proc_current(), (int64_t)(int32_t)dirfd, &base);
+    if (err) {
+        exec_args_free(&a);
+        return err;
+    }
+    return do_execve(base, &a);
+}
+
+/* pipe2: both ends, installed as two descriptors written to fds[2]. */
+static int64_t sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    struct file *rd, *wr;
+    int fds[2];
+    if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+        return -EINVAL;
+    if (!user_range_ok((void *)ufds, sizeof(fds)))
+        return -EFAULT;
+    int err = pipe_create((uint32_t)flags, &rd, &wr);
+    if (err)
+        return err;
+    if ((fds[0] = fd_install(p, rd, 0, flags & O_CLOEXEC)) < 0) {
+        file_unref(rd);
+        file_unref(wr);
+        return fds[0];
+    }
+    if ((fds[1] = fd_install(p, wr, 0, flags & O_CLOEXEC)) < 0) {
+        fd_close(p, fds[0]);
+        file_unref(wr);
+        return fds[1];
+    }
+    if (copy_to_user((void *)ufds, fds, sizeof(fds))) {
+        fd_close(p, fds[0]);
+        fd_close(p, fds[1]);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+static int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_pipe2(ufds, 0, 0, 0, 0, 0);
+}
+
+void sys_process_register(void)
+{
+    syscall_register(22, sys_pipe);
+    syscall_register(56, sys_clone);
+    syscall_register(57, sys_fork);
+    syscall_register(58, sys_vfork);
+    syscall_register(59, sys_execve);
+    syscall_register(61, sys_wait4);
+    syscall_register(247, sys_waitid);
+    syscall_register(293, sys_pipe2);
+    syscall_register(322, sys_execveat);
+}
