@@ -66,6 +66,25 @@ __attribute__((noreturn)) void arch_enter_program(uint64_t entry, uint64_t user_
  * The calling thread's kernel stack is reset. Never returns. */
 __attribute__((noreturn)) void arch_syscall_resume(const void *f);
 
+/* Return to a program with every register from tf (the arch's trap frame,
+ * e.g. built by arch_sigreturn). The kernel stack is reset. */
+__attribute__((noreturn)) void arch_trap_resume(const void *tf);
+/* The XSAVE components enabled (XCR0), 0 with FXSAVE. */
+uint64_t arch_fpu_xcr0(void);
+
+/* Signal frames (arch/x86_64/signal.c). regs is a struct syscall_frame
+ * (is_trap 0) or the arch's trap frame (1): the program's registers on the
+ * way back to it. arch_sig_setup writes the FPU state and Linux's
+ * rt_sigframe on the program stack and points regs at the handler: 0 or
+ * -EFAULT (the stack cannot take it). arch_sigreturn reads the frame
+ * below the syscall frame's RSP back: the mask in *mask, the FPU state
+ * reloaded, the registers in *tf_out (arch_trapframe_size() bytes) for
+ * arch_trap_resume; -EFAULT for a bad frame. */
+struct sig_setup;
+int arch_sig_setup(void *regs, int is_trap, const struct sig_setup *s);
+int arch_sigreturn(void *regs, uint64_t *mask, void *tf_out);
+uint64_t arch_trapframe_size(void);
+
 /* Print memory-type state and time a register-only loop (diagnostics). */
 void arch_cpu_diag(void);
 

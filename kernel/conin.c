@@ -23,9 +23,12 @@ void conin_push(char c)
 
 long conin_read(char *buf, size_t n, uint64_t deadline)
 {
-    while (head == tail)
+    while (head == tail) {
+        if (sched_interrupted())
+            return -EINTR;
         if (waitq_wait(&readers, deadline))
             return -EAGAIN;
+    }
     size_t i = 0;
     for (; i < n && tail != head; i++)
         buf[i] = ring[tail++ % CONIN_SIZE];

@@ -10,7 +10,8 @@
  * buffer are dropped (counted). Wakes blocked readers. */
 void conin_push(char c);
 /* Block until input is available or the clock_ns() deadline passes (0 =
- * none), then copy up to n bytes: the count, or -EAGAIN on timeout. */
+ * none), then copy up to n bytes: the count, -EAGAIN on timeout, or
+ * -EINTR when the thread has a signal pending (sched_interrupted). */
 long conin_read(char *buf, size_t n, uint64_t deadline);
 /* Bytes dropped because the buffer was full. */
 uint64_t conin_dropped(void);

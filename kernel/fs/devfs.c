@@ -99,7 +99,10 @@ static long canon_read(void *ubuf, size_t n)
     /* One byte at a time: what follows a finished line stays queued. */
     while (line_pos == line_ready && !line_eof) {
         char c;
-        if (conin_read(&c, 1, 0) == 1 && canon_input(c)) {
+        long r = conin_read(&c, 1, 0);
+        if (r < 0)
+            return -ERESTARTSYS;
+        if (r == 1 && canon_input(c)) {
             line_ready = line_len;
             line_pos = 0;
         }
@@ -127,6 +130,8 @@ static long console_read(struct file *f, void *ubuf, size_t n)
         return canon_read(ubuf, n);
     char buf[256];
     long got = conin_read(buf, n < sizeof(buf) ? n : sizeof(buf), 0);
+    if (got < 0)
+        return -ERESTARTSYS;
     for (long i = 0; i < got; i++)
         if (buf[i] == '\r' && (tio.c_iflag & ICRNL))
             buf[i] = '\n';

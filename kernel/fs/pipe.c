@@ -27,6 +27,8 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
             return 0;
         if (f->flags & O_NONBLOCK)
             return -EAGAIN;
+        if (sched_interrupted())
+            return -ERESTARTSYS;
         waitq_wait(&p->rq, 0);
     }
     size_t done = 0;
@@ -72,6 +74,8 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
         if (room == 0 || (n <= PIPE_BUF && room < n)) {
             if (f->flags & O_NONBLOCK)
                 return done ? (long)done : -EAGAIN;
+            if (sched_interrupted())
+                return done ? (long)done : -ERESTARTSYS;
             waitq_wait(&p->wq, 0);
             continue;
         }

@@ -342,6 +342,8 @@ int proc_execve(struct vnode *base, const char *path, char *const argv[], char *
     fd_close_cloexec(p);
     struct lwp *l = lwp_current();
     l->clear_child_tid = l->robust_list = l->robust_len = 0;
+    l->ss_sp = l->ss_size = 0;
+    sig_exec_reset(p);
     arch_set_fs_base(0);
     arch_fpu_area_init(sched_current()->ctx.fpu);
     arch_fpu_restore(sched_current()->ctx.fpu);

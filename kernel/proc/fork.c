@@ -68,6 +68,7 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     c->brk = p->brk;
     c->mmap_base = p->mmap_base;
     memcpy(c->name, p->name, sizeof(c->name));
+    memcpy(c->sigact, p->sigact, sizeof(c->sigact));
     c->exit_signal = (int)(flags & CSIGNAL);
     *out = c;
     return 0;
@@ -102,6 +103,9 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
     }
     if (flags & CLONE_CHILD_CLEARTID)
         c->lwps->clear_child_tid = ctid;
+    c->lwps->sigmask = l->sigmask; /* pending signals are not inherited */
+    c->lwps->ss_sp = l->ss_sp;
+    c->lwps->ss_size = l->ss_size;
     int pid = c->pid;
     if (flags & CLONE_PARENT_SETTID)
         copy_to_user((void *)ptid, &pid, sizeof(pid)); /* a bad pointer is ignored, as Linux */

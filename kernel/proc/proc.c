@@ -58,6 +58,11 @@ struct proc *proc_current(void)
     return l ? l->proc : 0;
 }
 
+struct proc *proc_at(unsigned i)
+{
+    return i < proc_max ? table[i] : 0;
+}
+
 struct proc *proc_find(int pid)
 {
     for (unsigned i = 0; i < proc_max; i++)
@@ -267,10 +272,14 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     proc_drop_vm(p);
     proc_vfork_release(p);
     reparent_children(p);
+    callout_cancel(&p->alarm);
     p->wstatus = wstatus;
     p->state = P_ZOMBIE;
-    if (p->parent)
+    if (p->parent) {
+        if (p->exit_signal)
+            sig_send(p->parent, p->exit_signal);
         waitq_wake_all(&p->parent->exitq);
+    }
     waitq_wake_all(&p->exitq);
     thread_exit();
 }
@@ -286,11 +295,13 @@ int proc_reap(struct proc *p)
     return status;
 }
 
-void proc_fault(int sig, const char *what, uint64_t rip, uint64_t addr)
+int proc_fault(void *tf, int sig, int code, const char *what, uint64_t rip, uint64_t addr)
 {
     struct proc *p = proc_current();
     if (!p)
-        return;
+        return 0;
+    if (sig_force_fault(tf, sig, code, addr))
+        return 1;
     printk("pid %d (%s): %s at rip %#llx, address %#llx: killed by signal %d\n", p->pid, p->name,
            what, (unsigned long long)rip, (unsigned long long)addr, sig);
     proc_exit(W_SIGNALED(sig));

@@ -42,6 +42,17 @@ struct fdtable {
 
 enum proc_state { P_ALIVE, P_ZOMBIE };
 
+/* Linux's struct sigaction as rt_sigaction passes it (x86-64). */
+struct ksigaction {
+    uint64_t handler; /* SIG_DFL 0, SIG_IGN 1, or the function */
+    uint64_t flags;   /* SA_* */
+    uint64_t restorer;
+    uint64_t mask;
+};
+
+#define NSIG 64
+#define SIGBIT(sig) (1ull << ((sig) - 1))
+
 struct lwp {
     int tid;
     struct proc *proc;
@@ -52,6 +63,11 @@ struct lwp {
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
     struct syscall_frame *frame;    /* the current system call's saved registers */
     struct syscall_frame *resume;   /* a forked child's first entry (owned) */
+    uint64_t sysnr;                 /* the current system call (for restarts) */
+    uint64_t ss_sp, ss_size;        /* sigaltstack; ss_size 0: none */
+    uint32_t ss_flags;
+    uint64_t saved_mask;            /* rt_sigsuspend's mask to put back */
+    int restore_mask;               /* saved_mask applies after the handler */
     struct lwp *next;               /* the process's LWPs */
 };
 
@@ -75,6 +91,9 @@ struct proc {
     int exit_signal;    /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
     struct proc *vfork_parent; /* blocked in vfork until this one execs or exits */
     struct waitq vforkq;       /* where that parent waits */
+    struct ksigaction sigact[NSIG]; /* index sig - 1 */
+    struct callout alarm;           /* ITIMER_REAL */
+    uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
 };
 
 /* Read the command line (maxproc=). */
@@ -83,6 +102,8 @@ void proc_init(const char *cmdline);
 /* The process of the calling thread, or NULL for a pure kernel thread. */
 struct proc *proc_current(void);
 struct lwp *lwp_current(void);
+/* Table slot i (0 .. proc_limit() - 1): its process, or NULL. */
+struct proc *proc_at(unsigned i);
 /* The process with this pid (alive or zombie), or NULL. */
 struct proc *proc_find(int pid);
 
@@ -111,10 +132,12 @@ void proc_vfork_release(struct proc *p);
 __attribute__((noreturn)) void proc_exit(int wstatus);
 /* Block until p is a zombie, join its threads and free it; its wait status. */
 int proc_reap(struct proc *p);
-/* A fault in program code that nothing resolved (from the trap handler):
- * report it and end the process with signal sig. Returns only when the
- * current thread belongs to no process. */
-void proc_fault(int sig, const char *what, uint64_t rip, uint64_t addr);
+/* A fault in program code that nothing resolved (from the trap handler,
+ * tf its frame): the process's handler for sig runs if it has one (then
+ * this returns 1 and tf enters the handler); otherwise it is reported and
+ * the process ends with signal sig. 0 when the current thread belongs to
+ * no process. */
+int proc_fault(void *tf, int sig, int code, const char *what, uint64_t rip, uint64_t addr);
 
 /* fork.c: clone(2) with fork's, vfork's and posix_spawn's flag sets
  * (CLONE_VM shares the address space; CLONE_THREAD is -ENOSYS). The
@@ -130,12 +153,54 @@ unsigned proc_count(void);
 unsigned proc_limit(void);
 
 /* Signal numbers (Linux x86-64). */
+#define SIGHUP  1
+#define SIGINT  2
+#define SIGQUIT 3
 #define SIGILL  4
 #define SIGTRAP 5
+#define SIGABRT 6
 #define SIGBUS  7
 #define SIGFPE  8
 #define SIGKILL 9
 #define SIGSEGV 11
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+
+/* What the arch needs to build a signal frame. */
+struct sig_setup {
+    int sig, code, pid;   /* siginfo: signal, si_code, sender (kill) */
+    uint64_t addr;        /* siginfo si_addr and sigcontext cr2 (faults) */
+    const struct ksigaction *act;
+    uint64_t oldmask;     /* restored by rt_sigreturn */
+    uint64_t stack_top;   /* the alternate stack's top, or 0: below the red zone */
+    uint64_t ss_sp, ss_size;
+    uint32_t ss_flags;
+};
+
+/* signal.c: generation, masks and delivery (DESIGN.md "Processes").
+ * sig_send: make sig pending for p (0 probes; ignored signals are dropped
+ * unless blocked) and wake its LWP if it may take it. 0 or -EINVAL. */
+int sig_send(struct proc *p, int sig);
+/* Recompute whether l's thread has a deliverable signal (after changing
+ * its pending set or mask). */
+void sig_recalc(struct lwp *l);
+/* On the way back to the program from a system call whose result is in
+ * f->rax, and from an interrupt or exception taken in program code (tf,
+ * the arch's trap frame): run default actions, or set up the handler's
+ * frame; restart or fail interrupted calls. May not return (exit). */
+void sig_deliver_syscall(struct syscall_frame *f);
+void sig_deliver_trap(void *tf);
+/* A fault in program code: the signal is forced (unblocked, and reset to
+ * the default if it was ignored): 1 when a handler was set up on tf, 0
+ * when the process must die. */
+int sig_force_fault(void *tf, int sig, int code, uint64_t addr);
+/* fork copies the actions and the mask; exec resets handled signals to
+ * the default (ignored stay ignored). */
+void sig_exec_reset(struct proc *p);
 
 /* Wait-status encoding (Linux, <sys/wait.h>). */
 #define W_EXITCODE(code) (((code)&0xff) << 8)

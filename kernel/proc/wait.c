@@ -60,6 +60,10 @@ static struct proc *wait_zombie(int64_t pid, unsigned options, int *err)
         struct proc *c = find_zombie(p, pid, err);
         if (c || *err || (options & WNOHANG))
             return c;
+        if (sched_interrupted()) {
+            *err = -ERESTARTSYS;
+            return 0;
+        }
         waitq_wait(&p->exitq, 0);
     }
 }

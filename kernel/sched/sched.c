@@ -2,6 +2,7 @@
  * one-shot timer armed for the next event. A CPU with nothing runnable
  * halts until an interrupt (or polls the clock when there is no timer). */
 #include <stdint.h>
+#include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
 #include "kernel/panic.h"
@@ -232,6 +233,23 @@ void sched_sleep_until(uint64_t deadline)
     do
         sched_block_prepare(deadline);
     while (!sched_block()); /* a stray wake: sleep on until the deadline */
+}
+
+int sched_interrupted(void)
+{
+    return sched_current()->intr;
+}
+
+int sched_sleep_intr(uint64_t deadline)
+{
+    struct thread *t = sched_current();
+    for (;;) {
+        if (t->intr)
+            return -EINTR;
+        sched_block_prepare(deadline);
+        if (sched_block())
+            return 0;
+    }
 }
 
 void sched_sleep_ns(uint64_t ns)

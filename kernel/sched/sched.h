@@ -34,6 +34,7 @@ struct thread {
     unsigned stack_slot;
     struct vmspace *vm; /* address space of its program code, or NULL */
     void *lwp;          /* owning LWP (processes, later) */
+    int intr;           /* a signal is pending: interruptible sleeps end */
 };
 
 /* Make the running boot context the first thread ("kmain") and start the
@@ -75,6 +76,12 @@ int sched_block(void);
 /* Make t runnable (or cancel its pending block). No-op when t is running
  * and has not prepared to block. */
 void sched_wake(struct thread *t);
+/* 1 when the calling thread has a pending signal that interrupts sleeps
+ * (set by the signal code). Interruptible waits check it before blocking
+ * and after every wake. */
+int sched_interrupted(void);
+/* Sleep until deadline unless interrupted: 0, or -EINTR. */
+int sched_sleep_intr(uint64_t deadline);
 /* Sleep for ns nanoseconds / until the clock_ns() value deadline. */
 void sched_sleep_ns(uint64_t ns);
 void sched_sleep_until(uint64_t deadline);

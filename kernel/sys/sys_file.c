@@ -44,6 +44,8 @@ static int64_t rw(uint64_t fd, uint64_t buf, uint64_t n, int write)
     file_ref(f);
     long r = write ? file_write(f, (void *)buf, n) : file_read(f, (void *)buf, n);
     file_unref(f);
+    if (r == -EPIPE)
+        sig_send(proc_current(), SIGPIPE);
     return r;
 }
 
@@ -112,6 +114,8 @@ static int64_t rw_vec(uint64_t fd, uint64_t uiov, uint64_t cnt, int write)
             break;
     }
     file_unref(f);
+    if (total == -EPIPE)
+        sig_send(proc_current(), SIGPIPE);
     return total;
 }
 

@@ -115,23 +115,29 @@ static int64_t sys_time(uint64_t ut, uint64_t a1, uint64_t a2, uint64_t a3, uint
     return t;
 }
 
-/* No signals yet, so a sleep is never interrupted and rem is not written. */
 static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t urem,
                                    uint64_t a4, uint64_t a5)
 {
-    ARG(urem), ARG(a4), ARG(a5);
+    ARG(a4), ARG(a5);
     uint64_t req, now;
     int err = clock_read(id, &now);
     if (!err)
         err = get_timespec(ureq, &req);
     if (err)
         return err;
-    uint64_t mono = clock_ns();
+    uint64_t mono = clock_ns(), until = mono;
     if (!(flags & TIMER_ABSTIME))
-        sched_sleep_until(mono + req);
+        until = mono + req;
     else if (req > now)
-        sched_sleep_until(mono + (req - now));
-    return 0;
+        until = mono + (req - now);
+    if (until <= mono || sched_sleep_intr(until) == 0)
+        return 0;
+    /* Interrupted by a signal: EINTR (never restarted once a handler has
+     * run), with the time left for a relative sleep. */
+    uint64_t left = until > clock_ns() ? until - clock_ns() : 0;
+    if (urem && !(flags & TIMER_ABSTIME) && put_timespec(urem, left))
+        return -EFAULT;
+    return -EINTR;
 }
 
 static int64_t sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint64_t a4,

@@ -40,11 +40,17 @@ static int64_t unimplemented(uint64_t nr)
 void syscall_dispatch(struct syscall_frame *f)
 {
     struct lwp *l = lwp_current();
-    if (l)
-        l->frame = f; /* fork copies it; signals rewrite it */
     uint64_t nr = f->rax;
+    if (l) {
+        l->frame = f; /* fork copies it; signals rewrite it */
+        l->sysnr = nr;
+    }
     syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
     f->rax = (uint64_t)(fn ? fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9) : unimplemented(nr));
+    /* Back to the program: signals first (ERESTART* never leaves here). */
+    int restart = f->rax >= (uint64_t)-ERESTARTNOHAND && f->rax <= (uint64_t)-ERESTARTSYS;
+    if (l && (sched_current()->intr || l->restore_mask || restart))
+        sig_deliver_syscall(f);
 }
 
 void syscall_init(void)
@@ -55,5 +61,6 @@ void syscall_init(void)
     sys_proc_register();
     sys_time_register();
     sys_process_register();
+    sys_signal_register();
     arch_syscall_init();
 }

@@ -40,4 +40,10 @@
 #define ENOTEMPTY    39
 #define ELOOP        40
 
+/* Kernel-internal (never seen by programs; Linux's values): a system call
+ * interrupted by a signal, restarted or turned into EINTR on the way out. */
+#define ERESTARTSYS    512 /* restart if the handler has SA_RESTART, else EINTR */
+#define ERESTARTNOINTR 513 /* always restart */
+#define ERESTARTNOHAND 514 /* restart only if no handler runs, else EINTR */
+
 #endif

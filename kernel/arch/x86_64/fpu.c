@@ -83,6 +83,11 @@ void arch_fpu_restore(const void *area)
         __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
 }
 
+uint64_t arch_fpu_xcr0(void)
+{
+    return xcr0;
+}
+
 int arch_has_avx(void)
 {
     return use_xsave && (xcr0 & 0x6) == 0x6;

@@ -90,6 +90,8 @@ isr_save_rest:
     movq %rsp, %rdi
     xorl %ebp, %ebp
     call trap_dispatch
+    .global trap_return
+trap_return:                         /* rsp: a struct trapframe */
     popq %r15
     popq %r14
     popq %r13

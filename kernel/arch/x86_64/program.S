@@ -98,3 +98,23 @@ arch_syscall_resume:
     cld
     rep movsq
     jmp syscall_return
+
+/* void arch_trap_resume(const struct trapframe *tf): return to a program
+ * with every register from tf (rt_sigreturn). The kernel stack is reset
+ * and tf copied to its top (backwards: tf lies lower on the same stack),
+ * where the interrupt return path pops it and iretq restores RIP, RFLAGS
+ * and RSP together. */
+    .global arch_trap_resume
+arch_trap_resume:
+    cli
+    movq arch_cur_ctx(%rip), %rax
+    movq CTX_STACK_HI(%rax), %rdx
+    movq %rdx, arch_kstack_hi(%rip)
+    leaq 168(%rdi), %rsi               /* last qword of tf (22 qwords) */
+    leaq -8(%rdx), %rdi                /* last qword of the destination */
+    movl $22, %ecx
+    std
+    rep movsq
+    cld
+    leaq -176(%rdx), %rsp
+    jmp trap_return

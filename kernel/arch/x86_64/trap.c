@@ -16,7 +16,10 @@
 #include "drivers/lapic.h"
 #include "kernel/printk.h"
 
+#define PF_PRESENT    0x01
 #define PF_WRITE      0x02
+#define SEGV_MAPERR   1 /* si_code: no mapping at the address */
+#define SEGV_ACCERR   2 /* si_code: a mapping that forbids the access */
 #define PF_FETCH      0x10
 #define LOWER_HALF(a) ((a) < 0x0000800000000000ull)
 
@@ -155,8 +158,10 @@ static void page_fault(struct trapframe *tf)
         arch_guard_rsp = 0;
         return;
     }
-    if (LOWER_HALF(tf->rip))
-        proc_fault(SIGSEGV, "page fault", tf->rip, addr);
+    if (LOWER_HALF(tf->rip) &&
+        proc_fault(tf, SIGSEGV, (tf->error & PF_PRESENT) ? SEGV_ACCERR : SEGV_MAPERR, "page fault",
+                   tf->rip, addr))
+        return;
     trap_fatal(tf, LOWER_HALF(addr) ? "kernel access to an unmapped program address" : 0);
 }
 
@@ -165,13 +170,34 @@ static void page_fault(struct trapframe *tf)
 static int exception_signal(uint64_t vector)
 {
     switch (vector) {
-    case 0: case 16: case 19: return SIGFPE;   /* #DE #MF #XM */
-    case 1: case 3: return SIGTRAP;            /* #DB #BP */
-    case 4: case 5: case 13: return SIGSEGV;   /* #OF #BR #GP */
-    case 6: return SIGILL;                     /* #UD */
-    case 12: case 17: return SIGBUS;           /* #SS #AC */
-    default: return 0;
+    case 0:
+    case 16:
+    case 19:
+        return SIGFPE; /* #DE #MF #XM */
+    case 1:
+    case 3:
+        return SIGTRAP; /* #DB #BP */
+    case 4:
+    case 5:
+    case 13:
+        return SIGSEGV; /* #OF #BR #GP */
+    case 6:
+        return SIGILL; /* #UD */
+    case 12:
+    case 17:
+        return SIGBUS; /* #SS #AC */
+    default:
+        return 0;
     }
+}
+
+/* The end of a device or timer interrupt: preemption, then, on the way back
+ * to program code, its signals. */
+static void interrupt_exit(struct trapframe *tf)
+{
+    sched_interrupt_exit(LOWER_HALF(tf->rip));
+    if (LOWER_HALF(tf->rip) && sched_interrupted() && proc_current())
+        sig_deliver_trap(tf);
 }
 
 void trap_dispatch(struct trapframe *tf)
@@ -185,18 +211,20 @@ void trap_dispatch(struct trapframe *tf)
         page_fault(tf);
         return;
     }
-    if (tf->vector < 32 && LOWER_HALF(tf->rip) && exception_signal(tf->vector))
-        proc_fault(exception_signal(tf->vector), exception_names[tf->vector], tf->rip, 0);
+    if (tf->vector < 32 && LOWER_HALF(tf->rip) && exception_signal(tf->vector) &&
+        proc_fault(tf, exception_signal(tf->vector), 1, exception_names[tf->vector], tf->rip,
+                   tf->rip))
+        return;
     if (tf->vector < 32)
         trap_fatal(tf, 0);
     if (tf->vector == LAPIC_TIMER_VECTOR) {
         lapic_eoi();
         sched_timer_fired();
-        sched_interrupt_exit(LOWER_HALF(tf->rip));
+        interrupt_exit(tf);
         return;
     }
     if (irq_dispatch((unsigned)tf->vector)) {
-        sched_interrupt_exit(LOWER_HALF(tf->rip));
+        interrupt_exit(tf);
         return;
     }
     trap_counts[tf->vector]++;

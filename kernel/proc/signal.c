@@ -1,0 +1,180 @@
+/* Signals (signal(7)): per-process actions, per-LWP mask and pending set,
+ * delivery on the way back to program code. Default actions: terminate,
+ * ignore, or (stop signals, for now) ignore. An interrupted system call is
+ * restarted or fails with EINTR as Linux decides (ERESTARTSYS with and
+ * without SA_RESTART, ERESTARTNOHAND). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/printk.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sys/syscall.h"
+
+#define SIG_DFL      0
+#define SIG_IGN      1
+#define SA_NOCLDSTOP 0x00000001u
+#define SA_NOCLDWAIT 0x00000002u
+#define SA_SIGINFO   0x00000004u
+#define SA_ONSTACK   0x08000000u
+#define SA_RESTART   0x10000000u
+#define SA_NODEFER   0x40000000u
+#define SA_RESETHAND 0x80000000u
+#define SS_ONSTACK   1
+#define SS_DISABLE   2
+#define SI_USER      0
+#define UNBLOCKABLE  (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+/* Signals whose default action is to be ignored (stop signals too, until
+ * job control exists). */
+static int default_ignored(int sig)
+{
+    return sig == SIGCHLD || sig == SIGCONT || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ ||
+           sig == SIGSTOP || sig == 20 /* SIGTSTP */ || sig == 21 /* SIGTTIN */ ||
+           sig == 22 /* SIGTTOU */;
+}
+
+static int ignored(const struct proc *p, int sig)
+{
+    uint64_t h = p->sigact[sig - 1].handler;
+    return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)));
+}
+
+void sig_recalc(struct lwp *l)
+{
+    l->thread->intr = (l->sigpending & ~(l->sigmask & ~UNBLOCKABLE)) != 0;
+}
+
+int sig_send(struct proc *p, int sig)
+{
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    struct lwp *l = p->lwps;
+    if (sig == 0 || p->state != P_ALIVE || !l)
+        return 0;
+    if (ignored(p, sig) && !(l->sigmask & SIGBIT(sig)))
+        return 0;
+    l->sigpending |= SIGBIT(sig);
+    sig_recalc(l);
+    if (l->thread->intr)
+        sched_wake(l->thread);
+    return 0;
+}
+
+/* The lowest deliverable signal (taken off the pending set), or 0. */
+static int next_signal(struct lwp *l)
+{
+    uint64_t ready = l->sigpending & ~(l->sigmask & ~UNBLOCKABLE);
+    if (!ready)
+        return 0;
+    int sig = __builtin_ctzll(ready) + 1;
+    l->sigpending &= ~SIGBIT(sig);
+    sig_recalc(l);
+    return sig;
+}
+
+/* Prepare the handler's frame for sig on regs: 0, or -EFAULT. */
+static int run_handler(struct lwp *l, int sig, void *regs, int is_trap, int code, uint64_t addr)
+{
+    struct ksigaction *act = &l->proc->sigact[sig - 1];
+    uint64_t oldmask = l->restore_mask ? l->saved_mask : l->sigmask;
+    struct sig_setup s = {.sig = sig,
+                          .code = code,
+                          .addr = addr,
+                          .act = act,
+                          .oldmask = oldmask,
+                          .ss_sp = l->ss_sp,
+                          .ss_size = l->ss_size,
+                          .ss_flags = l->ss_size ? 0 : SS_DISABLE};
+    if ((act->flags & SA_ONSTACK) && l->ss_size)
+        s.stack_top = l->ss_sp + l->ss_size;
+    l->restore_mask = 0;
+    int err = arch_sig_setup(regs, is_trap, &s);
+    if (err)
+        return err;
+    l->sigmask |= act->mask | ((act->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
+    l->sigmask &= ~UNBLOCKABLE;
+    if (act->flags & SA_RESETHAND)
+        *act = (struct ksigaction){SIG_DFL, 0, 0, 0};
+    sig_recalc(l);
+    return 0;
+}
+
+/* Deliver one signal: 1 if a handler was set up, 0 if it was ignored.
+ * The default action "terminate" does not return. */
+static int deliver_one(struct lwp *l, int sig, void *regs, int is_trap, int code, uint64_t addr)
+{
+    struct proc *p = l->proc;
+    uint64_t h = p->sigact[sig - 1].handler;
+    if (sig != SIGKILL && h != SIG_DFL && h != SIG_IGN) {
+        if (run_handler(l, sig, regs, is_trap, code, addr) == 0)
+            return 1;
+        printk("pid %d (%s): no room for the frame of signal %d: killed by signal %d\n", p->pid,
+               p->name, sig, SIGSEGV);
+        proc_exit(W_SIGNALED(SIGSEGV));
+    }
+    if (sig != SIGKILL && (h == SIG_IGN || default_ignored(sig)))
+        return 0;
+    proc_exit(W_SIGNALED(sig));
+}
+
+void sig_deliver_syscall(struct syscall_frame *f)
+{
+    struct lwp *l = lwp_current();
+    int64_t r = (int64_t)f->rax;
+    int handled = 0, sig;
+    while (!handled && (sig = next_signal(l)) != 0) {
+        int restart = 0;
+        uint64_t flags = l->proc->sigact[sig - 1].flags;
+        if (r == -ERESTARTSYS)
+            restart = (flags & SA_RESTART) != 0;
+        else if (r == -ERESTARTNOINTR)
+            restart = 1;
+        if (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR) {
+            f->rax = restart ? l->sysnr : (uint64_t)-EINTR;
+            if (restart)
+                f->rip -= 2; /* back onto the syscall instruction */
+            r = restart ? 0 : -EINTR;
+        }
+        handled = deliver_one(l, sig, f, 0, SI_USER, 0);
+    }
+    if (!handled && (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR)) {
+        f->rax = l->sysnr; /* nothing ran: the call goes on */
+        f->rip -= 2;
+    }
+    if (l->restore_mask) { /* rt_sigsuspend ended without a handler */
+        l->sigmask = l->saved_mask;
+        l->restore_mask = 0;
+        sig_recalc(l);
+    }
+}
+
+void sig_deliver_trap(void *tf)
+{
+    struct lwp *l = lwp_current();
+    int sig;
+    while ((sig = next_signal(l)) != 0)
+        if (deliver_one(l, sig, tf, 1, SI_USER, 0))
+            return;
+}
+
+int sig_force_fault(void *tf, int sig, int code, uint64_t addr)
+{
+    struct lwp *l = lwp_current();
+    struct ksigaction *act = &l->proc->sigact[sig - 1];
+    /* Blocked or ignored, a fault would only repeat: Linux resets it. */
+    if ((l->sigmask & SIGBIT(sig)) || act->handler == SIG_IGN) {
+        act->handler = SIG_DFL;
+        l->sigmask &= ~SIGBIT(sig);
+        sig_recalc(l);
+    }
+    return act->handler != SIG_DFL && run_handler(l, sig, tf, 1, code, addr) == 0;
+}
+
+void sig_exec_reset(struct proc *p)
+{
+    for (int i = 0; i < NSIG; i++)
+        if (p->sigact[i].handler != SIG_IGN)
+            p->sigact[i] = (struct ksigaction){SIG_DFL, 0, 0, 0};
+}

@@ -1,0 +1,334 @@
+/* Signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
+ * rt_sigsuspend, rt_sigreturn, sigaltstack, pause, kill, tkill, tgkill,
+ * alarm, setitimer and getitimer (ITIMER_REAL). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/printk.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define ARG(x)        (void)(x)
+#define SIG_DFL       0
+#define SIG_IGN       1
+#define SIG_BLOCK     0
+#define SIG_UNBLOCK   1
+#define SIG_SETMASK   2
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ   2048
+#define UNBLOCKABLE   (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define NS            1000000000ull
+
+static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t size,
+                                uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    struct ksigaction act;
+    if (size != 8 || sig < 1 || sig > NSIG)
+        return -EINVAL;
+    if (uact && (sig == SIGKILL || sig == SIGSTOP))
+        return -EINVAL;
+    if (uact && copy_from_user(&act, (void *)uact, sizeof(act)))
+        return -EFAULT;
+    if (uold && copy_to_user((void *)uold, &p->sigact[sig - 1], sizeof(act)))
+        return -EFAULT;
+    if (uact) {
+        act.mask &= ~UNBLOCKABLE;
+        p->sigact[sig - 1] = act;
+        /* Setting SIG_IGN discards what is pending (POSIX). */
+        if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig == SIGCHLD)) {
+            lwp_current()->sigpending &= ~SIGBIT(sig);
+            sig_recalc(lwp_current());
+        }
+    }
+    return 0;
+}
+
+static int64_t sys_rt_sigprocmask(uint64_t how, uint64_t uset, uint64_t uold, uint64_t size,
+                                  uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    struct lwp *l = lwp_current();
+    uint64_t set;
+    if (size != 8)
+        return -EINVAL;
+    if (uset && copy_from_user(&set, (void *)uset, sizeof(set)))
+        return -EFAULT;
+    if (uold && copy_to_user((void *)uold, &l->sigmask, sizeof(l->sigmask)))
+        return -EFAULT;
+    if (!uset)
+        return 0;
+    switch (how) {
+    case SIG_BLOCK:
+        l->sigmask |= set;
+        break;
+    case SIG_UNBLOCK:
+        l->sigmask &= ~set;
+        break;
+    case SIG_SETMASK:
+        l->sigmask = set;
+        break;
+    default:
+        return -EINVAL;
+    }
+    l->sigmask &= ~UNBLOCKABLE;
+    sig_recalc(l);
+    return 0;
+}
+
+static int64_t sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t a2, uint64_t a3,
+                                 uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct lwp *l = lwp_current();
+    uint64_t pend = l->sigpending & l->sigmask;
+    if (size > 8)
+        return -EINVAL;
+    return copy_to_user((void *)uset, &pend, size) ? -EFAULT : 0;
+}
+
+/* Sleep until a signal is deliverable: -ERESTARTNOHAND (EINTR once a
+ * handler has run). */
+static int64_t wait_for_signal(void)
+{
+    while (!sched_interrupted()) {
+        sched_block_prepare(0);
+        sched_block();
+    }
+    return -ERESTARTNOHAND;
+}
+
+static int64_t sys_rt_sigsuspend(uint64_t uset, uint64_t size, uint64_t a2, uint64_t a3,
+                                 uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct lwp *l = lwp_current();
+    uint64_t set;
+    if (size != 8)
+        return -EINVAL;
+    if (copy_from_user(&set, (void *)uset, sizeof(set)))
+        return -EFAULT;
+    l->saved_mask = l->sigmask;
+    l->restore_mask = 1;
+    l->sigmask = set & ~UNBLOCKABLE;
+    sig_recalc(l);
+    return wait_for_signal();
+}
+
+static int64_t sys_pause(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return wait_for_signal();
+}
+
+static int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                uint64_t a5)
+{
+    ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct lwp *l = lwp_current();
+    uint64_t tf[32], mask;
+    _Static_assert(sizeof(tf) >= 22 * 8, "room for the arch's trap frame");
+    if (arch_trapframe_size() > sizeof(tf) || arch_sigreturn(l->frame, &mask, tf)) {
+        struct proc *p = l->proc;
+        printk("pid %d (%s): bad signal frame: killed by signal %d\n", p->pid, p->name, SIGSEGV);
+        proc_exit(W_SIGNALED(SIGSEGV));
+    }
+    l->sigmask = mask & ~UNBLOCKABLE;
+    sig_recalc(l);
+    if (sched_interrupted())
+        sig_deliver_trap(tf);
+    arch_trap_resume(tf);
+}
+
+struct kstack_t {
+    uint64_t sp;
+    int32_t flags, pad;
+    uint64_t size;
+};
+
+static int64_t sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t a2, uint64_t a3, uint64_t a4,
+                               uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct lwp *l = lwp_current();
+    uint64_t rsp = l->frame->rsp;
+    int on = l->ss_size && rsp - l->ss_sp < l->ss_size;
+    struct kstack_t ss, old = {l->ss_sp,
+                               on           ? SS_ONSTACK
+                               : l->ss_size ? 0
+                                            : SS_DISABLE,
+                               0, l->ss_size};
+    if (uss && copy_from_user(&ss, (void *)uss, sizeof(ss)))
+        return -EFAULT;
+    if (uold && copy_to_user((void *)uold, &old, sizeof(old)))
+        return -EFAULT;
+    if (!uss)
+        return 0;
+    if (on)
+        return -EPERM;
+    uint32_t mode = (uint32_t)ss.flags & ~SS_AUTODISARM;
+    if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+        return -EINVAL;
+    if (mode == SS_DISABLE) {
+        l->ss_sp = l->ss_size = 0;
+        return 0;
+    }
+    if (ss.size < MINSIGSTKSZ)
+        return -ENOMEM;
+    l->ss_sp = ss.sp;
+    l->ss_size = ss.size;
+    return 0;
+}
+
+/* kill's targets: pid > 0 that process, 0 the caller's group, -1 all but
+ * init and the caller, < -1 the group -pid. */
+static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *self = proc_current();
+    int pid = (int)upid, found = 0;
+    if (sig > NSIG)
+        return -EINVAL;
+    if (pid > 0) {
+        struct proc *p = proc_find(pid);
+        return p && p->state == P_ALIVE ? sig_send(p, (int)sig) : -ESRCH;
+    }
+    if (pid == INT32_MIN)
+        return -ESRCH;
+    for (unsigned i = 0; i < proc_limit(); i++) {
+        struct proc *p = proc_at(i);
+        if (!p || p->state != P_ALIVE)
+            continue;
+        int hit = pid == 0    ? p->pgid == self->pgid
+                  : pid == -1 ? (p->pid > 1 && p != self)
+                              : p->pgid == -pid;
+        if (hit) {
+            found = 1;
+            sig_send(p, (int)sig);
+        }
+    }
+    return found ? 0 : -ESRCH;
+}
+
+static int64_t sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    if ((int)tid <= 0 || (int)tgid <= 0 || sig > NSIG)
+        return -EINVAL;
+    struct proc *p = proc_find((int)tid); /* one LWP per process: tid == pid */
+    if (!p || p->state != P_ALIVE || p->pid != (int)tgid)
+        return -ESRCH;
+    return sig_send(p, (int)sig);
+}
+
+static int64_t sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_tgkill(tid, tid, sig, 0, 0, 0);
+}
+
+/* ITIMER_REAL: SIGALRM at alarm_at, then every alarm_interval. Runs from
+ * the timer interrupt. */
+static void alarm_fire(void *arg)
+{
+    struct proc *p = arg;
+    sig_send(p, SIGALRM);
+    p->alarm_at = 0;
+    if (p->alarm_interval) {
+        p->alarm_at = clock_ns() + p->alarm_interval;
+        callout_add(&p->alarm, p->alarm_at, alarm_fire, p);
+    }
+}
+
+/* Arm (value ns from now, 0: disarm); the time that was left in *left. */
+static void alarm_set(struct proc *p, uint64_t value, uint64_t interval, uint64_t *left,
+                      uint64_t *old_interval)
+{
+    uint64_t now = clock_ns();
+    *left = p->alarm_at > now ? p->alarm_at - now : (p->alarm_at ? 1 : 0);
+    *old_interval = p->alarm_interval;
+    callout_cancel(&p->alarm);
+    p->alarm_at = value ? now + value : 0;
+    p->alarm_interval = value ? interval : 0;
+    if (value)
+        callout_add(&p->alarm, p->alarm_at, alarm_fire, p);
+}
+
+static int64_t sys_alarm(uint64_t secs, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t left, iv;
+    alarm_set(proc_current(), (uint32_t)secs * NS, 0, &left, &iv);
+    return (int64_t)((left + NS - 1) / NS); /* rounded up, as Linux */
+}
+
+struct itimerval_k {
+    int64_t isec, iusec, vsec, vusec;
+};
+
+static int64_t put_itimer(uint64_t uold, uint64_t left, uint64_t interval)
+{
+    struct itimerval_k o = {(int64_t)(interval / NS), (int64_t)(interval % NS / 1000),
+                            (int64_t)(left / NS), (int64_t)(left % NS / 1000)};
+    return uold && copy_to_user((void *)uold, &o, sizeof(o)) ? -EFAULT : 0;
+}
+
+/* Only ITIMER_REAL: the CPU-time timers need CPU accounting (-EINVAL). */
+static int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct itimerval_k n = {0, 0, 0, 0};
+    uint64_t left, iv;
+    if (which != 0)
+        return -EINVAL;
+    if (unew && copy_from_user(&n, (void *)unew, sizeof(n)))
+        return -EFAULT;
+    if (n.isec < 0 || n.vsec < 0 || n.iusec < 0 || n.iusec >= 1000000 || n.vusec < 0 ||
+        n.vusec >= 1000000)
+        return -EINVAL;
+    uint64_t value = (uint64_t)n.vsec * NS + (uint64_t)n.vusec * 1000;
+    uint64_t interval = (uint64_t)n.isec * NS + (uint64_t)n.iusec * 1000;
+    alarm_set(proc_current(), value, interval, &left, &iv);
+    return put_itimer(uold, left, iv);
+}
+
+static int64_t sys_getitimer(uint64_t which, uint64_t uval, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    uint64_t now = clock_ns();
+    if (which != 0)
+        return -EINVAL;
+    return put_itimer(uval, p->alarm_at > now ? p->alarm_at - now : 0, p->alarm_interval);
+}
+
+void sys_signal_register(void)
+{
+    syscall_register(13, sys_rt_sigaction);
+    syscall_register(14, sys_rt_sigprocmask);
+    syscall_register(15, sys_rt_sigreturn);
+    syscall_register(34, sys_pause);
+    syscall_register(36, sys_getitimer);
+    syscall_register(37, sys_alarm);
+    syscall_register(38, sys_setitimer);
+    syscall_register(62, sys_kill);
+    syscall_register(127, sys_rt_sigpending);
+    syscall_register(130, sys_rt_sigsuspend);
+    syscall_register(131, sys_sigaltstack);
+    syscall_register(200, sys_tkill);
+    syscall_register(234, sys_tgkill);
+}
