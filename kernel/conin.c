@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/conin.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/sched/sched.h"
 
 #define CONIN_SIZE 1024
@@ -12,13 +13,28 @@ static unsigned head, tail; /* head: next write; tail: next read */
 static uint64_t dropped;
 static struct waitq readers;
 
+static int (*filter)(char c);
+
+void conin_set_filter(int (*fn)(char c))
+{
+    filter = fn;
+}
+
 void conin_push(char c)
 {
+    if (filter && filter(c))
+        return;
     if (head - tail < CONIN_SIZE)
         ring[head++ % CONIN_SIZE] = c;
     else
         dropped++;
     waitq_wake_all(&readers);
+    vfs_poll_wake();
+}
+
+int conin_pending(void)
+{
+    return head != tail;
 }
 
 long conin_read(char *buf, size_t n, uint64_t deadline)

@@ -13,6 +13,11 @@ void conin_push(char c);
  * none), then copy up to n bytes: the count, -EAGAIN on timeout, or
  * -EINTR when the thread has a signal pending (sched_interrupted). */
 long conin_read(char *buf, size_t n, uint64_t deadline);
+/* A function that sees every byte first, in interrupt context, and
+ * returns 1 to consume it (the terminal's ^C and ^\). */
+void conin_set_filter(int (*fn)(char c));
+/* 1 when bytes are waiting to be read. */
+int conin_pending(void);
 /* Bytes dropped because the buffer was full. */
 uint64_t conin_dropped(void);
 

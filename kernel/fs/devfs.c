@@ -10,6 +10,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/proc/proc.h"
 #include "kernel/random.h"
 
 /* Linux struct termios as the TCGETS family passes it (asm-generic). */
@@ -28,6 +29,8 @@ struct kwinsize {
 #define TCSETS     0x5402
 #define TCSETSW    0x5403
 #define TCSETSF    0x5404
+#define TIOCGPGRP  0x540f
+#define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD   0x541b
@@ -54,6 +57,7 @@ static struct ktermios tio = {
     .c_cc = {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0},
 };
 static struct kwinsize winsize = {25, 80, 0, 0};
+static int fg_pgrp = 1; /* the foreground process group: init's until set */
 
 /* Canonical mode: the line being edited, and how much of a finished line
  * is still to be read. */
@@ -92,6 +96,21 @@ static int canon_input(char c)
         line[line_len++] = c;
     echo(&c, 1);
     return c == '\n' || line_len == sizeof(line);
+}
+
+/* ISIG: ^C and ^\ signal the foreground group as they are typed (from
+ * the input interrupt), and the line being edited is dropped. */
+static int console_filter(char c)
+{
+    int sig = 0;
+    if (tio.c_lflag & ISIG)
+        sig = (uint8_t)c == tio.c_cc[VINTR] ? SIGINT : (uint8_t)c == tio.c_cc[VQUIT] ? SIGQUIT : 0;
+    if (!sig)
+        return 0;
+    echo(sig == SIGINT ? "^C\n" : "^\\\n", 3);
+    line_len = 0;
+    sig_send_group(fg_pgrp, sig);
+    return 1;
 }
 
 static long canon_read(void *ubuf, size_t n)
@@ -171,6 +190,17 @@ static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         return copy_to_user(u, &winsize, sizeof(winsize)) ? -EFAULT : 0;
     case TIOCSWINSZ:
         return copy_from_user(&winsize, u, sizeof(winsize)) ? -EFAULT : 0;
+    case TIOCGPGRP:
+        return copy_to_user(u, &fg_pgrp, sizeof(fg_pgrp)) ? -EFAULT : 0;
+    case TIOCSPGRP: {
+        int pg;
+        if (copy_from_user(&pg, u, sizeof(pg)))
+            return -EFAULT;
+        if (pg <= 0)
+            return -EINVAL;
+        fg_pgrp = pg;
+        return 0;
+    }
     case FIONREAD: {
         int avail = (int)(line_ready - line_pos);
         return copy_to_user(u, &avail, sizeof(avail)) ? -EFAULT : 0;
@@ -178,6 +208,14 @@ static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     default:
         return -ENOTTY;
     }
+}
+
+static int console_poll(struct file *f)
+{
+    (void)f;
+    /* Typed bytes count as readable even before the line is complete. */
+    int in = line_pos < line_ready || line_eof || conin_pending();
+    return (in ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
 }
 
 static long null_read(struct file *f, void *ubuf, size_t n)
@@ -222,8 +260,11 @@ static long urandom_read(struct file *f, void *ubuf, size_t n)
     return fill_user(ubuf, n, 1);
 }
 
-static const struct vnode_ops console_ops = {
-    .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .is_tty = 1};
+static const struct vnode_ops console_ops = {.read = console_read,
+                                             .write = console_write_op,
+                                             .ioctl = console_ioctl,
+                                             .poll = console_poll,
+                                             .is_tty = 1};
 static const struct vnode_ops null_ops = {.read = null_read, .write = sink_write, .seekable = 1};
 static const struct vnode_ops zero_ops = {.read = zero_read, .write = sink_write, .seekable = 1};
 static const struct vnode_ops urandom_ops = {
@@ -248,6 +289,7 @@ void devfs_init(void)
     if (!dev || dir_link(vfs_root(), "dev", 3, dev))
         panic("devfs: cannot make /dev");
     dev_make(dev, "console", &console_ops, MKDEV(5, 1), 0600);
+    conin_set_filter(console_filter);
     dev_make(dev, "tty", &console_ops, MKDEV(5, 0), 0666);
     dev_make(dev, "null", &null_ops, MKDEV(1, 3), 0666);
     dev_make(dev, "zero", &zero_ops, MKDEV(1, 5), 0666);

@@ -7,6 +7,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
+#include "kernel/sched/sched.h"
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
@@ -126,6 +127,25 @@ int64_t file_seek(struct file *f, int64_t off, int whence)
         return -EINVAL;
     f->off = (uint64_t)(base + off);
     return (int64_t)f->off;
+}
+
+static struct waitq poll_queue;
+
+int file_poll(struct file *f)
+{
+    if (f->vn->ops && f->vn->ops->poll)
+        return f->vn->ops->poll(f);
+    return POLLIN | POLLOUT; /* files, directories and the simple devices never wait */
+}
+
+void vfs_poll_wake(void)
+{
+    waitq_wake_all(&poll_queue);
+}
+
+int vfs_poll_wait(uint64_t deadline)
+{
+    return waitq_wait(&poll_queue, deadline);
 }
 
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg)

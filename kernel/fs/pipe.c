@@ -43,6 +43,7 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
         done += k;
     }
     waitq_wake_all(&p->wq);
+    vfs_poll_wake();
     return (long)done;
 }
 
@@ -84,6 +85,7 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
             return done ? (long)done : r;
         done += (size_t)r;
         waitq_wake_all(&p->rq);
+        vfs_poll_wake();
     }
     return (long)done;
 }
@@ -97,6 +99,16 @@ static long pipe_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     return copy_to_user((void *)arg, &avail, sizeof(avail)) ? -EFAULT : 0;
 }
 
+static int pipe_poll(struct file *f)
+{
+    struct pipe *p = f->vn->priv;
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
+        return (p->len ? POLLIN | POLLRDNORM : 0) | (p->writers ? 0 : POLLHUP);
+    if (!p->readers)
+        return POLLERR;
+    return PIPE_SIZE - p->len >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+}
+
 static void pipe_close(struct file *f)
 {
     struct pipe *p = f->vn->priv;
@@ -106,6 +118,7 @@ static void pipe_close(struct file *f)
         p->writers--;
     waitq_wake_all(&p->rq);
     waitq_wake_all(&p->wq);
+    vfs_poll_wake();
 }
 
 static void pipe_release(struct vnode *vn)
@@ -119,6 +132,7 @@ static const struct vnode_ops pipe_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .ioctl = pipe_ioctl,
+    .poll = pipe_poll,
     .close = pipe_close,
     .release = pipe_release,
 };

@@ -53,6 +53,7 @@ struct vnode_ops {
     long (*read)(struct file *f, void *ubuf, size_t n);
     long (*write)(struct file *f, const void *ubuf, size_t n);
     long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
+    int (*poll)(struct file *f);       /* POLL* bits ready now (NULL: always IN|OUT) */
     void (*close)(struct file *f);     /* the last reference to f is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable; /* lseek succeeds (and changes nothing), else -ESPIPE */
@@ -173,6 +174,23 @@ long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
 /* getdents64 into program memory: bytes written, 0 at the end, -ENOTDIR, -EINVAL. */
 long file_getdents(struct file *f, void *ubuf, size_t n);
 uint64_t file_count(void);
+
+/* --- poll ---------------------------------------------------------------------- */
+#define POLLIN   0x001
+#define POLLPRI  0x002
+#define POLLOUT  0x004
+#define POLLERR  0x008
+#define POLLHUP  0x010
+#define POLLNVAL 0x020
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
+/* What f is ready for now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
+int file_poll(struct file *f);
+/* Pollers sleep on one queue; anything that can make a file ready wakes
+ * it (pipes, the console). Callable from interrupts. */
+void vfs_poll_wake(void);
+/* Sleep until vfs_poll_wake or the deadline (0: none): 1 on timeout. */
+int vfs_poll_wait(uint64_t deadline);
 
 /* --- pipe.c ------------------------------------------------------------------ */
 #define PIPE_BUF  4096  /* writes up to this size are atomic */

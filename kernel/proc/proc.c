@@ -306,3 +306,13 @@ int proc_fault(void *tf, int sig, int code, const char *what, uint64_t rip, uint
            what, (unsigned long long)rip, (unsigned long long)addr, sig);
     proc_exit(W_SIGNALED(sig));
 }
+
+void proc_oom(uint64_t addr)
+{
+    struct proc *p = proc_current();
+    if (!p)
+        return;
+    printk("pid %d (%s): out of memory on a page fault at %#llx: killed by signal %d\n", p->pid,
+           p->name, (unsigned long long)addr, SIGKILL);
+    proc_exit(W_SIGNALED(SIGKILL));
+}

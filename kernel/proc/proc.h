@@ -148,6 +148,11 @@ int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t uru
 int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
                     uint64_t urusage);
 
+/* No page could be had for a fault in program code: log it and end the
+ * process with SIGKILL (the kernel stays up). Returns only for a pure
+ * kernel thread. */
+void proc_oom(uint64_t addr);
+
 /* Processes in the table now (for leak checks). */
 unsigned proc_count(void);
 unsigned proc_limit(void);
@@ -185,6 +190,8 @@ struct sig_setup {
  * sig_send: make sig pending for p (0 probes; ignored signals are dropped
  * unless blocked) and wake its LWP if it may take it. 0 or -EINVAL. */
 int sig_send(struct proc *p, int sig);
+/* sig_send to every live process of group pgid: 0, or -ESRCH if none. */
+int sig_send_group(int pgid, int sig);
 /* Recompute whether l's thread has a deliverable signal (after changing
  * its pending set or mask). */
 void sig_recalc(struct lwp *l);

@@ -62,6 +62,19 @@ int sig_send(struct proc *p, int sig)
     return 0;
 }
 
+int sig_send_group(int pgid, int sig)
+{
+    int found = 0;
+    for (unsigned i = 0; i < proc_limit(); i++) {
+        struct proc *p = proc_at(i);
+        if (p && p->state == P_ALIVE && p->pgid == pgid) {
+            sig_send(p, sig);
+            found = 1;
+        }
+    }
+    return found ? 0 : -ESRCH;
+}
+
 /* The lowest deliverable signal (taken off the pending set), or 0. */
 static int next_signal(struct lwp *l)
 {

@@ -235,6 +235,48 @@ static int64_t sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, u
     return p ? p->sid : -ESRCH;
 }
 
+/* setpgid: the caller or one of its children (not a session leader) joins
+ * or founds a group of the caller's session. */
+static int64_t sys_setpgid(uint64_t upid, uint64_t upgid, uint64_t a2, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *self = proc_current();
+    int pid = upid ? (int)upid : self->pid, pgid = upgid ? (int)upgid : pid;
+    struct proc *p = proc_find(pid);
+    if ((int)upgid < 0)
+        return -EINVAL;
+    if (!p || (p != self && p->parent != self))
+        return -ESRCH;
+    if (p->sid != self->sid || p->sid == p->pid)
+        return -EPERM;
+    if (pgid != p->pid) {
+        int exists = 0;
+        for (unsigned i = 0; i < proc_limit() && !exists; i++) {
+            struct proc *q = proc_at(i);
+            exists = q && q->pgid == pgid && q->sid == self->sid;
+        }
+        if (!exists)
+            return -EPERM;
+    }
+    p->pgid = pgid;
+    return 0;
+}
+
+static int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    for (unsigned i = 0; i < proc_limit(); i++) {
+        struct proc *q = proc_at(i);
+        if (q && q->pgid == p->pid)
+            return -EPERM; /* already a group leader (or its group lives on) */
+    }
+    p->sid = p->pgid = p->pid;
+    return p->sid;
+}
+
 /* getresuid/getresgid: three zeros. */
 static int64_t sys_getres0(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4,
                            uint64_t a5)
@@ -288,7 +330,9 @@ void sys_proc_register(void)
     syscall_register(107, sys_getid0); /* geteuid */
     syscall_register(108, sys_getid0); /* getegid */
     syscall_register(110, sys_getppid);
+    syscall_register(109, sys_setpgid);
     syscall_register(111, sys_getpgrp);
+    syscall_register(112, sys_setsid);
     syscall_register(118, sys_getres0);
     syscall_register(120, sys_getres0);
     syscall_register(121, sys_getpgid);

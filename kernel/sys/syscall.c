@@ -62,5 +62,6 @@ void syscall_init(void)
     sys_time_register();
     sys_process_register();
     sys_signal_register();
+    sys_poll_register();
     arch_syscall_init();
 }

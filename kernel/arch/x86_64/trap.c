@@ -2,6 +2,7 @@
  * give page faults and program faults their handlers; other vectors are
  * counted (spurious or unexpected interrupts are not fatal). */
 #include <stdint.h>
+#include "errno.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trapframe.h"
@@ -140,8 +141,11 @@ static void page_fault(struct trapframe *tf)
                                                : VM_PROT_READ;
     struct vmspace *vs = vmspace_current();
 
-    if (LOWER_HALF(addr) && vs && vmspace_fault(vs, addr, access) == 0)
+    int r = LOWER_HALF(addr) && vs ? vmspace_fault(vs, addr, access) : -EFAULT;
+    if (r == 0)
         return;
+    if (r == -ENOMEM && LOWER_HALF(tf->rip))
+        proc_oom(addr); /* no page for program code: that process goes */
     uint64_t fixup = extable_fixup(tf->rip);
     if (fixup) {
         tf->rip = fixup;
