@@ -341,6 +341,9 @@ check_suite app-memory memory
 app app-files 60 --env UNIPLEX=1 "$BUILD/apps/files"
 check_suite app-files files
 
+app app-signals 90 --env UNIPLEX=1 "$BUILD/apps/signals"
+check_suite app-signals signals
+
 app app-protfault 30 "$BUILD/apps/protfault"
 check app-protfault 139 '^about to write$' \
     '^pid 1 \(protfault\): page fault at rip 0x[0-9a-f]+, address 0x[0-9a-f]+: killed by signal 11$' \
