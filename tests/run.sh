@@ -341,6 +341,14 @@ check_suite app-memory memory
 app app-files 60 --env UNIPLEX=1 "$BUILD/apps/files"
 check_suite app-files files
 
+# Processes (issue 6): fork/exec/wait semantics and stress, pipes, signals.
+app app-fork 240 --env UNIPLEX=1 "$BUILD/apps/fork"
+check_suite app-fork fork
+grep -E '^fork: (one fork|1000|storm)' "$log" | sed 's/^/  /'
+
+app app-pipe 120 --env UNIPLEX=1 "$BUILD/apps/pipe"
+check_suite app-pipe pipe
+
 app app-signals 90 --env UNIPLEX=1 "$BUILD/apps/signals"
 check_suite app-signals signals
 

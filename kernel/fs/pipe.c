@@ -22,6 +22,8 @@ struct pipe {
 static long pipe_read(struct file *f, void *ubuf, size_t n)
 {
     struct pipe *p = f->vn->priv;
+    if (n == 0)
+        return 0;
     while (p->len == 0) {
         if (p->writers == 0)
             return 0;
@@ -68,6 +70,8 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
 {
     struct pipe *p = f->vn->priv;
     size_t done = 0;
+    if (n == 0)
+        return 0; /* Linux: even with no reader left */
     while (done < n) {
         if (p->readers == 0)
             return done ? (long)done : -EPIPE;

@@ -75,10 +75,37 @@ static int fork_page(void *arg, uint64_t va, uint64_t pa, unsigned *pf, unsigned
     return 0;
 }
 
+/* Shared anonymous memory is one set of pages for parent and child: give
+ * every page of the shared regions a frame before the copy. */
+static int populate_shared(struct vmspace *vs)
+{
+    for (struct vm_region *r = vs->map.head; r; r = r->next) {
+        if (!(r->flags & VM_SHARED))
+            continue;
+        for (uint64_t va = r->start; va < r->end; va += 4096) {
+            uint64_t pa;
+            unsigned fl;
+            if (pmap_lookup(vs->root, va, &pa, &fl) == 0)
+                continue;
+            struct page *p = pg_alloc_zeroed(0);
+            int err = p ? pmap_map(vs->root, va, pg_phys(p), vm_prot_pmap(r->prot)) : -ENOMEM;
+            if (err) {
+                if (p)
+                    pg_put(p);
+                return err;
+            }
+        }
+    }
+    return 0;
+}
+
 int vmspace_fork(struct vmspace *src, struct vmspace **out)
 {
     struct vmspace *vs;
-    int err = vmspace_create(&vs);
+    int err = populate_shared(src);
+    if (err)
+        return err;
+    err = vmspace_create(&vs);
     if (err)
         return err;
     err = vm_map_copy(&vs->map, &src->map);
@@ -110,6 +137,15 @@ int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
 {
     struct vm_region r = {.start = addr, .end = addr + len, .prot = prot, .kind = kind};
     if (len == 0 || addr + len < addr || kind == VM_FILE)
+        return -EINVAL;
+    return vm_map_insert(&vs->map, &r);
+}
+
+int vmspace_map_shared(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot)
+{
+    struct vm_region r = {
+        .start = addr, .end = addr + len, .prot = prot, .kind = VM_ANON, .flags = VM_SHARED};
+    if (len == 0 || addr + len < addr)
         return -EINVAL;
     return vm_map_insert(&vs->map, &r);
 }

@@ -33,6 +33,9 @@ struct vmspace *vmspace_current(void);
  * -EINVAL, -EEXIST on overlap, -ENOMEM). kind is VM_ANON or VM_STACK. */
 int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
                      enum vm_kind kind);
+/* Shared anonymous memory (MAP_SHARED | MAP_ANONYMOUS): demand zero, and
+ * after fork the same pages in both processes. */
+int vmspace_map_shared(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
 /* Map len bytes backed read-only by physical memory at phys (file_len bytes
  * of it; the rest reads as zero). Private: writes copy the page. */
 int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint64_t phys,

@@ -212,6 +212,8 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
         return 0;
     case F_GETFL:
         return f->flags | O_LARGEFILE;
+    case F_GETPIPE_SZ:
+        return S_ISFIFO(f->vn->mode) ? PIPE_SIZE : -EBADF;
     case F_SETFL:
         f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
                    (uint32_t)(arg & (O_APPEND | O_NONBLOCK));

@@ -129,8 +129,12 @@ static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t fla
     if (err)
         return err;
     uint32_t vprot = (uint32_t)prot; /* PROT_* == VM_PROT_* */
-    err = (flags & MAP_ANONYMOUS) ? vmspace_map_anon(p->vm, at, len, vprot, VM_ANON)
-                                  : mmap_file(p, fd, at, len, vprot, flags, off);
+    if (!(flags & MAP_ANONYMOUS))
+        err = mmap_file(p, fd, at, len, vprot, flags, off);
+    else if (type == MAP_PRIVATE)
+        err = vmspace_map_anon(p->vm, at, len, vprot, VM_ANON);
+    else
+        err = vmspace_map_shared(p->vm, at, len, vprot);
     return err ? err : (int64_t)at;
 }
 

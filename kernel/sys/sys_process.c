@@ -16,6 +16,7 @@
 #define CLONE_VFORK   0x00004000u
 #define EXEC_ARGS_MAX (256 * 1024) /* bytes of argument and environment strings */
 #define EXEC_VEC_MAX  8192         /* pointers in argv, and in envp */
+#define EXEC_ARG_MAX  (32 * 4096)  /* one string with its NUL: Linux MAX_ARG_STRLEN */
 
 static int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
@@ -82,7 +83,9 @@ static int copy_vector(struct exec_args *a, uint64_t uvec, char **vec)
             break;
         if (n >= EXEC_VEC_MAX - 1 || a->used >= EXEC_ARGS_MAX)
             return -E2BIG;
-        long len = strncpy_from_user(a->strs + a->used, (const char *)up, EXEC_ARGS_MAX - a->used);
+        size_t room =
+            EXEC_ARGS_MAX - a->used < EXEC_ARG_MAX ? EXEC_ARGS_MAX - a->used : EXEC_ARG_MAX;
+        long len = strncpy_from_user(a->strs + a->used, (const char *)up, room);
         if (len < 0)
             return len == -ENAMETOOLONG ? -E2BIG : (int)len;
         vec[n] = a->strs + a->used;
