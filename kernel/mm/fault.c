@@ -24,6 +24,41 @@ static int fault_zero(struct vmspace *vs, const struct vm_region *r, uint64_t va
     return p ? map_new(vs, va, p, region_flags(r)) : -ENOMEM;
 }
 
+/* Map the backing page at va read-only (COW if the region is writable)
+ * when a whole aligned page of it exists: 0, 1 if it cannot be done that
+ * way, or -errno. */
+static int map_backing(struct vmspace *vs, const struct vm_region *r, uint64_t va)
+{
+    uint64_t off = va - r->start, src = r->file_phys + off;
+    uint64_t avail = r->file_len > off ? r->file_len - off : 0;
+    unsigned flags = region_flags(r);
+    if (avail < 4096 || (src & 0xfff))
+        return 1;
+    if (flags & PMAP_WRITE)
+        flags = (flags & ~PMAP_WRITE) | PMAP_COW;
+    struct page *fp = pg_from_phys(src);
+    int err = pmap_map(vs->root, va, src, flags);
+    if (err == 0 && fp && fp->refcount > 0)
+        pg_get(fp); /* reserved frames (the initrd) are not counted */
+    return err == -EEXIST ? 0 : err;
+}
+
+/* Fault-around: a program reading its text or data will soon touch the
+ * next pages too; mapping up to 15 more backing pages now saves a fault
+ * each (they cost nothing: no copy, no allocation but page tables). */
+#define FAULT_AROUND 16
+static void fault_around(struct vmspace *vs, const struct vm_region *r, uint64_t va)
+{
+    for (unsigned k = 1; k < FAULT_AROUND && va + 4096ull * k < r->end; k++) {
+        uint64_t pa, v = va + 4096ull * k;
+        unsigned fl;
+        if (pmap_lookup(vs->root, v, &pa, &fl) == 0)
+            continue;
+        if (map_backing(vs, r, v) != 0)
+            return;
+    }
+}
+
 /* File-backed: map the backing page itself (read-only; private writable
  * regions get the COW bit) when a whole aligned page of it exists and this
  * is not a write; otherwise a private copy, zero-filled past the data. */
@@ -31,24 +66,19 @@ static int fault_file(struct vmspace *vs, const struct vm_region *r, uint64_t va
 {
     uint64_t off = va - r->start, src = r->file_phys + off;
     uint64_t avail = r->file_len > off ? r->file_len - off : 0;
-    unsigned flags = region_flags(r);
-
-    if (avail >= 4096 && (src & 0xfff) == 0 && !(access & VM_PROT_WRITE)) {
-        if (flags & PMAP_WRITE)
-            flags = (flags & ~PMAP_WRITE) | PMAP_COW;
-        /* A frame the allocator manages gets a reference per mapping, so
-         * the put at unmap is balanced; reserved frames (initrd) get none. */
-        struct page *fp = pg_from_phys(src);
-        int err = pmap_map(vs->root, va, src, flags);
-        if (err == 0 && fp && fp->refcount > 0)
-            pg_get(fp);
-        return err == -EEXIST ? 0 : err;
+    if (!(access & VM_PROT_WRITE)) {
+        int err = map_backing(vs, r, va);
+        if (err <= 0) {
+            if (err == 0)
+                fault_around(vs, r, va);
+            return err;
+        }
     }
     struct page *p = pg_alloc_zeroed(0);
     if (!p)
         return -ENOMEM;
     memcpy(pg_virt(p), phys_virt(src), avail < 4096 ? avail : 4096);
-    return map_new(vs, va, p, flags);
+    return map_new(vs, va, p, region_flags(r));
 }
 
 /* Write to a COW page: sole owner re-enables writing, else copy. */

@@ -204,6 +204,7 @@ void pmap_destroy_lower(pmap_root root, void (*leaf)(void *, uint64_t, uint64_t,
 static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst, pmap_copy_fn *fn,
                       void *arg)
 {
+    uint64_t *dpt = 0;
     for (unsigned i = 0; i < 512; i++) {
         uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
         if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
@@ -218,10 +219,13 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst, pmap
         if (fn(arg, va, e & PTE_ADDR, &pflags, &cflags))
             continue;
         t[i] = (e & PTE_ADDR) | pte_bits(pflags);
-        uint64_t *d = walk(dst, va, 0, 1);
-        if (!d)
-            return -ENOMEM;
-        *d = (e & PTE_ADDR) | pte_bits(cflags);
+        if (!dpt) { /* the child's table for this whole table, walked to once */
+            uint64_t *d = walk(dst, va, 0, 1);
+            if (!d)
+                return -ENOMEM;
+            dpt = d - i;
+        }
+        dpt[i] = (e & PTE_ADDR) | pte_bits(cflags);
     }
     return 0;
 }
