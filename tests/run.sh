@@ -351,6 +351,15 @@ check_suite app-pipe pipe
 app app-signals 90 --env UNIPLEX=1 "$BUILD/apps/signals"
 check_suite app-signals signals
 
+# ^C typed on the console signals the foreground group from the input
+# interrupt: busybox sleep (pid 1, group 1) dies of SIGINT, status 130.
+log=$OUT/ctrl-c.log
+(sleep 4; printf '\003') | tools/uniplex run -v --accel "$ACCEL" --timeout 60 --log "$log.raw" \
+    /bin/busybox sleep 100 > /dev/null 2> "$OUT/ctrl-c.err"
+status=$?
+tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+check ctrl-c-sigint 130 '^\^C$' '^leaks: none: ' '^power-off: status 130$'
+
 app app-protfault 30 "$BUILD/apps/protfault"
 check app-protfault 139 '^about to write$' \
     '^pid 1 \(protfault\): page fault at rip 0x[0-9a-f]+, address 0x[0-9a-f]+: killed by signal 11$' \
