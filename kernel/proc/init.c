@@ -89,6 +89,8 @@ int init_run(const char *cmdline, int have_initrd, int report)
         kfree(buf);
         return INIT_FAILED_STATUS;
     }
+    if (proc_reaper_start())
+        printk("init: no reaper thread: children of parents ignoring SIGCHLD stay zombies\n");
     uint64_t vnodes = vn_count();
     struct kmalloc_stats kb, ka;
     kmalloc_stats(&kb);

@@ -262,6 +262,50 @@ static void reparent_children(struct proc *p)
     }
 }
 
+/* Children whose parent does not want them as zombies (SIGCHLD ignored,
+ * or SA_NOCLDWAIT) are reaped by a kernel thread: a thread cannot join
+ * itself. */
+static struct proc *reap_list;
+static struct waitq reap_wq;
+static struct thread *reaper;
+
+static void reaper_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        while (!reap_list)
+            waitq_wait(&reap_wq, 0);
+        struct proc *p = reap_list;
+        reap_list = p->reap_next;
+        proc_reap(p);
+    }
+}
+
+int proc_reaper_start(void)
+{
+    return reaper ? 0 : thread_create("reaper", reaper_main, 0, 0, &reaper);
+}
+
+/* 1 when p's exit needs no wait: then it is off its parent's list. */
+static int autoreap(struct proc *p)
+{
+    struct proc *pp = p->parent;
+    if (!pp || p->exit_signal != SIGCHLD)
+        return 0;
+    const struct ksigaction *a = &pp->sigact[SIGCHLD - 1];
+    if (a->handler != 1 /* SIG_IGN */ && !(a->flags & 2 /* SA_NOCLDWAIT */))
+        return 0;
+    if (!reaper)
+        return 0; /* no reaper thread: the parent keeps a zombie instead */
+    tree_unlink(p);
+    p->parent = 0;
+    p->reap_next = reap_list;
+    reap_list = p;
+    waitq_wake_all(&reap_wq);
+    waitq_wake_all(&pp->exitq); /* a wait may now find no child: ECHILD */
+    return 1;
+}
+
 __attribute__((noreturn)) void proc_exit(int wstatus)
 {
     struct proc *p = proc_current();
@@ -275,7 +319,7 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     callout_cancel(&p->alarm);
     p->wstatus = wstatus;
     p->state = P_ZOMBIE;
-    if (p->parent) {
+    if (p->parent && !autoreap(p)) {
         if (p->exit_signal)
             sig_send(p->parent, p->exit_signal);
         waitq_wake_all(&p->parent->exitq);

@@ -93,6 +93,7 @@ struct proc {
     struct waitq vforkq;       /* where that parent waits */
     struct ksigaction sigact[NSIG]; /* index sig - 1 */
     struct callout alarm;           /* ITIMER_REAL */
+    struct proc *reap_next;         /* on the reaper's list */
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
 };
 
@@ -130,6 +131,10 @@ void proc_vfork_release(struct proc *p);
  * its address space, make it a zombie and wake its parent. When it is init
  * the machine powers off with status code or 128 + signal. Never returns. */
 __attribute__((noreturn)) void proc_exit(int wstatus);
+/* Start the kernel thread that reaps children nobody waits for (SIGCHLD
+ * ignored or SA_NOCLDWAIT in the parent): 0 or -errno (then such
+ * children stay zombies until their parent waits). */
+int proc_reaper_start(void);
 /* Block until p is a zombie, join its threads and free it; its wait status. */
 int proc_reap(struct proc *p);
 /* A fault in program code that nothing resolved (from the trap handler,

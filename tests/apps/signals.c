@@ -173,6 +173,13 @@ static void check_children_signals(void)
         pause();
     waitpid(pid, &st, 0);
     CHECK("sigchld", got == SIGCHLD, "got %d", got);
+    /* Children of a parent that ignores SIGCHLD leave no zombies. */
+    signal(SIGCHLD, SIG_IGN);
+    for (int i = 0; i < 20; i++)
+        if (fork() == 0)
+            _exit(i);
+    usleep(200 * 1000);
+    CHECK_ERR("sigchld_ignored_no_zombies", waitpid(-1, &st, WNOHANG), ECHILD);
     handle(SIGCHLD, SIG_DFL, 0);
     pid = fork();
     if (pid == 0) {
