@@ -161,16 +161,35 @@ static uint32_t seg_prot(uint32_t p)
 
 /* Map every PT_LOAD segment from the file's pages in the initrd: text
  * read-only in place, data copy-on-write, bss demand-zero. */
-static int map_segments(struct vmspace *vs, const struct vnode *vn, struct exec_info *x,
-                        uint64_t *end)
+/* One segment of a file written at run time (its bytes in file[]): an
+ * anonymous mapping filled with a copy, then given the segment's rights. */
+static int copy_segment(struct vmspace *vs, const uint8_t *file, uint64_t start, uint64_t stop,
+                        uint64_t va, const struct elf_segment *sg)
+{
+    int err = vmspace_map_anon(vs, start, stop - start, VM_PROT_READ | VM_PROT_WRITE, VM_ANON);
+    if (err)
+        return err;
+    struct vmspace *prev = vmspace_current();
+    vmspace_switch(vs);
+    err = copy_to_user((void *)va, file + sg->offset, sg->filesz);
+    vmspace_switch(prev);
+    return err ? err : vmspace_protect(vs, start, stop - start, seg_prot(sg->prot));
+}
+
+/* Map every PT_LOAD segment. From the initrd (file NULL): the file's own
+ * pages, text read-only in place, data copy-on-write, bss demand-zero;
+ * otherwise copies of the bytes in file[]. */
+static int map_segments(struct vmspace *vs, const struct vnode *vn, const uint8_t *file,
+                        struct exec_info *x, uint64_t *end)
 {
     *end = 0;
     for (unsigned i = 0; i < x->img.nseg; i++) {
         const struct elf_segment *sg = &x->img.seg[i];
         uint64_t va = x->base + sg->vaddr, start = va & ~0xfffull;
         uint64_t stop = (va + sg->memsz + 0xfff) & ~0xfffull, lead = va - start;
-        int err = vmspace_map_file(vs, start, stop - start, seg_prot(sg->prot),
-                                   vn->ext_phys + sg->offset - lead, sg->filesz + lead);
+        int err = file ? copy_segment(vs, file, start, stop, va, sg)
+                       : vmspace_map_file(vs, start, stop - start, seg_prot(sg->prot),
+                                          vn->ext_phys + sg->offset - lead, sg->filesz + lead);
         if (err)
             return err == -EEXIST ? -ENOEXEC : err;
         if (stop > *end)
@@ -211,30 +230,59 @@ struct exec_image {
 };
 
 /* Load the ELF file vn into a new address space. */
+/* The whole file in memory: the initrd's bytes in place, or (a file
+ * written at run time) a kernel copy in *copy, which the caller frees. */
+#define EXEC_COPY_MAX (4ull << 20) /* the largest block the page allocator gives */
+static int file_bytes(struct vnode *vn, const uint8_t **bytes, uint8_t **copy)
+{
+    *copy = 0;
+    if (vn->ext) {
+        *bytes = vn->ext;
+        return 0;
+    }
+    if (vn->size > EXEC_COPY_MAX)
+        return -ENOMEM;
+    if (!(*copy = kmalloc(vn->size + 1)))
+        return -ENOMEM;
+    reg_read_kernel(vn, *copy, vn->size, 0);
+    *bytes = *copy;
+    return 0;
+}
+
+/* Load the ELF file vn into a new address space. */
 static int load_elf(struct proc *p, struct vnode *vn, const char *path, char *const argv[],
                     char *const envp[], struct exec_image *out)
 {
     struct exec_info x = {.path = path};
     const char *why;
     struct vmspace *vs = 0;
-    if (!vn->ext)
-        return exec_fail(path, "program is not in the initrd (written files cannot run yet)");
-    if (elf_check(vn->ext, vn->ext_len, &x.img, &why))
-        return exec_fail(path, why);
-    int err = strv_measure(&x.argv, argv);
-    if (err || (err = strv_measure(&x.envp, envp)) || (err = vmspace_create(&vs)))
+    const uint8_t *bytes;
+    uint8_t *copy;
+    int err = file_bytes(vn, &bytes, &copy);
+    if (err)
         return err;
+    if (elf_check(bytes, vn->size, &x.img, &why)) {
+        kfree(copy);
+        return exec_fail(path, why);
+    }
+    if ((err = strv_measure(&x.argv, argv)) || (err = strv_measure(&x.envp, envp)) ||
+        (err = vmspace_create(&vs))) {
+        kfree(copy);
+        return err;
+    }
     x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
     uint64_t stack =
         p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur : (1ull << 30);
     stack = (stack + 0xfff) & ~0xfffull;
-    if ((err = map_segments(vs, vn, &x, &out->brk)) ||
+    if ((err = map_segments(vs, vn, copy, &x, &out->brk)) ||
         (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,
                                 VM_STACK)) ||
         (err = stack_build(vs, &x, &out->sp))) {
+        kfree(copy);
         vmspace_destroy(vs);
         return err == -ENOEXEC ? exec_fail(path, "segments share a page") : err;
     }
+    kfree(copy);
     out->vs = vs;
     out->entry = x.base + x.img.entry;
     set_name(out->name, path);
