@@ -8,6 +8,6 @@ USERAPPS := $(patsubst userapps/%.c,$(BUILD)/user/%,$(wildcard userapps/*.c))
 .PHONY: userapps
 userapps: $(USERAPPS)
 
-$(BUILD)/user/%: userapps/%.c userapps/userapps.mk
+$(BUILD)/user/%: userapps/%.c userapps/userapps.mk tests/apps/proc.h
 	@mkdir -p $(dir $@)
 	$(USERAPPS_CC) $(USERAPPS_CFLAGS) $< -o $@

@@ -1,6 +1,6 @@
-/* bench_proc: the cost of processes and pipes. No checks; exit 0.
+/* bench: the cost of processes and pipes. No checks; exit 0.
  *
- * Run as `bench_proc` (about 10 s on a fast host) or `bench_proc quick`
+ * Run as `bench` (about 10 s on a fast host) or `bench quick`
  * (about 8 times fewer iterations, for emulated guests). Each figure is the
  * median of 7 runs, one line each:
  *   bench: NAME: median X UNIT (7 runs)
@@ -10,14 +10,14 @@
  * fork_exec_wait         fork + execve(this program --exit) + waitpid (us)
  * pipe_throughput        256 MiB (32 quick) in 64 KiB writes to a reader child (MB/s)
  * pipe_pingpong          1-byte round trip between two processes over two pipes (us)
- * It execs itself as /bin/bench_proc inside Uniplex (UNIPLEX=1), as
- * /proc/self/exe's real path on the host. `bench_proc --exit` exits 0. */
+ * It execs itself as /bin/bench inside Uniplex (UNIPLEX=1), as
+ * /proc/self/exe's real path on the host. `bench --exit` exits 0. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
 
-#include "proc.h"
+#include "../tests/apps/proc.h"
 
 #define RUNS     7
 #define HEAP_MIB 64
@@ -83,7 +83,7 @@ static double fork_child_writes(long n)
 
 static double fork_exec_wait(long n)
 {
-    char *args[] = {"bench_proc", "--exit", NULL};
+    char *args[] = {"bench", "--exit", NULL};
     char *env[] = {NULL};
     double t0 = p_now_us();
 
@@ -182,10 +182,10 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "quick") == 0) {
         div = 8;
     } else if (argc > 1) {
-        fprintf(stderr, "usage: bench_proc [quick]\n");
+        fprintf(stderr, "usage: bench [quick]\n");
         return 2;
     }
-    self = p_self_path("bench_proc");
+    self = p_self_path("bench");
     page = (size_t)sysconf(_SC_PAGESIZE);
 
     report("fork_exit_wait", "us", fork_exit_wait, 200 / div);
