@@ -91,11 +91,24 @@ $(BUILD)/kernel.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms.o boot/linker.ld
 		{ echo "ksyms: function addresses moved between link passes" >&2; exit 1; }
 	mv $@.tmp $@
 
-# The default image: userapps/init as /sbin/init (and hello), built by the
-# image builder, which also writes the grub.cfg and runs grub-mkrescue.
+# The default image: userapps/init as /sbin/init starting Debian's
+# busybox-static shell (/bin/busybox and a link for every applet it lists),
+# /etc/profile and /etc/motd from image/, and the user programs. The image
+# builder also writes the grub.cfg and runs grub-mkrescue.
+BUSYBOX := /bin/busybox
+IMAGE_FILES := $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello \
+	$(BUILD)/user/bench:/bin/bench $(BUSYBOX):/bin/busybox \
+	image/etc/profile:/etc/profile image/etc/motd:/etc/motd
+BUSYBOX_LINKS = $(foreach a,$(filter-out busybox,$(shell $(BUSYBOX) --list)),--symlink /bin/$(a)=busybox)
 $(BUILD)/uniplex.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
-		$(BUILD)/user/hello
+		$(BUILD)/user/hello $(BUILD)/user/bench $(BUSYBOX) image/etc/profile image/etc/motd
 	$(BUILD)/host/mkimage -o $(BUILD)/image --init /sbin/init --iso $@ \
+		--kernel $(BUILD)/kernel.elf $(IMAGE_FILES) $(BUSYBOX_LINKS)
+
+# The boot tests' image: init and hello only, so init powers off by itself.
+$(BUILD)/bootcheck.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
+		$(BUILD)/user/hello
+	$(BUILD)/host/mkimage -o $(BUILD)/bootcheck --init /sbin/init --iso $@ \
 		--kernel $(BUILD)/kernel.elf $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello
 
 # Host tools.
@@ -162,7 +175,7 @@ deps:
 run: deps all
 	tools/qemu.sh --iso --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL))
 
-test: deps all $(UNIT) apps userapps $(ELF_SAMPLES)
+test: deps all $(UNIT) apps userapps $(ELF_SAMPLES) $(BUILD)/bootcheck.iso
 	tests/run.sh
 
 clean:

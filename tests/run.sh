@@ -117,7 +117,7 @@ finish_acpi_off() {
 
 test_uefi_screen() {
     local ppm=$OUT/uefi-screen.ppm
-    boot_to_acpi_off uefi-screen 120 --uefi
+    boot_to_acpi_off uefi-screen 120 --uefi --image "$BUILD/bootcheck.iso"
     if [ $acpi_off = 1 ]; then
         rm -f "$ppm"
         monitor "$sock" "screendump $ppm" > /dev/null
@@ -171,15 +171,17 @@ echo "tests: boot tests, accelerator $ACCEL ($(qemu-system-x86_64 --version | he
 BANNER='^Uniplex 0\.1 x86_64 library OS$'
 SUMMARY=('^memory map \([0-9]+ ranges\):$' '^usable RAM: [0-9]+ KiB' '^boot: [0-9]+ us' '^power-off: status 0$')
 
-boot iso-bios 60 --iso
+# Boot-path tests use build/bootcheck.iso: init and hello, no shell, so init
+# powers off by itself (the default ISO waits in busybox's shell).
+boot iso-bios 60 --image "$BUILD/bootcheck.iso"
 check iso-bios 0 "$BANNER" '^boot: multiboot2, loader "GRUB' 'type 2, pitch 160, at 0xb8000' "${SUMMARY[@]}"
 
-boot iso-uefi 120 --uefi
+boot iso-uefi 120 --uefi --image "$BUILD/bootcheck.iso"
 check iso-uefi 0 "$BANNER" '^boot: multiboot2, loader "GRUB.*", UEFI$' '^framebuffer: [0-9]+x[0-9]+, (24|32) bpp, type 1' "${SUMMARY[@]}"
 
 test_uefi_screen
 
-boot uefi-no-gop 120 --uefi -- -vga none
+boot uefi-no-gop 120 --uefi --image "$BUILD/bootcheck.iso" -- -vga none
 check uefi-no-gop 0 "$BANNER" 'UEFI boot without a framebuffer; screen console skipped' '^power-off: status 0$'
 
 boot kernel-boot 30 --kernel --append "hello=world"
@@ -401,6 +403,66 @@ rm -rf "$OUT/trunc"
 "$BUILD/host/mkimage" -o "$OUT/trunc" --unchecked --init /bin/t "$OUT/truncated:/bin/t" > /dev/null 2>&1
 boot kernel-truncated-refused 30 --kernel --initrd "$OUT/trunc/initrd.cpio" --append "$(cat "$OUT/trunc/cmdline")"
 check kernel-truncated-refused 127 '^exec /bin/t: ' '^init: cannot run /bin/t: error 8$'
+
+echo "tests: the default image's shell (busybox sh on the console)"
+# shell_session NAME TIMEOUT INPUT-FUNCTION: boot the default image
+# (-kernel with its initrd) with the function's output typed on the serial
+# console; sets $status and $log.
+shell_session() {
+    local name=$1 tmo=$2 input=$3
+    log=$OUT/$name.log
+    rm -f "$log.raw"
+    $input | tools/qemu.sh --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" --kernel \
+        --initrd "$BUILD/image/initrd.cpio" --append "$(cat "$BUILD/image/cmdline")" \
+        > /dev/null 2> "$OUT/$name.qemu"
+    status=$?
+    tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+}
+
+# One command per line, each output tagged so that it cannot be mistaken
+# for the echo of the typed line.
+session_unix() {
+    sleep 4
+    cat << 'EOF'
+echo hi | wc -c | sed 's/^/wc:/'
+seq 1 1000 | awk '{s+=$1} END {print "sum:" s}'
+for i in 3 1 2; do echo $i; done | sort | tail -1 | sed 's/^/max:/'
+(cd /tmp && echo x > f && cat f && rm f) | sed 's/^/sub:/'; ls /tmp/f 2>&1 | grep -c 'No such' | sed 's/^/gone:/'
+echo a > /tmp/r; echo b >> /tmp/r; cat < /tmp/r | tr '\n' + | sed 's/^/redir:/'; echo
+ls /nonexistent > /tmp/e 2>&1; grep -c 'No such' /tmp/e | sed 's/^/stderr:/'
+cat << END | sed 's/^/heredoc:/'
+line one
+END
+echo "subst:$(echo inner)"
+printf '#!/bin/sh\necho script ran $1\n' > /tmp/s.sh; chmod +x /tmp/s.sh; /tmp/s.sh arg1
+sleep 1 & wait; echo "waited:$?"
+sleep 100 & sleep 1; kill $!; wait $!; echo "killed:$?"
+find / -name motd | sed 's/^/find:/'
+seq 1 20 | xargs echo | sed 's/^/xargs:/'
+seq 100000 | sort -n | uniq | wc -l | sed 's/^/lines:/'
+rm /tmp/r /tmp/e /tmp/s.sh
+exit 3
+EOF
+}
+
+session_ctrl_c() {
+    sleep 4
+    printf 'sleep 100\n'
+    sleep 3
+    printf '\003'
+    sleep 2
+    printf 'echo "after:$?"\n'
+    sleep 1
+    printf '\004'
+}
+
+shell_session shell-unix 180 session_unix
+check shell-unix 3 '^wc:3$' '^sum:500500$' '^max:3$' '^sub:x$' '^gone:1$' '^redir:a\+b\+$' \
+    '^stderr:1$' '^heredoc:line one$' '^subst:inner$' '^script ran arg1$' '^waited:0$' \
+    '^killed:143$' '^find:/etc/motd$' '^xargs:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20$' \
+    '^lines:100000$' '^init: the shell ended \(status 3\): powering off$' '^leaks: none: '
+shell_session shell-ctrl-c 60 session_ctrl_c
+check shell-ctrl-c 0 '^\^C$' '^after:130$' '^init: the shell ended \(status 0\)'
 
 echo "tests: image builder"
 if tests/unit/mkimage_test.sh > "$OUT/mkimage-test.log" 2>&1; then

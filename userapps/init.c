@@ -1,12 +1,18 @@
 /* init: the default image's first program.
  *
- * Greets, shows the kernel (like `uname -srvm`), memory from sysinfo and
- * what / and /bin hold, then returns 0: as pid 1, its exit powers the
- * machine off. */
+ * Greets and shows the kernel (like `uname -srvm`) and memory. Then, if
+ * the image has a shell: runs /etc/rc if there is one, starts an
+ * interactive login shell on the console in its own session (so it owns
+ * the terminal and ^C reaches what it runs), reaps every orphan that is
+ * given to it meanwhile, and exits with the shell's status when the shell
+ * ends. Without /bin/sh it lists / and /bin and returns 0. As pid 1, its
+ * exit powers the machine off with that status. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -28,6 +34,40 @@ static void list_dir(const char *dir)
     printf("\n");
 }
 
+/* Run path with argv in a child; returns its wait status (orphans that
+ * exit meanwhile are reaped too). */
+static int run(const char *path, char *const argv[], int interactive)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("init: fork");
+        return 1 << 8;
+    }
+    if (pid == 0) {
+        if (interactive) {
+            setsid();
+            ioctl(0, TIOCSCTTY, 0);
+            tcsetpgrp(0, getpid());
+        }
+        execv(path, argv);
+        perror(path);
+        _exit(127);
+    }
+    for (;;) {
+        int st;
+        pid_t r = wait(&st);
+        if (r == pid)
+            return st;
+        if (r < 0)
+            return 1 << 8;
+    }
+}
+
+static int exit_code(int st)
+{
+    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
 int main(void)
 {
     struct utsname u;
@@ -44,9 +84,17 @@ int main(void)
                (unsigned long long)si.freeram * unit >> 20);
     }
     fflush(stdout);
-    list_dir("/");
-    list_dir("/bin");
-    printf("init: powering off\n");
+    if (access("/bin/sh", X_OK) != 0) {
+        list_dir("/");
+        list_dir("/bin");
+        printf("init: powering off\n");
+        fflush(stdout);
+        return 0;
+    }
+    if (access("/etc/rc", R_OK) == 0)
+        run("/bin/sh", (char *[]){"sh", "/etc/rc", NULL}, 0);
+    int st = run("/bin/sh", (char *[]){"-sh", NULL}, 1);
+    printf("init: the shell ended (status %d): powering off\n", exit_code(st));
     fflush(stdout);
-    return 0;
+    return exit_code(st);
 }

@@ -29,7 +29,9 @@ struct kwinsize {
 #define TCSETS     0x5402
 #define TCSETSW    0x5403
 #define TCSETSF    0x5404
+#define TIOCSCTTY  0x540e
 #define TIOCGPGRP  0x540f
+#define TIOCNOTTY  0x5422
 #define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414

@@ -27,9 +27,10 @@ struct iovec_k {
     uint64_t base, len;
 };
 
+/* fd arguments are C ints: only the low 32 bits count (as on Linux). */
 static struct file *getf(int64_t fd)
 {
-    return fd_get(proc_current(), (int)fd == fd ? (int)fd : -1);
+    return fd_get(proc_current(), (int)fd);
 }
 
 /* read/write at the file offset: the file is held across a blocking
@@ -145,7 +146,7 @@ static int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uin
                          uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    return fd_close(proc_current(), (int)fd == (int64_t)fd ? (int)fd : -1);
+    return fd_close(proc_current(), (int)fd);
 }
 
 static int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

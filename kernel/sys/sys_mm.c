@@ -94,7 +94,7 @@ static int mmap_copy(struct proc *p, struct vnode *vn, uint64_t at, uint64_t len
 static int mmap_file(struct proc *p, uint64_t fd, uint64_t at, uint64_t len, uint32_t prot,
                      uint64_t flags, uint64_t off)
 {
-    struct file *f = fd_get(p, (int)fd == (int64_t)fd ? (int)fd : -1);
+    struct file *f = fd_get(p, (int)fd);
     if (!f)
         return -EBADF;
     struct vnode *vn = f->vn;
@@ -123,7 +123,7 @@ static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t fla
     if (PAGE_UP(len) < len || PAGE_UP(len) >= USER_MAX)
         return -ENOMEM;
     len = PAGE_UP(len);
-    if (!(flags & MAP_ANONYMOUS) && !fd_get(p, (int)fd == (int64_t)fd ? (int)fd : -1))
+    if (!(flags & MAP_ANONYMOUS) && !fd_get(p, (int)fd))
         return -EBADF; /* before MAP_FIXED removes anything */
     int err = mmap_place(p, addr, len, flags, &at);
     if (err)

@@ -7,6 +7,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
@@ -29,11 +30,12 @@ int user_path(uint64_t upath, int allow_empty, char **out)
 
 int at_dir(struct proc *p, int64_t dirfd, struct vnode **out)
 {
+    dirfd = (int32_t)dirfd; /* an int argument: the upper half is not defined */
     if (dirfd == AT_FDCWD) {
         *out = p->cwd;
         return 0;
     }
-    struct file *f = fd_get(p, (int)dirfd == dirfd ? (int)dirfd : -1);
+    struct file *f = fd_get(p, (int)dirfd);
     if (!f)
         return -EBADF;
     if (!S_ISDIR(f->vn->mode))
@@ -48,6 +50,7 @@ static int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, str
 {
     struct proc *p = proc_current();
     char *path;
+    dirfd = (int32_t)dirfd;
     int err = user_path(upath, flags & AT_EMPTY_PATH, &path);
     if (err)
         return err;
@@ -282,7 +285,7 @@ static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, ui
                           uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    struct file *f = fd_get(proc_current(), (int)fd == (int64_t)fd ? (int)fd : -1);
+    struct file *f = fd_get(proc_current(), (int)fd);
     return f ? set_cwd(f->vn) : -EBADF;
 }
 
@@ -468,8 +471,42 @@ static int64_t sys_rename(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3
     return sys_renameat2(cwd, uold, cwd, unew, 0, 0);
 }
 
+static int set_mode(struct vnode *vn, uint64_t mode)
+{
+    vn->mode = (vn->mode & S_IFMT) | ((uint32_t)mode & 07777);
+    vn->ctime_ns = clock_realtime_ns();
+    return 0;
+}
+
+static int64_t sys_fchmodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3, uint64_t a4,
+                            uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct vnode *vn;
+    int err = at_walk((int64_t)dirfd, upath, 0, WALK_FOLLOW, &vn);
+    return err ? err : set_mode(vn, mode);
+}
+
+static int64_t sys_chmod(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_fchmodat((uint64_t)(int64_t)AT_FDCWD, upath, mode, 0, 0, 0);
+}
+
+static int64_t sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct file *f = fd_get(proc_current(), (int)fd);
+    return f ? set_mode(f->vn, mode) : -EBADF;
+}
+
 void sys_path_register(void)
 {
+    syscall_register(90, sys_chmod);
+    syscall_register(91, sys_fchmod);
+    syscall_register(268, sys_fchmodat);
     syscall_register(2, sys_open);
     syscall_register(4, sys_stat);
     syscall_register(6, sys_lstat);
