@@ -50,6 +50,9 @@ int arch_call_guarded(void (*fn)(void *), void *arg);
 
 /* A hardware random number (RDRAND): 1 and *v, or 0 when there is none. */
 int arch_random(uint64_t *v);
+/* The CPU's vendor string (12 characters) and brand string (up to 48),
+ * NUL-terminated, from CPUID. */
+void arch_cpu_names(char vendor[16], char model[64]);
 /* The CPU feature word Linux passes as AT_HWCAP (CPUID.1:EDX on x86). */
 uint64_t arch_hwcap(void);
 /* Set the program TLS base (FS) of the calling thread, now and after

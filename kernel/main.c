@@ -91,6 +91,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     random_init();
     vfs_init();
     devfs_init();
+    procfs_init();
     initrd_init(initrd_phys(), initrd_len());
     proc_init(bootinfo.cmdline);
     syscall_init();

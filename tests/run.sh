@@ -383,7 +383,7 @@ check app-hello-iso 0 '^boot: multiboot2, loader "GRUB' "^argv\[1\] = \"it's\"$"
 app busybox-echo 60 /bin/busybox echo hello
 check busybox-echo 0 '^hello$'
 app busybox-ls 60 /bin/busybox ls /
-check busybox-ls 0 '^bin +dev +tmp$'
+check busybox-ls 0 '^bin +dev +proc +tmp$'
 
 # Refusals: the builder refuses a dynamic executable, and so does the
 # kernel's loader when one is put in the image unchecked.
@@ -440,6 +440,8 @@ sleep 100 & sleep 1; kill $!; wait $!; echo "killed:$?"
 find / -name motd | sed 's/^/find:/'
 seq 1 20 | xargs echo | sed 's/^/xargs:/'
 seq 100000 | sort -n | uniq | wc -l | sed 's/^/lines:/'
+ps | awk '$1 == 1 && $3 == "/sbin/init" {print "ps-init:ok"} $3 == "-sh" {print "ps-sh:ok"}'
+[ "$(free | awk '/Mem:/ {print $2}')" = "$(awk '/MemTotal/ {print $2}' /proc/meminfo)" ] && echo free-meminfo:ok
 rm /tmp/r /tmp/e /tmp/s.sh
 exit 3
 EOF
@@ -460,7 +462,8 @@ shell_session shell-unix 180 session_unix
 check shell-unix 3 '^wc:3$' '^sum:500500$' '^max:3$' '^sub:x$' '^gone:1$' '^redir:a\+b\+$' \
     '^stderr:1$' '^heredoc:line one$' '^subst:inner$' '^script ran arg1$' '^waited:0$' \
     '^killed:143$' '^find:/etc/motd$' '^xargs:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20$' \
-    '^lines:100000$' '^init: the shell ended \(status 3\): powering off$' '^leaks: none: '
+    '^lines:100000$' '^ps-init:ok$' '^ps-sh:ok$' '^free-meminfo:ok$' \
+    '^init: the shell ended \(status 3\): powering off$' '^leaks: none: '
 shell_session shell-ctrl-c 60 session_ctrl_c
 check shell-ctrl-c 0 '^\^C$' '^after:130$' '^init: the shell ended \(status 0\)'
 

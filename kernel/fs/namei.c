@@ -30,7 +30,9 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
 {
     if (++w->links > SYMLOOP_MAX)
         return -ELOOP;
-    size_t tlen = link->size, rlen = strlen(rest);
+    char tbuf[32];
+    const char *target = vn_link_target(link, tbuf, sizeof(tbuf));
+    size_t tlen = strlen(target), rlen = strlen(rest);
     if (tlen == 0)
         return -ENOENT;
     if (tlen + rlen + 1 > PATH_MAX)
@@ -38,12 +40,19 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
     char **dst = &w->buf[w->which ^= 1];
     if (!*dst && !(*dst = kmalloc(PATH_MAX)))
         return -ENOMEM;
-    memcpy(*dst, link->target, tlen);
+    memcpy(*dst, target, tlen);
     memcpy(*dst + tlen, rest, rlen + 1);
     if ((*dst)[0] == '/')
         w->cur = vfs_root();
     w->p = *dst;
     return 0;
+}
+
+const char *vn_link_target(const struct vnode *vn, char *buf, size_t n)
+{
+    if (vn->ops && vn->ops->readlink)
+        return vn->ops->readlink(vn, buf, n);
+    return vn->target ? vn->target : "";
 }
 
 /* Walk to the end of the path (stop_before_last: to the directory holding

@@ -55,6 +55,8 @@ struct vnode_ops {
     long (*write)(struct file *f, const void *ubuf, size_t n);
     long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
     int (*poll)(struct file *f);       /* POLL* bits ready now (NULL: always IN|OUT) */
+    /* Symlinks whose target is computed (/proc/self): it, in buf (n bytes). */
+    const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
     void (*close)(struct file *f);     /* the last reference to f is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable; /* lseek succeeds (and changes nothing), else -ESPIPE */
@@ -198,6 +200,20 @@ int vfs_poll_wait(uint64_t deadline);
 #define PIPE_SIZE 65536 /* capacity, Linux's default */
 /* A pipe: its read and write ends (flags O_NONBLOCK may be set). 0 or -ENOMEM. */
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
+
+/* A symlink's target: computed by ops->readlink (into buf, n bytes) or
+ * stored. */
+const char *vn_link_target(const struct vnode *vn, char *buf, size_t n);
+
+/* --- procfs.c: /proc, generated on read --------------------------------------- */
+struct proc;
+/* Make /proc with its global files (meminfo, uptime, cpuinfo, mounts,
+ * version) and /proc/self. */
+void procfs_init(void);
+/* /proc/<pid> for a new process (stat, status, cmdline, exe): 0 or -ENOMEM. */
+int procfs_add(struct proc *p);
+/* Remove /proc/<pid> (the files stay readable, empty, while open). */
+void procfs_remove(struct proc *p);
 
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
 /* Make /dev with console, tty, null, zero, urandom. */

@@ -252,3 +252,23 @@ int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t pr
     }
     return 0;
 }
+
+uint64_t vmspace_size(struct vmspace *vs)
+{
+    uint64_t n = 0;
+    for (const struct vm_region *r = vs->map.head; r; r = r->next)
+        n += r->end - r->start;
+    return n;
+}
+
+uint64_t vmspace_resident(struct vmspace *vs)
+{
+    uint64_t n = 0;
+    for (const struct vm_region *r = vs->map.head; r; r = r->next)
+        for (uint64_t va = r->start; va < r->end; va += 4096) {
+            uint64_t pa;
+            unsigned fl;
+            n += pmap_lookup(vs->root, va, &pa, &fl) == 0;
+        }
+    return n;
+}

@@ -54,6 +54,10 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len);
  * [to, to + len) holds no pages. 0, or -ENOMEM with nothing moved. */
 int vmspace_move(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t len);
 
+/* Bytes of all regions, and pages present (for /proc). */
+uint64_t vmspace_size(struct vmspace *vs);
+uint64_t vmspace_resident(struct vmspace *vs);
+
 /* Page-table flags for a region protection (VM_PROT_* -> PMAP_*). */
 unsigned vm_prot_pmap(uint32_t prot);
 

@@ -367,6 +367,7 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
     p->brk_start = p->brk = img.brk;
     p->mmap_base = MMAP_BASE;
     memcpy(p->name, img.name, sizeof(p->name));
+    proc_set_cmdline(p, path, argv);
     *entry = img.entry;
     *sp = img.sp;
     return 0;
@@ -387,6 +388,7 @@ int proc_execve(struct vnode *base, const char *path, char *const argv[], char *
     p->brk_start = p->brk = img.brk;
     p->mmap_base = MMAP_BASE;
     memcpy(p->name, img.name, sizeof(p->name));
+    proc_set_cmdline(p, path, argv);
     fd_close_cloexec(p);
     struct lwp *l = lwp_current();
     l->clear_child_tid = l->robust_list = l->robust_len = 0;

@@ -69,6 +69,11 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     c->mmap_base = p->mmap_base;
     memcpy(c->name, p->name, sizeof(c->name));
     memcpy(c->sigact, p->sigact, sizeof(c->sigact));
+    memcpy(c->exe, p->exe, sizeof(c->exe));
+    if (p->cmdline && (c->cmdline = kmalloc(p->cmdline_len + 1))) {
+        memcpy(c->cmdline, p->cmdline, p->cmdline_len);
+        c->cmdline_len = p->cmdline_len;
+    }
     c->exit_signal = (int)(flags & CSIGNAL);
     *out = c;
     return 0;

@@ -93,6 +93,18 @@ static void limits_default(struct proc *p)
     p->rlim[4] = (struct rlimit64){0, RLIM_INFINITY}; /* RLIMIT_CORE */
 }
 
+static void tree_unlink(struct proc *p)
+{
+    if (!p->parent)
+        return;
+    for (struct proc **pp = &p->parent->children; *pp; pp = &(*pp)->sibling) {
+        if (*pp == p) {
+            *pp = p->sibling;
+            return;
+        }
+    }
+}
+
 int proc_alloc(struct proc *parent, struct proc **out)
 {
     unsigned slot = 0;
@@ -124,23 +136,16 @@ int proc_alloc(struct proc *parent, struct proc **out)
         p->sibling = parent->children;
         parent->children = p;
     }
+    if (procfs_add(p)) {
+        tree_unlink(p);
+        kfree(p);
+        return -ENOMEM;
+    }
     vn_ref(p->cwd);
     table[slot] = p;
     nprocs++;
     *out = p;
     return 0;
-}
-
-static void tree_unlink(struct proc *p)
-{
-    if (!p->parent)
-        return;
-    for (struct proc **pp = &p->parent->children; *pp; pp = &(*pp)->sibling) {
-        if (*pp == p) {
-            *pp = p->sibling;
-            return;
-        }
-    }
 }
 
 void proc_free(struct proc *p)
@@ -149,6 +154,8 @@ void proc_free(struct proc *p)
         if (table[i] == p)
             table[i] = 0;
     tree_unlink(p);
+    procfs_remove(p);
+    kfree(p->cmdline);
     fd_close_all(p);
     if (p->cwd)
         vn_unref(p->cwd);
@@ -161,6 +168,25 @@ void proc_free(struct proc *p)
     }
     kfree(p);
     nprocs--;
+}
+
+void proc_set_cmdline(struct proc *p, const char *path, char *const argv[])
+{
+    size_t n = 0;
+    for (unsigned i = 0; argv && argv[i] && n < 4096; i++)
+        n += strlen(argv[i]) + 1;
+    char *c = kmalloc(n + 1);
+    strlcpy(p->exe, path, sizeof(p->exe));
+    kfree(p->cmdline);
+    p->cmdline = c;
+    p->cmdline_len = 0;
+    for (unsigned i = 0; c && argv && argv[i] && p->cmdline_len < n; i++) {
+        size_t k = strlen(argv[i]) + 1;
+        if (p->cmdline_len + k > n)
+            k = n - p->cmdline_len;
+        memcpy(c + p->cmdline_len, argv[i], k);
+        p->cmdline_len += k;
+    }
 }
 
 void proc_drop_vm(struct proc *p)

@@ -12,6 +12,7 @@
 #ifndef UNIPLEX_PROC_H
 #define UNIPLEX_PROC_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "kernel/sched/sched.h"
 
@@ -94,6 +95,9 @@ struct proc {
     struct ksigaction sigact[NSIG]; /* index sig - 1 */
     struct callout alarm;           /* ITIMER_REAL */
     struct proc *reap_next;         /* on the reaper's list */
+    char exe[128];                  /* the program's path (/proc/<pid>/exe) */
+    char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
+    size_t cmdline_len;
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
 };
 
@@ -122,6 +126,8 @@ int proc_start(struct proc *p, uint64_t entry, uint64_t sp);
  * system-call frame f (which it takes over) with FS base fs and, if ctid,
  * its tid stored there first (CLONE_CHILD_SETTID). 0 or -errno. */
 int proc_start_forked(struct proc *c, struct syscall_frame *f, uint64_t fs, uint64_t ctid);
+/* Record the program path and arguments shown in /proc (exec). */
+void proc_set_cmdline(struct proc *p, const char *path, char *const argv[]);
 /* Drop p's reference on its address space (freeing it with the last). */
 void proc_drop_vm(struct proc *p);
 /* The calling process's vfork parent, if any, may run again. */

@@ -234,8 +234,10 @@ static int64_t sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t ubuf, uin
         return err;
     if (!S_ISLNK(vn->mode))
         return -EINVAL;
-    uint64_t n = vn->size < size ? vn->size : size;
-    return copy_to_user((void *)ubuf, vn->target, n) ? -EFAULT : (int64_t)n;
+    char tbuf[256];
+    const char *target = vn_link_target(vn, tbuf, sizeof(tbuf));
+    uint64_t len = strlen(target), n = len < size ? len : size;
+    return copy_to_user((void *)ubuf, target, n) ? -EFAULT : (int64_t)n;
 }
 
 static int64_t sys_readlink(uint64_t upath, uint64_t ubuf, uint64_t size, uint64_t a3, uint64_t a4,

@@ -1,5 +1,6 @@
 /* x86_64 implementations of the kernel/arch.h hooks. */
 #include <stdint.h>
+#include "string.h"
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/gdt.h"
@@ -48,6 +49,25 @@ int arch_random(uint64_t *v)
             return 1;
     }
     return 0;
+}
+
+void arch_cpu_names(char vendor[16], char model[64])
+{
+    uint32_t r[4];
+    cpuid(0, 0, r);
+    memcpy(vendor, &r[1], 4);
+    memcpy(vendor + 4, &r[3], 4);
+    memcpy(vendor + 8, &r[2], 4);
+    vendor[12] = 0;
+    strlcpy(model, "unknown", 64);
+    cpuid(0x80000000u, 0, r);
+    if (r[0] < 0x80000004u)
+        return;
+    for (uint32_t i = 0; i < 3; i++) {
+        cpuid(0x80000002u + i, 0, r);
+        memcpy(model + 16 * i, r, 16);
+    }
+    model[48] = 0;
 }
 
 uint64_t arch_hwcap(void)

@@ -1,0 +1,241 @@
+/* /proc (proc(5)), read-only: files whose text is generated when read,
+ * kept as ordinary tmpfs vnodes (so path walking and readdir need nothing
+ * special). A process's directory /proc/<pid> is made at its creation and
+ * removed when it is freed; its files find the process by pid at read
+ * time. Times are not accounted yet: the CPU-time fields read as zero. */
+#include <stdint.h>
+#include "errno.h"
+#include "stdio.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/panic.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+
+#define GEN_MAX 4096
+typedef int gen_fn(int pid, char *buf, size_t n); /* the text's length */
+
+static struct vnode *proc_dir;
+
+static long gen_read(struct file *f, void *ubuf, size_t n)
+{
+    gen_fn *gen = (gen_fn *)f->vn->priv;
+    char *buf = kmalloc(GEN_MAX);
+    if (!buf)
+        return -ENOMEM;
+    int len = gen((int)f->vn->rdev, buf, GEN_MAX);
+    if (len > GEN_MAX - 1)
+        len = GEN_MAX - 1;
+    long r = 0;
+    if (f->off < (uint64_t)len) {
+        size_t k = (size_t)len - f->off < n ? (size_t)len - f->off : n;
+        r = copy_to_user(ubuf, buf + f->off, k) ? -EFAULT : (long)k;
+        if (r > 0)
+            f->off += (uint64_t)r;
+    }
+    kfree(buf);
+    return r;
+}
+
+static const struct vnode_ops gen_ops = {.read = gen_read, .seekable = 1};
+
+static const char *self_link(const struct vnode *vn, char *buf, size_t n)
+{
+    (void)vn;
+    struct proc *p = proc_current();
+    snprintf(buf, n, "%d", p ? p->pid : 0);
+    return buf;
+}
+
+static const char *exe_link(const struct vnode *vn, char *buf, size_t n)
+{
+    struct proc *p = proc_find((int)vn->rdev);
+    (void)buf, (void)n;
+    return p ? p->exe : "";
+}
+
+static const struct vnode_ops self_ops = {.readlink = self_link};
+static const struct vnode_ops exe_ops = {.readlink = exe_link};
+
+static int add_node(struct vnode *dir, const char *name, uint32_t mode, const struct vnode_ops *ops,
+                    void *priv, int pid)
+{
+    struct vnode *vn = vn_alloc(mode);
+    if (!vn)
+        return -ENOMEM;
+    vn->ops = ops;
+    vn->priv = priv;
+    vn->rdev = (uint32_t)pid;
+    int err = dir_link(dir, name, strlen(name), vn);
+    vn_unref(vn);
+    return err;
+}
+
+/* --- the global files ----------------------------------------------------------- */
+
+static int gen_meminfo(int pid, char *buf, size_t n)
+{
+    struct pmem_stats st;
+    (void)pid;
+    pmem_stats(&st);
+    unsigned long long total = st.total_pages * 4, fr = st.free_pages * 4;
+    return snprintf(buf, n,
+                    "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
+                    "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
+                    "Cached:                0 kB\nSwapCached:            0 kB\n"
+                    "Shmem:                 0 kB\nSwapTotal:             0 kB\n"
+                    "SwapFree:              0 kB\n",
+                    total, fr, fr);
+}
+
+static int gen_uptime(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    uint64_t cs = clock_ns() / 10000000; /* hundredths of a second */
+    return snprintf(buf, n, "%llu.%02llu 0.00\n", (unsigned long long)(cs / 100),
+                    (unsigned long long)(cs % 100));
+}
+
+static int gen_cpuinfo(int pid, char *buf, size_t n)
+{
+    char vendor[16], model[64];
+    (void)pid;
+    arch_cpu_names(vendor, model);
+    uint64_t khz = arch_cycles_hz() / 1000;
+    return snprintf(buf, n,
+                    "processor\t: 0\nvendor_id\t: %s\nmodel name\t: %s\n"
+                    "cpu MHz\t\t: %llu.%03llu\ncpu cores\t: 1\n\n",
+                    vendor, model, (unsigned long long)(khz / 1000),
+                    (unsigned long long)(khz % 1000));
+}
+
+static int gen_mounts(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return snprintf(buf, n, "rootfs / tmpfs rw 0 0\nproc /proc proc ro 0 0\n");
+}
+
+static int gen_version(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return snprintf(buf, n, "Linux version 6.1.0-uniplex (Uniplex 0.1 library OS)\n");
+}
+
+void procfs_init(void)
+{
+    proc_dir = vn_alloc(S_IFDIR | 0555);
+    if (!proc_dir || dir_link(vfs_root(), "proc", 4, proc_dir))
+        panic("procfs: cannot make /proc");
+    vn_unref(proc_dir);
+    static const struct {
+        const char *name;
+        gen_fn *gen;
+    } files[] = {{"meminfo", gen_meminfo},
+                 {"uptime", gen_uptime},
+                 {"cpuinfo", gen_cpuinfo},
+                 {"mounts", gen_mounts},
+                 {"version", gen_version}};
+    for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        if (add_node(proc_dir, files[i].name, S_IFREG | 0444, &gen_ops, (void *)files[i].gen, 0))
+            panic("procfs: cannot make /proc/%s", files[i].name);
+    if (add_node(proc_dir, "self", S_IFLNK | 0777, &self_ops, 0, 0))
+        panic("procfs: cannot make /proc/self");
+}
+
+/* --- per process ------------------------------------------------------------------ */
+
+static char state_of(const struct proc *p)
+{
+    if (p->state == P_ZOMBIE)
+        return 'Z';
+    struct thread *t = p->lwps ? p->lwps->thread : 0;
+    return t && t->state == T_BLOCKED ? 'S' : 'R';
+}
+
+static uint64_t rss_pages(const struct proc *p)
+{
+    return p->vm ? vmspace_resident(p->vm) : 0;
+}
+
+/* proc(5) /proc/pid/stat: 52 fields; CPU times and faults are not counted. */
+static int gen_stat(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    if (!p)
+        return 0;
+    return snprintf(buf, n,
+                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 %llu %llu "
+                    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+                    p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+                    (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
+                    (unsigned long long)rss_pages(p));
+}
+
+static int gen_status(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    if (!p)
+        return 0;
+    char st = state_of(p);
+    return snprintf(buf, n,
+                    "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
+                    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\n"
+                    "Threads:\t1\n",
+                    p->name, st,
+                    st == 'Z'   ? "zombie"
+                    : st == 'S' ? "sleeping"
+                                : "running",
+                    p->pid, p->pid, p->parent ? p->parent->pid : 0,
+                    (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
+                    (unsigned long long)(rss_pages(p) * 4));
+}
+
+static int gen_cmdline(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    if (!p || !p->cmdline)
+        return 0;
+    size_t k = p->cmdline_len < n ? p->cmdline_len : n;
+    memcpy(buf, p->cmdline, k);
+    return (int)k;
+}
+
+int procfs_add(struct proc *p)
+{
+    char name[12];
+    struct vnode *dir = vn_alloc(S_IFDIR | 0555);
+    if (!dir)
+        return -ENOMEM;
+    snprintf(name, sizeof(name), "%d", p->pid);
+    int err = dir_link(proc_dir, name, strlen(name), dir);
+    vn_unref(dir);
+    if (!err)
+        err = add_node(dir, "stat", S_IFREG | 0444, &gen_ops, (void *)gen_stat, p->pid);
+    if (!err)
+        err = add_node(dir, "status", S_IFREG | 0444, &gen_ops, (void *)gen_status, p->pid);
+    if (!err)
+        err = add_node(dir, "cmdline", S_IFREG | 0444, &gen_ops, (void *)gen_cmdline, p->pid);
+    if (!err)
+        err = add_node(dir, "exe", S_IFLNK | 0777, &exe_ops, 0, p->pid);
+    if (err)
+        procfs_remove(p);
+    return err;
+}
+
+void procfs_remove(struct proc *p)
+{
+    char name[12];
+    snprintf(name, sizeof(name), "%d", p->pid);
+    struct vnode *dir = dir_lookup(proc_dir, name, strlen(name));
+    if (!dir)
+        return;
+    while (dir->entries)
+        dir_unlink(dir, dir->entries->name, dir->entries->len);
+    dir->parent = dir;
+    dir_unlink(proc_dir, name, strlen(name));
+}
