@@ -97,11 +97,13 @@ $(BUILD)/kernel.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms.o boot/linker.ld
 # builder also writes the grub.cfg and runs grub-mkrescue.
 BUSYBOX := /bin/busybox
 IMAGE_FILES := $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello \
-	$(BUILD)/user/bench:/bin/bench $(BUSYBOX):/bin/busybox \
+	$(BUILD)/user/bench:/bin/bench $(BUILD)/user/forkdemo:/bin/forkdemo \
+	$(BUILD)/user/pipedemo:/bin/pipedemo $(BUSYBOX):/bin/busybox \
 	image/etc/profile:/etc/profile image/etc/motd:/etc/motd
 BUSYBOX_LINKS = $(foreach a,$(filter-out busybox,$(shell $(BUSYBOX) --list)),--symlink /bin/$(a)=busybox)
 $(BUILD)/uniplex.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
-		$(BUILD)/user/hello $(BUILD)/user/bench $(BUSYBOX) image/etc/profile image/etc/motd
+		$(BUILD)/user/hello $(BUILD)/user/bench $(BUILD)/user/forkdemo $(BUILD)/user/pipedemo \
+		$(BUSYBOX) image/etc/profile image/etc/motd
 	$(BUILD)/host/mkimage -o $(BUILD)/image --init /sbin/init --iso $@ \
 		--kernel $(BUILD)/kernel.elf $(IMAGE_FILES) $(BUSYBOX_LINKS)
 

@@ -6,7 +6,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/sched/sched.h"
 
-#define CONIN_SIZE 1024
+#define CONIN_SIZE 16384
 
 static char ring[CONIN_SIZE];
 static unsigned head, tail; /* head: next write; tail: next read */

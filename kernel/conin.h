@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Queue one byte; called from interrupt handlers. Bytes beyond the 1 KiB
+/* Queue one byte; called from interrupt handlers. Bytes beyond the 16 KiB
  * buffer are dropped (counted). Wakes blocked readers. */
 void conin_push(char c);
 /* Block until input is available or the clock_ns() deadline passes (0 =

@@ -442,6 +442,8 @@ seq 1 20 | xargs echo | sed 's/^/xargs:/'
 seq 100000 | sort -n | uniq | wc -l | sed 's/^/lines:/'
 ps | awk '$1 == 1 && $3 == "/sbin/init" {print "ps-init:ok"} $3 == "-sh" {print "ps-sh:ok"}'
 [ "$(free | awk '/Mem:/ {print $2}')" = "$(awk '/MemTotal/ {print $2}' /proc/meminfo)" ] && echo free-meminfo:ok
+forkdemo | grep -c 'I am the' | sed 's/^/forkdemo:/'
+pipedemo | tail -1
 rm /tmp/r /tmp/e /tmp/s.sh
 exit 3
 EOF
@@ -458,12 +460,30 @@ session_ctrl_c() {
     printf '\004'
 }
 
+# Line editing (busybox's, in raw mode through termios): "ecgo", two
+# backspaces, "ho edit-ok", Enter; then up-arrow and Enter runs it again.
+session_edit() {
+    sleep 4
+    printf 'ecgo\177\177ho edit-ok\n'
+    sleep 1
+    printf '\033[A\n'
+    sleep 1
+    printf 'exit\n'
+}
+
 shell_session shell-unix 180 session_unix
 check shell-unix 3 '^wc:3$' '^sum:500500$' '^max:3$' '^sub:x$' '^gone:1$' '^redir:a\+b\+$' \
     '^stderr:1$' '^heredoc:line one$' '^subst:inner$' '^script ran arg1$' '^waited:0$' \
     '^killed:143$' '^find:/etc/motd$' '^xargs:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20$' \
-    '^lines:100000$' '^ps-init:ok$' '^ps-sh:ok$' '^free-meminfo:ok$' \
+    '^lines:100000$' '^ps-init:ok$' '^ps-sh:ok$' '^free-meminfo:ok$' '^forkdemo:2$' \
+    '^parent: 80 bytes in all$' \
     '^init: the shell ended \(status 3\): powering off$' '^leaks: none: '
+shell_session shell-line-editing 60 session_edit
+if [ "$status" = 0 ] && [ "$(grep -c '^edit-ok$' "$log")" = 2 ]; then
+    ok shell-line-editing
+else
+    bad shell-line-editing "status $status, $(grep -c '^edit-ok$' "$log") edit-ok lines, want 2 (log: $log)"
+fi
 shell_session shell-ctrl-c 60 session_ctrl_c
 check shell-ctrl-c 0 '^\^C$' '^after:130$' '^init: the shell ended \(status 0\)'
 
