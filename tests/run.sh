@@ -468,6 +468,10 @@ session_edit() {
     sleep 1
     printf '\033[A\n'
     sleep 1
+    printf 'head -1 | sed "s/^/werase:/"\n' # the terminal's own editing: ^W
+    sleep 1
+    printf 'foo bar\027baz\n'
+    sleep 1
     printf 'exit\n'
 }
 
@@ -479,10 +483,10 @@ check shell-unix 3 '^wc:3$' '^sum:500500$' '^max:3$' '^sub:x$' '^gone:1$' '^redi
     '^parent: 80 bytes in all$' \
     '^init: the shell ended \(status 3\): powering off$' '^leaks: none: '
 shell_session shell-line-editing 60 session_edit
-if [ "$status" = 0 ] && [ "$(grep -c '^edit-ok$' "$log")" = 2 ]; then
+if [ "$status" = 0 ] && [ "$(grep -c '^edit-ok$' "$log")" = 2 ] && grep -q '^werase:foo baz$' "$log"; then
     ok shell-line-editing
 else
-    bad shell-line-editing "status $status, $(grep -c '^edit-ok$' "$log") edit-ok lines, want 2 (log: $log)"
+    bad shell-line-editing "status $status, $(grep -c '^edit-ok$' "$log") edit-ok lines (want 2), werase line? (log: $log)"
 fi
 shell_session shell-ctrl-c 60 session_ctrl_c
 check shell-ctrl-c 0 '^\^C$' '^after:130$' '^init: the shell ended \(status 0\)'

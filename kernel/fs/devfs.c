@@ -12,6 +12,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random.h"
+#include "kernel/sched/sched.h"
 
 /* Linux struct termios as the TCGETS family passes it (asm-generic). */
 struct ktermios {
@@ -37,18 +38,20 @@ struct kwinsize {
 #define TIOCSWINSZ 0x5414
 #define FIONREAD   0x541b
 
-#define ICRNL  0000400
-#define ISIG   0000001
-#define ICANON 0000002
-#define ECHO   0000010
-#define ECHOE  0000020
-#define ECHOK  0000040
-#define VINTR  0
-#define VQUIT  1
-#define VERASE 2
-#define VKILL  3
-#define VEOF   4
-#define VMIN   6
+#define ICRNL   0000400
+#define ISIG    0000001
+#define ICANON  0000002
+#define ECHO    0000010
+#define ECHOE   0000020
+#define ECHOK   0000040
+#define VINTR   0
+#define VQUIT   1
+#define VERASE  2
+#define VKILL   3
+#define VEOF    4
+#define VTIME   5
+#define VMIN    6
+#define VWERASE 14
 
 /* Debian's defaults for a serial terminal (stty sane, 38400 8N1). */
 static struct ktermios tio = {
@@ -80,6 +83,17 @@ static int canon_input(char c)
         c = '\n';
     if ((uint8_t)c == tio.c_cc[VERASE] || c == '\b') {
         if (line_len) {
+            line_len--;
+            echo("\b \b", 3);
+        }
+        return 0;
+    }
+    if ((uint8_t)c == tio.c_cc[VWERASE]) { /* ^W: the word before the cursor */
+        while (line_len && line[line_len - 1] == ' ') {
+            line_len--;
+            echo("\b \b", 3);
+        }
+        while (line_len && line[line_len - 1] != ' ') {
             line_len--;
             echo("\b \b", 3);
         }
@@ -142,6 +156,24 @@ static long canon_read(void *ubuf, size_t n)
     return (long)k;
 }
 
+/* Non-canonical input (termios(3) VMIN/VTIME): VMIN 0 and VTIME 0 do not
+ * wait; VTIME alone waits that many tenths of a second for the first
+ * byte; otherwise wait for a byte (VMIN > 1 is treated as 1: what has
+ * arrived is returned). O_NONBLOCK: -EAGAIN when nothing is there. */
+static long raw_wait(char *buf, size_t n, const struct file *f)
+{
+    uint8_t vmin = tio.c_cc[VMIN], vtime = tio.c_cc[VTIME];
+    if ((f->flags & O_NONBLOCK) || (vmin == 0 && vtime == 0)) {
+        if (!conin_pending())
+            return (f->flags & O_NONBLOCK) ? -EAGAIN : 0;
+    }
+    uint64_t deadline = vmin == 0 && vtime ? clock_ns() + vtime * 100000000ull : 0;
+    long got = conin_read(buf, n, deadline);
+    if (got == -EAGAIN)
+        return 0; /* VTIME passed with nothing typed */
+    return got < 0 ? -ERESTARTSYS : got;
+}
+
 static long console_read(struct file *f, void *ubuf, size_t n)
 {
     (void)f;
@@ -150,9 +182,9 @@ static long console_read(struct file *f, void *ubuf, size_t n)
     if (tio.c_lflag & ICANON)
         return canon_read(ubuf, n);
     char buf[256];
-    long got = conin_read(buf, n < sizeof(buf) ? n : sizeof(buf), 0);
+    long got = raw_wait(buf, n < sizeof(buf) ? n : sizeof(buf), f);
     if (got < 0)
-        return -ERESTARTSYS;
+        return got;
     for (long i = 0; i < got; i++)
         if (buf[i] == '\r' && (tio.c_iflag & ICRNL))
             buf[i] = '\n';
