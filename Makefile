@@ -98,11 +98,13 @@ $(BUILD)/kernel.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms.o boot/linker.ld
 BUSYBOX := /bin/busybox
 IMAGE_FILES := $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello \
 	$(BUILD)/user/bench:/bin/bench $(BUILD)/user/forkdemo:/bin/forkdemo \
-	$(BUILD)/user/pipedemo:/bin/pipedemo $(BUSYBOX):/bin/busybox \
+	$(BUILD)/user/pipedemo:/bin/pipedemo $(BUILD)/user/snapshot:/bin/snapshot \
+	$(BUILD)/user/prefork:/bin/prefork $(BUSYBOX):/bin/busybox \
 	image/etc/profile:/etc/profile image/etc/motd:/etc/motd
 BUSYBOX_LINKS = $(foreach a,$(filter-out busybox,$(shell $(BUSYBOX) --list)),--symlink /bin/$(a)=busybox)
 $(BUILD)/uniplex.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
 		$(BUILD)/user/hello $(BUILD)/user/bench $(BUILD)/user/forkdemo $(BUILD)/user/pipedemo \
+		$(BUILD)/user/snapshot $(BUILD)/user/prefork \
 		$(BUSYBOX) image/etc/profile image/etc/motd
 	$(BUILD)/host/mkimage -o $(BUILD)/image --init /sbin/init --iso $@ \
 		--kernel $(BUILD)/kernel.elf $(IMAGE_FILES) $(BUSYBOX_LINKS)
