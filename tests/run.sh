@@ -491,6 +491,21 @@ if [ "$status" = 0 ] && [ "$(grep -c '^edit-ok$' "$log")" = 2 ] && grep -q '^wer
 else
     bad shell-line-editing "status $status, $(grep -c '^edit-ok$' "$log") edit-ok lines (want 2), werase line? (log: $log)"
 fi
+# The same shell booted from the ISO under OVMF (UEFI): typed only once
+# GRUB and the firmware, which read the serial port too, are done.
+session_uefi() {
+    sleep 20
+    printf 'echo uefi-shell:$((6*7))\n'
+    sleep 2
+    printf 'exit 4\n'
+}
+log=$OUT/shell-uefi.log
+session_uefi | tools/qemu.sh --accel "$ACCEL" --timeout 120 --log "$log.raw" --uefi \
+    > /dev/null 2> "$OUT/shell-uefi.qemu"
+status=$?
+tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+check shell-uefi 4 'loader "GRUB.*", UEFI$' '^uefi-shell:42$' '^power-off: status 4$'
+
 shell_session shell-ctrl-c 60 session_ctrl_c
 check shell-ctrl-c 0 '^\^C$' '^after:130$' '^init: the shell ended \(status 0\)'
 
