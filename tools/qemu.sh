@@ -63,8 +63,19 @@ die() {
 kvm_usable() {
     [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
 }
+# PVM's /dev/kvm (module kvm_pvm) runs this kernel through KVM's instruction
+# emulator, which stops the VM at the first SSE instruction a program uses
+# (docs/PERFORMANCE.md): not usable as the default.
+kvm_is_pvm() {
+    [ -d /sys/module/kvm_pvm ]
+}
 if [ -z "$accel" ]; then
-    if kvm_usable; then accel=kvm; else accel=tcg; fi
+    if kvm_usable && ! kvm_is_pvm; then
+        accel=kvm
+    else
+        accel=tcg
+        kvm_is_pvm && info "/dev/kvm is PVM (programs cannot run under it): using TCG; --accel kvm forces it"
+    fi
 fi
 case "$accel" in
 kvm) accel_args=(-accel kvm -cpu host,-arch-capabilities) ;; # nested KVM rejects that MSR

@@ -61,7 +61,7 @@ static struct ktermios tio = {
     .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | 0100000 /* IEXTEN */ | 01000 | 04000,
     .c_cc = {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0},
 };
-static struct kwinsize winsize = {25, 80, 0, 0};
+static struct kwinsize winsize = {24, 80, 0, 0}; /* rows, columns: a VT100 */
 static int fg_pgrp = 1; /* the foreground process group: init's until set */
 
 /* Canonical mode: the line being edited, and how much of a finished line
