@@ -200,7 +200,7 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
         return -EINVAL;
     if (pid > 0) {
         struct proc *p = proc_find(pid);
-        return p && p->state == P_ALIVE ? sig_send(p, (int)sig) : -ESRCH;
+        return p ? sig_send(p, (int)sig) : -ESRCH; /* a zombie takes it, and ignores it */
     }
     if (pid == INT32_MIN)
         return -ESRCH;
