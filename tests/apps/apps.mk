@@ -8,6 +8,6 @@ APPS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%,$(wildcard tests/apps/*.c))
 .PHONY: apps
 apps: $(APPS)
 
-$(BUILD)/apps/%: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/apps.mk
+$(BUILD)/apps/%: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/tproc.h tests/apps/apps.mk
 	@mkdir -p $(dir $@)
 	$(APPS_CC) $(APPS_CFLAGS) $< -o $@

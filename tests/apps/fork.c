@@ -29,8 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "proc.h"
-#include "t.h"
+#include "tproc.h"
 
 extern char **environ;
 
@@ -50,22 +49,6 @@ static void info(const char *fmt, ...)
     fflush(stdout);
 }
 
-/* Waits for pid and checks that it exited with `want`. */
-static void check_exit(const char *name, pid_t pid, int want)
-{
-    int st = 0;
-
-    if (pid < 0) {
-        t_fail(name, "fork failed: %s", t_errname(errno));
-        return;
-    }
-    pid_t r = p_wait(pid, &st, 0);
-    if (r != pid)
-        t_fail(name, "waitpid(%d) returned %d/%s", (int)pid, (int)r, t_errname(errno));
-    else
-        CHECK(name, WIFEXITED(st) && WEXITSTATUS(st) == want, "expected exit %d, got %s", want,
-              p_status_str(st));
-}
 
 /* Waits for pid and checks that signal `sig` killed it. */
 static void check_killed(const char *name, pid_t pid, int sig)

@@ -14,8 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include "proc.h"
-#include "t.h"
+#include "tproc.h"
 
 #define BAD_PTR ((void *)8)
 #ifndef F_GETPIPE_SZ
@@ -23,21 +22,6 @@
 #endif
 #define CAPACITY 65536
 
-static void check_exit(const char *name, pid_t pid, int want)
-{
-    int st = 0;
-
-    if (pid < 0) {
-        t_fail(name, "fork failed: %s", t_errname(errno));
-        return;
-    }
-    pid_t r = p_wait(pid, &st, 0);
-    if (r != pid)
-        t_fail(name, "waitpid(%d) returned %d/%s", (int)pid, (int)r, t_errname(errno));
-    else
-        CHECK(name, WIFEXITED(st) && WEXITSTATUS(st) == want, "expected exit %d, got %s", want,
-              p_status_str(st));
-}
 
 static void close2(int p[2])
 {

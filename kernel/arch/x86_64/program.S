@@ -8,6 +8,15 @@
 #define CTX_PROG_KRSP 40
 #define CTX_SAVED_HI  48
 
+/* Interrupts off; the current thread's kernel stack becomes empty again:
+ * the next entry from the program starts at its top (in %rdx). */
+.macro KSTACK_RESET
+    cli
+    movq arch_cur_ctx(%rip), %rax
+    movq CTX_STACK_HI(%rax), %rdx
+    movq %rdx, arch_kstack_hi(%rip)
+.endm
+
     .text
 /* int64_t arch_run_program(uint64_t entry, uint64_t arg, uint64_t user_rsp):
  * call entry(arg) on the stack user_rsp (16-byte aligned); returns its rax.
@@ -58,10 +67,7 @@ arch_program_exit:
  * loader finalizer to register (System V x86-64 ABI, process entry). */
     .global arch_enter_program
 arch_enter_program:
-    cli
-    movq arch_cur_ctx(%rip), %rax
-    movq CTX_STACK_HI(%rax), %rdx
-    movq %rdx, arch_kstack_hi(%rip)
+    KSTACK_RESET
     movq %rdi, %rcx
     movq %rsi, %rsp
     xorl %eax, %eax
@@ -87,10 +93,7 @@ arch_enter_program:
  * system-call return path pops it. */
     .global arch_syscall_resume
 arch_syscall_resume:
-    cli
-    movq arch_cur_ctx(%rip), %rax
-    movq CTX_STACK_HI(%rax), %rdx
-    movq %rdx, arch_kstack_hi(%rip)
+    KSTACK_RESET
     leaq -128(%rdx), %rsp
     movq %rdi, %rsi
     movq %rsp, %rdi
@@ -106,10 +109,7 @@ arch_syscall_resume:
  * and RSP together. */
     .global arch_trap_resume
 arch_trap_resume:
-    cli
-    movq arch_cur_ctx(%rip), %rax
-    movq CTX_STACK_HI(%rax), %rdx
-    movq %rdx, arch_kstack_hi(%rip)
+    KSTACK_RESET
     leaq 168(%rdi), %rsi               /* last qword of tf (22 qwords) */
     leaq -8(%rdx), %rdi                /* last qword of the destination */
     movl $22, %ecx
