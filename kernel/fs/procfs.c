@@ -2,7 +2,7 @@
  * kept as ordinary tmpfs vnodes (so path walking and readdir need nothing
  * special). A process's directory /proc/<pid> is made at its creation and
  * removed when it is freed; its files find the process by pid at read
- * time. Times are not accounted yet: the CPU-time fields read as zero. */
+ * time. */
 #include <stdint.h>
 #include "errno.h"
 #include "stdio.h"
@@ -126,6 +126,52 @@ static int gen_version(int pid, char *buf, size_t n)
     return snprintf(buf, n, "Linux version 6.1.0-uniplex (Uniplex 0.1 library OS)\n");
 }
 
+/* The load average as Linux keeps it (kernel/sched/loadavg.c): every 5 s
+ * each average moves toward the number of running threads, in 11-bit
+ * fixed point, with the factors for 1, 5 and 15 minutes. */
+#define FSHIFT  11
+#define FIXED_1 (1ul << FSHIFT)
+static const unsigned long load_exp[3] = {1884, 2014, 2037};
+static unsigned long loadavg[3];
+static struct callout load_timer;
+
+static void load_sample(void *arg)
+{
+    (void)arg;
+    unsigned long n = sched_nr_running() * FIXED_1;
+    for (int i = 0; i < 3; i++)
+        loadavg[i] = (loadavg[i] * load_exp[i] + n * (FIXED_1 - load_exp[i])) >> FSHIFT;
+    callout_add(&load_timer, clock_ns() + 5000000000ull, load_sample, 0);
+}
+
+static int gen_loadavg(int pid, char *buf, size_t n)
+{
+    int len = 0;
+    (void)pid;
+    for (int i = 0; i < 3; i++)
+        len += snprintf(buf + len, n - (size_t)len, "%lu.%02lu ", loadavg[i] >> FSHIFT,
+                        ((loadavg[i] & (FIXED_1 - 1)) * 100) >> FSHIFT);
+    return len + snprintf(buf + len, n - (size_t)len, "%u/%u %d\n", sched_nr_running(),
+                          thread_count(), proc_last_pid());
+}
+
+#define TICKS(ns) ((unsigned long long)((ns) / 10000000)) /* USER_HZ 100 */
+
+/* /proc/stat: CPU time of program threads as "user", of the kernel's own
+ * threads as "system", and idle; one CPU. */
+static int gen_stat_all(int pid, char *buf, size_t n)
+{
+    uint64_t prog, kern, idle;
+    (void)pid;
+    sched_cpu_ns(&prog, &kern, &idle);
+    unsigned long long boot = (clock_realtime_ns() - clock_ns()) / 1000000000ull;
+    return snprintf(buf, n,
+                    "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\ncpu0 %llu 0 %llu %llu 0 0 0 0 0 0\n"
+                    "btime %llu\nprocesses %llu\nprocs_running %u\nprocs_blocked 0\n",
+                    TICKS(prog), TICKS(kern), TICKS(idle), TICKS(prog), TICKS(kern), TICKS(idle),
+                    boot, (unsigned long long)proc_forks(), sched_nr_running());
+}
+
 void procfs_init(void)
 {
     proc_dir = vn_alloc(S_IFDIR | 0555);
@@ -135,16 +181,15 @@ void procfs_init(void)
     static const struct {
         const char *name;
         gen_fn *gen;
-    } files[] = {{"meminfo", gen_meminfo},
-                 {"uptime", gen_uptime},
-                 {"cpuinfo", gen_cpuinfo},
-                 {"mounts", gen_mounts},
-                 {"version", gen_version}};
+    } files[] = {{"meminfo", gen_meminfo}, {"uptime", gen_uptime},   {"cpuinfo", gen_cpuinfo},
+                 {"mounts", gen_mounts},   {"version", gen_version}, {"loadavg", gen_loadavg},
+                 {"stat", gen_stat_all}};
     for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         if (add_node(proc_dir, files[i].name, S_IFREG | 0444, &gen_ops, (void *)files[i].gen, 0))
             panic("procfs: cannot make /proc/%s", files[i].name);
     if (add_node(proc_dir, "self", S_IFLNK | 0777, &self_ops, 0, 0))
         panic("procfs: cannot make /proc/self");
+    load_sample(0);
 }
 
 /* --- per process ------------------------------------------------------------------ */
@@ -162,16 +207,19 @@ static uint64_t rss_pages(const struct proc *p)
     return p->vm ? vmspace_resident(p->vm) : 0;
 }
 
-/* proc(5) /proc/pid/stat: 52 fields; CPU times and faults are not counted. */
+/* proc(5) /proc/pid/stat: 52 fields. CPU time is counted per thread, not
+ * split between program and kernel: it is all shown as utime; faults are
+ * not counted. */
 static int gen_stat(int pid, char *buf, size_t n)
 {
     struct proc *p = proc_find(pid);
     if (!p)
         return 0;
     return snprintf(buf, n,
-                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 %llu %llu "
+                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 %llu 0 20 0 1 0 %llu %llu %llu "
                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
                     p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+                    TICKS(proc_runtime_ns(p)), TICKS(p->child_ns), TICKS(p->start_ns),
                     (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
                     (unsigned long long)rss_pages(p));
 }

@@ -19,6 +19,7 @@
 static struct proc **table; /* proc_max slots */
 static unsigned proc_max = PROC_MAX_DEFAULT, nprocs;
 static int last_pid;
+static uint64_t forks;
 
 void proc_init(const char *cmdline)
 {
@@ -119,6 +120,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
     if (!p)
         return -ENOMEM;
     p->pid = p->pgid = p->sid = pid;
+    p->start_ns = clock_ns();
     p->state = P_ALIVE;
     waitq_init(&p->exitq);
     waitq_init(&p->vforkq);
@@ -144,6 +146,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
     vn_ref(p->cwd);
     table[slot] = p;
     nprocs++;
+    forks++;
     *out = p;
     return 0;
 }
@@ -354,10 +357,30 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     thread_exit();
 }
 
+uint64_t proc_runtime_ns(const struct proc *p)
+{
+    uint64_t ns = 0;
+    for (const struct lwp *l = p->lwps; l; l = l->next)
+        ns += thread_runtime_ns(l->thread);
+    return ns;
+}
+
+uint64_t proc_forks(void)
+{
+    return forks;
+}
+
+int proc_last_pid(void)
+{
+    return last_pid;
+}
+
 int proc_reap(struct proc *p)
 {
     while (p->state != P_ZOMBIE)
         waitq_wait(&p->exitq, 0);
+    if (p->parent) /* its threads have run for the last time: charge the parent */
+        p->parent->child_ns += proc_runtime_ns(p) + p->child_ns;
     for (struct lwp *l = p->lwps; l; l = l->next)
         thread_join(l->thread);
     int status = p->wstatus;

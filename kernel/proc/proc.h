@@ -96,6 +96,8 @@ struct proc {
     struct callout alarm;           /* ITIMER_REAL */
     struct proc *reap_next;         /* on the reaper's list */
     char exe[128];                  /* the program's path (/proc/<pid>/exe) */
+    uint64_t start_ns;              /* clock_ns() at creation */
+    uint64_t child_ns;              /* CPU time of reaped children (and theirs) */
     char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
     size_t cmdline_len;
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
@@ -163,6 +165,12 @@ int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t optio
  * process with SIGKILL (the kernel stays up). Returns only for a pure
  * kernel thread. */
 void proc_oom(uint64_t addr);
+
+/* CPU time used by p's LWPs. */
+uint64_t proc_runtime_ns(const struct proc *p);
+/* Processes created since boot, and the last pid given. */
+uint64_t proc_forks(void);
+int proc_last_pid(void);
 
 /* Processes in the table now (for leak checks). */
 unsigned proc_count(void);

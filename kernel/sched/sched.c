@@ -152,15 +152,55 @@ static struct thread *idle_thread;
 /* Give the CPU to the next runnable thread, or to the idle thread when
  * there is none; the caller has already queued itself (yield) or marked
  * itself blocked/zombie. */
+static uint64_t cpu_program_ns, cpu_kernel_ns, cpu_idle_ns;
+
+/* Charge prev the time since it was switched in. */
+static void account(struct thread *prev, uint64_t now)
+{
+    uint64_t d = now - prev->ran_at;
+    prev->runtime_ns += d;
+    if (prev == idle_thread)
+        cpu_idle_ns += d;
+    else if (prev->lwp)
+        cpu_program_ns += d;
+    else
+        cpu_kernel_ns += d;
+}
+
+uint64_t thread_runtime_ns(const struct thread *t)
+{
+    return t->runtime_ns + (t == cur ? clock_ns() - t->ran_at : 0);
+}
+
+void sched_cpu_ns(uint64_t *program, uint64_t *kernel, uint64_t *idle)
+{
+    account(cur, clock_ns());
+    cur->ran_at = clock_ns();
+    *program = cpu_program_ns;
+    *kernel = cpu_kernel_ns;
+    *idle = cpu_idle_ns;
+}
+
+unsigned sched_nr_running(void)
+{
+    unsigned n = cur != idle_thread;
+    for (struct thread *t = rq_head; t; t = t->rq_next)
+        n++;
+    return n;
+}
+
 static void schedule(void)
 {
     struct thread *prev = cur, *next;
+    uint64_t now = clock_ns();
 
-    expire_sleepers(clock_ns());
+    account(prev, now);
+    expire_sleepers(now);
     next = rq_pop();
     if (!next)
         next = idle_thread;
     next->state = T_RUNNING;
+    next->ran_at = now;
     cur = next;
     arm_timer(clock_ns());
     if (next == prev)

@@ -35,6 +35,8 @@ struct thread {
     struct vmspace *vm; /* address space of its program code, or NULL */
     void *lwp;          /* owning LWP (processes, later) */
     int intr;           /* a signal is pending: interruptible sleeps end */
+    uint64_t runtime_ns; /* CPU time used, up to its last switch-out */
+    uint64_t ran_at;     /* clock_ns() of its last switch-in */
 };
 
 /* Make the running boot context the first thread ("kmain") and start the
@@ -76,6 +78,13 @@ int sched_block(void);
 /* Make t runnable (or cancel its pending block). No-op when t is running
  * and has not prepared to block. */
 void sched_wake(struct thread *t);
+/* CPU time: t's (including its current run), and the machine's since boot
+ * split into program threads, other kernel threads and idle. */
+uint64_t thread_runtime_ns(const struct thread *t);
+void sched_cpu_ns(uint64_t *program, uint64_t *kernel, uint64_t *idle);
+/* Threads running or waiting to run (the idle thread not counted). */
+unsigned sched_nr_running(void);
+
 /* 1 when the calling thread has a pending signal that interrupts sleeps
  * (set by the signal code). Interruptible waits check it before blocking
  * and after every wake. */
