@@ -90,7 +90,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     ps2kbd_init();
     random_init();
     vfs_init();
-    devfs_init();
+    devfs_init(bootinfo.cmdline);
     procfs_init();
     initrd_init(initrd_phys(), initrd_len());
     proc_init(bootinfo.cmdline);

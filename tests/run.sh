@@ -460,6 +460,10 @@ session_ctrl_c() {
     sleep 2
     printf 'echo "after:$?"\n'
     sleep 1
+    printf '\003' # at the prompt: the shell stays
+    sleep 1
+    printf 'echo "alive:$$"; stty size | sed "s/^/size:/"\n'
+    sleep 1
     printf '\004'
 }
 
@@ -508,7 +512,8 @@ tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
 check shell-uefi 4 'loader "GRUB.*", UEFI$' '^uefi-shell:42$' '^power-off: status 4$'
 
 shell_session shell-ctrl-c 60 session_ctrl_c
-check shell-ctrl-c 0 '^\^C$' '^after:130$' '^init: the shell ended \(status 0\)'
+check shell-ctrl-c 0 '^\^C$' '^after:130$' '^alive:2$' '^size:24 80$' \
+    '^init: the shell ended \(status 0\)'
 
 echo "tests: image builder"
 if tests/unit/mkimage_test.sh > "$OUT/mkimage-test.log" 2>&1; then

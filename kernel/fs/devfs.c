@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
+#include "kernel/cmdline.h"
 #include "kernel/conin.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/uaccess.h"
@@ -317,8 +318,27 @@ static void dev_make(struct vnode *dir, const char *name, const struct vnode_ops
 
 #define MKDEV(ma, mi) (((ma) << 8) | (mi))
 
-void devfs_init(void)
+/* winsize=COLSxROWS on the command line (each 1..999). */
+static void winsize_option(const char *cmdline)
 {
+    const char *v;
+    size_t len;
+    char buf[16];
+    if (!cmdline_find(cmdline, "winsize", &v, &len) || len >= sizeof(buf))
+        return;
+    memcpy(buf, v, len);
+    buf[len] = 0;
+    char *x;
+    unsigned long cols = strtoul(buf, &x, 10), rows = *x == 'x' ? strtoul(x + 1, 0, 10) : 0;
+    if (cols >= 1 && cols < 1000 && rows >= 1 && rows < 1000) {
+        winsize.ws_col = (uint16_t)cols;
+        winsize.ws_row = (uint16_t)rows;
+    }
+}
+
+void devfs_init(const char *cmdline)
+{
+    winsize_option(cmdline);
     struct vnode *dev = vn_alloc(S_IFDIR | 0755);
     if (!dev || dir_link(vfs_root(), "dev", 3, dev))
         panic("devfs: cannot make /dev");

@@ -216,8 +216,9 @@ int procfs_add(struct proc *p);
 void procfs_remove(struct proc *p);
 
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
-/* Make /dev with console, tty, null, zero, urandom. */
-void devfs_init(void);
+/* Make /dev with console, tty, null, zero, urandom. The console's window
+ * is 80x24 unless the command line says winsize=COLSxROWS. */
+void devfs_init(const char *cmdline);
 /* Fill the root from the cpio archive in [phys, phys + len) (the first boot
  * module) and make /tmp. Malformed archives are reported, not fatal. */
 void initrd_init(uint64_t phys, uint64_t len);
