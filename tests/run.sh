@@ -440,7 +440,7 @@ sleep 100 & sleep 1; kill $!; wait $!; echo "killed:$?"
 find / -name motd | sed 's/^/find:/'
 seq 1 20 | xargs echo | sed 's/^/xargs:/'
 seq 100000 | sort -n | uniq | wc -l | sed 's/^/lines:/'
-ps | awk '$1 == 1 && $3 == "/sbin/init" {print "ps-init:ok"} $3 == "-sh" {print "ps-sh:ok"}'
+ps | awk -v sh=$$ '$1 == 1 && $3 == "/sbin/init" {print "ps-init:ok"} $1 == sh && $3 == "-sh" {print "ps-sh:ok"} $1 != sh && /ps/ {print "ps-self:ok"}'
 [ "$(free | awk '/Mem:/ {print $2}')" = "$(awk '/MemTotal/ {print $2}' /proc/meminfo)" ] && echo free-meminfo:ok
 top -b -n 1 | grep -c -e '^Load average' -e ' [/]sbin/init$' | sed 's/^/top:/'
 forkdemo | grep -c 'I am the' | sed 's/^/forkdemo:/'
@@ -486,7 +486,7 @@ shell_session shell-unix 180 session_unix
 check shell-unix 3 '^wc:3$' '^sum:500500$' '^max:3$' '^sub:x$' '^gone:1$' '^redir:a\+b\+$' \
     '^stderr:1$' '^heredoc:line one$' '^subst:inner$' '^script ran arg1$' '^waited:0$' \
     '^killed:143$' '^find:/etc/motd$' '^xargs:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20$' \
-    '^lines:100000$' '^ps-init:ok$' '^ps-sh:ok$' '^free-meminfo:ok$' '^top:2$' '^forkdemo:2$' \
+    '^lines:100000$' '^ps-init:ok$' '^ps-sh:ok$' '^ps-self:ok$' '^free-meminfo:ok$' '^top:2$' '^forkdemo:2$' \
     '^parent: 80 bytes in all$' '^snapshot: /tmp/snapshot.bin: consistent' \
     '^prefork: 40 jobs on 4 workers, 0 wrong, 1 worker restarted$' \
     '^init: the shell ended \(status 3\): powering off$' '^leaks: none: '
