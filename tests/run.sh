@@ -515,6 +515,15 @@ shell_session shell-ctrl-c 60 session_ctrl_c
 check shell-ctrl-c 0 '^\^C$' '^after:130$' '^alive:2$' '^size:24 80$' \
     '^init: the shell ended \(status 0\)'
 
+# The process benchmark runs and prints every figure (a smoke test; the
+# timed runs are tools/appbench.sh and docs/PERFORMANCE.md).
+app bench-smoke 180 --env UNIPLEX=1 "$BUILD/user/bench" quick
+if [ "$status" = 0 ] && [ "$(grep -cE '^bench: [a-z0-9_]+: median [0-9.]+ [a-zA-Z/]+ \(7 runs\)$' "$log")" = 6 ]; then
+    ok "bench-smoke ($(grep -E '^bench: fork_exit_wait:' "$log" | sed 's/^bench: //'))"
+else
+    bad bench-smoke "status $status, $(grep -c '^bench: .*median' "$log") of 6 figures (log: $log)"
+fi
+
 echo "tests: image builder"
 if tests/unit/mkimage_test.sh > "$OUT/mkimage-test.log" 2>&1; then
     ok "mkimage ($(grep -c '^ok' "$OUT/mkimage-test.log") cases)"
