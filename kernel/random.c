@@ -1,7 +1,9 @@
 /* xoshiro256** (Blackman and Vigna), seeded through splitmix64. */
 #include <stdint.h>
 #include "string.h"
+#include "errno.h"
 #include "kernel/arch.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/random.h"
 
 static uint64_t s[4];
@@ -62,4 +64,18 @@ void random_bytes(void *buf, size_t n)
         p += k;
         n -= k;
     }
+}
+
+long random_to_user(void *ubuf, size_t n)
+{
+    uint8_t buf[256];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+        random_bytes(buf, k);
+        if (copy_to_user((uint8_t *)ubuf + done, buf, k))
+            return done ? (long)done : -EFAULT;
+        done += k;
+    }
+    return (long)done;
 }

@@ -12,5 +12,8 @@
 void random_init(void);
 void random_bytes(void *buf, size_t n);
 uint64_t random_u64(void);
+/* Fill program memory with random bytes: n, fewer if a fault stopped the
+ * copy after some, or -EFAULT. */
+long random_to_user(void *ubuf, size_t n);
 
 #endif

@@ -265,18 +265,14 @@ static long sink_write(struct file *f, const void *ubuf, size_t n)
     return (long)n;
 }
 
-/* Fill program memory from gen (zeros or random bytes) in chunks. */
-static long fill_user(void *ubuf, size_t n, int random)
+/* /dev/zero: program memory filled with zeros. */
+static long zero_fill(void *ubuf, size_t n)
 {
-    uint8_t buf[256];
+    static const uint8_t zeros[256];
     size_t done = 0;
-    if (!random)
-        memset(buf, 0, sizeof(buf));
     while (done < n) {
-        size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
-        if (random)
-            random_bytes(buf, k);
-        if (copy_to_user((uint8_t *)ubuf + done, buf, k))
+        size_t k = n - done < sizeof(zeros) ? n - done : sizeof(zeros);
+        if (copy_to_user((uint8_t *)ubuf + done, zeros, k))
             return done ? (long)done : -EFAULT;
         done += k;
     }
@@ -286,13 +282,13 @@ static long fill_user(void *ubuf, size_t n, int random)
 static long zero_read(struct file *f, void *ubuf, size_t n)
 {
     (void)f;
-    return fill_user(ubuf, n, 0);
+    return zero_fill(ubuf, n);
 }
 
 static long urandom_read(struct file *f, void *ubuf, size_t n)
 {
     (void)f;
-    return fill_user(ubuf, n, 1);
+    return random_to_user(ubuf, n);
 }
 
 static const struct vnode_ops console_ops = {.read = console_read,

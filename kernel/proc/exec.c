@@ -356,6 +356,17 @@ static int load(struct proc *p, struct vnode *base, const char *path, char *cons
     return load_elf(p, vn, path, argv, envp, out);
 }
 
+/* p takes the new image (its old address space is gone or never was). */
+static void image_install(struct proc *p, const struct exec_image *img, const char *path,
+                          char *const argv[])
+{
+    p->vm = img->vs;
+    p->brk_start = p->brk = img->brk;
+    p->mmap_base = MMAP_BASE;
+    memcpy(p->name, img->name, sizeof(p->name));
+    proc_set_cmdline(p, path, argv);
+}
+
 int proc_exec(struct proc *p, const char *path, char *const argv[], char *const envp[],
               uint64_t *entry, uint64_t *sp)
 {
@@ -363,11 +374,7 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
     int err = load(p, p->cwd, path, argv, envp, &img, 0);
     if (err)
         return err;
-    p->vm = img.vs;
-    p->brk_start = p->brk = img.brk;
-    p->mmap_base = MMAP_BASE;
-    memcpy(p->name, img.name, sizeof(p->name));
-    proc_set_cmdline(p, path, argv);
+    image_install(p, &img, path, argv);
     *entry = img.entry;
     *sp = img.sp;
     return 0;
@@ -384,11 +391,7 @@ int proc_execve(struct vnode *base, const char *path, char *const argv[], char *
     /* Point of no return: the old image goes. */
     thread_set_vmspace(img.vs);
     proc_drop_vm(p);
-    p->vm = img.vs;
-    p->brk_start = p->brk = img.brk;
-    p->mmap_base = MMAP_BASE;
-    memcpy(p->name, img.name, sizeof(p->name));
-    proc_set_cmdline(p, path, argv);
+    image_install(p, &img, path, argv);
     fd_close_cloexec(p);
     struct lwp *l = lwp_current();
     l->clear_child_tid = l->robust_list = l->robust_len = 0;

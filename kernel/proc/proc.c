@@ -210,9 +210,9 @@ static void lwp_fork_main(void *arg)
 {
     struct lwp *l = arg;
     thread_set_vmspace(l->proc->vm);
-    if (l->start_sp) { /* CLONE_CHILD_SETTID: the address, kept in start_sp */
+    if (l->set_child_tid) {
         int tid = l->tid;
-        copy_to_user((void *)l->start_sp, &tid, sizeof(tid));
+        copy_to_user((void *)l->set_child_tid, &tid, sizeof(tid));
     }
     arch_syscall_resume(l->resume);
 }
@@ -257,7 +257,7 @@ int proc_start_forked(struct proc *c, struct syscall_frame *f, uint64_t fs, uint
     if (err)
         return err;
     l->resume = f;
-    l->start_sp = ctid;
+    l->set_child_tid = ctid;
     l->thread->ctx.fs_base = fs;
     /* The program's FPU registers are live in the CPU (the kernel never
      * touches them): they become the child's. */

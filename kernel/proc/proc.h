@@ -62,6 +62,7 @@ struct lwp {
     uint64_t clear_child_tid; /* set_tid_address: zeroed (and woken) at exit */
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
+    uint64_t set_child_tid;         /* CLONE_CHILD_SETTID: store the tid here first */
     struct syscall_frame *frame;    /* the current system call's saved registers */
     struct syscall_frame *resume;   /* a forked child's first entry (owned) */
     uint64_t sysnr;                 /* the current system call (for restarts) */

@@ -31,5 +31,8 @@ int user_path(uint64_t upath, int allow_empty, char **out);
 /* The directory paths relative to dirfd start from: the cwd for AT_FDCWD,
  * else the directory open at dirfd. 0 and *out, -EBADF, -ENOTDIR. */
 int at_dir(struct proc *p, int64_t dirfd, struct vnode **out);
+/* A struct timespec from the program as nanoseconds (huge values are
+ * capped): 0, -EFAULT, or -EINVAL for a negative or unnormalised one. */
+int user_timespec(uint64_t uts, uint64_t *ns);
 
 #endif

@@ -119,16 +119,14 @@ static int64_t sys_poll(uint64_t ufds, uint64_t n, uint64_t timeout, uint64_t a3
 /* A struct timespec timeout (NULL: none): 0 and *deadline, or -errno. */
 static int timespec_deadline(uint64_t uts, uint64_t *deadline)
 {
-    int64_t ts[2];
+    uint64_t ns;
     *deadline = 0;
     if (!uts)
         return 0;
-    if (copy_from_user(ts, (void *)uts, sizeof(ts)))
-        return -EFAULT;
-    if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NS)
-        return -EINVAL;
-    *deadline = deadline_in((uint64_t)ts[0] * NS + (uint64_t)ts[1]);
-    return 0;
+    int err = user_timespec(uts, &ns);
+    if (!err)
+        *deadline = deadline_in(ns);
+    return err;
 }
 
 static int64_t sys_ppoll(uint64_t ufds, uint64_t n, uint64_t uts, uint64_t umask, uint64_t size,

@@ -194,16 +194,7 @@ static int64_t sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags, uint64
         return -EINVAL;
     if (len > 0x1ffffff) /* Linux caps one call at 32 MiB - 1 */
         len = 0x1ffffff;
-    uint8_t buf[256];
-    uint64_t done = 0;
-    while (done < len) {
-        uint64_t k = len - done < sizeof(buf) ? len - done : sizeof(buf);
-        random_bytes(buf, k);
-        if (copy_to_user((uint8_t *)ubuf + done, buf, k))
-            return done ? (int64_t)done : -EFAULT;
-        done += k;
-    }
-    return (int64_t)done;
+    return random_to_user((void *)ubuf, len);
 }
 
 static int64_t sys_sched_yield(NOARGS)

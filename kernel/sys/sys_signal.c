@@ -204,14 +204,11 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
     }
     if (pid == INT32_MIN)
         return -ESRCH;
+    if (pid != -1)
+        return sig_send_group(pid == 0 ? self->pgid : -pid, (int)sig);
     for (unsigned i = 0; i < proc_limit(); i++) {
         struct proc *p = proc_at(i);
-        if (!p || p->state != P_ALIVE)
-            continue;
-        int hit = pid == 0    ? p->pgid == self->pgid
-                  : pid == -1 ? (p->pid > 1 && p != self)
-                              : p->pgid == -pid;
-        if (hit) {
+        if (p && p->state == P_ALIVE && p->pid > 1 && p != self) {
             found = 1;
             sig_send(p, (int)sig);
         }

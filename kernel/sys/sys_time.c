@@ -58,8 +58,8 @@ static int put_timespec(uint64_t uts, uint64_t ns)
     return copy_to_user((void *)uts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
-/* Read a relative or absolute timespec: ns, or -EFAULT / -EINVAL. */
-static int get_timespec(uint64_t uts, uint64_t *ns)
+/* sys.h: a program timespec as nanoseconds. */
+int user_timespec(uint64_t uts, uint64_t *ns)
 {
     struct timespec_k ts;
     if (copy_from_user(&ts, (void *)uts, sizeof(ts)))
@@ -122,7 +122,7 @@ static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, u
     uint64_t req, now;
     int err = clock_read(id, &now);
     if (!err)
-        err = get_timespec(ureq, &req);
+        err = user_timespec(ureq, &req);
     if (err)
         return err;
     uint64_t mono = clock_ns(), until = mono;

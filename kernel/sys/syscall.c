@@ -39,7 +39,8 @@ static int64_t unimplemented(uint64_t nr)
 
 void syscall_dispatch(struct syscall_frame *f)
 {
-    struct lwp *l = lwp_current();
+    struct thread *t = sched_current();
+    struct lwp *l = t->lwp;
     uint64_t nr = f->rax;
     if (l) {
         l->frame = f; /* fork copies it; signals rewrite it */
@@ -49,7 +50,7 @@ void syscall_dispatch(struct syscall_frame *f)
     f->rax = (uint64_t)(fn ? fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9) : unimplemented(nr));
     /* Back to the program: signals first (ERESTART* never leaves here). */
     int restart = f->rax >= (uint64_t)-ERESTARTNOHAND && f->rax <= (uint64_t)-ERESTARTSYS;
-    if (l && (sched_current()->intr || l->restore_mask || restart))
+    if (l && (t->intr || l->restore_mask || restart))
         sig_deliver_syscall(f);
 }
 

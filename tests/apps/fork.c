@@ -49,24 +49,6 @@ static void info(const char *fmt, ...)
     fflush(stdout);
 }
 
-
-/* Waits for pid and checks that signal `sig` killed it. */
-static void check_killed(const char *name, pid_t pid, int sig)
-{
-    int st = 0;
-
-    if (pid < 0) {
-        t_fail(name, "fork failed: %s", t_errname(errno));
-        return;
-    }
-    pid_t r = p_wait(pid, &st, 0);
-    if (r != pid)
-        t_fail(name, "waitpid(%d) returned %d/%s", (int)pid, (int)r, t_errname(errno));
-    else
-        CHECK(name, WIFSIGNALED(st) && WTERMSIG(st) == sig, "expected killed by %d (%s), got %s",
-              sig, p_signame(sig), p_status_str(st));
-}
-
 /* A child blocked reading a pipe until release() writes its exit code. */
 static pid_t fork_blocked(int *wfd)
 {
