@@ -18,7 +18,7 @@
 #define SVR_ENABLE     0x100
 #define LVT_MASKED     0x10000
 #define DIV_16         0x3
-#define CAL_NS         2000000ull /* calibration window */
+#define CAL_NS         250000ull /* calibration window, against the calibrated TSC */
 
 static volatile uint32_t *regs;
 static uint64_t ticks_per_ms;
@@ -33,17 +33,30 @@ static void wr(unsigned reg, uint32_t v)
     regs[reg / 4] = v;
 }
 
+/* The timer's current count and the cycle counter at the moment it was
+ * read (the midpoint of the cycles around the read). */
+static uint32_t read_count(uint64_t *cycles)
+{
+    uint64_t a = arch_cycles();
+    uint32_t c = rd(REG_TIMER_CUR);
+    *cycles = a + (arch_cycles() - a) / 2;
+    return c;
+}
+
+/* Timer ticks per ms against the calibrated cycle counter. Both ends are
+ * read as pairs, so the time to reach each read (under TCG, translating
+ * the code on its first run) does not count as window. */
 static void calibrate(void)
 {
-    uint64_t hz = arch_cycles_hz(), wait = hz * CAL_NS / 1000000000ull;
+    uint64_t hz = arch_cycles_hz(), wait = hz * CAL_NS / 1000000000ull, t0, t1;
     wr(REG_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
     wr(REG_TIMER_INIT, 0xffffffffu);
-    uint64_t t0 = arch_cycles();
+    uint32_t c0 = read_count(&t0);
     while (arch_cycles() - t0 < wait)
         cpu_relax();
-    uint32_t left = rd(REG_TIMER_CUR);
+    uint32_t c1 = read_count(&t1);
     wr(REG_TIMER_INIT, 0);
-    ticks_per_ms = (0xffffffffull - left) * 1000000ull / CAL_NS;
+    ticks_per_ms = (uint64_t)(c0 - c1) * (hz / 1000) / (t1 - t0);
 }
 
 int lapic_init(void)

@@ -1,33 +1,80 @@
+/* 8254 PIT channel 2 (the speaker gate; no interrupts) as a reference clock
+ * for the TSC. pit_run_start() sets the channel counting down from 0xffff
+ * as early in boot as possible; pit_run_tsc_hz() later divides the TSC
+ * cycles by the PIT ticks since then. The boot work in between is the
+ * calibration window, so calibration costs no waiting unless boot reached
+ * it in under PIT_MIN_TICKS. */
 #include <stdint.h>
 #include "kernel/arch/x86_64/cpu.h"
 #include "drivers/pit.h"
 
-#define PIT_CH2    0x42
-#define PIT_MODE   0x43
-#define PORT_B     0x61
-#define GATE2      0x01
-#define SPEAKER    0x02
-#define OUT2       0x20
-#define SPIN_LIMIT 50000000u
+#define PIT_CH2       0x42
+#define PIT_MODE      0x43
+#define PORT_B        0x61
+#define GATE2         0x01
+#define SPEAKER       0x02
+#define OUT2          0x20
+#define MODE0_CH2     0xb0 /* channel 2, lo/hi byte, mode 0 (count down once) */
+#define LATCH_CH2     0x80
+#define PIT_MIN_TICKS (PIT_HZ / 500) /* 2 ms: read error ~1 us -> ~0.05% */
+#define SPIN_LIMIT    50000000u
 
-uint64_t pit_measure_tsc_hz(unsigned ms)
+static uint64_t run_tsc;
+static uint16_t run_count;
+static int running;
+
+/* The counter and the TSC at the moment it was latched (the midpoint of
+ * the cycles around the latch command). */
+static uint16_t read_ch2(uint64_t *tsc)
 {
-    uint32_t count = PIT_HZ / 1000 * ms;
+    uint64_t a = rdtsc();
+    outb(PIT_MODE, LATCH_CH2);
+    uint64_t b = rdtsc();
+    uint8_t lo = inb(PIT_CH2);
+    uint8_t hi = inb(PIT_CH2);
+    *tsc = a + (b - a) / 2;
+    return (uint16_t)(lo | hi << 8);
+}
+
+void pit_run_start(void)
+{
     uint8_t b = inb(PORT_B);
 
-    if (ms == 0 || count > 0xffff)
-        return 0;
     outb(PORT_B, b & ~(GATE2 | SPEAKER)); /* gate low while loading */
-    outb(PIT_MODE, 0xb0);                 /* channel 2, lo/hi byte, mode 0 */
-    outb(PIT_CH2, count & 0xff);
-    outb(PIT_CH2, count >> 8);
+    outb(PIT_MODE, MODE0_CH2);
+    outb(PIT_CH2, 0xff);
+    outb(PIT_CH2, 0xff);
     outb(PORT_B, (b & ~SPEAKER) | GATE2); /* gate high: counting starts */
-    uint64_t t0 = rdtsc();
-    uint32_t spins = 0;
-    while (!(inb(PORT_B) & OUT2))
-        if (++spins > SPIN_LIMIT)
+    /* The count is loaded on the next PIT clock: wait to see it move. */
+    uint16_t c = read_ch2(&run_tsc);
+    for (uint32_t spins = 0; c == 0xffff && spins < SPIN_LIMIT; spins++)
+        c = read_ch2(&run_tsc);
+    run_count = c;
+    running = c != 0xffff;
+}
+
+uint64_t pit_run_tsc_hz(void)
+{
+    uint64_t tsc;
+    uint32_t ticks;
+
+    if (!running)
+        return 0;
+    for (uint32_t spins = 0;; spins++) {
+        uint16_t c = read_ch2(&tsc);
+        /* Mode 0 raises OUT at terminal count: the counter has wrapped
+         * (55 ms), and the ticks since the start are unknown. */
+        if ((inb(PORT_B) & OUT2) || spins > SPIN_LIMIT)
             return 0;
-    uint64_t t1 = rdtsc();
-    outb(PORT_B, b);
-    return (t1 - t0) * PIT_HZ / count;
+        ticks = (uint32_t)(run_count - c);
+        if (ticks >= PIT_MIN_TICKS)
+            break;
+    }
+    return (tsc - run_tsc) * PIT_HZ / ticks;
+}
+
+uint64_t pit_measure_tsc_hz(void)
+{
+    pit_run_start();
+    return pit_run_tsc_hz();
 }

@@ -6,9 +6,16 @@
 
 #define PIT_HZ 1193182u
 
-/* Count TSC cycles across ms milliseconds of PIT channel 2 (polled, the
- * speaker gate; no interrupts). Returns the TSC frequency in Hz, or 0 when
- * the PIT does not count. */
-uint64_t pit_measure_tsc_hz(unsigned ms);
+/* Start channel 2 counting down from 0xffff (about 55 ms), polled through
+ * the speaker gate, with no interrupts. Call once, early in boot. */
+void pit_run_start(void);
+
+/* The TSC frequency in Hz over the time since pit_run_start(), waiting
+ * until at least 2 ms have passed. 0 when the PIT does not count or has
+ * wrapped (more than 55 ms passed). */
+uint64_t pit_run_tsc_hz(void);
+
+/* pit_run_start() then pit_run_tsc_hz(): a 2 ms measurement now. */
+uint64_t pit_measure_tsc_hz(void);
 
 #endif

@@ -6,6 +6,9 @@
 #include "drivers/power.h"
 
 #define DEBUG_EXIT_PORT 0xf4
+#define KBC_STATUS      0x64
+#define KBC_INPUT_FULL  0x02
+#define KBC_PULSE_RESET 0xfe
 
 void power_off(int status)
 {
@@ -14,4 +17,15 @@ void power_off(int status)
     acpi_poweroff();
     crash_puts("power-off failed: halted\n");
     arch_halt();
+}
+
+void power_restart(void)
+{
+    arch_irq_disable();
+    for (int i = 0; i < 100000 && (inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
+        ;
+    outb(KBC_STATUS, KBC_PULSE_RESET);
+    for (int i = 0; i < 1000000; i++)
+        inb(KBC_STATUS); /* the reset takes a moment to land */
+    cpu_triple_fault();
 }

@@ -7,4 +7,8 @@
  * Crash-path safe. */
 __attribute__((noreturn)) void power_off(int status);
 
+/* Reset the machine: the 8042 controller's reset line, else a triple
+ * fault. (QEMU started with -no-reboot exits instead of booting again.) */
+__attribute__((noreturn)) void power_restart(void);
+
 #endif

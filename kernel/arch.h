@@ -14,6 +14,10 @@ void arch_irq_disable(void);
 /* Stop this CPU for good (interrupts off). */
 __attribute__((noreturn)) void arch_halt(void);
 
+/* Start the reference clock that arch_clock_init() measures the cycle
+ * counter against, so that the boot work in between is the calibration
+ * window. Call first thing in kmain. */
+void arch_clock_start(void);
 /* Calibrate the cycle counter and print its frequency and source. */
 void arch_clock_init(void);
 /* Cycle counter (TSC); arch_cycles_hz() is 0 until arch_clock_init(). */

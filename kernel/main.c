@@ -68,6 +68,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     const char *v;
     size_t vlen;
     arch_stack_guard_init();
+    arch_clock_start();
     arch_early_init();
     int serial_err = serial_init();
     bootinfo_init(magic, info_phys);

@@ -8,9 +8,12 @@
 static uint64_t ns_mult; /* ns per cycle, 32.32 fixed point */
 static uint64_t epoch_at_zero_ns;
 
+/* From the kernel's first instruction, as Linux's CLOCK_MONOTONIC and
+ * CLOCK_BOOTTIME count from boot. */
 uint64_t clock_ns(void)
 {
-    return (uint64_t)(((unsigned __int128)arch_cycles() * ns_mult) >> 32);
+    uint64_t cycles = arch_cycles() - arch_boot_cycles();
+    return (uint64_t)(((unsigned __int128)cycles * ns_mult) >> 32);
 }
 
 uint64_t clock_realtime_ns(void)

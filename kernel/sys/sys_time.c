@@ -1,5 +1,5 @@
 /* Time system calls: clock_gettime, clock_getres, gettimeofday, time,
- * nanosleep, clock_nanosleep. CLOCK_MONOTONIC is the calibrated TSC,
+ * nanosleep, clock_nanosleep. CLOCK_MONOTONIC is the calibrated TSC from the first instruction,
  * CLOCK_REALTIME the RTC at boot plus it. Per-process CPU-time clocks are
  * not kept yet: those ids are -EINVAL (what Linux answers for a clock it
  * does not have). */

@@ -64,5 +64,6 @@ void syscall_init(void)
     sys_process_register();
     sys_signal_register();
     sys_poll_register();
+    sys_system_register();
     arch_syscall_init();
 }

@@ -158,9 +158,9 @@ __attribute__((noinline)) void arch_selftest_page_fault(void)
 
 int arch_cpu_emulated(void)
 {
-    uint64_t n = 10000, t0 = rdtsc();
+    uint64_t n = 2000, t0 = rdtsc();
     __asm__ volatile("1: dec %0; jnz 1b" : "+r"(n));
-    return (rdtsc() - t0) / 10000 > 500;
+    return (rdtsc() - t0) / 2000 > 500;
 }
 
 /* Diagnostic (selftest=cpudiag): memory-type state and the cost of a loop

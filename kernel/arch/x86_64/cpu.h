@@ -69,6 +69,18 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
     __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+/* Load an empty IDT and raise an exception: the CPU cannot deliver it, nor
+ * the double fault, and shuts down (a triple fault resets the machine). */
+__attribute__((noreturn)) static inline void cpu_triple_fault(void)
+{
+    static const struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } empty = {0, 0};
+    __asm__ volatile("lidt %0; int3" : : "m"(empty));
+    __builtin_unreachable();
+}
+
 #define DEFINE_READ_CR(n)                                                                          \
     static inline uint64_t read_cr##n(void)                                                        \
     {                                                                                              \

@@ -1,12 +1,29 @@
 /* TSC frequency: CPUID leaf 0x15 (crystal ratio, SDM vol. 2 CPUID), the
- * hypervisor timing leaf 0x40000010 (kHz), else measured against the PIT. */
+ * hypervisor timing leaf 0x40000010 (kHz), KVM's pvclock scale, else
+ * measured against the PIT over the boot so far (no waiting once 2 ms
+ * have passed). */
 #include <stdint.h>
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/printk.h"
 #include "drivers/pit.h"
 
-#define PIT_CAL_MS 10
+/* KVM paravirtual clock (Linux Documentation/virt/kvm/x86/msr.rst). */
+#define KVM_SIGNATURE_EBX     0x4b4d564bu /* "KVMKVMKVM\0\0\0" */
+#define KVM_FEATURE_CLOCK2    (1u << 3)
+#define MSR_KVM_SYSTEM_TIME_2 0x4b564d01u
+
+struct pvclock_time {
+    uint32_t version; /* odd while the host updates the record */
+    uint32_t pad0;
+    uint64_t tsc_timestamp;
+    uint64_t system_time;
+    uint32_t tsc_to_system_mul; /* ns = (cycles << shift) * mul >> 32 */
+    int8_t tsc_shift;
+    uint8_t flags;
+    uint8_t pad[2];
+};
+_Static_assert(sizeof(struct pvclock_time) == 32, "pvclock ABI");
 
 static uint64_t tsc_hz;
 
@@ -35,6 +52,38 @@ static uint64_t tsc_from_hypervisor(void)
     return (uint64_t)r[0] * 1000;
 }
 
+/* The frequency behind KVM's pvclock scale: the host fills the record
+ * when the MSR is written, and stops once it is written with 0. */
+static uint64_t tsc_from_kvmclock(void)
+{
+    static volatile struct pvclock_time pv __attribute__((aligned(32)));
+    uint32_t r[4], version, mul;
+    int8_t shift;
+
+    cpuid(0x40000000, 0, r);
+    if (r[1] != KVM_SIGNATURE_EBX || r[0] < 0x40000001)
+        return 0;
+    cpuid(0x40000001, 0, r);
+    if (!(r[0] & KVM_FEATURE_CLOCK2))
+        return 0;
+    wrmsr(MSR_KVM_SYSTEM_TIME_2, ((uint64_t)(uintptr_t)&pv - KERNEL_VMA) | 1);
+    do {
+        version = pv.version;
+        mul = pv.tsc_to_system_mul;
+        shift = pv.tsc_shift;
+    } while ((version & 1) || version != pv.version);
+    wrmsr(MSR_KVM_SYSTEM_TIME_2, 0);
+    if (mul == 0)
+        return 0;
+    uint64_t hz = (1000000000ull << 32) / mul; /* 1e9 < 2^30: no overflow */
+    return shift < 0 ? hz << -shift : hz >> shift;
+}
+
+void arch_clock_start(void)
+{
+    pit_run_start();
+}
+
 void arch_clock_init(void)
 {
     const char *src = "CPUID 0x15";
@@ -45,8 +94,16 @@ void arch_clock_init(void)
         tsc_hz = tsc_from_hypervisor();
     }
     if (!tsc_hz) {
+        src = "KVM pvclock";
+        tsc_hz = tsc_from_kvmclock();
+    }
+    if (!tsc_hz) {
         src = "PIT";
-        tsc_hz = pit_measure_tsc_hz(PIT_CAL_MS);
+        tsc_hz = pit_run_tsc_hz();
+    }
+    if (!tsc_hz) {
+        src = "PIT (2 ms)";
+        tsc_hz = pit_measure_tsc_hz();
     }
     if (!tsc_hz) {
         src = "nothing (assuming 1 GHz)";
