@@ -1,7 +1,9 @@
 # Uniplex: `make` builds build/kernel.elf and build/uniplex.iso.
 # `make run` boots the ISO with the serial console on this terminal,
 # `make test` runs the host unit tests and the QEMU boot tests,
-# `make deps` installs the Debian packages all of this needs.
+# `make bench` compares Uniplex with the host's Linux and a Linux guest
+# (docs/PERFORMANCE.md), `make deps` installs the Debian packages all of
+# this needs.
 SHELL   := /bin/bash
 BUILD   := build
 CC      := gcc
@@ -42,7 +44,7 @@ UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
 
-.PHONY: all kernel iso run test unit deps clean
+.PHONY: all kernel iso run test bench unit deps clean
 all: kernel iso $(HOSTTOOLS)
 kernel: $(BUILD)/kernel.elf
 iso: $(BUILD)/uniplex.iso
@@ -181,6 +183,9 @@ run: deps all
 
 test: deps all $(UNIT) apps userapps $(ELF_SAMPLES) $(BUILD)/bootcheck.iso
 	tests/run.sh
+
+bench: deps all userapps apps
+	tools/bench.sh
 
 clean:
 	rm -rf $(BUILD)

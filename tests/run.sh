@@ -368,6 +368,11 @@ check app-protfault 139 '^about to write$' \
     '^leaks: none: ' '^power-off: status 139$'
 if grep -q 'FAIL' "$log"; then bad app-protfault-stops "the program went on after the write"; fi
 
+app app-machine 30 --env UNIPLEX=1 "$BUILD/apps/machine"
+grep '^FAIL ' "$log" | sed 's/^/  /'
+check app-machine 0 '^machine: [0-9]+ passed, 0 failed$' \
+    '^reboot: power off requested by pid 1$' '^power-off: status 0$'
+
 app app-exit7 30 "$BUILD/apps/exit7"
 check app-exit7 7 '^power-off: status 7$'
 

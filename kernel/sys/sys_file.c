@@ -285,6 +285,34 @@ static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3
     return reg_truncate(f->vn, len);
 }
 
+/* fsync/fdatasync: tmpfs holds everything in memory, so a file or a
+ * directory is always as durable as it will get. Pipes, sockets and
+ * devices have no fsync on Linux: -EINVAL. */
+static int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    return S_ISREG(f->vn->mode) || S_ISDIR(f->vn->mode) ? 0 : -EINVAL;
+}
+
+/* sync and syncfs: nothing is waiting to be written back (see fsync). */
+static int64_t sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    return 0;
+}
+
+static int64_t sys_syncfs(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    return getf((int64_t)fd) ? 0 : -EBADF;
+}
+
 void sys_file_register(void)
 {
     syscall_register(0, sys_read);
@@ -300,7 +328,11 @@ void sys_file_register(void)
     syscall_register(32, sys_dup);
     syscall_register(33, sys_dup2);
     syscall_register(72, sys_fcntl);
+    syscall_register(74, sys_fsync);
+    syscall_register(75, sys_fsync); /* fdatasync */
     syscall_register(77, sys_ftruncate);
+    syscall_register(162, sys_sync);
     syscall_register(217, sys_getdents64);
     syscall_register(292, sys_dup3);
+    syscall_register(306, sys_syncfs);
 }
