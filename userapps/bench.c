@@ -1,30 +1,94 @@
-/* bench: the cost of processes and pipes. No checks; exit 0.
+/* bench: what processes, pipes and signals cost, for a side-by-side
+ * comparison of host Linux, Uniplex as init and a Linux guest as /init
+ * (the same static binary in all three). Timings only: no checks, except
+ * that a system call failing unexpectedly, or a child not exiting 0, ends
+ * the program with a message and status 1.
  *
- * Run as `bench` (about 10 s on a fast host) or `bench quick`
- * (about 8 times fewer iterations, for emulated guests). Each figure is the
- * median of 7 runs, one line each:
- *   bench: NAME: median X UNIT (7 runs)
- * fork_exit_wait         fork + _exit + waitpid of a tiny process (us)
- * fork_exit_wait_64m     the same with 64 MiB of touched heap in the parent
- * fork_child_writes_64m  fork, the child writes every page of the 64 MiB, exit, wait (ms)
- * fork_exec_wait         fork + execve(this program --exit) + waitpid (us)
- * pipe_throughput        256 MiB (32 quick) in 64 KiB writes to a reader child (MB/s)
- * pipe_pingpong          1-byte round trip between two processes over two pipes (us)
- * It execs itself as /bin/bench inside Uniplex (UNIPLEX=1), as
- * /proc/self/exe's real path on the host. `bench --exit` exits 0. */
+ * usage: bench [--quick|--smoke] [GROUP...]     (no GROUP: prims scale=1,16,64)
+ *   --quick  iteration counts divided by 8 (emulated guests); `quick` too
+ *   --smoke  counts divided by 1000 and at most 3 runs: seconds under TCG
+ *   --exit   exit 0 at once (what the exec figures exec); --help: usage
+ *
+ * Every figure is one line, flushed at once, for a driver script to parse:
+ *   bench: NAME: median X UNIT (R runs)
+ * Every other line starts with "bench: " and never contains ": median ",
+ * except the line "hello from bench" of the boot group.
+ *
+ * Groups, run in this order whatever the order of the arguments:
+ * boot              boot_to_main       CLOCK_BOOTTIME on entry to main (us, 1 run)
+ *                   and the line "hello from bench"
+ * prims             getppid            syscall(SYS_getppid) (ns)
+ *  (7 runs each)    fork_exit_wait     fork + child _exit(0) + waitpid (us)
+ *                   vfork_exit_wait    the same with vfork (us)
+ *                   fork_exec_wait     fork + execve(this program --exit) + waitpid (us)
+ *                   vfork_exec_wait    the same with vfork (us)
+ *                   posix_spawn_wait   posix_spawn(this program --exit) + waitpid (us)
+ *                   pipe_4k            transfer in 4 KiB writes to a reader child (MB/s)
+ *                   pipe_64k           the same in 64 KiB writes (MB/s, 10^6 bytes/s)
+ *                   pipe_pingpong      1-byte round trip between two processes (us)
+ *                   ctx_switch         switch between two sched_yield loops on CPU 0 (us)
+ *                   signal_roundtrip   kill(self, SIGUSR1) + handler + sigreturn (us)
+ * scale[=LIST]      for each S in LIST (MiB; default 1,16,256,1024), with S MiB of
+ *                   touched anonymous memory in the parent (7 runs up to 64 MiB,
+ *                   5 up to 256, then 3):
+ *                   fork_rss_<S>m      fork + _exit + waitpid (us)
+ *                   first_write_<S>m   the child's first write to each page (ns per page)
+ *                   (a size that does not fit in free memory is skipped, with a line
+ *                   saying so, rather than left to the OOM killer)
+ * sleepers[=MAX]    sleepers           processes blocked in read() at once (procs, 1 run;
+ *                                      up to MAX, default 100000)
+ *                   sleeper_mem        free memory each of them took (KiB, 1 run)
+ *
+ * It execs itself as $BENCH_EXE if set, else as /bin/bench inside Uniplex
+ * (UNIPLEX=1), else as /proc/self/exe's real path. As pid 1 it powers the
+ * machine off at the end with reboot(2), unless UNIPLEX=1. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
 
 #include "../tests/apps/proc.h"
 
-#define RUNS     7
-#define HEAP_MIB 64
+#define RUNS       7
+#define SMOKE_RUNS 3
+#define QUICK_DIV  8
+#define SMOKE_DIV  1000
+#define SCALE_MAX  16      /* sizes in one scale= list */
+#define BIG_LIMIT  4194304 /* threads-max and pid_max for sleepers (Linux's pid limit) */
 
-static const char *self;
-static unsigned char *heap; /* HEAP_MIB MiB mapped as malloc would, every page touched */
+static const char usage[] =
+    "usage: bench [--quick|--smoke] [GROUP...]\n"
+    "groups: prims, scale[=MiB,...] (default 1,16,256,1024), sleepers[=MAX]\n"
+    "        (default 100000), boot; none: prims scale=1,16,64\n"
+    "--quick divides iteration counts by 8, --smoke by 1000 with at most 3 runs;\n"
+    "--exit exits 0 (the exec target). Lines: bench: NAME: median X UNIT (R runs)\n";
+
+static struct config {
+    long div;     /* iteration counts are divided by this */
+    int max_runs; /* runs per figure at most */
+    bool boot, prims, sleepers;
+    long sleep_max;
+    int nscale;
+    long scale[SCALE_MAX]; /* MiB */
+} cfg = {.div = 1, .max_runs = RUNS, .sleep_max = 100000};
+
+static const char *self; /* what the exec figures exec */
 static size_t page;
+static unsigned char *region; /* the scale group's touched memory */
+static size_t region_len;
+static char *const exit_args[] = {"bench", "--exit", NULL};
+static char *const no_env[] = {NULL};
 
 static void die(const char *what)
 {
@@ -33,6 +97,22 @@ static void die(const char *what)
     exit(1);
 }
 
+static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* An informational line: "bench: " + the text, flushed. */
+static void info(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fputs("bench: ", stdout);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+/* Waits for pid, which must exit 0. */
 static void reap(pid_t pid)
 {
     int st;
@@ -40,97 +120,184 @@ static void reap(pid_t pid)
     if (p_wait(pid, &st, 0) != pid)
         die("waitpid");
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        printf("bench: child %s\n", p_status_str(st));
-        fflush(stdout);
+        info("child %d %s", (int)pid, p_status_str(st));
         exit(1);
     }
 }
 
-/* us per fork+_exit+wait over n iterations. */
-static double fork_exit_wait(long n)
+/* n divided by the configured divisor, at least 1. */
+static long iters(long n)
+{
+    return n / cfg.div > 0 ? n / cfg.div : 1;
+}
+
+/* One figure line; counts (unit "procs") print without a fraction. */
+static void figure(const char *name, double x, const char *unit, int runs)
+{
+    printf("bench: %s: median %.*f %s (%d runs)\n", name, strcmp(unit, "procs") ? 1 : 0, x, unit,
+           runs);
+    fflush(stdout);
+}
+
+/* Runs fn(arg) `runs` times and prints the median. */
+static void report(const char *name, const char *unit, double (*fn)(long), long arg, int runs)
+{
+    double v[RUNS];
+
+    if (runs > cfg.max_runs)
+        runs = cfg.max_runs;
+    for (int r = 0; r < runs; r++)
+        v[r] = fn(arg);
+    qsort(v, (size_t)runs, sizeof v[0], p_cmp_double);
+    figure(name, v[runs / 2], unit, runs);
+}
+
+/* ---- prims ---- */
+
+/* ns per raw getppid system call. */
+static double getppid_ns(long n)
 {
     double t0 = p_now_us();
 
-    for (long i = 0; i < n; i++) {
-        pid_t pid = fork();
-        if (pid == 0)
-            _exit(0);
-        if (pid < 0)
-            die("fork");
-        reap(pid);
+    for (long i = 0; i < n; i++)
+        syscall(SYS_getppid);
+    return (p_now_us() - t0) * 1000 / (double)n;
+}
+
+/* A child that exits 0 at once, or execs this program --exit if exec. */
+static pid_t fork_child(bool exec)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        if (exec)
+            execve(self, exit_args, no_env);
+        _exit(exec ? 127 : 0);
     }
+    if (pid < 0)
+        die("fork");
+    return pid;
+}
+
+/* The same through vfork. Not inlined so that the caller's variables are
+ * never live across vfork; the child never returns from here. */
+static __attribute__((noinline)) pid_t vfork_child(bool exec)
+{
+    pid_t pid = vfork();
+
+    if (pid == 0) {
+        if (exec)
+            execve(self, exit_args, no_env);
+        _exit(exec ? 127 : 0);
+    }
+    if (pid < 0)
+        die("vfork");
+    return pid;
+}
+
+static pid_t spawn_child(bool exec)
+{
+    pid_t pid;
+    int err;
+
+    (void)exec;
+    err = posix_spawn(&pid, self, NULL, NULL, exit_args, no_env);
+    if (err) {
+        errno = err;
+        die("posix_spawn");
+    }
+    return pid;
+}
+
+/* us per child made by make(exec) and reaped, over n children. */
+static double child_wait(long n, pid_t (*make)(bool), bool exec)
+{
+    double t0 = p_now_us();
+
+    for (long i = 0; i < n; i++)
+        reap(make(exec));
     return (p_now_us() - t0) / (double)n;
 }
 
-/* ms per fork where the child writes every page of the heap. */
-static double fork_child_writes(long n)
+static double fork_exit_wait(long n)
 {
-    double t0 = p_now_us();
+    return child_wait(n, fork_child, false);
+}
 
-    for (long i = 0; i < n; i++) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            for (size_t o = 0; o < (size_t)HEAP_MIB << 20; o += page)
-                heap[o] = (unsigned char)i;
-            _exit(0);
-        }
-        if (pid < 0)
-            die("fork");
-        reap(pid);
-    }
-    return (p_now_us() - t0) / (double)n / 1000;
+static double vfork_exit_wait(long n)
+{
+    return child_wait(n, vfork_child, false);
 }
 
 static double fork_exec_wait(long n)
 {
-    char *args[] = {"bench", "--exit", NULL};
-    char *env[] = {NULL};
-    double t0 = p_now_us();
-
-    for (long i = 0; i < n; i++) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            execve(self, args, env);
-            _exit(127);
-        }
-        if (pid < 0)
-            die("fork");
-        reap(pid);
-    }
-    return (p_now_us() - t0) / (double)n;
+    return child_wait(n, fork_child, true);
 }
 
-/* MB/s (10^6 bytes) writing `total` bytes in 64 KiB writes to a reader child. */
-static double pipe_throughput(long total)
+static double vfork_exec_wait(long n)
+{
+    return child_wait(n, vfork_child, true);
+}
+
+static double spawn_wait(long n)
+{
+    return child_wait(n, spawn_child, true);
+}
+
+/* A child reading the pipe with a 64 KiB buffer until EOF; it exits 0 if
+ * it got exactly total bytes. */
+static pid_t pipe_reader(int p[2], long total)
+{
+    static unsigned char buf[64 << 10];
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        long got = 0;
+        ssize_t r;
+
+        close(p[1]);
+        while ((r = read(p[0], buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
+            got += r > 0 ? r : 0;
+        _exit(r == 0 && got == total ? 0 : 1);
+    }
+    if (pid < 0)
+        die("fork");
+    return pid;
+}
+
+/* MB/s (10^6 bytes/s) writing total bytes (rounded up to whole chunks) in
+ * chunk-byte writes to a reader child, from fork to its exit. */
+static double pipe_transfer(long total, size_t chunk)
 {
     static unsigned char buf[64 << 10];
     int p[2];
 
-    memset(buf, 'x', sizeof buf);
+    total = (total + (long)chunk - 1) / (long)chunk * (long)chunk;
+    memset(buf, 'x', chunk);
     if (pipe(p) != 0)
         die("pipe");
     double t0 = p_now_us();
-    pid_t pid = fork();
-    if (pid == 0) {
-        long got = 0;
-        ssize_t r;
-        close(p[1]);
-        while ((r = read(p[0], buf, sizeof buf)) > 0)
-            got += r;
-        _exit(got == total ? 0 : 1);
-    }
-    if (pid < 0)
-        die("fork");
+    pid_t pid = pipe_reader(p, total);
     close(p[0]);
-    for (long put = 0; put < total; put += (long)sizeof buf)
-        if (p_write_full(p[1], buf, sizeof buf) < 0)
-            die("write");
+    for (long put = 0; put < total; put += (long)chunk)
+        if (p_write_full(p[1], buf, chunk) < 0)
+            die("pipe write");
     close(p[1]);
     reap(pid);
     return (double)total / (p_now_us() - t0);
 }
 
-/* us per 1-byte round trip. */
+static double pipe_4k(long total)
+{
+    return pipe_transfer(total, 4 << 10);
+}
+
+static double pipe_64k(long total)
+{
+    return pipe_transfer(total, 64 << 10);
+}
+
+/* us per 1-byte round trip: parent -> child over one pipe, back over another. */
 static double pipe_pingpong(long n)
 {
     int ab[2], ba[2];
@@ -153,7 +320,7 @@ static double pipe_pingpong(long n)
     close(ba[1]);
     double t0 = p_now_us();
     for (long i = 0; i < n; i++)
-        if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
+        if (write(ab[1], &c, 1) != 1 || p_read_full(ba[0], &c, 1) != 1)
             die("ping-pong");
     double us = (p_now_us() - t0) / (double)n;
     close(ab[1]);
@@ -162,51 +329,529 @@ static double pipe_pingpong(long n)
     return us;
 }
 
-static void report(const char *name, const char *unit, double (*fn)(long), long arg)
+/* Pins this process to CPU 0, saving its old mask in old; false (and a
+ * note the first time) if the kernel cannot, e.g. has one CPU. */
+static bool pin_cpu0(cpu_set_t *old)
 {
-    double v[RUNS];
+    static bool noted;
+    cpu_set_t one;
 
-    for (int r = 0; r < RUNS; r++)
-        v[r] = fn(arg);
-    qsort(v, RUNS, sizeof v[0], p_cmp_double);
-    printf("bench: %s: median %.1f %s (%d runs)\n", name, v[RUNS / 2], unit, RUNS);
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    if (sched_getaffinity(0, sizeof *old, old) == 0 && sched_setaffinity(0, sizeof one, &one) == 0)
+        return true;
+    if (!noted)
+        info("ctx_switch not pinned to CPU 0: %s", strerror(errno));
+    noted = true;
+    return false;
+}
+
+/* us per context switch. Both processes run on CPU 0 (the child inherits
+ * the parent's pinning) and each calls sched_yield n times: with the other
+ * one runnable on the same CPU, every yield switches to it, so the 2n
+ * yields are 2n switches. The child blocks in read() on a pipe until the
+ * parent has taken the start time; the end is the child's exit (reaped),
+ * which comes after the parent's own n yields. */
+static double ctx_switch(long n)
+{
+    cpu_set_t old;
+    int go[2];
+    char c = 'g';
+
+    bool pinned = pin_cpu0(&old);
+    if (pipe(go) != 0)
+        die("pipe");
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(go[1]);
+        if (p_read_full(go[0], &c, 1) != 1)
+            _exit(1);
+        for (long i = 0; i < n; i++)
+            sched_yield();
+        _exit(0);
+    }
+    if (pid < 0)
+        die("fork");
+    close(go[0]);
+    double t0 = p_now_us();
+    if (write(go[1], &c, 1) != 1)
+        die("pipe write");
+    for (long i = 0; i < n; i++)
+        sched_yield();
+    reap(pid);
+    double us = (p_now_us() - t0) / (2 * (double)n);
+    close(go[1]);
+    if (pinned && sched_setaffinity(0, sizeof old, &old) != 0)
+        die("sched_setaffinity (restore)");
+    return us;
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    caught++;
+}
+
+/* us per SIGUSR1 sent to this process and handled (kill, delivery, the
+ * handler, sigreturn); the handler must have run exactly n times. */
+static double signal_roundtrip(long n)
+{
+    struct sigaction sa = {.sa_handler = on_usr1}, old;
+    pid_t me = getpid();
+
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGUSR1, &sa, &old) != 0)
+        die("sigaction");
+    caught = 0;
+    double t0 = p_now_us();
+    for (long i = 0; i < n; i++)
+        if (kill(me, SIGUSR1) != 0)
+            die("kill");
+    double us = (p_now_us() - t0) / (double)n;
+    if (caught != n) {
+        info("signal_roundtrip: handler ran %ld times for %ld signals", (long)caught, n);
+        exit(1);
+    }
+    if (sigaction(SIGUSR1, &old, NULL) != 0)
+        die("sigaction (restore)");
+    return us;
+}
+
+/* Default counts per run: each figure about 0.5-1 s natively. */
+static void prims(void)
+{
+    int runs = RUNS;
+
+    if (access(self, X_OK) != 0) {
+        info("cannot exec %s (%s): set BENCH_EXE", self, strerror(errno));
+        exit(1);
+    }
+    report("getppid", "ns", getppid_ns, iters(1000000), runs);
+    report("fork_exit_wait", "us", fork_exit_wait, iters(1000), runs);
+    report("vfork_exit_wait", "us", vfork_exit_wait, iters(2000), runs);
+    report("fork_exec_wait", "us", fork_exec_wait, iters(300), runs);
+    report("vfork_exec_wait", "us", vfork_exec_wait, iters(300), runs);
+    report("posix_spawn_wait", "us", spawn_wait, iters(300), runs);
+    report("pipe_4k", "MB/s", pipe_4k, iters(128L << 20), runs);
+    report("pipe_64k", "MB/s", pipe_64k, iters(256L << 20), runs);
+    report("pipe_pingpong", "us", pipe_pingpong, iters(20000), runs);
+    report("ctx_switch", "us", ctx_switch, iters(30000), runs);
+    report("signal_roundtrip", "us", signal_roundtrip, iters(30000), runs);
+}
+
+/* ---- scale ---- */
+
+/* Bytes of memory free for the taking: MemAvailable from /proc/meminfo
+ * where there is one (Linux's free RAM leaves out the page cache it can
+ * drop), else sysinfo's free RAM. */
+static uint64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    unsigned long long kb = 0;
+    char line[128];
+    struct sysinfo si;
+
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kb)
+        return (uint64_t)kb << 10;
+    if (sysinfo(&si) != 0)
+        die("sysinfo");
+    return (uint64_t)si.freeram * si.mem_unit;
+}
+
+/* The child of first_write: writes one byte into each page of the region
+ * (each write is a copy-on-write fault), timing the loop, and sends the ns
+ * it took down fd. */
+static __attribute__((noreturn)) void first_write_child(int fd)
+{
+    struct timespec a, b;
+
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (size_t o = 0; o < region_len; o += page)
+        region[o] = 2;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    int64_t ns = (int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec);
+    _exit(p_write_full(fd, &ns, sizeof ns) == (ssize_t)sizeof ns ? 0 : 1);
+}
+
+/* ns per page of a child's first writes after fork, over n children. */
+static double first_write(long n)
+{
+    int p[2];
+    double ns = 0;
+
+    if (pipe(p) != 0)
+        die("pipe");
+    for (long i = 0; i < n; i++) {
+        int64_t t;
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(p[0]);
+            first_write_child(p[1]);
+        }
+        if (pid < 0)
+            die("fork");
+        if (p_read_full(p[0], &t, sizeof t) != (ssize_t)sizeof t)
+            die("read from the first_write child");
+        reap(pid);
+        ns += (double)t;
+    }
+    close(p[0]);
+    close(p[1]);
+    return ns / (double)n / (double)(region_len / page);
+}
+
+/* fork_rss_<mib>m and first_write_<mib>m with mib MiB mapped and touched
+ * (as malloc would: no madvise, so a Linux with transparent huge pages set
+ * to "always" may back it with 2 MiB pages).
+ * Sizes that do not fit in free memory (the parent's copy, and the child's
+ * for first_write) are skipped rather than left to the OOM killer. */
+static void scale_one(long mib)
+{
+    size_t len = (size_t)mib << 20, spare = (16 << 20) + len / 256; /* + page tables */
+    int runs = mib <= 64 ? 7 : mib <= 256 ? 5 : 3;
+    uint64_t avail = mem_available();
+    char name[64];
+
+    if (avail < len + spare) {
+        info("scale %ldm: skipped: %llu MiB free", mib, (unsigned long long)(avail >> 20));
+        return;
+    }
+    region = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED) {
+        info("scale %ldm: skipped: %s", mib, strerror(errno));
+        return;
+    }
+    region_len = len;
+    memset(region, 1, len);
+    snprintf(name, sizeof name, "fork_rss_%ldm", mib);
+    report(name, "us", fork_exit_wait, iters(mib < 512 ? 512 / mib : 1), runs);
+    snprintf(name, sizeof name, "first_write_%ldm", mib);
+    if (avail >= 2 * len + spare)
+        report(name, "ns", first_write, iters(mib < 64 ? 64 / mib : 1), runs);
+    else
+        info("%s: skipped: %llu MiB free", name, (unsigned long long)(avail >> 20));
+    if (munmap(region, len) != 0)
+        die("munmap");
+    region = NULL;
+    region_len = 0;
+}
+
+/* ---- sleepers ---- */
+
+static bool write_sysctl(const char *path, long value)
+{
+    char buf[32];
+    int fd = open(path, O_WRONLY);
+    int n = snprintf(buf, sizeof buf, "%ld\n", value);
+    bool ok = fd >= 0 && write(fd, buf, (size_t)n) == n;
+
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* Lifts the limits on the number of processes, best effort, so that memory
+ * is what limits the sleepers: RLIMIT_NPROC, and as pid 1 of a Linux guest
+ * (no /proc yet) threads-max and pid_max, since Linux sizes threads-max
+ * from RAM (about 2048 at 256 MiB). */
+static void sleepers_setup(void)
+{
+    struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+
+    if (setrlimit(RLIMIT_NPROC, &rl) != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NPROC, &rl);
+    }
+    if (getpid() != 1 || access("/proc/self", F_OK) == 0)
+        return;
+    mkdir("/proc", 0555);
+    if (mount("proc", "/proc", "proc", 0, NULL) != 0) {
+        info("sleepers setup: cannot mount /proc: %s", strerror(errno));
+        return;
+    }
+    bool t = write_sysctl("/proc/sys/kernel/threads-max", BIG_LIMIT);
+    bool p = write_sysctl("/proc/sys/kernel/pid_max", BIG_LIMIT);
+    info("sleepers setup: mounted /proc; threads-max %s, pid_max %s (%d)",
+         t ? "raised" : "not raised", p ? "raised" : "not raised", BIG_LIMIT);
+}
+
+struct sleepers {
+    int ready[2]; /* each child writes one byte when it is about to block */
+    int hold[2];  /* the children block reading it; only the parent can write */
+    long ready_n; /* ready bytes received */
+    long dead;    /* children that died while the others were being made */
+    long killed;  /* of all children, those killed by SIGKILL (the OOM killer) */
+    long bad;     /* children that ended any other way than exit 0 or SIGKILL */
+    bool stopped; /* why says why there are no more */
+    char why[128];
+};
+
+/* A sleeper: says it is ready, then blocks until the parent closes hold. */
+static __attribute__((noreturn)) void sleeper(struct sleepers *s)
+{
+    char c = 'r';
+    ssize_t r;
+
+    close(s->hold[1]);
+    close(s->ready[0]);
+    if (write(s->ready[1], &c, 1) != 1)
+        _exit(1);
+    close(s->ready[1]);
+    while ((r = read(s->hold[0], &c, 1)) < 0 && errno == EINTR)
+        ;
+    _exit(r == 0 ? 0 : 1);
+}
+
+/* Counts the status of a child that has ended. */
+static void sleeper_ended(struct sleepers *s, pid_t pid, int st)
+{
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
+        s->killed++;
+    } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        s->bad++;
+        info("sleeper %d %s", (int)pid, p_status_str(st));
+    }
+}
+
+/* Whether a child has died already (reaping it and noting why in s->why). */
+static bool sleeper_died(struct sleepers *s)
+{
+    int st;
+    pid_t pid = p_wait(-1, &st, WNOHANG);
+
+    if (pid < 0 && errno != ECHILD)
+        die("waitpid");
+    if (pid <= 0)
+        return false;
+    sleeper_ended(s, pid, st);
+    s->dead++;
+    if (!s->stopped)
+        snprintf(s->why, sizeof s->why, "sleeper %d %s", (int)pid, p_status_str(st));
+    s->stopped = true;
+    return true;
+}
+
+/* Waits up to 5 s for the newest child's ready byte, in 100 ms slices so as
+ * to notice a child dying meanwhile; false if it did not come or a child
+ * died. */
+static bool sleeper_ready(struct sleepers *s)
+{
+    char c;
+
+    for (int ms = 0; ms < 5000; ms += 100) {
+        struct pollfd pfd = {.fd = s->ready[0], .events = POLLIN};
+        int r = poll(&pfd, 1, 100);
+        if (r < 0 && errno != EINTR)
+            die("poll");
+        if (r > 0) {
+            if (read(s->ready[0], &c, 1) != 1)
+                die("read ready byte");
+            s->ready_n++;
+            return !sleeper_died(s);
+        }
+        if (sleeper_died(s))
+            return false;
+    }
+    snprintf(s->why, sizeof s->why, "no ready byte within 5 s");
+    return false;
+}
+
+/* Forks sleepers until max, a fork failing, or sleeper_ready saying stop;
+ * then reaps those that died meanwhile (the OOM killer takes its time). */
+static void sleepers_fill(struct sleepers *s, long max)
+{
+    for (long i = 0; i < max && !s->stopped; i++) {
+        pid_t pid = fork();
+        if (pid == 0)
+            sleeper(s);
+        if (pid < 0) {
+            snprintf(s->why, sizeof s->why, "fork failed: %s", strerror(errno));
+            s->stopped = true;
+        } else if (!sleeper_ready(s)) {
+            s->stopped = true;
+        }
+    }
+    if (!s->stopped)
+        snprintf(s->why, sizeof s->why, "reached the maximum, %ld", max);
+    s->stopped = true;
+    while (sleeper_died(s))
+        ;
+}
+
+/* Releases the sleepers and reaps every child; all must have exited 0 or
+ * been killed by SIGKILL. */
+static void sleepers_release(struct sleepers *s)
+{
+    long reaped = s->dead;
+    pid_t pid;
+    int st;
+
+    close(s->hold[1]);
+    while ((pid = p_wait(-1, &st, 0)) > 0) {
+        sleeper_ended(s, pid, st);
+        reaped++;
+    }
+    if (errno != ECHILD)
+        die("waitpid");
+    close(s->hold[0]);
+    close(s->ready[0]);
+    close(s->ready[1]);
+    info("sleepers reaped: %ld, of which %ld killed by SIGKILL (OOM killer), %ld failed", reaped,
+         s->killed, s->bad);
+    if (s->bad)
+        exit(1);
+}
+
+static void sleepers(long max)
+{
+    struct sleepers s = {0};
+    struct sysinfo before, after;
+
+    sleepers_setup();
+    if (pipe(s.ready) != 0 || pipe(s.hold) != 0)
+        die("pipe");
+    if (sysinfo(&before) != 0)
+        die("sysinfo");
+    double t0 = p_now_us();
+    sleepers_fill(&s, max);
+    double secs = (p_now_us() - t0) / 1e6;
+    if (sysinfo(&after) != 0)
+        die("sysinfo");
+    long n = s.ready_n > s.dead ? s.ready_n - s.dead : 0;
+    double used = (double)before.freeram * before.mem_unit - (double)after.freeram * after.mem_unit;
+    figure("sleepers", (double)n, "procs", 1);
+    figure("sleeper_mem", n && used > 0 ? used / 1024 / (double)n : 0, "KiB", 1);
+    info("sleepers stopped: %s (after %.1f s)", s.why, secs);
+    sleepers_release(&s);
+}
+
+/* ---- the program ---- */
+
+static void scale_list(const char *list)
+{
+    char *end;
+
+    cfg.nscale = 0;
+    do {
+        long mib = strtol(list, &end, 10);
+        if (end == list || (*end && *end != ',') || mib <= 0 || mib > (1L << 20) ||
+            cfg.nscale == SCALE_MAX) {
+            fprintf(stderr, "bench: bad scale list (MiB,... up to %d sizes)\n%s", SCALE_MAX, usage);
+            exit(2);
+        }
+        cfg.scale[cfg.nscale++] = mib;
+        list = end + 1;
+    } while (*end == ',');
+}
+
+static long positive(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (end == s || *end || v <= 0) {
+        fprintf(stderr, "bench: bad number %s\n%s", s, usage);
+        exit(2);
+    }
+    return v;
+}
+
+/* boot_to_main: CLOCK_BOOTTIME as read on entry to main (err: its errno,
+ * or 0): the time from boot to this program, plus a little of musl's
+ * start-up. Where "boot" is differs: Uniplex's clock starts at the
+ * kernel's first instruction, Linux's when its timekeeping starts (after
+ * the decompressor and early set-up). */
+static void boot_group(const struct timespec *ts, int err)
+{
+    errno = err;
+    if (err)
+        die("clock_gettime(CLOCK_BOOTTIME)");
+    figure("boot_to_main", (double)ts->tv_sec * 1e6 + (double)ts->tv_nsec / 1e3, "us", 1);
+    puts("hello from bench");
     fflush(stdout);
+}
+
+/* Fills cfg from the arguments; exits 0 for --help, 2 for bad usage. */
+static void parse_args(int argc, char **argv)
+{
+    bool quick = false, smoke = false, groups = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--quick") == 0 || strcmp(a, "quick") == 0) {
+            quick = true;
+            continue;
+        }
+        if (strcmp(a, "--smoke") == 0) {
+            smoke = true;
+            continue;
+        }
+        groups = true;
+        if (strcmp(a, "prims") == 0)
+            cfg.prims = true;
+        else if (strcmp(a, "boot") == 0)
+            cfg.boot = true;
+        else if (strcmp(a, "scale") == 0)
+            scale_list("1,16,256,1024");
+        else if (strncmp(a, "scale=", 6) == 0)
+            scale_list(a + 6);
+        else if (strcmp(a, "sleepers") == 0)
+            cfg.sleepers = true;
+        else if (strncmp(a, "sleepers=", 9) == 0) {
+            cfg.sleepers = true;
+            cfg.sleep_max = positive(a + 9);
+        } else {
+            fprintf(stderr, "bench: unknown argument %s\n%s", a, usage);
+            exit(2);
+        }
+    }
+    if (!groups) {
+        cfg.prims = true;
+        scale_list("1,16,64");
+    }
+    cfg.div = smoke ? SMOKE_DIV : quick ? QUICK_DIV : 1;
+    cfg.max_runs = smoke ? SMOKE_RUNS : RUNS;
 }
 
 int main(int argc, char **argv)
 {
-    long div = 1;
+    struct timespec boot; /* first of all: the time from boot to here */
+    int boot_err = clock_gettime(CLOCK_BOOTTIME, &boot) == 0 ? 0 : errno;
 
     if (argc > 1 && strcmp(argv[1], "--exit") == 0)
         _exit(0);
-    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-        printf("usage: bench [quick]\nTimes fork+exit+wait (tiny, and with 64 MiB of heap), a "
-               "child writing\nthose 64 MiB, fork+exec+wait, pipe throughput and ping-pong; "
-               "medians of 7 runs.\n`quick` runs 8x fewer iterations.\n");
-        return 0;
-    }
-    if (argc > 1 && strcmp(argv[1], "quick") == 0) {
-        div = 8;
-    } else if (argc > 1) {
-        fprintf(stderr, "usage: bench [quick]\n");
-        return 2;
-    }
-    self = p_self_path("bench");
+    parse_args(argc, argv);
+    const char *exe = getenv("BENCH_EXE");
+    self = exe && *exe ? exe : p_self_path("bench");
     page = (size_t)sysconf(_SC_PAGESIZE);
-
-    report("fork_exit_wait", "us", fork_exit_wait, 200 / div);
-
-    heap = mmap(NULL, (size_t)HEAP_MIB << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                -1, 0);
-    if (heap == MAP_FAILED)
-        die("mmap 64 MiB");
-    memset(heap, 1, (size_t)HEAP_MIB << 20);
-    report("fork_exit_wait_64m", "us", fork_exit_wait, 40 / div);
-    report("fork_child_writes_64m", "ms", fork_child_writes, div > 1 ? 1 : 3);
-    munmap(heap, (size_t)HEAP_MIB << 20);
-
-    report("fork_exec_wait", "us", fork_exec_wait, 50 / div);
-    report("pipe_throughput", "MB/s", pipe_throughput, (256L << 20) / div);
-    report("pipe_pingpong", "us", pipe_pingpong, 10000 / div);
+    info("pid %d, self %s, iterations divided by %ld, at most %d runs per figure", (int)getpid(),
+         self, cfg.div, cfg.max_runs);
+    if (cfg.boot)
+        boot_group(&boot, boot_err);
+    if (cfg.prims)
+        prims();
+    for (int i = 0; i < cfg.nscale; i++)
+        scale_one(cfg.scale[i]);
+    if (cfg.sleepers)
+        sleepers(cfg.sleep_max);
+    /* Linux panics when init exits: power off instead. Uniplex powers off
+     * when init exits, after its leak report, which the smoke test reads
+     * (it sets UNIPLEX=1); without UNIPLEX=1 the reboot path runs there too. */
+    const char *u = getenv("UNIPLEX");
+    if (getpid() == 1 && !(u && strcmp(u, "1") == 0)) {
+        sync();
+        reboot(RB_POWER_OFF);
+    }
     return 0;
 }

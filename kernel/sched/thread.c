@@ -12,7 +12,7 @@
 /* Stack slot i: [area + i*STRIDE, + GUARD) unmapped, then the stack. */
 #define STACK_PAGES (THREAD_STACK_SIZE / 4096)
 #define STRIDE      (2 * THREAD_STACK_SIZE)
-#define SLOTS       4096
+#define SLOTS       32768 /* one per pid (PID_MAX); the bitmap is 4 KiB */
 
 static uint64_t slot_used[SLOTS / 64];
 static unsigned nthreads = 1; /* kmain */
