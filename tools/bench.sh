@@ -12,6 +12,7 @@
 #   BENCH_BOOTS      boots per boot-time figure                  [5]
 #   BENCH_HOST_RUNS  native runs of the primitives               [3]
 #   BENCH_KVM_PROBE  try the Linux guest under KVM first (0/1)   [1]
+#   BENCH_MEMORY     bisect the smallest -m (0/1)                [1]
 #   BENCH_REPORT     write docs/PERFORMANCE.md and the plots     [1]
 set -u
 cd "$(dirname "$0")/.."
@@ -197,7 +198,7 @@ done
     size -A "$BUILD/kernel.elf" | awk '$1 ~ /^\./ { print "section" $1 "=" $2 }'
     size "$BUILD/kernel.elf" | awk 'NR == 2 { print "text=" $1; print "data=" $2; print "bss=" $3 }'
     echo "kernel_elf=$(stat -c %s "$BUILD/kernel.elf")"
-    echo "kernel_stripped=$(strip -o /dev/stdout "$BUILD/kernel.elf" | wc -c)"
+    strip -o "$OUT/kernel.stripped" "$BUILD/kernel.elf" && echo "kernel_stripped=$(stat -c %s "$OUT/kernel.stripped")"
     echo "hello_iso=$(stat -c %s "$OUT/uniplex-hello.iso")"
     echo "hello_initrd=$(stat -c %s "$OUT/uniplex-hello/initrd.cpio")"
     echo "default_iso=$(stat -c %s "$BUILD/uniplex.iso")"
@@ -238,10 +239,12 @@ bisect() { # NAME: prints the smallest passing MiB, or "none" when 256 fails
     done
     echo $hi
 }
-say "smallest -m: bisecting"
-for n in uniplex-hello uniplex-bench-boot uniplex-fork-suite linux-bench-boot; do
-    echo "$n=$(bisect $n)" >> "$RAW/memory.txt"
-done
+if [ "${BENCH_MEMORY:-1}" = 1 ]; then
+    say "smallest -m: bisecting"
+    for n in uniplex-hello uniplex-bench-boot uniplex-fork-suite linux-bench-boot; do
+        echo "$n=$(bisect $n)" >> "$RAW/memory.txt"
+    done
+fi
 
 say "report"
 if [ "${BENCH_REPORT:-1}" = 1 ]; then
