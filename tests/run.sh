@@ -347,6 +347,8 @@ check_suite app-files files
 app app-fork 240 --env UNIPLEX=1 "$BUILD/apps/fork"
 check_suite app-fork fork
 
+app app-forkshare 120 --env UNIPLEX=1 "$BUILD/apps/forkshare"
+check_suite app-forkshare forkshare
 app app-pipe 120 --env UNIPLEX=1 "$BUILD/apps/pipe"
 check_suite app-pipe pipe
 

@@ -107,6 +107,11 @@ int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access)
 
     if (!r || (access & ~r->prot) != 0)
         return -EFAULT;
+    /* A table fork left shared becomes this space's own first, so that a
+     * frame's reference count says who else maps it. */
+    int err = pmap_unshare(vs->root, va);
+    if (err)
+        return err;
     if (pmap_lookup(vs->root, va, &pa, &fl) == 0) {
         if ((access & VM_PROT_WRITE) && (fl & PMAP_COW))
             return cow_break(vs, r, va, pa);

@@ -26,21 +26,50 @@ void pmap_set_table_alloc(pmap_table_alloc_fn fn);
 int pmap_map(pmap_root root, uint64_t va, uint64_t pa, unsigned flags);
 /* Map one 2 MiB page (va, pa 2 MiB aligned). -EEXIST if anything is there. */
 int pmap_map_large(pmap_root root, uint64_t va, uint64_t pa, unsigned flags);
-/* Remove the 4 KiB mapping of va: 0 and *pa, or -ENOENT. Flushes the TLB entry. */
+/* Remove the 4 KiB mapping of va: 0 and *pa, or -ENOENT (or -ENOMEM when
+ * its table was shared and could not be copied). Flushes the TLB entry. */
 int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa);
-/* Change the flags of the 4 KiB mapping of va (keeps the frame): 0 or -ENOENT. */
+/* Change the flags of the 4 KiB mapping of va (keeps the frame): 0,
+ * -ENOENT, or -ENOMEM as pmap_unmap. */
 int pmap_protect(pmap_root root, uint64_t va, unsigned flags);
 /* Look va up: 0 with *pa (of va itself, offset included) and *flags, or -ENOENT. */
 int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags);
 
-/* fork: for every 4 KiB mapping of src's lower half, in address order, fn
- * decides the flags of the source entry (*src_flags, rewritten) and of the
- * copy made in dst (*dst_flags); returning nonzero skips the page. 0, or
- * -ENOMEM when a table for dst could not be had (dst then holds part of
- * the copy; the caller destroys it). The caller flushes src's TLB. */
-typedef int pmap_copy_fn(void *arg, uint64_t va, uint64_t pa, unsigned *src_flags,
-                         unsigned *dst_flags);
-int pmap_copy_lower(pmap_root src, pmap_root dst, pmap_copy_fn *fn, void *arg);
+/* Reference counts kept by the page allocator. table(pa, delta) adds
+ * delta to a table page's count and returns the new count (delta 0 reads
+ * it): a page table shared after fork counts once per root using it.
+ * frame_get(pa) takes a reference on a mapped frame (frames the allocator
+ * does not manage are left alone). Set once, before the first fork. */
+struct pmap_refs {
+    int (*table)(uint64_t pa, int delta);
+    void (*frame_get)(uint64_t pa);
+};
+void pmap_set_refs(const struct pmap_refs *r);
+
+/* fork: copy src's lower half into dst. For each 2 MiB page table,
+ * share(arg, va) says whether dst may share it (see pmap_unshare: its
+ * pages become copy-on-write when either side first changes it).
+ * Otherwise page(arg, ...) is called for every 4 KiB mapping under it, in
+ * address order, and decides the flags of the source entry (*src_flags,
+ * rewritten) and of the copy made in dst (*dst_flags); returning nonzero
+ * skips the page. 0, or -ENOMEM when a table for dst could not be had (dst
+ * then holds part of the copy; the caller destroys it). The caller flushes
+ * src's TLB. */
+struct pmap_copy {
+    int (*share)(void *arg, uint64_t va);
+    int (*page)(void *arg, uint64_t va, uint64_t pa, unsigned *src_flags, unsigned *dst_flags);
+    void *arg;
+};
+int pmap_copy_lower(pmap_root src, pmap_root dst, const struct pmap_copy *c);
+
+/* Make the page table holding va root's own, copying it if fork left it
+ * shared with other roots; every page it maps is then copy-on-write in
+ * each copy. pmap_map, pmap_unmap and pmap_protect do this themselves; a
+ * write fault calls it first so that page reference counts are exact
+ * before it decides between copying a page and taking it over. 0 or
+ * -ENOMEM. pmap_lookup reports a page under a shared table as read-only
+ * and COW. */
+int pmap_unshare(pmap_root root, uint64_t va);
 
 /* Visit every 4 KiB mapping of the lower half (user window) in address
  * order, then free the lower half's table pages through free_table.

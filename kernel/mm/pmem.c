@@ -126,6 +126,7 @@ static pmap_root build_kernel_tables(uint64_t max_pa)
 }
 
 static uint64_t pmem_table_alloc(void);
+static const struct pmap_refs pmem_refs;
 
 static void add_free(uint64_t lo, uint64_t hi, void *arg)
 {
@@ -169,6 +170,7 @@ void pmem_init(const struct bootinfo *bi)
         if (bi->mmap[i].type == MEM_USABLE)
             each_free_piece(bi->mmap[i].base, bi->mmap[i].base + bi->mmap[i].len, add_free, 0);
     pmap_set_table_alloc(pmem_table_alloc);
+    pmap_set_refs(&pmem_refs);
 }
 
 static uint64_t pmem_table_alloc(void)
@@ -176,6 +178,27 @@ static uint64_t pmem_table_alloc(void)
     struct page *p = pg_alloc_zeroed(0);
     return p ? pg_phys(p) : 0;
 }
+
+/* Page tables shared by fork count their users in the table page's
+ * refcount (pmap.h); the count never reaches 0 here: the last user frees
+ * the table through the vmspace teardown. */
+static int table_ref(uint64_t pa, int delta)
+{
+    struct page *p = pg_from_phys(pa);
+    p->refcount += delta;
+    if (p->refcount == 0)
+        panic("table_ref: page table %#llx lost its last user", (unsigned long long)pa);
+    return (int)p->refcount;
+}
+
+static void frame_get(uint64_t pa)
+{
+    struct page *p = pg_from_phys(pa);
+    if (p && p->refcount > 0) /* reserved frames (the initrd) are not counted */
+        pg_get(p);
+}
+
+static const struct pmap_refs pmem_refs = {table_ref, frame_get};
 
 /* Order-0 pages freed recently, handed out again without touching the
  * buddy lists: a fully merged buddy would otherwise split and re-merge all

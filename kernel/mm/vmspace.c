@@ -58,21 +58,36 @@ void vmspace_destroy(struct vmspace *vs)
     kfree(vs);
 }
 
-/* fork, per page: private writable pages become read-only + COW in both
- * spaces; every managed frame gains the child's reference. */
+/* fork, per page (tables that cannot be shared): every page of a private
+ * region becomes read-only + COW in both spaces (read-only ones too, so
+ * that a later mprotect cannot make one frame writable in both); every
+ * managed frame gains the child's reference. */
 static int fork_page(void *arg, uint64_t va, uint64_t pa, unsigned *pf, unsigned *cf)
 {
     struct vmspace *src = arg;
     const struct vm_region *r = vm_map_find(&src->map, va);
     if (!r)
         return 1; /* no region: nothing the child may see */
-    if (!(r->flags & VM_SHARED) && (*pf & (PMAP_WRITE | PMAP_COW)))
+    if (!(r->flags & VM_SHARED))
         *pf = (*pf & ~PMAP_WRITE) | PMAP_COW;
     *cf = *pf;
     struct page *pg = pg_from_phys(pa);
     if (pg && pg->refcount > 0)
         pg_get(pg);
     return 0;
+}
+
+/* fork, per 2 MiB page table: the child may share it unless shared
+ * anonymous memory lies in its range (those pages must stay writable in
+ * both, which a shared table cannot express). */
+static int fork_share(void *arg, uint64_t va)
+{
+    struct vmspace *src = arg;
+    uint64_t end = va + (2ull << 20);
+    for (const struct vm_region *r = src->map.head; r && r->start < end; r = r->next)
+        if ((r->flags & VM_SHARED) && r->end > va)
+            return 0;
+    return 1;
 }
 
 /* Shared anonymous memory is one set of pages for parent and child: give
@@ -110,7 +125,7 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
         return err;
     err = vm_map_copy(&vs->map, &src->map);
     if (!err)
-        err = pmap_copy_lower(src->root, vs->root, fork_page, src);
+        err = pmap_copy_lower(src->root, vs->root, &(struct pmap_copy){fork_share, fork_page, src});
     if (src == current_vs)
         pmap_activate(src->root); /* write access was taken away: flush */
     if (err) {

@@ -1,5 +1,14 @@
 /* x86-64 4-level page tables (SDM vol. 3, 4.5). All pages are supervisor
- * pages: everything runs at ring 0 (DESIGN.md "Address space"). */
+ * pages: everything runs at ring 0 (DESIGN.md "Address space").
+ *
+ * Page tables shared by fork: the child's page directory points at the
+ * parent's page tables (the last level, 2 MiB each) instead of copies,
+ * with the directory entry read-only and marked PTE_SHARED in both, and
+ * the table's reference count raised. Write access needs every level to
+ * allow it (SDM 4.6.1), so a write anywhere under a shared table faults;
+ * the first change made through a root copies the table for that root
+ * (unshare), turning every page it maps into a copy-on-write page of both
+ * tables. Fork thus costs one entry per 2 MiB instead of one per page. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -11,18 +20,25 @@
 #define PTE_PCD     (1ull << 4)
 #define PTE_PS      (1ull << 7)
 #define PTE_G       (1ull << 8)
-#define PTE_COW     (1ull << 9) /* available to software */
+#define PTE_COW     (1ull << 9)  /* available to software */
+#define PTE_SHARED  (1ull << 10) /* directory entry: its page table is shared */
 #define PTE_NX      (1ull << 63)
 #define PTE_ADDR    0x000ffffffffff000ull
 #define TABLE_FLAGS (PTE_P | PTE_W) /* permissions are decided at the leaf */
 
 static pmap_table_alloc_fn table_alloc;
+static const struct pmap_refs *refs;
 static uint64_t table_pages;
 static pmap_root kernel_root;
 
 void pmap_set_table_alloc(pmap_table_alloc_fn fn)
 {
     table_alloc = fn;
+}
+
+void pmap_set_refs(const struct pmap_refs *r)
+{
+    refs = r;
 }
 
 uint64_t pmap_table_pages(void)
@@ -89,16 +105,62 @@ static uint64_t *descend(uint64_t *table, unsigned i, int alloc)
     return phys_to_virt(pa);
 }
 
-/* The entry for va at level (0 = PT, 1 = PD), walking from the root. */
-static uint64_t *walk(pmap_root root, uint64_t va, int level, int alloc)
+/* Make the page table under directory entry *pde this root's own. The last
+ * root using it takes it over; otherwise it is copied, and every page it
+ * maps becomes copy-on-write in both (read-only ones too: a later mprotect
+ * must not make a page both roots see writable). 0 or -ENOMEM. */
+static int unshare(uint64_t *pde)
+{
+    uint64_t opa = *pde & PTE_ADDR;
+    if (refs->table(opa, 0) == 1) {
+        *pde = opa | TABLE_FLAGS;
+        return 0;
+    }
+    uint64_t npa = table_alloc ? table_alloc() : 0;
+    if (!npa)
+        return -ENOMEM;
+    table_pages++;
+    uint64_t *old = phys_to_virt(opa), *copy = phys_to_virt(npa);
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t e = old[i];
+        if (!(e & PTE_P))
+            continue;
+        e = (e & ~PTE_W) | PTE_COW;
+        old[i] = copy[i] = e;
+        refs->frame_get(e & PTE_ADDR);
+    }
+    refs->table(opa, -1);
+    *pde = npa | TABLE_FLAGS;
+    return 0;
+}
+
+/* The entry for va at level (0 = PT, 1 = PD), walking from the root. A
+ * walk to change a page-table entry (change) unshares its table first. */
+static uint64_t *walk_to(pmap_root root, uint64_t va, int level, int alloc, int change)
 {
     uint64_t *t = root;
     for (int l = 3; l > level; l--) {
+        uint64_t *e = &t[idx(va, l)];
+        if (l == 1 && change && (*e & PTE_SHARED) && unshare(e) != 0)
+            return 0;
         t = descend(t, idx(va, l), alloc);
         if (!t)
             return 0;
     }
     return &t[idx(va, level)];
+}
+
+static uint64_t *walk(pmap_root root, uint64_t va, int level, int alloc)
+{
+    return walk_to(root, va, level, alloc, 1);
+}
+
+int pmap_unshare(pmap_root root, uint64_t va)
+{
+    uint64_t *pde = walk_to(root, va, 1, 0, 0);
+    if (!pde || !(*pde & PTE_SHARED))
+        return 0;
+    return unshare(pde);
 }
 
 static void invlpg(uint64_t va)
@@ -133,7 +195,10 @@ int pmap_map_large(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
 
 int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa)
 {
-    uint64_t *e = walk(root, va, 0, 0);
+    int err = pmap_unshare(root, va);
+    if (err)
+        return err;
+    uint64_t *e = walk_to(root, va, 0, 0, 0);
     if (!e || !(*e & PTE_P))
         return -ENOENT;
     *pa = *e & PTE_ADDR;
@@ -144,7 +209,10 @@ int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa)
 
 int pmap_protect(pmap_root root, uint64_t va, unsigned flags)
 {
-    uint64_t *e = walk(root, va, 0, 0);
+    int err = pmap_unshare(root, va);
+    if (err)
+        return err;
+    uint64_t *e = walk_to(root, va, 0, 0, 0);
     if (!e || !(*e & PTE_P))
         return -ENOENT;
     *e = (*e & PTE_ADDR) | pte_bits(flags);
@@ -152,19 +220,23 @@ int pmap_protect(pmap_root root, uint64_t va, unsigned flags)
     return 0;
 }
 
+/* A page under a shared table is read-only and copy-on-write, whatever its
+ * entry says: that is what it becomes when the table is unshared. */
 int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags)
 {
-    uint64_t *pd = walk(root, va, 1, 0);
+    uint64_t *pd = walk_to(root, va, 1, 0, 0);
     if (pd && (*pd & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS)) {
         *pa = (*pd & PTE_ADDR & ~0x1fffffull) | (va & 0x1fffff);
         *flags = pte_flags(*pd) | PMAP_LARGE;
         return 0;
     }
-    uint64_t *e = walk(root, va, 0, 0);
+    uint64_t *e = walk_to(root, va, 0, 0, 0);
     if (!e || !(*e & PTE_P))
         return -ENOENT;
     *pa = (*e & PTE_ADDR) | (va & 0xfff);
     *flags = pte_flags(*e);
+    if (*pd & PTE_SHARED)
+        *flags = (*flags & ~PMAP_WRITE) | PMAP_COW;
     return 0;
 }
 
@@ -176,9 +248,11 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
         uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
         if (!(e & PTE_P))
             continue;
-        if (level == 0)
+        if (level == 0) {
             leaf(arg, va, e & PTE_ADDR, pte_flags(e));
-        else if (!(e & PTE_PS)) {
+        } else if ((e & PTE_SHARED) && refs->table(e & PTE_ADDR, 0) > 1) {
+            refs->table(e & PTE_ADDR, -1); /* the other roots keep it */
+        } else if (!(e & PTE_PS)) {
             destroy_level(table_virt(e), level - 1, va, leaf, free_table, arg);
             free_table(e & PTE_ADDR);
             table_pages--;
@@ -200,27 +274,51 @@ void pmap_destroy_lower(pmap_root root, void (*leaf)(void *, uint64_t, uint64_t,
     }
 }
 
+/* Share the page table under the source directory entry *e (va) with dst. */
+static int share_table(uint64_t *e, uint64_t va, pmap_root dst)
+{
+    uint64_t *d = walk_to(dst, va, 1, 1, 0);
+    if (!d)
+        return -ENOMEM;
+    *e = (*e & ~PTE_W) | PTE_SHARED;
+    *d = *e;
+    refs->table(*e & PTE_ADDR, 1);
+    return 0;
+}
+
 /* Copy level `level` of src (table t, covering base) into dst. */
-static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst, pmap_copy_fn *fn,
-                      void *arg)
+static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
+                      const struct pmap_copy *c)
 {
     uint64_t *dpt = 0;
     for (unsigned i = 0; i < 512; i++) {
         uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
         if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
             continue;
+        if (level == 1 && refs && c->share(c->arg, va)) {
+            int err = share_table(&t[i], va, dst);
+            if (err)
+                return err;
+            continue;
+        }
+        if (level == 1 && (e & PTE_SHARED)) {
+            int err = unshare(&t[i]); /* copied entry by entry below */
+            if (err)
+                return err;
+            e = t[i];
+        }
         if (level > 0) {
-            int err = copy_level(table_virt(e), level - 1, va, dst, fn, arg);
+            int err = copy_level(table_virt(e), level - 1, va, dst, c);
             if (err)
                 return err;
             continue;
         }
         unsigned pflags = pte_flags(e), cflags = pflags;
-        if (fn(arg, va, e & PTE_ADDR, &pflags, &cflags))
+        if (c->page(c->arg, va, e & PTE_ADDR, &pflags, &cflags))
             continue;
         t[i] = (e & PTE_ADDR) | pte_bits(pflags);
         if (!dpt) { /* the child's table for this whole table, walked to once */
-            uint64_t *d = walk(dst, va, 0, 1);
+            uint64_t *d = walk_to(dst, va, 0, 1, 0);
             if (!d)
                 return -ENOMEM;
             dpt = d - i;
@@ -230,12 +328,12 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst, pmap
     return 0;
 }
 
-int pmap_copy_lower(pmap_root src, pmap_root dst, pmap_copy_fn *fn, void *arg)
+int pmap_copy_lower(pmap_root src, pmap_root dst, const struct pmap_copy *c)
 {
     for (unsigned i = 0; i < 256; i++) {
         if (!(src[i] & PTE_P))
             continue;
-        int err = copy_level(table_virt(src[i]), 2, (uint64_t)i << 39, dst, fn, arg);
+        int err = copy_level(table_virt(src[i]), 2, (uint64_t)i << 39, dst, c);
         if (err)
             return err;
     }
