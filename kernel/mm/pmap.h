@@ -46,29 +46,30 @@ struct pmap_refs {
 };
 void pmap_set_refs(const struct pmap_refs *r);
 
-/* fork: copy src's lower half into dst. For each 2 MiB page table,
- * share(arg, va) says whether dst may share it (see pmap_unshare: its
- * pages become copy-on-write when either side first changes it).
- * Otherwise page(arg, ...) is called for every 4 KiB mapping under it, in
+/* fork: copy src's lower half into dst. For each table below the root,
+ * largest first, share(arg, va, len) says whether dst may share it (it
+ * maps [va, va + len)); see pmap_unshare: its pages become copy-on-write
+ * when either side first changes something below it. Otherwise, down to
+ * the page tables, page(arg, ...) is called for every 4 KiB mapping, in
  * address order, and decides the flags of the source entry (*src_flags,
  * rewritten) and of the copy made in dst (*dst_flags); returning nonzero
  * skips the page. 0, or -ENOMEM when a table for dst could not be had (dst
  * then holds part of the copy; the caller destroys it). The caller flushes
  * src's TLB. */
 struct pmap_copy {
-    int (*share)(void *arg, uint64_t va);
+    int (*share)(void *arg, uint64_t va, uint64_t len);
     int (*page)(void *arg, uint64_t va, uint64_t pa, unsigned *src_flags, unsigned *dst_flags);
     void *arg;
 };
 int pmap_copy_lower(pmap_root src, pmap_root dst, const struct pmap_copy *c);
 
-/* Make the page table holding va root's own, copying it if fork left it
- * shared with other roots; every page it maps is then copy-on-write in
- * each copy. pmap_map, pmap_unmap and pmap_protect do this themselves; a
- * write fault calls it first so that page reference counts are exact
- * before it decides between copying a page and taking it over. 0 or
- * -ENOMEM. pmap_lookup reports a page under a shared table as read-only
- * and COW. */
+/* Make the tables on the path to va root's own, copying those fork left
+ * shared with other roots; every page a copied page table maps is then
+ * copy-on-write in each copy. pmap_map, pmap_unmap and pmap_protect do
+ * this themselves; a write fault calls it first so that page reference
+ * counts are exact before it decides between copying a page and taking it
+ * over. 0 or -ENOMEM. pmap_lookup reports a page under a shared table as
+ * read-only and COW. */
 int pmap_unshare(pmap_root root, uint64_t va);
 
 /* Visit every 4 KiB mapping of the lower half (user window) in address

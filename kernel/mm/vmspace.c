@@ -77,13 +77,13 @@ static int fork_page(void *arg, uint64_t va, uint64_t pa, unsigned *pf, unsigned
     return 0;
 }
 
-/* fork, per 2 MiB page table: the child may share it unless shared
- * anonymous memory lies in its range (those pages must stay writable in
- * both, which a shared table cannot express). */
-static int fork_share(void *arg, uint64_t va)
+/* fork, per table: the child may share it unless shared anonymous memory
+ * lies in its range (those pages must stay writable in both, which a
+ * shared table cannot express). */
+static int fork_share(void *arg, uint64_t va, uint64_t len)
 {
     struct vmspace *src = arg;
-    uint64_t end = va + (2ull << 20);
+    uint64_t end = va + len;
     for (const struct vm_region *r = src->map.head; r && r->start < end; r = r->next)
         if ((r->flags & VM_SHARED) && r->end > va)
             return 0;

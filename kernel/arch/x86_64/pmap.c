@@ -1,14 +1,18 @@
 /* x86-64 4-level page tables (SDM vol. 3, 4.5). All pages are supervisor
  * pages: everything runs at ring 0 (DESIGN.md "Address space").
  *
- * Page tables shared by fork: the child's page directory points at the
- * parent's page tables (the last level, 2 MiB each) instead of copies,
- * with the directory entry read-only and marked PTE_SHARED in both, and
- * the table's reference count raised. Write access needs every level to
- * allow it (SDM 4.6.1), so a write anywhere under a shared table faults;
- * the first change made through a root copies the table for that root
- * (unshare), turning every page it maps into a copy-on-write page of both
- * tables. Fork thus costs one entry per 2 MiB instead of one per page. */
+ * Tables shared by fork: the child's root points at the parent's tables
+ * (of any level below the root) instead of copies, with the entry pointing
+ * at a shared table read-only and marked PTE_SHARED in both, and the
+ * table's reference count raised. Write access needs every level to allow
+ * it (SDM 4.6.1), so a write anywhere below a shared entry faults; the
+ * first change made through a root unshares the path to the page, top
+ * down: each shared table on it is copied for that root (or taken over by
+ * its last user), and the entries of the copy become shared one level
+ * further down (or, in a page table, copy-on-write pages). Fork thus
+ * costs one entry per top-level slot in use, whatever the process's size,
+ * and a sleeping child owns little more than its root and the path to
+ * its stack. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -105,15 +109,26 @@ static uint64_t *descend(uint64_t *table, unsigned i, int alloc)
     return phys_to_virt(pa);
 }
 
-/* Make the page table under directory entry *pde this root's own. The last
- * root using it takes it over; otherwise it is copied, and every page it
- * maps becomes copy-on-write in both (read-only ones too: a later mprotect
- * must not make a page both roots see writable). 0 or -ENOMEM. */
-static int unshare(uint64_t *pde)
+/* Share the table that entry *e points at one more time: the entry
+ * becomes read-only and PTE_SHARED (every root's copy of it says so). */
+static uint64_t share_entry(uint64_t *e)
 {
-    uint64_t opa = *pde & PTE_ADDR;
+    *e = (*e & ~PTE_W) | PTE_SHARED;
+    refs->table(*e & PTE_ADDR, 1);
+    return *e;
+}
+
+/* Make the table that entry *e (in a table of level `level`) points at this
+ * root's own. Its last user takes it over; otherwise it is copied, and each
+ * entry it holds is now in two tables: a table below is shared (one more
+ * reference), a page becomes copy-on-write in both (read-only pages too,
+ * so that a later mprotect cannot make a frame both roots see writable).
+ * 0 or -ENOMEM. */
+static int unshare(uint64_t *e, int level)
+{
+    uint64_t opa = *e & PTE_ADDR;
     if (refs->table(opa, 0) == 1) {
-        *pde = opa | TABLE_FLAGS;
+        *e = opa | TABLE_FLAGS;
         return 0;
     }
     uint64_t npa = table_alloc ? table_alloc() : 0;
@@ -122,27 +137,35 @@ static int unshare(uint64_t *pde)
     table_pages++;
     uint64_t *old = phys_to_virt(opa), *copy = phys_to_virt(npa);
     for (unsigned i = 0; i < 512; i++) {
-        uint64_t e = old[i];
-        if (!(e & PTE_P))
+        uint64_t x = old[i];
+        if (!(x & PTE_P))
             continue;
-        e = (e & ~PTE_W) | PTE_COW;
-        old[i] = copy[i] = e;
-        refs->frame_get(e & PTE_ADDR);
+        if (level > 1 && !(x & PTE_PS)) {
+            x = share_entry(&old[i]);
+        } else {
+            x = (x & ~PTE_W) | PTE_COW;
+            old[i] = x;
+            refs->frame_get(x & PTE_ADDR);
+        }
+        copy[i] = x;
     }
     refs->table(opa, -1);
-    *pde = npa | TABLE_FLAGS;
+    *e = npa | TABLE_FLAGS;
     return 0;
 }
 
-/* The entry for va at level (0 = PT, 1 = PD), walking from the root. A
- * walk to change a page-table entry (change) unshares its table first. */
-static uint64_t *walk_to(pmap_root root, uint64_t va, int level, int alloc, int change)
+/* The entry for va at level (0 = PT, 1 = PD, 2 = PDPT), walking from the
+ * root. A walk to change an entry (change) unshares the tables on its way;
+ * *shared (if given) says whether the walk passed a shared entry. */
+static uint64_t *walk_to(pmap_root root, uint64_t va, int level, int alloc, int change, int *shared)
 {
     uint64_t *t = root;
     for (int l = 3; l > level; l--) {
         uint64_t *e = &t[idx(va, l)];
-        if (l == 1 && change && (*e & PTE_SHARED) && unshare(e) != 0)
+        if ((*e & PTE_SHARED) && change && unshare(e, l) != 0)
             return 0;
+        if (shared && (*e & PTE_SHARED))
+            *shared = 1;
         t = descend(t, idx(va, l), alloc);
         if (!t)
             return 0;
@@ -152,15 +175,21 @@ static uint64_t *walk_to(pmap_root root, uint64_t va, int level, int alloc, int 
 
 static uint64_t *walk(pmap_root root, uint64_t va, int level, int alloc)
 {
-    return walk_to(root, va, level, alloc, 1);
+    return walk_to(root, va, level, alloc, 1, 0);
 }
 
 int pmap_unshare(pmap_root root, uint64_t va)
 {
-    uint64_t *pde = walk_to(root, va, 1, 0, 0);
-    if (!pde || !(*pde & PTE_SHARED))
-        return 0;
-    return unshare(pde);
+    uint64_t *t = root;
+    for (int l = 3; l > 0; l--) {
+        uint64_t *e = &t[idx(va, l)];
+        if (!(*e & PTE_P) || (*e & PTE_PS))
+            return 0;
+        if ((*e & PTE_SHARED) && unshare(e, l) != 0)
+            return -ENOMEM;
+        t = table_virt(*e);
+    }
+    return 0;
 }
 
 static void invlpg(uint64_t va)
@@ -198,7 +227,7 @@ int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa)
     int err = pmap_unshare(root, va);
     if (err)
         return err;
-    uint64_t *e = walk_to(root, va, 0, 0, 0);
+    uint64_t *e = walk_to(root, va, 0, 0, 0, 0);
     if (!e || !(*e & PTE_P))
         return -ENOENT;
     *pa = *e & PTE_ADDR;
@@ -212,7 +241,7 @@ int pmap_protect(pmap_root root, uint64_t va, unsigned flags)
     int err = pmap_unshare(root, va);
     if (err)
         return err;
-    uint64_t *e = walk_to(root, va, 0, 0, 0);
+    uint64_t *e = walk_to(root, va, 0, 0, 0, 0);
     if (!e || !(*e & PTE_P))
         return -ENOENT;
     *e = (*e & PTE_ADDR) | pte_bits(flags);
@@ -224,27 +253,31 @@ int pmap_protect(pmap_root root, uint64_t va, unsigned flags)
  * entry says: that is what it becomes when the table is unshared. */
 int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags)
 {
-    uint64_t *pd = walk_to(root, va, 1, 0, 0);
+    int shared = 0;
+    uint64_t *pd = walk_to(root, va, 1, 0, 0, &shared);
     if (pd && (*pd & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS)) {
         *pa = (*pd & PTE_ADDR & ~0x1fffffull) | (va & 0x1fffff);
         *flags = pte_flags(*pd) | PMAP_LARGE;
         return 0;
     }
-    uint64_t *e = walk_to(root, va, 0, 0, 0);
-    if (!e || !(*e & PTE_P))
+    if (!pd || !(*pd & PTE_P))
+        return -ENOENT;
+    uint64_t *e = &table_virt(*pd)[idx(va, 0)];
+    if (!(*e & PTE_P))
         return -ENOENT;
     *pa = (*e & PTE_ADDR) | (va & 0xfff);
     *flags = pte_flags(*e);
-    if (*pd & PTE_SHARED)
+    if (shared || (*pd & PTE_SHARED))
         *flags = (*flags & ~PMAP_WRITE) | PMAP_COW;
     return 0;
 }
 
+/* Level 3 is the root: only its lower half (entries 0-255) is visited. */
 static void destroy_level(uint64_t *t, int level, uint64_t base,
                           void (*leaf)(void *, uint64_t, uint64_t, unsigned),
                           void (*free_table)(uint64_t), void *arg)
 {
-    for (unsigned i = 0; i < 512; i++) {
+    for (unsigned i = 0; i < (level == 3 ? 256u : 512u); i++) {
         uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
         if (!(e & PTE_P))
             continue;
@@ -264,45 +297,28 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
 void pmap_destroy_lower(pmap_root root, void (*leaf)(void *, uint64_t, uint64_t, unsigned),
                         void (*free_table)(uint64_t), void *arg)
 {
-    for (unsigned i = 0; i < 256; i++) {
-        if (!(root[i] & PTE_P))
-            continue;
-        destroy_level(table_virt(root[i]), 2, (uint64_t)i << 39, leaf, free_table, arg);
-        free_table(root[i] & PTE_ADDR);
-        table_pages--;
-        root[i] = 0;
-    }
+    destroy_level(root, 3, 0, leaf, free_table, arg);
 }
 
-/* Share the page table under the source directory entry *e (va) with dst. */
-static int share_table(uint64_t *e, uint64_t va, pmap_root dst)
-{
-    uint64_t *d = walk_to(dst, va, 1, 1, 0);
-    if (!d)
-        return -ENOMEM;
-    *e = (*e & ~PTE_W) | PTE_SHARED;
-    *d = *e;
-    refs->table(*e & PTE_ADDR, 1);
-    return 0;
-}
-
-/* Copy level `level` of src (table t, covering base) into dst. */
+/* Copy level `level` of src (table t, covering base) into dst: entries
+ * whose whole range c->share allows are shared, the rest copied. */
 static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
                       const struct pmap_copy *c)
 {
-    uint64_t *dpt = 0;
-    for (unsigned i = 0; i < 512; i++) {
-        uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
+    uint64_t *dpt = 0, size = 1ull << (12 + 9 * level);
+    for (unsigned i = 0; i < (level == 3 ? 256u : 512u); i++) {
+        uint64_t e = t[i], va = base + i * size;
         if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
             continue;
-        if (level == 1 && refs && c->share(c->arg, va)) {
-            int err = share_table(&t[i], va, dst);
-            if (err)
-                return err;
+        if (level > 0 && refs && c->share(c->arg, va, size)) {
+            uint64_t *d = level == 3 ? &dst[i] : walk_to(dst, va, level, 1, 0, 0);
+            if (!d)
+                return -ENOMEM;
+            *d = share_entry(&t[i]);
             continue;
         }
-        if (level == 1 && (e & PTE_SHARED)) {
-            int err = unshare(&t[i]); /* copied entry by entry below */
+        if (level > 0 && (e & PTE_SHARED)) {
+            int err = unshare(&t[i], level); /* copied entry by entry below */
             if (err)
                 return err;
             e = t[i];
@@ -318,7 +334,7 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
             continue;
         t[i] = (e & PTE_ADDR) | pte_bits(pflags);
         if (!dpt) { /* the child's table for this whole table, walked to once */
-            uint64_t *d = walk_to(dst, va, 0, 1, 0);
+            uint64_t *d = walk_to(dst, va, 0, 1, 0, 0);
             if (!d)
                 return -ENOMEM;
             dpt = d - i;
@@ -330,14 +346,7 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
 
 int pmap_copy_lower(pmap_root src, pmap_root dst, const struct pmap_copy *c)
 {
-    for (unsigned i = 0; i < 256; i++) {
-        if (!(src[i] & PTE_P))
-            continue;
-        int err = copy_level(table_virt(src[i]), 2, (uint64_t)i << 39, dst, c);
-        if (err)
-            return err;
-    }
-    return 0;
+    return copy_level(src, 3, 0, dst, c);
 }
 
 int pmap_reserve_top(pmap_root root, uint64_t va)
