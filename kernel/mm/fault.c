@@ -123,3 +123,26 @@ int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access)
         return fault_file(vs, r, va, access);
     return fault_zero(vs, r, va);
 }
+
+int vmspace_copyout(struct vmspace *vs, uint64_t va, const void *src, uint64_t len)
+{
+    const uint8_t *from = src;
+    while (len > 0) {
+        uint64_t pa, n = 4096 - (va & 0xfff);
+        unsigned fl;
+        if (n > len)
+            n = len;
+        if (pmap_lookup(vs->root, va, &pa, &fl) != 0 || !(fl & PMAP_WRITE)) {
+            int err = vmspace_fault(vs, va, VM_PROT_WRITE);
+            if (err)
+                return err;
+            if (pmap_lookup(vs->root, va, &pa, &fl) != 0)
+                return -EFAULT;
+        }
+        memcpy(phys_virt(pa), from, n);
+        va += n;
+        from += n;
+        len -= n;
+    }
+    return 0;
+}

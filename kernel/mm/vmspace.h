@@ -66,4 +66,10 @@ unsigned vm_prot_pmap(uint32_t prot);
  * region allows it (SIGSEGV), -ENOMEM when no page could be had. */
 int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access);
 
+/* Write len bytes from the kernel buffer src at va of vs, which need not be
+ * the active space: pages are faulted in for writing as a program's store
+ * would, then written through the direct map (no page-table switch, which
+ * would flush the TLB twice). 0, -EFAULT or -ENOMEM. */
+int vmspace_copyout(struct vmspace *vs, uint64_t va, const void *src, uint64_t len);
+
 #endif

@@ -144,10 +144,7 @@ static int stack_build(struct vmspace *vs, const struct exec_info *x, uint64_t *
     memcpy(s.buf + (platform - s.sp), PLATFORM, sizeof(PLATFORM));
     random_bytes(s.buf + (random - s.sp), 16);
     put_auxv(&s, envp + 8ull * (x->envp.n + 1), x, at, platform, random);
-    struct vmspace *prev = vmspace_current();
-    vmspace_switch(vs);
-    int err = copy_to_user((void *)(uintptr_t)s.sp, s.buf, STACK_TOP - s.sp);
-    vmspace_switch(prev);
+    int err = vmspace_copyout(vs, s.sp, s.buf, STACK_TOP - s.sp);
     kfree(s.buf);
     *sp = s.sp;
     return err;
@@ -169,10 +166,7 @@ static int copy_segment(struct vmspace *vs, const uint8_t *file, uint64_t start,
     int err = vmspace_map_anon(vs, start, stop - start, VM_PROT_READ | VM_PROT_WRITE, VM_ANON);
     if (err)
         return err;
-    struct vmspace *prev = vmspace_current();
-    vmspace_switch(vs);
-    err = copy_to_user((void *)va, file + sg->offset, sg->filesz);
-    vmspace_switch(prev);
+    err = vmspace_copyout(vs, va, file + sg->offset, sg->filesz);
     return err ? err : vmspace_protect(vs, start, stop - start, seg_prot(sg->prot));
 }
 
