@@ -78,19 +78,26 @@ static int add_node(struct vnode *dir, const char *name, uint32_t mode, const st
 
 /* --- the global files ----------------------------------------------------------- */
 
+/* Linux's field names; Slab is the kernel heap's pages, KernelStack the
+ * threads' stacks, PageTables the page-table pages of every space. */
 static int gen_meminfo(int pid, char *buf, size_t n)
 {
     struct pmem_stats st;
+    struct kmalloc_stats ks;
     (void)pid;
     pmem_stats(&st);
+    kmalloc_stats(&ks);
     unsigned long long total = st.total_pages * 4, fr = st.free_pages * 4;
     return snprintf(buf, n,
                     "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
                     "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
                     "Cached:                0 kB\nSwapCached:            0 kB\n"
                     "Shmem:                 0 kB\nSwapTotal:             0 kB\n"
-                    "SwapFree:              0 kB\n",
-                    total, fr, fr);
+                    "SwapFree:              0 kB\nSlab:           %8llu kB\n"
+                    "KernelStack:    %8llu kB\nPageTables:     %8llu kB\n",
+                    total, fr, fr, (unsigned long long)ks.pages_held * 4,
+                    (unsigned long long)thread_count() * (THREAD_STACK_SIZE / 1024),
+                    (unsigned long long)st.table_pages * 4);
 }
 
 static int gen_uptime(int pid, char *buf, size_t n)
