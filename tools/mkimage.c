@@ -676,7 +676,14 @@ static void run_mkrescue(const char *iso, const char *dir, const char *log)
             dup2(fd, 1);
             dup2(fd, 2);
         }
-        execlp("grub-mkrescue", "grub-mkrescue", "-o", iso, dir, (char *)NULL);
+        /* Only the modules grub.cfg uses (and what they depend on),
+         * compressed, without fonts, locales or themes: 5 MB instead of
+         * 21 MB, most of which was GRUB's full module sets for both
+         * platforms. The core images embed what finds the ISO itself. */
+        execlp("grub-mkrescue", "grub-mkrescue", "-o", iso, "--compress=xz",
+               "--fonts=", "--locales=", "--themes=",
+               "--install-modules=normal multiboot2 all_video test iso9660 part_msdos part_gpt",
+               dir, (char *)NULL);
         fprintf(stderr, "grub-mkrescue: %s\n", strerror(errno));
         _exit(127);
     }
@@ -739,13 +746,17 @@ struct options {
 static void parse_args(int argc, char **argv, struct image *img, struct options *o,
                        struct strv *files, struct strv *links)
 {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"init", required_argument, NULL, 'i'},
-        {"arg", required_argument, NULL, 'a'},    {"env", required_argument, NULL, 'e'},
-        {"kopt", required_argument, NULL, 'k'},   {"symlink", required_argument, NULL, 's'},
-        {"iso", required_argument, NULL, 'I'},    {"kernel", required_argument, NULL, 'K'},
-        {"unchecked", no_argument, NULL, 'U'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"init", required_argument, NULL, 'i'},
+                                         {"arg", required_argument, NULL, 'a'},
+                                         {"env", required_argument, NULL, 'e'},
+                                         {"kopt", required_argument, NULL, 'k'},
+                                         {"symlink", required_argument, NULL, 's'},
+                                         {"iso", required_argument, NULL, 'I'},
+                                         {"kernel", required_argument, NULL, 'K'},
+                                         {"unchecked", no_argument, NULL, 'U'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
