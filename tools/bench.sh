@@ -158,7 +158,10 @@ menuentry "Linux" {
     initrd /boot/initrd.cpio
 }
 EOF
-grub-mkrescue -o "$OUT/linux-hello.iso" "$OUT/linux/iso" > /dev/null 2>&1 || die "grub-mkrescue failed"
+# The same GRUB set-up as tools/mkimage.c, with `linux` for `multiboot2`.
+grub-mkrescue -o "$OUT/linux-hello.iso" --compress=xz --fonts= --locales= --themes= \
+    --install-modules="normal linux all_video test iso9660 part_msdos part_gpt" \
+    "$OUT/linux/iso" > /dev/null 2>&1 || die "grub-mkrescue failed"
 
 boot_once() { # SYSTEM PATH LOG
     case "$1-$2" in

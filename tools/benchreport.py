@@ -211,7 +211,9 @@ def boot_table(res):
 
 
 def kib(n):
-    return '-' if n is None else '{:,.0f} KiB'.format(n / 1024)
+    if n is None:
+        return '-'
+    return '{:,.{}f} KiB'.format(n / 1024, 1 if n < 10240 else 0)
 
 
 def size_rows(res):
