@@ -114,9 +114,20 @@ static int populate_shared(struct vmspace *vs)
     return 0;
 }
 
+/* Fork copies tables and pages only when one side first writes, so it
+ * must not run the machine dry: below this many free pages it is refused
+ * with -ENOMEM (as Linux's overcommit heuristic refuses a fork it cannot
+ * back), which leaves the parent room to unshare and copy what it writes
+ * next instead of being killed on its own stack. */
+#define FORK_RESERVE_PAGES 64
+
 int vmspace_fork(struct vmspace *src, struct vmspace **out)
 {
     struct vmspace *vs;
+    struct pmem_stats st;
+    pmem_stats(&st);
+    if (st.free_pages < FORK_RESERVE_PAGES)
+        return -ENOMEM;
     int err = populate_shared(src);
     if (err)
         return err;

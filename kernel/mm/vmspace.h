@@ -22,8 +22,10 @@ int vmspace_create(struct vmspace **out);
 void vmspace_destroy(struct vmspace *vs);
 /* fork: a copy of src whose private pages are shared copy-on-write (both
  * sides lose write access until a fault copies or, for the last owner,
- * re-enables it) and whose shared pages are shared. 0 and *out, or
- * -ENOMEM with src unchanged in content. */
+ * re-enables it) and whose shared pages are shared. Page tables are shared
+ * too, and copied on first change (pmap.h). 0 and *out, or -ENOMEM with
+ * src unchanged in content, also when fewer than a reserve of free pages
+ * is left for the copies both sides will make. */
 int vmspace_fork(struct vmspace *src, struct vmspace **out);
 /* Make vs the active address space (NULL: the kernel's tables only). */
 void vmspace_switch(struct vmspace *vs);
