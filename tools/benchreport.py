@@ -313,8 +313,9 @@ def plot(res, plotdir):
             'set output "%s"' % os.path.join(plotdir, fname),
             'set title "%s"' % title,
             'set logscale xy', 'set xlabel "resident memory of the parent (MiB)"',
-            'set ylabel "%s"' % ylabel, 'set key top left', 'set grid',
+            'set ylabel "%s"' % ylabel, 'set key below', 'set grid',
             'set xtics (%s)' % ', '.join('"%d" %d' % (s, s) for s in sizes),
+            'set xrange [%g:%g]' % (sizes[0] * 0.8, sizes[-1] * 1.25),
             'plot "%s" using 1:2 with linespoints title "host Linux (native)", '
             '"" using 1:3 with linespoints title "Uniplex (%s)", '
             '"" using 1:4 with linespoints title "Linux guest (%s)"' % (

@@ -58,6 +58,12 @@ static int64_t sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64
     }
 }
 
+/* The affinity calls name a process by pid, 0 being the caller. */
+static int affinity_target(uint64_t pid)
+{
+    return (int)pid == 0 || proc_find((int)pid) ? 0 : -ESRCH;
+}
+
 /* The mask holds one CPU. Linux answers the size of its own mask in bytes;
  * that is one long here, and a buffer smaller than a long is -EINVAL. */
 static int64_t sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t umask, uint64_t a3,
@@ -65,9 +71,10 @@ static int64_t sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t umask,
 {
     ARG(a3), ARG(a4), ARG(a5);
     uint64_t mask = 1;
+    int err = affinity_target(pid);
 
-    if ((int)pid != 0 && !proc_find((int)pid))
-        return -ESRCH;
+    if (err)
+        return err;
     if (len < sizeof(mask) || len % sizeof(mask))
         return -EINVAL;
     if (copy_to_user((void *)umask, &mask, sizeof(mask)))
@@ -83,9 +90,10 @@ static int64_t sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t umask,
 {
     ARG(a3), ARG(a4), ARG(a5);
     uint8_t first = 0;
+    int err = affinity_target(pid);
 
-    if ((int)pid != 0 && !proc_find((int)pid))
-        return -ESRCH;
+    if (err)
+        return err;
     if (len == 0)
         return -EINVAL;
     if (copy_from_user(&first, (const void *)umask, 1))
