@@ -50,8 +50,8 @@ static void table_free(uint64_t pa)
 
 void vmspace_destroy(struct vmspace *vs)
 {
-    if (vs == current_vs)
-        panic("vmspace_destroy: %p is active", (void *)vs);
+    if (vs == current_vs) /* still loaded (lazily, for a kernel thread) */
+        vmspace_switch(0);
     vm_map_destroy(&vs->map, 0, 0);
     pmap_destroy_lower(vs->root, leaf_put, table_free, 0);
     pg_free(pg_from_phys((uint64_t)(uintptr_t)vs->root - (uint64_t)(uintptr_t)phys_virt(0)), 0);
@@ -147,8 +147,11 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
     return 0;
 }
 
+/* Loading the tables already loaded would only flush the TLB. */
 void vmspace_switch(struct vmspace *vs)
 {
+    if (vs == current_vs)
+        return;
     current_vs = vs;
     pmap_activate(vs ? vs->root : pmap_kernel());
 }

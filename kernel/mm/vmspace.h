@@ -18,7 +18,9 @@ struct vmspace {
 /* 0 and *out, or -ENOMEM. */
 int vmspace_create(struct vmspace **out);
 /* Unmap everything, drop every page reference, free every lower-half table
- * page and the root. vs must not be the active vmspace. */
+ * page and the root. No thread may still use vs; if its tables are still
+ * loaded (kernel threads run on whatever is loaded), the kernel's own are
+ * loaded first. */
 void vmspace_destroy(struct vmspace *vs);
 /* fork: a copy of src whose private pages are shared copy-on-write (both
  * sides lose write access until a fault copies or, for the last owner,
@@ -27,7 +29,9 @@ void vmspace_destroy(struct vmspace *vs);
  * src unchanged in content, also when fewer than a reserve of free pages
  * is left for the copies both sides will make. */
 int vmspace_fork(struct vmspace *src, struct vmspace **out);
-/* Make vs the active address space (NULL: the kernel's tables only). */
+/* Make vs the active address space (NULL: the kernel's tables only); the
+ * tables are loaded only if they are not already. vmspace_current() is the
+ * space whose tables are loaded. */
 void vmspace_switch(struct vmspace *vs);
 struct vmspace *vmspace_current(void);
 

@@ -342,6 +342,10 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
         panic("proc_exit from a kernel thread");
     fd_close_all(p);
     thread_set_vmspace(0);
+    /* The rest of the exit runs on the parent's tables: the parent usually
+     * runs next, and then needs no page-table load (a TLB flush). */
+    if (p->parent && p->parent->vm)
+        vmspace_switch(p->parent->vm);
     proc_drop_vm(p);
     proc_vfork_release(p);
     reparent_children(p);

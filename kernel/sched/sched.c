@@ -205,7 +205,10 @@ static void schedule(void)
     arm_timer(clock_ns());
     if (next == prev)
         return;
-    if (next->vm != prev->vm)
+    /* A kernel thread runs on whatever tables are loaded (the kernel half
+     * is the same in all): switching back to the same process then costs
+     * no page-table load, which would flush the TLB. */
+    if (next->vm)
         vmspace_switch(next->vm);
     arch_context_switch(&prev->ctx, &next->ctx);
 }
@@ -318,7 +321,8 @@ void sched_interrupt_exit(int in_program)
 void thread_set_vmspace(struct vmspace *vs)
 {
     cur->vm = vs;
-    vmspace_switch(vs);
+    if (vs)
+        vmspace_switch(vs);
 }
 
 uint64_t sched_set_quantum(uint64_t ns)

@@ -67,7 +67,8 @@ void thread_join(struct thread *t);
 /* Threads alive (created and not yet joined), kmain included. */
 unsigned thread_count(void);
 
-/* Give the calling thread an address space (switched with the thread). */
+/* Give the calling thread an address space (switched with the thread).
+ * NULL makes it a kernel thread again, which leaves the tables loaded. */
 void thread_set_vmspace(struct vmspace *vs);
 
 void sched_yield(void);
