@@ -35,11 +35,12 @@ static int matches(const struct proc *c, int64_t pid, const struct proc *p)
     return c->pgid == -pid;
 }
 
-/* A zombie child matching pid (NULL if none yet); -ECHILD in *err when no
- * child matches at all. */
+/* A zombie child matching pid (NULL if none yet); *err is 0, or -ECHILD
+ * when no child matches at all. */
 static struct proc *find_zombie(struct proc *p, int64_t pid, int *err)
 {
     int any = 0;
+    *err = 0;
     for (struct proc *c = p->children; c; c = c->sibling) {
         if (!matches(c, pid, p))
             continue;
