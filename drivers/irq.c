@@ -17,6 +17,7 @@
 #define RTE_MASKED    (1u << 16)
 #define RTE_LOW       (1u << 13) /* active low */
 #define RTE_LEVEL     (1u << 15)
+#define RTE_NMI       (4u << 8) /* delivery mode NMI (the vector is ignored) */
 
 static volatile uint32_t *ioapic;
 static uint32_t gsi_base, nredir;
@@ -82,13 +83,15 @@ void irq_init(void)
     printk("irq: I/O APIC, %u inputs from GSI %u\n", nredir, gsi_base);
 }
 
-static int route(unsigned irq)
+static int route(unsigned irq, int nmi)
 {
     if (!ioapic) {
+        if (nmi)
+            return -ENODEV;
         pic_unmask(irq);
         return 0;
     }
-    uint32_t pin = isa[irq].gsi - gsi_base, lo = IRQ_VECTOR_BASE + irq;
+    uint32_t pin = isa[irq].gsi - gsi_base, lo = nmi ? RTE_NMI : IRQ_VECTOR_BASE + irq;
     if (isa[irq].gsi < gsi_base || pin >= nredir)
         return -EINVAL;
     if ((isa[irq].flags & 3) == 3)
@@ -107,7 +110,14 @@ int irq_attach(unsigned irq, void (*handler)(void))
     if (handlers[irq])
         return -EBUSY;
     handlers[irq] = handler;
-    return route(irq);
+    return route(irq, 0);
+}
+
+int irq_route_nmi(unsigned irq)
+{
+    if (irq >= 16 || handlers[irq])
+        return -EINVAL;
+    return route(irq, 1);
 }
 
 int irq_dispatch(unsigned vector)

@@ -14,6 +14,10 @@ void irq_init(void);
  * the interrupted thread's kernel stack and must not block. 0, -EINVAL or
  * -EBUSY. */
 int irq_attach(unsigned irq, void (*handler)(void));
+/* Deliver ISA IRQ irq as an NMI instead (the profiler's clock): it then
+ * arrives even with interrupts disabled. 0, -EINVAL (in use), -ENODEV (no
+ * I/O APIC: the 8259 cannot send NMIs). */
+int irq_route_nmi(unsigned irq);
 /* Called by the trap code for vectors IRQ_VECTOR_BASE..+15: run the
  * handler and acknowledge. Returns 1 if vector was a device IRQ. */
 int irq_dispatch(unsigned vector);

@@ -78,3 +78,17 @@ uint64_t pit_measure_tsc_hz(void)
     pit_run_start();
     return pit_run_tsc_hz();
 }
+
+#define PIT_CH0   0x40
+#define MODE2_CH0 0x34 /* channel 0, lo/hi byte, mode 2 (rate generator) */
+
+int pit_periodic(unsigned us)
+{
+    uint64_t count = (uint64_t)PIT_HZ * us / 1000000;
+    if (count < 2 || count > 0xffff)
+        return -1;
+    outb(PIT_MODE, MODE2_CH0);
+    outb(PIT_CH0, count & 0xff);
+    outb(PIT_CH0, (count >> 8) & 0xff);
+    return 0;
+}

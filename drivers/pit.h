@@ -18,4 +18,8 @@ uint64_t pit_run_tsc_hz(void);
 /* pit_run_start() then pit_run_tsc_hz(): a 2 ms measurement now. */
 uint64_t pit_measure_tsc_hz(void);
 
+/* Channel 0 as a rate generator: IRQ 0 every us microseconds (2..54,925).
+ * 0, or -1 for an interval it cannot count. */
+int pit_periodic(unsigned us);
+
 #endif

@@ -18,6 +18,12 @@ __attribute__((noreturn)) void arch_halt(void);
  * counter against, so that the boot work in between is the calibration
  * window. Call first thing in kmain. */
 void arch_clock_start(void);
+/* Profiling clock (kernel/sched/prof.h): an NMI every us microseconds,
+ * which reaches the CPU even with interrupts disabled. 0 or -errno. */
+int arch_prof_start(unsigned us);
+/* From the NMI handler: 1 if the NMI was the profiling clock's (the sample
+ * at pc is recorded), 0 for any other NMI. */
+int arch_prof_nmi(uint64_t pc);
 /* Calibrate the cycle counter and print its frequency and source. */
 void arch_clock_init(void);
 /* Cycle counter (TSC); arch_cycles_hz() is 0 until arch_clock_init(). */

@@ -9,6 +9,7 @@
 #include "kernel/proc/init.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random.h"
+#include "kernel/sched/prof.h"
 #include "kernel/sched/sched.h"
 #include "kernel/selftest.h"
 #include "kernel/sys/syscall.h"
@@ -87,6 +88,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     clock_init();
     sched_init(bootinfo.cmdline);
     irq_init();
+    prof_init(bootinfo.cmdline);
     serial_input_init();
     ps2kbd_init();
     random_init();

@@ -375,6 +375,12 @@ grep '^FAIL ' "$log" | sed 's/^/  /'
 check app-machine 0 '^machine: [0-9]+ passed, 0 failed$' \
     '^reboot: power off requested by pid 1$' '^power-off: status 0$'
 
+# The sampling profiler (profile=US): NMIs from the PIT reach kernel code,
+# which runs with interrupts disabled, so fork's own functions show up.
+app profiler 120 --kopt profile=100 "$BUILD/apps/forkshare"
+check profiler 0 '^profile: a sample every 100 us$' '^profile: [1-9][0-9]* samples \(0 dropped\)' \
+    '^profile: +[0-9]+ +[0-9]+\.[0-9]% (unshare|pmap_[a-z]+|vmspace_[a-z]+|memset|copy_forward)$'
+
 app app-exit7 30 "$BUILD/apps/exit7"
 check app-exit7 7 '^power-off: status 7$'
 

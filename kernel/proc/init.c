@@ -9,6 +9,7 @@
 #include "kernel/proc/init.h"
 #include "kernel/proc/initargs.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/prof.h"
 
 /* fds 0, 1 and 2 on /dev/console, as the kernel gives them to Linux's init. */
 static int open_console(struct proc *p)
@@ -109,5 +110,6 @@ int init_run(const char *cmdline, int have_initrd, int report)
         printk("init: exited with status %d\n", power_status(status));
         report_leaks(&before, &after, &kb, &ka, vnodes);
     }
+    prof_report();
     return power_status(status);
 }

@@ -12,6 +12,7 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
 #include "kernel/panic.h"
+#include "kernel/sched/prof.h"
 #include "kernel/sched/sched.h"
 #include "drivers/irq.h"
 #include "drivers/lapic.h"
@@ -209,6 +210,8 @@ void trap_dispatch(struct trapframe *tf)
     uint64_t here = (uint64_t)(uintptr_t)tf;
     int dedicated = tf->vector == 2 || tf->vector == 8 || tf->vector == 18;
 
+    if (tf->vector == 2 && arch_prof_nmi(tf->rip))
+        return; /* a profiling sample (kernel/sched/prof.h) */
     if (!dedicated && gdt_ist_contains(here))
         trap_fatal(tf, "trap on an unknown stack (kernel stack overflow?)");
     if (tf->vector == 14) {
