@@ -347,6 +347,13 @@ check_suite app-files files
 app app-fork 240 --env UNIPLEX=1 "$BUILD/apps/fork"
 check_suite app-fork fork
 
+# Out of memory on a page fault: the biggest process goes, not the one
+# that faulted (tests/apps/oom.c, in 128 MiB).
+app app-oom 120 --mem 128M --env UNIPLEX=1 "$BUILD/apps/oom"
+check_suite app-oom oom
+grep -q 'out of memory on a page fault at .*: killing pid ' "$log" ||
+    bad app-oom-message "no OOM-killer line in $log"
+
 app app-forkshare 120 --env UNIPLEX=1 "$BUILD/apps/forkshare"
 check_suite app-forkshare forkshare
 app app-pipe 120 --env UNIPLEX=1 "$BUILD/apps/pipe"

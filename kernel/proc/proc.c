@@ -340,6 +340,7 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     struct proc *p = proc_current();
     if (!p)
         panic("proc_exit from a kernel thread");
+    proc_oom_exited(p);
     fd_close_all(p);
     thread_set_vmspace(0);
     /* The rest of the exit runs on the parent's tables: the parent usually
@@ -402,14 +403,4 @@ int proc_fault(void *tf, int sig, int code, const char *what, uint64_t rip, uint
     printk("pid %d (%s): %s at rip %#llx, address %#llx: killed by signal %d\n", p->pid, p->name,
            what, (unsigned long long)rip, (unsigned long long)addr, sig);
     proc_exit(W_SIGNALED(sig));
-}
-
-void proc_oom(uint64_t addr)
-{
-    struct proc *p = proc_current();
-    if (!p)
-        return;
-    printk("pid %d (%s): out of memory on a page fault at %#llx: killed by signal %d\n", p->pid,
-           p->name, (unsigned long long)addr, SIGKILL);
-    proc_exit(W_SIGNALED(SIGKILL));
 }

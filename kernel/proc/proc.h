@@ -102,6 +102,7 @@ struct proc {
     char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
     size_t cmdline_len;
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
+    int oom_killed;                    /* chosen by the OOM killer, not gone yet */
 };
 
 /* Read the command line (maxproc=). */
@@ -162,10 +163,16 @@ int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t uru
 int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
                     uint64_t urusage);
 
-/* No page could be had for a fault in program code: log it and end the
- * process with SIGKILL (the kernel stays up). Returns only for a pure
- * kernel thread. */
-void proc_oom(uint64_t addr);
+/* No page could be had for a fault at addr in the current process's
+ * program code (kernel/proc/oom.c). Like Linux's OOM killer: SIGKILL the
+ * process holding the most resident pages, never init, then return so
+ * that the fault is retried once it is gone (or while an earlier victim is
+ * still on its way out): 1. When the current process is the biggest, or
+ * nothing else can go, it is ended with SIGKILL instead and this does not
+ * return. 0 at once for a pure kernel thread. */
+int proc_oom(uint64_t addr);
+/* proc_exit's hook: a process the OOM killer chose has gone. */
+void proc_oom_exited(struct proc *p);
 
 /* CPU time used by p's LWPs. */
 uint64_t proc_runtime_ns(const struct proc *p);

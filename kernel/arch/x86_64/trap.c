@@ -145,8 +145,8 @@ static void page_fault(struct trapframe *tf)
     int r = LOWER_HALF(addr) && vs ? vmspace_fault(vs, addr, access) : -EFAULT;
     if (r == 0)
         return;
-    if (r == -ENOMEM && LOWER_HALF(tf->rip))
-        proc_oom(addr); /* no page for program code: that process goes */
+    if (r == -ENOMEM && LOWER_HALF(tf->rip) && proc_oom(addr))
+        return; /* memory was (being) freed: the access is retried */
     uint64_t fixup = extable_fixup(tf->rip);
     if (fixup) {
         tf->rip = fixup;
