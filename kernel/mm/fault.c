@@ -81,9 +81,15 @@ static int fault_file(struct vmspace *vs, const struct vm_region *r, uint64_t va
     return map_new(vs, va, p, region_flags(r));
 }
 
-/* Write to a COW page: sole owner re-enables writing, else copy. */
+/* Write to a COW page: sole owner re-enables writing, else copy. A table
+ * fork left shared becomes this space's own first, so that the frame's
+ * reference count says who else maps it (the other faults change the
+ * tables through pmap_map/pmap_protect, which unshare by themselves). */
 static int cow_break(struct vmspace *vs, const struct vm_region *r, uint64_t va, uint64_t pa)
 {
+    int err = pmap_unshare(vs->root, va);
+    if (err)
+        return err;
     struct page *old = pg_from_phys(pa);
     if (old && old->refcount == 1)
         return pmap_protect(vs->root, va, region_flags(r));
@@ -93,7 +99,7 @@ static int cow_break(struct vmspace *vs, const struct vm_region *r, uint64_t va,
     memcpy(pg_virt(p), phys_virt(pa & ~0xfffull), 4096);
     uint64_t unmapped;
     pmap_unmap(vs->root, va, &unmapped);
-    int err = pmap_map(vs->root, va, pg_phys(p), region_flags(r));
+    err = pmap_map(vs->root, va, pg_phys(p), region_flags(r));
     if (old && old->refcount > 0)
         pg_put(old);
     return err;
@@ -107,11 +113,6 @@ int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access)
 
     if (!r || (access & ~r->prot) != 0)
         return -EFAULT;
-    /* A table fork left shared becomes this space's own first, so that a
-     * frame's reference count says who else maps it. */
-    int err = pmap_unshare(vs->root, va);
-    if (err)
-        return err;
     if (pmap_lookup(vs->root, va, &pa, &fl) == 0) {
         if ((access & VM_PROT_WRITE) && (fl & PMAP_COW))
             return cow_break(vs, r, va, pa);

@@ -66,9 +66,9 @@ int pmap_copy_lower(pmap_root src, pmap_root dst, const struct pmap_copy *c);
 /* Make the tables on the path to va root's own, copying those fork left
  * shared with other roots; every page a copied page table maps is then
  * copy-on-write in each copy. pmap_map, pmap_unmap and pmap_protect do
- * this themselves; a write fault calls it first so that page reference
- * counts are exact before it decides between copying a page and taking it
- * over. 0 or -ENOMEM. pmap_lookup reports a page under a shared table as
+ * this themselves; a copy-on-write fault calls it first so that page
+ * reference counts are exact before it decides between copying a page and
+ * taking it over. 0 or -ENOMEM. pmap_lookup reports a page under a shared table as
  * read-only and COW. */
 int pmap_unshare(pmap_root root, uint64_t va);
 

@@ -10,7 +10,18 @@
 #define SIGKILL     9
 #define OOM_RETRIES 1000 /* faults retried while a victim is on its way out */
 
-static unsigned victims_alive, retries;
+static unsigned retries;
+
+/* Whether a process chosen earlier has still to die (and free its memory). */
+static int victim_alive(void)
+{
+    for (unsigned i = 0; i < proc_limit(); i++) {
+        struct proc *p = proc_at(i);
+        if (p && p->state == P_ALIVE && p->oom_killed)
+            return 1;
+    }
+    return 0;
+}
 
 /* The live process with the most resident pages, init and earlier victims
  * left out; NULL if there is none. */
@@ -44,7 +55,7 @@ int proc_oom(uint64_t addr)
     uint64_t pages;
     if (!p)
         return 0;
-    if (victims_alive && retries++ < OOM_RETRIES) {
+    if (retries++ < OOM_RETRIES && victim_alive()) {
         sched_yield(); /* the victim frees its memory when it runs */
         return 1;
     }
@@ -56,17 +67,8 @@ int proc_oom(uint64_t addr)
            p->pid, p->name, (unsigned long long)addr, v->pid, v->name,
            (unsigned long long)pages * 4);
     v->oom_killed = 1;
-    victims_alive++;
     retries = 0;
     sig_send(v, SIGKILL);
     sched_yield();
     return 1;
-}
-
-void proc_oom_exited(struct proc *p)
-{
-    if (!p->oom_killed)
-        return;
-    p->oom_killed = 0;
-    victims_alive--;
 }

@@ -340,7 +340,6 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     struct proc *p = proc_current();
     if (!p)
         panic("proc_exit from a kernel thread");
-    proc_oom_exited(p);
     fd_close_all(p);
     thread_set_vmspace(0);
     /* The rest of the exit runs on the parent's tables: the parent usually

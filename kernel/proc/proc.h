@@ -102,7 +102,7 @@ struct proc {
     char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
     size_t cmdline_len;
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
-    int oom_killed;                    /* chosen by the OOM killer, not gone yet */
+    int oom_killed;                    /* chosen by the OOM killer */
 };
 
 /* Read the command line (maxproc=). */
@@ -171,8 +171,6 @@ int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t optio
  * nothing else can go, it is ended with SIGKILL instead and this does not
  * return. 0 at once for a pure kernel thread. */
 int proc_oom(uint64_t addr);
-/* proc_exit's hook: a process the OOM killer chose has gone. */
-void proc_oom_exited(struct proc *p);
 
 /* CPU time used by p's LWPs. */
 uint64_t proc_runtime_ns(const struct proc *p);

@@ -222,14 +222,24 @@ int pmap_map_large(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
     return 0;
 }
 
+/* The page-table entry of va, unshared, for pmap_unmap/pmap_protect: 0
+ * and *out, -ENOENT when va is not mapped, -ENOMEM when a shared table on
+ * the way could not be copied. */
+static int leaf_to_change(pmap_root root, uint64_t va, uint64_t **out)
+{
+    uint64_t *e = walk(root, va, 0, 0);
+    if (!e) /* absent on the way, or an unshare failed: which one? */
+        return pmap_unshare(root, va) ? -ENOMEM : -ENOENT;
+    *out = e;
+    return (*e & PTE_P) ? 0 : -ENOENT;
+}
+
 int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa)
 {
-    int err = pmap_unshare(root, va);
+    uint64_t *e;
+    int err = leaf_to_change(root, va, &e);
     if (err)
         return err;
-    uint64_t *e = walk_to(root, va, 0, 0, 0, 0);
-    if (!e || !(*e & PTE_P))
-        return -ENOENT;
     *pa = *e & PTE_ADDR;
     *e = 0;
     invlpg(va);
@@ -238,12 +248,10 @@ int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa)
 
 int pmap_protect(pmap_root root, uint64_t va, unsigned flags)
 {
-    int err = pmap_unshare(root, va);
+    uint64_t *e;
+    int err = leaf_to_change(root, va, &e);
     if (err)
         return err;
-    uint64_t *e = walk_to(root, va, 0, 0, 0, 0);
-    if (!e || !(*e & PTE_P))
-        return -ENOENT;
     *e = (*e & PTE_ADDR) | pte_bits(flags);
     invlpg(va);
     return 0;

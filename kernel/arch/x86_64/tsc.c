@@ -3,13 +3,10 @@
  * measured against the PIT over the boot so far (no waiting once 2 ms
  * have passed). */
 #include <stdint.h>
-#include "errno.h"
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/printk.h"
-#include "drivers/irq.h"
 #include "drivers/pit.h"
-#include "kernel/sched/prof.h"
 
 /* KVM paravirtual clock (Linux Documentation/virt/kvm/x86/msr.rst). */
 #define KVM_SIGNATURE_EBX     0x4b4d564bu /* "KVMKVMKVM\0\0\0" */
@@ -119,25 +116,4 @@ void arch_clock_init(void)
 uint64_t arch_cycles_hz(void)
 {
     return tsc_hz;
-}
-
-/* Profiling: PIT channel 0, routed by the I/O APIC as an NMI. */
-static int prof_on;
-
-int arch_prof_start(unsigned us)
-{
-    if (pit_periodic(us) != 0)
-        return -EINVAL;
-    int err = irq_route_nmi(0);
-    if (err == 0)
-        prof_on = 1;
-    return err;
-}
-
-int arch_prof_nmi(uint64_t pc)
-{
-    if (!prof_on)
-        return 0;
-    prof_sample(pc);
-    return 1;
 }
