@@ -7,7 +7,6 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
-#define SIGKILL     9
 #define OOM_RETRIES 1000 /* faults retried while a victim is on its way out */
 
 static unsigned retries;

@@ -51,8 +51,8 @@ struct ksigaction {
     uint64_t mask;
 };
 
-#define NSIG 64
-#define SIGBIT(sig) (1ull << ((sig) - 1))
+#define NSIG        64
+#define SIGBIT(sig) (1ull << ((sig)-1))
 
 struct lwp {
     int tid;
@@ -68,9 +68,9 @@ struct lwp {
     uint64_t sysnr;                 /* the current system call (for restarts) */
     uint64_t ss_sp, ss_size;        /* sigaltstack; ss_size 0: none */
     uint32_t ss_flags;
-    uint64_t saved_mask;            /* rt_sigsuspend's mask to put back */
-    int restore_mask;               /* saved_mask applies after the handler */
-    struct lwp *next;               /* the process's LWPs */
+    uint64_t saved_mask; /* rt_sigsuspend's mask to put back */
+    int restore_mask;    /* saved_mask applies after the handler */
+    struct lwp *next;    /* the process's LWPs */
 };
 
 struct proc {
@@ -89,10 +89,10 @@ struct proc {
     uint64_t brk_start, brk; /* heap: [brk_start, brk) is mapped */
     uint64_t mmap_base;      /* where mmap looks for room first */
     struct lwp *lwps;
-    struct waitq exitq; /* waiters for a child's exit (wait4) */
-    int exit_signal;    /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
-    struct proc *vfork_parent; /* blocked in vfork until this one execs or exits */
-    struct waitq vforkq;       /* where that parent waits */
+    struct waitq exitq;             /* waiters for a child's exit (wait4) */
+    int exit_signal;                /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
+    struct proc *vfork_parent;      /* blocked in vfork until this one execs or exits */
+    struct waitq vforkq;            /* where that parent waits */
     struct ksigaction sigact[NSIG]; /* index sig - 1 */
     struct callout alarm;           /* ITIMER_REAL */
     struct proc *reap_next;         /* on the reaper's list */
@@ -199,14 +199,16 @@ unsigned proc_limit(void);
 #define SIGCHLD 17
 #define SIGCONT 18
 #define SIGSTOP 19
+/* What no mask can block (Linux: SIGKILL and SIGSTOP). */
+#define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 /* What the arch needs to build a signal frame. */
 struct sig_setup {
-    int sig, code, pid;   /* siginfo: signal, si_code, sender (kill) */
-    uint64_t addr;        /* siginfo si_addr and sigcontext cr2 (faults) */
+    int sig, code, pid; /* siginfo: signal, si_code, sender (kill) */
+    uint64_t addr;      /* siginfo si_addr and sigcontext cr2 (faults) */
     const struct ksigaction *act;
-    uint64_t oldmask;     /* restored by rt_sigreturn */
-    uint64_t stack_top;   /* the alternate stack's top, or 0: below the red zone */
+    uint64_t oldmask;   /* restored by rt_sigreturn */
+    uint64_t stack_top; /* the alternate stack's top, or 0: below the red zone */
     uint64_t ss_sp, ss_size;
     uint32_t ss_flags;
 };
@@ -220,6 +222,10 @@ int sig_send_group(int pgid, int sig);
 /* Recompute whether l's thread has a deliverable signal (after changing
  * its pending set or mask). */
 void sig_recalc(struct lwp *l);
+/* ppoll, pselect6 and rt_sigsuspend: replace the caller's mask with the
+ * sigset_t (size bytes, which must be 8) at umask until the next signal
+ * delivery puts the old one back. 0, -EINVAL or -EFAULT (mask unchanged). */
+int sig_mask_from_user(uint64_t umask, uint64_t size);
 /* On the way back to the program from a system call whose result is in
  * f->rax, and from an interrupt or exception taken in program code (tf,
  * the arch's trap frame): run default actions, or set up the handler's

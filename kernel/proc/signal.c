@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
@@ -24,7 +25,6 @@
 #define SS_ONSTACK   1
 #define SS_DISABLE   2
 #define SI_USER      0
-#define UNBLOCKABLE  (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 /* Signals whose default action is to be ignored (stop signals too, until
  * job control exists). */
@@ -43,7 +43,22 @@ static int ignored(const struct proc *p, int sig)
 
 void sig_recalc(struct lwp *l)
 {
-    l->thread->intr = (l->sigpending & ~(l->sigmask & ~UNBLOCKABLE)) != 0;
+    l->thread->intr = (l->sigpending & ~(l->sigmask & ~SIG_UNBLOCKABLE)) != 0;
+}
+
+int sig_mask_from_user(uint64_t umask, uint64_t size)
+{
+    struct lwp *l = lwp_current();
+    uint64_t mask;
+    if (size != 8)
+        return -EINVAL;
+    if (copy_from_user(&mask, (void *)umask, sizeof(mask)))
+        return -EFAULT;
+    l->saved_mask = l->sigmask;
+    l->restore_mask = 1;
+    l->sigmask = mask & ~SIG_UNBLOCKABLE;
+    sig_recalc(l);
+    return 0;
 }
 
 int sig_send(struct proc *p, int sig)
@@ -78,7 +93,7 @@ int sig_send_group(int pgid, int sig)
 /* The lowest deliverable signal (taken off the pending set), or 0. */
 static int next_signal(struct lwp *l)
 {
-    uint64_t ready = l->sigpending & ~(l->sigmask & ~UNBLOCKABLE);
+    uint64_t ready = l->sigpending & ~(l->sigmask & ~SIG_UNBLOCKABLE);
     if (!ready)
         return 0;
     int sig = __builtin_ctzll(ready) + 1;
@@ -107,7 +122,7 @@ static int run_handler(struct lwp *l, int sig, void *regs, int is_trap, int code
     if (err)
         return err;
     l->sigmask |= act->mask | ((act->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
-    l->sigmask &= ~UNBLOCKABLE;
+    l->sigmask &= ~SIG_UNBLOCKABLE;
     if (act->flags & SA_RESETHAND)
         *act = (struct ksigaction){SIG_DFL, 0, 0, 0};
     sig_recalc(l);

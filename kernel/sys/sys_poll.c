@@ -12,11 +12,10 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define ARG(x)      (void)(x)
-#define NS          1000000000ull
-#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
-#define SELECT_IN   (POLLIN | POLLRDNORM | POLLHUP | POLLERR)
-#define SELECT_OUT  (POLLOUT | POLLWRNORM | POLLERR)
+#define ARG(x)     (void)(x)
+#define NS         1000000000ull
+#define SELECT_IN  (POLLIN | POLLRDNORM | POLLHUP | POLLERR)
+#define SELECT_OUT (POLLOUT | POLLWRNORM | POLLERR)
 
 struct pollfd_k {
     int32_t fd;
@@ -63,25 +62,6 @@ static int poll_scan_cb(void *arg)
     return poll_scan(a->p, a->fds, a->n);
 }
 
-/* Swap in a temporary signal mask for the wait (ppoll, pselect6): it stays
- * in force until the handler of what interrupts has run, as sigsuspend. */
-static int use_sigmask(uint64_t umask, uint64_t size)
-{
-    struct lwp *l = lwp_current();
-    uint64_t mask;
-    if (!umask)
-        return 0;
-    if (size != 8)
-        return -EINVAL;
-    if (copy_from_user(&mask, (void *)umask, sizeof(mask)))
-        return -EFAULT;
-    l->saved_mask = l->sigmask;
-    l->restore_mask = 1;
-    l->sigmask = mask & ~UNBLOCKABLE;
-    sig_recalc(l);
-    return 0;
-}
-
 static int64_t do_poll(uint64_t ufds, uint64_t n, uint64_t deadline, uint64_t umask,
                        uint64_t masksize)
 {
@@ -93,7 +73,7 @@ static int64_t do_poll(uint64_t ufds, uint64_t n, uint64_t deadline, uint64_t um
         return -ENOMEM;
     int64_t r = copy_from_user(a.fds, (void *)ufds, n * sizeof(*a.fds)) ? -EFAULT : 0;
     if (!r)
-        r = use_sigmask(umask, masksize);
+        r = umask ? sig_mask_from_user(umask, masksize) : 0;
     if (!r)
         r = poll_loop(poll_scan_cb, &a, deadline);
     if (r >= 0 && copy_to_user((void *)ufds, a.fds, n * sizeof(*a.fds)))
@@ -233,7 +213,7 @@ static int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, u
     if (!err && usig && copy_from_user(sig, (void *)usig, sizeof(sig)))
         err = -EFAULT;
     if (!err)
-        err = use_sigmask(sig[0], sig[1]);
+        err = sig[0] ? sig_mask_from_user(sig[0], sig[1]) : 0;
     return err ? err : do_select(nfds, sets, deadline);
 }
 

@@ -22,7 +22,6 @@
 #define SS_DISABLE    2
 #define SS_AUTODISARM (1u << 31)
 #define MINSIGSTKSZ   2048
-#define UNBLOCKABLE   (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define NS            1000000000ull
 
 static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t size,
@@ -40,7 +39,7 @@ static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint
     if (uold && copy_to_user((void *)uold, &p->sigact[sig - 1], sizeof(act)))
         return -EFAULT;
     if (uact) {
-        act.mask &= ~UNBLOCKABLE;
+        act.mask &= ~SIG_UNBLOCKABLE;
         p->sigact[sig - 1] = act;
         /* Setting SIG_IGN discards what is pending (POSIX). */
         if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig == SIGCHLD)) {
@@ -78,7 +77,7 @@ static int64_t sys_rt_sigprocmask(uint64_t how, uint64_t uset, uint64_t uold, ui
     default:
         return -EINVAL;
     }
-    l->sigmask &= ~UNBLOCKABLE;
+    l->sigmask &= ~SIG_UNBLOCKABLE;
     sig_recalc(l);
     return 0;
 }
@@ -109,17 +108,8 @@ static int64_t sys_rt_sigsuspend(uint64_t uset, uint64_t size, uint64_t a2, uint
                                  uint64_t a4, uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    struct lwp *l = lwp_current();
-    uint64_t set;
-    if (size != 8)
-        return -EINVAL;
-    if (copy_from_user(&set, (void *)uset, sizeof(set)))
-        return -EFAULT;
-    l->saved_mask = l->sigmask;
-    l->restore_mask = 1;
-    l->sigmask = set & ~UNBLOCKABLE;
-    sig_recalc(l);
-    return wait_for_signal();
+    int err = sig_mask_from_user(uset, size);
+    return err ? err : wait_for_signal();
 }
 
 static int64_t sys_pause(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -141,7 +131,7 @@ static int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t 
         printk("pid %d (%s): bad signal frame: killed by signal %d\n", p->pid, p->name, SIGSEGV);
         proc_exit(W_SIGNALED(SIGSEGV));
     }
-    l->sigmask = mask & ~UNBLOCKABLE;
+    l->sigmask = mask & ~SIG_UNBLOCKABLE;
     sig_recalc(l);
     if (sched_interrupted())
         sig_deliver_trap(tf);
