@@ -14,15 +14,6 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sys/syscall.h"
 
-#define CSIGNAL              0x000000ffu
-#define CLONE_VM             0x00000100u
-#define CLONE_VFORK          0x00004000u
-#define CLONE_THREAD         0x00010000u
-#define CLONE_SETTLS         0x00080000u
-#define CLONE_PARENT_SETTID  0x00100000u
-#define CLONE_CHILD_CLEARTID 0x00200000u
-#define CLONE_DETACHED       0x00400000u /* ignored, as by Linux */
-#define CLONE_CHILD_SETTID   0x01000000u
 #define CLONE_SUPPORTED                                                                            \
     (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |                       \
      CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID)

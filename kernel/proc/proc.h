@@ -154,6 +154,17 @@ int proc_reap(struct proc *p);
  * no process. */
 int proc_fault(void *tf, int sig, int code, const char *what, uint64_t rip, uint64_t addr);
 
+/* clone(2) flags (<linux/sched.h>) */
+#define CSIGNAL              0x000000ffu
+#define CLONE_VM             0x00000100u
+#define CLONE_VFORK          0x00004000u
+#define CLONE_THREAD         0x00010000u
+#define CLONE_SETTLS         0x00080000u
+#define CLONE_PARENT_SETTID  0x00100000u
+#define CLONE_CHILD_CLEARTID 0x00200000u
+#define CLONE_DETACHED       0x00400000u /* ignored, as by Linux */
+#define CLONE_CHILD_SETTID   0x01000000u
+
 /* fork.c: clone(2) with fork's, vfork's and posix_spawn's flag sets
  * (CLONE_VM shares the address space; CLONE_THREAD is -ENOSYS). The
  * child's pid, or -EAGAIN / -ENOMEM / -EINVAL / -EFAULT. */

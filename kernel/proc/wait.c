@@ -20,7 +20,6 @@
 #define P_PGID      2
 #define CLD_EXITED  1
 #define CLD_KILLED  2
-#define SIGCHLD     17
 
 /* Which children a wait is for: pid > 0 that one, 0 the caller's group,
  * -1 any, < -1 group -pid. */

@@ -8,6 +8,10 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/proc/proc.h"
 
+/* Marks a handler argument the call does not use (every handler takes
+ * six, kernel/sys/syscall.h). */
+#define ARG(x) (void)(x)
+
 #define AT_FDCWD            (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_REMOVEDIR        0x200

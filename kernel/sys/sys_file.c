@@ -66,28 +66,28 @@ static int64_t prw(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, int writ
 static int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     return rw(fd, buf, n, 0);
 }
 
 static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     return rw(fd, buf, n, 1);
 }
 
 static int64_t sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
                            uint64_t a5)
 {
-    (void)a4, (void)a5;
+    ARG(a4), ARG(a5);
     return prw(fd, buf, n, off, 0);
 }
 
 static int64_t sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
                             uint64_t a5)
 {
-    (void)a4, (void)a5;
+    ARG(a4), ARG(a5);
     return prw(fd, buf, n, off, 1);
 }
 
@@ -123,21 +123,21 @@ static int64_t rw_vec(uint64_t fd, uint64_t uiov, uint64_t cnt, int write)
 static int64_t sys_readv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     return rw_vec(fd, iov, cnt, 0);
 }
 
 static int64_t sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4,
                           uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     return rw_vec(fd, iov, cnt, 1);
 }
 
 static int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     struct file *f = getf((int64_t)fd);
     return f ? file_seek(f, (int64_t)off, (int)whence) : -EBADF;
 }
@@ -145,13 +145,13 @@ static int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3
 static int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     return fd_close(proc_current(), (int)fd);
 }
 
 static int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct file *f = getf((int64_t)fd);
     if (!f)
         return -EBADF;
@@ -165,7 +165,7 @@ static int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint6
 static int64_t sys_dup3(uint64_t fd, uint64_t newfd, uint64_t flags, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     if ((flags & ~(uint64_t)O_CLOEXEC) || fd == newfd)
         return -EINVAL;
     if ((int)newfd != (int64_t)newfd)
@@ -176,7 +176,7 @@ static int64_t sys_dup3(uint64_t fd, uint64_t newfd, uint64_t flags, uint64_t a3
 static int64_t sys_dup2(uint64_t fd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     if (fd == newfd)
         return getf((int64_t)fd) ? (int64_t)newfd : -EBADF;
     return sys_dup3(fd, newfd, 0, 0, 0, 0);
@@ -196,7 +196,7 @@ static int64_t fcntl_dupfd(struct proc *p, struct file *f, uint64_t min, int clo
 static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     struct proc *p = proc_current();
     struct file *f = getf((int64_t)fd);
     if (!f)
@@ -227,7 +227,7 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
 static int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     struct file *f = getf((int64_t)fd);
     if (!f)
         return -EBADF;
@@ -252,7 +252,7 @@ static int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
 static int64_t sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
                               uint64_t a5)
 {
-    (void)a3, (void)a4, (void)a5;
+    ARG(a3), ARG(a4), ARG(a5);
     struct file *f = getf((int64_t)fd);
     if (!f)
         return -EBADF;
@@ -264,7 +264,7 @@ static int64_t sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3
 static int64_t sys_fstat(uint64_t fd, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct file *f = getf((int64_t)fd);
     if (!f)
         return -EBADF;
@@ -276,7 +276,7 @@ static int64_t sys_fstat(uint64_t fd, uint64_t ust, uint64_t a2, uint64_t a3, ui
 static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
                              uint64_t a5)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct file *f = getf((int64_t)fd);
     if (!f)
         return -EBADF;
@@ -291,7 +291,7 @@ static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3
 static int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct file *f = getf((int64_t)fd);
     if (!f)
         return -EBADF;
@@ -302,14 +302,14 @@ static int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uin
 static int64_t sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     return 0;
 }
 
 static int64_t sys_syncfs(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                           uint64_t a5)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     return getf((int64_t)fd) ? 0 : -EBADF;
 }
 

@@ -29,7 +29,6 @@
 #define MADV_FREE           8
 
 #define PAGE_UP(x) (((x) + 0xfffull) & ~0xfffull)
-#define ARG(x)     (void)(x)
 
 static int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                        uint64_t a5)

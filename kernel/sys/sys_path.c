@@ -12,7 +12,6 @@
 #include "kernel/sys/syscall.h"
 
 #define RENAME_NOREPLACE 1
-#define ARG(x)           (void)(x)
 
 int user_path(uint64_t upath, int allow_empty, char **out)
 {

@@ -12,7 +12,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define ARG(x)     (void)(x)
 #define NS         1000000000ull
 #define SELECT_IN  (POLLIN | POLLRDNORM | POLLHUP | POLLERR)
 #define SELECT_OUT (POLLOUT | POLLWRNORM | POLLERR)

@@ -12,7 +12,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define ARG(x)        (void)(x)
 #define ARCH_SET_FS   0x1002
 #define ARCH_GET_FS   0x1003
 #define NR_OPEN       1048576 /* Linux's fs.nr_open default: the RLIMIT_NOFILE ceiling */

@@ -10,10 +10,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define ARG(x)        (void)(x)
-#define SIGCHLD       17
-#define CLONE_VM      0x00000100u
-#define CLONE_VFORK   0x00004000u
 #define EXEC_ARGS_MAX (256 * 1024) /* bytes of argument and environment strings */
 #define EXEC_VEC_MAX  8192         /* pointers in argv, and in envp */
 #define EXEC_ARG_MAX  (32 * 4096)  /* one string with its NUL: Linux MAX_ARG_STRLEN */

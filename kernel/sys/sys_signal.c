@@ -12,7 +12,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define ARG(x)        (void)(x)
 #define SIG_DFL       0
 #define SIG_IGN       1
 #define SIG_BLOCK     0

@@ -10,8 +10,6 @@
 #include "kernel/sys/syscall.h"
 #include "drivers/power.h"
 
-#define ARG(x) (void)(x)
-
 /* <linux/reboot.h> */
 #define REBOOT_MAGIC1    0xfee1deadu
 #define REBOOT_MAGIC2    672274793u

@@ -10,8 +10,7 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define ARG(x) (void)(x)
-#define NS     1000000000ull
+#define NS 1000000000ull
 
 enum {
     CLOCK_REALTIME = 0,

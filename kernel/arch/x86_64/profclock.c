@@ -14,9 +14,10 @@ int arch_prof_start(unsigned us)
 {
     if (pit_periodic(us) != 0)
         return -EINVAL;
+    prof_on = 1; /* before the route: the first NMI may come at once */
     int err = irq_route_nmi(0);
-    if (err == 0)
-        prof_on = 1;
+    if (err)
+        prof_on = 0;
     return err;
 }
 
