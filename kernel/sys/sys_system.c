@@ -22,10 +22,6 @@
 #define REBOOT_CAD_ON    0x89abcdefu
 #define REBOOT_CAD_OFF   0x00000000u
 
-/* Ctrl-Alt-Del has no handler here (no keyboard chord reaches init), so the
- * flag is only kept for the caller's benefit, as Linux keeps C_A_D. */
-static int cad_enabled = 1;
-
 /* reboot(magic1, magic2, cmd, arg). Every process runs as root, so the
  * CAP_SYS_BOOT check always passes. HALT powers off too: a halted virtual
  * machine that never exits helps nobody. */
@@ -41,8 +37,7 @@ static int64_t sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64
     switch ((uint32_t)cmd) {
     case REBOOT_CAD_ON:
     case REBOOT_CAD_OFF:
-        cad_enabled = (uint32_t)cmd == REBOOT_CAD_ON;
-        return 0;
+        return 0; /* no Ctrl-Alt-Del reaches the kernel: nothing to switch */
     case REBOOT_POWER_OFF:
     case REBOOT_HALT:
         printk("reboot: power off requested by pid %d\n", proc_current()->pid);
