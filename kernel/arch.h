@@ -4,6 +4,8 @@
 #define UNIPLEX_ARCH_H
 
 #include <stdint.h>
+/* The arch's own types that generic code embeds (struct arch_context). */
+#include "kernel/arch/x86_64/context.h"
 
 /* Set the stack-protector canary. Call first thing in kmain. */
 void arch_stack_guard_init(void);
@@ -66,51 +68,59 @@ void arch_cpu_names(char vendor[16], char model[64]);
 /* The CPU feature word Linux passes as AT_HWCAP (CPUID.1:EDX on x86). */
 uint64_t arch_hwcap(void);
 /* Set the program TLS base (FS) of the calling thread, now and after
- * every switch back to it. */
+ * every switch back to it; arch_fs_base() reads it back. */
 void arch_set_fs_base(uint64_t base);
+uint64_t arch_fs_base(void);
+/* The TLS base a thread not yet run starts with. */
+void arch_context_set_fs_base(struct arch_context *c, uint64_t base);
 /* Enter a program at entry with its stack pointer at user_rsp (Linux
  * process start: rdx = 0, other registers zero, interrupts on). The calling
  * thread's kernel stack is reset: program entries to the kernel (system
  * calls, interrupts) start again at its top. Never returns. */
 __attribute__((noreturn)) void arch_enter_program(uint64_t entry, uint64_t user_rsp);
 
-/* Return to a program as if from a system call whose saved frame is f (a
- * struct syscall_frame, kernel/sys/syscall.h): a forked child's first entry.
- * The calling thread's kernel stack is reset. Never returns. */
-__attribute__((noreturn)) void arch_syscall_resume(const void *f);
-
-/* Return to a program with every register from tf (the arch's trap frame,
- * e.g. built by arch_sigreturn). The kernel stack is reset. */
-__attribute__((noreturn)) void arch_trap_resume(const void *tf);
+/* A program's registers as the kernel saved them where the program entered
+ * it: a system call, or an interrupt or exception taken in program code.
+ * The layout is the arch's (kernel/arch/x86_64/frame.h); generic code holds
+ * pointers and uses only these hooks. A system call's frame is the state
+ * the program sees when the call returns, but for the result. */
+struct arch_frame;
+/* Bytes in a frame, to allocate one (a forked child's first entry). */
+uint64_t arch_frame_size(void);
+/* A system call's number, and its six arguments in args. */
+uint64_t arch_frame_syscall(const struct arch_frame *f, uint64_t args[6]);
+/* The result the program gets from the system call of f. */
+uint64_t arch_frame_retval(const struct arch_frame *f);
+void arch_frame_set_retval(struct arch_frame *f, uint64_t v);
+/* On return the program runs system call nr again with the same arguments. */
+void arch_frame_restart(struct arch_frame *f, uint64_t nr);
+/* The program's stack pointer and program counter. */
+uint64_t arch_frame_sp(const struct arch_frame *f);
+uint64_t arch_frame_pc(const struct arch_frame *f);
+/* A new process's or thread's registers (dst, arch_frame_size() bytes): it
+ * returns 0 from the same system call as f, on stack sp when sp is not 0. */
+void arch_frame_fork(struct arch_frame *dst, const struct arch_frame *f, uint64_t sp);
+/* Return to a program with every register from f (a forked child's first
+ * entry, rt_sigreturn). The calling thread's kernel stack is reset; f may
+ * lie on it. Never returns. */
+__attribute__((noreturn)) void arch_frame_resume(const struct arch_frame *f);
 /* The XSAVE components enabled (XCR0), 0 with FXSAVE. */
 uint64_t arch_fpu_xcr0(void);
 
-/* Signal frames (arch/x86_64/signal.c). regs is a struct syscall_frame
- * (is_trap 0) or the arch's trap frame (1): the program's registers on the
- * way back to it. arch_sig_setup writes the FPU state and Linux's
- * rt_sigframe on the program stack and points regs at the handler: 0 or
- * -EFAULT (the stack cannot take it). arch_sigreturn reads the frame
- * below the syscall frame's RSP back: the mask in *mask, the FPU state
- * reloaded, the registers in *tf_out (arch_trapframe_size() bytes) for
- * arch_trap_resume; -EFAULT for a bad frame. */
+/* Signal frames (arch/x86_64/signal.c). arch_sig_setup writes the FPU
+ * state and Linux's rt_sigframe for the program whose registers are f on
+ * its stack, and points f at the handler: 0, or -EFAULT (the stack cannot
+ * take it; f unchanged). arch_sigreturn, from rt_sigreturn's frame f,
+ * reads the signal frame below the program's stack pointer back: the mask
+ * in *mask, the FPU state reloaded, every register into f (for
+ * arch_frame_resume); -EFAULT for a bad frame (f unchanged). */
 struct sig_setup;
-int arch_sig_setup(void *regs, int is_trap, const struct sig_setup *s);
-int arch_sigreturn(void *regs, uint64_t *mask, void *tf_out);
-uint64_t arch_trapframe_size(void);
+int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s);
+int arch_sigreturn(struct arch_frame *f, uint64_t *mask);
 
 /* Print memory-type state and time a register-only loop (diagnostics). */
 void arch_cpu_diag(void);
 
-/* A thread's CPU context. stack_lo/hi bound its kernel stack; fpu is an
- * arch_fpu_area_size() save area (64-byte aligned) for threads that run
- * program code, NULL for pure kernel threads. */
-struct arch_context {
-    uint64_t rsp;
-    uint64_t fs_base;
-    uint64_t stack_lo, stack_hi;
-    void *fpu;
-    uint64_t prog_krsp, saved_stack_hi; /* used by arch_run_program */
-};
 /* Run program code: entry(arg) on the lower-half stack user_rsp (16-byte
  * aligned), interrupts enabled, until it returns; its return value. The
  * calling thread's vmspace must map entry and the stack. */

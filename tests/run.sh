@@ -373,7 +373,7 @@ check ctrl-c-sigint 130 '^\^C$' '^leaks: none: ' '^power-off: status 130$'
 
 app app-protfault 30 "$BUILD/apps/protfault"
 check app-protfault 139 '^about to write$' \
-    '^pid 1 \(protfault\): page fault at rip 0x[0-9a-f]+, address 0x[0-9a-f]+: killed by signal 11$' \
+    '^pid 1 \(protfault\): page fault at pc 0x[0-9a-f]+, address 0x[0-9a-f]+: killed by signal 11$' \
     '^leaks: none: ' '^power-off: status 139$'
 if grep -q 'FAIL' "$log"; then bad app-protfault-stops "the program went on after the write"; fi
 

@@ -12,7 +12,6 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sys/syscall.h"
 
 #define CLONE_SUPPORTED                                                                            \
     (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |                       \
@@ -78,19 +77,16 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
         return -ENOSYS; /* threads: a later issue */
     if (flags & ~(uint64_t)CLONE_SUPPORTED)
         return -EINVAL;
-    struct syscall_frame *f = kmalloc(sizeof(*f));
+    struct arch_frame *f = kmalloc(arch_frame_size());
     if (!f)
         return -ENOMEM;
-    *f = *l->frame;
-    f->rax = 0; /* the child's return value */
-    if (newsp)
-        f->rsp = newsp;
+    arch_frame_fork(f, l->frame, newsp);
     int err = child_make(p, flags, &c);
     if (err) {
         kfree(f);
         return err;
     }
-    uint64_t fs = (flags & CLONE_SETTLS) ? tls : sched_current()->ctx.fs_base;
+    uint64_t fs = (flags & CLONE_SETTLS) ? tls : arch_fs_base();
     err = proc_start_forked(c, f, fs, (flags & CLONE_CHILD_SETTID) ? ctid : 0);
     if (err) {
         kfree(f);

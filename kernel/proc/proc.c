@@ -214,7 +214,7 @@ static void lwp_fork_main(void *arg)
         int tid = l->tid;
         copy_to_user((void *)l->set_child_tid, &tid, sizeof(tid));
     }
-    arch_syscall_resume(l->resume);
+    arch_frame_resume(l->resume);
 }
 
 /* A new LWP of p on a new thread running fn(lwp): 0 and *out, or -errno. */
@@ -250,7 +250,7 @@ int proc_start(struct proc *p, uint64_t entry, uint64_t sp)
     return 0;
 }
 
-int proc_start_forked(struct proc *c, struct syscall_frame *f, uint64_t fs, uint64_t ctid)
+int proc_start_forked(struct proc *c, struct arch_frame *f, uint64_t fs, uint64_t ctid)
 {
     struct lwp *l;
     int err = lwp_create(c, lwp_fork_main, &l);
@@ -258,7 +258,7 @@ int proc_start_forked(struct proc *c, struct syscall_frame *f, uint64_t fs, uint
         return err;
     l->resume = f;
     l->set_child_tid = ctid;
-    l->thread->ctx.fs_base = fs;
+    arch_context_set_fs_base(&l->thread->ctx, fs);
     /* The program's FPU registers are live in the CPU (the kernel never
      * touches them): they become the child's. */
     arch_fpu_save(l->thread->ctx.fpu);
@@ -392,14 +392,14 @@ int proc_reap(struct proc *p)
     return status;
 }
 
-int proc_fault(void *tf, int sig, int code, const char *what, uint64_t rip, uint64_t addr)
+int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64_t addr)
 {
     struct proc *p = proc_current();
     if (!p)
         return 0;
-    if (sig_force_fault(tf, sig, code, addr))
+    if (sig_force_fault(f, sig, code, addr))
         return 1;
-    printk("pid %d (%s): %s at rip %#llx, address %#llx: killed by signal %d\n", p->pid, p->name,
-           what, (unsigned long long)rip, (unsigned long long)addr, sig);
+    printk("pid %d (%s): %s at pc %#llx, address %#llx: killed by signal %d\n", p->pid, p->name,
+           what, (unsigned long long)arch_frame_pc(f), (unsigned long long)addr, sig);
     proc_exit(W_SIGNALED(sig));
 }

@@ -17,7 +17,7 @@
 #include "kernel/sched/sched.h"
 
 struct vmspace;
-struct syscall_frame;
+struct arch_frame;
 struct vnode;
 struct file;
 
@@ -63,8 +63,8 @@ struct lwp {
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID: store the tid here first */
-    struct syscall_frame *frame;    /* the current system call's saved registers */
-    struct syscall_frame *resume;   /* a forked child's first entry (owned) */
+    struct arch_frame *frame;       /* the current system call's saved registers */
+    struct arch_frame *resume;      /* a forked child's first entry (owned) */
     uint64_t sysnr;                 /* the current system call (for restarts) */
     uint64_t ss_sp, ss_size;        /* sigaltstack; ss_size 0: none */
     uint32_t ss_flags;
@@ -127,9 +127,9 @@ void proc_free(struct proc *p);
  * at entry with stack pointer sp in p's address space. 0 or -errno. */
 int proc_start(struct proc *p, uint64_t entry, uint64_t sp);
 /* Start a forked child's LWP: it returns to the program through the
- * system-call frame f (which it takes over) with FS base fs and, if ctid,
- * its tid stored there first (CLONE_CHILD_SETTID). 0 or -errno. */
-int proc_start_forked(struct proc *c, struct syscall_frame *f, uint64_t fs, uint64_t ctid);
+ * frame f (arch_frame_fork; the LWP takes it over) with TLS base fs and, if
+ * ctid, its tid stored there first (CLONE_CHILD_SETTID). 0 or -errno. */
+int proc_start_forked(struct proc *c, struct arch_frame *f, uint64_t fs, uint64_t ctid);
 /* Record the program path and arguments shown in /proc (exec). */
 void proc_set_cmdline(struct proc *p, const char *path, char *const argv[]);
 /* Drop p's reference on its address space (freeing it with the last). */
@@ -148,11 +148,11 @@ int proc_reaper_start(void);
 /* Block until p is a zombie, join its threads and free it; its wait status. */
 int proc_reap(struct proc *p);
 /* A fault in program code that nothing resolved (from the trap handler,
- * tf its frame): the process's handler for sig runs if it has one (then
- * this returns 1 and tf enters the handler); otherwise it is reported and
- * the process ends with signal sig. 0 when the current thread belongs to
- * no process. */
-int proc_fault(void *tf, int sig, int code, const char *what, uint64_t rip, uint64_t addr);
+ * f its frame; addr the faulting address): the process's handler for sig
+ * runs if it has one (then this returns 1 and f enters the handler);
+ * otherwise it is reported and the process ends with signal sig. 0 when
+ * the current thread belongs to no process. */
+int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64_t addr);
 
 /* clone(2) flags (<linux/sched.h>) */
 #define CSIGNAL              0x000000ffu
@@ -238,15 +238,15 @@ void sig_recalc(struct lwp *l);
  * delivery puts the old one back. 0, -EINVAL or -EFAULT (mask unchanged). */
 int sig_mask_from_user(uint64_t umask, uint64_t size);
 /* On the way back to the program from a system call whose result is in
- * f->rax, and from an interrupt or exception taken in program code (tf,
- * the arch's trap frame): run default actions, or set up the handler's
- * frame; restart or fail interrupted calls. May not return (exit). */
-void sig_deliver_syscall(struct syscall_frame *f);
-void sig_deliver_trap(void *tf);
+ * its frame f, and from an interrupt or exception taken in program code
+ * (frame f): run default actions, or set up the handler's frame; restart
+ * or fail interrupted calls. May not return (exit). */
+void sig_deliver_syscall(struct arch_frame *f);
+void sig_deliver_trap(struct arch_frame *f);
 /* A fault in program code: the signal is forced (unblocked, and reset to
- * the default if it was ignored): 1 when a handler was set up on tf, 0
+ * the default if it was ignored): 1 when a handler was set up on f, 0
  * when the process must die. */
-int sig_force_fault(void *tf, int sig, int code, uint64_t addr);
+int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr);
 /* fork copies the actions and the mask; exec resets handled signals to
  * the default (ignored stay ignored). */
 void sig_exec_reset(struct proc *p);

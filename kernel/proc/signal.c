@@ -11,7 +11,6 @@
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sys/syscall.h"
 
 #define SIG_DFL      0
 #define SIG_IGN      1
@@ -103,7 +102,7 @@ static int next_signal(struct lwp *l)
 }
 
 /* Prepare the handler's frame for sig on regs: 0, or -EFAULT. */
-static int run_handler(struct lwp *l, int sig, void *regs, int is_trap, int code, uint64_t addr)
+static int run_handler(struct lwp *l, int sig, struct arch_frame *f, int code, uint64_t addr)
 {
     struct ksigaction *act = &l->proc->sigact[sig - 1];
     uint64_t oldmask = l->restore_mask ? l->saved_mask : l->sigmask;
@@ -118,7 +117,7 @@ static int run_handler(struct lwp *l, int sig, void *regs, int is_trap, int code
     if ((act->flags & SA_ONSTACK) && l->ss_size)
         s.stack_top = l->ss_sp + l->ss_size;
     l->restore_mask = 0;
-    int err = arch_sig_setup(regs, is_trap, &s);
+    int err = arch_sig_setup(f, &s);
     if (err)
         return err;
     l->sigmask |= act->mask | ((act->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
@@ -131,12 +130,12 @@ static int run_handler(struct lwp *l, int sig, void *regs, int is_trap, int code
 
 /* Deliver one signal: 1 if a handler was set up, 0 if it was ignored.
  * The default action "terminate" does not return. */
-static int deliver_one(struct lwp *l, int sig, void *regs, int is_trap, int code, uint64_t addr)
+static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, int code, uint64_t addr)
 {
     struct proc *p = l->proc;
     uint64_t h = p->sigact[sig - 1].handler;
     if (sig != SIGKILL && h != SIG_DFL && h != SIG_IGN) {
-        if (run_handler(l, sig, regs, is_trap, code, addr) == 0)
+        if (run_handler(l, sig, f, code, addr) == 0)
             return 1;
         printk("pid %d (%s): no room for the frame of signal %d: killed by signal %d\n", p->pid,
                p->name, sig, SIGSEGV);
@@ -147,10 +146,10 @@ static int deliver_one(struct lwp *l, int sig, void *regs, int is_trap, int code
     proc_exit(W_SIGNALED(sig));
 }
 
-void sig_deliver_syscall(struct syscall_frame *f)
+void sig_deliver_syscall(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
-    int64_t r = (int64_t)f->rax;
+    int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
     while (!handled && (sig = next_signal(l)) != 0) {
         int restart = 0;
@@ -160,16 +159,16 @@ void sig_deliver_syscall(struct syscall_frame *f)
         else if (r == -ERESTARTNOINTR)
             restart = 1;
         if (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR) {
-            f->rax = restart ? l->sysnr : (uint64_t)-EINTR;
             if (restart)
-                f->rip -= 2; /* back onto the syscall instruction */
+                arch_frame_restart(f, l->sysnr);
+            else
+                arch_frame_set_retval(f, (uint64_t)-EINTR);
             r = restart ? 0 : -EINTR;
         }
-        handled = deliver_one(l, sig, f, 0, SI_USER, 0);
+        handled = deliver_one(l, sig, f, SI_USER, 0);
     }
     if (!handled && (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR)) {
-        f->rax = l->sysnr; /* nothing ran: the call goes on */
-        f->rip -= 2;
+        arch_frame_restart(f, l->sysnr); /* nothing ran: the call goes on */
     }
     if (l->restore_mask) { /* rt_sigsuspend ended without a handler */
         l->sigmask = l->saved_mask;
@@ -178,16 +177,16 @@ void sig_deliver_syscall(struct syscall_frame *f)
     }
 }
 
-void sig_deliver_trap(void *tf)
+void sig_deliver_trap(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
     int sig;
     while ((sig = next_signal(l)) != 0)
-        if (deliver_one(l, sig, tf, 1, SI_USER, 0))
+        if (deliver_one(l, sig, f, SI_USER, 0))
             return;
 }
 
-int sig_force_fault(void *tf, int sig, int code, uint64_t addr)
+int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr)
 {
     struct lwp *l = lwp_current();
     struct ksigaction *act = &l->proc->sigact[sig - 1];
@@ -197,7 +196,7 @@ int sig_force_fault(void *tf, int sig, int code, uint64_t addr)
         l->sigmask &= ~SIGBIT(sig);
         sig_recalc(l);
     }
-    return act->handler != SIG_DFL && run_handler(l, sig, tf, 1, code, addr) == 0;
+    return act->handler != SIG_DFL && run_handler(l, sig, f, code, addr) == 0;
 }
 
 void sig_exec_reset(struct proc *p)

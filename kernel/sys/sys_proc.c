@@ -86,7 +86,7 @@ static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_
         arch_set_fs_base(addr);
         return 0;
     case ARCH_GET_FS: {
-        uint64_t fs = sched_current()->ctx.fs_base;
+        uint64_t fs = arch_fs_base();
         return copy_to_user((void *)addr, &fs, sizeof(fs)) ? -EFAULT : 0;
     }
     default:

@@ -123,9 +123,8 @@ static int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t 
 {
     ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct lwp *l = lwp_current();
-    uint64_t tf[32], mask;
-    _Static_assert(sizeof(tf) >= 22 * 8, "room for the arch's trap frame");
-    if (arch_trapframe_size() > sizeof(tf) || arch_sigreturn(l->frame, &mask, tf)) {
+    uint64_t mask;
+    if (arch_sigreturn(l->frame, &mask)) {
         struct proc *p = l->proc;
         printk("pid %d (%s): bad signal frame: killed by signal %d\n", p->pid, p->name, SIGSEGV);
         proc_exit(W_SIGNALED(SIGSEGV));
@@ -133,8 +132,8 @@ static int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t 
     l->sigmask = mask & ~SIG_UNBLOCKABLE;
     sig_recalc(l);
     if (sched_interrupted())
-        sig_deliver_trap(tf);
-    arch_trap_resume(tf);
+        sig_deliver_trap(l->frame);
+    arch_frame_resume(l->frame); /* every register, not a system call's return */
 }
 
 struct kstack_t {
@@ -148,8 +147,8 @@ static int64_t sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t a2, uint64_
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct lwp *l = lwp_current();
-    uint64_t rsp = l->frame->rsp;
-    int on = l->ss_size && rsp - l->ss_sp < l->ss_size;
+    uint64_t sp = arch_frame_sp(l->frame);
+    int on = l->ss_size && sp - l->ss_sp < l->ss_size;
     struct kstack_t ss, old = {l->ss_sp,
                                on           ? SS_ONSTACK
                                : l->ss_size ? 0

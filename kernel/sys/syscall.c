@@ -37,19 +37,21 @@ static int64_t unimplemented(uint64_t nr)
     return -ENOSYS;
 }
 
-void syscall_dispatch(struct syscall_frame *f)
+void syscall_dispatch(struct arch_frame *f)
 {
     struct thread *t = sched_current();
     struct lwp *l = t->lwp;
-    uint64_t nr = f->rax;
+    uint64_t a[6];
+    uint64_t nr = arch_frame_syscall(f, a);
     if (l) {
         l->frame = f; /* fork copies it; signals rewrite it */
         l->sysnr = nr;
     }
     syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
-    f->rax = (uint64_t)(fn ? fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9) : unimplemented(nr));
+    uint64_t r = (uint64_t)(fn ? fn(a[0], a[1], a[2], a[3], a[4], a[5]) : unimplemented(nr));
+    arch_frame_set_retval(f, r);
     /* Back to the program: signals first (ERESTART* never leaves here). */
-    int restart = f->rax >= (uint64_t)-ERESTARTNOHAND && f->rax <= (uint64_t)-ERESTARTSYS;
+    int restart = r >= (uint64_t)-ERESTARTNOHAND && r <= (uint64_t)-ERESTARTSYS;
     if (l && (t->intr || l->restore_mask || restart))
         sig_deliver_syscall(f);
 }

@@ -85,3 +85,13 @@ void arch_set_fs_base(uint64_t base)
     arch_cur_ctx->fs_base = base;
     wrmsr(MSR_FS_BASE, base);
 }
+
+uint64_t arch_fs_base(void)
+{
+    return arch_cur_ctx->fs_base;
+}
+
+void arch_context_set_fs_base(struct arch_context *c, uint64_t base)
+{
+    c->fs_base = base;
+}

@@ -11,7 +11,7 @@
  *     unknown stack): stay where we are; trap_dispatch treats that as fatal.
  * NMI, #DF and #MC have IST stacks of their own and are always handled there.
  *
- * Frame built for trap_dispatch (struct trapframe, low to high):
+ * Frame built for trap_dispatch (struct arch_frame, low to high):
  *   r15 r14 r13 r12 r11 r10 r9 r8 rbp rdx rbx rdi rsi rcx rax vector error
  *   rip cs rflags rsp ss */
 
@@ -91,7 +91,7 @@ isr_save_rest:
     xorl %ebp, %ebp
     call trap_dispatch
     .global trap_return
-trap_return:                         /* rsp: a struct trapframe */
+trap_return:                         /* rsp: a struct arch_frame */
     popq %r15
     popq %r14
     popq %r13

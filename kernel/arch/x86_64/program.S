@@ -7,6 +7,7 @@
 #define CTX_STACK_HI  24
 #define CTX_PROG_KRSP 40
 #define CTX_SAVED_HI  48
+#define FRAME_BYTES   176 /* sizeof(struct arch_frame), checked in frame.c */
 
 /* Interrupts off; the current thread's kernel stack becomes empty again:
  * the next entry from the program starts at its top (in %rdx). */
@@ -87,34 +88,19 @@ arch_enter_program:
     sti
     jmp *%rcx
 
-/* void arch_syscall_resume(const struct syscall_frame *f): return to a
- * program as if from a system call with frame f (a forked child's first
- * entry). The kernel stack is reset and f copied to its top, where the
- * system-call return path pops it. */
-    .global arch_syscall_resume
-arch_syscall_resume:
+/* void arch_frame_resume(const struct arch_frame *f): return to a program
+ * with every register from f (a forked child's first entry, rt_sigreturn).
+ * The kernel stack is reset and f copied to its top (backwards: f may lie
+ * lower on the same stack, or be that top already), where the interrupt
+ * return path pops it and iretq restores RIP, RFLAGS and RSP together. */
+    .global arch_frame_resume
+arch_frame_resume:
     KSTACK_RESET
-    leaq -128(%rdx), %rsp
-    movq %rdi, %rsi
-    movq %rsp, %rdi
-    movl $16, %ecx
-    cld
-    rep movsq
-    jmp syscall_return
-
-/* void arch_trap_resume(const struct trapframe *tf): return to a program
- * with every register from tf (rt_sigreturn). The kernel stack is reset
- * and tf copied to its top (backwards: tf lies lower on the same stack),
- * where the interrupt return path pops it and iretq restores RIP, RFLAGS
- * and RSP together. */
-    .global arch_trap_resume
-arch_trap_resume:
-    KSTACK_RESET
-    leaq 168(%rdi), %rsi               /* last qword of tf (22 qwords) */
-    leaq -8(%rdx), %rdi                /* last qword of the destination */
-    movl $22, %ecx
+    leaq (FRAME_BYTES - 8)(%rdi), %rsi  /* last qword of f */
+    leaq -8(%rdx), %rdi                 /* last qword of the destination */
+    movl $(FRAME_BYTES / 8), %ecx
     std
     rep movsq
     cld
-    leaq -176(%rdx), %rsp
+    leaq -FRAME_BYTES(%rdx), %rsp
     jmp trap_return

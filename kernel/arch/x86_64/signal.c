@@ -9,11 +9,11 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
-#include "kernel/arch/x86_64/trapframe.h"
+#include "kernel/arch/x86_64/frame.h"
+#include "kernel/arch/x86_64/gdt.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sys/syscall.h"
 
 struct k_sigcontext {
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp;
@@ -57,35 +57,9 @@ _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe
 #define REDZONE   128
 #define RF_FIX    0x40dd5ull /* AC OF DF TF SF ZF AF PF CF: what a program may set */
 #define RF_CLEAR  0x40500ull /* AC DF TF: cleared for the handler */
-#define KERNEL_CS 0x08
-#define KERNEL_SS 0x10
 
 /* The program's registers at the point the signal interrupts. */
-static void regs_from_syscall(struct k_sigcontext *mc, const struct syscall_frame *f)
-{
-    *mc = (struct k_sigcontext){.r8 = f->r8,
-                                .r9 = f->r9,
-                                .r10 = f->r10,
-                                .r11 = f->rflags,
-                                .r12 = f->r12,
-                                .r13 = f->r13,
-                                .r14 = f->r14,
-                                .r15 = f->r15,
-                                .rdi = f->rdi,
-                                .rsi = f->rsi,
-                                .rbp = f->rbp,
-                                .rbx = f->rbx,
-                                .rdx = f->rdx,
-                                .rax = f->rax,
-                                .rcx = f->rip,
-                                .rsp = f->rsp,
-                                .rip = f->rip,
-                                .eflags = f->rflags,
-                                .cs = KERNEL_CS,
-                                .ss = KERNEL_SS};
-}
-
-static void regs_from_trap(struct k_sigcontext *mc, const struct trapframe *tf)
+static void regs_from_frame(struct k_sigcontext *mc, const struct arch_frame *tf)
 {
     *mc = (struct k_sigcontext){.r8 = tf->r8,
                                 .r9 = tf->r9,
@@ -105,8 +79,8 @@ static void regs_from_trap(struct k_sigcontext *mc, const struct trapframe *tf)
                                 .rsp = tf->rsp,
                                 .rip = tf->rip,
                                 .eflags = tf->rflags,
-                                .cs = KERNEL_CS,
-                                .ss = KERNEL_SS,
+                                .cs = GDT_KCODE,
+                                .ss = GDT_KDATA,
                                 .err = tf->error,
                                 .trapno = tf->vector};
 }
@@ -142,37 +116,20 @@ static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
     return at;
 }
 
-int arch_sig_setup(void *regs, int is_trap, const struct sig_setup *s)
+int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s)
 {
     struct k_sigcontext mc;
-    if (is_trap)
-        regs_from_trap(&mc, regs);
-    else
-        regs_from_syscall(&mc, regs);
+    regs_from_frame(&mc, f);
     uint64_t at = frame_push(&mc, s);
     if (!at)
         return -EFAULT;
-    uint64_t info = at + __builtin_offsetof(struct rt_sigframe, info);
-    uint64_t uc = at + __builtin_offsetof(struct rt_sigframe, uc);
-    if (is_trap) {
-        struct trapframe *tf = regs;
-        tf->rip = s->act->handler;
-        tf->rsp = at;
-        tf->rdi = (uint64_t)s->sig;
-        tf->rsi = info;
-        tf->rdx = uc;
-        tf->rax = 0;
-        tf->rflags &= ~RF_CLEAR;
-    } else {
-        struct syscall_frame *f = regs;
-        f->rip = s->act->handler;
-        f->rsp = at;
-        f->rdi = (uint64_t)s->sig;
-        f->rsi = info;
-        f->rdx = uc;
-        f->rax = 0;
-        f->rflags &= ~RF_CLEAR;
-    }
+    f->rip = s->act->handler;
+    f->rsp = at;
+    f->rdi = (uint64_t)s->sig;
+    f->rsi = at + __builtin_offsetof(struct rt_sigframe, info);
+    f->rdx = at + __builtin_offsetof(struct rt_sigframe, uc);
+    f->rax = 0;
+    f->rflags &= ~RF_CLEAR;
     return 0;
 }
 
@@ -193,10 +150,8 @@ static void fpu_sanitize(uint8_t *area)
     }
 }
 
-int arch_sigreturn(void *regs, uint64_t *mask, void *tf_out)
+int arch_sigreturn(struct arch_frame *f, uint64_t *mask)
 {
-    const struct syscall_frame *f = regs;
-    struct trapframe *tf = tf_out;
     struct k_ucontext uc;
     uint64_t at = f->rsp - 8; /* the handler's ret popped pretcode */
     void *area = sched_current()->ctx.fpu;
@@ -212,7 +167,7 @@ int arch_sigreturn(void *regs, uint64_t *mask, void *tf_out)
         fpu_sanitize(area);
         arch_fpu_restore(area);
     }
-    *tf = (struct trapframe){.r15 = mc->r15,
+    *f = (struct arch_frame){.r15 = mc->r15,
                              .r14 = mc->r14,
                              .r13 = mc->r13,
                              .r12 = mc->r12,
@@ -228,15 +183,10 @@ int arch_sigreturn(void *regs, uint64_t *mask, void *tf_out)
                              .rcx = mc->rcx,
                              .rax = mc->rax,
                              .rip = mc->rip,
-                             .cs = KERNEL_CS,
+                             .cs = GDT_KCODE,
                              .rflags = (mc->eflags & RF_FIX) | 0x202,
                              .rsp = mc->rsp,
-                             .ss = KERNEL_SS};
+                             .ss = GDT_KDATA};
     *mask = uc.sigmask;
     return 0;
-}
-
-uint64_t arch_trapframe_size(void)
-{
-    return sizeof(struct trapframe);
 }

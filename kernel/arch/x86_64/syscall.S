@@ -3,44 +3,64 @@
  * CS/SS from STAR, clears the RFLAGS bits in SFMASK (IF among them) and
  * jumps here without touching the stack. The program's RSP (and the red
  * zone below it) must not be written: switch to the thread's kernel stack
- * first. The return restores RFLAGS and jumps to RCX (no sysret: that
- * would go to ring 3). Linux ABI: number in rax, arguments in rdi rsi rdx
- * r10 r8 r9, result in rax, rcx and r11 clobbered. */
+ * first. The frame is a struct arch_frame (frame.h), the layout isr.S
+ * builds, so signals, fork and rt_sigreturn treat every entry alike. The
+ * return restores RFLAGS and jumps to RCX (no sysret: that would go to
+ * ring 3). Linux ABI: number in rax, arguments in rdi rsi rdx r10 r8 r9,
+ * result in rax, rcx and r11 clobbered (here: RIP and RFLAGS). */
 #include "kernel/arch/x86_64/asm.h"
+#include "kernel/arch/x86_64/gdt.h"
 
     .text
     .global syscall_entry
 syscall_entry:
     movq %rsp, syscall_user_rsp(%rip)
     movq arch_kstack_hi(%rip), %rsp
-    pushq syscall_user_rsp(%rip)     /* struct syscall_frame, top down */
+    pushq $GDT_KDATA                 /* struct arch_frame, top down: ss */
+    pushq syscall_user_rsp(%rip)     /* rsp */
     pushq %r11                       /* rflags */
+    pushq $GDT_KCODE                 /* cs */
     pushq %rcx                       /* rip */
+    pushq $0                         /* error */
+    pushq $0                         /* vector */
     pushq %rax                       /* nr; the result replaces it */
-    pushq %rdi
+    pushq %rcx
     pushq %rsi
+    pushq %rdi
+    pushq %rbx
     pushq %rdx
-    pushq %r10
+    pushq %rbp
     pushq %r8
     pushq %r9
-    pushq %rbp
-    PUSH_CALLEE_SAVED
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
     cld
     movq %rsp, %rdi
     xorl %ebp, %ebp
     call syscall_dispatch
-    .global syscall_return
-syscall_return:                      /* rsp: a struct syscall_frame */
-    POP_CALLEE_SAVED
-    popq %rbp
+syscall_return:                      /* rsp: the struct arch_frame */
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    addq $8, %rsp                    /* r11: RFLAGS below */
+    popq %r10
     popq %r9
     popq %r8
-    popq %r10
+    popq %rbp
     popq %rdx
-    popq %rsi
+    popq %rbx
     popq %rdi
+    popq %rsi
+    addq $8, %rsp                    /* rcx: RIP below */
     popq %rax
+    addq $16, %rsp                   /* vector, error */
     popq %rcx                        /* rip */
+    addq $8, %rsp                    /* cs */
     popq %r11                        /* rflags (Linux leaves them in r11) */
     pushq %r11
     popfq                            /* may enable interrupts: from here an

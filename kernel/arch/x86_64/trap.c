@@ -5,7 +5,7 @@
 #include "errno.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/gdt.h"
-#include "kernel/arch/x86_64/trapframe.h"
+#include "kernel/arch/x86_64/frame.h"
 #include "kernel/arch/x86_64/backtrace.h"
 #include "kernel/arch/x86_64/extable.h"
 #include "kernel/arch/x86_64/trap.h"
@@ -73,7 +73,7 @@ static void dump_reg(const char *name, uint64_t v)
     crash_puts(" ");
 }
 
-static void dump_registers(const struct trapframe *tf)
+static void dump_registers(const struct arch_frame *tf)
 {
     dump_reg("RIP", tf->rip);
     dump_reg("CS", tf->cs);
@@ -109,7 +109,7 @@ static void dump_registers(const struct trapframe *tf)
     crash_puts("\n");
 }
 
-__attribute__((noreturn)) static void trap_fatal(const struct trapframe *tf, const char *why)
+__attribute__((noreturn)) static void trap_fatal(const struct arch_frame *tf, const char *why)
 {
     crash_begin();
     crash_puts("\nEXCEPTION: ");
@@ -134,7 +134,7 @@ __attribute__((noreturn)) static void trap_fatal(const struct trapframe *tf, con
 /* #PF: resolve against the current vmspace; else resume a user-access
  * routine at its fixup; else stop a guarded program context; else the
  * kernel touched something it must not: fatal. */
-static void page_fault(struct trapframe *tf)
+static void page_fault(struct arch_frame *tf)
 {
     uint64_t addr = read_cr2();
     uint32_t access = (tf->error & PF_FETCH)   ? VM_PROT_EXEC
@@ -165,7 +165,7 @@ static void page_fault(struct trapframe *tf)
     }
     if (LOWER_HALF(tf->rip) &&
         proc_fault(tf, SIGSEGV, (tf->error & PF_PRESENT) ? SEGV_ACCERR : SEGV_MAPERR, "page fault",
-                   tf->rip, addr))
+                   addr))
         return;
     trap_fatal(tf, LOWER_HALF(addr) ? "kernel access to an unmapped program address" : 0);
 }
@@ -198,14 +198,14 @@ static int exception_signal(uint64_t vector)
 
 /* The end of a device or timer interrupt: preemption, then, on the way back
  * to program code, its signals. */
-static void interrupt_exit(struct trapframe *tf)
+static void interrupt_exit(struct arch_frame *tf)
 {
     sched_interrupt_exit(LOWER_HALF(tf->rip));
     if (LOWER_HALF(tf->rip) && sched_interrupted() && proc_current())
         sig_deliver_trap(tf);
 }
 
-void trap_dispatch(struct trapframe *tf)
+void trap_dispatch(struct arch_frame *tf)
 {
     uint64_t here = (uint64_t)(uintptr_t)tf;
     int dedicated = tf->vector == 2 || tf->vector == 8 || tf->vector == 18;
@@ -219,8 +219,7 @@ void trap_dispatch(struct trapframe *tf)
         return;
     }
     if (tf->vector < 32 && LOWER_HALF(tf->rip) && exception_signal(tf->vector) &&
-        proc_fault(tf, exception_signal(tf->vector), 1, exception_names[tf->vector], tf->rip,
-                   tf->rip))
+        proc_fault(tf, exception_signal(tf->vector), 1, exception_names[tf->vector], tf->rip))
         return;
     if (tf->vector < 32)
         trap_fatal(tf, 0);

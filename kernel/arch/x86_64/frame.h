@@ -1,0 +1,28 @@
+/* struct arch_frame on x86-64: a program's registers as the kernel saved
+ * them on entry. isr.S builds it for interrupts and exceptions, syscall.S
+ * for system calls, in one layout fixed by the push order there. Generic
+ * code sees it only through the arch_frame_* hooks of kernel/arch.h. */
+#ifndef UNIPLEX_X86_FRAME_H
+#define UNIPLEX_X86_FRAME_H
+
+#include <stdint.h>
+
+/* A system call's frame holds what the program sees when the call returns
+ * (RCX = RIP and R11 = RFLAGS, as the syscall instruction leaves them),
+ * with vector and error 0. */
+struct arch_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdx, rbx, rdi, rsi, rcx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU (by syscall.S for a call) */
+};
+
+#define FRAME_QWORDS 22
+_Static_assert(sizeof(struct arch_frame) == FRAME_QWORDS * 8, "layout fixed by isr.S, syscall.S");
+_Static_assert(__builtin_offsetof(struct arch_frame, rax) == 14 * 8, "isr.S pushes rax first");
+_Static_assert(__builtin_offsetof(struct arch_frame, rsp) == 20 * 8, "isr.S reads RSP at 72");
+
+/* Entry point from isr.S, interrupts disabled. */
+void trap_dispatch(struct arch_frame *tf);
+
+#endif
