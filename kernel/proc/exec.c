@@ -383,6 +383,7 @@ int proc_execve(struct vnode *base, const char *path, char *const argv[], char *
     if (err)
         return err;
     /* Point of no return: the old image goes. */
+    lwp_release_tid(lwp_current());
     thread_set_vmspace(img.vs);
     proc_drop_vm(p);
     image_install(p, &img, path, argv);

@@ -33,7 +33,7 @@ static int fd_copy(struct proc *dst, struct proc *src)
     return 0;
 }
 
-/* Everything of the child but its thread. */
+/* Everything of the child but its thread: an embryo (proc_alloc). */
 static int child_make(struct proc *p, uint64_t flags, struct proc **out)
 {
     struct proc *c;
@@ -81,23 +81,23 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
     if (!f)
         return -ENOMEM;
     arch_frame_fork(f, l->frame, newsp);
+    c = 0;
     int err = child_make(p, flags, &c);
-    if (err) {
-        kfree(f);
-        return err;
-    }
+    if (err)
+        goto fail;
     uint64_t fs = (flags & CLONE_SETTLS) ? tls : arch_fs_base();
     err = proc_start_forked(c, f, fs, (flags & CLONE_CHILD_SETTID) ? ctid : 0);
-    if (err) {
-        kfree(f);
-        proc_free(c);
-        return err;
-    }
+    if (err)
+        goto fail;
+    f = 0; /* the child's LWP owns it */
     if (flags & CLONE_CHILD_CLEARTID)
         c->lwps->clear_child_tid = ctid;
     c->lwps->sigmask = l->sigmask; /* pending signals are not inherited */
     c->lwps->ss_sp = l->ss_sp;
     c->lwps->ss_size = l->ss_size;
+    err = proc_publish(c); /* the last step that can fail */
+    if (err)
+        goto fail;
     int pid = c->pid;
     if (flags & CLONE_PARENT_SETTID)
         copy_to_user((void *)ptid, &pid, sizeof(pid)); /* a bad pointer is ignored, as Linux */
@@ -107,4 +107,9 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
             waitq_wait(&c->vforkq, 0);
     }
     return pid;
+fail:
+    kfree(f);
+    if (c)
+        proc_free(c);
+    return err;
 }

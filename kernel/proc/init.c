@@ -39,7 +39,7 @@ static int start_init(const struct initargs *ia, struct proc **out)
         return err;
     if ((err = open_console(p)) ||
         (err = proc_exec(p, ia->path, ia->argv, ia->envp, &entry, &sp)) ||
-        (err = proc_start(p, entry, sp))) {
+        (err = proc_start(p, entry, sp)) || (err = proc_publish(p))) {
         proc_free(p);
         return err;
     }

@@ -61,15 +61,21 @@ struct proc *proc_current(void)
 
 struct proc *proc_at(unsigned i)
 {
-    return i < proc_max ? table[i] : 0;
+    return i < proc_max && table[i] && table[i]->state != P_EMBRYO ? table[i] : 0;
+}
+
+/* The slot holding pid, embryos included, or proc_max. */
+static unsigned pid_slot(int pid)
+{
+    unsigned i = 0;
+    while (i < proc_max && !(table[i] && table[i]->pid == pid))
+        i++;
+    return i;
 }
 
 struct proc *proc_find(int pid)
 {
-    for (unsigned i = 0; i < proc_max; i++)
-        if (table[i] && table[i]->pid == pid)
-            return table[i];
-    return 0;
+    return proc_at(pid_slot(pid));
 }
 
 /* The next unused id after the last one given, wrapping like Linux. */
@@ -78,7 +84,7 @@ static int pid_next(void)
     for (int n = 0; n < PID_MAX - 1; n++) {
         int pid = last_pid % (PID_MAX - 1) + 1;
         last_pid = pid;
-        if (!proc_find(pid))
+        if (pid_slot(pid) == proc_max)
             return pid;
     }
     return -EAGAIN;
@@ -121,7 +127,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
         return -ENOMEM;
     p->pid = p->pgid = p->sid = pid;
     p->start_ns = clock_ns();
-    p->state = P_ALIVE;
+    p->state = P_EMBRYO;
     waitq_init(&p->exitq);
     waitq_init(&p->vforkq);
     p->exit_signal = 17; /* SIGCHLD */
@@ -135,29 +141,41 @@ int proc_alloc(struct proc *parent, struct proc **out)
         p->pgid = parent->pgid;
         p->sid = parent->sid;
         p->parent = parent;
-        p->sibling = parent->children;
-        parent->children = p;
-    }
-    if (procfs_add(p)) {
-        tree_unlink(p);
-        kfree(p);
-        return -ENOMEM;
     }
     vn_ref(p->cwd);
     table[slot] = p;
+    *out = p;
+    return 0;
+}
+
+int proc_publish(struct proc *p)
+{
+    KASSERT(p->state == P_EMBRYO);
+    if (procfs_add(p))
+        return -ENOMEM;
+    if (p->parent) {
+        p->sibling = p->parent->children;
+        p->parent->children = p;
+    }
+    p->state = P_ALIVE;
     nprocs++;
     forks++;
-    *out = p;
+    for (struct lwp *l = p->lwps; l; l = l->next)
+        thread_start(l->thread);
     return 0;
 }
 
 void proc_free(struct proc *p)
 {
+    int embryo = p->state == P_EMBRYO;
     for (unsigned i = 0; i < proc_max; i++)
         if (table[i] == p)
             table[i] = 0;
-    tree_unlink(p);
-    procfs_remove(p);
+    if (!embryo) {
+        tree_unlink(p);
+        procfs_remove(p);
+        nprocs--;
+    }
     kfree(p->cmdline);
     fd_close_all(p);
     if (p->cwd)
@@ -166,11 +184,12 @@ void proc_free(struct proc *p)
     while (p->lwps) {
         struct lwp *l = p->lwps;
         p->lwps = l->next;
+        if (embryo)
+            thread_discard(l->thread);
         kfree(l->resume);
         kfree(l);
     }
     kfree(p);
-    nprocs--;
 }
 
 void proc_set_cmdline(struct proc *p, const char *path, char *const argv[])
@@ -227,7 +246,7 @@ static int lwp_create(struct proc *p, void (*fn)(void *), struct lwp **out)
     l->proc = p;
     char name[24];
     snprintf(name, sizeof(name), "%s[%d]", p->name, p->pid);
-    int err = thread_create(name, fn, l, 1, &l->thread);
+    int err = thread_alloc(name, fn, l, 1, &l->thread);
     if (err) {
         kfree(l);
         return err;
@@ -335,11 +354,21 @@ static int autoreap(struct proc *p)
     return 1;
 }
 
+void lwp_release_tid(struct lwp *l)
+{
+    struct vmspace *vm = l->proc->vm;
+    uint32_t zero = 0;
+    if (l->clear_child_tid && vm && vm->refs > 1) /* nobody else can look */
+        copy_to_user((void *)l->clear_child_tid, &zero, sizeof(zero)); /* a fault is ignored */
+    l->clear_child_tid = 0;
+}
+
 __attribute__((noreturn)) void proc_exit(int wstatus)
 {
     struct proc *p = proc_current();
     if (!p)
         panic("proc_exit from a kernel thread");
+    lwp_release_tid(lwp_current());
     fd_close_all(p);
     thread_set_vmspace(0);
     /* The rest of the exit runs on the parent's tables: the parent usually

@@ -41,7 +41,10 @@ struct fdtable {
     unsigned cap;
 };
 
-enum proc_state { P_ALIVE, P_ZOMBIE };
+/* P_EMBRYO: being built by proc_alloc's caller; its pid and slot are
+ * taken but nothing else can see it (proc_find, proc_at, /proc, its parent's
+ * children) until proc_publish. */
+enum proc_state { P_EMBRYO, P_ALIVE, P_ZOMBIE };
 
 /* Linux's struct sigaction as rt_sigaction passes it (x86-64). */
 struct ksigaction {
@@ -59,7 +62,7 @@ struct lwp {
     struct proc *proc;
     struct thread *thread;
     uint64_t sigmask, sigpending;
-    uint64_t clear_child_tid; /* set_tid_address: zeroed (and woken) at exit */
+    uint64_t clear_child_tid; /* set_tid_address: zeroed at exit and exec (lwp_release_tid) */
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID: store the tid here first */
@@ -116,20 +119,33 @@ struct proc *proc_at(unsigned i);
 /* The process with this pid (alive or zombie), or NULL. */
 struct proc *proc_find(int pid);
 
-/* A new process: pid, empty fd table, no address space, default limits,
- * cwd and umask copied from parent (the root and 022 when NULL). 0 and
- * *out, or -EAGAIN (table full / no pid) or -ENOMEM. */
+/* A new process, an embryo (P_EMBRYO): pid and table slot taken, empty
+ * fd table, no address space, default limits, cwd and umask copied from
+ * parent (the root and 022 when NULL). The caller builds it, then
+ * proc_publish or proc_free. 0 and *out, or -EAGAIN (table full / no pid)
+ * or -ENOMEM. */
 int proc_alloc(struct proc *parent, struct proc **out);
-/* Give back a process that never ran, or a reaped zombie: its pid slot and
- * structure (the LWP threads must have been joined). */
+/* Make embryo p a live process: its /proc entries (the one step that can
+ * fail: -ENOMEM, p still an embryo), then, with nothing left to fail, a
+ * child of its parent, counted, and its LWPs running. 0 or -ENOMEM. */
+int proc_publish(struct proc *p);
+/* Give back an embryo, or a reaped zombie: its pid slot and structure
+ * (a zombie's LWP threads must have been joined; an embryo's were never
+ * started and are discarded). */
 void proc_free(struct proc *p);
-/* Start the process's first LWP: a kernel thread that enters the program
- * at entry with stack pointer sp in p's address space. 0 or -errno. */
+/* Give embryo p its first LWP, to enter the program at entry with stack
+ * pointer sp in p's address space once published. 0 or -errno. */
 int proc_start(struct proc *p, uint64_t entry, uint64_t sp);
-/* Start a forked child's LWP: it returns to the program through the
- * frame f (arch_frame_fork; the LWP takes it over) with TLS base fs and, if
- * ctid, its tid stored there first (CLONE_CHILD_SETTID). 0 or -errno. */
+/* Give embryo c a forked LWP, to return to the program through the frame
+ * f (arch_frame_fork; the LWP takes it over on success) with TLS base fs
+ * and, if ctid, its tid stored there first (CLONE_CHILD_SETTID). 0 or
+ * -errno. */
 int proc_start_forked(struct proc *c, struct arch_frame *f, uint64_t fs, uint64_t ctid);
+/* The LWP's address space is about to go (exit, exec): as Linux's
+ * mm_release, the CLONE_CHILD_CLEARTID / set_tid_address word gets 0 when
+ * another process shares the address space, and the address is forgotten.
+ * (Futex wake-ups come with futexes, in the threads issue.) */
+void lwp_release_tid(struct lwp *l);
 /* Record the program path and arguments shown in /proc (exec). */
 void proc_set_cmdline(struct proc *p, const char *path, char *const argv[]);
 /* Drop p's reference on its address space (freeing it with the last). */

@@ -56,9 +56,14 @@ uint64_t sched_set_quantum(uint64_t ns);
 uint64_t sched_preemptions(void);
 struct thread *sched_current(void);
 
-/* Create a runnable thread running fn(arg) on a 16 KiB stack with an
- * unmapped guard page below it. 0 and *out, or -ENOMEM / -EAGAIN (no
- * stack slot). With fpu set the thread gets its own FPU/SSE/AVX state. */
+/* Create a thread that will run fn(arg) on a 16 KiB stack with an
+ * unmapped guard page below it, not yet runnable: thread_start runs it,
+ * thread_discard gives it back unrun. 0 and *out, or -ENOMEM / -EAGAIN
+ * (no stack slot). With fpu set the thread gets its own FPU/SSE/AVX state. */
+int thread_alloc(const char *name, void (*fn)(void *), void *arg, int fpu, struct thread **out);
+void thread_start(struct thread *t);
+void thread_discard(struct thread *t);
+/* thread_alloc, then thread_start. */
 int thread_create(const char *name, void (*fn)(void *), void *arg, int fpu, struct thread **out);
 /* End the calling thread; a joiner frees its stack and structure. */
 __attribute__((noreturn)) void thread_exit(void);

@@ -77,7 +77,7 @@ static void fpu_area_free(void *a)
     pg_free(pg_from_phys((uint64_t)(uintptr_t)a - arch_direct_map_base()), order);
 }
 
-int thread_create(const char *name, void (*fn)(void *), void *arg, int fpu, struct thread **out)
+int thread_alloc(const char *name, void (*fn)(void *), void *arg, int fpu, struct thread **out)
 {
     struct thread *t = kzalloc(sizeof(*t));
     void *area = fpu ? fpu_area_alloc() : 0;
@@ -99,21 +99,45 @@ int thread_create(const char *name, void (*fn)(void *), void *arg, int fpu, stru
     arch_context_init(&t->ctx, fn, arg);
     nthreads++;
     t->state = T_BLOCKED;
-    sched_wake(t);
     *out = t;
     return 0;
+}
+
+void thread_start(struct thread *t)
+{
+    sched_wake(t);
+}
+
+int thread_create(const char *name, void (*fn)(void *), void *arg, int fpu, struct thread **out)
+{
+    int err = thread_alloc(name, fn, arg, fpu, out);
+    if (!err)
+        thread_start(*out);
+    return err;
+}
+
+/* A thread that will never run again (a zombie that switched away for
+ * good, or one never started): its stack, FPU area and structure. */
+static void thread_free(struct thread *t)
+{
+    stack_unmap(t->stack_slot, STACK_PAGES);
+    if (t->ctx.fpu)
+        fpu_area_free(t->ctx.fpu);
+    kfree(t);
+    nthreads--;
+}
+
+void thread_discard(struct thread *t)
+{
+    KASSERT(t->state == T_BLOCKED && !t->woken);
+    thread_free(t);
 }
 
 void thread_join(struct thread *t)
 {
     while (t->state != T_ZOMBIE)
         waitq_wait(&t->exitq, 0);
-    /* The zombie switched away for good: its stack is no longer in use. */
-    stack_unmap(t->stack_slot, STACK_PAGES);
-    if (t->ctx.fpu)
-        fpu_area_free(t->ctx.fpu);
-    kfree(t);
-    nthreads--;
+    thread_free(t);
 }
 
 unsigned thread_count(void)

@@ -832,6 +832,43 @@ static void check_orphans(void)
 static volatile int vfork_flag;
 static pid_t clone_tid;
 
+/* A CLONE_VM child (its own stack) whose CLONE_CHILD_CLEARTID word is in
+ * the memory it shares with the parent: Linux stores 0 there when the
+ * child's address space goes, at exit and at exec. */
+static volatile pid_t shared_tid;
+static char cleartid_stack[64 * 1024] __attribute__((aligned(16)));
+
+static int cleartid_child(void *arg)
+{
+    char *args[] = {"fork", "--exit", "6", NULL};
+    if (arg)
+        execve(self, args, environ);
+    return arg ? 127 : 0;
+}
+
+static void cleartid_case(const char *name, void *arg, int want)
+{
+    shared_tid = 1234;
+    int flags = CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD;
+    pid_t pid = clone(cleartid_child, cleartid_stack + sizeof(cleartid_stack), flags, arg, NULL,
+                      NULL, &shared_tid);
+    if (pid < 0) {
+        t_fail(name, "clone failed: %s", t_errname(errno));
+        return;
+    }
+    int st = 0;
+    pid_t w = waitpid(pid, &st, 0);
+    CHECK(name, w == pid && WIFEXITED(st) && WEXITSTATUS(st) == want && shared_tid == 0,
+          "expected exit %d and the word cleared, got wait %d status %#x word %d", want, (int)w, st,
+          (int)shared_tid);
+}
+
+static void check_cleartid(void)
+{
+    cleartid_case("clone_vm_cleartid_exit", NULL, 0);
+    cleartid_case("clone_vm_cleartid_exec", (void *)1, 6);
+}
+
 static void check_vfork_clone(void)
 {
     pid_t pid = vfork();
@@ -877,6 +914,8 @@ static void check_vfork_clone(void)
     check_exit("clone_parent_settid_exit", pid, 0);
     CHECK("clone_parent_settid", ptid == pid && pid > 0, "expected %d, got %d", (int)pid,
           (int)ptid);
+
+    check_cleartid();
 
     char *sargs[] = {"fork", "--exit", "5", NULL};
     int r = posix_spawn(&pid, self, NULL, NULL, sargs, environ);
