@@ -5,7 +5,6 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
-#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/printk.h"
 #include "drivers/acpi.h"
 
@@ -170,15 +169,15 @@ int acpi_poweroff(void)
 {
     if (!s5.ready)
         return -ENODEV;
-    if (s5.smi_cmd && s5.acpi_enable && !(inw(s5.pm1a_cnt) & SCI_EN)) {
-        outb(s5.smi_cmd, s5.acpi_enable);
-        for (int i = 0; i < 1000000 && !(inw(s5.pm1a_cnt) & SCI_EN); i++)
-            cpu_relax();
+    if (s5.smi_cmd && s5.acpi_enable && !(arch_inw(s5.pm1a_cnt) & SCI_EN)) {
+        arch_outb(s5.smi_cmd, s5.acpi_enable);
+        for (int i = 0; i < 1000000 && !(arch_inw(s5.pm1a_cnt) & SCI_EN); i++)
+            arch_cpu_relax();
     }
-    outw(s5.pm1a_cnt, (uint16_t)(s5.slp_typa << 10 | SLP_EN));
+    arch_outw(s5.pm1a_cnt, (uint16_t)(s5.slp_typa << 10 | SLP_EN));
     if (s5.pm1b_cnt)
-        outw(s5.pm1b_cnt, (uint16_t)(s5.slp_typb << 10 | SLP_EN));
+        arch_outw(s5.pm1b_cnt, (uint16_t)(s5.slp_typb << 10 | SLP_EN));
     for (int i = 0; i < 1000000; i++)
-        cpu_relax();
+        arch_cpu_relax();
     return -ENODEV;
 }

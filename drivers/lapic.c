@@ -2,12 +2,9 @@
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/arch.h"
-#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/printk.h"
 #include "drivers/lapic.h"
 
-#define MSR_APIC_BASE  0x1b
-#define APIC_ENABLE    (1u << 11)
 #define REG_TPR        0x80
 #define REG_EOI        0xb0
 #define REG_SVR        0xf0
@@ -53,7 +50,7 @@ static void calibrate(void)
     wr(REG_TIMER_INIT, 0xffffffffu);
     uint32_t c0 = read_count(&t0);
     while (arch_cycles() - t0 < wait)
-        cpu_relax();
+        arch_cpu_relax();
     uint32_t c1 = read_count(&t1);
     wr(REG_TIMER_INIT, 0);
     ticks_per_ms = (uint64_t)(c0 - c1) * (hz / 1000) / (t1 - t0);
@@ -61,20 +58,17 @@ static void calibrate(void)
 
 int lapic_init(void)
 {
-    uint32_t r[4];
-    cpuid(1, 0, r);
-    if (!((r[3] >> 9) & 1))
+    uint64_t base;
+    if (arch_lapic_enable(&base))
         return -ENODEV;
-    uint64_t base = rdmsr(MSR_APIC_BASE);
-    wrmsr(MSR_APIC_BASE, base | APIC_ENABLE);
-    regs = arch_phys_map(base & ~0xfffull, 4096);
+    regs = arch_phys_map(base, 4096);
     if (!regs)
         return -ENODEV;
     wr(REG_TPR, 0);
     wr(REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
     wr(REG_TIMER_DIV, DIV_16);
     calibrate();
-    printk("lapic: at %#llx, timer %llu ticks/ms\n", (unsigned long long)(base & ~0xfffull),
+    printk("lapic: at %#llx, timer %llu ticks/ms\n", (unsigned long long)base,
            (unsigned long long)ticks_per_ms);
     return ticks_per_ms ? 0 : -ENODEV;
 }

@@ -5,7 +5,7 @@
  * calibration window, so calibration costs no waiting unless boot reached
  * it in under PIT_MIN_TICKS. */
 #include <stdint.h>
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch.h"
 #include "drivers/pit.h"
 
 #define PIT_CH2       0x42
@@ -27,24 +27,24 @@ static int running;
  * the cycles around the latch command). */
 static uint16_t read_ch2(uint64_t *tsc)
 {
-    uint64_t a = rdtsc();
-    outb(PIT_MODE, LATCH_CH2);
-    uint64_t b = rdtsc();
-    uint8_t lo = inb(PIT_CH2);
-    uint8_t hi = inb(PIT_CH2);
+    uint64_t a = arch_cycles();
+    arch_outb(PIT_MODE, LATCH_CH2);
+    uint64_t b = arch_cycles();
+    uint8_t lo = arch_inb(PIT_CH2);
+    uint8_t hi = arch_inb(PIT_CH2);
     *tsc = a + (b - a) / 2;
     return (uint16_t)(lo | hi << 8);
 }
 
 void pit_run_start(void)
 {
-    uint8_t b = inb(PORT_B);
+    uint8_t b = arch_inb(PORT_B);
 
-    outb(PORT_B, b & ~(GATE2 | SPEAKER)); /* gate low while loading */
-    outb(PIT_MODE, MODE0_CH2);
-    outb(PIT_CH2, 0xff);
-    outb(PIT_CH2, 0xff);
-    outb(PORT_B, (b & ~SPEAKER) | GATE2); /* gate high: counting starts */
+    arch_outb(PORT_B, b & ~(GATE2 | SPEAKER)); /* gate low while loading */
+    arch_outb(PIT_MODE, MODE0_CH2);
+    arch_outb(PIT_CH2, 0xff);
+    arch_outb(PIT_CH2, 0xff);
+    arch_outb(PORT_B, (b & ~SPEAKER) | GATE2); /* gate high: counting starts */
     /* The count is loaded on the next PIT clock: wait to see it move. */
     uint16_t c = read_ch2(&run_tsc);
     for (uint32_t spins = 0; c == 0xffff && spins < SPIN_LIMIT; spins++)
@@ -64,7 +64,7 @@ uint64_t pit_run_tsc_hz(void)
         uint16_t c = read_ch2(&tsc);
         /* Mode 0 raises OUT at terminal count: the counter has wrapped
          * (55 ms), and the ticks since the start are unknown. */
-        if ((inb(PORT_B) & OUT2) || spins > SPIN_LIMIT)
+        if ((arch_inb(PORT_B) & OUT2) || spins > SPIN_LIMIT)
             return 0;
         ticks = (uint32_t)(run_count - c);
         if (ticks >= PIT_MIN_TICKS)
@@ -87,8 +87,8 @@ int pit_periodic(unsigned us)
     uint64_t count = (uint64_t)PIT_HZ * us / 1000000;
     if (count < 2 || count > 0xffff)
         return -1;
-    outb(PIT_MODE, MODE2_CH0);
-    outb(PIT_CH0, count & 0xff);
-    outb(PIT_CH0, (count >> 8) & 0xff);
+    arch_outb(PIT_MODE, MODE2_CH0);
+    arch_outb(PIT_CH0, count & 0xff);
+    arch_outb(PIT_CH0, (count >> 8) & 0xff);
     return 0;
 }

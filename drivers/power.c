@@ -1,6 +1,5 @@
 #include <stdint.h>
 #include "kernel/arch.h"
-#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "drivers/acpi.h"
 #include "drivers/power.h"
@@ -13,7 +12,7 @@
 void power_off(int status)
 {
     arch_irq_disable();
-    outl(DEBUG_EXIT_PORT, (uint32_t)status);
+    arch_outl(DEBUG_EXIT_PORT, (uint32_t)status);
     acpi_poweroff();
     crash_puts("power-off failed: halted\n");
     arch_halt();
@@ -22,10 +21,10 @@ void power_off(int status)
 void power_restart(void)
 {
     arch_irq_disable();
-    for (int i = 0; i < 100000 && (inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
+    for (int i = 0; i < 100000 && (arch_inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
         ;
-    outb(KBC_STATUS, KBC_PULSE_RESET);
+    arch_outb(KBC_STATUS, KBC_PULSE_RESET);
     for (int i = 0; i < 1000000; i++)
-        inb(KBC_STATUS); /* the reset takes a moment to land */
-    cpu_triple_fault();
+        arch_inb(KBC_STATUS); /* the reset takes a moment to land */
+    arch_cpu_reset();
 }

@@ -3,7 +3,7 @@
  * ^C = 3); arrows become the ANSI sequences a terminal sends (ESC [ A..D). */
 #include <stdint.h>
 #include "errno.h"
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch.h"
 #include "kernel/conin.h"
 #include "kernel/printk.h"
 #include "drivers/irq.h"
@@ -36,7 +36,7 @@ static int shift, ctrl, extended;
 static int wait_write(void)
 {
     for (int i = 0; i < SPIN; i++)
-        if (!(inb(STATUS) & ST_IN_FULL))
+        if (!(arch_inb(STATUS) & ST_IN_FULL))
             return 0;
     return -EIO;
 }
@@ -44,7 +44,7 @@ static int wait_write(void)
 static int wait_read(void)
 {
     for (int i = 0; i < SPIN; i++)
-        if (inb(STATUS) & ST_OUT_FULL)
+        if (arch_inb(STATUS) & ST_OUT_FULL)
             return 0;
     return -EIO;
 }
@@ -88,10 +88,10 @@ static void scancode(uint8_t sc)
 static void kbd_irq(void)
 {
     for (int i = 0; i < 16; i++) {
-        uint8_t st = inb(STATUS);
+        uint8_t st = arch_inb(STATUS);
         if (!(st & ST_OUT_FULL))
             break;
-        uint8_t sc = inb(DATA);
+        uint8_t sc = arch_inb(DATA);
         if (!(st & ST_AUX)) /* mouse bytes are not ours */
             scancode(sc);
     }
@@ -99,20 +99,20 @@ static void kbd_irq(void)
 
 int ps2kbd_init(void)
 {
-    if (inb(STATUS) == 0xff)
+    if (arch_inb(STATUS) == 0xff)
         return -ENODEV;
-    for (int i = 0; i < 32 && (inb(STATUS) & ST_OUT_FULL); i++)
-        inb(DATA); /* flush */
-    if (wait_write() || (outb(CMD, 0x20), wait_read()))
+    for (int i = 0; i < 32 && (arch_inb(STATUS) & ST_OUT_FULL); i++)
+        arch_inb(DATA); /* flush */
+    if (wait_write() || (arch_outb(CMD, 0x20), wait_read()))
         return -ENODEV;
-    uint8_t cfg = inb(DATA);
+    uint8_t cfg = arch_inb(DATA);
     cfg = (uint8_t)((cfg | CFG_IRQ1 | CFG_XLATE) & ~CFG_CLK1_OFF);
-    if (wait_write() || (outb(CMD, 0x60), wait_write()))
+    if (wait_write() || (arch_outb(CMD, 0x60), wait_write()))
         return -EIO;
-    outb(DATA, cfg);
+    arch_outb(DATA, cfg);
     if (wait_write())
         return -EIO;
-    outb(CMD, 0xae); /* enable the keyboard port */
+    arch_outb(CMD, 0xae); /* enable the keyboard port */
     int err = irq_attach(1, kbd_irq);
     if (err)
         return err;

@@ -1,6 +1,6 @@
 #include <stdint.h>
 #include "errno.h"
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch.h"
 #include "drivers/rtc.h"
 
 #define CMOS_ADDR 0x70
@@ -12,8 +12,8 @@
 
 static uint8_t cmos(uint8_t reg)
 {
-    outb(CMOS_ADDR, reg); /* bit 7 clear: NMIs stay enabled */
-    return inb(CMOS_DATA);
+    arch_outb(CMOS_ADDR, reg); /* bit 7 clear: NMIs stay enabled */
+    return arch_inb(CMOS_DATA);
 }
 
 static unsigned bcd(uint8_t v, int binary)

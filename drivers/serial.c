@@ -1,7 +1,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "errno.h"
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch.h"
 #include "kernel/printk.h"
 #include "drivers/irq.h"
 #include "drivers/serial.h"
@@ -22,9 +22,9 @@
 
 static void serial_putc(char c)
 {
-    for (int i = 0; i < TX_SPIN && !(inb(COM1 + LSR) & LSR_THRE); i++)
-        cpu_relax();
-    outb(COM1 + THR, (uint8_t)c);
+    for (int i = 0; i < TX_SPIN && !(arch_inb(COM1 + LSR) & LSR_THRE); i++)
+        arch_cpu_relax();
+    arch_outb(COM1 + THR, (uint8_t)c);
 }
 
 static void serial_write(const char *s, size_t n)
@@ -42,27 +42,27 @@ static struct console serial_console = {.name = "serial", .write = serial_write}
  * then a byte through the chip's loopback mode. */
 static int serial_probe(void)
 {
-    outb(COM1 + SCR, 0x5a);
-    if (inb(COM1 + SCR) != 0x5a)
+    arch_outb(COM1 + SCR, 0x5a);
+    if (arch_inb(COM1 + SCR) != 0x5a)
         return -ENODEV;
-    outb(COM1 + MCR, 0x1e); /* loopback, OUT1, OUT2, RTS */
-    outb(COM1 + THR, 0xae);
-    for (int i = 0; i < TX_SPIN && !(inb(COM1 + LSR) & 1); i++)
-        cpu_relax();
-    return inb(COM1 + THR) == 0xae ? 0 : -ENODEV;
+    arch_outb(COM1 + MCR, 0x1e); /* loopback, OUT1, OUT2, RTS */
+    arch_outb(COM1 + THR, 0xae);
+    for (int i = 0; i < TX_SPIN && !(arch_inb(COM1 + LSR) & 1); i++)
+        arch_cpu_relax();
+    return arch_inb(COM1 + THR) == 0xae ? 0 : -ENODEV;
 }
 
 int serial_init(void)
 {
-    outb(COM1 + IER, 0);
-    outb(COM1 + LCR, 0x80); /* DLAB: divisor 1 = 115200 baud */
-    outb(COM1 + DLL, 1);
-    outb(COM1 + DLM, 0);
-    outb(COM1 + LCR, 0x03); /* 8N1 */
-    outb(COM1 + FCR, 0xc7); /* FIFOs on and cleared */
+    arch_outb(COM1 + IER, 0);
+    arch_outb(COM1 + LCR, 0x80); /* DLAB: divisor 1 = 115200 baud */
+    arch_outb(COM1 + DLL, 1);
+    arch_outb(COM1 + DLM, 0);
+    arch_outb(COM1 + LCR, 0x03); /* 8N1 */
+    arch_outb(COM1 + FCR, 0xc7); /* FIFOs on and cleared */
     if (serial_probe() != 0)
         return -ENODEV;
-    outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2; loopback off */
+    arch_outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2; loopback off */
     console_register(&serial_console);
     return 0;
 }
@@ -74,8 +74,8 @@ int serial_init(void)
 
 static void serial_irq(void)
 {
-    while (inb(COM1 + LSR) & LSR_DR)
-        conin_push((char)inb(COM1 + RBR));
+    while (arch_inb(COM1 + LSR) & LSR_DR)
+        conin_push((char)arch_inb(COM1 + RBR));
 }
 
 int serial_input_init(void)
@@ -85,7 +85,7 @@ int serial_input_init(void)
     int err = irq_attach(4, serial_irq);
     if (err)
         return err;
-    outb(COM1 + IER, IER_RDA);
+    arch_outb(COM1 + IER, IER_RDA);
     serial_irq(); /* anything already waiting in the FIFO */
     return 0;
 }

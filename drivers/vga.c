@@ -1,7 +1,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "errno.h"
-#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch.h"
 #include "kernel/printk.h"
 #include "drivers/vga.h"
 
@@ -15,10 +15,10 @@ static unsigned ncols, nrows, col, row;
 static void vga_cursor(void)
 {
     unsigned pos = row * ncols + col;
-    outb(CRTC_ADDR, 0x0f);
-    outb(CRTC_DATA, pos & 0xff);
-    outb(CRTC_ADDR, 0x0e);
-    outb(CRTC_DATA, (pos >> 8) & 0xff);
+    arch_outb(CRTC_ADDR, 0x0f);
+    arch_outb(CRTC_DATA, pos & 0xff);
+    arch_outb(CRTC_ADDR, 0x0e);
+    arch_outb(CRTC_DATA, (pos >> 8) & 0xff);
 }
 
 static void vga_scroll(void)

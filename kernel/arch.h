@@ -4,8 +4,10 @@
 #define UNIPLEX_ARCH_H
 
 #include <stdint.h>
-/* The arch's own types that generic code embeds (struct arch_context). */
+/* The arch's own types that generic code embeds (struct arch_context), and
+ * port I/O for the PC platform's drivers (arch_inb, arch_outb, ...). */
 #include "kernel/arch/x86_64/context.h"
+#include "kernel/arch/x86_64/io.h"
 
 /* Set the stack-protector canary. Call first thing in kmain. */
 void arch_stack_guard_init(void);
@@ -117,6 +119,13 @@ uint64_t arch_fpu_xcr0(void);
 struct sig_setup;
 int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s);
 int arch_sigreturn(struct arch_frame *f, uint64_t *mask);
+
+/* Enable the local interrupt controller (the APIC): 0 and the physical
+ * address of its registers, or -ENODEV when the CPU has none. */
+int arch_lapic_enable(uint64_t *base);
+/* Reset the machine from the CPU itself (a triple fault), the last resort
+ * of a restart. Never returns. */
+__attribute__((noreturn)) void arch_cpu_reset(void);
 
 /* Print memory-type state and time a register-only loop (diagnostics). */
 void arch_cpu_diag(void);

@@ -1,5 +1,6 @@
 /* x86_64 implementations of the kernel/arch.h hooks. */
 #include <stdint.h>
+#include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -197,6 +198,27 @@ void arch_cpu_diag(void)
         printk("cpudiag: register loop, IF=%d: %llu cycles/iteration\n", round >= 2,
                (unsigned long long)((t1 - t0) / 1000000));
     }
+}
+
+#define MSR_APIC_BASE   0x1b
+#define APIC_BASE_ENABLE (1u << 11)
+#define CPUID1_EDX_APIC  (1u << 9)
+
+int arch_lapic_enable(uint64_t *base)
+{
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    if (!(r[3] & CPUID1_EDX_APIC))
+        return -ENODEV;
+    uint64_t msr = rdmsr(MSR_APIC_BASE);
+    wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
+    *base = msr & ~0xfffull; /* bits 12 and up: the registers' physical page */
+    return 0;
+}
+
+void arch_cpu_reset(void)
+{
+    cpu_triple_fault();
 }
 
 #define MSR_STAR   0xc0000081u

@@ -1,5 +1,5 @@
-/* x86_64 instruction wrappers. Only arch and driver code includes this;
- * generic kernel code goes through kernel/arch.h. */
+/* x86_64 instruction wrappers for the arch code of this directory; the
+ * rest of the kernel and the drivers go through kernel/arch.h. */
 #ifndef UNIPLEX_X86_CPU_H
 #define UNIPLEX_X86_CPU_H
 
@@ -13,35 +13,6 @@
 #define MSR_EFER    0xc0000080u
 #define MSR_FS_BASE 0xc0000100u
 #define MSR_GS_BASE 0xc0000101u
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 
 static inline uint64_t rdtsc(void)
 {
