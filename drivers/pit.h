@@ -1,4 +1,5 @@
-/* 8254 PIT, used only as a reference clock at boot. */
+/* 8254 PIT: channel 2 as the reference clock the TSC is measured against at
+ * boot, channel 0 as the profiler's periodic clock (profile=US). */
 #ifndef UNIPLEX_PIT_H
 #define UNIPLEX_PIT_H
 

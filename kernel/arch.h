@@ -36,7 +36,7 @@ uint64_t arch_cycles_hz(void);
 /* Cycle count at the kernel's first instruction. */
 uint64_t arch_boot_cycles(void);
 
-/* Layout (DESIGN.md "Address space"): the direct map of all RAM starts at
+/* Layout (docs/ARCHITECTURE.md, "Memory"): the direct map of all RAM starts at
  * arch_direct_map_base(); the kernel image is linked at arch_kernel_base()
  * plus its physical address. */
 uint64_t arch_direct_map_base(void);

@@ -1,5 +1,5 @@
 /* Console input: bytes typed on the serial port or the keyboard, in
- * arrival order, for the tty (a later issue) to read. */
+ * arrival order, read by the console device (kernel/fs/devfs.c). */
 #ifndef UNIPLEX_CONIN_H
 #define UNIPLEX_CONIN_H
 

@@ -53,7 +53,7 @@ static int fpu_legacy(const char *cmdline)
     return 1;
 }
 
-/* The initrd is the first boot module (DESIGN.md "Files"). */
+/* The initrd is the first boot module (docs/ARCHITECTURE.md, "Programs"). */
 static uint64_t initrd_phys(void)
 {
     return bootinfo.nmods ? bootinfo.mods[0].start : 0;

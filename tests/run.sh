@@ -390,6 +390,15 @@ check profiler 0 '^profile: a sample every 100 us$' '^profile: [1-9][0-9]* sampl
 
 app app-exit7 30 "$BUILD/apps/exit7"
 check app-exit7 7 '^power-off: status 7$'
+# The README's system-call count is the kernel's own (its boot line).
+nsys=$(sed -n 's/^syscalls: \([0-9]*\) Linux system calls implemented$/\1/p' "$log")
+readme_nsys=$(grep -o '[0-9]* Linux system calls (the number the kernel prints' README.md |
+    grep -o '^[0-9]*')
+if [ -n "$nsys" ] && [ "$nsys" = "$readme_nsys" ]; then
+    ok "readme-syscall-count ($nsys)"
+else
+    bad readme-syscall-count "kernel says '$nsys', README.md says '$readme_nsys'"
+fi
 
 # The front end compiles a .c file and passes arguments with spaces, through
 # QEMU -kernel and through GRUB (BIOS ISO).

@@ -1,5 +1,5 @@
 /* Open file descriptions: an offset and flags over a vnode, shared by every
- * descriptor that dup (and later fork) made from the same open. */
+ * descriptor that dup or fork made from the same open. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"

@@ -93,7 +93,7 @@ struct vnode {
     void *priv;      /* the object behind ops (a pipe) */
 };
 
-/* An open file description (shared by dup and, later, fork). */
+/* An open file description (shared by dup and fork). */
 struct file {
     struct vnode *vn;
     uint64_t off;

@@ -74,7 +74,7 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
     struct proc *p = proc_current(), *c;
     struct lwp *l = lwp_current();
     if (flags & CLONE_THREAD)
-        return -ENOSYS; /* threads: a later issue */
+        return -ENOSYS; /* no threads yet (the threads issue) */
     if (flags & ~(uint64_t)CLONE_SUPPORTED)
         return -EINVAL;
     struct arch_frame *f = kmalloc(arch_frame_size());

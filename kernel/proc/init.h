@@ -1,4 +1,4 @@
-/* Running init: the program named by init= (DESIGN.md "Processes"). */
+/* Running init: the program named by init= (docs/ARCHITECTURE.md, "Programs"). */
 #ifndef UNIPLEX_PROC_INIT_H
 #define UNIPLEX_PROC_INIT_H
 

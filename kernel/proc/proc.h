@@ -1,4 +1,4 @@
-/* Processes and their LWPs (DESIGN.md "Processes").
+/* Processes and their LWPs (docs/ARCHITECTURE.md, "Programs").
  *
  * A process owns an address space (vmspace), a descriptor table, a cwd, a
  * umask and resource limits; each LWP is one bmk-style kernel thread that
@@ -240,7 +240,7 @@ struct sig_setup {
     uint32_t ss_flags;
 };
 
-/* signal.c: generation, masks and delivery (DESIGN.md "Processes").
+/* signal.c: generation, masks and delivery (docs/ARCHITECTURE.md, "Programs").
  * sig_send: make sig pending for p (0 probes; ignored signals are dropped
  * unless blocked) and wake its LWP if it may take it. 0 or -EINVAL. */
 int sig_send(struct proc *p, int sig);

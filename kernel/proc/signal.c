@@ -1,6 +1,6 @@
 /* Signals (signal(7)): per-process actions, per-LWP mask and pending set,
  * delivery on the way back to program code. Default actions: terminate,
- * ignore, or (stop signals, for now) ignore. An interrupted system call is
+ * ignore, or (stop signals: no job control yet) ignore. An interrupted system call is
  * restarted or fails with EINTR as Linux decides (ERESTARTSYS with and
  * without SA_RESTART, ERESTARTNOHAND). */
 #include <stdint.h>

@@ -11,12 +11,14 @@
 
 static syscall_fn table[SYSCALL_MAX];
 static uint8_t reported[SYSCALL_MAX / 8 + 1];
+static unsigned registered;
 
 void syscall_register(unsigned nr, syscall_fn fn)
 {
     if (nr >= SYSCALL_MAX || table[nr])
         panic("syscall_register: bad or duplicate number %u", nr);
     table[nr] = fn;
+    registered++;
 }
 
 /* Unimplemented calls are logged once per number (Linux-style ENOSYS). */
@@ -68,4 +70,5 @@ void syscall_init(void)
     sys_poll_register();
     sys_system_register();
     arch_syscall_init();
+    printk("syscalls: %u Linux system calls implemented\n", registered);
 }

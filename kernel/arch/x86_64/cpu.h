@@ -7,7 +7,8 @@
 
 #define KERNEL_VMA 0xffffffff80000000ull
 #define DIRECT_MAP 0xffff800000000000ull
-/* The early page tables direct-map the first 4 GiB; issue 3 maps all RAM. */
+/* The early page tables direct-map the first 4 GiB, the range arch_phys_map
+ * serves; pmem_init maps the rest of RAM. */
 #define DIRECT_MAP_EARLY_LIMIT 0x100000000ull
 
 #define MSR_EFER    0xc0000080u

@@ -1,5 +1,5 @@
 /* x86-64 4-level page tables (SDM vol. 3, 4.5). All pages are supervisor
- * pages: everything runs at ring 0 (DESIGN.md "Address space").
+ * pages: everything runs at ring 0 (docs/ARCHITECTURE.md, "Memory").
  *
  * Tables shared by fork: the child's root points at the parent's tables
  * (of any level below the root) instead of copies, with the entry pointing

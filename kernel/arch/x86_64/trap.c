@@ -1,6 +1,8 @@
-/* Trap dispatch. Exceptions are fatal until the memory and process issues
- * give page faults and program faults their handlers; other vectors are
- * counted (spurious or unexpected interrupts are not fatal). */
+/* Trap dispatch. A page fault is resolved against the address space, or
+ * resumed at a user-access fixup; a fault in program code becomes a signal
+ * for its process (proc_fault); any other exception is fatal (registers and
+ * a backtrace). Device and timer interrupts go to their handlers; other
+ * vectors are counted (spurious or unexpected interrupts are not fatal). */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/arch/x86_64/cpu.h"
