@@ -358,8 +358,10 @@ void lwp_release_tid(struct lwp *l)
 {
     struct vmspace *vm = l->proc->vm;
     uint32_t zero = 0;
-    if (l->clear_child_tid && vm && vm->refs > 1) /* nobody else can look */
-        copy_to_user((void *)l->clear_child_tid, &zero, sizeof(zero)); /* a fault is ignored */
+    /* Alone in its address space, nobody could see the store. A fault is
+     * ignored, as Linux does. */
+    if (l->clear_child_tid && vm && vm->refs > 1)
+        copy_to_user((void *)l->clear_child_tid, &zero, sizeof(zero));
     l->clear_child_tid = 0;
 }
 

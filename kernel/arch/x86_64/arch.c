@@ -200,7 +200,7 @@ void arch_cpu_diag(void)
     }
 }
 
-#define MSR_APIC_BASE   0x1b
+#define MSR_APIC_BASE    0x1b
 #define APIC_BASE_ENABLE (1u << 11)
 #define CPUID1_EDX_APIC  (1u << 9)
 

@@ -54,9 +54,9 @@ _Static_assert(sizeof(struct k_ucontext) == 304, "Linux struct ucontext (x86-64)
 _Static_assert(sizeof(struct k_siginfo) == 128, "siginfo_t");
 _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
 
-#define REDZONE   128
-#define RF_FIX    0x40dd5ull /* AC OF DF TF SF ZF AF PF CF: what a program may set */
-#define RF_CLEAR  0x40500ull /* AC DF TF: cleared for the handler */
+#define REDZONE  128
+#define RF_FIX   0x40dd5ull /* AC OF DF TF SF ZF AF PF CF: what a program may set */
+#define RF_CLEAR 0x40500ull /* AC DF TF: cleared for the handler */
 
 /* The program's registers at the point the signal interrupts. */
 static void regs_from_frame(struct k_sigcontext *mc, const struct arch_frame *tf)
