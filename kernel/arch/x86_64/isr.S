@@ -15,6 +15,8 @@
  *   r15 r14 r13 r12 r11 r10 r9 r8 rbp rdx rbx rdi rsi rcx rax vector error
  *   rip cs rflags rsp ss */
 
+#include "kernel/arch/x86_64/asm.h"
+
 #define KSTACK_MARGIN 1024 /* below this much room left, do not move the frame */
 #define MOVED_BYTES   88   /* rdi rsi rcx rax vector error + 5-word CPU frame */
 
@@ -76,37 +78,13 @@ isr_common_move:
     movq %rax, %rsp
 
 isr_save_rest:
-    pushq %rbx
-    pushq %rdx
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    FRAME_PUSH_REST
     movq %rsp, %rdi
     xorl %ebp, %ebp
     call trap_dispatch
     .global trap_return
 trap_return:                         /* rsp: a struct arch_frame */
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdx
-    popq %rbx
-    popq %rdi
-    popq %rsi
-    popq %rcx
-    popq %rax
+    FRAME_POP_GPRS
     addq $16, %rsp
     iretq
 

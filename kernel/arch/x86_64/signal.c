@@ -54,35 +54,48 @@ _Static_assert(sizeof(struct k_ucontext) == 304, "Linux struct ucontext (x86-64)
 _Static_assert(sizeof(struct k_siginfo) == 128, "siginfo_t");
 _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
 
-#define REDZONE  128
-#define RF_FIX   0x40dd5ull /* AC OF DF TF SF ZF AF PF CF: what a program may set */
-#define RF_CLEAR 0x40500ull /* AC DF TF: cleared for the handler */
+#define REDZONE   128
+#define RF_FIX    0x40dd5ull /* AC OF DF TF SF ZF AF PF CF: what a program may set */
+#define RF_CLEAR  0x40500ull /* AC DF TF: cleared for the handler */
+#define RF_ALWAYS 0x202ull   /* IF, and bit 1 (reserved, always set) */
+
+/* Each general register's place in the sigcontext and in the frame: one
+ * table for both directions. */
+#define GPR(mc, f)                                                                                 \
+    {                                                                                              \
+        __builtin_offsetof(struct k_sigcontext, mc), __builtin_offsetof(struct arch_frame, f)      \
+    }
+static const struct {
+    uint8_t mc, f;
+} gprs[] = {
+    GPR(r8, r8),   GPR(r9, r9),   GPR(r10, r10), GPR(r11, r11), GPR(r12, r12), GPR(r13, r13),
+    GPR(r14, r14), GPR(r15, r15), GPR(rdi, rdi), GPR(rsi, rsi), GPR(rbp, rbp), GPR(rbx, rbx),
+    GPR(rdx, rdx), GPR(rax, rax), GPR(rcx, rcx), GPR(rsp, rsp), GPR(rip, rip),
+};
 
 /* The program's registers at the point the signal interrupts. */
-static void regs_from_frame(struct k_sigcontext *mc, const struct arch_frame *tf)
+static void regs_from_frame(struct k_sigcontext *mc, const struct arch_frame *f)
 {
-    *mc = (struct k_sigcontext){.r8 = tf->r8,
-                                .r9 = tf->r9,
-                                .r10 = tf->r10,
-                                .r11 = tf->r11,
-                                .r12 = tf->r12,
-                                .r13 = tf->r13,
-                                .r14 = tf->r14,
-                                .r15 = tf->r15,
-                                .rdi = tf->rdi,
-                                .rsi = tf->rsi,
-                                .rbp = tf->rbp,
-                                .rbx = tf->rbx,
-                                .rdx = tf->rdx,
-                                .rax = tf->rax,
-                                .rcx = tf->rcx,
-                                .rsp = tf->rsp,
-                                .rip = tf->rip,
-                                .eflags = tf->rflags,
-                                .cs = GDT_KCODE,
-                                .ss = GDT_KDATA,
-                                .err = tf->error,
-                                .trapno = tf->vector};
+    memset(mc, 0, sizeof(*mc));
+    for (unsigned i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
+        memcpy((uint8_t *)mc + gprs[i].mc, (const uint8_t *)f + gprs[i].f, 8);
+    mc->eflags = f->rflags;
+    mc->cs = GDT_KCODE;
+    mc->ss = GDT_KDATA;
+    mc->err = f->error;
+    mc->trapno = f->vector;
+}
+
+/* A frame that returns to the registers of sigcontext mc (checked), with
+ * only the flags a program may set. */
+static void regs_to_frame(struct arch_frame *f, const struct k_sigcontext *mc)
+{
+    memset(f, 0, sizeof(*f));
+    for (unsigned i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
+        memcpy((uint8_t *)f + gprs[i].f, (const uint8_t *)mc + gprs[i].mc, 8);
+    f->rflags = (mc->eflags & RF_FIX) | RF_ALWAYS;
+    f->cs = GDT_KCODE;
+    f->ss = GDT_KDATA;
 }
 
 /* Write the FPU state and the frame on the program's stack: the frame's
@@ -167,26 +180,7 @@ int arch_sigreturn(struct arch_frame *f, uint64_t *mask)
         fpu_sanitize(area);
         arch_fpu_restore(area);
     }
-    *f = (struct arch_frame){.r15 = mc->r15,
-                             .r14 = mc->r14,
-                             .r13 = mc->r13,
-                             .r12 = mc->r12,
-                             .r11 = mc->r11,
-                             .r10 = mc->r10,
-                             .r9 = mc->r9,
-                             .r8 = mc->r8,
-                             .rbp = mc->rbp,
-                             .rdx = mc->rdx,
-                             .rbx = mc->rbx,
-                             .rdi = mc->rdi,
-                             .rsi = mc->rsi,
-                             .rcx = mc->rcx,
-                             .rax = mc->rax,
-                             .rip = mc->rip,
-                             .cs = GDT_KCODE,
-                             .rflags = (mc->eflags & RF_FIX) | 0x202,
-                             .rsp = mc->rsp,
-                             .ss = GDT_KDATA};
+    regs_to_frame(f, mc);
     *mask = uc.sigmask;
     return 0;
 }

@@ -27,37 +27,13 @@ syscall_entry:
     pushq %rcx
     pushq %rsi
     pushq %rdi
-    pushq %rbx
-    pushq %rdx
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    FRAME_PUSH_REST
     cld
     movq %rsp, %rdi
     xorl %ebp, %ebp
     call syscall_dispatch
 syscall_return:                      /* rsp: the struct arch_frame */
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    addq $8, %rsp                    /* r11: RFLAGS below */
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdx
-    popq %rbx
-    popq %rdi
-    popq %rsi
-    addq $8, %rsp                    /* rcx: RIP below */
-    popq %rax
+    FRAME_POP_GPRS                   /* RCX and R11 are replaced below */
     addq $16, %rsp                   /* vector, error */
     popq %rcx                        /* rip */
     addq $8, %rsp                    /* cs */
