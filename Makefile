@@ -1,6 +1,7 @@
-# Uniplex: `make` builds build/kernel.elf and build/uniplex.iso.
-# `make run` boots the ISO with the serial console on this terminal,
-# `make test` runs the host unit tests and the QEMU boot tests,
+# Uniplex: `make` builds the release kernel build/kernel.elf and
+# build/uniplex.iso. `make run` boots the ISO with the serial console on
+# this terminal, `make test` builds the test kernel build/kernel-test.elf
+# and runs the host unit tests and the QEMU boot tests (on the test kernel),
 # `make bench` compares Uniplex with the host's Linux and a Linux guest
 # (docs/PERFORMANCE.md), `make deps` installs the Debian packages all of
 # this needs.
@@ -35,36 +36,69 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 	kernel/fs/cpio.c \
 	kernel/proc/elfcheck.c kernel/proc/initargs.c
 
-KSRC := $(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c kernel/fs/*.c kernel/proc/*.c \
-	kernel/sys/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
-	$(wildcard boot/*.S kernel/arch/x86_64/*.S)
-KOBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRC))) $(BUILD)/obj/gen/font.o \
-	$(BUILD)/obj/gen/sysnames.o
+# Two kernels from one source tree. The release kernel, build/kernel.elf,
+# is what `make`, `make run`, `make iso` and `make bench` use. The test
+# kernel, build/kernel-test.elf, adds the in-kernel tests (KTEST_SRC,
+# reached through selftest=NAME) and is compiled with KTEST_FLAGS:
+# KERNEL_DEBUG turns KASSERT on (kernel/panic.h), KERNEL_TEST declares the
+# test hooks (kernel/arch.h, kernel/selftest.h) and keeps the selftest=
+# dispatch in kmain and the guarded-call branch of the page-fault handler.
+# `make test` uses it everywhere.
+KTEST_SRC := kernel/selftest.c kernel/ktest.c kernel/mm/mm_test.c kernel/sched/sched_test.c \
+	kernel/sched/preempt_test.c kernel/sched/progtest.c kernel/sys/sys_test.c \
+	kernel/arch/x86_64/testhooks.c kernel/arch/x86_64/testentry.S kernel/arch/x86_64/testprog.S
+KTEST_FLAGS := -DKERNEL_DEBUG -DKERNEL_TEST
+KSRC := $(filter-out $(KTEST_SRC),$(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c \
+	kernel/fs/*.c kernel/proc/*.c kernel/sys/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
+	$(wildcard boot/*.S kernel/arch/x86_64/*.S))
 UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
 
-.PHONY: all kernel iso run test bench unit deps clean
+.PHONY: all kernel kernel-test iso run test bench unit deps clean
 all: kernel iso $(HOSTTOOLS)
 kernel: $(BUILD)/kernel.elf
+kernel-test: $(BUILD)/kernel-test.elf
 iso: $(BUILD)/uniplex.iso
 
-# Every object depends on the Makefile: a flag change rebuilds everything.
-$(BUILD)/obj/%.o: %.c Makefile
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
-$(BUILD)/obj/libc/%.o: libc/%.c Makefile
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) $(LIBC_CFLAGS) -c $< -o $@
-$(BUILD)/obj/%.o: %.S Makefile
-	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.S
-	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
+# kernel_image NAME,OBJDIR[,FLAGS,SOURCES]: build/NAME.elf from KSRC plus
+# SOURCES, compiled with FLAGS into OBJDIR. Every object
+# depends on the Makefile: a flag change rebuilds everything.
+#
+# The symbol table: link once with an empty table, list that image's
+# functions, link again with the list. The table sits at the end of
+# .rodata, after all code, so the second link moves no function; the build
+# checks that.
+define kernel_image
+$(1)_OBJ := $$(patsubst %,$(2)/%.o,$$(basename $$(KSRC) $(4))) $(2)/gen/font.o \
+	$(2)/gen/sysnames.o
+$(2)/%.o: %.c Makefile
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KCFLAGS) $(3) -c $$< -o $$@
+$(2)/libc/%.o: libc/%.c Makefile
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KCFLAGS) $$(LIBC_CFLAGS) $(3) -c $$< -o $$@
+$(2)/%.o: %.S Makefile
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KASFLAGS) $(3) -c $$< -o $$@
+$(2)/gen/%.o: $$(BUILD)/gen/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KCFLAGS) $(3) -c $$< -o $$@
+$(2)/gen/%.o: $$(BUILD)/gen/%.S
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KASFLAGS) $(3) -c $$< -o $$@
+$$(BUILD)/$(1).pass1.elf: $$($(1)_OBJ) $(2)/gen/ksyms0.o boot/linker.ld
+	$$(LD) $$(KLDFLAGS) -o $$@ $$($(1)_OBJ) $(2)/gen/ksyms0.o
+$$(BUILD)/gen/$(1).ksyms.S: $$(BUILD)/$(1).pass1.elf tools/mksyms.sh
+	tools/mksyms.sh $$< > $$@
+$$(BUILD)/$(1).elf: $$($(1)_OBJ) $(2)/gen/$(1).ksyms.o boot/linker.ld
+	$$(LD) $$(KLDFLAGS) -o $$@.tmp $$($(1)_OBJ) $(2)/gen/$(1).ksyms.o
+	@cmp -s <(tools/mksyms.sh $$@.tmp) $$(BUILD)/gen/$(1).ksyms.S || \
+		{ echo "ksyms: function addresses moved between link passes" >&2; exit 1; }
+	mv $$@.tmp $$@
+endef
+$(eval $(call kernel_image,kernel,$(BUILD)/obj))
+$(eval $(call kernel_image,kernel-test,$(BUILD)/obj-test,$(KTEST_FLAGS),$(KTEST_SRC)))
 
 # The console font, converted at build time from Debian's console-setup-linux.
 $(BUILD)/gen/font.c: $(BUILD)/host/psf2c $(FONT)
@@ -77,21 +111,9 @@ $(BUILD)/gen/sysnames.c: tools/mksysnames.sh $(UNISTD)
 	@mkdir -p $(dir $@)
 	tools/mksysnames.sh $(UNISTD) > $@
 
-# Symbol table: link once with an empty table, list that image's functions,
-# link again with the list. The table sits at the end of .rodata, after all
-# code, so the second link moves no function; the build checks that.
 $(BUILD)/gen/ksyms0.S: tools/mksyms.sh
 	@mkdir -p $(dir $@)
 	tools/mksyms.sh > $@
-$(BUILD)/kernel.pass1.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms0.o boot/linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJ) $(BUILD)/obj/gen/ksyms0.o
-$(BUILD)/gen/ksyms.S: $(BUILD)/kernel.pass1.elf tools/mksyms.sh
-	tools/mksyms.sh $< > $@
-$(BUILD)/kernel.elf: $(KOBJ) $(BUILD)/obj/gen/ksyms.o boot/linker.ld
-	$(LD) $(KLDFLAGS) -o $@.tmp $(KOBJ) $(BUILD)/obj/gen/ksyms.o
-	@cmp -s <(tools/mksyms.sh $@.tmp) $(BUILD)/gen/ksyms.S || \
-		{ echo "ksyms: function addresses moved between link passes" >&2; exit 1; }
-	mv $@.tmp $@
 
 # The default image: userapps/init as /sbin/init starting Debian's
 # busybox-static shell (/bin/busybox and a link for every applet it lists),
@@ -104,18 +126,23 @@ IMAGE_FILES := $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello \
 	$(BUILD)/user/prefork:/bin/prefork $(BUSYBOX):/bin/busybox \
 	image/etc/profile:/etc/profile image/etc/motd:/etc/motd
 BUSYBOX_LINKS = $(foreach a,$(filter-out busybox,$(shell $(BUSYBOX) --list)),--symlink /bin/$(a)=busybox)
-$(BUILD)/uniplex.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
-		$(BUILD)/user/hello $(BUILD)/user/bench $(BUILD)/user/forkdemo $(BUILD)/user/pipedemo \
-		$(BUILD)/user/snapshot $(BUILD)/user/prefork \
-		$(BUSYBOX) image/etc/profile image/etc/motd
-	$(BUILD)/host/mkimage -o $(BUILD)/image --init /sbin/init --iso $@ \
-		--kernel $(BUILD)/kernel.elf $(IMAGE_FILES) $(BUSYBOX_LINKS)
+DEFAULT_IMAGE_DEPS := $(BUILD)/host/mkimage $(BUILD)/user/init $(BUILD)/user/hello \
+	$(BUILD)/user/bench $(BUILD)/user/forkdemo $(BUILD)/user/pipedemo $(BUILD)/user/snapshot \
+	$(BUILD)/user/prefork $(BUSYBOX) image/etc/profile image/etc/motd
+$(BUILD)/uniplex.iso: $(BUILD)/kernel.elf $(DEFAULT_IMAGE_DEPS)
+	$(BUILD)/host/mkimage -o $(BUILD)/image --init /sbin/init --iso $@ --kernel $< \
+		$(IMAGE_FILES) $(BUSYBOX_LINKS)
+# The same image with the test kernel, for `make test`'s shell sessions.
+$(BUILD)/uniplex-test.iso: $(BUILD)/kernel-test.elf $(DEFAULT_IMAGE_DEPS)
+	$(BUILD)/host/mkimage -o $(BUILD)/image-test --init /sbin/init --iso $@ --kernel $< \
+		$(IMAGE_FILES) $(BUSYBOX_LINKS)
 
-# The boot tests' image: init and hello only, so init powers off by itself.
-$(BUILD)/bootcheck.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
+# The boot tests' image (test kernel): init and hello only, so init powers
+# off by itself.
+$(BUILD)/bootcheck.iso: $(BUILD)/kernel-test.elf $(BUILD)/host/mkimage $(BUILD)/user/init \
 		$(BUILD)/user/hello
-	$(BUILD)/host/mkimage -o $(BUILD)/bootcheck --init /sbin/init --iso $@ \
-		--kernel $(BUILD)/kernel.elf $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello
+	$(BUILD)/host/mkimage -o $(BUILD)/bootcheck --init /sbin/init --iso $@ --kernel $< \
+		$(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello
 
 # Host tools.
 $(BUILD)/host/psf2c: tools/psf2c.c
@@ -181,16 +208,20 @@ deps:
 run: deps all
 	tools/qemu.sh --iso --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL))
 
-test: deps all $(UNIT) apps userapps $(ELF_SAMPLES) $(BUILD)/bootcheck.iso
+# The boot tests run the test kernel; `all` builds the release kernel,
+# which they check too.
+test: deps all $(UNIT) apps userapps $(ELF_SAMPLES) $(BUILD)/kernel-test.elf \
+		$(BUILD)/bootcheck.iso $(BUILD)/uniplex-test.iso
 	tests/run.sh
 
+# The release kernel, whatever UNIPLEX_KERNEL the caller has set.
 bench: deps all userapps apps
-	tools/bench.sh
+	env -u UNIPLEX_KERNEL tools/bench.sh
 
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-test -name '*.d' 2>/dev/null)
 
 # Image builder and front end (tools/), programs for images (userapps/,
 # tests/apps/): each directory's rules live beside it.

@@ -57,10 +57,6 @@ void arch_backtrace_here(void);
 uint64_t arch_copy_user(void *dst, const void *src, uint64_t n);
 /* See strncpy_from_user: length, n when no NUL within n, or -EFAULT. */
 long arch_strncpy_user(char *dst, const char *src, long n);
-/* Call fn(arg); a fault in program code (lower half) inside it that cannot
- * be resolved returns -EFAULT here instead of ending the machine. Until
- * processes exist this is how a faulting "program" is stopped. Not nested. */
-int arch_call_guarded(void (*fn)(void *), void *arg);
 
 /* A hardware random number (RDRAND): 1 and *v, or 0 when there is none. */
 int arch_random(uint64_t *v);
@@ -127,14 +123,6 @@ int arch_lapic_enable(uint64_t *base);
  * of a restart. Never returns. */
 __attribute__((noreturn)) void arch_cpu_reset(void);
 
-/* Print memory-type state and time a register-only loop (diagnostics). */
-void arch_cpu_diag(void);
-
-/* Run program code: entry(arg) on the lower-half stack user_rsp (16-byte
- * aligned), interrupts enabled, until it returns; its return value. The
- * calling thread's vmspace must map entry and the stack. */
-int64_t arch_run_program(uint64_t entry, uint64_t arg, uint64_t user_rsp);
-int64_t arch_run_program2(uint64_t entry, uint64_t arg, uint64_t arg2, uint64_t user_rsp);
 /* 1 when AVX registers are enabled for programs (CPUID and XCR0). */
 int arch_has_avx(void);
 /* Make c start at fn(arg) on its stack; thread_exit() runs if fn returns. */
@@ -171,8 +159,28 @@ void arch_fpu_restore(const void *area);
 /* Enable the syscall instruction and point it at the entry stub. */
 void arch_syscall_init(void);
 
-/* Execute an invalid instruction / touch an unmapped address (self tests). */
+/* ---- Test kernel only ------------------------------------------------
+ * Hooks for the in-kernel tests (selftest=NAME), implemented in
+ * arch/x86_64/testhooks.c and testentry.S, which only the test kernel
+ * (build/kernel-test.elf, built with -DKERNEL_TEST) links. */
+#ifdef KERNEL_TEST
+/* Execute an invalid instruction / touch an unmapped address. */
 void arch_selftest_ud2(void);
 void arch_selftest_page_fault(void);
+/* Print memory-type state and time a register-only loop (diagnostics). */
+void arch_cpu_diag(void);
+/* Run program code: entry(arg, arg2) on the lower-half stack user_rsp
+ * (16-byte aligned), interrupts enabled, until it returns; its return
+ * value. The calling thread's vmspace must map entry and the stack. */
+int64_t arch_run_program(uint64_t entry, uint64_t arg, uint64_t arg2, uint64_t user_rsp);
+/* Call fn(arg); a fault in program code (lower half) inside it that cannot
+ * be resolved returns -EFAULT here instead of ending the machine. Not
+ * nested. */
+int arch_call_guarded(void (*fn)(void *), void *arg);
+/* Write / read back a value in an FPU (vector) register the kernel itself
+ * never uses: a thread's FPU state must survive context switches. */
+void arch_test_fpu_write(uint64_t v);
+uint64_t arch_test_fpu_read(void);
+#endif
 
 #endif

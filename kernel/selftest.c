@@ -1,8 +1,8 @@
+/* The self tests of the test kernel (build/kernel-test.elf only). */
 #include <stddef.h>
 #include <stdint.h>
 #include "string.h"
 #include "kernel/arch.h"
-#include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
@@ -131,23 +131,18 @@ static const struct {
     /* clang-format on */
 };
 
-int selftest_run(const char *cmdline)
+int selftest_run(const char *name, size_t len)
 {
-    const char *v;
-    size_t n;
-
-    if (!cmdline_find(cmdline, "selftest", &v, &n))
-        return 0;
     for (size_t i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++) {
-        if (strlen(selftests[i].name) == n && strncmp(selftests[i].name, v, n) == 0) {
+        if (strlen(selftests[i].name) == len && strncmp(selftests[i].name, name, len) == 0) {
             printk("selftest: %s\n", selftests[i].name);
             if (selftests[i].suite)
-                return selftests[i].suite();
+                return selftests[i].suite() ? 1 : 0;
             selftests[i].fn();
             printk("selftest: %s returned\n", selftests[i].name);
             return 1;
         }
     }
-    printk("selftest: unknown test \"%.*s\" ignored\n", (int)n, v);
+    printk("selftest: unknown test \"%.*s\" ignored\n", (int)len, name);
     return 0;
 }

@@ -3,6 +3,12 @@
 # tests that run the kernel under QEMU with a timeout, read the serial
 # console and the exit status. One line per case, then "N passed, M failed".
 #
+# Everything boots the test kernel, $BUILD/kernel-test.elf (in-kernel self
+# tests, KASSERTs on): -kernel boots through tools/qemu.sh and
+# tools/uniplex (UNIPLEX_KERNEL), and the ISOs ($BUILD/bootcheck.iso,
+# $BUILD/uniplex-test.iso). Only the release-kernel cases boot
+# $BUILD/kernel.elf, to check that it has no test code.
+#
 # Boot tests use TCG unless TEST_ACCEL=kvm: a TCG boot takes well under a
 # second, while a nested-KVM launch costs seconds (see README).
 set -u
@@ -10,6 +16,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 ACCEL=${TEST_ACCEL:-tcg}
 OUT=$BUILD/tests
+export UNIPLEX_KERNEL=$BUILD/kernel-test.elf
 mkdir -p "$OUT"
 pass=0 fail=0
 
@@ -185,7 +192,30 @@ boot uefi-no-gop 120 --uefi --image "$BUILD/bootcheck.iso" -- -vga none
 check uefi-no-gop 0 "$BANNER" 'UEFI boot without a framebuffer; screen console skipped' '^power-off: status 0$'
 
 boot kernel-boot 30 --kernel --append "hello=world"
-check kernel-boot 0 "$BANNER" '^boot: multiboot1, loader "qemu"$' 'command line: ".*hello=world"' "${SUMMARY[@]}"
+check kernel-boot 0 "$BANNER" '^boot: multiboot1, loader "qemu"$' \
+    'command line: ".*kernel-test\.elf hello=world"' "${SUMMARY[@]}"
+
+# The release kernel (make, make run, the default ISO) has no self tests:
+# selftest= is logged and the boot goes on; its symbol table names none of
+# the test code, which the test kernel's does.
+boot release-no-selftest 30 --kernel-file "$BUILD/kernel.elf" --append selftest=panic
+check release-no-selftest 0 '^selftest: this kernel has no self tests \("selftest=panic" ignored\)$' \
+    "${SUMMARY[@]}"
+TEST_SYMS='test|arch_run_program|arch_call_guarded|arch_cpu_diag|trap_guard_stop|mm_bench'
+test_symbols() {
+    nm "$1" | awk '{ print $3 }' | grep -iE "$TEST_SYMS"
+}
+release_syms=$(test_symbols "$BUILD/kernel.elf" | tr '\n' ' ')
+n_test_syms=$(test_symbols "$BUILD/kernel-test.elf" | wc -l)
+if [ -z "$release_syms" ] && [ "$n_test_syms" -gt 0 ] && nm "$BUILD/kernel.elf" | grep -q ' T kmain$'; then
+    ok "release-no-test-symbols ($n_test_syms test symbols in the test kernel, none in the release kernel)"
+else
+    bad release-no-test-symbols "release kernel: '${release_syms:0:200}', test kernel: $n_test_syms"
+fi
+text_bytes() {
+    size -A "$1" | awk '$1 == ".text" { print $2 }'
+}
+echo "  kernel .text: release $(text_bytes "$BUILD/kernel.elf") bytes, test $(text_bytes "$BUILD/kernel-test.elf") bytes"
 
 check_mem mem-64M 64M 62 64
 check_mem mem-4G 4G 4080 4096
@@ -435,14 +465,14 @@ check kernel-truncated-refused 127 '^exec /bin/t: ' '^init: cannot run /bin/t: e
 
 echo "tests: the default image's shell (busybox sh on the console)"
 # shell_session NAME TIMEOUT INPUT-FUNCTION: boot the default image
-# (-kernel with its initrd) with the function's output typed on the serial
-# console; sets $status and $log.
+# (-kernel with its initrd, as built for $BUILD/uniplex-test.iso) with the
+# function's output typed on the serial console; sets $status and $log.
 shell_session() {
     local name=$1 tmo=$2 input=$3
     log=$OUT/$name.log
     rm -f "$log.raw"
     $input | tools/qemu.sh --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" --kernel \
-        --initrd "$BUILD/image/initrd.cpio" --append "$(cat "$BUILD/image/cmdline")" \
+        --initrd "$BUILD/image-test/initrd.cpio" --append "$(cat "$BUILD/image-test/cmdline")" \
         > /dev/null 2> "$OUT/$name.qemu"
     status=$?
     tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
@@ -535,7 +565,7 @@ session_uefi() {
 }
 log=$OUT/shell-uefi.log
 session_uefi | tools/qemu.sh --accel "$ACCEL" --timeout 120 --log "$log.raw" --uefi \
-    > /dev/null 2> "$OUT/shell-uefi.qemu"
+    --image "$BUILD/uniplex-test.iso" > /dev/null 2> "$OUT/shell-uefi.qemu"
 status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
 check shell-uefi 4 'loader "GRUB.*", UEFI$' '^uefi-shell:42$' '^power-off: status 4$'

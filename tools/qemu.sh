@@ -7,12 +7,14 @@
 #                 [--no-serial] [--no-debug-exit] [--monitor SOCKET]
 #                 [-- EXTRA-QEMU-ARGS...]
 #
-# --kernel (the default) boots $BUILD/kernel.elf (or --kernel-file ELF)
-# through QEMU's multiboot loader, with --append as the command line (QEMU
-# puts the kernel's file name in front of it) and --initrd FILE as the first
-# boot module. --iso boots $BUILD/uniplex.iso (or --image ISO) through GRUB,
-# --uefi the same under OVMF; the ISO carries its own command line and
-# initrd.
+# --kernel (the default) boots a kernel through QEMU's multiboot loader,
+# with --append as the command line (QEMU puts the kernel's file name in
+# front of it) and --initrd FILE as the first boot module. The kernel is
+# --kernel-file ELF, else $UNIPLEX_KERNEL when set (`make test` sets it to
+# the test kernel, $BUILD/kernel-test.elf), else the release kernel
+# $BUILD/kernel.elf. --iso boots $BUILD/uniplex.iso (or --image ISO)
+# through GRUB, --uefi the same under OVMF; the ISO carries its own kernel,
+# command line and initrd.
 #
 # The serial console goes to this terminal and is always logged: to --log
 # FILE, else to a temporary file removed at exit.
@@ -92,7 +94,7 @@ if [ $mode = iso ]; then
     args+=(-cdrom "$iso")
     [ $uefi = 1 ] && args+=(-bios /usr/share/ovmf/OVMF.fd)
 else
-    kernel=${kernel_file:-$BUILD/kernel.elf}
+    kernel=${kernel_file:-${UNIPLEX_KERNEL:-$BUILD/kernel.elf}}
     [ -r "$kernel" ] || die "no kernel $kernel"
     # QEMU passes "KERNEL CMDLINE" to the kernel and takes a module's file
     # name up to its first space; in -initrd a comma separates modules.

@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include "kernel/arch.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/sched/progtest.h"
@@ -52,7 +53,7 @@ static void program_thread(void *arg)
 {
     struct progtest_job *j = arg;
     thread_set_vmspace(vs);
-    j->result = arch_run_program2(j->entry, j->arg, j->arg2, j->stack_top);
+    j->result = arch_run_program(j->entry, j->arg, j->arg2, j->stack_top);
     thread_set_vmspace(0);
 }
 
@@ -69,5 +70,5 @@ int progtest_start(struct progtest_job *j, const char *entry, uint64_t arg, uint
 
 int64_t progtest_run(const char *entry, uint64_t arg, uint64_t arg2)
 {
-    return arch_run_program2(progtest_va(entry), arg, arg2, stack_top(SLOTS - 1));
+    return arch_run_program(progtest_va(entry), arg, arg2, stack_top(SLOTS - 1));
 }

@@ -275,14 +275,13 @@ static volatile int fpu_bad;
 
 static void fpu_worker(void *arg)
 {
-    uint64_t mine = (uint64_t)(uintptr_t)arg, got;
-    __asm__ volatile("movq %0, %%xmm0" : : "r"(mine));
+    uint64_t mine = (uint64_t)(uintptr_t)arg;
+    arch_test_fpu_write(mine);
     for (int i = 0; i < 1000; i++) {
         sched_yield();
-        __asm__ volatile("movq %%xmm0, %0" : "=r"(got));
-        if (got != mine)
+        if (arch_test_fpu_read() != mine)
             fpu_bad = 1;
-        __asm__ volatile("movq %0, %%xmm0" : : "r"(mine));
+        arch_test_fpu_write(mine);
     }
 }
 
@@ -295,7 +294,7 @@ static const char *t_fpu(void)
         return "thread_create";
     thread_join(a);
     thread_join(b);
-    return fpu_bad ? "xmm0 changed across a switch" : 0;
+    return fpu_bad ? "FPU register changed across a switch" : 0;
 }
 
 /* --- clock --------------------------------------------------------------- */

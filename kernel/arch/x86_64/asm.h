@@ -2,6 +2,9 @@
 #ifndef UNIPLEX_X86_ASM_H
 #define UNIPLEX_X86_ASM_H
 
+/* Offset of stack_hi in struct arch_context (checked in context.c). */
+#define CTX_STACK_HI 24
+
 /* The SysV callee-saved registers other than rbp, in one fixed order. */
 .macro PUSH_CALLEE_SAVED
     pushq %rbx

@@ -7,11 +7,9 @@
 
 extern void arch_thread_start(void);
 
-/* The running thread's context (program.S reads it). */
+/* The running thread's context (program.S and testentry.S read it). */
 struct arch_context *arch_cur_ctx;
-_Static_assert(__builtin_offsetof(struct arch_context, stack_hi) == 24, "program.S");
-_Static_assert(__builtin_offsetof(struct arch_context, prog_krsp) == 40, "program.S");
-_Static_assert(__builtin_offsetof(struct arch_context, saved_stack_hi) == 48, "program.S");
+_Static_assert(__builtin_offsetof(struct arch_context, stack_hi) == 24, "asm.h CTX_STACK_HI");
 void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
 
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg)

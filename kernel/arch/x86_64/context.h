@@ -3,8 +3,8 @@
  * through kernel/arch.h. Generic code sets stack_lo/stack_hi (the bounds of
  * the thread's kernel stack) and fpu (an arch_fpu_area_size() save area,
  * 64-byte aligned, for threads that run program code; NULL for pure kernel
- * threads); the rest is the arch's. program.S reads it at fixed offsets
- * (checked in context.c). */
+ * threads); the rest is the arch's. program.S reads stack_hi at a fixed
+ * offset (asm.h CTX_STACK_HI, checked in context.c). */
 #ifndef UNIPLEX_X86_CONTEXT_H
 #define UNIPLEX_X86_CONTEXT_H
 
@@ -15,7 +15,6 @@ struct arch_context {
     uint64_t fs_base; /* the program's TLS base */
     uint64_t stack_lo, stack_hi;
     void *fpu;
-    uint64_t prog_krsp, saved_stack_hi; /* used by arch_run_program */
 };
 
 #endif

@@ -18,7 +18,6 @@
 #include "kernel/sched/sched.h"
 #include "drivers/irq.h"
 #include "drivers/lapic.h"
-#include "kernel/printk.h"
 
 #define PF_PRESENT    0x01
 #define PF_WRITE      0x02
@@ -26,9 +25,6 @@
 #define SEGV_ACCERR   2 /* si_code: a mapping that forbids the access */
 #define PF_FETCH      0x10
 #define LOWER_HALF(a) ((a) < 0x0000800000000000ull)
-
-extern uint64_t arch_guard_rsp;
-extern char arch_guard_resume[];
 
 static uint64_t trap_counts[256];
 
@@ -134,8 +130,8 @@ __attribute__((noreturn)) static void trap_fatal(const struct arch_frame *tf, co
 }
 
 /* #PF: resolve against the current vmspace; else resume a user-access
- * routine at its fixup; else stop a guarded program context; else the
- * kernel touched something it must not: fatal. */
+ * routine at its fixup; else (test kernel) stop a guarded program context;
+ * else the kernel touched something it must not: fatal. */
 static void page_fault(struct arch_frame *tf)
 {
     uint64_t addr = read_cr2();
@@ -154,17 +150,10 @@ static void page_fault(struct arch_frame *tf)
         tf->rip = fixup;
         return;
     }
-    if (LOWER_HALF(tf->rip) && arch_guard_rsp) {
-        printk("fault: program code at %#llx touched %#llx (%s): context stopped\n",
-               (unsigned long long)tf->rip, (unsigned long long)addr,
-               access == VM_PROT_WRITE  ? "write"
-               : access == VM_PROT_EXEC ? "exec"
-                                        : "read");
-        tf->rsp = arch_guard_rsp;
-        tf->rip = (uint64_t)(uintptr_t)arch_guard_resume;
-        arch_guard_rsp = 0;
+#ifdef KERNEL_TEST
+    if (LOWER_HALF(tf->rip) && trap_guard_stop(tf, addr, access))
         return;
-    }
+#endif
     if (LOWER_HALF(tf->rip) &&
         proc_fault(tf, SIGSEGV, (tf->error & PF_PRESENT) ? SEGV_ACCERR : SEGV_MAPERR, "page fault",
                    addr))

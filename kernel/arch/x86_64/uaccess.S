@@ -1,4 +1,3 @@
-#include "kernel/arch/x86_64/asm.h"
 /* Accesses to program memory that may fault. Each faulting instruction has
  * an entry (instruction, fixup) in __ex_table; the page-fault handler, when
  * it cannot resolve a fault, resumes at the fixup. */
@@ -43,36 +42,9 @@ arch_strncpy_user:
 6:  movq $-14, %rax
     ret
 
-/* int arch_call_guarded(void (*fn)(void *), void *arg): call fn(arg); if
- * it faults in program code (lower half), return -EFAULT (-14) instead,
- * with every callee-saved register restored from this frame. */
-    .global arch_call_guarded, arch_guard_rsp, arch_guard_resume
-arch_call_guarded:
-    pushq %rbp
-    movq %rsp, %rbp
-    PUSH_CALLEE_SAVED
-    subq $8, %rsp
-    movq %rsp, arch_guard_rsp(%rip)
-    movq %rdi, %rax
-    movq %rsi, %rdi
-    call *%rax
-    xorl %eax, %eax
-7:  movq $0, arch_guard_rsp(%rip)
-    addq $8, %rsp
-    POP_CALLEE_SAVED
-    popq %rbp
-    ret
-arch_guard_resume:
-    movl $-14, %eax
-    jmp 7b
-
     .section __ex_table, "a"
     .balign 8
     .quad 1b, 8b
     .quad 2b, 9b
     .quad 4b, 6b
 
-    .bss
-    .balign 8
-arch_guard_rsp:
-    .quad 0
