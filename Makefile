@@ -76,6 +76,14 @@ $(BUILD)/gen/font.c: $(BUILD)/host/psf2c $(FONT)
 $(BUILD)/gen/sysnames.c: tools/mksysnames.sh $(UNISTD)
 	@mkdir -p $(dir $@)
 	tools/mksysnames.sh $(UNISTD) > $@
+# Their numbers, as SYS_<name> (#include "sysnr.h"): a prerequisite of every
+# object that includes it (kernel/sys/sys.h does), so a clean build makes it
+# before compiling them.
+$(BUILD)/gen/sysnr.h: tools/mksysnames.sh $(UNISTD)
+	@mkdir -p $(dir $@)
+	tools/mksysnames.sh --enum $(UNISTD) > $@
+KCFLAGS += -I$(BUILD)/gen
+$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard kernel/sys/*.c)): $(BUILD)/gen/sysnr.h
 
 # Symbol table: link once with an empty table, list that image's functions,
 # link again with the list. The table sits at the end of .rodata, after all

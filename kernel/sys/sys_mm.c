@@ -261,10 +261,10 @@ static int64_t sys_mremap(uint64_t old, uint64_t osz, uint64_t nsz, uint64_t fla
 
 void sys_mm_register(void)
 {
-    syscall_register(25, sys_mremap);
-    syscall_register(9, sys_mmap);
-    syscall_register(10, sys_mprotect);
-    syscall_register(11, sys_munmap);
-    syscall_register(12, sys_brk);
-    syscall_register(28, sys_madvise);
+    syscall_register(SYS_mremap, sys_mremap);
+    syscall_register(SYS_mmap, sys_mmap);
+    syscall_register(SYS_mprotect, sys_mprotect);
+    syscall_register(SYS_munmap, sys_munmap);
+    syscall_register(SYS_brk, sys_brk);
+    syscall_register(SYS_madvise, sys_madvise);
 }

@@ -304,17 +304,17 @@ static int64_t sys_getitimer(uint64_t which, uint64_t uval, uint64_t a2, uint64_
 
 void sys_signal_register(void)
 {
-    syscall_register(13, sys_rt_sigaction);
-    syscall_register(14, sys_rt_sigprocmask);
-    syscall_register(15, sys_rt_sigreturn);
-    syscall_register(34, sys_pause);
-    syscall_register(36, sys_getitimer);
-    syscall_register(37, sys_alarm);
-    syscall_register(38, sys_setitimer);
-    syscall_register(62, sys_kill);
-    syscall_register(127, sys_rt_sigpending);
-    syscall_register(130, sys_rt_sigsuspend);
-    syscall_register(131, sys_sigaltstack);
-    syscall_register(200, sys_tkill);
-    syscall_register(234, sys_tgkill);
+    syscall_register(SYS_rt_sigaction, sys_rt_sigaction);
+    syscall_register(SYS_rt_sigprocmask, sys_rt_sigprocmask);
+    syscall_register(SYS_rt_sigreturn, sys_rt_sigreturn);
+    syscall_register(SYS_pause, sys_pause);
+    syscall_register(SYS_getitimer, sys_getitimer);
+    syscall_register(SYS_alarm, sys_alarm);
+    syscall_register(SYS_setitimer, sys_setitimer);
+    syscall_register(SYS_kill, sys_kill);
+    syscall_register(SYS_rt_sigpending, sys_rt_sigpending);
+    syscall_register(SYS_rt_sigsuspend, sys_rt_sigsuspend);
+    syscall_register(SYS_sigaltstack, sys_sigaltstack);
+    syscall_register(SYS_tkill, sys_tkill);
+    syscall_register(SYS_tgkill, sys_tgkill);
 }
