@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
+#include "kernel/mm/page.h"
 #include "kernel/printk.h"
 #include "drivers/acpi.h"
 #include "drivers/irq.h"
@@ -55,7 +56,7 @@ static int parse_madt(const uint8_t *madt)
     for (uint32_t off = 44; off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
         const uint8_t *e = madt + off;
         if (e[0] == MADT_IOAPIC && e[1] >= 12 && !found) {
-            ioapic = arch_phys_map(rd32(e + 4), 4096);
+            ioapic = arch_phys_map(rd32(e + 4), PAGE_SIZE);
             gsi_base = rd32(e + 8);
             found = ioapic != 0;
         } else if (e[0] == MADT_OVERRIDE && e[1] >= 10 && e[3] < 16) {

@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/mm/page.h"
 #include "kernel/printk.h"
 #include "drivers/lapic.h"
 
@@ -67,14 +68,14 @@ int lapic_init(void)
         return -ENODEV;
     uint64_t base = rdmsr(MSR_APIC_BASE);
     wrmsr(MSR_APIC_BASE, base | APIC_ENABLE);
-    regs = arch_phys_map(base & ~0xfffull, 4096);
+    regs = arch_phys_map(page_round_down(base), PAGE_SIZE);
     if (!regs)
         return -ENODEV;
     wr(REG_TPR, 0);
     wr(REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
     wr(REG_TIMER_DIV, DIV_16);
     calibrate();
-    printk("lapic: at %#llx, timer %llu ticks/ms\n", (unsigned long long)(base & ~0xfffull),
+    printk("lapic: at %#llx, timer %llu ticks/ms\n", (unsigned long long)page_round_down(base),
            (unsigned long long)ticks_per_ms);
     return ticks_per_ms ? 0 : -ENODEV;
 }

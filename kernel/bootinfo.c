@@ -24,6 +24,8 @@
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_TAG_EFI_MMAP 17
 
+#define PHYS_STRING_MAX 4096 /* bytes of a loader string with its NUL (a sanity cap) */
+
 static uint32_t rd32(const uint8_t *p)
 {
     uint32_t v;
@@ -55,10 +57,11 @@ static void add_module(struct bootinfo *bi, uint64_t start, uint64_t end, const 
     bi->mods[bi->nmods++] = (struct boot_module){start, end, cmd ? cmd : ""};
 }
 
-/* A NUL-terminated string at physical pa, at most 4 KiB long, or NULL. */
+/* A NUL-terminated string at physical pa, at most PHYS_STRING_MAX bytes
+ * long with its NUL, or NULL. */
 static const char *phys_string(phys_reader rd, uint64_t pa)
 {
-    for (uint64_t n = 1; n <= 4096; n++) {
+    for (uint64_t n = 1; n <= PHYS_STRING_MAX; n++) {
         const char *s = rd(pa, n);
         if (!s)
             return 0;

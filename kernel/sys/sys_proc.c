@@ -4,6 +4,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
@@ -176,8 +177,8 @@ static int64_t sys_sysinfo(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3,
     pmem_stats(&st);
     memset(&si, 0, sizeof(si));
     si.uptime = (int64_t)(clock_ns() / 1000000000ull);
-    si.totalram = st.total_pages * 4096;
-    si.freeram = st.free_pages * 4096;
+    si.totalram = st.total_pages * PAGE_SIZE;
+    si.freeram = st.free_pages * PAGE_SIZE;
     si.procs = (uint16_t)proc_count();
     si.mem_unit = 1;
     return copy_to_user((void *)ubuf, &si, sizeof(si)) ? -EFAULT : 0;

@@ -5,6 +5,7 @@
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sys/sys.h"
@@ -12,7 +13,7 @@
 
 #define EXEC_ARGS_MAX (256 * 1024) /* bytes of argument and environment strings */
 #define EXEC_VEC_MAX  8192         /* pointers in argv, and in envp */
-#define EXEC_ARG_MAX  (32 * 4096)  /* one string with its NUL: Linux MAX_ARG_STRLEN */
+#define EXEC_ARG_MAX  (32 * PAGE_SIZE) /* one string with its NUL: Linux MAX_ARG_STRLEN */
 
 static int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
