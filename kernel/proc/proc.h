@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
 struct vmspace;
@@ -42,17 +43,6 @@ struct fdtable {
 };
 
 enum proc_state { P_ALIVE, P_ZOMBIE };
-
-/* Linux's struct sigaction as rt_sigaction passes it (x86-64). */
-struct ksigaction {
-    uint64_t handler; /* SIG_DFL 0, SIG_IGN 1, or the function */
-    uint64_t flags;   /* SA_* */
-    uint64_t restorer;
-    uint64_t mask;
-};
-
-#define NSIG        64
-#define SIGBIT(sig) (1ull << ((sig)-1))
 
 struct lwp {
     int tid;
@@ -192,26 +182,6 @@ int proc_last_pid(void);
 /* Processes in the table now (for leak checks). */
 unsigned proc_count(void);
 unsigned proc_limit(void);
-
-/* Signal numbers (Linux x86-64). */
-#define SIGHUP  1
-#define SIGINT  2
-#define SIGQUIT 3
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS  7
-#define SIGFPE  8
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGPIPE 13
-#define SIGALRM 14
-#define SIGTERM 15
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGSTOP 19
-/* What no mask can block (Linux: SIGKILL and SIGSTOP). */
-#define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 /* What the arch needs to build a signal frame. */
 struct sig_setup {

@@ -21,8 +21,6 @@
 
 #define PF_PRESENT    0x01
 #define PF_WRITE      0x02
-#define SEGV_MAPERR   1 /* si_code: no mapping at the address */
-#define SEGV_ACCERR   2 /* si_code: a mapping that forbids the access */
 #define PF_FETCH      0x10
 #define LOWER_HALF(a) ((a) < USER_MAX)
 
