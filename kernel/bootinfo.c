@@ -24,7 +24,7 @@
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_TAG_EFI_MMAP 17
 
-#define PHYS_STRING_MAX 4096 /* bytes of a loader string with its NUL (a sanity cap) */
+#define PHYS_STRING_MAX BOOT_STRINGS_MAX /* a longer one could not be kept anyway */
 
 static uint32_t rd32(const uint8_t *p)
 {

@@ -49,12 +49,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/bootinfo.h"
 #include "kernel/mm/page.h"
 #include "kernel/proc/elfcheck.h"
 
-#define CPIO_ALIGN   PAGE_SIZE /* file data alignment inside the archive */
-#define SYMLINK_HOPS 8     /* resolving --init through symlinks */
-#define CMDLINE_WARN 3072  /* the kernel keeps 4 KiB of loader strings */
+#define CPIO_ALIGN   PAGE_SIZE                  /* file data alignment inside the archive */
+#define SYMLINK_HOPS 8                          /* resolving --init through symlinks */
+#define CMDLINE_WARN (BOOT_STRINGS_MAX * 3 / 4) /* leaves room for the other strings */
 
 enum kind { K_DIR, K_FILE, K_LINK };
 
@@ -537,8 +538,8 @@ static char *make_cmdline(const struct strv *words)
     if (b.n > CMDLINE_WARN)
         fprintf(stderr,
                 "mkimage: warning: the command line is %zu bytes; the kernel keeps "
-                "only 4 KiB of loader strings\n",
-                b.n);
+                "only %d KiB of loader strings\n",
+                b.n, BOOT_STRINGS_MAX / 1024);
     return b.p;
 }
 

@@ -20,7 +20,6 @@
 #define STACK_TOP 0x00007ffffffff000ull
 #define PIE_BASE  0x0000555555554000ull /* Linux's ELF_ET_DYN_BASE on x86-64 */
 #define MMAP_BASE 0x0000100000000000ull /* mmap searches upwards from here */
-#define ARGS_MAX  (256 * 1024)          /* bytes of argument and environment strings */
 #define PLATFORM  "x86_64"
 
 /* Auxiliary vector keys (<elf.h>). */
@@ -60,7 +59,7 @@ static int strv_measure(struct strv *s, char *const *v)
     s->bytes = 0;
     for (; v && v[s->n]; s->n++) {
         s->bytes += strlen(v[s->n]) + 1;
-        if (s->bytes > ARGS_MAX)
+        if (s->bytes > EXEC_ARGS_MAX)
             return -E2BIG;
     }
     return 0;

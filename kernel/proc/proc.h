@@ -246,6 +246,11 @@ void fd_close_all(struct proc *p);
 /* Descriptors open in p. */
 unsigned fd_count(struct proc *p);
 
+/* Bytes of argument and environment strings, NULs included, that one
+ * exec takes in all: execve copies no more from the program, and the
+ * loader refuses more with -E2BIG. */
+#define EXEC_ARGS_MAX (256 * 1024)
+
 /* exec.c: load the program at path into a new address space of p (which
  * must have none yet) with these arguments and environment (kernel strings,
  * NULL-terminated arrays). 0 with *entry and *sp for proc_start, or

@@ -11,9 +11,8 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define EXEC_ARGS_MAX (256 * 1024) /* bytes of argument and environment strings */
-#define EXEC_VEC_MAX  8192         /* pointers in argv, and in envp */
-#define EXEC_ARG_MAX  (32 * PAGE_SIZE) /* one string with its NUL: Linux MAX_ARG_STRLEN */
+#define EXEC_VEC_MAX 8192             /* pointers in argv, and in envp */
+#define EXEC_ARG_MAX (32 * PAGE_SIZE) /* one string with its NUL: Linux MAX_ARG_STRLEN */
 
 static int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
