@@ -126,9 +126,9 @@ $(BUILD)/bootcheck.iso: $(BUILD)/kernel.elf $(BUILD)/host/mkimage $(BUILD)/user/
 		--kernel $(BUILD)/kernel.elf $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello
 
 # Host tools.
-$(BUILD)/host/psf2c: tools/psf2c.c
+$(BUILD)/host/psf2c: tools/psf2c.c kernel/byteorder.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOSTCFLAGS) $< -o $@
+	$(CC) $(HOSTCFLAGS) -I. $< -o $@
 $(BUILD)/host/fbread: tools/fbread.c tools/fbtext.c $(BUILD)/gen/font.c
 	$(CC) $(HOSTCFLAGS) -I. $^ -o $@
 
