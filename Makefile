@@ -110,6 +110,15 @@ $(BUILD)/gen/font.c: $(BUILD)/host/psf2c $(FONT)
 $(BUILD)/gen/sysnames.c: tools/mksysnames.sh $(UNISTD)
 	@mkdir -p $(dir $@)
 	tools/mksysnames.sh $(UNISTD) > $@
+# Their numbers, as SYS_<name> (#include "sysnr.h"): a prerequisite of every
+# object that includes it (kernel/sys/sys.h does), so a clean build makes it
+# before compiling them.
+$(BUILD)/gen/sysnr.h: tools/mksysnames.sh $(UNISTD)
+	@mkdir -p $(dir $@)
+	tools/mksysnames.sh --enum $(UNISTD) > $@
+KCFLAGS += -I$(BUILD)/gen
+$(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c))): \
+	$(BUILD)/gen/sysnr.h
 
 $(BUILD)/gen/ksyms0.S: tools/mksyms.sh
 	@mkdir -p $(dir $@)
@@ -145,9 +154,9 @@ $(BUILD)/bootcheck.iso: $(BUILD)/kernel-test.elf $(BUILD)/host/mkimage $(BUILD)/
 		$(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello
 
 # Host tools.
-$(BUILD)/host/psf2c: tools/psf2c.c
+$(BUILD)/host/psf2c: tools/psf2c.c kernel/byteorder.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOSTCFLAGS) $< -o $@
+	$(CC) $(HOSTCFLAGS) -I. $< -o $@
 $(BUILD)/host/fbread: tools/fbread.c tools/fbtext.c $(BUILD)/gen/font.c
 	$(CC) $(HOSTCFLAGS) -I. $^ -o $@
 

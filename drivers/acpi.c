@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
+#include "kernel/byteorder.h"
 #include "kernel/printk.h"
 #include "drivers/acpi.h"
 
@@ -27,27 +28,13 @@ static int checksum_ok(const uint8_t *p, uint32_t len)
     return sum == 0;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 /* The table at pa, if mapped, sane-sized and with a valid checksum. */
 static const uint8_t *table_at(uint64_t pa)
 {
     const uint8_t *h = arch_phys_map(pa, SDT_HEADER);
     if (!h)
         return 0;
-    uint32_t len = le32(h + 4);
+    uint32_t len = load_le32(h + 4);
     if (len < SDT_HEADER || len > TABLE_MAX)
         return 0;
     const uint8_t *t = arch_phys_map(pa, len);
@@ -74,14 +61,14 @@ static const uint8_t *rsdp_find(const struct bootinfo *bi)
 
 static const uint8_t *find_table(const uint8_t *rsdp, const char *sig)
 {
-    int xsdt = rsdp[15] >= 2 && le64(rsdp + 24) != 0;
-    const uint8_t *root = table_at(xsdt ? le64(rsdp + 24) : le32(rsdp + 16));
+    int xsdt = rsdp[15] >= 2 && load_le64(rsdp + 24) != 0;
+    const uint8_t *root = table_at(xsdt ? load_le64(rsdp + 24) : load_le32(rsdp + 16));
     unsigned esize = xsdt ? 8 : 4;
 
     if (!root)
         return 0;
-    for (uint32_t off = SDT_HEADER; off + esize <= le32(root + 4); off += esize) {
-        uint64_t pa = xsdt ? le64(root + off) : le32(root + off);
+    for (uint32_t off = SDT_HEADER; off + esize <= load_le32(root + 4); off += esize) {
+        uint64_t pa = xsdt ? load_le64(root + off) : load_le32(root + off);
         const uint8_t *t = table_at(pa);
         if (t && memcmp(t, sig, 4) == 0)
             return t;
@@ -107,7 +94,7 @@ static int aml_small_int(const uint8_t *p, const uint8_t *end, uint8_t *v, unsig
 
 static int find_s5(const uint8_t *dsdt)
 {
-    uint32_t len = le32(dsdt + 4);
+    uint32_t len = load_le32(dsdt + 4);
     const uint8_t *end = dsdt + len;
 
     for (const uint8_t *p = dsdt + SDT_HEADER; p + 8 < end; p++) {
@@ -144,18 +131,18 @@ void acpi_init(const struct bootinfo *bi)
         return;
     }
     const uint8_t *fadt = find_table(rsdp, "FACP");
-    if (!fadt || le32(fadt + 4) < 72) {
+    if (!fadt || load_le32(fadt + 4) < 72) {
         printk("acpi: no usable FADT; ACPI power-off unavailable\n");
         return;
     }
-    uint64_t dsdt_pa = le32(fadt + 40);
-    if (le32(fadt + 4) >= 148 && le64(fadt + 140) != 0)
-        dsdt_pa = le64(fadt + 140);
+    uint64_t dsdt_pa = load_le32(fadt + 40);
+    if (load_le32(fadt + 4) >= 148 && load_le64(fadt + 140) != 0)
+        dsdt_pa = load_le64(fadt + 140);
     const uint8_t *dsdt = table_at(dsdt_pa);
-    s5.smi_cmd = (uint16_t)le32(fadt + 48);
+    s5.smi_cmd = (uint16_t)load_le32(fadt + 48);
     s5.acpi_enable = fadt[52];
-    s5.pm1a_cnt = (uint16_t)le32(fadt + 64);
-    s5.pm1b_cnt = (uint16_t)le32(fadt + 68);
+    s5.pm1a_cnt = (uint16_t)load_le32(fadt + 64);
+    s5.pm1b_cnt = (uint16_t)load_le32(fadt + 68);
     if (!dsdt || find_s5(dsdt) != 0 || s5.pm1a_cnt == 0) {
         printk("acpi: no \\_S5 object; ACPI power-off unavailable\n");
         return;

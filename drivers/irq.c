@@ -1,8 +1,9 @@
 /* I/O APIC (82093AA datasheet; ACPI 6.x 5.2.12 MADT) and PIC fallback. */
 #include <stdint.h>
 #include "errno.h"
-#include "string.h"
 #include "kernel/arch.h"
+#include "kernel/byteorder.h"
+#include "kernel/mm/page.h"
 #include "kernel/printk.h"
 #include "drivers/acpi.h"
 #include "drivers/irq.h"
@@ -39,27 +40,20 @@ static void io_write(uint32_t reg, uint32_t v)
     ioapic[IOWIN] = v;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 /* Walk the MADT: the first I/O APIC, and the ISA overrides. */
 static int parse_madt(const uint8_t *madt)
 {
-    uint32_t len = rd32(madt + 4);
+    uint32_t len = load_le32(madt + 4);
     int found = 0;
 
     for (uint32_t off = 44; off + 2 <= len && madt[off + 1] >= 2; off += madt[off + 1]) {
         const uint8_t *e = madt + off;
         if (e[0] == MADT_IOAPIC && e[1] >= 12 && !found) {
-            ioapic = arch_phys_map(rd32(e + 4), 4096);
-            gsi_base = rd32(e + 8);
+            ioapic = arch_phys_map(load_le32(e + 4), PAGE_SIZE);
+            gsi_base = load_le32(e + 8);
             found = ioapic != 0;
         } else if (e[0] == MADT_OVERRIDE && e[1] >= 10 && e[3] < 16) {
-            isa[e[3]].gsi = rd32(e + 4);
+            isa[e[3]].gsi = load_le32(e + 4);
             isa[e[3]].flags = (uint16_t)(e[8] | e[9] << 8);
         }
     }

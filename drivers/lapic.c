@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/arch.h"
+#include "kernel/mm/page.h"
 #include "kernel/printk.h"
 #include "drivers/lapic.h"
 
@@ -61,7 +62,7 @@ int lapic_init(void)
     uint64_t base;
     if (arch_lapic_enable(&base))
         return -ENODEV;
-    regs = arch_phys_map(base, 4096);
+    regs = arch_phys_map(base, PAGE_SIZE);
     if (!regs)
         return -ENODEV;
     wr(REG_TPR, 0);

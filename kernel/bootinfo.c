@@ -4,6 +4,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/bootinfo.h"
+#include "kernel/byteorder.h"
 
 #define MB1_FLAG_CMDLINE 0x004
 #define MB1_FLAG_MODS    0x008
@@ -24,19 +25,7 @@
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_TAG_EFI_MMAP 17
 
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
+#define PHYS_STRING_MAX BOOT_STRINGS_MAX /* a longer one could not be kept anyway */
 
 static void add_range(struct bootinfo *bi, uint64_t base, uint64_t len, uint32_t type)
 {
@@ -55,10 +44,11 @@ static void add_module(struct bootinfo *bi, uint64_t start, uint64_t end, const 
     bi->mods[bi->nmods++] = (struct boot_module){start, end, cmd ? cmd : ""};
 }
 
-/* A NUL-terminated string at physical pa, at most 4 KiB long, or NULL. */
+/* A NUL-terminated string at physical pa, at most PHYS_STRING_MAX bytes
+ * long with its NUL, or NULL. */
 static const char *phys_string(phys_reader rd, uint64_t pa)
 {
-    for (uint64_t n = 1; n <= 4096; n++) {
+    for (uint64_t n = 1; n <= PHYS_STRING_MAX; n++) {
         const char *s = rd(pa, n);
         if (!s)
             return 0;
@@ -72,10 +62,10 @@ static void mb1_fb(struct bootinfo *bi, const uint8_t *info)
 {
     bi->has_fb = 1;
     bi->fb = (struct boot_fb){
-        .addr = rd64(info + 88),
-        .pitch = rd32(info + 96),
-        .width = rd32(info + 100),
-        .height = rd32(info + 104),
+        .addr = load_le64(info + 88),
+        .pitch = load_le32(info + 96),
+        .width = load_le32(info + 100),
+        .height = load_le32(info + 104),
         .bpp = info[108],
         .type = info[109],
         .red_pos = info[110],
@@ -89,8 +79,8 @@ static void mb1_fb(struct bootinfo *bi, const uint8_t *info)
 
 static void mb1_mmap(struct bootinfo *bi, const uint8_t *info, phys_reader rd)
 {
-    uint32_t len = rd32(info + 44);
-    const uint8_t *m = len <= 65536 ? rd(rd32(info + 48), len) : 0;
+    uint32_t len = load_le32(info + 44);
+    const uint8_t *m = len <= 65536 ? rd(load_le32(info + 48), len) : 0;
 
     if (!m) {
         bi->bad_tags++;
@@ -98,20 +88,20 @@ static void mb1_mmap(struct bootinfo *bi, const uint8_t *info, phys_reader rd)
     }
     /* 64-bit offset: size + 4 must not wrap back to an earlier entry. */
     for (uint64_t off = 0; off + 24 <= len;) {
-        uint32_t size = rd32(m + off);
+        uint32_t size = load_le32(m + off);
         if (size < 20) {
             bi->bad_tags++;
             return;
         }
-        add_range(bi, rd64(m + off + 4), rd64(m + off + 12), rd32(m + off + 20));
+        add_range(bi, load_le64(m + off + 4), load_le64(m + off + 12), load_le32(m + off + 20));
         off += (uint64_t)size + 4;
     }
 }
 
 static void mb1_mods(struct bootinfo *bi, const uint8_t *info, phys_reader rd)
 {
-    uint32_t count = rd32(info + 20);
-    const uint8_t *m = count <= 256 ? rd(rd32(info + 24), (uint64_t)count * 16) : 0;
+    uint32_t count = load_le32(info + 20);
+    const uint8_t *m = count <= 256 ? rd(load_le32(info + 24), (uint64_t)count * 16) : 0;
 
     if (!m) {
         bi->mods_dropped += count;
@@ -119,7 +109,7 @@ static void mb1_mods(struct bootinfo *bi, const uint8_t *info, phys_reader rd)
     }
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *e = m + i * 16;
-        add_module(bi, rd32(e), rd32(e + 4), phys_string(rd, rd32(e + 8)));
+        add_module(bi, load_le32(e), load_le32(e + 4), phys_string(rd, load_le32(e + 8)));
     }
 }
 
@@ -132,13 +122,13 @@ int bootinfo_parse_mb1(struct bootinfo *bi, const void *info_v, phys_reader rd)
     bi->cmdline = bi->loader = "";
     if (!info)
         return -EINVAL;
-    uint32_t flags = rd32(info);
+    uint32_t flags = load_le32(info);
     if (flags & MB1_FLAG_CMDLINE) {
-        const char *s = phys_string(rd, rd32(info + 16));
+        const char *s = phys_string(rd, load_le32(info + 16));
         bi->cmdline = s ? s : "";
     }
     if (flags & MB1_FLAG_LOADER) {
-        const char *s = phys_string(rd, rd32(info + 64));
+        const char *s = phys_string(rd, load_le32(info + 64));
         bi->loader = s ? s : "";
     }
     if (flags & MB1_FLAG_MMAP)
@@ -152,14 +142,14 @@ int bootinfo_parse_mb1(struct bootinfo *bi, const void *info_v, phys_reader rd)
 
 static void mb2_mmap(struct bootinfo *bi, const uint8_t *t, uint32_t size)
 {
-    if (size < 16 || rd32(t + 8) < 24) {
+    if (size < 16 || load_le32(t + 8) < 24) {
         bi->bad_tags++;
         return;
     }
     /* off <= size throughout, so size - off cannot wrap; off + esize could. */
-    uint32_t esize = rd32(t + 8);
+    uint32_t esize = load_le32(t + 8);
     for (uint32_t off = 16; esize <= size - off; off += esize)
-        add_range(bi, rd64(t + off), rd64(t + off + 8), rd32(t + off + 16));
+        add_range(bi, load_le64(t + off), load_le64(t + off + 8), load_le32(t + off + 16));
 }
 
 static void mb2_fb(struct bootinfo *bi, const uint8_t *t, uint32_t size)
@@ -170,10 +160,10 @@ static void mb2_fb(struct bootinfo *bi, const uint8_t *t, uint32_t size)
     }
     bi->has_fb = 1;
     bi->fb = (struct boot_fb){
-        .addr = rd64(t + 8),
-        .pitch = rd32(t + 16),
-        .width = rd32(t + 20),
-        .height = rd32(t + 24),
+        .addr = load_le64(t + 8),
+        .pitch = load_le32(t + 16),
+        .width = load_le32(t + 20),
+        .height = load_le32(t + 24),
         .bpp = t[28],
         .type = t[29],
     };
@@ -214,7 +204,7 @@ static void mb2_tag(struct bootinfo *bi, const uint8_t *t, uint32_t type, uint32
         if (size < 16)
             bi->bad_tags++;
         else
-            add_module(bi, rd32(t + 8), rd32(t + 12), tag_string(t, size, 16));
+            add_module(bi, load_le32(t + 8), load_le32(t + 12), tag_string(t, size, 16));
         break;
     case MB2_TAG_MMAP:
         mb2_mmap(bi, t, size);
@@ -244,11 +234,11 @@ int bootinfo_parse_mb2(struct bootinfo *bi, const void *info_v, uint64_t max_siz
     bi->cmdline = bi->loader = "";
     if (!info || max_size < 16)
         return -EINVAL;
-    uint32_t total = rd32(info);
+    uint32_t total = load_le32(info);
     if (total < 16 || total > max_size)
         return -EINVAL;
     for (uint64_t off = 8; off + 8 <= total;) { /* 64-bit: the step cannot wrap */
-        uint32_t type = rd32(info + off), size = rd32(info + off + 4);
+        uint32_t type = load_le32(info + off), size = load_le32(info + off + 4);
         if (type == MB2_TAG_END)
             break;
         if (size < 8 || size > total - off) {

@@ -11,6 +11,10 @@
 
 #define BOOT_MMAP_MAX 128
 #define BOOT_MODS_MAX 16
+/* Bytes kept of the loader's strings (the command line, the loader's name
+ * and the modules' command lines, NULs included): bootinfo_init copies
+ * them out of loader memory. */
+#define BOOT_STRINGS_MAX 4096
 
 #define FB_TYPE_INDEXED  0
 #define FB_TYPE_RGB      1

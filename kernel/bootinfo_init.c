@@ -10,7 +10,7 @@ struct bootinfo bootinfo;
 
 /* The loader's structures live in memory the page allocator will reuse:
  * keep private copies of everything bootinfo points to. */
-static char strpool[4096];
+static char strpool[BOOT_STRINGS_MAX];
 static size_t strpool_used;
 static uint8_t rsdp_copy[36];
 

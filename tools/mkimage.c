@@ -19,8 +19,9 @@
  * they hold, entries sorted by path, uid/gid 0, the source's mtime and
  * permission bits (0755 for an ELF program that had no x bit at all), and
  * every regular file's data at an archive offset that is a multiple of
- * 4096 (the kernel maps program text straight from the initrd): the name
- * is prefixed with as many "./" as that takes, which the kernel strips.
+ * the page size (the kernel maps program text straight from the initrd):
+ * the name is prefixed with as many "./" as that takes, which the kernel
+ * strips.
  *
  * Command line: init=PATH, then initenv=NAME=VALUE in order, the --kopt
  * words, then "--" and init's arguments (left out when there are none). A
@@ -48,11 +49,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/bootinfo.h"
+#include "kernel/mm/page.h"
 #include "kernel/proc/elfcheck.h"
 
-#define CPIO_ALIGN   4096u /* file data alignment inside the archive */
-#define SYMLINK_HOPS 8     /* resolving --init through symlinks */
-#define CMDLINE_WARN 3072  /* the kernel keeps 4 KiB of loader strings */
+#define CPIO_ALIGN   PAGE_SIZE                  /* file data alignment inside the archive */
+#define SYMLINK_HOPS 8                          /* resolving --init through symlinks */
+#define CMDLINE_WARN (BOOT_STRINGS_MAX * 3 / 4) /* leaves room for the other strings */
 
 enum kind { K_DIR, K_FILE, K_LINK };
 
@@ -535,8 +538,8 @@ static char *make_cmdline(const struct strv *words)
     if (b.n > CMDLINE_WARN)
         fprintf(stderr,
                 "mkimage: warning: the command line is %zu bytes; the kernel keeps "
-                "only 4 KiB of loader strings\n",
-                b.n);
+                "only %d KiB of loader strings\n",
+                b.n, BOOT_STRINGS_MAX / 1024);
     return b.p;
 }
 

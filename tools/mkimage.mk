@@ -9,12 +9,13 @@ MKIMAGE := $(BUILD)/host/mkimage
 .PHONY: mkimage-test
 all: $(MKIMAGE)
 
-$(MKIMAGE): tools/mkimage.c kernel/proc/elfcheck.h $(BUILD)/host/obj/kernel/proc/elfcheck.o \
-		tools/mkimage.mk
+$(MKIMAGE): tools/mkimage.c kernel/proc/elfcheck.h kernel/mm/page.h kernel/bootinfo.h \
+		kernel/memmap.h $(BUILD)/host/obj/kernel/proc/elfcheck.o tools/mkimage.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(HOSTCFLAGS) -I. tools/mkimage.c $(BUILD)/host/obj/kernel/proc/elfcheck.o -lelf -o $@
 # The pure objects are built without dependency files: name the header.
-$(BUILD)/host/obj/kernel/proc/elfcheck.o: kernel/proc/elfcheck.h
+$(BUILD)/host/obj/kernel/proc/elfcheck.o: kernel/proc/elfcheck.h kernel/mm/page.h \
+		kernel/mm/uaccess.h
 
 # The builder's refusals and output format (a shell test; it compiles its
 # own sample programs with gcc and musl-gcc).

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kernel/byteorder.h"
 
 #define PSF1_MODE512    0x01
 #define PSF1_MODEHASTAB 0x02
@@ -24,11 +25,6 @@ struct psf {
 };
 
 static const char *prog = "psf2c";
-
-static uint32_t le32(const uint8_t *p)
-{
-    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* Reads the whole file; returns NULL after printing why. */
 static uint8_t *read_file(const char *path, size_t *len)
@@ -90,11 +86,11 @@ static const char *parse_psf2(struct psf *p, const uint8_t *buf, size_t len)
 {
     if (len < 32)
         return "truncated header";
-    uint32_t hdr = le32(buf + 8), flags = le32(buf + 12), charsize = le32(buf + 20);
+    uint32_t hdr = load_le32(buf + 8), flags = load_le32(buf + 12), charsize = load_le32(buf + 20);
     p->psf2 = 1;
-    p->nglyphs = le32(buf + 16);
-    p->height = le32(buf + 24);
-    p->width = le32(buf + 28);
+    p->nglyphs = load_le32(buf + 16);
+    p->height = load_le32(buf + 24);
+    p->width = load_le32(buf + 28);
     p->stride = p->width / 8 + (p->width % 8 != 0);
     if (hdr < 32)
         return "header size below 32";
@@ -136,7 +132,7 @@ static int next_entry(const struct psf *p, const uint8_t **pos, uint32_t *cp, in
         if (!p->psf2) {
             if (p->tab_end - s < 2)
                 return -1;
-            uint32_t v = s[0] | (uint32_t)s[1] << 8;
+            uint32_t v = load_le16(s);
             *pos = s += 2;
             if (v == 0xffff)
                 return 0;

@@ -10,6 +10,7 @@
 #include "kernel/arch.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
@@ -17,6 +18,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
+/* Bytes of one generated file's text (a buffer size, not the page size). */
 #define GEN_MAX 4096
 typedef int gen_fn(int pid, char *buf, size_t n); /* the text's length */
 
@@ -87,7 +89,7 @@ static int gen_meminfo(int pid, char *buf, size_t n)
     (void)pid;
     pmem_stats(&st);
     kmalloc_stats(&ks);
-    unsigned long long total = st.total_pages * 4, fr = st.free_pages * 4;
+    unsigned long long total = st.total_pages * PAGE_KIB, fr = st.free_pages * PAGE_KIB;
     return snprintf(buf, n,
                     "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
                     "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
@@ -95,9 +97,9 @@ static int gen_meminfo(int pid, char *buf, size_t n)
                     "Shmem:                 0 kB\nSwapTotal:             0 kB\n"
                     "SwapFree:              0 kB\nSlab:           %8llu kB\n"
                     "KernelStack:    %8llu kB\nPageTables:     %8llu kB\n",
-                    total, fr, fr, (unsigned long long)ks.pages_held * 4,
+                    total, fr, fr, (unsigned long long)ks.pages_held * PAGE_KIB,
                     (unsigned long long)thread_count() * (THREAD_STACK_SIZE / 1024),
-                    (unsigned long long)st.table_pages * 4);
+                    (unsigned long long)st.table_pages * PAGE_KIB);
 }
 
 static int gen_uptime(int pid, char *buf, size_t n)

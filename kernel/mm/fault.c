@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/vmspace.h"
 
@@ -32,7 +33,7 @@ static int map_backing(struct vmspace *vs, const struct vm_region *r, uint64_t v
     uint64_t off = va - r->start, src = r->file_phys + off;
     uint64_t avail = r->file_len > off ? r->file_len - off : 0;
     unsigned flags = region_flags(r);
-    if (avail < 4096 || (src & 0xfff))
+    if (avail < PAGE_SIZE || !page_aligned(src))
         return 1;
     if (flags & PMAP_WRITE)
         flags = (flags & ~PMAP_WRITE) | PMAP_COW;
@@ -49,8 +50,8 @@ static int map_backing(struct vmspace *vs, const struct vm_region *r, uint64_t v
 #define FAULT_AROUND 16
 static void fault_around(struct vmspace *vs, const struct vm_region *r, uint64_t va)
 {
-    for (unsigned k = 1; k < FAULT_AROUND && va + 4096ull * k < r->end; k++) {
-        uint64_t pa, v = va + 4096ull * k;
+    for (unsigned k = 1; k < FAULT_AROUND && va + (uint64_t)PAGE_SIZE * k < r->end; k++) {
+        uint64_t pa, v = va + (uint64_t)PAGE_SIZE * k;
         unsigned fl;
         if (pmap_lookup(vs->root, v, &pa, &fl) == 0)
             continue;
@@ -77,7 +78,7 @@ static int fault_file(struct vmspace *vs, const struct vm_region *r, uint64_t va
     struct page *p = pg_alloc_zeroed(0);
     if (!p)
         return -ENOMEM;
-    memcpy(pg_virt(p), phys_virt(src), avail < 4096 ? avail : 4096);
+    memcpy(pg_virt(p), phys_virt(src), avail < PAGE_SIZE ? avail : PAGE_SIZE);
     return map_new(vs, va, p, region_flags(r));
 }
 
@@ -96,7 +97,7 @@ static int cow_break(struct vmspace *vs, const struct vm_region *r, uint64_t va,
     struct page *p = pg_alloc(0);
     if (!p)
         return -ENOMEM;
-    memcpy(pg_virt(p), phys_virt(pa & ~0xfffull), 4096);
+    memcpy(pg_virt(p), phys_virt(page_round_down(pa)), PAGE_SIZE);
     uint64_t unmapped;
     pmap_unmap(vs->root, va, &unmapped);
     err = pmap_map(vs->root, va, pg_phys(p), region_flags(r));
@@ -108,7 +109,7 @@ static int cow_break(struct vmspace *vs, const struct vm_region *r, uint64_t va,
 int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access)
 {
     struct vm_region *r = vm_map_find(&vs->map, addr);
-    uint64_t va = addr & ~0xfffull, pa;
+    uint64_t va = page_round_down(addr), pa;
     unsigned fl;
 
     if (!r || (access & ~r->prot) != 0)
@@ -129,7 +130,7 @@ int vmspace_copyout(struct vmspace *vs, uint64_t va, const void *src, uint64_t l
 {
     const uint8_t *from = src;
     while (len > 0) {
-        uint64_t pa, n = 4096 - (va & 0xfff);
+        uint64_t pa, n = PAGE_SIZE - page_offset(va);
         unsigned fl;
         if (n > len)
             n = len;

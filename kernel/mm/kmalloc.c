@@ -118,7 +118,7 @@ static __attribute__((noinline)) void *alloc_large(size_t n)
 {
     if (n > ((size_t)PAGE_SIZE << KM_ORDER_MAX) - KMALLOC_HDR || !km.src.alloc)
         return NULL;
-    size_t pages = (n + KMALLOC_HDR + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    size_t pages = page_round_up(n + KMALLOC_HDR) >> PAGE_SHIFT;
     unsigned order = pages <= 1 ? 0 : 64 - (unsigned)__builtin_clzll(pages - 1);
     struct kmhdr *h = km.src.alloc(order);
     if (!h)
@@ -185,9 +185,8 @@ static struct kmhdr *live_header(bool freeing, const void *p, void *caller)
     unsigned b = tag_bucket(h->tag), order = tag_order(h->tag);
     if (h->tag != live_tag(b, order))
         bad_pointer(freeing, p, caller);
-    if (b < KMALLOC_BUCKETS
-            ? order != 0
-            : b != KM_LARGE || order > KM_ORDER_MAX || ((uintptr_t)h & (PAGE_SIZE - 1)))
+    if (b < KMALLOC_BUCKETS ? order != 0
+                            : b != KM_LARGE || order > KM_ORDER_MAX || page_offset((uintptr_t)h))
         bad_pointer(freeing, p, caller);
     return h;
 }

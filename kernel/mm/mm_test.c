@@ -6,13 +6,15 @@
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/mm_test.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/printk.h"
 
 #define T_BASE 0x0000000040000000ull /* where the tests map program memory */
-#define PG     4096ull
+#define PG     ((uint64_t)PAGE_SIZE)
+#define KM_TRY 4096 /* kmalloc sizes 1..KM_TRY: every bucket and the first page blocks */
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
@@ -44,16 +46,16 @@ static const char *t_pages(void)
 
 static const char *t_kmalloc(void)
 {
-    static void *ptrs[4097];
+    static void *ptrs[KM_TRY + 1];
     struct kmalloc_stats a, b;
     kmalloc_stats(&a);
-    for (size_t n = 1; n <= 4096; n++) {
+    for (size_t n = 1; n <= KM_TRY; n++) {
         ptrs[n] = kmalloc(n);
         if (!ptrs[n] || ((uintptr_t)ptrs[n] & 15))
             return "kmalloc failed or misaligned";
         memset(ptrs[n], (int)n, n);
     }
-    for (size_t n = 1; n <= 4096; n++) {
+    for (size_t n = 1; n <= KM_TRY; n++) {
         if (((uint8_t *)ptrs[n])[n - 1] != (uint8_t)n)
             return "object overwritten by a neighbour";
         kfree(ptrs[n]);

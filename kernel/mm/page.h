@@ -1,4 +1,5 @@
-/* Physical page frames and the buddy allocator over them.
+/* The page size and page arithmetic, physical page frames and the buddy
+ * allocator over them.
  *
  * One struct page per 4 KiB frame, in a caller-provided array. A buddy
  * allocator owns the frames [base_pfn, base_pfn + npages): every frame starts
@@ -12,11 +13,44 @@
 #ifndef UNIPLEX_MM_PAGE_H
 #define UNIPLEX_MM_PAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#define PAGE_SIZE    4096
-#define PAGE_SHIFT   12
-#define PG_ORDER_MAX 10 /* blocks of 1..1024 pages (4 MiB) */
+/* The one definition of the page size (the MMU's smallest page), for every
+ * address, length and frame computation. */
+#define PAGE_SHIFT       12
+#define PAGE_SIZE        4096
+#define PAGE_OFFSET_MASK ((uint64_t)PAGE_SIZE - 1) /* offset bits (Linux's PAGE_MASK inverted) */
+#define PAGE_KIB         (PAGE_SIZE / 1024)        /* for reports in KiB */
+#define PG_ORDER_MAX     10                        /* blocks of 1..1024 pages (4 MiB) */
+
+_Static_assert(PAGE_SIZE == 1 << PAGE_SHIFT, "PAGE_SIZE is 2^PAGE_SHIFT");
+
+/* a's offset in its page. */
+static inline uint64_t page_offset(uint64_t a)
+{
+    return a & PAGE_OFFSET_MASK;
+}
+
+/* Whether a is a page boundary (or a whole number of pages). */
+static inline bool page_aligned(uint64_t a)
+{
+    return page_offset(a) == 0;
+}
+
+/* The start of a's page. */
+static inline uint64_t page_round_down(uint64_t a)
+{
+    return a & ~PAGE_OFFSET_MASK;
+}
+
+/* a rounded up to a page boundary. Wraps to 0 for a above
+ * UINT64_MAX - PAGE_OFFSET_MASK: callers taking such values from programs
+ * check that first (or compare the result with a). */
+static inline uint64_t page_round_up(uint64_t a)
+{
+    return (a + PAGE_OFFSET_MASK) & ~PAGE_OFFSET_MASK;
+}
 
 /* struct page flags */
 #define PG_FREE     0x1 /* head of a free block of 2^order pages, on free[order] */

@@ -16,7 +16,7 @@
 
 #define MIB         (1ull << 20)
 #define LARGE       (2 * MIB)
-#define EARLY_LIMIT (4096 * MIB) /* what boot/entry.S maps */
+#define EARLY_LIMIT (4 * 1024 * MIB) /* what boot/entry.S maps: 4 GiB */
 #define MAX_EXCL    (BOOT_MODS_MAX + 4)
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
@@ -46,15 +46,15 @@ static void exclude(uint64_t lo, uint64_t hi)
 {
     if (nexcl == MAX_EXCL)
         panic("pmem: too many excluded ranges");
-    excl[nexcl++] = (struct range){lo & ~0xfffull, (hi + 0xfff) & ~0xfffull};
+    excl[nexcl++] = (struct range){page_round_down(lo), page_round_up(hi)};
 }
 
 /* Call fn for each piece of [lo, hi) outside every excluded range. */
 static void each_free_piece(uint64_t lo, uint64_t hi, void (*fn)(uint64_t, uint64_t, void *),
                             void *arg)
 {
-    lo = (lo + 0xfff) & ~0xfffull;
-    hi &= ~0xfffull;
+    lo = page_round_up(lo);
+    hi = page_round_down(hi);
     while (lo < hi) {
         uint64_t cut = hi, skip = lo;
         for (unsigned i = 0; i < nexcl; i++) {
@@ -84,7 +84,7 @@ static void pick_bump(uint64_t lo, uint64_t hi, void *arg)
 static uint64_t boot_alloc(uint64_t bytes)
 {
     uint64_t pa = bump_next;
-    bytes = (bytes + 0xfff) & ~0xfffull;
+    bytes = page_round_up(bytes);
     if (bytes > bump.hi - pa)
         panic("pmem: out of boot memory (%llu bytes wanted)", (unsigned long long)bytes);
     bump_next += bytes;
@@ -94,13 +94,13 @@ static uint64_t boot_alloc(uint64_t bytes)
 
 static uint64_t boot_table_alloc(void)
 {
-    return boot_alloc(4096);
+    return boot_alloc(PAGE_SIZE);
 }
 
 static void map_kernel_image(pmap_root root)
 {
     uint64_t base = arch_kernel_base();
-    for (char *v = __kernel_start; v < __kernel_end; v += 4096) {
+    for (char *v = __kernel_start; v < __kernel_end; v += PAGE_SIZE) {
         unsigned fl = PMAP_READ | PMAP_GLOBAL;
         if (v < __text_end)
             fl |= PMAP_EXEC;
@@ -113,7 +113,7 @@ static void map_kernel_image(pmap_root root)
 
 static pmap_root build_kernel_tables(uint64_t max_pa)
 {
-    pmap_root root = phys_virt(boot_alloc(4096));
+    pmap_root root = phys_virt(boot_alloc(PAGE_SIZE));
     uint64_t dm = arch_direct_map_base();
 
     for (uint64_t pa = 0; pa < max_pa; pa += LARGE)
@@ -131,7 +131,7 @@ static const struct pmap_refs pmem_refs;
 static void add_free(uint64_t lo, uint64_t hi, void *arg)
 {
     (void)arg;
-    buddy_add_range(&pmem, lo >> 12, (hi - lo) >> 12);
+    buddy_add_range(&pmem, lo >> PAGE_SHIFT, (hi - lo) >> PAGE_SHIFT);
 }
 
 void pmem_init(const struct bootinfo *bi)
@@ -149,10 +149,10 @@ void pmem_init(const struct bootinfo *bi)
             continue;
         max_pa = end > max_pa ? end : max_pa;
         max_usable = end > max_usable ? end : max_usable;
-        total_pages += r->len >> 12;
+        total_pages += r->len >> PAGE_SHIFT;
         each_free_piece(r->base, end, pick_bump, 0);
     }
-    kernel_pages = (kva_to_pa(__kernel_end) - kva_to_pa(__kernel_start)) >> 12;
+    kernel_pages = (kva_to_pa(__kernel_end) - kva_to_pa(__kernel_start)) >> PAGE_SHIFT;
     bump_next = bump.lo;
 
     pmap_set_table_alloc(boot_table_alloc);
@@ -162,7 +162,7 @@ void pmem_init(const struct bootinfo *bi)
     pmap_set_kernel(root);
     pmap_activate(root);
 
-    uint64_t npages = max_usable >> 12;
+    uint64_t npages = max_usable >> PAGE_SHIFT;
     struct page *pages = phys_virt(boot_alloc(npages * sizeof(struct page)));
     buddy_init(&pmem, pages, 0, npages);
     exclude(bump.lo, bump_next);
@@ -224,7 +224,7 @@ struct page *pg_alloc_zeroed(unsigned order)
 {
     struct page *p = pg_alloc(order);
     if (p)
-        memset(pg_virt(p), 0, 4096ull << order);
+        memset(pg_virt(p), 0, (uint64_t)PAGE_SIZE << order);
     return p;
 }
 
@@ -262,7 +262,7 @@ void pg_put(struct page *p)
 
 uint64_t pg_phys(const struct page *p)
 {
-    return buddy_pfn(&pmem, p) << 12;
+    return buddy_pfn(&pmem, p) << PAGE_SHIFT;
 }
 
 void *pg_virt(const struct page *p)
@@ -272,7 +272,7 @@ void *pg_virt(const struct page *p)
 
 struct page *pg_from_phys(uint64_t pa)
 {
-    return buddy_page(&pmem, pa >> 12);
+    return buddy_page(&pmem, pa >> PAGE_SHIFT);
 }
 
 void pmem_stats(struct pmem_stats *st)
@@ -280,7 +280,7 @@ void pmem_stats(struct pmem_stats *st)
     st->total_pages = total_pages;
     st->free_pages = pmem.free_pages + pcache_n;
     st->kernel_pages = kernel_pages;
-    st->boot_pages = (bump_next - bump.lo) >> 12;
+    st->boot_pages = (bump_next - bump.lo) >> PAGE_SHIFT;
     st->table_pages = pmap_table_pages() - boot_table_pages;
 }
 
@@ -291,12 +291,13 @@ void pmem_print(void)
 
     pmem_stats(&st);
     kmalloc_stats(&ks);
-    printk("meminfo: total %llu KiB, free %llu KiB, kernel image %llu KiB, boot tables+page "
-           "array %llu KiB, page tables %llu KiB, heap %llu KiB in use (%llu KiB held)\n",
-           (unsigned long long)st.total_pages * 4, (unsigned long long)st.free_pages * 4,
-           (unsigned long long)st.kernel_pages * 4, (unsigned long long)st.boot_pages * 4,
-           (unsigned long long)st.table_pages * 4, (unsigned long long)ks.bytes_in_use / 1024,
-           (unsigned long long)ks.pages_held * 4);
+    printk(
+        "meminfo: total %llu KiB, free %llu KiB, kernel image %llu KiB, boot tables+page "
+        "array %llu KiB, page tables %llu KiB, heap %llu KiB in use (%llu KiB held)\n",
+        (unsigned long long)st.total_pages * PAGE_KIB, (unsigned long long)st.free_pages * PAGE_KIB,
+        (unsigned long long)st.kernel_pages * PAGE_KIB,
+        (unsigned long long)st.boot_pages * PAGE_KIB, (unsigned long long)st.table_pages * PAGE_KIB,
+        (unsigned long long)ks.bytes_in_use / 1024, (unsigned long long)ks.pages_held * PAGE_KIB);
 }
 
 static void *heap_page_alloc(unsigned order)

@@ -8,8 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/mm/page.h"
 
-#define USER_MIN 0x1000ull /* page 0 is never mapped */
+#define USER_MIN ((uint64_t)PAGE_SIZE) /* page 0 is never mapped */
 #define USER_MAX 0x0000800000000000ull
 
 /* 0 or -EFAULT (then part of dst may have been written). */

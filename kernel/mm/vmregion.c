@@ -9,11 +9,6 @@
 #include "kernel/mm/vmregion.h"
 #include "kernel/panic.h"
 
-static bool page_aligned(uint64_t x)
-{
-    return (x & (VM_PAGE_SIZE - 1)) == 0;
-}
-
 static bool mergeable(const struct vm_region *a, const struct vm_region *b)
 {
     return a->end == b->start && a->kind == VM_ANON && b->kind == VM_ANON && a->prot == b->prot &&
@@ -197,9 +192,9 @@ int vm_map_find_gap(struct vm_map *m, uint64_t hint, uint64_t len, uint64_t *add
     if (len == 0 || !page_aligned(len))
         return -EINVAL;
     uint64_t at = hint < m->lo ? m->lo : hint;
-    if (at > UINT64_MAX - (VM_PAGE_SIZE - 1))
+    if (at > UINT64_MAX - PAGE_OFFSET_MASK)
         return -ENOMEM;
-    at = (at + VM_PAGE_SIZE - 1) & ~(VM_PAGE_SIZE - 1);
+    at = page_round_up(at);
 
     for (struct vm_region *r = first_above(m, at, NULL);; r = r->next) {
         uint64_t limit = r ? r->start : m->hi;

@@ -16,8 +16,7 @@
 #define UNIPLEX_MM_VMREGION_H
 
 #include <stdint.h>
-
-#define VM_PAGE_SIZE 4096ULL
+#include "kernel/mm/page.h"
 
 #define VM_PROT_READ  1
 #define VM_PROT_WRITE 2

@@ -2,6 +2,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
@@ -97,7 +98,7 @@ static int populate_shared(struct vmspace *vs)
     for (struct vm_region *r = vs->map.head; r; r = r->next) {
         if (!(r->flags & VM_SHARED))
             continue;
-        for (uint64_t va = r->start; va < r->end; va += 4096) {
+        for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE) {
             uint64_t pa;
             unsigned fl;
             if (pmap_lookup(vs->root, va, &pa, &fl) == 0)
@@ -198,7 +199,7 @@ static void unmap_piece(void *arg, uint64_t s, uint64_t e, const struct vm_regio
     struct vmspace *vs = arg;
     uint64_t pa;
     (void)r;
-    for (uint64_t va = s; va < e; va += 4096)
+    for (uint64_t va = s; va < e; va += PAGE_SIZE)
         if (pmap_unmap(vs->root, va, &pa) == 0)
             put_frame(pa);
 }
@@ -214,7 +215,7 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
 {
     if (len == 0 || addr + len < addr)
         return -EINVAL;
-    for (uint64_t va = addr; va < addr + len; va += 4096)
+    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE)
         if (!vm_map_find(&vs->map, va))
             return -ENOMEM;
     unmap_piece(vs, addr, addr + len, 0);
@@ -225,24 +226,24 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
  * (undo of a partial move). */
 static void move_back(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t n)
 {
-    for (uint64_t off = 0; off < n; off += 4096) {
+    for (uint64_t off = 0; off < n; off += PAGE_SIZE) {
         uint64_t pa;
         unsigned fl;
         if (pmap_lookup(vs->root, to + off, &pa, &fl) == 0) {
             pmap_unmap(vs->root, to + off, &pa);
-            pmap_map(vs->root, from + off, pa & ~0xfffull, fl); /* its tables exist */
+            pmap_map(vs->root, from + off, page_round_down(pa), fl); /* its tables exist */
         }
     }
 }
 
 int vmspace_move(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t len)
 {
-    for (uint64_t off = 0; off < len; off += 4096) {
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
         uint64_t pa;
         unsigned fl;
         if (pmap_lookup(vs->root, from + off, &pa, &fl) != 0)
             continue;
-        int err = pmap_map(vs->root, to + off, pa & ~0xfffull, fl);
+        int err = pmap_map(vs->root, to + off, page_round_down(pa), fl);
         if (err) {
             move_back(vs, from, to, off);
             return err;
@@ -269,7 +270,7 @@ int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t pr
     int err = vm_map_protect(&vs->map, addr, addr + len, prot);
     if (err)
         return err;
-    for (uint64_t va = addr; va < addr + len; va += 4096) {
+    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
         uint64_t pa;
         unsigned old;
         if (pmap_lookup(vs->root, va, &pa, &old) != 0)
@@ -294,7 +295,7 @@ uint64_t vmspace_resident(struct vmspace *vs)
 {
     uint64_t n = 0;
     for (const struct vm_region *r = vs->map.head; r; r = r->next)
-        for (uint64_t va = r->start; va < r->end; va += 4096) {
+        for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE) {
             uint64_t pa;
             unsigned fl;
             n += pmap_lookup(vs->root, va, &pa, &fl) == 0;

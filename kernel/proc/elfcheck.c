@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/proc/elfcheck.h"
 
 typedef struct {
@@ -42,9 +44,7 @@ _Static_assert(sizeof(Elf64_Phdr) == 56, "Elf64_Phdr is 56 bytes");
 #define PF_W 2u
 #define PF_R 4u
 
-#define PAGE_SIZE       4096u
-#define LOWER_HALF_END  0x0000800000000000ull
-#define ADDR_MAX_ROUNDS (UINT64_MAX - (PAGE_SIZE - 1)) /* ends above this wrap when rounded up */
+#define ADDR_MAX_ROUNDS (UINT64_MAX - PAGE_OFFSET_MASK) /* ends above this wrap when rounded up */
 
 static uint32_t prot_of(uint32_t p_flags)
 {
@@ -87,11 +87,11 @@ static const char *check_load(const Elf64_Phdr *ph, size_t len, int pie)
         return "segment filesz larger than memsz";
     if (!in_file(ph->p_offset, ph->p_filesz, len))
         return "truncated: segment data past the end of the file";
-    if (ph->p_vaddr % PAGE_SIZE != ph->p_offset % PAGE_SIZE)
+    if (page_offset(ph->p_vaddr) != page_offset(ph->p_offset))
         return "misaligned segment";
     if (ph->p_vaddr > ADDR_MAX_ROUNDS || ph->p_memsz > ADDR_MAX_ROUNDS - ph->p_vaddr)
         return "segment outside the lower half";
-    if (!pie && ph->p_vaddr + ph->p_memsz > LOWER_HALF_END)
+    if (!pie && ph->p_vaddr + ph->p_memsz > USER_MAX)
         return "segment outside the lower half";
     if (!pie && ph->p_vaddr < PAGE_SIZE)
         return "segment at page 0";
@@ -192,12 +192,12 @@ static const char *finish(struct elf_image *img)
     img->hi = 0;
     for (unsigned i = 0; i < img->nseg; i++) {
         const struct elf_segment *s = &img->seg[i];
-        uint64_t lo = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
-        uint64_t hi = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+        uint64_t lo = page_round_down(s->vaddr);
+        uint64_t hi = page_round_up(s->vaddr + s->memsz);
         img->lo = lo < img->lo ? lo : img->lo;
         img->hi = hi > img->hi ? hi : img->hi;
     }
-    if (img->hi - img->lo > LOWER_HALF_END)
+    if (img->hi - img->lo > USER_MAX)
         return "segment outside the lower half";
     const struct elf_segment *s = seg_holding(img, img->entry, 1, 0);
     if (!s || !(s->prot & ELF_PROT_X))

@@ -9,6 +9,7 @@
 #include "kernel/arch.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/printk.h"
@@ -19,7 +20,6 @@
 #define STACK_TOP 0x00007ffffffff000ull
 #define PIE_BASE  0x0000555555554000ull /* Linux's ELF_ET_DYN_BASE on x86-64 */
 #define MMAP_BASE 0x0000100000000000ull /* mmap searches upwards from here */
-#define ARGS_MAX  (256 * 1024)          /* bytes of argument and environment strings */
 #define PLATFORM  "x86_64"
 
 /* Auxiliary vector keys (<elf.h>). */
@@ -59,7 +59,7 @@ static int strv_measure(struct strv *s, char *const *v)
     s->bytes = 0;
     for (; v && v[s->n]; s->n++) {
         s->bytes += strlen(v[s->n]) + 1;
-        if (s->bytes > ARGS_MAX)
+        if (s->bytes > EXEC_ARGS_MAX)
             return -E2BIG;
     }
     return 0;
@@ -103,7 +103,7 @@ static void put_auxv(struct stack_img *s, uint64_t at, const struct exec_info *x
         {AT_PHDR, x->img.phdr_vaddr ? x->base + x->img.phdr_vaddr : 0},
         {AT_PHENT, x->img.phentsize},
         {AT_PHNUM, x->img.phnum},
-        {AT_PAGESZ, 4096},
+        {AT_PAGESZ, PAGE_SIZE},
         {AT_BASE, 0},
         {AT_FLAGS, 0},
         {AT_ENTRY, x->base + x->img.entry},
@@ -179,8 +179,8 @@ static int map_segments(struct vmspace *vs, const struct vnode *vn, const uint8_
     *end = 0;
     for (unsigned i = 0; i < x->img.nseg; i++) {
         const struct elf_segment *sg = &x->img.seg[i];
-        uint64_t va = x->base + sg->vaddr, start = va & ~0xfffull;
-        uint64_t stop = (va + sg->memsz + 0xfff) & ~0xfffull, lead = va - start;
+        uint64_t va = x->base + sg->vaddr, start = page_round_down(va);
+        uint64_t stop = page_round_up(va + sg->memsz), lead = va - start;
         int err = file ? copy_segment(vs, file, start, stop, va, sg)
                        : vmspace_map_file(vs, start, stop - start, seg_prot(sg->prot),
                                           vn->ext_phys + sg->offset - lead, sg->filesz + lead);
@@ -267,7 +267,7 @@ static int load_elf(struct proc *p, struct vnode *vn, const char *path, char *co
     x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
     uint64_t stack =
         p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur : (1ull << 30);
-    stack = (stack + 0xfff) & ~0xfffull;
+    stack = page_round_up(stack);
     if ((err = map_segments(vs, vn, copy, &x, &out->brk)) ||
         (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,
                                 VM_STACK)) ||

@@ -2,6 +2,7 @@
  * in program code that finds no free page ends the process holding the
  * most memory, not necessarily the one that faulted, and never init. */
 #include <stdint.h>
+#include "kernel/mm/page.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
@@ -64,7 +65,7 @@ int proc_oom(uint64_t addr)
     printk("pid %d (%s): out of memory on a page fault at %#llx: killing pid %d (%s, %llu KiB "
            "resident)\n",
            p->pid, p->name, (unsigned long long)addr, v->pid, v->name,
-           (unsigned long long)pages * 4);
+           (unsigned long long)pages * PAGE_KIB);
     v->oom_killed = 1;
     retries = 0;
     sig_send(v, SIGKILL);

@@ -15,6 +15,7 @@
 #include "stdio.h"
 
 #define PROC_MAX_DEFAULT 512
+#define CMDLINE_KEEP     4096 /* bytes of argv kept for /proc/<pid>/cmdline (what procfs shows) */
 
 static struct proc **table; /* proc_max slots */
 static unsigned proc_max = PROC_MAX_DEFAULT, nprocs;
@@ -95,7 +96,7 @@ static void limits_default(struct proc *p)
     for (int i = 0; i < RLIM_NLIMITS; i++)
         p->rlim[i] = (struct rlimit64){RLIM_INFINITY, RLIM_INFINITY};
     p->rlim[RLIMIT_STACK] = (struct rlimit64){8ull << 20, RLIM_INFINITY};
-    p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096};
+    p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096}; /* Linux's defaults (a count) */
     p->rlim[RLIMIT_NPROC] = (struct rlimit64){proc_max, proc_max};
     p->rlim[4] = (struct rlimit64){0, RLIM_INFINITY}; /* RLIMIT_CORE */
 }
@@ -195,7 +196,7 @@ void proc_free(struct proc *p)
 void proc_set_cmdline(struct proc *p, const char *path, char *const argv[])
 {
     size_t n = 0;
-    for (unsigned i = 0; argv && argv[i] && n < 4096; i++)
+    for (unsigned i = 0; argv && argv[i] && n < CMDLINE_KEEP; i++)
         n += strlen(argv[i]) + 1;
     char *c = kmalloc(n + 1);
     strlcpy(p->exe, path, sizeof(p->exe));

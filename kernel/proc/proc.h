@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
 struct vmspace;
@@ -45,17 +46,6 @@ struct fdtable {
  * taken but nothing else can see it (proc_find, proc_at, /proc, its parent's
  * children) until proc_publish. */
 enum proc_state { P_EMBRYO, P_ALIVE, P_ZOMBIE };
-
-/* Linux's struct sigaction as rt_sigaction passes it (x86-64). */
-struct ksigaction {
-    uint64_t handler; /* SIG_DFL 0, SIG_IGN 1, or the function */
-    uint64_t flags;   /* SA_* */
-    uint64_t restorer;
-    uint64_t mask;
-};
-
-#define NSIG        64
-#define SIGBIT(sig) (1ull << ((sig)-1))
 
 struct lwp {
     int tid;
@@ -209,26 +199,6 @@ int proc_last_pid(void);
 unsigned proc_count(void);
 unsigned proc_limit(void);
 
-/* Signal numbers (Linux x86-64). */
-#define SIGHUP  1
-#define SIGINT  2
-#define SIGQUIT 3
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS  7
-#define SIGFPE  8
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGPIPE 13
-#define SIGALRM 14
-#define SIGTERM 15
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGSTOP 19
-/* What no mask can block (Linux: SIGKILL and SIGSTOP). */
-#define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
-
 /* What the arch needs to build a signal frame. */
 struct sig_setup {
     int sig, code, pid; /* siginfo: signal, si_code, sender (kill) */
@@ -291,6 +261,11 @@ void fd_set_cloexec(struct proc *p, int fd, int on);
 void fd_close_all(struct proc *p);
 /* Descriptors open in p. */
 unsigned fd_count(struct proc *p);
+
+/* Bytes of argument and environment strings, NULs included, that one
+ * exec takes in all: execve copies no more from the program, and the
+ * loader refuses more with -E2BIG. */
+#define EXEC_ARGS_MAX (256 * 1024)
 
 /* exec.c: load the program at path into a new address space of p (which
  * must have none yet) with these arguments and environment (kernel strings,

@@ -12,26 +12,12 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
-#define SIG_DFL      0
-#define SIG_IGN      1
-#define SA_NOCLDSTOP 0x00000001u
-#define SA_NOCLDWAIT 0x00000002u
-#define SA_SIGINFO   0x00000004u
-#define SA_ONSTACK   0x08000000u
-#define SA_RESTART   0x10000000u
-#define SA_NODEFER   0x40000000u
-#define SA_RESETHAND 0x80000000u
-#define SS_ONSTACK   1
-#define SS_DISABLE   2
-#define SI_USER      0
-
 /* Signals whose default action is to be ignored (stop signals too, until
  * job control exists). */
 static int default_ignored(int sig)
 {
-    return sig == SIGCHLD || sig == SIGCONT || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ ||
-           sig == SIGSTOP || sig == 20 /* SIGTSTP */ || sig == 21 /* SIGTTIN */ ||
-           sig == 22 /* SIGTTOU */;
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH || sig == SIGSTOP ||
+           sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
 static int ignored(const struct proc *p, int sig)
@@ -49,7 +35,7 @@ int sig_mask_from_user(uint64_t umask, uint64_t size)
 {
     struct lwp *l = lwp_current();
     uint64_t mask;
-    if (size != 8)
+    if (size != SIGSET_SIZE)
         return -EINVAL;
     if (copy_from_user(&mask, (void *)umask, sizeof(mask)))
         return -EFAULT;

@@ -18,8 +18,6 @@
 #define P_ALL       0
 #define P_PID       1
 #define P_PGID      2
-#define CLD_EXITED  1
-#define CLD_KILLED  2
 
 /* Which children a wait is for: pid > 0 that one, 0 the caller's group,
  * -1 any, < -1 group -pid. */
@@ -88,15 +86,6 @@ int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t uru
     return cpid;
 }
 
-/* The siginfo_t waitid fills (si_signo, si_errno, si_code, then the
- * child's pid, uid and status), in Linux's 128 bytes. */
-struct waitinfo {
-    int32_t signo, errnum, code, pad;
-    int32_t pid, uid, status;
-    uint8_t rest[100];
-};
-_Static_assert(sizeof(struct waitinfo) == 128, "siginfo_t is 128 bytes");
-
 int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
                     uint64_t urusage)
 {
@@ -108,14 +97,14 @@ int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t optio
         return -EINVAL;
     int err;
     struct proc *c = wait_zombie(pid, (unsigned)options, &err);
-    struct waitinfo wi;
+    struct ksiginfo wi;
     memset(&wi, 0, sizeof(wi));
     if (c) {
         int sig = c->wstatus & 0x7f;
-        wi = (struct waitinfo){.signo = SIGCHLD,
-                               .code = sig ? CLD_KILLED : CLD_EXITED,
-                               .pid = c->pid,
-                               .status = sig ? sig : (c->wstatus >> 8) & 0xff};
+        wi.signo = SIGCHLD;
+        wi.code = sig ? CLD_KILLED : CLD_EXITED;
+        wi.u.child.pid = c->pid;
+        wi.u.child.status = sig ? sig : (c->wstatus >> 8) & 0xff;
     }
     uint8_t rusage[144];
     memset(rusage, 0, sizeof(rusage));

@@ -1,5 +1,6 @@
 #include <stdint.h>
 #include "kernel/arch.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/sched/progtest.h"
@@ -33,11 +34,12 @@ const char *progtest_setup(void)
     uint64_t len = (uint64_t)(testprog_end - testprog_start);
     if (vmspace_create(&vs))
         return "vmspace_create";
-    if (vmspace_map_anon(vs, CODE_VA, 4096, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC, VM_ANON) ||
+    if (vmspace_map_anon(vs, CODE_VA, PAGE_SIZE, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC,
+                         VM_ANON) ||
         vmspace_map_anon(vs, STACK_VA, SLOTS * STACK_LEN, VM_PROT_READ | VM_PROT_WRITE, VM_STACK))
         return "map";
     thread_set_vmspace(vs);
-    if (len > 4096 || copy_to_user((void *)CODE_VA, testprog_start, len))
+    if (len > PAGE_SIZE || copy_to_user((void *)CODE_VA, testprog_start, len))
         return "copy the test programs";
     return 0;
 }

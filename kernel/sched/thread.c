@@ -4,13 +4,14 @@
 #include "string.h"
 #include "kernel/arch.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmap.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
 /* Stack slot i: [area + i*STRIDE, + GUARD) unmapped, then the stack. */
-#define STACK_PAGES (THREAD_STACK_SIZE / 4096)
+#define STACK_PAGES (THREAD_STACK_SIZE / PAGE_SIZE)
 #define STRIDE      (2 * THREAD_STACK_SIZE)
 #define SLOTS       32768 /* one per pid (PID_MAX); the bitmap is 4 KiB */
 
@@ -39,7 +40,7 @@ static void stack_unmap(unsigned slot, unsigned pages)
 {
     uint64_t pa;
     for (unsigned i = 0; i < pages; i++)
-        if (pmap_unmap(pmap_kernel(), slot_top(slot) - (i + 1) * 4096ull, &pa) == 0)
+        if (pmap_unmap(pmap_kernel(), slot_top(slot) - (i + 1) * (uint64_t)PAGE_SIZE, &pa) == 0)
             pg_free(pg_from_phys(pa), 0);
     slot_used[slot / 64] &= ~(1ull << (slot % 64));
 }
@@ -50,7 +51,7 @@ static int stack_map(unsigned *slot)
         return -EAGAIN;
     for (unsigned i = 0; i < STACK_PAGES; i++) {
         struct page *p = pg_alloc(0);
-        uint64_t va = slot_top(*slot) - (i + 1) * 4096ull;
+        uint64_t va = slot_top(*slot) - (i + 1) * (uint64_t)PAGE_SIZE;
         if (!p ||
             pmap_map(pmap_kernel(), va, pg_phys(p), PMAP_READ | PMAP_WRITE | PMAP_GLOBAL) != 0) {
             if (p)
@@ -62,10 +63,15 @@ static int stack_map(unsigned *slot)
     return 0;
 }
 
+/* The page order of an FPU save area: one page, or two for a large XSAVE. */
+static unsigned fpu_area_order(void)
+{
+    return arch_fpu_area_size() > PAGE_SIZE ? 1 : 0;
+}
+
 static void *fpu_area_alloc(void)
 {
-    unsigned order = arch_fpu_area_size() > 4096 ? 1 : 0;
-    struct page *p = pg_alloc(order);
+    struct page *p = pg_alloc(fpu_area_order());
     if (p)
         arch_fpu_area_init(pg_virt(p));
     return p ? pg_virt(p) : 0;
@@ -73,8 +79,7 @@ static void *fpu_area_alloc(void)
 
 static void fpu_area_free(void *a)
 {
-    unsigned order = arch_fpu_area_size() > 4096 ? 1 : 0;
-    pg_free(pg_from_phys((uint64_t)(uintptr_t)a - arch_direct_map_base()), order);
+    pg_free(pg_from_phys((uint64_t)(uintptr_t)a - arch_direct_map_base()), fpu_area_order());
 }
 
 int thread_alloc(const char *name, void (*fn)(void *), void *arg, int fpu, struct thread **out)

@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include "kernel/fs/vfs.h"
 #include "kernel/proc/proc.h"
+/* SYS_<name>: the system-call numbers, generated from the kernel UAPI
+ * header at build time (Makefile, tools/mksysnames.sh). */
+#include "sysnr.h"
 
 /* Marks a handler argument the call does not use (every handler takes
  * six, kernel/sys/syscall.h). */

@@ -315,24 +315,24 @@ static int64_t sys_syncfs(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, ui
 
 void sys_file_register(void)
 {
-    syscall_register(0, sys_read);
-    syscall_register(1, sys_write);
-    syscall_register(3, sys_close);
-    syscall_register(5, sys_fstat);
-    syscall_register(8, sys_lseek);
-    syscall_register(16, sys_ioctl);
-    syscall_register(17, sys_pread64);
-    syscall_register(18, sys_pwrite64);
-    syscall_register(19, sys_readv);
-    syscall_register(20, sys_writev);
-    syscall_register(32, sys_dup);
-    syscall_register(33, sys_dup2);
-    syscall_register(72, sys_fcntl);
-    syscall_register(74, sys_fsync);
-    syscall_register(75, sys_fsync); /* fdatasync */
-    syscall_register(77, sys_ftruncate);
-    syscall_register(162, sys_sync);
-    syscall_register(217, sys_getdents64);
-    syscall_register(292, sys_dup3);
-    syscall_register(306, sys_syncfs);
+    syscall_register(SYS_read, sys_read);
+    syscall_register(SYS_write, sys_write);
+    syscall_register(SYS_close, sys_close);
+    syscall_register(SYS_fstat, sys_fstat);
+    syscall_register(SYS_lseek, sys_lseek);
+    syscall_register(SYS_ioctl, sys_ioctl);
+    syscall_register(SYS_pread64, sys_pread64);
+    syscall_register(SYS_pwrite64, sys_pwrite64);
+    syscall_register(SYS_readv, sys_readv);
+    syscall_register(SYS_writev, sys_writev);
+    syscall_register(SYS_dup, sys_dup);
+    syscall_register(SYS_dup2, sys_dup2);
+    syscall_register(SYS_fcntl, sys_fcntl);
+    syscall_register(SYS_fsync, sys_fsync);
+    syscall_register(SYS_fdatasync, sys_fsync); /* fdatasync */
+    syscall_register(SYS_ftruncate, sys_ftruncate);
+    syscall_register(SYS_sync, sys_sync);
+    syscall_register(SYS_getdents64, sys_getdents64);
+    syscall_register(SYS_dup3, sys_dup3);
+    syscall_register(SYS_syncfs, sys_syncfs);
 }

@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
@@ -28,14 +29,12 @@
 #define MADV_DONTNEED       4
 #define MADV_FREE           8
 
-#define PAGE_UP(x) (((x) + 0xfffull) & ~0xfffull)
-
 static int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                        uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct proc *p = proc_current();
-    uint64_t old = PAGE_UP(p->brk), want = PAGE_UP(addr);
+    uint64_t old = page_round_up(p->brk), want = page_round_up(addr);
     if (addr < p->brk_start || addr >= USER_MAX)
         return (int64_t)p->brk;
     if (want > old &&
@@ -51,12 +50,12 @@ static int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uin
 static int mmap_place(struct proc *p, uint64_t hint, uint64_t len, uint64_t flags, uint64_t *at)
 {
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-        if (hint & 0xfff)
+        if (page_offset(hint))
             return -EINVAL;
         if (hint < USER_MIN || hint + len > USER_MAX || hint + len < hint)
             return -ENOMEM;
         if (flags & MAP_FIXED_NOREPLACE) {
-            for (uint64_t va = hint; va < hint + len; va += 4096)
+            for (uint64_t va = hint; va < hint + len; va += PAGE_SIZE)
                 if (vm_map_find(&p->vm->map, va))
                     return -EEXIST;
         } else {
@@ -65,7 +64,7 @@ static int mmap_place(struct proc *p, uint64_t hint, uint64_t len, uint64_t flag
         *at = hint;
         return 0;
     }
-    hint &= ~0xfffull;
+    hint = page_round_down(hint);
     if (hint >= USER_MIN && hint + len <= USER_MAX && hint + len > hint &&
         vm_map_find_gap(&p->vm->map, hint, len, at) == 0 && *at == hint)
         return 0;
@@ -115,13 +114,13 @@ static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t fla
 {
     struct proc *p = proc_current();
     uint64_t type = flags & MAP_TYPE, at;
-    if (len == 0 || (off & 0xfff) || (prot & ~7ull))
+    if (len == 0 || page_offset(off) || (prot & ~7ull))
         return -EINVAL;
     if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
         return -EINVAL;
-    if (PAGE_UP(len) < len || PAGE_UP(len) >= USER_MAX)
+    if (page_round_up(len) < len || page_round_up(len) >= USER_MAX)
         return -ENOMEM;
-    len = PAGE_UP(len);
+    len = page_round_up(len);
     if (!(flags & MAP_ANONYMOUS) && !fd_get(p, (int)fd))
         return -EBADF; /* before MAP_FIXED removes anything */
     int err = mmap_place(p, addr, len, flags, &at);
@@ -141,31 +140,31 @@ static int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3,
                           uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    if ((addr & 0xfff) || len == 0 || PAGE_UP(len) < len)
+    if (page_offset(addr) || len == 0 || page_round_up(len) < len)
         return -EINVAL;
-    if (addr + PAGE_UP(len) > USER_MAX || addr + PAGE_UP(len) < addr)
+    if (addr + page_round_up(len) > USER_MAX || addr + page_round_up(len) < addr)
         return -EINVAL;
-    return vmspace_unmap(proc_current()->vm, addr, PAGE_UP(len));
+    return vmspace_unmap(proc_current()->vm, addr, page_round_up(len));
 }
 
 static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, uint64_t a4,
                             uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    if ((addr & 0xfff) || (prot & ~7ull) || PAGE_UP(len) < len)
+    if (page_offset(addr) || (prot & ~7ull) || page_round_up(len) < len)
         return -EINVAL;
     if (len == 0)
         return 0;
-    if (addr < USER_MIN || addr + PAGE_UP(len) > USER_MAX || addr + PAGE_UP(len) < addr)
+    if (addr < USER_MIN || addr + page_round_up(len) > USER_MAX || addr + page_round_up(len) < addr)
         return -ENOMEM;
-    return vmspace_protect(proc_current()->vm, addr, PAGE_UP(len), (uint32_t)prot);
+    return vmspace_protect(proc_current()->vm, addr, page_round_up(len), (uint32_t)prot);
 }
 
 static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3, uint64_t a4,
                            uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    if ((addr & 0xfff) || PAGE_UP(len) < len)
+    if (page_offset(addr) || page_round_up(len) < len)
         return -EINVAL;
     switch (advice) {
     case MADV_NORMAL:
@@ -177,9 +176,9 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
     case MADV_FREE:
         if (len == 0)
             return 0;
-        if (addr < USER_MIN || addr + PAGE_UP(len) > USER_MAX)
+        if (addr < USER_MIN || addr + page_round_up(len) > USER_MAX)
             return -ENOMEM;
-        return vmspace_discard(proc_current()->vm, addr, PAGE_UP(len));
+        return vmspace_discard(proc_current()->vm, addr, page_round_up(len));
     default:
         return -EINVAL;
     }
@@ -202,7 +201,7 @@ static int mremap_grow(struct proc *p, const struct vm_region *r, uint64_t old, 
 {
     if (r->kind == VM_FILE || old + nsz > USER_MAX || old + nsz < old)
         return -ENOMEM;
-    for (uint64_t va = old + osz; va < old + nsz; va += 4096)
+    for (uint64_t va = old + osz; va < old + nsz; va += PAGE_SIZE)
         if (vm_map_find(&p->vm->map, va))
             return -ENOMEM;
     return vmspace_map_anon(p->vm, old + osz, nsz - osz, r->prot, VM_ANON);
@@ -235,13 +234,13 @@ static int64_t sys_mremap(uint64_t old, uint64_t osz, uint64_t nsz, uint64_t fla
 {
     ARG(a5);
     struct proc *p = proc_current();
-    if ((old & 0xfff) || (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED)) || nsz == 0 ||
-        osz == 0 || ((flags & MREMAP_FIXED) && (!(flags & MREMAP_MAYMOVE) || (fixed & 0xfff))))
+    if (page_offset(old) || (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED)) || nsz == 0 ||
+        osz == 0 || ((flags & MREMAP_FIXED) && (!(flags & MREMAP_MAYMOVE) || page_offset(fixed))))
         return -EINVAL;
-    if (PAGE_UP(osz) < osz || PAGE_UP(nsz) < nsz)
+    if (page_round_up(osz) < osz || page_round_up(nsz) < nsz)
         return -ENOMEM;
-    osz = PAGE_UP(osz);
-    nsz = PAGE_UP(nsz);
+    osz = page_round_up(osz);
+    nsz = page_round_up(nsz);
     struct vm_region *r = one_region(p, old, osz);
     if (!r)
         return -EFAULT;
@@ -261,10 +260,10 @@ static int64_t sys_mremap(uint64_t old, uint64_t osz, uint64_t nsz, uint64_t fla
 
 void sys_mm_register(void)
 {
-    syscall_register(25, sys_mremap);
-    syscall_register(9, sys_mmap);
-    syscall_register(10, sys_mprotect);
-    syscall_register(11, sys_munmap);
-    syscall_register(12, sys_brk);
-    syscall_register(28, sys_madvise);
+    syscall_register(SYS_mremap, sys_mremap);
+    syscall_register(SYS_mmap, sys_mmap);
+    syscall_register(SYS_mprotect, sys_mprotect);
+    syscall_register(SYS_munmap, sys_munmap);
+    syscall_register(SYS_brk, sys_brk);
+    syscall_register(SYS_madvise, sys_madvise);
 }

@@ -505,30 +505,30 @@ static int64_t sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a2, uint64_t a3, 
 
 void sys_path_register(void)
 {
-    syscall_register(90, sys_chmod);
-    syscall_register(91, sys_fchmod);
-    syscall_register(268, sys_fchmodat);
-    syscall_register(2, sys_open);
-    syscall_register(4, sys_stat);
-    syscall_register(6, sys_lstat);
-    syscall_register(21, sys_access);
-    syscall_register(79, sys_getcwd);
-    syscall_register(80, sys_chdir);
-    syscall_register(81, sys_fchdir);
-    syscall_register(82, sys_rename);
-    syscall_register(83, sys_mkdir);
-    syscall_register(84, sys_rmdir);
-    syscall_register(87, sys_unlink);
-    syscall_register(88, sys_symlink);
-    syscall_register(89, sys_readlink);
-    syscall_register(257, sys_openat);
-    syscall_register(258, sys_mkdirat);
-    syscall_register(262, sys_newfstatat);
-    syscall_register(263, sys_unlinkat);
-    syscall_register(264, sys_renameat);
-    syscall_register(266, sys_symlinkat);
-    syscall_register(267, sys_readlinkat);
-    syscall_register(269, sys_faccessat);
-    syscall_register(316, sys_renameat2);
-    syscall_register(439, sys_faccessat2);
+    syscall_register(SYS_chmod, sys_chmod);
+    syscall_register(SYS_fchmod, sys_fchmod);
+    syscall_register(SYS_fchmodat, sys_fchmodat);
+    syscall_register(SYS_open, sys_open);
+    syscall_register(SYS_stat, sys_stat);
+    syscall_register(SYS_lstat, sys_lstat);
+    syscall_register(SYS_access, sys_access);
+    syscall_register(SYS_getcwd, sys_getcwd);
+    syscall_register(SYS_chdir, sys_chdir);
+    syscall_register(SYS_fchdir, sys_fchdir);
+    syscall_register(SYS_rename, sys_rename);
+    syscall_register(SYS_mkdir, sys_mkdir);
+    syscall_register(SYS_rmdir, sys_rmdir);
+    syscall_register(SYS_unlink, sys_unlink);
+    syscall_register(SYS_symlink, sys_symlink);
+    syscall_register(SYS_readlink, sys_readlink);
+    syscall_register(SYS_openat, sys_openat);
+    syscall_register(SYS_mkdirat, sys_mkdirat);
+    syscall_register(SYS_newfstatat, sys_newfstatat);
+    syscall_register(SYS_unlinkat, sys_unlinkat);
+    syscall_register(SYS_renameat, sys_renameat);
+    syscall_register(SYS_symlinkat, sys_symlinkat);
+    syscall_register(SYS_readlinkat, sys_readlinkat);
+    syscall_register(SYS_faccessat, sys_faccessat);
+    syscall_register(SYS_renameat2, sys_renameat2);
+    syscall_register(SYS_faccessat2, sys_faccessat2);
 }

@@ -218,8 +218,8 @@ static int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, u
 
 void sys_poll_register(void)
 {
-    syscall_register(7, sys_poll);
-    syscall_register(23, sys_select);
-    syscall_register(270, sys_pselect6);
-    syscall_register(271, sys_ppoll);
+    syscall_register(SYS_poll, sys_poll);
+    syscall_register(SYS_select, sys_select);
+    syscall_register(SYS_pselect6, sys_pselect6);
+    syscall_register(SYS_ppoll, sys_ppoll);
 }

@@ -4,6 +4,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
@@ -176,8 +177,8 @@ static int64_t sys_sysinfo(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3,
     pmem_stats(&st);
     memset(&si, 0, sizeof(si));
     si.uptime = (int64_t)(clock_ns() / 1000000000ull);
-    si.totalram = st.total_pages * 4096;
-    si.freeram = st.free_pages * 4096;
+    si.totalram = st.total_pages * PAGE_SIZE;
+    si.freeram = st.free_pages * PAGE_SIZE;
     si.procs = (uint16_t)proc_count();
     si.mem_unit = 1;
     return copy_to_user((void *)ubuf, &si, sizeof(si)) ? -EFAULT : 0;
@@ -307,32 +308,32 @@ static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a2, uint64_t a3
 
 void sys_proc_register(void)
 {
-    syscall_register(157, sys_prctl);
-    syscall_register(24, sys_sched_yield);
-    syscall_register(39, sys_getpid);
-    syscall_register(60, sys_exit_group); /* one LWP per process for now */
-    syscall_register(63, sys_uname);
-    syscall_register(95, sys_umask);
-    syscall_register(97, sys_getrlimit);
-    syscall_register(99, sys_sysinfo);
-    syscall_register(102, sys_getid0); /* getuid */
-    syscall_register(104, sys_getid0); /* getgid */
-    syscall_register(107, sys_getid0); /* geteuid */
-    syscall_register(108, sys_getid0); /* getegid */
-    syscall_register(110, sys_getppid);
-    syscall_register(109, sys_setpgid);
-    syscall_register(111, sys_getpgrp);
-    syscall_register(112, sys_setsid);
-    syscall_register(118, sys_getres0);
-    syscall_register(120, sys_getres0);
-    syscall_register(121, sys_getpgid);
-    syscall_register(124, sys_getsid);
-    syscall_register(158, sys_arch_prctl);
-    syscall_register(160, sys_setrlimit);
-    syscall_register(186, sys_gettid);
-    syscall_register(218, sys_set_tid_address);
-    syscall_register(231, sys_exit_group);
-    syscall_register(273, sys_set_robust_list);
-    syscall_register(302, sys_prlimit64);
-    syscall_register(318, sys_getrandom);
+    syscall_register(SYS_prctl, sys_prctl);
+    syscall_register(SYS_sched_yield, sys_sched_yield);
+    syscall_register(SYS_getpid, sys_getpid);
+    syscall_register(SYS_exit, sys_exit_group); /* one LWP per process for now */
+    syscall_register(SYS_uname, sys_uname);
+    syscall_register(SYS_umask, sys_umask);
+    syscall_register(SYS_getrlimit, sys_getrlimit);
+    syscall_register(SYS_sysinfo, sys_sysinfo);
+    syscall_register(SYS_getuid, sys_getid0); /* getuid */
+    syscall_register(SYS_getgid, sys_getid0); /* getgid */
+    syscall_register(SYS_geteuid, sys_getid0); /* geteuid */
+    syscall_register(SYS_getegid, sys_getid0); /* getegid */
+    syscall_register(SYS_getppid, sys_getppid);
+    syscall_register(SYS_setpgid, sys_setpgid);
+    syscall_register(SYS_getpgrp, sys_getpgrp);
+    syscall_register(SYS_setsid, sys_setsid);
+    syscall_register(SYS_getresuid, sys_getres0);
+    syscall_register(SYS_getresgid, sys_getres0);
+    syscall_register(SYS_getpgid, sys_getpgid);
+    syscall_register(SYS_getsid, sys_getsid);
+    syscall_register(SYS_arch_prctl, sys_arch_prctl);
+    syscall_register(SYS_setrlimit, sys_setrlimit);
+    syscall_register(SYS_gettid, sys_gettid);
+    syscall_register(SYS_set_tid_address, sys_set_tid_address);
+    syscall_register(SYS_exit_group, sys_exit_group);
+    syscall_register(SYS_set_robust_list, sys_set_robust_list);
+    syscall_register(SYS_prlimit64, sys_prlimit64);
+    syscall_register(SYS_getrandom, sys_getrandom);
 }

@@ -5,14 +5,14 @@
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define EXEC_ARGS_MAX (256 * 1024) /* bytes of argument and environment strings */
-#define EXEC_VEC_MAX  8192         /* pointers in argv, and in envp */
-#define EXEC_ARG_MAX  (32 * 4096)  /* one string with its NUL: Linux MAX_ARG_STRLEN */
+#define EXEC_VEC_MAX 8192             /* pointers in argv, and in envp */
+#define EXEC_ARG_MAX (32 * PAGE_SIZE) /* one string with its NUL: Linux MAX_ARG_STRLEN */
 
 static int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
@@ -190,13 +190,13 @@ static int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, ui
 
 void sys_process_register(void)
 {
-    syscall_register(22, sys_pipe);
-    syscall_register(56, sys_clone);
-    syscall_register(57, sys_fork);
-    syscall_register(58, sys_vfork);
-    syscall_register(59, sys_execve);
-    syscall_register(61, sys_wait4);
-    syscall_register(247, sys_waitid);
-    syscall_register(293, sys_pipe2);
-    syscall_register(322, sys_execveat);
+    syscall_register(SYS_pipe, sys_pipe);
+    syscall_register(SYS_clone, sys_clone);
+    syscall_register(SYS_fork, sys_fork);
+    syscall_register(SYS_vfork, sys_vfork);
+    syscall_register(SYS_execve, sys_execve);
+    syscall_register(SYS_wait4, sys_wait4);
+    syscall_register(SYS_waitid, sys_waitid);
+    syscall_register(SYS_pipe2, sys_pipe2);
+    syscall_register(SYS_execveat, sys_execveat);
 }

@@ -12,16 +12,7 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define SIG_DFL       0
-#define SIG_IGN       1
-#define SIG_BLOCK     0
-#define SIG_UNBLOCK   1
-#define SIG_SETMASK   2
-#define SS_ONSTACK    1
-#define SS_DISABLE    2
-#define SS_AUTODISARM (1u << 31)
-#define MINSIGSTKSZ   2048
-#define NS            1000000000ull
+#define NS 1000000000ull
 
 static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t size,
                                 uint64_t a4, uint64_t a5)
@@ -29,7 +20,7 @@ static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint
     ARG(a4), ARG(a5);
     struct proc *p = proc_current();
     struct ksigaction act;
-    if (size != 8 || sig < 1 || sig > NSIG)
+    if (size != SIGSET_SIZE || sig < 1 || sig > NSIG)
         return -EINVAL;
     if (uact && (sig == SIGKILL || sig == SIGSTOP))
         return -EINVAL;
@@ -55,7 +46,7 @@ static int64_t sys_rt_sigprocmask(uint64_t how, uint64_t uset, uint64_t uold, ui
     ARG(a4), ARG(a5);
     struct lwp *l = lwp_current();
     uint64_t set;
-    if (size != 8)
+    if (size != SIGSET_SIZE)
         return -EINVAL;
     if (uset && copy_from_user(&set, (void *)uset, sizeof(set)))
         return -EFAULT;
@@ -87,7 +78,7 @@ static int64_t sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t a2, uint
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct lwp *l = lwp_current();
     uint64_t pend = l->sigpending & l->sigmask;
-    if (size > 8)
+    if (size > SIGSET_SIZE)
         return -EINVAL;
     return copy_to_user((void *)uset, &pend, size) ? -EFAULT : 0;
 }
@@ -303,17 +294,17 @@ static int64_t sys_getitimer(uint64_t which, uint64_t uval, uint64_t a2, uint64_
 
 void sys_signal_register(void)
 {
-    syscall_register(13, sys_rt_sigaction);
-    syscall_register(14, sys_rt_sigprocmask);
-    syscall_register(15, sys_rt_sigreturn);
-    syscall_register(34, sys_pause);
-    syscall_register(36, sys_getitimer);
-    syscall_register(37, sys_alarm);
-    syscall_register(38, sys_setitimer);
-    syscall_register(62, sys_kill);
-    syscall_register(127, sys_rt_sigpending);
-    syscall_register(130, sys_rt_sigsuspend);
-    syscall_register(131, sys_sigaltstack);
-    syscall_register(200, sys_tkill);
-    syscall_register(234, sys_tgkill);
+    syscall_register(SYS_rt_sigaction, sys_rt_sigaction);
+    syscall_register(SYS_rt_sigprocmask, sys_rt_sigprocmask);
+    syscall_register(SYS_rt_sigreturn, sys_rt_sigreturn);
+    syscall_register(SYS_pause, sys_pause);
+    syscall_register(SYS_getitimer, sys_getitimer);
+    syscall_register(SYS_alarm, sys_alarm);
+    syscall_register(SYS_setitimer, sys_setitimer);
+    syscall_register(SYS_kill, sys_kill);
+    syscall_register(SYS_rt_sigpending, sys_rt_sigpending);
+    syscall_register(SYS_rt_sigsuspend, sys_rt_sigsuspend);
+    syscall_register(SYS_sigaltstack, sys_sigaltstack);
+    syscall_register(SYS_tkill, sys_tkill);
+    syscall_register(SYS_tgkill, sys_tgkill);
 }

@@ -96,7 +96,7 @@ static int64_t sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t umask,
 
 void sys_system_register(void)
 {
-    syscall_register(169, sys_reboot);
-    syscall_register(203, sys_sched_setaffinity);
-    syscall_register(204, sys_sched_getaffinity);
+    syscall_register(SYS_reboot, sys_reboot);
+    syscall_register(SYS_sched_setaffinity, sys_sched_setaffinity);
+    syscall_register(SYS_sched_getaffinity, sys_sched_getaffinity);
 }

@@ -6,9 +6,9 @@
 #include "kernel/sched/progtest.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys_test.h"
+#include "sysnr.h"
 
 #define NR_OUT_OF_RANGE 9999
-#define NR_RSEQ         334 /* a real Linux call Uniplex does not implement yet */
 #define BENCH_CALLS     1000000
 
 extern const char testprog_sysloop[], testprog_sysregs[];
@@ -17,7 +17,8 @@ static const char *t_enosys(void)
 {
     if (progtest_run(testprog_sysloop, NR_OUT_OF_RANGE, 1) != -ENOSYS)
         return "a number beyond the table did not return -ENOSYS";
-    if (progtest_run(testprog_sysloop, NR_RSEQ, 3) != -ENOSYS)
+    /* rseq: a real Linux call Uniplex does not implement yet */
+    if (progtest_run(testprog_sysloop, SYS_rseq, 3) != -ENOSYS)
         return "an unimplemented call did not return -ENOSYS";
     return 0;
 }

@@ -148,10 +148,10 @@ static int64_t sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t
 
 void sys_time_register(void)
 {
-    syscall_register(35, sys_nanosleep);
-    syscall_register(96, sys_gettimeofday);
-    syscall_register(201, sys_time);
-    syscall_register(228, sys_clock_gettime);
-    syscall_register(229, sys_clock_getres);
-    syscall_register(230, sys_clock_nanosleep);
+    syscall_register(SYS_nanosleep, sys_nanosleep);
+    syscall_register(SYS_gettimeofday, sys_gettimeofday);
+    syscall_register(SYS_time, sys_time);
+    syscall_register(SYS_clock_gettime, sys_clock_gettime);
+    syscall_register(SYS_clock_getres, sys_clock_getres);
+    syscall_register(SYS_clock_nanosleep, sys_clock_nanosleep);
 }

@@ -44,7 +44,7 @@ int k_vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t pr
 void k_vm_map_destroy(struct vm_map *m, vm_unmap_cb *cb, void *arg);
 int k_vm_map_copy(struct vm_map *dst, const struct vm_map *src);
 
-#define PG(n) ((uint64_t)(n)*VM_PAGE_SIZE)
+#define PG(n) ((uint64_t)(n)*PAGE_SIZE)
 #define R     VM_PROT_READ
 #define RW    (VM_PROT_READ | VM_PROT_WRITE)
 #define RX    (VM_PROT_READ | VM_PROT_EXEC)
@@ -57,7 +57,7 @@ static bool pages_off;
 
 static void *page_alloc(unsigned order)
 {
-    size_t size = (size_t)VM_PAGE_SIZE << order;
+    size_t size = (size_t)PAGE_SIZE << order;
     return pages_off ? NULL : aligned_alloc(size, size);
 }
 
@@ -209,7 +209,7 @@ static void check_invariants(const struct vm_map *m)
     for (const struct vm_region *r = m->head; r; prev = r, r = r->next, n++) {
         if (r->prev != prev)
             fail_msg("region %u: broken prev link", n);
-        if (r->start >= r->end || r->start % VM_PAGE_SIZE || r->end % VM_PAGE_SIZE)
+        if (r->start >= r->end || r->start % PAGE_SIZE || r->end % PAGE_SIZE)
             fail_msg("region %u: bad range [%#llx, %#llx)", n, (unsigned long long)r->start,
                      (unsigned long long)r->end);
         if (r->start < m->lo || r->end > m->hi)
@@ -908,7 +908,7 @@ struct spage {
     uint32_t prot;
     uint16_t kind, flags;
     uint64_t phys;  /* VM_FILE: backing address of this page */
-    uint64_t bytes; /* VM_FILE: backing bytes in this page, 0..VM_PAGE_SIZE */
+    uint64_t bytes; /* VM_FILE: backing bytes in this page, 0..PAGE_SIZE */
 };
 
 struct model {
@@ -923,14 +923,14 @@ static int pidx(uint64_t a)
 {
     if (a < PG(MBASE) || a >= PG(MBASE + NPAGES))
         return -1;
-    return (int)(a / VM_PAGE_SIZE - MBASE);
+    return (int)(a / PAGE_SIZE - MBASE);
 }
 
 static uint64_t file_bytes_at(uint64_t len, uint64_t off)
 {
     if (len <= off)
         return 0;
-    return len - off < VM_PAGE_SIZE ? len - off : VM_PAGE_SIZE;
+    return len - off < PAGE_SIZE ? len - off : PAGE_SIZE;
 }
 
 static void check_page(const struct model *md, const struct vm_region *r, uint64_t a)
@@ -962,7 +962,7 @@ static void check_model(struct model *md)
     for (const struct vm_region *r = md->m.head; r; r = r->next) {
         if (pidx(r->start) < 0 || pidx(r->end - 1) < 0)
             fail_msg("op %u: region outside the model window", md->op);
-        for (uint64_t a = r->start; a < r->end; a += VM_PAGE_SIZE) {
+        for (uint64_t a = r->start; a < r->end; a += PAGE_SIZE) {
             check_page(md, r, a);
             covered[pidx(a)] = true;
         }
@@ -985,7 +985,7 @@ static bool range_state(const struct model *md, uint64_t s, uint64_t e, bool *an
 {
     *any = false;
     *all = true;
-    for (uint64_t a = s; a < e; a += VM_PAGE_SIZE) {
+    for (uint64_t a = s; a < e; a += PAGE_SIZE) {
         int i = pidx(a);
         bool mapped = i >= 0 && md->pg[i].mapped;
         *any |= mapped;
@@ -1021,7 +1021,7 @@ static void model_insert(struct model *md)
     uint32_t prot = prots[rnd(3)];
     /* Non-file regions get file fields too: the map must drop them. */
     uint64_t phys = 0x10000000 + rng() % 0x1000000;
-    uint64_t flen = rng() % (e - s + VM_PAGE_SIZE);
+    uint64_t flen = rng() % (e - s + PAGE_SIZE);
     bool bad = rnd(64) == 0, any, all;
     if (bad)
         s += 8 * (1 + rnd(511));
@@ -1033,7 +1033,7 @@ static void model_insert(struct model *md)
     if (rc != want)
         fail_msg("op %u: insert [%#llx, %#llx) returned %d, want %d", md->op, (unsigned long long)s,
                  (unsigned long long)e, rc, want);
-    for (uint64_t a = s; rc == 0 && a < e; a += VM_PAGE_SIZE) {
+    for (uint64_t a = s; rc == 0 && a < e; a += PAGE_SIZE) {
         bool file = kind == VM_FILE;
         md->pg[pidx(a)] = (struct spage){true,
                                          prot,
@@ -1047,11 +1047,11 @@ static void model_insert(struct model *md)
 static void model_cb(void *arg, uint64_t s, uint64_t e, const struct vm_region *r)
 {
     struct model *md = arg;
-    if (s >= e || s % VM_PAGE_SIZE || e % VM_PAGE_SIZE || s < r->start || e > r->end)
+    if (s >= e || s % PAGE_SIZE || e % PAGE_SIZE || s < r->start || e > r->end)
         fail_msg("op %u: callback [%#llx, %#llx) for region [%#llx, %#llx)", md->op,
                  (unsigned long long)s, (unsigned long long)e, (unsigned long long)r->start,
                  (unsigned long long)r->end);
-    for (uint64_t a = s; a < e; a += VM_PAGE_SIZE) {
+    for (uint64_t a = s; a < e; a += PAGE_SIZE) {
         int i = pidx(a);
         if (i < 0 || md->seen[i])
             fail_msg("op %u: page %#llx reported twice or outside", md->op, (unsigned long long)a);
@@ -1104,7 +1104,7 @@ static void model_protect(struct model *md)
     if (rc != want)
         fail_msg("op %u: protect [%#llx, %#llx) returned %d, want %d", md->op,
                  (unsigned long long)s, (unsigned long long)e, rc, want);
-    for (uint64_t a = s; rc == 0 && a < e; a += VM_PAGE_SIZE)
+    for (uint64_t a = s; rc == 0 && a < e; a += PAGE_SIZE)
         md->pg[pidx(a)].prot = prot;
 }
 
@@ -1118,7 +1118,7 @@ static void model_lookups(struct model *md)
         if ((r != NULL) != want || (r && (a < r->start || a >= r->end)))
             fail_msg("op %u: find %#llx wrong", md->op, (unsigned long long)a);
         if (r)
-            check_page(md, r, a & ~(VM_PAGE_SIZE - 1));
+            check_page(md, r, page_round_down(a));
     }
 }
 
@@ -1127,8 +1127,7 @@ static void model_gap(struct model *md)
     uint64_t hint = PG(MBASE) + rng() % PG(NPAGES), len = PG(1 + rnd(16)), a = 0;
     uint64_t want = 0;
     unsigned run = 0;
-    for (unsigned i = (unsigned)((hint + VM_PAGE_SIZE - 1) / VM_PAGE_SIZE - MBASE); i < NPAGES;
-         i++) {
+    for (unsigned i = (unsigned)((hint + PAGE_SIZE - 1) / PAGE_SIZE - MBASE); i < NPAGES; i++) {
         run = md->pg[i].mapped ? 0 : run + 1;
         if (PG(run) == len) {
             want = PG(MBASE + i + 1) - len;

@@ -7,6 +7,7 @@
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/idt.h"
 #include "kernel/arch/x86_64/kstack.h"
+#include "kernel/mm/page.h"
 #include "kernel/panic.h"
 
 extern uint8_t boot_stack_bottom[], boot_stack_top[];
@@ -162,7 +163,7 @@ int arch_lapic_enable(uint64_t *base)
         return -ENODEV;
     uint64_t msr = rdmsr(MSR_APIC_BASE);
     wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
-    *base = msr & ~0xfffull; /* bits 12 and up: the registers' physical page */
+    *base = page_round_down(msr); /* the registers' physical page */
     return 0;
 }
 

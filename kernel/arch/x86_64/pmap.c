@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmap.h"
 
 #define PTE_P       (1ull << 0)
@@ -29,6 +30,11 @@
 #define PTE_NX      (1ull << 63)
 #define PTE_ADDR    0x000ffffffffff000ull
 #define TABLE_FLAGS (PTE_P | PTE_W) /* permissions are decided at the leaf */
+#define PT_BITS     9               /* index bits per level */
+#define PT_ENTRIES  (1u << PT_BITS) /* entries per table */
+#define PT_LOWER    (PT_ENTRIES / 2) /* the root's entries below the kernel half */
+
+_Static_assert(PT_ENTRIES * sizeof(uint64_t) == PAGE_SIZE, "a table fills one page");
 
 static pmap_table_alloc_fn table_alloc;
 static const struct pmap_refs *refs;
@@ -57,7 +63,7 @@ static uint64_t *table_virt(uint64_t entry)
 
 static unsigned idx(uint64_t va, int level)
 {
-    return (va >> (12 + 9 * level)) & 511;
+    return (va >> (PAGE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1);
 }
 
 static uint64_t pte_bits(unsigned flags)
@@ -136,7 +142,7 @@ static int unshare(uint64_t *e, int level)
         return -ENOMEM;
     table_pages++;
     uint64_t *old = phys_to_virt(opa), *copy = phys_to_virt(npa);
-    for (unsigned i = 0; i < 512; i++) {
+    for (unsigned i = 0; i < PT_ENTRIES; i++) {
         uint64_t x = old[i];
         if (!(x & PTE_P))
             continue;
@@ -273,20 +279,20 @@ int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags)
     uint64_t *e = &table_virt(*pd)[idx(va, 0)];
     if (!(*e & PTE_P))
         return -ENOENT;
-    *pa = (*e & PTE_ADDR) | (va & 0xfff);
+    *pa = (*e & PTE_ADDR) | page_offset(va);
     *flags = pte_flags(*e);
     if (shared || (*pd & PTE_SHARED))
         *flags = (*flags & ~PMAP_WRITE) | PMAP_COW;
     return 0;
 }
 
-/* Level 3 is the root: only its lower half (entries 0-255) is visited. */
+/* Level 3 is the root: only its lower half (entries below PT_LOWER) is visited. */
 static void destroy_level(uint64_t *t, int level, uint64_t base,
                           void (*leaf)(void *, uint64_t, uint64_t, unsigned),
                           void (*free_table)(uint64_t), void *arg)
 {
-    for (unsigned i = 0; i < (level == 3 ? 256u : 512u); i++) {
-        uint64_t e = t[i], va = base + ((uint64_t)i << (12 + 9 * level));
+    for (unsigned i = 0; i < (level == 3 ? PT_LOWER : PT_ENTRIES); i++) {
+        uint64_t e = t[i], va = base + ((uint64_t)i << (PAGE_SHIFT + PT_BITS * level));
         if (!(e & PTE_P))
             continue;
         if (level == 0) {
@@ -313,8 +319,8 @@ void pmap_destroy_lower(pmap_root root, void (*leaf)(void *, uint64_t, uint64_t,
 static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
                       const struct pmap_copy *c)
 {
-    uint64_t *dpt = 0, size = 1ull << (12 + 9 * level);
-    for (unsigned i = 0; i < (level == 3 ? 256u : 512u); i++) {
+    uint64_t *dpt = 0, size = 1ull << (PAGE_SHIFT + PT_BITS * level);
+    for (unsigned i = 0; i < (level == 3 ? PT_LOWER : PT_ENTRIES); i++) {
         uint64_t e = t[i], va = base + i * size;
         if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
             continue;
@@ -364,7 +370,7 @@ int pmap_reserve_top(pmap_root root, uint64_t va)
 
 void pmap_share_kernel(pmap_root root)
 {
-    for (unsigned i = 256; i < 512; i++)
+    for (unsigned i = PT_LOWER; i < PT_ENTRIES; i++)
         root[i] = kernel_root[i];
 }
 

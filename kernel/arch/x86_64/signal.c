@@ -34,24 +34,13 @@ struct k_ucontext {
     struct k_sigcontext mc;
     uint64_t sigmask;
 };
-struct k_siginfo {
-    int32_t signo, errnum, code, pad;
-    union {
-        struct {
-            int32_t pid, uid;
-        } kill;
-        uint64_t addr;
-        uint8_t bytes[112];
-    } u;
-};
 struct rt_sigframe {
     uint64_t pretcode;
     struct k_ucontext uc;
-    struct k_siginfo info;
+    struct ksiginfo info;
 };
 _Static_assert(sizeof(struct k_sigcontext) == 256, "Linux struct sigcontext (x86-64)");
 _Static_assert(sizeof(struct k_ucontext) == 304, "Linux struct ucontext (x86-64)");
-_Static_assert(sizeof(struct k_siginfo) == 128, "siginfo_t");
 _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
 
 #define REDZONE   128

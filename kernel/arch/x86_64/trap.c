@@ -11,6 +11,7 @@
 #include "kernel/arch/x86_64/backtrace.h"
 #include "kernel/arch/x86_64/extable.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
 #include "kernel/panic.h"
@@ -21,10 +22,8 @@
 
 #define PF_PRESENT    0x01
 #define PF_WRITE      0x02
-#define SEGV_MAPERR   1 /* si_code: no mapping at the address */
-#define SEGV_ACCERR   2 /* si_code: a mapping that forbids the access */
 #define PF_FETCH      0x10
-#define LOWER_HALF(a) ((a) < 0x0000800000000000ull)
+#define LOWER_HALF(a) ((a) < USER_MAX)
 
 static uint64_t trap_counts[256];
 

@@ -1,0 +1,108 @@
+/* The Linux x86-64 signal ABI as programs see it: signal numbers, sets,
+ * actions (struct sigaction as rt_sigaction passes it), their flags,
+ * sigaltstack's flags, and the siginfo_t handlers and waitid receive. The
+ * one place these are defined; the functions of signal.c are in proc.h. */
+#ifndef UNIPLEX_PROC_SIGNAL_H
+#define UNIPLEX_PROC_SIGNAL_H
+
+#include <stdint.h>
+
+/* Signal numbers. */
+#define SIGHUP    1
+#define SIGINT    2
+#define SIGQUIT   3
+#define SIGILL    4
+#define SIGTRAP   5
+#define SIGABRT   6
+#define SIGBUS    7
+#define SIGFPE    8
+#define SIGKILL   9
+#define SIGUSR1   10
+#define SIGSEGV   11
+#define SIGUSR2   12
+#define SIGPIPE   13
+#define SIGALRM   14
+#define SIGTERM   15
+#define SIGSTKFLT 16
+#define SIGCHLD   17
+#define SIGCONT   18
+#define SIGSTOP   19
+#define SIGTSTP   20
+#define SIGTTIN   21
+#define SIGTTOU   22
+#define SIGURG    23
+#define SIGXCPU   24
+#define SIGXFSZ   25
+#define SIGVTALRM 26
+#define SIGPROF   27
+#define SIGWINCH  28
+#define SIGIO     29
+#define SIGPWR    30
+#define SIGSYS    31
+
+/* Signal sets: bit sig - 1 of one 64-bit word (the kernel's sigset_t). */
+#define NSIG        64
+#define SIGSET_SIZE 8 /* bytes: the sigsetsize the rt_sig* calls must pass */
+#define SIGBIT(sig) (1ull << ((sig)-1))
+/* What no mask can block (Linux: SIGKILL and SIGSTOP). */
+#define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+/* rt_sigprocmask's how. */
+#define SIG_BLOCK   0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+/* Linux's struct sigaction as rt_sigaction passes it (x86-64). */
+struct ksigaction {
+    uint64_t handler; /* SIG_DFL, SIG_IGN, or the function */
+    uint64_t flags;   /* SA_* */
+    uint64_t restorer;
+    uint64_t mask;
+};
+_Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel ABI)");
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+/* struct ksigaction flags. */
+#define SA_NOCLDSTOP 0x00000001u
+#define SA_NOCLDWAIT 0x00000002u
+#define SA_SIGINFO   0x00000004u
+#define SA_ONSTACK   0x08000000u
+#define SA_RESTART   0x10000000u
+#define SA_NODEFER   0x40000000u
+#define SA_RESETHAND 0x80000000u
+
+/* sigaltstack: stack_t's flags, and the smallest stack it takes. */
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ   2048
+
+/* si_code values. */
+#define SI_USER     0 /* kill, tkill, tgkill */
+#define SEGV_MAPERR 1 /* no mapping at the address */
+#define SEGV_ACCERR 2 /* a mapping that forbids the access */
+#define CLD_EXITED  1 /* SIGCHLD: the child exited */
+#define CLD_KILLED  2 /* SIGCHLD: a signal killed the child */
+
+/* siginfo_t: si_signo, si_errno, si_code, then (8-byte aligned) the
+ * fields si_code selects, in 128 bytes. Fill it from a zeroed one: it is
+ * copied to the program whole. */
+struct ksiginfo {
+    int32_t signo, errnum, code, pad;
+    union {
+        struct {
+            int32_t pid, uid;
+        } kill; /* SI_USER */
+        struct {
+            int32_t pid, uid, status;
+        } child;       /* SIGCHLD: the exit code or the signal (CLD_*) */
+        uint64_t addr; /* faults: si_addr */
+        uint8_t bytes[112];
+    } u;
+};
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t is 128 bytes");
+_Static_assert(__builtin_offsetof(struct ksiginfo, u) == 16, "siginfo_t's union at 16");
+
+#endif
