@@ -105,4 +105,12 @@ struct ksiginfo {
 _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t is 128 bytes");
 _Static_assert(__builtin_offsetof(struct ksiginfo, u) == 16, "siginfo_t's union at 16");
 
+/* stack_t: sigaltstack's argument and a ucontext's uc_stack. */
+struct kstack {
+    uint64_t sp;
+    int32_t flags, pad;
+    uint64_t size;
+};
+_Static_assert(sizeof(struct kstack) == 24, "stack_t is 24 bytes");
+
 #endif

@@ -127,12 +127,6 @@ static int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t 
     arch_frame_resume(l->frame); /* every register, not a system call's return */
 }
 
-struct kstack_t {
-    uint64_t sp;
-    int32_t flags, pad;
-    uint64_t size;
-};
-
 static int64_t sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t a2, uint64_t a3, uint64_t a4,
                                uint64_t a5)
 {
@@ -140,11 +134,11 @@ static int64_t sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t a2, uint64_
     struct lwp *l = lwp_current();
     uint64_t sp = arch_frame_sp(l->frame);
     int on = l->ss_size && sp - l->ss_sp < l->ss_size;
-    struct kstack_t ss, old = {l->ss_sp,
-                               on           ? SS_ONSTACK
-                               : l->ss_size ? 0
-                                            : SS_DISABLE,
-                               0, l->ss_size};
+    struct kstack ss, old = {l->ss_sp,
+                             on           ? SS_ONSTACK
+                             : l->ss_size ? 0
+                                          : SS_DISABLE,
+                             0, l->ss_size};
     if (uss && copy_from_user(&ss, (void *)uss, sizeof(ss)))
         return -EFAULT;
     if (uold && copy_to_user((void *)uold, &old, sizeof(old)))

@@ -23,14 +23,9 @@ struct k_sigcontext {
     uint64_t fpstate;
     uint64_t reserved[8];
 };
-struct k_stack {
-    uint64_t sp;
-    int32_t flags, pad;
-    uint64_t size;
-};
 struct k_ucontext {
     uint64_t flags, link;
-    struct k_stack stack;
+    struct kstack stack;
     struct k_sigcontext mc;
     uint64_t sigmask;
 };
@@ -104,7 +99,7 @@ static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
     mc->oldmask = s->oldmask;
     mc->cr2 = s->addr;
     fr.pretcode = s->act->restorer;
-    fr.uc.stack = (struct k_stack){s->ss_sp, (int32_t)s->ss_flags, 0, s->ss_size};
+    fr.uc.stack = (struct kstack){s->ss_sp, (int32_t)s->ss_flags, 0, s->ss_size};
     fr.uc.mc = *mc;
     fr.uc.sigmask = s->oldmask;
     fr.info.signo = s->sig;
