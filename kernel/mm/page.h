@@ -62,7 +62,7 @@ static inline uint64_t page_round_up(uint64_t a)
  * PG_FREE / PG_ALLOC flag; their order and links mean nothing. */
 struct page {
     struct page *next, *prev; /* free-list links (when free) */
-    uint32_t refcount;        /* users of an allocated page (COW later); 0 when free */
+    uint32_t refcount;        /* users of an allocated page (COW sharers); 0 when free */
     uint16_t flags;           /* PG_* */
     uint8_t order;            /* order of the free or allocated block this page heads */
     uint8_t reserved_;
