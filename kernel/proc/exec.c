@@ -156,8 +156,6 @@ static uint32_t seg_prot(uint32_t p)
            ((p & ELF_PROT_X) ? VM_PROT_EXEC : 0);
 }
 
-/* Map every PT_LOAD segment from the file's pages in the initrd: text
- * read-only in place, data copy-on-write, bss demand-zero. */
 /* One segment of a file written at run time (its bytes in file[]): an
  * anonymous mapping filled with a copy, then given the segment's rights. */
 static int copy_segment(struct vmspace *vs, const uint8_t *file, uint64_t start, uint64_t stop,
@@ -223,7 +221,6 @@ struct exec_image {
     char name[16];
 };
 
-/* Load the ELF file vn into a new address space. */
 /* The whole file in memory: the initrd's bytes in place, or (a file
  * written at run time) a kernel copy in *copy, which the caller frees. */
 #define EXEC_COPY_MAX (4ull << 20) /* the largest block the page allocator gives */
@@ -243,44 +240,58 @@ static int file_bytes(struct vnode *vn, const uint8_t **bytes, uint8_t **copy)
     return 0;
 }
 
+/* The stack exec maps: RLIMIT_STACK, at most 1 GiB, in whole pages. */
+static uint64_t stack_size(const struct proc *p)
+{
+    uint64_t lim = p->rlim[RLIMIT_STACK].cur;
+    return ((lim < (1ull << 30) ? lim : (1ull << 30)) + 0xfff) & ~0xfffull;
+}
+
+/* Map x's segments (from vn, or from the bytes in copy) and a stack into
+ * vs, and write the initial stack: 0 or -errno. */
+static int image_map(struct proc *p, struct vmspace *vs, const struct vnode *vn,
+                     const uint8_t *copy, struct exec_info *x, struct exec_image *out)
+{
+    uint64_t stack = stack_size(p);
+    int err = map_segments(vs, vn, copy, x, &out->brk);
+    if (!err)
+        err =
+            vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE, VM_STACK);
+    if (!err)
+        err = stack_build(vs, x, &out->sp);
+    return err == -ENOEXEC ? exec_fail(x->path, "segments share a page") : err;
+}
+
 /* Load the ELF file vn into a new address space. */
 static int load_elf(struct proc *p, struct vnode *vn, const char *path, char *const argv[],
                     char *const envp[], struct exec_image *out)
 {
     struct exec_info x = {.path = path};
-    const char *why;
     struct vmspace *vs = 0;
     const uint8_t *bytes;
+    const char *why;
     uint8_t *copy;
     int err = file_bytes(vn, &bytes, &copy);
     if (err)
         return err;
     if (elf_check(bytes, vn->size, &x.img, &why)) {
-        kfree(copy);
-        return exec_fail(path, why);
+        err = exec_fail(path, why);
+        goto out;
     }
     if ((err = strv_measure(&x.argv, argv)) || (err = strv_measure(&x.envp, envp)) ||
-        (err = vmspace_create(&vs))) {
-        kfree(copy);
-        return err;
-    }
+        (err = vmspace_create(&vs)))
+        goto out;
     x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
-    uint64_t stack =
-        p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur : (1ull << 30);
-    stack = (stack + 0xfff) & ~0xfffull;
-    if ((err = map_segments(vs, vn, copy, &x, &out->brk)) ||
-        (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,
-                                VM_STACK)) ||
-        (err = stack_build(vs, &x, &out->sp))) {
-        kfree(copy);
-        vmspace_destroy(vs);
-        return err == -ENOEXEC ? exec_fail(path, "segments share a page") : err;
-    }
-    kfree(copy);
+    if ((err = image_map(p, vs, vn, copy, &x, out)))
+        goto out;
     out->vs = vs;
     out->entry = x.base + x.img.entry;
     set_name(out->name, path);
-    return 0;
+out:
+    if (err && vs)
+        vmspace_destroy(vs);
+    kfree(copy);
+    return err;
 }
 
 #define SCRIPT_LINE  256 /* Linux's BINPRM_BUF_SIZE */

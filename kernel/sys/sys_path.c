@@ -290,6 +290,17 @@ static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return f ? set_cwd(f->vn) : -EBADF;
 }
 
+/* A symlink's own copy of its target: 0 or -ENOMEM. */
+static int link_set_target(struct vnode *vn, const char *target)
+{
+    size_t n = strlen(target);
+    if (!(vn->target = kmalloc(n + 1)))
+        return -ENOMEM;
+    memcpy(vn->target, target, n + 1);
+    vn->size = n;
+    return 0;
+}
+
 /* Make a directory or a symlink named by (dirfd, upath). */
 static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
 {
@@ -303,16 +314,10 @@ static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *t
         return -EEXIST;
     if (!(vn = vn_alloc(mode)))
         return -ENOMEM;
-    if (target) {
-        vn->size = strlen(target);
-        if (!(vn->target = kmalloc(vn->size + 1))) {
-            vn_unref(vn);
-            return -ENOMEM;
-        }
-        memcpy(vn->target, target, vn->size + 1);
-    }
-    err = dir_link(dir, name, len, vn);
-    vn_unref(vn);
+    err = target ? link_set_target(vn, target) : 0;
+    if (!err)
+        err = dir_link(dir, name, len, vn);
+    vn_unref(vn); /* the name keeps it, if it got one */
     return err;
 }
 

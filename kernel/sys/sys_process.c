@@ -91,6 +91,8 @@ static int copy_vector(struct exec_args *a, uint64_t uvec, char **vec)
     return 0;
 }
 
+/* Copy execve's arguments into a (zeroed first: on failure the caller
+ * frees what was copied, with exec_args_free). */
 static int exec_args_copy(struct exec_args *a, uint64_t upath, uint64_t uargv, uint64_t uenvp,
                           int allow_empty)
 {
@@ -108,26 +110,6 @@ static int exec_args_copy(struct exec_args *a, uint64_t upath, uint64_t uargv, u
     return copy_vector(a, uenvp, a->envp);
 }
 
-static int64_t do_execve(struct vnode *base, struct exec_args *a)
-{
-    int err = proc_execve(base, a->path, a->argv, a->envp, exec_args_free, a);
-    exec_args_free(a); /* only reached on failure */
-    return err;
-}
-
-static int64_t sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp, uint64_t a3, uint64_t a4,
-                          uint64_t a5)
-{
-    ARG(a3), ARG(a4), ARG(a5);
-    struct exec_args a;
-    int err = exec_args_copy(&a, upath, uargv, uenvp, 0);
-    if (err) {
-        exec_args_free(&a);
-        return err;
-    }
-    return do_execve(proc_current()->cwd, &a);
-}
-
 /* execveat: a relative path starts at dirfd. The fexecve form (AT_EMPTY_PATH
  * with "") is not supported yet: the empty path is -ENOENT. */
 static int64_t sys_execveat(uint64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
@@ -141,11 +123,27 @@ static int64_t sys_execveat(uint64_t dirfd, uint64_t upath, uint64_t uargv, uint
     int err = exec_args_copy(&a, upath, uargv, uenvp, 0);
     if (!err && a.path[0] != '/')
         err = at_dir(proc_current(), (int64_t)(int32_t)dirfd, &base);
-    if (err) {
-        exec_args_free(&a);
-        return err;
-    }
-    return do_execve(base, &a);
+    if (!err) /* returns only on failure: a new image frees a through exec_args_free */
+        err = proc_execve(base, a.path, a.argv, a.envp, exec_args_free, &a);
+    exec_args_free(&a);
+    return err;
+}
+
+static int64_t sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return sys_execveat((uint64_t)(int64_t)AT_FDCWD, upath, uargv, uenvp, 0, 0);
+}
+
+/* Give up one end of a new pipe: its descriptor once it has one, else the
+ * file itself. */
+static void end_drop(struct proc *p, int fd, struct file *f)
+{
+    if (fd >= 0)
+        fd_close(p, fd);
+    else
+        file_unref(f);
 }
 
 /* pipe2: both ends, installed as two descriptors written to fds[2]. */
@@ -155,7 +153,7 @@ static int64_t sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t a2, uint64_t a3
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct proc *p = proc_current();
     struct file *rd, *wr;
-    int fds[2];
+    int fds[2] = {-1, -1}, cloexec = (flags & O_CLOEXEC) != 0;
     if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
         return -EINVAL;
     if (!user_range_ok((void *)ufds, sizeof(fds)))
@@ -163,22 +161,16 @@ static int64_t sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t a2, uint64_t a3
     int err = pipe_create((uint32_t)flags, &rd, &wr);
     if (err)
         return err;
-    if ((fds[0] = fd_install(p, rd, 0, flags & O_CLOEXEC)) < 0) {
-        file_unref(rd);
-        file_unref(wr);
-        return fds[0];
-    }
-    if ((fds[1] = fd_install(p, wr, 0, flags & O_CLOEXEC)) < 0) {
-        fd_close(p, fds[0]);
-        file_unref(wr);
-        return fds[1];
-    }
-    if (copy_to_user((void *)ufds, fds, sizeof(fds))) {
-        fd_close(p, fds[0]);
-        fd_close(p, fds[1]);
-        return -EFAULT;
-    }
-    return 0;
+    if ((err = fds[0] = fd_install(p, rd, 0, cloexec)) < 0 ||
+        (err = fds[1] = fd_install(p, wr, 0, cloexec)) < 0)
+        goto fail;
+    if (!copy_to_user((void *)ufds, fds, sizeof(fds)))
+        return 0;
+    err = -EFAULT;
+fail:
+    end_drop(p, fds[0], rd);
+    end_drop(p, fds[1], wr);
+    return err;
 }
 
 static int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
