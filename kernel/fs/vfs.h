@@ -127,6 +127,9 @@ void vn_unref(struct vnode *vn);
 struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len);
 /* Link vn into dir under name (len <= NAME_MAX): 0, -EEXIST, -ENOMEM. */
 int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
+/* Point dir's existing entry name at vn instead (rename over a name):
+ * cannot fail but for -ENOENT; the vnode it named loses that link. */
+int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
 /* Remove the entry name from dir (drops its nlink): 0 or -ENOENT. */
 int dir_unlink(struct vnode *dir, const char *name, size_t len);
 /* The index-th entry (0 ".", 1 "..", then the links): 1 and *name, *len, *vn,

@@ -451,15 +451,13 @@ static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd
         return 0;
     if ((err = rename_check(src, dst, ndir, flags)))
         return err;
-    vn_ref(src);
+    /* The new name first (the one step that can fail, changing nothing),
+     * then the old one goes. */
     if (dst)
-        dir_unlink(ndir, nname, nlen);
-    dir_unlink(odir, oname, olen);
-    err = dir_link(ndir, nname, nlen, src);
-    if (err)
-        dir_link(odir, oname, olen, src); /* no memory: put it back */
-    vn_unref(src);
-    return err;
+        dir_relink(ndir, nname, nlen, src);
+    else if ((err = dir_link(ndir, nname, nlen, src)))
+        return err;
+    return dir_unlink(odir, oname, olen);
 }
 
 static int64_t sys_renameat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t a4,
