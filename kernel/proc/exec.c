@@ -196,13 +196,17 @@ static int exec_fail(const char *path, const char *why)
     return -ENOEXEC;
 }
 
-/* The file to run: a regular file with an execute bit. */
-static int exec_open(struct vnode *base, const char *path, struct vnode **out)
+/* The file to run: a regular file with an execute bit (flags: EXEC_*). */
+static int exec_open(struct vnode *base, const char *path, int flags, struct vnode **out)
 {
-    struct vnode *vn;
-    int err = vfs_walk(base, path, WALK_FOLLOW, &vn);
+    struct vnode *vn = base;
+    int err = 0;
+    if (!(flags & EXEC_FD))
+        err = vfs_walk(base, path, (flags & EXEC_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
     if (err)
         return err;
+    if (S_ISLNK(vn->mode))
+        return -ELOOP; /* EXEC_NOFOLLOW on a symlink */
     if (!S_ISREG(vn->mode) || !(vn->mode & 0111))
         return -EACCES;
     *out = vn;
@@ -297,8 +301,8 @@ out:
 #define SCRIPT_LINE  256 /* Linux's BINPRM_BUF_SIZE */
 #define SCRIPT_DEPTH 4   /* interpreters of interpreters (BINPRM_MAX_RECURSION) */
 
-static int load(struct proc *p, struct vnode *base, const char *path, char *const argv[],
-                char *const envp[], struct exec_image *out, int depth);
+static int load(struct proc *p, struct vnode *base, const char *path, int flags,
+                char *const argv[], char *const envp[], struct exec_image *out, int depth);
 
 /* "#!INTERP [ARG]": run INTERP with argv INTERP [ARG] PATH ARGV[1..]. */
 static int load_script(struct proc *p, char *line, const char *path, char *const argv[],
@@ -337,23 +341,25 @@ static int load_script(struct proc *p, char *line, const char *path, char *const
     for (unsigned i = 1; i < n; i++)
         nv[k++] = argv[i];
     nv[k] = 0;
-    int err = load(p, vfs_root(), interp, nv, envp, out, depth + 1);
+    int err = load(p, vfs_root(), interp, 0, nv, envp, out, depth + 1);
     kfree(nv);
     return err;
 }
 
-static int load(struct proc *p, struct vnode *base, const char *path, char *const argv[],
-                char *const envp[], struct exec_image *out, int depth)
+static int load(struct proc *p, struct vnode *base, const char *path, int flags,
+                char *const argv[], char *const envp[], struct exec_image *out, int depth)
 {
     struct vnode *vn;
     char line[SCRIPT_LINE];
     if (depth > SCRIPT_DEPTH)
         return -ELOOP;
-    int err = exec_open(base, path, &vn);
+    int err = exec_open(base, path, flags, &vn);
     if (err)
         return err;
     long n = reg_read_kernel(vn, line, sizeof(line), 0);
     if (n >= 2 && line[0] == '#' && line[1] == '!') {
+        if (flags & EXEC_FD)
+            return -ENOENT; /* the interpreter could not open it (proc.h) */
         if (n < (long)sizeof(line))
             line[n] = '\n'; /* a script of one line without its newline */
         return load_script(p, line, path, argv, envp, out, depth);
@@ -376,7 +382,7 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
               uint64_t *entry, uint64_t *sp)
 {
     struct exec_image img;
-    int err = load(p, p->cwd, path, argv, envp, &img, 0);
+    int err = load(p, p->cwd, path, 0, argv, envp, &img, 0);
     if (err)
         return err;
     image_install(p, &img, path, argv);
@@ -385,12 +391,12 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
     return 0;
 }
 
-int proc_execve(struct vnode *base, const char *path, char *const argv[], char *const envp[],
-                void (*done)(void *), void *arg)
+int proc_execve(struct vnode *base, const char *path, int flags, char *const argv[],
+                char *const envp[], void (*done)(void *), void *arg)
 {
     struct proc *p = proc_current();
     struct exec_image img;
-    int err = load(p, base, path, argv, envp, &img, 0);
+    int err = load(p, base, path, flags, argv, envp, &img, 0);
     if (err)
         return err;
     /* Point of no return: the old image goes. */

@@ -2,6 +2,7 @@
  * wait4, waitid, pipe, pipe2, rt_sigprocmask. */
 #include <stdint.h>
 #include "errno.h"
+#include "stdio.h"
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
@@ -110,21 +111,42 @@ static int exec_args_copy(struct exec_args *a, uint64_t upath, uint64_t uargv, u
     return copy_vector(a, uenvp, a->envp);
 }
 
-/* execveat: a relative path starts at dirfd. The fexecve form (AT_EMPTY_PATH
- * with "") is not supported yet: the empty path is -ENOENT. */
+/* Where execveat's path starts: the root for an absolute one, dirfd's
+ * directory for a relative one; with AT_EMPTY_PATH and "" (fexecve), the
+ * file open at dirfd itself, named /dev/fd/N as Linux names it. */
+static int exec_base(struct exec_args *a, int dirfd, struct vnode **base, int *xflags)
+{
+    struct proc *p = proc_current();
+    *base = vfs_root();
+    if (a->path[0] == '/')
+        return 0;
+    if (a->path[0])
+        return at_dir(p, dirfd, base);
+    struct file *f = dirfd == AT_FDCWD ? 0 : fd_get(p, dirfd);
+    if (!f && dirfd != AT_FDCWD)
+        return -EBADF;
+    *base = f ? f->vn : p->cwd; /* AT_FDCWD: the cwd, a directory (-EACCES) */
+    *xflags |= EXEC_FD;
+    snprintf(a->path, PATH_MAX, "/dev/fd/%d", dirfd);
+    return 0;
+}
+
+/* execveat: the path as at_dir and AT_EMPTY_PATH resolve it (exec_base);
+ * AT_SYMLINK_NOFOLLOW: a symlink as the last component is -ELOOP. */
 static int64_t sys_execveat(uint64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
                             uint64_t flags, uint64_t a5)
 {
     ARG(a5);
     struct exec_args a;
-    struct vnode *base = vfs_root();
+    struct vnode *base;
+    int xflags = (flags & AT_SYMLINK_NOFOLLOW) ? EXEC_NOFOLLOW : 0;
     if (flags & ~(uint64_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
         return -EINVAL;
-    int err = exec_args_copy(&a, upath, uargv, uenvp, 0);
-    if (!err && a.path[0] != '/')
-        err = at_dir(proc_current(), (int64_t)(int32_t)dirfd, &base);
+    int err = exec_args_copy(&a, upath, uargv, uenvp, (flags & AT_EMPTY_PATH) != 0);
+    if (!err)
+        err = exec_base(&a, (int32_t)dirfd, &base, &xflags);
     if (!err) /* returns only on failure: a new image frees a through exec_args_free */
-        err = proc_execve(base, a.path, a.argv, a.envp, exec_args_free, &a);
+        err = proc_execve(base, a.path, xflags, a.argv, a.envp, exec_args_free, &a);
     exec_args_free(&a);
     return err;
 }
