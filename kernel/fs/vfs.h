@@ -40,10 +40,17 @@
 #define O_TRUNC     01000
 #define O_APPEND    02000
 #define O_NONBLOCK  04000
+#define O_DSYNC     010000
+#define O_ASYNC     020000 /* FASYNC */
+#define O_DIRECT    040000
+#define O_LARGEFILE 0100000 /* always set on x86-64 (force_o_largefile) */
 #define O_DIRECTORY 0200000
 #define O_NOFOLLOW  0400000
+#define O_NOATIME   01000000
 #define O_CLOEXEC   02000000
+#define O_SYNC      04010000 /* with O_DSYNC's bit */
 #define O_PATH      010000000
+#define O_TMPFILE   020200000 /* with O_DIRECTORY's bit */
 
 struct vnode;
 struct file;

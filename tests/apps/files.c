@@ -19,6 +19,10 @@
 
 #include "t.h"
 
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 439
+#endif
+
 #define KERNEL_PTR   ((void *)0xffff800000001000UL)
 #define NONCANON_PTR ((void *)0x0000800000000000UL)
 
@@ -383,6 +387,9 @@ static void check_at_calls(void)
     CHECK("unlinkat_removedir", unlinkat(dfd, "m2", AT_REMOVEDIR) == 0 && stat(P("m2"), &st) == -1,
           "expected m2 removed");
     CHECK_ERR("unlinkat_dir_noflag", unlinkat(dfd, "r", 0), EISDIR);
+    CHECK_SYS("faccessat2_eaccess", syscall(SYS_faccessat2, dfd, "target", R_OK, AT_EACCESS));
+    CHECK_ERR("faccessat2_bad_flag_einval", syscall(SYS_faccessat2, dfd, "target", F_OK, 0x8000),
+              EINVAL);
     close(dfd);
 }
 
@@ -409,6 +416,59 @@ static void check_open_flags(void)
     fd = open(P("ap"), O_WRONLY);
     CHECK_ERR("read_wronly", read(fd, buf, 1), EBADF);
     close(fd);
+}
+
+/* Linux's rules for open's flags (build_open_flags): O_PATH keeps only
+ * O_DIRECTORY and O_NOFOLLOW, O_CREAT | O_DIRECTORY is refused (6.4 on),
+ * O_EXCL without O_CREAT still follows links; the no-op flags open. */
+static void check_open_rules(void)
+{
+    int fd;
+
+    CHECK_ERR("o_path_no_create", open(P("pathcreat"), O_PATH | O_CREAT, 0644), ENOENT);
+    CHECK("o_path_no_create_absent", access(P("pathcreat"), F_OK) == -1,
+          "expected O_CREAT ignored under O_PATH");
+    CHECK_ERR("o_path_directory_enotdir", open(P("target"), O_PATH | O_DIRECTORY), ENOTDIR);
+    CHECK_ERR("o_creat_directory_einval", open(P("credir"), O_CREAT | O_DIRECTORY, 0755), EINVAL);
+    CHECK("o_creat_directory_absent", access(P("credir"), F_OK) == -1, "expected nothing created");
+    CHECK_ERR("o_nofollow_directory_enotdir", open(P("l"), O_RDONLY | O_NOFOLLOW | O_DIRECTORY),
+              ENOTDIR);
+    fd = open(P("l"), O_RDONLY | O_EXCL);
+    CHECK("o_excl_alone_follows", fd >= 0, "expected the link followed (%s)", t_errname(errno));
+    close(fd);
+    fd =
+        open(P("target"), O_RDWR | O_NOCTTY | O_LARGEFILE | O_SYNC | O_DSYNC | O_NOATIME | O_ASYNC);
+    CHECK("o_noop_flags_open", fd >= 0 && write(fd, "t", 1) == 1, "expected the open to work (%s)",
+          t_errname(errno));
+    close(fd);
+    if (t_uniplex()) { /* Linux's open ignores unknown bits; tmpfs >= 6.6 takes O_DIRECT */
+        CHECK_ERR("o_unknown_flag_einval", open(P("target"), O_RDONLY | 0100000000), EINVAL);
+        CHECK_ERR("o_direct_einval", open(P("target"), O_RDONLY | O_DIRECT), EINVAL);
+    } else {
+        t_skip_host("o_unknown_flag_einval");
+        t_skip_host("o_direct_einval");
+    }
+}
+
+/* O_TMPFILE: an unnamed file in a directory, gone with its last descriptor. */
+static void check_tmpfile(void)
+{
+    char buf[8] = "";
+    struct stat st;
+    int fd = open(workdir, O_TMPFILE | O_RDWR, 0640);
+
+    CHECK("o_tmpfile",
+          fd >= 0 && write(fd, "hello", 5) == 5 && pread(fd, buf, 5, 0) == 5 &&
+              memcmp(buf, "hello", 5) == 0,
+          "expected a readable and writable file (%s)", t_errname(errno));
+    CHECK("o_tmpfile_unnamed",
+          fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0 &&
+              (st.st_mode & 07777) == 0640,
+          "expected a regular file 0640 without links, got mode %o nlink %ld", st.st_mode,
+          (long)st.st_nlink);
+    close(fd);
+    CHECK_ERR("o_tmpfile_rdonly_einval", open(workdir, O_TMPFILE | O_RDONLY, 0600), EINVAL);
+    CHECK_ERR("o_tmpfile_notdir", open(P("target"), O_TMPFILE | O_RDWR, 0600), ENOTDIR);
 }
 
 /* Duplicates share one open file, hence one offset. */
@@ -468,6 +528,16 @@ static void check_fcntl(void)
     int d2 = fcntl(fd, F_DUPFD_CLOEXEC, 20);
     CHECK("f_dupfd_cloexec", d2 == 21 && fcntl(d2, F_GETFD) == FD_CLOEXEC,
           "expected fd 21 with FD_CLOEXEC, got %d", d2);
+    fl = fcntl(fd, F_SETFL, O_RDONLY | O_NONBLOCK) == 0 ? fcntl(fd, F_GETFL) : -1;
+    CHECK("f_setfl_ignores_accmode", fl >= 0 && (fl & O_NONBLOCK) && (fl & O_ACCMODE) == O_RDWR,
+          "expected O_RDWR|O_NONBLOCK, got %#x", fl);
+    if (t_uniplex()) { /* Linux takes O_ASYNC (SIGIO) and, on tmpfs >= 6.6, O_DIRECT */
+        CHECK_ERR("f_setfl_async_einval", fcntl(fd, F_SETFL, O_ASYNC), EINVAL);
+        CHECK_ERR("f_setfl_direct_einval", fcntl(fd, F_SETFL, O_DIRECT), EINVAL);
+    } else {
+        t_skip_host("f_setfl_async_einval");
+        t_skip_host("f_setfl_direct_einval");
+    }
     CHECK_ERR("fcntl_ebadf", fcntl(1000, F_GETFD), EBADF);
     close(d2);
     close(d);
@@ -674,6 +744,8 @@ int main(void)
     check_path_forms();
     check_at_calls();
     check_open_flags();
+    check_open_rules();
+    check_tmpfile();
     check_dup();
     check_fcntl();
     check_devices();
