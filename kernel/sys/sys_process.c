@@ -176,8 +176,8 @@ static int64_t sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t a2, uint64_t a3
     struct proc *p = proc_current();
     struct file *rd, *wr;
     int fds[2] = {-1, -1}, cloexec = (flags & O_CLOEXEC) != 0;
-    if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
-        return -EINVAL;
+    if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL; /* O_DIRECT too: no packet mode (Linux 3.4) here */
     if (!user_range_ok((void *)ufds, sizeof(fds)))
         return -EFAULT;
     int err = pipe_create((uint32_t)flags, &rd, &wr);
