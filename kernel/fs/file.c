@@ -135,7 +135,9 @@ int file_poll(struct file *f)
 {
     if (f->vn->ops && f->vn->ops->poll)
         return f->vn->ops->poll(f);
-    return POLLIN | POLLOUT; /* files, directories and the simple devices never wait */
+    /* Files, directories and the simple devices never wait: Linux's
+     * DEFAULT_POLLMASK. */
+    return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
 void vfs_poll_wake(void)

@@ -197,7 +197,8 @@ uint64_t file_count(void);
 #define POLLNVAL 0x020
 #define POLLRDNORM 0x040
 #define POLLWRNORM 0x100
-/* What f is ready for now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
+/* What f is ready for now (POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP,
+ * POLLERR). */
 int file_poll(struct file *f);
 /* Pollers sleep on one queue; anything that can make a file ready wakes
  * it (pipes, the console). Callable from interrupts. */

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -450,6 +451,19 @@ static void check_open_rules(void)
     }
 }
 
+/* A regular file is always ready, for every kind of reading and writing
+ * poll can ask about (Linux's DEFAULT_POLLMASK). */
+static void check_poll_file(void)
+{
+    int fd = open(P("target"), O_RDWR);
+    struct pollfd pf = {fd, POLLRDNORM | POLLWRNORM, 0};
+    int n = poll(&pf, 1, 0);
+
+    CHECK("poll_file_rdnorm_wrnorm", n == 1 && pf.revents == (POLLRDNORM | POLLWRNORM),
+          "expected 1 with POLLRDNORM|POLLWRNORM, got %d with %#x", n, pf.revents);
+    close(fd);
+}
+
 /* O_TMPFILE: an unnamed file in a directory, gone with its last descriptor. */
 static void check_tmpfile(void)
 {
@@ -746,6 +760,7 @@ int main(void)
     check_open_flags();
     check_open_rules();
     check_tmpfile();
+    check_poll_file();
     check_dup();
     check_fcntl();
     check_devices();
