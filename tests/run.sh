@@ -337,7 +337,7 @@ else
     bad app-at-random-differs "AT_RANDOM '$random1' then '$random2'"
 fi
 
-app app-memory 120 --mem 512M "$BUILD/apps/memory" 256
+app app-memory 120 --mem 512M --env UNIPLEX=1 "$BUILD/apps/memory" 256
 check_suite app-memory memory
 
 app app-files 60 --env UNIPLEX=1 "$BUILD/apps/files"
