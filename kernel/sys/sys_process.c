@@ -41,14 +41,14 @@ static int64_t sys_wait4(uint64_t pid, uint64_t ustatus, uint64_t options, uint6
                          uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
-    return proc_wait4((int32_t)pid, ustatus, options, urusage);
+    return proc_wait4((int32_t)pid, ustatus, (uint32_t)options, urusage); /* int arguments */
 }
 
 static int64_t sys_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
                           uint64_t urusage, uint64_t a5)
 {
     ARG(a5);
-    return proc_waitid(idtype, (uint32_t)id, uinfo, options, urusage);
+    return proc_waitid(idtype, (uint32_t)id, uinfo, (uint32_t)options, urusage);
 }
 
 /* execve's arguments, copied in before the old image is given up. */

@@ -403,6 +403,42 @@ static void check_concurrent(void)
 
 /* ---- waitpid / waitid / wait4 ---- */
 
+/* A child whose exit signal is not SIGCHLD (clone's, here none) is a
+ * "clone" child: a wait sees it only with __WCLONE or __WALL, and with
+ * __WCLONE it sees only such children (Linux's eligible_child). Called
+ * with no other child left. */
+static void check_wait_clone(void)
+{
+    int st = 0;
+    pid_t pid = (pid_t)syscall(SYS_clone, 0, NULL, NULL, NULL, 0);
+    if (pid == 0)
+        _exit(5);
+    p_sleep_ms(30); /* a zombie by now */
+    CHECK_ERR("wait_clone_child_hidden", waitpid(-1, &st, WNOHANG), ECHILD);
+    pid_t r = p_wait(pid, &st, __WCLONE);
+    CHECK("wait_wclone", r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 5,
+          "expected %d exited 5, got %d/%s, %s", (int)pid, (int)r, t_errname(errno),
+          p_status_str(st));
+    pid = fork();
+    if (pid == 0)
+        _exit(6);
+    p_sleep_ms(30);
+    CHECK_ERR("wait_wclone_skips_sigchld_child", waitpid(pid, &st, WNOHANG | __WCLONE), ECHILD);
+    r = p_wait(pid, &st, __WALL);
+    CHECK("wait_wall", r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 6,
+          "expected %d exited 6, got %d/%s, %s", (int)pid, (int)r, t_errname(errno),
+          p_status_str(st));
+    pid = (pid_t)syscall(SYS_clone, 0, NULL, NULL, NULL, 0);
+    if (pid == 0)
+        _exit(7);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    int ri = waitid(P_PID, (id_t)pid, &si, WEXITED | __WALL);
+    CHECK("waitid_wall_clone_child", ri == 0 && si.si_pid == pid && si.si_status == 7,
+          "returned %d/%s, si_pid %d, si_status %d", ri, t_errname(errno), (int)si.si_pid,
+          si.si_status);
+}
+
 static void check_wait(void)
 {
     int w, st = 0;
@@ -487,6 +523,8 @@ static void check_wait(void)
         _exit(0);
     CHECK_ERR("wait4_bad_options", syscall(SYS_wait4, -1, &st, 0x12345678, NULL), EINVAL);
     check_exit("wait4_bad_options_child_left", pid, 0);
+
+    check_wait_clone();
 
     CHECK_ERR("waitpid_self_echild", waitpid(getpid(), &st, 0), ECHILD);
     CHECK_ERR("wait_no_children", wait(&st), ECHILD);
