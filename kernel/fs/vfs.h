@@ -181,6 +181,10 @@ long file_read(struct file *f, void *ubuf, size_t n);
 long file_write(struct file *f, const void *ubuf, size_t n);
 long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off);
 long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off);
+/* Regular files' writes (file_write, file_pwrite) keep to the caller's
+ * RLIMIT_FSIZE. file_size_check: growing a file to size bytes (truncate)
+ * is 0, or -EFBIG with SIGXFSZ sent when that is past the limit. */
+int file_size_check(uint64_t size);
 /* lseek: the new offset or -EINVAL / -ESPIPE. */
 int64_t file_seek(struct file *f, int64_t off, int whence);
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);

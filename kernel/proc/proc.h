@@ -23,6 +23,9 @@ struct file;
 
 #define PID_MAX 32768 /* Linux's default pid_max: ids run 1..PID_MAX-1, then wrap */
 
+#define RLIMIT_CPU    0
+#define RLIMIT_FSIZE  1
+#define RLIMIT_DATA   2
 #define RLIMIT_STACK  3
 #define RLIMIT_NPROC  6
 #define RLIMIT_NOFILE 7
@@ -210,6 +213,7 @@ unsigned proc_limit(void);
 #define SIGCHLD 17
 #define SIGCONT 18
 #define SIGSTOP 19
+#define SIGXFSZ 25
 /* What no mask can block (Linux: SIGKILL and SIGSTOP). */
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 

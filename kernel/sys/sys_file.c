@@ -292,7 +292,8 @@ static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3
         return -EBADF;
     if ((int64_t)len < 0 || !S_ISREG(f->vn->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
         return -EINVAL;
-    return reg_truncate(f->vn, len);
+    int err = len > f->vn->size ? file_size_check(len) : 0;
+    return err ? err : reg_truncate(f->vn, len);
 }
 
 /* fsync/fdatasync: tmpfs holds everything in memory, so a file or a

@@ -9,12 +9,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -665,6 +667,66 @@ static int count_open_below(int limit)
     return n;
 }
 
+/* One RLIMIT_FSIZE case, in a child (its exit status: 0 when it held):
+ * 0 a write crossing the limit is cut short, the next fails with EFBIG;
+ * 1 that write's SIGXFSZ kills by default; 2 ftruncate past the limit is
+ * EFBIG too, up to it is fine. */
+static int fsize_case(int which)
+{
+    struct rlimit rl = {10, 10};
+    int fd = open(P("fsize"), O_CREAT | O_TRUNC | O_WRONLY, 0644);
+
+    alarm(10);
+    if (fd < 0 || setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        return 90;
+    if (which != 1)
+        signal(SIGXFSZ, SIG_IGN);
+    if (which == 2)
+        return ftruncate(fd, 11) == -1 && errno == EFBIG && ftruncate(fd, 10) == 0 ? 0 : 1;
+    ssize_t a = write(fd, "0123456789abcdef", 16);
+    errno = 0;
+    ssize_t b = write(fd, "x", 1);
+    return a == 10 && b == -1 && errno == EFBIG ? 0 : 1;
+}
+
+static int fsize_child(int which)
+{
+    int st = 0;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(fsize_case(which));
+    return pid > 0 && waitpid(pid, &st, 0) == pid ? st : -1;
+}
+
+/* RLIMIT_FSIZE holds; the limits nothing counts against (CPU time, data,
+ * address space) can stay unlimited but not be set (inside Uniplex). */
+static void check_rlimits(void)
+{
+    struct rlimit inf = {RLIM_INFINITY, RLIM_INFINITY}, ten = {10, 10};
+    int st = fsize_child(0);
+
+    CHECK("rlimit_fsize_write", WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "expected a short write then EFBIG, status %#x", st);
+    st = fsize_child(1);
+    CHECK("rlimit_fsize_sigxfsz", WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ,
+          "expected death by SIGXFSZ, status %#x", st);
+    st = fsize_child(2);
+    CHECK("rlimit_fsize_ftruncate", WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "expected EFBIG past the limit, status %#x", st);
+    unlink(P("fsize"));
+    CHECK_SYS("rlimit_cpu_unlimited", setrlimit(RLIMIT_CPU, &inf));
+    if (t_uniplex()) {
+        CHECK_ERR("rlimit_cpu_finite_einval", setrlimit(RLIMIT_CPU, &ten), EINVAL);
+        CHECK_ERR("rlimit_as_finite_einval", setrlimit(RLIMIT_AS, &ten), EINVAL);
+        CHECK_ERR("rlimit_data_finite_einval", setrlimit(RLIMIT_DATA, &ten), EINVAL);
+    } else {
+        t_skip_host("rlimit_cpu_finite_einval");
+        t_skip_host("rlimit_as_finite_einval");
+        t_skip_host("rlimit_data_finite_einval");
+    }
+}
+
 /* With the soft RLIMIT_NOFILE at 32, exactly the free slots below 32 open. */
 static void check_emfile(void)
 {
@@ -768,6 +830,7 @@ int main(void)
     check_efault();
     check_ebadf();
     check_emfile();
+    check_rlimits();
     check_enosys();
     rm_tree(workdir);
     CHECK("cleanup", access(workdir, F_OK) == -1, "expected %s removed", workdir);
