@@ -371,6 +371,15 @@ status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
 check ctrl-c-sigint 130 '^\^C$' '^leaks: none: ' '^power-off: status 130$'
 
+# tcsetattr(TCSAFLUSH), i.e. TCSETSF, discards what was typed and not yet
+# read: files --tcsetsf waits for the line typed here, then flushes it.
+log=$OUT/tty-flush.log
+(sleep 4; printf 'typed ahead\n') | tools/uniplex run -v --accel "$ACCEL" --timeout 60 \
+    --log "$log.raw" --env UNIPLEX=1 "$BUILD/apps/files" --tcsetsf > /dev/null 2> "$OUT/tty-flush.err"
+status=$?
+tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+check tty-tcsetsf-flush 0 '^ok tcsetsf_flushes_input$' '^tty: 1 passed, 0 failed$' '^leaks: none: '
+
 app app-protfault 30 "$BUILD/apps/protfault"
 check app-protfault 139 '^about to write$' \
     '^pid 1 \(protfault\): page fault at rip 0x[0-9a-f]+, address 0x[0-9a-f]+: killed by signal 11$' \

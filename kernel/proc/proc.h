@@ -213,6 +213,7 @@ unsigned proc_limit(void);
 #define SIGCONT 18
 #define SIGSTOP 19
 #define SIGXFSZ 25
+#define SIGWINCH 28
 /* What no mask can block (Linux: SIGKILL and SIGSTOP). */
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 

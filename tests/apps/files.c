@@ -3,7 +3,8 @@
  * Run as `files` (UNIPLEX=1 inside the kernel enables the console-is-a-tty
  * and cwd-is-/ cases). Works in a fresh directory /tmp/files-XXXXXX that is
  * removed at the end. Error cases that pass bad pointers use raw syscall()
- * so that the kernel, not libc, is what sees them. */
+ * so that the kernel, not libc, is what sees them. `files --tcsetsf` is
+ * the one case that needs typed input (see tcsetsf_mode). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -595,6 +596,36 @@ static void check_devices(void)
           "expected 16 random bytes (%s)", t_errname(errno));
 }
 
+static volatile sig_atomic_t winched;
+
+static void on_winch(int sig)
+{
+    (void)sig;
+    winched++;
+}
+
+/* TIOCSWINSZ with a new size sends SIGWINCH to the foreground group (the
+ * console's is init's); the same size again sends nothing. */
+static void check_winsize(void)
+{
+    struct winsize ws, big;
+
+    signal(SIGWINCH, on_winch);
+    ioctl(1, TIOCGWINSZ, &ws);
+    big = ws;
+    big.ws_col = (unsigned short)(ws.ws_col + 1);
+    winched = 0;
+    int r = ioctl(1, TIOCSWINSZ, &big);
+    CHECK("tiocswinsz_sigwinch", r == 0 && winched == 1, "expected one SIGWINCH, got %d (%s)",
+          (int)winched, t_errname(errno));
+    winched = 0;
+    r = ioctl(1, TIOCSWINSZ, &big);
+    CHECK("tiocswinsz_same_no_signal", r == 0 && winched == 0, "expected none, got %d",
+          (int)winched);
+    ioctl(1, TIOCSWINSZ, &ws);
+    signal(SIGWINCH, SIG_DFL);
+}
+
 static void check_tty(void)
 {
     struct termios t;
@@ -605,9 +636,12 @@ static void check_tty(void)
               t_errname(errno));
         CHECK("tcgetattr_console", tcgetattr(1, &t) == 0, "expected TCGETS to work (%s)",
               t_errname(errno));
+        check_winsize();
     } else {
         t_skip_host("isatty_console");
         t_skip_host("tcgetattr_console");
+        t_skip_host("tiocswinsz_sigwinch");
+        t_skip_host("tiocswinsz_same_no_signal");
     }
     CHECK_ERR("tcgets_file", ioctl(fd, TCGETS, &t), ENOTTY);
     errno = 0;
@@ -797,8 +831,28 @@ static void rm_tree(const char *path)
     rmdir(path);
 }
 
-int main(void)
+/* files --tcsetsf (inside Uniplex, the runner typing a line on the
+ * console): once typed input is waiting, tcsetattr(TCSAFLUSH), which is
+ * TCSETSF, must discard it. */
+static int tcsetsf_mode(void)
 {
+    struct termios t;
+    struct pollfd pf = {0, POLLIN, 0};
+    int typed = poll(&pf, 1, 30000) == 1;
+
+    usleep(300000); /* the rest of the line */
+    int set = tcgetattr(0, &t) == 0 && tcsetattr(0, TCSAFLUSH, &t) == 0;
+    pf.revents = 0;
+    int left = poll(&pf, 1, 0);
+    CHECK("tcsetsf_flushes_input", typed && set && left == 0,
+          "input seen %d, tcsetattr %d, still readable %d", typed, set, left);
+    return t_done("tty");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--tcsetsf") == 0)
+        return tcsetsf_mode();
     /* The lowest free descriptor now must be the lowest free one at the end. */
     int first_free = open("/dev/null", O_RDONLY);
     close(first_free);
