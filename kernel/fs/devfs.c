@@ -318,11 +318,8 @@ static long urandom_read(struct file *f, void *ubuf, size_t n)
     return random_to_user(ubuf, n);
 }
 
-static const struct vnode_ops console_ops = {.read = console_read,
-                                             .write = console_write_op,
-                                             .ioctl = console_ioctl,
-                                             .poll = console_poll,
-                                             .is_tty = 1};
+static const struct vnode_ops console_ops = {
+    .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .poll = console_poll};
 static const struct vnode_ops null_ops = {.read = null_read, .write = sink_write, .seekable = 1};
 static const struct vnode_ops zero_ops = {.read = zero_read, .write = sink_write, .seekable = 1};
 static const struct vnode_ops urandom_ops = {

@@ -66,8 +66,7 @@ struct vnode_ops {
     const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
     void (*close)(struct file *f);     /* the last reference to f is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
-    int seekable; /* lseek succeeds (and changes nothing), else -ESPIPE */
-    int is_tty;   /* TCGETS and friends apply */
+    int seekable;                      /* lseek succeeds (and changes nothing), else -ESPIPE */
 };
 
 struct dirent_node {
@@ -104,7 +103,7 @@ struct vnode {
 struct file {
     struct vnode *vn;
     uint64_t off;
-    uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH */
+    uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY (F_GETFL) */
     uint32_t refs;
 };
 
