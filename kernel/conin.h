@@ -18,6 +18,8 @@ long conin_read(char *buf, size_t n, uint64_t deadline);
 void conin_set_filter(int (*fn)(char c));
 /* 1 when bytes are waiting to be read. */
 int conin_pending(void);
+/* Discard the bytes waiting to be read. */
+void conin_flush(void);
 /* Bytes dropped because the buffer was full. */
 uint64_t conin_dropped(void);
 

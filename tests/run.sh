@@ -367,7 +367,7 @@ else
     bad app-at-random-differs "AT_RANDOM '$random1' then '$random2'"
 fi
 
-app app-memory 120 --mem 512M "$BUILD/apps/memory" 256
+app app-memory 120 --mem 512M --env UNIPLEX=1 "$BUILD/apps/memory" 256
 check_suite app-memory memory
 
 app app-files 60 --env UNIPLEX=1 "$BUILD/apps/files"
@@ -400,6 +400,15 @@ log=$OUT/ctrl-c.log
 status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
 check ctrl-c-sigint 130 '^\^C$' '^leaks: none: ' '^power-off: status 130$'
+
+# tcsetattr(TCSAFLUSH), i.e. TCSETSF, discards what was typed and not yet
+# read: files --tcsetsf waits for the line typed here, then flushes it.
+log=$OUT/tty-flush.log
+(sleep 4; printf 'typed ahead\n') | tools/uniplex run -v --accel "$ACCEL" --timeout 60 \
+    --log "$log.raw" --env UNIPLEX=1 "$BUILD/apps/files" --tcsetsf > /dev/null 2> "$OUT/tty-flush.err"
+status=$?
+tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+check tty-tcsetsf-flush 0 '^ok tcsetsf_flushes_input$' '^tty: 1 passed, 0 failed$' '^leaks: none: '
 
 app app-protfault 30 "$BUILD/apps/protfault"
 check app-protfault 139 '^about to write$' \

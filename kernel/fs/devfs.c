@@ -210,6 +210,29 @@ static long console_write_op(struct file *f, const void *ubuf, size_t n)
     return (long)done;
 }
 
+/* Typed input nobody has read goes: the line being edited, the finished
+ * line not yet read and the bytes queued (TCSETSF: tcsetattr's TCSAFLUSH). */
+static void input_flush(void)
+{
+    line_len = line_ready = line_pos = 0;
+    line_eof = 0;
+    conin_flush();
+}
+
+/* TIOCSWINSZ: a new size is announced to the foreground group with
+ * SIGWINCH, as Linux's tty_do_resize does. */
+static long winsize_set(const void *u)
+{
+    struct kwinsize ws;
+    if (copy_from_user(&ws, u, sizeof(ws)))
+        return -EFAULT;
+    int changed = memcmp(&ws, &winsize, sizeof(ws)) != 0;
+    winsize = ws;
+    if (changed)
+        sig_send_group(fg_pgrp, SIGWINCH);
+    return 0;
+}
+
 static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {
     (void)f;
@@ -218,13 +241,17 @@ static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     case TCGETS:
         return copy_to_user(u, &tio, sizeof(tio)) ? -EFAULT : 0;
     case TCSETS:
-    case TCSETSW:
+    case TCSETSW: /* output is written at once: there is nothing to drain */
     case TCSETSF:
-        return copy_from_user(&tio, u, sizeof(tio)) ? -EFAULT : 0;
+        if (copy_from_user(&tio, u, sizeof(tio)))
+            return -EFAULT;
+        if (cmd == TCSETSF)
+            input_flush();
+        return 0;
     case TIOCGWINSZ:
         return copy_to_user(u, &winsize, sizeof(winsize)) ? -EFAULT : 0;
     case TIOCSWINSZ:
-        return copy_from_user(&winsize, u, sizeof(winsize)) ? -EFAULT : 0;
+        return winsize_set(u);
     case TIOCGPGRP:
         return copy_to_user(u, &fg_pgrp, sizeof(fg_pgrp)) ? -EFAULT : 0;
     case TIOCSPGRP: {
@@ -291,11 +318,8 @@ static long urandom_read(struct file *f, void *ubuf, size_t n)
     return random_to_user(ubuf, n);
 }
 
-static const struct vnode_ops console_ops = {.read = console_read,
-                                             .write = console_write_op,
-                                             .ioctl = console_ioctl,
-                                             .poll = console_poll,
-                                             .is_tty = 1};
+static const struct vnode_ops console_ops = {
+    .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .poll = console_poll};
 static const struct vnode_ops null_ops = {.read = null_read, .write = sink_write, .seekable = 1};
 static const struct vnode_ops zero_ops = {.read = zero_read, .write = sink_write, .seekable = 1};
 static const struct vnode_ops urandom_ops = {

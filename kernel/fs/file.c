@@ -7,6 +7,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
+#include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
 #define SEEK_SET 0
@@ -74,6 +75,36 @@ long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off)
     return reg_read(vn, ubuf, n, off);
 }
 
+/* The caller's RLIMIT_FSIZE (none for kernel threads). */
+static uint64_t fsize_limit(void)
+{
+    struct proc *p = proc_current();
+    return p ? p->rlim[RLIMIT_FSIZE].cur : RLIM_INFINITY;
+}
+
+static int fsize_exceeded(void)
+{
+    sig_send(proc_current(), SIGXFSZ);
+    return -EFBIG;
+}
+
+int file_size_check(uint64_t size)
+{
+    return size > fsize_limit() ? fsize_exceeded() : 0;
+}
+
+/* A write of *n bytes at off, as Linux's generic_write_check_limits: cut
+ * at the limit, or -EFBIG (and SIGXFSZ) when it starts there or beyond. */
+static int fsize_clip(uint64_t off, size_t *n)
+{
+    uint64_t lim = fsize_limit();
+    if (off >= lim)
+        return fsize_exceeded();
+    if (*n > lim - off)
+        *n = lim - off;
+    return 0;
+}
+
 long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
 {
     struct vnode *vn = f->vn;
@@ -83,7 +114,8 @@ long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
         return vn->ops->write ? vn->ops->write(f, ubuf, n) : -EINVAL;
     if (n == 0)
         return 0;
-    return reg_write(vn, ubuf, n, off);
+    int err = fsize_clip(off, &n);
+    return err ? err : reg_write(vn, ubuf, n, off);
 }
 
 long file_read(struct file *f, void *ubuf, size_t n)
@@ -135,7 +167,9 @@ int file_poll(struct file *f)
 {
     if (f->vn->ops && f->vn->ops->poll)
         return f->vn->ops->poll(f);
-    return POLLIN | POLLOUT; /* files, directories and the simple devices never wait */
+    /* Files, directories and the simple devices never wait: Linux's
+     * DEFAULT_POLLMASK. */
+    return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
 void vfs_poll_wake(void)

@@ -146,22 +146,23 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
     struct pipe *p = kzalloc(sizeof(*p));
     uint8_t *buf = kmalloc(PIPE_SIZE);
     struct vnode *vn = vn_alloc(S_IFIFO | 0600);
+    int err = -ENOMEM;
     if (!p || !buf || !vn) {
         kfree(p);
         kfree(buf);
-        if (vn)
-            vn_unref(vn);
-        return -ENOMEM;
+        goto out;
     }
     p->buf = buf;
     waitq_init(&p->rq);
     waitq_init(&p->wq);
-    vn->priv = p;
+    vn->priv = p; /* vn owns the pipe from here: pipe_release frees it with vn */
     vn->ops = &pipe_ops;
     p->readers = p->writers = 1; /* the two files about to be made */
-    int err = file_open_vnode(vn, O_RDONLY | (flags & O_NONBLOCK), rd);
+    err = file_open_vnode(vn, O_RDONLY | (flags & O_NONBLOCK), rd);
     if (!err && (err = file_open_vnode(vn, O_WRONLY | (flags & O_NONBLOCK), wr)))
         file_unref(*rd);
-    vn_unref(vn); /* the files hold it */
+out:
+    if (vn)
+        vn_unref(vn); /* the files hold it, if they were made */
     return err;
 }

@@ -82,12 +82,36 @@ struct vnode *vfs_root(void)
 
 /* --- directories ------------------------------------------------------------ */
 
-struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len)
+static struct dirent_node *dirent_find(struct vnode *dir, const char *name, size_t len)
 {
     for (struct dirent_node *d = dir->entries; d; d = d->next)
         if (d->len == len && memcmp(d->name, name, len) == 0)
-            return d->vn;
+            return d;
     return 0;
+}
+
+struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len)
+{
+    struct dirent_node *d = dirent_find(dir, name, len);
+    return d ? d->vn : 0;
+}
+
+/* vn gains a name in dir. */
+static void link_gain(struct vnode *dir, struct vnode *vn)
+{
+    vn->nlink++;
+    if (S_ISDIR(vn->mode))
+        vn->parent = dir;
+    dir->mtime_ns = clock_realtime_ns();
+}
+
+/* vn loses a name in dir: freed with its last name if nothing holds it. */
+static void link_lose(struct vnode *dir, struct vnode *vn)
+{
+    dir->mtime_ns = clock_realtime_ns();
+    vn->ctime_ns = dir->mtime_ns;
+    if (--vn->nlink == 0 && vn->refs == 0)
+        vn_free(vn);
 }
 
 int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
@@ -108,10 +132,19 @@ int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
     while (*tail)
         tail = &(*tail)->next;
     *tail = d;
-    vn->nlink++;
-    if (S_ISDIR(vn->mode))
-        vn->parent = dir;
-    dir->mtime_ns = clock_realtime_ns();
+    link_gain(dir, vn);
+    return 0;
+}
+
+int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+{
+    struct dirent_node *d = dirent_find(dir, name, len);
+    if (!d)
+        return -ENOENT;
+    struct vnode *old = d->vn;
+    d->vn = vn;
+    link_gain(dir, vn);
+    link_lose(dir, old);
     return 0;
 }
 
@@ -124,10 +157,7 @@ int dir_unlink(struct vnode *dir, const char *name, size_t len)
         *pp = d->next;
         struct vnode *vn = d->vn;
         kfree(d);
-        dir->mtime_ns = clock_realtime_ns();
-        vn->ctime_ns = dir->mtime_ns;
-        if (--vn->nlink == 0 && vn->refs == 0)
-            vn_free(vn);
+        link_lose(dir, vn);
         return 0;
     }
     return -ENOENT;

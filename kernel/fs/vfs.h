@@ -40,10 +40,17 @@
 #define O_TRUNC     01000
 #define O_APPEND    02000
 #define O_NONBLOCK  04000
+#define O_DSYNC     010000
+#define O_ASYNC     020000 /* FASYNC */
+#define O_DIRECT    040000
+#define O_LARGEFILE 0100000 /* always set on x86-64 (force_o_largefile) */
 #define O_DIRECTORY 0200000
 #define O_NOFOLLOW  0400000
+#define O_NOATIME   01000000
 #define O_CLOEXEC   02000000
+#define O_SYNC      04010000 /* with O_DSYNC's bit */
 #define O_PATH      010000000
+#define O_TMPFILE   020200000 /* with O_DIRECTORY's bit */
 
 struct vnode;
 struct file;
@@ -59,8 +66,7 @@ struct vnode_ops {
     const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
     void (*close)(struct file *f);     /* the last reference to f is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
-    int seekable; /* lseek succeeds (and changes nothing), else -ESPIPE */
-    int is_tty;   /* TCGETS and friends apply */
+    int seekable;                      /* lseek succeeds (and changes nothing), else -ESPIPE */
 };
 
 struct dirent_node {
@@ -97,7 +103,7 @@ struct vnode {
 struct file {
     struct vnode *vn;
     uint64_t off;
-    uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH */
+    uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY (F_GETFL) */
     uint32_t refs;
 };
 
@@ -127,6 +133,9 @@ void vn_unref(struct vnode *vn);
 struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len);
 /* Link vn into dir under name (len <= NAME_MAX): 0, -EEXIST, -ENOMEM. */
 int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
+/* Point dir's existing entry name at vn instead (rename over a name):
+ * cannot fail but for -ENOENT; the vnode it named loses that link. */
+int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
 /* Remove the entry name from dir (drops its nlink): 0 or -ENOENT. */
 int dir_unlink(struct vnode *dir, const char *name, size_t len);
 /* The index-th entry (0 ".", 1 "..", then the links): 1 and *name, *len, *vn,
@@ -171,6 +180,10 @@ long file_read(struct file *f, void *ubuf, size_t n);
 long file_write(struct file *f, const void *ubuf, size_t n);
 long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off);
 long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off);
+/* Regular files' writes (file_write, file_pwrite) keep to the caller's
+ * RLIMIT_FSIZE. file_size_check: growing a file to size bytes (truncate)
+ * is 0, or -EFBIG with SIGXFSZ sent when that is past the limit. */
+int file_size_check(uint64_t size);
 /* lseek: the new offset or -EINVAL / -ESPIPE. */
 int64_t file_seek(struct file *f, int64_t off, int whence);
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
@@ -187,7 +200,8 @@ uint64_t file_count(void);
 #define POLLNVAL 0x020
 #define POLLRDNORM 0x040
 #define POLLWRNORM 0x100
-/* What f is ready for now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
+/* What f is ready for now (POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP,
+ * POLLERR). */
 int file_poll(struct file *f);
 /* Pollers sleep on one queue; anything that can make a file ready wakes
  * it (pipes, the console). Callable from interrupts. */

@@ -218,7 +218,11 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
     for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE)
         if (!vm_map_find(&vs->map, va))
             return -ENOMEM;
-    unmap_piece(vs, addr, addr + len, 0);
+    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
+        uint64_t pa;
+        if (!(vm_map_find(&vs->map, va)->flags & VM_SHARED) && pmap_unmap(vs->root, va, &pa) == 0)
+            put_frame(pa);
+    }
     return 0;
 }
 

@@ -51,8 +51,10 @@ int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
 int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
 /* madvise(MADV_DONTNEED): drop the pages of [addr, addr + len) but keep the
- * regions, so anonymous memory reads back as zeros and private file
- * mappings as the file. -ENOMEM if part of the range is unmapped. */
+ * regions, so private anonymous memory reads back as zeros and private file
+ * mappings as the file. Shared memory keeps its pages: it must read back
+ * as it was (Linux refills it from the shared object), and the other
+ * sharers still use them. -ENOMEM if part of the range is unmapped. */
 int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len);
 
 /* mremap: move the pages present in [from, from + len) to [to, to + len)

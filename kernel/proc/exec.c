@@ -156,8 +156,6 @@ static uint32_t seg_prot(uint32_t p)
            ((p & ELF_PROT_X) ? VM_PROT_EXEC : 0);
 }
 
-/* Map every PT_LOAD segment from the file's pages in the initrd: text
- * read-only in place, data copy-on-write, bss demand-zero. */
 /* One segment of a file written at run time (its bytes in file[]): an
  * anonymous mapping filled with a copy, then given the segment's rights. */
 static int copy_segment(struct vmspace *vs, const uint8_t *file, uint64_t start, uint64_t stop,
@@ -198,13 +196,17 @@ static int exec_fail(const char *path, const char *why)
     return -ENOEXEC;
 }
 
-/* The file to run: a regular file with an execute bit. */
-static int exec_open(struct vnode *base, const char *path, struct vnode **out)
+/* The file to run: a regular file with an execute bit (flags: EXEC_*). */
+static int exec_open(struct vnode *base, const char *path, int flags, struct vnode **out)
 {
-    struct vnode *vn;
-    int err = vfs_walk(base, path, WALK_FOLLOW, &vn);
+    struct vnode *vn = base;
+    int err = 0;
+    if (!(flags & EXEC_FD))
+        err = vfs_walk(base, path, (flags & EXEC_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
     if (err)
         return err;
+    if (S_ISLNK(vn->mode))
+        return -ELOOP; /* EXEC_NOFOLLOW on a symlink */
     if (!S_ISREG(vn->mode) || !(vn->mode & 0111))
         return -EACCES;
     *out = vn;
@@ -223,7 +225,6 @@ struct exec_image {
     char name[16];
 };
 
-/* Load the ELF file vn into a new address space. */
 /* The whole file in memory: the initrd's bytes in place, or (a file
  * written at run time) a kernel copy in *copy, which the caller frees. */
 #define EXEC_COPY_MAX (4ull << 20) /* the largest block the page allocator gives */
@@ -243,51 +244,65 @@ static int file_bytes(struct vnode *vn, const uint8_t **bytes, uint8_t **copy)
     return 0;
 }
 
+/* The stack exec maps: RLIMIT_STACK, at most 1 GiB, in whole pages. */
+static uint64_t stack_size(const struct proc *p)
+{
+    uint64_t lim = p->rlim[RLIMIT_STACK].cur;
+    return page_round_up(lim < (1ull << 30) ? lim : (1ull << 30));
+}
+
+/* Map x's segments (from vn, or from the bytes in copy) and a stack into
+ * vs, and write the initial stack: 0 or -errno. */
+static int image_map(struct proc *p, struct vmspace *vs, const struct vnode *vn,
+                     const uint8_t *copy, struct exec_info *x, struct exec_image *out)
+{
+    uint64_t stack = stack_size(p);
+    int err = map_segments(vs, vn, copy, x, &out->brk);
+    if (!err)
+        err =
+            vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE, VM_STACK);
+    if (!err)
+        err = stack_build(vs, x, &out->sp);
+    return err == -ENOEXEC ? exec_fail(x->path, "segments share a page") : err;
+}
+
 /* Load the ELF file vn into a new address space. */
 static int load_elf(struct proc *p, struct vnode *vn, const char *path, char *const argv[],
                     char *const envp[], struct exec_image *out)
 {
     struct exec_info x = {.path = path};
-    const char *why;
     struct vmspace *vs = 0;
     const uint8_t *bytes;
+    const char *why;
     uint8_t *copy;
     int err = file_bytes(vn, &bytes, &copy);
     if (err)
         return err;
     if (elf_check(bytes, vn->size, &x.img, &why)) {
-        kfree(copy);
-        return exec_fail(path, why);
+        err = exec_fail(path, why);
+        goto out;
     }
     if ((err = strv_measure(&x.argv, argv)) || (err = strv_measure(&x.envp, envp)) ||
-        (err = vmspace_create(&vs))) {
-        kfree(copy);
-        return err;
-    }
+        (err = vmspace_create(&vs)))
+        goto out;
     x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
-    uint64_t stack =
-        p->rlim[RLIMIT_STACK].cur < (1ull << 30) ? p->rlim[RLIMIT_STACK].cur : (1ull << 30);
-    stack = page_round_up(stack);
-    if ((err = map_segments(vs, vn, copy, &x, &out->brk)) ||
-        (err = vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE,
-                                VM_STACK)) ||
-        (err = stack_build(vs, &x, &out->sp))) {
-        kfree(copy);
-        vmspace_destroy(vs);
-        return err == -ENOEXEC ? exec_fail(path, "segments share a page") : err;
-    }
-    kfree(copy);
+    if ((err = image_map(p, vs, vn, copy, &x, out)))
+        goto out;
     out->vs = vs;
     out->entry = x.base + x.img.entry;
     set_name(out->name, path);
-    return 0;
+out:
+    if (err && vs)
+        vmspace_destroy(vs);
+    kfree(copy);
+    return err;
 }
 
 #define SCRIPT_LINE  256 /* Linux's BINPRM_BUF_SIZE */
 #define SCRIPT_DEPTH 4   /* interpreters of interpreters (BINPRM_MAX_RECURSION) */
 
-static int load(struct proc *p, struct vnode *base, const char *path, char *const argv[],
-                char *const envp[], struct exec_image *out, int depth);
+static int load(struct proc *p, struct vnode *base, const char *path, int flags,
+                char *const argv[], char *const envp[], struct exec_image *out, int depth);
 
 /* "#!INTERP [ARG]": run INTERP with argv INTERP [ARG] PATH ARGV[1..]. */
 static int load_script(struct proc *p, char *line, const char *path, char *const argv[],
@@ -326,23 +341,25 @@ static int load_script(struct proc *p, char *line, const char *path, char *const
     for (unsigned i = 1; i < n; i++)
         nv[k++] = argv[i];
     nv[k] = 0;
-    int err = load(p, vfs_root(), interp, nv, envp, out, depth + 1);
+    int err = load(p, vfs_root(), interp, 0, nv, envp, out, depth + 1);
     kfree(nv);
     return err;
 }
 
-static int load(struct proc *p, struct vnode *base, const char *path, char *const argv[],
-                char *const envp[], struct exec_image *out, int depth)
+static int load(struct proc *p, struct vnode *base, const char *path, int flags,
+                char *const argv[], char *const envp[], struct exec_image *out, int depth)
 {
     struct vnode *vn;
     char line[SCRIPT_LINE];
     if (depth > SCRIPT_DEPTH)
         return -ELOOP;
-    int err = exec_open(base, path, &vn);
+    int err = exec_open(base, path, flags, &vn);
     if (err)
         return err;
     long n = reg_read_kernel(vn, line, sizeof(line), 0);
     if (n >= 2 && line[0] == '#' && line[1] == '!') {
+        if (flags & EXEC_FD)
+            return -ENOENT; /* the interpreter could not open it (proc.h) */
         if (n < (long)sizeof(line))
             line[n] = '\n'; /* a script of one line without its newline */
         return load_script(p, line, path, argv, envp, out, depth);
@@ -365,7 +382,7 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
               uint64_t *entry, uint64_t *sp)
 {
     struct exec_image img;
-    int err = load(p, p->cwd, path, argv, envp, &img, 0);
+    int err = load(p, p->cwd, path, 0, argv, envp, &img, 0);
     if (err)
         return err;
     image_install(p, &img, path, argv);
@@ -374,12 +391,12 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
     return 0;
 }
 
-int proc_execve(struct vnode *base, const char *path, char *const argv[], char *const envp[],
-                void (*done)(void *), void *arg)
+int proc_execve(struct vnode *base, const char *path, int flags, char *const argv[],
+                char *const envp[], void (*done)(void *), void *arg)
 {
     struct proc *p = proc_current();
     struct exec_image img;
-    int err = load(p, base, path, argv, envp, &img, 0);
+    int err = load(p, base, path, flags, argv, envp, &img, 0);
     if (err)
         return err;
     /* Point of no return: the old image goes. */

@@ -19,15 +19,11 @@ static int open_console(struct proc *p)
     int err = vfs_walk(vfs_root(), "/dev/console", WALK_FOLLOW, &vn);
     if (err || (err = file_open_vnode(vn, O_RDWR, &f)))
         return err;
-    for (int fd = 0; fd < 3 && !err; fd++) {
-        file_ref(f);
-        err = fd_install(p, f, fd, 0);
-        if (err < 0)
-            file_unref(f);
-        err = err < 0 ? err : 0;
-    }
-    file_unref(f);
-    return err;
+    for (int fd = 0; fd < 3 && err >= 0; fd++)
+        if ((err = fd_install(p, f, fd, 0)) >= 0)
+            file_ref(f); /* each descriptor holds one */
+    file_unref(f);       /* the open's own */
+    return err < 0 ? err : 0;
 }
 
 static int start_init(const struct initargs *ia, struct proc **out)
@@ -74,42 +70,50 @@ static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *p
            (unsigned long long)vn_count());
 }
 
-int init_run(const char *cmdline, int have_initrd, int report)
+/* Run init and wait for it; the leak report compares with a baseline
+ * taken just before it started. The power-off status. */
+static int init_watch(const struct initargs *ia, int report)
 {
-    struct initargs ia;
-    size_t n = strlen(cmdline) + 16;
-    char *buf = kmalloc(n);
+    uint64_t vnodes = vn_count();
+    struct kmalloc_stats kb, ka;
     struct pmem_stats before, after;
     struct proc *p;
+    kmalloc_stats(&kb);
+    pmem_stats(&before);
+    int err = start_init(ia, &p);
+    if (err) {
+        printk("init: cannot run %s: error %d\n", ia->path, -err);
+        return INIT_FAILED_STATUS;
+    }
+    int status = power_status(proc_reap(p));
+    pmem_stats(&after);
+    kmalloc_stats(&ka);
+    if (report) {
+        printk("init: exited with status %d\n", status);
+        report_leaks(&before, &after, &kb, &ka, vnodes);
+    }
+    prof_report();
+    return status;
+}
+
+int init_run(const char *cmdline, int have_initrd, int report)
+{
     if (!have_initrd) {
         printk("init: no initrd module: nothing to run\n");
         return 0;
     }
+    struct initargs ia;
+    size_t n = strlen(cmdline) + 16;
+    char *buf = kmalloc(n); /* ia's strings */
+    int status = INIT_FAILED_STATUS;
     if (!buf || initargs_parse(cmdline, buf, n, &ia)) {
         printk("init: bad init command line\n");
-        kfree(buf);
-        return INIT_FAILED_STATUS;
+        goto out;
     }
     if (proc_reaper_start())
         printk("init: no reaper thread: children of parents ignoring SIGCHLD stay zombies\n");
-    uint64_t vnodes = vn_count();
-    struct kmalloc_stats kb, ka;
-    kmalloc_stats(&kb);
-    pmem_stats(&before);
-    int err = start_init(&ia, &p);
-    if (err) {
-        printk("init: cannot run %s: error %d\n", ia.path, -err);
-        kfree(buf);
-        return INIT_FAILED_STATUS;
-    }
-    int status = proc_reap(p);
+    status = init_watch(&ia, report);
+out:
     kfree(buf);
-    pmem_stats(&after);
-    kmalloc_stats(&ka);
-    if (report) {
-        printk("init: exited with status %d\n", power_status(status));
-        report_leaks(&before, &after, &kb, &ka, vnodes);
-    }
-    prof_report();
-    return power_status(status);
+    return status;
 }

@@ -98,7 +98,7 @@ static void limits_default(struct proc *p)
     p->rlim[RLIMIT_STACK] = (struct rlimit64){8ull << 20, RLIM_INFINITY};
     p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096}; /* Linux's defaults (a count) */
     p->rlim[RLIMIT_NPROC] = (struct rlimit64){proc_max, proc_max};
-    p->rlim[4] = (struct rlimit64){0, RLIM_INFINITY}; /* RLIMIT_CORE */
+    p->rlim[RLIMIT_CORE] = (struct rlimit64){0, RLIM_INFINITY};
 }
 
 static void tree_unlink(struct proc *p)
@@ -131,7 +131,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
     p->state = P_EMBRYO;
     waitq_init(&p->exitq);
     waitq_init(&p->vforkq);
-    p->exit_signal = 17; /* SIGCHLD */
+    p->exit_signal = SIGCHLD;
     limits_default(p);
     p->umask = 022;
     p->cwd = vfs_root();
@@ -293,7 +293,9 @@ void proc_vfork_release(struct proc *p)
     waitq_wake_all(&p->vforkq);
 }
 
-/* Give p's children to init (pid 1), which reaps orphans. */
+/* Give p's children to init (pid 1), which reaps orphans. Their exit
+ * signal becomes SIGCHLD, as Linux's reparent_leader does, so that init's
+ * plain wait sees them whatever clone made them with. */
 static void reparent_children(struct proc *p)
 {
     struct proc *init = proc_find(1);
@@ -302,6 +304,7 @@ static void reparent_children(struct proc *p)
         p->children = c->sibling;
         c->parent = init != p ? init : 0;
         c->sibling = 0;
+        c->exit_signal = SIGCHLD;
         if (c->parent) {
             c->sibling = init->children;
             init->children = c;
@@ -342,7 +345,7 @@ static int autoreap(struct proc *p)
     if (!pp || p->exit_signal != SIGCHLD)
         return 0;
     const struct ksigaction *a = &pp->sigact[SIGCHLD - 1];
-    if (a->handler != 1 /* SIG_IGN */ && !(a->flags & 2 /* SA_NOCLDWAIT */))
+    if (a->handler != SIG_IGN && !(a->flags & SA_NOCLDWAIT))
         return 0;
     if (!reaper)
         return 0; /* no reaper thread: the parent keeps a zombie instead */

@@ -24,7 +24,11 @@ struct file;
 
 #define PID_MAX 32768 /* Linux's default pid_max: ids run 1..PID_MAX-1, then wrap */
 
+#define RLIMIT_CPU    0
+#define RLIMIT_FSIZE  1
+#define RLIMIT_DATA   2
 #define RLIMIT_STACK  3
+#define RLIMIT_CORE   4
 #define RLIMIT_NPROC  6
 #define RLIMIT_NOFILE 7
 #define RLIMIT_AS     9
@@ -60,7 +64,6 @@ struct lwp {
     struct arch_frame *resume;      /* a forked child's first entry (owned) */
     uint64_t sysnr;                 /* the current system call (for restarts) */
     uint64_t ss_sp, ss_size;        /* sigaltstack; ss_size 0: none */
-    uint32_t ss_flags;
     uint64_t saved_mask; /* rt_sigsuspend's mask to put back */
     int restore_mask;    /* saved_mask applies after the handler */
     struct lwp *next;    /* the process's LWPs */
@@ -273,14 +276,18 @@ unsigned fd_count(struct proc *p);
  * -ENOEXEC (with a one-line reason printed), -ENOENT, -EACCES, -ENOMEM. */
 int proc_exec(struct proc *p, const char *path, char *const argv[], char *const envp[],
               uint64_t *entry, uint64_t *sp);
+/* proc_execve's flags (execveat's AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH). */
+#define EXEC_NOFOLLOW 1 /* a symlink as the last component is -ELOOP */
+#define EXEC_FD       2 /* run base itself (an open file); path only names it */
 /* execve: replace the calling process's image by the program at path
  * (relative to base; "#!" scripts run their interpreter, at most 4 deep,
  * else -ELOOP). On success the close-on-exec descriptors are closed, TLS
  * and FPU state reset, a vfork parent released, done(arg) called and the
  * new program entered: it does not return. Errors leave the process as it
  * was: -ENOENT, -ENOTDIR, -ENAMETOOLONG, -ELOOP, -EACCES, -ENOEXEC, -E2BIG,
- * -ENOMEM. */
-int proc_execve(struct vnode *base, const char *path, char *const argv[], char *const envp[],
-                void (*done)(void *), void *arg);
+ * -ENOMEM. A script run through EXEC_FD is -ENOENT: its interpreter would
+ * need a path to read it by (Linux's /dev/fd/N), and there is none. */
+int proc_execve(struct vnode *base, const char *path, int flags, char *const argv[],
+                char *const envp[], void (*done)(void *), void *arg);
 
 #endif

@@ -20,9 +20,14 @@
 #define P_PGID      2
 
 /* Which children a wait is for: pid > 0 that one, 0 the caller's group,
- * -1 any, < -1 group -pid. */
-static int matches(const struct proc *c, int64_t pid, const struct proc *p)
+ * -1 any, < -1 group -pid. As Linux's eligible_child, only children that
+ * report their exit with SIGCHLD, unless __WCLONE (only the others) or
+ * __WALL (both). __WNOTHREAD holds as it stands: one thread per process. */
+static int matches(const struct proc *c, int64_t pid, unsigned options, const struct proc *p)
 {
+    int clone_child = c->exit_signal != SIGCHLD;
+    if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
+        return 0;
     if (pid > 0)
         return c->pid == pid;
     if (pid == 0)
@@ -34,12 +39,12 @@ static int matches(const struct proc *c, int64_t pid, const struct proc *p)
 
 /* A zombie child matching pid (NULL if none yet); *err is 0, or -ECHILD
  * when no child matches at all. */
-static struct proc *find_zombie(struct proc *p, int64_t pid, int *err)
+static struct proc *find_zombie(struct proc *p, int64_t pid, unsigned options, int *err)
 {
     int any = 0;
     *err = 0;
     for (struct proc *c = p->children; c; c = c->sibling) {
-        if (!matches(c, pid, p))
+        if (!matches(c, pid, options, p))
             continue;
         any = 1;
         if (c->state == P_ZOMBIE)
@@ -55,7 +60,7 @@ static struct proc *wait_zombie(int64_t pid, unsigned options, int *err)
 {
     struct proc *p = proc_current();
     for (;;) {
-        struct proc *c = find_zombie(p, pid, err);
+        struct proc *c = find_zombie(p, pid, options, err);
         if (c || *err || (options & WNOHANG))
             return c;
         if (sched_interrupted()) {
@@ -66,6 +71,8 @@ static struct proc *wait_zombie(int64_t pid, unsigned options, int *err)
     }
 }
 
+/* WUNTRACED and WCONTINUED hold as they stand: no child stops or continues
+ * here (stop signals are ignored), so there is never such a change to report. */
 int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage)
 {
     if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))

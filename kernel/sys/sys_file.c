@@ -18,7 +18,6 @@
 #define F_DUPFD_CLOEXEC 1030
 #define F_GETPIPE_SZ    1032
 #define FD_CLOEXEC      1
-#define O_LARGEFILE     0100000 /* always set on x86-64 (force_o_largefile) */
 #define FIONCLEX        0x5450
 #define FIOCLEX         0x5451
 #define FIONBIO         0x5421
@@ -193,6 +192,19 @@ static int64_t fcntl_dupfd(struct proc *p, struct file *f, uint64_t min, int clo
     return r;
 }
 
+/* F_SETFL changes O_APPEND and O_NONBLOCK. The access mode and the open-time
+ * flags are ignored, as on Linux (programs pass F_GETFL's value back);
+ * O_NOATIME holds anyway (no access times are kept). Signal-driven I/O
+ * (O_ASYNC) and direct I/O (O_DIRECT) do not exist here: -EINVAL. */
+static int64_t fcntl_setfl(struct file *f, uint64_t arg)
+{
+    if (arg & (O_ASYNC | O_DIRECT))
+        return -EINVAL;
+    f->flags =
+        (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | (uint32_t)(arg & (O_APPEND | O_NONBLOCK));
+    return 0;
+}
+
 static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
@@ -216,9 +228,7 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
     case F_GETPIPE_SZ:
         return S_ISFIFO(f->vn->mode) ? PIPE_SIZE : -EBADF;
     case F_SETFL:
-        f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
-                   (uint32_t)(arg & (O_APPEND | O_NONBLOCK));
-        return 0;
+        return fcntl_setfl(f, arg);
     default:
         return -EINVAL;
     }
@@ -282,7 +292,8 @@ static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3
         return -EBADF;
     if ((int64_t)len < 0 || !S_ISREG(f->vn->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
         return -EINVAL;
-    return reg_truncate(f->vn, len);
+    int err = len > f->vn->size ? file_size_check(len) : 0;
+    return err ? err : reg_truncate(f->vn, len);
 }
 
 /* fsync/fdatasync: tmpfs holds everything in memory, so a file or a

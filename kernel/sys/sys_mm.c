@@ -21,7 +21,28 @@
 #define MAP_TYPE            0x0f
 #define MAP_FIXED           0x10
 #define MAP_ANONYMOUS       0x20
+#define MAP_32BIT           0x40
+#define MAP_DENYWRITE       0x800
+#define MAP_EXECUTABLE      0x1000
+#define MAP_LOCKED          0x2000
+#define MAP_NORESERVE       0x4000
+#define MAP_POPULATE        0x8000
+#define MAP_NONBLOCK        0x10000
+#define MAP_STACK           0x20000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_UNINITIALIZED   0x4000000
+/* The flags mmap takes. Beyond those acted on below: MAP_DENYWRITE and
+ * MAP_EXECUTABLE are ignored by Linux too, MAP_NORESERVE holds (nothing
+ * reserves swap here), MAP_STACK is a hint Linux takes as "no huge pages"
+ * (none here), MAP_UNINITIALIZED allows what zeroed pages satisfy. The
+ * others (MAP_GROWSDOWN, MAP_HUGETLB, MAP_SYNC, unknown bits) are -EINVAL,
+ * -EOPNOTSUPP with MAP_SHARED_VALIDATE as Linux answers there. */
+#define MAP_KNOWN                                                                                  \
+    (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_DENYWRITE | MAP_EXECUTABLE |           \
+     MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_FIXED_NOREPLACE |  \
+     MAP_UNINITIALIZED)
+#define MAP_32BIT_LO        0x40000000ull /* MAP_32BIT's range on x86-64: [1 GiB, 2 GiB) */
+#define MAP_32BIT_HI        0x80000000ull
 #define MADV_NORMAL         0
 #define MADV_RANDOM         1
 #define MADV_SEQUENTIAL     2
@@ -46,28 +67,42 @@ static int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uin
     return (int64_t)addr;
 }
 
-/* Where a new mapping of len bytes goes: 0 and *at, or -errno. */
+/* MAP_FIXED and MAP_FIXED_NOREPLACE: at hint exactly (what was there goes,
+ * or with NOREPLACE the call is -EEXIST). */
+static int mmap_place_fixed(struct proc *p, uint64_t hint, uint64_t len, uint64_t flags)
+{
+    if (page_offset(hint))
+        return -EINVAL;
+    if (hint < USER_MIN || hint + len > USER_MAX || hint + len < hint)
+        return -ENOMEM;
+    if (flags & MAP_FIXED_NOREPLACE) {
+        for (uint64_t va = hint; va < hint + len; va += PAGE_SIZE)
+            if (vm_map_find(&p->vm->map, va))
+                return -EEXIST;
+    } else {
+        vmspace_unmap(p->vm, hint, len);
+    }
+    return 0;
+}
+
+/* Where a new mapping of len bytes goes: 0 and *at, or -errno. The hint
+ * if that room is free, else the first gap from mmap_base (MAP_32BIT: a
+ * gap that ends below 2 GiB, from 1 GiB). */
 static int mmap_place(struct proc *p, uint64_t hint, uint64_t len, uint64_t flags, uint64_t *at)
 {
+    uint64_t hi = (flags & MAP_32BIT) ? MAP_32BIT_HI : USER_MAX;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-        if (page_offset(hint))
-            return -EINVAL;
-        if (hint < USER_MIN || hint + len > USER_MAX || hint + len < hint)
-            return -ENOMEM;
-        if (flags & MAP_FIXED_NOREPLACE) {
-            for (uint64_t va = hint; va < hint + len; va += PAGE_SIZE)
-                if (vm_map_find(&p->vm->map, va))
-                    return -EEXIST;
-        } else {
-            vmspace_unmap(p->vm, hint, len);
-        }
         *at = hint;
-        return 0;
+        return mmap_place_fixed(p, hint, len, flags);
     }
     hint = page_round_down(hint);
-    if (hint >= USER_MIN && hint + len <= USER_MAX && hint + len > hint &&
+    if (hint >= USER_MIN && hint + len <= hi && hint + len > hint &&
         vm_map_find_gap(&p->vm->map, hint, len, at) == 0 && *at == hint)
         return 0;
+    if (flags & MAP_32BIT) {
+        int err = vm_map_find_gap(&p->vm->map, MAP_32BIT_LO, len, at);
+        return err || *at + len > hi ? -ENOMEM : 0;
+    }
     if (vm_map_find_gap(&p->vm->map, p->mmap_base, len, at) == 0)
         return 0;
     return vm_map_find_gap(&p->vm->map, USER_MIN, len, at);
@@ -89,51 +124,102 @@ static int mmap_copy(struct proc *p, struct vnode *vn, uint64_t at, uint64_t len
     return 0;
 }
 
-static int mmap_file(struct proc *p, uint64_t fd, uint64_t at, uint64_t len, uint32_t prot,
-                     uint64_t flags, uint64_t off)
+static int is_dev_zero(const struct vnode *vn)
+{
+    return vn->ops && vn->rdev == ((1 << 8) | 5);
+}
+
+/* The open file a mapping comes from, checked as Linux's do_mmap checks it
+ * (before MAP_FIXED removes anything): 0 and *out, -EBADF, -EACCES, or
+ * -ENODEV for what cannot be mapped (no mmap; a shared writable file
+ * mapping, which tmpfs here does not keep in step with the file). */
+static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t prot, uint64_t flags,
+                           struct file **out)
 {
     struct file *f = fd_get(p, (int)fd);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
-    struct vnode *vn = f->vn;
     uint32_t acc = f->flags & O_ACCMODE;
-    if (vn->ops && vn->rdev == ((1 << 8) | 5)) /* /dev/zero: anonymous memory */
+    int shared_write = (flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE);
+    if (acc == O_WRONLY || (shared_write && acc == O_RDONLY))
+        return -EACCES;
+    *out = f;
+    if (is_dev_zero(f->vn))
+        return 0;
+    return !S_ISREG(f->vn->mode) || shared_write ? -ENODEV : 0;
+}
+
+/* Anonymous memory at [at, at + len): private, or shared with the children. */
+static int mmap_anon(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, uint64_t flags)
+{
+    if ((flags & MAP_TYPE) == MAP_PRIVATE)
         return vmspace_map_anon(p->vm, at, len, prot, VM_ANON);
-    if (!S_ISREG(vn->mode))
-        return -ENODEV;
-    if (acc == O_WRONLY || ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & VM_PROT_WRITE)))
-        return (flags & MAP_TYPE) != MAP_PRIVATE && acc != O_WRONLY ? -ENODEV : -EACCES;
+    return vmspace_map_shared(p->vm, at, len, prot);
+}
+
+/* f's bytes from off at [at, at + len) (/dev/zero: anonymous memory). */
+static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, uint32_t prot,
+                     uint64_t flags, uint64_t off)
+{
+    struct vnode *vn = f->vn;
+    if (is_dev_zero(vn))
+        return mmap_anon(p, at, len, prot, flags);
     if (!vn->ext)
         return mmap_copy(p, vn, at, len, prot, off);
     uint64_t flen = off < vn->ext_len ? vn->ext_len - off : 0;
     return vmspace_map_file(p->vm, at, len, prot, vn->ext_phys + off, flen);
 }
 
-static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
-                        uint64_t off)
+/* MAP_POPULATE (unless MAP_NONBLOCK: Linux 2.6.23 on) and MAP_LOCKED fault
+ * the pages in now, writable ones as by a write (private file pages are
+ * copied); PROT_NONE pages stay out. Failures are not reported, as on
+ * Linux: the pages then come on first touch. */
+static void mmap_populate(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, uint64_t flags)
 {
-    struct proc *p = proc_current();
-    uint64_t type = flags & MAP_TYPE, at;
+    uint32_t access = (prot & VM_PROT_WRITE) ? VM_PROT_WRITE : prot;
+    if (!(flags & MAP_LOCKED) && (flags & (MAP_POPULATE | MAP_NONBLOCK)) != MAP_POPULATE)
+        return;
+    for (uint64_t va = at; prot && va < at + len; va += PAGE_SIZE)
+        if (vmspace_fault(p->vm, va, access))
+            return;
+}
+
+/* mmap's arguments as Linux's do_mmap checks them: 0 or -errno. */
+static int mmap_check(uint64_t len, uint64_t prot, uint64_t flags, uint64_t off)
+{
+    uint64_t type = flags & MAP_TYPE;
     if (len == 0 || page_offset(off) || (prot & ~7ull))
         return -EINVAL;
     if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
         return -EINVAL;
+    if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
+        return -EINVAL; /* Linux: for files only */
+    if (flags & ~(uint64_t)MAP_KNOWN)
+        return type == MAP_SHARED_VALIDATE ? -EOPNOTSUPP : -EINVAL;
     if (page_round_up(len) < len || page_round_up(len) >= USER_MAX)
         return -ENOMEM;
+    return 0;
+}
+
+static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
+                        uint64_t off)
+{
+    struct proc *p = proc_current();
+    struct file *f = 0;
+    uint32_t vprot = (uint32_t)prot; /* PROT_* == VM_PROT_* */
+    uint64_t at;
+    int err = mmap_check(len, prot, flags, off);
+    if (!err && !(flags & MAP_ANONYMOUS))
+        err = mmap_file_check(p, fd, prot, flags, &f);
     len = page_round_up(len);
-    if (!(flags & MAP_ANONYMOUS) && !fd_get(p, (int)fd))
-        return -EBADF; /* before MAP_FIXED removes anything */
-    int err = mmap_place(p, addr, len, flags, &at);
+    if (!err)
+        err = mmap_place(p, addr, len, flags, &at);
+    if (!err)
+        err = f ? mmap_file(p, f, at, len, vprot, flags, off) : mmap_anon(p, at, len, vprot, flags);
     if (err)
         return err;
-    uint32_t vprot = (uint32_t)prot; /* PROT_* == VM_PROT_* */
-    if (!(flags & MAP_ANONYMOUS))
-        err = mmap_file(p, fd, at, len, vprot, flags, off);
-    else if (type == MAP_PRIVATE)
-        err = vmspace_map_anon(p->vm, at, len, vprot, VM_ANON);
-    else
-        err = vmspace_map_shared(p->vm, at, len, vprot);
-    return err ? err : (int64_t)at;
+    mmap_populate(p, at, len, vprot, flags);
+    return (int64_t)at;
 }
 
 static int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -160,6 +246,26 @@ static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t
     return vmspace_protect(proc_current()->vm, addr, page_round_up(len), (uint32_t)prot);
 }
 
+/* No page of [addr, addr + len) lies in a file or shared mapping. */
+static int private_anon(struct proc *p, uint64_t addr, uint64_t len)
+{
+    for (uint64_t va = addr; va < addr + len && va >= addr; va += PAGE_SIZE) {
+        const struct vm_region *r = vm_map_find(&p->vm->map, va);
+        if (r && (r->kind == VM_FILE || (r->flags & VM_SHARED)))
+            return 0;
+    }
+    return 1;
+}
+
+static int madv_dontneed(uint64_t addr, uint64_t len)
+{
+    if (len == 0)
+        return 0;
+    if (addr < USER_MIN || addr + page_round_up(len) > USER_MAX)
+        return -ENOMEM;
+    return vmspace_discard(proc_current()->vm, addr, page_round_up(len));
+}
+
 static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3, uint64_t a4,
                            uint64_t a5)
 {
@@ -172,13 +278,12 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
     case MADV_SEQUENTIAL:
     case MADV_WILLNEED:
         return 0; /* hints about paging: nothing is paged here */
+    case MADV_FREE: /* freeing at once is what it allows */
+        if (!private_anon(proc_current(), addr, page_round_up(len)))
+            return -EINVAL; /* Linux: private anonymous memory only */
+        return madv_dontneed(addr, len);
     case MADV_DONTNEED:
-    case MADV_FREE:
-        if (len == 0)
-            return 0;
-        if (addr < USER_MIN || addr + page_round_up(len) > USER_MAX)
-            return -ENOMEM;
-        return vmspace_discard(proc_current()->vm, addr, page_round_up(len));
+        return madv_dontneed(addr, len);
     default:
         return -EINVAL;
     }

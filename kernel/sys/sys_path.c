@@ -107,16 +107,50 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
     return err;
 }
 
+/* The open(2) flags Linux knows (VALID_OPEN_FLAGS). Besides those the
+ * code below acts on, each is honoured as it stands: O_NOCTTY (no open
+ * makes a terminal controlling), O_LARGEFILE (offsets are 64-bit),
+ * O_SYNC and O_DSYNC (a tmpfs write is complete when write returns),
+ * O_NOATIME (no access times are kept); O_ASYNC is ignored by Linux's open
+ * too (signal-driven I/O is asked for with fcntl). Any other bit is
+ * -EINVAL, as openat2 has it (open itself ignores them on Linux). */
+#define OPEN_KNOWN                                                                                 \
+    (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC |          \
+     O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |         \
+     O_PATH | O_TMPFILE)
+#define TMPFILE_BIT  (O_TMPFILE & ~O_DIRECTORY)
+#define O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+#define OPEN_KEEP    (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY) /* in f->flags */
+
+/* Linux's build_open_how and build_open_flags: 0 and *flags as they
+ * apply (O_PATH drops every flag but O_PATH_FLAGS), or -EINVAL. */
+static int open_flags(uint64_t *flags)
+{
+    uint64_t f = *flags;
+    if (f & ~(uint64_t)OPEN_KNOWN)
+        return -EINVAL;
+    if (f & O_PATH)
+        f &= O_PATH_FLAGS;
+    if (f & O_DIRECT)
+        return -EINVAL; /* no file here does direct I/O: Linux 6.1's tmpfs and devices */
+    if ((f & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+        return -EINVAL; /* Linux 6.4 on (it used to create a regular file) */
+    if ((f & TMPFILE_BIT) && (!(f & O_DIRECTORY) || (f & O_ACCMODE) == O_RDONLY))
+        return -EINVAL; /* O_TMPFILE wants O_DIRECTORY's bit and write access */
+    *flags = f;
+    return 0;
+}
+
 /* Check the open flags against what vn is, and truncate. */
 static int open_check(struct vnode *vn, uint64_t flags)
 {
     uint32_t acc = flags & O_ACCMODE;
+    if ((flags & O_DIRECTORY) && !S_ISDIR(vn->mode))
+        return -ENOTDIR;
     if (flags & O_PATH)
         return 0;
     if (S_ISLNK(vn->mode))
         return -ELOOP; /* O_NOFOLLOW on a symlink */
-    if ((flags & O_DIRECTORY) && !S_ISDIR(vn->mode))
-        return -ENOTDIR;
     if (S_ISDIR(vn->mode) && (acc != O_RDONLY || (flags & O_TRUNC) || (flags & O_CREAT)))
         return -EISDIR;
     if (acc == O_ACCMODE)
@@ -126,26 +160,49 @@ static int open_check(struct vnode *vn, uint64_t flags)
     return 0;
 }
 
+/* The file open names (made if O_CREAT says so), checked against flags. */
+static int open_lookup(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t mode,
+                       struct vnode **out)
+{
+    int excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+    int err = at_walk(dirfd, upath, 0, (flags & O_NOFOLLOW) || excl ? 0 : WALK_FOLLOW, out);
+    if (err == -ENOENT && (flags & O_CREAT))
+        err = create_file(dirfd, upath, mode, out);
+    else if (!err && excl)
+        err = -EEXIST;
+    return err ? err : open_check(*out, flags);
+}
+
+/* O_TMPFILE: a new regular file with no name, for the directory at
+ * (dirfd, upath); the caller's reference is its only one until opened. */
+static int open_tmpfile(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **out)
+{
+    struct vnode *dir;
+    int err = at_walk(dirfd, upath, 0, WALK_FOLLOW, &dir);
+    if (err)
+        return err;
+    if (!S_ISDIR(dir->mode))
+        return -ENOTDIR;
+    *out = vn_alloc(S_IFREG | (mode & ~proc_current()->umask & 07777));
+    return *out ? 0 : -ENOMEM;
+}
+
 static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode,
                           uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
-    int walk = (flags & (O_NOFOLLOW | (O_CREAT | O_EXCL))) ? 0 : WALK_FOLLOW;
-    if ((flags & O_CREAT) && !(flags & (O_EXCL | O_NOFOLLOW)))
-        walk = WALK_FOLLOW;
     struct vnode *vn;
-    int err = at_walk((int64_t)dirfd, upath, 0, walk, &vn);
-    if (err == -ENOENT && (flags & O_CREAT))
-        err = create_file((int64_t)dirfd, upath, (uint32_t)mode, &vn);
-    else if (!err && (flags & O_CREAT) && (flags & O_EXCL))
-        err = -EEXIST;
+    struct file *f;
+    int err = open_flags(&flags), tmp = (flags & O_TMPFILE) == O_TMPFILE;
     if (!err)
-        err = open_check(vn, flags);
+        err = tmp ? open_tmpfile((int64_t)dirfd, upath, (uint32_t)mode, &vn)
+                  : open_lookup((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn);
     if (err)
         return err;
-    struct file *f;
-    uint32_t keep = O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY;
-    if ((err = file_open_vnode(vn, (uint32_t)flags & keep, &f)))
+    err = file_open_vnode(vn, (uint32_t)flags & OPEN_KEEP, &f);
+    if (tmp)
+        vn_unref(vn); /* the open file holds it alone (or it goes now) */
+    if (err)
         return err;
     int fd = fd_install(proc_current(), f, 0, flags & O_CLOEXEC);
     if (fd < 0)
@@ -195,7 +252,8 @@ static int64_t sys_faccessat2(uint64_t dirfd, uint64_t upath, uint64_t mode, uin
                               uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
-    if (mode & ~7ull)
+    /* AT_EACCESS holds: the real and effective ids are one (root). */
+    if ((mode & ~7ull) || (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
         return -EINVAL;
     struct vnode *vn;
     int err = at_walk((int64_t)dirfd, upath, (int)flags,
@@ -290,6 +348,17 @@ static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return f ? set_cwd(f->vn) : -EBADF;
 }
 
+/* A symlink's own copy of its target: 0 or -ENOMEM. */
+static int link_set_target(struct vnode *vn, const char *target)
+{
+    size_t n = strlen(target);
+    if (!(vn->target = kmalloc(n + 1)))
+        return -ENOMEM;
+    memcpy(vn->target, target, n + 1);
+    vn->size = n;
+    return 0;
+}
+
 /* Make a directory or a symlink named by (dirfd, upath). */
 static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
 {
@@ -303,16 +372,10 @@ static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *t
         return -EEXIST;
     if (!(vn = vn_alloc(mode)))
         return -ENOMEM;
-    if (target) {
-        vn->size = strlen(target);
-        if (!(vn->target = kmalloc(vn->size + 1))) {
-            vn_unref(vn);
-            return -ENOMEM;
-        }
-        memcpy(vn->target, target, vn->size + 1);
-    }
-    err = dir_link(dir, name, len, vn);
-    vn_unref(vn);
+    err = target ? link_set_target(vn, target) : 0;
+    if (!err)
+        err = dir_link(dir, name, len, vn);
+    vn_unref(vn); /* the name keeps it, if it got one */
     return err;
 }
 
@@ -446,15 +509,13 @@ static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd
         return 0;
     if ((err = rename_check(src, dst, ndir, flags)))
         return err;
-    vn_ref(src);
+    /* The new name first (the one step that can fail, changing nothing),
+     * then the old one goes. */
     if (dst)
-        dir_unlink(ndir, nname, nlen);
-    dir_unlink(odir, oname, olen);
-    err = dir_link(ndir, nname, nlen, src);
-    if (err)
-        dir_link(odir, oname, olen, src); /* no memory: put it back */
-    vn_unref(src);
-    return err;
+        dir_relink(ndir, nname, nlen, src);
+    else if ((err = dir_link(ndir, nname, nlen, src)))
+        return err;
+    return dir_unlink(odir, oname, olen);
 }
 
 static int64_t sys_renameat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t a4,

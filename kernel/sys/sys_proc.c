@@ -95,6 +95,20 @@ static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_
     }
 }
 
+/* Which limits may be set to what. Enforced: RLIMIT_STACK (at exec),
+ * NOFILE, NPROC and FSIZE. Nothing here counts CPU time, the data segment
+ * or the address space against a limit, so RLIMIT_CPU, DATA and AS stay
+ * unlimited (a finite one is -EINVAL rather than recorded and ignored).
+ * The others limit nothing a process here can do: CORE (no core files are
+ * written), RSS and LOCKS (ignored by Linux too), MEMLOCK (root is exempt),
+ * SIGPENDING (no signal is queued twice), MSGQUEUE (no message queues),
+ * NICE, RTPRIO and RTTIME (no priorities, no real-time policies). */
+static int rlimit_settable(uint64_t res, const struct rlimit64 *nl)
+{
+    int unkept = res == RLIMIT_CPU || res == RLIMIT_DATA || res == RLIMIT_AS;
+    return !unkept || nl->cur == RLIM_INFINITY;
+}
+
 static int64_t sys_prlimit64(uint64_t pid, uint64_t res, uint64_t unew, uint64_t uold, uint64_t a4,
                              uint64_t a5)
 {
@@ -107,7 +121,7 @@ static int64_t sys_prlimit64(uint64_t pid, uint64_t res, uint64_t unew, uint64_t
         return -EINVAL;
     if (unew && copy_from_user(&nl, (void *)unew, sizeof(nl)))
         return -EFAULT;
-    if (unew && nl.cur > nl.max)
+    if (unew && (nl.cur > nl.max || !rlimit_settable(res, &nl)))
         return -EINVAL;
     if (unew && res == RLIMIT_NOFILE && nl.max > NR_OPEN)
         return -EPERM;

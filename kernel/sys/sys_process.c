@@ -2,6 +2,7 @@
  * wait4, waitid, pipe, pipe2, rt_sigprocmask. */
 #include <stdint.h>
 #include "errno.h"
+#include "stdio.h"
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
@@ -40,14 +41,14 @@ static int64_t sys_wait4(uint64_t pid, uint64_t ustatus, uint64_t options, uint6
                          uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
-    return proc_wait4((int32_t)pid, ustatus, options, urusage);
+    return proc_wait4((int32_t)pid, ustatus, (uint32_t)options, urusage); /* int arguments */
 }
 
 static int64_t sys_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
                           uint64_t urusage, uint64_t a5)
 {
     ARG(a5);
-    return proc_waitid(idtype, (uint32_t)id, uinfo, options, urusage);
+    return proc_waitid(idtype, (uint32_t)id, uinfo, (uint32_t)options, urusage);
 }
 
 /* execve's arguments, copied in before the old image is given up. */
@@ -91,6 +92,8 @@ static int copy_vector(struct exec_args *a, uint64_t uvec, char **vec)
     return 0;
 }
 
+/* Copy execve's arguments into a (zeroed first: on failure the caller
+ * frees what was copied, with exec_args_free). */
 static int exec_args_copy(struct exec_args *a, uint64_t upath, uint64_t uargv, uint64_t uenvp,
                           int allow_empty)
 {
@@ -108,10 +111,43 @@ static int exec_args_copy(struct exec_args *a, uint64_t upath, uint64_t uargv, u
     return copy_vector(a, uenvp, a->envp);
 }
 
-static int64_t do_execve(struct vnode *base, struct exec_args *a)
+/* Where execveat's path starts: the root for an absolute one, dirfd's
+ * directory for a relative one; with AT_EMPTY_PATH and "" (fexecve), the
+ * file open at dirfd itself, named /dev/fd/N as Linux names it. */
+static int exec_base(struct exec_args *a, int dirfd, struct vnode **base, int *xflags)
 {
-    int err = proc_execve(base, a->path, a->argv, a->envp, exec_args_free, a);
-    exec_args_free(a); /* only reached on failure */
+    struct proc *p = proc_current();
+    *base = vfs_root();
+    if (a->path[0] == '/')
+        return 0;
+    if (a->path[0])
+        return at_dir(p, dirfd, base);
+    struct file *f = dirfd == AT_FDCWD ? 0 : fd_get(p, dirfd);
+    if (!f && dirfd != AT_FDCWD)
+        return -EBADF;
+    *base = f ? f->vn : p->cwd; /* AT_FDCWD: the cwd, a directory (-EACCES) */
+    *xflags |= EXEC_FD;
+    snprintf(a->path, PATH_MAX, "/dev/fd/%d", dirfd);
+    return 0;
+}
+
+/* execveat: the path as at_dir and AT_EMPTY_PATH resolve it (exec_base);
+ * AT_SYMLINK_NOFOLLOW: a symlink as the last component is -ELOOP. */
+static int64_t sys_execveat(uint64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
+                            uint64_t flags, uint64_t a5)
+{
+    ARG(a5);
+    struct exec_args a;
+    struct vnode *base;
+    int xflags = (flags & AT_SYMLINK_NOFOLLOW) ? EXEC_NOFOLLOW : 0;
+    if (flags & ~(uint64_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    int err = exec_args_copy(&a, upath, uargv, uenvp, (flags & AT_EMPTY_PATH) != 0);
+    if (!err)
+        err = exec_base(&a, (int32_t)dirfd, &base, &xflags);
+    if (!err) /* returns only on failure: a new image frees a through exec_args_free */
+        err = proc_execve(base, a.path, xflags, a.argv, a.envp, exec_args_free, &a);
+    exec_args_free(&a);
     return err;
 }
 
@@ -119,33 +155,17 @@ static int64_t sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp, uint64
                           uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    struct exec_args a;
-    int err = exec_args_copy(&a, upath, uargv, uenvp, 0);
-    if (err) {
-        exec_args_free(&a);
-        return err;
-    }
-    return do_execve(proc_current()->cwd, &a);
+    return sys_execveat((uint64_t)(int64_t)AT_FDCWD, upath, uargv, uenvp, 0, 0);
 }
 
-/* execveat: a relative path starts at dirfd. The fexecve form (AT_EMPTY_PATH
- * with "") is not supported yet: the empty path is -ENOENT. */
-static int64_t sys_execveat(uint64_t dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
-                            uint64_t flags, uint64_t a5)
+/* Give up one end of a new pipe: its descriptor once it has one, else the
+ * file itself. */
+static void end_drop(struct proc *p, int fd, struct file *f)
 {
-    ARG(a5);
-    struct exec_args a;
-    struct vnode *base = vfs_root();
-    if (flags & ~(uint64_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-        return -EINVAL;
-    int err = exec_args_copy(&a, upath, uargv, uenvp, 0);
-    if (!err && a.path[0] != '/')
-        err = at_dir(proc_current(), (int64_t)(int32_t)dirfd, &base);
-    if (err) {
-        exec_args_free(&a);
-        return err;
-    }
-    return do_execve(base, &a);
+    if (fd >= 0)
+        fd_close(p, fd);
+    else
+        file_unref(f);
 }
 
 /* pipe2: both ends, installed as two descriptors written to fds[2]. */
@@ -155,30 +175,24 @@ static int64_t sys_pipe2(uint64_t ufds, uint64_t flags, uint64_t a2, uint64_t a3
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct proc *p = proc_current();
     struct file *rd, *wr;
-    int fds[2];
-    if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
-        return -EINVAL;
+    int fds[2] = {-1, -1}, cloexec = (flags & O_CLOEXEC) != 0;
+    if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL; /* O_DIRECT too: no packet mode (Linux 3.4) here */
     if (!user_range_ok((void *)ufds, sizeof(fds)))
         return -EFAULT;
     int err = pipe_create((uint32_t)flags, &rd, &wr);
     if (err)
         return err;
-    if ((fds[0] = fd_install(p, rd, 0, flags & O_CLOEXEC)) < 0) {
-        file_unref(rd);
-        file_unref(wr);
-        return fds[0];
-    }
-    if ((fds[1] = fd_install(p, wr, 0, flags & O_CLOEXEC)) < 0) {
-        fd_close(p, fds[0]);
-        file_unref(wr);
-        return fds[1];
-    }
-    if (copy_to_user((void *)ufds, fds, sizeof(fds))) {
-        fd_close(p, fds[0]);
-        fd_close(p, fds[1]);
-        return -EFAULT;
-    }
-    return 0;
+    if ((err = fds[0] = fd_install(p, rd, 0, cloexec)) < 0 ||
+        (err = fds[1] = fd_install(p, wr, 0, cloexec)) < 0)
+        goto fail;
+    if (!copy_to_user((void *)ufds, fds, sizeof(fds)))
+        return 0;
+    err = -EFAULT;
+fail:
+    end_drop(p, fds[0], rd);
+    end_drop(p, fds[1], wr);
+    return err;
 }
 
 static int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,

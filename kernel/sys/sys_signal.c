@@ -12,6 +12,14 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
+/* The sa_flags kept (Linux's UAPI_SA_FLAGS on x86-64; SA_EXPOSE_TAGBITS is
+ * kept as x86-64 addresses carry no tag bits). Other bits are dropped and
+ * so read back clear, which is how Linux (5.11 on) tells a program a flag
+ * is not supported. */
+#define SA_KNOWN                                                                                   \
+    (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_EXPOSE_TAGBITS | SA_RESTORER | SA_ONSTACK |    \
+     SA_RESTART | SA_NODEFER | SA_RESETHAND)
+_Static_assert(SA_KNOWN == 0xdc000807u, "UAPI_SA_FLAGS (x86-64)");
 #define NS 1000000000ull
 
 static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t size,
@@ -29,6 +37,7 @@ static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint
     if (uold && copy_to_user((void *)uold, &p->sigact[sig - 1], sizeof(act)))
         return -EFAULT;
     if (uact) {
+        act.flags &= SA_KNOWN;
         act.mask &= ~SIG_UNBLOCKABLE;
         p->sigact[sig - 1] = act;
         /* Setting SIG_IGN discards what is pending (POSIX). */
@@ -40,34 +49,42 @@ static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint
     return 0;
 }
 
+/* The mask how makes of old and set: 0, or -EINVAL for an unknown how. */
+static int mask_apply(uint64_t how, uint64_t old, uint64_t set, uint64_t *out)
+{
+    switch (how) {
+    case SIG_BLOCK:
+        *out = old | set;
+        return 0;
+    case SIG_UNBLOCK:
+        *out = old & ~set;
+        return 0;
+    case SIG_SETMASK:
+        *out = set;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* As Linux: a bad how fails before the old mask is written (and is not
+ * looked at without a new set). */
 static int64_t sys_rt_sigprocmask(uint64_t how, uint64_t uset, uint64_t uold, uint64_t size,
                                   uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
     struct lwp *l = lwp_current();
-    uint64_t set;
+    uint64_t set, mask = l->sigmask;
     if (size != SIGSET_SIZE)
         return -EINVAL;
     if (uset && copy_from_user(&set, (void *)uset, sizeof(set)))
         return -EFAULT;
+    int err = uset ? mask_apply(how, l->sigmask, set, &mask) : 0;
+    if (err)
+        return err;
     if (uold && copy_to_user((void *)uold, &l->sigmask, sizeof(l->sigmask)))
         return -EFAULT;
-    if (!uset)
-        return 0;
-    switch (how) {
-    case SIG_BLOCK:
-        l->sigmask |= set;
-        break;
-    case SIG_UNBLOCK:
-        l->sigmask &= ~set;
-        break;
-    case SIG_SETMASK:
-        l->sigmask = set;
-        break;
-    default:
-        return -EINVAL;
-    }
-    l->sigmask &= ~SIG_UNBLOCKABLE;
+    l->sigmask = mask & ~SIG_UNBLOCKABLE;
     sig_recalc(l);
     return 0;
 }
@@ -147,7 +164,9 @@ static int64_t sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t a2, uint64_
         return 0;
     if (on)
         return -EPERM;
-    uint32_t mode = (uint32_t)ss.flags & ~SS_AUTODISARM;
+    /* SS_AUTODISARM (clear the stack while a handler runs on it) is not
+     * done: -EINVAL, as from kernels before 4.7. */
+    uint32_t mode = (uint32_t)ss.flags;
     if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
         return -EINVAL;
     if (mode == SS_DISABLE) {

@@ -3,21 +3,29 @@
  * Run as `files` (UNIPLEX=1 inside the kernel enables the console-is-a-tty
  * and cwd-is-/ cases). Works in a fresh directory /tmp/files-XXXXXX that is
  * removed at the end. Error cases that pass bad pointers use raw syscall()
- * so that the kernel, not libc, is what sees them. */
+ * so that the kernel, not libc, is what sees them. `files --tcsetsf` is
+ * the one case that needs typed input (see tcsetsf_mode). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "t.h"
+
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 439
+#endif
 
 #define KERNEL_PTR   ((void *)0xffff800000001000UL)
 #define NONCANON_PTR ((void *)0x0000800000000000UL)
@@ -383,6 +391,9 @@ static void check_at_calls(void)
     CHECK("unlinkat_removedir", unlinkat(dfd, "m2", AT_REMOVEDIR) == 0 && stat(P("m2"), &st) == -1,
           "expected m2 removed");
     CHECK_ERR("unlinkat_dir_noflag", unlinkat(dfd, "r", 0), EISDIR);
+    CHECK_SYS("faccessat2_eaccess", syscall(SYS_faccessat2, dfd, "target", R_OK, AT_EACCESS));
+    CHECK_ERR("faccessat2_bad_flag_einval", syscall(SYS_faccessat2, dfd, "target", F_OK, 0x8000),
+              EINVAL);
     close(dfd);
 }
 
@@ -409,6 +420,72 @@ static void check_open_flags(void)
     fd = open(P("ap"), O_WRONLY);
     CHECK_ERR("read_wronly", read(fd, buf, 1), EBADF);
     close(fd);
+}
+
+/* Linux's rules for open's flags (build_open_flags): O_PATH keeps only
+ * O_DIRECTORY and O_NOFOLLOW, O_CREAT | O_DIRECTORY is refused (6.4 on),
+ * O_EXCL without O_CREAT still follows links; the no-op flags open. */
+static void check_open_rules(void)
+{
+    int fd;
+
+    CHECK_ERR("o_path_no_create", open(P("pathcreat"), O_PATH | O_CREAT, 0644), ENOENT);
+    CHECK("o_path_no_create_absent", access(P("pathcreat"), F_OK) == -1,
+          "expected O_CREAT ignored under O_PATH");
+    CHECK_ERR("o_path_directory_enotdir", open(P("target"), O_PATH | O_DIRECTORY), ENOTDIR);
+    CHECK_ERR("o_creat_directory_einval", open(P("credir"), O_CREAT | O_DIRECTORY, 0755), EINVAL);
+    CHECK("o_creat_directory_absent", access(P("credir"), F_OK) == -1, "expected nothing created");
+    CHECK_ERR("o_nofollow_directory_enotdir", open(P("l"), O_RDONLY | O_NOFOLLOW | O_DIRECTORY),
+              ENOTDIR);
+    fd = open(P("l"), O_RDONLY | O_EXCL);
+    CHECK("o_excl_alone_follows", fd >= 0, "expected the link followed (%s)", t_errname(errno));
+    close(fd);
+    fd =
+        open(P("target"), O_RDWR | O_NOCTTY | O_LARGEFILE | O_SYNC | O_DSYNC | O_NOATIME | O_ASYNC);
+    CHECK("o_noop_flags_open", fd >= 0 && write(fd, "t", 1) == 1, "expected the open to work (%s)",
+          t_errname(errno));
+    close(fd);
+    if (t_uniplex()) { /* Linux's open ignores unknown bits; tmpfs >= 6.6 takes O_DIRECT */
+        CHECK_ERR("o_unknown_flag_einval", open(P("target"), O_RDONLY | 0100000000), EINVAL);
+        CHECK_ERR("o_direct_einval", open(P("target"), O_RDONLY | O_DIRECT), EINVAL);
+    } else {
+        t_skip_host("o_unknown_flag_einval");
+        t_skip_host("o_direct_einval");
+    }
+}
+
+/* A regular file is always ready, for every kind of reading and writing
+ * poll can ask about (Linux's DEFAULT_POLLMASK). */
+static void check_poll_file(void)
+{
+    int fd = open(P("target"), O_RDWR);
+    struct pollfd pf = {fd, POLLRDNORM | POLLWRNORM, 0};
+    int n = poll(&pf, 1, 0);
+
+    CHECK("poll_file_rdnorm_wrnorm", n == 1 && pf.revents == (POLLRDNORM | POLLWRNORM),
+          "expected 1 with POLLRDNORM|POLLWRNORM, got %d with %#x", n, pf.revents);
+    close(fd);
+}
+
+/* O_TMPFILE: an unnamed file in a directory, gone with its last descriptor. */
+static void check_tmpfile(void)
+{
+    char buf[8] = "";
+    struct stat st;
+    int fd = open(workdir, O_TMPFILE | O_RDWR, 0640);
+
+    CHECK("o_tmpfile",
+          fd >= 0 && write(fd, "hello", 5) == 5 && pread(fd, buf, 5, 0) == 5 &&
+              memcmp(buf, "hello", 5) == 0,
+          "expected a readable and writable file (%s)", t_errname(errno));
+    CHECK("o_tmpfile_unnamed",
+          fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0 &&
+              (st.st_mode & 07777) == 0640,
+          "expected a regular file 0640 without links, got mode %o nlink %ld", st.st_mode,
+          (long)st.st_nlink);
+    close(fd);
+    CHECK_ERR("o_tmpfile_rdonly_einval", open(workdir, O_TMPFILE | O_RDONLY, 0600), EINVAL);
+    CHECK_ERR("o_tmpfile_notdir", open(P("target"), O_TMPFILE | O_RDWR, 0600), ENOTDIR);
 }
 
 /* Duplicates share one open file, hence one offset. */
@@ -468,6 +545,16 @@ static void check_fcntl(void)
     int d2 = fcntl(fd, F_DUPFD_CLOEXEC, 20);
     CHECK("f_dupfd_cloexec", d2 == 21 && fcntl(d2, F_GETFD) == FD_CLOEXEC,
           "expected fd 21 with FD_CLOEXEC, got %d", d2);
+    fl = fcntl(fd, F_SETFL, O_RDONLY | O_NONBLOCK) == 0 ? fcntl(fd, F_GETFL) : -1;
+    CHECK("f_setfl_ignores_accmode", fl >= 0 && (fl & O_NONBLOCK) && (fl & O_ACCMODE) == O_RDWR,
+          "expected O_RDWR|O_NONBLOCK, got %#x", fl);
+    if (t_uniplex()) { /* Linux takes O_ASYNC (SIGIO) and, on tmpfs >= 6.6, O_DIRECT */
+        CHECK_ERR("f_setfl_async_einval", fcntl(fd, F_SETFL, O_ASYNC), EINVAL);
+        CHECK_ERR("f_setfl_direct_einval", fcntl(fd, F_SETFL, O_DIRECT), EINVAL);
+    } else {
+        t_skip_host("f_setfl_async_einval");
+        t_skip_host("f_setfl_direct_einval");
+    }
     CHECK_ERR("fcntl_ebadf", fcntl(1000, F_GETFD), EBADF);
     close(d2);
     close(d);
@@ -509,6 +596,36 @@ static void check_devices(void)
           "expected 16 random bytes (%s)", t_errname(errno));
 }
 
+static volatile sig_atomic_t winched;
+
+static void on_winch(int sig)
+{
+    (void)sig;
+    winched++;
+}
+
+/* TIOCSWINSZ with a new size sends SIGWINCH to the foreground group (the
+ * console's is init's); the same size again sends nothing. */
+static void check_winsize(void)
+{
+    struct winsize ws, big;
+
+    signal(SIGWINCH, on_winch);
+    ioctl(1, TIOCGWINSZ, &ws);
+    big = ws;
+    big.ws_col = (unsigned short)(ws.ws_col + 1);
+    winched = 0;
+    int r = ioctl(1, TIOCSWINSZ, &big);
+    CHECK("tiocswinsz_sigwinch", r == 0 && winched == 1, "expected one SIGWINCH, got %d (%s)",
+          (int)winched, t_errname(errno));
+    winched = 0;
+    r = ioctl(1, TIOCSWINSZ, &big);
+    CHECK("tiocswinsz_same_no_signal", r == 0 && winched == 0, "expected none, got %d",
+          (int)winched);
+    ioctl(1, TIOCSWINSZ, &ws);
+    signal(SIGWINCH, SIG_DFL);
+}
+
 static void check_tty(void)
 {
     struct termios t;
@@ -519,9 +636,12 @@ static void check_tty(void)
               t_errname(errno));
         CHECK("tcgetattr_console", tcgetattr(1, &t) == 0, "expected TCGETS to work (%s)",
               t_errname(errno));
+        check_winsize();
     } else {
         t_skip_host("isatty_console");
         t_skip_host("tcgetattr_console");
+        t_skip_host("tiocswinsz_sigwinch");
+        t_skip_host("tiocswinsz_same_no_signal");
     }
     CHECK_ERR("tcgets_file", ioctl(fd, TCGETS, &t), ENOTTY);
     errno = 0;
@@ -579,6 +699,66 @@ static int count_open_below(int limit)
         if (fcntl(fd, F_GETFD) != -1)
             n++;
     return n;
+}
+
+/* One RLIMIT_FSIZE case, in a child (its exit status: 0 when it held):
+ * 0 a write crossing the limit is cut short, the next fails with EFBIG;
+ * 1 that write's SIGXFSZ kills by default; 2 ftruncate past the limit is
+ * EFBIG too, up to it is fine. */
+static int fsize_case(int which)
+{
+    struct rlimit rl = {10, 10};
+    int fd = open(P("fsize"), O_CREAT | O_TRUNC | O_WRONLY, 0644);
+
+    alarm(10);
+    if (fd < 0 || setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        return 90;
+    if (which != 1)
+        signal(SIGXFSZ, SIG_IGN);
+    if (which == 2)
+        return ftruncate(fd, 11) == -1 && errno == EFBIG && ftruncate(fd, 10) == 0 ? 0 : 1;
+    ssize_t a = write(fd, "0123456789abcdef", 16);
+    errno = 0;
+    ssize_t b = write(fd, "x", 1);
+    return a == 10 && b == -1 && errno == EFBIG ? 0 : 1;
+}
+
+static int fsize_child(int which)
+{
+    int st = 0;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(fsize_case(which));
+    return pid > 0 && waitpid(pid, &st, 0) == pid ? st : -1;
+}
+
+/* RLIMIT_FSIZE holds; the limits nothing counts against (CPU time, data,
+ * address space) can stay unlimited but not be set (inside Uniplex). */
+static void check_rlimits(void)
+{
+    struct rlimit inf = {RLIM_INFINITY, RLIM_INFINITY}, ten = {10, 10};
+    int st = fsize_child(0);
+
+    CHECK("rlimit_fsize_write", WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "expected a short write then EFBIG, status %#x", st);
+    st = fsize_child(1);
+    CHECK("rlimit_fsize_sigxfsz", WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ,
+          "expected death by SIGXFSZ, status %#x", st);
+    st = fsize_child(2);
+    CHECK("rlimit_fsize_ftruncate", WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "expected EFBIG past the limit, status %#x", st);
+    unlink(P("fsize"));
+    CHECK_SYS("rlimit_cpu_unlimited", setrlimit(RLIMIT_CPU, &inf));
+    if (t_uniplex()) {
+        CHECK_ERR("rlimit_cpu_finite_einval", setrlimit(RLIMIT_CPU, &ten), EINVAL);
+        CHECK_ERR("rlimit_as_finite_einval", setrlimit(RLIMIT_AS, &ten), EINVAL);
+        CHECK_ERR("rlimit_data_finite_einval", setrlimit(RLIMIT_DATA, &ten), EINVAL);
+    } else {
+        t_skip_host("rlimit_cpu_finite_einval");
+        t_skip_host("rlimit_as_finite_einval");
+        t_skip_host("rlimit_data_finite_einval");
+    }
 }
 
 /* With the soft RLIMIT_NOFILE at 32, exactly the free slots below 32 open. */
@@ -651,8 +831,28 @@ static void rm_tree(const char *path)
     rmdir(path);
 }
 
-int main(void)
+/* files --tcsetsf (inside Uniplex, the runner typing a line on the
+ * console): once typed input is waiting, tcsetattr(TCSAFLUSH), which is
+ * TCSETSF, must discard it. */
+static int tcsetsf_mode(void)
 {
+    struct termios t;
+    struct pollfd pf = {0, POLLIN, 0};
+    int typed = poll(&pf, 1, 30000) == 1;
+
+    usleep(300000); /* the rest of the line */
+    int set = tcgetattr(0, &t) == 0 && tcsetattr(0, TCSAFLUSH, &t) == 0;
+    pf.revents = 0;
+    int left = poll(&pf, 1, 0);
+    CHECK("tcsetsf_flushes_input", typed && set && left == 0,
+          "input seen %d, tcsetattr %d, still readable %d", typed, set, left);
+    return t_done("tty");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--tcsetsf") == 0)
+        return tcsetsf_mode();
     /* The lowest free descriptor now must be the lowest free one at the end. */
     int first_free = open("/dev/null", O_RDONLY);
     close(first_free);
@@ -674,6 +874,9 @@ int main(void)
     check_path_forms();
     check_at_calls();
     check_open_flags();
+    check_open_rules();
+    check_tmpfile();
+    check_poll_file();
     check_dup();
     check_fcntl();
     check_devices();
@@ -681,6 +884,7 @@ int main(void)
     check_efault();
     check_ebadf();
     check_emfile();
+    check_rlimits();
     check_enosys();
     rm_tree(workdir);
     CHECK("cleanup", access(workdir, F_OK) == -1, "expected %s removed", workdir);

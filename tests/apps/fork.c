@@ -1,4 +1,4 @@
-/* fork: fork, vfork, clone, execve, wait4/waitid and reparenting.
+/* fork: fork, vfork, clone, execve, execveat, wait4/waitid and reparenting.
  *
  * Run as `fork` with UNIPLEX=1 inside the kernel (as pid 1); it execs
  * itself as /bin/fork there (/proc/self/exe's real path on the host), so no
@@ -403,6 +403,42 @@ static void check_concurrent(void)
 
 /* ---- waitpid / waitid / wait4 ---- */
 
+/* A child whose exit signal is not SIGCHLD (clone's, here none) is a
+ * "clone" child: a wait sees it only with __WCLONE or __WALL, and with
+ * __WCLONE it sees only such children (Linux's eligible_child). Called
+ * with no other child left. */
+static void check_wait_clone(void)
+{
+    int st = 0;
+    pid_t pid = (pid_t)syscall(SYS_clone, 0, NULL, NULL, NULL, 0);
+    if (pid == 0)
+        _exit(5);
+    p_sleep_ms(30); /* a zombie by now */
+    CHECK_ERR("wait_clone_child_hidden", waitpid(-1, &st, WNOHANG), ECHILD);
+    pid_t r = p_wait(pid, &st, __WCLONE);
+    CHECK("wait_wclone", r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 5,
+          "expected %d exited 5, got %d/%s, %s", (int)pid, (int)r, t_errname(errno),
+          p_status_str(st));
+    pid = fork();
+    if (pid == 0)
+        _exit(6);
+    p_sleep_ms(30);
+    CHECK_ERR("wait_wclone_skips_sigchld_child", waitpid(pid, &st, WNOHANG | __WCLONE), ECHILD);
+    r = p_wait(pid, &st, __WALL);
+    CHECK("wait_wall", r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 6,
+          "expected %d exited 6, got %d/%s, %s", (int)pid, (int)r, t_errname(errno),
+          p_status_str(st));
+    pid = (pid_t)syscall(SYS_clone, 0, NULL, NULL, NULL, 0);
+    if (pid == 0)
+        _exit(7);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    int ri = waitid(P_PID, (id_t)pid, &si, WEXITED | __WALL);
+    CHECK("waitid_wall_clone_child", ri == 0 && si.si_pid == pid && si.si_status == 7,
+          "returned %d/%s, si_pid %d, si_status %d", ri, t_errname(errno), (int)si.si_pid,
+          si.si_status);
+}
+
 static void check_wait(void)
 {
     int w, st = 0;
@@ -487,6 +523,8 @@ static void check_wait(void)
         _exit(0);
     CHECK_ERR("wait4_bad_options", syscall(SYS_wait4, -1, &st, 0x12345678, NULL), EINVAL);
     check_exit("wait4_bad_options_child_left", pid, 0);
+
+    check_wait_clone();
 
     CHECK_ERR("waitpid_self_echild", waitpid(getpid(), &st, 0), ECHILD);
     CHECK_ERR("wait_no_children", wait(&st), ECHILD);
@@ -1072,6 +1110,78 @@ static void check_exec(void)
     free(big);
 }
 
+/* ---- execveat ---- */
+
+/* In a child: execveat(dirfd, path, argv, environ, flags) through the raw
+ * syscall; the child exits with the errno (or the program's status). */
+static pid_t execat_child(int dirfd, const char *path, char **argv, int flags)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        syscall(SYS_execveat, dirfd, path, argv, environ, flags);
+        _exit(errno > 0 && errno < 256 ? errno : 255);
+    }
+    return pid;
+}
+
+/* AT_SYMLINK_NOFOLLOW: a symlink as the last component is ELOOP. */
+static void check_execveat_nofollow(char **ex7)
+{
+    int dfd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    check_exit("execveat_nofollow_plain", execat_child(AT_FDCWD, self, ex7, AT_SYMLINK_NOFOLLOW),
+               7);
+    unlink("/tmp/fork-link");
+    if (symlink(self, "/tmp/fork-link") != 0) {
+        t_fail("execveat_link", "symlink failed: %s", t_errname(errno));
+    } else {
+        check_exit("execveat_follows_link", execat_child(dfd, "fork-link", ex7, 0), 7);
+        check_exit("execveat_nofollow_eloop",
+                   execat_child(dfd, "fork-link", ex7, AT_SYMLINK_NOFOLLOW), ELOOP);
+        check_exit("execveat_nofollow_absolute_eloop",
+                   execat_child(AT_FDCWD, "/tmp/fork-link", ex7, AT_SYMLINK_NOFOLLOW), ELOOP);
+    }
+    unlink("/tmp/fork-link");
+    close(dfd);
+}
+
+/* AT_EMPTY_PATH with "": the file open at dirfd (fexecve). */
+static void check_execveat_empty(char **ex7)
+{
+    int fd = open(self, O_RDONLY | O_CLOEXEC), pfd = open(self, O_PATH | O_CLOEXEC);
+    int dfd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    check_exit("execveat_empty_path_fd", execat_child(fd, "", ex7, AT_EMPTY_PATH), 7);
+    check_exit("execveat_empty_path_o_path", execat_child(pfd, "", ex7, AT_EMPTY_PATH), 7);
+    check_exit("execveat_empty_path_dir_eacces", execat_child(dfd, "", ex7, AT_EMPTY_PATH), EACCES);
+    check_exit("execveat_empty_path_ebadf", execat_child(1000, "", ex7, AT_EMPTY_PATH), EBADF);
+    check_exit("execveat_empty_without_flag", execat_child(fd, "", ex7, 0), ENOENT);
+    /* A script through a close-on-exec descriptor: its interpreter could
+     * not open it, so Linux refuses it with ENOENT. */
+    if (put_file("/tmp/fork-fdscript", "#!/bin/sh\nexit 3\n", 0755) != 0) {
+        t_fail("execveat_script", "could not create the script: %s", t_errname(errno));
+    } else {
+        int sfd = open("/tmp/fork-fdscript", O_RDONLY | O_CLOEXEC);
+        check_exit("execveat_empty_path_script_enoent", execat_child(sfd, "", ex7, AT_EMPTY_PATH),
+                   ENOENT);
+        close(sfd);
+    }
+    unlink("/tmp/fork-fdscript");
+    close(dfd);
+    close(pfd);
+    close(fd);
+}
+
+static void check_execveat(void)
+{
+    char *ex7[] = {"fork", "--exit", "7", NULL};
+
+    check_exit("execveat_fdcwd", execat_child(AT_FDCWD, self, ex7, 0), 7);
+    check_exit("execveat_bad_flag_einval", execat_child(AT_FDCWD, self, ex7, 0x2), EINVAL);
+    check_execveat_nofollow(ex7);
+    check_execveat_empty(ex7);
+}
+
 static void check_scripts(void)
 {
     char line[4200];
@@ -1220,6 +1330,7 @@ int main(int argc, char **argv)
     check_faults();
     check_vfork_clone();
     check_exec();
+    check_execveat();
     check_scripts();
     check_orphans();
     check_storm();

@@ -4,16 +4,23 @@
  * MiB (default 256; the runner gives the guest 512 MiB). Then many small
  * allocations, mmap/munmap/mprotect/madvise with Linux semantics and their
  * error cases, and brk through the raw system call (musl's brk() and
- * sbrk(n) refuse on purpose, to protect its own allocator). */
+ * sbrk(n) refuse on purpose, to protect its own allocator). UNIPLEX=1
+ * adds the cases of flags Linux has and Uniplex refuses. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "t.h"
 
 #define PAGE 4096UL
+#define MIB  (1UL << 20)
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
 
 /* A pattern that differs per word and per block, so a block aliasing an
  * earlier one, or a stale page, shows up as a mismatch. */
@@ -232,6 +239,167 @@ static void check_madvise(void)
     munmap(p, 4 * PAGE);
 }
 
+/* Resident memory in KiB (VmRSS in /proc/self/status), or -1. */
+static long rss_kib(void)
+{
+    char line[128];
+    long kib = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+/* How much more is resident after an untouched mmap of 8 MiB with extra
+ * flags: its growth in KiB, or -1 when the mmap failed. */
+static long rss_growth(int extra)
+{
+    long before = rss_kib();
+    void *p =
+        mmap(NULL, 8 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | extra, -1, 0);
+    long after = rss_kib();
+
+    if (p == MAP_FAILED)
+        return -1;
+    munmap(p, 8 * MIB);
+    return after - before;
+}
+
+/* MAP_POPULATE and MAP_LOCKED fault the pages in at once; MAP_NONBLOCK
+ * undoes MAP_POPULATE (Linux 2.6.23 on); MAP_32BIT stays below 2 GiB. */
+static void check_mmap_populate(void)
+{
+    long lazy = rss_growth(0), pop = rss_growth(MAP_POPULATE);
+    long nonblock = rss_growth(MAP_POPULATE | MAP_NONBLOCK), locked = rss_growth(MAP_LOCKED);
+
+    CHECK("mmap_lazy", lazy >= 0 && lazy < 1024, "expected < 1 MiB resident, got %ld KiB", lazy);
+    CHECK("mmap_populate", pop >= 8000, "expected 8 MiB resident at once, got %ld KiB", pop);
+    CHECK("mmap_populate_nonblock", nonblock >= 0 && nonblock < 1024,
+          "expected < 1 MiB resident, got %ld KiB", nonblock);
+    CHECK("mmap_locked_populates", locked >= 8000, "expected 8 MiB resident at once, got %ld KiB",
+          locked);
+    unsigned char *p =
+        mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    CHECK("mmap_32bit", p != MAP_FAILED && (uintptr_t)p + PAGE <= 0x80000000UL,
+          "expected a page below 2 GiB, got %p", (void *)p);
+    if (p != MAP_FAILED)
+        munmap(p, PAGE);
+}
+
+/* In a child: the byte at *p after the child wrote v there. */
+static int child_writes(volatile unsigned char *p, unsigned char v)
+{
+    int st = 0;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        *p = v;
+        _exit(0);
+    }
+    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? *p : -1;
+}
+
+/* /dev/zero: MAP_SHARED is memory shared with the children, MAP_PRIVATE
+ * is not. */
+static void check_mmap_dev_zero(void)
+{
+    int fd = open("/dev/zero", O_RDWR);
+    unsigned char *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    unsigned char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+
+    CHECK("mmap_dev_zero_shared", s != MAP_FAILED && child_writes(s, 42) == 42,
+          "expected the child's 42 in the parent");
+    CHECK("mmap_dev_zero_private", p != MAP_FAILED && child_writes(p, 42) == 0,
+          "expected the parent's page still zero");
+    munmap(s, PAGE);
+    munmap(p, PAGE);
+    CHECK_ERR("mmap_shared_validate_anon",
+              syscall(SYS_mmap, NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0),
+              EINVAL);
+    CHECK_ERR("mmap_shared_validate_unknown",
+              syscall(SYS_mmap, NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0),
+              EOPNOTSUPP);
+    close(fd);
+}
+
+/* Flags Linux has and Uniplex refuses rather than ignore. */
+static void check_mmap_refused(void)
+{
+    static const struct {
+        const char *name;
+        int flag;
+    } refused[] = {{"mmap_growsdown_einval", MAP_GROWSDOWN},
+                   {"mmap_hugetlb_einval", MAP_HUGETLB},
+                   {"mmap_sync_private_einval", MAP_SYNC},
+                   {"mmap_unknown_flag_einval", 0x200}};
+
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        if (!t_uniplex()) {
+            t_skip_host(refused[i].name);
+            continue;
+        }
+        CHECK_ERR(refused[i].name,
+                  syscall(SYS_mmap, NULL, PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | refused[i].flag, -1, 0),
+                  EINVAL);
+    }
+}
+
+/* A MAP_FIXED mapping the file's open mode forbids fails before the old
+ * mapping goes (checked in a child: reading a lost page would kill it). */
+static void check_mmap_fixed_refused(void)
+{
+    int fd = open("/tmp/memory-file", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    int ro = open("/tmp/memory-file", O_RDONLY), pfd = open("/tmp/memory-file", O_PATH), st = 0;
+    unsigned char *p = map_anon(PAGE);
+
+    if (fd < 0 || ro < 0 || !p || ftruncate(fd, PAGE) != 0) {
+        t_fail("mmap_fixed_eacces", "setup failed: %s", t_errname(errno));
+        return;
+    }
+    memset(p, 0x5a, PAGE);
+    CHECK_ERR("mmap_fixed_eacces",
+              mmap(p, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ro, 0), EACCES);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(all_bytes(p, PAGE, 0x5a) ? 0 : 1);
+    CHECK("mmap_fixed_eacces_keeps_old",
+          pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "expected the old page kept, the child ended with status %#x", st);
+    CHECK_ERR("mmap_o_path_ebadf", mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, pfd, 0), EBADF);
+    munmap(p, PAGE);
+    close(pfd);
+    close(ro);
+    close(fd);
+    unlink("/tmp/memory-file");
+}
+
+/* Shared memory keeps its contents through MADV_DONTNEED (Linux refills it
+ * from the shared object); MADV_FREE is for private anonymous memory. */
+static void check_madvise_shared(void)
+{
+    unsigned char *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    unsigned char *p = map_anon(PAGE);
+
+    if (s == MAP_FAILED || !p) {
+        t_fail("madvise_shared", "setup mmap failed: %s", t_errname(errno));
+        return;
+    }
+    memset(s, 9, PAGE);
+    CHECK("madvise_dontneed_shared_keeps",
+          madvise(s, PAGE, MADV_DONTNEED) == 0 && all_bytes(s, PAGE, 9),
+          "expected the shared page to keep its 9s");
+    CHECK_ERR("madvise_free_shared_einval", madvise(s, PAGE, MADV_FREE), EINVAL);
+    memset(p, 1, PAGE);
+    CHECK_SYS("madvise_free_private", madvise(p, PAGE, MADV_FREE));
+    munmap(s, PAGE);
+    munmap(p, PAGE);
+}
+
 /* mremap: shrink in place, grow in place when the room after the mapping
  * is free, move (keeping the contents) when it is not, and Linux's errors. */
 static void check_mremap(void)
@@ -331,6 +499,11 @@ int main(int argc, char **argv)
     check_mprotect();
     check_mmap_errors();
     check_madvise();
+    check_madvise_shared();
+    check_mmap_populate();
+    check_mmap_dev_zero();
+    check_mmap_refused();
+    check_mmap_fixed_refused();
     check_mremap();
     check_brk();
     return t_done("memory");

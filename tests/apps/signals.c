@@ -161,6 +161,42 @@ static void check_masks(void)
     CHECK_ERR("sigprocmask_bad_how", syscall(SYS_rt_sigprocmask, 99, &m, NULL, 8), EINVAL);
 }
 
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1U << 31)
+#endif
+#ifndef SA_UNSUPPORTED
+#define SA_UNSUPPORTED 0x400 /* never a flag: Linux's probe for flag support */
+#endif
+
+/* sa_flags bits a kernel does not know read back clear (Linux 5.11 on);
+ * rt_sigprocmask with a bad how leaves the old mask unwritten; Uniplex
+ * refuses SS_AUTODISARM (Linux 4.7 on has it). */
+static void check_signal_flags(void)
+{
+    struct sigaction sa = {0}, old = {0};
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART | SA_UNSUPPORTED;
+    sigaction(SIGUSR2, &sa, NULL);
+    sigaction(SIGUSR2, NULL, &old);
+    CHECK("sigaction_unknown_flag_clear",
+          !(old.sa_flags & SA_UNSUPPORTED) && (old.sa_flags & SA_RESTART),
+          "expected SA_RESTART kept and SA_UNSUPPORTED dropped, got %#x", (unsigned)old.sa_flags);
+    handle(SIGUSR2, SIG_DFL, 0);
+    uint64_t set = 1, oldmask = 0xa5a5a5a5a5a5a5a5ULL;
+    errno = 0;
+    long r = syscall(SYS_rt_sigprocmask, 99, &set, &oldmask, 8);
+    CHECK("sigprocmask_bad_how_old_untouched",
+          r == -1 && errno == EINVAL && oldmask == 0xa5a5a5a5a5a5a5a5ULL,
+          "expected EINVAL and the old mask unwritten, got %ld/%s, %#llx", r, t_errname(errno),
+          (unsigned long long)oldmask);
+    static char altstack[65536];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = SS_AUTODISARM};
+    if (t_uniplex())
+        CHECK_ERR("sigaltstack_autodisarm_einval", sigaltstack(&ss, NULL), EINVAL);
+    else
+        t_skip_host("sigaltstack_autodisarm_einval");
+}
+
 static void check_children_signals(void)
 {
     int st;
@@ -303,6 +339,7 @@ int main(int argc, char **argv)
     check_kill_children();
     check_fault_handler();
     check_masks();
+    check_signal_flags();
     check_children_signals();
     check_exec_reset(t_uniplex() ? "/bin/signals" : "/proc/self/exe");
     check_poll_select();
