@@ -348,11 +348,25 @@ app() {
 
 # check_suite NAME SUITE: a tests/apps suite that must pass every case and
 # leave no leaks behind it.
+suite_counts=""
 check_suite() {
     local name=$1 suite=$2
     grep '^FAIL ' "$log" | sed 's/^/  /'
     check "$name" 0 "^$suite: [0-9]+ passed, 0 failed$" '^leaks: none: ' '^power-off: status 0$'
     grep -E "^(leaks|$suite): " "$log" | sed 's/^/  /'
+    suite_counts="$suite_counts $suite=$(sed -n "s/^$suite: \([0-9]*\) passed.*/\1/p" "$log" | tail -1)"
+}
+
+# readme_counts: every suite case count the README states ("`fork` (122")
+# is the number of cases the suite ran.
+readme_counts() {
+    local sc suite n said wrong=""
+    for sc in $suite_counts; do
+        suite=${sc%=*} n=${sc#*=}
+        said=$(grep -o "\`$suite\` ([0-9]*" README.md | grep -o '[0-9]*$' | head -1)
+        [ -z "$said" ] || [ "$said" = "$n" ] || wrong="$wrong $suite: README $said, ran $n;"
+    done
+    if [ -z "$wrong" ]; then ok "readme-suite-counts ($suite_counts )"; else bad readme-suite-counts "$wrong"; fi
 }
 
 echo "tests: programs (static Linux executables as init)"
@@ -594,6 +608,8 @@ if [ "$status" = 0 ] && [ "$figs" = 18 ] && grep -q '^hello from bench$' "$log" 
 else
     bad bench-smoke "status $status, $figs of 18 figures, hello? leaks? (log: $log)"
 fi
+
+readme_counts
 
 echo "tests: image builder"
 if tests/unit/mkimage_test.sh > "$OUT/mkimage-test.log" 2>&1; then
