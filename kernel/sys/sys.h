@@ -24,6 +24,7 @@
 
 void sys_file_register(void);
 void sys_path_register(void);
+void sys_name_register(void);
 void sys_mm_register(void);
 void sys_proc_register(void);
 void sys_time_register(void);
@@ -39,6 +40,11 @@ int user_path(uint64_t upath, int allow_empty, char **out);
 /* The directory paths relative to dirfd start from: the cwd for AT_FDCWD,
  * else the directory open at dirfd. 0 and *out, -EBADF, -ENOTDIR. */
 int at_dir(struct proc *p, int64_t dirfd, struct vnode **out);
+/* The directory that (dirfd, upath) names an entry of, and that entry's
+ * name (NAME_MAX + 1 bytes at name, length *len): 0 or -errno. */
+int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len);
+/* 1 when the name is "." or "..". */
+int is_dot(const char *name, size_t len);
 /* A struct timespec from the program as nanoseconds (huge values are
  * capped): 0, -EFAULT, or -EINVAL for a negative or unnormalised one. */
 int user_timespec(uint64_t uts, uint64_t *ns);

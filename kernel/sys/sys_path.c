@@ -1,5 +1,6 @@
 /* System calls that take path names: open, stat, access, readlink, getcwd,
- * chdir, mkdir, unlink, rmdir, rename, symlink (and their *at forms). */
+ * chdir, chmod (and their *at forms). Those that make, remove or rename
+ * names are in sys_name.c. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -10,8 +11,6 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
-
-#define RENAME_NOREPLACE 1
 
 int user_path(uint64_t upath, int allow_empty, char **out)
 {
@@ -67,8 +66,7 @@ static int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, str
     return err;
 }
 
-/* Resolve the parent of (dirfd, upath): *dir and the last name. */
-static int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
+int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
 {
     struct proc *p = proc_current();
     char *path;
@@ -83,7 +81,7 @@ static int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *na
     return err;
 }
 
-static int is_dot(const char *name, size_t len)
+int is_dot(const char *name, size_t len)
 {
     return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
 }
@@ -348,191 +346,6 @@ static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return f ? set_cwd(f->vn) : -EBADF;
 }
 
-/* A symlink's own copy of its target: 0 or -ENOMEM. */
-static int link_set_target(struct vnode *vn, const char *target)
-{
-    size_t n = strlen(target);
-    if (!(vn->target = kmalloc(n + 1)))
-        return -ENOMEM;
-    memcpy(vn->target, target, n + 1);
-    vn->size = n;
-    return 0;
-}
-
-/* Make a directory or a symlink named by (dirfd, upath). */
-static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
-{
-    struct vnode *dir, *vn;
-    char name[NAME_MAX + 1];
-    size_t len;
-    int err = at_parent(dirfd, upath, &dir, name, &len);
-    if (err)
-        return err;
-    if (len == 0 || is_dot(name, len) || dir_lookup(dir, name, len))
-        return -EEXIST;
-    if (!(vn = vn_alloc(mode)))
-        return -ENOMEM;
-    err = target ? link_set_target(vn, target) : 0;
-    if (!err)
-        err = dir_link(dir, name, len, vn);
-    vn_unref(vn); /* the name keeps it, if it got one */
-    return err;
-}
-
-static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3, uint64_t a4,
-                           uint64_t a5)
-{
-    ARG(a3), ARG(a4), ARG(a5);
-    uint32_t perm = (uint32_t)mode & ~proc_current()->umask & 01777;
-    return make_node((int64_t)dirfd, upath, S_IFDIR | perm, 0);
-}
-
-static int64_t sys_mkdir(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
-                         uint64_t a5)
-{
-    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return sys_mkdirat((uint64_t)(int64_t)AT_FDCWD, upath, mode, 0, 0, 0);
-}
-
-static int64_t sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, uint64_t a3,
-                             uint64_t a4, uint64_t a5)
-{
-    ARG(a3), ARG(a4), ARG(a5);
-    char *target;
-    int err = user_path(utarget, 0, &target);
-    if (err)
-        return err;
-    err = make_node((int64_t)dirfd, upath, S_IFLNK | 0777, target);
-    kfree(target);
-    return err;
-}
-
-static int64_t sys_symlink(uint64_t utarget, uint64_t upath, uint64_t a2, uint64_t a3, uint64_t a4,
-                           uint64_t a5)
-{
-    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return sys_symlinkat(utarget, (uint64_t)(int64_t)AT_FDCWD, upath, 0, 0, 0);
-}
-
-static int64_t sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t a3,
-                            uint64_t a4, uint64_t a5)
-{
-    ARG(a3), ARG(a4), ARG(a5);
-    struct vnode *dir, *vn;
-    char name[NAME_MAX + 1];
-    size_t len;
-    int rmdir = (flags & AT_REMOVEDIR) != 0;
-    if (flags & ~(uint64_t)AT_REMOVEDIR)
-        return -EINVAL;
-    int err = at_parent((int64_t)dirfd, upath, &dir, name, &len);
-    if (err)
-        return err;
-    if (len == 0)
-        return rmdir ? -EBUSY : -EISDIR;
-    if (is_dot(name, len))
-        return !rmdir ? -EISDIR : len == 1 ? -EINVAL : -ENOTEMPTY;
-    if (!(vn = dir_lookup(dir, name, len)))
-        return -ENOENT;
-    if (rmdir && !S_ISDIR(vn->mode))
-        return -ENOTDIR;
-    if (!rmdir && S_ISDIR(vn->mode))
-        return -EISDIR;
-    if (rmdir && vn->entries)
-        return -ENOTEMPTY;
-    if (rmdir)
-        vn->parent = vn; /* ".." of a removed directory (someone's cwd) stays put */
-    return dir_unlink(dir, name, len);
-}
-
-static int64_t sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                          uint64_t a5)
-{
-    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return sys_unlinkat((uint64_t)(int64_t)AT_FDCWD, upath, 0, 0, 0, 0);
-}
-
-static int64_t sys_rmdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                         uint64_t a5)
-{
-    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return sys_unlinkat((uint64_t)(int64_t)AT_FDCWD, upath, AT_REMOVEDIR, 0, 0, 0);
-}
-
-/* 1 when dir is vn or lies below it. */
-static int is_under(struct vnode *dir, struct vnode *vn)
-{
-    for (struct vnode *d = dir;; d = d->parent) {
-        if (d == vn)
-            return 1;
-        if (d == d->parent)
-            return 0;
-    }
-}
-
-static int rename_check(struct vnode *src, struct vnode *dst, struct vnode *newdir, uint64_t flags)
-{
-    if (S_ISDIR(src->mode) && is_under(newdir, src))
-        return -EINVAL;
-    if (!dst)
-        return 0;
-    if (flags & RENAME_NOREPLACE)
-        return -EEXIST;
-    if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
-        return -ENOTDIR;
-    if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
-        return -EISDIR;
-    if (S_ISDIR(dst->mode) && dst->entries)
-        return -ENOTEMPTY;
-    return 0;
-}
-
-static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, uint64_t unew,
-                             uint64_t flags, uint64_t a5)
-{
-    ARG(a5);
-    struct vnode *odir, *ndir;
-    char oname[NAME_MAX + 1], nname[NAME_MAX + 1];
-    size_t olen, nlen;
-    if (flags & ~(uint64_t)RENAME_NOREPLACE)
-        return -EINVAL;
-    int err = at_parent((int64_t)olddirfd, uold, &odir, oname, &olen);
-    if (!err)
-        err = at_parent((int64_t)newdirfd, unew, &ndir, nname, &nlen);
-    if (err)
-        return err;
-    if (olen == 0 || nlen == 0 || is_dot(oname, olen) || is_dot(nname, nlen))
-        return -EBUSY;
-    struct vnode *src = dir_lookup(odir, oname, olen), *dst = dir_lookup(ndir, nname, nlen);
-    if (!src)
-        return -ENOENT;
-    if (src == dst)
-        return 0;
-    if ((err = rename_check(src, dst, ndir, flags)))
-        return err;
-    /* The new name first (the one step that can fail, changing nothing),
-     * then the old one goes. */
-    if (dst)
-        dir_relink(ndir, nname, nlen, src);
-    else if ((err = dir_link(ndir, nname, nlen, src)))
-        return err;
-    return dir_unlink(odir, oname, olen);
-}
-
-static int64_t sys_renameat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t a4,
-                            uint64_t a5)
-{
-    ARG(a4), ARG(a5);
-    return sys_renameat2(od, uold, nd, unew, 0, 0);
-}
-
-static int64_t sys_rename(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3, uint64_t a4,
-                          uint64_t a5)
-{
-    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    uint64_t cwd = (uint64_t)(int64_t)AT_FDCWD;
-    return sys_renameat2(cwd, uold, cwd, unew, 0, 0);
-}
-
 static int set_mode(struct vnode *vn, uint64_t mode)
 {
     vn->mode = (vn->mode & S_IFMT) | ((uint32_t)mode & 07777);
@@ -576,20 +389,10 @@ void sys_path_register(void)
     syscall_register(SYS_getcwd, sys_getcwd);
     syscall_register(SYS_chdir, sys_chdir);
     syscall_register(SYS_fchdir, sys_fchdir);
-    syscall_register(SYS_rename, sys_rename);
-    syscall_register(SYS_mkdir, sys_mkdir);
-    syscall_register(SYS_rmdir, sys_rmdir);
-    syscall_register(SYS_unlink, sys_unlink);
-    syscall_register(SYS_symlink, sys_symlink);
     syscall_register(SYS_readlink, sys_readlink);
     syscall_register(SYS_openat, sys_openat);
-    syscall_register(SYS_mkdirat, sys_mkdirat);
     syscall_register(SYS_newfstatat, sys_newfstatat);
-    syscall_register(SYS_unlinkat, sys_unlinkat);
-    syscall_register(SYS_renameat, sys_renameat);
-    syscall_register(SYS_symlinkat, sys_symlinkat);
     syscall_register(SYS_readlinkat, sys_readlinkat);
     syscall_register(SYS_faccessat, sys_faccessat);
-    syscall_register(SYS_renameat2, sys_renameat2);
     syscall_register(SYS_faccessat2, sys_faccessat2);
 }

@@ -62,6 +62,7 @@ void syscall_init(void)
 {
     sys_file_register();
     sys_path_register();
+    sys_name_register();
     sys_mm_register();
     sys_proc_register();
     sys_time_register();

@@ -1,0 +1,213 @@
+/* System calls that make, remove and rename names: mkdir, symlink,
+ * unlink, rmdir, rename (and their *at forms). */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sys/sys.h"
+#include "kernel/sys/syscall.h"
+
+#define RENAME_NOREPLACE 1
+
+/* A symlink's own copy of its target: 0 or -ENOMEM. */
+static int link_set_target(struct vnode *vn, const char *target)
+{
+    size_t n = strlen(target);
+    if (!(vn->target = kmalloc(n + 1)))
+        return -ENOMEM;
+    memcpy(vn->target, target, n + 1);
+    vn->size = n;
+    return 0;
+}
+
+/* Make a directory or a symlink named by (dirfd, upath). */
+static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
+{
+    struct vnode *dir, *vn;
+    char name[NAME_MAX + 1];
+    size_t len;
+    int err = at_parent(dirfd, upath, &dir, name, &len);
+    if (err)
+        return err;
+    if (len == 0 || is_dot(name, len) || dir_lookup(dir, name, len))
+        return -EEXIST;
+    if (!(vn = vn_alloc(mode)))
+        return -ENOMEM;
+    err = target ? link_set_target(vn, target) : 0;
+    if (!err)
+        err = dir_link(dir, name, len, vn);
+    vn_unref(vn); /* the name keeps it, if it got one */
+    return err;
+}
+
+static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    uint32_t perm = (uint32_t)mode & ~proc_current()->umask & 01777;
+    return make_node((int64_t)dirfd, upath, S_IFDIR | perm, 0);
+}
+
+static int64_t sys_mkdir(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_mkdirat((uint64_t)(int64_t)AT_FDCWD, upath, mode, 0, 0, 0);
+}
+
+static int64_t sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, uint64_t a3,
+                             uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    char *target;
+    int err = user_path(utarget, 0, &target);
+    if (err)
+        return err;
+    err = make_node((int64_t)dirfd, upath, S_IFLNK | 0777, target);
+    kfree(target);
+    return err;
+}
+
+static int64_t sys_symlink(uint64_t utarget, uint64_t upath, uint64_t a2, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_symlinkat(utarget, (uint64_t)(int64_t)AT_FDCWD, upath, 0, 0, 0);
+}
+
+static int64_t sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t a3,
+                            uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct vnode *dir, *vn;
+    char name[NAME_MAX + 1];
+    size_t len;
+    int rmdir = (flags & AT_REMOVEDIR) != 0;
+    if (flags & ~(uint64_t)AT_REMOVEDIR)
+        return -EINVAL;
+    int err = at_parent((int64_t)dirfd, upath, &dir, name, &len);
+    if (err)
+        return err;
+    if (len == 0)
+        return rmdir ? -EBUSY : -EISDIR;
+    if (is_dot(name, len))
+        return !rmdir ? -EISDIR : len == 1 ? -EINVAL : -ENOTEMPTY;
+    if (!(vn = dir_lookup(dir, name, len)))
+        return -ENOENT;
+    if (rmdir && !S_ISDIR(vn->mode))
+        return -ENOTDIR;
+    if (!rmdir && S_ISDIR(vn->mode))
+        return -EISDIR;
+    if (rmdir && vn->entries)
+        return -ENOTEMPTY;
+    if (rmdir)
+        vn->parent = vn; /* ".." of a removed directory (someone's cwd) stays put */
+    return dir_unlink(dir, name, len);
+}
+
+static int64_t sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_unlinkat((uint64_t)(int64_t)AT_FDCWD, upath, 0, 0, 0, 0);
+}
+
+static int64_t sys_rmdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_unlinkat((uint64_t)(int64_t)AT_FDCWD, upath, AT_REMOVEDIR, 0, 0, 0);
+}
+
+/* 1 when dir is vn or lies below it. */
+static int is_under(struct vnode *dir, struct vnode *vn)
+{
+    for (struct vnode *d = dir;; d = d->parent) {
+        if (d == vn)
+            return 1;
+        if (d == d->parent)
+            return 0;
+    }
+}
+
+static int rename_check(struct vnode *src, struct vnode *dst, struct vnode *newdir, uint64_t flags)
+{
+    if (S_ISDIR(src->mode) && is_under(newdir, src))
+        return -EINVAL;
+    if (!dst)
+        return 0;
+    if (flags & RENAME_NOREPLACE)
+        return -EEXIST;
+    if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
+        return -ENOTDIR;
+    if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
+        return -EISDIR;
+    if (S_ISDIR(dst->mode) && dst->entries)
+        return -ENOTEMPTY;
+    return 0;
+}
+
+static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, uint64_t unew,
+                             uint64_t flags, uint64_t a5)
+{
+    ARG(a5);
+    struct vnode *odir, *ndir;
+    char oname[NAME_MAX + 1], nname[NAME_MAX + 1];
+    size_t olen, nlen;
+    if (flags & ~(uint64_t)RENAME_NOREPLACE)
+        return -EINVAL;
+    int err = at_parent((int64_t)olddirfd, uold, &odir, oname, &olen);
+    if (!err)
+        err = at_parent((int64_t)newdirfd, unew, &ndir, nname, &nlen);
+    if (err)
+        return err;
+    if (olen == 0 || nlen == 0 || is_dot(oname, olen) || is_dot(nname, nlen))
+        return -EBUSY;
+    struct vnode *src = dir_lookup(odir, oname, olen), *dst = dir_lookup(ndir, nname, nlen);
+    if (!src)
+        return -ENOENT;
+    if (src == dst)
+        return 0;
+    if ((err = rename_check(src, dst, ndir, flags)))
+        return err;
+    /* The new name first (the one step that can fail, changing nothing),
+     * then the old one goes. */
+    if (dst)
+        dir_relink(ndir, nname, nlen, src);
+    else if ((err = dir_link(ndir, nname, nlen, src)))
+        return err;
+    return dir_unlink(odir, oname, olen);
+}
+
+static int64_t sys_renameat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t a4,
+                            uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    return sys_renameat2(od, uold, nd, unew, 0, 0);
+}
+
+static int64_t sys_rename(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t cwd = (uint64_t)(int64_t)AT_FDCWD;
+    return sys_renameat2(cwd, uold, cwd, unew, 0, 0);
+}
+
+void sys_name_register(void)
+{
+    syscall_register(SYS_rename, sys_rename);
+    syscall_register(SYS_mkdir, sys_mkdir);
+    syscall_register(SYS_rmdir, sys_rmdir);
+    syscall_register(SYS_unlink, sys_unlink);
+    syscall_register(SYS_symlink, sys_symlink);
+    syscall_register(SYS_mkdirat, sys_mkdirat);
+    syscall_register(SYS_unlinkat, sys_unlinkat);
+    syscall_register(SYS_renameat, sys_renameat);
+    syscall_register(SYS_symlinkat, sys_symlinkat);
+    syscall_register(SYS_renameat2, sys_renameat2);
+}
