@@ -37,7 +37,6 @@ struct kwinsize {
 #define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
-#define FIONREAD   0x541b
 
 #define ICRNL   0000400
 #define ISIG    0000001

@@ -10,8 +10,6 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/sched/sched.h"
 
-#define FIONREAD 0x541b
-
 struct pipe {
     uint8_t *buf;
     uint32_t head, len; /* data is [head, head + len) modulo PIPE_SIZE */

@@ -186,6 +186,8 @@ long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off);
 int file_size_check(uint64_t size);
 /* lseek: the new offset or -EINVAL / -ESPIPE. */
 int64_t file_seek(struct file *f, int64_t off, int whence);
+/* ioctl: the calls every file answers, then the device's (ops->ioctl). */
+#define FIONREAD 0x541b /* bytes ready to read (pipes, the console) */
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
 /* getdents64 into program memory: bytes written, 0 at the end, -ENOTDIR, -EINVAL. */
 long file_getdents(struct file *f, void *ubuf, size_t n);

@@ -12,8 +12,6 @@
 #include "kernel/sched/progtest.h"
 #include "kernel/sched/sched.h"
 
-#define MS 1000000ull
-
 #define SPIN_COUNT (*progtest_data(0))
 #define RZ_COUNT   (*progtest_data(1))
 #define FPU_COUNT  (*progtest_data(2))
@@ -37,7 +35,7 @@ static const char *t_preempt(void)
     SPIN_COUNT = 0;
     if (start(&j, testprog_spin, 0, 0, &t))
         return "thread_create";
-    sched_sleep_ns(20 * MS); /* only a preemption lets this thread run again */
+    sched_sleep_ns(20 * NSEC_PER_MSEC); /* only a preemption lets this thread run again */
     uint64_t seen = SPIN_COUNT;
     STOP = 1;
     thread_join(t);
@@ -62,7 +60,7 @@ static const char *t_redzone_fpu(void)
     /* Run until 2,000 preemptions (a count, not a rate: robust on a busy
      * host), giving up after 5 s. */
     for (int i = 0; i < 100 && sched_preemptions() - p0 < 2000; i++)
-        sched_sleep_ns(50 * MS);
+        sched_sleep_ns(50 * NSEC_PER_MSEC);
     STOP = 1;
     for (int i = 0; i < 4; i++)
         thread_join(t[i]);

@@ -11,7 +11,6 @@
 #include "drivers/rtc.h"
 
 #define PINGPONG_ROUNDS 100000
-#define MS              1000000ull
 
 static uint64_t avail_pages(void)
 {
@@ -115,7 +114,7 @@ static uint64_t late_ns[5], sleep_base;
 static void sleeper(void *arg)
 {
     int k = (int)(uintptr_t)arg;
-    uint64_t deadline = sleep_base + (uint64_t)k * 2 * MS;
+    uint64_t deadline = sleep_base + (uint64_t)k * 2 * NSEC_PER_MSEC;
     sched_sleep_until(deadline);
     uint64_t now = clock_ns();
     late_ns[k - 1] = now >= deadline ? now - deadline : ~0ull;
@@ -127,7 +126,7 @@ static const char *t_sleep_order(void)
     static const int order[5] = {5, 3, 1, 4, 2};
     struct thread *ts[5];
     nwoken = 0;
-    sleep_base = clock_ns() + 20 * MS; /* every sleeper is asleep by then */
+    sleep_base = clock_ns() + 20 * NSEC_PER_MSEC; /* every sleeper is asleep by then */
     for (int i = 0; i < 5; i++)
         if (thread_create("sleeper", sleeper, (void *)(uintptr_t)order[i], 0, &ts[i]))
             return "thread_create";
@@ -169,7 +168,7 @@ static const char *t_lost_wakeup(void)
     if (thread_create("waker", lost_waker, 0, 0, &t))
         return "thread_create";
     for (int i = 0; i < 100000; i++) {
-        sched_block_prepare(clock_ns() + 1000 * MS);
+        sched_block_prepare(clock_ns() + 1000 * NSEC_PER_MSEC);
         lw_stage = 1;
         while (lw_stage != 2)
             sched_yield(); /* the waker runs here, after prepare */
@@ -200,7 +199,7 @@ static const char *t_lost_wakeup_irq(void)
     for (int i = 0; i < 100000; i++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         uint64_t now = clock_ns();
-        sched_block_prepare(now + 1000 * MS);
+        sched_block_prepare(now + 1000 * NSEC_PER_MSEC);
         callout_add(&c, now + (x & 0xffff) % 40000, wake_from_irq, sched_current());
         uint64_t spin_until = now + (x >> 32) % 40000;
         while (clock_ns() < spin_until)
@@ -263,7 +262,7 @@ static const char *t_mutex_cond(void)
         kmutex_unlock(&mx);
     }
     thread_join(t);
-    if (kcond_wait(&not_empty, (kmutex_lock(&mx), &mx), clock_ns() + MS) != 1)
+    if (kcond_wait(&not_empty, (kmutex_lock(&mx), &mx), clock_ns() + NSEC_PER_MSEC) != 1)
         return "kcond_wait with a deadline did not time out";
     kmutex_unlock(&mx);
     return consumed_sum == 10000 * 10001 / 2 ? 0 : "items lost or duplicated";
@@ -314,17 +313,19 @@ static const char *t_clock(void)
 static const char *t_sleep_1s(void)
 {
     uint64_t t0 = clock_ns();
-    sched_sleep_ns(1000 * MS);
+    sched_sleep_ns(1000 * NSEC_PER_MSEC);
     uint64_t d = clock_ns() - t0;
     printk("sched: a 1 s sleep took %llu us\n", (unsigned long long)(d / 1000));
-    return d >= 980 * MS && d <= 1020 * MS ? 0 : "a 1 s sleep is off by more than 2%";
+    return d >= 980 * NSEC_PER_MSEC && d <= 1020 * NSEC_PER_MSEC
+               ? 0
+               : "a 1 s sleep is off by more than 2%";
 }
 
 /* Wait for the RTC's seconds to change; 0 on timeout (~5 s of clock_ns). */
 static int rtc_edge(void)
 {
     struct civil_time a, b;
-    uint64_t limit = clock_ns() + 5000 * MS;
+    uint64_t limit = clock_ns() + 5000 * NSEC_PER_MSEC;
     if (rtc_read(&a))
         return 0;
     do {
@@ -344,7 +345,9 @@ static const char *t_clock_vs_rtc(void)
         return "no RTC second edge";
     uint64_t d = clock_ns() - t0;
     printk("sched: 2 RTC seconds = %llu us of CLOCK_MONOTONIC\n", (unsigned long long)(d / 1000));
-    return d >= 1960 * MS && d <= 2040 * MS ? 0 : "TSC clock and RTC disagree by more than 2%";
+    return d >= 1960 * NSEC_PER_MSEC && d <= 2040 * NSEC_PER_MSEC
+               ? 0
+               : "TSC clock and RTC disagree by more than 2%";
 }
 
 int sched_sleep_selftest(void)

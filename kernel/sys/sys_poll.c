@@ -12,7 +12,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define NS         1000000000ull
 #define SELECT_IN  (POLLIN | POLLRDNORM | POLLHUP | POLLERR)
 #define SELECT_OUT (POLLOUT | POLLWRNORM | POLLERR)
 
@@ -198,7 +197,7 @@ static int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uin
             return -EFAULT;
         if (tv[0] < 0 || tv[1] < 0)
             return -EINVAL;
-        deadline = deadline_in((uint64_t)tv[0] * NS + (uint64_t)tv[1] * 1000);
+        deadline = deadline_in((uint64_t)tv[0] * NSEC_PER_SEC + (uint64_t)tv[1] * 1000);
     }
     return do_select(nfds, sets, deadline);
 }

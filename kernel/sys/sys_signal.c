@@ -17,10 +17,9 @@
  * so read back clear, which is how Linux (5.11 on) tells a program a flag
  * is not supported. */
 #define SA_KNOWN                                                                                   \
-    (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_EXPOSE_TAGBITS | SA_RESTORER | SA_ONSTACK |    \
+    (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_EXPOSE_TAGBITS | SA_RESTORER | SA_ONSTACK |     \
      SA_RESTART | SA_NODEFER | SA_RESETHAND)
 _Static_assert(SA_KNOWN == 0xdc000807u, "UAPI_SA_FLAGS (x86-64)");
-#define NS 1000000000ull
 
 static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t size,
                                 uint64_t a4, uint64_t a5)
@@ -259,8 +258,8 @@ static int64_t sys_alarm(uint64_t secs, uint64_t a1, uint64_t a2, uint64_t a3, u
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t left, iv;
-    alarm_set(proc_current(), (uint32_t)secs * NS, 0, &left, &iv);
-    return (int64_t)((left + NS - 1) / NS); /* rounded up, as Linux */
+    alarm_set(proc_current(), (uint32_t)secs * NSEC_PER_SEC, 0, &left, &iv);
+    return (int64_t)((left + NSEC_PER_SEC - 1) / NSEC_PER_SEC); /* rounded up, as Linux */
 }
 
 struct itimerval_k {
@@ -269,8 +268,9 @@ struct itimerval_k {
 
 static int64_t put_itimer(uint64_t uold, uint64_t left, uint64_t interval)
 {
-    struct itimerval_k o = {(int64_t)(interval / NS), (int64_t)(interval % NS / 1000),
-                            (int64_t)(left / NS), (int64_t)(left % NS / 1000)};
+    struct itimerval_k o = {(int64_t)(interval / NSEC_PER_SEC),
+                            (int64_t)(interval % NSEC_PER_SEC / 1000),
+                            (int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC / 1000)};
     return uold && copy_to_user((void *)uold, &o, sizeof(o)) ? -EFAULT : 0;
 }
 
@@ -288,8 +288,8 @@ static int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint6
     if (n.isec < 0 || n.vsec < 0 || n.iusec < 0 || n.iusec >= 1000000 || n.vusec < 0 ||
         n.vusec >= 1000000)
         return -EINVAL;
-    uint64_t value = (uint64_t)n.vsec * NS + (uint64_t)n.vusec * 1000;
-    uint64_t interval = (uint64_t)n.isec * NS + (uint64_t)n.iusec * 1000;
+    uint64_t value = (uint64_t)n.vsec * NSEC_PER_SEC + (uint64_t)n.vusec * 1000;
+    uint64_t interval = (uint64_t)n.isec * NSEC_PER_SEC + (uint64_t)n.iusec * 1000;
     alarm_set(proc_current(), value, interval, &left, &iv);
     return put_itimer(uold, left, iv);
 }

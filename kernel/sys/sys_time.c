@@ -10,8 +10,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define NS 1000000000ull
-
 enum {
     CLOCK_REALTIME = 0,
     CLOCK_MONOTONIC = 1,
@@ -53,7 +51,7 @@ static int clock_read(uint64_t id, uint64_t *ns)
 
 static int put_timespec(uint64_t uts, uint64_t ns)
 {
-    struct timespec_k ts = {(int64_t)(ns / NS), (int64_t)(ns % NS)};
+    struct timespec_k ts = {(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC)};
     return copy_to_user((void *)uts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
@@ -63,10 +61,11 @@ int user_timespec(uint64_t uts, uint64_t *ns)
     struct timespec_k ts;
     if (copy_from_user(&ts, (void *)uts, sizeof(ts)))
         return -EFAULT;
-    if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NS)
+    if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NSEC_PER_SEC)
         return -EINVAL;
-    *ns = (uint64_t)ts.sec > UINT64_MAX / NS - 1 ? UINT64_MAX / 2
-                                                 : (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+    *ns = (uint64_t)ts.sec > UINT64_MAX / NSEC_PER_SEC - 1
+              ? UINT64_MAX / 2
+              : (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
     return 0;
 }
 
@@ -95,7 +94,7 @@ static int64_t sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t a2, uint64_
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t ns = clock_realtime_ns();
-    int64_t tv[2] = {(int64_t)(ns / NS), (int64_t)(ns % NS / 1000)};
+    int64_t tv[2] = {(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000)};
     int32_t tz[2] = {0, 0};
     if (utv && copy_to_user((void *)utv, tv, sizeof(tv)))
         return -EFAULT;
@@ -108,7 +107,7 @@ static int64_t sys_time(uint64_t ut, uint64_t a1, uint64_t a2, uint64_t a3, uint
                         uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    int64_t t = (int64_t)(clock_realtime_ns() / NS);
+    int64_t t = (int64_t)(clock_realtime_ns() / NSEC_PER_SEC);
     if (ut && copy_to_user((void *)ut, &t, sizeof(t)))
         return -EFAULT;
     return t;
