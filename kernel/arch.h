@@ -4,9 +4,11 @@
 #define UNIPLEX_ARCH_H
 
 #include <stdint.h>
-/* The arch's own types that generic code embeds (struct arch_context), and
- * port I/O for the PC platform's drivers (arch_inb, arch_outb, ...). */
+/* The arch's own types and inline hooks: struct arch_context (embedded in
+ * struct thread), the per-call arch_frame hooks below, and port I/O for the
+ * PC platform's drivers (arch_inb, arch_outb, ...). */
 #include "kernel/arch/x86_64/context.h"
+#include "kernel/arch/x86_64/frame.h"
 #include "kernel/arch/x86_64/io.h"
 
 /* Set the stack-protector canary. Call first thing in kmain. */
@@ -85,16 +87,17 @@ __attribute__((noreturn)) void arch_enter_program(uint64_t entry, uint64_t user_
 struct arch_frame;
 /* Bytes in a frame, to allocate one (a forked child's first entry). */
 uint64_t arch_frame_size(void);
-/* A system call's number, and its six arguments in args. */
-uint64_t arch_frame_syscall(const struct arch_frame *f, uint64_t args[6]);
-/* The result the program gets from the system call of f. */
-uint64_t arch_frame_retval(const struct arch_frame *f);
-void arch_frame_set_retval(struct arch_frame *f, uint64_t v);
-/* On return the program runs system call nr again with the same arguments. */
-void arch_frame_restart(struct arch_frame *f, uint64_t nr);
-/* The program's stack pointer and program counter. */
-uint64_t arch_frame_sp(const struct arch_frame *f);
-uint64_t arch_frame_pc(const struct arch_frame *f);
+/* Inline (frame.h), as every system call uses them:
+ *   uint64_t arch_frame_syscall(const struct arch_frame *f, uint64_t args[6])
+ *     a system call's number, and its six arguments in args;
+ *   uint64_t arch_frame_retval(const struct arch_frame *f)
+ *   void arch_frame_set_retval(struct arch_frame *f, uint64_t v)
+ *     the result the program gets from the system call of f;
+ *   void arch_frame_restart(struct arch_frame *f, uint64_t nr)
+ *     on return the program runs system call nr again, same arguments;
+ *   uint64_t arch_frame_sp(const struct arch_frame *f)
+ *   uint64_t arch_frame_pc(const struct arch_frame *f)
+ *     the program's stack pointer and program counter. */
 /* A new process's or thread's registers (dst, arch_frame_size() bytes): it
  * returns 0 from the same system call as f, on stack sp when sp is not 0. */
 void arch_frame_fork(struct arch_frame *dst, const struct arch_frame *f, uint64_t sp);

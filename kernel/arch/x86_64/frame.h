@@ -25,4 +25,45 @@ _Static_assert(__builtin_offsetof(struct arch_frame, rsp) == 20 * 8, "isr.S read
 /* Entry point from isr.S, interrupts disabled. */
 void trap_dispatch(struct arch_frame *tf);
 
+/* The arch_frame hooks of kernel/arch.h that every system call uses,
+ * inline: they are single loads and stores. */
+#define SYSCALL_INSN_LEN 2 /* 0f 05 */
+
+static inline uint64_t arch_frame_syscall(const struct arch_frame *f, uint64_t args[6])
+{
+    args[0] = f->rdi;
+    args[1] = f->rsi;
+    args[2] = f->rdx;
+    args[3] = f->r10;
+    args[4] = f->r8;
+    args[5] = f->r9;
+    return f->rax;
+}
+
+static inline uint64_t arch_frame_retval(const struct arch_frame *f)
+{
+    return f->rax;
+}
+
+static inline void arch_frame_set_retval(struct arch_frame *f, uint64_t v)
+{
+    f->rax = v;
+}
+
+static inline void arch_frame_restart(struct arch_frame *f, uint64_t nr)
+{
+    f->rax = nr;
+    f->rip -= SYSCALL_INSN_LEN; /* back onto the syscall instruction */
+}
+
+static inline uint64_t arch_frame_sp(const struct arch_frame *f)
+{
+    return f->rsp;
+}
+
+static inline uint64_t arch_frame_pc(const struct arch_frame *f)
+{
+    return f->rip;
+}
+
 #endif

@@ -43,43 +43,33 @@ _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe
 #define RF_CLEAR  0x40500ull /* AC DF TF: cleared for the handler */
 #define RF_ALWAYS 0x202ull   /* IF, and bit 1 (reserved, always set) */
 
-/* Each general register's place in the sigcontext and in the frame: one
- * table for both directions. */
-#define GPR(mc, f)                                                                                 \
-    {                                                                                              \
-        __builtin_offsetof(struct k_sigcontext, mc), __builtin_offsetof(struct arch_frame, f)      \
-    }
-static const struct {
-    uint8_t mc, f;
-} gprs[] = {
-    GPR(r8, r8),   GPR(r9, r9),   GPR(r10, r10), GPR(r11, r11), GPR(r12, r12), GPR(r13, r13),
-    GPR(r14, r14), GPR(r15, r15), GPR(rdi, rdi), GPR(rsi, rsi), GPR(rbp, rbp), GPR(rbx, rbx),
-    GPR(rdx, rdx), GPR(rax, rax), GPR(rcx, rcx), GPR(rsp, rsp), GPR(rip, rip),
-};
+/* The general registers, named alike in the sigcontext and the frame:
+ * one list for both directions. */
+#define GPRS(X)                                                                                    \
+    X(r8)                                                                                          \
+    X(r9) X(r10) X(r11) X(r12) X(r13) X(r14) X(r15) X(rdi) X(rsi) X(rbp) X(rbx) X(rdx) X(rax)      \
+        X(rcx) X(rsp) X(rip)
+#define COPY_TO_MC(r)    mc->r = f->r;
+#define COPY_TO_FRAME(r) f->r = mc->r;
 
 /* The program's registers at the point the signal interrupts. */
 static void regs_from_frame(struct k_sigcontext *mc, const struct arch_frame *f)
 {
-    memset(mc, 0, sizeof(*mc));
-    for (unsigned i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
-        memcpy((uint8_t *)mc + gprs[i].mc, (const uint8_t *)f + gprs[i].f, 8);
-    mc->eflags = f->rflags;
-    mc->cs = GDT_KCODE;
-    mc->ss = GDT_KDATA;
-    mc->err = f->error;
-    mc->trapno = f->vector;
+    *mc = (struct k_sigcontext){.eflags = f->rflags,
+                                .cs = GDT_KCODE,
+                                .ss = GDT_KDATA,
+                                .err = f->error,
+                                .trapno = f->vector};
+    GPRS(COPY_TO_MC)
 }
 
 /* A frame that returns to the registers of sigcontext mc (checked), with
  * only the flags a program may set. */
 static void regs_to_frame(struct arch_frame *f, const struct k_sigcontext *mc)
 {
-    memset(f, 0, sizeof(*f));
-    for (unsigned i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
-        memcpy((uint8_t *)f + gprs[i].f, (const uint8_t *)mc + gprs[i].mc, 8);
-    f->rflags = (mc->eflags & RF_FIX) | RF_ALWAYS;
-    f->cs = GDT_KCODE;
-    f->ss = GDT_KDATA;
+    *f = (struct arch_frame){
+        .rflags = (mc->eflags & RF_FIX) | RF_ALWAYS, .cs = GDT_KCODE, .ss = GDT_KDATA};
+    GPRS(COPY_TO_FRAME)
 }
 
 /* Write the FPU state and the frame on the program's stack: the frame's
