@@ -405,6 +405,10 @@ check_suite app-pipe pipe
 
 app app-signals 90 --env UNIPLEX=1 "$BUILD/apps/signals"
 check_suite app-signals signals
+# Addresses the kernel would jump to or run on, dead and sealed directories,
+# orphans' exit signal (issue 14): each case once brought the kernel down.
+app app-badaddr 60 --env UNIPLEX=1 "$BUILD/apps/badaddr"
+check_suite app-badaddr badaddr
 
 # ^C typed on the console signals the foreground group from the input
 # interrupt: busybox sleep (pid 1, group 1) dies of SIGINT, status 130.

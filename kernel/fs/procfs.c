@@ -184,6 +184,8 @@ static int gen_stat_all(int pid, char *buf, size_t n)
 void procfs_init(void)
 {
     proc_dir = vn_alloc(S_IFDIR | 0555);
+    if (proc_dir)
+        proc_dir->sealed = 1;
     if (!proc_dir || dir_link(vfs_root(), "proc", 4, proc_dir))
         panic("procfs: cannot make /proc");
     vn_unref(proc_dir);
@@ -268,6 +270,7 @@ int procfs_add(struct proc *p)
     struct vnode *dir = vn_alloc(S_IFDIR | 0555);
     if (!dir)
         return -ENOMEM;
+    dir->sealed = 1;
     snprintf(name, sizeof(name), "%d", p->pid);
     int err = dir_link(proc_dir, name, strlen(name), dir);
     vn_unref(dir);

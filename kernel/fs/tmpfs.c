@@ -116,6 +116,8 @@ static void link_lose(struct vnode *dir, struct vnode *vn)
 
 int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
 {
+    if (dir->nlink == 0)
+        return -ENOENT; /* removed (Linux: IS_DEADDIR): it must stay empty */
     if (len == 0 || len > NAME_MAX)
         return -ENAMETOOLONG;
     if (dir_lookup(dir, name, len))

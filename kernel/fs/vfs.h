@@ -81,6 +81,7 @@ struct vnode {
     uint32_t nlink;
     uint32_t refs;
     uint32_t rdev;
+    uint32_t sealed; /* directories: entries come from the kernel only (procfs) */
     uint64_t ino;
     uint64_t size;     /* regular: bytes; symlink: target length */
     uint64_t mtime_ns; /* CLOCK_REALTIME */

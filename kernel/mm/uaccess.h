@@ -21,5 +21,14 @@ int copy_to_user(void *udst, const void *src, size_t n);
 long strncpy_from_user(char *dst, const char *usrc, size_t n);
 /* 1 when [p, p + n) lies inside the user window. */
 int user_range_ok(const void *p, size_t n);
+/* 1 when a is a program address (below USER_MAX, so canonical): the only
+ * kind the kernel may hand back to a program as a place to run, a stack or
+ * a TLS base. Everything runs at ring 0, so the CPU would not stop the
+ * program at a kernel address: the kernel checks every such value a
+ * program gives it (handlers and restorers, clone's stack, TLS bases). */
+static inline int user_addr_ok(uint64_t a)
+{
+    return a < USER_MAX;
+}
 
 #endif

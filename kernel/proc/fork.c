@@ -77,6 +77,8 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
         return -ENOSYS; /* no threads yet (the threads issue) */
     if (flags & ~(uint64_t)CLONE_SUPPORTED)
         return -EINVAL;
+    if ((flags & CLONE_SETTLS) && !user_addr_ok(tls))
+        return -EPERM; /* as ARCH_SET_FS: Linux's do_set_thread_area_64 */
     struct arch_frame *f = kmalloc(arch_frame_size());
     if (!f)
         return -ENOMEM;

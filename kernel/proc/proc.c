@@ -230,6 +230,12 @@ static void lwp_fork_main(void *arg)
 {
     struct lwp *l = arg;
     thread_set_vmspace(l->proc->vm);
+    if (!user_addr_ok(arch_frame_sp(l->resume))) {
+        /* clone's stack: on Linux the child's first push faults. */
+        printk("pid %d (%s): clone stack %#llx is not a program address: killed by signal %d\n",
+               l->proc->pid, l->proc->name, (unsigned long long)arch_frame_sp(l->resume), SIGSEGV);
+        proc_exit(W_SIGNALED(SIGSEGV));
+    }
     if (l->set_child_tid) {
         int tid = l->tid;
         copy_to_user((void *)l->set_child_tid, &tid, sizeof(tid));

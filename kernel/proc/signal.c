@@ -102,6 +102,10 @@ static int run_handler(struct lwp *l, int sig, struct arch_frame *f, int code, u
                           .ss_flags = l->ss_size ? 0 : SS_DISABLE};
     if ((act->flags & SA_ONSTACK) && l->ss_size)
         s.stack_top = l->ss_sp + l->ss_size;
+    /* On Linux a handler or restorer outside user space faults in user
+     * mode and the process dies of SIGSEGV; here it would run at ring 0. */
+    if (!user_addr_ok(act->handler) || !user_addr_ok(act->restorer))
+        return -EFAULT;
     l->restore_mask = 0;
     int err = arch_sig_setup(f, &s);
     if (err)
@@ -123,8 +127,9 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, int code, u
     if (sig != SIGKILL && h != SIG_DFL && h != SIG_IGN) {
         if (run_handler(l, sig, f, code, addr) == 0)
             return 1;
-        printk("pid %d (%s): no room for the frame of signal %d: killed by signal %d\n", p->pid,
-               p->name, sig, SIGSEGV);
+        printk("pid %d (%s): signal %d: its handler, restorer or stack is not usable: killed by "
+               "signal %d\n",
+               p->pid, p->name, sig, SIGSEGV);
         proc_exit(W_SIGNALED(SIGSEGV));
     }
     if (sig != SIGKILL && (h == SIG_IGN || default_ignored(sig)))

@@ -35,6 +35,8 @@ static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *t
         return err;
     if (len == 0 || is_dot(name, len) || dir_lookup(dir, name, len))
         return -EEXIST;
+    if (dir->sealed)
+        return -ENOENT; /* Linux: procfs's lookup knows no other name */
     if (!(vn = vn_alloc(mode)))
         return -ENOMEM;
     err = target ? link_set_target(vn, target) : 0;
@@ -98,6 +100,8 @@ static int64_t sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint
         return !rmdir ? -EISDIR : len == 1 ? -EINVAL : -ENOTEMPTY;
     if (!(vn = dir_lookup(dir, name, len)))
         return -ENOENT;
+    if (dir->sealed)
+        return -EPERM; /* Linux: the directory has no unlink/rmdir */
     if (rmdir && !S_ISDIR(vn->mode))
         return -ENOTDIR;
     if (!rmdir && S_ISDIR(vn->mode))
@@ -172,6 +176,8 @@ static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd
         return -ENOENT;
     if (src == dst)
         return 0;
+    if (odir->sealed || ndir->sealed)
+        return -EPERM; /* Linux: the directory has no rename */
     if ((err = rename_check(src, dst, ndir, flags)))
         return err;
     /* The new name first (the one step that can fail, changing nothing),

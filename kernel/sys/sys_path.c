@@ -96,6 +96,8 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
         return err;
     if (len == 0 || is_dot(name, len))
         return -EISDIR;
+    if (dir->sealed)
+        return -ENOENT; /* Linux: procfs's lookup knows no other name */
     struct vnode *vn = vn_alloc(S_IFREG | (mode & ~proc_current()->umask & 07777));
     if (!vn)
         return -ENOMEM;

@@ -82,7 +82,7 @@ static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     switch (code) {
     case ARCH_SET_FS:
-        if (addr >= USER_MAX)
+        if (!user_addr_ok(addr))
             return -EPERM;
         arch_set_fs_base(addr);
         return 0;
