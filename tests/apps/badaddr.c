@@ -9,6 +9,7 @@
  *   a signal handler or restorer at a kernel or non-canonical address,
  *   a sigaltstack in the kernel, clone's stack in the kernel: SIGSEGV
  *   set_tid_address at a kernel address: exit is clean
+ *   a program jumping to, or pushing on, a kernel address: SIGSEGV
  *   creating in a removed cwd: ENOENT; mkdir/create under /proc: ENOENT
  *   an orphan made with another exit signal: init gets SIGCHLD, not it */
 #define _GNU_SOURCE
@@ -177,6 +178,23 @@ static void ctid_kernel(void)
     _exit(WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 2);
 }
 
+/* ---- a program's own bad jumps and stacks ---- */
+
+#define UNMAPPED_KERNEL 0xffff80f000000000ull /* direct-map range past any RAM */
+
+static void jump_kernel(void)
+{
+    void (*fn)(void) = (void (*)(void))(uintptr_t)UNMAPPED_KERNEL;
+    __asm__ volatile("" : "+r"(fn)); /* a pointer the compiler cannot see through */
+    fn();
+}
+
+/* The stack pointer moved into the kernel half, then used. */
+static void stack_kernel(void)
+{
+    __asm__ volatile("movq %0, %%rsp; pushq $0" : : "r"(UNMAPPED_KERNEL) : "memory");
+}
+
 /* ---- directories that must stay empty ---- */
 
 static void removed_cwd(void)
@@ -260,6 +278,8 @@ int main(void)
     expect_exit0("clone_stack_kernel_child_segv", clone_stack_kernel);
     expect_exit0("set_tid_address_kernel_exit", set_tid_address_kernel);
     expect_exit0("clone_ctid_kernel", ctid_kernel);
+    expect_segv("jump_to_kernel_address_segv", jump_kernel);
+    expect_segv("stack_in_kernel_half_segv", stack_kernel);
     expect_exit0("removed_cwd_create_enoent", removed_cwd);
     expect_exit0("proc_create_enoent", proc_names);
     check_orphan();

@@ -4,7 +4,10 @@
  * otherwise push the interrupt frame onto the interrupted stack and clobber
  * a program's 128-byte red zone. The common stub then moves the frame off the
  * IST stack (IST stacks are not re-entrant) to the current kernel stack:
- *   - interrupted RSP in the lower half (program code): top of the kernel stack;
+ *   - interrupted RIP or RSP in the lower half (program code; kernel code
+ *     never runs on a lower-half stack, and a program that jumped into the
+ *     kernel half or moved its stack there is still a program): top of the
+ *     kernel stack;
  *   - interrupted RSP on the kernel stack (kernel code, built -mno-red-zone):
  *     just below it;
  *   - anything else (an IST stack, a kernel stack about to overflow, an
@@ -58,6 +61,9 @@ isr_common_move:
     pushq %rsi
     pushq %rdi
     cld
+    movq 48(%rsp), %rax              /* interrupted RIP */
+    btq $63, %rax
+    jnc 1f
     movq 72(%rsp), %rax              /* interrupted RSP */
     btq $63, %rax
     jnc 1f

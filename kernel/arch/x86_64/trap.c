@@ -24,6 +24,10 @@
 #define PF_WRITE      0x02
 #define PF_FETCH      0x10
 #define LOWER_HALF(a) ((a) < USER_MAX)
+/* The trap came from a program: its code, or its stack (a program that
+ * jumped into the kernel half or moved its stack there; kernel code never
+ * runs on a lower-half stack). Its faults are the program's, not fatal. */
+#define FROM_PROGRAM(tf) (LOWER_HALF((tf)->rip) || LOWER_HALF((tf)->rsp))
 
 static uint64_t trap_counts[256];
 
@@ -142,7 +146,7 @@ static void page_fault(struct arch_frame *tf)
     int r = LOWER_HALF(addr) && vs ? vmspace_fault(vs, addr, access) : -EFAULT;
     if (r == 0)
         return;
-    if (r == -ENOMEM && LOWER_HALF(tf->rip) && proc_oom(addr))
+    if (r == -ENOMEM && FROM_PROGRAM(tf) && proc_oom(addr))
         return; /* memory was (being) freed: the access is retried */
     uint64_t fixup = extable_fixup(tf->rip);
     if (fixup) {
@@ -153,7 +157,7 @@ static void page_fault(struct arch_frame *tf)
     if (LOWER_HALF(tf->rip) && trap_guard_stop(tf, addr, access))
         return;
 #endif
-    if (LOWER_HALF(tf->rip) &&
+    if (FROM_PROGRAM(tf) &&
         proc_fault(tf, SIGSEGV, (tf->error & PF_PRESENT) ? SEGV_ACCERR : SEGV_MAPERR, "page fault",
                    addr))
         return;
@@ -208,7 +212,7 @@ void trap_dispatch(struct arch_frame *tf)
         page_fault(tf);
         return;
     }
-    if (tf->vector < 32 && LOWER_HALF(tf->rip) && exception_signal(tf->vector) &&
+    if (tf->vector < 32 && FROM_PROGRAM(tf) && exception_signal(tf->vector) &&
         proc_fault(tf, exception_signal(tf->vector), 1, exception_names[tf->vector], tf->rip))
         return;
     if (tf->vector < 32)
