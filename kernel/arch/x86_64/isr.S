@@ -4,14 +4,16 @@
  * otherwise push the interrupt frame onto the interrupted stack and clobber
  * a program's 128-byte red zone. The common stub then moves the frame off the
  * IST stack (IST stacks are not re-entrant) to the current kernel stack:
- *   - interrupted RIP or RSP in the lower half (program code; kernel code
- *     never runs on a lower-half stack, and a program that jumped into the
- *     kernel half or moved its stack there is still a program): top of the
- *     kernel stack;
+ *   - interrupted RSP in the lower half (a program's stack; kernel code
+ *     never runs on one, a program may run kernel-half code on it): top of
+ *     the kernel stack;
  *   - interrupted RSP on the kernel stack (kernel code, built -mno-red-zone):
  *     just below it;
- *   - anything else (an IST stack, a kernel stack about to overflow, an
- *     unknown stack): stay where we are; trap_dispatch treats that as fatal.
+ *   - an unknown stack (an IST stack, a kernel stack about to overflow,
+ *     anything else) under program code (lower-half RIP: a program that
+ *     moved its stack into the kernel half): top of the kernel stack;
+ *   - an unknown stack under kernel code: stay where we are; trap_dispatch
+ *     treats that as fatal.
  * NMI, #DF and #MC have IST stacks of their own and are always handled there.
  *
  * Frame built for trap_dispatch (struct arch_frame, low to high):
@@ -61,21 +63,21 @@ isr_common_move:
     pushq %rsi
     pushq %rdi
     cld
-    movq 48(%rsp), %rax              /* interrupted RIP */
-    btq $63, %rax
-    jnc 1f
     movq 72(%rsp), %rax              /* interrupted RSP */
     btq $63, %rax
-    jnc 1f
+    jnc 1f                           /* a program's stack */
     movq arch_kstack_lo(%rip), %rcx
     addq $KSTACK_MARGIN, %rcx
     cmpq %rcx, %rax
-    jb isr_save_rest
+    jb 3f
     cmpq arch_kstack_hi(%rip), %rax
-    ja isr_save_rest
-    andq $-16, %rax
+    ja 3f
+    andq $-16, %rax                  /* on the kernel stack: just below */
     jmp 2f
-1:  movq arch_kstack_hi(%rip), %rax
+3:  movq 48(%rsp), %rcx              /* an unknown stack: whose code? */
+    btq $63, %rcx
+    jc isr_save_rest                 /* the kernel's: stay (fatal) */
+1:  movq arch_kstack_hi(%rip), %rax  /* a program's: the kernel stack's top */
 2:  subq $MOVED_BYTES, %rax
     movq %rsp, %rsi
     movq %rax, %rdi
