@@ -85,8 +85,8 @@ static int fork_share(void *arg, uint64_t va, uint64_t len)
 {
     struct vmspace *src = arg;
     uint64_t end = va + len;
-    for (const struct vm_region *r = src->map.head; r && r->start < end; r = r->next)
-        if ((r->flags & VM_SHARED) && r->end > va)
+    for (const struct vm_region *r = vm_map_next(&src->map, va); r && r->start < end; r = r->next)
+        if (r->flags & VM_SHARED)
             return 0;
     return 1;
 }
@@ -294,11 +294,14 @@ static int above_reserve(void)
     return st.free_pages > RESERVE_PAGES;
 }
 
-void vmspace_populate(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t access)
+int vmspace_populate(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t access)
 {
-    for (uint64_t va = addr; va < addr + len && above_reserve(); va += PAGE_SIZE)
-        if (vmspace_fault(vs, va, access))
-            return;
+    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
+        int err = above_reserve() ? vmspace_fault(vs, va, access) : -ENOMEM;
+        if (err)
+            return err;
+    }
+    return 0;
 }
 
 unsigned vm_prot_pmap(uint32_t prot)

@@ -9,6 +9,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
@@ -169,18 +170,28 @@ static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, 
     return vmspace_map_file(p->vm, at, len, prot, vn->ext_phys + off, flen);
 }
 
+/* MAP_POPULATE fills this much between looks at pending work. */
+#define POPULATE_CHUNK (2ull << 20)
+
 /* MAP_POPULATE (unless MAP_NONBLOCK: Linux 2.6.23 on) and MAP_LOCKED fault
  * the pages in now, writable ones as by a write (private file pages are
  * copied); PROT_NONE pages stay out. Failures are not reported, as on
  * Linux: the pages then come on first touch (also those beyond what free
- * memory holds, see vmspace_populate). */
+ * memory holds, see vmspace_populate). A large fill lets interrupts in
+ * between chunks and stops early for a pending signal (SIGKILL, an alarm). */
 static void mmap_populate(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, uint64_t flags)
 {
     uint32_t access = (prot & VM_PROT_WRITE) ? VM_PROT_WRITE : prot;
     if (!(flags & MAP_LOCKED) && (flags & (MAP_POPULATE | MAP_NONBLOCK)) != MAP_POPULATE)
         return;
-    if (prot)
-        vmspace_populate(p->vm, at, len, access);
+    for (uint64_t off = 0; prot && off < len; off += POPULATE_CHUNK) {
+        uint64_t n = len - off < POPULATE_CHUNK ? len - off : POPULATE_CHUNK;
+        if (vmspace_populate(p->vm, at + off, n, access) != 0)
+            return;
+        arch_idle_poll();
+        if (sched_interrupted())
+            return;
+    }
 }
 
 /* mmap's arguments as Linux's do_mmap checks them: 0 or -errno. */
