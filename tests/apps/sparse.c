@@ -275,6 +275,23 @@ static void case_itimer_interval(void)
             (long long)got.it_interval.tv_sec, (long long)got.it_value.tv_sec, KTIME_SEC_MAX);
 }
 
+/* An interval whose nanoseconds wrap to 2^64 - 1.024 ms (1295883771178096 s
+ * times 10^9): added to the clock, it lands a millisecond in the past, and
+ * a kernel that re-arms there runs the timer forever in its interrupt. */
+static void case_itimer_wrap(void)
+{
+    signal(SIGALRM, on_alarm);
+    struct itimerval it = {{1295883771178096, 0}, {0, 1000}}, got;
+    if (setitimer(ITIMER_REAL, &it, 0) != 0)
+        die("setitimer: %s", strerror(errno));
+    p_sleep_ms(50);
+    if (alarms != 1)
+        die("%d SIGALRMs in 50 ms, expected 1", (int)alarms);
+    if (getitimer(ITIMER_REAL, &got) != 0 || got.it_interval.tv_sec != KTIME_SEC_MAX)
+        die("getitimer: interval %lld s, expected %ld", (long long)got.it_interval.tv_sec,
+            KTIME_SEC_MAX);
+}
+
 /* A huge first expiry: never, not an overflowed one that fires now. */
 static void case_itimer_value(void)
 {
@@ -310,6 +327,7 @@ static const struct {
     {"fork-shared-64t", case_fork_shared, 0},
     {"map-populate-64t", case_populate, 1},
     {"setitimer-huge-interval", case_itimer_interval, 0},
+    {"setitimer-wrapping-interval", case_itimer_wrap, 0},
     {"setitimer-huge-value", case_itimer_value, 0},
 };
 
