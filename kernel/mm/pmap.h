@@ -35,6 +35,16 @@ int pmap_protect(pmap_root root, uint64_t va, unsigned flags);
 /* Look va up: 0 with *pa (of va itself, offset included) and *flags, or -ENOENT. */
 int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags);
 
+/* The first mapping at or above va and below end, skipping whole every
+ * table that is absent: 0 with *at (va itself or a later page boundary),
+ * and *pa and *flags as pmap_lookup gives them for *at, or -ENOENT when
+ * [va, end) maps nothing. Its cost follows the tables present, not the
+ * size of the range, so loops over a program's range step through it as
+ *   for (v = s; pmap_next(root, v, e, &v, &pa, &fl) == 0; v += PAGE_SIZE)
+ * (the root's lower half only; va page-aligned). */
+int pmap_next(pmap_root root, uint64_t va, uint64_t end, uint64_t *at, uint64_t *pa,
+              unsigned *flags);
+
 /* Reference counts kept by the page allocator. table(pa, delta) adds
  * delta to a table page's count and returns the new count (delta 0 reads
  * it): a page table shared after fork counts once per root using it.

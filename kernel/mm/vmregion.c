@@ -187,6 +187,17 @@ struct vm_region *vm_map_find(struct vm_map *m, uint64_t addr)
     return r;
 }
 
+struct vm_region *vm_map_next(struct vm_map *m, uint64_t addr)
+{
+    return first_above(m, addr, NULL);
+}
+
+bool vm_map_meets(struct vm_map *m, uint64_t start, uint64_t end)
+{
+    const struct vm_region *r = first_above(m, start, NULL);
+    return r && r->start < end;
+}
+
 int vm_map_find_gap(struct vm_map *m, uint64_t hint, uint64_t len, uint64_t *addr)
 {
     if (len == 0 || !page_aligned(len))
@@ -265,6 +276,11 @@ static struct vm_region *covering_last(struct vm_region *r, uint64_t start, uint
         at = r->end;
     }
     return NULL;
+}
+
+bool vm_map_covers(struct vm_map *m, uint64_t start, uint64_t end)
+{
+    return covering_last(first_above(m, start, NULL), start, end) != NULL;
 }
 
 /* Allocate n (0..2) nodes into v; all or nothing. */

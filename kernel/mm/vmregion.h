@@ -15,6 +15,7 @@
 #ifndef UNIPLEX_MM_VMREGION_H
 #define UNIPLEX_MM_VMREGION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "kernel/mm/page.h"
 
@@ -74,6 +75,19 @@ int vm_map_insert(struct vm_map *m, const struct vm_region *r);
  * the last hit makes repeated and ascending lookups cheap. The pointer is
  * valid until the next call that modifies the map. */
 struct vm_region *vm_map_find(struct vm_map *m, uint64_t addr);
+
+/* The lowest region that ends above addr (it holds addr or lies wholly
+ * above it), or NULL: the regions meeting [addr, end) are it and its
+ * successors while their start is below end. Valid as vm_map_find's. */
+struct vm_region *vm_map_next(struct vm_map *m, uint64_t addr);
+
+/* Whether some region meets [start, end) (start < end): one lookup,
+ * whatever the size of the range. */
+bool vm_map_meets(struct vm_map *m, uint64_t start, uint64_t end);
+
+/* Whether regions cover every page of [start, end) (start < end) without
+ * a hole. */
+bool vm_map_covers(struct vm_map *m, uint64_t start, uint64_t end);
 
 /* Lowest free range of len bytes (page-aligned, > 0) at or above hint
  * (rounded up to a page; raised to lo), ending at or below hi. Bottom-up

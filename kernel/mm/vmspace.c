@@ -85,16 +85,51 @@ static int fork_share(void *arg, uint64_t va, uint64_t len)
 {
     struct vmspace *src = arg;
     uint64_t end = va + len;
-    for (const struct vm_region *r = src->map.head; r && r->start < end; r = r->next)
-        if ((r->flags & VM_SHARED) && r->end > va)
+    for (const struct vm_region *r = vm_map_next(&src->map, va); r && r->start < end; r = r->next)
+        if (r->flags & VM_SHARED)
             return 0;
     return 1;
 }
 
+/* Pages present in [s, e): the cost follows the page tables, not the range. */
+static uint64_t present_pages(struct vmspace *vs, uint64_t s, uint64_t e)
+{
+    uint64_t n = 0, pa;
+    unsigned fl;
+    for (uint64_t va = s; pmap_next(vs->root, va, e, &va, &pa, &fl) == 0; va += PAGE_SIZE)
+        n++;
+    return n;
+}
+
+/* Fork copies tables and pages only when one side first writes, so it
+ * must not run the machine dry: below this many free pages it is refused
+ * with -ENOMEM (as Linux's overcommit heuristic refuses a fork it cannot
+ * back), which leaves the parent room to unshare and copy what it writes
+ * next instead of being killed on its own stack. MAP_POPULATE stops there
+ * too (vmspace_populate). */
+#define RESERVE_PAGES 64
+
+/* Whether the free pages, less the reserve, can back every page of the
+ * shared regions that has none yet (populate_shared's work, which would
+ * otherwise run the machine dry filling a huge sparse region). */
+static int shared_fits(struct vmspace *vs)
+{
+    struct pmem_stats st;
+    uint64_t need = 0;
+    pmem_stats(&st);
+    for (struct vm_region *r = vs->map.head; r; r = r->next)
+        if (r->flags & VM_SHARED)
+            need += (r->end - r->start) / PAGE_SIZE - present_pages(vs, r->start, r->end);
+    return st.free_pages >= RESERVE_PAGES && need <= st.free_pages - RESERVE_PAGES;
+}
+
 /* Shared anonymous memory is one set of pages for parent and child: give
- * every page of the shared regions a frame before the copy. */
+ * every page of the shared regions a frame before the copy (-ENOMEM, at
+ * once, when free memory cannot: the loop below is then bounded by it). */
 static int populate_shared(struct vmspace *vs)
 {
+    if (!shared_fits(vs))
+        return -ENOMEM;
     for (struct vm_region *r = vs->map.head; r; r = r->next) {
         if (!(r->flags & VM_SHARED))
             continue;
@@ -115,19 +150,12 @@ static int populate_shared(struct vmspace *vs)
     return 0;
 }
 
-/* Fork copies tables and pages only when one side first writes, so it
- * must not run the machine dry: below this many free pages it is refused
- * with -ENOMEM (as Linux's overcommit heuristic refuses a fork it cannot
- * back), which leaves the parent room to unshare and copy what it writes
- * next instead of being killed on its own stack. */
-#define FORK_RESERVE_PAGES 64
-
 int vmspace_fork(struct vmspace *src, struct vmspace **out)
 {
     struct vmspace *vs;
     struct pmem_stats st;
     pmem_stats(&st);
-    if (st.free_pages < FORK_RESERVE_PAGES)
+    if (st.free_pages < RESERVE_PAGES)
         return -ENOMEM;
     int err = populate_shared(src);
     if (err)
@@ -194,14 +222,20 @@ int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
     return vm_map_insert(&vs->map, &r);
 }
 
-static void unmap_piece(void *arg, uint64_t s, uint64_t e, const struct vm_region *r)
+/* Unmap the pages present in [s, e) and drop their references. */
+static void unmap_range(struct vmspace *vs, uint64_t s, uint64_t e)
 {
-    struct vmspace *vs = arg;
     uint64_t pa;
-    (void)r;
-    for (uint64_t va = s; va < e; va += PAGE_SIZE)
+    unsigned fl;
+    for (uint64_t va = s; pmap_next(vs->root, va, e, &va, &pa, &fl) == 0; va += PAGE_SIZE)
         if (pmap_unmap(vs->root, va, &pa) == 0)
             put_frame(pa);
+}
+
+static void unmap_piece(void *arg, uint64_t s, uint64_t e, const struct vm_region *r)
+{
+    (void)r;
+    unmap_range(arg, s, e);
 }
 
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len)
@@ -215,14 +249,12 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
 {
     if (len == 0 || addr + len < addr)
         return -EINVAL;
-    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE)
-        if (!vm_map_find(&vs->map, va))
-            return -ENOMEM;
-    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
-        uint64_t pa;
-        if (!(vm_map_find(&vs->map, va)->flags & VM_SHARED) && pmap_unmap(vs->root, va, &pa) == 0)
-            put_frame(pa);
-    }
+    uint64_t end = addr + len;
+    if (!vm_map_covers(&vs->map, addr, end))
+        return -ENOMEM;
+    for (struct vm_region *r = vm_map_next(&vs->map, addr); r && r->start < end; r = r->next)
+        if (!(r->flags & VM_SHARED))
+            unmap_range(vs, r->start > addr ? r->start : addr, r->end < end ? r->end : end);
     return 0;
 }
 
@@ -230,29 +262,44 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
  * (undo of a partial move). */
 static void move_back(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t n)
 {
-    for (uint64_t off = 0; off < n; off += PAGE_SIZE) {
-        uint64_t pa;
-        unsigned fl;
-        if (pmap_lookup(vs->root, to + off, &pa, &fl) == 0) {
-            pmap_unmap(vs->root, to + off, &pa);
-            pmap_map(vs->root, from + off, page_round_down(pa), fl); /* its tables exist */
-        }
+    uint64_t pa;
+    unsigned fl;
+    for (uint64_t va = to; pmap_next(vs->root, va, to + n, &va, &pa, &fl) == 0; va += PAGE_SIZE) {
+        pmap_unmap(vs->root, va, &pa);
+        pmap_map(vs->root, from + (va - to), page_round_down(pa), fl); /* its tables exist */
     }
 }
 
 int vmspace_move(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t len)
 {
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        uint64_t pa;
-        unsigned fl;
-        if (pmap_lookup(vs->root, from + off, &pa, &fl) != 0)
-            continue;
-        int err = pmap_map(vs->root, to + off, page_round_down(pa), fl);
+    uint64_t pa;
+    unsigned fl;
+    for (uint64_t va = from; pmap_next(vs->root, va, from + len, &va, &pa, &fl) == 0;
+         va += PAGE_SIZE) {
+        int err = pmap_map(vs->root, to + (va - from), page_round_down(pa), fl);
         if (err) {
-            move_back(vs, from, to, off);
+            move_back(vs, from, to, va - from);
             return err;
         }
-        pmap_unmap(vs->root, from + off, &pa);
+        pmap_unmap(vs->root, va, &pa);
+    }
+    return 0;
+}
+
+/* Whether free memory is above the reserve. */
+static int above_reserve(void)
+{
+    struct pmem_stats st;
+    pmem_stats(&st);
+    return st.free_pages > RESERVE_PAGES;
+}
+
+int vmspace_populate(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t access)
+{
+    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
+        int err = above_reserve() ? vmspace_fault(vs, va, access) : -ENOMEM;
+        if (err)
+            return err;
     }
     return 0;
 }
@@ -274,11 +321,10 @@ int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t pr
     int err = vm_map_protect(&vs->map, addr, addr + len, prot);
     if (err)
         return err;
-    for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
-        uint64_t pa;
-        unsigned old;
-        if (pmap_lookup(vs->root, va, &pa, &old) != 0)
-            continue;
+    uint64_t pa;
+    unsigned old;
+    for (uint64_t va = addr; pmap_next(vs->root, va, addr + len, &va, &pa, &old) == 0;
+         va += PAGE_SIZE) {
         unsigned f = vm_prot_pmap(prot);
         if (old & PMAP_COW) /* stays read-only until the write fault copies it */
             f = (f & ~PMAP_WRITE) | PMAP_COW;
@@ -299,10 +345,6 @@ uint64_t vmspace_resident(struct vmspace *vs)
 {
     uint64_t n = 0;
     for (const struct vm_region *r = vs->map.head; r; r = r->next)
-        for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE) {
-            uint64_t pa;
-            unsigned fl;
-            n += pmap_lookup(vs->root, va, &pa, &fl) == 0;
-        }
+        n += present_pages(vs, r->start, r->end);
     return n;
 }

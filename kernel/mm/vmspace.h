@@ -57,6 +57,13 @@ int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
  * sharers still use them. -ENOMEM if part of the range is unmapped. */
 int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len);
 
+/* MAP_POPULATE: fault [addr, addr + len) in page by page as access would:
+ * 0, or the error of the fault that stopped it, -ENOMEM also when free
+ * memory is down to the reserve fork keeps (the rest comes on first
+ * touch). So a huge range costs at most what free memory can hold, and
+ * leaves the machine room to go on. */
+int vmspace_populate(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t access);
+
 /* mremap: move the pages present in [from, from + len) to [to, to + len)
  * (same frames and flags, no copy); the caller has made the regions and
  * [to, to + len) holds no pages. 0, or -ENOMEM with nothing moved. */

@@ -16,6 +16,7 @@ static struct thread *cur;
 static struct thread *rq_head, *rq_tail;
 static struct thread *sleepq;    /* sorted by deadline */
 static struct callout *callouts; /* sorted by deadline */
+static struct callout *due;      /* the pass run_callouts is running, not yet run */
 static int have_timer;
 static uint64_t quantum = 10 * 1000000ull;
 static uint64_t preemptions;
@@ -88,9 +89,10 @@ void callout_add(struct callout *c, uint64_t deadline, void (*fn)(void *), void 
     arm_timer(clock_ns());
 }
 
-int callout_cancel(struct callout *c)
+/* Unlink c from the list at *pp: 1, or 0 when it is not there. */
+static int callout_unlink(struct callout **pp, struct callout *c)
 {
-    for (struct callout **pp = &callouts; *pp; pp = &(*pp)->next)
+    for (; *pp; pp = &(*pp)->next)
         if (*pp == c) {
             *pp = c->next;
             return 1;
@@ -98,11 +100,26 @@ int callout_cancel(struct callout *c)
     return 0;
 }
 
+int callout_cancel(struct callout *c)
+{
+    return callout_unlink(&callouts, c) || callout_unlink(&due, c);
+}
+
+/* Run the callouts due at now: moved to the due list first, so that those
+ * they add (again) wait for the next pass. */
 static void run_callouts(uint64_t now)
 {
-    while (callouts && callouts->deadline <= now) {
-        struct callout *c = callouts;
-        callouts = c->next;
+    struct callout *last = 0;
+    for (struct callout *c = callouts; c && c->deadline <= now; c = c->next)
+        last = c;
+    if (!last)
+        return;
+    due = callouts;
+    callouts = last->next;
+    last->next = 0;
+    while (due) {
+        struct callout *c = due;
+        due = c->next;
         c->fn(c->arg);
     }
 }

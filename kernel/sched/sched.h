@@ -107,13 +107,24 @@ void sched_sleep_until(uint64_t deadline);
 void clock_init(void);
 /* Monotonic nanoseconds since boot (TSC): CLOCK_MONOTONIC. */
 uint64_t clock_ns(void);
+/* The latest time a timer can name (Linux's KTIME_MAX, about 292 years):
+ * program-supplied times beyond it are clamped to it, as Linux clamps. */
+#define CLOCK_NS_MAX ((uint64_t)INT64_MAX)
+/* t + ns, saturated at CLOCK_NS_MAX (a deadline that cannot wrap into the past). */
+static inline uint64_t clock_add(uint64_t t, uint64_t ns)
+{
+    return ns >= CLOCK_NS_MAX || t >= CLOCK_NS_MAX - ns ? CLOCK_NS_MAX : t + ns;
+}
 /* Nanoseconds since the Unix epoch (RTC at boot + monotonic): CLOCK_REALTIME;
  * 0-based (1970) when the RTC could not be read. */
 uint64_t clock_realtime_ns(void);
 
 /* Callouts: fn(arg) runs once at the clock_ns() deadline, from the timer
  * interrupt (or the scheduler), with interrupts off; it must not block.
- * The caller owns c until it has run or been cancelled. */
+ * The caller owns c until it has run or been cancelled. One pass runs only
+ * the callouts due when it began: a callout that adds itself again (a
+ * periodic timer), even with a deadline already past, runs on a later
+ * pass, so no deadline keeps the CPU in the interrupt. */
 struct callout {
     uint64_t deadline;
     void (*fn)(void *arg);

@@ -9,6 +9,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
@@ -76,9 +77,8 @@ static int mmap_place_fixed(struct proc *p, uint64_t hint, uint64_t len, uint64_
     if (hint < USER_MIN || hint + len > USER_MAX || hint + len < hint)
         return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE) {
-        for (uint64_t va = hint; va < hint + len; va += PAGE_SIZE)
-            if (vm_map_find(&p->vm->map, va))
-                return -EEXIST;
+        if (vm_map_meets(&p->vm->map, hint, hint + len))
+            return -EEXIST;
     } else {
         vmspace_unmap(p->vm, hint, len);
     }
@@ -170,18 +170,28 @@ static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, 
     return vmspace_map_file(p->vm, at, len, prot, vn->ext_phys + off, flen);
 }
 
+/* MAP_POPULATE fills this much between looks at pending work. */
+#define POPULATE_CHUNK (2ull << 20)
+
 /* MAP_POPULATE (unless MAP_NONBLOCK: Linux 2.6.23 on) and MAP_LOCKED fault
  * the pages in now, writable ones as by a write (private file pages are
  * copied); PROT_NONE pages stay out. Failures are not reported, as on
- * Linux: the pages then come on first touch. */
+ * Linux: the pages then come on first touch (also those beyond what free
+ * memory holds, see vmspace_populate). A large fill lets interrupts in
+ * between chunks and stops early for a pending signal (SIGKILL, an alarm). */
 static void mmap_populate(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, uint64_t flags)
 {
     uint32_t access = (prot & VM_PROT_WRITE) ? VM_PROT_WRITE : prot;
     if (!(flags & MAP_LOCKED) && (flags & (MAP_POPULATE | MAP_NONBLOCK)) != MAP_POPULATE)
         return;
-    for (uint64_t va = at; prot && va < at + len; va += PAGE_SIZE)
-        if (vmspace_fault(p->vm, va, access))
+    for (uint64_t off = 0; prot && off < len; off += POPULATE_CHUNK) {
+        uint64_t n = len - off < POPULATE_CHUNK ? len - off : POPULATE_CHUNK;
+        if (vmspace_populate(p->vm, at + off, n, access) != 0)
             return;
+        arch_idle_poll();
+        if (sched_interrupted())
+            return;
+    }
 }
 
 /* mmap's arguments as Linux's do_mmap checks them: 0 or -errno. */
@@ -246,14 +256,15 @@ static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t
     return vmspace_protect(proc_current()->vm, addr, page_round_up(len), (uint32_t)prot);
 }
 
-/* No page of [addr, addr + len) lies in a file or shared mapping. */
+/* No page of [addr, addr + len) lies in a file or shared mapping: the
+ * regions meeting the range are looked at, not its pages. */
 static int private_anon(struct proc *p, uint64_t addr, uint64_t len)
 {
-    for (uint64_t va = addr; va < addr + len && va >= addr; va += PAGE_SIZE) {
-        const struct vm_region *r = vm_map_find(&p->vm->map, va);
-        if (r && (r->kind == VM_FILE || (r->flags & VM_SHARED)))
+    uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
+    for (const struct vm_region *r = vm_map_next(&p->vm->map, addr); r && r->start < end;
+         r = r->next)
+        if (r->kind == VM_FILE || (r->flags & VM_SHARED))
             return 0;
-    }
     return 1;
 }
 
@@ -306,9 +317,8 @@ static int mremap_grow(struct proc *p, const struct vm_region *r, uint64_t old, 
 {
     if (r->kind == VM_FILE || old + nsz > USER_MAX || old + nsz < old)
         return -ENOMEM;
-    for (uint64_t va = old + osz; va < old + nsz; va += PAGE_SIZE)
-        if (vm_map_find(&p->vm->map, va))
-            return -ENOMEM;
+    if (vm_map_meets(&p->vm->map, old + osz, old + nsz))
+        return -ENOMEM;
     return vmspace_map_anon(p->vm, old + osz, nsz - osz, r->prot, VM_ANON);
 }
 

@@ -234,7 +234,7 @@ static void alarm_fire(void *arg)
     sig_send(p, SIGALRM);
     p->alarm_at = 0;
     if (p->alarm_interval) {
-        p->alarm_at = clock_ns() + p->alarm_interval;
+        p->alarm_at = clock_add(clock_ns(), p->alarm_interval);
         callout_add(&p->alarm, p->alarm_at, alarm_fire, p);
     }
 }
@@ -247,10 +247,20 @@ static void alarm_set(struct proc *p, uint64_t value, uint64_t interval, uint64_
     *left = p->alarm_at > now ? p->alarm_at - now : (p->alarm_at ? 1 : 0);
     *old_interval = p->alarm_interval;
     callout_cancel(&p->alarm);
-    p->alarm_at = value ? now + value : 0;
+    p->alarm_at = value ? clock_add(now, value) : 0;
     p->alarm_interval = value ? interval : 0;
     if (value)
         callout_add(&p->alarm, p->alarm_at, alarm_fire, p);
+}
+
+/* A program's seconds and microseconds (checked: not negative, usec below
+ * a million) as nanoseconds, clamped at CLOCK_NS_MAX as Linux's ktime_set
+ * clamps: a huge interval stays huge instead of wrapping to a small one. */
+static uint64_t tv_ns(uint64_t sec, uint64_t usec)
+{
+    if (sec >= CLOCK_NS_MAX / NSEC_PER_SEC)
+        return CLOCK_NS_MAX;
+    return sec * NSEC_PER_SEC + usec * 1000;
 }
 
 static int64_t sys_alarm(uint64_t secs, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -258,7 +268,7 @@ static int64_t sys_alarm(uint64_t secs, uint64_t a1, uint64_t a2, uint64_t a3, u
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t left, iv;
-    alarm_set(proc_current(), (uint32_t)secs * NSEC_PER_SEC, 0, &left, &iv);
+    alarm_set(proc_current(), tv_ns((uint32_t)secs, 0), 0, &left, &iv);
     return (int64_t)((left + NSEC_PER_SEC - 1) / NSEC_PER_SEC); /* rounded up, as Linux */
 }
 
@@ -288,9 +298,8 @@ static int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint6
     if (n.isec < 0 || n.vsec < 0 || n.iusec < 0 || n.iusec >= 1000000 || n.vusec < 0 ||
         n.vusec >= 1000000)
         return -EINVAL;
-    uint64_t value = (uint64_t)n.vsec * NSEC_PER_SEC + (uint64_t)n.vusec * 1000;
-    uint64_t interval = (uint64_t)n.isec * NSEC_PER_SEC + (uint64_t)n.iusec * 1000;
-    alarm_set(proc_current(), value, interval, &left, &iv);
+    alarm_set(proc_current(), tv_ns((uint64_t)n.vsec, (uint64_t)n.vusec),
+              tv_ns((uint64_t)n.isec, (uint64_t)n.iusec), &left, &iv);
     return put_itimer(uold, left, iv);
 }
 

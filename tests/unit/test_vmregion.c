@@ -38,6 +38,9 @@ void k_kmalloc_stats(struct kmalloc_stats *st);
 void k_vm_map_init(struct vm_map *m, uint64_t lo, uint64_t hi);
 int k_vm_map_insert(struct vm_map *m, const struct vm_region *r);
 struct vm_region *k_vm_map_find(struct vm_map *m, uint64_t addr);
+struct vm_region *k_vm_map_next(struct vm_map *m, uint64_t addr);
+bool k_vm_map_meets(struct vm_map *m, uint64_t start, uint64_t end);
+bool k_vm_map_covers(struct vm_map *m, uint64_t start, uint64_t end);
 int k_vm_map_find_gap(struct vm_map *m, uint64_t hint, uint64_t len, uint64_t *addr);
 int k_vm_map_remove(struct vm_map *m, uint64_t start, uint64_t end, vm_unmap_cb *cb, void *arg);
 int k_vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot);
@@ -730,6 +733,41 @@ static void test_find_gap(void **state)
     finish(&m);
 }
 
+/* The range questions answered from the regions, not page by page. */
+static void test_next_meets_covers(void **state)
+{
+    (void)state;
+    struct vm_map m;
+    begin(&m);
+    assert_null(k_vm_map_next(&m, PG(1)));
+    assert_false(k_vm_map_meets(&m, LO, HI));
+    assert_false(k_vm_map_covers(&m, PG(2), PG(3)));
+
+    assert_int_equal(ins(&m, 10, 20, RW, VM_ANON), 0);
+    assert_int_equal(ins(&m, 20, 30, R, VM_ANON), 0);
+    assert_int_equal(ins(&m, 40, 50, RW, VM_FILE), 0);
+    assert_true(k_vm_map_next(&m, PG(1))->start == PG(10));
+    assert_true(k_vm_map_next(&m, PG(19))->start == PG(10));
+    assert_true(k_vm_map_next(&m, PG(20))->start == PG(20));
+    assert_true(k_vm_map_next(&m, PG(30))->start == PG(40));
+    assert_null(k_vm_map_next(&m, PG(50)));
+
+    assert_false(k_vm_map_meets(&m, LO, PG(10)));
+    assert_true(k_vm_map_meets(&m, LO, PG(11)));
+    assert_true(k_vm_map_meets(&m, PG(29), PG(40)));
+    assert_false(k_vm_map_meets(&m, PG(30), PG(40)));
+    assert_true(k_vm_map_meets(&m, PG(30), HI));
+    assert_false(k_vm_map_meets(&m, PG(50), HI));
+
+    assert_true(k_vm_map_covers(&m, PG(10), PG(30))); /* two regions, no hole */
+    assert_true(k_vm_map_covers(&m, PG(15), PG(16)));
+    assert_false(k_vm_map_covers(&m, PG(9), PG(12)));
+    assert_false(k_vm_map_covers(&m, PG(25), PG(41)));
+    assert_true(k_vm_map_covers(&m, PG(40), PG(50)));
+    assert_false(k_vm_map_covers(&m, PG(40), PG(51)));
+    finish(&m);
+}
+
 static void test_copy(void **state)
 {
     (void)state;
@@ -1197,6 +1235,7 @@ int main(void)
         cmocka_unit_test(test_protect_split_and_merge),
         cmocka_unit_test(test_protect_hole),
         cmocka_unit_test(test_find_gap),
+        cmocka_unit_test(test_next_meets_covers),
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_destroy_calls_back),
         cmocka_unit_test(test_alloc_failure),

@@ -286,6 +286,49 @@ int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags)
     return 0;
 }
 
+/* What pmap_next found. */
+struct next_hit {
+    uint64_t va, pa;
+    unsigned flags;
+};
+
+/* pmap_next in table t of level `level`, from va's entry on: entries
+ * absent are stepped over whole. shared: an entry on the way down was
+ * PTE_SHARED (the page then reads as pmap_lookup reports it). */
+static int next_level(const uint64_t *t, int level, uint64_t va, uint64_t end, int shared,
+                      struct next_hit *h)
+{
+    uint64_t size = 1ull << (PAGE_SHIFT + PT_BITS * level);
+    for (unsigned i = idx(va, level); i < (level == 3 ? PT_LOWER : PT_ENTRIES) && va < end; i++) {
+        uint64_t e = t[i];
+        if ((e & PTE_P) && level > 0 && !(e & PTE_PS) &&
+            next_level(table_virt(e), level - 1, va, end, shared || (e & PTE_SHARED), h) == 0)
+            return 0;
+        if ((e & PTE_P) && (level == 0 || (e & PTE_PS))) {
+            h->va = va;
+            h->pa = level ? (e & PTE_ADDR & ~0x1fffffull) | (va & 0x1fffff) : e & PTE_ADDR;
+            h->flags = pte_flags(e) | (level ? PMAP_LARGE : 0);
+            if (level == 0 && shared)
+                h->flags = (h->flags & ~PMAP_WRITE) | PMAP_COW;
+            return 0;
+        }
+        va = (va & ~(size - 1)) + size;
+    }
+    return -ENOENT;
+}
+
+int pmap_next(pmap_root root, uint64_t va, uint64_t end, uint64_t *at, uint64_t *pa,
+              unsigned *flags)
+{
+    struct next_hit h;
+    if (va >= end || next_level(root, 3, va, end, 0, &h) != 0)
+        return -ENOENT;
+    *at = h.va;
+    *pa = h.pa;
+    *flags = h.flags;
+    return 0;
+}
+
 /* Level 3 is the root: only its lower half (entries below PT_LOWER) is visited. */
 static void destroy_level(uint64_t *t, int level, uint64_t base,
                           void (*leaf)(void *, uint64_t, uint64_t, unsigned),
