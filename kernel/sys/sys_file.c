@@ -26,6 +26,11 @@ struct iovec_k {
     uint64_t base, len;
 };
 
+/* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
+ * down to a page): a larger count is cut to it, which also bounds how long
+ * one call keeps the kernel busy. */
+#define RW_MAX page_round_down(0x7fffffffull)
+
 /* fd arguments are C ints: only the low 32 bits count (as on Linux). */
 static struct file *getf(int64_t fd)
 {
@@ -41,6 +46,7 @@ static int64_t rw(uint64_t fd, uint64_t buf, uint64_t n, int write)
         return -EBADF;
     if (n && !user_range_ok((void *)buf, n))
         return -EFAULT;
+    n = n < RW_MAX ? n : RW_MAX;
     file_ref(f);
     long r = write ? file_write(f, (void *)buf, n) : file_read(f, (void *)buf, n);
     file_unref(f);
@@ -59,6 +65,7 @@ static int64_t prw(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, int writ
         return -EINVAL;
     if (f->vn->ops)
         return -ESPIPE;
+    n = n < RW_MAX ? n : RW_MAX;
     return write ? file_pwrite(f, (void *)buf, n, off) : file_pread(f, (void *)buf, n, off);
 }
 
@@ -103,6 +110,8 @@ static int64_t rw_vec(uint64_t fd, uint64_t uiov, uint64_t cnt, int write)
     for (uint64_t i = 0; i < cnt; i++) {
         struct iovec_k v;
         long r = copy_from_user(&v, (void *)(uiov + i * sizeof(v)), sizeof(v)) ? -EFAULT : 0;
+        if (v.len > RW_MAX - (uint64_t)total) /* the whole vector, as Linux's import_iovec */
+            v.len = RW_MAX - (uint64_t)total;
         if (r == 0 && v.len)
             r = write ? file_write(f, (void *)v.base, v.len) : file_read(f, (void *)v.base, v.len);
         if (r < 0) {

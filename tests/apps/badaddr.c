@@ -10,6 +10,7 @@
  *   a sigaltstack in the kernel, clone's stack in the kernel: SIGSEGV
  *   set_tid_address at a kernel address: exit is clean
  *   a program jumping to, or pushing on, a kernel address: SIGSEGV
+ *   select's INT64_MAX timeout waits; one write moves at most 0x7ffff000
  *   creating in a removed cwd: ENOENT; mkdir/create under /proc: ENOENT
  *   an orphan made with another exit signal: init gets SIGCHLD, not it */
 #define _GNU_SOURCE
@@ -17,6 +18,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -195,6 +198,36 @@ static void stack_kernel(void)
     __asm__ volatile("movq %0, %%rsp; pushq $0" : : "r"(UNMAPPED_KERNEL) : "memory");
 }
 
+/* ---- counts and times the kernel must not take at face value ---- */
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+/* A timeout of INT64_MAX seconds must not wrap into a short one: select
+ * waits until the alarm interrupts it (Linux: EINTR). */
+static void select_huge_timeout(void)
+{
+    struct sigaction sa = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &sa, NULL);
+    struct timeval tv = {.tv_sec = INT64_MAX, .tv_usec = 999999};
+    alarm(1);
+    int r = select(0, NULL, NULL, NULL, &tv);
+    _exit(r == -1 && errno == EINTR ? 0 : 1);
+}
+
+/* One write moves at most 0x7ffff000 bytes (Linux's MAX_RW_COUNT). */
+static void write_count_capped(void)
+{
+    size_t n = 3ull << 30;
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    int fd = open("/dev/null", O_WRONLY);
+    if (p == MAP_FAILED || fd < 0)
+        _exit(2);
+    _exit(write(fd, p, n) == 0x7ffff000 ? 0 : 1);
+}
+
 /* ---- directories that must stay empty ---- */
 
 static void removed_cwd(void)
@@ -280,6 +313,8 @@ int main(void)
     expect_exit0("clone_ctid_kernel", ctid_kernel);
     expect_segv("jump_to_kernel_address_segv", jump_kernel);
     expect_segv("stack_in_kernel_half_segv", stack_kernel);
+    expect_exit0("select_huge_timeout_waits", select_huge_timeout);
+    expect_exit0("write_count_capped", write_count_capped);
     expect_exit0("removed_cwd_create_enoent", removed_cwd);
     expect_exit0("proc_create_enoent", proc_names);
     check_orphan();
