@@ -219,7 +219,7 @@ run: deps all
 
 # The boot tests run the test kernel; `all` builds the release kernel,
 # which they check too.
-test: deps all $(UNIT) apps userapps $(ELF_SAMPLES) $(BUILD)/kernel-test.elf \
+test: deps all $(UNIT) apps userapps $(BUILD)/fuzz/fuzz $(ELF_SAMPLES) $(BUILD)/kernel-test.elf \
 		$(BUILD)/bootcheck.iso $(BUILD)/uniplex-test.iso
 	tests/run.sh
 
@@ -234,4 +234,4 @@ clean:
 
 # Image builder and front end (tools/), programs for images (userapps/,
 # tests/apps/): each directory's rules live beside it.
--include tools/mkimage.mk userapps/userapps.mk tests/apps/apps.mk
+-include tools/mkimage.mk userapps/userapps.mk tests/apps/apps.mk tests/fuzz/fuzz.mk
