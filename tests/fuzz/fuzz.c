@@ -83,6 +83,12 @@ struct shared {
 
 static struct shared *sh;
 static int known_bugs; /* FUZZ_KNOWN=1 */
+/* Minimising a finding: FUZZ_ONLY=W:FIRST-LAST runs only those batches of
+ * worker W, FUZZ_STOP=N only the first N calls of each, FUZZ_TRACE=1 prints
+ * every call before it is made. */
+static unsigned only_w = ~0u;
+static uint64_t only_first, only_last = ~0ull, stop_after = ~0ull;
+static int trace_fd = -1;
 
 /* ---- the PRNG: splitmix64, one stream per batch -------------------------- */
 
@@ -760,9 +766,13 @@ static void gen_call(uint64_t *nr, uint64_t *a)
             const char *s = spec[*nr];
             for (int i = 0; i < 6; i++)
                 a[i] = !s ? gen_int() : *s ? gen_arg(*s++) : 0;
-            if (*nr == SYS_open || *nr == SYS_openat)
+            if (*nr == SYS_open || *nr == SYS_openat) {
+                int at = *nr == SYS_openat;
                 if (chance(30)) /* create: a name under the batch's directory */
-                    a[*nr == SYS_open ? 0 : 1] = gen_create_path();
+                    a[at] = gen_create_path();
+                else            /* no O_CREAT on a path that may be anywhere */
+                    a[at + 1] &= ~(uint64_t)O_CREAT;
+            }
         }
         if (!known(*nr, a))
             return;
@@ -797,15 +807,26 @@ static void run_batch(unsigned w, uint64_t seed, uint64_t batch, uint64_t calls)
     setsid(); /* kill(0, ...) reaches this batch and its children only */
     if (chdir(dir))
         die(dir);
+    if (trace_fd >= 0)
+        trace_fd = fcntl(1, F_DUPFD, 200);
     open_fds();
     catch_all();
     seed_batch(seed, w, batch);
     for (uint64_t i = 0; i < RW_PAGES * PAGE / 8; i++)
         ((uint64_t *)rw)[i] = rnd();
-    for (uint64_t i = 0; i < calls; i++) {
+    for (uint64_t i = 0; i < calls && i < stop_after; i++) {
         uint64_t nr, a[6];
         gen_call(&nr, a);
         record(ws, nr, a);
+        if (trace_fd >= 0) {
+            char line[200];
+            int n = snprintf(line, sizeof(line), "fuzz: call %llu: %llu(%#llx, %#llx, %#llx, %#llx, "
+                             "%#llx, %#llx)\n", (unsigned long long)i, (unsigned long long)nr,
+                             (unsigned long long)a[0], (unsigned long long)a[1],
+                             (unsigned long long)a[2], (unsigned long long)a[3],
+                             (unsigned long long)a[4], (unsigned long long)a[5]);
+            raw6(SYS_write, trace_fd, (long)line, n, 0, 0, 0);
+        }
         long r = nr == SYS_clone || nr == SYS_fork
                      ? raw_forklike(nr, a[0], a[1], a[2], a[3], a[4])
                      : raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -815,21 +836,27 @@ static void run_batch(unsigned w, uint64_t seed, uint64_t batch, uint64_t calls)
     raw6(SYS_exit_group, 0, 0, 0, 0, 0, 0);
 }
 
+static void log_call(const struct call *c, const char *tag)
+{
+    char ret[24] = "(no return)";
+    if (c->ret != NO_RETURN)
+        snprintf(ret, sizeof(ret), "%lld", (long long)c->ret);
+    printf("fuzz:   %s%llu(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) = %s\n", tag,
+           (unsigned long long)c->nr, (unsigned long long)c->a[0], (unsigned long long)c->a[1],
+           (unsigned long long)c->a[2], (unsigned long long)c->a[3], (unsigned long long)c->a[4],
+           (unsigned long long)c->a[5], ret);
+}
+
+/* The last n calls that returned, then the one under way if there is one
+ * (record() marks it NO_RETURN; the return value replaces the mark). */
 static void log_calls(const struct wstats *ws, int n)
 {
-    for (int i = n; i >= 1; i--) {
-        if (ws->ring_pos < (uint64_t)i)
-            continue;
-        const struct call *c = &ws->ring[(ws->ring_pos - i) % RING];
-        char ret[24] = "(no return)";
-        if (c->ret != NO_RETURN)
-            snprintf(ret, sizeof(ret), "%lld", (long long)c->ret);
-        printf("fuzz:   %s%llu(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) = %s\n",
-               i == 1 ? "last " : "", (unsigned long long)c->nr, (unsigned long long)c->a[0],
-               (unsigned long long)c->a[1], (unsigned long long)c->a[2],
-               (unsigned long long)c->a[3], (unsigned long long)c->a[4],
-               (unsigned long long)c->a[5], ret);
-    }
+    for (int i = n; i >= 1; i--)
+        if (ws->ring_pos >= (uint64_t)i)
+            log_call(&ws->ring[(ws->ring_pos - i) % RING], "");
+    const struct call *c = &ws->ring[ws->ring_pos % RING];
+    if (c->ret == NO_RETURN)
+        log_call(c, "in this call: ");
 }
 
 static void report_batch(unsigned w, uint64_t seed, uint64_t batch, const char *what, int n)
@@ -891,15 +918,22 @@ static void run_worker(unsigned w, uint64_t seed, uint64_t calls)
     sigaction(SIGALRM, &sa, 0); /* no SA_RESTART: waitpid returns EINTR */
     setpgid(0, 0);
     make_buffers();
-    for (uint64_t b = 0; b * BATCH_CALLS < calls; b++) {
+    /* Batches until the calls are issued (one that dies early leaves more
+     * for the next), with a bound in case every batch dies at once. */
+    struct wstats *ws = &sh->w[w];
+    for (uint64_t b = 0; ws->calls < calls && b < 4 * (calls / BATCH_CALLS) + 10; b++) {
         make_tree(w);
-        uint64_t n = calls - b * BATCH_CALLS < BATCH_CALLS ? calls - b * BATCH_CALLS : BATCH_CALLS;
+        uint64_t n = calls - ws->calls < BATCH_CALLS ? calls - ws->calls : BATCH_CALLS;
+        if (only_w != ~0u && (w != only_w || b < only_first || b > only_last)) {
+            ws->calls += n;
+            continue;
+        }
         pid_t pid = fork();
         if (pid < 0)
             die("fork");
         if (pid == 0)
             run_batch(w, seed, b, n);
-        sh->w[w].batches++;
+        ws->batches++;
         reap_batch(w, seed, b, pid);
     }
     _exit(0);
@@ -1134,6 +1168,15 @@ int main(int argc, char **argv)
     if (workers < 1 || workers > MAX_WORKERS)
         workers = workers < 1 ? 1 : MAX_WORKERS;
     list_specs();
+    const char *v;
+    if ((v = getenv("FUZZ_ONLY")) && sscanf(v, "%u:%llu-%llu", &only_w,
+                                            (unsigned long long *)&only_first,
+                                            (unsigned long long *)&only_last) < 3)
+        only_last = only_first;
+    if ((v = getenv("FUZZ_STOP")))
+        stop_after = strtoull(v, 0, 0);
+    if ((v = getenv("FUZZ_TRACE")) && !strcmp(v, "1"))
+        trace_fd = 0;
     known_bugs = getenv("FUZZ_KNOWN") && !strcmp(getenv("FUZZ_KNOWN"), "1");
     setvbuf(stdout, 0, _IOLBF, 0);
     sh = mmap(0, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1144,6 +1187,7 @@ int main(int argc, char **argv)
     struct itimerval tick = {{1, 0}, {1, 0}};
     long free_before = mem_free();
     int procs_before = count_entries("/proc"), tmp_before = count_entries("/tmp");
+    int root_before = count_entries("/");
     if (tmp_before) {
         printf("fuzz: /tmp is not empty: the fuzzer removes all it finds there\n");
         return 2;
@@ -1159,10 +1203,12 @@ int main(int argc, char **argv)
     }
     long free_after = mem_free();
     int procs_after = count_entries("/proc"), tmp_after = count_entries("/tmp");
+    int root_after = count_entries("/");
     printf("fuzz: MemFree %ld kB before, %ld kB after; /proc entries %d before, %d after; "
-           "/tmp entries %d before, %d after\n",
-           free_before, free_after, procs_before, procs_after, tmp_before, tmp_after);
-    if (procs_after != procs_before || tmp_after != tmp_before)
+           "/tmp entries %d before, %d after; / entries %d before, %d after\n",
+           free_before, free_after, procs_before, procs_after, tmp_before, tmp_after, root_before,
+           root_after);
+    if (procs_after != procs_before || tmp_after != tmp_before || root_after != root_before)
         t.bad = 1;
     printf("fuzz: %llu calls, %u seeds, %u workers, %llu hung, %llu crashed", (unsigned long long)t.calls,
            seeds, workers, (unsigned long long)t.hangs, (unsigned long long)t.crashes);

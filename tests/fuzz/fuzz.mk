@@ -21,5 +21,6 @@ $(FUZZ): tests/fuzz/fuzz.c tests/fuzz/fuzz.mk
 
 fuzz: $(FUZZ) $(BUILD)/kernel-test.elf
 	UNIPLEX_KERNEL=$(BUILD)/kernel-test.elf tools/uniplex run -v --timeout $(FUZZ_TIMEOUT) \
+		$(if $(FUZZ_ENV),$(foreach e,$(FUZZ_ENV),--env $(e))) \
 		$(if $(ACCEL),--accel $(ACCEL)) $(if $(KNOWN),--env FUZZ_KNOWN=1) \
 		$(FUZZ) $(SEED) $(CALLS) $(WORKERS) $(SEEDS)
