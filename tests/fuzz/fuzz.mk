@@ -6,7 +6,9 @@
 #
 # runs SEEDS seeds from SEED, CALLS calls each, on the test kernel (its
 # leak and kernel-canary lines end the log); KNOWN=1 lets through the
-# argument patterns of the bugs of issue 14 still open (see fuzz.c).
+# argument patterns of the bugs of issue 14 still open (see fuzz.c);
+# FUZZ_ENV="FUZZ_ONLY=0:3 FUZZ_STOP=754 FUZZ_TRACE=1" passes environment
+# words (README, "Fuzzing": cutting a finding down to one call).
 FUZZ := $(BUILD)/fuzz/fuzz
 SEED ?= 1
 CALLS ?= 500000
