@@ -448,7 +448,7 @@ check profiler 0 '^profile: a sample every 100 us$' '^profile: [1-9][0-9]* sampl
 app fuzz-short 240 "$BUILD/fuzz/fuzz" 1 12500 2 4
 check fuzz-short 0 '^fuzz: [0-9]+ calls, 4 seeds, .*: ok$' '^leaks: none: ' '^canary: ok ' \
     '^power-off: status 0$'
-grep -E '^fuzz: (seed|[0-9]+ calls)' "$log" | sed 's/^/  /'
+grep -E '^fuzz: (seed [0-9]+:|[0-9]+ calls)' "$log" | sed 's/^/  /'
 app canary-corrupt 30 --kopt canary=corrupt "$BUILD/apps/exit7"
 check canary-corrupt 7 '^canary: CHANGED \(the canary page\)$'
 
