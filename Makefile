@@ -44,7 +44,7 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 # test hooks (kernel/arch.h, kernel/selftest.h) and keeps the selftest=
 # dispatch in kmain and the guarded-call branch of the page-fault handler.
 # `make test` uses it everywhere.
-KTEST_SRC := kernel/selftest.c kernel/ktest.c kernel/mm/mm_test.c kernel/sched/sched_test.c \
+KTEST_SRC := kernel/selftest.c kernel/ktest.c kernel/canary.c kernel/mm/mm_test.c kernel/sched/sched_test.c \
 	kernel/sched/preempt_test.c kernel/sched/progtest.c kernel/sys/sys_test.c \
 	kernel/arch/x86_64/testhooks.c kernel/arch/x86_64/testentry.S kernel/arch/x86_64/testprog.S
 KTEST_FLAGS := -DKERNEL_DEBUG -DKERNEL_TEST
@@ -219,7 +219,7 @@ run: deps all
 
 # The boot tests run the test kernel; `all` builds the release kernel,
 # which they check too.
-test: deps all $(UNIT) apps userapps $(ELF_SAMPLES) $(BUILD)/kernel-test.elf \
+test: deps all $(UNIT) apps userapps $(BUILD)/fuzz/fuzz $(ELF_SAMPLES) $(BUILD)/kernel-test.elf \
 		$(BUILD)/bootcheck.iso $(BUILD)/uniplex-test.iso
 	tests/run.sh
 
@@ -234,4 +234,4 @@ clean:
 
 # Image builder and front end (tools/), programs for images (userapps/,
 # tests/apps/): each directory's rules live beside it.
--include tools/mkimage.mk userapps/userapps.mk tests/apps/apps.mk
+-include tools/mkimage.mk userapps/userapps.mk tests/apps/apps.mk tests/fuzz/fuzz.mk

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
+#include "kernel/canary.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmem.h"
@@ -112,7 +113,14 @@ int init_run(const char *cmdline, int have_initrd, int report)
     }
     if (proc_reaper_start())
         printk("init: no reaper thread: children of parents ignoring SIGCHLD stay zombies\n");
+#ifdef KERNEL_TEST
+    canary_arm(cmdline); /* the test kernel: init wrote no kernel memory (canary.h) */
+#endif
     status = init_watch(&ia, report);
+#ifdef KERNEL_TEST
+    if (report)
+        canary_check();
+#endif
 out:
     kfree(buf);
     return status;
