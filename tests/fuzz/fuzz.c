@@ -752,6 +752,21 @@ static void list_specs(void)
             listed[nlisted++] = nr;
 }
 
+/* A call that makes a name relative to a directory descriptor makes it
+ * relative to the cwd instead (the batch's directory): a descriptor of
+ * "/" or ".." would put it anywhere (a name left in / reads as a leak). */
+static void cwd_relative(uint64_t nr, uint64_t *a)
+{
+    const char *s = spec[nr];
+    if (nr == SYS_openat)
+        a[0] = (uint64_t)-100; /* AT_FDCWD */
+    if (!s || !strchr(s, 'P'))
+        return;
+    for (int i = 0; s[i] && i < 6; i++)
+        if (s[i] == 'd')
+            a[i] = (uint64_t)-100;
+}
+
 static void gen_call(uint64_t *nr, uint64_t *a)
 {
     for (;;) {
@@ -772,6 +787,8 @@ static void gen_call(uint64_t *nr, uint64_t *a)
                 else            /* no O_CREAT on a path that may be anywhere */
                     a[at + 1] &= ~(uint64_t)O_CREAT;
             }
+            if (!escape)
+                cwd_relative(*nr, a);
         }
         if (!confined(*nr, a))
             return;
