@@ -115,6 +115,13 @@ static inline uint64_t clock_add(uint64_t t, uint64_t ns)
 {
     return ns >= CLOCK_NS_MAX || t >= CLOCK_NS_MAX - ns ? CLOCK_NS_MAX : t + ns;
 }
+/* A program's sec and nsec (checked: nsec below a second) as nanoseconds,
+ * saturated at CLOCK_NS_MAX as Linux's ktime_set saturates: a huge time
+ * stays huge instead of wrapping into a short one. */
+static inline uint64_t clock_ns_of(uint64_t sec, uint64_t nsec)
+{
+    return sec >= CLOCK_NS_MAX / NSEC_PER_SEC ? CLOCK_NS_MAX : sec * NSEC_PER_SEC + nsec;
+}
 /* Nanoseconds since the Unix epoch (RTC at boot + monotonic): CLOCK_REALTIME;
  * 0-based (1970) when the RTC could not be read. */
 uint64_t clock_realtime_ns(void);

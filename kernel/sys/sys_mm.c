@@ -74,7 +74,7 @@ static int mmap_place_fixed(struct proc *p, uint64_t hint, uint64_t len, uint64_
 {
     if (page_offset(hint))
         return -EINVAL;
-    if (hint < USER_MIN || hint + len > USER_MAX || hint + len < hint)
+    if (!user_range_ok((void *)hint, len))
         return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE) {
         if (vm_map_meets(&p->vm->map, hint, hint + len))
@@ -251,7 +251,7 @@ static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t
         return -EINVAL;
     if (len == 0)
         return 0;
-    if (addr < USER_MIN || addr + page_round_up(len) > USER_MAX || addr + page_round_up(len) < addr)
+    if (!user_range_ok((void *)addr, page_round_up(len)))
         return -ENOMEM;
     return vmspace_protect(proc_current()->vm, addr, page_round_up(len), (uint32_t)prot);
 }
@@ -272,7 +272,7 @@ static int madv_dontneed(uint64_t addr, uint64_t len)
 {
     if (len == 0)
         return 0;
-    if (addr < USER_MIN || addr + page_round_up(len) > USER_MAX)
+    if (!user_range_ok((void *)addr, page_round_up(len)))
         return -ENOMEM;
     return vmspace_discard(proc_current()->vm, addr, page_round_up(len));
 }

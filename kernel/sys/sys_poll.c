@@ -186,17 +186,6 @@ static int64_t do_select(uint64_t nfds, uint64_t usets[3], uint64_t deadline)
     return r;
 }
 
-/* select's struct timeval (both fields checked non-negative) as Linux
- * takes it: microseconds past a second carry into the seconds, and a huge
- * value saturates instead of wrapping into a short one. */
-static uint64_t timeval_ns(const int64_t tv[2])
-{
-    uint64_t sec = (uint64_t)tv[0] + (uint64_t)tv[1] / 1000000;
-    if (sec >= CLOCK_NS_MAX / NSEC_PER_SEC)
-        return CLOCK_NS_MAX;
-    return sec * NSEC_PER_SEC + (uint64_t)tv[1] % 1000000 * 1000;
-}
-
 static int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t utv,
                           uint64_t a5)
 {
@@ -208,7 +197,9 @@ static int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uin
             return -EFAULT;
         if (tv[0] < 0 || tv[1] < 0)
             return -EINVAL;
-        deadline = deadline_in(timeval_ns(tv));
+        /* As Linux: microseconds past a second carry into the seconds. */
+        uint64_t sec = (uint64_t)tv[0] + (uint64_t)tv[1] / 1000000;
+        deadline = deadline_in(clock_ns_of(sec, (uint64_t)tv[1] % 1000000 * 1000));
     }
     return do_select(nfds, sets, deadline);
 }

@@ -253,22 +253,12 @@ static void alarm_set(struct proc *p, uint64_t value, uint64_t interval, uint64_
         callout_add(&p->alarm, p->alarm_at, alarm_fire, p);
 }
 
-/* A program's seconds and microseconds (checked: not negative, usec below
- * a million) as nanoseconds, clamped at CLOCK_NS_MAX as Linux's ktime_set
- * clamps: a huge interval stays huge instead of wrapping to a small one. */
-static uint64_t tv_ns(uint64_t sec, uint64_t usec)
-{
-    if (sec >= CLOCK_NS_MAX / NSEC_PER_SEC)
-        return CLOCK_NS_MAX;
-    return sec * NSEC_PER_SEC + usec * 1000;
-}
-
 static int64_t sys_alarm(uint64_t secs, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t left, iv;
-    alarm_set(proc_current(), tv_ns((uint32_t)secs, 0), 0, &left, &iv);
+    alarm_set(proc_current(), clock_ns_of((uint32_t)secs, 0), 0, &left, &iv);
     return (int64_t)((left + NSEC_PER_SEC - 1) / NSEC_PER_SEC); /* rounded up, as Linux */
 }
 
@@ -298,8 +288,8 @@ static int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint6
     if (n.isec < 0 || n.vsec < 0 || n.iusec < 0 || n.iusec >= 1000000 || n.vusec < 0 ||
         n.vusec >= 1000000)
         return -EINVAL;
-    alarm_set(proc_current(), tv_ns((uint64_t)n.vsec, (uint64_t)n.vusec),
-              tv_ns((uint64_t)n.isec, (uint64_t)n.iusec), &left, &iv);
+    alarm_set(proc_current(), clock_ns_of((uint64_t)n.vsec, (uint64_t)n.vusec * 1000),
+              clock_ns_of((uint64_t)n.isec, (uint64_t)n.iusec * 1000), &left, &iv);
     return put_itimer(uold, left, iv);
 }
 

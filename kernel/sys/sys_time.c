@@ -63,9 +63,7 @@ int user_timespec(uint64_t uts, uint64_t *ns)
         return -EFAULT;
     if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NSEC_PER_SEC)
         return -EINVAL;
-    *ns = (uint64_t)ts.sec > UINT64_MAX / NSEC_PER_SEC - 1
-              ? UINT64_MAX / 2
-              : (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+    *ns = clock_ns_of((uint64_t)ts.sec, (uint64_t)ts.nsec);
     return 0;
 }
 
@@ -127,9 +125,9 @@ static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, u
         return err;
     uint64_t mono = clock_ns(), until = mono;
     if (!(flags & TIMER_ABSTIME))
-        until = mono + req;
+        until = clock_add(mono, req);
     else if (req > now)
-        until = mono + (req - now);
+        until = clock_add(mono, req - now);
     if (until <= mono || sched_sleep_intr(until) == 0)
         return 0;
     /* Interrupted by a signal: EINTR (never restarted once a handler has
