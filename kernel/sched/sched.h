@@ -32,9 +32,9 @@ struct thread {
     struct waitq *wq;   /* the wait queue this thread is on, or NULL */
     struct waitq exitq; /* joiners */
     unsigned stack_slot;
-    struct vmspace *vm; /* address space of its program code, or NULL */
-    void *lwp;          /* the process LWP it runs (struct lwp), NULL: a kernel thread */
-    int intr;           /* a signal is pending: interruptible sleeps end */
+    struct vmspace *vm;  /* address space of its program code, or NULL */
+    void *lwp;           /* the process LWP it runs (struct lwp), NULL: a kernel thread */
+    int intr;            /* a signal is pending: interruptible sleeps end */
     uint64_t runtime_ns; /* CPU time used, up to its last switch-out */
     uint64_t ran_at;     /* clock_ns() of its last switch-in */
 };

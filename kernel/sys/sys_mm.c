@@ -42,14 +42,14 @@
     (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_DENYWRITE | MAP_EXECUTABLE |           \
      MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_FIXED_NOREPLACE |  \
      MAP_UNINITIALIZED)
-#define MAP_32BIT_LO        0x40000000ull /* MAP_32BIT's range on x86-64: [1 GiB, 2 GiB) */
-#define MAP_32BIT_HI        0x80000000ull
-#define MADV_NORMAL         0
-#define MADV_RANDOM         1
-#define MADV_SEQUENTIAL     2
-#define MADV_WILLNEED       3
-#define MADV_DONTNEED       4
-#define MADV_FREE           8
+#define MAP_32BIT_LO    0x40000000ull /* MAP_32BIT's range on x86-64: [1 GiB, 2 GiB) */
+#define MAP_32BIT_HI    0x80000000ull
+#define MADV_NORMAL     0
+#define MADV_RANDOM     1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED   3
+#define MADV_DONTNEED   4
+#define MADV_FREE       8
 
 static int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                        uint64_t a5)
@@ -288,7 +288,7 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
     case MADV_RANDOM:
     case MADV_SEQUENTIAL:
     case MADV_WILLNEED:
-        return 0; /* hints about paging: nothing is paged here */
+        return 0;   /* hints about paging: nothing is paged here */
     case MADV_FREE: /* freeing at once is what it allows */
         if (!private_anon(proc_current(), addr, page_round_up(len)))
             return -EINVAL; /* Linux: private anonymous memory only */
