@@ -53,7 +53,7 @@ int canary_check(void)
         return 0;
     }
     printk("canary: CHANGED (%s%s%s%s%s)\n", text ? ".text" : "",
-           text && (rodata || page) ? ", " : "", rodata ? ".rodata" : "", rodata && page ? ", " : "",
-           page ? "the canary page" : "");
+           text && (rodata || page) ? ", " : "", rodata ? ".rodata" : "",
+           rodata && page ? ", " : "", page ? "the canary page" : "");
     return -1;
 }

@@ -301,8 +301,8 @@ out:
 #define SCRIPT_LINE  256 /* Linux's BINPRM_BUF_SIZE */
 #define SCRIPT_DEPTH 4   /* interpreters of interpreters (BINPRM_MAX_RECURSION) */
 
-static int load(struct proc *p, struct vnode *base, const char *path, int flags,
-                char *const argv[], char *const envp[], struct exec_image *out, int depth);
+static int load(struct proc *p, struct vnode *base, const char *path, int flags, char *const argv[],
+                char *const envp[], struct exec_image *out, int depth);
 
 /* "#!INTERP [ARG]": run INTERP with argv INTERP [ARG] PATH ARGV[1..]. */
 static int load_script(struct proc *p, char *line, const char *path, char *const argv[],
@@ -346,8 +346,8 @@ static int load_script(struct proc *p, char *line, const char *path, char *const
     return err;
 }
 
-static int load(struct proc *p, struct vnode *base, const char *path, int flags,
-                char *const argv[], char *const envp[], struct exec_image *out, int depth)
+static int load(struct proc *p, struct vnode *base, const char *path, int flags, char *const argv[],
+                char *const envp[], struct exec_image *out, int depth)
 {
     struct vnode *vn;
     char line[SCRIPT_LINE];

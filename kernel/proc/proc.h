@@ -64,9 +64,9 @@ struct lwp {
     struct arch_frame *resume;      /* a forked child's first entry (owned) */
     uint64_t sysnr;                 /* the current system call (for restarts) */
     uint64_t ss_sp, ss_size;        /* sigaltstack; ss_size 0: none */
-    uint64_t saved_mask; /* rt_sigsuspend's mask to put back */
-    int restore_mask;    /* saved_mask applies after the handler */
-    struct lwp *next;    /* the process's LWPs */
+    uint64_t saved_mask;            /* rt_sigsuspend's mask to put back */
+    int restore_mask;               /* saved_mask applies after the handler */
+    struct lwp *next;               /* the process's LWPs */
 };
 
 struct proc {

@@ -65,15 +65,15 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define SIG_IGN 1
 
 /* struct ksigaction flags. */
-#define SA_NOCLDSTOP 0x00000001u
-#define SA_NOCLDWAIT 0x00000002u
-#define SA_SIGINFO   0x00000004u
+#define SA_NOCLDSTOP      0x00000001u
+#define SA_NOCLDWAIT      0x00000002u
+#define SA_SIGINFO        0x00000004u
 #define SA_EXPOSE_TAGBITS 0x00000800u
-#define SA_RESTORER  0x04000000u
-#define SA_ONSTACK   0x08000000u
-#define SA_RESTART   0x10000000u
-#define SA_NODEFER   0x40000000u
-#define SA_RESETHAND 0x80000000u
+#define SA_RESTORER       0x04000000u
+#define SA_ONSTACK        0x08000000u
+#define SA_RESTART        0x10000000u
+#define SA_NODEFER        0x40000000u
+#define SA_RESETHAND      0x80000000u
 
 /* sigaltstack: stack_t's flags, and the smallest stack it takes. */
 #define SS_ONSTACK    1

@@ -330,8 +330,8 @@ void sys_proc_register(void)
     syscall_register(SYS_umask, sys_umask);
     syscall_register(SYS_getrlimit, sys_getrlimit);
     syscall_register(SYS_sysinfo, sys_sysinfo);
-    syscall_register(SYS_getuid, sys_getid0); /* getuid */
-    syscall_register(SYS_getgid, sys_getid0); /* getgid */
+    syscall_register(SYS_getuid, sys_getid0);  /* getuid */
+    syscall_register(SYS_getgid, sys_getid0);  /* getgid */
     syscall_register(SYS_geteuid, sys_getid0); /* geteuid */
     syscall_register(SYS_getegid, sys_getid0); /* getegid */
     syscall_register(SYS_getppid, sys_getppid);

@@ -29,9 +29,9 @@
 #define PTE_SHARED  (1ull << 10) /* directory entry: its page table is shared */
 #define PTE_NX      (1ull << 63)
 #define PTE_ADDR    0x000ffffffffff000ull
-#define TABLE_FLAGS (PTE_P | PTE_W) /* permissions are decided at the leaf */
-#define PT_BITS     9               /* index bits per level */
-#define PT_ENTRIES  (1u << PT_BITS) /* entries per table */
+#define TABLE_FLAGS (PTE_P | PTE_W)  /* permissions are decided at the leaf */
+#define PT_BITS     9                /* index bits per level */
+#define PT_ENTRIES  (1u << PT_BITS)  /* entries per table */
 #define PT_LOWER    (PT_ENTRIES / 2) /* the root's entries below the kernel half */
 
 _Static_assert(PT_ENTRIES * sizeof(uint64_t) == PAGE_SIZE, "a table fills one page");

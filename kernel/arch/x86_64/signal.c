@@ -45,10 +45,11 @@ _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe
 
 /* The general registers, named alike in the sigcontext and the frame:
  * one list for both directions. */
-#define GPRS(X)                                                                                    \
-    X(r8)                                                                                          \
-    X(r9) X(r10) X(r11) X(r12) X(r13) X(r14) X(r15) X(rdi) X(rsi) X(rbp) X(rbx) X(rdx) X(rax)      \
-        X(rcx) X(rsp) X(rip)
+/* clang-format off */
+#define GPRS(X)                                                                 \
+    X(r8) X(r9) X(r10) X(r11) X(r12) X(r13) X(r14) X(r15)                       \
+    X(rdi) X(rsi) X(rbp) X(rbx) X(rdx) X(rax) X(rcx) X(rsp) X(rip)
+/* clang-format on */
 #define COPY_TO_MC(r)    mc->r = f->r;
 #define COPY_TO_FRAME(r) f->r = mc->r;
 
