@@ -227,10 +227,10 @@ static int gen_stat(int pid, char *buf, size_t n)
     if (!p)
         return 0;
     return snprintf(buf, n,
-                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 %llu 0 20 0 1 0 %llu %llu %llu "
+                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 %llu 0 20 0 %u 0 %llu %llu %llu "
                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
                     p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-                    TICKS(proc_runtime_ns(p)), TICKS(p->child_ns), TICKS(p->start_ns),
+                    TICKS(proc_runtime_ns(p)), TICKS(p->child_ns), p->nlive, TICKS(p->start_ns),
                     (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
                     (unsigned long long)rss_pages(p));
 }
@@ -244,14 +244,14 @@ static int gen_status(int pid, char *buf, size_t n)
     return snprintf(buf, n,
                     "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
                     "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\n"
-                    "Threads:\t1\n",
+                    "Threads:\t%u\n",
                     p->name, st,
                     st == 'Z'   ? "zombie"
                     : st == 'S' ? "sleeping"
                                 : "running",
                     p->pid, p->pid, p->parent ? p->parent->pid : 0,
                     (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
-                    (unsigned long long)(rss_pages(p) * 4));
+                    (unsigned long long)(rss_pages(p) * 4), p->nlive);
 }
 
 static int gen_cmdline(int pid, char *buf, size_t n)
@@ -264,16 +264,121 @@ static int gen_cmdline(int pid, char *buf, size_t n)
     return (int)k;
 }
 
+/* --- per thread: /proc/<pid>/task/<tid> ------------------------------------------ */
+
+static int gen_task_comm(int tid, char *buf, size_t n)
+{
+    struct lwp *l = lwp_find(tid);
+    return l ? snprintf(buf, n, "%s\n", l->name) : 0;
+}
+
+/* proc(5)'s stat of one thread: its own name, state and CPU time. */
+static int gen_task_stat(int tid, char *buf, size_t n)
+{
+    struct lwp *l = lwp_find(tid);
+    if (!l)
+        return 0;
+    struct proc *p = l->proc;
+    return snprintf(buf, n,
+                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 0 0 20 0 %u 0 %llu %llu %llu "
+                    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+                    tid, l->name, l->thread->state == T_BLOCKED ? 'S' : 'R',
+                    p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+                    TICKS(thread_runtime_ns(l->thread)), p->nlive, TICKS(p->start_ns),
+                    (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
+                    (unsigned long long)rss_pages(p));
+}
+
+static int gen_task_status(int tid, char *buf, size_t n)
+{
+    struct lwp *l = lwp_find(tid);
+    if (!l)
+        return 0;
+    int blocked = l->thread->state == T_BLOCKED;
+    return snprintf(buf, n,
+                    "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
+                    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t%u\n",
+                    l->name, blocked ? "S (sleeping)" : "R (running)", l->proc->pid, tid,
+                    l->proc->parent ? l->proc->parent->pid : 0, l->proc->nlive);
+}
+
+/* A sealed directory name in dir: 0 and *out (dir holds it), or -errno. */
+static int add_dir(struct vnode *dir, const char *name, struct vnode **out)
+{
+    struct vnode *d = vn_alloc(S_IFDIR | 0555);
+    if (!d)
+        return -ENOMEM;
+    d->sealed = 1;
+    int err = dir_link(dir, name, strlen(name), d);
+    vn_unref(d);
+    *out = d;
+    return err;
+}
+
+/* Remove dir's entries, directories with theirs. */
+static void dir_empty(struct vnode *dir)
+{
+    while (dir->entries) {
+        struct dirent_node *e = dir->entries;
+        if (S_ISDIR(e->vn->mode)) {
+            dir_empty(e->vn);
+            e->vn->parent = e->vn;
+        }
+        dir_unlink(dir, e->name, e->len);
+    }
+}
+
+static struct vnode *task_dir(int pid)
+{
+    char name[12];
+    snprintf(name, sizeof(name), "%d", pid);
+    struct vnode *dir = dir_lookup(proc_dir, name, strlen(name));
+    return dir ? dir_lookup(dir, "task", 4) : 0;
+}
+
+int procfs_task_add(struct proc *p, int tid)
+{
+    char name[12];
+    struct vnode *tasks = task_dir(p->pid), *dir;
+    if (!tasks)
+        return -ENOMEM;
+    snprintf(name, sizeof(name), "%d", tid);
+    int err = add_dir(tasks, name, &dir);
+    if (!err)
+        err = add_node(dir, "stat", S_IFREG | 0444, &gen_ops, (void *)gen_task_stat, tid);
+    if (!err)
+        err = add_node(dir, "status", S_IFREG | 0444, &gen_ops, (void *)gen_task_status, tid);
+    if (!err)
+        err = add_node(dir, "comm", S_IFREG | 0444, &gen_ops, (void *)gen_task_comm, tid);
+    if (err)
+        procfs_task_remove(p, tid);
+    return err;
+}
+
+void procfs_task_remove(struct proc *p, int tid)
+{
+    char name[12];
+    struct vnode *tasks = task_dir(p->pid), *dir;
+    snprintf(name, sizeof(name), "%d", tid);
+    if (!tasks || !(dir = dir_lookup(tasks, name, strlen(name))))
+        return;
+    dir_empty(dir);
+    dir->parent = dir;
+    dir_unlink(tasks, name, strlen(name));
+}
+
+static int gen_comm(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    return p ? snprintf(buf, n, "%s\n", p->name) : 0;
+}
+
 int procfs_add(struct proc *p)
 {
     char name[12];
-    struct vnode *dir = vn_alloc(S_IFDIR | 0555);
-    if (!dir)
-        return -ENOMEM;
-    dir->sealed = 1;
+    struct vnode *dir, *tasks;
     snprintf(name, sizeof(name), "%d", p->pid);
-    int err = dir_link(proc_dir, name, strlen(name), dir);
-    vn_unref(dir);
+    int err = add_dir(proc_dir, name, &dir);
     if (!err)
         err = add_node(dir, "stat", S_IFREG | 0444, &gen_ops, (void *)gen_stat, p->pid);
     if (!err)
@@ -281,7 +386,13 @@ int procfs_add(struct proc *p)
     if (!err)
         err = add_node(dir, "cmdline", S_IFREG | 0444, &gen_ops, (void *)gen_cmdline, p->pid);
     if (!err)
+        err = add_node(dir, "comm", S_IFREG | 0444, &gen_ops, (void *)gen_comm, p->pid);
+    if (!err)
         err = add_node(dir, "exe", S_IFLNK | 0777, &exe_ops, 0, p->pid);
+    if (!err)
+        err = add_dir(dir, "task", &tasks);
+    if (!err)
+        err = procfs_task_add(p, p->pid);
     if (err)
         procfs_remove(p);
     return err;
@@ -294,8 +405,7 @@ void procfs_remove(struct proc *p)
     struct vnode *dir = dir_lookup(proc_dir, name, strlen(name));
     if (!dir)
         return;
-    while (dir->entries)
-        dir_unlink(dir, dir->entries->name, dir->entries->len);
+    dir_empty(dir);
     dir->parent = dir;
     dir_unlink(proc_dir, name, strlen(name));
 }

@@ -227,10 +227,15 @@ struct proc;
 /* Make /proc with its global files (meminfo, uptime, cpuinfo, mounts,
  * version) and /proc/self. */
 void procfs_init(void);
-/* /proc/<pid> for a new process (stat, status, cmdline, exe): 0 or -ENOMEM. */
+/* /proc/<pid> for a new process (stat, status, cmdline, comm, exe, task):
+ * 0 or -ENOMEM. */
 int procfs_add(struct proc *p);
 /* Remove /proc/<pid> (the files stay readable, empty, while open). */
 void procfs_remove(struct proc *p);
+/* /proc/<pid>/task/<tid> for an LWP of p (stat, status, comm): 0 or
+ * -ENOMEM; procfs_add makes the main one's. Removed with the LWP. */
+int procfs_task_add(struct proc *p, int tid);
+void procfs_task_remove(struct proc *p, int tid);
 
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
 /* Make /dev with console, tty, null, zero, urandom. The console's window

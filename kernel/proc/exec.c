@@ -14,6 +14,7 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/printk.h"
 #include "kernel/proc/elfcheck.h"
+#include "kernel/proc/futex.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random.h"
 
@@ -399,13 +400,20 @@ int proc_execve(struct vnode *base, const char *path, int flags, char *const arg
     int err = load(p, base, path, flags, argv, envp, &img, 0);
     if (err)
         return err;
+    struct lwp *l = lwp_current();
+    if (lwp_single()) { /* a group exit overtook this exec: the process is going */
+        vmspace_destroy(img.vs);
+        done(arg);
+        lwp_exit(0);
+    }
     /* Point of no return: the old image goes. */
-    lwp_release_tid(lwp_current());
+    futex_robust_exit(l);
+    lwp_release_tid(l);
     thread_set_vmspace(img.vs);
     proc_drop_vm(p);
     image_install(p, &img, path, argv);
+    memcpy(l->name, p->name, sizeof(l->name));
     fd_close_cloexec(p);
-    struct lwp *l = lwp_current();
     l->clear_child_tid = l->robust_list = l->robust_len = 0;
     l->ss_sp = l->ss_size = 0;
     sig_exec_reset(p);

@@ -10,12 +10,50 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
+#include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
-#define CLONE_SUPPORTED                                                                            \
+/* The flag sets honoured: a process (fork, vfork, posix_spawn), and a
+ * thread (pthread_create: an LWP sharing everything the process owns). */
+#define CLONE_PROCESS                                                                              \
     (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |                       \
      CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID)
+#define CLONE_THREAD_NEEDS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+#define CLONE_THREAD_MAY                                                                           \
+    (CSIGNAL | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |         \
+     CLONE_DETACHED | CLONE_CHILD_SETTID)
+
+/* Linux's own rules first (copy_process): a thread shares the signal
+ * actions, which need a shared address space. Then what is honoured: a
+ * thread shares the descriptors and cwd (no per-thread tables exist), and
+ * a process shares neither. Anything else is -EINVAL, logged once per
+ * combination so that a program's unsupported use shows in the log. */
+static int clone_flags_check(uint64_t flags)
+{
+    static uint64_t logged[8];
+    if (((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) ||
+        ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)))
+        return -EINVAL;
+    if (flags & CLONE_THREAD) {
+        if ((flags & CLONE_THREAD_NEEDS) == CLONE_THREAD_NEEDS &&
+            !(flags & ~(uint64_t)(CLONE_THREAD_NEEDS | CLONE_THREAD_MAY)))
+            return 0;
+    } else if (!(flags & ~(uint64_t)CLONE_PROCESS)) {
+        return 0;
+    }
+    for (unsigned i = 0; i < 8; i++) {
+        if (logged[i] == flags)
+            break;
+        if (!logged[i] || i == 7) {
+            logged[i] = flags;
+            printk("clone: flags %#llx are not supported (pid %d)\n", (unsigned long long)flags,
+                   proc_current()->pid);
+            break;
+        }
+    }
+    return -EINVAL;
+}
 
 static int fd_copy(struct proc *dst, struct proc *src)
 {
@@ -37,7 +75,7 @@ static int fd_copy(struct proc *dst, struct proc *src)
 static int child_make(struct proc *p, uint64_t flags, struct proc **out)
 {
     struct proc *c;
-    if (proc_count() >= p->rlim[RLIMIT_NPROC].cur)
+    if (lwp_count() >= p->rlim[RLIMIT_NPROC].cur)
         return -EAGAIN;
     int err = proc_alloc(p, &c);
     if (err)
@@ -69,37 +107,32 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     return 0;
 }
 
-int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls)
+/* The child process of clone, its LWP returning through f (taken over on
+ * success): its pid, or -errno. */
+static int64_t clone_process(struct arch_frame *f, uint64_t flags, uint64_t ptid, uint64_t ctid,
+                             uint64_t tls)
 {
-    struct proc *p = proc_current(), *c;
+    struct proc *p = proc_current(), *c = 0;
     struct lwp *l = lwp_current();
-    if (flags & CLONE_THREAD)
-        return -ENOSYS; /* no threads yet (the threads issue) */
-    if (flags & ~(uint64_t)CLONE_SUPPORTED)
-        return -EINVAL;
-    if ((flags & CLONE_SETTLS) && !user_addr_ok(tls))
-        return -EPERM; /* as ARCH_SET_FS: Linux's do_set_thread_area_64 */
-    struct arch_frame *f = kmalloc(arch_frame_size());
-    if (!f)
-        return -ENOMEM;
-    arch_frame_fork(f, l->frame, newsp);
-    c = 0;
     int err = child_make(p, flags, &c);
     if (err)
-        goto fail;
+        return err;
     uint64_t fs = (flags & CLONE_SETTLS) ? tls : arch_fs_base();
     err = proc_start_forked(c, f, fs, (flags & CLONE_CHILD_SETTID) ? ctid : 0);
     if (err)
         goto fail;
-    f = 0; /* the child's LWP owns it */
     if (flags & CLONE_CHILD_CLEARTID)
         c->lwps->clear_child_tid = ctid;
     c->lwps->sigmask = l->sigmask; /* pending signals are not inherited */
-    c->lwps->ss_sp = l->ss_sp;
-    c->lwps->ss_size = l->ss_size;
+    if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {
+        c->lwps->ss_sp = l->ss_sp; /* as Linux: kept unless the stack could be shared */
+        c->lwps->ss_size = l->ss_size;
+    }
     err = proc_publish(c); /* the last step that can fail */
-    if (err)
+    if (err) {
+        c->lwps->resume = 0; /* the caller still owns f */
         goto fail;
+    }
     int pid = c->pid;
     if (flags & CLONE_PARENT_SETTID)
         copy_to_user((void *)ptid, &pid, sizeof(pid)); /* a bad pointer is ignored, as Linux */
@@ -110,8 +143,37 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
     }
     return pid;
 fail:
-    kfree(f);
-    if (c)
-        proc_free(c);
+    proc_free(c);
     return err;
+}
+
+int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls)
+{
+    struct lwp *l = lwp_current();
+    int err = clone_flags_check(flags);
+    if (err)
+        return err;
+    if ((flags & CLONE_SETTLS) && !user_addr_ok(tls))
+        return -EPERM; /* as ARCH_SET_FS: Linux's do_set_thread_area_64 */
+    if (l->proc->dying)
+        return -ERESTARTNOINTR; /* a fatal signal is on its way: Linux's answer */
+    struct arch_frame *f = kmalloc(arch_frame_size());
+    if (!f)
+        return -ENOMEM;
+    arch_frame_fork(f, l->frame, newsp);
+    if (!(flags & CLONE_THREAD)) {
+        int64_t r = clone_process(f, flags, ptid, ctid, tls);
+        if (r < 0)
+            kfree(f);
+        return r;
+    }
+    int tid;
+    err = lwp_clone(f, flags, tls, ctid, &tid);
+    if (err) {
+        kfree(f);
+        return err;
+    }
+    if (flags & CLONE_PARENT_SETTID)
+        copy_to_user((void *)ptid, &tid, sizeof(tid));
+    return tid;
 }

@@ -7,6 +7,8 @@
 #include "kernel/cmdline.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/panic.h"
@@ -19,6 +21,7 @@
 
 static struct proc **table; /* proc_max slots */
 static unsigned proc_max = PROC_MAX_DEFAULT, nprocs;
+static unsigned nproc_default; /* RLIMIT_NPROC's default (tasks: LWPs) */
 static int last_pid;
 static uint64_t forks;
 
@@ -34,6 +37,12 @@ void proc_init(const char *cmdline)
         if (n >= 1 && n < PID_MAX)
             proc_max = (unsigned)n;
     }
+    /* Linux's default RLIMIT_NPROC: half of max_threads, which is memory
+     * over 8 kernel stacks; never fewer than the table's processes. */
+    struct pmem_stats st;
+    pmem_stats(&st);
+    uint64_t half = st.total_pages * PAGE_SIZE / (8 * THREAD_STACK_SIZE) / 2;
+    nproc_default = half < proc_max ? proc_max : half > PID_MAX / 2 ? PID_MAX / 2 : (unsigned)half;
     table = kzalloc(proc_max * sizeof(*table));
     if (!table)
         panic("proc_init: no memory for %u processes", proc_max);
@@ -79,16 +88,31 @@ struct proc *proc_find(int pid)
     return proc_at(pid_slot(pid));
 }
 
-/* The next unused id after the last one given, wrapping like Linux. */
-static int pid_next(void)
+/* Ids in use: every process's pid and every LWP's tid (one id space). */
+static uint64_t id_used[PID_MAX / 64];
+
+static int id_taken(int id)
+{
+    return (id_used[id / 64] >> (id % 64)) & 1;
+}
+
+int pid_alloc(void)
 {
     for (int n = 0; n < PID_MAX - 1; n++) {
-        int pid = last_pid % (PID_MAX - 1) + 1;
-        last_pid = pid;
-        if (pid_slot(pid) == proc_max)
-            return pid;
+        int id = last_pid % (PID_MAX - 1) + 1; /* the next after the last given, wrapping */
+        last_pid = id;
+        if (!id_taken(id)) {
+            id_used[id / 64] |= 1ull << (id % 64);
+            return id;
+        }
     }
     return -EAGAIN;
+}
+
+void pid_free(int id)
+{
+    KASSERT(id > 0 && id < PID_MAX && id_taken(id));
+    id_used[id / 64] &= ~(1ull << (id % 64));
 }
 
 static void limits_default(struct proc *p)
@@ -97,7 +121,7 @@ static void limits_default(struct proc *p)
         p->rlim[i] = (struct rlimit64){RLIM_INFINITY, RLIM_INFINITY};
     p->rlim[RLIMIT_STACK] = (struct rlimit64){8ull << 20, RLIM_INFINITY};
     p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096}; /* Linux's defaults (a count) */
-    p->rlim[RLIMIT_NPROC] = (struct rlimit64){proc_max, proc_max};
+    p->rlim[RLIMIT_NPROC] = (struct rlimit64){nproc_default, nproc_default};
     p->rlim[RLIMIT_CORE] = (struct rlimit64){0, RLIM_INFINITY};
 }
 
@@ -120,17 +144,20 @@ int proc_alloc(struct proc *parent, struct proc **out)
         slot++;
     if (slot == proc_max)
         return -EAGAIN;
-    int pid = pid_next();
-    if (pid < 0)
-        return pid;
     struct proc *p = kzalloc(sizeof(*p));
     if (!p)
         return -ENOMEM;
+    int pid = pid_alloc();
+    if (pid < 0) {
+        kfree(p);
+        return pid;
+    }
     p->pid = p->pgid = p->sid = pid;
     p->start_ns = clock_ns();
     p->state = P_EMBRYO;
     waitq_init(&p->exitq);
     waitq_init(&p->vforkq);
+    waitq_init(&p->lwpq);
     p->exit_signal = SIGCHLD;
     limits_default(p);
     p->umask = 022;
@@ -161,8 +188,10 @@ int proc_publish(struct proc *p)
     p->state = P_ALIVE;
     nprocs++;
     forks++;
-    for (struct lwp *l = p->lwps; l; l = l->next)
+    for (struct lwp *l = p->lwps; l; l = l->next) {
+        p->nlive++;
         thread_start(l->thread);
+    }
     return 0;
 }
 
@@ -182,14 +211,9 @@ void proc_free(struct proc *p)
     if (p->cwd)
         vn_unref(p->cwd);
     proc_drop_vm(p);
-    while (p->lwps) {
-        struct lwp *l = p->lwps;
-        p->lwps = l->next;
-        if (embryo)
-            thread_discard(l->thread);
-        kfree(l->resume);
-        kfree(l);
-    }
+    while (p->lwps)
+        lwp_free(p->lwps);
+    pid_free(p->pid);
     kfree(p);
 }
 
@@ -217,78 +241,6 @@ void proc_drop_vm(struct proc *p)
     if (p->vm && --p->vm->refs == 0)
         vmspace_destroy(p->vm);
     p->vm = 0;
-}
-
-static void lwp_main(void *arg)
-{
-    struct lwp *l = arg;
-    thread_set_vmspace(l->proc->vm);
-    arch_enter_program(l->start_entry, l->start_sp);
-}
-
-static void lwp_fork_main(void *arg)
-{
-    struct lwp *l = arg;
-    thread_set_vmspace(l->proc->vm);
-    if (!user_addr_ok(arch_frame_sp(l->resume))) {
-        /* clone's stack: on Linux the child's first push faults. */
-        printk("pid %d (%s): clone stack %#llx is not a program address: killed by signal %d\n",
-               l->proc->pid, l->proc->name, (unsigned long long)arch_frame_sp(l->resume), SIGSEGV);
-        proc_exit(W_SIGNALED(SIGSEGV));
-    }
-    if (l->set_child_tid) {
-        int tid = l->tid;
-        copy_to_user((void *)l->set_child_tid, &tid, sizeof(tid));
-    }
-    arch_frame_resume(l->resume);
-}
-
-/* A new LWP of p on a new thread running fn(lwp): 0 and *out, or -errno. */
-static int lwp_create(struct proc *p, void (*fn)(void *), struct lwp **out)
-{
-    struct lwp *l = kzalloc(sizeof(*l));
-    if (!l)
-        return -ENOMEM;
-    l->tid = p->pid;
-    l->proc = p;
-    char name[24];
-    snprintf(name, sizeof(name), "%s[%d]", p->name, p->pid);
-    int err = thread_alloc(name, fn, l, 1, &l->thread);
-    if (err) {
-        kfree(l);
-        return err;
-    }
-    l->thread->lwp = l;
-    l->next = p->lwps;
-    p->lwps = l;
-    *out = l;
-    return 0;
-}
-
-int proc_start(struct proc *p, uint64_t entry, uint64_t sp)
-{
-    struct lwp *l;
-    int err = lwp_create(p, lwp_main, &l);
-    if (err)
-        return err;
-    l->start_entry = entry;
-    l->start_sp = sp;
-    return 0;
-}
-
-int proc_start_forked(struct proc *c, struct arch_frame *f, uint64_t fs, uint64_t ctid)
-{
-    struct lwp *l;
-    int err = lwp_create(c, lwp_fork_main, &l);
-    if (err)
-        return err;
-    l->resume = f;
-    l->set_child_tid = ctid;
-    arch_context_set_fs_base(&l->thread->ctx, fs);
-    /* The program's FPU registers are live in the CPU (the kernel never
-     * touches them): they become the child's. */
-    arch_fpu_save(l->thread->ctx.fpu);
-    return 0;
 }
 
 void proc_vfork_release(struct proc *p)
@@ -364,23 +316,10 @@ static int autoreap(struct proc *p)
     return 1;
 }
 
-void lwp_release_tid(struct lwp *l)
-{
-    struct vmspace *vm = l->proc->vm;
-    uint32_t zero = 0;
-    /* Alone in its address space, nobody could see the store. A fault is
-     * ignored, as Linux does. */
-    if (l->clear_child_tid && vm && vm->refs > 1)
-        copy_to_user((void *)l->clear_child_tid, &zero, sizeof(zero));
-    l->clear_child_tid = 0;
-}
-
-__attribute__((noreturn)) void proc_exit(int wstatus)
+__attribute__((noreturn)) void proc_end(int wstatus)
 {
     struct proc *p = proc_current();
-    if (!p)
-        panic("proc_exit from a kernel thread");
-    lwp_release_tid(lwp_current());
+    p->nlive = 0;
     fd_close_all(p);
     thread_set_vmspace(0);
     /* The rest of the exit runs on the parent's tables: the parent usually
@@ -404,7 +343,7 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
 
 uint64_t proc_runtime_ns(const struct proc *p)
 {
-    uint64_t ns = 0;
+    uint64_t ns = p->dead_ns;
     for (const struct lwp *l = p->lwps; l; l = l->next)
         ns += thread_runtime_ns(l->thread);
     return ns;
@@ -426,8 +365,6 @@ int proc_reap(struct proc *p)
         waitq_wait(&p->exitq, 0);
     if (p->parent) /* its threads have run for the last time: charge the parent */
         p->parent->child_ns += proc_runtime_ns(p) + p->child_ns;
-    for (struct lwp *l = p->lwps; l; l = l->next)
-        thread_join(l->thread);
     int status = p->wstatus;
     proc_free(p);
     return status;

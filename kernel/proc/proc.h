@@ -51,11 +51,17 @@ struct fdtable {
  * children) until proc_publish. */
 enum proc_state { P_EMBRYO, P_ALIVE, P_ZOMBIE };
 
+/* An LWP: one thread of a process. The process's first has tid == pid;
+ * clone(CLONE_THREAD) adds more (kernel/proc/lwp.c). An LWP that has
+ * exited (exited set) stays on its process's list until its kernel thread
+ * has switched away for good, then lwp_reap frees it. */
 struct lwp {
     int tid;
+    int exited; /* called lwp_exit: never runs program code again */
     struct proc *proc;
     struct thread *thread;
-    uint64_t sigmask, sigpending;
+    uint64_t sigmask, sigpending;   /* sigpending: signals sent to this LWP (tgkill, faults) */
+    char name[16];                  /* comm (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm) */
     uint64_t clear_child_tid; /* set_tid_address: zeroed at exit and exec (lwp_release_tid) */
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
@@ -84,7 +90,13 @@ struct proc {
     char name[16];           /* comm: the program's base name */
     uint64_t brk_start, brk; /* heap: [brk_start, brk) is mapped */
     uint64_t mmap_base;      /* where mmap looks for room first */
-    struct lwp *lwps;
+    struct lwp *lwps;               /* every LWP, exited ones until reaped */
+    unsigned nlive;                 /* LWPs that have not exited */
+    uint64_t sigpending;            /* process-directed signals: any LWP not blocking one takes it */
+    int dying;                      /* every LWP but survivor must exit (exit_group, exec) */
+    struct lwp *survivor;           /* the exec'ing LWP that stays, or NULL (group exit) */
+    struct waitq lwpq;              /* an LWP exited (exec waits for the others) */
+    uint64_t dead_ns;               /* CPU time of LWPs already freed */
     struct waitq exitq;             /* waiters for a child's exit (wait4) */
     int exit_signal;                /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
     struct proc *vfork_parent;      /* blocked in vfork until this one execs or exits */
@@ -126,19 +138,53 @@ int proc_publish(struct proc *p);
  * (a zombie's LWP threads must have been joined; an embryo's were never
  * started and are discarded). */
 void proc_free(struct proc *p);
-/* Give embryo p its first LWP, to enter the program at entry with stack
- * pointer sp in p's address space once published. 0 or -errno. */
+/* Give embryo p its first LWP (tid == pid), to enter the program at entry
+ * with stack pointer sp in p's address space once published. 0 or -errno. */
 int proc_start(struct proc *p, uint64_t entry, uint64_t sp);
 /* Give embryo c a forked LWP, to return to the program through the frame
  * f (arch_frame_fork; the LWP takes it over on success) with TLS base fs
  * and, if ctid, its tid stored there first (CLONE_CHILD_SETTID). 0 or
  * -errno. */
 int proc_start_forked(struct proc *c, struct arch_frame *f, uint64_t fs, uint64_t ctid);
-/* The LWP's address space is about to go (exit, exec): as Linux's
- * mm_release, the CLONE_CHILD_CLEARTID / set_tid_address word gets 0 when
- * another process shares the address space, and the address is forgotten.
- * (Futex wake-ups come with futexes, in the threads issue.) */
+
+/* Ids: pids and tids come from one space of PID_MAX - 1 ids, given in
+ * increasing order and wrapping, as Linux does. The id, or -EAGAIN. */
+int pid_alloc(void);
+void pid_free(int id);
+
+/* lwp.c: threads of a process. */
+/* The LWP with this tid that has not exited, of a live process, or NULL. */
+struct lwp *lwp_find(int tid);
+/* LWPs in existence, every process's (what RLIMIT_NPROC counts, as Linux
+ * counts tasks). */
+unsigned lwp_count(void);
+/* clone(CLONE_THREAD): a new LWP of the caller's process that returns to
+ * the program through f (taken over on success) with TLS base tls
+ * (CLONE_SETTLS) or the caller's, its tid stored at ctid first
+ * (CLONE_CHILD_SETTID) and that word cleared at its exit
+ * (CLONE_CHILD_CLEARTID). 0 and *tid, or -EAGAIN / -ENOMEM. */
+int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid, int *tid);
+/* The LWP's address space is about to go or be left (exit, exec): as
+ * Linux's mm_release, the CLONE_CHILD_CLEARTID / set_tid_address word
+ * gets 0 and one futex waiter on it is woken, when anyone else uses the
+ * address space; the address is forgotten. */
 void lwp_release_tid(struct lwp *l);
+/* End the calling LWP (exit(2)): its robust futexes are released and its
+ * tid word cleared; the last LWP of its process ends the process with
+ * wstatus (or the group exit's status) through proc_end. */
+__attribute__((noreturn)) void lwp_exit(int wstatus);
+/* 1 when l must exit: its process is dying (exit_group, a fatal signal, or
+ * another LWP's exec) and l is not the LWP that stays. */
+int lwp_doomed(const struct lwp *l);
+/* exec: make the calling LWP its process's only one (the others exit
+ * first; it takes over the pid as its tid). 0, or -EINTR when a group exit
+ * overtook it: then the caller must lwp_exit. */
+int lwp_single(void);
+/* Free the exited LWPs of p whose threads have switched away for good. */
+void lwp_reap(struct proc *p);
+/* Free l: an exited LWP (its thread is joined) or one never started. */
+void lwp_free(struct lwp *l);
+
 /* Record the program path and arguments shown in /proc (exec). */
 void proc_set_cmdline(struct proc *p, const char *path, char *const argv[]);
 /* Drop p's reference on its address space (freeing it with the last). */
@@ -146,10 +192,14 @@ void proc_drop_vm(struct proc *p);
 /* The calling process's vfork parent, if any, may run again. */
 void proc_vfork_release(struct proc *p);
 
-/* End the calling process with wait status wstatus: close its files, free
- * its address space, make it a zombie and wake its parent. When it is init
- * the machine powers off with status code or 128 + signal. Never returns. */
+/* End the calling process with wait status wstatus (exit_group, a fatal
+ * signal or fault): every other LWP is made to exit, then the caller;
+ * the last to go makes the process a zombie. Never returns. */
 __attribute__((noreturn)) void proc_exit(int wstatus);
+/* For the last LWP of the calling process (lwp.c): close its files, free
+ * its address space, make it a zombie and wake its parent. When it is
+ * init the machine powers off with status code or 128 + signal. */
+__attribute__((noreturn)) void proc_end(int wstatus);
 /* Start the kernel thread that reaps children nobody waits for (SIGCHLD
  * ignored or SA_NOCLDWAIT in the parent): 0 or -errno (then such
  * children stay zombies until their parent waits). */
@@ -166,17 +216,22 @@ int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64
 /* clone(2) flags (<linux/sched.h>) */
 #define CSIGNAL              0x000000ffu
 #define CLONE_VM             0x00000100u
+#define CLONE_FS             0x00000200u
+#define CLONE_FILES          0x00000400u
+#define CLONE_SIGHAND        0x00000800u
 #define CLONE_VFORK          0x00004000u
 #define CLONE_THREAD         0x00010000u
+#define CLONE_SYSVSEM        0x00040000u
 #define CLONE_SETTLS         0x00080000u
 #define CLONE_PARENT_SETTID  0x00100000u
 #define CLONE_CHILD_CLEARTID 0x00200000u
 #define CLONE_DETACHED       0x00400000u /* ignored, as by Linux */
 #define CLONE_CHILD_SETTID   0x01000000u
 
-/* fork.c: clone(2) with fork's, vfork's and posix_spawn's flag sets
- * (CLONE_VM shares the address space; CLONE_THREAD is -ENOSYS). The
- * child's pid, or -EAGAIN / -ENOMEM / -EINVAL / -EFAULT. */
+/* fork.c: clone(2) with fork's, vfork's, posix_spawn's and
+ * pthread_create's flag sets (CLONE_VM shares the address space,
+ * CLONE_THREAD makes an LWP of the caller's process). The child's pid or
+ * tid, or -EAGAIN / -ENOMEM / -EINVAL / -EPERM. */
 int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls);
 /* wait.c: wait4 and waitid on the calling process's children. */
 int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage);
@@ -214,9 +269,17 @@ struct sig_setup {
 };
 
 /* signal.c: generation, masks and delivery (docs/ARCHITECTURE.md, "Programs").
- * sig_send: make sig pending for p (0 probes; ignored signals are dropped
- * unless blocked) and wake its LWP if it may take it. 0 or -EINVAL. */
+ * sig_send: make sig pending for process p (0 probes; ignored signals are
+ * dropped unless blocked) and wake an LWP that does not block it, the main
+ * one first. 0 or -EINVAL. */
 int sig_send(struct proc *p, int sig);
+/* A signal for one LWP (tgkill, tkill): pending for it alone. 0 or -EINVAL. */
+int sig_send_lwp(struct lwp *l, int sig);
+/* Drop sig from every pending set of p (its action became "ignore"). */
+void sig_discard(struct proc *p, int sig);
+/* Take sig off l's pending sets, its own first, then its process's: 1, or
+ * 0 when it was pending in neither (rt_sigtimedwait). */
+int sig_take(struct lwp *l, int sig);
 /* sig_send to every live process of group pgid: 0, or -ESRCH if none. */
 int sig_send_group(int pgid, int sig);
 /* Recompute whether l's thread has a deliverable signal (after changing

@@ -26,9 +26,22 @@ static int ignored(const struct proc *p, int sig)
     return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)));
 }
 
+/* Signals l may take now: its own and its process's, less those it blocks. */
+static uint64_t deliverable(const struct lwp *l)
+{
+    return (l->sigpending | l->proc->sigpending) & ~(l->sigmask & ~SIG_UNBLOCKABLE);
+}
+
 void sig_recalc(struct lwp *l)
 {
-    l->thread->intr = (l->sigpending & ~(l->sigmask & ~SIG_UNBLOCKABLE)) != 0;
+    l->thread->intr = !l->exited && (lwp_doomed(l) || deliverable(l) != 0);
+}
+
+/* After the process-wide set changed: every LWP's view of it. */
+static void recalc_all(struct proc *p)
+{
+    for (struct lwp *l = p->lwps; l; l = l->next)
+        sig_recalc(l);
 }
 
 int sig_mask_from_user(uint64_t umask, uint64_t size)
@@ -46,20 +59,69 @@ int sig_mask_from_user(uint64_t umask, uint64_t size)
     return 0;
 }
 
+/* The LWP a process-directed sig goes to: the first (the main one, tid
+ * == pid, when it can) that does not block it, or NULL when all do. */
+static struct lwp *sig_target(struct proc *p, int sig)
+{
+    struct lwp *pick = 0;
+    for (struct lwp *l = p->lwps; l; l = l->next) {
+        if (l->exited || (l->sigmask & SIGBIT(sig) & ~SIG_UNBLOCKABLE))
+            continue;
+        if (!pick || l->tid == p->pid)
+            pick = l;
+    }
+    return pick;
+}
+
+/* Make l notice what it may now take. */
+static void sig_kick(struct lwp *l)
+{
+    sig_recalc(l);
+    if (l->thread->intr)
+        sched_wake(l->thread);
+}
+
+/* Ignored signals are dropped at once, unless blocked (by the main LWP,
+ * as Linux looks at the target task's mask). */
+static int dropped(struct proc *p, const struct lwp *l, int sig)
+{
+    return ignored(p, sig) && !(l->sigmask & SIGBIT(sig));
+}
+
 int sig_send(struct proc *p, int sig)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
-    struct lwp *l = p->lwps;
-    if (sig == 0 || p->state != P_ALIVE || !l)
+    if (sig == 0 || p->state != P_ALIVE || !p->nlive)
         return 0;
-    if (ignored(p, sig) && !(l->sigmask & SIGBIT(sig)))
+    struct lwp *main = sig_target(p, sig), *first = p->lwps;
+    while (first->exited)
+        first = first->next;
+    if (dropped(p, main ? main : first, sig))
+        return 0;
+    p->sigpending |= SIGBIT(sig);
+    if (main)
+        sig_kick(main);
+    return 0;
+}
+
+int sig_send_lwp(struct lwp *l, int sig)
+{
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    if (sig == 0 || l->exited || dropped(l->proc, l, sig))
         return 0;
     l->sigpending |= SIGBIT(sig);
-    sig_recalc(l);
-    if (l->thread->intr)
-        sched_wake(l->thread);
+    sig_kick(l);
     return 0;
+}
+
+void sig_discard(struct proc *p, int sig)
+{
+    p->sigpending &= ~SIGBIT(sig);
+    for (struct lwp *l = p->lwps; l; l = l->next)
+        l->sigpending &= ~SIGBIT(sig);
+    recalc_all(p);
 }
 
 int sig_send_group(int pgid, int sig)
@@ -75,15 +137,29 @@ int sig_send_group(int pgid, int sig)
     return found ? 0 : -ESRCH;
 }
 
-/* The lowest deliverable signal (taken off the pending set), or 0. */
+/* Take sig off l's pending sets (its own first): 1, or 0 if not pending. */
+int sig_take(struct lwp *l, int sig)
+{
+    if (l->sigpending & SIGBIT(sig)) {
+        l->sigpending &= ~SIGBIT(sig);
+        sig_recalc(l);
+        return 1;
+    }
+    if (!(l->proc->sigpending & SIGBIT(sig)))
+        return 0;
+    l->proc->sigpending &= ~SIGBIT(sig);
+    recalc_all(l->proc); /* others that were woken for it sleep on */
+    return 1;
+}
+
+/* The lowest deliverable signal (taken off its pending set), or 0. */
 static int next_signal(struct lwp *l)
 {
-    uint64_t ready = l->sigpending & ~(l->sigmask & ~SIG_UNBLOCKABLE);
+    uint64_t ready = deliverable(l);
     if (!ready)
         return 0;
     int sig = __builtin_ctzll(ready) + 1;
-    l->sigpending &= ~SIGBIT(sig);
-    sig_recalc(l);
+    sig_take(l, sig);
     return sig;
 }
 
@@ -140,6 +216,8 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, int code, u
 void sig_deliver_syscall(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
+    if (lwp_doomed(l))
+        lwp_exit(0); /* the status is the group exit's */
     int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
     while (!handled && (sig = next_signal(l)) != 0) {
@@ -172,6 +250,8 @@ void sig_deliver_trap(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
     int sig;
+    if (lwp_doomed(l))
+        lwp_exit(0);
     while ((sig = next_signal(l)) != 0)
         if (deliver_one(l, sig, f, SI_USER, 0))
             return;

@@ -31,6 +31,13 @@ static int64_t sys_exit_group(uint64_t code, uint64_t a1, uint64_t a2, uint64_t 
     proc_exit(W_EXITCODE((int)code));
 }
 
+static int64_t sys_exit(uint64_t code, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    lwp_exit(W_EXITCODE((int)code));
+}
+
 static int64_t sys_getpid(NOARGS)
 {
     UNUSED;
@@ -297,24 +304,27 @@ static int64_t sys_getres0(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 
-/* prctl: the process name (comm, 16 bytes with the NUL); the other options
- * (seccomp, capabilities, ...) concern features this kernel does not have. */
+/* prctl: the calling thread's name (comm, 16 bytes with the NUL; the main
+ * thread's is the process's); the other options (seccomp, capabilities,
+ * ...) concern features this kernel does not have. */
 static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    struct proc *p = proc_current();
-    char name[sizeof(p->name)];
+    struct lwp *l = lwp_current();
+    char name[sizeof(l->name)];
     switch (option) {
     case PR_SET_NAME:
         /* Longer names are cut to 15 bytes, as Linux does. */
         if (strncpy_from_user(name, (const char *)arg, sizeof(name)) == -EFAULT)
             return -EFAULT;
         name[sizeof(name) - 1] = 0;
-        memcpy(p->name, name, sizeof(name));
+        memcpy(l->name, name, sizeof(name));
+        if (l->tid == l->proc->pid)
+            memcpy(l->proc->name, name, sizeof(name));
         return 0;
     case PR_GET_NAME:
-        return copy_to_user((void *)arg, p->name, sizeof(p->name)) ? -EFAULT : 0;
+        return copy_to_user((void *)arg, l->name, sizeof(l->name)) ? -EFAULT : 0;
     default:
         return -EINVAL;
     }
@@ -325,7 +335,7 @@ void sys_proc_register(void)
     syscall_register(SYS_prctl, sys_prctl);
     syscall_register(SYS_sched_yield, sys_sched_yield);
     syscall_register(SYS_getpid, sys_getpid);
-    syscall_register(SYS_exit, sys_exit_group); /* one LWP per process for now */
+    syscall_register(SYS_exit, sys_exit);
     syscall_register(SYS_uname, sys_uname);
     syscall_register(SYS_umask, sys_umask);
     syscall_register(SYS_getrlimit, sys_getrlimit);

@@ -1,5 +1,5 @@
 /* Process life-cycle system calls: fork, vfork, clone, execve, execveat,
- * wait4, waitid, pipe, pipe2, rt_sigprocmask. */
+ * wait4, waitid, pipe, pipe2, rt_sigprocmask, clone3. */
 #include <stdint.h>
 #include "errno.h"
 #include "stdio.h"
@@ -34,7 +34,49 @@ static int64_t sys_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t
                          uint64_t a5)
 {
     ARG(a5);
-    return proc_clone(flags, newsp, ptid, ctid, tls);
+    return proc_clone((uint32_t)flags, newsp, ptid, ctid, tls); /* as Linux: the low 32 bits */
+}
+
+/* struct clone_args (<linux/sched.h>): 64 bytes in its first version;
+ * set_tid (80) and cgroup (88) came later. */
+struct clone_args_k {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+_Static_assert(sizeof(struct clone_args_k) == 88, "struct clone_args (CLONE_ARGS_SIZE_VER2)");
+#define CLONE_ARGS_SIZE_VER0 64
+
+/* clone3: clone's semantics with the arguments in a structure. A larger
+ * structure than known must be zero beyond it (-E2BIG otherwise, as
+ * Linux); set_tid (choosing the child's pid) is refused, and the flags
+ * clone refuses, CLONE_PIDFD and CLONE_INTO_CGROUP among them, are too. */
+static int64_t sys_clone3(uint64_t uargs, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct clone_args_k ca;
+    uint8_t extra;
+    if (size < CLONE_ARGS_SIZE_VER0)
+        return -EINVAL;
+    if (size > PAGE_SIZE)
+        return -E2BIG;
+    memset(&ca, 0, sizeof(ca));
+    if (copy_from_user(&ca, (void *)uargs, size < sizeof(ca) ? size : sizeof(ca)))
+        return -EFAULT;
+    for (uint64_t off = sizeof(ca); off < size; off++) {
+        if (copy_from_user(&extra, (void *)(uargs + off), 1))
+            return -EFAULT;
+        if (extra)
+            return -E2BIG;
+    }
+    if (ca.exit_signal > NSIG || (ca.flags & CSIGNAL) || ca.set_tid || ca.set_tid_size)
+        return -EINVAL;
+    if ((ca.flags & CLONE_THREAD) && ca.exit_signal)
+        return -EINVAL; /* a thread reports no exit to anyone */
+    if ((ca.stack == 0) != (ca.stack_size == 0))
+        return -EINVAL;
+    uint64_t sp = ca.stack ? ca.stack + ca.stack_size : 0;
+    return proc_clone(ca.flags | ca.exit_signal, sp, ca.parent_tid, ca.child_tid, ca.tls);
 }
 
 static int64_t sys_wait4(uint64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage,
@@ -206,6 +248,7 @@ void sys_process_register(void)
 {
     syscall_register(SYS_pipe, sys_pipe);
     syscall_register(SYS_clone, sys_clone);
+    syscall_register(SYS_clone3, sys_clone3);
     syscall_register(SYS_fork, sys_fork);
     syscall_register(SYS_vfork, sys_vfork);
     syscall_register(SYS_execve, sys_execve);

@@ -1,5 +1,6 @@
 /* Signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
- * rt_sigsuspend, rt_sigreturn, sigaltstack, pause, kill, tkill, tgkill,
+ * rt_sigsuspend, rt_sigtimedwait, rt_sigreturn, sigaltstack, pause, kill,
+ * tkill, tgkill,
  * alarm, setitimer and getitimer (ITIMER_REAL). */
 #include <stdint.h>
 #include "errno.h"
@@ -40,10 +41,8 @@ static int64_t sys_rt_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint
         act.mask &= ~SIG_UNBLOCKABLE;
         p->sigact[sig - 1] = act;
         /* Setting SIG_IGN discards what is pending (POSIX). */
-        if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig == SIGCHLD)) {
-            lwp_current()->sigpending &= ~SIGBIT(sig);
-            sig_recalc(lwp_current());
-        }
+        if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig == SIGCHLD))
+            sig_discard(p, (int)sig);
     }
     return 0;
 }
@@ -93,7 +92,7 @@ static int64_t sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t a2, uint
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct lwp *l = lwp_current();
-    uint64_t pend = l->sigpending & l->sigmask;
+    uint64_t pend = (l->sigpending | l->proc->sigpending) & l->sigmask;
     if (size > SIGSET_SIZE)
         return -EINVAL;
     return copy_to_user((void *)uset, &pend, size) ? -EFAULT : 0;
@@ -207,23 +206,86 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
     return found ? 0 : -ESRCH;
 }
 
+/* Signal LWP tid, which must belong to process tgid unless that is 0. */
+static int64_t kill_lwp(int tgid, int tid, uint64_t sig)
+{
+    if (tid <= 0 || sig > NSIG)
+        return -EINVAL;
+    struct lwp *l = lwp_find(tid);
+    if (!l || (tgid && l->proc->pid != tgid))
+        return -ESRCH;
+    return sig_send_lwp(l, (int)sig);
+}
+
 static int64_t sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3, uint64_t a4,
                           uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    if ((int)tid <= 0 || (int)tgid <= 0 || sig > NSIG)
-        return -EINVAL;
-    struct proc *p = proc_find((int)tid); /* one LWP per process: tid == pid */
-    if (!p || p->state != P_ALIVE || p->pid != (int)tgid)
-        return -ESRCH;
-    return sig_send(p, (int)sig);
+    return (int)tgid <= 0 ? -EINVAL : kill_lwp((int)tgid, (int)tid, sig);
 }
 
 static int64_t sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return sys_tgkill(tid, tid, sig, 0, 0, 0);
+    return kill_lwp(0, (int)tid, sig);
+}
+
+/* The lowest signal of set pending for l, taken; 0 if none. */
+static int take_from(struct lwp *l, uint64_t set)
+{
+    uint64_t ready = (l->sigpending | l->proc->sigpending) & set;
+    int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
+    if (sig)
+        sig_take(l, sig);
+    return sig;
+}
+
+/* Sleep (until deadline, 0: none) with set unblocked, so that a signal of
+ * it wakes the caller, as Linux's do_sigtimedwait: the signal taken, or
+ * -EAGAIN (timed out) or -EINTR (another signal). */
+static int wait_in_set(struct lwp *l, uint64_t set, uint64_t deadline)
+{
+    uint64_t blocked = l->sigmask;
+    int timed_out = 0, sig;
+    l->sigmask &= ~set;
+    sig_recalc(l);
+    while (!sched_interrupted() && !timed_out) {
+        sched_block_prepare(deadline);
+        timed_out = sched_block();
+    }
+    l->sigmask = blocked;
+    sig_recalc(l);
+    sig = take_from(l, set);
+    return sig ? sig : timed_out ? -EAGAIN : -EINTR;
+}
+
+static int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t size,
+                                   uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    struct lwp *l = lwp_current();
+    uint64_t set, ns = 0;
+    if (size != SIGSET_SIZE)
+        return -EINVAL;
+    if (copy_from_user(&set, (void *)uset, sizeof(set)))
+        return -EFAULT;
+    int err = uts ? user_timespec(uts, &ns) : 0;
+    if (err)
+        return err;
+    set &= ~SIG_UNBLOCKABLE;
+    int sig = take_from(l, set);
+    if (!sig)
+        sig = uts && ns == 0 ? -EAGAIN : wait_in_set(l, set, uts ? clock_add(clock_ns(), ns) : 0);
+    if (sig < 0)
+        return sig;
+    struct ksiginfo info;
+    memset(&info, 0, sizeof(info));
+    info.signo = sig;
+    info.code = SI_USER;
+    if (uinfo && copy_to_user((void *)uinfo, &info, sizeof(info)))
+        return -EFAULT;
+    return sig;
 }
 
 /* ITIMER_REAL: SIGALRM at alarm_at, then every alarm_interval. Runs from
@@ -319,4 +381,5 @@ void sys_signal_register(void)
     syscall_register(SYS_sigaltstack, sys_sigaltstack);
     syscall_register(SYS_tkill, sys_tkill);
     syscall_register(SYS_tgkill, sys_tgkill);
+    syscall_register(SYS_rt_sigtimedwait, sys_rt_sigtimedwait);
 }
