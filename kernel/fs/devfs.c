@@ -15,6 +15,10 @@
 #include "kernel/random.h"
 #include "kernel/sched/sched.h"
 
+/* Signals the terminal sends (^C, ^\, a window change) come from the
+ * kernel (Linux's SI_KERNEL, no sender). */
+static const struct sigqinfo tty_info = {SI_KERNEL, 0, 0};
+
 /* Linux struct termios as the TCGETS family passes it (asm-generic). */
 struct ktermios {
     uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
@@ -125,7 +129,7 @@ static int console_filter(char c)
         return 0;
     echo(sig == SIGINT ? "^C\n" : "^\\\n", 3);
     line_len = 0;
-    sig_send_group(fg_pgrp, sig);
+    sig_send_group(fg_pgrp, sig, &tty_info);
     return 1;
 }
 
@@ -228,7 +232,7 @@ static long winsize_set(const void *u)
     int changed = memcmp(&ws, &winsize, sizeof(ws)) != 0;
     winsize = ws;
     if (changed)
-        sig_send_group(fg_pgrp, SIGWINCH);
+        sig_send_group(fg_pgrp, SIGWINCH, &tty_info);
     return 0;
 }
 

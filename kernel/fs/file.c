@@ -84,7 +84,7 @@ static uint64_t fsize_limit(void)
 
 static int fsize_exceeded(void)
 {
-    sig_send(proc_current(), SIGXFSZ);
+    sig_send_self(SIGXFSZ);
     return -EFBIG;
 }
 

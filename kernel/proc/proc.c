@@ -333,8 +333,11 @@ __attribute__((noreturn)) void proc_end(int wstatus)
     p->wstatus = wstatus;
     p->state = P_ZOMBIE;
     if (p->parent && !autoreap(p)) {
+        int sig = wstatus & 0x7f;
+        struct sigqinfo info = {sig ? CLD_KILLED : CLD_EXITED, p->pid,
+                                (uint64_t)(sig ? sig : (wstatus >> 8) & 0xff)};
         if (p->exit_signal)
-            sig_send(p->parent, p->exit_signal);
+            sig_send_info(p->parent, 0, p->exit_signal, &info);
         waitq_wake_all(&p->parent->exitq);
     }
     waitq_wake_all(&p->exitq);

@@ -61,6 +61,7 @@ struct lwp {
     struct proc *proc;
     struct thread *thread;
     uint64_t sigmask, sigpending;   /* sigpending: signals sent to this LWP (tgkill, faults) */
+    struct sigqinfo siginfo[NSIG];  /* what each pending one carries (index sig - 1) */
     char name[16];                  /* comm (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm) */
     uint64_t clear_child_tid; /* set_tid_address: zeroed at exit and exec (lwp_release_tid) */
     uint64_t robust_list, robust_len;
@@ -93,6 +94,7 @@ struct proc {
     struct lwp *lwps;               /* every LWP, exited ones until reaped */
     unsigned nlive;                 /* LWPs that have not exited */
     uint64_t sigpending;            /* process-directed signals: any LWP not blocking one takes it */
+    struct sigqinfo siginfo[NSIG];  /* what each pending one carries (index sig - 1) */
     int dying;                      /* every LWP but survivor must exit (exit_group, exec) */
     struct lwp *survivor;           /* the exec'ing LWP that stays, or NULL (group exit) */
     struct waitq lwpq;              /* an LWP exited (exec waits for the others) */
@@ -259,7 +261,8 @@ unsigned proc_limit(void);
 
 /* What the arch needs to build a signal frame. */
 struct sig_setup {
-    int sig, code, pid; /* siginfo: signal, si_code, sender (kill) */
+    int sig, fault;     /* fault: si_addr is addr, else the fields of info */
+    struct sigqinfo info;
     uint64_t addr;      /* siginfo si_addr and sigcontext cr2 (faults) */
     const struct ksigaction *act;
     uint64_t oldmask;   /* restored by rt_sigreturn */
@@ -273,15 +276,22 @@ struct sig_setup {
  * dropped unless blocked) and wake an LWP that does not block it, the main
  * one first. 0 or -EINVAL. */
 int sig_send(struct proc *p, int sig);
-/* A signal for one LWP (tgkill, tkill): pending for it alone. 0 or -EINVAL. */
-int sig_send_lwp(struct lwp *l, int sig);
+/* sig_send with what the signal carries, preferring LWP prefer (the one
+ * that caused it: SIGPIPE, SIGXFSZ) when it does not block it. */
+int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigqinfo *info);
+/* A signal the calling LWP brought on itself (SIGPIPE, SIGXFSZ): for its
+ * process, taken by that LWP unless it blocks it (Linux's send_sig). */
+int sig_send_self(int sig);
+/* A signal for one LWP (tgkill, tkill, rt_tgsigqueueinfo): pending for it
+ * alone. 0 or -EINVAL. */
+int sig_send_lwp(struct lwp *l, int sig, const struct sigqinfo *info);
 /* Drop sig from every pending set of p (its action became "ignore"). */
 void sig_discard(struct proc *p, int sig);
-/* Take sig off l's pending sets, its own first, then its process's: 1, or
- * 0 when it was pending in neither (rt_sigtimedwait). */
-int sig_take(struct lwp *l, int sig);
-/* sig_send to every live process of group pgid: 0, or -ESRCH if none. */
-int sig_send_group(int pgid, int sig);
+/* Take sig off l's pending sets, its own first, then its process's: 1 and
+ * what it carried in *info, or 0 when it was pending in neither. */
+int sig_take(struct lwp *l, int sig, struct sigqinfo *info);
+/* sig_send_info to every live process of group pgid: 0, or -ESRCH if none. */
+int sig_send_group(int pgid, int sig, const struct sigqinfo *info);
 /* Recompute whether l's thread has a deliverable signal (after changing
  * its pending set or mask). */
 void sig_recalc(struct lwp *l);

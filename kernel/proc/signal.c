@@ -88,30 +88,53 @@ static int dropped(struct proc *p, const struct lwp *l, int sig)
     return ignored(p, sig) && !(l->sigmask & SIGBIT(sig));
 }
 
-int sig_send(struct proc *p, int sig)
+/* Add sig to a pending set; the first sender's info stays. */
+static void pend(uint64_t *set, struct sigqinfo *infos, int sig, const struct sigqinfo *info)
+{
+    if (!(*set & SIGBIT(sig)))
+        infos[sig - 1] = *info;
+    *set |= SIGBIT(sig);
+}
+
+int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigqinfo *info)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
     if (sig == 0 || p->state != P_ALIVE || !p->nlive)
         return 0;
-    struct lwp *main = sig_target(p, sig), *first = p->lwps;
+    struct lwp *to = sig_target(p, sig), *first = p->lwps;
+    if (prefer && prefer->proc == p && !prefer->exited && !(prefer->sigmask & SIGBIT(sig)))
+        to = prefer;
     while (first->exited)
         first = first->next;
-    if (dropped(p, main ? main : first, sig))
+    if (dropped(p, to ? to : first, sig))
         return 0;
-    p->sigpending |= SIGBIT(sig);
-    if (main)
-        sig_kick(main);
+    pend(&p->sigpending, p->siginfo, sig, info);
+    if (to)
+        sig_kick(to);
     return 0;
 }
 
-int sig_send_lwp(struct lwp *l, int sig)
+int sig_send(struct proc *p, int sig)
+{
+    struct sigqinfo info = {SI_KERNEL, 0, 0};
+    return sig_send_info(p, 0, sig, &info);
+}
+
+int sig_send_self(int sig)
+{
+    struct lwp *l = lwp_current();
+    struct sigqinfo info = {SI_USER, l->proc->pid, 0};
+    return sig_send_info(l->proc, l, sig, &info);
+}
+
+int sig_send_lwp(struct lwp *l, int sig, const struct sigqinfo *info)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
     if (sig == 0 || l->exited || dropped(l->proc, l, sig))
         return 0;
-    l->sigpending |= SIGBIT(sig);
+    pend(&l->sigpending, l->siginfo, sig, info);
     sig_kick(l);
     return 0;
 }
@@ -124,66 +147,68 @@ void sig_discard(struct proc *p, int sig)
     recalc_all(p);
 }
 
-int sig_send_group(int pgid, int sig)
+int sig_send_group(int pgid, int sig, const struct sigqinfo *info)
 {
     int found = 0;
     for (unsigned i = 0; i < proc_limit(); i++) {
         struct proc *p = proc_at(i);
         if (p && p->state == P_ALIVE && p->pgid == pgid) {
-            sig_send(p, sig);
+            sig_send_info(p, 0, sig, info);
             found = 1;
         }
     }
     return found ? 0 : -ESRCH;
 }
 
-/* Take sig off l's pending sets (its own first): 1, or 0 if not pending. */
-int sig_take(struct lwp *l, int sig)
+int sig_take(struct lwp *l, int sig, struct sigqinfo *info)
 {
+    struct proc *p = l->proc;
     if (l->sigpending & SIGBIT(sig)) {
         l->sigpending &= ~SIGBIT(sig);
+        *info = l->siginfo[sig - 1];
         sig_recalc(l);
         return 1;
     }
-    if (!(l->proc->sigpending & SIGBIT(sig)))
+    if (!(p->sigpending & SIGBIT(sig)))
         return 0;
-    l->proc->sigpending &= ~SIGBIT(sig);
-    recalc_all(l->proc); /* others that were woken for it sleep on */
+    p->sigpending &= ~SIGBIT(sig);
+    *info = p->siginfo[sig - 1];
+    recalc_all(p); /* others that were woken for it sleep on */
     return 1;
 }
 
-/* The lowest deliverable signal (taken off its pending set), or 0. */
-static int next_signal(struct lwp *l)
+/* The lowest deliverable signal (taken off its pending set, what it
+ * carries in *info), or 0. */
+static int next_signal(struct lwp *l, struct sigqinfo *info)
 {
     uint64_t ready = deliverable(l);
     if (!ready)
         return 0;
     int sig = __builtin_ctzll(ready) + 1;
-    sig_take(l, sig);
+    sig_take(l, sig, info);
     return sig;
 }
 
 /* Prepare the handler's frame for sig on regs: 0, or -EFAULT. */
-static int run_handler(struct lwp *l, int sig, struct arch_frame *f, int code, uint64_t addr)
+/* Prepare the handler's frame on f for the signal s names (its sig,
+ * fault, info and addr filled in by the caller): 0, or -EFAULT. */
+static int run_handler(struct lwp *l, struct sig_setup *s, struct arch_frame *f)
 {
+    int sig = s->sig;
     struct ksigaction *act = &l->proc->sigact[sig - 1];
-    uint64_t oldmask = l->restore_mask ? l->saved_mask : l->sigmask;
-    struct sig_setup s = {.sig = sig,
-                          .code = code,
-                          .addr = addr,
-                          .act = act,
-                          .oldmask = oldmask,
-                          .ss_sp = l->ss_sp,
-                          .ss_size = l->ss_size,
-                          .ss_flags = l->ss_size ? 0 : SS_DISABLE};
+    s->act = act;
+    s->oldmask = l->restore_mask ? l->saved_mask : l->sigmask;
+    s->ss_sp = l->ss_sp;
+    s->ss_size = l->ss_size;
+    s->ss_flags = l->ss_size ? 0 : SS_DISABLE;
     if ((act->flags & SA_ONSTACK) && l->ss_size)
-        s.stack_top = l->ss_sp + l->ss_size;
+        s->stack_top = l->ss_sp + l->ss_size;
     /* On Linux a handler or restorer outside user space faults in user
      * mode and the process dies of SIGSEGV; here it would run at ring 0. */
     if (!user_addr_ok(act->handler) || !user_addr_ok(act->restorer))
         return -EFAULT;
     l->restore_mask = 0;
-    int err = arch_sig_setup(f, &s);
+    int err = arch_sig_setup(f, s);
     if (err)
         return err;
     l->sigmask |= act->mask | ((act->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
@@ -196,12 +221,13 @@ static int run_handler(struct lwp *l, int sig, struct arch_frame *f, int code, u
 
 /* Deliver one signal: 1 if a handler was set up, 0 if it was ignored.
  * The default action "terminate" does not return. */
-static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, int code, uint64_t addr)
+static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struct sigqinfo *qi)
 {
     struct proc *p = l->proc;
     uint64_t h = p->sigact[sig - 1].handler;
     if (sig != SIGKILL && h != SIG_DFL && h != SIG_IGN) {
-        if (run_handler(l, sig, f, code, addr) == 0)
+        struct sig_setup s = {.sig = sig, .info = *qi};
+        if (run_handler(l, &s, f) == 0)
             return 1;
         printk("pid %d (%s): signal %d: its handler, restorer or stack is not usable: killed by "
                "signal %d\n",
@@ -220,7 +246,8 @@ void sig_deliver_syscall(struct arch_frame *f)
         lwp_exit(0); /* the status is the group exit's */
     int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
-    while (!handled && (sig = next_signal(l)) != 0) {
+    struct sigqinfo qi;
+    while (!handled && (sig = next_signal(l, &qi)) != 0) {
         int restart = 0;
         uint64_t flags = l->proc->sigact[sig - 1].flags;
         if (r == -ERESTARTSYS)
@@ -234,7 +261,7 @@ void sig_deliver_syscall(struct arch_frame *f)
                 arch_frame_set_retval(f, (uint64_t)-EINTR);
             r = restart ? 0 : -EINTR;
         }
-        handled = deliver_one(l, sig, f, SI_USER, 0);
+        handled = deliver_one(l, sig, f, &qi);
     }
     if (!handled && (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR)) {
         arch_frame_restart(f, l->sysnr); /* nothing ran: the call goes on */
@@ -250,10 +277,11 @@ void sig_deliver_trap(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
     int sig;
+    struct sigqinfo qi;
     if (lwp_doomed(l))
         lwp_exit(0);
-    while ((sig = next_signal(l)) != 0)
-        if (deliver_one(l, sig, f, SI_USER, 0))
+    while ((sig = next_signal(l, &qi)) != 0)
+        if (deliver_one(l, sig, f, &qi))
             return;
 }
 
@@ -267,7 +295,8 @@ int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr)
         l->sigmask &= ~SIGBIT(sig);
         sig_recalc(l);
     }
-    return act->handler != SIG_DFL && run_handler(l, sig, f, code, addr) == 0;
+    struct sig_setup s = {.sig = sig, .fault = 1, .info = {code, 0, 0}, .addr = addr};
+    return act->handler != SIG_DFL && run_handler(l, &s, f) == 0;
 }
 
 void sig_exec_reset(struct proc *p)

@@ -82,7 +82,10 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define MINSIGSTKSZ   2048
 
 /* si_code values. */
-#define SI_USER     0 /* kill, tkill, tgkill */
+#define SI_USER     0    /* kill */
+#define SI_KERNEL   0x80 /* the kernel's own (timers, the OOM killer) */
+#define SI_QUEUE    (-1) /* sigqueue */
+#define SI_TKILL    (-6) /* tkill, tgkill */
 #define SEGV_MAPERR 1 /* no mapping at the address */
 #define SEGV_ACCERR 2 /* a mapping that forbids the access */
 #define CLD_EXITED  1 /* SIGCHLD: the child exited */
@@ -106,6 +109,15 @@ struct ksiginfo {
 };
 _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t is 128 bytes");
 _Static_assert(__builtin_offsetof(struct ksiginfo, u) == 16, "siginfo_t's union at 16");
+
+/* What a pending signal carries to its siginfo_t: si_code, si_pid (the
+ * sender, or SIGCHLD's child) and the 8 bytes at the union's offset 8
+ * (sigqueue's si_value, SIGCHLD's si_status). A signal already pending
+ * keeps the first one's (no signal is queued twice). */
+struct sigqinfo {
+    int32_t code, pid;
+    uint64_t data;
+};
 
 /* stack_t: sigaltstack's argument and a ucontext's uc_stack. */
 struct kstack {

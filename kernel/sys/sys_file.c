@@ -51,7 +51,7 @@ static int64_t rw(uint64_t fd, uint64_t buf, uint64_t n, int write)
     long r = write ? file_write(f, (void *)buf, n) : file_read(f, (void *)buf, n);
     file_unref(f);
     if (r == -EPIPE)
-        sig_send(proc_current(), SIGPIPE);
+        sig_send_self(SIGPIPE);
     return r;
 }
 
@@ -124,7 +124,7 @@ static int64_t rw_vec(uint64_t fd, uint64_t uiov, uint64_t cnt, int write)
     }
     file_unref(f);
     if (total == -EPIPE)
-        sig_send(proc_current(), SIGPIPE);
+        sig_send_self(SIGPIPE);
     return total;
 }
 

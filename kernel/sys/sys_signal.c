@@ -1,6 +1,6 @@
 /* Signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
- * rt_sigsuspend, rt_sigtimedwait, rt_sigreturn, sigaltstack, pause, kill,
- * tkill, tgkill,
+ * rt_sigsuspend, rt_sigtimedwait, rt_sigqueueinfo, rt_tgsigqueueinfo,
+ * rt_sigreturn, sigaltstack, pause, kill, tkill, tgkill,
  * alarm, setitimer and getitimer (ITIMER_REAL). */
 #include <stdint.h>
 #include "errno.h"
@@ -185,66 +185,115 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct proc *self = proc_current();
+    struct sigqinfo info = {SI_USER, self->pid, 0};
     int pid = (int)upid, found = 0;
     if (sig > NSIG)
         return -EINVAL;
     if (pid > 0) {
         struct proc *p = proc_find(pid);
-        return p ? sig_send(p, (int)sig) : -ESRCH; /* a zombie takes it, and ignores it */
+        struct lwp *l = p ? 0 : lwp_find(pid);
+        if (l)
+            p = l->proc; /* a thread's tid names its process, as on Linux */
+        return p ? sig_send_info(p, 0, (int)sig, &info) : -ESRCH; /* a zombie ignores it */
     }
     if (pid == INT32_MIN)
         return -ESRCH;
     if (pid != -1)
-        return sig_send_group(pid == 0 ? self->pgid : -pid, (int)sig);
+        return sig_send_group(pid == 0 ? self->pgid : -pid, (int)sig, &info);
     for (unsigned i = 0; i < proc_limit(); i++) {
         struct proc *p = proc_at(i);
         if (p && p->state == P_ALIVE && p->pid > 1 && p != self) {
             found = 1;
-            sig_send(p, (int)sig);
+            sig_send_info(p, 0, (int)sig, &info);
         }
     }
     return found ? 0 : -ESRCH;
 }
 
 /* Signal LWP tid, which must belong to process tgid unless that is 0. */
-static int64_t kill_lwp(int tgid, int tid, uint64_t sig)
+static int64_t kill_lwp(int tgid, int tid, uint64_t sig, const struct sigqinfo *info)
 {
     if (tid <= 0 || sig > NSIG)
         return -EINVAL;
     struct lwp *l = lwp_find(tid);
     if (!l || (tgid && l->proc->pid != tgid))
         return -ESRCH;
-    return sig_send_lwp(l, (int)sig);
+    return sig_send_lwp(l, (int)sig, info);
 }
 
 static int64_t sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3, uint64_t a4,
                           uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    return (int)tgid <= 0 ? -EINVAL : kill_lwp((int)tgid, (int)tid, sig);
+    struct sigqinfo info = {SI_TKILL, proc_current()->pid, 0};
+    return (int)tgid <= 0 ? -EINVAL : kill_lwp((int)tgid, (int)tid, sig, &info);
 }
 
 static int64_t sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return kill_lwp(0, (int)tid, sig);
+    struct sigqinfo info = {SI_TKILL, proc_current()->pid, 0};
+    return kill_lwp(0, (int)tid, sig, &info);
 }
 
-/* The lowest signal of set pending for l, taken; 0 if none. */
-static int take_from(struct lwp *l, uint64_t set)
+/* The program's siginfo for rt_sigqueueinfo and rt_tgsigqueueinfo: 0 and
+ * *qi, -EFAULT, or -EPERM when it claims to come from kill or the kernel
+ * (si_code >= 0) or tkill, to another process than the caller (Linux's
+ * rule). */
+static int queue_info(uint64_t uinfo, int tgid, struct sigqinfo *qi)
+{
+    struct ksiginfo ki;
+    if (copy_from_user(&ki, (void *)uinfo, sizeof(ki)))
+        return -EFAULT;
+    if ((ki.code >= 0 || ki.code == SI_TKILL) && tgid != proc_current()->pid)
+        return -EPERM;
+    qi->code = ki.code;
+    qi->pid = ki.u.kill.pid;
+    memcpy(&qi->data, ki.u.bytes + 8, sizeof(qi->data));
+    return 0;
+}
+
+static int64_t sys_rt_sigqueueinfo(uint64_t tgid, uint64_t sig, uint64_t uinfo, uint64_t a3,
+                                   uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct sigqinfo qi;
+    int err = queue_info(uinfo, (int)tgid, &qi);
+    if (err)
+        return err;
+    struct proc *p = (int)tgid > 0 ? proc_find((int)tgid) : 0;
+    if (sig > NSIG)
+        return -EINVAL;
+    return p ? sig_send_info(p, 0, (int)sig, &qi) : -ESRCH;
+}
+
+static int64_t sys_rt_tgsigqueueinfo(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t uinfo,
+                                     uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    struct sigqinfo qi;
+    if ((int)tgid <= 0)
+        return -EINVAL;
+    int err = queue_info(uinfo, (int)tgid, &qi);
+    return err ? err : kill_lwp((int)tgid, (int)tid, sig, &qi);
+}
+
+/* The lowest signal of set pending for l, taken (what it carries in
+ * *qi); 0 if none. */
+static int take_from(struct lwp *l, uint64_t set, struct sigqinfo *qi)
 {
     uint64_t ready = (l->sigpending | l->proc->sigpending) & set;
     int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
     if (sig)
-        sig_take(l, sig);
+        sig_take(l, sig, qi);
     return sig;
 }
 
 /* Sleep (until deadline, 0: none) with set unblocked, so that a signal of
  * it wakes the caller, as Linux's do_sigtimedwait: the signal taken, or
  * -EAGAIN (timed out) or -EINTR (another signal). */
-static int wait_in_set(struct lwp *l, uint64_t set, uint64_t deadline)
+static int wait_in_set(struct lwp *l, uint64_t set, uint64_t deadline, struct sigqinfo *qi)
 {
     uint64_t blocked = l->sigmask;
     int timed_out = 0, sig;
@@ -256,7 +305,7 @@ static int wait_in_set(struct lwp *l, uint64_t set, uint64_t deadline)
     }
     l->sigmask = blocked;
     sig_recalc(l);
-    sig = take_from(l, set);
+    sig = take_from(l, set, qi);
     return sig ? sig : timed_out ? -EAGAIN : -EINTR;
 }
 
@@ -274,15 +323,19 @@ static int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, 
     if (err)
         return err;
     set &= ~SIG_UNBLOCKABLE;
-    int sig = take_from(l, set);
+    struct sigqinfo qi;
+    int sig = take_from(l, set, &qi);
     if (!sig)
-        sig = uts && ns == 0 ? -EAGAIN : wait_in_set(l, set, uts ? clock_add(clock_ns(), ns) : 0);
+        sig = uts && ns == 0 ? -EAGAIN
+                             : wait_in_set(l, set, uts ? clock_add(clock_ns(), ns) : 0, &qi);
     if (sig < 0)
         return sig;
     struct ksiginfo info;
     memset(&info, 0, sizeof(info));
     info.signo = sig;
-    info.code = SI_USER;
+    info.code = qi.code;
+    info.u.kill.pid = qi.pid;
+    memcpy(info.u.bytes + 8, &qi.data, sizeof(qi.data));
     if (uinfo && copy_to_user((void *)uinfo, &info, sizeof(info)))
         return -EFAULT;
     return sig;
@@ -382,4 +435,6 @@ void sys_signal_register(void)
     syscall_register(SYS_tkill, sys_tkill);
     syscall_register(SYS_tgkill, sys_tgkill);
     syscall_register(SYS_rt_sigtimedwait, sys_rt_sigtimedwait);
+    syscall_register(SYS_rt_sigqueueinfo, sys_rt_sigqueueinfo);
+    syscall_register(SYS_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo);
 }

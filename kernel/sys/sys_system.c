@@ -51,10 +51,11 @@ static int64_t sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64
     }
 }
 
-/* The affinity calls name a process by pid, 0 being the caller. */
-static int affinity_target(uint64_t pid)
+/* The affinity calls name a thread by tid (a process's pid names its main
+ * thread), 0 being the caller. */
+static int affinity_target(uint64_t tid)
 {
-    return (int)pid == 0 || proc_find((int)pid) ? 0 : -ESRCH;
+    return (int)tid == 0 || lwp_find((int)tid) || proc_find((int)tid) ? 0 : -ESRCH;
 }
 
 /* The mask holds one CPU. Linux answers the size of its own mask in bytes;

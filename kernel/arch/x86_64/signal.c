@@ -94,11 +94,13 @@ static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
     fr.uc.mc = *mc;
     fr.uc.sigmask = s->oldmask;
     fr.info.signo = s->sig;
-    fr.info.code = s->code;
-    if (s->pid)
-        fr.info.u.kill.pid = s->pid;
-    else
+    fr.info.code = s->info.code;
+    if (s->fault) {
         fr.info.u.addr = s->addr;
+    } else {
+        fr.info.u.kill.pid = s->info.pid;
+        memcpy(fr.info.u.bytes + 8, &s->info.data, sizeof(s->info.data));
+    }
     if (copy_to_user((void *)fp, area, fpsize) || copy_to_user((void *)at, &fr, sizeof(fr)))
         return 0;
     return at;
