@@ -405,6 +405,9 @@ check_suite app-pipe pipe
 
 app app-signals 90 --env UNIPLEX=1 "$BUILD/apps/signals"
 check_suite app-signals signals
+# futex(2) between processes (issue 15, item 2).
+app app-futex 60 --env UNIPLEX=1 "$BUILD/apps/futex"
+check_suite app-futex futex
 # Addresses the kernel would jump to or run on, dead and sealed directories,
 # orphans' exit signal (issue 14): each case once brought the kernel down.
 app app-badaddr 60 --env UNIPLEX=1 "$BUILD/apps/badaddr"

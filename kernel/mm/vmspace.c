@@ -333,6 +333,13 @@ int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t pr
     return 0;
 }
 
+int vmspace_shared_phys(struct vmspace *vs, uint64_t addr, uint64_t *pa)
+{
+    const struct vm_region *r = vm_map_find(&vs->map, addr);
+    unsigned fl;
+    return r && (r->flags & VM_SHARED) && pmap_lookup(vs->root, addr, pa, &fl) == 0;
+}
+
 uint64_t vmspace_size(struct vmspace *vs)
 {
     uint64_t n = 0;

@@ -69,6 +69,14 @@ int vmspace_populate(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t a
  * [to, to + len) holds no pages. 0, or -ENOMEM with nothing moved. */
 int vmspace_move(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t len);
 
+/* Futex keys (kernel/proc/futex.c): 1 and *pa, the physical address of
+ * addr, when addr lies in shared memory (a VM_SHARED region) and its page
+ * is present, which is then the same frame in every process sharing it;
+ * 0 otherwise (private memory, no region, or a shared page never touched,
+ * which no other process can map yet: fork gives every shared page a frame
+ * before copying). Looks only: never faults, allocates or blocks. */
+int vmspace_shared_phys(struct vmspace *vs, uint64_t addr, uint64_t *pa);
+
 /* Bytes of all regions, and pages present (for /proc). */
 uint64_t vmspace_size(struct vmspace *vs);
 uint64_t vmspace_resident(struct vmspace *vs);

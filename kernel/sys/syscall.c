@@ -70,6 +70,7 @@ void syscall_init(void)
     sys_signal_register();
     sys_poll_register();
     sys_system_register();
+    sys_futex_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

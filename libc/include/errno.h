@@ -40,6 +40,7 @@
 #define ENOTEMPTY    39
 #define ELOOP        40
 #define EOPNOTSUPP   95
+#define ETIMEDOUT    110
 
 /* Kernel-internal (never seen by programs; Linux's values): a system call
  * interrupted by a signal, restarted or turned into EINTR on the way out. */
