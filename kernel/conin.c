@@ -40,10 +40,9 @@ int conin_pending(void)
 long conin_read(char *buf, size_t n, uint64_t deadline)
 {
     while (head == tail) {
-        if (sched_interrupted())
-            return -EINTR;
-        if (waitq_wait(&readers, deadline))
-            return -EAGAIN;
+        int r = waitq_wait_intr(&readers, deadline);
+        if (r)
+            return r < 0 ? -EINTR : -EAGAIN;
     }
     size_t i = 0;
     for (; i < n && tail != head; i++)

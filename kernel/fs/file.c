@@ -179,7 +179,7 @@ void vfs_poll_wake(void)
 
 int vfs_poll_wait(uint64_t deadline)
 {
-    return waitq_wait(&poll_queue, deadline);
+    return waitq_wait_intr(&poll_queue, deadline) == 1; /* a signal: the caller sees it */
 }
 
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg)

@@ -27,9 +27,8 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
             return 0;
         if (f->flags & O_NONBLOCK)
             return -EAGAIN;
-        if (sched_interrupted())
+        if (waitq_wait_intr(&p->rq, 0) < 0)
             return -ERESTARTSYS;
-        waitq_wait(&p->rq, 0);
     }
     size_t done = 0;
     while (done < n && p->len) {
@@ -77,9 +76,8 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
         if (room == 0 || (n <= PIPE_BUF && room < n)) {
             if (f->flags & O_NONBLOCK)
                 return done ? (long)done : -EAGAIN;
-            if (sched_interrupted())
+            if (waitq_wait_intr(&p->wq, 0) < 0)
                 return done ? (long)done : -ERESTARTSYS;
-            waitq_wait(&p->wq, 0);
             continue;
         }
         long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done);

@@ -63,11 +63,10 @@ static struct proc *wait_zombie(int64_t pid, unsigned options, int *err)
         struct proc *c = find_zombie(p, pid, options, err);
         if (c || *err || (options & WNOHANG))
             return c;
-        if (sched_interrupted()) {
+        if (waitq_wait_intr(&p->exitq, 0) < 0) {
             *err = -ERESTARTSYS;
             return 0;
         }
-        waitq_wait(&p->exitq, 0);
     }
 }
 

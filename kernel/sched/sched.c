@@ -304,9 +304,9 @@ int sched_sleep_intr(uint64_t deadline)
 {
     struct thread *t = sched_current();
     for (;;) {
+        sched_block_prepare(deadline); /* before the check: see waitq_wait_intr */
         if (t->intr)
             return -EINTR;
-        sched_block_prepare(deadline);
         if (sched_block())
             return 0;
     }

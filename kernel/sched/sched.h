@@ -145,6 +145,10 @@ int callout_cancel(struct callout *c);
 /* Wait queues: FIFO. waitq_wait returns 1 on timeout. */
 void waitq_init(struct waitq *q);
 int waitq_wait(struct waitq *q, uint64_t deadline);
+/* An interruptible waitq_wait: 0 woken, 1 timed out, or -EINTR at once
+ * when the caller has a pending signal (sched_interrupted), checked after
+ * the wait is announced so that no signal can slip in unseen. */
+int waitq_wait_intr(struct waitq *q, uint64_t deadline);
 /* Wake the first / every waiter; returns how many were woken. */
 int waitq_wake_one(struct waitq *q);
 int waitq_wake_all(struct waitq *q);

@@ -1,5 +1,6 @@
 /* Wait queues and the kernel mutex and condition variable built on them. */
 #include <stdint.h>
+#include "errno.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
@@ -25,10 +26,9 @@ static void wq_remove(struct waitq *q, struct thread *t)
     t->wq = 0;
 }
 
-int waitq_wait(struct waitq *q, uint64_t deadline)
+/* Phase 1 of a wait on q: announced to the scheduler, then queued. */
+static void wq_enter(struct waitq *q, struct thread *self, uint64_t deadline)
 {
-    struct thread *self = sched_current();
-
     sched_block_prepare(deadline);
     self->wq_next = 0;
     self->wq = q;
@@ -37,10 +37,29 @@ int waitq_wait(struct waitq *q, uint64_t deadline)
     else
         q->head = self;
     q->tail = self;
+}
+
+int waitq_wait(struct waitq *q, uint64_t deadline)
+{
+    struct thread *self = sched_current();
+    wq_enter(q, self, deadline);
     int timed_out = sched_block();
     if (self->wq) /* timed out (or woken directly): still queued */
         wq_remove(q, self);
     return timed_out;
+}
+
+int waitq_wait_intr(struct waitq *q, uint64_t deadline)
+{
+    struct thread *self = sched_current();
+    wq_enter(q, self, deadline);
+    /* Looked at once the wait is announced: a signal sent from an
+     * interrupt before this point is seen here, one sent after it wakes
+     * the sleep. */
+    int r = self->intr ? -EINTR : sched_block();
+    if (self->wq)
+        wq_remove(q, self);
+    return r;
 }
 
 int waitq_wake_one(struct waitq *q)

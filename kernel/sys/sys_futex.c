@@ -133,15 +133,14 @@ static int64_t sys_futex(uint64_t uaddr, uint64_t op64, uint64_t val, uint64_t u
 }
 
 /* get_robust_list(2): the list head and its size (always the head's, as
- * Linux writes it) for tid 0 or the caller's own tid. Another tid is
- * -ESRCH until LWPs can be looked up by tid (the threads issue). */
+ * Linux writes it) of LWP tid (0: the caller); -ESRCH for no such LWP. */
 static int64_t sys_get_robust_list(uint64_t pid, uint64_t uhead, uint64_t ulen, uint64_t a3,
                                    uint64_t a4, uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    struct lwp *l = lwp_current();
+    struct lwp *l = (int)pid == 0 ? lwp_current() : lwp_find((int)pid);
     uint64_t len = ROBUST_LIST_HEAD_SIZE;
-    if ((int)pid != 0 && (int)pid != l->tid)
+    if (!l)
         return -ESRCH;
     if (copy_to_user((void *)ulen, &len, sizeof(len)))
         return -EFAULT;

@@ -102,8 +102,10 @@ static int64_t sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t a2, uint
  * handler has run). */
 static int64_t wait_for_signal(void)
 {
-    while (!sched_interrupted()) {
-        sched_block_prepare(0);
+    for (;;) {
+        sched_block_prepare(0); /* before the check: see waitq_wait_intr */
+        if (sched_interrupted())
+            break;
         sched_block();
     }
     return -ERESTARTNOHAND;
@@ -299,8 +301,10 @@ static int wait_in_set(struct lwp *l, uint64_t set, uint64_t deadline, struct si
     int timed_out = 0, sig;
     l->sigmask &= ~set;
     sig_recalc(l);
-    while (!sched_interrupted() && !timed_out) {
-        sched_block_prepare(deadline);
+    while (!timed_out) {
+        sched_block_prepare(deadline); /* before the check: see waitq_wait_intr */
+        if (sched_interrupted())
+            break;
         timed_out = sched_block();
     }
     l->sigmask = blocked;

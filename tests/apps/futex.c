@@ -721,7 +721,6 @@ static void case_robust_cycle_pending(void)
 
 #define BOTH              0
 #define UNIPLEX_ONLY      1 /* Linux has what Uniplex refuses */
-#define NEEDS_EXIT_ROBUST 2 /* host only until exit calls futex_robust_exit (issue 15) */
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -756,8 +755,8 @@ static const struct {
     {"sa-restart-keeps-waiting", case_sa_restart, BOTH},
     {"killed-waiter-leaves-queue", case_killed_waiter, BOTH},
     {"get-robust-list", case_get_robust_list, BOTH},
-    {"robust-owner-died", case_robust_owner_died, NEEDS_EXIT_ROBUST},
-    {"robust-cycle-and-pending", case_robust_cycle_pending, NEEDS_EXIT_ROBUST},
+    {"robust-owner-died", case_robust_owner_died, BOTH},
+    {"robust-cycle-and-pending", case_robust_cycle_pending, BOTH},
 };
 
 /* Run case i in a child with fresh shared memory: ok, or FAIL with the
@@ -805,8 +804,6 @@ int main(int argc, char **argv)
             continue;
         if (cases[i].where == UNIPLEX_ONLY && !t_uniplex())
             t_skip_host(cases[i].name);
-        else if (cases[i].where == NEEDS_EXIT_ROBUST && t_uniplex())
-            printf("skip %s: exit does not walk the robust list yet\n", cases[i].name);
         else
             run(i);
     }
