@@ -135,31 +135,15 @@ static int gen_version(int pid, char *buf, size_t n)
     return snprintf(buf, n, "Linux version 6.1.0-uniplex (Uniplex 0.1 library OS)\n");
 }
 
-/* The load average as Linux keeps it (kernel/sched/loadavg.c): every 5 s
- * each average moves toward the number of running threads, in 11-bit
- * fixed point, with the factors for 1, 5 and 15 minutes. */
-#define FSHIFT  11
-#define FIXED_1 (1ul << FSHIFT)
-static const unsigned long load_exp[3] = {1884, 2014, 2037};
-static unsigned long loadavg[3];
-static struct callout load_timer;
-
-static void load_sample(void *arg)
-{
-    (void)arg;
-    unsigned long n = sched_nr_running() * FIXED_1;
-    for (int i = 0; i < 3; i++)
-        loadavg[i] = (loadavg[i] * load_exp[i] + n * (FIXED_1 - load_exp[i])) >> FSHIFT;
-    callout_add(&load_timer, clock_ns() + 5000000000ull, load_sample, 0);
-}
-
 static int gen_loadavg(int pid, char *buf, size_t n)
 {
     int len = 0;
+    unsigned long avg[3];
     (void)pid;
+    sched_loadavg(avg);
     for (int i = 0; i < 3; i++)
-        len += snprintf(buf + len, n - (size_t)len, "%lu.%02lu ", loadavg[i] >> FSHIFT,
-                        ((loadavg[i] & (FIXED_1 - 1)) * 100) >> FSHIFT);
+        len += snprintf(buf + len, n - (size_t)len, "%lu.%02lu ", avg[i] >> LOADAVG_FSHIFT,
+                        ((avg[i] & (LOADAVG_FIXED_1 - 1)) * 100) >> LOADAVG_FSHIFT);
     return len + snprintf(buf + len, n - (size_t)len, "%u/%u %d\n", sched_nr_running(),
                           thread_count(), proc_last_pid());
 }
@@ -200,7 +184,6 @@ void procfs_init(void)
             panic("procfs: cannot make /proc/%s", files[i].name);
     if (add_node(proc_dir, "self", S_IFLNK | 0777, &self_ops, 0, 0))
         panic("procfs: cannot make /proc/self");
-    load_sample(0);
 }
 
 /* --- per process ------------------------------------------------------------------ */

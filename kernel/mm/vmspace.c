@@ -163,6 +163,7 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
     err = vmspace_create(&vs);
     if (err)
         return err;
+    vs->membarrier = src->membarrier;
     err = vm_map_copy(&vs->map, &src->map);
     if (!err)
         err = pmap_copy_lower(src->root, vs->root, &(struct pmap_copy){fork_share, fork_page, src});

@@ -13,6 +13,10 @@ struct vmspace {
     pmap_root root;
     struct vm_map map;
     unsigned refs; /* processes using it (vfork and CLONE_VM share one); 1 at creation */
+    /* membarrier(2)'s registrations (kernel/sys/sys_system.c), kept with
+     * the address space as Linux keeps them with the mm: shared by all its
+     * users, copied by fork, none in exec's new address space. */
+    unsigned membarrier;
 };
 
 /* 0 and *out, or -ENOMEM. */

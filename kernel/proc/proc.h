@@ -113,6 +113,12 @@ struct proc {
     size_t cmdline_len;
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
     int oom_killed;                    /* chosen by the OOM killer */
+
+    /* Resource usage (rusage.c): the largest resident set seen, in pages
+     * (proc_rusage_sample), and the largest figure of the children waited
+     * for and of theirs (RUSAGE_CHILDREN's ru_maxrss). Their CPU time is
+     * child_ns above. */
+    uint64_t maxrss, child_maxrss;
 };
 
 /* Read the command line (maxproc=). */
@@ -362,5 +368,21 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
  * need a path to read it by (Linux's /dev/fd/N), and there is none. */
 int proc_execve(struct vnode *base, const char *path, int flags, char *const argv[],
                 char *const envp[], void (*done)(void *), void *arg);
+
+/* rusage.c: resource usage (getrusage(2), and wait4/waitid's rusage).
+ * getrusage(who) of the calling process written to the struct rusage at
+ * uru: 0, -EINVAL for an unknown who, -EFAULT. */
+int proc_getrusage(int who, uint64_t uru);
+/* What waiting for zombie c reports at uru (Linux's RUSAGE_BOTH: c's own
+ * CPU time and peak plus those of the children it waited for): 0 or
+ * -EFAULT. Read before proc_reap frees c. */
+int proc_rusage_child(const struct proc *c, uint64_t uru);
+/* Its parent p reaps c by waiting: c's peak joins p->child_maxrss (as
+ * proc_reap adds c's CPU time to p->child_ns). */
+void proc_rusage_reap(struct proc *p, const struct proc *c);
+/* Keep p's resident set now in p->maxrss if larger: at each getrusage,
+ * and from proc_drop_vm before the address space goes (exit, exec), so
+ * that each image's last figure reaches the parent's wait4. */
+void proc_rusage_sample(struct proc *p);
 
 #endif

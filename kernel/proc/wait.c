@@ -70,6 +70,14 @@ static struct proc *wait_zombie(int64_t pid, unsigned options, int *err)
     }
 }
 
+/* The caller reaps zombie child c: its peak resident set, then its CPU
+ * time (proc_reap), join the caller's children's usage. */
+static void reap(struct proc *c)
+{
+    proc_rusage_reap(proc_current(), c);
+    proc_reap(c);
+}
+
 /* WUNTRACED and WCONTINUED hold as they stand: no child stops or continues
  * here (stop signals are ignored), so there is never such a change to report. */
 int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage)
@@ -83,12 +91,10 @@ int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t uru
     if (!c)
         return err;
     int status = c->wstatus, cpid = c->pid;
-    uint8_t rusage[144];
-    memset(rusage, 0, sizeof(rusage)); /* no CPU accounting yet: zeros */
     if ((ustatus && copy_to_user((void *)ustatus, &status, sizeof(status))) ||
-        (urusage && copy_to_user((void *)urusage, rusage, sizeof(rusage))))
+        (urusage && proc_rusage_child(c, urusage)))
         return -EFAULT;
-    proc_reap(c);
+    reap(c);
     return cpid;
 }
 
@@ -112,14 +118,13 @@ int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t optio
         wi.u.child.pid = c->pid;
         wi.u.child.status = sig ? sig : (c->wstatus >> 8) & 0xff;
     }
-    uint8_t rusage[144];
-    memset(rusage, 0, sizeof(rusage));
     if (err)
         return err;
+    /* With no child ready (WNOHANG) Linux writes no rusage. */
     if ((uinfo && copy_to_user((void *)uinfo, &wi, sizeof(wi))) ||
-        (urusage && copy_to_user((void *)urusage, rusage, sizeof(rusage))))
+        (c && urusage && proc_rusage_child(c, urusage)))
         return -EFAULT;
     if (c && !(options & WNOWAIT))
-        proc_reap(c);
+        reap(c);
     return 0;
 }

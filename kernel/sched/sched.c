@@ -382,4 +382,5 @@ void sched_init(const char *cmdline)
     if (thread_create("idle", idle_main, 0, 0, &idle_thread) != 0)
         panic("sched: cannot create the idle thread");
     rq_pop(); /* thread_create queued it; the idle thread is never queued */
+    sched_loadavg_start();
 }

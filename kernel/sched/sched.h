@@ -90,6 +90,13 @@ uint64_t thread_runtime_ns(const struct thread *t);
 void sched_cpu_ns(uint64_t *program, uint64_t *kernel, uint64_t *idle);
 /* Threads running or waiting to run (the idle thread not counted). */
 unsigned sched_nr_running(void);
+/* The load averages over 1, 5 and 15 minutes (loadavg.c): Linux's avenrun,
+ * fixed point with LOADAVG_FSHIFT fraction bits (Linux's FSHIFT), sampled
+ * every 5 s from sched_loadavg_start on (called once, at boot). */
+#define LOADAVG_FSHIFT  11
+#define LOADAVG_FIXED_1 (1ul << LOADAVG_FSHIFT)
+void sched_loadavg_start(void);
+void sched_loadavg(unsigned long avg[3]);
 
 /* 1 when the calling thread has a pending signal that interrupts sleeps
  * (set by the signal code). Interruptible waits check it before blocking

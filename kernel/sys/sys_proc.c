@@ -188,6 +188,7 @@ struct sysinfo_k {
     char reserved[4];
 };
 _Static_assert(sizeof(struct sysinfo_k) == 112, "Linux struct sysinfo (x86-64)");
+#define SI_LOAD_SHIFT 16 /* sysinfo's loads: fixed point with 16 fraction bits */
 
 static int64_t sys_sysinfo(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                            uint64_t a5)
@@ -195,9 +196,13 @@ static int64_t sys_sysinfo(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3,
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct pmem_stats st;
     struct sysinfo_k si;
+    unsigned long avg[3];
     pmem_stats(&st);
+    sched_loadavg(avg);
     memset(&si, 0, sizeof(si));
     si.uptime = (int64_t)(clock_ns() / 1000000000ull);
+    for (int i = 0; i < 3; i++) /* the /proc/loadavg figures, with 16 fraction bits */
+        si.loads[i] = avg[i] << (SI_LOAD_SHIFT - LOADAVG_FSHIFT);
     si.totalram = st.total_pages * PAGE_SIZE;
     si.freeram = st.free_pages * PAGE_SIZE;
     si.procs = (uint16_t)proc_count();

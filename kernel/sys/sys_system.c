@@ -1,9 +1,11 @@
-/* Whole-machine system calls: reboot(2) and the CPU-affinity calls of a
- * one-CPU machine (sched_getaffinity/sched_setaffinity). */
+/* Whole-machine system calls: reboot(2), and the CPU-affinity calls
+ * (sched_getaffinity/sched_setaffinity) and membarrier(2) of a one-CPU
+ * machine. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sys/sys.h"
@@ -95,8 +97,61 @@ static int64_t sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t umask,
     return (first & 1) ? 0 : -EINVAL;
 }
 
+/* <linux/membarrier.h> */
+#define MEMBARRIER_CMD_QUERY                                0
+#define MEMBARRIER_CMD_GLOBAL                               (1 << 0)
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED                     (1 << 1)
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED            (1 << 2)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED                    (1 << 3)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED           (1 << 4)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE          (1 << 5)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE (1 << 6)
+/* What QUERY answers: every command above, and only those. */
+#define MEMBARRIER_CMDS 0x7f
+
+/* membarrier(cmd, flags, cpu_id). One CPU and no preemption of kernel
+ * code: while this runs no other thread is running at all, and each one
+ * that runs later, on this same CPU, sees every store made before the call
+ * in order. So every barrier asked for has already happened, and each
+ * command only answers what Linux answers (which on one CPU returns at
+ * once too). SYNC_CORE needs no more: there is no other core, and x86
+ * keeps a core's instruction fetch coherent with its own stores. The
+ * private commands are -EPERM until registered, so the registrations are
+ * kept, with the address space (struct vmspace). The rseq commands are
+ * -EINVAL, as from a Linux built without rseq (there is no rseq here);
+ * so is MEMBARRIER_CMD_GET_REGISTRATIONS, which came after the 6.1
+ * release uname reports. flags must be 0: MEMBARRIER_CMD_FLAG_CPU goes
+ * only with an rseq command, and cpu_id only with that flag. */
+static int64_t sys_membarrier(uint64_t cmd, uint64_t flags, uint64_t cpu_id, uint64_t a3,
+                              uint64_t a4, uint64_t a5)
+{
+    ARG(cpu_id), ARG(a3), ARG(a4), ARG(a5);
+    struct vmspace *vs = proc_current()->vm;
+    if ((uint32_t)flags) /* cmd and flags are ints */
+        return -EINVAL;
+    switch ((int32_t)cmd) {
+    case MEMBARRIER_CMD_QUERY:
+        return MEMBARRIER_CMDS;
+    case MEMBARRIER_CMD_GLOBAL:
+    case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
+    case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED: /* any process receives them */
+        return 0;
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+        vs->membarrier |= (unsigned)cmd;
+        return 0;
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+        return (vs->membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) ? 0 : -EPERM;
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+        return (vs->membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE) ? 0 : -EPERM;
+    default:
+        return -EINVAL;
+    }
+}
+
 void sys_system_register(void)
 {
+    syscall_register(SYS_membarrier, sys_membarrier);
     syscall_register(SYS_reboot, sys_reboot);
     syscall_register(SYS_sched_setaffinity, sys_sched_setaffinity);
     syscall_register(SYS_sched_getaffinity, sys_sched_getaffinity);

@@ -1,5 +1,6 @@
 /* Time system calls: clock_gettime, clock_getres, gettimeofday, time,
- * nanosleep, clock_nanosleep. CLOCK_MONOTONIC is the calibrated TSC from the first instruction,
+ * nanosleep, clock_nanosleep, and getrusage (kernel/proc/rusage.c).
+ * CLOCK_MONOTONIC is the calibrated TSC from the first instruction,
  * CLOCK_REALTIME the RTC at boot plus it. Per-process CPU-time clocks are
  * not kept yet: those ids are -EINVAL (what Linux answers for a clock it
  * does not have). */
@@ -145,8 +146,17 @@ static int64_t sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t
     return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, ureq, urem, 0, 0);
 }
 
+/* who is an int: the upper half of the register is not looked at. */
+static int64_t sys_getrusage(uint64_t who, uint64_t uru, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return proc_getrusage((int32_t)who, uru);
+}
+
 void sys_time_register(void)
 {
+    syscall_register(SYS_getrusage, sys_getrusage);
     syscall_register(SYS_nanosleep, sys_nanosleep);
     syscall_register(SYS_gettimeofday, sys_gettimeofday);
     syscall_register(SYS_time, sys_time);

@@ -1,4 +1,5 @@
-/* fork: fork, vfork, clone, execve, execveat, wait4/waitid and reparenting.
+/* fork: fork, vfork, clone, execve, execveat, wait4/waitid, getrusage and
+ * reparenting.
  *
  * Run as `fork` with UNIPLEX=1 inside the kernel (as pid 1); it execs
  * itself as /bin/fork there (/proc/self/exe's real path on the host), so no
@@ -584,6 +585,164 @@ static void check_wait(void)
               ru.ru_stime.tv_sec >= 0 && ru.ru_stime.tv_usec < 1000000,
           "returned %d/%s, %s, utime %ld.%06ld", (int)r, t_errname(errno), p_status_str(st),
           (long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec);
+}
+
+/* ---- resource usage: getrusage and wait4's rusage ---- */
+
+#define RSS_KIB 8192 /* what the memory cases touch: 8 MiB */
+
+static volatile unsigned long burn_sink;
+
+/* Keep the CPU busy for ms of wall time. */
+static void burn_ms(long ms)
+{
+    double end = p_now_us() + (double)ms * 1000.0;
+    while (p_now_us() < end)
+        for (int i = 0; i < 10000; i++)
+            burn_sink++;
+}
+
+/* CPU time in microseconds, user and system together (Uniplex reports it
+ * all as user time). */
+static long ru_us(const struct rusage *ru)
+{
+    return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000L + ru->ru_utime.tv_usec +
+           ru->ru_stime.tv_usec;
+}
+
+/* Touch RSS_KIB of fresh memory, read getrusage(RUSAGE_SELF) into *ru and
+ * give the memory back: 0, or -1 when mmap failed. */
+static int touch_rss(struct rusage *ru)
+{
+    size_t len = (size_t)RSS_KIB * 1024;
+    char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return -1;
+    memset(m, 1, len);
+    getrusage(RUSAGE_SELF, ru);
+    munmap(m, len);
+    return 0;
+}
+
+static void check_rusage_self(void)
+{
+    struct rusage a, b, t;
+    getrusage(RUSAGE_SELF, &a);
+    double t0 = p_now_us();
+    burn_ms(60);
+    double t1 = p_now_us();
+    getrusage(RUSAGE_THREAD, &t);
+    getrusage(RUSAGE_SELF, &b);
+    long d = ru_us(&b) - ru_us(&a), wall = (long)(t1 - t0);
+    /* Alone on the machine inside Uniplex, the loop has the CPU. */
+    CHECK("getrusage_self_burn", d > 0 && d <= wall + 20000 && (!t_uniplex() || d >= wall / 2),
+          "CPU time grew by %ld us over %ld us of wall time", d, wall);
+    CHECK("getrusage_thread", ru_us(&t) > 0 && ru_us(&t) <= ru_us(&b) + 1000,
+          "thread %ld us, process %ld us", ru_us(&t), ru_us(&b));
+    CHECK("getrusage_utime_normalised", b.ru_utime.tv_usec >= 0 && b.ru_utime.tv_usec < 1000000,
+          "tv_usec %ld", (long)b.ru_utime.tv_usec);
+
+    int err = touch_rss(&a);
+    getrusage(RUSAGE_SELF, &b);
+    CHECK("getrusage_maxrss_peak", !err && a.ru_maxrss >= RSS_KIB && b.ru_maxrss >= a.ru_maxrss,
+          "maxrss %ld KiB with 8 MiB touched, %ld KiB once unmapped", a.ru_maxrss, b.ru_maxrss);
+
+    CHECK_ERR("getrusage_bad_who", syscall(SYS_getrusage, 2, &a), EINVAL);
+    CHECK_ERR("getrusage_both_refused", syscall(SYS_getrusage, -2, &a), EINVAL); /* kernel-only */
+    CHECK_ERR("getrusage_efault", syscall(SYS_getrusage, RUSAGE_SELF, BAD_PTR), EFAULT);
+    CHECK_ERR("getrusage_children_efault", syscall(SYS_getrusage, RUSAGE_CHILDREN, BAD_PTR),
+              EFAULT);
+}
+
+/* A child's CPU time reaches RUSAGE_CHILDREN when it is reaped, not when
+ * it exits; wait4 reports the same figure. */
+static void check_rusage_children(void)
+{
+    struct rusage c0, c1, c2, ru;
+    siginfo_t si;
+    int st = 0;
+    getrusage(RUSAGE_CHILDREN, &c0);
+    double t0 = p_now_us();
+    pid_t pid = fork();
+    if (pid == 0) {
+        burn_ms(60);
+        _exit(0);
+    }
+    int ri = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT); /* a zombie, not reaped */
+    getrusage(RUSAGE_CHILDREN, &c1);
+    CHECK("rusage_children_not_before_reap", ri == 0 && ru_us(&c1) == ru_us(&c0),
+          "waitid %d/%s; %ld us before, %ld us with the child a zombie", ri, t_errname(errno),
+          ru_us(&c0), ru_us(&c1));
+    memset(&ru, 0xff, sizeof ru);
+    pid_t r = wait4(pid, &st, 0, &ru);
+    long wall = (long)(p_now_us() - t0), used = ru_us(&ru);
+    getrusage(RUSAGE_CHILDREN, &c2);
+    CHECK("wait4_rusage_burn",
+          r == pid && used > 0 && used <= wall + 1000 && (!t_uniplex() || used >= 30000),
+          "wait4 %d/%s: the child used %ld us in %ld us of wall time", (int)r, t_errname(errno),
+          used, wall);
+    long grown = ru_us(&c2) - ru_us(&c0);
+    CHECK("rusage_children_after_reap", grown >= used - 10 && grown <= used + 10,
+          "RUSAGE_CHILDREN grew by %ld us, wait4 reported %ld us", grown, used);
+}
+
+/* What a child reports of the grandchild it waited for: exit codes 1-4
+ * for the checks below, its figure for the grandchild's CPU time on fd. */
+static int middle_child(int fd)
+{
+    struct rusage ru;
+    int st = 0;
+    pid_t g = fork();
+    if (g == 0) {
+        burn_ms(30);
+        _exit(touch_rss(&ru) == 0 && ru.ru_maxrss >= RSS_KIB ? 0 : 1);
+    }
+    if (wait4(g, &st, 0, &ru) != g || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return 2;
+    if (ru.ru_maxrss < RSS_KIB)
+        return 3;
+    long used = ru_us(&ru);
+    getrusage(RUSAGE_CHILDREN, &ru);
+    if (ru.ru_maxrss < RSS_KIB)
+        return 4;
+    return write(fd, &used, sizeof used) == sizeof used ? 0 : 5;
+}
+
+/* wait4's rusage includes what the child's own waited-for children used:
+ * the CPU time and the memory peak of a grandchild reach the grandparent. */
+static void check_rusage_grandchild(void)
+{
+    struct rusage ru, ch;
+    int p[2], st = 0;
+    long g_used = -1;
+    if (pipe(p) != 0) {
+        t_fail("wait4_rusage_grandchild", "pipe: %s", t_errname(errno));
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        _exit(middle_child(p[1]));
+    }
+    close(p[1]);
+    ssize_t n = p_read_full(p[0], &g_used, sizeof g_used);
+    close(p[0]);
+    pid_t r = wait4(pid, &st, 0, &ru);
+    getrusage(RUSAGE_CHILDREN, &ch);
+    CHECK("wait4_rusage_grandchild",
+          r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 && n == sizeof g_used && g_used > 0 &&
+              ru_us(&ru) >= g_used && ru.ru_maxrss >= RSS_KIB,
+          "wait4 %d, %s; grandchild %ld us, child with it %ld us, maxrss %ld KiB", (int)r,
+          p_status_str(st), g_used, ru_us(&ru), ru.ru_maxrss);
+    CHECK("rusage_children_maxrss", ch.ru_maxrss >= RSS_KIB, "RUSAGE_CHILDREN maxrss %ld KiB",
+          ch.ru_maxrss);
+}
+
+static void check_rusage(void)
+{
+    check_rusage_self();
+    check_rusage_children();
+    check_rusage_grandchild();
 }
 
 /* ---- faults kill only the child ---- */
@@ -1327,6 +1486,7 @@ int main(int argc, char **argv)
     check_sequential();
     check_concurrent();
     check_wait();
+    check_rusage();
     check_faults();
     check_vfork_clone();
     check_exec();

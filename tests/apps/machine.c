@@ -1,18 +1,24 @@
 /* machine: whole-machine calls. reboot(2)'s argument checks and the
  * Ctrl-Alt-Del flag, the CPU-affinity calls of a one-CPU machine, the sync
- * family, the boot clocks and clock_nanosleep's flags. Inside Uniplex
+ * family, the boot clocks and clock_nanosleep's flags, sysinfo's load
+ * averages against /proc/loadavg, and membarrier(2). Inside Uniplex
  * (UNIPLEX=1) it ends with reboot(RB_POWER_OFF) when every case passed:
  * the runner checks that the machine then powers off with status 0, not
- * main's 3. */
+ * main's 3.
+ *
+ * Mode used when the suite execs itself (argv[1]):
+ *   --membarrier-fresh   exit 0 if MEMBARRIER_CMD_PRIVATE_EXPEDITED is
+ *                        EPERM (no registration survives exec) */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "t.h"
+#include "tproc.h"
 
 #define MAGIC1 0xfee1deadL
 #define MAGIC2 672274793L
@@ -108,15 +114,132 @@ static void check_clocks(const struct timespec *at_main)
     CHECK("boottime-from-boot", mains > 0 && mains < 30.0, "%.6f s at main", mains);
 }
 
-int main(void)
+/* /proc/loadavg's three averages in hundredths: 0, or -1. */
+static int read_loadavg(long hundredths[3])
+{
+    char buf[128];
+    int fd = open("/proc/loadavg", O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    long w[3], f[3];
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    if (sscanf(buf, "%ld.%ld %ld.%ld %ld.%ld", &w[0], &f[0], &w[1], &f[1], &w[2], &f[2]) != 6)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        hundredths[i] = w[i] * 100 + f[i];
+    return 0;
+}
+
+/* sysinfo's loads (16 fraction bits) are /proc/loadavg's figures: equal
+ * in hundredths within one step (Linux rounds the text, Uniplex cuts it).
+ * Read back to back, and again if a 5-second sample fell in between. */
+static void check_loadavg(void)
+{
+    struct sysinfo a, b;
+    long h[3] = {0, 0, 0};
+    int err = 0;
+    for (int tries = 0; tries < 5; tries++) {
+        err = sysinfo(&a) || read_loadavg(h) || sysinfo(&b);
+        if (err || memcmp(a.loads, b.loads, sizeof a.loads) == 0)
+            break;
+    }
+    int ok = !err;
+    for (int i = 0; i < 3; i++) {
+        long s = (long)(a.loads[i] * 100 / (1ul << SI_LOAD_SHIFT));
+        ok = ok && (s - h[i] <= 1 && h[i] - s <= 1);
+    }
+    CHECK("sysinfo-loads-are-loadavg", ok,
+          "sysinfo %lu %lu %lu, /proc/loadavg %ld %ld %ld hundredths", a.loads[0], a.loads[1],
+          a.loads[2], h[0], h[1], h[2]);
+    if (!t_uniplex()) {
+        t_skip_host("sysinfo-loads-nonzero");
+        return;
+    }
+    /* The first sample, at boot, counts the boot thread running. */
+    CHECK("sysinfo-loads-nonzero", a.loads[0] > 0, "1-minute load %lu", a.loads[0]);
+}
+
+/* <linux/membarrier.h> */
+#define MB_QUERY                0
+#define MB_GLOBAL               (1 << 0)
+#define MB_GLOBAL_EXPEDITED     (1 << 1)
+#define MB_REGISTER_GLOBAL_EXP  (1 << 2)
+#define MB_PRIVATE_EXPEDITED    (1 << 3)
+#define MB_REGISTER_PRIVATE_EXP (1 << 4)
+#define MB_PRIVATE_SYNC_CORE    (1 << 5)
+#define MB_REGISTERS            0x154 /* the REGISTER_* commands: bits 2, 4, 6 and 8 */
+#define MB_UNIPLEX              0x7f  /* all but the rseq commands and GET_REGISTRATIONS */
+
+static long membarrier(int cmd, unsigned flags)
+{
+    return syscall(SYS_membarrier, cmd, flags, 0);
+}
+
+/* Every command QUERY lists is accepted once registered, and every one it
+ * does not list is EINVAL: 0, or the first command that is not so. */
+static int membarrier_listed_only(long q)
+{
+    for (int b = 0; b < 16; b++)
+        if ((q & MB_REGISTERS & (1L << b)) && membarrier(1 << b, 0) != 0)
+            return 1 << b;
+    for (int b = 0; b < 16; b++) {
+        errno = 0;
+        long r = membarrier(1 << b, 0);
+        if ((q & (1L << b)) ? r < 0 : r != -1 || errno != EINVAL)
+            return 1 << b;
+    }
+    return 0;
+}
+
+static void check_membarrier(const char *self)
+{
+    long q = membarrier(MB_QUERY, 0);
+    CHECK("membarrier-query", q >= 0 && (q & 0x1f) == 0x1f && (!t_uniplex() || q == MB_UNIPLEX),
+          "QUERY returned %#lx", q);
+    CHECK_ERR("membarrier-private-unregistered", membarrier(MB_PRIVATE_EXPEDITED, 0), EPERM);
+    CHECK_ERR("membarrier-sync-core-unregistered", membarrier(MB_PRIVATE_SYNC_CORE, 0), EPERM);
+    CHECK_ERR("membarrier-bad-cmd", membarrier(1 << 20, 0), EINVAL);
+    CHECK_ERR("membarrier-negative-cmd", membarrier(-1, 0), EINVAL);
+    CHECK_ERR("membarrier-flags", membarrier(MB_GLOBAL, 1), EINVAL);
+    CHECK("membarrier-global",
+          membarrier(MB_GLOBAL, 0) == 0 && membarrier(MB_GLOBAL_EXPEDITED, 0) == 0 &&
+              membarrier(MB_REGISTER_GLOBAL_EXP, 0) == 0,
+          "%s", strerror(errno));
+    CHECK("membarrier-private-registered",
+          membarrier(MB_REGISTER_PRIVATE_EXP, 0) == 0 && membarrier(MB_PRIVATE_EXPEDITED, 0) == 0,
+          "%s", strerror(errno));
+    int bad = q < 0 ? -1 : membarrier_listed_only(q);
+    CHECK("membarrier-query-lists-only-accepted", bad == 0, "command %#x", bad);
+
+    /* The registration is the address space's: fork copies it, exec drops it. */
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(membarrier(MB_PRIVATE_EXPEDITED, 0) == 0 ? 0 : 1);
+    check_exit("membarrier-fork-keeps-registration", pid, 0);
+    pid = fork();
+    if (pid == 0) {
+        execl(self, self, "--membarrier-fresh", (char *)NULL);
+        _exit(2);
+    }
+    check_exit("membarrier-exec-drops-registration", pid, 0);
+}
+
+int main(int argc, char **argv)
 {
     struct timespec at_main;
     clock_gettime(CLOCK_BOOTTIME, &at_main);
 
+    if (argc > 1 && strcmp(argv[1], "--membarrier-fresh") == 0)
+        return membarrier(MB_PRIVATE_EXPEDITED, 0) == -1 && errno == EPERM ? 0 : 1;
     check_reboot_args();
     check_affinity();
     check_sync();
     check_clocks(&at_main);
+    check_loadavg();
+    check_membarrier(p_self_path("machine"));
     int failed = t_done("machine");
     if (failed || !t_uniplex())
         return failed;

@@ -1,0 +1,92 @@
+/* Resource usage (Linux's struct rusage): getrusage(2) of the calling
+ * process, and what wait4(2) and waitid(2) report of a child they reap.
+ *
+ * CPU time is what the scheduler charges each thread (account() in
+ * kernel/sched/sched.c): all of its time on the CPU, program code and
+ * kernel code alike. Telling the two apart would take a clock read on every
+ * entry to the kernel and every return (system calls, faults, interrupts),
+ * so it is all reported as user time, ru_utime, and ru_stime is 0, as
+ * /proc/<pid>/stat shows it.
+ *
+ * ru_maxrss: the address space keeps no peak of its resident set, so a
+ * process's figure is the largest resident set sampled so far by
+ * proc_rusage_sample (at each getrusage, and as the address space is
+ * left at exit and exec), at least the resident set now. A child's figure
+ * passes to its parent when the parent waits for it, as Linux passes it;
+ * peaks between samples are missed.
+ *
+ * Page faults, swaps, block I/O, messages, signals and context switches
+ * are not counted: those fields are 0. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/proc/proc.h"
+
+#define RUSAGE_SELF     0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD   1
+
+struct timeval_k {
+    int64_t sec, usec;
+};
+
+struct rusage_k {
+    struct timeval_k utime, stime;
+    int64_t maxrss; /* KiB */
+    int64_t ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock;
+    int64_t msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+_Static_assert(sizeof(struct rusage_k) == 144, "Linux struct rusage (x86-64)");
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
+void proc_rusage_sample(struct proc *p)
+{
+    if (p->vm)
+        p->maxrss = max_u64(p->maxrss, vmspace_resident(p->vm));
+}
+
+/* Copy out CPU time cpu_ns (all as user time) and maxrss_pages. */
+static int put_rusage(uint64_t uru, uint64_t cpu_ns, uint64_t maxrss_pages)
+{
+    struct rusage_k ru;
+    memset(&ru, 0, sizeof(ru));
+    ru.utime.sec = (int64_t)(cpu_ns / NSEC_PER_SEC);
+    ru.utime.usec = (int64_t)(cpu_ns % NSEC_PER_SEC / 1000);
+    ru.maxrss = (int64_t)(maxrss_pages * (PAGE_SIZE / 1024));
+    return copy_to_user((void *)uru, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
+int proc_getrusage(int who, uint64_t uru)
+{
+    struct proc *p = proc_current();
+    proc_rusage_sample(p);
+    switch (who) {
+    case RUSAGE_SELF: /* every LWP of the process */
+        return put_rusage(uru, proc_runtime_ns(p), p->maxrss);
+    case RUSAGE_THREAD: /* the calling LWP's time; the process's memory, as Linux */
+        return put_rusage(uru, thread_runtime_ns(lwp_current()->thread), p->maxrss);
+    case RUSAGE_CHILDREN: /* the children waited for, and theirs */
+        return put_rusage(uru, p->child_ns, p->child_maxrss);
+    default:
+        return -EINVAL;
+    }
+}
+
+/* Linux's RUSAGE_BOTH of the zombie: its own figures and its children's,
+ * which is what its parent's RUSAGE_CHILDREN gains by reaping it. */
+int proc_rusage_child(const struct proc *c, uint64_t uru)
+{
+    return put_rusage(uru, proc_runtime_ns(c) + c->child_ns, max_u64(c->maxrss, c->child_maxrss));
+}
+
+void proc_rusage_reap(struct proc *p, const struct proc *c)
+{
+    p->child_maxrss = max_u64(p->child_maxrss, max_u64(c->maxrss, c->child_maxrss));
+}
