@@ -105,7 +105,8 @@ void lwp_free(struct lwp *l)
         thread_join(l->thread);
     }
     if (l->tid != p->pid) {
-        procfs_task_remove(p, l->tid);
+        if (!l->exited)
+            procfs_task_remove(p, l->tid);
         pid_free(l->tid);
     }
     kfree(l->resume);
@@ -212,6 +213,8 @@ __attribute__((noreturn)) void lwp_exit(int wstatus)
     if (p->nlive == 1)
         proc_end(p->dying ? p->wstatus : wstatus);
     p->nlive--;
+    if (l->tid != p->pid)
+        procfs_task_remove(p, l->tid); /* gone at once, as Linux reaps a thread */
     waitq_wake_all(&p->lwpq);
     thread_set_vmspace(0);
     thread_exit();
