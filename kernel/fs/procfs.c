@@ -262,14 +262,13 @@ static int gen_task_stat(int tid, char *buf, size_t n)
     if (!l)
         return 0;
     struct proc *p = l->proc;
-    return snprintf(buf, n,
-                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 0 0 20 0 %u 0 %llu %llu %llu "
-                    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-                    tid, l->name, l->thread->state == T_BLOCKED ? 'S' : 'R',
-                    p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-                    TICKS(thread_runtime_ns(l->thread)), p->nlive, TICKS(p->start_ns),
-                    (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
-                    (unsigned long long)rss_pages(p));
+    return snprintf(
+        buf, n,
+        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 0 0 20 0 %u 0 %llu %llu %llu "
+        "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+        tid, l->name, l->thread->state == T_BLOCKED ? 'S' : 'R', p->parent ? p->parent->pid : 0,
+        p->pgid, p->sid, TICKS(thread_runtime_ns(l->thread)), p->nlive, TICKS(p->start_ns),
+        (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0), (unsigned long long)rss_pages(p));
 }
 
 static int gen_task_status(int tid, char *buf, size_t n)

@@ -60,10 +60,10 @@ struct lwp {
     int exited; /* called lwp_exit: never runs program code again */
     struct proc *proc;
     struct thread *thread;
-    uint64_t sigmask, sigpending;   /* sigpending: signals sent to this LWP (tgkill, faults) */
-    struct sigqinfo siginfo[NSIG];  /* what each pending one carries (index sig - 1) */
-    char name[16];                  /* comm (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm) */
-    uint64_t clear_child_tid; /* set_tid_address: zeroed at exit and exec (lwp_release_tid) */
+    uint64_t sigmask, sigpending;  /* sigpending: signals sent to this LWP (tgkill, faults) */
+    struct sigqinfo siginfo[NSIG]; /* what each pending one carries (index sig - 1) */
+    char name[16];                 /* comm (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm) */
+    uint64_t clear_child_tid;      /* set_tid_address: zeroed at exit and exec (lwp_release_tid) */
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID: store the tid here first */
@@ -88,21 +88,21 @@ struct proc {
     struct vnode *cwd; /* referenced */
     uint32_t umask;
     struct rlimit64 rlim[RLIM_NLIMITS];
-    char name[16];           /* comm: the program's base name */
-    uint64_t brk_start, brk; /* heap: [brk_start, brk) is mapped */
-    uint64_t mmap_base;      /* where mmap looks for room first */
-    struct lwp *lwps;               /* every LWP, exited ones until reaped */
-    unsigned nlive;                 /* LWPs that have not exited */
-    uint64_t sigpending;            /* process-directed signals: any LWP not blocking one takes it */
-    struct sigqinfo siginfo[NSIG];  /* what each pending one carries (index sig - 1) */
-    int dying;                      /* every LWP but survivor must exit (exit_group, exec) */
-    struct lwp *survivor;           /* the exec'ing LWP that stays, or NULL (group exit) */
-    struct waitq lwpq;              /* an LWP exited (exec waits for the others) */
-    uint64_t dead_ns;               /* CPU time of LWPs already freed */
-    struct waitq exitq;             /* waiters for a child's exit (wait4) */
-    int exit_signal;                /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
-    struct proc *vfork_parent;      /* blocked in vfork until this one execs or exits */
-    struct waitq vforkq;            /* where that parent waits */
+    char name[16];                 /* comm: the program's base name */
+    uint64_t brk_start, brk;       /* heap: [brk_start, brk) is mapped */
+    uint64_t mmap_base;            /* where mmap looks for room first */
+    struct lwp *lwps;              /* every LWP, exited ones until reaped */
+    unsigned nlive;                /* LWPs that have not exited */
+    uint64_t sigpending;           /* process-directed signals: any LWP not blocking one takes it */
+    struct sigqinfo siginfo[NSIG]; /* what each pending one carries (index sig - 1) */
+    int dying;                     /* every LWP but survivor must exit (exit_group, exec) */
+    struct lwp *survivor;          /* the exec'ing LWP that stays, or NULL (group exit) */
+    struct waitq lwpq;             /* an LWP exited (exec waits for the others) */
+    uint64_t dead_ns;              /* CPU time of LWPs already freed */
+    struct waitq exitq;            /* waiters for a child's exit (wait4) */
+    int exit_signal;               /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
+    struct proc *vfork_parent;     /* blocked in vfork until this one execs or exits */
+    struct waitq vforkq;           /* where that parent waits */
     struct ksigaction sigact[NSIG]; /* index sig - 1 */
     struct callout alarm;           /* ITIMER_REAL */
     struct proc *reap_next;         /* on the reaper's list */
@@ -267,9 +267,9 @@ unsigned proc_limit(void);
 
 /* What the arch needs to build a signal frame. */
 struct sig_setup {
-    int sig, fault;     /* fault: si_addr is addr, else the fields of info */
+    int sig, fault; /* fault: si_addr is addr, else the fields of info */
     struct sigqinfo info;
-    uint64_t addr;      /* siginfo si_addr and sigcontext cr2 (faults) */
+    uint64_t addr; /* siginfo si_addr and sigcontext cr2 (faults) */
     const struct ksigaction *act;
     uint64_t oldmask;   /* restored by rt_sigreturn */
     uint64_t stack_top; /* the alternate stack's top, or 0: below the red zone */

@@ -86,10 +86,10 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define SI_KERNEL   0x80 /* the kernel's own (timers, the OOM killer) */
 #define SI_QUEUE    (-1) /* sigqueue */
 #define SI_TKILL    (-6) /* tkill, tgkill */
-#define SEGV_MAPERR 1 /* no mapping at the address */
-#define SEGV_ACCERR 2 /* a mapping that forbids the access */
-#define CLD_EXITED  1 /* SIGCHLD: the child exited */
-#define CLD_KILLED  2 /* SIGCHLD: a signal killed the child */
+#define SEGV_MAPERR 1    /* no mapping at the address */
+#define SEGV_ACCERR 2    /* a mapping that forbids the access */
+#define CLD_EXITED  1    /* SIGCHLD: the child exited */
+#define CLD_KILLED  2    /* SIGCHLD: a signal killed the child */
 
 /* siginfo_t: si_signo, si_errno, si_code, then (8-byte aligned) the
  * fields si_code selects, in 128 bytes. Fill it from a zeroed one: it is
