@@ -15,6 +15,9 @@
  *        threads --exec-check PID PPID
  *               (what exec_from_thread execs: exits EXEC_CODE if its pid is
  *               PID, its tid its pid, its parent PPID and it has one thread)
+ *        threads --main-pthread-exit UP DOWN REPORT
+ *               (what main_pthread_exit execs, given the fds it talks on)
+ *        threads --exit  (exits 0: what robust_mutex_process execs)
  *
  * Linux facts the cases hold to, each verified natively (Linux 6.18):
  *   clone(CLONE_THREAD) without CLONE_SIGHAND, or CLONE_SIGHAND without
@@ -79,15 +82,18 @@
 static int report_fd = -1;
 static const char *self; /* the path to exec this program by */
 
-/* In a case, from any thread: say why the case failed, and end the process. */
+/* In a case, from any thread, or in a process the case made: say why the
+ * case failed (one line), and end the process. */
 __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
     char buf[240];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
     va_end(ap);
-    if (write(report_fd, buf, n > 0 && n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1) < 0)
+    n = n < 0 ? 0 : n < (int)sizeof(buf) - 1 ? n : (int)sizeof(buf) - 2;
+    buf[n++] = '\n';
+    if (write(report_fd, buf, (size_t)n) < 0)
         _exit(2);
     _exit(1);
 }
@@ -203,11 +209,15 @@ static void wait_gone(pid_t tid)
     die("thread %d still in /proc/self/task after %d ms", (int)tid, WAIT_MS);
 }
 
-/* The state letter of /proc/PID/task/TID/stat, or 0. */
+/* The state letter of /proc/PID/task/TID/stat (of /proc/PID/stat for the
+ * main thread), or 0. */
 static char task_state(pid_t pid, pid_t tid)
 {
     char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    if (tid == pid)
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    else
+        snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
@@ -223,8 +233,10 @@ static char task_state(pid_t pid, pid_t tid)
 static void wait_sleeping(pid_t pid, pid_t tid)
 {
     for (int ms = 0; ms < WAIT_MS; ms++) {
-        if (task_state(pid, tid) == 'S')
+        char st = task_state(pid, tid);
+        if (st == 'S')
             return;
+        EXPECT(st != 'Z', "thread %d of %d ended instead of blocking", (int)tid, (int)pid);
         p_sleep_ms(1);
     }
     die("thread %d of %d not sleeping after %d ms (state %c)", (int)tid, (int)pid, WAIT_MS,
@@ -351,6 +363,17 @@ static pid_t fork_proc(void)
         die("fork: %s", t_errname(errno));
     if (pid == 0)
         alarm(ALARM_S);
+    return pid;
+}
+
+/* fork_proc with the link made and each side holding only its own ends, so
+ * that a read sees the end of the pipe when the other side is gone. */
+static pid_t link_fork(void)
+{
+    link_make();
+    pid_t pid = fork_proc();
+    close(pid == 0 ? link_.up[0] : link_.up[1]);
+    close(pid == 0 ? link_.down[1] : link_.down[0]);
     return pid;
 }
 
@@ -1150,9 +1173,9 @@ static void *last_thread(void *a)
  * clear-tid word, so its pthread_exit would keep musl's thread list locked. */
 static int main_pthread_exit_mode(char **argv)
 {
-    report_fd = 2;
     link_.up[1] = atoi(argv[2]);
     link_.down[0] = atoi(argv[3]);
+    report_fd = atoi(argv[4]);
     spawn(last_thread, NULL);
     link_send(link_.up[1], 'm');
     pthread_exit(NULL);
@@ -1162,13 +1185,13 @@ static int main_pthread_exit_mode(char **argv)
  * thread and exits 0 when that one returns. */
 static void case_main_pthread_exit(void)
 {
-    link_make();
-    pid_t pid = fork_proc();
+    pid_t pid = link_fork();
     if (pid == 0) {
-        char up[16], down[16];
+        char up[16], down[16], rep[16];
         snprintf(up, sizeof up, "%d", link_.up[1]);
         snprintf(down, sizeof down, "%d", link_.down[0]);
-        execl(self, "threads", "--main-pthread-exit", up, down, (char *)NULL);
+        snprintf(rep, sizeof rep, "%d", report_fd);
+        execl(self, "threads", "--main-pthread-exit", up, down, rep, (char *)NULL);
         die("execl %s: %s", self, t_errname(errno));
     }
     EXPECT(link_recv(link_.up[0]) == 'm', "bad byte");
@@ -1195,14 +1218,12 @@ static void *exit_thread(void *a)
  * run once, while the main thread waits in pthread_join. */
 static void case_exit_from_thread(void)
 {
-    link_make();
-    pid_t pid = fork_proc();
+    pid_t pid = link_fork();
     if (pid == 0) {
         atexit(on_exit_write);
         join(spawn(exit_thread, (void *)42));
         _exit(99);
     }
-    close(link_.up[1]);
     expect_exit(pid, 42);
     char buf[4];
     ssize_t n = p_read_full(link_.up[0], buf, sizeof buf);
@@ -1246,8 +1267,7 @@ static void *outliving_thread(void *a)
  * (Linux reports the last thread's code). */
 static void main_exits_first(int how, int want)
 {
-    link_make();
-    pid_t pid = fork_proc();
+    pid_t pid = link_fork();
     if (pid == 0) {
         spawn(outliving_thread, (void *)(uintptr_t)how);
         link_send(link_.up[1], 'm');
@@ -1310,8 +1330,7 @@ static void *term_unblocked(void *a)
  * thread that does not block it and kills the whole process. */
 static void case_fatal_signal_kills_all(void)
 {
-    link_make();
-    pid_t pid = fork_proc();
+    pid_t pid = link_fork();
     if (pid == 0) {
         mask(SIG_BLOCK, SIGTERM);
         join(spawn(term_unblocked, NULL));
@@ -1346,8 +1365,7 @@ static void *cond_forever(void *a)
 /* SIGKILL ends a process whose threads spin, wait on a futex and join. */
 static void case_sigkill_kills_all(void)
 {
-    link_make();
-    pid_t pid = fork_proc();
+    pid_t pid = link_fork();
     if (pid == 0) {
         spawn(spin_forever, NULL);
         join(spawn(cond_forever, NULL));
@@ -2719,6 +2737,21 @@ static const struct {
     {"clone_bad_stack", case_clone_bad_stack},
 };
 
+/* The lines the case and the processes it made wrote, as one: "a; b". */
+static void join_lines(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    for (const char *p = in; *p && o + 3 < size; p++) {
+        if (*p != '\n')
+            out[o++] = *p;
+        else if (p[1]) {
+            out[o++] = ';';
+            out[o++] = ' ';
+        }
+    }
+    out[o] = 0;
+}
+
 /* Runs case i in a child of its own process group: ok, or FAIL with what
  * the case said, or how its child ended. */
 static void run(unsigned i)
@@ -2744,11 +2777,14 @@ static void run(unsigned i)
     int st = 0;
     int reaped = reap_child(cases[i].name, pid, &st);
     if (pid > 0)
-        kill(-pid, SIGKILL); /* whatever the case left running, so the pipe ends */
-    char why[256] = "";
-    ssize_t n = pid > 0 ? p_read_full(fd[0], why, sizeof(why) - 1) : 0;
-    why[n > 0 ? n : 0] = 0;
+        kill(-pid, SIGKILL);        /* whatever the case left running, so the pipe ends */
+    while (p_wait(-1, NULL, 0) > 0) /* as init, those are ours to reap */
+        ;
+    char said[512] = "", why[600];
+    ssize_t n = pid > 0 ? p_read_full(fd[0], said, sizeof(said) - 1) : 0;
+    said[n > 0 ? n : 0] = 0;
     close(fd[0]);
+    join_lines(said, why, sizeof why);
     if (!reaped)
         return;
     double ms = (p_now_us() - t0) / 1000;
@@ -2766,7 +2802,7 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--exec-check") == 0)
         return exec_check(argv);
-    if (argc == 4 && strcmp(argv[1], "--main-pthread-exit") == 0)
+    if (argc == 5 && strcmp(argv[1], "--main-pthread-exit") == 0)
         return main_pthread_exit_mode(argv);
     if (argc > 1 && strcmp(argv[1], "--exit") == 0)
         return 0;
