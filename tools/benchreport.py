@@ -34,6 +34,8 @@ PRIMS = [
     ('pipe_pingpong', 'pipe ping-pong round trip', 4),
     ('ctx_switch', 'context switch (sched_yield, 2 processes)', None),
     ('signal_roundtrip', 'signal to self, handler, sigreturn', None),
+    ('thread_create_join', 'pthread_create + pthread_join', 1),
+    ('futex_pingpong', 'futex ping-pong round trip (2 threads)', 1),
 ]
 
 ANCHORS = [

@@ -4,7 +4,7 @@
 set -e
 PKGS="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 qemu-system-x86 ovmf musl-tools libcmocka-dev libelf-dev busybox-static
-console-setup-linux socat linux-libc-dev
+console-setup-linux socat linux-libc-dev libc6-dev
 linux-image-cloud-amd64 gnuplot-nox cpio python3"
 
 missing=""

@@ -1,4 +1,4 @@
-/* bench: what processes, pipes and signals cost, for a side-by-side
+/* bench: what processes, pipes, signals and threads cost, for a side-by-side
  * comparison of host Linux, Uniplex as init and a Linux guest as /init
  * (the same static binary in all three). Timings only: no checks, except
  * that a system call failing unexpectedly, or a child not exiting 0, ends
@@ -28,6 +28,11 @@
  *                   pipe_pingpong      1-byte round trip between two processes (us)
  *                   ctx_switch         switch between two sched_yield loops on CPU 0 (us)
  *                   signal_roundtrip   kill(self, SIGUSR1) + handler + sigreturn (us)
+ *                   thread_create_join pthread_create of a thread that returns at once
+ *                                      + pthread_join (us)
+ *                   futex_pingpong     a token handed between two threads through one
+ *                                      futex word, FUTEX_WAIT/FUTEX_WAKE private (us per
+ *                                      round trip)
  * scale[=LIST]      for each S in LIST (MiB; default 1,16,256,1024), with S MiB of
  *                   touched anonymous memory in the parent (7 runs up to 64 MiB,
  *                   5 up to 256, then 3):
@@ -45,6 +50,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -419,6 +425,102 @@ static double signal_roundtrip(long n)
     return us;
 }
 
+/* ---- threads ---- */
+
+static void *return_at_once(void *arg)
+{
+    return arg;
+}
+
+/* us per pthread_create of a thread that returns at once, and its join. */
+static double thread_create_join(long n)
+{
+    double t0 = p_now_us();
+
+    for (long i = 0; i < n; i++) {
+        pthread_t t;
+        void *r;
+        int err = pthread_create(&t, NULL, return_at_once, (void *)i);
+        if (err) {
+            errno = err;
+            die("pthread_create");
+        }
+        if ((err = pthread_join(t, &r)) != 0) {
+            errno = err;
+            die("pthread_join");
+        }
+        if (r != (void *)i) {
+            info("thread_create_join: joined %p, expected %p", r, (void *)i);
+            exit(1);
+        }
+    }
+    return (p_now_us() - t0) / (double)n;
+}
+
+#define FUTEX_WAIT_PRIVATE 128 /* FUTEX_WAIT | FUTEX_PRIVATE_FLAG */
+#define FUTEX_WAKE_PRIVATE 129 /* FUTEX_WAKE | FUTEX_PRIVATE_FLAG */
+#define TOKEN_MAIN         0   /* the futex word: whose turn it is */
+#define TOKEN_PARTNER      1
+#define TOKEN_STOP         2
+
+static int token;
+
+/* Sets the token and wakes whoever waits for it. */
+static void token_pass(int to)
+{
+    __atomic_store_n(&token, to, __ATOMIC_SEQ_CST);
+    if (syscall(SYS_futex, &token, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) < 0)
+        die("futex wake");
+}
+
+/* Waits while the token is `from`: its value once it changed. */
+static int token_wait_change(int from)
+{
+    int v;
+
+    while ((v = __atomic_load_n(&token, __ATOMIC_SEQ_CST)) == from)
+        if (syscall(SYS_futex, &token, FUTEX_WAIT_PRIVATE, from, NULL, NULL, 0) < 0 &&
+            errno != EAGAIN && errno != EINTR)
+            die("futex wait");
+    return v;
+}
+
+/* The partner: hands each token straight back, until TOKEN_STOP. */
+static void *pingpong_partner(void *arg)
+{
+    (void)arg;
+    while (token_wait_change(TOKEN_MAIN) == TOKEN_PARTNER)
+        token_pass(TOKEN_MAIN);
+    return NULL;
+}
+
+/* us per round trip: the token to the partner thread and back, each hand-over
+ * a store and a FUTEX_WAKE, each wait a FUTEX_WAIT unless the token is back
+ * already. */
+static double futex_pingpong(long n)
+{
+    pthread_t t;
+    int err;
+
+    token = TOKEN_MAIN;
+    if ((err = pthread_create(&t, NULL, pingpong_partner, NULL)) != 0) {
+        errno = err;
+        die("pthread_create");
+    }
+    double t0 = p_now_us();
+    for (long i = 0; i < n; i++) {
+        token_pass(TOKEN_PARTNER);
+        token_wait_change(TOKEN_PARTNER);
+    }
+    double us = (p_now_us() - t0) / (double)n;
+    token_pass(TOKEN_STOP);
+    if ((err = pthread_join(t, NULL)) != 0) {
+        errno = err;
+        die("pthread_join");
+    }
+    return us;
+}
+
 /* Default counts per run: each figure about 0.5-1 s natively. */
 static void prims(void)
 {
@@ -439,6 +541,8 @@ static void prims(void)
     report("pipe_pingpong", "us", pipe_pingpong, iters(20000), runs);
     report("ctx_switch", "us", ctx_switch, iters(30000), runs);
     report("signal_roundtrip", "us", signal_roundtrip, iters(30000), runs);
+    report("thread_create_join", "us", thread_create_join, iters(5000), runs);
+    report("futex_pingpong", "us", futex_pingpong, iters(100000), runs);
 }
 
 /* ---- scale ---- */
