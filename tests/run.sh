@@ -408,6 +408,11 @@ check_suite app-signals signals
 # futex(2) between processes (issue 15, item 2).
 app app-futex 60 --env UNIPLEX=1 "$BUILD/apps/futex"
 check_suite app-futex futex
+# Threads (issue 15): the pthread suite, linked with musl and with glibc.
+app app-threads 300 --env UNIPLEX=1 "$BUILD/apps/threads"
+check_suite app-threads threads
+app app-threads-glibc 300 --env UNIPLEX=1 "$BUILD/apps/threads-glibc"
+check_suite app-threads-glibc threads
 # Addresses the kernel would jump to or run on, dead and sealed directories,
 # orphans' exit signal (issue 14): each case once brought the kernel down.
 app app-badaddr 60 --env UNIPLEX=1 "$BUILD/apps/badaddr"

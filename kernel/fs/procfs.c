@@ -188,12 +188,16 @@ void procfs_init(void)
 
 /* --- per process ------------------------------------------------------------------ */
 
+/* The process's state is its main thread's, as on Linux: a main thread
+ * that has exited while others run shows as a zombie. */
 static char state_of(const struct proc *p)
 {
-    if (p->state == P_ZOMBIE)
+    const struct lwp *l = p->lwps;
+    while (l && l->tid != p->pid)
+        l = l->next;
+    if (p->state == P_ZOMBIE || !l || l->exited)
         return 'Z';
-    struct thread *t = p->lwps ? p->lwps->thread : 0;
-    return t && t->state == T_BLOCKED ? 'S' : 'R';
+    return l->thread->state == T_BLOCKED ? 'S' : 'R';
 }
 
 static uint64_t rss_pages(const struct proc *p)
