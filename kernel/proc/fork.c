@@ -103,6 +103,7 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
         c->cmdline_len = p->cmdline_len;
     }
     c->exit_signal = (int)(flags & CSIGNAL);
+    c->parent_tid = lwp_current()->tid;
     *out = c;
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc/futex.h"
 #include "kernel/proc/proc.h"
@@ -235,6 +236,8 @@ static void lwp_kill_others(struct proc *p, struct lwp *keep)
 __attribute__((noreturn)) void proc_exit(int wstatus)
 {
     struct lwp *l = lwp_current();
+    if (!l)
+        panic("proc_exit from a kernel thread");
     struct proc *p = l->proc;
     if (!p->dying || p->survivor) { /* a group exit overtakes an exec */
         p->dying = 1;

@@ -79,6 +79,7 @@ struct lwp {
 struct proc {
     int pid;
     struct proc *parent;             /* NULL for init (its parent is the kernel) */
+    int parent_tid;                  /* the parent's LWP that made it (wait's __WNOTHREAD) */
     struct proc *children, *sibling; /* the process tree */
     int pgid, sid;
     enum proc_state state;

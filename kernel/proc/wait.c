@@ -22,11 +22,15 @@
 /* Which children a wait is for: pid > 0 that one, 0 the caller's group,
  * -1 any, < -1 group -pid. As Linux's eligible_child, only children that
  * report their exit with SIGCHLD, unless __WCLONE (only the others) or
- * __WALL (both). __WNOTHREAD holds as it stands: one thread per process. */
+ * __WALL (both). Children belong to the process, so any of its threads
+ * may wait for them; __WNOTHREAD narrows that to those the calling thread
+ * made. */
 static int matches(const struct proc *c, int64_t pid, unsigned options, const struct proc *p)
 {
     int clone_child = c->exit_signal != SIGCHLD;
     if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
+        return 0;
+    if ((options & __WNOTHREAD) && c->parent_tid != lwp_current()->tid)
         return 0;
     if (pid > 0)
         return c->pid == pid;
