@@ -238,7 +238,6 @@ void proc_set_cmdline(struct proc *p, const char *path, char *const argv[])
 
 void proc_drop_vm(struct proc *p)
 {
-    proc_rusage_sample(p); /* the image's last figure, for the parent's wait4 */
     if (p->vm && --p->vm->refs == 0)
         vmspace_destroy(p->vm);
     p->vm = 0;

@@ -381,9 +381,10 @@ int proc_rusage_child(const struct proc *c, uint64_t uru);
 /* Its parent p reaps c by waiting: c's peak joins p->child_maxrss (as
  * proc_reap adds c's CPU time to p->child_ns). */
 void proc_rusage_reap(struct proc *p, const struct proc *c);
-/* Keep p's resident set now in p->maxrss if larger: at each getrusage,
- * and from proc_drop_vm before the address space goes (exit, exec), so
- * that each image's last figure reaches the parent's wait4. */
+/* Keep p's resident set now in p->maxrss if larger: at each getrusage.
+ * Not at exit: counting the resident pages walks the page tables, which
+ * would add about 10,000 instructions (a tenth) to every fork+exit+wait;
+ * so a child's figure is the largest sampled while it ran. */
 void proc_rusage_sample(struct proc *p);
 
 #endif

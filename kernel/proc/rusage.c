@@ -10,10 +10,9 @@
  *
  * ru_maxrss: the address space keeps no peak of its resident set, so a
  * process's figure is the largest resident set sampled so far by
- * proc_rusage_sample (at each getrusage, and as the address space is
- * left at exit and exec), at least the resident set now. A child's figure
- * passes to its parent when the parent waits for it, as Linux passes it;
- * peaks between samples are missed.
+ * proc_rusage_sample (at each getrusage), at least the resident set now.
+ * A child's figure passes to its parent when the parent waits for it, as
+ * Linux passes it; it is what was sampled while the child ran (proc.h).
  *
  * Page faults, swaps, block I/O, messages, signals and context switches
  * are not counted: those fields are 0. */
