@@ -62,12 +62,12 @@ static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *p
     uint64_t before = pb->free_pages + kb->pages_held + pb->table_pages;
     uint64_t after = pa->free_pages + ka->pages_held + pa->table_pages;
     int leak = after != before || ka->bytes_in_use > kb->bytes_in_use || proc_count() != 0 ||
-               file_count() != 0 || vn_count() != vnodes;
+               lwp_count() != 0 || file_count() != 0 || vn_count() != vnodes;
     printk("leaks: %s: free+heap+table pages %llu before, %llu after; heap bytes %llu before, %llu "
-           "after; processes %u, open files %llu, vnodes %llu before, %llu after\n",
+           "after; processes %u, threads %u, open files %llu, vnodes %llu before, %llu after\n",
            leak ? "LEAKED" : "none", (unsigned long long)before, (unsigned long long)after,
            (unsigned long long)kb->bytes_in_use, (unsigned long long)ka->bytes_in_use, proc_count(),
-           (unsigned long long)file_count(), (unsigned long long)vnodes,
+           lwp_count(), (unsigned long long)file_count(), (unsigned long long)vnodes,
            (unsigned long long)vn_count());
 }
 

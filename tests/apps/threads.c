@@ -541,6 +541,61 @@ static void case_create_join_10000_sequential(void)
     wait_task_count(1);
 }
 
+/* Threads count against RLIMIT_NPROC as Linux counts tasks: past it
+ * pthread_create fails with EAGAIN, nothing is left half made, and once
+ * the threads are joined a new one can be made. Root is exempt on Linux,
+ * so on the host the case drops to an unused uid first. (The limit counts
+ * every task of the user there, every LWP of the machine here: only the
+ * bounds are asserted.) */
+static void case_thread_rlimit_nproc(void)
+{
+    struct rlimit rl = {20, 20};
+    pthread_t t[20], x;
+    int n = 0, err = 0;
+    if (!t_uniplex() && getuid() == 0)
+        EXPECT(setgid(54321) == 0 && setuid(54321) == 0, "cannot drop to uid 54321");
+    EXPECT(setrlimit(RLIMIT_NPROC, &rl) == 0, "setrlimit: %s", t_errname(errno));
+    while (n < 20 && (err = pthread_create(&t[n], NULL, gated_xor, NULL)) == 0)
+        n++;
+    EXPECT(err == EAGAIN && n > 0 && n < 20, "made %d threads, then %s (expected EAGAIN below 20)",
+           n, t_errname(err));
+    gate_open();
+    for (int i = 0; i < n; i++)
+        join(t[i]);
+    wait_task_count(1);
+    err = pthread_create(&x, NULL, plus_one, NULL);
+    EXPECT(err == 0, "after joining: pthread_create failed with %s", t_errname(err));
+    join(x);
+}
+
+/* __WNOTHREAD: a thread waits only for the children it made itself. */
+static volatile pid_t wnt_child;
+
+static void *wnt_forker(void *a)
+{
+    (void)a;
+    pid_t c = fork();
+    if (c == 0)
+        _exit(5);
+    wnt_child = c;
+    gate_pass(); /* until the main thread has looked */
+    int st = 0;
+    pid_t r = waitpid(c, &st, __WNOTHREAD);
+    return (void *)(intptr_t)(r == c && WIFEXITED(st) && WEXITSTATUS(st) == 5);
+}
+
+static void case_wait_wnothread(void)
+{
+    pthread_t t = spawn(wnt_forker, NULL);
+    gate_await(1);
+    errno = 0;
+    pid_t r = waitpid(-1, NULL, __WNOTHREAD | WNOHANG);
+    EXPECT(r == -1 && errno == ECHILD, "main thread's __WNOTHREAD wait: %d/%s, expected ECHILD",
+           (int)r, t_errname(errno));
+    gate_open();
+    EXPECT(join(t) == (void *)1, "the forking thread's __WNOTHREAD wait did not reap its child");
+}
+
 /* ======== identity and thread-local storage ======== */
 
 #define ID_N 4
@@ -2676,6 +2731,8 @@ static const struct {
     {"create_join_1000_sequential", case_create_join_1000_sequential},
     {"create_join_100_alive", case_create_join_100_alive},
     {"create_join_10000_sequential", case_create_join_10000_sequential},
+    {"thread_rlimit_nproc", case_thread_rlimit_nproc},
+    {"wait_wnothread", case_wait_wnothread},
     {"getpid_gettid", case_getpid_gettid},
     {"tls_per_thread", case_tls_per_thread},
     {"errno_per_thread", case_errno_per_thread},
