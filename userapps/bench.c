@@ -33,6 +33,7 @@
  *                   futex_pingpong     a token handed between two threads through one
  *                                      futex word, FUTEX_WAIT/FUTEX_WAKE private (us per
  *                                      round trip)
+ *                   (on a kernel that refuses threads, these two say "skipped" and why)
  * scale[=LIST]      for each S in LIST (MiB; default 1,16,256,1024), with S MiB of
  *                   touched anonymous memory in the parent (7 runs up to 64 MiB,
  *                   5 up to 256, then 3):
@@ -432,6 +433,30 @@ static void *return_at_once(void *arg)
     return arg;
 }
 
+/* Whether threads run here: a kernel without them refuses clone's
+ * CLONE_THREAD, which pthread_create reports as EAGAIN (ENOSYS from some
+ * libcs); then both thread figures say so instead. */
+static bool threads_run(void)
+{
+    pthread_t t;
+    int err = pthread_create(&t, NULL, return_at_once, NULL);
+
+    if (err == 0) {
+        if ((err = pthread_join(t, NULL)) != 0) {
+            errno = err;
+            die("pthread_join");
+        }
+        return true;
+    }
+    if (err != EAGAIN && err != ENOSYS) {
+        errno = err;
+        die("pthread_create");
+    }
+    info("thread_create_join: skipped: pthread_create: %s", strerror(err));
+    info("futex_pingpong: skipped: pthread_create: %s", strerror(err));
+    return false;
+}
+
 /* us per pthread_create of a thread that returns at once, and its join. */
 static double thread_create_join(long n)
 {
@@ -541,8 +566,10 @@ static void prims(void)
     report("pipe_pingpong", "us", pipe_pingpong, iters(20000), runs);
     report("ctx_switch", "us", ctx_switch, iters(30000), runs);
     report("signal_roundtrip", "us", signal_roundtrip, iters(30000), runs);
-    report("thread_create_join", "us", thread_create_join, iters(5000), runs);
-    report("futex_pingpong", "us", futex_pingpong, iters(100000), runs);
+    if (threads_run()) {
+        report("thread_create_join", "us", thread_create_join, iters(5000), runs);
+        report("futex_pingpong", "us", futex_pingpong, iters(100000), runs);
+    }
 }
 
 /* ---- scale ---- */
