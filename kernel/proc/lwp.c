@@ -110,6 +110,7 @@ void lwp_free(struct lwp *l)
             procfs_task_remove(p, l->tid);
         pid_free(l->tid);
     }
+    sigpend_clear(p, &l->pend);
     kfree(l->resume);
     kfree(l);
     nlwps--;

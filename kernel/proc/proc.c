@@ -123,6 +123,7 @@ static void limits_default(struct proc *p)
     p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096}; /* Linux's defaults (a count) */
     p->rlim[RLIMIT_NPROC] = (struct rlimit64){nproc_default, nproc_default};
     p->rlim[RLIMIT_CORE] = (struct rlimit64){0, RLIM_INFINITY};
+    p->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){nproc_default, nproc_default}; /* Linux's */
 }
 
 static void tree_unlink(struct proc *p)
@@ -213,6 +214,7 @@ void proc_free(struct proc *p)
     proc_drop_vm(p);
     while (p->lwps)
         lwp_free(p->lwps);
+    sigpend_clear(p, &p->pend);
     pid_free(p->pid);
     kfree(p);
 }

@@ -24,16 +24,17 @@ struct file;
 
 #define PID_MAX 32768 /* Linux's default pid_max: ids run 1..PID_MAX-1, then wrap */
 
-#define RLIMIT_CPU    0
-#define RLIMIT_FSIZE  1
-#define RLIMIT_DATA   2
-#define RLIMIT_STACK  3
-#define RLIMIT_CORE   4
-#define RLIMIT_NPROC  6
-#define RLIMIT_NOFILE 7
-#define RLIMIT_AS     9
-#define RLIM_NLIMITS  16
-#define RLIM_INFINITY (~0ull)
+#define RLIMIT_CPU        0
+#define RLIMIT_FSIZE      1
+#define RLIMIT_DATA       2
+#define RLIMIT_STACK      3
+#define RLIMIT_CORE       4
+#define RLIMIT_NPROC      6
+#define RLIMIT_NOFILE     7
+#define RLIMIT_AS         9
+#define RLIMIT_SIGPENDING 11
+#define RLIM_NLIMITS      16
+#define RLIM_INFINITY     (~0ull)
 
 struct rlimit64 {
     uint64_t cur, max;
@@ -60,10 +61,10 @@ struct lwp {
     int exited; /* called lwp_exit: never runs program code again */
     struct proc *proc;
     struct thread *thread;
-    uint64_t sigmask, sigpending;  /* sigpending: signals sent to this LWP (tgkill, faults) */
-    struct sigqinfo siginfo[NSIG]; /* what each pending one carries (index sig - 1) */
-    char name[16];                 /* comm (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm) */
-    uint64_t clear_child_tid;      /* set_tid_address: zeroed at exit and exec (lwp_release_tid) */
+    uint64_t sigmask;
+    struct sigpend pend;      /* signals sent to this LWP (tgkill, faults) */
+    char name[16];            /* comm (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm) */
+    uint64_t clear_child_tid; /* set_tid_address: zeroed at exit and exec (lwp_release_tid) */
     uint64_t robust_list, robust_len;
     uint64_t start_entry, start_sp; /* where the first entry to the program goes */
     uint64_t set_child_tid;         /* CLONE_CHILD_SETTID: store the tid here first */
@@ -89,21 +90,21 @@ struct proc {
     struct vnode *cwd; /* referenced */
     uint32_t umask;
     struct rlimit64 rlim[RLIM_NLIMITS];
-    char name[16];                 /* comm: the program's base name */
-    uint64_t brk_start, brk;       /* heap: [brk_start, brk) is mapped */
-    uint64_t mmap_base;            /* where mmap looks for room first */
-    struct lwp *lwps;              /* every LWP, exited ones until reaped */
-    unsigned nlive;                /* LWPs that have not exited */
-    uint64_t sigpending;           /* process-directed signals: any LWP not blocking one takes it */
-    struct sigqinfo siginfo[NSIG]; /* what each pending one carries (index sig - 1) */
-    int dying;                     /* every LWP but survivor must exit (exit_group, exec) */
-    struct lwp *survivor;          /* the exec'ing LWP that stays, or NULL (group exit) */
-    struct waitq lwpq;             /* an LWP exited (exec waits for the others) */
-    uint64_t dead_ns;              /* CPU time of LWPs already freed */
-    struct waitq exitq;            /* waiters for a child's exit (wait4) */
-    int exit_signal;               /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
-    struct proc *vfork_parent;     /* blocked in vfork until this one execs or exits */
-    struct waitq vforkq;           /* where that parent waits */
+    char name[16];             /* comm: the program's base name */
+    uint64_t brk_start, brk;   /* heap: [brk_start, brk) is mapped */
+    uint64_t mmap_base;        /* where mmap looks for room first */
+    struct lwp *lwps;          /* every LWP, exited ones until reaped */
+    unsigned nlive;            /* LWPs that have not exited */
+    struct sigpend pend;       /* process-directed signals: any LWP not blocking one takes it */
+    uint64_t nqueued;          /* real-time instances queued in p's and its LWPs' sets */
+    int dying;                 /* every LWP but survivor must exit (exit_group, exec) */
+    struct lwp *survivor;      /* the exec'ing LWP that stays, or NULL (group exit) */
+    struct waitq lwpq;         /* an LWP exited (exec waits for the others) */
+    uint64_t dead_ns;          /* CPU time of LWPs already freed */
+    struct waitq exitq;        /* waiters for a child's exit (wait4) */
+    int exit_signal;           /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
+    struct proc *vfork_parent; /* blocked in vfork until this one execs or exits */
+    struct waitq vforkq;       /* where that parent waits */
     struct ksigaction sigact[NSIG]; /* index sig - 1 */
     struct callout alarm;           /* ITIMER_REAL */
     struct proc *reap_next;         /* on the reaper's list */
@@ -297,6 +298,17 @@ void sig_discard(struct proc *p, int sig);
 /* Take sig off l's pending sets, its own first, then its process's: 1 and
  * what it carried in *info, or 0 when it was pending in neither. */
 int sig_take(struct lwp *l, int sig, struct sigqinfo *info);
+/* sigpend.c: a pending set of p (its own or one of its LWPs').
+ * sigpend_add: make sig pending with what it carries; every instance of a
+ * real-time one is queued (RLIMIT_SIGPENDING of them per process). 0, or
+ * -EAGAIN when a real-time one cannot be queued (unless it came from kill:
+ * then it stays pending without its siginfo queued, as on Linux). */
+int sigpend_add(struct proc *p, struct sigpend *sp, int sig, const struct sigqinfo *info);
+/* Take the oldest instance of sig: 1 and *info, or 0 if none pending. */
+int sigpend_take(struct proc *p, struct sigpend *sp, int sig, struct sigqinfo *info);
+/* Drop every instance of sig; sigpend_clear: of every signal (freeing). */
+void sigpend_drop(struct proc *p, struct sigpend *sp, int sig);
+void sigpend_clear(struct proc *p, struct sigpend *sp);
 /* sig_send_info to every live process of group pgid: 0, or -ESRCH if none. */
 int sig_send_group(int pgid, int sig, const struct sigqinfo *info);
 /* Recompute whether l's thread has a deliverable signal (after changing

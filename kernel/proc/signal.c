@@ -29,7 +29,7 @@ static int ignored(const struct proc *p, int sig)
 /* Signals l may take now: its own and its process's, less those it blocks. */
 static uint64_t deliverable(const struct lwp *l)
 {
-    return (l->sigpending | l->proc->sigpending) & ~(l->sigmask & ~SIG_UNBLOCKABLE);
+    return (l->pend.set | l->proc->pend.set) & ~(l->sigmask & ~SIG_UNBLOCKABLE);
 }
 
 void sig_recalc(struct lwp *l)
@@ -88,14 +88,6 @@ static int dropped(struct proc *p, const struct lwp *l, int sig)
     return ignored(p, sig) && !(l->sigmask & SIGBIT(sig));
 }
 
-/* Add sig to a pending set; the first sender's info stays. */
-static void pend(uint64_t *set, struct sigqinfo *infos, int sig, const struct sigqinfo *info)
-{
-    if (!(*set & SIGBIT(sig)))
-        infos[sig - 1] = *info;
-    *set |= SIGBIT(sig);
-}
-
 int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigqinfo *info)
 {
     if (sig < 0 || sig > NSIG)
@@ -109,10 +101,10 @@ int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigq
         first = first->next;
     if (dropped(p, to ? to : first, sig))
         return 0;
-    pend(&p->sigpending, p->siginfo, sig, info);
-    if (to)
+    int err = sigpend_add(p, &p->pend, sig, info);
+    if (!err && to)
         sig_kick(to);
-    return 0;
+    return err;
 }
 
 int sig_send(struct proc *p, int sig)
@@ -134,16 +126,17 @@ int sig_send_lwp(struct lwp *l, int sig, const struct sigqinfo *info)
         return -EINVAL;
     if (sig == 0 || l->exited || dropped(l->proc, l, sig))
         return 0;
-    pend(&l->sigpending, l->siginfo, sig, info);
-    sig_kick(l);
-    return 0;
+    int err = sigpend_add(l->proc, &l->pend, sig, info);
+    if (!err)
+        sig_kick(l);
+    return err;
 }
 
 void sig_discard(struct proc *p, int sig)
 {
-    p->sigpending &= ~SIGBIT(sig);
+    sigpend_drop(p, &p->pend, sig);
     for (struct lwp *l = p->lwps; l; l = l->next)
-        l->sigpending &= ~SIGBIT(sig);
+        sigpend_drop(p, &l->pend, sig);
     recalc_all(p);
 }
 
@@ -163,16 +156,12 @@ int sig_send_group(int pgid, int sig, const struct sigqinfo *info)
 int sig_take(struct lwp *l, int sig, struct sigqinfo *info)
 {
     struct proc *p = l->proc;
-    if (l->sigpending & SIGBIT(sig)) {
-        l->sigpending &= ~SIGBIT(sig);
-        *info = l->siginfo[sig - 1];
+    if (sigpend_take(p, &l->pend, sig, info)) {
         sig_recalc(l);
         return 1;
     }
-    if (!(p->sigpending & SIGBIT(sig)))
+    if (!sigpend_take(p, &p->pend, sig, info))
         return 0;
-    p->sigpending &= ~SIGBIT(sig);
-    *info = p->siginfo[sig - 1];
     recalc_all(p); /* others that were woken for it sleep on */
     return 1;
 }

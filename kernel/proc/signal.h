@@ -119,6 +119,20 @@ struct sigqinfo {
     uint64_t data;
 };
 
+/* The first real-time signal (the kernel's: libcs keep 32-34 for
+ * themselves and call SIGRTMIN the first they leave to programs). */
+#define SIGRTMIN 32
+
+/* A pending set (kernel/proc/sigpend.c): which signals, what the first of
+ * each standard one carries, and every instance of the real-time ones,
+ * queued oldest first. */
+struct sigq;
+struct sigpend {
+    uint64_t set;
+    struct sigqinfo info[NSIG]; /* index sig - 1 */
+    struct sigq *queue;
+};
+
 /* stack_t: sigaltstack's argument and a ucontext's uc_stack. */
 struct kstack {
     uint64_t sp;

@@ -92,7 +92,7 @@ static int64_t sys_rt_sigpending(uint64_t uset, uint64_t size, uint64_t a2, uint
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct lwp *l = lwp_current();
-    uint64_t pend = (l->sigpending | l->proc->sigpending) & l->sigmask;
+    uint64_t pend = (l->pend.set | l->proc->pend.set) & l->sigmask;
     if (size > SIGSET_SIZE)
         return -EINVAL;
     return copy_to_user((void *)uset, &pend, size) ? -EFAULT : 0;
@@ -285,7 +285,7 @@ static int64_t sys_rt_tgsigqueueinfo(uint64_t tgid, uint64_t tid, uint64_t sig, 
  * *qi); 0 if none. */
 static int take_from(struct lwp *l, uint64_t set, struct sigqinfo *qi)
 {
-    uint64_t ready = (l->sigpending | l->proc->sigpending) & set;
+    uint64_t ready = (l->pend.set | l->proc->pend.set) & set;
     int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
     if (sig)
         sig_take(l, sig, qi);
