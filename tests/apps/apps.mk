@@ -14,10 +14,10 @@ APPS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%,$(wildcard tests/apps/*.c)) \
 .PHONY: apps
 apps: $(APPS)
 
-$(BUILD)/apps/%: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/tproc.h tests/apps/apps.mk
+$(BUILD)/apps/%: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/tproc.h tests/apps/tcase.h tests/apps/apps.mk
 	@mkdir -p $(dir $@)
 	$(APPS_CC) $(APPS_CFLAGS) $< -o $@
 
-$(BUILD)/apps/%-glibc: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/tproc.h tests/apps/apps.mk
+$(BUILD)/apps/%-glibc: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/tproc.h tests/apps/tcase.h tests/apps/apps.mk
 	@mkdir -p $(dir $@)
 	$(APPS_GLIBC_CC) $(APPS_CFLAGS) -pthread $< -o $@

@@ -26,7 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tproc.h"
+#include "tcase.h"
 
 #define FUTEX_WAIT            0
 #define FUTEX_WAKE            1
@@ -77,7 +77,6 @@ struct shm {
     volatile int nlog;
 };
 
-static int report_fd = -1;
 static struct shm *S;
 static pid_t waiters[NWAITERS];
 static uint32_t private_word;
@@ -97,18 +96,15 @@ static const void *count2(long n)
 /* In the case's child: say why it failed, end the waiters and the case. */
 __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
-    char buf[200];
     va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
     for (int i = 0; i < NWAITERS; i++)
         if (waiters[i] > 0) {
             kill(waiters[i], SIGKILL);
             p_wait(waiters[i], NULL, 0);
         }
-    if (write(report_fd, buf, n > 0 && n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1) < 0)
-        _exit(2);
+    va_start(ap, fmt);
+    t_case_say(fmt, ap);
+    va_end(ap);
     _exit(1);
 }
 
@@ -719,8 +715,8 @@ static void case_robust_cycle_pending(void)
         die("pending word %#x, expected %#x", S->rw[2], FUTEX_OWNER_DIED);
 }
 
-#define BOTH              0
-#define UNIPLEX_ONLY      1 /* Linux has what Uniplex refuses */
+#define BOTH         0
+#define UNIPLEX_ONLY 1 /* Linux has what Uniplex refuses */
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -763,33 +759,16 @@ static const struct {
  * child's reason or its exit status. */
 static void run(unsigned i)
 {
-    int fd[2];
+    char why[300];
+    int st = 0;
     S = mmap(NULL, sizeof(*S), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (S == MAP_FAILED || pipe(fd) != 0) {
-        t_fail(cases[i].name, "mmap/pipe: %s", strerror(errno));
+    if (S == MAP_FAILED) {
+        t_fail(cases[i].name, "mmap: %s", strerror(errno));
         return;
     }
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fd[0]);
-        report_fd = fd[1];
-        alarm(ALARM_S);
-        cases[i].fn();
-        _exit(0);
-    }
-    close(fd[1]);
-    char why[200] = "";
-    ssize_t n = pid > 0 ? p_read_full(fd[0], why, sizeof(why) - 1) : 0;
-    why[n > 0 ? n : 0] = 0;
-    close(fd[0]);
-    int st = 0;
-    if (reap_child(cases[i].name, pid, &st)) {
-        if (why[0])
-            t_fail(cases[i].name, "%s", why);
-        else
-            CHECK(cases[i].name, WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %s",
-                  p_status_str(st));
-    }
+    if (t_case_run(cases[i].name, cases[i].fn, ALARM_S, 0, why, sizeof(why), &st) &&
+        t_case_passed(cases[i].name, why, st))
+        t_ok(cases[i].name);
     munmap(S, sizeof(*S));
 }
 

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tproc.h"
+#include "tcase.h"
 
 #define PAGE          4096ul
 #define TIB           (1ul << 40)
@@ -32,18 +32,13 @@
 #define ANON          (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
 #define KTIME_SEC_MAX 9223372036l /* Linux's largest timer, in seconds (KTIME_MAX ns) */
 
-static int report_fd = -1;
-
 /* In the child: say why the case failed, and end it. */
 __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
-    char buf[200];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    t_case_say(fmt, ap);
     va_end(ap);
-    if (write(report_fd, buf, n > 0 && n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1) < 0)
-        _exit(2);
     _exit(1);
 }
 
@@ -335,35 +330,14 @@ static const struct {
  * status, or the time it took. */
 static void run(unsigned i)
 {
-    int fd[2];
-    if (pipe(fd) != 0) {
-        t_fail(cases[i].name, "pipe: %s", strerror(errno));
-        return;
-    }
-    double t0 = p_now_us();
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fd[0]);
-        report_fd = fd[1];
-        alarm(ALARM_S);
-        cases[i].fn();
-        _exit(0);
-    }
-    close(fd[1]);
-    char why[200] = "";
-    ssize_t n = pid > 0 ? p_read_full(fd[0], why, sizeof(why) - 1) : 0;
-    why[n > 0 ? n : 0] = 0;
-    close(fd[0]);
+    char why[300];
     int st = 0;
-    if (!reap_child(cases[i].name, pid, &st))
+    double t0 = p_now_us();
+    if (!t_case_run(cases[i].name, cases[i].fn, ALARM_S, 0, why, sizeof(why), &st))
         return;
     double ms = (p_now_us() - t0) / 1000;
     printf("time %s: %.1f ms\n", cases[i].name, ms);
-    if (why[0])
-        t_fail(cases[i].name, "%s", why);
-    else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        t_fail(cases[i].name, "child %s", p_status_str(st));
-    else
+    if (t_case_passed(cases[i].name, why, st))
         CHECK(cases[i].name, ms < CASE_MS, "took %.0f ms (limit %d)", ms, CASE_MS);
 }
 

@@ -49,7 +49,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tproc.h"
+#include "tcase.h"
 
 #define ALARM_S    60    /* a case's own limit: generous for an emulated machine */
 #define WAIT_MS    10000 /* how long a case polls for something that must happen */
@@ -79,22 +79,16 @@
 #define THREAD_FLAGS                                                                               \
     (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
 
-static int report_fd = -1;
 static const char *self; /* the path to exec this program by */
 
 /* In a case, from any thread, or in a process the case made: say why the
  * case failed (one line), and end the process. */
 __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
-    char buf[240];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+    t_case_say(fmt, ap);
     va_end(ap);
-    n = n < 0 ? 0 : n < (int)sizeof(buf) - 1 ? n : (int)sizeof(buf) - 2;
-    buf[n++] = '\n';
-    if (write(report_fd, buf, (size_t)n) < 0)
-        _exit(2);
     _exit(1);
 }
 
@@ -1230,7 +1224,7 @@ static int main_pthread_exit_mode(char **argv)
 {
     link_.up[1] = atoi(argv[2]);
     link_.down[0] = atoi(argv[3]);
-    report_fd = atoi(argv[4]);
+    t_report_fd = atoi(argv[4]);
     spawn(last_thread, NULL);
     link_send(link_.up[1], 'm');
     pthread_exit(NULL);
@@ -1245,7 +1239,7 @@ static void case_main_pthread_exit(void)
         char up[16], down[16], rep[16];
         snprintf(up, sizeof up, "%d", link_.up[1]);
         snprintf(down, sizeof down, "%d", link_.down[0]);
-        snprintf(rep, sizeof rep, "%d", report_fd);
+        snprintf(rep, sizeof rep, "%d", t_report_fd);
         execl(self, "threads", "--main-pthread-exit", up, down, rep, (char *)NULL);
         die("execl %s: %s", self, t_errname(errno));
     }
@@ -1537,7 +1531,7 @@ static int exec_check(char **argv)
         return 2;
     if (getppid() != atoi(argv[3]))
         return 3;
-    report_fd = 2;
+    t_report_fd = 2;
     if (task_count() != 1)
         return 4;
     return EXEC_CODE;
@@ -2794,64 +2788,19 @@ static const struct {
     {"clone_bad_stack", case_clone_bad_stack},
 };
 
-/* The lines the case and the processes it made wrote, as one: "a; b". */
-static void join_lines(const char *in, char *out, size_t size)
-{
-    size_t o = 0;
-    for (const char *p = in; *p && o + 3 < size; p++) {
-        if (*p != '\n')
-            out[o++] = *p;
-        else if (p[1]) {
-            out[o++] = ';';
-            out[o++] = ' ';
-        }
-    }
-    out[o] = 0;
-}
-
 /* Runs case i in a child of its own process group: ok, or FAIL with what
  * the case said, or how its child ended. */
 static void run(unsigned i)
 {
-    int fd[2];
-    if (pipe(fd) != 0) {
-        t_fail(cases[i].name, "pipe: %s", t_errname(errno));
-        return;
-    }
-    double t0 = p_now_us();
-    pid_t pid = fork();
-    if (pid == 0) {
-        struct rlimit no_core = {0, 0};
-        close(fd[0]);
-        setpgid(0, 0);
-        setrlimit(RLIMIT_CORE, &no_core); /* the fault cases dump no core */
-        report_fd = fd[1];
-        alarm(ALARM_S);
-        cases[i].fn();
-        _exit(0);
-    }
-    close(fd[1]);
+    char why[600];
     int st = 0;
-    int reaped = reap_child(cases[i].name, pid, &st);
-    if (pid > 0)
-        kill(-pid, SIGKILL);        /* whatever the case left running, so the pipe ends */
-    while (p_wait(-1, NULL, 0) > 0) /* as init, those are ours to reap */
-        ;
-    char said[512] = "", why[600];
-    ssize_t n = pid > 0 ? p_read_full(fd[0], said, sizeof(said) - 1) : 0;
-    said[n > 0 ? n : 0] = 0;
-    close(fd[0]);
-    join_lines(said, why, sizeof why);
-    if (!reaped)
+    double t0 = p_now_us();
+    if (!t_case_run(cases[i].name, cases[i].fn, ALARM_S, T_CASE_GROUP, why, sizeof(why), &st))
         return;
     double ms = (p_now_us() - t0) / 1000;
     if (ms >= SLOW_MS)
         printf("time %s: %.0f ms\n", cases[i].name, ms);
-    if (why[0])
-        t_fail(cases[i].name, "%s", why);
-    else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        t_fail(cases[i].name, "child %s", p_status_str(st));
-    else
+    if (t_case_passed(cases[i].name, why, st))
         t_ok(cases[i].name);
 }
 
