@@ -345,10 +345,7 @@ static void run(unsigned i)
 int main(int argc, char **argv)
 {
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        int named = argc < 2;
-        for (int a = 1; a < argc; a++)
-            named |= strcmp(argv[a], cases[i].name) == 0;
-        if (!named)
+        if (!t_case_named(argc, argv, cases[i].name))
             continue;
         if (cases[i].uniplex_only && !t_uniplex())
             t_skip_host(cases[i].name);

@@ -83,6 +83,15 @@ static inline int t_case_run(const char *name, void (*fn)(void), unsigned alarm_
     return reaped;
 }
 
+/* 1 when the command line names no case (run them all) or names this one. */
+static inline int t_case_named(int argc, char **argv, const char *name)
+{
+    int named = argc < 2;
+    for (int a = 1; a < argc; a++)
+        named |= strcmp(argv[a], name) == 0;
+    return named;
+}
+
 /* The verdict on a case that ran: FAIL with what it said, or with its
  * status unless it exited 0; 1 when it passed (nothing printed yet). */
 static inline int t_case_passed(const char *name, const char *why, int st)

@@ -2815,10 +2815,7 @@ int main(int argc, char **argv)
     const char *base = strrchr(argv[0], '/');
     self = p_self_path(base ? base + 1 : argv[0]);
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        int named = argc < 2;
-        for (int a = 1; a < argc; a++)
-            named |= strcmp(argv[a], cases[i].name) == 0;
-        if (named)
+        if (t_case_named(argc, argv, cases[i].name))
             run(i);
     }
     return t_done("threads");
