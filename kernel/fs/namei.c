@@ -12,6 +12,9 @@
 struct walk {
     struct vnode *cur; /* directory the next component is looked up in */
     const char *p;     /* the rest of the path */
+    struct vnode *dir; /* where the last lookup was made, and the name it found */
+    const char *name;
+    size_t name_len;
     int links;
     char *buf[2]; /* symlink expansions alternate between these */
     int which;
@@ -99,18 +102,41 @@ static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnod
         }
         if (last && trailing && !S_ISDIR(vn->mode))
             return -ENOTDIR;
+        w->dir = w->cur;
+        w->name = c;
+        w->name_len = len;
         w->cur = vn;
         w->p = next;
     }
 }
 
+/* Where a walk that found a non-directory found it: the absolute path of
+ * the directory it was looked up in, a slash and the name (n bytes with
+ * the NUL). Its length, or -ERANGE / -ENOENT. */
+static long walk_path(const struct walk *w, char *buf, size_t n)
+{
+    long len = vfs_path_of(w->dir, buf, n);
+    size_t at = len == 1 ? 1 : (size_t)len + 1; /* the root's "/" needs no second slash */
+    if (len < 0)
+        return len;
+    if (at + w->name_len + 1 > n)
+        return -ERANGE;
+    buf[at - 1] = '/';
+    memcpy(buf + at, w->name, w->name_len);
+    buf[at + w->name_len] = 0;
+    return (long)(at + w->name_len);
+}
+
+/* The walk; with pathbuf, also the found non-directory's absolute path. */
 static int walk(struct vnode *cwd, const char *path, int flags, int parent, struct vnode **out,
-                char *name, size_t *len)
+                char *name, size_t *len, char *pathbuf, size_t pathlen)
 {
     if (!path[0])
         return -ENOENT;
     struct walk w = {.cur = path[0] == '/' ? vfs_root() : cwd, .p = path};
     int err = walk_run(&w, flags, parent, out, name, len);
+    if (!err && pathbuf && (!w.dir || S_ISDIR((*out)->mode) || walk_path(&w, pathbuf, pathlen) < 0))
+        pathbuf[0] = 0;
     kfree(w.buf[0]);
     kfree(w.buf[1]);
     return err;
@@ -118,13 +144,19 @@ static int walk(struct vnode *cwd, const char *path, int flags, int parent, stru
 
 int vfs_walk(struct vnode *cwd, const char *path, int flags, struct vnode **out)
 {
-    return walk(cwd, path, flags, 0, out, 0, 0);
+    return walk(cwd, path, flags, 0, out, 0, 0, 0, 0);
+}
+
+int vfs_walk_path(struct vnode *cwd, const char *path, int flags, struct vnode **out, char *buf,
+                  size_t n)
+{
+    return walk(cwd, path, flags, 0, out, 0, 0, buf, n);
 }
 
 int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, char *name,
                     size_t *len)
 {
-    return walk(cwd, path, 0, 1, dir, name, len);
+    return walk(cwd, path, 0, 1, dir, name, len, 0, 0);
 }
 
 /* The name dir has in its parent (NULL for the root or an unlinked one). */

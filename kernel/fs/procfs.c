@@ -58,7 +58,7 @@ static const char *exe_link(const struct vnode *vn, char *buf, size_t n)
 {
     struct proc *p = proc_find((int)vn->rdev);
     (void)buf, (void)n;
-    return p ? p->exe : "";
+    return p && p->exe ? p->exe : "";
 }
 
 static const struct vnode_ops self_ops = {.readlink = self_link};

@@ -17,17 +17,17 @@
 #define NAME_MAX    255
 #define SYMLOOP_MAX 40 /* Linux MAXSYMLINKS */
 
-#define S_IFMT     0170000
-#define S_IFDIR    0040000
-#define S_IFCHR    0020000
-#define S_IFREG    0100000
-#define S_IFLNK    0120000
-#define S_IFIFO    0010000
-#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
-#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
-#define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
-#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
-#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_IFMT      0170000
+#define S_IFDIR     0040000
+#define S_IFCHR     0020000
+#define S_IFREG     0100000
+#define S_IFLNK     0120000
+#define S_IFIFO     0010000
+#define S_ISDIR(m)  (((m)&S_IFMT) == S_IFDIR)
+#define S_ISREG(m)  (((m)&S_IFMT) == S_IFREG)
+#define S_ISLNK(m)  (((m)&S_IFMT) == S_IFLNK)
+#define S_ISCHR(m)  (((m)&S_IFMT) == S_IFCHR)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
 
 /* open(2) flags, Linux x86-64 values. */
 #define O_ACCMODE   03
@@ -61,7 +61,7 @@ struct vnode_ops {
     long (*read)(struct file *f, void *ubuf, size_t n);
     long (*write)(struct file *f, const void *ubuf, size_t n);
     long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
-    int (*poll)(struct file *f);       /* POLL* bits ready now (NULL: always IN|OUT) */
+    int (*poll)(struct file *f); /* POLL* bits ready now (NULL: always IN|OUT) */
     /* Symlinks whose target is computed (/proc/self): it, in buf (n bytes). */
     const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
     void (*close)(struct file *f);     /* the last reference to f is going */
@@ -164,6 +164,12 @@ uint64_t vn_count(void);
 /* Resolve path (kernel string) from cwd: 0 and *out (not referenced: valid
  * until the caller blocks), or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG. */
 int vfs_walk(struct vnode *cwd, const char *path, int flags, struct vnode **out);
+/* vfs_walk, and the absolute path of what it found when that is not a
+ * directory: the path of the directory it was found in (after every
+ * symlink), a slash and its name there, in buf (n bytes); buf is empty
+ * when there is none (a removed directory) or it does not fit. */
+int vfs_walk_path(struct vnode *cwd, const char *path, int flags, struct vnode **out, char *buf,
+                  size_t n);
 /* Resolve all but the last component: 0 with *dir (a directory) and the
  * last component copied to name (NAME_MAX + 1 bytes; may be "." or "..";
  * *len 0 when the path is "/" itself). Errors as vfs_walk. */
@@ -195,12 +201,12 @@ long file_getdents(struct file *f, void *ubuf, size_t n);
 uint64_t file_count(void);
 
 /* --- poll ---------------------------------------------------------------------- */
-#define POLLIN   0x001
-#define POLLPRI  0x002
-#define POLLOUT  0x004
-#define POLLERR  0x008
-#define POLLHUP  0x010
-#define POLLNVAL 0x020
+#define POLLIN     0x001
+#define POLLPRI    0x002
+#define POLLOUT    0x004
+#define POLLERR    0x008
+#define POLLHUP    0x010
+#define POLLNVAL   0x020
 #define POLLRDNORM 0x040
 #define POLLWRNORM 0x100
 /* What f is ready for now (POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP,

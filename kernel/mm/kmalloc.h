@@ -14,6 +14,7 @@
 #define UNIPLEX_MM_KMALLOC_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #define KMALLOC_MIN     16   /* smallest bucket, usable bytes */
@@ -43,6 +44,15 @@ void kmalloc_init(const struct kmalloc_pages *src);
 void *kmalloc(size_t n);
 /* kmalloc, with the first n bytes zeroed. */
 void *kzalloc(size_t n);
+/* A kmalloc'd copy of the string s (the caller kfrees it), or NULL. */
+static inline char *kstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = kmalloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
 /* Give back an object; kfree(NULL) does nothing. Panics on a double free
  * and on a pointer kmalloc did not return or whose header was overwritten. */
 void kfree(void *p);

@@ -197,21 +197,30 @@ static int exec_fail(const char *path, const char *why)
     return -ENOEXEC;
 }
 
-/* The file to run: a regular file with an execute bit (flags: EXEC_*). */
-static int exec_open(struct vnode *base, const char *path, int flags, struct vnode **out)
+/* The file to run: a regular file with an execute bit (flags: EXEC_*),
+ * and in *exe (kmalloc'd: the caller frees it) what /proc/<pid>/exe will
+ * show: the absolute path it was found by, after every symlink, as Linux
+ * shows it, or the path given when there is none (EXEC_FD, a removed
+ * directory). */
+static int exec_open(struct vnode *base, const char *path, int flags, struct vnode **out,
+                     char **exe)
 {
     struct vnode *vn = base;
-    int err = 0;
-    if (!(flags & EXEC_FD))
-        err = vfs_walk(base, path, (flags & EXEC_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
-    if (err)
-        return err;
-    if (S_ISLNK(vn->mode))
-        return -ELOOP; /* EXEC_NOFOLLOW on a symlink */
-    if (!S_ISREG(vn->mode) || !(vn->mode & 0111))
-        return -EACCES;
-    *out = vn;
-    return 0;
+    char *buf = kmalloc(PATH_MAX);
+    int err = buf ? 0 : -ENOMEM;
+    if (!err && !(flags & EXEC_FD))
+        err = vfs_walk_path(base, path, (flags & EXEC_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn, buf,
+                            PATH_MAX);
+    if (!err && S_ISLNK(vn->mode))
+        err = -ELOOP; /* EXEC_NOFOLLOW on a symlink */
+    else if (!err && (!S_ISREG(vn->mode) || !(vn->mode & 0111)))
+        err = -EACCES;
+    if (!err && !(*exe = kstrdup((flags & EXEC_FD) || !buf[0] ? path : buf)))
+        err = -ENOMEM;
+    kfree(buf);
+    if (!err)
+        *out = vn;
+    return err;
 }
 
 static void set_name(char *name, const char *path)
@@ -224,6 +233,7 @@ struct exec_image {
     struct vmspace *vs;
     uint64_t entry, sp, brk;
     char name[16];
+    char *exe; /* /proc/<pid>/exe's target (exec_open), kmalloc'd */
 };
 
 /* The whole file in memory: the initrd's bytes in place, or (a file
@@ -351,32 +361,39 @@ static int load(struct proc *p, struct vnode *base, const char *path, int flags,
                 char *const envp[], struct exec_image *out, int depth)
 {
     struct vnode *vn;
-    char line[SCRIPT_LINE];
+    char line[SCRIPT_LINE], *exe;
     if (depth > SCRIPT_DEPTH)
         return -ELOOP;
-    int err = exec_open(base, path, flags, &vn);
+    int err = exec_open(base, path, flags, &vn, &exe);
     if (err)
         return err;
     long n = reg_read_kernel(vn, line, sizeof(line), 0);
     if (n >= 2 && line[0] == '#' && line[1] == '!') {
+        kfree(exe); /* the interpreter is what runs */
         if (flags & EXEC_FD)
             return -ENOENT; /* the interpreter could not open it (proc.h) */
         if (n < (long)sizeof(line))
             line[n] = '\n'; /* a script of one line without its newline */
         return load_script(p, line, path, argv, envp, out, depth);
     }
-    return load_elf(p, vn, path, argv, envp, out);
+    err = load_elf(p, vn, path, argv, envp, out);
+    if (err)
+        kfree(exe);
+    else
+        out->exe = exe;
+    return err;
 }
 
 /* p takes the new image (its old address space is gone or never was). */
-static void image_install(struct proc *p, const struct exec_image *img, const char *path,
-                          char *const argv[])
+static void image_install(struct proc *p, const struct exec_image *img, char *const argv[])
 {
     p->vm = img->vs;
     p->brk_start = p->brk = img->brk;
     p->mmap_base = MMAP_BASE;
     memcpy(p->name, img->name, sizeof(p->name));
-    proc_set_cmdline(p, path, argv);
+    kfree(p->exe);
+    p->exe = img->exe;
+    proc_set_cmdline(p, argv);
 }
 
 int proc_exec(struct proc *p, const char *path, char *const argv[], char *const envp[],
@@ -386,7 +403,7 @@ int proc_exec(struct proc *p, const char *path, char *const argv[], char *const 
     int err = load(p, p->cwd, path, 0, argv, envp, &img, 0);
     if (err)
         return err;
-    image_install(p, &img, path, argv);
+    image_install(p, &img, argv);
     *entry = img.entry;
     *sp = img.sp;
     return 0;
@@ -403,6 +420,7 @@ int proc_execve(struct vnode *base, const char *path, int flags, char *const arg
     struct lwp *l = lwp_current();
     if (lwp_single()) { /* a group exit overtook this exec: the process is going */
         vmspace_destroy(img.vs);
+        kfree(img.exe);
         done(arg);
         lwp_exit(0);
     }
@@ -411,7 +429,7 @@ int proc_execve(struct vnode *base, const char *path, int flags, char *const arg
     lwp_release_tid(l);
     thread_set_vmspace(img.vs);
     proc_drop_vm(p);
-    image_install(p, &img, path, argv);
+    image_install(p, &img, argv);
     memcpy(l->name, p->name, sizeof(l->name));
     fd_close_cloexec(p);
     l->clear_child_tid = l->robust_list = l->robust_len = 0;

@@ -88,6 +88,8 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     }
     if (!err)
         err = fd_copy(c, p);
+    if (!err && p->exe && !(c->exe = kstrdup(p->exe)))
+        err = -ENOMEM;
     if (err) {
         proc_free(c);
         return err;
@@ -97,7 +99,6 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     c->mmap_base = p->mmap_base;
     memcpy(c->name, p->name, sizeof(c->name));
     memcpy(c->sigact, p->sigact, sizeof(c->sigact));
-    memcpy(c->exe, p->exe, sizeof(c->exe));
     if (p->cmdline && (c->cmdline = kmalloc(p->cmdline_len + 1))) {
         memcpy(c->cmdline, p->cmdline, p->cmdline_len);
         c->cmdline_len = p->cmdline_len;

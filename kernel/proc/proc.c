@@ -208,6 +208,7 @@ void proc_free(struct proc *p)
         nprocs--;
     }
     kfree(p->cmdline);
+    kfree(p->exe);
     fd_close_all(p);
     if (p->cwd)
         vn_unref(p->cwd);
@@ -219,13 +220,12 @@ void proc_free(struct proc *p)
     kfree(p);
 }
 
-void proc_set_cmdline(struct proc *p, const char *path, char *const argv[])
+void proc_set_cmdline(struct proc *p, char *const argv[])
 {
     size_t n = 0;
     for (unsigned i = 0; argv && argv[i] && n < CMDLINE_KEEP; i++)
         n += strlen(argv[i]) + 1;
     char *c = kmalloc(n + 1);
-    strlcpy(p->exe, path, sizeof(p->exe));
     kfree(p->cmdline);
     p->cmdline = c;
     p->cmdline_len = 0;

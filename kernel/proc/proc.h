@@ -108,7 +108,7 @@ struct proc {
     struct ksigaction sigact[NSIG]; /* index sig - 1 */
     struct callout alarm;           /* ITIMER_REAL */
     struct proc *reap_next;         /* on the reaper's list */
-    char exe[128];                  /* the program's path (/proc/<pid>/exe) */
+    char *exe;                      /* /proc/<pid>/exe: the program's absolute path; owned */
     uint64_t start_ns;              /* clock_ns() at creation */
     uint64_t child_ns;              /* CPU time of reaped children (and theirs) */
     char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
@@ -195,8 +195,8 @@ void lwp_reap(struct proc *p);
 /* Free l: an exited LWP (its thread is joined) or one never started. */
 void lwp_free(struct lwp *l);
 
-/* Record the program path and arguments shown in /proc (exec). */
-void proc_set_cmdline(struct proc *p, const char *path, char *const argv[]);
+/* Record the arguments /proc/<pid>/cmdline shows (exec). */
+void proc_set_cmdline(struct proc *p, char *const argv[]);
 /* Drop p's reference on its address space (freeing it with the last). */
 void proc_drop_vm(struct proc *p);
 /* The calling process's vfork parent, if any, may run again. */

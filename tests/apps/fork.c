@@ -16,6 +16,7 @@
  *   --check-pid P PP      getpid() == P and getppid() == PP
  *   --check-noenv         an empty environment (execve with envp NULL)
  *   --check-shebang...    the argv a #! line gives (see check_scripts)
+ *   --check-exe PATH      /proc/self/exe reads PATH
  * No signals are used: faults kill children with the default action. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -1341,6 +1342,42 @@ static void check_execveat(void)
     check_execveat_empty(ex7);
 }
 
+/* /proc/self/exe is the absolute path of the executable actually run:
+ * run by a relative path, through a symlink, and as a script's
+ * interpreter (what ash's applet exec and glibc's _dl_get_origin need). */
+static void check_proc_exe(void)
+{
+    char line[4200], dir[4096];
+    char *rel[] = {"fork", "--check-exe", (char *)self, NULL};
+    snprintf(dir, sizeof dir, "%s", self);
+    char *slash = strrchr(dir, '/');
+    pid_t pid = fork();
+    if (pid == 0) {
+        *slash = 0;
+        if (chdir(dir[0] ? dir : "/") != 0)
+            _exit(90);
+        char dot[300];
+        snprintf(dot, sizeof dot, "./%s", slash + 1);
+        execv(dot, rel);
+        _exit(91);
+    }
+    check_exit("proc_exe_relative_exec", pid, 0);
+    unlink("/tmp/exe-link");
+    if (symlink(self, "/tmp/exe-link") != 0)
+        t_fail("proc_exe_symlink_exec", "symlink: %s", t_errname(errno));
+    else
+        check_exit("proc_exe_symlink_exec", exec_child("/tmp/exe-link", rel, environ), 0);
+    unlink("/tmp/exe-link");
+    snprintf(line, sizeof line, "#!%s --check-exe\n", self);
+    char *script[] = {"script4", (char *)self, NULL}; /* after the script's path: self */
+    if (put_file("/tmp/script4.sh", line, 0755) != 0)
+        t_fail("proc_exe_script_interpreter", "could not write /tmp/script4.sh");
+    else
+        check_exit("proc_exe_script_interpreter", exec_child("/tmp/script4.sh", script, environ),
+                   0);
+    unlink("/tmp/script4.sh");
+}
+
 static void check_scripts(void)
 {
     char line[4200];
@@ -1370,6 +1407,7 @@ static void check_scripts(void)
     else
         check_exit("exec_script_missing_interp", exec_child("/tmp/script3.sh", a0, environ),
                    ENOENT);
+    check_proc_exe();
     unlink("/tmp/script.sh");
     unlink("/tmp/script2.sh");
     unlink("/tmp/script3.sh");
@@ -1392,6 +1430,13 @@ static int mode(int argc, char **argv)
     if (strncmp(m, "--exit", 6) == 0) {
         const char *n = m[6] == ' ' ? m + 7 : argc > 2 ? argv[2] : "0";
         _exit(atoi(n));
+    }
+    if (strcmp(m, "--check-exe") == 0) {
+        char got[4096];
+        const char *want = argv[argc - 1]; /* a #! line puts the script's path in between */
+        ssize_t n = readlink("/proc/self/exe", got, sizeof got - 1);
+        got[n > 0 ? n : 0] = 0;
+        return strcmp(got, want) == 0 ? 0 : 1;
     }
     if (strcmp(m, "--check-fds") == 0) {
         if (argc != 7)
