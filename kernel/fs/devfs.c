@@ -328,6 +328,34 @@ static const struct vnode_ops zero_ops = {.read = zero_read, .write = sink_write
 static const struct vnode_ops urandom_ops = {
     .read = urandom_read, .write = sink_write, .seekable = 1};
 
+/* A node of a device this kernel lacks (or a socket's name: no sockets
+ * yet) opens as Linux's does: -ENXIO. */
+static int nodev_open(struct file *f)
+{
+    (void)f;
+    return -ENXIO;
+}
+
+static const struct vnode_ops nodev_ops = {.open = nodev_open};
+
+/* The character devices by number (Linux's). */
+#define MKDEV(ma, mi) (((ma) << 8) | (mi))
+static const struct {
+    uint32_t rdev;
+    const struct vnode_ops *ops;
+} devices[] = {
+    {MKDEV(5, 1), &console_ops}, {MKDEV(5, 0), &console_ops}, {MKDEV(1, 3), &null_ops},
+    {MKDEV(1, 5), &zero_ops},    {MKDEV(1, 9), &urandom_ops}, {MKDEV(1, 8), &urandom_ops},
+};
+
+const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev)
+{
+    for (unsigned i = 0; S_ISCHR(mode) && i < sizeof(devices) / sizeof(devices[0]); i++)
+        if (devices[i].rdev == rdev)
+            return devices[i].ops;
+    return &nodev_ops;
+}
+
 static void dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops,
                      uint32_t rdev, uint32_t perm)
 {
@@ -338,8 +366,6 @@ static void dev_make(struct vnode *dir, const char *name, const struct vnode_ops
     vn->rdev = rdev;
     vn_unref(vn);
 }
-
-#define MKDEV(ma, mi) (((ma) << 8) | (mi))
 
 /* winsize=COLSxROWS on the command line (each 1..999). */
 static void winsize_option(const char *cmdline)

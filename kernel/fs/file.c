@@ -25,6 +25,12 @@ int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
     f->vn = vn;
     f->flags = flags;
     f->refs = 1;
+    int err = vn->ops && vn->ops->open && !(flags & O_PATH) ? vn->ops->open(f) : 0;
+    if (err) {
+        vn_unref(vn);
+        kfree(f);
+        return err;
+    }
     live_files++;
     *out = f;
     return 0;

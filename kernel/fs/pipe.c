@@ -1,7 +1,8 @@
 /* Pipes (pipe(7)): a 64 KiB ring; writes of at most PIPE_BUF bytes are
  * atomic (they wait for room for all of it); reads return what is there,
  * block while the pipe is empty and has writers, and see end-of-file when
- * the last write end is closed; a write with no read end left is -EPIPE. */
+ * the last write end is closed; a write with no read end left is -EPIPE.
+ * A FIFO (fifo(7), mknod) is the same pipe opened by name. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -14,7 +15,8 @@ struct pipe {
     uint8_t *buf;
     uint32_t head, len; /* data is [head, head + len) modulo PIPE_SIZE */
     unsigned readers, writers;
-    struct waitq rq, wq; /* readers wait for data, writers for room */
+    unsigned r_opens, w_opens; /* FIFOs: opens so far, which a waiting open watches */
+    struct waitq rq, wq;       /* readers wait for data (or a writer's open), writers for room */
 };
 
 static long pipe_read(struct file *f, void *ubuf, size_t n)
@@ -99,22 +101,28 @@ static long pipe_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     return copy_to_user((void *)arg, &avail, sizeof(avail)) ? -EFAULT : 0;
 }
 
+/* A FIFO opened O_RDWR is both ends at once. */
 static int pipe_poll(struct file *f)
 {
     struct pipe *p = f->vn->priv;
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
-        return (p->len ? POLLIN | POLLRDNORM : 0) | (p->writers ? 0 : POLLHUP);
-    if (!p->readers)
-        return POLLERR;
-    return PIPE_SIZE - p->len >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+    uint32_t acc = f->flags & O_ACCMODE;
+    int ev = 0;
+    if (acc != O_WRONLY)
+        ev |= (p->len ? POLLIN | POLLRDNORM : 0) | (p->writers ? 0 : POLLHUP);
+    if (acc != O_RDONLY && !p->readers)
+        ev |= POLLERR;
+    else if (acc != O_RDONLY && PIPE_SIZE - p->len >= PIPE_BUF)
+        ev |= POLLOUT | POLLWRNORM;
+    return ev;
 }
 
 static void pipe_close(struct file *f)
 {
     struct pipe *p = f->vn->priv;
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (acc != O_WRONLY)
         p->readers--;
-    else
+    if (acc != O_RDONLY)
         p->writers--;
     waitq_wake_all(&p->rq);
     waitq_wake_all(&p->wq);
@@ -161,4 +169,90 @@ out:
     if (vn)
         vn_unref(vn); /* the files hold it, if they were made */
     return err;
+}
+
+/* --- FIFOs --------------------------------------------------------------- */
+
+/* Wait until *opens moves past seen (an open of the other end): 0, or
+ * -ERESTARTSYS for a signal. */
+static int fifo_wait(struct waitq *q, const unsigned *opens, unsigned seen)
+{
+    while (*opens == seen)
+        if (waitq_wait_intr(q, 0) < 0)
+            return -ERESTARTSYS;
+    return 0;
+}
+
+/* The ring goes with the last end: what was left in it is lost, as on
+ * Linux. */
+static void fifo_idle(struct pipe *p)
+{
+    if (p->readers || p->writers)
+        return;
+    kfree(p->buf);
+    p->buf = 0;
+    p->head = p->len = 0;
+}
+
+/* Linux's fifo_open: a reader waits for a writer unless O_NONBLOCK; a
+ * writer waits for a reader, or with O_NONBLOCK fails with -ENXIO when
+ * there is none; O_RDWR waits for nobody. */
+static int fifo_open(struct file *f)
+{
+    struct pipe *p = f->vn->priv;
+    uint32_t acc = f->flags & O_ACCMODE;
+    int err = 0;
+    if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && !p->readers)
+        return -ENXIO;
+    if (!p->buf && !(p->buf = kmalloc(PIPE_SIZE)))
+        return -ENOMEM;
+    unsigned r0 = p->r_opens, w0 = p->w_opens;
+    p->readers += acc != O_WRONLY;
+    p->r_opens += acc != O_WRONLY;
+    p->writers += acc != O_RDONLY;
+    p->w_opens += acc != O_RDONLY;
+    waitq_wake_all(&p->rq);
+    waitq_wake_all(&p->wq);
+    if (acc == O_RDONLY && !(f->flags & O_NONBLOCK) && !p->writers)
+        err = fifo_wait(&p->rq, &p->w_opens, w0);
+    else if (acc == O_WRONLY && !p->readers)
+        err = fifo_wait(&p->wq, &p->r_opens, r0);
+    if (err) {
+        p->readers -= acc != O_WRONLY;
+        p->writers -= acc != O_RDONLY;
+        fifo_idle(p);
+    }
+    return err;
+}
+
+static void fifo_close(struct file *f)
+{
+    pipe_close(f);
+    fifo_idle(f->vn->priv);
+}
+
+static const struct vnode_ops fifo_ops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .ioctl = pipe_ioctl,
+    .poll = pipe_poll,
+    .open = fifo_open,
+    .close = fifo_close,
+    .release = pipe_release,
+};
+
+int fifo_make(uint32_t perm, struct vnode **out)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    struct vnode *vn = p ? vn_alloc(S_IFIFO | perm) : 0;
+    if (!vn) {
+        kfree(p);
+        return -ENOMEM;
+    }
+    waitq_init(&p->rq);
+    waitq_init(&p->wq);
+    vn->priv = p; /* freed with vn (pipe_release) */
+    vn->ops = &fifo_ops;
+    *out = vn;
+    return 0;
 }

@@ -23,6 +23,8 @@
 #define S_IFREG     0100000
 #define S_IFLNK     0120000
 #define S_IFIFO     0010000
+#define S_IFBLK     0060000
+#define S_IFSOCK    0140000
 #define S_ISDIR(m)  (((m)&S_IFMT) == S_IFDIR)
 #define S_ISREG(m)  (((m)&S_IFMT) == S_IFREG)
 #define S_ISLNK(m)  (((m)&S_IFMT) == S_IFLNK)
@@ -64,6 +66,9 @@ struct vnode_ops {
     int (*poll)(struct file *f); /* POLL* bits ready now (NULL: always IN|OUT) */
     /* Symlinks whose target is computed (/proc/self): it, in buf (n bytes). */
     const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
+    /* f is being opened (not O_PATH): 0, or -errno and f is given back
+     * without close. May block (a FIFO waits for its other end). */
+    int (*open)(struct file *f);
     void (*close)(struct file *f);     /* the last reference to f is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable;                      /* lseek succeeds (and changes nothing), else -ESPIPE */
@@ -223,6 +228,9 @@ int vfs_poll_wait(uint64_t deadline);
 #define PIPE_SIZE 65536 /* capacity, Linux's default */
 /* A pipe: its read and write ends (flags O_NONBLOCK may be set). 0 or -ENOMEM. */
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
+/* A FIFO's vnode, unnamed (refs 1: the caller's), with permissions perm;
+ * opening it follows fifo(7). 0 or -ENOMEM. */
+int fifo_make(uint32_t perm, struct vnode **out);
 
 /* A symlink's target: computed by ops->readlink (into buf, n bytes) or
  * stored. */
@@ -244,6 +252,10 @@ int procfs_task_add(struct proc *p, int tid);
 void procfs_task_remove(struct proc *p, int tid);
 
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
+/* The operations of the device a node of this mode (S_IFCHR, S_IFBLK,
+ * S_IFSOCK) and number (Linux's encoding) reaches: one of /dev's, or ops
+ * whose open is -ENXIO (no such device here; a socket's name). */
+const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev);
 /* Make /dev with console, tty, null, zero, urandom. The console's window
  * is 80x24 unless the command line says winsize=COLSxROWS. */
 void devfs_init(const char *cmdline);

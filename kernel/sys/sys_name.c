@@ -1,4 +1,4 @@
-/* System calls that make, remove and rename names: mkdir, symlink,
+/* System calls that make, remove and rename names: mkdir, symlink, mknod,
  * unlink, rmdir, rename (and their *at forms). */
 #include <stdint.h>
 #include "errno.h"
@@ -24,26 +24,36 @@ static int link_set_target(struct vnode *vn, const char *target)
     return 0;
 }
 
-/* Make a directory or a symlink named by (dirfd, upath). */
-static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
+/* Give the new node vn the name (dirfd, upath); the caller's reference
+ * on vn is dropped (the name keeps it). 0 or -errno. */
+static int name_node(int64_t dirfd, uint64_t upath, struct vnode *vn)
 {
-    struct vnode *dir, *vn;
+    struct vnode *dir;
     char name[NAME_MAX + 1];
     size_t len;
     int err = at_parent(dirfd, upath, &dir, name, &len);
-    if (err)
-        return err;
-    if (len == 0 || is_dot(name, len) || dir_lookup(dir, name, len))
-        return -EEXIST;
-    if (dir->sealed)
-        return -ENOENT; /* Linux: procfs's lookup knows no other name */
-    if (!(vn = vn_alloc(mode)))
-        return -ENOMEM;
-    err = target ? link_set_target(vn, target) : 0;
+    if (!err && (len == 0 || is_dot(name, len) || dir_lookup(dir, name, len)))
+        err = -EEXIST;
+    else if (!err && dir->sealed)
+        err = -ENOENT; /* Linux: procfs's lookup knows no other name */
     if (!err)
         err = dir_link(dir, name, len, vn);
-    vn_unref(vn); /* the name keeps it, if it got one */
+    vn_unref(vn);
     return err;
+}
+
+/* Make a directory or a symlink named by (dirfd, upath). */
+static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
+{
+    struct vnode *vn = vn_alloc(mode);
+    if (!vn)
+        return -ENOMEM;
+    int err = target ? link_set_target(vn, target) : 0;
+    if (err) {
+        vn_unref(vn);
+        return err;
+    }
+    return name_node(dirfd, upath, vn);
 }
 
 static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3, uint64_t a4,
@@ -59,6 +69,45 @@ static int64_t sys_mkdir(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     return sys_mkdirat((uint64_t)(int64_t)AT_FDCWD, upath, mode, 0, 0, 0);
+}
+
+/* mknod(2): a regular file (type 0 too), a FIFO, a socket's name, or a
+ * device node (its number in Linux's encoding; one this kernel lacks opens
+ * as -ENXIO). A directory is -EPERM, any other type -EINVAL, both before
+ * the name is looked at, as Linux checks. */
+static int64_t sys_mknodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t dev, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    uint32_t type = (uint32_t)mode & S_IFMT, perm = (uint32_t)mode & ~proc_current()->umask & 07777;
+    struct vnode *vn = 0;
+    int err = 0;
+    if (type == S_IFDIR)
+        return -EPERM;
+    if (type == 0 || type == S_IFREG)
+        vn = vn_alloc(S_IFREG | perm);
+    else if (type == S_IFIFO)
+        err = fifo_make(perm, &vn);
+    else if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK)
+        vn = vn_alloc(type | perm);
+    else
+        return -EINVAL;
+    if (!err && !vn)
+        err = -ENOMEM;
+    if (err)
+        return err;
+    if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK) {
+        vn->rdev = type == S_IFSOCK ? 0 : (uint32_t)dev;
+        vn->ops = devfs_ops(type, vn->rdev);
+    }
+    return name_node((int64_t)dirfd, upath, vn);
+}
+
+static int64_t sys_mknod(uint64_t upath, uint64_t mode, uint64_t dev, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return sys_mknodat((uint64_t)(int64_t)AT_FDCWD, upath, mode, dev, 0, 0);
 }
 
 static int64_t sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, uint64_t a3,
@@ -215,5 +264,7 @@ void sys_name_register(void)
     syscall_register(SYS_unlinkat, sys_unlinkat);
     syscall_register(SYS_renameat, sys_renameat);
     syscall_register(SYS_symlinkat, sys_symlinkat);
+    syscall_register(SYS_mknodat, sys_mknodat);
+    syscall_register(SYS_mknod, sys_mknod);
     syscall_register(SYS_renameat2, sys_renameat2);
 }

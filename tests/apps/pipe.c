@@ -4,13 +4,15 @@
  * Run as `pipe` (UNIPLEX=1 inside the kernel changes nothing here); needs
  * fork and wait4. Children never print ok/FAIL lines: they report through
  * their exit status (0 = all good) and the parent prints. Writing to a pipe
- * without readers (EPIPE/SIGPIPE) is not tested: no signals yet. */
+ * without readers (EPIPE/SIGPIPE) is not tested here (see signals). FIFOs:
+ * mkfifo/mknod and fifo(7)'s open rules; mknod's other node types. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -21,7 +23,6 @@
 #define F_GETPIPE_SZ 1032
 #endif
 #define CAPACITY 65536
-
 
 static void close2(int p[2])
 {
@@ -565,6 +566,155 @@ static void check_large(void)
     free(buf);
 }
 
+/* ---- FIFOs (mknod, mkfifo: fifo(7)) ---- */
+
+#define FIFO "/tmp/pipe-fifo"
+
+/* A reader's open waits for a writer's, and the other way round; then the
+ * pipe works and the writer's close is the reader's end of file. */
+static int fifo_rendezvous_child(void)
+{
+    char buf[8];
+    pid_t w = fork();
+    if (w == 0) {
+        p_sleep_ms(50);
+        int fd = open(FIFO, O_WRONLY); /* the reader is waiting: no wait here */
+        _exit(fd >= 0 && write(fd, "fifo", 4) == 4 ? 0 : 1);
+    }
+    int fd = open(FIFO, O_RDONLY); /* waits for the writer */
+    if (fd < 0)
+        return 2;
+    ssize_t n = p_read_full(fd, buf, sizeof buf);
+    int st = 0;
+    if (p_wait(w, &st, 0) != w || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return 3;
+    close(fd);
+    return n == 4 && memcmp(buf, "fifo", 4) == 0 ? 0 : 4;
+}
+
+/* A writer's open waits for a reader. */
+static int fifo_writer_waits_child(void)
+{
+    pid_t r = fork();
+    if (r == 0) {
+        p_sleep_ms(50);
+        char c;
+        int fd = open(FIFO, O_RDONLY);
+        _exit(fd >= 0 && read(fd, &c, 1) == 1 && c == 'w' ? 0 : 1);
+    }
+    int fd = open(FIFO, O_WRONLY);
+    if (fd < 0 || write(fd, "w", 1) != 1)
+        return 2;
+    close(fd);
+    int st = 0;
+    return p_wait(r, &st, 0) == r && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 3;
+}
+
+/* O_NONBLOCK: a reader opens at once and reads end of file; a writer
+ * without a reader is ENXIO; O_RDWR waits for nobody; what is left at the
+ * last close is gone. */
+static int fifo_nonblock_child(void)
+{
+    char c;
+    int rd = open(FIFO, O_RDONLY | O_NONBLOCK);
+    if (rd < 0 || read(rd, &c, 1) != 0)
+        return 1;
+    close(rd);
+    errno = 0;
+    if (open(FIFO, O_WRONLY | O_NONBLOCK) != -1 || errno != ENXIO)
+        return 2;
+    int rw = open(FIFO, O_RDWR);
+    if (rw < 0 || write(rw, "x", 1) != 1 || read(rw, &c, 1) != 1 || c != 'x')
+        return 3;
+    if (write(rw, "y", 1) != 1)
+        return 4;
+    close(rw);
+    rw = open(FIFO, O_RDWR | O_NONBLOCK);
+    errno = 0;
+    if (rw < 0 || read(rw, &c, 1) != -1 || errno != EAGAIN)
+        return 5;
+    close(rw);
+    return 0;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+/* A signal with a handler ends an open waiting for the other end: EINTR. */
+static int fifo_open_eintr_child(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(1);
+    errno = 0;
+    return open(FIFO, O_RDONLY) == -1 && errno == EINTR ? 0 : 1;
+}
+
+/* Device nodes by number (1,3 is null; a number no driver has: ENXIO at
+ * open), a socket's name (ENXIO), mode 0 (a regular file), and the
+ * errors: a directory (EPERM), an unknown type (EINVAL), a taken name
+ * (EEXIST), a bad pointer (EFAULT). */
+static void check_mknod_nodes(void)
+{
+    struct stat st;
+    char c;
+    unlink("/tmp/pipe-null");
+    int r = mknod("/tmp/pipe-null", S_IFCHR | 0666, makedev(1, 3));
+    int fd = r == 0 ? open("/tmp/pipe-null", O_RDWR) : -1;
+    CHECK("mknod_char_null", fd >= 0 && write(fd, "z", 1) == 1 && read(fd, &c, 1) == 0,
+          "mknod %d, open %d (%s)", r, fd, t_errname(errno));
+    close(fd);
+    unlink("/tmp/pipe-null");
+    unlink("/tmp/pipe-nodev");
+    r = mknod("/tmp/pipe-nodev", S_IFCHR | 0600, makedev(240, 7));
+    errno = 0;
+    CHECK("mknod_char_no_driver",
+          r == 0 && stat("/tmp/pipe-nodev", &st) == 0 && S_ISCHR(st.st_mode) &&
+              st.st_rdev == makedev(240, 7) && open("/tmp/pipe-nodev", O_RDONLY) == -1 &&
+              errno == ENXIO,
+          "mknod %d, then %s", r, t_errname(errno));
+    unlink("/tmp/pipe-nodev");
+    unlink("/tmp/pipe-sock");
+    r = mknod("/tmp/pipe-sock", S_IFSOCK | 0600, 0);
+    errno = 0;
+    CHECK("mknod_socket_name",
+          r == 0 && stat("/tmp/pipe-sock", &st) == 0 && S_ISSOCK(st.st_mode) &&
+              open("/tmp/pipe-sock", O_RDONLY) == -1 && errno == ENXIO,
+          "mknod %d, then %s", r, t_errname(errno));
+    unlink("/tmp/pipe-sock");
+    unlink("/tmp/pipe-reg");
+    r = mknod("/tmp/pipe-reg", 0644, 0);
+    CHECK("mknod_mode_0_regular", r == 0 && stat("/tmp/pipe-reg", &st) == 0 && S_ISREG(st.st_mode),
+          "mknod %d (%s)", r, t_errname(errno));
+    CHECK_ERR("mknod_eexist", mknod("/tmp/pipe-reg", S_IFIFO | 0600, 0), EEXIST);
+    unlink("/tmp/pipe-reg");
+    CHECK_ERR("mknod_dir_eperm", mknod("/tmp/pipe-dir", S_IFDIR | 0700, 0), EPERM);
+    CHECK_ERR("mknod_bad_type_einval", mknod("/tmp/pipe-bad", 0170000 | 0600, 0), EINVAL);
+    CHECK_ERR("mknod_efault", mknod(BAD_PTR, S_IFIFO | 0600, 0), EFAULT);
+    CHECK_ERR("mknod_enoent", mknod("/tmp/no-such-dir/f", S_IFIFO | 0600, 0), ENOENT);
+}
+
+static void check_fifo(void)
+{
+    struct stat st;
+    mode_t old = umask(022);
+    unlink(FIFO);
+    int r = mkfifo(FIFO, 0666);
+    umask(old);
+    CHECK("mkfifo",
+          r == 0 && stat(FIFO, &st) == 0 && S_ISFIFO(st.st_mode) && (st.st_mode & 0777) == 0644,
+          "mkfifo %d (%s), mode %o", r, t_errname(errno), (unsigned)st.st_mode);
+    check_bounded("fifo_reader_waits_for_writer", fifo_rendezvous_child);
+    check_bounded("fifo_writer_waits_for_reader", fifo_writer_waits_child);
+    check_bounded("fifo_nonblock_enxio_rdwr_discard", fifo_nonblock_child);
+    check_bounded("fifo_open_eintr", fifo_open_eintr_child);
+    unlink(FIFO);
+    check_mknod_nodes();
+}
+
 int main(void)
 {
     int first_free = open("/dev/null", O_RDONLY);
@@ -576,6 +726,7 @@ int main(void)
     check_atomic();
     check_pipeline();
     check_large();
+    check_fifo();
 
     if (stuck)
         t_fail("no_children_left", "%d children left blocked by failed cases", stuck);
