@@ -8,11 +8,13 @@
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/proc/proc.h"
 
 struct walk {
-    struct vnode *cur; /* directory the next component is looked up in */
-    const char *p;     /* the rest of the path */
-    struct vnode *dir; /* where the last lookup was made, and the name it found */
+    struct vnode *root; /* where "/" is for the caller (chroot), and ".." stops */
+    struct vnode *cur;  /* directory the next component is looked up in */
+    const char *p;      /* the rest of the path */
+    struct vnode *dir;  /* where the last lookup was made, and the name it found */
     const char *name;
     size_t name_len;
     int links;
@@ -46,7 +48,7 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
     memcpy(*dst, target, tlen);
     memcpy(*dst + tlen, rest, rlen + 1);
     if ((*dst)[0] == '/')
-        w->cur = vfs_root();
+        w->cur = w->root;
     w->p = *dst;
     return 0;
 }
@@ -91,7 +93,7 @@ static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnod
         if (len == 1 && c[0] == '.')
             vn = w->cur;
         else if (len == 2 && c[0] == '.' && c[1] == '.')
-            vn = w->cur->parent;
+            vn = w->cur == w->root ? w->cur : w->cur->parent;
         else if (!(vn = dir_lookup(w->cur, c, len)))
             return -ENOENT;
         if (S_ISLNK(vn->mode) && (!last || trailing || (flags & WALK_FOLLOW))) {
@@ -133,7 +135,8 @@ static int walk(struct vnode *cwd, const char *path, int flags, int parent, stru
 {
     if (!path[0])
         return -ENOENT;
-    struct walk w = {.cur = path[0] == '/' ? vfs_root() : cwd, .p = path};
+    struct vnode *root = vfs_caller_root();
+    struct walk w = {.root = root, .cur = path[0] == '/' ? root : cwd, .p = path};
     int err = walk_run(&w, flags, parent, out, name, len);
     if (!err && pathbuf && (!w.dir || S_ISDIR((*out)->mode) || walk_path(&w, pathbuf, pathlen) < 0))
         pathbuf[0] = 0;
@@ -168,13 +171,22 @@ static const struct dirent_node *name_in_parent(const struct vnode *dir)
     return 0;
 }
 
+struct vnode *vfs_caller_root(void)
+{
+    struct proc *p = proc_current();
+    return p && p->root ? p->root : vfs_root();
+}
+
 long vfs_path_of(struct vnode *dir, char *buf, size_t n)
 {
     size_t pos = n;
+    struct vnode *root = vfs_caller_root();
     if (n < 2)
         return -ERANGE;
     buf[--pos] = 0;
-    for (struct vnode *v = dir; v != vfs_root(); v = v->parent) {
+    for (struct vnode *v = dir; v != root; v = v->parent) {
+        if (v == vfs_root())
+            return -ENOENT; /* outside the caller's root (chroot): unreachable */
         const struct dirent_node *d = name_in_parent(v);
         if (!d)
             return -ENOENT; /* removed directory, like Linux's getcwd */

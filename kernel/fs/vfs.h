@@ -180,8 +180,13 @@ int vfs_walk_path(struct vnode *cwd, const char *path, int flags, struct vnode *
  * *len 0 when the path is "/" itself). Errors as vfs_walk. */
 int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, char *name,
                     size_t *len);
-/* Absolute path of directory dir into buf (size n): length, or -ERANGE. */
+/* Absolute path of directory dir, as the caller sees it (from its root),
+ * into buf (size n): length, or -ERANGE, or -ENOENT (a removed directory,
+ * or one outside the caller's root). */
 long vfs_path_of(struct vnode *dir, char *buf, size_t n);
+/* Where "/" is for the calling process (chroot(2)): its root, or the
+ * tree's. Walks start there for absolute paths and ".." stops there. */
+struct vnode *vfs_caller_root(void);
 
 /* --- file.c: open file descriptions ---------------------------------------- */
 /* A file on vn (takes a reference on vn): 0 and *out, or -ENOMEM. */

@@ -167,6 +167,8 @@ int proc_alloc(struct proc *parent, struct proc **out)
         memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
         p->umask = parent->umask;
         p->cwd = parent->cwd;
+        if ((p->root = parent->root))
+            vn_ref(p->root);
         p->pgid = parent->pgid;
         p->sid = parent->sid;
         p->parent = parent;
@@ -212,6 +214,8 @@ void proc_free(struct proc *p)
     fd_close_all(p);
     if (p->cwd)
         vn_unref(p->cwd);
+    if (p->root)
+        vn_unref(p->root);
     proc_drop_vm(p);
     while (p->lwps)
         lwp_free(p->lwps);

@@ -87,7 +87,8 @@ struct proc {
     int wstatus; /* wait(2) status once a zombie: (code << 8) or the signal */
     struct vmspace *vm;
     struct fdtable fds;
-    struct vnode *cwd; /* referenced */
+    struct vnode *cwd;  /* referenced */
+    struct vnode *root; /* chroot(2): referenced; NULL: the tree's root */
     uint32_t umask;
     struct rlimit64 rlim[RLIM_NLIMITS];
     char name[16];             /* comm: the program's base name */

@@ -1,5 +1,5 @@
 /* System calls that take path names: open, stat, access, readlink, getcwd,
- * chdir, chmod (and their *at forms). Those that make, remove or rename
+ * chdir, chroot, chmod (and their *at forms). Those that make, remove or rename
  * names are in sys_name.c. */
 #include <stdint.h>
 #include "errno.h"
@@ -340,6 +340,26 @@ static int64_t sys_chdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, 
     return err ? err : set_cwd(vn);
 }
 
+/* chroot(2): the directory becomes the caller's "/" (its children's too);
+ * the cwd is left where it is, as on Linux. */
+static int64_t sys_chroot(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    struct vnode *vn;
+    int err = at_walk(AT_FDCWD, upath, 0, WALK_FOLLOW, &vn);
+    if (err)
+        return err;
+    if (!S_ISDIR(vn->mode))
+        return -ENOTDIR;
+    vn_ref(vn);
+    if (p->root)
+        vn_unref(p->root);
+    p->root = vn;
+    return 0;
+}
+
 static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                           uint64_t a5)
 {
@@ -391,6 +411,7 @@ void sys_path_register(void)
     syscall_register(SYS_getcwd, sys_getcwd);
     syscall_register(SYS_chdir, sys_chdir);
     syscall_register(SYS_fchdir, sys_fchdir);
+    syscall_register(SYS_chroot, sys_chroot);
     syscall_register(SYS_readlink, sys_readlink);
     syscall_register(SYS_openat, sys_openat);
     syscall_register(SYS_newfstatat, sys_newfstatat);

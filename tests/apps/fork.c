@@ -1378,6 +1378,63 @@ static void check_proc_exe(void)
     unlink("/tmp/script4.sh");
 }
 
+/* Copy the file src to dst with mode 0755: 0 or -1. */
+static int copy_file(const char *src, const char *dst)
+{
+    char buf[65536];
+    int in = open(src, O_RDONLY), out = open(dst, O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    ssize_t n = 0;
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n)
+            n = -1;
+    close(in);
+    close(out);
+    return in >= 0 && out >= 0 && n == 0 ? 0 : -1;
+}
+
+/* In a child: chroot into dir, then what the new root shows (exit 0 or
+ * the step that failed). */
+static int chroot_child(const char *dir)
+{
+    struct stat root, dotdot, st;
+    char cwd[64];
+    if (chroot(dir) != 0)
+        return 10;
+    if (chdir("/") != 0 || !getcwd(cwd, sizeof cwd) || strcmp(cwd, "/") != 0)
+        return 11;
+    if (stat("/", &root) != 0 || stat("/..", &dotdot) != 0 || root.st_ino != dotdot.st_ino)
+        return 12; /* ".." of the new root is itself */
+    if (stat("/bin/fork", &st) != 0 || stat("/tmp", &st) == 0 || errno != ENOENT)
+        return 13;
+    if (symlink("/bin", "/lnk") != 0 || stat("/lnk/fork", &st) != 0)
+        return 14; /* absolute symlink targets start at the new root too */
+    execl("/bin/fork", "fork", "--exit", "7", (char *)NULL);
+    return 15;
+}
+
+/* chroot(2): absolute paths, "..", symlinks and exec start at the new
+ * root, for the caller and its children; errors ENOTDIR, ENOENT, EFAULT. */
+static void check_chroot(void)
+{
+    mkdir("/tmp/chr", 0755);
+    mkdir("/tmp/chr/bin", 0755);
+    if (copy_file(self, "/tmp/chr/bin/fork") != 0) {
+        t_fail("chroot_exec_inside", "could not copy %s", self);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(chroot_child("/tmp/chr"));
+    check_exit("chroot_exec_inside", pid, 7);
+    CHECK_ERR("chroot_enotdir", chroot("/tmp/chr/bin/fork"), ENOTDIR);
+    CHECK_ERR("chroot_enoent", chroot("/tmp/chr/nothing"), ENOENT);
+    CHECK_ERR("chroot_efault", chroot((const char *)8), EFAULT);
+    unlink("/tmp/chr/lnk");
+    unlink("/tmp/chr/bin/fork");
+    rmdir("/tmp/chr/bin");
+    rmdir("/tmp/chr");
+}
+
 static void check_scripts(void)
 {
     char line[4200];
@@ -1408,6 +1465,7 @@ static void check_scripts(void)
         check_exit("exec_script_missing_interp", exec_child("/tmp/script3.sh", a0, environ),
                    ENOENT);
     check_proc_exe();
+    check_chroot();
     unlink("/tmp/script.sh");
     unlink("/tmp/script2.sh");
     unlink("/tmp/script3.sh");
