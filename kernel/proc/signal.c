@@ -20,9 +20,18 @@ static int default_ignored(int sig)
            sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* init (pid 1) is not killed by a signal it has no handler for, SIGKILL
+ * included, as Linux's SIGNAL_UNKILLABLE: only its own faults end it. */
+static int init_immune(const struct proc *p, int sig)
+{
+    return p->pid == 1 && p->sigact[sig - 1].handler == SIG_DFL;
+}
+
 static int ignored(const struct proc *p, int sig)
 {
     uint64_t h = p->sigact[sig - 1].handler;
+    if (init_immune(p, sig))
+        return 1;
     return sig != SIGKILL && (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)));
 }
 
@@ -223,8 +232,8 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
                p->pid, p->name, sig, SIGSEGV);
         proc_exit(W_SIGNALED(SIGSEGV));
     }
-    if (sig != SIGKILL && (h == SIG_IGN || default_ignored(sig)))
-        return 0;
+    if ((sig != SIGKILL && (h == SIG_IGN || default_ignored(sig))) || init_immune(p, sig))
+        return 0; /* init: one that was blocked when it came */
     proc_exit(W_SIGNALED(sig));
 }
 

@@ -400,6 +400,36 @@ static void check_rt_queue(void)
           "status %#x (expected 4 queued, then EAGAIN)", st);
 }
 
+/* As pid 1 (inside Uniplex): a signal init has no handler for does not
+ * kill it, SIGKILL included, as on Linux; one it handles is delivered.
+ * On the host the suite is not pid 1: skipped. */
+static void check_init_immune(void)
+{
+    static const int sigs[] = {SIGUSR1, SIGTERM, SIGKILL};
+    if (!t_uniplex() || getpid() != 1) {
+        t_skip_host("init_survives_default_signals");
+        t_skip_host("init_gets_handled_signal");
+        return;
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(kill(1, sigs[i]) == 0 ? 0 : 1);
+        int st = 0;
+        waitpid(pid, &st, 0);
+    }
+    t_ok("init_survives_default_signals"); /* reached: pid 1 is still here */
+    got = 0;
+    handle(SIGUSR2, on_signal, 0);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(kill(1, SIGUSR2) == 0 ? 0 : 1);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK("init_gets_handled_signal", got == SIGUSR2, "got %d", got);
+    handle(SIGUSR2, SIG_DFL, 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--check-exec") == 0)
@@ -413,6 +443,7 @@ int main(int argc, char **argv)
     check_exec_reset(t_uniplex() ? "/bin/signals" : "/proc/self/exe");
     check_poll_select();
     check_nanosleep_eintr();
+    check_init_immune();
     check_rt_queue();
     return t_done("signals");
 }
