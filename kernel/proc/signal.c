@@ -212,7 +212,7 @@ static int run_handler(struct lwp *l, struct sig_setup *s, struct arch_frame *f)
     l->sigmask |= act->mask | ((act->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
     l->sigmask &= ~SIG_UNBLOCKABLE;
     if (act->flags & SA_RESETHAND)
-        *act = (struct ksigaction){SIG_DFL, 0, 0, 0};
+        act->handler = SIG_DFL; /* the flags stay, SA_SIGINFO too, as on Linux */
     sig_recalc(l);
     return 0;
 }

@@ -374,6 +374,7 @@ static void check_rt_queue(void)
     struct sigaction sa = {0};
     sigset_t set, old;
     int rt = SIGRTMIN + 1, st = 0;
+    rt_n = usr1_n = rt_pid_ok = 0;
     sa.sa_sigaction = on_rt;
     sa.sa_flags = SA_SIGINFO;
     sigaction(rt, &sa, NULL);
@@ -403,6 +404,25 @@ static void check_rt_queue(void)
 /* As pid 1 (inside Uniplex): a signal init has no handler for does not
  * kill it, SIGKILL included, as on Linux; one it handles is delivered.
  * On the host the suite is not pid 1: skipped. */
+/* SA_RESETHAND puts the handler back to SIG_DFL after one delivery and
+ * leaves the flags (SA_SIGINFO among them) as they were, as Linux does. */
+static void check_resethand(void)
+{
+    struct sigaction sa = {0}, old;
+    sa.sa_sigaction = on_rt;
+    sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sigaction(SIGUSR2, &sa, NULL);
+    rt_n = 0;
+    int before = usr1_n;
+    raise(SIGUSR2);
+    sigaction(SIGUSR2, NULL, &old);
+    CHECK("sa_resethand_keeps_flags",
+          rt_n == 1 && usr1_n == before && old.sa_handler == SIG_DFL &&
+              (old.sa_flags & SA_SIGINFO) && (old.sa_flags & SA_RESETHAND),
+          "delivered %d, handler %p, flags %#x", rt_n, (void *)old.sa_handler,
+          (unsigned)old.sa_flags);
+}
+
 static void check_init_immune(void)
 {
     static const int sigs[] = {SIGUSR1, SIGTERM, SIGKILL};
@@ -443,6 +463,7 @@ int main(int argc, char **argv)
     check_exec_reset(t_uniplex() ? "/bin/signals" : "/proc/self/exe");
     check_poll_select();
     check_nanosleep_eintr();
+    check_resethand();
     check_init_immune();
     check_rt_queue();
     return t_done("signals");
