@@ -408,6 +408,9 @@ check_suite app-signals signals
 # futex(2) between processes (issue 15, item 2).
 app app-futex 60 --env UNIPLEX=1 "$BUILD/apps/futex"
 check_suite app-futex futex
+# User and group ids (issue 13): set*id rules, groups, fork and exec.
+app app-creds 60 --env UNIPLEX=1 "$BUILD/apps/creds"
+check_suite app-creds creds
 # Threads (issue 15): the pthread suite, linked with musl and with glibc.
 app app-threads 300 --env UNIPLEX=1 "$BUILD/apps/threads"
 check_suite app-threads threads

@@ -222,23 +222,30 @@ static int gen_stat(int pid, char *buf, size_t n)
                     (unsigned long long)rss_pages(p));
 }
 
+/* status's Uid: and Gid: lines: real, effective, saved, file-system. */
+static int gen_ids(const struct cred *c, char *buf, size_t n)
+{
+    return snprintf(buf, n, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", c->uid[0], c->uid[1],
+                    c->uid[2], c->fsuid, c->gid[0], c->gid[1], c->gid[2], c->fsgid);
+}
+
 static int gen_status(int pid, char *buf, size_t n)
 {
     struct proc *p = proc_find(pid);
     if (!p)
         return 0;
     char st = state_of(p);
-    return snprintf(buf, n,
-                    "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
-                    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmSize:\t%8llu kB\nVmRSS:\t%8llu kB\n"
-                    "Threads:\t%u\n",
-                    p->name, st,
-                    st == 'Z'   ? "zombie"
-                    : st == 'S' ? "sleeping"
-                                : "running",
-                    p->pid, p->pid, p->parent ? p->parent->pid : 0,
-                    (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
-                    (unsigned long long)(rss_pages(p) * 4), p->nlive);
+    int k = snprintf(buf, n, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n",
+                     p->name, st,
+                     st == 'Z'   ? "zombie"
+                     : st == 'S' ? "sleeping"
+                                 : "running",
+                     p->pid, p->pid, p->parent ? p->parent->pid : 0);
+    k += gen_ids(&p->cred, buf + k, n - (size_t)k);
+    return k + snprintf(buf + k, n - (size_t)k,
+                        "VmSize:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%u\n",
+                        (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
+                        (unsigned long long)(rss_pages(p) * 4), p->nlive);
 }
 
 static int gen_cmdline(int pid, char *buf, size_t n)
@@ -281,11 +288,11 @@ static int gen_task_status(int tid, char *buf, size_t n)
     if (!l)
         return 0;
     int blocked = l->thread->state == T_BLOCKED;
-    return snprintf(buf, n,
-                    "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
-                    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t%u\n",
-                    l->name, blocked ? "S (sleeping)" : "R (running)", l->proc->pid, tid,
-                    l->proc->parent ? l->proc->parent->pid : 0, l->proc->nlive);
+    int k = snprintf(buf, n, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", l->name,
+                     blocked ? "S (sleeping)" : "R (running)", l->proc->pid, tid,
+                     l->proc->parent ? l->proc->parent->pid : 0);
+    k += gen_ids(&l->proc->cred, buf + k, n - (size_t)k); /* short lines: GEN_MAX holds them */
+    return k + snprintf(buf + k, n - (size_t)k, "Threads:\t%u\n", l->proc->nlive);
 }
 
 /* A sealed directory name in dir: 0 and *out (dir holds it), or -errno. */

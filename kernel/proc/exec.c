@@ -393,6 +393,10 @@ static void image_install(struct proc *p, const struct exec_image *img, char *co
     memcpy(p->name, img->name, sizeof(p->name));
     kfree(p->exe);
     p->exe = img->exe;
+    /* The saved ids take the effective ones, as execve(2) says (no
+     * set-user-ID files: the effective ones stay). */
+    p->cred.uid[2] = p->cred.fsuid = p->cred.uid[1];
+    p->cred.gid[2] = p->cred.fsgid = p->cred.gid[1];
     proc_set_cmdline(p, argv);
 }
 

@@ -148,8 +148,13 @@ int proc_alloc(struct proc *parent, struct proc **out)
     struct proc *p = kzalloc(sizeof(*p));
     if (!p)
         return -ENOMEM;
+    if (parent && cred_copy(&p->cred, &parent->cred)) {
+        kfree(p);
+        return -ENOMEM;
+    }
     int pid = pid_alloc();
     if (pid < 0) {
+        cred_free(&p->cred);
         kfree(p);
         return pid;
     }
@@ -211,6 +216,7 @@ void proc_free(struct proc *p)
     }
     kfree(p->cmdline);
     kfree(p->exe);
+    cred_free(&p->cred);
     fd_close_all(p);
     if (p->cwd)
         vn_unref(p->cwd);

@@ -47,6 +47,16 @@ struct fdtable {
     unsigned cap;
 };
 
+/* Credentials (cred.c): uid[] and gid[] are {real, effective, saved}. */
+#define CRED_KEEP   0xffffffffu /* -1: an id left as it is */
+#define NGROUPS_MAX 65536       /* Linux's */
+struct cred {
+    uint32_t uid[3], fsuid;
+    uint32_t gid[3], fsgid;
+    uint32_t ngroups;
+    uint32_t *groups; /* supplementary groups, owned */
+};
+
 /* P_EMBRYO: being built by proc_alloc's caller; its pid and slot are
  * taken but nothing else can see it (proc_find, proc_at, /proc, its parent's
  * children) until proc_publish. */
@@ -87,6 +97,7 @@ struct proc {
     int wstatus; /* wait(2) status once a zombie: (code << 8) or the signal */
     struct vmspace *vm;
     struct fdtable fds;
+    struct cred cred;   /* all 0 (root) for init; inherited */
     struct vnode *cwd;  /* referenced */
     struct vnode *root; /* chroot(2): referenced; NULL: the tree's root */
     uint32_t umask;
@@ -162,6 +173,18 @@ int proc_start_forked(struct proc *c, struct arch_frame *f, uint64_t fs, uint64_
  * increasing order and wrapping, as Linux does. The id, or -EAGAIN. */
 int pid_alloc(void);
 void pid_free(int id);
+
+/* cred.c: copy (0 or -ENOMEM: the groups) and free a process's ids. */
+int cred_copy(struct cred *dst, const struct cred *src);
+void cred_free(struct cred *c);
+/* Linux's rules for the set*id calls on ids = {real, effective, saved}
+ * and the fs id (privileged: an effective uid of 0). 0, -EPERM, -EINVAL;
+ * cred_setfs returns the old fs id. */
+int cred_setres(uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t r, uint32_t e,
+                uint32_t s);
+int cred_setre(uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t r, uint32_t e);
+int cred_set(uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t id);
+uint32_t cred_setfs(const uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t id);
 
 /* lwp.c: threads of a process. */
 /* The LWP with this tid that has not exited, of a live process, or NULL. */

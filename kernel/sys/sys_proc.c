@@ -57,13 +57,6 @@ static int64_t sys_gettid(NOARGS)
     return lwp_current()->tid;
 }
 
-/* Everything runs as root (uid and gid 0). */
-static int64_t sys_getid0(NOARGS)
-{
-    UNUSED;
-    return 0;
-}
-
 static int64_t sys_set_tid_address(uint64_t uptr, uint64_t a1, uint64_t a2, uint64_t a3,
                                    uint64_t a4, uint64_t a5)
 {
@@ -295,18 +288,6 @@ static int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return p->sid;
 }
 
-/* getresuid/getresgid: three zeros. */
-static int64_t sys_getres0(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4,
-                           uint64_t a5)
-{
-    ARG(a3), ARG(a4), ARG(a5);
-    uint32_t z = 0;
-    if (copy_to_user((void *)r, &z, 4) || copy_to_user((void *)e, &z, 4) ||
-        copy_to_user((void *)s, &z, 4))
-        return -EFAULT;
-    return 0;
-}
-
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 
@@ -346,16 +327,10 @@ void sys_proc_register(void)
     syscall_register(SYS_umask, sys_umask);
     syscall_register(SYS_getrlimit, sys_getrlimit);
     syscall_register(SYS_sysinfo, sys_sysinfo);
-    syscall_register(SYS_getuid, sys_getid0);  /* getuid */
-    syscall_register(SYS_getgid, sys_getid0);  /* getgid */
-    syscall_register(SYS_geteuid, sys_getid0); /* geteuid */
-    syscall_register(SYS_getegid, sys_getid0); /* getegid */
     syscall_register(SYS_getppid, sys_getppid);
     syscall_register(SYS_setpgid, sys_setpgid);
     syscall_register(SYS_getpgrp, sys_getpgrp);
     syscall_register(SYS_setsid, sys_setsid);
-    syscall_register(SYS_getresuid, sys_getres0);
-    syscall_register(SYS_getresgid, sys_getres0);
     syscall_register(SYS_getpgid, sys_getpgid);
     syscall_register(SYS_getsid, sys_getsid);
     syscall_register(SYS_arch_prctl, sys_arch_prctl);

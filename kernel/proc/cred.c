@@ -1,0 +1,96 @@
+/* Credentials (credentials(7)): a process's real, effective, saved and
+ * file-system user and group ids and its supplementary groups, with
+ * Linux's rules for changing them. Privilege is an effective uid of 0 (the
+ * capabilities CAP_SETUID and CAP_SETGID go with it, as for a root process
+ * on Linux). Nothing else here checks permissions yet: the ids are kept,
+ * inherited and reported. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/proc/proc.h"
+
+int cred_copy(struct cred *dst, const struct cred *src)
+{
+    *dst = *src;
+    dst->groups = 0;
+    if (!src->ngroups)
+        return 0;
+    if (!(dst->groups = kmalloc(src->ngroups * sizeof(*dst->groups))))
+        return -ENOMEM;
+    memcpy(dst->groups, src->groups, src->ngroups * sizeof(*dst->groups));
+    return 0;
+}
+
+void cred_free(struct cred *c)
+{
+    kfree(c->groups);
+    c->groups = 0;
+    c->ngroups = 0;
+}
+
+/* One of a process's three ids (real, effective, saved) or -1 (keep). */
+static int one_of(uint32_t id, const uint32_t ids[3])
+{
+    return id == CRED_KEEP || id == ids[0] || id == ids[1] || id == ids[2];
+}
+
+/* setresuid/setresgid on ids = {real, effective, saved} and the fs id:
+ * unprivileged, each new id must be one of the three; -1 keeps one. The fs
+ * id follows the effective one. 0 or -EPERM. */
+int cred_setres(uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t r, uint32_t e, uint32_t s)
+{
+    uint32_t want[3] = {r, e, s};
+    for (int i = 0; i < 3; i++)
+        if (!privileged && !one_of(want[i], ids))
+            return -EPERM;
+    for (int i = 0; i < 3; i++)
+        if (want[i] != CRED_KEEP)
+            ids[i] = want[i];
+    *fsid = ids[1];
+    return 0;
+}
+
+/* setreuid/setregid: unprivileged, the real id may become the effective
+ * one, the effective any of the three. The saved id becomes the new
+ * effective one when the real id is set, or the effective one set to
+ * other than the old real id. 0 or -EPERM. */
+int cred_setre(uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t r, uint32_t e)
+{
+    uint32_t real_ok[3] = {ids[0], ids[1], ids[1]};
+    if (!privileged && (!one_of(r, real_ok) || !one_of(e, ids)))
+        return -EPERM;
+    uint32_t old_real = ids[0];
+    if (r != CRED_KEEP)
+        ids[0] = r;
+    if (e != CRED_KEEP)
+        ids[1] = e;
+    if (r != CRED_KEEP || (e != CRED_KEEP && e != old_real))
+        ids[2] = ids[1];
+    *fsid = ids[1];
+    return 0;
+}
+
+/* setuid/setgid: privileged, all three (and the fs id); otherwise only
+ * the effective one, to the real or saved id. 0, -EINVAL (-1) or -EPERM. */
+int cred_set(uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t id)
+{
+    if (id == CRED_KEEP)
+        return -EINVAL;
+    if (privileged)
+        ids[0] = ids[2] = id;
+    else if (id != ids[0] && id != ids[2])
+        return -EPERM;
+    ids[1] = *fsid = id;
+    return 0;
+}
+
+/* setfsuid/setfsgid: the old fs id, always; the new one is taken when
+ * privileged or one of the real, effective, saved or current fs ids. */
+uint32_t cred_setfs(const uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t id)
+{
+    uint32_t old = *fsid;
+    if (id != CRED_KEEP && (privileged || one_of(id, ids) || id == old))
+        *fsid = id;
+    return old;
+}
