@@ -323,10 +323,12 @@ static long urandom_read(struct file *f, void *ubuf, size_t n)
 
 static const struct vnode_ops console_ops = {
     .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .poll = console_poll};
-static const struct vnode_ops null_ops = {.read = null_read, .write = sink_write, .seekable = 1};
-static const struct vnode_ops zero_ops = {.read = zero_read, .write = sink_write, .seekable = 1};
+static const struct vnode_ops null_ops = {
+    .read = null_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
+static const struct vnode_ops zero_ops = {
+    .read = zero_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
 static const struct vnode_ops urandom_ops = {
-    .read = urandom_read, .write = sink_write, .seekable = 1};
+    .read = urandom_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
 
 /* A node of a device this kernel lacks (or a socket's name: no sockets
  * yet) opens as Linux's does: -ENXIO. */

@@ -145,8 +145,10 @@ long file_write(struct file *f, const void *ubuf, size_t n)
 int64_t file_seek(struct file *f, int64_t off, int whence)
 {
     struct vnode *vn = f->vn;
-    if (vn->ops)
-        return vn->ops->seekable ? 0 : -ESPIPE;
+    if (vn->ops && vn->ops->seekable != VN_SEEK_OFFSET)
+        return vn->ops->seekable == VN_SEEK_IGNORE ? 0 : -ESPIPE;
+    if (vn->ops && whence == SEEK_END)
+        return -EINVAL; /* a generated file has no end to seek from */
     int64_t base;
     switch (whence) {
     case SEEK_SET:

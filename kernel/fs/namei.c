@@ -8,7 +8,6 @@
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
-#include "kernel/proc/proc.h"
 
 struct walk {
     struct vnode *root; /* where "/" is for the caller (chroot), and ".." stops */
@@ -173,8 +172,8 @@ static const struct dirent_node *name_in_parent(const struct vnode *dir)
 
 struct vnode *vfs_caller_root(void)
 {
-    struct proc *p = proc_current();
-    return p && p->root ? p->root : vfs_root();
+    struct vnode *r = proc_root();
+    return r ? r : vfs_root();
 }
 
 long vfs_path_of(struct vnode *dir, char *buf, size_t n)

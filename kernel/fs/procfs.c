@@ -44,7 +44,7 @@ static long gen_read(struct file *f, void *ubuf, size_t n)
     return r;
 }
 
-static const struct vnode_ops gen_ops = {.read = gen_read, .seekable = 1};
+static const struct vnode_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
 
 static const char *self_link(const struct vnode *vn, char *buf, size_t n)
 {

@@ -71,8 +71,17 @@ struct vnode_ops {
     int (*open)(struct file *f);
     void (*close)(struct file *f);     /* the last reference to f is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
-    int seekable;                      /* lseek succeeds (and changes nothing), else -ESPIPE */
+    int seekable;                      /* VN_SEEK_*: what lseek, pread and pwrite do */
 };
+
+/* vnode_ops.seekable: pipes and the console have no position (lseek,
+ * pread and pwrite are -ESPIPE); devices like /dev/null take any position
+ * and ignore it; generated files (/proc) have one, as Linux's seq_file:
+ * SEEK_SET and SEEK_CUR move it (SEEK_END is -EINVAL), a read goes on
+ * from it, pread reads at its own offset. */
+#define VN_SEEK_NONE   0
+#define VN_SEEK_IGNORE 1
+#define VN_SEEK_OFFSET 2
 
 struct dirent_node {
     struct dirent_node *next;
@@ -187,6 +196,9 @@ long vfs_path_of(struct vnode *dir, char *buf, size_t n);
 /* Where "/" is for the calling process (chroot(2)): its root, or the
  * tree's. Walks start there for absolute paths and ".." stops there. */
 struct vnode *vfs_caller_root(void);
+/* From the process layer (kernel/proc/proc.c): the calling process's
+ * chroot directory, or NULL (none, or a kernel thread). */
+struct vnode *proc_root(void);
 
 /* --- file.c: open file descriptions ---------------------------------------- */
 /* A file on vn (takes a reference on vn): 0 and *out, or -ENOMEM. */

@@ -69,6 +69,12 @@ struct proc *proc_current(void)
     return l ? l->proc : 0;
 }
 
+struct vnode *proc_root(void)
+{
+    struct proc *p = proc_current();
+    return p ? p->root : 0;
+}
+
 struct proc *proc_at(unsigned i)
 {
     return i < proc_max && table[i] && table[i]->state != P_EMBRYO ? table[i] : 0;

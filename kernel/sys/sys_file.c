@@ -55,7 +55,9 @@ static int64_t rw(uint64_t fd, uint64_t buf, uint64_t n, int write)
     return r;
 }
 
-/* pread/pwrite: at off, leaving the file offset alone; devices cannot. */
+/* pread/pwrite: at off, leaving the file offset alone. Pipes and the
+ * console cannot (-ESPIPE); devices that ignore positions ignore this one;
+ * a generated file is read at off, its own offset put back after. */
 static int64_t prw(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, int write)
 {
     struct file *f = getf((int64_t)fd);
@@ -63,10 +65,19 @@ static int64_t prw(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, int writ
         return -EBADF;
     if ((int64_t)off < 0)
         return -EINVAL;
-    if (f->vn->ops)
+    int seek = f->vn->ops ? f->vn->ops->seekable : VN_SEEK_OFFSET;
+    if (seek == VN_SEEK_NONE)
         return -ESPIPE;
     n = n < RW_MAX ? n : RW_MAX;
-    return write ? file_pwrite(f, (void *)buf, n, off) : file_pread(f, (void *)buf, n, off);
+    if (write)
+        return file_pwrite(f, (void *)buf, n, off);
+    if (!f->vn->ops || seek == VN_SEEK_IGNORE)
+        return file_pread(f, (void *)buf, n, off);
+    uint64_t keep = f->off;
+    f->off = off;
+    int64_t r = file_read(f, (void *)buf, n);
+    f->off = keep;
+    return r;
 }
 
 static int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,

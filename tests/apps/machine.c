@@ -227,6 +227,36 @@ static void check_membarrier(const char *self)
     check_exit("membarrier-exec-drops-registration", pid, 0);
 }
 
+/* /proc files have a position, as Linux's seq_file: reading from the start
+ * again after lseek gives fresh text, pread reads at its own offset and
+ * leaves the position alone, SEEK_END is EINVAL. /dev/null takes any
+ * position and pread on it reads nothing. */
+static void check_proc_seek(void)
+{
+    char a[64], b[64];
+    int fd = open("/proc/self/status", O_RDONLY);
+    ssize_t n1 = read(fd, a, sizeof a);
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    ssize_t p = pread(fd, b, 5, 0);
+    CHECK("proc_pread_at_offset",
+          n1 == (ssize_t)sizeof a && at == (off_t)sizeof a && p == 5 &&
+              memcmp(b, "Name:", 5) == 0 && lseek(fd, 0, SEEK_CUR) == at,
+          "read %zd, at %lld, pread %zd", n1, (long long)at, p);
+    off_t r = lseek(fd, 0, SEEK_SET);
+    ssize_t n2 = read(fd, b, sizeof b);
+    CHECK("proc_lseek_rewinds", r == 0 && n2 == n1 && memcmp(a, b, 5) == 0, "lseek %lld, read %zd",
+          (long long)r, n2);
+    errno = 0;
+    CHECK("proc_seek_end_einval", lseek(fd, 0, SEEK_END) == -1 && errno == EINVAL, "errno %d",
+          errno);
+    close(fd);
+    fd = open("/dev/null", O_RDWR);
+    CHECK("dev_null_positions",
+          lseek(fd, 100, SEEK_SET) == 0 && pread(fd, a, 1, 7) == 0 && pwrite(fd, "x", 1, 9) == 1,
+          "errno %d", errno);
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     struct timespec at_main;
@@ -239,6 +269,7 @@ int main(int argc, char **argv)
     check_sync();
     check_clocks(&at_main);
     check_loadavg();
+    check_proc_seek();
     check_membarrier(p_self_path("machine"));
     int failed = t_done("machine");
     if (failed || !t_uniplex())

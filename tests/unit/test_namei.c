@@ -19,6 +19,8 @@ int k_vfs_walk(struct vnode *cwd, const char *path, int flags, struct vnode **ou
 int k_vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, char *name,
                       size_t *len);
 long k_vfs_path_of(struct vnode *dir, char *buf, size_t n);
+int k_vfs_walk_path(struct vnode *cwd, const char *path, int flags, struct vnode **out, char *buf,
+                    size_t n);
 void k_kmalloc_init(const struct kmalloc_pages *src);
 
 enum { ENOENT = 2, ENOTDIR = 20, ERANGE = 34, ENAMETOOLONG = 36, ELOOP = 40 };
@@ -32,6 +34,14 @@ static unsigned nlinks;
 struct vnode *k_vfs_root(void)
 {
     return &root;
+}
+
+/* The calling process's chroot directory (NULL: none), as a test sets it. */
+static struct vnode *chroot_dir;
+
+struct vnode *k_proc_root(void)
+{
+    return chroot_dir;
 }
 
 struct vnode *k_dir_lookup(struct vnode *dir, const char *name, size_t len)
@@ -222,13 +232,49 @@ static void test_path_of(void **state)
     assert_int_equal(k_vfs_path_of(&sub, buf, 9), 8);
 }
 
+/* A walk that found a file also says where: the directory's path, a
+ * slash and the name, after every symlink. */
+static void test_walk_path(void **state)
+{
+    (void)state;
+    char buf[64];
+    struct vnode *vn;
+    assert_int_equal(k_vfs_walk_path(&sub, "../file", WALK_FOLLOW, &vn, buf, sizeof(buf)), 0);
+    assert_ptr_equal(vn, &file);
+    assert_string_equal(buf, "/tmp/file");
+    assert_int_equal(k_vfs_walk_path(&root, "rel", WALK_FOLLOW, &vn, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "/tmp/file"); /* the link's target, not the link */
+    assert_int_equal(k_vfs_walk_path(&root, "/tmp", 0, &vn, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, ""); /* a directory: no path */
+    assert_int_equal(k_vfs_walk_path(&root, "/tmp/file", 0, &vn, buf, 6), 0);
+    assert_string_equal(buf, ""); /* does not fit */
+}
+
+/* chroot: "/" and absolute symlinks start at the process's root, ".."
+ * stops there, and paths are seen from it. */
+static void test_chroot(void **state)
+{
+    (void)state;
+    char buf[64];
+    chroot_dir = &tmp;
+    assert_ptr_equal(walk_ok(&sub, "/file", 0), &file);
+    assert_ptr_equal(walk_ok(&sub, "/../../file", 0), &file);
+    assert_ptr_equal(walk_ok(&tmp, "..", 0), &tmp);
+    walk_err(&tmp, "/tmp", 0, ENOENT); /* the real /tmp is out of sight */
+    assert_int_equal(k_vfs_path_of(&sub, buf, sizeof(buf)), 4);
+    assert_string_equal(buf, "/sub");
+    assert_int_equal(k_vfs_path_of(&root, buf, sizeof(buf)), -ENOENT); /* outside */
+    chroot_dir = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),       cmocka_unit_test(test_not_dir),
         cmocka_unit_test(test_symlinks),    cmocka_unit_test(test_loops),
         cmocka_unit_test(test_name_length), cmocka_unit_test(test_parent),
-        cmocka_unit_test(test_path_of),
+        cmocka_unit_test(test_path_of),     cmocka_unit_test(test_walk_path),
+        cmocka_unit_test(test_chroot),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
