@@ -37,7 +37,7 @@ static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *t
         return -EEXIST;
     if (dir->sealed)
         return -ENOENT; /* Linux: procfs's lookup knows no other name */
-    if (!(vn = vn_alloc(mode)))
+    if (!(vn = vn_alloc_in(dir, mode)))
         return -ENOMEM;
     err = target ? link_set_target(vn, target) : 0;
     if (!err)
