@@ -1,4 +1,4 @@
-/* System calls that make, remove and rename names: mkdir, symlink,
+/* System calls that make, remove and rename names: mkdir, symlink, link,
  * unlink, rmdir, rename (and their *at forms). */
 #include <stdint.h>
 #include "errno.h"
@@ -204,6 +204,53 @@ static int64_t sys_rename(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3
     return sys_renameat2(cwd, uold, cwd, unew, 0, 0);
 }
 
+/* --- link, linkat ------------------------------------------------------------ */
+
+/* Linux's vfs_link checks once the new name is free: a name for vn in dir. */
+static int link_check(struct vnode *vn, struct vnode *dir)
+{
+    if (vn->fs != dir->fs)
+        return -EXDEV; /* /proc is a file system of its own */
+    if (S_ISDIR(vn->mode))
+        return -EPERM;
+    if (vn->nlink == 0 && !vn->linkable)
+        return -ENOENT; /* unlinked; an O_TMPFILE file only without O_EXCL */
+    return 0;
+}
+
+/* A second name for a file: no limit on links (tmpfs has none); the
+ * first name of an O_TMPFILE file ends its linkability, as on Linux. */
+static int64_t sys_linkat(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, uint64_t unew,
+                          uint64_t flags, uint64_t a5)
+{
+    ARG(a5);
+    struct vnode *vn, *dir;
+    char name[NAME_MAX + 1];
+    size_t len;
+    if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    int err = at_walk((int64_t)olddirfd, uold, (int)flags,
+                      (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &vn);
+    if (!err)
+        err = at_create((int64_t)newdirfd, unew, &dir, name, &len);
+    if (!err)
+        err = link_check(vn, dir);
+    if (!err)
+        err = dir_link(dir, name, len, vn);
+    if (!err)
+        vn->linkable = 0;
+    return err;
+}
+
+/* link(2) never follows a symlink (Linux since 2.0). */
+static int64_t sys_link(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t cwd = (uint64_t)(int64_t)AT_FDCWD;
+    return sys_linkat(cwd, uold, cwd, unew, 0, 0);
+}
+
 void sys_name_register(void)
 {
     syscall_register(SYS_rename, sys_rename);
@@ -216,4 +263,6 @@ void sys_name_register(void)
     syscall_register(SYS_renameat, sys_renameat);
     syscall_register(SYS_symlinkat, sys_symlinkat);
     syscall_register(SYS_renameat2, sys_renameat2);
+    syscall_register(SYS_link, sys_link);
+    syscall_register(SYS_linkat, sys_linkat);
 }

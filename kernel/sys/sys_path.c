@@ -1,6 +1,6 @@
-/* System calls that take path names: open, stat, access, readlink, getcwd,
- * chdir, chmod (and their *at forms). Those that make, remove or rename
- * names are in sys_name.c. */
+/* System calls that take path names: open, creat, stat, access, readlink,
+ * getcwd, chdir, chmod (and their *at forms). Those that make, remove or
+ * rename names are in sys_name.c. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -248,6 +248,14 @@ static int64_t sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t 
     return sys_openat((uint64_t)(int64_t)AT_FDCWD, upath, flags, mode, 0, 0);
 }
 
+/* creat(2): open with O_CREAT | O_WRONLY | O_TRUNC. */
+static int64_t sys_creat(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_open(upath, O_CREAT | O_WRONLY | O_TRUNC, mode, 0, 0, 0);
+}
+
 static int64_t sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags,
                               uint64_t a4, uint64_t a5)
 {
@@ -416,6 +424,7 @@ void sys_path_register(void)
     syscall_register(SYS_fchmod, sys_fchmod);
     syscall_register(SYS_fchmodat, sys_fchmodat);
     syscall_register(SYS_open, sys_open);
+    syscall_register(SYS_creat, sys_creat);
     syscall_register(SYS_stat, sys_stat);
     syscall_register(SYS_lstat, sys_lstat);
     syscall_register(SYS_access, sys_access);
