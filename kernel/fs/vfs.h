@@ -290,8 +290,8 @@ void vfs_statfs(const struct vnode *vn, struct kstatfs *st);
 uint64_t vfs_dev(const struct vnode *vn);
 
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
-/* Make /dev with console, tty, null, zero, urandom. The console's window
- * is 80x24 unless the command line says winsize=COLSxROWS. */
+/* Make /dev with console, tty, null, zero, full, random, urandom. The
+ * console's window is 80x24 unless the command line says winsize=COLSxROWS. */
 void devfs_init(const char *cmdline);
 /* Fill the root from the cpio archive in [phys, phys + len) (the first boot
  * module) and make /tmp. Malformed archives are reported, not fatal. */
