@@ -1,7 +1,8 @@
-/* /dev: the console (and /dev/tty, the same terminal), null, zero, urandom.
- * The console is a small terminal: termios kept and honoured for ICANON
- * (line editing with erase, kill and end-of-file), ECHO and ICRNL; the full
- * line discipline with job control comes with the shell. */
+/* /dev: the console (and /dev/tty, the same terminal), null, zero, full,
+ * random and urandom. The console is a small terminal: termios kept and
+ * honoured for ICANON (line editing with erase, kill and end-of-file), ECHO
+ * and ICRNL; the full line discipline with job control comes with the
+ * shell. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -315,6 +316,14 @@ static long zero_read(struct file *f, void *ubuf, size_t n)
     return zero_fill(ubuf, n);
 }
 
+/* /dev/full: every write fails as a full disk would, before looking at
+ * the buffer (Linux's write_full, even for 0 bytes). */
+static long full_write(struct file *f, const void *ubuf, size_t n)
+{
+    (void)f, (void)ubuf, (void)n;
+    return -ENOSPC;
+}
+
 static long urandom_read(struct file *f, void *ubuf, size_t n)
 {
     (void)f;
@@ -327,6 +336,8 @@ static const struct vnode_ops null_ops = {
     .read = null_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
 static const struct vnode_ops zero_ops = {
     .read = zero_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
+static const struct vnode_ops full_ops = {
+    .read = zero_read, .write = full_write, .seekable = VN_SEEK_IGNORE};
 static const struct vnode_ops urandom_ops = {
     .read = urandom_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
 
@@ -348,6 +359,7 @@ static const struct {
 } devices[] = {
     {MKDEV(5, 1), &console_ops}, {MKDEV(5, 0), &console_ops}, {MKDEV(1, 3), &null_ops},
     {MKDEV(1, 5), &zero_ops},    {MKDEV(1, 9), &urandom_ops}, {MKDEV(1, 8), &urandom_ops},
+    {MKDEV(1, 7), &full_ops},
 };
 
 const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev)
@@ -398,6 +410,7 @@ void devfs_init(const char *cmdline)
     dev_make(dev, "tty", &console_ops, MKDEV(5, 0), 0666);
     dev_make(dev, "null", &null_ops, MKDEV(1, 3), 0666);
     dev_make(dev, "zero", &zero_ops, MKDEV(1, 5), 0666);
+    dev_make(dev, "full", &full_ops, MKDEV(1, 7), 0666);
     dev_make(dev, "urandom", &urandom_ops, MKDEV(1, 9), 0666);
     dev_make(dev, "random", &urandom_ops, MKDEV(1, 8), 0666);
     vn_unref(dev);

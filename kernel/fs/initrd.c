@@ -86,8 +86,19 @@ static struct vnode *make_node(const struct cpio_entry *e, uint64_t phys, struct
         vn->size = e->size;
         st->links++;
     }
-    vn->mtime_ns = vn->ctime_ns = e->mtime * 1000000000ull;
+    vn->uid = e->uid;
+    vn->gid = e->gid;
+    /* As Linux's initramfs: atime and mtime from the archive, ctime now. */
+    vn->atime = vn->mtime = (struct vn_time){(int64_t)e->mtime, 0};
     return vn;
+}
+
+/* A directory's mode and owner from its entry. */
+static void dir_attrs(struct vnode *d, const struct cpio_entry *e)
+{
+    d->mode = e->mode & (S_IFMT | 07777);
+    d->uid = e->uid;
+    d->gid = e->gid;
 }
 
 /* Add one archive entry; later entries replace earlier ones of the same
@@ -106,7 +117,7 @@ static int add_entry(const struct cpio_entry *e, uint64_t phys, struct initrd_st
         return -EINVAL;
     struct vnode *old = dir_lookup(dir, last, last_len);
     if (old && S_ISDIR(old->mode) && type == S_IFDIR) {
-        old->mode = e->mode & (S_IFMT | 07777);
+        dir_attrs(old, e);
         return 0;
     }
     if (old)
@@ -115,7 +126,7 @@ static int add_entry(const struct cpio_entry *e, uint64_t phys, struct initrd_st
         st->dirs++;
         struct vnode *d = mkdir_in(dir, last, last_len);
         if (d)
-            d->mode = e->mode & (S_IFMT | 07777);
+            dir_attrs(d, e);
         return d ? 0 : -ENOMEM;
     }
     struct vnode *vn = make_node(e, phys, st);

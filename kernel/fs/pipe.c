@@ -241,18 +241,14 @@ static const struct vnode_ops fifo_ops = {
     .release = pipe_release,
 };
 
-int fifo_make(uint32_t perm, struct vnode **out)
+int fifo_init(struct vnode *vn)
 {
     struct pipe *p = kzalloc(sizeof(*p));
-    struct vnode *vn = p ? vn_alloc(S_IFIFO | perm) : 0;
-    if (!vn) {
-        kfree(p);
+    if (!p)
         return -ENOMEM;
-    }
     waitq_init(&p->rq);
     waitq_init(&p->wq);
     vn->priv = p; /* freed with vn (pipe_release) */
     vn->ops = &fifo_ops;
-    *out = vn;
     return 0;
 }

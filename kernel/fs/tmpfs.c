@@ -22,9 +22,40 @@ struct vnode *vn_alloc(uint32_t mode)
     vn->mode = mode;
     vn->refs = 1;
     vn->ino = next_ino++;
-    vn->mtime_ns = vn->ctime_ns = clock_realtime_ns();
+    vn->atime = vn->mtime = vn->ctime = vn_now();
     live_vnodes++;
     return vn;
+}
+
+struct vnode *vn_alloc_in(struct vnode *dir, uint32_t mode)
+{
+    if ((dir->mode & S_ISGID) && S_ISDIR(mode))
+        mode |= S_ISGID;
+    struct vnode *vn = vn_alloc(mode);
+    if (!vn)
+        return 0;
+    proc_fsids(&vn->uid, &vn->gid);
+    if (dir->mode & S_ISGID)
+        vn->gid = dir->gid;
+    vn->fs = dir->fs;
+    return vn;
+}
+
+struct vn_time vn_now(void)
+{
+    uint64_t ns = clock_realtime_ns();
+    return (struct vn_time){(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC)};
+}
+
+void vn_touch(struct vnode *vn, int which)
+{
+    struct vn_time now = vn_now();
+    if (which & VN_ATIME)
+        vn->atime = now;
+    if (which & VN_MTIME)
+        vn->mtime = now;
+    if (which & VN_CTIME)
+        vn->ctime = now;
 }
 
 static void reg_free_pages(struct vnode *vn, uint64_t from)
@@ -73,6 +104,7 @@ void vfs_init(void)
         panic("vfs_init: no memory for the root");
     root->nlink = 1; /* named by itself */
     root->parent = root;
+    root->fs = VFS_TMPFS;
 }
 
 struct vnode *vfs_root(void)
@@ -96,20 +128,25 @@ struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len)
     return d ? d->vn : 0;
 }
 
-/* vn gains a name in dir. */
+/* vn gains a name in dir: dir's times change, and vn's ctime (Linux's
+ * shmem_link and shmem_rename2). A vnode's first name decides its file
+ * system (vfs.h). */
 static void link_gain(struct vnode *dir, struct vnode *vn)
 {
+    if (vn->fs == VFS_NONE)
+        vn->fs = dir->sealed || vn->sealed ? VFS_PROC : dir->fs;
     vn->nlink++;
     if (S_ISDIR(vn->mode))
         vn->parent = dir;
-    dir->mtime_ns = clock_realtime_ns();
+    vn_touch(dir, VN_MTIME | VN_CTIME);
+    vn->ctime = dir->ctime;
 }
 
 /* vn loses a name in dir: freed with its last name if nothing holds it. */
 static void link_lose(struct vnode *dir, struct vnode *vn)
 {
-    dir->mtime_ns = clock_realtime_ns();
-    vn->ctime_ns = dir->mtime_ns;
+    vn_touch(dir, VN_MTIME | VN_CTIME);
+    vn->ctime = dir->ctime;
     if (--vn->nlink == 0 && vn->refs == 0)
         vn_free(vn);
 }
@@ -307,7 +344,7 @@ static long reg_write_common(struct vnode *vn, const void *buf, size_t n, uint64
             vn->size = pos + chunk;
     }
     if (done)
-        vn->mtime_ns = clock_realtime_ns();
+        vn_touch(vn, VN_MTIME | VN_CTIME);
     return done ? (long)done : err;
 }
 
@@ -336,25 +373,27 @@ int reg_truncate(struct vnode *vn, uint64_t len)
                    PAGE_SIZE - len % PAGE_SIZE);
     }
     vn->size = len;
-    vn->mtime_ns = clock_realtime_ns();
+    vn_touch(vn, VN_MTIME | VN_CTIME);
     return 0;
 }
 
 void vn_stat(const struct vnode *vn, struct kstat *st)
 {
     memset(st, 0, sizeof(*st));
-    st->st_dev = 1;
+    st->st_dev = vfs_dev(vn);
     st->st_ino = vn->ino;
     st->st_nlink = S_ISDIR(vn->mode) ? vn->nlink + 1 : vn->nlink;
     st->st_mode = vn->mode;
+    st->st_uid = vn->uid;
+    st->st_gid = vn->gid;
     st->st_rdev = vn->rdev;
     st->st_size = (int64_t)vn->size;
     st->st_blksize = PAGE_SIZE;
     st->st_blocks = (int64_t)((vn->size + 511) / 512);
-    st->st_mtime = vn->mtime_ns / 1000000000ull;
-    st->st_mtime_nsec = vn->mtime_ns % 1000000000ull;
-    st->st_ctime = vn->ctime_ns / 1000000000ull;
-    st->st_ctime_nsec = vn->ctime_ns % 1000000000ull;
-    st->st_atime = st->st_mtime;
-    st->st_atime_nsec = st->st_mtime_nsec;
+    st->st_atime = vn->atime.sec;
+    st->st_atime_nsec = (uint64_t)vn->atime.nsec;
+    st->st_mtime = vn->mtime.sec;
+    st->st_mtime_nsec = (uint64_t)vn->mtime.nsec;
+    st->st_ctime = vn->ctime.sec;
+    st->st_ctime_nsec = (uint64_t)vn->ctime.nsec;
 }

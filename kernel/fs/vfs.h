@@ -30,6 +30,9 @@
 #define S_ISLNK(m)  (((m)&S_IFMT) == S_IFLNK)
 #define S_ISCHR(m)  (((m)&S_IFMT) == S_IFCHR)
 #define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
+#define S_ISUID     04000
+#define S_ISGID     02000
+#define S_IXGRP     00010
 
 /* open(2) flags, Linux x86-64 values. */
 #define O_ACCMODE   03
@@ -90,16 +93,32 @@ struct dirent_node {
     char name[]; /* NUL-terminated */
 };
 
+/* A timestamp as Linux keeps one (struct timespec64): any second of a
+ * signed 64-bit count since the epoch, so times before 1970 and past 2262
+ * are kept too. */
+struct vn_time {
+    int64_t sec;
+    int64_t nsec; /* 0..999999999 */
+};
+
+/* The file system a vnode belongs to (statfs). A vnode takes its
+ * directory's when it first gets a name; a sealed directory's (or a sealed
+ * one's own) is procfs. VFS_NONE: never named (pipes). */
+enum vfs_kind { VFS_NONE, VFS_TMPFS, VFS_PROC };
+
 struct vnode {
     uint32_t mode; /* S_IF* | permission bits */
     uint32_t nlink;
     uint32_t refs;
     uint32_t rdev;
     uint32_t sealed; /* directories: entries come from the kernel only (procfs) */
+    uint32_t uid, gid;
+    uint8_t fs;       /* enum vfs_kind */
+    uint8_t linkable; /* an O_TMPFILE file made without O_EXCL: linkat may name it */
     uint64_t ino;
-    uint64_t size;     /* regular: bytes; symlink: target length */
-    uint64_t mtime_ns; /* CLOCK_REALTIME */
-    uint64_t ctime_ns;
+    uint64_t size; /* regular: bytes; symlink: target length */
+    /* CLOCK_REALTIME. Reads never change atime (every mount is noatime). */
+    struct vn_time atime, mtime, ctime;
     const struct vnode_ops *ops; /* devices; NULL for tmpfs nodes */
     struct vnode *parent;        /* directories: for ".." */
     struct dirent_node *entries; /* directories, in creation order */
@@ -128,18 +147,39 @@ struct kstat {
     uint32_t st_mode, st_uid, st_gid, pad0;
     uint64_t st_rdev;
     int64_t st_size, st_blksize, st_blocks;
-    uint64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+    int64_t st_atime;
+    uint64_t st_atime_nsec;
+    int64_t st_mtime;
+    uint64_t st_mtime_nsec;
+    int64_t st_ctime;
+    uint64_t st_ctime_nsec;
     int64_t unused[3];
 };
 _Static_assert(sizeof(struct kstat) == 144, "Linux x86-64 struct stat");
+
+/* Linux x86-64 struct statfs. */
+struct kstatfs {
+    int64_t f_type, f_bsize;
+    uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int32_t f_fsid[2];
+    int64_t f_namelen, f_frsize, f_flags;
+    int64_t f_spare[4];
+};
+_Static_assert(sizeof(struct kstatfs) == 120, "Linux x86-64 struct statfs");
 
 /* --- tmpfs.c: the tree --------------------------------------------------- */
 /* Create the root directory; /dev and /tmp are made by devfs_init and
  * initrd_init. */
 void vfs_init(void);
 struct vnode *vfs_root(void);
-/* A new, unnamed vnode with refs 1 (or NULL): mode decides the kind. */
+/* A new, unnamed vnode with refs 1 (or NULL): mode decides the kind. Its
+ * owner is root (uid and gid 0), its times now. */
 struct vnode *vn_alloc(uint32_t mode);
+/* A vnode a program makes in dir (open's O_CREAT and O_TMPFILE, mkdir,
+ * symlink, mknod): vn_alloc on dir's file system, owned as Linux's
+ * inode_init_owner has it: the creator's fs ids (proc_fsids), but the
+ * group of a set-group-ID dir, whose bit a new directory takes. */
+struct vnode *vn_alloc_in(struct vnode *dir, uint32_t mode);
 void vn_ref(struct vnode *vn);
 /* Drop a reference; frees the vnode (and its data) when it has neither
  * references nor names. */
@@ -169,6 +209,12 @@ int reg_truncate(struct vnode *vn, uint64_t len);
 void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
 /* Fill st from vn. */
 void vn_stat(const struct vnode *vn, struct kstat *st);
+/* The time now, and vn's times set to it (VN_ATIME | VN_MTIME | VN_CTIME). */
+#define VN_ATIME 1
+#define VN_MTIME 2
+#define VN_CTIME 4
+struct vn_time vn_now(void);
+void vn_touch(struct vnode *vn, int which);
 /* Vnodes alive now (for leak checks). */
 uint64_t vn_count(void);
 
@@ -199,6 +245,9 @@ struct vnode *vfs_caller_root(void);
 /* From the process layer (kernel/proc/proc.c): the calling process's
  * chroot directory, or NULL (none, or a kernel thread). */
 struct vnode *proc_root(void);
+/* The calling process's fs user and group ids (0 and 0 for a kernel
+ * thread): what a new file is owned by. */
+void proc_fsids(uint32_t *uid, uint32_t *gid);
 
 /* --- file.c: open file descriptions ---------------------------------------- */
 /* A file on vn (takes a reference on vn): 0 and *out, or -ENOMEM. */
@@ -245,9 +294,9 @@ int vfs_poll_wait(uint64_t deadline);
 #define PIPE_SIZE 65536 /* capacity, Linux's default */
 /* A pipe: its read and write ends (flags O_NONBLOCK may be set). 0 or -ENOMEM. */
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
-/* A FIFO's vnode, unnamed (refs 1: the caller's), with permissions perm;
- * opening it follows fifo(7). 0 or -ENOMEM. */
-int fifo_make(uint32_t perm, struct vnode **out);
+/* Make the new S_IFIFO vnode vn a FIFO: opening it follows fifo(7), and
+ * its pipe goes with it. 0 or -ENOMEM. */
+int fifo_init(struct vnode *vn);
 
 /* A symlink's target: computed by ops->readlink (into buf, n bytes) or
  * stored. */
@@ -268,13 +317,19 @@ void procfs_remove(struct proc *p);
 int procfs_task_add(struct proc *p, int tid);
 void procfs_task_remove(struct proc *p, int tid);
 
+/* --- statfs.c: file-system figures ------------------------------------------ */
+/* statfs(2) of the file system vn is on. */
+void vfs_statfs(const struct vnode *vn, struct kstatfs *st);
+/* The st_dev of the file system vn is on (one per file system). */
+uint64_t vfs_dev(const struct vnode *vn);
+
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
 /* The operations of the device a node of this mode (S_IFCHR, S_IFBLK,
  * S_IFSOCK) and number (Linux's encoding) reaches: one of /dev's, or ops
  * whose open is -ENXIO (no such device here; a socket's name). */
 const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev);
-/* Make /dev with console, tty, null, zero, urandom. The console's window
- * is 80x24 unless the command line says winsize=COLSxROWS. */
+/* Make /dev with console, tty, null, zero, full, random, urandom. The
+ * console's window is 80x24 unless the command line says winsize=COLSxROWS. */
 void devfs_init(const char *cmdline);
 /* Fill the root from the cpio archive in [phys, phys + len) (the first boot
  * module) and make /tmp. Malformed archives are reported, not fatal. */

@@ -75,6 +75,13 @@ struct vnode *proc_root(void)
     return p ? p->root : 0;
 }
 
+void proc_fsids(uint32_t *uid, uint32_t *gid)
+{
+    struct proc *p = proc_current();
+    *uid = p ? p->cred.fsuid : 0;
+    *gid = p ? p->cred.fsgid : 0;
+}
+
 struct proc *proc_at(unsigned i)
 {
     return i < proc_max && table[i] && table[i]->state != P_EMBRYO ? table[i] : 0;

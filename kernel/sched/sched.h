@@ -111,6 +111,7 @@ void sched_sleep_until(uint64_t deadline);
 /* Clocks (clock.c). clock_init needs arch_clock_init; it reads the RTC. */
 #define NSEC_PER_MSEC 1000000ull
 #define NSEC_PER_SEC  1000000000ull
+#define USER_HZ       100 /* clock_t ticks per second (times(2), /proc) */
 void clock_init(void);
 /* Monotonic nanoseconds since boot (TSC): CLOCK_MONOTONIC. */
 uint64_t clock_ns(void);

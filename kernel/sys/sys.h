@@ -34,6 +34,7 @@ void sys_poll_register(void);
 void sys_system_register(void);
 void sys_futex_register(void);
 void sys_cred_register(void);
+void sys_attr_register(void);
 
 /* Copy a path from the program into a new kernel buffer of PATH_MAX bytes
  * (the caller kfrees *out): 0, -EFAULT, -ENAMETOOLONG, -ENOMEM. An empty
@@ -42,9 +43,19 @@ int user_path(uint64_t upath, int allow_empty, char **out);
 /* The directory paths relative to dirfd start from: the cwd for AT_FDCWD,
  * else the directory open at dirfd. 0 and *out, -EBADF, -ENOTDIR. */
 int at_dir(struct proc *p, int64_t dirfd, struct vnode **out);
+/* Resolve (dirfd, upath) to a vnode (walk_flags: WALK_FOLLOW or 0): 0 and
+ * *out (not referenced: valid until the caller blocks), or -errno. flags
+ * AT_EMPTY_PATH lets "" name dirfd's own file (which need not be a
+ * directory), or the cwd for AT_FDCWD. */
+int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vnode **out);
 /* The directory that (dirfd, upath) names an entry of, and that entry's
  * name (NAME_MAX + 1 bytes at name, length *len): 0 or -errno. */
 int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len);
+/* at_parent for a new name that is not a directory (Linux's
+ * filename_create, as link and mknod use it): -EEXIST when the name exists
+ * or is "/", "." or ".."; -ENOENT when the directory is removed or sealed,
+ * or when the path ends in a slash. */
+int at_create(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len);
 /* 1 when the name is "." or "..". */
 int is_dot(const char *name, size_t len);
 /* A struct timespec from the program as nanoseconds (huge values are

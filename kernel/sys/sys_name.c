@@ -1,5 +1,5 @@
 /* System calls that make, remove and rename names: mkdir, symlink, mknod,
- * unlink, rmdir, rename (and their *at forms). */
+ * link, * unlink, rmdir, rename (and their *at forms). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -24,36 +24,58 @@ static int link_set_target(struct vnode *vn, const char *target)
     return 0;
 }
 
-/* Give the new node vn the name (dirfd, upath); the caller's reference
- * on vn is dropped (the name keeps it). 0 or -errno. */
-static int name_node(int64_t dirfd, uint64_t upath, struct vnode *vn)
+/* The parent and last name for a new node (dirfd, upath), with Linux's
+ * checks (at_create); a directory may be named with a trailing slash. */
+static int new_name(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **dir, char *name,
+                    size_t *len)
 {
-    struct vnode *dir;
-    char name[NAME_MAX + 1];
-    size_t len;
-    int err = at_parent(dirfd, upath, &dir, name, &len);
-    if (!err && (len == 0 || is_dot(name, len) || dir_lookup(dir, name, len)))
+    if (!S_ISDIR(mode))
+        return at_create(dirfd, upath, dir, name, len);
+    int err = at_parent(dirfd, upath, dir, name, len);
+    if (!err && (*len == 0 || is_dot(name, *len) || dir_lookup(*dir, name, *len)))
         err = -EEXIST;
-    else if (!err && dir->sealed)
+    else if (!err && (*dir)->sealed)
         err = -ENOENT; /* Linux: procfs's lookup knows no other name */
-    if (!err)
-        err = dir_link(dir, name, len, vn);
-    vn_unref(vn);
     return err;
 }
 
-/* Make a directory or a symlink named by (dirfd, upath). */
-static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target)
+/* A new node of mode in dir (vn_alloc_in: its file system and owner):
+ * a symlink to target, a FIFO, a device node of number dev (or a socket's
+ * name), a directory or a regular file. 0 and *out, or -ENOMEM. */
+static int node_alloc(struct vnode *dir, uint32_t mode, const char *target, uint32_t dev,
+                      struct vnode **out)
 {
-    struct vnode *vn = vn_alloc(mode);
-    if (!vn)
-        return -ENOMEM;
-    int err = target ? link_set_target(vn, target) : 0;
-    if (err) {
-        vn_unref(vn);
-        return err;
+    uint32_t type = mode & S_IFMT;
+    struct vnode *vn = vn_alloc_in(dir, mode);
+    int err = vn ? 0 : -ENOMEM;
+    if (!err && type == S_IFLNK)
+        err = link_set_target(vn, target);
+    else if (!err && type == S_IFIFO)
+        err = fifo_init(vn);
+    if (!err && (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK)) {
+        vn->rdev = type == S_IFSOCK ? 0 : dev;
+        vn->ops = devfs_ops(type, vn->rdev);
     }
-    return name_node(dirfd, upath, vn);
+    if (err && vn)
+        vn_unref(vn);
+    *out = err ? 0 : vn;
+    return err;
+}
+
+/* Make the node (dirfd, upath): 0 or -errno. */
+static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *target, uint32_t dev)
+{
+    struct vnode *dir, *vn;
+    char name[NAME_MAX + 1];
+    size_t len;
+    int err = new_name(dirfd, upath, mode, &dir, name, &len);
+    if (!err)
+        err = node_alloc(dir, mode, target, dev, &vn);
+    if (err)
+        return err;
+    err = dir_link(dir, name, len, vn);
+    vn_unref(vn); /* the name keeps it, if it got one */
+    return err;
 }
 
 static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t a3, uint64_t a4,
@@ -61,7 +83,7 @@ static int64_t sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64
 {
     ARG(a3), ARG(a4), ARG(a5);
     uint32_t perm = (uint32_t)mode & ~proc_current()->umask & 01777;
-    return make_node((int64_t)dirfd, upath, S_IFDIR | perm, 0);
+    return make_node((int64_t)dirfd, upath, S_IFDIR | perm, 0, 0);
 }
 
 static int64_t sys_mkdir(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -80,27 +102,14 @@ static int64_t sys_mknodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64
 {
     ARG(a4), ARG(a5);
     uint32_t type = (uint32_t)mode & S_IFMT, perm = (uint32_t)mode & ~proc_current()->umask & 07777;
-    struct vnode *vn = 0;
-    int err = 0;
     if (type == S_IFDIR)
         return -EPERM;
-    if (type == 0 || type == S_IFREG)
-        vn = vn_alloc(S_IFREG | perm);
-    else if (type == S_IFIFO)
-        err = fifo_make(perm, &vn);
-    else if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK)
-        vn = vn_alloc(type | perm);
-    else
+    if (type == 0)
+        type = S_IFREG;
+    if (type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK &&
+        type != S_IFSOCK)
         return -EINVAL;
-    if (!err && !vn)
-        err = -ENOMEM;
-    if (err)
-        return err;
-    if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK) {
-        vn->rdev = type == S_IFSOCK ? 0 : (uint32_t)dev;
-        vn->ops = devfs_ops(type, vn->rdev);
-    }
-    return name_node((int64_t)dirfd, upath, vn);
+    return make_node((int64_t)dirfd, upath, type | perm, 0, (uint32_t)dev);
 }
 
 static int64_t sys_mknod(uint64_t upath, uint64_t mode, uint64_t dev, uint64_t a3, uint64_t a4,
@@ -118,7 +127,7 @@ static int64_t sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath, u
     int err = user_path(utarget, 0, &target);
     if (err)
         return err;
-    err = make_node((int64_t)dirfd, upath, S_IFLNK | 0777, target);
+    err = make_node((int64_t)dirfd, upath, S_IFLNK | 0777, target, 0);
     kfree(target);
     return err;
 }
@@ -253,6 +262,53 @@ static int64_t sys_rename(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3
     return sys_renameat2(cwd, uold, cwd, unew, 0, 0);
 }
 
+/* --- link, linkat ------------------------------------------------------------ */
+
+/* Linux's vfs_link checks once the new name is free: a name for vn in dir. */
+static int link_check(struct vnode *vn, struct vnode *dir)
+{
+    if (vn->fs != dir->fs)
+        return -EXDEV; /* /proc is a file system of its own */
+    if (S_ISDIR(vn->mode))
+        return -EPERM;
+    if (vn->nlink == 0 && !vn->linkable)
+        return -ENOENT; /* unlinked; an O_TMPFILE file only without O_EXCL */
+    return 0;
+}
+
+/* A second name for a file: no limit on links (tmpfs has none); the
+ * first name of an O_TMPFILE file ends its linkability, as on Linux. */
+static int64_t sys_linkat(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, uint64_t unew,
+                          uint64_t flags, uint64_t a5)
+{
+    ARG(a5);
+    struct vnode *vn, *dir;
+    char name[NAME_MAX + 1];
+    size_t len;
+    if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    int err = at_walk((int64_t)olddirfd, uold, (int)flags,
+                      (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &vn);
+    if (!err)
+        err = at_create((int64_t)newdirfd, unew, &dir, name, &len);
+    if (!err)
+        err = link_check(vn, dir);
+    if (!err)
+        err = dir_link(dir, name, len, vn);
+    if (!err)
+        vn->linkable = 0;
+    return err;
+}
+
+/* link(2) never follows a symlink (Linux since 2.0). */
+static int64_t sys_link(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint64_t cwd = (uint64_t)(int64_t)AT_FDCWD;
+    return sys_linkat(cwd, uold, cwd, unew, 0, 0);
+}
+
 void sys_name_register(void)
 {
     syscall_register(SYS_rename, sys_rename);
@@ -267,4 +323,6 @@ void sys_name_register(void)
     syscall_register(SYS_mknodat, sys_mknodat);
     syscall_register(SYS_mknod, sys_mknod);
     syscall_register(SYS_renameat2, sys_renameat2);
+    syscall_register(SYS_link, sys_link);
+    syscall_register(SYS_linkat, sys_linkat);
 }

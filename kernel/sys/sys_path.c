@@ -1,6 +1,6 @@
-/* System calls that take path names: open, stat, access, readlink, getcwd,
- * chdir, chroot, chmod (and their *at forms). Those that make, remove or rename
- * names are in sys_name.c. */
+/* System calls that take path names: open, creat, stat, access, readlink,
+ * getcwd, chdir, chroot, chmod (and their *at forms). Those that make,
+ * remove or rename names are in sys_name.c. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -42,9 +42,7 @@ int at_dir(struct proc *p, int64_t dirfd, struct vnode **out)
     return 0;
 }
 
-/* Resolve (dirfd, upath) to a vnode; AT_EMPTY_PATH with "" names dirfd's
- * own file (which need not be a directory). */
-static int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vnode **out)
+int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vnode **out)
 {
     struct proc *p = proc_current();
     char *path;
@@ -66,7 +64,9 @@ static int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, str
     return err;
 }
 
-int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
+/* at_parent, with *slash 1 when the path ends in a slash. */
+static int parent_of(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len,
+                     int *slash)
 {
     struct proc *p = proc_current();
     char *path;
@@ -77,13 +77,36 @@ int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, siz
     err = path[0] == '/' ? 0 : at_dir(p, dirfd, &base); /* absolute: dirfd ignored */
     if (!err)
         err = vfs_walk_parent(base, path, dir, name, len);
+    *slash = path[strlen(path) - 1] == '/';
     kfree(path);
     return err;
+}
+
+int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
+{
+    int slash;
+    return parent_of(dirfd, upath, dir, name, len, &slash);
 }
 
 int is_dot(const char *name, size_t len)
 {
     return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+int at_create(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
+{
+    int slash, err = parent_of(dirfd, upath, dir, name, len, &slash);
+    if (err)
+        return err;
+    if (*len == 0 || is_dot(name, *len))
+        return -EEXIST;
+    if ((*dir)->nlink == 0)
+        return -ENOENT; /* removed (IS_DEADDIR) */
+    if (dir_lookup(*dir, name, *len))
+        return -EEXIST;
+    if ((*dir)->sealed || slash)
+        return -ENOENT; /* procfs's lookup knows no other name; "name/" asks for a directory */
+    return 0;
 }
 
 static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **out)
@@ -98,7 +121,7 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
         return -EISDIR;
     if (dir->sealed)
         return -ENOENT; /* Linux: procfs's lookup knows no other name */
-    struct vnode *vn = vn_alloc(S_IFREG | (mode & ~proc_current()->umask & 07777));
+    struct vnode *vn = vn_alloc_in(dir, S_IFREG | (mode & ~proc_current()->umask & 07777));
     if (!vn)
         return -ENOMEM;
     err = dir_link(dir, name, len, vn);
@@ -111,9 +134,10 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
  * code below acts on, each is honoured as it stands: O_NOCTTY (no open
  * makes a terminal controlling), O_LARGEFILE (offsets are 64-bit),
  * O_SYNC and O_DSYNC (a tmpfs write is complete when write returns),
- * O_NOATIME (no access times are kept); O_ASYNC is ignored by Linux's open
- * too (signal-driven I/O is asked for with fcntl). Any other bit is
- * -EINVAL, as openat2 has it (open itself ignores them on Linux). */
+ * O_NOATIME (no read changes an access time: every mount is noatime);
+ * O_ASYNC is ignored by Linux's open too (signal-driven I/O is asked for
+ * with fcntl). Any other bit is -EINVAL, as openat2 has it (open itself
+ * ignores them on Linux). */
 #define OPEN_KNOWN                                                                                 \
     (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC |          \
      O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |         \
@@ -174,8 +198,10 @@ static int open_lookup(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t m
 }
 
 /* O_TMPFILE: a new regular file with no name, for the directory at
- * (dirfd, upath); the caller's reference is its only one until opened. */
-static int open_tmpfile(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **out)
+ * (dirfd, upath); the caller's reference is its only one until opened.
+ * Without O_EXCL, linkat may give it a name (Linux's I_LINKABLE). */
+static int open_tmpfile(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t mode,
+                        struct vnode **out)
 {
     struct vnode *dir;
     int err = at_walk(dirfd, upath, 0, WALK_FOLLOW, &dir);
@@ -183,8 +209,13 @@ static int open_tmpfile(int64_t dirfd, uint64_t upath, uint32_t mode, struct vno
         return err;
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
-    *out = vn_alloc(S_IFREG | (mode & ~proc_current()->umask & 07777));
-    return *out ? 0 : -ENOMEM;
+    if (dir->sealed)
+        return -EOPNOTSUPP; /* procfs has no tmpfile operation */
+    *out = vn_alloc_in(dir, S_IFREG | (mode & ~proc_current()->umask & 07777));
+    if (!*out)
+        return -ENOMEM;
+    (*out)->linkable = !(flags & O_EXCL);
+    return 0;
 }
 
 static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode,
@@ -195,7 +226,7 @@ static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64
     struct file *f;
     int err = open_flags(&flags), tmp = (flags & O_TMPFILE) == O_TMPFILE;
     if (!err)
-        err = tmp ? open_tmpfile((int64_t)dirfd, upath, (uint32_t)mode, &vn)
+        err = tmp ? open_tmpfile((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn)
                   : open_lookup((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn);
     if (err)
         return err;
@@ -215,6 +246,14 @@ static int64_t sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t 
 {
     ARG(a3), ARG(a4), ARG(a5);
     return sys_openat((uint64_t)(int64_t)AT_FDCWD, upath, flags, mode, 0, 0);
+}
+
+/* creat(2): open with O_CREAT | O_WRONLY | O_TRUNC. */
+static int64_t sys_creat(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return sys_open(upath, O_CREAT | O_WRONLY | O_TRUNC, mode, 0, 0, 0);
 }
 
 static int64_t sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags,
@@ -371,7 +410,7 @@ static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, ui
 static int set_mode(struct vnode *vn, uint64_t mode)
 {
     vn->mode = (vn->mode & S_IFMT) | ((uint32_t)mode & 07777);
-    vn->ctime_ns = clock_realtime_ns();
+    vn_touch(vn, VN_CTIME);
     return 0;
 }
 
@@ -405,6 +444,7 @@ void sys_path_register(void)
     syscall_register(SYS_fchmod, sys_fchmod);
     syscall_register(SYS_fchmodat, sys_fchmodat);
     syscall_register(SYS_open, sys_open);
+    syscall_register(SYS_creat, sys_creat);
     syscall_register(SYS_stat, sys_stat);
     syscall_register(SYS_lstat, sys_lstat);
     syscall_register(SYS_access, sys_access);

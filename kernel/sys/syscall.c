@@ -72,6 +72,7 @@ void syscall_init(void)
     sys_poll_register();
     sys_system_register();
     sys_futex_register();
+    sys_attr_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

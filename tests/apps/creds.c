@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/fsuid.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "tcase.h"
 
@@ -165,10 +166,30 @@ static void case_fork_exec_keep(void)
            p_status_str(st));
 }
 
+/* A new file, directory or FIFO is owned by the creator's fs ids. */
+static void case_new_node_owner(void)
+{
+    struct stat st;
+    setfsuid(77);
+    setfsgid(88);
+    unlink("/tmp/creds-f");
+    int fd = open("/tmp/creds-f", O_CREAT | O_WRONLY, 0600);
+    EXPECT(fd >= 0 && fstat(fd, &st) == 0 && st.st_uid == 77 && st.st_gid == 88,
+           "file owned by %u:%u", st.st_uid, st.st_gid);
+    close(fd);
+    unlink("/tmp/creds-f");
+    rmdir("/tmp/creds-d");
+    EXPECT(mkdir("/tmp/creds-d", 0700) == 0 && stat("/tmp/creds-d", &st) == 0 && st.st_uid == 77 &&
+               st.st_gid == 88,
+           "directory owned by %u:%u", st.st_uid, st.st_gid);
+    rmdir("/tmp/creds-d");
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } cases[] = {
+    {"new_node_owner", case_new_node_owner},
     {"ids_start_root", case_start_root},
     {"setresuid_and_status", case_setresuid_status},
     {"unprivileged_rules", case_unprivileged_rules},

@@ -15,11 +15,17 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/times.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "t.h"
 
@@ -654,6 +660,546 @@ static void check_tty(void)
     close(fd);
 }
 
+/* --- creat, link, owners, timestamps, statfs, times, /dev/full ----------------------------- */
+
+/* creat(2) is open(O_CREAT | O_WRONLY | O_TRUNC). */
+static void check_creat(void)
+{
+    struct stat st;
+    char c;
+
+    umask(022);
+    int fd = creat(P("cr"), 0666);
+    CHECK("creat",
+          fd >= 0 && write(fd, "hello", 5) == 5 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              (st.st_mode & 0777) == 0644,
+          "expected a writable regular file 0644 (%s)", t_errname(errno));
+    CHECK("creat_wronly", (fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY,
+          "expected O_WRONLY, got %#x", fcntl(fd, F_GETFL));
+    CHECK_ERR("creat_read_ebadf", read(fd, &c, 1), EBADF);
+    close(fd);
+    fd = creat(P("cr"), 0600);
+    CHECK("creat_truncates",
+          fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0 && (st.st_mode & 0777) == 0644,
+          "expected the file emptied, its mode kept, got size %lld mode %o", (long long)st.st_size,
+          (unsigned)st.st_mode & 0777);
+    close(fd);
+    CHECK_ERR("creat_enoent", creat(P("nodir/x"), 0644), ENOENT);
+    CHECK_ERR("creat_dir_eisdir", creat(workdir, 0644), EISDIR);
+    CHECK_ERR("creat_efault", syscall(SYS_creat, KERNEL_PTR, 0644), EFAULT);
+    umask(0);
+}
+
+static nlink_t links_of(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0 ? st.st_nlink : 0;
+}
+
+/* link and linkat: one file under two names, counted in st_nlink. */
+static void check_link(void)
+{
+    char buf[16] = "";
+
+    put("ln1", "data");
+    CHECK("link", link(P("ln1"), P("ln2")) == 0 && same_inode(P("ln1"), P("ln2")),
+          "expected ln2 to be ln1 (%s)", t_errname(errno));
+    CHECK("link_nlink", links_of(P("ln1")) == 2 && links_of(P("ln2")) == 2,
+          "expected 2 links on each name, got %lu and %lu", (unsigned long)links_of(P("ln1")),
+          (unsigned long)links_of(P("ln2")));
+    int fd = open(P("ln2"), O_WRONLY | O_APPEND);
+    write(fd, "more", 4);
+    close(fd);
+    CHECK("link_shared_data", get(P("ln1"), buf, sizeof buf) == 8 && strcmp(buf, "datamore") == 0,
+          "expected \"datamore\" through ln1, got \"%s\"", buf);
+    CHECK("link_unlink_one",
+          unlink(P("ln1")) == 0 && get(P("ln2"), buf, sizeof buf) == 8 && links_of(P("ln2")) == 1,
+          "expected ln2 to keep the data with 1 link");
+    CHECK_ERR("link_eexist", link(P("ln2"), P("target")), EEXIST);
+    CHECK_ERR("link_dot_eexist", link(P("ln2"), P(".")), EEXIST);
+    CHECK_ERR("link_dir_eperm", link(P("r"), P("rlink")), EPERM);
+    CHECK_ERR("link_enoent", link(P("missing"), P("x")), ENOENT);
+    CHECK_ERR("link_new_dir_enoent", link(P("ln2"), P("nodir/x")), ENOENT);
+    CHECK_ERR("link_enotdir", link(P("ln2"), P("target/x")), ENOTDIR);
+    CHECK_ERR("link_trailing_slash_enoent", link(P("ln2"), P("new/")), ENOENT);
+    CHECK_ERR("link_proc_enoent", link(P("ln2"), "/proc/newname"), ENOENT);
+    CHECK_ERR("link_from_proc_exdev", link("/proc/meminfo", P("pm")), EXDEV);
+    CHECK("link_symlink_itself",
+          link(P("l"), P("l2")) == 0 && same_inode(P("l2"), P("target")) && links_of(P("l")) == 2,
+          "expected a second name for the symlink l");
+    CHECK_ERR("link_efault_old", syscall(SYS_link, KERNEL_PTR, P("x")), EFAULT);
+    CHECK_ERR("link_efault_new", syscall(SYS_link, P("ln2"), KERNEL_PTR), EFAULT);
+}
+
+static void check_linkat(void)
+{
+    char buf[16] = "";
+    int dfd = open(workdir, O_RDONLY | O_DIRECTORY);
+
+    CHECK("linkat_follow",
+          linkat(dfd, "l", dfd, "l3", AT_SYMLINK_FOLLOW) == 0 && same_inode(P("l3"), P("target")) &&
+              links_of(P("l3")) == 2,
+          "expected l3 to be the target (%s)", t_errname(errno));
+    int fd = open(P("ln2"), O_RDONLY);
+    CHECK("linkat_empty_path",
+          linkat(fd, "", dfd, "ep", AT_EMPTY_PATH) == 0 && same_inode(P("ep"), P("ln2")),
+          "expected ep to name the file open at fd (%s)", t_errname(errno));
+    unlink(P("ln2"));
+    unlink(P("ep"));
+    CHECK_ERR("linkat_unlinked_enoent", linkat(fd, "", dfd, "ep2", AT_EMPTY_PATH), ENOENT);
+    close(fd);
+    fd = open(workdir, O_TMPFILE | O_RDWR, 0600);
+    write(fd, "tmp", 3);
+    CHECK("linkat_tmpfile",
+          linkat(fd, "", AT_FDCWD, P("named"), AT_EMPTY_PATH) == 0 &&
+              get(P("named"), buf, sizeof buf) == 3 && links_of(P("named")) == 1,
+          "expected the O_TMPFILE file named, with its data (%s)", t_errname(errno));
+    close(fd);
+    fd = open(workdir, O_TMPFILE | O_RDWR | O_EXCL, 0600);
+    CHECK_ERR("linkat_tmpfile_excl_enoent", linkat(fd, "", dfd, "named2", AT_EMPTY_PATH), ENOENT);
+    close(fd);
+    CHECK_ERR("linkat_bad_flag_einval", linkat(dfd, "named", dfd, "n3", AT_SYMLINK_NOFOLLOW),
+              EINVAL);
+    CHECK_ERR("linkat_ebadf_old", linkat(1000, "named", dfd, "n3", 0), EBADF);
+    CHECK_ERR("linkat_ebadf_new", linkat(dfd, "named", 1000, "n3", 0), EBADF);
+    CHECK_ERR("linkat_empty_no_flag_enoent", linkat(dfd, "", dfd, "n3", 0), ENOENT);
+    CHECK_ERR("linkat_efault",
+              syscall(SYS_linkat, dfd, "named", dfd, KERNEL_PTR, AT_SYMLINK_FOLLOW), EFAULT);
+    close(dfd);
+}
+
+static int owned(const char *path, int follow, uid_t uid, gid_t gid)
+{
+    struct stat st;
+    int r = follow ? stat(path, &st) : lstat(path, &st);
+
+    return r == 0 && st.st_uid == uid && st.st_gid == gid;
+}
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? st.st_mode & 07777 : (mode_t)-1;
+}
+
+/* chown clears set-user-ID on non-directories, and set-group-ID when it is
+ * group-executable, even for root and with both ids -1 (as Linux). */
+static void check_chown_modes(void)
+{
+    struct stat a, b;
+
+    chmod(P("own"), 06755);
+    CHECK("chown_clears_setid",
+          chown(P("own"), (uid_t)-1, (gid_t)-1) == 0 && mode_of(P("own")) == 0755,
+          "expected 06755 to become 0755, got %o", (unsigned)mode_of(P("own")));
+    chmod(P("own"), 02745);
+    CHECK("chown_keeps_sgid_no_gx", chown(P("own"), 0, 0) == 0 && mode_of(P("own")) == 02745,
+          "expected 02745 kept, got %o", (unsigned)mode_of(P("own")));
+    mkdir(P("sd"), 06755);
+    chmod(P("sd"), 06755);
+    CHECK("chown_dir_keeps_setid", chown(P("sd"), 0, 0) == 0 && mode_of(P("sd")) == 06755,
+          "expected a directory's 06755 kept, got %o", (unsigned)mode_of(P("sd")));
+    stat(P("own"), &a);
+    usleep(20000);
+    CHECK("chown_updates_ctime",
+          chown(P("own"), (uid_t)-1, (gid_t)-1) == 0 && stat(P("own"), &b) == 0 &&
+              (b.st_ctim.tv_sec > a.st_ctim.tv_sec ||
+               (b.st_ctim.tv_sec == a.st_ctim.tv_sec && b.st_ctim.tv_nsec > a.st_ctim.tv_nsec)),
+          "expected a later ctime");
+}
+
+/* A set-group-ID directory gives its group to what is made in it, and its
+ * bit to new directories. */
+static void check_sgid_dir(void)
+{
+    struct stat st;
+
+    mkdir(P("sg"), 0775);
+    chown(P("sg"), (uid_t)-1, 77);
+    chmod(P("sg"), 02775);
+    put("sg/f", "x");
+    CHECK("sgid_dir_file_group", owned(P("sg/f"), 1, geteuid(), 77), "expected sg/f in group 77");
+    mkdir(P("sg/d"), 0755);
+    CHECK("sgid_dir_subdir", stat(P("sg/d"), &st) == 0 && st.st_gid == 77 && (st.st_mode & S_ISGID),
+          "expected sg/d in group 77 with S_ISGID, got gid %u mode %o", (unsigned)st.st_gid,
+          (unsigned)st.st_mode);
+}
+
+static void check_owners(void)
+{
+    int dfd = open(workdir, O_RDONLY | O_DIRECTORY);
+
+    put("own", "x");
+    CHECK("new_file_owner", owned(P("own"), 1, geteuid(), getegid()),
+          "expected the creator's uid and gid");
+    CHECK("chown", chown(P("own"), 123, 456) == 0 && owned(P("own"), 1, 123, 456),
+          "expected 123:456 (%s)", t_errname(errno));
+    CHECK("chown_keep_uid", chown(P("own"), (uid_t)-1, 789) == 0 && owned(P("own"), 1, 123, 789),
+          "expected 123:789");
+    CHECK("chown_keep_gid", chown(P("own"), 5, (gid_t)-1) == 0 && owned(P("own"), 1, 5, 789),
+          "expected 5:789");
+    int fd = open(P("own"), O_RDONLY);
+    CHECK("fchown", fchown(fd, 7, 8) == 0 && owned(P("own"), 1, 7, 8), "expected 7:8 (%s)",
+          t_errname(errno));
+    CHECK("fchownat_empty_path",
+          fchownat(fd, "", 9, 10, AT_EMPTY_PATH) == 0 && owned(P("own"), 1, 9, 10),
+          "expected 9:10 (%s)", t_errname(errno));
+    close(fd);
+    chown(P("target"), 0, 0);
+    CHECK("lchown",
+          lchown(P("l"), 11, 12) == 0 && owned(P("l"), 0, 11, 12) && owned(P("target"), 1, 0, 0),
+          "expected the link 11:12 and the target untouched");
+    CHECK("chown_follows",
+          chown(P("l"), 13, 14) == 0 && owned(P("target"), 1, 13, 14) && owned(P("l"), 0, 11, 12),
+          "expected the target 13:14 and the link untouched");
+    CHECK("fchownat_nofollow",
+          fchownat(dfd, "l", 15, 16, AT_SYMLINK_NOFOLLOW) == 0 && owned(P("l"), 0, 15, 16),
+          "expected the link 15:16");
+    check_chown_modes();
+    check_sgid_dir();
+    CHECK_ERR("chown_enoent", chown(P("missing"), 0, 0), ENOENT);
+    CHECK_ERR("chown_efault", syscall(SYS_chown, KERNEL_PTR, 0, 0), EFAULT);
+    CHECK_ERR("lchown_efault", syscall(SYS_lchown, NONCANON_PTR, 0, 0), EFAULT);
+    CHECK_ERR("fchownat_efault", syscall(SYS_fchownat, dfd, KERNEL_PTR, 0, 0, 0), EFAULT);
+    CHECK_ERR("fchown_ebadf", fchown(1000, 0, 0), EBADF);
+    fd = open(P("own"), O_PATH); /* musl's fchown retries EBADF by name: the raw call */
+    CHECK_ERR("fchown_o_path_ebadf", syscall(SYS_fchown, fd, 0, 0), EBADF);
+    close(fd);
+    CHECK_ERR("fchownat_ebadf", fchownat(1000, "own", 0, 0, 0), EBADF);
+    CHECK_ERR("fchownat_bad_flag_einval", fchownat(dfd, "own", 0, 0, 0x8000), EINVAL);
+    close(dfd);
+}
+
+/* path's (follow: stat, else lstat) access and modification times are
+ * as, ans and ms, mns. */
+static int times_are(const char *path, int follow, long as, long ans, long ms, long mns)
+{
+    struct stat st;
+    int r = follow ? stat(path, &st) : lstat(path, &st);
+
+    return r == 0 && st.st_atim.tv_sec == as && st.st_atim.tv_nsec == ans &&
+           st.st_mtim.tv_sec == ms && st.st_mtim.tv_nsec == mns;
+}
+
+static int near_now(time_t t)
+{
+    time_t now = time(NULL);
+
+    return t >= now - 2 && t <= now + 1;
+}
+
+/* Both of path's atime and mtime (and its ctime) are about now. */
+static int times_now(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && near_now(st.st_atim.tv_sec) && near_now(st.st_mtim.tv_sec) &&
+           near_now(st.st_ctim.tv_sec);
+}
+
+static void check_utimensat_errors(int dfd)
+{
+    struct timespec bad[2] = {{0, 1000000000}, {0, 0}}, neg[2] = {{0, -1}, {0, 0}};
+    struct timespec omit[2] = {{0, UTIME_OMIT}, {0, UTIME_OMIT}}, ok[2] = {{1, 0}, {2, 0}};
+
+    CHECK_ERR("utimensat_nsec_einval", utimensat(dfd, "tm", bad, 0), EINVAL);
+    CHECK_ERR("utimensat_negative_nsec_einval", utimensat(dfd, "tm", neg, 0), EINVAL);
+    CHECK_ERR("utimensat_bad_flag_einval", utimensat(dfd, "tm", ok, 0x8000), EINVAL);
+    CHECK_ERR("utimensat_fd_flags_einval", syscall(SYS_utimensat, dfd, NULL, ok, 0x100), EINVAL);
+    CHECK_SYS("utimensat_omit_both_no_lookup", utimensat(dfd, "missing", omit, 0x8000));
+    CHECK_ERR("utimensat_enoent", utimensat(dfd, "missing", ok, 0), ENOENT);
+    CHECK_ERR("utimensat_enoent_before_einval", utimensat(dfd, "missing", bad, 0), ENOENT);
+    CHECK_ERR("utimensat_efault_times", syscall(SYS_utimensat, dfd, "tm", KERNEL_PTR, 0), EFAULT);
+    CHECK_ERR("utimensat_efault_path", syscall(SYS_utimensat, dfd, KERNEL_PTR, ok, 0), EFAULT);
+    CHECK_ERR("utimensat_cwd_null_path_efault", syscall(SYS_utimensat, AT_FDCWD, NULL, ok, 0),
+              EFAULT);
+    CHECK_ERR("utimensat_ebadf", syscall(SYS_utimensat, 1000, NULL, ok, 0), EBADF);
+    CHECK_ERR("utimensat_ebadf_dirfd", utimensat(1000, "tm", ok, 0), EBADF);
+    int fd = open(P("tm"), O_PATH);
+    CHECK_ERR("utimensat_o_path_ebadf", syscall(SYS_utimensat, fd, NULL, ok, 0), EBADF);
+    CHECK("utimensat_o_path_empty_path",
+          utimensat(fd, "", ok, AT_EMPTY_PATH) == 0 && times_are(P("tm"), 1, 1, 0, 2, 0),
+          "expected AT_EMPTY_PATH to work on an O_PATH descriptor (%s)", t_errname(errno));
+    close(fd);
+}
+
+static void check_utimensat(void)
+{
+    struct timespec ts[2] = {{1000, 5}, {2000, 6}};
+    struct stat st;
+    int dfd = open(workdir, O_RDONLY | O_DIRECTORY);
+
+    put("tm", "x");
+    CHECK("utimensat",
+          utimensat(dfd, "tm", ts, 0) == 0 && times_are(P("tm"), 1, 1000, 5, 2000, 6) &&
+              stat(P("tm"), &st) == 0 && near_now(st.st_ctim.tv_sec),
+          "expected atime 1000.5, mtime 2000.6, ctime now (%s)", t_errname(errno));
+    ts[0].tv_nsec = UTIME_OMIT;
+    ts[1] = (struct timespec){3000, 0};
+    CHECK("utimensat_omit",
+          utimensat(dfd, "tm", ts, 0) == 0 && times_are(P("tm"), 1, 1000, 5, 3000, 0),
+          "expected atime kept, mtime 3000");
+    ts[0].tv_nsec = UTIME_NOW;
+    ts[1].tv_nsec = UTIME_OMIT;
+    CHECK("utimensat_now",
+          utimensat(dfd, "tm", ts, 0) == 0 && stat(P("tm"), &st) == 0 &&
+              near_now(st.st_atim.tv_sec) && st.st_mtim.tv_sec == 3000,
+          "expected atime now, mtime kept");
+    ts[0] = (struct timespec){-1, 0};
+    ts[1] = (struct timespec){4102444800, 7};
+    CHECK("utimensat_wide_range",
+          utimensat(dfd, "tm", ts, 0) == 0 && times_are(P("tm"), 1, -1, 0, 4102444800, 7),
+          "expected 1969 and 2100 kept exactly");
+    CHECK("utimensat_null_now", utimensat(dfd, "tm", NULL, 0) == 0 && times_now(P("tm")),
+          "expected every time now");
+    ts[0] = (struct timespec){10, 0};
+    ts[1] = (struct timespec){20, 0};
+    CHECK("utimensat_nofollow",
+          utimensat(dfd, "l", ts, AT_SYMLINK_NOFOLLOW) == 0 && times_are(P("l"), 0, 10, 0, 20, 0) &&
+              !times_are(P("target"), 1, 10, 0, 20, 0),
+          "expected the link's times set, not the target's");
+    int fd = open(P("tm"), O_RDONLY);
+    CHECK("utimensat_fd_null_path",
+          syscall(SYS_utimensat, fd, NULL, ts, 0) == 0 && times_are(P("tm"), 1, 10, 0, 20, 0),
+          "expected the descriptor's file set (%s)", t_errname(errno));
+    ts[1].tv_sec = 21;
+    CHECK("futimens", futimens(fd, ts) == 0 && times_are(P("tm"), 1, 10, 0, 21, 0),
+          "expected mtime 21 (%s)", t_errname(errno));
+    close(fd);
+    check_utimensat_errors(dfd);
+    close(dfd);
+}
+
+static void check_utimes(void)
+{
+    struct timeval tv[2] = {{10, 500000}, {20, 250}};
+    struct utimbuf ub = {30, 40};
+    int dfd = open(workdir, O_RDONLY | O_DIRECTORY);
+
+    CHECK("utimes", utimes(P("tm"), tv) == 0 && times_are(P("tm"), 1, 10, 500000000, 20, 250000),
+          "expected 10.5 and 20.00025 (%s)", t_errname(errno));
+    CHECK("utimes_null_now", utimes(P("tm"), NULL) == 0 && times_now(P("tm")),
+          "expected every time now");
+    tv[1].tv_usec = 1000000;
+    CHECK_ERR("utimes_usec_einval", utimes(P("tm"), tv), EINVAL);
+    tv[1].tv_usec = -1;
+    CHECK_ERR("utimes_negative_usec_einval", utimes(P("tm"), tv), EINVAL);
+    tv[1].tv_usec = 0;
+    CHECK_ERR("utimes_enoent", utimes(P("missing"), tv), ENOENT);
+    CHECK_ERR("utimes_efault", syscall(SYS_utimes, P("tm"), KERNEL_PTR), EFAULT);
+    CHECK_ERR("utimes_efault_path", syscall(SYS_utimes, KERNEL_PTR, tv), EFAULT);
+    CHECK("futimesat",
+          syscall(SYS_futimesat, dfd, "tm", tv) == 0 && times_are(P("tm"), 1, 10, 500000000, 20, 0),
+          "expected 10.5 and 20 (%s)", t_errname(errno));
+    int fd = open(P("tm"), O_WRONLY);
+    tv[0].tv_sec = 11;
+    CHECK("futimesat_fd_null_path",
+          syscall(SYS_futimesat, fd, NULL, tv) == 0 && times_are(P("tm"), 1, 11, 500000000, 20, 0),
+          "expected the descriptor's file set (%s)", t_errname(errno));
+    close(fd);
+    CHECK_ERR("futimesat_ebadf", syscall(SYS_futimesat, 1000, "tm", tv), EBADF);
+    CHECK_ERR("futimesat_ebadf_null_path", syscall(SYS_futimesat, 1000, NULL, tv), EBADF);
+    CHECK_ERR("futimesat_efault", syscall(SYS_futimesat, dfd, "tm", KERNEL_PTR), EFAULT);
+    CHECK("utime", utime(P("tm"), &ub) == 0 && times_are(P("tm"), 1, 30, 0, 40, 0),
+          "expected 30 and 40 (%s)", t_errname(errno));
+    CHECK("utime_null_now", utime(P("tm"), NULL) == 0 && times_now(P("tm")),
+          "expected every time now");
+    CHECK_ERR("utime_enoent", utime(P("missing"), &ub), ENOENT);
+    CHECK_ERR("utime_efault", syscall(SYS_utime, P("tm"), KERNEL_PTR), EFAULT);
+    CHECK_ERR("utime_efault_path", syscall(SYS_utime, KERNEL_PTR, &ub), EFAULT);
+    close(dfd);
+}
+
+/* Writing sets mtime and ctime to now; reading leaves atime alone inside
+ * Uniplex (every mount is noatime; the host's relatime would set it). */
+static void check_time_updates(void)
+{
+    struct utimbuf ub = {30, 40};
+    struct stat st;
+    char c;
+
+    utime(P("tm"), &ub);
+    int fd = open(P("tm"), O_RDWR);
+    CHECK("write_sets_mtime",
+          write(fd, "y", 1) == 1 && fstat(fd, &st) == 0 && near_now(st.st_mtim.tv_sec) &&
+              near_now(st.st_ctim.tv_sec) && st.st_atim.tv_sec == 30,
+          "expected mtime and ctime now, atime 30");
+    if (t_uniplex()) {
+        utime(P("tm"), &ub);
+        CHECK("read_keeps_atime",
+              pread(fd, &c, 1, 0) == 1 && fstat(fd, &st) == 0 && st.st_atim.tv_sec == 30,
+              "expected atime 30 (noatime), got %lld", (long long)st.st_atim.tv_sec);
+    } else {
+        t_skip_host("read_keeps_atime");
+    }
+    utime(P("tm"), &ub);
+    CHECK("ftruncate_sets_mtime",
+          ftruncate(fd, 0) == 0 && fstat(fd, &st) == 0 && near_now(st.st_mtim.tv_sec) &&
+              near_now(st.st_ctim.tv_sec),
+          "expected mtime and ctime now");
+    close(fd);
+}
+
+#define TMPFS_MAGIC      0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PIPEFS_MAGIC     0x50495045
+#define ST_VALID_FLAG    0x0020
+#define ST_NOATIME_FLAG  0x0400
+
+/* MemTotal from /proc/meminfo, in KiB (0 if unreadable). */
+static unsigned long mem_total_kib(void)
+{
+    char buf[512];
+    unsigned long kib = 0;
+
+    if (get("/proc/meminfo", buf, sizeof buf) > 0)
+        sscanf(buf, "MemTotal: %lu kB", &kib);
+    return kib;
+}
+
+/* Inside Uniplex /tmp is tmpfs, sized by the page allocator; its file
+ * count drops by one per new file. (The host's /tmp may be any fs.) */
+static void check_statfs_tmpfs(void)
+{
+    struct statfs a, b;
+
+    if (!t_uniplex()) {
+        t_skip_host("statfs_tmp_tmpfs");
+        t_skip_host("statfs_tmp_ffree");
+        return;
+    }
+    int r = statfs(workdir, &a);
+    CHECK("statfs_tmp_tmpfs",
+          r == 0 && a.f_type == TMPFS_MAGIC && a.f_blocks == mem_total_kib() / 4 && a.f_bfree > 0 &&
+              a.f_bfree <= a.f_blocks && a.f_bavail == a.f_bfree && a.f_ffree > 0 &&
+              a.f_ffree < a.f_files && (a.f_flags & ST_NOATIME_FLAG),
+          "expected tmpfs with MemTotal's blocks, got type %#lx blocks %lu free %lu files %lu "
+          "ffree %lu flags %#lx",
+          (unsigned long)a.f_type, (unsigned long)a.f_blocks, (unsigned long)a.f_bfree,
+          (unsigned long)a.f_files, (unsigned long)a.f_ffree, (unsigned long)a.f_flags);
+    put("sf", "x");
+    r = statfs(workdir, &b);
+    CHECK("statfs_tmp_ffree", r == 0 && b.f_ffree == a.f_ffree - 1 && b.f_files == a.f_files,
+          "expected one file fewer free, got %lu then %lu", (unsigned long)a.f_ffree,
+          (unsigned long)b.f_ffree);
+}
+
+static void check_statfs(void)
+{
+    struct statfs sf, sp;
+    int p[2] = {-1, -1};
+
+    int r = statfs("/dev", &sf);
+    CHECK("statfs_dev_tmpfs",
+          r == 0 && sf.f_type == TMPFS_MAGIC && sf.f_bsize == 4096 && sf.f_frsize == 4096 &&
+              sf.f_namelen == 255 && (sf.f_flags & ST_VALID_FLAG),
+          "expected tmpfs, 4096-byte blocks, 255-byte names, ST_VALID, got type %#lx",
+          (unsigned long)sf.f_type);
+    r = statfs("/proc/self/stat", &sp);
+    CHECK("statfs_proc",
+          r == 0 && sp.f_type == PROC_SUPER_MAGIC && sp.f_blocks == 0 && sp.f_bfree == 0 &&
+              sp.f_bsize == 4096 && sp.f_namelen == 255,
+          "expected procfs with no blocks, got type %#lx blocks %lu", (unsigned long)sp.f_type,
+          (unsigned long)sp.f_blocks);
+    struct stat a, b;
+    CHECK("proc_own_device",
+          stat("/", &a) == 0 && stat("/proc/self/stat", &b) == 0 && a.st_dev != b.st_dev,
+          "expected /proc on a device of its own");
+    int fd = open("/dev/null", O_RDONLY);
+    CHECK("fstatfs", fstatfs(fd, &sp) == 0 && sp.f_type == TMPFS_MAGIC,
+          "expected /dev/null on tmpfs (%s)", t_errname(errno));
+    close(fd);
+    fd = open("/proc", O_PATH);
+    CHECK("fstatfs_o_path", fstatfs(fd, &sp) == 0 && sp.f_type == PROC_SUPER_MAGIC,
+          "expected an O_PATH descriptor to work (%s)", t_errname(errno));
+    close(fd);
+    pipe(p);
+    CHECK("fstatfs_pipe", fstatfs(p[0], &sp) == 0 && sp.f_type == PIPEFS_MAGIC,
+          "expected pipefs, got %#lx", (unsigned long)sp.f_type);
+    close(p[0]);
+    close(p[1]);
+    check_statfs_tmpfs();
+    CHECK_ERR("statfs_enoent", statfs(P("missing"), &sf), ENOENT);
+    CHECK_ERR("statfs_enotdir", statfs(P("target/x"), &sf), ENOTDIR);
+    CHECK_ERR("statfs_efault_path", syscall(SYS_statfs, KERNEL_PTR, &sf), EFAULT);
+    CHECK_ERR("statfs_efault_buf", syscall(SYS_statfs, "/dev", KERNEL_PTR), EFAULT);
+    CHECK_ERR("fstatfs_efault", syscall(SYS_fstatfs, 0, (void *)8), EFAULT);
+    CHECK_ERR("fstatfs_ebadf", fstatfs(1000, &sf), EBADF);
+}
+
+/* CPU time in clock ticks (getrusage's, user plus system). */
+static long rusage_ticks(int who)
+{
+    struct rusage ru;
+
+    getrusage(who, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 100 +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 10000;
+}
+
+static void spin_ticks(long n)
+{
+    long end = rusage_ticks(RUSAGE_SELF) + n;
+
+    while (rusage_ticks(RUSAGE_SELF) < end)
+        ;
+}
+
+/* times: the CPU time getrusage reports, in ticks of 1/100 s (USER_HZ). */
+static void check_times(void)
+{
+    struct tms t;
+    int st = 0;
+
+    spin_ticks(20);
+    long ru = rusage_ticks(RUSAGE_SELF);
+    long r = (long)times(&t);
+    CHECK("times_self",
+          r != -1 && t.tms_utime + t.tms_stime >= ru - 1 && t.tms_utime + t.tms_stime <= ru + 2,
+          "expected about %ld ticks, got %ld + %ld", ru, (long)t.tms_utime, (long)t.tms_stime);
+    pid_t pid = fork();
+    if (pid == 0) {
+        spin_ticks(10);
+        _exit(0);
+    }
+    waitpid(pid, &st, 0);
+    ru = rusage_ticks(RUSAGE_CHILDREN);
+    times(&t);
+    CHECK("times_children",
+          ru >= 10 && t.tms_cutime + t.tms_cstime >= ru - 1 &&
+              t.tms_cutime + t.tms_cstime <= ru + 2,
+          "expected about %ld ticks, got %ld + %ld", ru, (long)t.tms_cutime, (long)t.tms_cstime);
+    long t0 = syscall(SYS_times, NULL);
+    usleep(200000);
+    long t1 = syscall(SYS_times, NULL);
+    CHECK("times_null_elapsed", t0 != -1 && t1 - t0 >= 19 && t1 - t0 <= 200,
+          "expected about 20 ticks in 0.2 s, got %ld", t1 - t0);
+    CHECK_ERR("times_efault", syscall(SYS_times, KERNEL_PTR), EFAULT);
+}
+
+/* /dev/full reads as zeros and refuses every write with ENOSPC. */
+static void check_dev_full(void)
+{
+    unsigned char a[4096];
+    struct stat st;
+    int fd = open("/dev/full", O_RDWR);
+
+    memset(a, 0xff, sizeof a);
+    CHECK("dev_full_read",
+          fd >= 0 && read(fd, a, sizeof a) == (ssize_t)sizeof a && all_zero(a, sizeof a),
+          "expected 4096 zero bytes (%s)", t_errname(errno));
+    CHECK_ERR("dev_full_write_enospc", write(fd, "x", 1), ENOSPC);
+    CHECK_ERR("dev_full_write_empty_enospc", write(fd, "", 0), ENOSPC);
+    CHECK_ERR("dev_full_read_efault", syscall(SYS_read, fd, KERNEL_PTR, 10), EFAULT);
+    CHECK("dev_full_node",
+          fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+              minor(st.st_rdev) == 7,
+          "expected character device 1:7");
+    close(fd);
+}
+
 static void check_efault(void)
 {
     int fd = open(P("dup"), O_RDWR);
@@ -879,7 +1425,17 @@ int main(int argc, char **argv)
     check_poll_file();
     check_dup();
     check_fcntl();
+    check_creat();
+    check_link();
+    check_linkat();
+    check_owners();
+    check_utimensat();
+    check_utimes();
+    check_time_updates();
+    check_statfs();
+    check_times();
     check_devices();
+    check_dev_full();
     check_tty();
     check_efault();
     check_ebadf();
