@@ -3,8 +3,9 @@
 # this terminal, `make test` builds the test kernel build/kernel-test.elf
 # and runs the host unit tests and the QEMU boot tests (on the test kernel),
 # `make bench` compares Uniplex with the host's Linux and a Linux guest
-# (docs/PERFORMANCE.md), `make deps` installs the Debian packages all of
-# this needs.
+# (docs/PERFORMANCE.md), `make bbtest` runs BusyBox's own testsuite natively
+# and inside Uniplex (tools/bbtest.sh), `make deps` installs the Debian
+# packages all of this needs and fetches BusyBox's source.
 SHELL   := /bin/bash
 BUILD   := build
 CC      := gcc
@@ -55,7 +56,7 @@ UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
 
-.PHONY: all kernel kernel-test iso run test bench unit deps clean
+.PHONY: all kernel kernel-test iso run test bench bbtest unit deps clean
 all: kernel iso $(HOSTTOOLS)
 kernel: $(BUILD)/kernel.elf
 kernel-test: $(BUILD)/kernel-test.elf
@@ -226,6 +227,13 @@ test: deps all $(UNIT) apps userapps $(BUILD)/fuzz/fuzz $(ELF_SAMPLES) $(BUILD)/
 # The release kernel, whatever UNIPLEX_KERNEL the caller has set.
 bench: deps all userapps apps
 	env -u UNIPLEX_KERNEL tools/bench.sh
+
+# BusyBox's whole testsuite on the test kernel, with no known failure
+# allowed (make test allows those tests/busybox-known-failures.txt lists);
+# BBTEST_ARGS are more options or applets (tools/bbtest.sh --help).
+BBTEST_ARGS ?=
+bbtest: deps $(BUILD)/kernel-test.elf $(BUILD)/host/mkimage
+	UNIPLEX_KERNEL=$(BUILD)/kernel-test.elf tools/bbtest.sh $(BBTEST_ARGS)
 
 clean:
 	rm -rf $(BUILD)
