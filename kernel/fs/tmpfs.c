@@ -377,12 +377,25 @@ int reg_truncate(struct vnode *vn, uint64_t len)
     return 0;
 }
 
+/* A directory's link count as Linux gives it: its name, its "." and the
+ * ".." of each subdirectory; 0 once removed. Counted here rather than kept,
+ * so that mkdir, rmdir and rename need no bookkeeping for it. */
+static uint64_t dir_nlink(const struct vnode *dir)
+{
+    if (dir->nlink == 0)
+        return 0;
+    uint64_t n = dir->nlink + 1;
+    for (const struct dirent_node *d = dir->entries; d; d = d->next)
+        n += S_ISDIR(d->vn->mode) ? 1 : 0;
+    return n;
+}
+
 void vn_stat(const struct vnode *vn, struct kstat *st)
 {
     memset(st, 0, sizeof(*st));
     st->st_dev = vfs_dev(vn);
     st->st_ino = vn->ino;
-    st->st_nlink = S_ISDIR(vn->mode) ? vn->nlink + 1 : vn->nlink;
+    st->st_nlink = S_ISDIR(vn->mode) ? dir_nlink(vn) : vn->nlink;
     st->st_mode = vn->mode;
     st->st_uid = vn->uid;
     st->st_gid = vn->gid;

@@ -210,6 +210,35 @@ static void check_dirs(void)
     close(fd);
 }
 
+/* A directory's link count is Linux's: 2 and one per subdirectory (its
+ * ".."), through mkdir, rename and rmdir; 0 once removed. */
+static void check_dir_nlink(void)
+{
+    struct stat n, a, gone;
+
+    mkdir(P("n"), 0755);
+    mkdir(P("n/a"), 0755);
+    mkdir(P("n/b"), 0755);
+    put("n/f", "x");
+    CHECK("dir_nlink_subdirs", stat(P("n"), &n) == 0 && n.st_nlink == 4,
+          "n with 2 subdirectories: nlink %lu, expected 4", (unsigned long)n.st_nlink);
+    rename(P("n/b"), P("n/a/b"));
+    CHECK("dir_nlink_rename",
+          stat(P("n"), &n) == 0 && n.st_nlink == 3 && stat(P("n/a"), &a) == 0 && a.st_nlink == 3,
+          "after moving n/b to n/a/b: nlink %lu and %lu, expected 3 and 3",
+          (unsigned long)n.st_nlink, (unsigned long)a.st_nlink);
+    int fd = open(P("n/a/b"), O_RDONLY | O_DIRECTORY);
+    rmdir(P("n/a/b"));
+    CHECK("dir_nlink_rmdir",
+          fstat(fd, &gone) == 0 && gone.st_nlink == 0 && stat(P("n/a"), &a) == 0 && a.st_nlink == 2,
+          "removed n/a/b: nlink %lu (expected 0), n/a: %lu (expected 2)",
+          (unsigned long)gone.st_nlink, (unsigned long)a.st_nlink);
+    close(fd);
+    unlink(P("n/f"));
+    rmdir(P("n/a"));
+    rmdir(P("n"));
+}
+
 /* A directory holding f1 f2 f3: each name is listed once, with . and .. */
 static void check_readdir(void)
 {
@@ -1413,6 +1442,7 @@ int main(int argc, char **argv)
     check_vectors();
     check_rename_unlink();
     check_dirs();
+    check_dir_nlink();
     check_readdir();
     check_cwd();
     check_symlinks();
