@@ -1,7 +1,8 @@
 /* System calls about a file's attributes and its file system: owners
  * (chown, fchown, lchown, fchownat), timestamps (utime, utimes, futimesat,
  * utimensat), statfs and fstatfs; and times, the process's CPU time in
- * clock ticks. Everything runs as root: no permission is ever refused. */
+ * clock ticks. No permission is ever refused: the ids a process has
+ * (kernel/proc/cred.c) are kept and reported, not yet checked. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/fs/vfs.h"

@@ -286,7 +286,8 @@ static int64_t sys_lstat(uint64_t upath, uint64_t ust, uint64_t a2, uint64_t a3,
     return sys_newfstatat((uint64_t)(int64_t)AT_FDCWD, upath, ust, AT_SYMLINK_NOFOLLOW, 0, 0);
 }
 
-/* Everything runs as root: only X_OK can be refused (no execute bit). */
+/* Permissions are not checked against the caller's ids yet (cred.c):
+ * only X_OK can be refused (no execute bit), as for root. */
 static int64_t sys_faccessat2(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags,
                               uint64_t a4, uint64_t a5)
 {

@@ -24,8 +24,8 @@
 #define REBOOT_CAD_ON    0x89abcdefu
 #define REBOOT_CAD_OFF   0x00000000u
 
-/* reboot(magic1, magic2, cmd, arg). Every process runs as root, so the
- * CAP_SYS_BOOT check always passes. HALT powers off too: a halted virtual
+/* reboot(magic1, magic2, cmd, arg). No capability is checked yet (the
+ * ids are kept, not checked: cred.c), so CAP_SYS_BOOT always passes. HALT powers off too: a halted virtual
  * machine that never exits helps nobody. */
 static int64_t sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64_t a3, uint64_t a4,
                           uint64_t a5)
