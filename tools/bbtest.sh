@@ -26,6 +26,8 @@
 # printed again. Prints "busybox testsuite: N passed natively, M of them in
 # Uniplex" and every native pass that did not pass in Uniplex; exit status
 # 0 when there is none, 1 otherwise, 2 when the runs could not be made.
+# Before that, the times of both runs and the kernel's leak line after the
+# Uniplex run ("bbtest: Uniplex leaks: ...", from the test kernel).
 # --known FILE: the native passes FILE lists ("FEATURE: TEST NAME", one a
 # line; # starts a comment) may fail in Uniplex, and must: a listed test
 # that passes there, or that is no native pass, fails the check too.
