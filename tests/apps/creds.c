@@ -17,66 +17,52 @@
 
 #define ALARM_S 20
 
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    t_case_say(fmt, ap);
-    va_end(ap);
-    _exit(1);
-}
-
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            die(__VA_ARGS__);                                                                      \
-    } while (0)
-
 static void expect_res(uid_t r, uid_t e, uid_t s)
 {
     uid_t gr, ge, gs;
-    EXPECT(getresuid(&gr, &ge, &gs) == 0, "getresuid: %s", t_errname(errno));
-    EXPECT(gr == r && ge == e && gs == s, "uids %u %u %u, expected %u %u %u", gr, ge, gs, r, e, s);
+    T_EXPECT(getresuid(&gr, &ge, &gs) == 0, "getresuid: %s", t_errname(errno));
+    T_EXPECT(gr == r && ge == e && gs == s, "uids %u %u %u, expected %u %u %u", gr, ge, gs, r, e,
+             s);
 }
 
 static void expect_errno(int r, int e, const char *what)
 {
-    EXPECT(r == -1 && errno == e, "%s: %d/%s, expected %s", what, r, t_errname(errno),
-           t_errname(e));
+    T_EXPECT(r == -1 && errno == e, "%s: %d/%s, expected %s", what, r, t_errname(errno),
+             t_errname(e));
 }
 
 static void case_start_root(void)
 {
     gid_t r, e, s;
     expect_res(0, 0, 0);
-    EXPECT(getuid() == 0 && geteuid() == 0 && getgid() == 0 && getegid() == 0, "not all 0");
-    EXPECT(getresgid(&r, &e, &s) == 0 && r == 0 && e == 0 && s == 0, "gids %u %u %u", r, e, s);
+    T_EXPECT(getuid() == 0 && geteuid() == 0 && getgid() == 0 && getegid() == 0, "not all 0");
+    T_EXPECT(getresgid(&r, &e, &s) == 0 && r == 0 && e == 0 && s == 0, "gids %u %u %u", r, e, s);
 }
 
 /* /proc/self/status's Uid: line: real, effective, saved, fs. */
 static void case_setresuid_status(void)
 {
     char buf[2048], want[64];
-    EXPECT(setresuid(1000, 1001, 1002) == 0, "setresuid: %s", t_errname(errno));
+    T_EXPECT(setresuid(1000, 1001, 1002) == 0, "setresuid: %s", t_errname(errno));
     expect_res(1000, 1001, 1002);
     int fd = open("/proc/self/status", O_RDONLY);
     ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
     buf[n > 0 ? n : 0] = 0;
     snprintf(want, sizeof want, "\nUid:\t1000\t1001\t1002\t1001\n");
-    EXPECT(strstr(buf, want), "no \"%s\" in /proc/self/status", want + 1);
+    T_EXPECT(strstr(buf, want), "no \"%s\" in /proc/self/status", want + 1);
 }
 
 /* Unprivileged: setuid may only move the effective id to the real or
  * saved one; setresuid takes only ids the process has; -1 keeps. */
 static void case_unprivileged_rules(void)
 {
-    EXPECT(setresuid(1000, 1001, 1002) == 0, "setresuid: %s", t_errname(errno));
+    T_EXPECT(setresuid(1000, 1001, 1002) == 0, "setresuid: %s", t_errname(errno));
     expect_errno(setuid(0), EPERM, "setuid(0)");
     expect_errno(setuid(5), EPERM, "setuid(5)");
-    EXPECT(setuid(1002) == 0, "setuid(saved): %s", t_errname(errno));
+    T_EXPECT(setuid(1002) == 0, "setuid(saved): %s", t_errname(errno));
     expect_res(1000, 1002, 1002);
     expect_errno(setresuid(-1, 7, -1), EPERM, "setresuid(-1, 7, -1)");
-    EXPECT(setresuid(1002, -1, 1000) == 0, "setresuid within: %s", t_errname(errno));
+    T_EXPECT(setresuid(1002, -1, 1000) == 0, "setresuid within: %s", t_errname(errno));
     expect_res(1002, 1002, 1000);
     expect_errno(setuid(-1), EINVAL, "setuid(-1)");
 }
@@ -85,12 +71,12 @@ static void case_unprivileged_rules(void)
  * old real id) makes the saved id the new effective one. */
 static void case_setreuid_saved(void)
 {
-    EXPECT(setreuid(10, 20) == 0, "setreuid(10, 20): %s", t_errname(errno));
+    T_EXPECT(setreuid(10, 20) == 0, "setreuid(10, 20): %s", t_errname(errno));
     expect_res(10, 20, 20);
-    EXPECT(setreuid(-1, 10) == 0, "setreuid(-1, 10): %s", t_errname(errno));
+    T_EXPECT(setreuid(-1, 10) == 0, "setreuid(-1, 10): %s", t_errname(errno));
     expect_res(10, 10, 20); /* effective set to the real id: saved unchanged */
     expect_errno(setreuid(30, -1), EPERM, "setreuid(30, -1)");
-    EXPECT(setreuid(10, 20) == 0, "setreuid(10, 20) again: %s", t_errname(errno));
+    T_EXPECT(setreuid(10, 20) == 0, "setreuid(10, 20) again: %s", t_errname(errno));
     expect_res(10, 20, 20);
 }
 
@@ -98,42 +84,42 @@ static void case_setreuid_saved(void)
  * process has; the effective id's changes carry the fs id along. */
 static void case_fsuid(void)
 {
-    EXPECT(setfsuid(77) == 0, "setfsuid(77) did not return the old 0");
-    EXPECT(setfsuid(-1) == 77, "fs id not 77");
-    EXPECT(setresuid(5, 6, 7) == 0, "setresuid: %s", t_errname(errno));
-    EXPECT(setfsuid(-1) == 6, "fs id not the new effective 6");
+    T_EXPECT(setfsuid(77) == 0, "setfsuid(77) did not return the old 0");
+    T_EXPECT(setfsuid(-1) == 77, "fs id not 77");
+    T_EXPECT(setresuid(5, 6, 7) == 0, "setresuid: %s", t_errname(errno));
+    T_EXPECT(setfsuid(-1) == 6, "fs id not the new effective 6");
     setfsuid(99); /* not one of ours: refused silently */
-    EXPECT(setfsuid(-1) == 6, "fs id moved to 99 unprivileged");
+    T_EXPECT(setfsuid(-1) == 6, "fs id moved to 99 unprivileged");
     setfsuid(7);
-    EXPECT(setfsuid(-1) == 7, "fs id not the saved 7");
+    T_EXPECT(setfsuid(-1) == 7, "fs id not the saved 7");
 }
 
 static void case_gids(void)
 {
     gid_t r, e, s;
-    EXPECT(setresgid(100, 101, 102) == 0, "setresgid: %s", t_errname(errno));
-    EXPECT(getresgid(&r, &e, &s) == 0 && r == 100 && e == 101 && s == 102, "gids %u %u %u", r, e,
-           s);
-    EXPECT(setregid(200, -1) == 0 && getgid() == 200 && getegid() == 101, "setregid");
-    EXPECT(setgid(300) == 0 && getgid() == 300 && getegid() == 300, "setgid as root");
-    EXPECT(setfsgid(-1) == 300, "fs gid not 300");
-    EXPECT(setuid(1000) == 0, "setuid(1000): %s", t_errname(errno));
+    T_EXPECT(setresgid(100, 101, 102) == 0, "setresgid: %s", t_errname(errno));
+    T_EXPECT(getresgid(&r, &e, &s) == 0 && r == 100 && e == 101 && s == 102, "gids %u %u %u", r, e,
+             s);
+    T_EXPECT(setregid(200, -1) == 0 && getgid() == 200 && getegid() == 101, "setregid");
+    T_EXPECT(setgid(300) == 0 && getgid() == 300 && getegid() == 300, "setgid as root");
+    T_EXPECT(setfsgid(-1) == 300, "fs gid not 300");
+    T_EXPECT(setuid(1000) == 0, "setuid(1000): %s", t_errname(errno));
     expect_errno(setgid(400), EPERM, "setgid(400) unprivileged");
 }
 
 static void case_groups(void)
 {
     gid_t g[3] = {5, 6, 7}, got[8];
-    EXPECT(setgroups(3, g) == 0, "setgroups: %s", t_errname(errno));
-    EXPECT(getgroups(0, got) == 3, "getgroups(0) != 3");
+    T_EXPECT(setgroups(3, g) == 0, "setgroups: %s", t_errname(errno));
+    T_EXPECT(getgroups(0, got) == 3, "getgroups(0) != 3");
     expect_errno(getgroups(2, got), EINVAL, "getgroups(2)");
-    EXPECT(getgroups(8, got) == 3 && got[0] == 5 && got[1] == 6 && got[2] == 7, "groups");
+    T_EXPECT(getgroups(8, got) == 3 && got[0] == 5 && got[1] == 6 && got[2] == 7, "groups");
     expect_errno(setgroups(70000, g), EINVAL, "setgroups(70000)");
     gid_t *volatile bad = (gid_t *)8; /* opaque to the compiler's bounds checks */
     expect_errno(setgroups(2, bad), EFAULT, "setgroups(bad)");
     expect_errno(getgroups(8, bad), EFAULT, "getgroups(bad)");
-    EXPECT(setgroups(0, NULL) == 0 && getgroups(0, got) == 0, "emptying the groups");
-    EXPECT(setuid(1000) == 0, "setuid(1000): %s", t_errname(errno));
+    T_EXPECT(setgroups(0, NULL) == 0 && getgroups(0, got) == 0, "emptying the groups");
+    T_EXPECT(setuid(1000) == 0, "setuid(1000): %s", t_errname(errno));
     expect_errno(setgroups(1, g), EPERM, "setgroups unprivileged");
 }
 
@@ -148,22 +134,22 @@ static void case_getres_efault(void)
  * ids and copies the effective one into the saved one. */
 static void case_fork_exec_keep(void)
 {
-    EXPECT(setresuid(1, 2, 3) == 0, "setresuid: %s", t_errname(errno));
+    T_EXPECT(setresuid(1, 2, 3) == 0, "setresuid: %s", t_errname(errno));
     pid_t pid = fork();
     if (pid == 0) {
         uid_t r, e, s;
         _exit(getresuid(&r, &e, &s) == 0 && r == 1 && e == 2 && s == 3 ? 0 : 1);
     }
     int st = 0;
-    EXPECT(p_wait(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, "forked child: %s",
-           p_status_str(st));
+    T_EXPECT(p_wait(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "forked child: %s", p_status_str(st));
     pid = fork();
     if (pid == 0) {
         execl(p_self_path("creds"), "creds", "--check-res", "1", "2", "2", (char *)NULL);
         _exit(9);
     }
-    EXPECT(p_wait(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, "exec'd child: %s",
-           p_status_str(st));
+    T_EXPECT(p_wait(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "exec'd child: %s", p_status_str(st));
 }
 
 /* A new file, directory or FIFO is owned by the creator's fs ids. */
@@ -174,14 +160,14 @@ static void case_new_node_owner(void)
     setfsgid(88);
     unlink("/tmp/creds-f");
     int fd = open("/tmp/creds-f", O_CREAT | O_WRONLY, 0600);
-    EXPECT(fd >= 0 && fstat(fd, &st) == 0 && st.st_uid == 77 && st.st_gid == 88,
-           "file owned by %u:%u", st.st_uid, st.st_gid);
+    T_EXPECT(fd >= 0 && fstat(fd, &st) == 0 && st.st_uid == 77 && st.st_gid == 88,
+             "file owned by %u:%u", st.st_uid, st.st_gid);
     close(fd);
     unlink("/tmp/creds-f");
     rmdir("/tmp/creds-d");
-    EXPECT(mkdir("/tmp/creds-d", 0700) == 0 && stat("/tmp/creds-d", &st) == 0 && st.st_uid == 77 &&
-               st.st_gid == 88,
-           "directory owned by %u:%u", st.st_uid, st.st_gid);
+    T_EXPECT(mkdir("/tmp/creds-d", 0700) == 0 && stat("/tmp/creds-d", &st) == 0 &&
+                 st.st_uid == 77 && st.st_gid == 88,
+             "directory owned by %u:%u", st.st_uid, st.st_gid);
     rmdir("/tmp/creds-d");
 }
 

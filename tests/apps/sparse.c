@@ -32,24 +32,14 @@
 #define ANON          (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
 #define KTIME_SEC_MAX 9223372036l /* Linux's largest timer, in seconds (KTIME_MAX ns) */
 
-/* In the child: say why the case failed, and end it. */
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    t_case_say(fmt, ap);
-    va_end(ap);
-    _exit(1);
-}
-
 /* The huge range at AT, with three pages (first, middle, last) written. */
 static unsigned char *huge_at(int prot, int touch)
 {
     unsigned char *p = mmap((void *)AT, HUGE, prot, ANON | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED)
-        die("mmap 64 TiB: %s", strerror(errno));
+        t_die("mmap 64 TiB: %s", strerror(errno));
     if (p != (unsigned char *)AT)
-        die("mmap 64 TiB at %p, not %p", (void *)p, (void *)AT);
+        t_die("mmap 64 TiB at %p, not %p", (void *)p, (void *)AT);
     if (touch) {
         p[0] = 1;
         p[HUGE / 2] = 2;
@@ -61,14 +51,15 @@ static unsigned char *huge_at(int prot, int touch)
 static void expect_bytes(const unsigned char *p, int a, int b, int c, const char *when)
 {
     if (p[0] != a || p[HUGE / 2] != b || p[HUGE - 1] != c)
-        die("%s: bytes %d %d %d, expected %d %d %d", when, p[0], p[HUGE / 2], p[HUGE - 1], a, b, c);
+        t_die("%s: bytes %d %d %d, expected %d %d %d", when, p[0], p[HUGE / 2], p[HUGE - 1], a, b,
+              c);
 }
 
 static void case_munmap(void)
 {
     unsigned char *p = huge_at(PROT_READ | PROT_WRITE, 1);
     if (munmap(p, HUGE) != 0)
-        die("munmap: %s", strerror(errno));
+        t_die("munmap: %s", strerror(errno));
     /* Nothing is left there: the same range can be had again. */
     p = huge_at(PROT_READ, 0);
     expect_bytes(p, 0, 0, 0, "mapped again");
@@ -78,20 +69,20 @@ static void case_munmap_none(void)
 {
     unsigned char *p = huge_at(PROT_NONE, 0);
     if (munmap(p, HUGE) != 0)
-        die("munmap: %s", strerror(errno));
+        t_die("munmap: %s", strerror(errno));
 }
 
 static void case_mprotect(void)
 {
     unsigned char *p = huge_at(PROT_NONE, 0);
     if (mprotect(p, HUGE, PROT_READ | PROT_WRITE) != 0)
-        die("mprotect rw: %s", strerror(errno));
+        t_die("mprotect rw: %s", strerror(errno));
     p[0] = 1, p[HUGE / 2] = 2, p[HUGE - 1] = 3;
     if (mprotect(p, HUGE, PROT_READ) != 0)
-        die("mprotect r: %s", strerror(errno));
+        t_die("mprotect r: %s", strerror(errno));
     expect_bytes(p, 1, 2, 3, "read-only");
     if (mprotect(p, HUGE, PROT_READ | PROT_WRITE) != 0)
-        die("mprotect rw again: %s", strerror(errno));
+        t_die("mprotect rw again: %s", strerror(errno));
     p[HUGE - 1] = 4;
     expect_bytes(p, 1, 2, 4, "writable again");
 }
@@ -100,7 +91,7 @@ static void case_dontneed(void)
 {
     unsigned char *p = huge_at(PROT_READ | PROT_WRITE, 1);
     if (madvise(p, HUGE, MADV_DONTNEED) != 0)
-        die("madvise: %s", strerror(errno));
+        t_die("madvise: %s", strerror(errno));
     expect_bytes(p, 0, 0, 0, "after madvise");
 }
 
@@ -110,10 +101,10 @@ static void case_free(void)
 {
     unsigned char *p = huge_at(PROT_READ | PROT_WRITE, 1);
     if (madvise(p, HUGE, MADV_FREE) != 0)
-        die("madvise: %s", strerror(errno));
+        t_die("madvise: %s", strerror(errno));
     if ((p[0] && p[0] != 1) || (p[HUGE / 2] && p[HUGE / 2] != 2) ||
         (p[HUGE - 1] && p[HUGE - 1] != 3))
-        die("after madvise: bytes %d %d %d", p[0], p[HUGE / 2], p[HUGE - 1]);
+        t_die("after madvise: bytes %d %d %d", p[0], p[HUGE / 2], p[HUGE - 1]);
 }
 
 /* A huge range with nothing in it: MADV_DONTNEED is -ENOMEM (unmapped). */
@@ -123,7 +114,7 @@ static void case_dontneed_hole(void)
     munmap(p + HUGE / 2, PAGE);
     errno = 0;
     if (madvise(p, HUGE, MADV_DONTNEED) != -1 || errno != ENOMEM)
-        die("madvise over a hole: %s, expected ENOMEM", strerror(errno));
+        t_die("madvise over a hole: %s, expected ENOMEM", strerror(errno));
 }
 
 /* MAP_FIXED_NOREPLACE over huge ranges: one page of overlap at either end
@@ -133,16 +124,16 @@ static void case_noreplace(void)
     unsigned char *p = huge_at(PROT_NONE, 0);
     void *q = mmap(p - 16 * TIB, 16 * TIB + PAGE, PROT_NONE, ANON | MAP_FIXED_NOREPLACE, -1, 0);
     if (q != MAP_FAILED || errno != EEXIST)
-        die("over the first page: %p/%s, expected EEXIST", q, strerror(errno));
+        t_die("over the first page: %p/%s, expected EEXIST", q, strerror(errno));
     q = mmap(p + HUGE - PAGE, 16 * TIB, PROT_NONE, ANON | MAP_FIXED_NOREPLACE, -1, 0);
     if (q != MAP_FAILED || errno != EEXIST)
-        die("over the last page: %p/%s, expected EEXIST", q, strerror(errno));
+        t_die("over the last page: %p/%s, expected EEXIST", q, strerror(errno));
     q = mmap(p + HUGE, 16 * TIB, PROT_NONE, ANON | MAP_FIXED_NOREPLACE, -1, 0);
     if (q != p + HUGE)
-        die("16 TiB free above: %p/%s", q, strerror(errno));
+        t_die("16 TiB free above: %p/%s", q, strerror(errno));
     q = mmap(p - 16 * TIB, 16 * TIB, PROT_NONE, ANON | MAP_FIXED_NOREPLACE, -1, 0);
     if (q != p - 16 * TIB)
-        die("16 TiB free below: %p/%s", q, strerror(errno));
+        t_die("16 TiB free below: %p/%s", q, strerror(errno));
 }
 
 /* mremap one page to 64 TiB (grown in place), then move half of it. */
@@ -151,20 +142,20 @@ static void case_mremap(void)
     unsigned char *p =
         mmap((void *)AT, PAGE, PROT_READ | PROT_WRITE, ANON | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED)
-        die("mmap: %s", strerror(errno));
+        t_die("mmap: %s", strerror(errno));
     p[0] = 7;
     unsigned char *q = mremap(p, PAGE, HUGE, MREMAP_MAYMOVE);
     if (q != p)
-        die("mremap to 64 TiB: %p/%s, expected in place", (void *)q, strerror(errno));
+        t_die("mremap to 64 TiB: %p/%s, expected in place", (void *)q, strerror(errno));
     q[HUGE - 1] = 9;
     unsigned char *to = (unsigned char *)(AT + HUGE + PAGE);
     unsigned char *r = mremap(q + HUGE / 2, HUGE / 4, HUGE / 4, MREMAP_MAYMOVE | MREMAP_FIXED, to);
     if (r != to)
-        die("mremap 16 TiB away: %p/%s", (void *)r, strerror(errno));
+        t_die("mremap 16 TiB away: %p/%s", (void *)r, strerror(errno));
     if (q[0] != 7 || q[HUGE - 1] != 9)
-        die("bytes after the move: %d %d", q[0], q[HUGE - 1]);
+        t_die("bytes after the move: %d %d", q[0], q[HUGE - 1]);
     if (munmap(q, HUGE) != 0 || munmap(to, HUGE / 4) != 0)
-        die("munmap: %s", strerror(errno));
+        t_die("munmap: %s", strerror(errno));
 }
 
 /* /proc/self/stat fields 23 (vsize, bytes) and 24 (rss, pages). */
@@ -174,20 +165,20 @@ static void case_proc_stat(void)
     char buf[1024];
     FILE *f = fopen("/proc/self/stat", "r");
     if (!f || !fgets(buf, sizeof(buf), f))
-        die("/proc/self/stat: %s", strerror(errno));
+        t_die("/proc/self/stat: %s", strerror(errno));
     fclose(f);
     char *s = strrchr(buf, ')');
     unsigned long long vsize = 0, rss = 0;
     for (int field = 3; s && field <= 23; field++)
         s = strchr(s + 1, ' ');
     if (!s || sscanf(s, " %llu %llu", &vsize, &rss) != 2)
-        die("cannot parse: %s", buf);
+        t_die("cannot parse: %s", buf);
     /* Linux's rss counters lag behind (batched per thread): checked here only. */
     if (vsize < HUGE || (rss < 3 && t_uniplex()))
-        die("vsize %llu, rss %llu: expected >= 64 TiB and >= 3 pages", vsize, rss);
+        t_die("vsize %llu, rss %llu: expected >= 64 TiB and >= 3 pages", vsize, rss);
     f = fopen("/proc/self/status", "r");
     if (!f)
-        die("/proc/self/status: %s", strerror(errno));
+        t_die("/proc/self/status: %s", strerror(errno));
     while (fgets(buf, sizeof(buf), f))
         ;
     fclose(f);
@@ -200,7 +191,7 @@ static void case_fork(void)
     unsigned char *p = huge_at(PROT_READ | PROT_WRITE, 1);
     pid_t pid = fork();
     if (pid < 0)
-        die("fork: %s", strerror(errno));
+        t_die("fork: %s", strerror(errno));
     if (pid == 0) {
         expect_bytes(p, 1, 2, 3, "child");
         p[HUGE / 2] = 5;
@@ -208,7 +199,7 @@ static void case_fork(void)
     }
     int st;
     if (p_wait(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        die("child: %s", p_status_str(st));
+        t_die("child: %s", p_status_str(st));
     expect_bytes(p, 1, 2, 3, "parent");
 }
 
@@ -220,16 +211,16 @@ static void case_fork_shared(void)
         mmap((void *)AT, HUGE, PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED)
-        die("mmap shared 64 TiB: %s", strerror(errno));
+        t_die("mmap shared 64 TiB: %s", strerror(errno));
     p[0] = 1;
     pid_t pid = fork();
     if (pid < 0 && errno != ENOMEM)
-        die("fork: %s, expected success or ENOMEM", strerror(errno));
+        t_die("fork: %s, expected success or ENOMEM", strerror(errno));
     if (pid == 0)
         _exit(p[0] == 1 ? 0 : 1);
     int st;
     if (pid > 0 && (p_wait(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
-        die("child: %s", p_status_str(st));
+        t_die("child: %s", p_status_str(st));
 }
 
 /* MAP_POPULATE of 64 TiB fills what memory allows and no more. */
@@ -238,10 +229,10 @@ static void case_populate(void)
     unsigned char *p = mmap((void *)AT, HUGE, PROT_READ | PROT_WRITE,
                             ANON | MAP_POPULATE | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED)
-        die("mmap: %s", strerror(errno));
+        t_die("mmap: %s", strerror(errno));
     p[HUGE - 1] = 1; /* room is left for more */
     if (munmap(p, HUGE) != 0)
-        die("munmap: %s", strerror(errno));
+        t_die("munmap: %s", strerror(errno));
 }
 
 static volatile sig_atomic_t alarms;
@@ -259,15 +250,15 @@ static void case_itimer_interval(void)
     signal(SIGALRM, on_alarm);
     struct itimerval it = {{INT64_MAX, 999999}, {0, 1000}}, got;
     if (setitimer(ITIMER_REAL, &it, 0) != 0)
-        die("setitimer: %s", strerror(errno));
+        t_die("setitimer: %s", strerror(errno));
     p_sleep_ms(50);
     if (alarms != 1)
-        die("%d SIGALRMs in 50 ms, expected 1", (int)alarms);
+        t_die("%d SIGALRMs in 50 ms, expected 1", (int)alarms);
     if (getitimer(ITIMER_REAL, &got) != 0)
-        die("getitimer: %s", strerror(errno));
+        t_die("getitimer: %s", strerror(errno));
     if (got.it_interval.tv_sec != KTIME_SEC_MAX || got.it_value.tv_sec < KTIME_SEC_MAX - 1000000)
-        die("getitimer: interval %lld s, value %lld s; expected %ld and about that",
-            (long long)got.it_interval.tv_sec, (long long)got.it_value.tv_sec, KTIME_SEC_MAX);
+        t_die("getitimer: interval %lld s, value %lld s; expected %ld and about that",
+              (long long)got.it_interval.tv_sec, (long long)got.it_value.tv_sec, KTIME_SEC_MAX);
 }
 
 /* An interval whose nanoseconds wrap to 2^64 - 1.024 ms (1295883771178096 s
@@ -278,13 +269,13 @@ static void case_itimer_wrap(void)
     signal(SIGALRM, on_alarm);
     struct itimerval it = {{1295883771178096, 0}, {0, 1000}}, got;
     if (setitimer(ITIMER_REAL, &it, 0) != 0)
-        die("setitimer: %s", strerror(errno));
+        t_die("setitimer: %s", strerror(errno));
     p_sleep_ms(50);
     if (alarms != 1)
-        die("%d SIGALRMs in 50 ms, expected 1", (int)alarms);
+        t_die("%d SIGALRMs in 50 ms, expected 1", (int)alarms);
     if (getitimer(ITIMER_REAL, &got) != 0 || got.it_interval.tv_sec != KTIME_SEC_MAX)
-        die("getitimer: interval %lld s, expected %ld", (long long)got.it_interval.tv_sec,
-            KTIME_SEC_MAX);
+        t_die("getitimer: interval %lld s, expected %ld", (long long)got.it_interval.tv_sec,
+              KTIME_SEC_MAX);
 }
 
 /* A huge first expiry: never, not an overflowed one that fires now. */
@@ -293,15 +284,15 @@ static void case_itimer_value(void)
     signal(SIGALRM, on_alarm);
     struct itimerval it = {{0, 0}, {INT64_MAX / 1000, 0}}, got;
     if (setitimer(ITIMER_REAL, &it, 0) != 0)
-        die("setitimer: %s", strerror(errno));
+        t_die("setitimer: %s", strerror(errno));
     p_sleep_ms(20);
     if (alarms != 0)
-        die("%d SIGALRMs, expected none", (int)alarms);
+        t_die("%d SIGALRMs, expected none", (int)alarms);
     if (getitimer(ITIMER_REAL, &got) != 0)
-        die("getitimer: %s", strerror(errno));
+        t_die("getitimer: %s", strerror(errno));
     if (got.it_value.tv_sec < KTIME_SEC_MAX - 1000000 || got.it_value.tv_sec > KTIME_SEC_MAX)
-        die("getitimer: value %lld s, expected about %ld", (long long)got.it_value.tv_sec,
-            KTIME_SEC_MAX);
+        t_die("getitimer: value %lld s, expected about %ld", (long long)got.it_value.tv_sec,
+              KTIME_SEC_MAX);
 }
 
 static const struct {

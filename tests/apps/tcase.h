@@ -26,6 +26,24 @@ static inline void t_case_say(const char *fmt, va_list ap)
         _exit(2);
 }
 
+/* In a case's child, from any thread or a process it made: say why the
+ * case failed and end that process. */
+__attribute__((format(printf, 1, 2), noreturn)) static inline void t_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    t_case_say(fmt, ap);
+    va_end(ap);
+    _exit(1);
+}
+
+/* t_die with the message unless cond holds. */
+#define T_EXPECT(cond, ...)                                                                        \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            t_die(__VA_ARGS__);                                                                    \
+    } while (0)
+
 /* t_case_run's flags: the child leads a process group of its own, which
  * is killed after it (with everything it left running) and reaped. */
 #define T_CASE_GROUP 1

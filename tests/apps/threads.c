@@ -6,7 +6,7 @@
  * Each case runs in its own child (a process group of its own) under
  * alarm(): a hang is a FAIL with "killed by signal 14", never a stuck run,
  * and whatever the case left behind is killed with its group. A case says
- * why it failed through a pipe (die(), from any thread: _exit ends the
+ * why it failed through a pipe (t_die(), from any thread: _exit ends the
  * whole process) and passes when its child exits 0 having said nothing.
  * Cases about how a process ends (exit from a thread, a fault, exec...)
  * fork a process of their own and check its wait status.
@@ -81,29 +81,12 @@
 
 static const char *self; /* the path to exec this program by */
 
-/* In a case, from any thread, or in a process the case made: say why the
- * case failed (one line), and end the process. */
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    t_case_say(fmt, ap);
-    va_end(ap);
-    _exit(1);
-}
-
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            die(__VA_ARGS__);                                                                      \
-    } while (0)
-
 /* A pthread call returning 0 or an error number. */
 #define PT(call)                                                                                   \
     do {                                                                                           \
         int pt_e_ = (call);                                                                        \
         if (pt_e_)                                                                                 \
-            die("%s: %s", #call, t_errname(pt_e_));                                                \
+            t_die("%s: %s", #call, t_errname(pt_e_));                                              \
     } while (0)
 
 /* ---- helpers ---- */
@@ -154,7 +137,7 @@ static int task_list(pid_t *out, int max)
     long got;
 
     if (fd < 0)
-        die("open /proc/self/task: %s", t_errname(errno));
+        t_die("open /proc/self/task: %s", t_errname(errno));
     while ((got = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
         for (long off = 0; off < got;) {
             struct ldirent *d = (struct ldirent *)(buf + off);
@@ -167,7 +150,7 @@ static int task_list(pid_t *out, int max)
         }
     }
     if (got < 0)
-        die("getdents64 /proc/self/task: %s", t_errname(errno));
+        t_die("getdents64 /proc/self/task: %s", t_errname(errno));
     close(fd);
     return n;
 }
@@ -187,7 +170,7 @@ static void wait_task_count(int n)
             return;
         p_sleep_ms(1);
     }
-    die("/proc/self/task has %d entries after %d ms, expected %d", now, WAIT_MS, n);
+    t_die("/proc/self/task has %d entries after %d ms, expected %d", now, WAIT_MS, n);
 }
 
 /* Polls until thread tid of this process is gone from /proc/self/task. */
@@ -200,7 +183,7 @@ static void wait_gone(pid_t tid)
             return;
         p_sleep_ms(1);
     }
-    die("thread %d still in /proc/self/task after %d ms", (int)tid, WAIT_MS);
+    t_die("thread %d still in /proc/self/task after %d ms", (int)tid, WAIT_MS);
 }
 
 /* The state letter of /proc/PID/task/TID/stat (of /proc/PID/stat for the
@@ -230,11 +213,11 @@ static void wait_sleeping(pid_t pid, pid_t tid)
         char st = task_state(pid, tid);
         if (st == 'S')
             return;
-        EXPECT(st != 'Z', "thread %d of %d ended instead of blocking", (int)tid, (int)pid);
+        T_EXPECT(st != 'Z', "thread %d of %d ended instead of blocking", (int)tid, (int)pid);
         p_sleep_ms(1);
     }
-    die("thread %d of %d not sleeping after %d ms (state %c)", (int)tid, (int)pid, WAIT_MS,
-        task_state(pid, tid) ? task_state(pid, tid) : '?');
+    t_die("thread %d of %d not sleeping after %d ms (state %c)", (int)tid, (int)pid, WAIT_MS,
+          task_state(pid, tid) ? task_state(pid, tid) : '?');
 }
 
 /* Polls until *v == want. */
@@ -245,7 +228,7 @@ static void wait_value(volatile int *v, int want, const char *what)
             return;
         p_sleep_ms(1);
     }
-    die("%s is %d after %d ms, expected %d", what, *v, WAIT_MS, want);
+    t_die("%s is %d after %d ms, expected %d", what, *v, WAIT_MS, want);
 }
 
 /* Waits on the futex word *w (shared, as libcs wait on a tid word) until
@@ -258,9 +241,9 @@ static void wait_zero(int *w, const char *what)
         struct timespec ts = {WAIT_MS / 1000, 0};
         errno = 0;
         long r = futex(w, FUTEX_WAIT, v, &ts, NULL, 0);
-        EXPECT(r == 0 || errno == EAGAIN || errno == EINTR, "%s: %d, %s", what,
-               __atomic_load_n(w, __ATOMIC_SEQ_CST),
-               errno == ETIMEDOUT ? "cleared without a wake-up" : t_errname(errno));
+        T_EXPECT(r == 0 || errno == EAGAIN || errno == EINTR, "%s: %d, %s", what,
+                 __atomic_load_n(w, __ATOMIC_SEQ_CST),
+                 errno == ETIMEDOUT ? "cleared without a wake-up" : t_errname(errno));
     }
 }
 
@@ -271,7 +254,7 @@ static void handle(int sig, void (*fn)(int), int flags)
     sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
     if (sigaction(sig, &sa, NULL) != 0)
-        die("sigaction(%d): %s", sig, t_errname(errno));
+        t_die("sigaction(%d): %s", sig, t_errname(errno));
 }
 
 static void mask(int how, int sig)
@@ -334,19 +317,19 @@ static struct link {
 static void link_make(void)
 {
     if (pipe(link_.up) != 0 || pipe(link_.down) != 0)
-        die("pipe: %s", t_errname(errno));
+        t_die("pipe: %s", t_errname(errno));
 }
 
 static char link_recv(int fd)
 {
     char c = 0;
-    EXPECT(p_read_full(fd, &c, 1) == 1, "no byte from the other process");
+    T_EXPECT(p_read_full(fd, &c, 1) == 1, "no byte from the other process");
     return c;
 }
 
 static void link_send(int fd, char c)
 {
-    EXPECT(write(fd, &c, 1) == 1, "write to the other process: %s", t_errname(errno));
+    T_EXPECT(write(fd, &c, 1) == 1, "write to the other process: %s", t_errname(errno));
 }
 
 /* fork, with the child under its own alarm (alarms are not inherited). */
@@ -354,7 +337,7 @@ static pid_t fork_proc(void)
 {
     pid_t pid = fork();
     if (pid < 0)
-        die("fork: %s", t_errname(errno));
+        t_die("fork: %s", t_errname(errno));
     if (pid == 0)
         alarm(ALARM_S);
     return pid;
@@ -375,23 +358,23 @@ static int proc_status(pid_t pid)
 {
     int st = 0;
     pid_t r = p_wait(pid, &st, 0);
-    EXPECT(r == pid, "waitpid(%d): %d/%s", (int)pid, (int)r, t_errname(errno));
+    T_EXPECT(r == pid, "waitpid(%d): %d/%s", (int)pid, (int)r, t_errname(errno));
     return st;
 }
 
 static void expect_exit(pid_t pid, int code)
 {
     int st = proc_status(pid);
-    EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == code, "expected the process to exit %d, it %s", code,
-           p_status_str(st));
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == code, "expected the process to exit %d, it %s",
+             code, p_status_str(st));
 }
 
 static void expect_killed(pid_t pid, int sig)
 {
     int st = proc_status(pid);
-    EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == sig,
-           "expected the process killed by signal %d (%s), it %s", sig, p_signame(sig),
-           p_status_str(st));
+    T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == sig,
+             "expected the process killed by signal %d (%s), it %s", sig, p_signame(sig),
+             p_status_str(st));
 }
 
 /* The process is still there, not yet a zombie. */
@@ -399,9 +382,9 @@ static void expect_alive(pid_t pid)
 {
     int st = 0;
     pid_t r = waitpid(pid, &st, WNOHANG);
-    EXPECT(r == 0, "waitpid(WNOHANG) returned %d (%s) while a thread still runs", (int)r,
-           r > 0 ? p_status_str(st) : t_errname(errno));
-    EXPECT(kill(pid, 0) == 0, "kill(%d, 0): %s", (int)pid, t_errname(errno));
+    T_EXPECT(r == 0, "waitpid(WNOHANG) returned %d (%s) while a thread still runs", (int)r,
+             r > 0 ? p_status_str(st) : t_errname(errno));
+    T_EXPECT(kill(pid, 0) == 0, "kill(%d, 0): %s", (int)pid, t_errname(errno));
 }
 
 /* ---- raw clone ----
@@ -489,17 +472,17 @@ static void *plus_one(void *a)
 static void case_create_join_one(void)
 {
     pthread_t t = spawn(plus_one, (void *)0x1233);
-    EXPECT(!pthread_equal(t, pthread_self()), "the new thread's id equals its creator's");
+    T_EXPECT(!pthread_equal(t, pthread_self()), "the new thread's id equals its creator's");
     void *r = join(t);
-    EXPECT(r == (void *)0x1234, "joined %p, expected 0x1234", r);
+    T_EXPECT(r == (void *)0x1234, "joined %p, expected 0x1234", r);
 }
 
 static void case_create_join_1000_sequential(void)
 {
     for (uintptr_t i = 0; i < 1000; i++) {
         void *r = join(spawn(plus_one, (void *)(i * 3)));
-        EXPECT(r == (void *)(i * 3 + 1), "thread %d returned %p, expected %p", (int)i, r,
-               (void *)(i * 3 + 1));
+        T_EXPECT(r == (void *)(i * 3 + 1), "thread %d returned %p, expected %p", (int)i, r,
+                 (void *)(i * 3 + 1));
     }
 }
 
@@ -517,11 +500,11 @@ static void case_create_join_100_alive(void)
         t[i] = spawn(gated_xor, (void *)i);
     gate_await(100);
     int n = task_count();
-    EXPECT(n == 101, "/proc/self/task lists %d threads, expected 101", n);
+    T_EXPECT(n == 101, "/proc/self/task lists %d threads, expected 101", n);
     gate_open();
     for (uintptr_t i = 0; i < 100; i++) {
         void *r = join(t[i]);
-        EXPECT(r == (void *)(i ^ 0x5555), "thread %d returned %p", (int)i, r);
+        T_EXPECT(r == (void *)(i ^ 0x5555), "thread %d returned %p", (int)i, r);
     }
 }
 
@@ -530,7 +513,7 @@ static void case_create_join_10000_sequential(void)
 {
     for (uintptr_t i = 0; i < 10000; i++) {
         void *r = join(spawn(plus_one, (void *)i));
-        EXPECT(r == (void *)(i + 1), "thread %d returned %p", (int)i, r);
+        T_EXPECT(r == (void *)(i + 1), "thread %d returned %p", (int)i, r);
     }
     wait_task_count(1);
 }
@@ -547,18 +530,18 @@ static void case_thread_rlimit_nproc(void)
     pthread_t t[20], x;
     int n = 0, err = 0;
     if (!t_uniplex() && getuid() == 0)
-        EXPECT(setgid(54321) == 0 && setuid(54321) == 0, "cannot drop to uid 54321");
-    EXPECT(setrlimit(RLIMIT_NPROC, &rl) == 0, "setrlimit: %s", t_errname(errno));
+        T_EXPECT(setgid(54321) == 0 && setuid(54321) == 0, "cannot drop to uid 54321");
+    T_EXPECT(setrlimit(RLIMIT_NPROC, &rl) == 0, "setrlimit: %s", t_errname(errno));
     while (n < 20 && (err = pthread_create(&t[n], NULL, gated_xor, NULL)) == 0)
         n++;
-    EXPECT(err == EAGAIN && n > 0 && n < 20, "made %d threads, then %s (expected EAGAIN below 20)",
-           n, t_errname(err));
+    T_EXPECT(err == EAGAIN && n > 0 && n < 20,
+             "made %d threads, then %s (expected EAGAIN below 20)", n, t_errname(err));
     gate_open();
     for (int i = 0; i < n; i++)
         join(t[i]);
     wait_task_count(1);
     err = pthread_create(&x, NULL, plus_one, NULL);
-    EXPECT(err == 0, "after joining: pthread_create failed with %s", t_errname(err));
+    T_EXPECT(err == 0, "after joining: pthread_create failed with %s", t_errname(err));
     join(x);
 }
 
@@ -584,10 +567,10 @@ static void case_wait_wnothread(void)
     gate_await(1);
     errno = 0;
     pid_t r = waitpid(-1, NULL, __WNOTHREAD | WNOHANG);
-    EXPECT(r == -1 && errno == ECHILD, "main thread's __WNOTHREAD wait: %d/%s, expected ECHILD",
-           (int)r, t_errname(errno));
+    T_EXPECT(r == -1 && errno == ECHILD, "main thread's __WNOTHREAD wait: %d/%s, expected ECHILD",
+             (int)r, t_errname(errno));
     gate_open();
-    EXPECT(join(t) == (void *)1, "the forking thread's __WNOTHREAD wait did not reap its child");
+    T_EXPECT(join(t) == (void *)1, "the forking thread's __WNOTHREAD wait did not reap its child");
 }
 
 /* ======== identity and thread-local storage ======== */
@@ -612,21 +595,23 @@ static void case_getpid_gettid(void)
 {
     pthread_t t[ID_N];
     pid_t pid = getpid();
-    EXPECT(gettid_() == pid, "the main thread's tid %d is not the pid %d", (int)gettid_(),
-           (int)pid);
+    T_EXPECT(gettid_() == pid, "the main thread's tid %d is not the pid %d", (int)gettid_(),
+             (int)pid);
     PT(pthread_barrier_init(&id_bar, NULL, ID_N + 1));
     for (int i = 0; i < ID_N; i++)
         t[i] = spawn(id_worker, (void *)(uintptr_t)i);
     pthread_barrier_wait(&id_bar);
     for (int i = 0; i < ID_N; i++) {
         char path[64];
-        EXPECT(id_pid[i] == pid, "thread %d: getpid %d, expected %d", i, (int)id_pid[i], (int)pid);
-        EXPECT(id_tid[i] > 0 && id_tid[i] != pid, "thread %d: gettid %d (pid %d)", i,
-               (int)id_tid[i], (int)pid);
+        T_EXPECT(id_pid[i] == pid, "thread %d: getpid %d, expected %d", i, (int)id_pid[i],
+                 (int)pid);
+        T_EXPECT(id_tid[i] > 0 && id_tid[i] != pid, "thread %d: gettid %d (pid %d)", i,
+                 (int)id_tid[i], (int)pid);
         for (int j = 0; j < i; j++)
-            EXPECT(id_tid[i] != id_tid[j], "threads %d and %d share tid %d", i, j, (int)id_tid[i]);
+            T_EXPECT(id_tid[i] != id_tid[j], "threads %d and %d share tid %d", i, j,
+                     (int)id_tid[i]);
         snprintf(path, sizeof path, "/proc/self/task/%d", (int)id_tid[i]);
-        EXPECT(access(path, F_OK) == 0, "%s: %s", path, t_errname(errno));
+        T_EXPECT(access(path, F_OK) == 0, "%s: %s", path, t_errname(errno));
     }
     pthread_barrier_wait(&id_bar);
     for (int i = 0; i < ID_N; i++)
@@ -642,18 +627,18 @@ static pthread_barrier_t tls_bar;
 static void *tls_worker(void *a)
 {
     int i = (int)(uintptr_t)a;
-    EXPECT(tls_int == 7, "thread %d: __thread initial value %d, expected 7", i, tls_int);
-    EXPECT(((uintptr_t)tls_big & 63) == 0, "thread %d: tls_big at %p, not 64-aligned", i,
-           (void *)tls_big);
+    T_EXPECT(tls_int == 7, "thread %d: __thread initial value %d, expected 7", i, tls_int);
+    T_EXPECT(((uintptr_t)tls_big & 63) == 0, "thread %d: tls_big at %p, not 64-aligned", i,
+             (void *)tls_big);
     for (size_t k = 0; k < sizeof tls_big; k++)
-        EXPECT(tls_big[k] == 0, "thread %d: tls_big[%zu] is %d, not 0", i, k, tls_big[k]);
+        T_EXPECT(tls_big[k] == 0, "thread %d: tls_big[%zu] is %d, not 0", i, k, tls_big[k]);
     tls_int = 100 + i;
     memset(tls_big, i + 1, sizeof tls_big);
     tls_addr[i] = &tls_int;
     pthread_barrier_wait(&tls_bar);
-    EXPECT(tls_int == 100 + i, "thread %d: __thread now %d, expected %d", i, tls_int, 100 + i);
+    T_EXPECT(tls_int == 100 + i, "thread %d: __thread now %d, expected %d", i, tls_int, 100 + i);
     for (size_t k = 0; k < sizeof tls_big; k++)
-        EXPECT(tls_big[k] == i + 1, "thread %d: tls_big[%zu] changed to %d", i, k, tls_big[k]);
+        T_EXPECT(tls_big[k] == i + 1, "thread %d: tls_big[%zu] changed to %d", i, k, tls_big[k]);
     return NULL;
 }
 
@@ -669,9 +654,9 @@ static void case_tls_per_thread(void)
         join(t[i]);
     for (int i = 0; i < TLS_N; i++)
         for (int j = 0; j < i; j++)
-            EXPECT(tls_addr[i] != tls_addr[j], "threads %d and %d share &tls_int %p", i, j,
-                   (void *)tls_addr[i]);
-    EXPECT(tls_int == 1, "the main thread's __thread changed to %d", tls_int);
+            T_EXPECT(tls_addr[i] != tls_addr[j], "threads %d and %d share &tls_int %p", i, j,
+                     (void *)tls_addr[i]);
+    T_EXPECT(tls_int == 1, "the main thread's __thread changed to %d", tls_int);
 }
 
 static pthread_barrier_t errno_bar;
@@ -686,8 +671,8 @@ static void *errno_worker(void *a)
     int got = errno;
     pthread_barrier_wait(&errno_bar);
     pthread_barrier_wait(&errno_bar);
-    EXPECT(got == want && errno == want, "thread's errno %s then %s, expected %s", t_errname(got),
-           t_errname(errno), t_errname(want));
+    T_EXPECT(got == want && errno == want, "thread's errno %s then %s, expected %s", t_errname(got),
+             t_errname(errno), t_errname(want));
     return NULL;
 }
 
@@ -700,7 +685,7 @@ static void case_errno_per_thread(void)
     errno = ERANGE;
     pthread_barrier_wait(&errno_bar);
     pthread_barrier_wait(&errno_bar);
-    EXPECT(errno == ERANGE, "the main thread's errno became %s", t_errname(errno));
+    T_EXPECT(errno == ERANGE, "the main thread's errno became %s", t_errname(errno));
     join(a);
     join(b);
 }
@@ -731,8 +716,8 @@ static void case_mutex_contention(void)
         t[i] = spawn(mutex_worker, NULL);
     for (int i = 0; i < MUTEX_THREADS; i++)
         join(t[i]);
-    EXPECT(mx_count == MUTEX_THREADS * MUTEX_ITERS, "count %ld, expected %d", mx_count,
-           MUTEX_THREADS * MUTEX_ITERS);
+    T_EXPECT(mx_count == MUTEX_THREADS * MUTEX_ITERS, "count %ld, expected %d", mx_count,
+             MUTEX_THREADS * MUTEX_ITERS);
 }
 
 static pthread_mutex_t mx_check;
@@ -741,8 +726,8 @@ static void *errorcheck_other(void *a)
 {
     (void)a;
     int u = pthread_mutex_unlock(&mx_check), t = pthread_mutex_trylock(&mx_check);
-    EXPECT(u == EPERM && t == EBUSY, "another thread: unlock %s (EPERM), trylock %s (EBUSY)",
-           t_errname(u), t_errname(t));
+    T_EXPECT(u == EPERM && t == EBUSY, "another thread: unlock %s (EPERM), trylock %s (EBUSY)",
+             t_errname(u), t_errname(t));
     return NULL;
 }
 
@@ -756,11 +741,11 @@ static void case_mutex_errorcheck(void)
     PT(pthread_mutex_init(&mx_check, &at));
     PT(pthread_mutex_lock(&mx_check));
     int r = pthread_mutex_lock(&mx_check);
-    EXPECT(r == EDEADLK, "relock by the owner: %s, expected EDEADLK", t_errname(r));
+    T_EXPECT(r == EDEADLK, "relock by the owner: %s, expected EDEADLK", t_errname(r));
     join(spawn(errorcheck_other, NULL));
     PT(pthread_mutex_unlock(&mx_check));
     r = pthread_mutex_unlock(&mx_check);
-    EXPECT(r == EPERM, "unlock of an unlocked mutex: %s, expected EPERM", t_errname(r));
+    T_EXPECT(r == EPERM, "unlock of an unlocked mutex: %s, expected EPERM", t_errname(r));
 }
 
 #define PC_ITEMS 5000
@@ -823,10 +808,10 @@ static void case_cond_producer_consumer(void)
     pthread_mutex_unlock(&pc.m);
     join(c0);
     join(c1);
-    EXPECT(pc.got == 2 * PC_ITEMS && pc.sum == want,
-           "consumed %ld items summing %ld, expected %d "
-           "summing %ld",
-           pc.got, pc.sum, 2 * PC_ITEMS, want);
+    T_EXPECT(pc.got == 2 * PC_ITEMS && pc.sum == want,
+             "consumed %ld items summing %ld, expected %d "
+             "summing %ld",
+             pc.got, pc.sum, 2 * PC_ITEMS, want);
 }
 
 static pthread_mutex_t bc_m = PTHREAD_MUTEX_INITIALIZER;
@@ -861,12 +846,12 @@ static void case_cond_broadcast(void)
         pthread_mutex_unlock(&bc_m);
         if (n == 8)
             break;
-        EXPECT(ms < WAIT_MS, "only %d of 8 waiters after %d ms", n, WAIT_MS);
+        T_EXPECT(ms < WAIT_MS, "only %d of 8 waiters after %d ms", n, WAIT_MS);
         p_sleep_ms(1);
     }
     for (int i = 0; i < 8; i++)
         join(t[i]);
-    EXPECT(bc_woken == 8, "%d woken, expected 8", bc_woken);
+    T_EXPECT(bc_woken == 8, "%d woken, expected 8", bc_woken);
 }
 
 /* pthread_cond_timedwait times out on the realtime and monotonic clocks. */
@@ -892,9 +877,9 @@ static void case_cond_timedwait(void)
         int r = pthread_cond_timedwait(&cv[i], &m, &ts);
         pthread_mutex_unlock(&m);
         double ms = ms_since(t0);
-        EXPECT(r == ETIMEDOUT && ms >= 90 && ms < 5000,
-               "%s clock: %s after %.0f ms, expected ETIMEDOUT after 100 ms",
-               i ? "monotonic" : "realtime", t_errname(r), ms);
+        T_EXPECT(r == ETIMEDOUT && ms >= 90 && ms < 5000,
+                 "%s clock: %s after %.0f ms, expected ETIMEDOUT after 100 ms",
+                 i ? "monotonic" : "realtime", t_errname(r), ms);
     }
 }
 
@@ -937,9 +922,9 @@ static void *rw_try(void *a)
     if (r == 0)
         pthread_rwlock_unlock(&rw);
     int w = pthread_rwlock_trywrlock(&rw);
-    EXPECT(r == (writer_holds ? EBUSY : 0) && w == EBUSY,
-           "with a %s held elsewhere: tryrdlock %s, trywrlock %s",
-           writer_holds ? "writer" : "reader", t_errname(r), t_errname(w));
+    T_EXPECT(r == (writer_holds ? EBUSY : 0) && w == EBUSY,
+             "with a %s held elsewhere: tryrdlock %s, trywrlock %s",
+             writer_holds ? "writer" : "reader", t_errname(r), t_errname(w));
     return NULL;
 }
 
@@ -957,9 +942,9 @@ static void case_rwlock(void)
         t[i] = spawn(i < 2 ? rw_writer : rw_reader, NULL);
     for (int i = 0; i < 6; i++)
         join(t[i]);
-    EXPECT(!rw_torn && rw_a == 2 * RW_WRITES && rw_b == 2 * RW_WRITES,
-           "a reader saw a torn write: %d; a %ld b %ld, expected %d", rw_torn, rw_a, rw_b,
-           2 * RW_WRITES);
+    T_EXPECT(!rw_torn && rw_a == 2 * RW_WRITES && rw_b == 2 * RW_WRITES,
+             "a reader saw a torn write: %d; a %ld b %ld, expected %d", rw_torn, rw_a, rw_b,
+             2 * RW_WRITES);
 }
 
 #define BAR_THREADS 8
@@ -973,15 +958,15 @@ static void *bar_worker(void *a)
     for (int r = 0; r < BAR_ROUNDS; r++) {
         __atomic_add_fetch(&bar_arrived, 1, __ATOMIC_SEQ_CST);
         int s = pthread_barrier_wait(&bar);
-        EXPECT(s == 0 || s == PTHREAD_BARRIER_SERIAL_THREAD, "pthread_barrier_wait: %s",
-               t_errname(s));
+        T_EXPECT(s == 0 || s == PTHREAD_BARRIER_SERIAL_THREAD, "pthread_barrier_wait: %s",
+                 t_errname(s));
         if (s == PTHREAD_BARRIER_SERIAL_THREAD)
             __atomic_add_fetch(&bar_serial, 1, __ATOMIC_SEQ_CST);
         int n = __atomic_load_n(&bar_arrived, __ATOMIC_SEQ_CST);
-        EXPECT(n >= BAR_THREADS * (r + 1),
-               "round %d: passed the barrier with %d arrivals, "
-               "expected %d",
-               r, n, BAR_THREADS * (r + 1));
+        T_EXPECT(n >= BAR_THREADS * (r + 1),
+                 "round %d: passed the barrier with %d arrivals, "
+                 "expected %d",
+                 r, n, BAR_THREADS * (r + 1));
     }
     return NULL;
 }
@@ -995,7 +980,7 @@ static void case_barrier(void)
         t[i] = spawn(bar_worker, NULL);
     for (int i = 0; i < BAR_THREADS; i++)
         join(t[i]);
-    EXPECT(bar_serial == BAR_ROUNDS, "%d serial threads in %d rounds", bar_serial, BAR_ROUNDS);
+    T_EXPECT(bar_serial == BAR_ROUNDS, "%d serial threads in %d rounds", bar_serial, BAR_ROUNDS);
 }
 
 #define SEM_ITEMS 5000
@@ -1009,7 +994,7 @@ static void *sem_producer(void *a)
     int base = (int)(uintptr_t)a * SEM_ITEMS;
     for (int k = 1; k <= SEM_ITEMS; k++) {
         while (sem_wait(&sem_spaces) != 0)
-            EXPECT(errno == EINTR, "sem_wait: %s", t_errname(errno));
+            T_EXPECT(errno == EINTR, "sem_wait: %s", t_errname(errno));
         pthread_mutex_lock(&sem_m);
         sem_q[sem_tail++ % QCAP] = base + k;
         pthread_mutex_unlock(&sem_m);
@@ -1023,7 +1008,7 @@ static void *sem_consumer(void *a)
     (void)a;
     while (__atomic_fetch_add(&sem_taken, 1, __ATOMIC_SEQ_CST) < 2 * SEM_ITEMS) {
         while (sem_wait(&sem_items) != 0)
-            EXPECT(errno == EINTR, "sem_wait: %s", t_errname(errno));
+            T_EXPECT(errno == EINTR, "sem_wait: %s", t_errname(errno));
         pthread_mutex_lock(&sem_m);
         sem_sum += sem_q[sem_head++ % QCAP];
         pthread_mutex_unlock(&sem_m);
@@ -1038,8 +1023,8 @@ static void case_semaphore(void)
 {
     pthread_t t[4];
     long want = 0;
-    EXPECT(sem_init(&sem_items, 0, 0) == 0 && sem_init(&sem_spaces, 0, QCAP) == 0, "sem_init: %s",
-           t_errname(errno));
+    T_EXPECT(sem_init(&sem_items, 0, 0) == 0 && sem_init(&sem_spaces, 0, QCAP) == 0, "sem_init: %s",
+             t_errname(errno));
     for (int i = 0; i < 4; i++)
         t[i] = spawn(i < 2 ? sem_producer : sem_consumer, (void *)(uintptr_t)i);
     for (int i = 0; i < 4; i++)
@@ -1048,11 +1033,11 @@ static void case_semaphore(void)
         want += i;
     int v = -1;
     sem_getvalue(&sem_spaces, &v);
-    EXPECT(sem_sum == want && v == QCAP, "sum %ld (expected %ld), %d spaces (expected %d)", sem_sum,
-           want, v, QCAP);
+    T_EXPECT(sem_sum == want && v == QCAP, "sum %ld (expected %ld), %d spaces (expected %d)",
+             sem_sum, want, v, QCAP);
     errno = 0;
-    EXPECT(sem_trywait(&sem_items) == -1 && errno == EAGAIN, "sem_trywait on 0: %s",
-           t_errname(errno));
+    T_EXPECT(sem_trywait(&sem_items) == -1 && errno == EAGAIN, "sem_trywait on 0: %s",
+             t_errname(errno));
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_nsec += 50 * 1000000L;
@@ -1064,9 +1049,9 @@ static void case_semaphore(void)
     errno = 0;
     int r = sem_timedwait(&sem_items, &ts);
     double ms = ms_since(t0);
-    EXPECT(r == -1 && errno == ETIMEDOUT && ms >= 40 && ms < 5000,
-           "sem_timedwait on 0: %d/%s after %.0f ms, expected ETIMEDOUT after 50 ms", r,
-           t_errname(errno), ms);
+    T_EXPECT(r == -1 && errno == ETIMEDOUT && ms >= 40 && ms < 5000,
+             "sem_timedwait on 0: %d/%s after %.0f ms, expected ETIMEDOUT after 50 ms", r,
+             t_errname(errno), ms);
 }
 
 #define ONCE_THREADS 16
@@ -1087,7 +1072,7 @@ static void *once_worker(void *a)
     (void)a;
     pthread_barrier_wait(&once_bar);
     PT(pthread_once(&once, once_init));
-    EXPECT(once_done, "pthread_once returned before the routine finished");
+    T_EXPECT(once_done, "pthread_once returned before the routine finished");
     return NULL;
 }
 
@@ -1099,7 +1084,7 @@ static void case_pthread_once(void)
         t[i] = spawn(once_worker, NULL);
     for (int i = 0; i < ONCE_THREADS; i++)
         join(t[i]);
-    EXPECT(once_runs == 1, "the once routine ran %d times", once_runs);
+    T_EXPECT(once_runs == 1, "the once routine ran %d times", once_runs);
 }
 
 /* ======== thread ends ======== */
@@ -1119,12 +1104,12 @@ static void case_join_finished_thread(void)
     fin_tid = 0;
     pthread_t t = spawn(fin_quick, (void *)77);
     for (int ms = 0; !fin_tid; ms++) {
-        EXPECT(ms < WAIT_MS, "the thread never ran");
+        T_EXPECT(ms < WAIT_MS, "the thread never ran");
         p_sleep_ms(1);
     }
     wait_gone(fin_tid);
     void *r = join(t);
-    EXPECT(r == (void *)77, "joined %p, expected 77", r);
+    T_EXPECT(r == (void *)77, "joined %p, expected 77", r);
 }
 
 static int detached_done;
@@ -1156,7 +1141,7 @@ static void case_detach(void)
     fin_tid = 0;
     t = spawn(fin_quick, NULL);
     for (int ms = 0; !fin_tid; ms++) {
-        EXPECT(ms < WAIT_MS, "the thread never ran");
+        T_EXPECT(ms < WAIT_MS, "the thread never ran");
         p_sleep_ms(1);
     }
     wait_gone(fin_tid);
@@ -1204,9 +1189,9 @@ static void case_pthread_exit(void)
 {
     PT(pthread_key_create(&pe_key, pe_destructor));
     void *r = join(spawn(pe_thread, NULL));
-    EXPECT(r == (void *)42 && pe_cleaned == 3 && pe_destructed == 1 && !pe_after,
-           "joined %p (42), cleanup %d (3), destructor %d (1), ran past pthread_exit %d", r,
-           pe_cleaned, pe_destructed, pe_after);
+    T_EXPECT(r == (void *)42 && pe_cleaned == 3 && pe_destructed == 1 && !pe_after,
+             "joined %p (42), cleanup %d (3), destructor %d (1), ran past pthread_exit %d", r,
+             pe_cleaned, pe_destructed, pe_after);
 }
 
 static void *last_thread(void *a)
@@ -1241,13 +1226,13 @@ static void case_main_pthread_exit(void)
         snprintf(down, sizeof down, "%d", link_.down[0]);
         snprintf(rep, sizeof rep, "%d", t_report_fd);
         execl(self, "threads", "--main-pthread-exit", up, down, rep, (char *)NULL);
-        die("execl %s: %s", self, t_errname(errno));
+        t_die("execl %s: %s", self, t_errname(errno));
     }
-    EXPECT(link_recv(link_.up[0]) == 'm', "bad byte");
+    T_EXPECT(link_recv(link_.up[0]) == 'm', "bad byte");
     p_sleep_ms(50);
     expect_alive(pid);
     link_send(link_.down[1], 'g');
-    EXPECT(link_recv(link_.up[0]) == 'd', "the last thread did not finish");
+    T_EXPECT(link_recv(link_.up[0]) == 'd', "the last thread did not finish");
     expect_exit(pid, 0);
 }
 
@@ -1276,7 +1261,7 @@ static void case_exit_from_thread(void)
     expect_exit(pid, 42);
     char buf[4];
     ssize_t n = p_read_full(link_.up[0], buf, sizeof buf);
-    EXPECT(n == 1 && buf[0] == 'a', "the atexit handler wrote %zd bytes, expected 1", n);
+    T_EXPECT(n == 1 && buf[0] == 'a', "the atexit handler wrote %zd bytes, expected 1", n);
 }
 
 static volatile int spinning;
@@ -1322,7 +1307,7 @@ static void main_exits_first(int how, int want)
         link_send(link_.up[1], 'm');
         syscall(SYS_exit, 5);
     }
-    EXPECT(link_recv(link_.up[0]) == 'm', "bad byte");
+    T_EXPECT(link_recv(link_.up[0]) == 'm', "bad byte");
     p_sleep_ms(50);
     expect_alive(pid);
     link_send(link_.down[1], 'g');
@@ -1385,7 +1370,7 @@ static void case_fatal_signal_kills_all(void)
         join(spawn(term_unblocked, NULL));
         _exit(99);
     }
-    EXPECT(link_recv(link_.up[0]) == 'r', "bad byte");
+    T_EXPECT(link_recv(link_.up[0]) == 'r', "bad byte");
     kill(pid, SIGTERM);
     expect_killed(pid, SIGTERM);
 }
@@ -1449,7 +1434,7 @@ static void *forker(void *a)
         int n = task_count();
         _exit(n != 1 ? 1 : getpid() == parent ? 2 : gettid_() != getpid() ? 3 : 21);
     }
-    EXPECT(pid > 0, "fork in a thread: %s", t_errname(errno));
+    T_EXPECT(pid > 0, "fork in a thread: %s", t_errname(errno));
     expect_exit(pid, 21);
     return NULL;
 }
@@ -1462,7 +1447,7 @@ static void case_fork_from_thread(void)
     join(spawn(forker, NULL));
     int t0 = ticks;
     p_sleep_ms(20);
-    EXPECT(ticks > t0, "the parent's other thread stopped ticking after the fork");
+    T_EXPECT(ticks > t0, "the parent's other thread stopped ticking after the fork");
     ticking = 0;
     join(tick);
 }
@@ -1471,8 +1456,8 @@ static void *wait_in_thread(void *a)
 {
     expect_exit((pid_t)(uintptr_t)a, 33);
     errno = 0;
-    EXPECT(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD, "waitpid(-1) with no children: %s",
-           t_errname(errno));
+    T_EXPECT(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD,
+             "waitpid(-1) with no children: %s", t_errname(errno));
     return NULL;
 }
 
@@ -1492,10 +1477,10 @@ static void case_wait_from_thread(void)
     pid_t pid = fork();
     if (pid == 0)
         _exit(33);
-    EXPECT(pid > 0, "fork: %s", t_errname(errno));
+    T_EXPECT(pid > 0, "fork: %s", t_errname(errno));
     join(spawn(wait_in_thread, (void *)(uintptr_t)pid));
     pid = (pid_t)(uintptr_t)join(spawn(fork_in_thread, NULL));
-    EXPECT(pid > 0, "fork in a thread failed");
+    T_EXPECT(pid > 0, "fork in a thread failed");
     expect_exit(pid, 34);
 }
 
@@ -1506,7 +1491,7 @@ static void *exec_thread(void *a)
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     snprintf(ppid, sizeof ppid, "%d", (int)getppid());
     execl(self, "threads", "--exec-check", pid, ppid, (char *)NULL);
-    die("execl %s: %s", self, t_errname(errno));
+    t_die("execl %s: %s", self, t_errname(errno));
 }
 
 /* execve in a thread (not the main one, with a third thread running): the
@@ -1567,20 +1552,20 @@ static void case_robust_mutex(void)
     robust_init(0);
     join(spawn(robust_holder, NULL));
     int r = pthread_mutex_lock(&robust);
-    EXPECT(r == EOWNERDEAD, "lock after the owner died: %s, expected EOWNERDEAD", t_errname(r));
+    T_EXPECT(r == EOWNERDEAD, "lock after the owner died: %s, expected EOWNERDEAD", t_errname(r));
     PT(pthread_mutex_consistent(&robust));
     PT(pthread_mutex_unlock(&robust));
     PT(pthread_mutex_lock(&robust));
     PT(pthread_mutex_unlock(&robust));
     join(spawn(robust_holder, NULL));
     r = pthread_mutex_lock(&robust);
-    EXPECT(r == EOWNERDEAD, "second owner's death: %s, expected EOWNERDEAD", t_errname(r));
+    T_EXPECT(r == EOWNERDEAD, "second owner's death: %s, expected EOWNERDEAD", t_errname(r));
     PT(pthread_mutex_unlock(&robust));
     r = pthread_mutex_lock(&robust);
-    EXPECT(r == ENOTRECOVERABLE,
-           "lock after an unlock without consistent: %s, expected "
-           "ENOTRECOVERABLE",
-           t_errname(r));
+    T_EXPECT(r == ENOTRECOVERABLE,
+             "lock after an unlock without consistent: %s, expected "
+             "ENOTRECOVERABLE",
+             t_errname(r));
 }
 
 static volatile pid_t robust_tid;
@@ -1608,7 +1593,7 @@ static void case_robust_mutex_raw_exit(void)
     while (!robust_tid) /* spinning, not sleeping: the first sleep is in the lock */
         ;
     int r = pthread_mutex_lock(&robust);
-    EXPECT(r == EOWNERDEAD, "lock while the owner died: %s, expected EOWNERDEAD", t_errname(r));
+    T_EXPECT(r == EOWNERDEAD, "lock while the owner died: %s, expected EOWNERDEAD", t_errname(r));
     PT(pthread_mutex_consistent(&robust));
     PT(pthread_mutex_unlock(&robust));
     wait_gone(robust_tid);
@@ -1673,21 +1658,21 @@ static void case_robust_list_kernel(void)
 {
     raw_ran = 0;
     long tid = raw_clone(THREAD_FLAGS, raw_stack(rl_stk, rl_owner, NULL), NULL, NULL, 0);
-    EXPECT(tid > 0, "clone: %s", t_errname((int)-tid));
+    T_EXPECT(tid > 0, "clone: %s", t_errname((int)-tid));
     wait_value(&raw_ran, 1, "the robust list registered");
     pthread_t t = spawn(rl_release, NULL);
     int v = rl_entries[0].lock;
     struct timespec ts = {WAIT_MS / 1000, 0};
     errno = 0;
     long r = futex(&rl_entries[0].lock, FUTEX_WAIT, v, &ts, NULL, 0);
-    EXPECT(r == 0, "the wait on the dead owner's word: %ld/%s, expected 0 (woken)", r,
-           t_errname(errno));
+    T_EXPECT(r == 0, "the wait on the dead owner's word: %ld/%s, expected 0 (woken)", r,
+             t_errname(errno));
     join(t);
     wait_gone((pid_t)tid);
-    EXPECT((unsigned)rl_entries[0].lock == (FUTEX_WAITERS | FUTEX_OWNER_DIED) &&
-               (unsigned)rl_entries[1].lock == FUTEX_OWNER_DIED,
-           "words %#x and %#x, expected %#x and %#x", (unsigned)rl_entries[0].lock,
-           (unsigned)rl_entries[1].lock, FUTEX_WAITERS | FUTEX_OWNER_DIED, FUTEX_OWNER_DIED);
+    T_EXPECT((unsigned)rl_entries[0].lock == (FUTEX_WAITERS | FUTEX_OWNER_DIED) &&
+                 (unsigned)rl_entries[1].lock == FUTEX_OWNER_DIED,
+             "words %#x and %#x, expected %#x and %#x", (unsigned)rl_entries[0].lock,
+             (unsigned)rl_entries[1].lock, FUTEX_WAITERS | FUTEX_OWNER_DIED, FUTEX_OWNER_DIED);
 }
 
 /* A robust process-shared mutex in shared memory, held by a child process
@@ -1696,7 +1681,7 @@ static void case_robust_mutex_process(void)
 {
     pthread_mutex_t *m =
         mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
     for (int ex = 0; ex < 2; ex++) {
         robust_init(1);
         memcpy(m, &robust, sizeof robust);
@@ -1709,8 +1694,8 @@ static void case_robust_mutex_process(void)
         }
         expect_exit(pid, 0);
         int r = pthread_mutex_lock(m);
-        EXPECT(r == EOWNERDEAD, "lock after the holding process %s: %s, expected EOWNERDEAD",
-               ex ? "exec'd" : "exited", t_errname(r));
+        T_EXPECT(r == EOWNERDEAD, "lock after the holding process %s: %s, expected EOWNERDEAD",
+                 ex ? "exec'd" : "exited", t_errname(r));
         PT(pthread_mutex_consistent(m));
         PT(pthread_mutex_unlock(m));
     }
@@ -1751,7 +1736,7 @@ static void case_spinner_setter(void)
     pthread_t s = spawn(spinner, NULL), t = spawn(setter, NULL);
     join(t);
     join(s);
-    EXPECT(spin_flag == 2 * SPIN_ROUNDS, "flag %d", spin_flag);
+    T_EXPECT(spin_flag == 2 * SPIN_ROUNDS, "flag %d", spin_flag);
 }
 
 /* ======== /proc, names, affinity, usage ======== */
@@ -1764,20 +1749,20 @@ static void case_proc_task_list(void)
         t[i] = spawn(gated_xor, NULL);
     gate_await(4);
     int n = task_list(got, 8);
-    EXPECT(n == 5, "/proc/self/task lists %d entries with 4 threads, expected 5", n);
+    T_EXPECT(n == 5, "/proc/self/task lists %d entries with 4 threads, expected 5", n);
     int main_seen = 0;
     for (int i = 0; i < n; i++) {
         main_seen += got[i] == getpid();
         for (int j = 0; j < i; j++)
-            EXPECT(got[i] != got[j], "tid %d listed twice", (int)got[i]);
+            T_EXPECT(got[i] != got[j], "tid %d listed twice", (int)got[i]);
     }
-    EXPECT(main_seen == 1, "the main thread's tid %d listed %d times", (int)getpid(), main_seen);
+    T_EXPECT(main_seen == 1, "the main thread's tid %d listed %d times", (int)getpid(), main_seen);
     gate_open();
     for (int i = 0; i < 4; i++)
         join(t[i]);
     wait_task_count(1);
     n = task_list(got, 8);
-    EXPECT(n == 1 && got[0] == getpid(), "after the joins: %d entries, first %d", n, (int)got[0]);
+    T_EXPECT(n == 1 && got[0] == getpid(), "after the joins: %d entries, first %d", n, (int)got[0]);
 }
 
 #define NAME_N 4
@@ -1789,11 +1774,11 @@ static void *name_worker(void *a)
     int i = (int)(uintptr_t)a;
     char want[16], got[17] = "";
     snprintf(want, sizeof want, "worker-%d", i);
-    EXPECT(prctl(PR_SET_NAME, want, 0, 0, 0) == 0, "PR_SET_NAME: %s", t_errname(errno));
+    T_EXPECT(prctl(PR_SET_NAME, want, 0, 0, 0) == 0, "PR_SET_NAME: %s", t_errname(errno));
     name_tid[i] = gettid_();
     pthread_barrier_wait(&name_bar); /* all named */
-    EXPECT(prctl(PR_GET_NAME, got, 0, 0, 0) == 0 && strcmp(got, want) == 0,
-           "thread %d: PR_GET_NAME \"%s\", expected \"%s\"", i, got, want);
+    T_EXPECT(prctl(PR_GET_NAME, got, 0, 0, 0) == 0 && strcmp(got, want) == 0,
+             "thread %d: PR_GET_NAME \"%s\", expected \"%s\"", i, got, want);
     pthread_barrier_wait(&name_bar); /* the main thread read the comm files */
     return NULL;
 }
@@ -1801,9 +1786,9 @@ static void *name_worker(void *a)
 static void read_small(const char *path, char *buf, size_t n)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
+    T_EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
     ssize_t r = read(fd, buf, n - 1);
-    EXPECT(r >= 0, "read %s: %s", path, t_errname(errno));
+    T_EXPECT(r >= 0, "read %s: %s", path, t_errname(errno));
     buf[r] = 0;
     close(fd);
 }
@@ -1814,7 +1799,7 @@ static void case_thread_names(void)
 {
     pthread_t t[NAME_N];
     char before[17] = "", after[17] = "", comm[64], path[64], want[32];
-    EXPECT(prctl(PR_GET_NAME, before, 0, 0, 0) == 0, "PR_GET_NAME: %s", t_errname(errno));
+    T_EXPECT(prctl(PR_GET_NAME, before, 0, 0, 0) == 0, "PR_GET_NAME: %s", t_errname(errno));
     PT(pthread_barrier_init(&name_bar, NULL, NAME_N + 1));
     for (int i = 0; i < NAME_N; i++)
         t[i] = spawn(name_worker, (void *)(uintptr_t)i);
@@ -1823,17 +1808,17 @@ static void case_thread_names(void)
         snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)name_tid[i]);
         snprintf(want, sizeof want, "worker-%d\n", i);
         read_small(path, comm, sizeof comm);
-        EXPECT(strcmp(comm, want) == 0, "%s: \"%s\", expected \"worker-%d\\n\"", path, comm, i);
+        T_EXPECT(strcmp(comm, want) == 0, "%s: \"%s\", expected \"worker-%d\\n\"", path, comm, i);
     }
     pthread_barrier_wait(&name_bar);
     for (int i = 0; i < NAME_N; i++)
         join(t[i]);
-    EXPECT(prctl(PR_GET_NAME, after, 0, 0, 0) == 0 && strcmp(before, after) == 0,
-           "the main thread's name changed from \"%s\" to \"%s\"", before, after);
+    T_EXPECT(prctl(PR_GET_NAME, after, 0, 0, 0) == 0 && strcmp(before, after) == 0,
+             "the main thread's name changed from \"%s\" to \"%s\"", before, after);
     snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)getpid());
     snprintf(want, sizeof want, "%s\n", before);
     read_small(path, comm, sizeof comm);
-    EXPECT(strcmp(comm, want) == 0, "%s: \"%s\", expected \"%s\\n\"", path, comm, before);
+    T_EXPECT(strcmp(comm, want) == 0, "%s: \"%s\", expected \"%s\\n\"", path, comm, before);
 }
 
 /* The number after "Key:\t" in a /proc status text, or -1. */
@@ -1854,20 +1839,20 @@ static void case_proc_task_files(void)
         t[i] = spawn(gated_xor, NULL);
     gate_await(4);
     int n = task_list(tids, 8);
-    EXPECT(n == 5, "/proc/self/task lists %d entries, expected 5", n);
+    T_EXPECT(n == 5, "/proc/self/task lists %d entries, expected 5", n);
     for (int i = 0; i < n; i++) {
         snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tids[i]);
         read_small(path, buf, sizeof buf);
-        EXPECT(status_field(buf, "\nPid:\t") == tids[i] && status_field(buf, "\nTgid:\t") == pid,
-               "%s: Pid %ld Tgid %ld, expected %d and %d", path, status_field(buf, "\nPid:\t"),
-               status_field(buf, "\nTgid:\t"), (int)tids[i], (int)pid);
+        T_EXPECT(status_field(buf, "\nPid:\t") == tids[i] && status_field(buf, "\nTgid:\t") == pid,
+                 "%s: Pid %ld Tgid %ld, expected %d and %d", path, status_field(buf, "\nPid:\t"),
+                 status_field(buf, "\nTgid:\t"), (int)tids[i], (int)pid);
         snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tids[i]);
         read_small(path, buf, sizeof buf);
-        EXPECT(atoi(buf) == tids[i], "%s starts \"%.20s\", expected %d", path, buf, (int)tids[i]);
+        T_EXPECT(atoi(buf) == tids[i], "%s starts \"%.20s\", expected %d", path, buf, (int)tids[i]);
     }
     read_small("/proc/self/status", buf, sizeof buf);
-    EXPECT(status_field(buf, "\nThreads:\t") == 5, "/proc/self/status: Threads %ld, expected 5",
-           status_field(buf, "\nThreads:\t"));
+    T_EXPECT(status_field(buf, "\nThreads:\t") == 5, "/proc/self/status: Threads %ld, expected 5",
+             status_field(buf, "\nThreads:\t"));
     gate_open();
     for (int i = 0; i < 4; i++)
         join(t[i]);
@@ -1891,31 +1876,31 @@ static void *aff_worker(void *a)
 static void case_affinity_per_thread(void)
 {
     cpu_set_t mine, one, other;
-    EXPECT(sched_getaffinity(0, sizeof mine, &mine) == 0, "sched_getaffinity: %s",
-           t_errname(errno));
+    T_EXPECT(sched_getaffinity(0, sizeof mine, &mine) == 0, "sched_getaffinity: %s",
+             t_errname(errno));
     int first = 0;
     while (first < CPU_SETSIZE && !CPU_ISSET(first, &mine))
         first++;
-    EXPECT(first < CPU_SETSIZE, "an empty affinity mask");
+    T_EXPECT(first < CPU_SETSIZE, "an empty affinity mask");
     pthread_t t = spawn(aff_worker, NULL);
     while (!aff_tid)
         p_sleep_ms(1);
-    EXPECT(sched_getaffinity(aff_tid, sizeof other, &other) == 0 && CPU_EQUAL(&other, &mine),
-           "sched_getaffinity(tid %d): %s, or not the creator's mask", (int)aff_tid,
-           t_errname(errno));
+    T_EXPECT(sched_getaffinity(aff_tid, sizeof other, &other) == 0 && CPU_EQUAL(&other, &mine),
+             "sched_getaffinity(tid %d): %s, or not the creator's mask", (int)aff_tid,
+             t_errname(errno));
     CPU_ZERO(&one);
     CPU_SET(first, &one);
-    EXPECT(sched_setaffinity(aff_tid, sizeof one, &one) == 0, "sched_setaffinity(tid): %s",
-           t_errname(errno));
+    T_EXPECT(sched_setaffinity(aff_tid, sizeof one, &one) == 0, "sched_setaffinity(tid): %s",
+             t_errname(errno));
     aff_go = 1;
     join(t);
-    EXPECT(CPU_EQUAL(&aff_seen, &one), "the thread sees %d CPUs, expected only CPU %d",
-           CPU_COUNT(&aff_seen), first);
-    EXPECT(sched_getaffinity(0, sizeof other, &other) == 0 && CPU_EQUAL(&other, &mine),
-           "the main thread's mask changed");
+    T_EXPECT(CPU_EQUAL(&aff_seen, &one), "the thread sees %d CPUs, expected only CPU %d",
+             CPU_COUNT(&aff_seen), first);
+    T_EXPECT(sched_getaffinity(0, sizeof other, &other) == 0 && CPU_EQUAL(&other, &mine),
+             "the main thread's mask changed");
     errno = 0;
-    EXPECT(sched_getaffinity(0x3fffffff, sizeof other, &other) == -1 && errno == ESRCH,
-           "sched_getaffinity(no such tid): %s, expected ESRCH", t_errname(errno));
+    T_EXPECT(sched_getaffinity(0x3fffffff, sizeof other, &other) == -1 && errno == ESRCH,
+             "sched_getaffinity(no such tid): %s, expected ESRCH", t_errname(errno));
 }
 
 static void *cpu_burner(void *a)
@@ -1925,7 +1910,7 @@ static void *cpu_burner(void *a)
     (void)a;
     while (ms_since(t0) < 100)
         ;
-    EXPECT(getrusage(RUSAGE_THREAD, &ru) == 0, "getrusage(RUSAGE_THREAD): %s", t_errname(errno));
+    T_EXPECT(getrusage(RUSAGE_THREAD, &ru) == 0, "getrusage(RUSAGE_THREAD): %s", t_errname(errno));
     return (void *)(uintptr_t)(ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
                                ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
 }
@@ -1933,7 +1918,7 @@ static void *cpu_burner(void *a)
 static long usage_us(int who)
 {
     struct rusage ru;
-    EXPECT(getrusage(who, &ru) == 0, "getrusage(%d): %s", who, t_errname(errno));
+    T_EXPECT(getrusage(who, &ru) == 0, "getrusage(%d): %s", who, t_errname(errno));
     return ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1000000 +
            ru.ru_stime.tv_usec;
 }
@@ -1946,10 +1931,10 @@ static void case_rusage_thread(void)
     long before = usage_us(RUSAGE_THREAD);
     long spun = (long)(uintptr_t)join(spawn(cpu_burner, NULL));
     long main_t = usage_us(RUSAGE_THREAD) - before, all = usage_us(RUSAGE_SELF);
-    EXPECT(spun >= 20000 && main_t < spun && all >= spun,
-           "thread %ld us (>= 20000), main thread %ld us (less), process %ld us (at least the "
-           "thread's)",
-           spun, main_t, all);
+    T_EXPECT(spun >= 20000 && main_t < spun && all >= spun,
+             "thread %ld us (>= 20000), main thread %ld us (less), process %ld us (at least the "
+             "thread's)",
+             spun, main_t, all);
 }
 
 /* ======== signals and threads ======== */
@@ -1988,13 +1973,13 @@ static void *sig_target(void *a)
 static void await_handled(int sig, pid_t tid, const char *how)
 {
     for (int ms = 0; !handled_sig; ms++) {
-        EXPECT(ms < WAIT_MS, "%s: no handler ran in %d ms", how, WAIT_MS);
+        T_EXPECT(ms < WAIT_MS, "%s: no handler ran in %d ms", how, WAIT_MS);
         p_sleep_ms(1);
     }
-    EXPECT(handled_sig == sig && handled_tid == tid,
-           "%s: signal %d handled in thread %d, "
-           "expected %d in %d",
-           how, handled_sig, (int)handled_tid, sig, (int)tid);
+    T_EXPECT(handled_sig == sig && handled_tid == tid,
+             "%s: signal %d handled in thread %d, "
+             "expected %d in %d",
+             how, handled_sig, (int)handled_tid, sig, (int)tid);
     handled_sig = 0;
     handled_tid = 0;
 }
@@ -2017,13 +2002,14 @@ static void case_pthread_kill(void)
     PT(pthread_kill(t, 0));
     PT(pthread_kill(t, SIGUSR1));
     await_handled(SIGUSR1, target_tid, "pthread_kill");
-    EXPECT(syscall(SYS_tgkill, getpid(), target_tid, SIGUSR1) == 0, "tgkill: %s", t_errname(errno));
+    T_EXPECT(syscall(SYS_tgkill, getpid(), target_tid, SIGUSR1) == 0, "tgkill: %s",
+             t_errname(errno));
     await_handled(SIGUSR1, target_tid, "tgkill");
-    EXPECT(syscall(SYS_tkill, target_tid, SIGUSR1) == 0, "tkill: %s", t_errname(errno));
+    T_EXPECT(syscall(SYS_tkill, target_tid, SIGUSR1) == 0, "tkill: %s", t_errname(errno));
     await_handled(SIGUSR1, target_tid, "tkill");
     errno = 0;
-    EXPECT(syscall(SYS_tgkill, getppid(), target_tid, SIGUSR1) == -1 && errno == ESRCH,
-           "tgkill with another process's tgid: %s, expected ESRCH", t_errname(errno));
+    T_EXPECT(syscall(SYS_tgkill, getppid(), target_tid, SIGUSR1) == -1 && errno == ESRCH,
+             "tgkill with another process's tgid: %s, expected ESRCH", t_errname(errno));
     sig_quit = 1;
     join(t);
 }
@@ -2051,9 +2037,9 @@ static void case_sigwait(void)
     while (!target_tid)
         p_sleep_ms(1);
     wait_sleeping(getpid(), target_tid);
-    EXPECT(kill(getpid(), SIGUSR1) == 0, "kill: %s", t_errname(errno));
+    T_EXPECT(kill(getpid(), SIGUSR1) == 0, "kill: %s", t_errname(errno));
     int sig = (int)(uintptr_t)join(w);
-    EXPECT(sig == SIGUSR1, "sigwait returned signal %d", sig);
+    T_EXPECT(sig == SIGUSR1, "sigwait returned signal %d", sig);
     sig_quit = 1;
     join(by);
     sigset_t s;
@@ -2064,9 +2050,9 @@ static void case_sigwait(void)
     errno = 0;
     int r = sigtimedwait(&s, NULL, &ts);
     double ms = ms_since(t0);
-    EXPECT(r == -1 && errno == EAGAIN && ms >= 40 && ms < 5000,
-           "sigtimedwait: %d/%s after %.0f ms, expected EAGAIN after 50 ms", r, t_errname(errno),
-           ms);
+    T_EXPECT(r == -1 && errno == EAGAIN && ms >= 40 && ms < 5000,
+             "sigtimedwait: %d/%s after %.0f ms, expected EAGAIN after 50 ms", r, t_errname(errno),
+             ms);
 }
 
 /* A signal sent to the process goes to the one thread not blocking it;
@@ -2077,10 +2063,10 @@ static void case_process_signal_routing(void)
     mask(SIG_BLOCK, SIGUSR2);
     pthread_t by = start_target(NULL);
     pthread_t t = start_target((void *)(uintptr_t)SIGUSR2);
-    EXPECT(kill(getpid(), SIGUSR2) == 0, "kill: %s", t_errname(errno));
+    T_EXPECT(kill(getpid(), SIGUSR2) == 0, "kill: %s", t_errname(errno));
     await_handled(SIGUSR2, target_tid, "kill() with only one thread unblocked");
     mask(SIG_UNBLOCK, SIGUSR2);
-    EXPECT(kill(getpid(), SIGUSR2) == 0, "kill: %s", t_errname(errno));
+    T_EXPECT(kill(getpid(), SIGUSR2) == 0, "kill: %s", t_errname(errno));
     await_handled(SIGUSR2, getpid(), "kill() with the main thread unblocked");
     sig_quit = 1;
     join(t);
@@ -2091,7 +2077,7 @@ static void *sender(void *a)
 {
     (void)a;
     wait_sleeping(getpid(), getpid()); /* the main thread sleeps in pthread_join */
-    EXPECT(kill(getpid(), SIGUSR2) == 0, "kill: %s", t_errname(errno));
+    T_EXPECT(kill(getpid(), SIGUSR2) == 0, "kill: %s", t_errname(errno));
     return NULL;
 }
 
@@ -2121,18 +2107,18 @@ static void case_sigqueueinfo(void)
     si.si_pid = getpid();
     si.si_uid = getuid();
     si.si_value.sival_int = 1234;
-    EXPECT(syscall(SYS_rt_tgsigqueueinfo, getpid(), target_tid, SIGUSR1, &si) == 0,
-           "rt_tgsigqueueinfo: %s", t_errname(errno));
+    T_EXPECT(syscall(SYS_rt_tgsigqueueinfo, getpid(), target_tid, SIGUSR1, &si) == 0,
+             "rt_tgsigqueueinfo: %s", t_errname(errno));
     await_handled(SIGUSR1, target_tid, "rt_tgsigqueueinfo");
-    EXPECT(handled_code == SI_QUEUE && handled_value == 1234,
-           "si_code %d value %d, expected %d "
-           "and 1234",
-           handled_code, handled_value, SI_QUEUE);
+    T_EXPECT(handled_code == SI_QUEUE && handled_value == 1234,
+             "si_code %d value %d, expected %d "
+             "and 1234",
+             handled_code, handled_value, SI_QUEUE);
     si.si_value.sival_int = 99;
-    EXPECT(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, &si) == 0, "rt_sigqueueinfo: %s",
-           t_errname(errno));
+    T_EXPECT(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, &si) == 0, "rt_sigqueueinfo: %s",
+             t_errname(errno));
     await_handled(SIGUSR1, target_tid, "rt_sigqueueinfo");
-    EXPECT(handled_value == 99, "value %d, expected 99", handled_value);
+    T_EXPECT(handled_value == 99, "value %d, expected 99", handled_value);
     sig_quit = 1;
     join(t);
 }
@@ -2149,18 +2135,18 @@ static void *mask_blocker(void *a)
     (void)a;
     mask(SIG_BLOCK, SIGUSR1);
     int inherited = (int)(uintptr_t)join(spawn(mask_child, NULL));
-    EXPECT(inherited, "a thread made by a thread blocking SIGUSR1 does not block it");
+    T_EXPECT(inherited, "a thread made by a thread blocking SIGUSR1 does not block it");
     target_tid = gettid_();
     while (!sig_quit)
         p_sleep_ms(1);
     sigpending(&pend);
-    EXPECT(sigismember(&pend, SIGUSR1) && !handled_sig,
-           "SIGUSR1 sent to this thread while it "
-           "blocks it: pending %d, handled %d",
-           sigismember(&pend, SIGUSR1), handled_sig);
+    T_EXPECT(sigismember(&pend, SIGUSR1) && !handled_sig,
+             "SIGUSR1 sent to this thread while it "
+             "blocks it: pending %d, handled %d",
+             sigismember(&pend, SIGUSR1), handled_sig);
     mask(SIG_UNBLOCK, SIGUSR1);
-    EXPECT(handled_sig == SIGUSR1 && handled_tid == gettid_(),
-           "unblocking did not deliver the pending SIGUSR1 here");
+    T_EXPECT(handled_sig == SIGUSR1 && handled_tid == gettid_(),
+             "unblocking did not deliver the pending SIGUSR1 here");
     return NULL;
 }
 
@@ -2177,11 +2163,12 @@ static void case_sigmask_per_thread(void)
     pthread_t t = spawn(mask_blocker, NULL);
     while (!target_tid)
         p_sleep_ms(1);
-    EXPECT(!blocked(SIGUSR1), "the main thread blocks SIGUSR1 too");
-    EXPECT(!(uintptr_t)join(spawn(mask_child, NULL)), "a thread of the main thread blocks SIGUSR1");
+    T_EXPECT(!blocked(SIGUSR1), "the main thread blocks SIGUSR1 too");
+    T_EXPECT(!(uintptr_t)join(spawn(mask_child, NULL)),
+             "a thread of the main thread blocks SIGUSR1");
     PT(pthread_kill(t, SIGUSR1));
     sigpending(&pend);
-    EXPECT(!sigismember(&pend, SIGUSR1), "the other thread's pending SIGUSR1 shows here");
+    T_EXPECT(!sigismember(&pend, SIGUSR1), "the other thread's pending SIGUSR1 shows here");
     sig_quit = 1;
     join(t);
 }
@@ -2200,15 +2187,15 @@ static void *alt_thread(void *a)
 {
     stack_t old, ss;
     (void)a;
-    EXPECT(sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE),
-           "a new thread inherited an alternate signal stack (flags %#x)", old.ss_flags);
+    T_EXPECT(sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE),
+             "a new thread inherited an alternate signal stack (flags %#x)", old.ss_flags);
     ss.ss_sp = alt_lo = malloc(SIGSTKSZ * 4);
     ss.ss_size = SIGSTKSZ * 4;
     ss.ss_flags = 0;
     alt_hi = alt_lo + ss.ss_size;
-    EXPECT(alt_lo && sigaltstack(&ss, NULL) == 0, "sigaltstack: %s", t_errname(errno));
+    T_EXPECT(alt_lo && sigaltstack(&ss, NULL) == 0, "sigaltstack: %s", t_errname(errno));
     PT(pthread_kill(pthread_self(), SIGUSR1));
-    EXPECT(alt_on_stack, "the SA_ONSTACK handler did not run on the thread's own stack");
+    T_EXPECT(alt_on_stack, "the SA_ONSTACK handler did not run on the thread's own stack");
     return NULL;
 }
 
@@ -2219,7 +2206,7 @@ static void case_sigaltstack_per_thread(void)
     static char main_alt[65536];
     stack_t ss = {.ss_sp = main_alt, .ss_size = sizeof main_alt, .ss_flags = 0};
     struct sigaction sa = {0};
-    EXPECT(sigaltstack(&ss, NULL) == 0, "sigaltstack: %s", t_errname(errno));
+    T_EXPECT(sigaltstack(&ss, NULL) == 0, "sigaltstack: %s", t_errname(errno));
     sa.sa_handler = on_alt;
     sa.sa_flags = SA_ONSTACK;
     sigaction(SIGUSR1, &sa, NULL);
@@ -2230,8 +2217,8 @@ static void case_sigaltstack_per_thread(void)
 
 static void expect_futex_err(const char *what, long r, int want)
 {
-    EXPECT(r == -1 && errno == want, "%s: %ld/%s, expected -1/%s", what, r, t_errname(errno),
-           t_errname(want));
+    T_EXPECT(r == -1 && errno == want, "%s: %ld/%s, expected -1/%s", what, r, t_errname(errno),
+             t_errname(want));
 }
 
 #define FUTEX_ERR(what, call, want)                                                                \
@@ -2283,7 +2270,7 @@ static void case_futex_errors(void)
                     FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0)),
               EFAULT);
     long r = futex(&w[1], PRIV(FUTEX_WAKE), 1, NULL, NULL, 0);
-    EXPECT(r == 0, "WAKE with no waiters: %ld, expected 0", r);
+    T_EXPECT(r == 0, "WAKE with no waiters: %ld, expected 0", r);
 }
 
 static void timed_wait(const char *what, int op, const struct timespec *ts, double min_ms,
@@ -2294,9 +2281,9 @@ static void timed_wait(const char *what, int op, const struct timespec *ts, doub
     errno = 0;
     long r = futex(&w, op, 0, ts, NULL, (int)FUTEX_BITSET_ANY);
     double ms = ms_since(t0);
-    EXPECT(r == -1 && errno == ETIMEDOUT && ms >= min_ms && ms < max_ms,
-           "%s: %ld/%s after %.1f ms, expected ETIMEDOUT after %.0f-%.0f ms", what, r,
-           t_errname(errno), ms, min_ms, max_ms);
+    T_EXPECT(r == -1 && errno == ETIMEDOUT && ms >= min_ms && ms < max_ms,
+             "%s: %ld/%s after %.1f ms, expected ETIMEDOUT after %.0f-%.0f ms", what, r,
+             t_errname(errno), ms, min_ms, max_ms);
 }
 
 static struct timespec abs_in(clockid_t clk, long ms)
@@ -2374,14 +2361,14 @@ static void fw_join(int n)
 {
     for (int i = 0; i < n; i++) {
         join(fw[i].t);
-        EXPECT(fw[i].result == 0, "waiter %d: %ld/%s, expected 0 (woken)", i, fw[i].result,
-               t_errname(fw[i].err));
+        T_EXPECT(fw[i].result == 0, "waiter %d: %ld/%s, expected 0 (woken)", i, fw[i].result,
+                 t_errname(fw[i].err));
     }
 }
 
 static void expect_woke(const char *what, long r, long want)
 {
-    EXPECT(r == want, "%s: %ld/%s, expected %ld", what, r, r < 0 ? t_errname(errno) : "", want);
+    T_EXPECT(r == want, "%s: %ld/%s, expected %ld", what, r, r < 0 ? t_errname(errno) : "", want);
 }
 
 /* FUTEX_WAKE wakes as many as asked and says how many; waiters of equal
@@ -2399,7 +2386,7 @@ static void case_futex_wake_fifo(void)
     expect_woke("WAKE with nobody waiting", futex(&w, PRIV(FUTEX_WAKE), 10, NULL, NULL, 0), 0);
     fw_join(FW_MAX);
     for (int i = 0; i < FW_MAX; i++)
-        EXPECT(fw_order[i] == i, "waiter %d woke in place %d", fw_order[i], i);
+        T_EXPECT(fw_order[i] == i, "waiter %d woke in place %d", fw_order[i], i);
 }
 
 /* Three waiters: WAKE 2 wakes two, WAKE INT_MAX the third. */
@@ -2450,13 +2437,13 @@ static void case_futex_wake_op(void)
                 futex(&a, PRIV(FUTEX_WAKE_OP), 1, (struct timespec *)1, &b,
                       FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0)),
                 2);
-    EXPECT(b == 1, "the second word is %d after the op, expected 1", b);
+    T_EXPECT(b == 1, "the second word is %d after the op, expected 1", b);
     fw_join(2);
     expect_woke("WAKE_OP, compare false",
                 futex(&a, PRIV(FUTEX_WAKE_OP), 1, (struct timespec *)1, &b,
                       FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0)),
                 0);
-    EXPECT(b == 2, "the second word is %d after the op, expected 2", b);
+    T_EXPECT(b == 2, "the second word is %d after the op, expected 2", b);
 }
 
 /* WAKE_BITSET wakes only waiters whose bitset meets its own. */
@@ -2468,7 +2455,7 @@ static void case_futex_bitset(void)
     fw_start(1, &w, 0x2);
     expect_woke("WAKE_BITSET 0x2", futex(&w, PRIV(FUTEX_WAKE_BITSET), 10, NULL, NULL, 0x2), 1);
     wait_value(&fw_woken, 1, "waiters woken");
-    EXPECT(fw_order[0] == 1, "WAKE_BITSET 0x2 woke the waiter with bitset 0x1");
+    T_EXPECT(fw_order[0] == 1, "WAKE_BITSET 0x2 woke the waiter with bitset 0x1");
     expect_woke("WAKE (any bitset)", futex(&w, PRIV(FUTEX_WAKE), 10, NULL, NULL, 0), 1);
     fw_join(2);
 }
@@ -2501,7 +2488,7 @@ static long interrupted_wait(int sa_flags, int *err)
     wait_sleeping(getpid(), f->tid);
     PT(pthread_kill(f->t, SIGUSR1));
     for (int ms = 0; !intr_handled; ms++) {
-        EXPECT(ms < WAIT_MS, "the handler never ran");
+        T_EXPECT(ms < WAIT_MS, "the handler never ran");
         p_sleep_ms(1);
     }
     p_sleep_ms(20);
@@ -2530,9 +2517,9 @@ static void case_futex_eintr(void)
 {
     int err;
     long r = interrupted_wait(0, &err);
-    EXPECT(r == -1 && err == EINTR, "no SA_RESTART: %ld/%s, expected EINTR", r, t_errname(err));
+    T_EXPECT(r == -1 && err == EINTR, "no SA_RESTART: %ld/%s, expected EINTR", r, t_errname(err));
     r = interrupted_wait(SA_RESTART, &err);
-    EXPECT(r == 0, "SA_RESTART, no timeout: %ld/%s, expected a restart and 0", r, t_errname(err));
+    T_EXPECT(r == 0, "SA_RESTART, no timeout: %ld/%s, expected a restart and 0", r, t_errname(err));
     static int w;
     struct fwaiter *f = &fw[0];
     handle(SIGUSR1, on_intr, SA_RESTART);
@@ -2546,8 +2533,8 @@ static void case_futex_eintr(void)
     wait_sleeping(getpid(), f->tid);
     PT(pthread_kill(f->t, SIGUSR1));
     join(f->t);
-    EXPECT(f->result == -1 && f->err == EINTR && intr_handled == 1,
-           "SA_RESTART with a timeout: %ld/%s, expected EINTR", f->result, t_errname(f->err));
+    T_EXPECT(f->result == -1 && f->err == EINTR && intr_handled == 1,
+             "SA_RESTART with a timeout: %ld/%s, expected EINTR", f->result, t_errname(f->err));
 }
 
 /* A private futex is the address space's: a forked child waking the same
@@ -2564,7 +2551,7 @@ static void case_futex_private_fork(void)
         _exit(p == 0 && s == 0 ? 0 : 1);
     }
     expect_exit(pid, 0);
-    EXPECT(fw_woken == 0, "the child's wake reached the parent's waiter");
+    T_EXPECT(fw_woken == 0, "the child's wake reached the parent's waiter");
     expect_woke("the parent's WAKE", futex(&w, PRIV(FUTEX_WAKE), 10, NULL, NULL, 0), 1);
     fw_join(1);
 }
@@ -2574,7 +2561,7 @@ static void case_futex_private_fork(void)
 static void case_futex_shared_processes(void)
 {
     int *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    EXPECT(w != MAP_FAILED, "mmap: %s", t_errname(errno));
+    T_EXPECT(w != MAP_FAILED, "mmap: %s", t_errname(errno));
     *w = 0;
     pid_t pid = fork_proc();
     if (pid == 0)
@@ -2598,7 +2585,7 @@ static long raw_thread(unsigned long flags, int *ptid, int *ctid, unsigned long 
 /* Waits until the raw thread tid ran and is gone. */
 static void raw_finish(long tid, const char *what)
 {
-    EXPECT(tid > 0, "%s: clone failed: %s", what, t_errname((int)-tid));
+    T_EXPECT(tid > 0, "%s: clone failed: %s", what, t_errname((int)-tid));
     wait_value(&raw_ran, 1, what);
     wait_gone((pid_t)tid);
 }
@@ -2607,14 +2594,14 @@ static void raw_finish(long tid, const char *what)
 static void case_clone_flag_errors(void)
 {
     long r = raw_thread(CLONE_VM | CLONE_THREAD, NULL, NULL, 0);
-    EXPECT(r == -EINVAL, "CLONE_THREAD without CLONE_SIGHAND: %ld, expected -EINVAL", r);
+    T_EXPECT(r == -EINVAL, "CLONE_THREAD without CLONE_SIGHAND: %ld, expected -EINVAL", r);
     r = raw_thread(CLONE_THREAD, NULL, NULL, 0);
-    EXPECT(r == -EINVAL, "CLONE_THREAD alone: %ld, expected -EINVAL", r);
+    T_EXPECT(r == -EINVAL, "CLONE_THREAD alone: %ld, expected -EINVAL", r);
     r = raw_thread(CLONE_SIGHAND | SIGCHLD, NULL, NULL, 0);
     if (r > 0)
         waitpid((pid_t)r, NULL, 0);
-    EXPECT(r == -EINVAL, "CLONE_SIGHAND without CLONE_VM: %ld, expected -EINVAL", r);
-    EXPECT(task_count() == 1 && !raw_ran, "a refused clone left a thread behind");
+    T_EXPECT(r == -EINVAL, "CLONE_SIGHAND without CLONE_VM: %ld, expected -EINVAL", r);
+    T_EXPECT(task_count() == 1 && !raw_ran, "a refused clone left a thread behind");
 }
 
 /* The tid words: CLONE_PARENT_SETTID is written before clone returns,
@@ -2647,16 +2634,16 @@ static void case_clone_tid_words(void)
     long r =
         raw_clone(THREAD_FLAGS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID,
                   raw_stack(raw_stk, tw_child, NULL), &ptid, &ctid, 0);
-    EXPECT(r > 0, "clone: %s", t_errname((int)-r));
-    EXPECT(ptid == r, "parent tid word %d, clone returned %ld", ptid, r);
+    T_EXPECT(r > 0, "clone: %s", t_errname((int)-r));
+    T_EXPECT(ptid == r, "parent tid word %d, clone returned %ld", ptid, r);
     wait_value(&raw_ran, 1, "the raw thread ran");
-    EXPECT(ctid == r, "child tid word %d, expected %ld", ctid, r);
+    T_EXPECT(ctid == r, "child tid word %d, expected %ld", ctid, r);
     tw_go = 1;
     wait_zero(&ctid, "the CLONE_CHILD_CLEARTID word");
     wait_gone((pid_t)r);
     raw_ran = 0;
     r = raw_clone(THREAD_FLAGS, raw_stack(raw_stk, tw_set_address, NULL), NULL, NULL, 0);
-    EXPECT(r > 0, "clone: %s", t_errname((int)-r));
+    T_EXPECT(r > 0, "clone: %s", t_errname((int)-r));
     wait_zero(&tw_clear, "the set_tid_address word");
     wait_gone((pid_t)r);
 }
@@ -2675,7 +2662,7 @@ static void case_clone_bad_tid_pointers(void)
         raw_finish(raw_thread(THREAD_FLAGS | CLONE_CHILD_CLEARTID, NULL, p, 0),
                    "CLONE_CHILD_CLEARTID");
     }
-    EXPECT(task_count() == 1, "threads left behind");
+    T_EXPECT(task_count() == 1, "threads left behind");
 }
 
 /* A TLS base that is no user address: EPERM, no thread. */
@@ -2684,10 +2671,10 @@ static void case_clone_bad_tls(void)
     static const unsigned long bad[] = {NONCANONICAL, KERNEL_TEXT, 0x8000000000000000ul};
     for (int i = 0; i < 3; i++) {
         long r = raw_thread(THREAD_FLAGS | CLONE_SETTLS, NULL, NULL, bad[i]);
-        EXPECT(r == -EPERM, "CLONE_SETTLS %#lx: %ld, expected -EPERM", bad[i], r);
+        T_EXPECT(r == -EPERM, "CLONE_SETTLS %#lx: %ld, expected -EPERM", bad[i], r);
     }
     p_sleep_ms(20);
-    EXPECT(!raw_ran && task_count() == 1, "a refused clone ran a thread");
+    T_EXPECT(!raw_ran && task_count() == 1, "a refused clone ran a thread");
 }
 
 /* Stack 0: the thread starts on the caller's stack pointer (Linux). */
@@ -2695,10 +2682,10 @@ static void case_clone_stack_zero(void)
 {
     sp0_done = 0;
     long r = raw_clone_sp0(THREAD_FLAGS);
-    EXPECT(r > 0, "clone with stack 0: %s", t_errname((int)-r));
+    T_EXPECT(r > 0, "clone with stack 0: %s", t_errname((int)-r));
     wait_value(&sp0_done, 1, "the stack-0 thread ran");
-    EXPECT(sp0_child == sp0_parent, "the thread's stack pointer %#lx, the caller's %#lx", sp0_child,
-           sp0_parent);
+    T_EXPECT(sp0_child == sp0_parent, "the thread's stack pointer %#lx, the caller's %#lx",
+             sp0_child, sp0_parent);
     wait_gone((pid_t)r);
 }
 
