@@ -14,6 +14,9 @@
 /* Marks a handler argument the call does not use (every handler takes
  * six, kernel/sys/syscall.h). */
 #define ARG(x) (void)(x)
+/* The parameter list of a call that takes no argument, and its use. */
+#define NOARGS uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
+#define UNUSED ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5)
 
 #define AT_FDCWD            (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -51,11 +54,12 @@ int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vno
 /* The directory that (dirfd, upath) names an entry of, and that entry's
  * name (NAME_MAX + 1 bytes at name, length *len): 0 or -errno. */
 int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len);
-/* at_parent for a new name that is not a directory (Linux's
- * filename_create, as link and mknod use it): -EEXIST when the name exists
- * or is "/", "." or ".."; -ENOENT when the directory is removed or sealed,
- * or when the path ends in a slash. */
-int at_create(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len);
+/* at_parent for a new name (Linux's filename_create, as mkdir, mknod,
+ * symlink and link use it): -EEXIST when the name exists or is "/", "."
+ * or ".."; -ENOENT when the directory is removed or sealed, or when the
+ * path ends in a slash and is_dir is 0 (only a new directory may). */
+int at_create(int64_t dirfd, uint64_t upath, int is_dir, struct vnode **dir, char *name,
+              size_t *len);
 /* 1 when the name is "." or "..". */
 int is_dot(const char *name, size_t len);
 /* A struct timespec from the program as nanoseconds (huge values are

@@ -9,9 +9,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define NOARGS uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
-#define UNUSED ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5)
-
 static struct cred *cred(void)
 {
     return &proc_current()->cred;

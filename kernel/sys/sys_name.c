@@ -24,21 +24,6 @@ static int link_set_target(struct vnode *vn, const char *target)
     return 0;
 }
 
-/* The parent and last name for a new node (dirfd, upath), with Linux's
- * checks (at_create); a directory may be named with a trailing slash. */
-static int new_name(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **dir, char *name,
-                    size_t *len)
-{
-    if (!S_ISDIR(mode))
-        return at_create(dirfd, upath, dir, name, len);
-    int err = at_parent(dirfd, upath, dir, name, len);
-    if (!err && (*len == 0 || is_dot(name, *len) || dir_lookup(*dir, name, *len)))
-        err = -EEXIST;
-    else if (!err && (*dir)->sealed)
-        err = -ENOENT; /* Linux: procfs's lookup knows no other name */
-    return err;
-}
-
 /* A new node of mode in dir (vn_alloc_in: its file system and owner):
  * a symlink to target, a FIFO, a device node of number dev (or a socket's
  * name), a directory or a regular file. 0 and *out, or -ENOMEM. */
@@ -68,7 +53,7 @@ static int make_node(int64_t dirfd, uint64_t upath, uint32_t mode, const char *t
     struct vnode *dir, *vn;
     char name[NAME_MAX + 1];
     size_t len;
-    int err = new_name(dirfd, upath, mode, &dir, name, &len);
+    int err = at_create(dirfd, upath, S_ISDIR(mode), &dir, name, &len);
     if (!err)
         err = node_alloc(dir, mode, target, dev, &vn);
     if (err)
@@ -290,7 +275,7 @@ static int64_t sys_linkat(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, u
     int err = at_walk((int64_t)olddirfd, uold, (int)flags,
                       (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &vn);
     if (!err)
-        err = at_create((int64_t)newdirfd, unew, &dir, name, &len);
+        err = at_create((int64_t)newdirfd, unew, 0, &dir, name, &len);
     if (!err)
         err = link_check(vn, dir);
     if (!err)

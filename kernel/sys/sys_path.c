@@ -93,7 +93,8 @@ int is_dot(const char *name, size_t len)
     return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
-int at_create(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
+int at_create(int64_t dirfd, uint64_t upath, int is_dir, struct vnode **dir, char *name,
+              size_t *len)
 {
     int slash, err = parent_of(dirfd, upath, dir, name, len, &slash);
     if (err)
@@ -104,7 +105,7 @@ int at_create(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, siz
         return -ENOENT; /* removed (IS_DEADDIR) */
     if (dir_lookup(*dir, name, *len))
         return -EEXIST;
-    if ((*dir)->sealed || slash)
+    if ((*dir)->sealed || (slash && !is_dir))
         return -ENOENT; /* procfs's lookup knows no other name; "name/" asks for a directory */
     return 0;
 }

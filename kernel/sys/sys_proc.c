@@ -20,10 +20,6 @@
 #define GRND_RANDOM   2
 #define GRND_INSECURE 4
 
-/* Six arguments, none used: for the calls that only read the process. */
-#define NOARGS uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
-#define UNUSED ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5)
-
 static int64_t sys_exit_group(uint64_t code, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                               uint64_t a5)
 {
