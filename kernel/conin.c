@@ -12,6 +12,7 @@ static char ring[CONIN_SIZE];
 static unsigned head, tail; /* head: next write; tail: next read */
 static uint64_t dropped;
 static struct waitq readers;
+static struct pollq pollers;
 
 static int (*filter)(char c);
 
@@ -29,7 +30,12 @@ void conin_push(char c)
     else
         dropped++;
     waitq_wake_all(&readers);
-    vfs_poll_wake();
+    pollq_notify(&pollers, POLLIN | POLLRDNORM);
+}
+
+struct pollq *conin_pollq(void)
+{
+    return &pollers;
 }
 
 int conin_pending(void)

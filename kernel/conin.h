@@ -18,6 +18,10 @@ long conin_read(char *buf, size_t n, uint64_t deadline);
 void conin_set_filter(int (*fn)(char c));
 /* 1 when bytes are waiting to be read. */
 int conin_pending(void);
+/* The queue notified (POLLIN) of every byte queued: the console's
+ * readiness (kernel/fs/vfs.h). */
+struct pollq;
+struct pollq *conin_pollq(void);
 /* Discard the bytes waiting to be read. */
 void conin_flush(void);
 /* Bytes dropped because the buffer was full. */

@@ -276,9 +276,9 @@ static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     }
 }
 
-static int console_poll(struct file *f)
+static int console_poll(struct file *f, struct poll_table *pt)
 {
-    (void)f;
+    poll_wait(f, conin_pollq(), pt);
     /* Typed bytes count as readable even before the line is complete. */
     int in = line_pos < line_ready || line_eof || conin_pending();
     return (in ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;

@@ -169,25 +169,11 @@ int64_t file_seek(struct file *f, int64_t off, int whence)
     return (int64_t)f->off;
 }
 
-static struct waitq poll_queue;
-
-int file_poll(struct file *f)
+int file_poll(struct file *f, struct poll_table *pt)
 {
     if (f->vn->ops && f->vn->ops->poll)
-        return f->vn->ops->poll(f);
-    /* Files, directories and the simple devices never wait: Linux's
-     * DEFAULT_POLLMASK. */
+        return f->vn->ops->poll(f, pt);
     return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-}
-
-void vfs_poll_wake(void)
-{
-    waitq_wake_all(&poll_queue);
-}
-
-int vfs_poll_wait(uint64_t deadline)
-{
-    return waitq_wait_intr(&poll_queue, deadline) == 1; /* a signal: the caller sees it */
 }
 
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg)

@@ -17,6 +17,7 @@ struct pipe {
     unsigned readers, writers;
     unsigned r_opens, w_opens; /* FIFOs: opens so far, which a waiting open watches */
     struct waitq rq, wq;       /* readers wait for data (or a writer's open), writers for room */
+    struct pollq pq;           /* pollers and epoll: told of data, room and hang-ups */
 };
 
 static long pipe_read(struct file *f, void *ubuf, size_t n)
@@ -44,7 +45,7 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
         done += k;
     }
     waitq_wake_all(&p->wq);
-    vfs_poll_wake();
+    pollq_notify(&p->pq, POLLOUT | POLLWRNORM);
     return (long)done;
 }
 
@@ -87,7 +88,7 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
             return done ? (long)done : r;
         done += (size_t)r;
         waitq_wake_all(&p->rq);
-        vfs_poll_wake();
+        pollq_notify(&p->pq, POLLIN | POLLRDNORM);
     }
     return (long)done;
 }
@@ -102,9 +103,10 @@ static long pipe_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 }
 
 /* A FIFO opened O_RDWR is both ends at once. */
-static int pipe_poll(struct file *f)
+static int pipe_poll(struct file *f, struct poll_table *pt)
 {
     struct pipe *p = f->vn->priv;
+    poll_wait(f, &p->pq, pt);
     uint32_t acc = f->flags & O_ACCMODE;
     int ev = 0;
     if (acc != O_WRONLY)
@@ -126,7 +128,7 @@ static void pipe_close(struct file *f)
         p->writers--;
     waitq_wake_all(&p->rq);
     waitq_wake_all(&p->wq);
-    vfs_poll_wake();
+    pollq_notify(&p->pq, POLLIN | POLLOUT | POLLHUP | POLLERR);
 }
 
 static void pipe_release(struct vnode *vn)
@@ -159,6 +161,7 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
     p->buf = buf;
     waitq_init(&p->rq);
     waitq_init(&p->wq);
+    pollq_init(&p->pq);
     vn->priv = p; /* vn owns the pipe from here: pipe_release frees it with vn */
     vn->ops = &pipe_ops;
     p->readers = p->writers = 1; /* the two files about to be made */
@@ -213,6 +216,7 @@ static int fifo_open(struct file *f)
     p->w_opens += acc != O_RDONLY;
     waitq_wake_all(&p->rq);
     waitq_wake_all(&p->wq);
+    pollq_notify(&p->pq, POLLIN | POLLOUT);
     if (acc == O_RDONLY && !(f->flags & O_NONBLOCK) && !p->writers)
         err = fifo_wait(&p->rq, &p->w_opens, w0);
     else if (acc == O_WRONLY && !p->readers)
@@ -248,6 +252,7 @@ int fifo_init(struct vnode *vn)
         return -ENOMEM;
     waitq_init(&p->rq);
     waitq_init(&p->wq);
+    pollq_init(&p->pq);
     vn->priv = p; /* freed with vn (pipe_release) */
     vn->ops = &fifo_ops;
     return 0;

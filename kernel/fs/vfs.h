@@ -59,6 +59,7 @@
 
 struct vnode;
 struct file;
+struct poll_table;
 
 /* Operations of a character device or any non-tmpfs object. Buffers are
  * program pointers (copy with uaccess). Each returns a count or -errno. */
@@ -66,7 +67,9 @@ struct vnode_ops {
     long (*read)(struct file *f, void *ubuf, size_t n);
     long (*write)(struct file *f, const void *ubuf, size_t n);
     long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
-    int (*poll)(struct file *f); /* POLL* bits ready now (NULL: always IN|OUT) */
+    /* POLL* bits ready now, registering with pt (poll_wait) when it is
+     * given; NULL: always IN|OUT (file_poll). */
+    int (*poll)(struct file *f, struct poll_table *pt);
     /* Symlinks whose target is computed (/proc/self): it, in buf (n bytes). */
     const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
     /* f is being opened (not O_PATH): 0, or -errno and f is given back
@@ -271,7 +274,7 @@ long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
 long file_getdents(struct file *f, void *ubuf, size_t n);
 uint64_t file_count(void);
 
-/* --- poll ---------------------------------------------------------------------- */
+/* --- poll.c: readiness ---------------------------------------------------------- */
 #define POLLIN     0x001
 #define POLLPRI    0x002
 #define POLLOUT    0x004
@@ -279,15 +282,69 @@ uint64_t file_count(void);
 #define POLLHUP    0x010
 #define POLLNVAL   0x020
 #define POLLRDNORM 0x040
+#define POLLRDBAND 0x080
 #define POLLWRNORM 0x100
-/* What f is ready for now (POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP,
- * POLLERR). */
-int file_poll(struct file *f);
-/* Pollers sleep on one queue; anything that can make a file ready wakes
- * it (pipes, the console). Callable from interrupts. */
-void vfs_poll_wake(void);
-/* Sleep until vfs_poll_wake or the deadline (0: none): 1 on timeout. */
-int vfs_poll_wait(uint64_t deadline);
+#define POLLWRBAND 0x200
+#define POLLMSG    0x400
+#define POLLRDHUP  0x2000
+
+/* Every pollable object (a pipe, the console, an eventfd...) has one
+ * queue of interested parties, and calls pollq_notify on it whenever it
+ * may have become ready (or changed: a hang-up), with the POLL* bits that
+ * may have changed. An entry's notify runs at once, possibly from an
+ * interrupt: it must not block (it marks something ready and wakes a
+ * thread). The owner of an entry removes it (pollq_del) before freeing it;
+ * the object outlives its entries because whoever registers holds a
+ * reference on the object's file. */
+struct pollent;
+typedef void poll_notify_fn(struct pollent *pe, int events);
+struct pollent {
+    struct pollent *next, **pprev; /* pprev NULL: on no queue */
+    poll_notify_fn *notify;
+};
+struct pollq {
+    struct pollent *head;
+};
+void pollq_init(struct pollq *q);
+void pollq_add(struct pollq *q, struct pollent *pe); /* pe on no queue; notify set */
+void pollq_del(struct pollent *pe);                  /* no-op when on no queue */
+void pollq_notify(struct pollq *q, int events);
+
+/* How a file's poll operation registers interest (Linux's poll_table): it
+ * calls poll_wait with each queue that announces a change of what it
+ * returns. pt NULL: the caller only wants the bits ready now. */
+struct poll_table {
+    void (*queue)(struct poll_table *pt, struct file *f, struct pollq *q);
+};
+static inline void poll_wait(struct file *f, struct pollq *q, struct poll_table *pt)
+{
+    if (pt && q)
+        pt->queue(pt, f, q);
+}
+/* What f is ready for now (POLL* bits), registering with pt if given.
+ * Files without a poll operation (regular files, directories, the simple
+ * devices) are always ready for reading and writing, as Linux's
+ * DEFAULT_POLLMASK, and never register. */
+int file_poll(struct file *f, struct poll_table *pt);
+
+/* A poller: a thread watching several files (poll, select). Register by
+ * passing &pw->pt to file_poll; each registration holds a reference on its
+ * file until poller_done. Usage: poller_init, scan with &pw.pt, then
+ * (re)scan with NULL after each poller_wait, and poller_done at the end. */
+struct thread;
+struct poller_chunk;
+struct poller {
+    struct poll_table pt; /* first: the queue callback finds the poller from it */
+    struct thread *thread;
+    int woken;
+    int err; /* -ENOMEM: a registration could not be made */
+    struct poller_chunk *chunks;
+};
+void poller_init(struct poller *pw);
+/* Sleep until a registered queue is notified (0), the deadline (1; 0 for
+ * none) or a signal (-EINTR), whichever is first. */
+int poller_wait(struct poller *pw, uint64_t deadline);
+void poller_done(struct poller *pw);
 
 /* --- pipe.c ------------------------------------------------------------------ */
 #define PIPE_BUF  4096  /* writes up to this size are atomic */

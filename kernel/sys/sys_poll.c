@@ -1,6 +1,7 @@
-/* poll, ppoll, select, pselect6: check every descriptor; if none is ready,
- * sleep on the one poll queue (woken by pipes and the console) until one
- * is, the timeout passes, or a signal arrives (EINTR after the handler). */
+/* poll, ppoll, select, pselect6: check every descriptor, registering on
+ * the readiness queue of each (kernel/fs/poll.c); if none is ready, sleep
+ * until one of those queues is notified, the timeout passes, or a signal
+ * arrives (EINTR after the handler), and check again. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -21,31 +22,40 @@ struct pollfd_k {
 };
 
 /* One pass over the set: how many entries have revents. */
-static int poll_scan(struct proc *p, struct pollfd_k *fds, uint64_t n)
+static int poll_scan(struct proc *p, struct pollfd_k *fds, uint64_t n, struct poll_table *pt)
 {
     int ready = 0;
     for (uint64_t i = 0; i < n; i++) {
         struct file *f = fds[i].fd >= 0 ? fd_get(p, fds[i].fd) : 0;
         int ev = fds[i].events | POLLERR | POLLHUP;
-        fds[i].revents = fds[i].fd < 0 ? 0 : !f ? POLLNVAL : (int16_t)(file_poll(f) & ev);
+        fds[i].revents = fds[i].fd < 0 ? 0 : !f ? POLLNVAL : (int16_t)(file_poll(f, pt) & ev);
         ready += fds[i].revents != 0;
     }
     return ready;
 }
 
 /* Wait until scan finds something: its count, 0 on timeout (deadline; 0
- * none, 1 do not wait) or -ERESTARTNOHAND on a signal. */
-static int64_t poll_loop(int (*scan)(void *), void *arg, uint64_t deadline)
+ * none, 1 do not wait) or -ERESTARTNOHAND on a signal. The first scan
+ * registers on the queues of the files it looks at; later ones only look. */
+static int64_t poll_loop(int (*scan)(void *, struct poll_table *), void *arg, uint64_t deadline)
 {
-    for (;;) {
-        int ready = scan(arg);
-        if (ready || deadline == 1)
-            return ready;
-        if (sched_interrupted())
-            return -ERESTARTNOHAND;
-        if (vfs_poll_wait(deadline))
-            return scan(arg);
+    struct poller pw;
+    poller_init(&pw);
+    int64_t r = scan(arg, deadline == 1 ? 0 : &pw.pt);
+    while (r == 0 && deadline != 1 && !pw.err) {
+        int w = poller_wait(&pw, deadline);
+        if (w < 0) {
+            r = -ERESTARTNOHAND;
+            break;
+        }
+        r = scan(arg, 0);
+        if (w == 1)
+            break;
     }
+    if (r == 0 && pw.err)
+        r = pw.err;
+    poller_done(&pw);
+    return r;
 }
 
 struct poll_args {
@@ -54,10 +64,10 @@ struct poll_args {
     uint64_t n;
 };
 
-static int poll_scan_cb(void *arg)
+static int poll_scan_cb(void *arg, struct poll_table *pt)
 {
     struct poll_args *a = arg;
-    return poll_scan(a->p, a->fds, a->n);
+    return poll_scan(a->p, a->fds, a->n, pt);
 }
 
 static int64_t do_poll(uint64_t ufds, uint64_t n, uint64_t deadline, uint64_t umask,
@@ -123,7 +133,7 @@ struct select_args {
     uint64_t *out[3]; /* the result sets */
 };
 
-static int select_scan(void *arg)
+static int select_scan(void *arg, struct poll_table *pt)
 {
     struct select_args *a = arg;
     int ready = 0;
@@ -137,7 +147,7 @@ static int select_scan(void *arg)
         if (!want[0] && !want[1] && !want[2])
             continue;
         struct file *f = fd_get(a->p, (int)fd);
-        int ev = f ? file_poll(f) : 0;
+        int ev = f ? file_poll(f, pt) : 0;
         int got[3] = {want[0] && (ev & SELECT_IN), want[1] && (ev & SELECT_OUT),
                       want[2] && (ev & POLLPRI)};
         for (int k = 0; k < 3; k++)
