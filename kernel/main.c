@@ -112,10 +112,12 @@ void kmain(uint32_t magic, uint32_t info_phys)
     serial_input_init();
     ps2kbd_init();
     random_init();
-    vfs_init();
+    tmpfs_init();
     devfs_init(bootinfo.cmdline);
     procfs_init();
+    vfs_init();
     initrd_init(initrd_phys(), initrd_len());
+    vfs_mount_boot();
     proc_init(bootinfo.cmdline);
     syscall_init();
     int status;

@@ -411,6 +411,9 @@ check_suite app-futex futex
 # User and group ids (issue 13): set*id rules, groups, fork and exec.
 app app-creds 60 --env UNIPLEX=1 "$BUILD/apps/creds"
 check_suite app-creds creds
+# Mounts and file-system types, /proc from the process table (issue 16).
+app app-mounts 90 --env UNIPLEX=1 "$BUILD/apps/mounts"
+check_suite app-mounts mounts
 # Threads (issue 15): the pthread suite, linked with musl and with glibc.
 app app-threads 300 --env UNIPLEX=1 "$BUILD/apps/threads"
 check_suite app-threads threads

@@ -370,15 +370,17 @@ const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev)
     return &nodev_ops;
 }
 
-static void dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops,
-                     uint32_t rdev, uint32_t perm)
+static int dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops,
+                    uint32_t rdev, uint32_t mode)
 {
-    struct vnode *vn = vn_alloc(S_IFCHR | perm);
-    if (!vn || dir_link(dir, name, strlen(name), vn))
-        panic("devfs: cannot make /dev/%s", name);
+    struct vnode *vn = vn_alloc_in(dir, mode);
+    if (!vn)
+        return -ENOMEM;
     vn->ops = ops;
     vn->rdev = rdev;
+    int err = dir_link(dir, name, strlen(name), vn);
     vn_unref(vn);
+    return err;
 }
 
 /* winsize=COLSxROWS on the command line (each 1..999). */
@@ -402,16 +404,27 @@ static void winsize_option(const char *cmdline)
 void devfs_init(const char *cmdline)
 {
     winsize_option(cmdline);
-    struct vnode *dev = vn_alloc(S_IFDIR | 0755);
-    if (!dev || dir_link(vfs_root(), "dev", 3, dev))
-        panic("devfs: cannot make /dev");
-    dev_make(dev, "console", &console_ops, MKDEV(5, 1), 0600);
     conin_set_filter(console_filter);
-    dev_make(dev, "tty", &console_ops, MKDEV(5, 0), 0666);
-    dev_make(dev, "null", &null_ops, MKDEV(1, 3), 0666);
-    dev_make(dev, "zero", &zero_ops, MKDEV(1, 5), 0666);
-    dev_make(dev, "full", &full_ops, MKDEV(1, 7), 0666);
-    dev_make(dev, "urandom", &urandom_ops, MKDEV(1, 9), 0666);
-    dev_make(dev, "random", &urandom_ops, MKDEV(1, 8), 0666);
-    vn_unref(dev);
+}
+
+int devfs_populate(struct vnode *root)
+{
+    static const struct {
+        const char *name;
+        const struct vnode_ops *ops;
+        uint32_t rdev, mode;
+    } nodes[] = {
+        {"console", &console_ops, MKDEV(5, 1), S_IFCHR | 0600},
+        {"tty", &console_ops, MKDEV(5, 0), S_IFCHR | 0666},
+        {"null", &null_ops, MKDEV(1, 3), S_IFCHR | 0666},
+        {"zero", &zero_ops, MKDEV(1, 5), S_IFCHR | 0666},
+        {"full", &full_ops, MKDEV(1, 7), S_IFCHR | 0666},
+        {"urandom", &urandom_ops, MKDEV(1, 9), S_IFCHR | 0666},
+        {"random", &urandom_ops, MKDEV(1, 8), S_IFCHR | 0666},
+        {"shm", 0, 0, S_IFDIR | 01777},
+    };
+    int err = 0;
+    for (unsigned i = 0; !err && i < sizeof(nodes) / sizeof(nodes[0]); i++)
+        err = dev_make(root, nodes[i].name, nodes[i].ops, nodes[i].rdev, nodes[i].mode);
+    return err;
 }

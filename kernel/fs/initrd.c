@@ -37,7 +37,7 @@ static struct vnode *mkdir_in(struct vnode *dir, const char *c, size_t len)
     struct vnode *vn = dir_lookup(dir, c, len);
     if (vn)
         return S_ISDIR(vn->mode) ? vn : 0;
-    vn = vn_alloc(S_IFDIR | 0755);
+    vn = vn_alloc_in(dir, S_IFDIR | 0755);
     if (!vn)
         return 0;
     int err = dir_link(dir, c, len, vn);
@@ -66,9 +66,10 @@ static struct vnode *parent_of(const char *name, size_t len, const char **last, 
     }
 }
 
-static struct vnode *make_node(const struct cpio_entry *e, uint64_t phys, struct initrd_stats *st)
+static struct vnode *make_node(struct vnode *dir, const struct cpio_entry *e, uint64_t phys,
+                               struct initrd_stats *st)
 {
-    struct vnode *vn = vn_alloc(e->mode & (S_IFMT | 07777));
+    struct vnode *vn = vn_alloc_in(dir, e->mode & (S_IFMT | 07777));
     if (!vn)
         return 0;
     if (S_ISREG(e->mode)) {
@@ -76,14 +77,18 @@ static struct vnode *make_node(const struct cpio_entry *e, uint64_t phys, struct
         st->files++;
         st->bytes += e->size;
     } else if (S_ISLNK(e->mode)) {
-        vn->target = kmalloc(e->size + 1);
-        if (!vn->target) {
+        char *target = kmalloc(e->size + 1);
+        int err = target ? 0 : -ENOMEM;
+        if (target) {
+            memcpy(target, e->data, e->size);
+            target[e->size] = 0;
+            err = vn_setlink(vn, target);
+            kfree(target);
+        }
+        if (err) {
             vn_unref(vn);
             return 0;
         }
-        memcpy(vn->target, e->data, e->size);
-        vn->target[e->size] = 0;
-        vn->size = e->size;
         st->links++;
     }
     vn->uid = e->uid;
@@ -129,7 +134,7 @@ static int add_entry(const struct cpio_entry *e, uint64_t phys, struct initrd_st
             dir_attrs(d, e);
         return d ? 0 : -ENOMEM;
     }
-    struct vnode *vn = make_node(e, phys, st);
+    struct vnode *vn = make_node(dir, e, phys, st);
     if (!vn)
         return -ENOMEM;
     int err = dir_link(dir, last, last_len, vn);
@@ -167,7 +172,4 @@ void initrd_init(uint64_t phys, uint64_t len)
     } else {
         printk("initrd: none (no boot module)\n");
     }
-    struct vnode *tmp = mkdir_in(vfs_root(), "tmp", 3);
-    if (tmp)
-        tmp->mode = S_IFDIR | 01777;
 }

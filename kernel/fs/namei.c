@@ -54,9 +54,19 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
 
 const char *vn_link_target(const struct vnode *vn, char *buf, size_t n)
 {
-    if (vn->ops && vn->ops->readlink)
-        return vn->ops->readlink(vn, buf, n);
-    return vn->target ? vn->target : "";
+    if (vn->iops && vn->iops->readlink)
+        return vn->iops->readlink(vn, buf, n);
+    return "";
+}
+
+/* "..": the parent, stepping out of a mounted file system's root to the
+ * directory it is mounted on first; the caller's root is its own parent. */
+static struct vnode *walk_up(struct walk *w)
+{
+    struct vnode *d = w->cur;
+    while (d != w->root && vn_is_mount_root(d))
+        d = d->mnt->covered;
+    return d == w->root ? d : d->parent;
 }
 
 /* Walk to the end of the path (stop_before_last: to the directory holding
@@ -92,9 +102,11 @@ static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnod
         if (len == 1 && c[0] == '.')
             vn = w->cur;
         else if (len == 2 && c[0] == '.' && c[1] == '.')
-            vn = w->cur == w->root ? w->cur : w->cur->parent;
+            vn = walk_up(w);
         else if (!(vn = dir_lookup(w->cur, c, len)))
             return -ENOENT;
+        while (vn->mounted) /* into what is mounted there */
+            vn = vn->mounted->root;
         if (S_ISLNK(vn->mode) && (!last || trailing || (flags & WALK_FOLLOW))) {
             int err = walk_follow(w, vn, next);
             if (err)
@@ -161,13 +173,17 @@ int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, cha
     return walk(cwd, path, 0, 1, dir, name, len, 0, 0);
 }
 
-/* The name dir has in its parent (NULL for the root or an unlinked one). */
-static const struct dirent_node *name_in_parent(const struct vnode *dir)
+/* The name dir has in its parent: 0 with *name, *len, or -ENOENT (a
+ * root, or a removed directory). */
+static int name_in_parent(struct vnode *dir, const char **name, size_t *len)
 {
-    for (const struct dirent_node *d = dir->parent->entries; d; d = d->next)
-        if (d->vn == dir)
-            return d;
-    return 0;
+    struct vnode *vn;
+    if (dir->parent == dir)
+        return -ENOENT;
+    for (uint64_t i = 2; dir_entry(dir->parent, i, name, len, &vn); i++)
+        if (vn == dir)
+            return 0;
+    return -ENOENT;
 }
 
 struct vnode *vfs_caller_root(void)
@@ -183,16 +199,21 @@ long vfs_path_of(struct vnode *dir, char *buf, size_t n)
     if (n < 2)
         return -ERANGE;
     buf[--pos] = 0;
-    for (struct vnode *v = dir; v != root; v = v->parent) {
+    for (struct vnode *v = dir;; v = v->parent) {
+        while (v != root && vn_is_mount_root(v))
+            v = v->mnt->covered; /* named by the directory it is mounted on */
+        if (v == root)
+            break;
         if (v == vfs_root())
             return -ENOENT; /* outside the caller's root (chroot): unreachable */
-        const struct dirent_node *d = name_in_parent(v);
-        if (!d)
+        const char *name;
+        size_t len;
+        if (name_in_parent(v, &name, &len))
             return -ENOENT; /* removed directory, like Linux's getcwd */
-        if (pos < (size_t)d->len + 1)
+        if (pos < len + 1)
             return -ERANGE;
-        pos -= d->len;
-        memcpy(buf + pos, d->name, d->len);
+        pos -= len;
+        memcpy(buf + pos, name, len);
         buf[--pos] = '/';
     }
     if (pos == n - 1)

@@ -1,8 +1,10 @@
-/* /proc (proc(5)), read-only: files whose text is generated when read,
- * kept as ordinary tmpfs vnodes (so path walking and readdir need nothing
- * special). A process's directory /proc/<pid> is made at its creation and
- * removed when it is freed; its files find the process by pid at read
- * time. */
+/* /proc (proc(5)), a file system of its own: nothing is stored. A node is
+ * made when a path walk or readdir asks for it, from the tables below and
+ * the process table, and kept in a cache while the process it shows lives
+ * (or while something holds it); a file's text is generated when read. A
+ * node remembers its process by pid and start time, so one whose process
+ * is gone is told from a newer process with the same pid: its directory
+ * looks empty and its files read as -ESRCH, as on Linux. */
 #include <stdint.h>
 #include "errno.h"
 #include "stdio.h"
@@ -18,65 +20,13 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
+#define PROC_SUPER_MAGIC 0x9fa0
+
 /* Bytes of one generated file's text (a buffer size, not the page size). */
 #define GEN_MAX 4096
-typedef int gen_fn(int pid, char *buf, size_t n); /* the text's length */
-
-static struct vnode *proc_dir;
-
-static long gen_read(struct file *f, void *ubuf, size_t n)
-{
-    gen_fn *gen = (gen_fn *)f->vn->priv;
-    char *buf = kmalloc(GEN_MAX);
-    if (!buf)
-        return -ENOMEM;
-    int len = gen((int)f->vn->rdev, buf, GEN_MAX);
-    if (len > GEN_MAX - 1)
-        len = GEN_MAX - 1;
-    long r = 0;
-    if (f->off < (uint64_t)len) {
-        size_t k = (size_t)len - f->off < n ? (size_t)len - f->off : n;
-        r = copy_to_user(ubuf, buf + f->off, k) ? -EFAULT : (long)k;
-        if (r > 0)
-            f->off += (uint64_t)r;
-    }
-    kfree(buf);
-    return r;
-}
-
-static const struct vnode_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
-
-static const char *self_link(const struct vnode *vn, char *buf, size_t n)
-{
-    (void)vn;
-    struct proc *p = proc_current();
-    snprintf(buf, n, "%d", p ? p->pid : 0);
-    return buf;
-}
-
-static const char *exe_link(const struct vnode *vn, char *buf, size_t n)
-{
-    struct proc *p = proc_find((int)vn->rdev);
-    (void)buf, (void)n;
-    return p && p->exe ? p->exe : "";
-}
-
-static const struct vnode_ops self_ops = {.readlink = self_link};
-static const struct vnode_ops exe_ops = {.readlink = exe_link};
-
-static int add_node(struct vnode *dir, const char *name, uint32_t mode, const struct vnode_ops *ops,
-                    void *priv, int pid)
-{
-    struct vnode *vn = vn_alloc(mode);
-    if (!vn)
-        return -ENOMEM;
-    vn->ops = ops;
-    vn->priv = priv;
-    vn->rdev = (uint32_t)pid;
-    int err = dir_link(dir, name, strlen(name), vn);
-    vn_unref(vn);
-    return err;
-}
+/* A file's text, or a symlink's target: its length. id is the pid (the
+ * tid for a thread's files; 0 for the global ones). */
+typedef int gen_fn(int id, char *buf, size_t n);
 
 /* --- the global files ----------------------------------------------------------- */
 
@@ -123,12 +73,6 @@ static int gen_cpuinfo(int pid, char *buf, size_t n)
                     (unsigned long long)(khz % 1000));
 }
 
-static int gen_mounts(int pid, char *buf, size_t n)
-{
-    (void)pid;
-    return snprintf(buf, n, "rootfs / tmpfs rw 0 0\nproc /proc proc ro 0 0\n");
-}
-
 static int gen_version(int pid, char *buf, size_t n)
 {
     (void)pid;
@@ -163,27 +107,6 @@ static int gen_stat_all(int pid, char *buf, size_t n)
                     "btime %llu\nprocesses %llu\nprocs_running %u\nprocs_blocked 0\n",
                     TICKS(prog), TICKS(kern), TICKS(idle), TICKS(prog), TICKS(kern), TICKS(idle),
                     boot, (unsigned long long)proc_forks(), sched_nr_running());
-}
-
-void procfs_init(void)
-{
-    proc_dir = vn_alloc(S_IFDIR | 0555);
-    if (proc_dir)
-        proc_dir->sealed = 1;
-    if (!proc_dir || dir_link(vfs_root(), "proc", 4, proc_dir))
-        panic("procfs: cannot make /proc");
-    vn_unref(proc_dir);
-    static const struct {
-        const char *name;
-        gen_fn *gen;
-    } files[] = {{"meminfo", gen_meminfo}, {"uptime", gen_uptime},   {"cpuinfo", gen_cpuinfo},
-                 {"mounts", gen_mounts},   {"version", gen_version}, {"loadavg", gen_loadavg},
-                 {"stat", gen_stat_all}};
-    for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-        if (add_node(proc_dir, files[i].name, S_IFREG | 0444, &gen_ops, (void *)files[i].gen, 0))
-            panic("procfs: cannot make /proc/%s", files[i].name);
-    if (add_node(proc_dir, "self", S_IFLNK | 0777, &self_ops, 0, 0))
-        panic("procfs: cannot make /proc/self");
 }
 
 /* --- per process ------------------------------------------------------------------ */
@@ -295,110 +218,378 @@ static int gen_task_status(int tid, char *buf, size_t n)
     return k + snprintf(buf + k, n - (size_t)k, "Threads:\t%u\n", l->proc->nlive);
 }
 
-/* A sealed directory name in dir: 0 and *out (dir holds it), or -errno. */
-static int add_dir(struct vnode *dir, const char *name, struct vnode **out)
-{
-    struct vnode *d = vn_alloc(S_IFDIR | 0555);
-    if (!d)
-        return -ENOMEM;
-    d->sealed = 1;
-    int err = dir_link(dir, name, strlen(name), d);
-    vn_unref(d);
-    *out = d;
-    return err;
-}
-
-/* Remove dir's entries, directories with theirs. */
-static void dir_empty(struct vnode *dir)
-{
-    while (dir->entries) {
-        struct dirent_node *e = dir->entries;
-        if (S_ISDIR(e->vn->mode)) {
-            dir_empty(e->vn);
-            e->vn->parent = e->vn;
-        }
-        dir_unlink(dir, e->name, e->len);
-    }
-}
-
-static struct vnode *task_dir(int pid)
-{
-    char name[12];
-    snprintf(name, sizeof(name), "%d", pid);
-    struct vnode *dir = dir_lookup(proc_dir, name, strlen(name));
-    return dir ? dir_lookup(dir, "task", 4) : 0;
-}
-
-int procfs_task_add(struct proc *p, int tid)
-{
-    char name[12];
-    struct vnode *tasks = task_dir(p->pid), *dir;
-    if (!tasks)
-        return -ENOMEM;
-    snprintf(name, sizeof(name), "%d", tid);
-    int err = add_dir(tasks, name, &dir);
-    if (!err)
-        err = add_node(dir, "stat", S_IFREG | 0444, &gen_ops, (void *)gen_task_stat, tid);
-    if (!err)
-        err = add_node(dir, "status", S_IFREG | 0444, &gen_ops, (void *)gen_task_status, tid);
-    if (!err)
-        err = add_node(dir, "comm", S_IFREG | 0444, &gen_ops, (void *)gen_task_comm, tid);
-    if (err)
-        procfs_task_remove(p, tid);
-    return err;
-}
-
-void procfs_task_remove(struct proc *p, int tid)
-{
-    char name[12];
-    struct vnode *tasks = task_dir(p->pid), *dir;
-    snprintf(name, sizeof(name), "%d", tid);
-    if (!tasks || !(dir = dir_lookup(tasks, name, strlen(name))))
-        return;
-    dir_empty(dir);
-    dir->parent = dir;
-    dir_unlink(tasks, name, strlen(name));
-}
-
 static int gen_comm(int pid, char *buf, size_t n)
 {
     struct proc *p = proc_find(pid);
     return p ? snprintf(buf, n, "%s\n", p->name) : 0;
 }
 
-int procfs_add(struct proc *p)
+/* A symlink's target: in buf (n bytes, at least 16), or the process's own
+ * string (valid until the caller blocks). */
+typedef const char *link_fn(int id, char *buf, size_t n);
+
+static const char *link_self(int id, char *buf, size_t n)
 {
-    char name[12];
-    struct vnode *dir, *tasks;
-    snprintf(name, sizeof(name), "%d", p->pid);
-    int err = add_dir(proc_dir, name, &dir);
-    if (!err)
-        err = add_node(dir, "stat", S_IFREG | 0444, &gen_ops, (void *)gen_stat, p->pid);
-    if (!err)
-        err = add_node(dir, "status", S_IFREG | 0444, &gen_ops, (void *)gen_status, p->pid);
-    if (!err)
-        err = add_node(dir, "cmdline", S_IFREG | 0444, &gen_ops, (void *)gen_cmdline, p->pid);
-    if (!err)
-        err = add_node(dir, "comm", S_IFREG | 0444, &gen_ops, (void *)gen_comm, p->pid);
-    if (!err)
-        err = add_node(dir, "exe", S_IFLNK | 0777, &exe_ops, 0, p->pid);
-    if (!err)
-        err = add_dir(dir, "task", &tasks);
-    if (!err)
-        err = procfs_task_add(p, p->pid);
-    if (err)
-        procfs_remove(p);
-    return err;
+    struct proc *p = proc_current();
+    (void)id;
+    snprintf(buf, n, "%d", p ? p->pid : 0);
+    return buf;
 }
 
-void procfs_remove(struct proc *p)
+static const char *link_mounts(int id, char *buf, size_t n)
 {
-    char name[12];
-    snprintf(name, sizeof(name), "%d", p->pid);
-    struct vnode *dir = dir_lookup(proc_dir, name, strlen(name));
-    if (!dir)
-        return;
-    dir_empty(dir);
-    dir->parent = dir;
-    dir_unlink(proc_dir, name, strlen(name));
+    (void)id, (void)buf, (void)n;
+    return "self/mounts";
+}
+
+static const char *link_exe(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    (void)buf, (void)n;
+    return p && p->exe ? p->exe : "";
+}
+
+static int gen_mounts(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return vfs_mounts_show(buf, n, 0);
+}
+
+static int gen_mountinfo(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return vfs_mounts_show(buf, n, 1);
+}
+
+/* --- what each directory holds ----------------------------------------------- */
+
+/* A directory's fixed entries: files (gen makes the text), symlinks (link
+ * gives the target) and directories (sub: theirs; a NULL sub with a mode
+ * of a directory is a "task" directory of threads). */
+struct pentry {
+    const char *name;
+    uint32_t mode;
+    gen_fn *gen;
+    link_fn *link;
+    const struct pentry *sub;
+};
+
+#define REG(name, gen)  {name, S_IFREG | 0444, gen, 0, 0}
+#define LNK(name, link) {name, S_IFLNK | 0777, 0, link, 0}
+static const struct pentry root_entries[] = {
+    REG("meminfo", gen_meminfo), REG("uptime", gen_uptime), REG("cpuinfo", gen_cpuinfo),
+    REG("version", gen_version), REG("loadavg", gen_loadavg), REG("stat", gen_stat_all),
+    LNK("self", link_self),      LNK("mounts", link_mounts), {0, 0, 0, 0, 0},
+};
+static const struct pentry tid_entries[] = {
+    REG("stat", gen_task_stat), REG("status", gen_task_status), REG("comm", gen_task_comm),
+    {0, 0, 0, 0, 0},
+};
+
+static const struct pentry pid_entries[] = {
+    REG("stat", gen_stat),
+    REG("status", gen_status),
+    REG("cmdline", gen_cmdline),
+    REG("comm", gen_comm),
+    LNK("exe", link_exe),
+    REG("mounts", gen_mounts),
+    REG("mountinfo", gen_mountinfo),
+    {"task", S_IFDIR | 0555, 0, 0, 0},
+    {0, 0, 0, 0, 0},
+};
+/* The directories made from the process table: /proc/<pid>, and
+ * /proc/<pid>/task/<tid>. */
+static const struct pentry pid_dir = {"", S_IFDIR | 0555, 0, 0, pid_entries};
+static const struct pentry tid_dir = {"", S_IFDIR | 0555, 0, 0, tid_entries};
+static const struct pentry root_dir = {"", S_IFDIR | 0555, 0, 0, root_entries};
+
+/* --- nodes ---------------------------------------------------------------------- */
+
+/* A node: what it shows (e) for which process (pid and its start time;
+ * pid 0: the global files) or thread (tid), under which directory. The
+ * cache holds it as a name holds a vnode (nlink 1). */
+struct pnode {
+    struct pnode *next; /* the cache */
+    struct vnode *vn;
+    struct vnode *dir; /* its directory (referenced: ".." and the cache key) */
+    const struct pentry *e;
+    int pid, tid;
+    uint64_t start;
+    char name[12]; /* a pid or tid directory's name */
+};
+
+static struct pnode *cache;
+
+static int pnode_alive(const struct pnode *pn)
+{
+    if (pn->pid == 0)
+        return 1;
+    struct proc *p = proc_find(pn->pid);
+    if (!p || p->start_ns != pn->start)
+        return 0;
+    if (!pn->tid)
+        return 1;
+    struct lwp *l = lwp_find(pn->tid);
+    return l && l->proc == p && !l->exited;
+}
+
+static const struct pnode *pnode_of(const struct vnode *vn)
+{
+    return vn->fsdata;
+}
+
+static void procfs_release(struct vnode *vn)
+{
+    struct pnode *pn = vn->fsdata;
+    if (!pn)
+        return; /* the root */
+    if (pn->dir)
+        vn_unref(pn->dir);
+    kfree(pn);
+}
+
+/* Take pn out of the cache: freed now, or with its last reference. */
+static void pnode_evict(struct pnode **pp)
+{
+    struct pnode *pn = *pp;
+    *pp = pn->next;
+    vn_link_lose(0, pn->vn);
+}
+
+/* Evict the unreferenced nodes of mount m (all, or those whose process is
+ * gone). A node holds its directory, so the list (newest first) is gone
+ * through until nothing more goes. */
+static void cache_prune(struct mount *m, int all)
+{
+    int again = 1;
+    while (again) {
+        again = 0;
+        for (struct pnode **pp = &cache; *pp;) {
+            struct pnode *pn = *pp;
+            if (pn->vn->mnt == m && pn->vn->refs == 0 && (all || !pnode_alive(pn))) {
+                pnode_evict(pp);
+                again = 1;
+            } else {
+                pp = &pn->next;
+            }
+        }
+    }
+}
+
+static const struct inode_ops procfs_iops;
+static const struct vnode_ops gen_ops;
+
+/* The node for (dir, e, pid, tid): from the cache, or made. NULL on OOM. */
+static struct vnode *pnode_get(struct vnode *dir, const struct pentry *e, int pid, int tid,
+                               uint64_t start, const char *name)
+{
+    for (struct pnode *pn = cache; pn; pn = pn->next)
+        if (pn->dir == dir && pn->e == e && pn->pid == pid && pn->tid == tid && pn->start == start)
+            return pn->vn;
+    struct pnode *pn = kzalloc(sizeof(*pn));
+    struct vnode *vn = pn ? vn_alloc_on(dir->mnt, e->mode) : 0;
+    if (!vn) {
+        kfree(pn);
+        return 0;
+    }
+    *pn = (struct pnode){cache, vn, dir, e, pid, tid, start, {0}};
+    snprintf(pn->name, sizeof(pn->name), "%s", name);
+    vn_ref(dir);
+    vn->iops = &procfs_iops;
+    vn->fsdata = pn;
+    vn->ops = S_ISREG(e->mode) ? &gen_ops : 0;
+    vn->parent = S_ISDIR(e->mode) ? dir : 0;
+    vn->nlink = 1;
+    vn_unref(vn); /* the cache's name keeps it */
+    struct proc *p = pid ? proc_find(pid) : 0;
+    if (p && S_ISDIR(e->mode)) {
+        vn->uid = p->cred.uid[1]; /* a process's directories: its effective ids */
+        vn->gid = p->cred.gid[1];
+    }
+    cache = pn;
+    return vn;
+}
+
+/* --- lookup and readdir -------------------------------------------------------- */
+
+/* A decimal id (no sign, no leading zero): it, or -1. */
+static int parse_id(const char *name, size_t len)
+{
+    int id = 0;
+    if (len == 0 || len > 9 || name[0] == '0')
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return -1;
+        id = id * 10 + (name[i] - '0');
+    }
+    return id;
+}
+
+/* What dir (a node's directory, or the root) lists: its fixed entries, or
+ * NULL for a task directory. */
+static const struct pentry *dir_table(const struct vnode *dir)
+{
+    const struct pnode *pn = pnode_of(dir);
+    return pn ? pn->e->sub : root_entries;
+}
+
+static int procfs_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
+{
+    const struct pnode *pn = pnode_of(dir);
+    if (pn && !pnode_alive(pn))
+        return -ENOENT;
+    if (!pn)
+        cache_prune(dir->mnt, 0);
+    const struct pentry *t = dir_table(dir);
+    int pid = pn ? pn->pid : 0, tid = pn ? pn->tid : 0, id = parse_id(name, len);
+    for (; t && t->name; t++)
+        if (strlen(t->name) == len && memcmp(t->name, name, len) == 0)
+            return (*out = pnode_get(dir, t, pid, tid, pn ? pn->start : 0, "")) ? 0 : -ENOMEM;
+    struct proc *p = 0;
+    struct lwp *l = 0;
+    char buf[12];
+    snprintf(buf, sizeof(buf), "%d", id);
+    if (!pn && id > 0 && (p = proc_find(id)))
+        *out = pnode_get(dir, &pid_dir, id, 0, p->start_ns, buf);
+    else if (pn && !t && id > 0 && (l = lwp_find(id)) && l->proc->pid == pid && !l->exited)
+        *out = pnode_get(dir, &tid_dir, pid, id, pn->start, buf);
+    else
+        return -ENOENT;
+    return *out ? 0 : -ENOMEM;
+}
+
+/* The index-th process (table order) / LWP of p: its id, or 0. */
+static int nth_pid(uint64_t index)
+{
+    for (unsigned i = 0; i < proc_limit(); i++) {
+        struct proc *p = proc_at(i);
+        if (p && index-- == 0)
+            return p->pid;
+    }
+    return 0;
+}
+
+static int nth_tid(int pid, uint64_t index)
+{
+    struct proc *p = proc_find(pid);
+    for (struct lwp *l = p ? p->lwps : 0; l; l = l->next)
+        if (!l->exited && index-- == 0)
+            return l->tid;
+    return 0;
+}
+
+static int procfs_readdir(struct vnode *dir, uint64_t index, const char **name, size_t *len,
+                          struct vnode **vn)
+{
+    const struct pnode *pn = pnode_of(dir);
+    if (pn && !pnode_alive(pn))
+        return 0;
+    const struct pentry *t = dir_table(dir);
+    uint64_t fixed = 0;
+    while (t && t[fixed].name)
+        fixed++;
+    char buf[12];
+    if (index < fixed) {
+        snprintf(buf, sizeof(buf), "%s", t[index].name);
+    } else {
+        int id = !pn ? nth_pid(index - fixed) : !t ? nth_tid(pn->pid, index) : 0;
+        if (!id)
+            return 0;
+        snprintf(buf, sizeof(buf), "%d", id);
+    }
+    *len = strlen(buf);
+    if (procfs_lookup(dir, buf, *len, vn))
+        return 0;
+    *name = index < fixed ? t[index].name : pnode_of(*vn)->name;
+    return 1;
+}
+
+static const char *procfs_readlink(const struct vnode *vn, char *buf, size_t n)
+{
+    const struct pnode *pn = pnode_of(vn);
+    if (!pn || !pnode_alive(pn) || !pn->e->link)
+        return "";
+    return pn->e->link(pn->tid ? pn->tid : pn->pid, buf, n);
+}
+
+static const struct inode_ops procfs_iops = {
+    .lookup = procfs_lookup,
+    .readdir = procfs_readdir,
+    .readlink = procfs_readlink,
+    .release = procfs_release,
+};
+
+/* --- reading ---------------------------------------------------------------------- */
+
+static long gen_read(struct file *f, void *ubuf, size_t n)
+{
+    const struct pnode *pn = pnode_of(f->vn);
+    if (!pnode_alive(pn))
+        return -ESRCH;
+    char *buf = kmalloc(GEN_MAX);
+    if (!buf)
+        return -ENOMEM;
+    int len = pn->e->gen(pn->tid ? pn->tid : pn->pid, buf, GEN_MAX);
+    if (len > GEN_MAX - 1)
+        len = GEN_MAX - 1;
+    long r = 0;
+    if (f->off < (uint64_t)len) {
+        size_t k = (size_t)len - f->off < n ? (size_t)len - f->off : n;
+        r = copy_to_user(ubuf, buf + f->off, k) ? -EFAULT : (long)k;
+        if (r > 0)
+            f->off += (uint64_t)r;
+    }
+    kfree(buf);
+    return r;
+}
+
+static const struct vnode_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
+
+/* --- the file-system type ------------------------------------------------------------ */
+
+static int procfs_mount(struct mount *m, const char *opts)
+{
+    if (opts && *opts)
+        return -EINVAL; /* Linux's hidepid= and gid= are not taken */
+    struct vnode *root = vn_alloc_on(m, root_dir.mode);
+    if (!root)
+        return -ENOMEM;
+    root->iops = &procfs_iops;
+    root->nlink = 1;
+    root->parent = root;
+    m->root = root;
+    return 0;
+}
+
+static void procfs_reclaim(struct mount *m)
+{
+    cache_prune(m, 1);
+}
+
+static void procfs_unmount(struct mount *m)
+{
+    cache_prune(m, 1);
+    m->root->nlink = 0;
+    vn_unref(m->root);
+}
+
+/* No blocks, no file counts (Linux's simple_statfs). */
+static void procfs_statfs(struct mount *m, struct kstatfs *st)
+{
+    (void)m;
+    st->f_type = PROC_SUPER_MAGIC;
+}
+
+static struct fs_type procfs_type = {
+    .name = "proc",
+    .mount = procfs_mount,
+    .unmount = procfs_unmount,
+    .statfs = procfs_statfs,
+    .reclaim = procfs_reclaim,
+};
+
+void procfs_init(void)
+{
+    fs_type_register(&procfs_type);
 }

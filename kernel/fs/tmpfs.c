@@ -1,115 +1,49 @@
-/* tmpfs: vnodes, directories as lists of names, regular files as arrays of
- * pages (or bytes left in place in the initrd until first written). */
+/* tmpfs (and devtmpfs, a tmpfs made with the device nodes): directories
+ * as lists of names, regular files as arrays of pages (or bytes left in
+ * place in the initrd until first written); an instance may be limited in
+ * size (mount option size=). */
 #include <stdint.h>
 #include "errno.h"
+#include "stdio.h"
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
-static struct vnode *root;
-static uint64_t next_ino = 1;
-static uint64_t live_vnodes;
+/* One tmpfs instance: its size limit (mount's size=; 0 none) and the
+ * pages its files hold. */
+struct tmpfs {
+    uint64_t max_pages, pages;
+};
 
-struct vnode *vn_alloc(uint32_t mode)
+static struct tmpfs *tmpfs_of(const struct vnode *vn)
 {
-    struct vnode *vn = kzalloc(sizeof(*vn));
-    if (!vn)
-        return 0;
-    vn->mode = mode;
-    vn->refs = 1;
-    vn->ino = next_ino++;
-    vn->atime = vn->mtime = vn->ctime = vn_now();
-    live_vnodes++;
-    return vn;
-}
-
-struct vnode *vn_alloc_in(struct vnode *dir, uint32_t mode)
-{
-    if ((dir->mode & S_ISGID) && S_ISDIR(mode))
-        mode |= S_ISGID;
-    struct vnode *vn = vn_alloc(mode);
-    if (!vn)
-        return 0;
-    proc_fsids(&vn->uid, &vn->gid);
-    if (dir->mode & S_ISGID)
-        vn->gid = dir->gid;
-    vn->fs = dir->fs;
-    return vn;
-}
-
-struct vn_time vn_now(void)
-{
-    uint64_t ns = clock_realtime_ns();
-    return (struct vn_time){(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC)};
-}
-
-void vn_touch(struct vnode *vn, int which)
-{
-    struct vn_time now = vn_now();
-    if (which & VN_ATIME)
-        vn->atime = now;
-    if (which & VN_MTIME)
-        vn->mtime = now;
-    if (which & VN_CTIME)
-        vn->ctime = now;
+    return vn->mnt ? vn->mnt->fsdata : 0;
 }
 
 static void reg_free_pages(struct vnode *vn, uint64_t from)
 {
+    struct tmpfs *fs = tmpfs_of(vn);
     for (uint64_t i = from; i < vn->npages; i++) {
-        if (vn->pages[i])
+        if (vn->pages[i]) {
             pg_put(vn->pages[i]);
+            if (fs)
+                fs->pages--;
+        }
         vn->pages[i] = 0;
     }
 }
 
-static void vn_free(struct vnode *vn)
+static void tmpfs_release(struct vnode *vn)
 {
     KASSERT(!vn->entries);
-    if (vn->ops && vn->ops->release)
-        vn->ops->release(vn);
     reg_free_pages(vn, 0);
     kfree(vn->pages);
     kfree(vn->target);
-    kfree(vn);
-    live_vnodes--;
-}
-
-void vn_ref(struct vnode *vn)
-{
-    vn->refs++;
-}
-
-void vn_unref(struct vnode *vn)
-{
-    if (vn->refs == 0)
-        panic("vn_unref: vnode %llu has no references", (unsigned long long)vn->ino);
-    if (--vn->refs == 0 && vn->nlink == 0)
-        vn_free(vn);
-}
-
-uint64_t vn_count(void)
-{
-    return live_vnodes;
-}
-
-void vfs_init(void)
-{
-    root = vn_alloc(S_IFDIR | 0755);
-    if (!root)
-        panic("vfs_init: no memory for the root");
-    root->nlink = 1; /* named by itself */
-    root->parent = root;
-    root->fs = VFS_TMPFS;
-}
-
-struct vnode *vfs_root(void)
-{
-    return root;
 }
 
 /* --- directories ------------------------------------------------------------ */
@@ -122,43 +56,15 @@ static struct dirent_node *dirent_find(struct vnode *dir, const char *name, size
     return 0;
 }
 
-struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len)
+static int tmpfs_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
 {
     struct dirent_node *d = dirent_find(dir, name, len);
-    return d ? d->vn : 0;
+    *out = d ? d->vn : 0;
+    return d ? 0 : -ENOENT;
 }
 
-/* vn gains a name in dir: dir's times change, and vn's ctime (Linux's
- * shmem_link and shmem_rename2). A vnode's first name decides its file
- * system (vfs.h). */
-static void link_gain(struct vnode *dir, struct vnode *vn)
+static int tmpfs_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
 {
-    if (vn->fs == VFS_NONE)
-        vn->fs = dir->sealed || vn->sealed ? VFS_PROC : dir->fs;
-    vn->nlink++;
-    if (S_ISDIR(vn->mode))
-        vn->parent = dir;
-    vn_touch(dir, VN_MTIME | VN_CTIME);
-    vn->ctime = dir->ctime;
-}
-
-/* vn loses a name in dir: freed with its last name if nothing holds it. */
-static void link_lose(struct vnode *dir, struct vnode *vn)
-{
-    vn_touch(dir, VN_MTIME | VN_CTIME);
-    vn->ctime = dir->ctime;
-    if (--vn->nlink == 0 && vn->refs == 0)
-        vn_free(vn);
-}
-
-int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
-{
-    if (dir->nlink == 0)
-        return -ENOENT; /* removed (Linux: IS_DEADDIR): it must stay empty */
-    if (len == 0 || len > NAME_MAX)
-        return -ENAMETOOLONG;
-    if (dir_lookup(dir, name, len))
-        return -EEXIST;
     struct dirent_node *d = kmalloc(sizeof(*d) + len + 1);
     if (!d)
         return -ENOMEM;
@@ -171,23 +77,20 @@ int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
     while (*tail)
         tail = &(*tail)->next;
     *tail = d;
-    link_gain(dir, vn);
+    vn_link_gain(dir, vn);
     return 0;
 }
 
-int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+static void tmpfs_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
 {
     struct dirent_node *d = dirent_find(dir, name, len);
-    if (!d)
-        return -ENOENT;
     struct vnode *old = d->vn;
     d->vn = vn;
-    link_gain(dir, vn);
-    link_lose(dir, old);
-    return 0;
+    vn_link_gain(dir, vn);
+    vn_link_lose(dir, old);
 }
 
-int dir_unlink(struct vnode *dir, const char *name, size_t len)
+static void tmpfs_unlink(struct vnode *dir, const char *name, size_t len)
 {
     for (struct dirent_node **pp = &dir->entries; *pp; pp = &(*pp)->next) {
         struct dirent_node *d = *pp;
@@ -196,22 +99,23 @@ int dir_unlink(struct vnode *dir, const char *name, size_t len)
         *pp = d->next;
         struct vnode *vn = d->vn;
         kfree(d);
-        link_lose(dir, vn);
-        return 0;
+        if (S_ISDIR(vn->mode))
+            vn->parent = vn; /* ".." of a removed directory (someone's cwd) stays put */
+        vn_link_lose(dir, vn);
+        return;
     }
-    return -ENOENT;
 }
 
-int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len, struct vnode **vn)
+static int tmpfs_empty(struct vnode *dir)
 {
-    if (index < 2) {
-        *name = index ? ".." : ".";
-        *len = index + 1;
-        *vn = index ? dir->parent : dir;
-        return 1;
-    }
+    return dir->entries == 0;
+}
+
+static int tmpfs_readdir(struct vnode *dir, uint64_t index, const char **name, size_t *len,
+                         struct vnode **vn)
+{
     struct dirent_node *d = dir->entries;
-    for (uint64_t i = 2; d && i < index; i++)
+    for (uint64_t i = 0; d && i < index; i++)
         d = d->next;
     if (!d)
         return 0;
@@ -220,6 +124,33 @@ int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
     *vn = d->vn;
     return 1;
 }
+
+static const char *tmpfs_readlink(const struct vnode *vn, char *buf, size_t n)
+{
+    (void)buf, (void)n;
+    return vn->target ? vn->target : "";
+}
+
+static int tmpfs_setlink(struct vnode *vn, const char *target)
+{
+    size_t n = strlen(target);
+    if (!(vn->target = kmalloc(n + 1)))
+        return -ENOMEM;
+    memcpy(vn->target, target, n + 1);
+    return 0;
+}
+
+static const struct inode_ops tmpfs_iops = {
+    .lookup = tmpfs_lookup,
+    .readdir = tmpfs_readdir,
+    .link = tmpfs_link,
+    .relink = tmpfs_relink,
+    .unlink = tmpfs_unlink,
+    .empty = tmpfs_empty,
+    .readlink = tmpfs_readlink,
+    .setlink = tmpfs_setlink,
+    .release = tmpfs_release,
+};
 
 /* --- regular files -------------------------------------------------------- */
 
@@ -250,15 +181,24 @@ static int reg_reserve(struct vnode *vn, uint64_t idx)
     return 0;
 }
 
-/* The page holding byte off, allocated (zeroed) if absent: NULL on OOM. */
-static struct page *reg_page(struct vnode *vn, uint64_t off)
+/* The page holding byte off, allocated (zeroed) if absent: 0 and *out,
+ * -ENOMEM, or -ENOSPC past the instance's size limit. */
+static int reg_page(struct vnode *vn, uint64_t off, struct page **out)
 {
     uint64_t idx = off / PAGE_SIZE;
+    struct tmpfs *fs = tmpfs_of(vn);
     if (reg_reserve(vn, idx))
-        return 0;
-    if (!vn->pages[idx])
-        vn->pages[idx] = pg_alloc_zeroed(0);
-    return vn->pages[idx];
+        return -ENOMEM;
+    if (!vn->pages[idx]) {
+        if (fs && fs->max_pages && fs->pages >= fs->max_pages)
+            return -ENOSPC;
+        if (!(vn->pages[idx] = pg_alloc_zeroed(0)))
+            return -ENOMEM;
+        if (fs)
+            fs->pages++;
+    }
+    *out = vn->pages[idx];
+    return 0;
 }
 
 /* First write to initrd-backed bytes: copy them into pages (they stay
@@ -268,9 +208,10 @@ static int reg_detach(struct vnode *vn)
     if (!vn->ext)
         return 0;
     for (uint64_t off = 0; off < vn->ext_len; off += PAGE_SIZE) {
-        struct page *p = reg_page(vn, off);
-        if (!p)
-            return -ENOMEM;
+        struct page *p;
+        int err = reg_page(vn, off, &p);
+        if (err)
+            return err;
         uint64_t n = vn->ext_len - off < PAGE_SIZE ? vn->ext_len - off : PAGE_SIZE;
         memcpy(pg_virt(p), vn->ext + off, n);
     }
@@ -328,11 +269,9 @@ static long reg_write_common(struct vnode *vn, const void *buf, size_t n, uint64
     while (done < n) {
         uint64_t pos = off + done, in = pos % PAGE_SIZE;
         size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
-        struct page *p = reg_page(vn, pos);
-        if (!p) {
-            err = -ENOMEM;
+        struct page *p;
+        if ((err = reg_page(vn, pos, &p)))
             break;
-        }
         uint8_t *dst = (uint8_t *)pg_virt(p) + in;
         if (user ? copy_from_user(dst, (const uint8_t *)buf + done, chunk) != 0
                  : (memcpy(dst, (const uint8_t *)buf + done, chunk), 0) != 0) {
@@ -377,36 +316,234 @@ int reg_truncate(struct vnode *vn, uint64_t len)
     return 0;
 }
 
-/* A directory's link count as Linux gives it: its name, its "." and the
- * ".." of each subdirectory; 0 once removed. Counted here rather than kept,
- * so that mkdir, rmdir and rename need no bookkeeping for it. */
-static uint64_t dir_nlink(const struct vnode *dir)
+
+/* --- the file-system type ---------------------------------------------------- */
+
+#define TMPFS_MAGIC 0x01021994
+
+/* A number with an optional k, m, g (KiB, MiB, GiB) or % (of memory)
+ * suffix, as tmpfs's size= takes it: 0 and *bytes, or -EINVAL. */
+static int parse_size(const char *v, size_t len, uint64_t *bytes)
 {
-    if (dir->nlink == 0)
+    uint64_t n = 0;
+    size_t i = 0;
+    for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+        if (n > (UINT64_MAX - 9) / 10)
+            return -EINVAL;
+        n = n * 10 + (uint64_t)(v[i] - '0');
+    }
+    if (i == 0 || len - i > 1)
+        return -EINVAL;
+    char suffix = i < len ? v[i] : 0;
+    struct pmem_stats ps;
+    pmem_stats(&ps);
+    uint64_t mul = suffix == 'k' || suffix == 'K'   ? 1024ull
+                   : suffix == 'm' || suffix == 'M' ? 1024ull * 1024
+                   : suffix == 'g' || suffix == 'G' ? 1024ull * 1024 * 1024
+                   : suffix == 0                    ? 1
+                                                    : 0;
+    if (suffix == '%') {
+        *bytes = ps.total_pages * PAGE_SIZE / 100 * n;
         return 0;
-    uint64_t n = dir->nlink + 1;
-    for (const struct dirent_node *d = dir->entries; d; d = d->next)
-        n += S_ISDIR(d->vn->mode) ? 1 : 0;
-    return n;
+    }
+    if (!mul || (n && n > UINT64_MAX / mul))
+        return -EINVAL;
+    *bytes = n * mul;
+    return 0;
 }
 
-void vn_stat(const struct vnode *vn, struct kstat *st)
+static int parse_octal(const char *v, size_t len, uint32_t *out)
 {
-    memset(st, 0, sizeof(*st));
-    st->st_dev = vfs_dev(vn);
-    st->st_ino = vn->ino;
-    st->st_nlink = S_ISDIR(vn->mode) ? dir_nlink(vn) : vn->nlink;
-    st->st_mode = vn->mode;
-    st->st_uid = vn->uid;
-    st->st_gid = vn->gid;
-    st->st_rdev = vn->rdev;
-    st->st_size = (int64_t)vn->size;
-    st->st_blksize = PAGE_SIZE;
-    st->st_blocks = (int64_t)((vn->size + 511) / 512);
-    st->st_atime = vn->atime.sec;
-    st->st_atime_nsec = (uint64_t)vn->atime.nsec;
-    st->st_mtime = vn->mtime.sec;
-    st->st_mtime_nsec = (uint64_t)vn->mtime.nsec;
-    st->st_ctime = vn->ctime.sec;
-    st->st_ctime_nsec = (uint64_t)vn->ctime.nsec;
+    uint32_t n = 0;
+    if (len == 0 || len > 11)
+        return -EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '7')
+            return -EINVAL;
+        n = n * 8 + (uint32_t)(v[i] - '0');
+    }
+    *out = n;
+    return 0;
+}
+
+static int parse_dec(const char *v, size_t len, uint32_t *out)
+{
+    uint64_t n = 0;
+    if (len == 0 || len > 10)
+        return -EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -EINVAL;
+        n = n * 10 + (uint64_t)(v[i] - '0');
+    }
+    if (n > UINT32_MAX)
+        return -EINVAL;
+    *out = (uint32_t)n;
+    return 0;
+}
+
+/* One "key=value" of the options: size, mode, uid, gid (Linux's tmpfs
+ * takes more: those it does not honour here are -EINVAL). */
+static int tmpfs_option(struct tmpfs *fs, struct vnode *root, const char *o, size_t len)
+{
+    size_t k = 0;
+    while (k < len && o[k] != '=')
+        k++;
+    const char *v = o + k + 1;
+    size_t vlen = k < len ? len - k - 1 : 0;
+    uint64_t bytes = 0;
+    if (k == len)
+        return -EINVAL;
+    if (k == 4 && memcmp(o, "size", 4) == 0) {
+        int err = parse_size(v, vlen, &bytes);
+        fs->max_pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+        return err;
+    }
+    if (k == 4 && memcmp(o, "mode", 4) == 0) {
+        uint32_t mode;
+        int err = parse_octal(v, vlen, &mode);
+        if (!err)
+            root->mode = S_IFDIR | (mode & 07777);
+        return err;
+    }
+    if (k == 3 && memcmp(o, "uid", 3) == 0)
+        return parse_dec(v, vlen, &root->uid);
+    if (k == 3 && memcmp(o, "gid", 3) == 0)
+        return parse_dec(v, vlen, &root->gid);
+    return -EINVAL;
+}
+
+static int tmpfs_options(struct tmpfs *fs, struct vnode *root, const char *opts)
+{
+    while (opts && *opts) {
+        size_t len = 0;
+        while (opts[len] && opts[len] != ',')
+            len++;
+        int err = len ? tmpfs_option(fs, root, opts, len) : 0;
+        if (err)
+            return err;
+        opts += len + (opts[len] == ',');
+    }
+    return 0;
+}
+
+static int tmpfs_mount(struct mount *m, const char *opts)
+{
+    struct tmpfs *fs = kzalloc(sizeof(*fs));
+    m->fsdata = fs;
+    struct vnode *root = fs ? vn_alloc_on(m, S_IFDIR | 01777) : 0;
+    int err = root ? 0 : -ENOMEM;
+    if (root) {
+        root->iops = &tmpfs_iops;
+        root->nlink = 1; /* named by itself */
+        root->parent = root;
+        err = tmpfs_options(fs, root, opts);
+    }
+    if (err) {
+        if (root) {
+            root->nlink = 0;
+            vn_unref(root);
+        }
+        kfree(fs);
+        m->fsdata = 0;
+        return err;
+    }
+    m->root = root;
+    return 0;
+}
+
+/* The name dir has in its parent's list. */
+static struct dirent_node *name_of(struct vnode *dir)
+{
+    for (struct dirent_node *d = dir->parent->entries; d; d = d->next)
+        if (d->vn == dir)
+            return d;
+    panic("tmpfs: directory %llu has no name", (unsigned long long)dir->ino);
+}
+
+/* Remove every name below root, deepest first, without recursion (a
+ * deep tree must not use up the kernel stack). */
+static void tmpfs_purge(struct vnode *root)
+{
+    struct vnode *d = root;
+    while (d != root || d->entries) {
+        struct dirent_node *e = d->entries;
+        if (e && S_ISDIR(e->vn->mode) && e->vn->entries) {
+            d = e->vn;
+        } else if (e) {
+            tmpfs_unlink(d, e->name, e->len);
+        } else {
+            struct vnode *up = d->parent;
+            struct dirent_node *self = name_of(d);
+            tmpfs_unlink(up, self->name, self->len);
+            d = up;
+        }
+    }
+}
+
+static void tmpfs_unmount(struct mount *m)
+{
+    struct tmpfs *fs = m->fsdata;
+    tmpfs_purge(m->root);
+    m->root->nlink = 0;
+    vn_unref(m->root);
+    KASSERT(fs->pages == 0);
+    kfree(fs);
+}
+
+/* Blocks: the size limit, or all of memory (no limit but memory); files
+ * one per page, as Linux's default nr_inodes, less the vnodes alive. */
+static void tmpfs_statfs(struct mount *m, struct kstatfs *st)
+{
+    struct tmpfs *fs = m->fsdata;
+    struct pmem_stats ps;
+    pmem_stats(&ps);
+    uint64_t used = vn_count();
+    st->f_type = TMPFS_MAGIC;
+    st->f_blocks = fs->max_pages ? fs->max_pages : ps.total_pages;
+    st->f_bfree = st->f_bavail = fs->max_pages ? fs->max_pages - fs->pages : ps.free_pages;
+    st->f_files = ps.total_pages;
+    st->f_ffree = used < ps.total_pages ? ps.total_pages - used : 0;
+}
+
+static int tmpfs_show(struct mount *m, char *buf, size_t n)
+{
+    struct tmpfs *fs = m->fsdata;
+    int len = 0;
+    if (fs->max_pages)
+        len = snprintf(buf, n, ",size=%lluk", (unsigned long long)(fs->max_pages * PAGE_KIB));
+    if ((m->root->mode & 07777) != 01777)
+        len += snprintf(buf + len, n - (size_t)len, ",mode=%o", m->root->mode & 07777);
+    return len;
+}
+
+static int devtmpfs_mount(struct mount *m, const char *opts)
+{
+    int err = tmpfs_mount(m, opts);
+    if (!err)
+        m->root->mode = S_IFDIR | 0755;
+    if (!err && (err = devfs_populate(m->root)))
+        tmpfs_unmount(m);
+    return err;
+}
+
+static struct fs_type tmpfs_type = {
+    .name = "tmpfs",
+    .mount = tmpfs_mount,
+    .unmount = tmpfs_unmount,
+    .statfs = tmpfs_statfs,
+    .show = tmpfs_show,
+};
+static struct fs_type devtmpfs_type = {
+    .name = "devtmpfs",
+    .mount = devtmpfs_mount,
+    .unmount = tmpfs_unmount,
+    .statfs = tmpfs_statfs,
+    .show = tmpfs_show,
+};
+
+void tmpfs_init(void)
+{
+    fs_type_register(&tmpfs_type);
+    fs_type_register(&devtmpfs_type);
 }

@@ -1,5 +1,9 @@
-/* The file system: one tree of vnodes (a tmpfs root filled from the initrd,
- * with /dev and /tmp), open file descriptions, and path walking.
+/* The file system: a generic layer (path walking, open file descriptions,
+ * the system calls) over mounted file systems (tmpfs, devtmpfs, proc), each
+ * a type in a registry that supplies its own vnode operations (struct
+ * inode_ops: names and links) and its objects' file operations (struct
+ * vnode_ops: read, write, poll...). The boot tree: "/" a tmpfs filled from
+ * the initrd, /dev a devtmpfs, /proc, and /tmp and /dev/shm tmpfs.
  *
  * Concurrency: one CPU and kernel code is never preempted, so a path walk
  * or a directory change runs to completion without locks. Only device
@@ -60,6 +64,7 @@
 struct vnode;
 struct file;
 struct poll_table;
+struct mount;
 
 /* Operations of a character device or any non-tmpfs object. Buffers are
  * program pointers (copy with uaccess). Each returns a count or -errno. */
@@ -70,8 +75,6 @@ struct vnode_ops {
     /* POLL* bits ready now, registering with pt (poll_wait) when it is
      * given; NULL: always IN|OUT (file_poll). */
     int (*poll)(struct file *f, struct poll_table *pt);
-    /* Symlinks whose target is computed (/proc/self): it, in buf (n bytes). */
-    const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
     /* f is being opened (not O_PATH): 0, or -errno and f is given back
      * without close. May block (a FIFO waits for its other end). */
     int (*open)(struct file *f);
@@ -104,27 +107,56 @@ struct vn_time {
     int64_t nsec; /* 0..999999999 */
 };
 
-/* The file system a vnode belongs to (statfs). A vnode takes its
- * directory's when it first gets a name; a sealed directory's (or a sealed
- * one's own) is procfs. VFS_NONE: never named (pipes). */
-enum vfs_kind { VFS_NONE, VFS_TMPFS, VFS_PROC };
+/* What a file system does with names and links (Linux's
+ * inode_operations, the BSDs' vnodeops). The generic layer calls these
+ * only through the dir_* functions below, which answer for a missing
+ * operation as Linux does for a file system without it. Names are not
+ * NUL-terminated (name, len), never "." or "..", at most NAME_MAX bytes. */
+struct inode_ops {
+    /* dir's entry name: 0 and *out (unreferenced: valid until the caller
+     * blocks), or -ENOENT (-ENOMEM for a generated one). */
+    int (*lookup)(struct vnode *dir, const char *name, size_t len, struct vnode **out);
+    /* The index-th entry of dir after "." and ".." (index 0 is the first):
+     * 1 with *name (valid until the caller blocks), *len, *vn, or 0 past
+     * the end. */
+    int (*readdir)(struct vnode *dir, uint64_t index, const char **name, size_t *len,
+                   struct vnode **vn);
+    /* Name vn (of this mount) in dir; the name is free (checked by the
+     * caller): 0, -ENOSPC or -ENOMEM. NULL: no names can be made here. */
+    int (*link)(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
+    /* Point dir's existing entry name at vn instead (rename over a name);
+     * the vnode it named loses that link. Cannot fail. */
+    void (*relink)(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
+    /* Remove the entry (it exists): its vnode loses a link. */
+    void (*unlink)(struct vnode *dir, const char *name, size_t len);
+    /* 1 when directory dir has no entries (rmdir, rename over it). */
+    int (*empty)(struct vnode *dir);
+    /* A symlink's target: stored (set by setlink) or computed into buf (n
+     * bytes). */
+    const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
+    /* Store a new symlink's target (a NUL-terminated copy): 0 or -ENOMEM. */
+    int (*setlink)(struct vnode *vn, const char *target);
+    /* vn is being freed: free what the file system keeps for it. */
+    void (*release)(struct vnode *vn);
+};
 
 struct vnode {
     uint32_t mode; /* S_IF* | permission bits */
     uint32_t nlink;
     uint32_t refs;
     uint32_t rdev;
-    uint32_t sealed; /* directories: entries come from the kernel only (procfs) */
     uint32_t uid, gid;
-    uint8_t fs;       /* enum vfs_kind */
     uint8_t linkable; /* an O_TMPFILE file made without O_EXCL: linkat may name it */
     uint64_t ino;
     uint64_t size; /* regular: bytes; symlink: target length */
     /* CLOCK_REALTIME. Reads never change atime (every mount is noatime). */
     struct vn_time atime, mtime, ctime;
-    const struct vnode_ops *ops; /* devices; NULL for tmpfs nodes */
-    struct vnode *parent;        /* directories: for ".." */
-    struct dirent_node *entries; /* directories, in creation order */
+    struct mount *mnt;              /* its file system; NULL: none (pipes, eventfds) */
+    const struct inode_ops *iops;   /* its file system's operations (NULL with mnt) */
+    struct mount *mounted;          /* directories: what is mounted here, or NULL */
+    const struct vnode_ops *ops;    /* the object's file operations; NULL for tmpfs files */
+    struct vnode *parent;           /* directories: for ".." (a root: itself) */
+    struct dirent_node *entries;    /* tmpfs directories, in creation order */
     /* Regular files: bytes [0, ext_len) come from ext (the initrd, read in
      * place, physical address ext_phys) until the first write copies them
      * into pages[]; pages[i] == NULL reads as zeros (a hole). */
@@ -132,8 +164,9 @@ struct vnode {
     uint64_t ext_phys, ext_len;
     struct page **pages;
     uint64_t npages; /* capacity of pages[] */
-    char *target;    /* symlinks */
+    char *target;    /* tmpfs symlinks */
     void *priv;      /* the object behind ops (a pipe) */
+    void *fsdata;    /* the file system's (procfs: what the node shows) */
 };
 
 /* An open file description (shared by dup and fork). */
@@ -170,16 +203,14 @@ struct kstatfs {
 };
 _Static_assert(sizeof(struct kstatfs) == 120, "Linux x86-64 struct statfs");
 
-/* --- tmpfs.c: the tree --------------------------------------------------- */
-/* Create the root directory; /dev and /tmp are made by devfs_init and
- * initrd_init. */
-void vfs_init(void);
-struct vnode *vfs_root(void);
+/* --- vnode.c: vnodes and the generic name operations --------------------- */
 /* A new, unnamed vnode with refs 1 (or NULL): mode decides the kind. Its
- * owner is root (uid and gid 0), its times now. */
+ * owner is root (uid and gid 0), its times now. vn_alloc makes one of no
+ * file system (a pipe, an eventfd); vn_alloc_on one of mount m. */
 struct vnode *vn_alloc(uint32_t mode);
+struct vnode *vn_alloc_on(struct mount *m, uint32_t mode);
 /* A vnode a program makes in dir (open's O_CREAT and O_TMPFILE, mkdir,
- * symlink, mknod): vn_alloc on dir's file system, owned as Linux's
+ * symlink, mknod): vn_alloc_on dir's file system, owned as Linux's
  * inode_init_owner has it: the creator's fs ids (proc_fsids), but the
  * group of a set-group-ID dir, whose bit a new directory takes. */
 struct vnode *vn_alloc_in(struct vnode *dir, uint32_t mode);
@@ -187,20 +218,42 @@ void vn_ref(struct vnode *vn);
 /* Drop a reference; frees the vnode (and its data) when it has neither
  * references nor names. */
 void vn_unref(struct vnode *vn);
-/* dir must be a directory. */
+/* The file system's bookkeeping of names: vn gained one in dir (dir's
+ * times change, vn's ctime: Linux's shmem_link) / lost one (freed with
+ * its last name if nothing holds it). */
+void vn_link_gain(struct vnode *dir, struct vnode *vn);
+void vn_link_lose(struct vnode *dir, struct vnode *vn);
+/* Through dir's file system (dir is a directory). dir_lookup: the vnode or
+ * NULL. dir_link: 0, -EEXIST, -ENOENT (dir removed), -ENAMETOOLONG,
+ * -ENOSPC, -ENOMEM, or -EPERM where names cannot be made (procfs).
+ * dir_relink / dir_unlink: 0, -ENOENT, or -EPERM where names cannot be
+ * removed. dir_empty: 1 when dir has no entries. */
 struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len);
-/* Link vn into dir under name (len <= NAME_MAX): 0, -EEXIST, -ENOMEM. */
 int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
-/* Point dir's existing entry name at vn instead (rename over a name):
- * cannot fail but for -ENOENT; the vnode it named loses that link. */
 int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn);
-/* Remove the entry name from dir (drops its nlink): 0 or -ENOENT. */
 int dir_unlink(struct vnode *dir, const char *name, size_t len);
-/* The index-th entry (0 ".", 1 "..", then the links): 1 and *name, *len, *vn,
- * or 0 past the end. */
+int dir_empty(struct vnode *dir);
+/* 1 when dir's file system makes names (create, mkdir, link, rename). */
+int dir_can_name(const struct vnode *dir);
+/* The index-th entry (0 ".", 1 "..", then the file system's): 1 and
+ * *name, *len, *vn, or 0 past the end. */
 int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len, struct vnode **vn);
+/* A new symlink's target: 0, -ENOMEM, -EPERM (no symlinks here). */
+int vn_setlink(struct vnode *vn, const char *target);
+/* Fill st from vn. */
+void vn_stat(struct vnode *vn, struct kstat *st);
+/* The time now, and vn's times set to it (VN_ATIME | VN_MTIME | VN_CTIME). */
+#define VN_ATIME 1
+#define VN_MTIME 2
+#define VN_CTIME 4
+struct vn_time vn_now(void);
+void vn_touch(struct vnode *vn, int which);
+/* Vnodes alive now (for leak checks). */
+uint64_t vn_count(void);
+
+/* --- tmpfs.c: tmpfs (and devtmpfs) ------------------------------------------ */
 /* Regular files: read into / write from program memory at off. Count or
- * -EFAULT / -ENOMEM (a partial count if some bytes moved first). */
+ * -EFAULT / -ENOMEM / -ENOSPC (a partial count if some bytes moved first). */
 long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off);
 long reg_write(struct vnode *vn, const void *ubuf, size_t n, uint64_t off);
 /* Same with a kernel buffer (loader, initrd). */
@@ -210,16 +263,75 @@ long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off)
 int reg_truncate(struct vnode *vn, uint64_t len);
 /* Back a new regular file by bytes that stay in place (the initrd). */
 void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
-/* Fill st from vn. */
-void vn_stat(const struct vnode *vn, struct kstat *st);
-/* The time now, and vn's times set to it (VN_ATIME | VN_MTIME | VN_CTIME). */
-#define VN_ATIME 1
-#define VN_MTIME 2
-#define VN_CTIME 4
-struct vn_time vn_now(void);
-void vn_touch(struct vnode *vn, int which);
-/* Vnodes alive now (for leak checks). */
-uint64_t vn_count(void);
+/* Register the tmpfs and devtmpfs types. */
+void tmpfs_init(void);
+
+/* --- mount.c: file-system types and the mount table ------------------------ */
+/* A file-system type. mount makes a new instance for m (m->type, m->dev,
+ * m->flags set; opts: the data string of mount(2), or NULL): 0 with
+ * m->root (refs 1, named by itself) and m->fsdata set, or -EINVAL for
+ * options it does not take, -ENOMEM. unmount frees an instance none of
+ * whose vnodes but the root is referenced. statfs fills what is the file
+ * system's in st (the generic fields are set). show adds the instance's
+ * options to a /proc/mounts line (",size=..."): length written. */
+struct fs_type {
+    const char *name;
+    int (*mount)(struct mount *m, const char *opts);
+    void (*unmount)(struct mount *m);
+    void (*statfs)(struct mount *m, struct kstatfs *st);
+    int (*show)(struct mount *m, char *buf, size_t n);
+    /* Drop what of m is only cached and unreferenced (vfs_reclaim, and
+     * before an unmount's check for use); may be NULL. */
+    void (*reclaim)(struct mount *m);
+    struct fs_type *next;
+};
+
+/* A mounted file system: one instance, mounted on one directory. */
+struct mount {
+    const struct fs_type *type;
+    struct vnode *root;    /* its root directory (the mount holds a reference) */
+    struct vnode *covered; /* the directory it is mounted on (NULL: "/") */
+    struct mount *parent;  /* the mount covered is on */
+    struct mount *next;    /* the table, in mount order */
+    char *source;          /* mount(2)'s source, shown in /proc/mounts */
+    uint64_t dev;          /* st_dev of its files: 0:N, as Linux's anonymous devices */
+    uint64_t vrefs;        /* references on its vnodes, the root's included */
+    uint32_t id;           /* mountinfo's mount id */
+    uint32_t flags;        /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_NOATIME */
+    void *fsdata;          /* the file system's */
+};
+#define MS_RDONLY     1
+#define MS_NOSUID     2
+#define MS_NODEV      4
+#define MS_NOEXEC     8
+#define MS_NOATIME    1024
+#define MS_NODIRATIME 2048
+
+void fs_type_register(struct fs_type *t);
+/* Mount the root: a tmpfs (the types are registered by then). */
+void vfs_init(void);
+/* Mount a new instance of type (by name) on directory dir (flags MS_*;
+ * opts may be NULL): 0, -ENODEV (unknown type), -ENOTDIR, -EBUSY (dir is
+ * already a mount point or a root), -EINVAL (options), -ENOMEM. The first
+ * mount (dir NULL) is the root. */
+int vfs_mount(const char *type, const char *source, struct vnode *dir, uint32_t flags,
+              const char *opts);
+/* Unmount the file system whose root is root: 0, -EINVAL (not a mount's
+ * root, or the root mount), -EBUSY (in use: an open file, a cwd, a mount
+ * below it). */
+int vfs_umount(struct vnode *root);
+/* The tree's root (of the first mount). */
+struct vnode *vfs_root(void);
+/* 1 when vn is the root of a mount other than the first. */
+int vn_is_mount_root(const struct vnode *vn);
+/* /proc/mounts (info 0) or /proc/self/mountinfo (info 1) as the caller
+ * sees the table (from its root): the text's length (cut at n - 1). */
+int vfs_mounts_show(char *buf, size_t n, int info);
+/* Drop what file systems keep only as a cache (procfs's nodes of processes
+ * that are gone): for leak checks. */
+void vfs_reclaim(void);
+/* Counting references per mount (vnode.c). */
+void mnt_vref(struct mount *m, int delta);
 
 /* --- namei.c: path walking ------------------------------------------------- */
 #define WALK_FOLLOW 1 /* follow a symlink in the last component */
@@ -355,29 +467,20 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
  * its pipe goes with it. 0 or -ENOMEM. */
 int fifo_init(struct vnode *vn);
 
-/* A symlink's target: computed by ops->readlink (into buf, n bytes) or
- * stored. */
+/* A symlink's target, through its file system (computed into buf, n
+ * bytes, or stored); "" when it has none. */
 const char *vn_link_target(const struct vnode *vn, char *buf, size_t n);
 
-/* --- procfs.c: /proc, generated on read --------------------------------------- */
-struct proc;
-/* Make /proc with its global files (meminfo, uptime, cpuinfo, mounts,
- * version) and /proc/self. */
+/* --- procfs.c: /proc, generated on lookup from the process table ----------- */
+/* Register the proc type. Its nodes are made when looked up and kept in a
+ * cache while a process they show lives (or while referenced). An open
+ * file of a process that is gone reads as -ESRCH, as Linux. */
 void procfs_init(void);
-/* /proc/<pid> for a new process (stat, status, cmdline, comm, exe, task):
- * 0 or -ENOMEM. */
-int procfs_add(struct proc *p);
-/* Remove /proc/<pid> (the files stay readable, empty, while open). */
-void procfs_remove(struct proc *p);
-/* /proc/<pid>/task/<tid> for an LWP of p (stat, status, comm): 0 or
- * -ENOMEM; procfs_add makes the main one's. Removed with the LWP. */
-int procfs_task_add(struct proc *p, int tid);
-void procfs_task_remove(struct proc *p, int tid);
 
 /* --- statfs.c: file-system figures ------------------------------------------ */
 /* statfs(2) of the file system vn is on. */
 void vfs_statfs(const struct vnode *vn, struct kstatfs *st);
-/* The st_dev of the file system vn is on (one per file system). */
+/* The st_dev of the file system vn is on (one per mount). */
 uint64_t vfs_dev(const struct vnode *vn);
 
 /* --- devfs.c / initrd.c ------------------------------------------------------- */
@@ -385,11 +488,17 @@ uint64_t vfs_dev(const struct vnode *vn);
  * S_IFSOCK) and number (Linux's encoding) reaches: one of /dev's, or ops
  * whose open is -ENXIO (no such device here; a socket's name). */
 const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev);
-/* Make /dev with console, tty, null, zero, full, random, urandom. The
- * console's window is 80x24 unless the command line says winsize=COLSxROWS. */
+/* The devtmpfs type: a tmpfs made with console, tty, null, zero, full,
+ * random, urandom and the directory shm. The console's window is 80x24
+ * unless the command line says winsize=COLSxROWS. */
 void devfs_init(const char *cmdline);
+/* devtmpfs's mount: the device nodes in the new instance's root. */
+int devfs_populate(struct vnode *root);
 /* Fill the root from the cpio archive in [phys, phys + len) (the first boot
- * module) and make /tmp. Malformed archives are reported, not fatal. */
+ * module). Malformed archives are reported, not fatal. */
 void initrd_init(uint64_t phys, uint64_t len);
+/* The boot tree's mounts: /dev (devtmpfs), /dev/shm and /tmp (tmpfs),
+ * /proc; their directories are made when the initrd lacks them. */
+void vfs_mount_boot(void);
 
 #endif

@@ -87,6 +87,7 @@ static int init_watch(const struct initargs *ia, int report)
         return INIT_FAILED_STATUS;
     }
     int status = power_status(proc_reap(p));
+    vfs_reclaim(); /* /proc's nodes are a cache */
     pmem_stats(&after);
     kmalloc_stats(&ka);
     if (report) {

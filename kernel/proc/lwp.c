@@ -105,11 +105,8 @@ void lwp_free(struct lwp *l)
         p->dead_ns += thread_runtime_ns(l->thread);
         thread_join(l->thread);
     }
-    if (l->tid != p->pid) {
-        if (!l->exited)
-            procfs_task_remove(p, l->tid);
+    if (l->tid != p->pid)
         pid_free(l->tid);
-    }
     sigpend_clear(p, &l->pend);
     kfree(l->resume);
     kfree(l);
@@ -174,11 +171,6 @@ int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid,
         pid_free(id);
         return err;
     }
-    err = procfs_task_add(p, id);
-    if (err) {
-        lwp_free(l); /* and its tid */
-        return err;
-    }
     lwp_resume_at(l, f, (flags & CLONE_SETTLS) ? tls : arch_fs_base(), 0);
     if (flags & CLONE_CHILD_SETTID)
         l->set_child_tid = ctid;
@@ -215,8 +207,6 @@ __attribute__((noreturn)) void lwp_exit(int wstatus)
     if (p->nlive == 1)
         proc_end(p->dying ? p->wstatus : wstatus);
     p->nlive--;
-    if (l->tid != p->pid)
-        procfs_task_remove(p, l->tid); /* gone at once, as Linux reaps a thread */
     waitq_wake_all(&p->lwpq);
     thread_set_vmspace(0);
     thread_exit();
@@ -270,7 +260,6 @@ int lwp_single(void)
     p->survivor = 0;
     lwp_reap(p);
     if (l->tid != p->pid) { /* the exec'ing LWP takes over the pid, as on Linux */
-        procfs_task_remove(p, l->tid);
         pid_free(l->tid);
         l->tid = p->pid;
     }

@@ -200,8 +200,6 @@ int proc_alloc(struct proc *parent, struct proc **out)
 int proc_publish(struct proc *p)
 {
     KASSERT(p->state == P_EMBRYO);
-    if (procfs_add(p))
-        return -ENOMEM;
     if (p->parent) {
         p->sibling = p->parent->children;
         p->parent->children = p;
@@ -224,7 +222,6 @@ void proc_free(struct proc *p)
             table[i] = 0;
     if (!embryo) {
         tree_unlink(p);
-        procfs_remove(p);
         nprocs--;
     }
     kfree(p->cmdline);

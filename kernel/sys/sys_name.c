@@ -13,17 +13,6 @@
 
 #define RENAME_NOREPLACE 1
 
-/* A symlink's own copy of its target: 0 or -ENOMEM. */
-static int link_set_target(struct vnode *vn, const char *target)
-{
-    size_t n = strlen(target);
-    if (!(vn->target = kmalloc(n + 1)))
-        return -ENOMEM;
-    memcpy(vn->target, target, n + 1);
-    vn->size = n;
-    return 0;
-}
-
 /* A new node of mode in dir (vn_alloc_in: its file system and owner):
  * a symlink to target, a FIFO, a device node of number dev (or a socket's
  * name), a directory or a regular file. 0 and *out, or -ENOMEM. */
@@ -34,7 +23,7 @@ static int node_alloc(struct vnode *dir, uint32_t mode, const char *target, uint
     struct vnode *vn = vn_alloc_in(dir, mode);
     int err = vn ? 0 : -ENOMEM;
     if (!err && type == S_IFLNK)
-        err = link_set_target(vn, target);
+        err = vn_setlink(vn, target);
     else if (!err && type == S_IFIFO)
         err = fifo_init(vn);
     if (!err && (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK)) {
@@ -143,16 +132,16 @@ static int64_t sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint
         return !rmdir ? -EISDIR : len == 1 ? -EINVAL : -ENOTEMPTY;
     if (!(vn = dir_lookup(dir, name, len)))
         return -ENOENT;
-    if (dir->sealed)
+    if (!dir_can_name(dir))
         return -EPERM; /* Linux: the directory has no unlink/rmdir */
     if (rmdir && !S_ISDIR(vn->mode))
         return -ENOTDIR;
     if (!rmdir && S_ISDIR(vn->mode))
         return -EISDIR;
-    if (rmdir && vn->entries)
+    if (rmdir && !dir_empty(vn))
         return -ENOTEMPTY;
-    if (rmdir)
-        vn->parent = vn; /* ".." of a removed directory (someone's cwd) stays put */
+    if (vn->mounted)
+        return -EBUSY; /* a mount point */
     return dir_unlink(dir, name, len);
 }
 
@@ -193,8 +182,10 @@ static int rename_check(struct vnode *src, struct vnode *dst, struct vnode *newd
         return -ENOTDIR;
     if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
         return -EISDIR;
-    if (S_ISDIR(dst->mode) && dst->entries)
+    if (S_ISDIR(dst->mode) && !dir_empty(dst))
         return -ENOTEMPTY;
+    if (dst->mounted)
+        return -EBUSY;
     return 0;
 }
 
@@ -212,6 +203,8 @@ static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd
         err = at_parent((int64_t)newdirfd, unew, &ndir, nname, &nlen);
     if (err)
         return err;
+    if (odir->mnt != ndir->mnt)
+        return -EXDEV; /* each mount is a file system of its own */
     if (olen == 0 || nlen == 0 || is_dot(oname, olen) || is_dot(nname, nlen))
         return -EBUSY;
     struct vnode *src = dir_lookup(odir, oname, olen), *dst = dir_lookup(ndir, nname, nlen);
@@ -219,8 +212,10 @@ static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd
         return -ENOENT;
     if (src == dst)
         return 0;
-    if (odir->sealed || ndir->sealed)
+    if (!dir_can_name(odir) || !dir_can_name(ndir))
         return -EPERM; /* Linux: the directory has no rename */
+    if (src->mounted)
+        return -EBUSY;
     if ((err = rename_check(src, dst, ndir, flags)))
         return err;
     /* The new name first (the one step that can fail, changing nothing),
@@ -252,8 +247,8 @@ static int64_t sys_rename(uint64_t uold, uint64_t unew, uint64_t a2, uint64_t a3
 /* Linux's vfs_link checks once the new name is free: a name for vn in dir. */
 static int link_check(struct vnode *vn, struct vnode *dir)
 {
-    if (vn->fs != dir->fs)
-        return -EXDEV; /* /proc is a file system of its own */
+    if (vn->mnt != dir->mnt)
+        return -EXDEV; /* each mount is a file system of its own */
     if (S_ISDIR(vn->mode))
         return -EPERM;
     if (vn->nlink == 0 && !vn->linkable)

@@ -105,7 +105,7 @@ int at_create(int64_t dirfd, uint64_t upath, int is_dir, struct vnode **dir, cha
         return -ENOENT; /* removed (IS_DEADDIR) */
     if (dir_lookup(*dir, name, *len))
         return -EEXIST;
-    if ((*dir)->sealed || (slash && !is_dir))
+    if (!dir_can_name(*dir) || (slash && !is_dir))
         return -ENOENT; /* procfs's lookup knows no other name; "name/" asks for a directory */
     return 0;
 }
@@ -120,7 +120,7 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
         return err;
     if (len == 0 || is_dot(name, len))
         return -EISDIR;
-    if (dir->sealed)
+    if (!dir_can_name(dir))
         return -ENOENT; /* Linux: procfs's lookup knows no other name */
     struct vnode *vn = vn_alloc_in(dir, S_IFREG | (mode & ~proc_current()->umask & 07777));
     if (!vn)
@@ -210,7 +210,7 @@ static int open_tmpfile(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t 
         return err;
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
-    if (dir->sealed)
+    if (!dir_can_name(dir))
         return -EOPNOTSUPP; /* procfs has no tmpfile operation */
     *out = vn_alloc_in(dir, S_IFREG | (mode & ~proc_current()->umask & 07777));
     if (!*out)

@@ -1,0 +1,232 @@
+/* Vnodes, and the generic side of the name operations: the checks every
+ * file system shares, then a call through the directory's inode_ops. */
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
+#include "kernel/panic.h"
+#include "kernel/sched/sched.h"
+
+static uint64_t next_ino = 1;
+static uint64_t live_vnodes;
+
+struct vnode *vn_alloc(uint32_t mode)
+{
+    struct vnode *vn = kzalloc(sizeof(*vn));
+    if (!vn)
+        return 0;
+    vn->mode = mode;
+    vn->refs = 1;
+    vn->ino = next_ino++;
+    vn->atime = vn->mtime = vn->ctime = vn_now();
+    live_vnodes++;
+    return vn;
+}
+
+struct vnode *vn_alloc_on(struct mount *m, uint32_t mode)
+{
+    struct vnode *vn = vn_alloc(mode);
+    if (vn) {
+        vn->mnt = m;
+        vn->iops = m->root ? m->root->iops : 0; /* the root's own are set by its mount */
+        mnt_vref(m, 1);
+    }
+    return vn;
+}
+
+struct vnode *vn_alloc_in(struct vnode *dir, uint32_t mode)
+{
+    if ((dir->mode & S_ISGID) && S_ISDIR(mode))
+        mode |= S_ISGID;
+    struct vnode *vn = vn_alloc_on(dir->mnt, mode);
+    if (!vn)
+        return 0;
+    vn->iops = dir->iops;
+    proc_fsids(&vn->uid, &vn->gid);
+    if (dir->mode & S_ISGID)
+        vn->gid = dir->gid;
+    return vn;
+}
+
+struct vn_time vn_now(void)
+{
+    uint64_t ns = clock_realtime_ns();
+    return (struct vn_time){(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC)};
+}
+
+void vn_touch(struct vnode *vn, int which)
+{
+    struct vn_time now = vn_now();
+    if (which & VN_ATIME)
+        vn->atime = now;
+    if (which & VN_MTIME)
+        vn->mtime = now;
+    if (which & VN_CTIME)
+        vn->ctime = now;
+}
+
+static void vn_free(struct vnode *vn)
+{
+    if (vn->ops && vn->ops->release)
+        vn->ops->release(vn);
+    if (vn->iops && vn->iops->release)
+        vn->iops->release(vn);
+    kfree(vn);
+    live_vnodes--;
+}
+
+void vn_ref(struct vnode *vn)
+{
+    vn->refs++;
+    if (vn->mnt)
+        mnt_vref(vn->mnt, 1);
+}
+
+void vn_unref(struct vnode *vn)
+{
+    if (vn->refs == 0)
+        panic("vn_unref: vnode %llu has no references", (unsigned long long)vn->ino);
+    if (vn->mnt)
+        mnt_vref(vn->mnt, -1);
+    if (--vn->refs == 0 && vn->nlink == 0)
+        vn_free(vn);
+}
+
+uint64_t vn_count(void)
+{
+    return live_vnodes;
+}
+
+void vn_link_gain(struct vnode *dir, struct vnode *vn)
+{
+    vn->nlink++;
+    if (S_ISDIR(vn->mode))
+        vn->parent = dir;
+    vn_touch(dir, VN_MTIME | VN_CTIME);
+    vn->ctime = dir->ctime;
+}
+
+void vn_link_lose(struct vnode *dir, struct vnode *vn)
+{
+    if (dir) {
+        vn_touch(dir, VN_MTIME | VN_CTIME);
+        vn->ctime = dir->ctime;
+    }
+    if (--vn->nlink == 0 && vn->refs == 0)
+        vn_free(vn);
+}
+
+/* --- names, through the file system --------------------------------------- */
+
+struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len)
+{
+    struct vnode *vn;
+    if (!dir->iops || !dir->iops->lookup || dir->iops->lookup(dir, name, len, &vn))
+        return 0;
+    return vn;
+}
+
+int dir_can_name(const struct vnode *dir)
+{
+    return dir->iops && dir->iops->link;
+}
+
+int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+{
+    if (!dir_can_name(dir))
+        return -EPERM;
+    if (dir->nlink == 0)
+        return -ENOENT; /* removed (Linux: IS_DEADDIR): it must stay empty */
+    if (len == 0 || len > NAME_MAX)
+        return -ENAMETOOLONG;
+    if (dir_lookup(dir, name, len))
+        return -EEXIST;
+    return dir->iops->link(dir, name, len, vn);
+}
+
+int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+{
+    if (!dir->iops || !dir->iops->relink)
+        return -EPERM;
+    if (!dir_lookup(dir, name, len))
+        return -ENOENT;
+    dir->iops->relink(dir, name, len, vn);
+    return 0;
+}
+
+int dir_unlink(struct vnode *dir, const char *name, size_t len)
+{
+    if (!dir->iops || !dir->iops->unlink)
+        return -EPERM;
+    if (!dir_lookup(dir, name, len))
+        return -ENOENT;
+    dir->iops->unlink(dir, name, len);
+    return 0;
+}
+
+int dir_empty(struct vnode *dir)
+{
+    return !dir->iops || !dir->iops->empty || dir->iops->empty(dir);
+}
+
+int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len, struct vnode **vn)
+{
+    if (index < 2) {
+        *name = index ? ".." : ".";
+        *len = index + 1;
+        *vn = index ? dir->parent : dir;
+        return 1;
+    }
+    if (!dir->iops || !dir->iops->readdir)
+        return 0;
+    return dir->iops->readdir(dir, index - 2, name, len, vn);
+}
+
+int vn_setlink(struct vnode *vn, const char *target)
+{
+    if (!vn->iops || !vn->iops->setlink)
+        return -EPERM;
+    int err = vn->iops->setlink(vn, target);
+    if (!err)
+        vn->size = strlen(target);
+    return err;
+}
+
+/* A directory's link count as Linux gives it: its name, its "." and the
+ * ".." of each subdirectory; 0 once removed. Counted here rather than kept,
+ * so that mkdir, rmdir and rename need no bookkeeping for it. */
+static uint64_t dir_nlink(struct vnode *dir)
+{
+    if (dir->nlink == 0)
+        return 0;
+    uint64_t n = dir->nlink + 1;
+    const char *name;
+    size_t len;
+    struct vnode *vn;
+    for (uint64_t i = 2; dir_entry(dir, i, &name, &len, &vn); i++)
+        n += S_ISDIR(vn->mode) ? 1 : 0;
+    return n;
+}
+
+void vn_stat(struct vnode *vn, struct kstat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_dev = vfs_dev(vn);
+    st->st_ino = vn->ino;
+    st->st_nlink = S_ISDIR(vn->mode) ? dir_nlink(vn) : vn->nlink;
+    st->st_mode = vn->mode;
+    st->st_uid = vn->uid;
+    st->st_gid = vn->gid;
+    st->st_rdev = vn->rdev;
+    st->st_size = (int64_t)vn->size;
+    st->st_blksize = PAGE_SIZE;
+    st->st_blocks = (int64_t)((vn->size + 511) / 512);
+    st->st_atime = vn->atime.sec;
+    st->st_atime_nsec = (uint64_t)vn->atime.nsec;
+    st->st_mtime = vn->mtime.sec;
+    st->st_mtime_nsec = (uint64_t)vn->mtime.nsec;
+    st->st_ctime = vn->ctime.sec;
+    st->st_ctime_nsec = (uint64_t)vn->ctime.nsec;
+}

@@ -1,0 +1,305 @@
+/* mounts: file-system types and the mount table (issue 16): mount(2) and
+ * umount2(2) of tmpfs (size=, EBUSY, ENOSPC), devtmpfs and proc, ".."
+ * across a mount point, EXDEV between file systems, /proc/mounts and
+ * mountinfo, statfs per file system, and /proc made from the process
+ * table (a live process and a reaped one). Run as root (pid 1 in Uniplex;
+ * root on the host); each case works under a directory of its own.
+ *
+ * usage: mounts [CASE...] */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "tcase.h"
+
+#define ALARM_S     20
+#define TMPFS_MAGIC 0x01021994
+#define PROC_MAGIC  0x9fa0
+
+/* A fresh directory for the case (name under /tmp). */
+static const char *scratch(const char *name)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "/tmp/mounts-%s", name);
+    T_EXPECT(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", path, t_errname(errno));
+    return path;
+}
+
+/* The case's directory goes at its end (rmdir: it must be empty). */
+static void unscratch(const char *path)
+{
+    T_EXPECT(rmdir(path) == 0, "rmdir %s: %s", path, t_errname(errno));
+}
+
+static void expect_errno(int r, int e, const char *what)
+{
+    T_EXPECT(r == -1 && errno == e, "%s: %d/%s, expected %s", what, r, t_errname(errno),
+             t_errname(e));
+}
+
+static void mount_tmpfs(const char *dir, const char *opts)
+{
+    T_EXPECT(mount("none", dir, "tmpfs", 0, opts) == 0, "mount tmpfs on %s (%s): %s", dir,
+             opts ? opts : "", t_errname(errno));
+}
+
+static void put_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    T_EXPECT(fd >= 0, "create %s: %s", path, t_errname(errno));
+    T_EXPECT(write(fd, text, strlen(text)) == (ssize_t)strlen(text), "write %s", path);
+    close(fd);
+}
+
+/* 1 when /proc/mounts (or mountinfo) has a line with needle in it. */
+static int mounts_have(const char *file, const char *needle)
+{
+    static char buf[16384];
+    int fd = open(file, O_RDONLY);
+    T_EXPECT(fd >= 0, "open %s: %s", file, t_errname(errno));
+    ssize_t n, k = 0;
+    while ((n = read(fd, buf + k, sizeof buf - 1 - (size_t)k)) > 0)
+        k += n;
+    close(fd);
+    buf[k] = 0;
+    return strstr(buf, needle) != 0;
+}
+
+static void case_tmpfs_mount_umount(void)
+{
+    const char *d = scratch("mu");
+    char file[160], line[200];
+    struct stat top, in;
+    struct statfs sf;
+    T_EXPECT(stat("/tmp", &top) == 0, "stat /tmp");
+    mount_tmpfs(d, "size=64k,mode=700");
+    snprintf(file, sizeof file, "%s/f", d);
+    put_file(file, "hello");
+    T_EXPECT(stat(d, &in) == 0 && in.st_dev != top.st_dev, "the mount has /tmp's st_dev");
+    T_EXPECT((in.st_mode & 07777) == 0700, "mode=700 gave %o", in.st_mode & 07777);
+    T_EXPECT(statfs(file, &sf) == 0 && sf.f_type == TMPFS_MAGIC, "statfs type %lx",
+             (long)sf.f_type);
+    T_EXPECT(sf.f_blocks * sf.f_bsize == 65536, "size=64k: %llu blocks of %ld",
+             (unsigned long long)sf.f_blocks, (long)sf.f_bsize);
+    snprintf(line, sizeof line, " %s tmpfs ", d);
+    T_EXPECT(mounts_have("/proc/mounts", line), "no \"%s\" in /proc/mounts", line);
+    snprintf(line, sizeof line, " / %s rw", d);
+    T_EXPECT(mounts_have("/proc/self/mountinfo", line), "no \"%s\" in mountinfo", line);
+    snprintf(line, sizeof line, " %s tmpfs ", d);
+    T_EXPECT(umount(d) == 0, "umount: %s", t_errname(errno));
+    T_EXPECT(access(file, F_OK) != 0 && errno == ENOENT, "the file outlived its mount");
+    T_EXPECT(!mounts_have("/proc/mounts", line), "still in /proc/mounts");
+    T_EXPECT(stat(d, &in) == 0 && in.st_dev == top.st_dev, "the mount point is not back");
+    unscratch(d);
+}
+
+static void case_umount_busy(void)
+{
+    const char *d = scratch("busy");
+    char file[160];
+    mount_tmpfs(d, 0);
+    snprintf(file, sizeof file, "%s/f", d);
+    put_file(file, "x");
+    int fd = open(file, O_RDONLY);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    expect_errno(umount(d), EBUSY, "umount with an open file");
+    close(fd);
+    T_EXPECT(chdir(d) == 0, "chdir: %s", t_errname(errno));
+    expect_errno(umount(d), EBUSY, "umount with the cwd in it");
+    T_EXPECT(chdir("/") == 0, "chdir /");
+    expect_errno(rmdir(d), EBUSY, "rmdir of a mount point");
+    T_EXPECT(umount(d) == 0, "umount once idle: %s", t_errname(errno));
+    expect_errno(umount(d), EINVAL, "umount of a directory that is no mount");
+    unscratch(d);
+}
+
+static void case_exdev(void)
+{
+    const char *d = scratch("xdev");
+    char a[160], b[160];
+    mount_tmpfs(d, 0);
+    snprintf(a, sizeof a, "%s/a", d);
+    put_file(a, "data");
+    snprintf(b, sizeof b, "/tmp/mounts-xdev-b");
+    expect_errno(rename(a, b), EXDEV, "rename out of the mount");
+    expect_errno(link(a, b), EXDEV, "link out of the mount");
+    expect_errno(rename("/tmp/mounts-xdev-none", a), EXDEV, "rename into the mount");
+    T_EXPECT(umount(d) == 0, "umount: %s", t_errname(errno));
+    unscratch(d);
+}
+
+static void case_dotdot_crosses(void)
+{
+    const char *d = scratch("dotdot");
+    char cwd[256];
+    struct stat up, tmp;
+    mount_tmpfs(d, 0);
+    T_EXPECT(chdir(d) == 0, "chdir: %s", t_errname(errno));
+    T_EXPECT(getcwd(cwd, sizeof cwd) && strcmp(cwd, d) == 0, "getcwd %s", cwd);
+    T_EXPECT(stat("..", &up) == 0 && stat("/tmp", &tmp) == 0, "stat ..");
+    T_EXPECT(up.st_ino == tmp.st_ino && up.st_dev == tmp.st_dev, ".. of the mount's root is not /tmp");
+    T_EXPECT(chdir("/") == 0, "chdir /");
+    T_EXPECT(umount(d) == 0, "umount: %s", t_errname(errno));
+    unscratch(d);
+}
+
+/* size= is a hard limit: writes stop with ENOSPC, everything else intact,
+ * and the space comes back with the file. */
+static void case_enospc(void)
+{
+    const char *d = scratch("full");
+    char a[160], b[160], buf[4096];
+    memset(buf, 'z', sizeof buf);
+    mount_tmpfs(d, "size=16k");
+    snprintf(a, sizeof a, "%s/a", d);
+    snprintf(b, sizeof b, "%s/b", d);
+    put_file(b, "keep me");
+    int fd = open(a, O_WRONLY | O_CREAT, 0644);
+    ssize_t n = 0, r;
+    for (int i = 0; i < 8 && (r = write(fd, buf, sizeof buf)) > 0; i++)
+        n += r;
+    T_EXPECT(n > 0 && n <= 16384, "wrote %zd bytes into 16 KiB", n);
+    expect_errno((int)write(fd, buf, sizeof buf), ENOSPC, "write past size=");
+    close(fd);
+    fd = open(b, O_RDONLY);
+    T_EXPECT(fd >= 0 && read(fd, buf, sizeof buf) == 7 && memcmp(buf, "keep me", 7) == 0,
+             "the other file changed");
+    close(fd);
+    T_EXPECT(unlink(a) == 0, "unlink");
+    fd = open(a, O_WRONLY | O_CREAT, 0644);
+    T_EXPECT(write(fd, buf, 4096) == 4096, "no room after the unlink: %s", t_errname(errno));
+    close(fd);
+    T_EXPECT(umount(d) == 0, "umount: %s", t_errname(errno));
+    unscratch(d);
+}
+
+static void case_bad_mounts(void)
+{
+    const char *d = scratch("bad");
+    char file[160];
+    snprintf(file, sizeof file, "%s/file", d);
+    put_file(file, "x");
+    expect_errno(mount("none", file, "tmpfs", 0, 0), ENOTDIR, "mount on a file");
+    expect_errno(mount("none", d, "nosuchfs", 0, 0), ENODEV, "unknown type");
+    expect_errno(mount("none", d, "tmpfs", 0, "size=12q"), EINVAL, "bad size");
+    expect_errno(mount("none", d, "tmpfs", 0, "bogus=1"), EINVAL, "unknown option");
+    expect_errno(mount("none", d, (const char *)8, 0, 0), EFAULT, "type at a bad address");
+    expect_errno(mount("none", (const char *)8, "tmpfs", 0, 0), EFAULT, "target at a bad address");
+    expect_errno(mount("none", "/nonexistent/x", "tmpfs", 0, 0), ENOENT, "missing target");
+    expect_errno(umount((const char *)8), EFAULT, "umount of a bad address");
+    expect_errno(umount2(d, 0x100), EINVAL, "umount2 with an unknown flag");
+    T_EXPECT(unlink(file) == 0, "unlink");
+    unscratch(d);
+}
+
+static void case_unprivileged(void)
+{
+    T_EXPECT(setuid(1000) == 0, "setuid: %s", t_errname(errno));
+    expect_errno(mount("none", "/tmp", "tmpfs", 0, 0), EPERM, "mount as a user");
+    expect_errno(umount("/tmp"), EPERM, "umount as a user");
+}
+
+static void case_proc_and_devtmpfs(void)
+{
+    const char *d = scratch("proc");
+    char path[160], link[32], want[32];
+    struct statfs sf;
+    T_EXPECT(mount("proc", d, "proc", 0, 0) == 0, "mount proc: %s", t_errname(errno));
+    snprintf(path, sizeof path, "%s/self", d);
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    link[n > 0 ? n : 0] = 0;
+    snprintf(want, sizeof want, "%d", getpid());
+    T_EXPECT(strcmp(link, want) == 0, "self -> %s, pid %s", link, want);
+    T_EXPECT(statfs(d, &sf) == 0 && sf.f_type == PROC_MAGIC, "statfs proc %lx", (long)sf.f_type);
+    expect_errno(mkdir(path, 0755), EEXIST, "mkdir over proc's self");
+    T_EXPECT(umount(d) == 0, "umount proc: %s", t_errname(errno));
+    T_EXPECT(mount("dev", d, "devtmpfs", 0, 0) == 0, "mount devtmpfs: %s", t_errname(errno));
+    snprintf(path, sizeof path, "%s/null", d);
+    int fd = open(path, O_WRONLY);
+    T_EXPECT(fd >= 0 && write(fd, "x", 1) == 1, "devtmpfs's null: %s", t_errname(errno));
+    close(fd);
+    T_EXPECT(umount(d) == 0, "umount devtmpfs: %s", t_errname(errno));
+    unscratch(d);
+}
+
+/* /proc/<pid> exists while the process does (a zombie too) and its open
+ * files read as ESRCH once it is reaped. */
+static void case_proc_reaped(void)
+{
+    char path[64], buf[512];
+    pid_t pid = fork();
+    if (pid == 0) {
+        pause();
+        _exit(0);
+    }
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY);
+    T_EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    T_EXPECT(n > 0 && atoi(buf) == pid, "read a live process's stat: %zd", n);
+    kill(pid, SIGKILL);
+    usleep(20000);
+    snprintf(path, sizeof path, "/proc/%d", pid);
+    struct stat st;
+    T_EXPECT(stat(path, &st) == 0, "a zombie's /proc directory is gone: %s", t_errname(errno));
+    T_EXPECT(waitpid(pid, 0, 0) == pid, "waitpid");
+    T_EXPECT(lseek(fd, 0, SEEK_SET) == 0, "lseek");
+    expect_errno((int)read(fd, buf, sizeof buf), ESRCH, "read of a reaped process's stat");
+    close(fd);
+    expect_errno(stat(path, &st), ENOENT, "stat of a reaped process's directory");
+}
+
+/* readdir of /proc lists the live processes, and their task directories
+ * their threads. */
+static void case_proc_readdir(void)
+{
+    char want[16];
+    int seen = 0;
+    snprintf(want, sizeof want, "%d", getpid());
+    DIR *dir = opendir("/proc");
+    T_EXPECT(dir, "opendir /proc: %s", t_errname(errno));
+    for (struct dirent *e; (e = readdir(dir));)
+        seen |= strcmp(e->d_name, want) == 0;
+    closedir(dir);
+    T_EXPECT(seen, "%s not listed in /proc", want);
+    char task[64];
+    snprintf(task, sizeof task, "/proc/self/task/%d/comm", getpid());
+    T_EXPECT(access(task, R_OK) == 0, "%s: %s", task, t_errname(errno));
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} cases[] = {
+    {"tmpfs_mount_umount", case_tmpfs_mount_umount},
+    {"umount_busy", case_umount_busy},
+    {"rename_link_exdev", case_exdev},
+    {"dotdot_crosses", case_dotdot_crosses},
+    {"tmpfs_size_enospc", case_enospc},
+    {"bad_mounts", case_bad_mounts},
+    {"unprivileged", case_unprivileged},
+    {"proc_and_devtmpfs", case_proc_and_devtmpfs},
+    {"proc_reaped", case_proc_reaped},
+    {"proc_readdir", case_proc_readdir},
+};
+
+int main(int argc, char **argv)
+{
+    if (getuid() != 0) {
+        printf("mounts: must run as root\n");
+        return 1;
+    }
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char why[300];
+        int st = 0;
+        if (t_case_named(argc, argv, cases[i].name) &&
+            t_case_run(cases[i].name, cases[i].fn, ALARM_S, T_CASE_GROUP, why, sizeof(why), &st) &&
+            t_case_passed(cases[i].name, why, st))
+            t_ok(cases[i].name);
+    }
+    return t_done("mounts");
+}
