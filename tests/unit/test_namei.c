@@ -36,6 +36,33 @@ struct vnode *k_vfs_root(void)
     return &root;
 }
 
+int k_vn_is_mount_root(const struct vnode *vn)
+{
+    return vn->mnt && vn->mnt->root == vn && vn->mnt->covered;
+}
+
+int k_dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
+                struct vnode **vn)
+{
+    struct dirent_node *d = dir->entries;
+    for (uint64_t i = 2; d && i < index; i++)
+        d = d->next;
+    if (index < 2 || !d)
+        return 0;
+    *name = d->name;
+    *len = d->len;
+    *vn = d->vn;
+    return 1;
+}
+
+static const char *test_readlink(const struct vnode *vn, char *buf, size_t n)
+{
+    (void)buf, (void)n;
+    return vn->target;
+}
+
+static const struct inode_ops test_iops = {.readlink = test_readlink};
+
 /* The calling process's chroot directory (NULL: none), as a test sets it. */
 static struct vnode *chroot_dir;
 
@@ -70,6 +97,7 @@ static struct vnode *symlink_in(struct vnode *dir, const char *name, const char 
     l->mode = S_IFLNK | 0777;
     l->target = strdup(target);
     l->size = strlen(target);
+    l->iops = &test_iops;
     link_in(dir, name, l);
     return l;
 }
@@ -232,6 +260,33 @@ static void test_path_of(void **state)
     assert_int_equal(k_vfs_path_of(&sub, buf, 9), 8);
 }
 
+/* A file system mounted on /tmp/sub: the walk steps into its root, ".."
+ * steps out to the mount point's parent, and a path names the mounted
+ * root by its mount point. */
+static void test_mount_crossing(void **state)
+{
+    (void)state;
+    static struct vnode mroot, inner;
+    static struct mount m;
+    char buf[64];
+    mroot.mode = inner.mode = S_IFDIR | 0755;
+    mroot.parent = &mroot;
+    mroot.mnt = inner.mnt = &m;
+    link_in(&mroot, "inner", &inner);
+    m.root = &mroot;
+    m.covered = &sub;
+    sub.mounted = &m;
+    assert_ptr_equal(walk_ok(&root, "/tmp/sub", 0), &mroot);
+    assert_ptr_equal(walk_ok(&root, "/tmp/sub/inner", 0), &inner);
+    assert_ptr_equal(walk_ok(&root, "/tmp/sub/..", 0), &tmp);
+    assert_ptr_equal(walk_ok(&inner, "../../file", 0), &file);
+    assert_int_equal(k_vfs_path_of(&inner, buf, sizeof(buf)), 14);
+    assert_string_equal(buf, "/tmp/sub/inner");
+    assert_int_equal(k_vfs_path_of(&mroot, buf, sizeof(buf)), 8);
+    assert_string_equal(buf, "/tmp/sub");
+    sub.mounted = NULL;
+}
+
 /* A walk that found a file also says where: the directory's path, a
  * slash and the name, after every symlink. */
 static void test_walk_path(void **state)
@@ -274,7 +329,7 @@ int main(void)
         cmocka_unit_test(test_symlinks),    cmocka_unit_test(test_loops),
         cmocka_unit_test(test_name_length), cmocka_unit_test(test_parent),
         cmocka_unit_test(test_path_of),     cmocka_unit_test(test_walk_path),
-        cmocka_unit_test(test_chroot),
+        cmocka_unit_test(test_chroot),      cmocka_unit_test(test_mount_crossing),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
