@@ -110,6 +110,33 @@ int vfs_umount(struct vnode *root)
     return 0;
 }
 
+int mnt_may_write(const struct vnode *vn)
+{
+    return vn->mnt && (vn->mnt->flags & MS_RDONLY) ? -EROFS : 0;
+}
+
+int mnt_may_open_dev(const struct vnode *vn)
+{
+    int dev = S_ISCHR(vn->mode) || (vn->mode & S_IFMT) == S_IFBLK;
+    return dev && vn->mnt && (vn->mnt->flags & MS_NODEV) ? -EACCES : 0;
+}
+
+int mnt_may_exec(const struct vnode *vn)
+{
+    return vn->mnt && (vn->mnt->flags & MS_NOEXEC) ? -EACCES : 0;
+}
+
+int vfs_remount(struct mount *m, uint32_t flags, const char *opts)
+{
+    if (opts && *opts) {
+        int err = m->type->remount ? m->type->remount(m, opts) : -EINVAL;
+        if (err)
+            return err;
+    }
+    m->flags = flags;
+    return 0;
+}
+
 void vfs_reclaim(void)
 {
     for (struct mount *m = mounts; m; m = m->next)
@@ -215,5 +242,5 @@ void vfs_mount_boot(void)
     dev = dir_lookup(root, "dev", 3)->mounted->root;
     boot_mount(dev, "shm", "tmpfs", MS_NOSUID | MS_NODEV, 0);
     boot_mount(root, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
-    boot_mount(root, "tmp", "tmpfs", MS_NOSUID | MS_NODEV, 0);
+    boot_mount(root, "tmp", "tmpfs", MS_NOSUID, 0); /* device nodes work there, as on / */
 }

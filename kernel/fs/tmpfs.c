@@ -99,7 +99,7 @@ static void tmpfs_unlink(struct vnode *dir, const char *name, size_t len)
         *pp = d->next;
         struct vnode *vn = d->vn;
         kfree(d);
-        if (S_ISDIR(vn->mode))
+        if (S_ISDIR(vn->mode) && vn->nlink == 1)
             vn->parent = vn; /* ".." of a removed directory (someone's cwd) stays put */
         vn_link_lose(dir, vn);
         return;
@@ -517,6 +517,24 @@ static int tmpfs_show(struct mount *m, char *buf, size_t n)
     return len;
 }
 
+/* New options for a mounted tmpfs, parsed into copies and taken only when
+ * all are good; a size below what the files hold is -EINVAL, as Linux. */
+static int tmpfs_remount(struct mount *m, const char *opts)
+{
+    struct tmpfs *fs = m->fsdata, nfs = *fs;
+    struct vnode nroot = *m->root;
+    int err = tmpfs_options(&nfs, &nroot, opts);
+    if (!err && nfs.max_pages && nfs.max_pages < fs->pages)
+        err = -EINVAL;
+    if (err)
+        return err;
+    fs->max_pages = nfs.max_pages;
+    m->root->mode = nroot.mode;
+    m->root->uid = nroot.uid;
+    m->root->gid = nroot.gid;
+    return 0;
+}
+
 static int devtmpfs_mount(struct mount *m, const char *opts)
 {
     int err = tmpfs_mount(m, opts);
@@ -533,6 +551,7 @@ static struct fs_type tmpfs_type = {
     .unmount = tmpfs_unmount,
     .statfs = tmpfs_statfs,
     .show = tmpfs_show,
+    .remount = tmpfs_remount,
 };
 static struct fs_type devtmpfs_type = {
     .name = "devtmpfs",
@@ -540,6 +559,7 @@ static struct fs_type devtmpfs_type = {
     .unmount = tmpfs_unmount,
     .statfs = tmpfs_statfs,
     .show = tmpfs_show,
+    .remount = tmpfs_remount,
 };
 
 void tmpfs_init(void)

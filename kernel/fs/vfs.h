@@ -280,6 +280,8 @@ struct fs_type {
     void (*unmount)(struct mount *m);
     void (*statfs)(struct mount *m, struct kstatfs *st);
     int (*show)(struct mount *m, char *buf, size_t n);
+    /* Take new options for a mounted instance: 0, -EINVAL; NULL: none taken. */
+    int (*remount)(struct mount *m, const char *opts);
     /* Drop what of m is only cached and unreferenced (vfs_reclaim, and
      * before an unmount's check for use); may be NULL. */
     void (*reclaim)(struct mount *m);
@@ -320,6 +322,15 @@ int vfs_mount(const char *type, const char *source, struct vnode *dir, uint32_t 
  * root, or the root mount), -EBUSY (in use: an open file, a cwd, a mount
  * below it). */
 int vfs_umount(struct vnode *root);
+/* What vn's mount allows (Linux's mnt_want_write, MNT_NODEV, MNT_NOEXEC):
+ * changing vn or its names: 0 or -EROFS; opening it as a device: 0 or
+ * -EACCES; running it or mapping it executable: 0 or -EACCES. */
+int mnt_may_write(const struct vnode *vn);
+int mnt_may_open_dev(const struct vnode *vn);
+int mnt_may_exec(const struct vnode *vn);
+/* Change mount m's flags (MS_*) and, through its type, its options
+ * (remount): 0, -EINVAL. */
+int vfs_remount(struct mount *m, uint32_t flags, const char *opts);
 /* The tree's root (of the first mount). */
 struct vnode *vfs_root(void);
 /* 1 when vn is the root of a mount other than the first. */

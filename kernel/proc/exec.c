@@ -215,6 +215,8 @@ static int exec_open(struct vnode *base, const char *path, int flags, struct vno
         err = -ELOOP; /* EXEC_NOFOLLOW on a symlink */
     else if (!err && (!S_ISREG(vn->mode) || !(vn->mode & 0111)))
         err = -EACCES;
+    else if (!err)
+        err = mnt_may_exec(vn);
     if (!err && !(*exe = kstrdup((flags & EXEC_FD) || !buf[0] ? path : buf)))
         err = -ENOMEM;
     kfree(buf);

@@ -33,6 +33,9 @@ static int fd_file(uint64_t fd, struct file **out)
  * when neither id changes. */
 static int set_owner(struct vnode *vn, uint64_t uid, uint64_t gid)
 {
+    int err = mnt_may_write(vn);
+    if (err)
+        return err;
     if ((uint32_t)uid != ID_KEEP)
         vn->uid = (uint32_t)uid;
     if ((uint32_t)gid != ID_KEEP)
@@ -108,6 +111,9 @@ static int set_times(struct vnode *vn, const struct timespec_k *ts)
 {
     if (ts && (!nsec_ok(ts[0].nsec) || !nsec_ok(ts[1].nsec)))
         return -EINVAL;
+    int err = mnt_may_write(vn);
+    if (err)
+        return err;
     struct vn_time now = vn_now(), *t[2] = {&vn->atime, &vn->mtime};
     for (int i = 0; i < 2; i++) {
         if (!ts || ts[i].nsec == UTIME_NOW)

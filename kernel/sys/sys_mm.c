@@ -143,6 +143,8 @@ static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t prot, uint64_t 
     int shared_write = (flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE);
     if (acc == O_WRONLY || (shared_write && acc == O_RDONLY))
         return -EACCES;
+    if ((prot & PROT_EXEC) && mnt_may_exec(f->vn))
+        return -EPERM; /* a noexec mount */
     *out = f;
     if (is_dev_zero(f->vn))
         return 0;

@@ -19,7 +19,9 @@
 #define MS_REC         16384
 #define MS_MGC_MSK     0xffff0000u
 #define MS_MGC_VAL     0xc0ed0000u /* the old magic in the upper half: ignored, as Linux */
-#define MS_TAKEN       (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_SILENT)
+#define MS_REMOUNT     32
+#define MS_TAKEN                                                                                   \
+    (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_SILENT)
 #define MNT_FORCE      1
 #define UMOUNT_NOFOLLOW 8
 
@@ -70,6 +72,18 @@ static int64_t mount_propagation(uint64_t flags)
     return 0;
 }
 
+/* MS_REMOUNT: m's flags become the new ones; data, if any, has the
+ * options its type takes again. */
+static int64_t remount(struct mount *m, uint64_t flags, uint64_t udata)
+{
+    char *data = 0;
+    int err = udata ? user_string(udata, PAGE_SIZE, -EINVAL, &data) : 0;
+    if (!err)
+        err = vfs_remount(m, (uint32_t)(flags & MS_TAKEN & ~(uint64_t)MS_SILENT), data);
+    kfree(data);
+    return err;
+}
+
 static int64_t sys_mount(uint64_t usrc, uint64_t utarget, uint64_t utype, uint64_t flags,
                          uint64_t udata, uint64_t a5)
 {
@@ -83,8 +97,12 @@ static int64_t sys_mount(uint64_t usrc, uint64_t utarget, uint64_t utype, uint64
     int err = at_walk(AT_FDCWD, utarget, 0, WALK_FOLLOW, &dir);
     if (!err && (flags & MS_PRIVATE))
         return mount_propagation(flags);
-    if (!err && (flags & ~(uint64_t)MS_TAKEN))
+    if (!err && (flags & ~(uint64_t)(MS_TAKEN | MS_REMOUNT)))
         return refuse("mount", flags);
+    if (!err && (flags & MS_REMOUNT) && (dir == vfs_root() || vn_is_mount_root(dir)))
+        return remount(dir->mnt, flags, udata);
+    if (!err && (flags & MS_REMOUNT))
+        return -EINVAL; /* not a mount's root */
     if (!err)
         err = user_string(utype, 64, -ENODEV, &type);
     if (!err && usrc)

@@ -134,6 +134,8 @@ static int64_t sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint
         return -ENOENT;
     if (!dir_can_name(dir))
         return -EPERM; /* Linux: the directory has no unlink/rmdir */
+    if ((err = mnt_may_write(dir)))
+        return err;
     if (rmdir && !S_ISDIR(vn->mode))
         return -ENOTDIR;
     if (!rmdir && S_ISDIR(vn->mode))
@@ -214,6 +216,8 @@ static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd
         return 0;
     if (!dir_can_name(odir) || !dir_can_name(ndir))
         return -EPERM; /* Linux: the directory has no rename */
+    if ((err = mnt_may_write(odir)))
+        return err;
     if (src->mounted)
         return -EBUSY;
     if ((err = rename_check(src, dst, ndir, flags)))

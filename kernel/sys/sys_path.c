@@ -107,7 +107,7 @@ int at_create(int64_t dirfd, uint64_t upath, int is_dir, struct vnode **dir, cha
         return -EEXIST;
     if (!dir_can_name(*dir) || (slash && !is_dir))
         return -ENOENT; /* procfs's lookup knows no other name; "name/" asks for a directory */
-    return 0;
+    return mnt_may_write(*dir);
 }
 
 static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **out)
@@ -122,6 +122,8 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
         return -EISDIR;
     if (!dir_can_name(dir))
         return -ENOENT; /* Linux: procfs's lookup knows no other name */
+    if ((err = mnt_may_write(dir)))
+        return err;
     struct vnode *vn = vn_alloc_in(dir, S_IFREG | (mode & ~proc_current()->umask & 07777));
     if (!vn)
         return -ENOMEM;
@@ -180,9 +182,12 @@ static int open_check(struct vnode *vn, uint64_t flags)
         return -EISDIR;
     if (acc == O_ACCMODE)
         return -EINVAL;
-    if ((flags & O_TRUNC) && S_ISREG(vn->mode) && acc != O_RDONLY)
-        return reg_truncate(vn, 0);
-    return 0;
+    int err = mnt_may_open_dev(vn);
+    if (!err && (S_ISREG(vn->mode) || S_ISDIR(vn->mode)) && (acc != O_RDONLY || (flags & O_TRUNC)))
+        err = mnt_may_write(vn); /* devices and FIFOs are written on a read-only mount too */
+    if (!err && (flags & O_TRUNC) && S_ISREG(vn->mode) && acc != O_RDONLY)
+        err = reg_truncate(vn, 0);
+    return err;
 }
 
 /* The file open names (made if O_CREAT says so), checked against flags. */
@@ -212,6 +217,8 @@ static int open_tmpfile(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t 
         return -ENOTDIR;
     if (!dir_can_name(dir))
         return -EOPNOTSUPP; /* procfs has no tmpfile operation */
+    if ((err = mnt_may_write(dir)))
+        return err;
     *out = vn_alloc_in(dir, S_IFREG | (mode & ~proc_current()->umask & 07777));
     if (!*out)
         return -ENOMEM;
@@ -409,8 +416,31 @@ static int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return f ? set_cwd(f->vn) : -EBADF;
 }
 
+/* truncate(2): a regular file by name, cut or extended to len bytes. */
+static int64_t sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
+                            uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    struct vnode *vn;
+    if ((int64_t)len < 0)
+        return -EINVAL;
+    int err = at_walk(AT_FDCWD, upath, 0, WALK_FOLLOW, &vn);
+    if (!err && S_ISDIR(vn->mode))
+        err = -EISDIR;
+    else if (!err && !S_ISREG(vn->mode))
+        err = -EINVAL;
+    if (!err)
+        err = mnt_may_write(vn);
+    if (!err && len > vn->size)
+        err = file_size_check(len);
+    return err ? err : reg_truncate(vn, len);
+}
+
 static int set_mode(struct vnode *vn, uint64_t mode)
 {
+    int err = mnt_may_write(vn);
+    if (err)
+        return err;
     vn->mode = (vn->mode & S_IFMT) | ((uint32_t)mode & 07777);
     vn_touch(vn, VN_CTIME);
     return 0;
@@ -443,6 +473,7 @@ static int64_t sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a2, uint64_t a3, 
 void sys_path_register(void)
 {
     syscall_register(SYS_chmod, sys_chmod);
+    syscall_register(SYS_truncate, sys_truncate);
     syscall_register(SYS_fchmod, sys_fchmod);
     syscall_register(SYS_fchmodat, sys_fchmodat);
     syscall_register(SYS_open, sys_open);

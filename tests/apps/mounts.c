@@ -9,7 +9,10 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -271,6 +274,94 @@ static void case_proc_readdir(void)
     T_EXPECT(access(task, R_OK) == 0, "%s: %s", task, t_errname(errno));
 }
 
+/* MS_RDONLY: every change is EROFS, reads work, devices still open for
+ * writing; remount rw gives the changes back, and remount size= checks
+ * what the files hold. */
+static void case_readonly_remount(void)
+{
+    const char *d = scratch("ro");
+    char a[160], b[160], buf[8];
+    struct statfs sf;
+    mount_tmpfs(d, "size=64k");
+    snprintf(a, sizeof a, "%s/a", d);
+    snprintf(b, sizeof b, "%s/b", d);
+    put_file(a, "text");
+    T_EXPECT(mount("none", d, "tmpfs", MS_REMOUNT | MS_RDONLY, 0) == 0, "remount ro: %s",
+             t_errname(errno));
+    T_EXPECT(statfs(d, &sf) == 0 && (sf.f_flags & ST_RDONLY), "statfs: not ST_RDONLY");
+    expect_errno(open(b, O_WRONLY | O_CREAT, 0644), EROFS, "create on ro");
+    expect_errno(open(a, O_WRONLY), EROFS, "open for writing on ro");
+    expect_errno(open(a, O_RDONLY | O_TRUNC), EROFS, "O_TRUNC on ro");
+    expect_errno(unlink(a), EROFS, "unlink on ro");
+    expect_errno(mkdir(b, 0755), EROFS, "mkdir on ro");
+    expect_errno(rename(a, b), EROFS, "rename on ro");
+    expect_errno(chmod(a, 0600), EROFS, "chmod on ro");
+    expect_errno(truncate(a, 0), EROFS, "truncate on ro");
+    int fd = open(a, O_RDONLY);
+    T_EXPECT(fd >= 0 && read(fd, buf, sizeof buf) == 4, "read on ro: %s", t_errname(errno));
+    close(fd);
+    T_EXPECT(mount("none", d, "tmpfs", MS_REMOUNT, "size=1k") == 0, "remount rw: %s",
+             t_errname(errno));
+    T_EXPECT(truncate(a, 2) == 0, "truncate once rw: %s", t_errname(errno));
+    struct stat st;
+    T_EXPECT(stat(a, &st) == 0 && st.st_size == 2, "truncate(2) left %lld bytes",
+             (long long)st.st_size);
+    expect_errno(truncate(d, 0), EISDIR, "truncate of a directory");
+    expect_errno(mount("none", a, "tmpfs", MS_REMOUNT, 0), EINVAL, "remount of no mount");
+    T_EXPECT(unlink(a) == 0, "unlink once rw: %s", t_errname(errno));
+    T_EXPECT(umount(d) == 0, "umount: %s", t_errname(errno));
+    unscratch(d);
+}
+
+/* nodev: device nodes do not open (EACCES); noexec: programs do not run
+ * (EACCES) nor map executable (EPERM). */
+static void case_nodev_noexec(void)
+{
+    const char *d = scratch("nx");
+    char node[160], prog[160];
+    mount_tmpfs(d, 0);
+    T_EXPECT(mount("none", d, "tmpfs", MS_REMOUNT | MS_NODEV | MS_NOEXEC, 0) == 0,
+             "remount nodev,noexec: %s", t_errname(errno));
+    snprintf(node, sizeof node, "%s/null", d);
+    T_EXPECT(mknod(node, S_IFCHR | 0666, makedev(1, 3)) == 0, "mknod: %s", t_errname(errno));
+    expect_errno(open(node, O_WRONLY), EACCES, "open of a device on nodev");
+    snprintf(prog, sizeof prog, "%s/prog", d);
+    put_file(prog, "#!/bin/sh\nexit 0\n");
+    T_EXPECT(chmod(prog, 0755) == 0, "chmod");
+    char *argv[] = {prog, 0};
+    execv(prog, argv);
+    T_EXPECT(errno == EACCES, "exec on noexec: %s", t_errname(errno));
+    int fd = open(prog, O_RDONLY);
+    void *p = mmap(0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+    T_EXPECT(p == MAP_FAILED && errno == EPERM, "PROT_EXEC mapping on noexec: %s",
+             p == MAP_FAILED ? t_errname(errno) : "mapped");
+    close(fd);
+    T_EXPECT(unlink(node) == 0 && unlink(prog) == 0, "unlink");
+    T_EXPECT(umount(d) == 0, "umount: %s", t_errname(errno));
+    unscratch(d);
+}
+
+/* A directory renamed into another keeps ".." right (its new parent), and
+ * a directory cannot go below itself. */
+static void case_rename_dir_parent(void)
+{
+    const char *d = scratch("rdir");
+    char a[160], b[160], bsub[200], up[220];
+    struct stat st_b, st_up;
+    snprintf(a, sizeof a, "%s/a", d);
+    snprintf(b, sizeof b, "%s/b", d);
+    T_EXPECT(mkdir(a, 0755) == 0 && mkdir(b, 0755) == 0, "mkdir: %s", t_errname(errno));
+    snprintf(bsub, sizeof bsub, "%s/a", b);
+    T_EXPECT(rename(a, bsub) == 0, "rename: %s", t_errname(errno));
+    snprintf(up, sizeof up, "%s/..", bsub);
+    T_EXPECT(stat(b, &st_b) == 0 && stat(up, &st_up) == 0 && st_b.st_ino == st_up.st_ino,
+             "\"..\" of the moved directory is not its new parent");
+    snprintf(up, sizeof up, "%s/a/b", b);
+    expect_errno(rename(b, up), EINVAL, "rename of a directory below itself");
+    T_EXPECT(rmdir(bsub) == 0 && rmdir(b) == 0, "rmdir: %s", t_errname(errno));
+    unscratch(d);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -285,6 +376,9 @@ static const struct {
     {"proc_and_devtmpfs", case_proc_and_devtmpfs},
     {"proc_reaped", case_proc_reaped},
     {"proc_readdir", case_proc_readdir},
+    {"readonly_remount", case_readonly_remount},
+    {"nodev_noexec", case_nodev_noexec},
+    {"rename_dir_parent", case_rename_dir_parent},
 };
 
 int main(int argc, char **argv)
