@@ -352,29 +352,16 @@ static int parse_size(const char *v, size_t len, uint64_t *bytes)
     return 0;
 }
 
-static int parse_octal(const char *v, size_t len, uint32_t *out)
+/* A number in base 8 or 10 that fits 32 bits: 0 and *out, or -EINVAL. */
+static int parse_u32(const char *v, size_t len, unsigned base, uint32_t *out)
 {
-    uint32_t n = 0;
+    uint64_t n = 0;
     if (len == 0 || len > 11)
         return -EINVAL;
     for (size_t i = 0; i < len; i++) {
-        if (v[i] < '0' || v[i] > '7')
+        if (v[i] < '0' || v[i] >= (char)('0' + base))
             return -EINVAL;
-        n = n * 8 + (uint32_t)(v[i] - '0');
-    }
-    *out = n;
-    return 0;
-}
-
-static int parse_dec(const char *v, size_t len, uint32_t *out)
-{
-    uint64_t n = 0;
-    if (len == 0 || len > 10)
-        return -EINVAL;
-    for (size_t i = 0; i < len; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -EINVAL;
-        n = n * 10 + (uint64_t)(v[i] - '0');
+        n = n * base + (uint64_t)(v[i] - '0');
     }
     if (n > UINT32_MAX)
         return -EINVAL;
@@ -401,15 +388,15 @@ static int tmpfs_option(struct tmpfs *fs, struct vnode *root, const char *o, siz
     }
     if (k == 4 && memcmp(o, "mode", 4) == 0) {
         uint32_t mode;
-        int err = parse_octal(v, vlen, &mode);
+        int err = parse_u32(v, vlen, 8, &mode);
         if (!err)
             root->mode = S_IFDIR | (mode & 07777);
         return err;
     }
     if (k == 3 && memcmp(o, "uid", 3) == 0)
-        return parse_dec(v, vlen, &root->uid);
+        return parse_u32(v, vlen, 10, &root->uid);
     if (k == 3 && memcmp(o, "gid", 3) == 0)
-        return parse_dec(v, vlen, &root->gid);
+        return parse_u32(v, vlen, 10, &root->gid);
     return -EINVAL;
 }
 
