@@ -370,15 +370,19 @@ const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev)
     return &nodev_ops;
 }
 
+/* A node of /dev: a device (ops, rdev), a directory or a symlink to
+ * target. */
 static int dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops,
-                    uint32_t rdev, uint32_t mode)
+                    uint32_t rdev, uint32_t mode, const char *target)
 {
     struct vnode *vn = vn_alloc_in(dir, mode);
     if (!vn)
         return -ENOMEM;
     vn->ops = ops;
     vn->rdev = rdev;
-    int err = dir_link(dir, name, strlen(name), vn);
+    int err = target ? vn_setlink(vn, target) : 0;
+    if (!err)
+        err = dir_link(dir, name, strlen(name), vn);
     vn_unref(vn);
     return err;
 }
@@ -413,18 +417,25 @@ int devfs_populate(struct vnode *root)
         const char *name;
         const struct vnode_ops *ops;
         uint32_t rdev, mode;
+        const char *target;
     } nodes[] = {
-        {"console", &console_ops, MKDEV(5, 1), S_IFCHR | 0600},
-        {"tty", &console_ops, MKDEV(5, 0), S_IFCHR | 0666},
-        {"null", &null_ops, MKDEV(1, 3), S_IFCHR | 0666},
-        {"zero", &zero_ops, MKDEV(1, 5), S_IFCHR | 0666},
-        {"full", &full_ops, MKDEV(1, 7), S_IFCHR | 0666},
-        {"urandom", &urandom_ops, MKDEV(1, 9), S_IFCHR | 0666},
-        {"random", &urandom_ops, MKDEV(1, 8), S_IFCHR | 0666},
-        {"shm", 0, 0, S_IFDIR | 01777},
+        {"console", &console_ops, MKDEV(5, 1), S_IFCHR | 0600, 0},
+        {"tty", &console_ops, MKDEV(5, 0), S_IFCHR | 0666, 0},
+        {"null", &null_ops, MKDEV(1, 3), S_IFCHR | 0666, 0},
+        {"zero", &zero_ops, MKDEV(1, 5), S_IFCHR | 0666, 0},
+        {"full", &full_ops, MKDEV(1, 7), S_IFCHR | 0666, 0},
+        {"urandom", &urandom_ops, MKDEV(1, 9), S_IFCHR | 0666, 0},
+        {"random", &urandom_ops, MKDEV(1, 8), S_IFCHR | 0666, 0},
+        {"shm", 0, 0, S_IFDIR | 01777, 0},
+        /* As udev and systemd make them: the caller's own descriptors. */
+        {"fd", 0, 0, S_IFLNK | 0777, "/proc/self/fd"},
+        {"stdin", 0, 0, S_IFLNK | 0777, "/proc/self/fd/0"},
+        {"stdout", 0, 0, S_IFLNK | 0777, "/proc/self/fd/1"},
+        {"stderr", 0, 0, S_IFLNK | 0777, "/proc/self/fd/2"},
     };
     int err = 0;
     for (unsigned i = 0; !err && i < sizeof(nodes) / sizeof(nodes[0]); i++)
-        err = dev_make(root, nodes[i].name, nodes[i].ops, nodes[i].rdev, nodes[i].mode);
+        err = dev_make(root, nodes[i].name, nodes[i].ops, nodes[i].rdev, nodes[i].mode,
+                       nodes[i].target);
     return err;
 }

@@ -52,6 +52,22 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
     return 0;
 }
 
+/* A link that leads to a vnode (vn's file system's follow): 0 with *vn
+ * replaced by it, counted as a symlink; 1 for an ordinary symlink; or
+ * -errno. */
+static int walk_magic(struct walk *w, struct vnode **vn)
+{
+    struct vnode *to;
+    if (!(*vn)->iops || !(*vn)->iops->follow)
+        return 1;
+    int r = (*vn)->iops->follow(*vn, &to);
+    if (r == 0 && ++w->links > SYMLOOP_MAX)
+        return -ELOOP;
+    if (r == 0)
+        *vn = to;
+    return r;
+}
+
 const char *vn_link_target(const struct vnode *vn, char *buf, size_t n)
 {
     if (vn->iops && vn->iops->readlink)
@@ -108,10 +124,11 @@ static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnod
         while (vn->mounted) /* into what is mounted there */
             vn = vn->mounted->root;
         if (S_ISLNK(vn->mode) && (!last || trailing || (flags & WALK_FOLLOW))) {
-            int err = walk_follow(w, vn, next);
+            int err = walk_magic(w, &vn);
+            if (err == 1 && !(err = walk_follow(w, vn, next)))
+                continue;
             if (err)
                 return err;
-            continue;
         }
         if (last && trailing && !S_ISDIR(vn->mode))
             return -ENOTDIR;
@@ -220,4 +237,56 @@ long vfs_path_of(struct vnode *dir, char *buf, size_t n)
         buf[--pos] = '/';
     memmove(buf, buf + pos, n - pos);
     return (long)(n - pos - 1);
+}
+
+/* Search dir's tree (one mount: mount points are not entered) for a name
+ * of vn, deepest first without recursion: 0 with *in and *name, or
+ * -ENOENT. at[] holds the next entry index of each directory on the way
+ * down (depth PATH_MAX / 2 at most: a path has a slash per level). */
+static int name_search(struct vnode *top, const struct vnode *vn, struct vnode **in,
+                       const char **name)
+{
+    enum { DEPTH = PATH_MAX / 2 };
+    uint64_t *at = kmalloc(DEPTH * sizeof(*at));
+    struct vnode *d = top, *e;
+    size_t len, depth = 0;
+    int err = at ? -ENOENT : -ENOMEM;
+    if (at)
+        at[0] = 2;
+    while (at && err == -ENOENT) {
+        if (!dir_entry(d, at[depth]++, name, &len, &e)) {
+            if (depth-- == 0)
+                break;
+            d = d->parent;
+        } else if (e == vn) {
+            *in = d;
+            err = 0;
+        } else if (S_ISDIR(e->mode) && !e->mounted && e->parent == d && depth + 1 < DEPTH) {
+            d = e;
+            at[++depth] = 2;
+        }
+    }
+    kfree(at);
+    return err;
+}
+
+long vfs_name_of(struct vnode *vn, char *buf, size_t n)
+{
+    struct vnode *dir;
+    const char *name;
+    if (S_ISDIR(vn->mode))
+        return vfs_path_of(vn, buf, n);
+    if (!vn->mnt || vn->nlink == 0)
+        return -ENOENT;
+    int err = vn->iops && vn->iops->where ? vn->iops->where(vn, &dir, &name)
+                                           : name_search(vn->mnt->root, vn, &dir, &name);
+    long len = err ? err : vfs_path_of(dir, buf, n);
+    if (len < 0)
+        return len;
+    size_t at = len == 1 ? 1 : (size_t)len + 1, nlen = strlen(name);
+    if (at + nlen + 1 > n)
+        return -ERANGE;
+    buf[at - 1] = '/';
+    memcpy(buf + at, name, nlen + 1);
+    return (long)(at + nlen);
 }

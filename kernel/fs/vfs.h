@@ -134,6 +134,13 @@ struct inode_ops {
     /* A symlink's target: stored (set by setlink) or computed into buf (n
      * bytes). */
     const char *(*readlink)(const struct vnode *vn, char *buf, size_t n);
+    /* A symlink that leads to a vnode, not a path (procfs's magic links:
+     * cwd, root, fd/N): 0 and *out (unreferenced), -errno, or 1 for an
+     * ordinary symlink (the walk follows its text). May be NULL. */
+    int (*follow)(const struct vnode *vn, struct vnode **out);
+    /* Where a non-directory is named: its directory and name, or -ENOENT.
+     * NULL: vfs_name_of searches the file system's tree. */
+    int (*where)(const struct vnode *vn, struct vnode **dir, const char **name);
     /* Store a new symlink's target (a NUL-terminated copy): 0 or -ENOMEM. */
     int (*setlink)(struct vnode *vn, const char *target);
     /* vn is being freed: free what the file system keeps for it. */
@@ -365,6 +372,12 @@ int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, cha
  * into buf (size n): length, or -ERANGE, or -ENOENT (a removed directory,
  * or one outside the caller's root). */
 long vfs_path_of(struct vnode *dir, char *buf, size_t n);
+/* An absolute path naming vn as the caller sees it: vfs_path_of for a
+ * directory; for anything else its directory's path and a name it has
+ * there (the file system's where, or a search of its mount's tree, deepest
+ * first and bounded by it). Length, -ERANGE, -ENOENT (no name: unlinked,
+ * or outside the caller's root), -ENOMEM. */
+long vfs_name_of(struct vnode *vn, char *buf, size_t n);
 /* Where "/" is for the calling process (chroot(2)): its root, or the
  * tree's. Walks start there for absolute paths and ".." stops there. */
 struct vnode *vfs_caller_root(void);

@@ -1,0 +1,223 @@
+/* The text of /proc's generated files (proc(5)), each made when read from
+ * the kernel's own figures and the process table. */
+#include <stdint.h>
+#include "stdio.h"
+#include "string.h"
+#include "kernel/arch.h"
+#include "kernel/fs/procgen.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/mm/vmspace.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
+
+/* --- the global files ----------------------------------------------------------- */
+
+/* Linux's field names; Slab is the kernel heap's pages, KernelStack the
+ * threads' stacks, PageTables the page-table pages of every space. */
+int gen_meminfo(int pid, char *buf, size_t n)
+{
+    struct pmem_stats st;
+    struct kmalloc_stats ks;
+    (void)pid;
+    pmem_stats(&st);
+    kmalloc_stats(&ks);
+    unsigned long long total = st.total_pages * PAGE_KIB, fr = st.free_pages * PAGE_KIB;
+    return snprintf(buf, n,
+                    "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
+                    "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
+                    "Cached:                0 kB\nSwapCached:            0 kB\n"
+                    "Shmem:                 0 kB\nSwapTotal:             0 kB\n"
+                    "SwapFree:              0 kB\nSlab:           %8llu kB\n"
+                    "KernelStack:    %8llu kB\nPageTables:     %8llu kB\n",
+                    total, fr, fr, (unsigned long long)ks.pages_held * PAGE_KIB,
+                    (unsigned long long)thread_count() * (THREAD_STACK_SIZE / 1024),
+                    (unsigned long long)st.table_pages * PAGE_KIB);
+}
+
+int gen_uptime(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    uint64_t cs = clock_ns() / 10000000; /* hundredths of a second */
+    return snprintf(buf, n, "%llu.%02llu 0.00\n", (unsigned long long)(cs / 100),
+                    (unsigned long long)(cs % 100));
+}
+
+int gen_cpuinfo(int pid, char *buf, size_t n)
+{
+    char vendor[16], model[64];
+    (void)pid;
+    arch_cpu_names(vendor, model);
+    uint64_t khz = arch_cycles_hz() / 1000;
+    return snprintf(buf, n,
+                    "processor\t: 0\nvendor_id\t: %s\nmodel name\t: %s\n"
+                    "cpu MHz\t\t: %llu.%03llu\ncpu cores\t: 1\n\n",
+                    vendor, model, (unsigned long long)(khz / 1000),
+                    (unsigned long long)(khz % 1000));
+}
+
+int gen_version(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return snprintf(buf, n, "Linux version 6.1.0-uniplex (Uniplex 0.1 library OS)\n");
+}
+
+int gen_loadavg(int pid, char *buf, size_t n)
+{
+    int len = 0;
+    unsigned long avg[3];
+    (void)pid;
+    sched_loadavg(avg);
+    for (int i = 0; i < 3; i++)
+        len += snprintf(buf + len, n - (size_t)len, "%lu.%02lu ", avg[i] >> LOADAVG_FSHIFT,
+                        ((avg[i] & (LOADAVG_FIXED_1 - 1)) * 100) >> LOADAVG_FSHIFT);
+    return len + snprintf(buf + len, n - (size_t)len, "%u/%u %d\n", sched_nr_running(),
+                          thread_count(), proc_last_pid());
+}
+
+#define TICKS(ns) ((unsigned long long)((ns) / 10000000)) /* USER_HZ 100 */
+
+/* /proc/stat: CPU time of program threads as "user", of the kernel's own
+ * threads as "system", and idle; one CPU. */
+int gen_stat_all(int pid, char *buf, size_t n)
+{
+    uint64_t prog, kern, idle;
+    (void)pid;
+    sched_cpu_ns(&prog, &kern, &idle);
+    unsigned long long boot = (clock_realtime_ns() - clock_ns()) / 1000000000ull;
+    return snprintf(buf, n,
+                    "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\ncpu0 %llu 0 %llu %llu 0 0 0 0 0 0\n"
+                    "btime %llu\nprocesses %llu\nprocs_running %u\nprocs_blocked 0\n",
+                    TICKS(prog), TICKS(kern), TICKS(idle), TICKS(prog), TICKS(kern), TICKS(idle),
+                    boot, (unsigned long long)proc_forks(), sched_nr_running());
+}
+
+/* --- per process ------------------------------------------------------------------ */
+
+/* The process's state is its main thread's, as on Linux: a main thread
+ * that has exited while others run shows as a zombie. */
+static char state_of(const struct proc *p)
+{
+    const struct lwp *l = p->lwps;
+    while (l && l->tid != p->pid)
+        l = l->next;
+    if (p->state == P_ZOMBIE || !l || l->exited)
+        return 'Z';
+    return l->thread->state == T_BLOCKED ? 'S' : 'R';
+}
+
+static uint64_t rss_pages(const struct proc *p)
+{
+    return p->vm ? vmspace_resident(p->vm) : 0;
+}
+
+/* proc(5) /proc/pid/stat: 52 fields. CPU time is counted per thread, not
+ * split between program and kernel: it is all shown as utime; faults are
+ * not counted. */
+int gen_stat(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    if (!p)
+        return 0;
+    return snprintf(buf, n,
+                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 %llu 0 20 0 %u 0 %llu %llu %llu "
+                    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+                    p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+                    TICKS(proc_runtime_ns(p)), TICKS(p->child_ns), p->nlive, TICKS(p->start_ns),
+                    (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
+                    (unsigned long long)rss_pages(p));
+}
+
+/* status's Uid: and Gid: lines: real, effective, saved, file-system. */
+static int gen_ids(const struct cred *c, char *buf, size_t n)
+{
+    return snprintf(buf, n, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", c->uid[0], c->uid[1],
+                    c->uid[2], c->fsuid, c->gid[0], c->gid[1], c->gid[2], c->fsgid);
+}
+
+int gen_status(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    if (!p)
+        return 0;
+    char st = state_of(p);
+    int k = snprintf(buf, n, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n",
+                     p->name, st,
+                     st == 'Z'   ? "zombie"
+                     : st == 'S' ? "sleeping"
+                                 : "running",
+                     p->pid, p->pid, p->parent ? p->parent->pid : 0);
+    k += gen_ids(&p->cred, buf + k, n - (size_t)k);
+    return k + snprintf(buf + k, n - (size_t)k,
+                        "VmSize:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%u\n",
+                        (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
+                        (unsigned long long)(rss_pages(p) * 4), p->nlive);
+}
+
+int gen_cmdline(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    if (!p || !p->cmdline)
+        return 0;
+    size_t k = p->cmdline_len < n ? p->cmdline_len : n;
+    memcpy(buf, p->cmdline, k);
+    return (int)k;
+}
+
+/* --- per thread: /proc/<pid>/task/<tid> ------------------------------------------ */
+
+int gen_task_comm(int tid, char *buf, size_t n)
+{
+    struct lwp *l = lwp_find(tid);
+    return l ? snprintf(buf, n, "%s\n", l->name) : 0;
+}
+
+/* proc(5)'s stat of one thread: its own name, state and CPU time. */
+int gen_task_stat(int tid, char *buf, size_t n)
+{
+    struct lwp *l = lwp_find(tid);
+    if (!l)
+        return 0;
+    struct proc *p = l->proc;
+    return snprintf(
+        buf, n,
+        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 0 0 20 0 %u 0 %llu %llu %llu "
+        "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+        tid, l->name, l->thread->state == T_BLOCKED ? 'S' : 'R', p->parent ? p->parent->pid : 0,
+        p->pgid, p->sid, TICKS(thread_runtime_ns(l->thread)), p->nlive, TICKS(p->start_ns),
+        (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0), (unsigned long long)rss_pages(p));
+}
+
+int gen_task_status(int tid, char *buf, size_t n)
+{
+    struct lwp *l = lwp_find(tid);
+    if (!l)
+        return 0;
+    int blocked = l->thread->state == T_BLOCKED;
+    int k = snprintf(buf, n, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", l->name,
+                     blocked ? "S (sleeping)" : "R (running)", l->proc->pid, tid,
+                     l->proc->parent ? l->proc->parent->pid : 0);
+    k += gen_ids(&l->proc->cred, buf + k, n - (size_t)k); /* short lines: GEN_MAX holds them */
+    return k + snprintf(buf + k, n - (size_t)k, "Threads:\t%u\n", l->proc->nlive);
+}
+
+int gen_comm(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    return p ? snprintf(buf, n, "%s\n", p->name) : 0;
+}
+
+int gen_mounts(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return vfs_mounts_show(buf, n, 0);
+}
+
+int gen_mountinfo(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return vfs_mounts_show(buf, n, 1);
+}
+

@@ -1,0 +1,28 @@
+/* The generators of /proc's files (procgen.c), for procfs.c: each writes
+ * a file's text for process (or thread) id into buf (n bytes; GEN_MAX is
+ * enough for every one) and returns its length, 0 when id is gone. */
+#ifndef UNIPLEX_FS_PROCGEN_H
+#define UNIPLEX_FS_PROCGEN_H
+
+#include <stddef.h>
+
+#define GEN_MAX 4096
+typedef int gen_fn(int id, char *buf, size_t n);
+
+gen_fn gen_meminfo;
+gen_fn gen_uptime;
+gen_fn gen_cpuinfo;
+gen_fn gen_version;
+gen_fn gen_loadavg;
+gen_fn gen_stat_all;
+gen_fn gen_stat;
+gen_fn gen_status;
+gen_fn gen_cmdline;
+gen_fn gen_task_comm;
+gen_fn gen_task_stat;
+gen_fn gen_task_status;
+gen_fn gen_comm;
+gen_fn gen_mounts;
+gen_fn gen_mountinfo;
+
+#endif
