@@ -362,6 +362,48 @@ static void case_rename_dir_parent(void)
     unscratch(d);
 }
 
+static void expect_link(const char *path, const char *want, int prefix)
+{
+    char buf[256];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    T_EXPECT(n > 0 && (prefix ? strncmp(buf, want, strlen(want)) == 0 : strcmp(buf, want) == 0),
+             "%s -> \"%s\", expected %s\"%s\"", path, buf, prefix ? "a start of " : "", want);
+}
+
+/* /proc/<pid>/fd/N, cwd and root lead to the object itself (open through
+ * them reaches the same file), and read as its path, or pipe:[ino]. */
+static void case_proc_fd_links(void)
+{
+    const char *d = scratch("fdl");
+    char file[160], link[64], buf[16];
+    int pfd[2];
+    snprintf(file, sizeof file, "%s/data", d);
+    put_file(file, "contents");
+    int fd = open(file, O_RDONLY);
+    T_EXPECT(fd >= 0 && pipe(pfd) == 0, "open, pipe: %s", t_errname(errno));
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    expect_link(link, file, 0);
+    int fd2 = open(link, O_RDONLY);
+    T_EXPECT(fd2 >= 0 && read(fd2, buf, 8) == 8 && memcmp(buf, "contents", 8) == 0,
+             "open through %s: %s", link, t_errname(errno));
+    close(fd2);
+    snprintf(link, sizeof link, "/proc/self/fd/%d", pfd[0]);
+    expect_link(link, "pipe:[", 1);
+    T_EXPECT(chdir(d) == 0, "chdir");
+    expect_link("/proc/self/cwd", d, 0);
+    expect_link("/proc/self/root", "/", 0);
+    expect_link("/dev/stdin", "/proc/self/fd/0", 0);
+    struct stat a, b;
+    T_EXPECT(stat("/proc/self/cwd/data", &a) == 0 && stat(file, &b) == 0 && a.st_ino == b.st_ino,
+             "/proc/self/cwd/data is not the file");
+    snprintf(link, sizeof link, "/proc/self/fd/%d", 999);
+    expect_errno(open(link, O_RDONLY), ENOENT, "a descriptor that is not open");
+    T_EXPECT(chdir("/") == 0 && unlink(file) == 0, "cleanup");
+    close(fd);
+    unscratch(d);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -379,6 +421,7 @@ static const struct {
     {"readonly_remount", case_readonly_remount},
     {"nodev_noexec", case_nodev_noexec},
     {"rename_dir_parent", case_rename_dir_parent},
+    {"proc_fd_links", case_proc_fd_links},
 };
 
 int main(int argc, char **argv)
