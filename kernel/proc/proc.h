@@ -322,6 +322,9 @@ void sig_discard(struct proc *p, int sig);
 /* Take sig off l's pending sets, its own first, then its process's: 1 and
  * what it carried in *info, or 0 when it was pending in neither. */
 int sig_take(struct lwp *l, int sig, struct sigqinfo *info);
+/* The lowest signal of set pending for l (its own or its process's),
+ * taken as sig_take takes it: the signal and *info, or 0 if none. */
+int sig_take_set(struct lwp *l, uint64_t set, struct sigqinfo *info);
 /* sigpend.c: a pending set of p (its own or one of its LWPs').
  * sigpend_add: make sig pending with what it carries; every instance of a
  * real-time one is queued (RLIMIT_SIGPENDING of them per process). 0, or

@@ -175,6 +175,15 @@ int sig_take(struct lwp *l, int sig, struct sigqinfo *info)
     return 1;
 }
 
+int sig_take_set(struct lwp *l, uint64_t set, struct sigqinfo *info)
+{
+    uint64_t ready = (l->pend.set | l->proc->pend.set) & set;
+    int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
+    if (sig)
+        sig_take(l, sig, info);
+    return sig;
+}
+
 /* The lowest deliverable signal (taken off its pending set, what it
  * carries in *info), or 0. */
 static int next_signal(struct lwp *l, struct sigqinfo *info)
