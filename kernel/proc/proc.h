@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/fs/vfs.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
@@ -127,6 +128,7 @@ struct proc {
     size_t cmdline_len;
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
     int oom_killed;                    /* chosen by the OOM killer */
+    struct pollq sigfdq; /* signalfd readers and pollers: told of each signal made pending */
 
     /* Resource usage (rusage.c): the largest resident set seen, in pages
      * (proc_rusage_sample), and the largest figure of the children waited

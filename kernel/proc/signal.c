@@ -113,6 +113,8 @@ int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigq
     int err = sigpend_add(p, &p->pend, sig, info);
     if (!err && to)
         sig_kick(to);
+    if (!err)
+        signalfd_notify(p);
     return err;
 }
 
@@ -136,8 +138,10 @@ int sig_send_lwp(struct lwp *l, int sig, const struct sigqinfo *info)
     if (sig == 0 || l->exited || dropped(l->proc, l, sig))
         return 0;
     int err = sigpend_add(l->proc, &l->pend, sig, info);
-    if (!err)
+    if (!err) {
         sig_kick(l);
+        signalfd_notify(l->proc);
+    }
     return err;
 }
 
