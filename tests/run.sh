@@ -408,6 +408,10 @@ check_suite app-signals signals
 # futex(2) between processes (issue 15, item 2).
 app app-futex 60 --env UNIPLEX=1 "$BUILD/apps/futex"
 check_suite app-futex futex
+# eventfd, timerfd and signalfd (issue 16, item 6): counters, timers and
+# signals read from descriptors, blocking reads and poll/select readiness.
+app app-fdobj 60 --env UNIPLEX=1 "$BUILD/apps/fdobj"
+check_suite app-fdobj fdobj
 # User and group ids (issue 13): set*id rules, groups, fork and exec.
 app app-creds 60 --env UNIPLEX=1 "$BUILD/apps/creds"
 check_suite app-creds creds

@@ -65,6 +65,7 @@ struct vnode;
 struct file;
 struct poll_table;
 struct mount;
+struct proc;
 
 /* Operations of a character device or any non-tmpfs object. Buffers are
  * program pointers (copy with uaccess). Each returns a count or -errno. */
@@ -524,5 +525,44 @@ void initrd_init(uint64_t phys, uint64_t len);
 /* The boot tree's mounts: /dev (devtmpfs), /dev/shm and /tmp (tmpfs),
  * /proc; their directories are made when the initrd lacks them. */
 void vfs_mount_boot(void);
+
+/* --- anon.c, eventfd.c, timerfd.c, signalfd.c: objects behind a descriptor --- */
+/* A file on a new nameless vnode (mode 0600 and no file type, as Linux's
+ * anonymous inodes) that runs ops over priv, opened O_RDWR | flags: 0 and
+ * *out, the vnode owning priv from then on (ops->release frees it with the
+ * vnode), or -ENOMEM with priv still the caller's. */
+int anon_file(const struct vnode_ops *ops, void *priv, uint32_t flags, struct file **out);
+
+/* eventfd(2): a 64-bit counter starting at count; in semaphore mode a read
+ * takes 1 from it, else all of it. flags: O_NONBLOCK. 0 and *out, -ENOMEM. */
+int eventfd_create(uint32_t count, int semaphore, uint32_t flags, struct file **out);
+
+/* timerfd(2): a timer on CLOCK_MONOTONIC (= CLOCK_BOOTTIME: nothing
+ * suspends here) or, realtime set, CLOCK_REALTIME, whose expirations are
+ * read as a count. Times are nanoseconds: value 0 disarms, interval 0 is
+ * one-shot; what is read back (old, cur) is the time left to the next
+ * expiration and the interval. Each returns 0, or -EINVAL when f is not a
+ * timerfd. */
+struct tfd_time {
+    uint64_t value, interval;
+};
+int timerfd_create(int realtime, uint32_t flags, struct file **out);
+/* Arm at value from now, or at value on the timer's clock with abstime;
+ * the expirations not yet read are dropped. */
+int timerfd_settime(struct file *f, int abstime, const struct tfd_time *t, struct tfd_time *old);
+int timerfd_gettime(struct file *f, struct tfd_time *cur);
+
+/* signalfd(2): reading takes the reader's pending signals of mask (a
+ * signal set, SIGKILL and SIGSTOP already out of it) as struct
+ * signalfd_siginfo records. signalfd_set_mask: a new mask (-EINVAL when f
+ * is not a signalfd). */
+int signalfd_create(uint64_t mask, uint32_t flags, struct file **out);
+int signalfd_set_mask(struct file *f, uint64_t mask);
+/* From the signal code: a signal became pending for p or one of its LWPs
+ * (readers and pollers of p's signalfds look again). */
+void signalfd_notify(struct proc *p);
+/* p is being freed: whatever still watches its signals (an epoll instance
+ * another process holds) is taken off its queue. */
+void signalfd_proc_free(struct proc *p);
 
 #endif

@@ -177,6 +177,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
     waitq_init(&p->exitq);
     waitq_init(&p->vforkq);
     waitq_init(&p->lwpq);
+    pollq_init(&p->sigfdq);
     p->exit_signal = SIGCHLD;
     limits_default(p);
     p->umask = 022;
@@ -236,6 +237,7 @@ void proc_free(struct proc *p)
     while (p->lwps)
         lwp_free(p->lwps);
     sigpend_clear(p, &p->pend);
+    signalfd_proc_free(p);
     pid_free(p->pid);
     kfree(p);
 }

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/fs/vfs.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
@@ -127,6 +128,7 @@ struct proc {
     size_t cmdline_len;
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
     int oom_killed;                    /* chosen by the OOM killer */
+    struct pollq sigfdq; /* signalfd readers and pollers: told of each signal made pending */
 
     /* Resource usage (rusage.c): the largest resident set seen, in pages
      * (proc_rusage_sample), and the largest figure of the children waited
@@ -322,6 +324,9 @@ void sig_discard(struct proc *p, int sig);
 /* Take sig off l's pending sets, its own first, then its process's: 1 and
  * what it carried in *info, or 0 when it was pending in neither. */
 int sig_take(struct lwp *l, int sig, struct sigqinfo *info);
+/* The lowest signal of set pending for l (its own or its process's),
+ * taken as sig_take takes it: the signal and *info, or 0 if none. */
+int sig_take_set(struct lwp *l, uint64_t set, struct sigqinfo *info);
 /* sigpend.c: a pending set of p (its own or one of its LWPs').
  * sigpend_add: make sig pending with what it carries; every instance of a
  * real-time one is queued (RLIMIT_SIGPENDING of them per process). 0, or

@@ -113,6 +113,8 @@ int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigq
     int err = sigpend_add(p, &p->pend, sig, info);
     if (!err && to)
         sig_kick(to);
+    if (!err)
+        signalfd_notify(p);
     return err;
 }
 
@@ -136,8 +138,10 @@ int sig_send_lwp(struct lwp *l, int sig, const struct sigqinfo *info)
     if (sig == 0 || l->exited || dropped(l->proc, l, sig))
         return 0;
     int err = sigpend_add(l->proc, &l->pend, sig, info);
-    if (!err)
+    if (!err) {
         sig_kick(l);
+        signalfd_notify(l->proc);
+    }
     return err;
 }
 
@@ -173,6 +177,15 @@ int sig_take(struct lwp *l, int sig, struct sigqinfo *info)
         return 0;
     recalc_all(p); /* others that were woken for it sleep on */
     return 1;
+}
+
+int sig_take_set(struct lwp *l, uint64_t set, struct sigqinfo *info)
+{
+    uint64_t ready = (l->pend.set | l->proc->pend.set) & set;
+    int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
+    if (sig)
+        sig_take(l, sig, info);
+    return sig;
 }
 
 /* The lowest deliverable signal (taken off its pending set, what it

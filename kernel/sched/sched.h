@@ -112,6 +112,18 @@ void sched_sleep_until(uint64_t deadline);
 #define NSEC_PER_MSEC 1000000ull
 #define NSEC_PER_SEC  1000000000ull
 #define USER_HZ       100 /* clock_t ticks per second (times(2), /proc) */
+/* Linux's clock ids (clock_gettime, timerfd_create). */
+enum {
+    CLOCK_REALTIME = 0,
+    CLOCK_MONOTONIC = 1,
+    CLOCK_MONOTONIC_RAW = 4,
+    CLOCK_REALTIME_COARSE = 5,
+    CLOCK_MONOTONIC_COARSE = 6,
+    CLOCK_BOOTTIME = 7,
+    CLOCK_REALTIME_ALARM = 8,
+    CLOCK_BOOTTIME_ALARM = 9,
+    CLOCK_TAI = 11,
+};
 void clock_init(void);
 /* Monotonic nanoseconds since boot (TSC): CLOCK_MONOTONIC. */
 uint64_t clock_ns(void);

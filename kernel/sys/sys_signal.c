@@ -281,17 +281,6 @@ static int64_t sys_rt_tgsigqueueinfo(uint64_t tgid, uint64_t tid, uint64_t sig, 
     return err ? err : kill_lwp((int)tgid, (int)tid, sig, &qi);
 }
 
-/* The lowest signal of set pending for l, taken (what it carries in
- * *qi); 0 if none. */
-static int take_from(struct lwp *l, uint64_t set, struct sigqinfo *qi)
-{
-    uint64_t ready = (l->pend.set | l->proc->pend.set) & set;
-    int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
-    if (sig)
-        sig_take(l, sig, qi);
-    return sig;
-}
-
 /* Sleep (until deadline, 0: none) with set unblocked, so that a signal of
  * it wakes the caller, as Linux's do_sigtimedwait: the signal taken, or
  * -EAGAIN (timed out) or -EINTR (another signal). */
@@ -309,7 +298,7 @@ static int wait_in_set(struct lwp *l, uint64_t set, uint64_t deadline, struct si
     }
     l->sigmask = blocked;
     sig_recalc(l);
-    sig = take_from(l, set, qi);
+    sig = sig_take_set(l, set, qi);
     return sig ? sig : timed_out ? -EAGAIN : -EINTR;
 }
 
@@ -328,7 +317,7 @@ static int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, 
         return err;
     set &= ~SIG_UNBLOCKABLE;
     struct sigqinfo qi;
-    int sig = take_from(l, set, &qi);
+    int sig = sig_take_set(l, set, &qi);
     if (!sig)
         sig = uts && ns == 0 ? -EAGAIN
                              : wait_in_set(l, set, uts ? clock_add(clock_ns(), ns) : 0, &qi);

@@ -11,17 +11,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-enum {
-    CLOCK_REALTIME = 0,
-    CLOCK_MONOTONIC = 1,
-    CLOCK_MONOTONIC_RAW = 4,
-    CLOCK_REALTIME_COARSE = 5,
-    CLOCK_MONOTONIC_COARSE = 6,
-    CLOCK_BOOTTIME = 7,
-    CLOCK_REALTIME_ALARM = 8,
-    CLOCK_BOOTTIME_ALARM = 9,
-    CLOCK_TAI = 11,
-};
 #define TIMER_ABSTIME 1
 
 struct timespec_k {

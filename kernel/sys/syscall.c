@@ -74,6 +74,7 @@ void syscall_init(void)
     sys_system_register();
     sys_futex_register();
     sys_attr_register();
+    sys_fdobj_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
