@@ -377,6 +377,45 @@ int reg_truncate(struct vnode *vn, uint64_t len)
     return 0;
 }
 
+/* A page reg_allocate took, not yet in pages[]: the chain of them runs
+ * through their own first bytes (they are zeroed again when placed). */
+struct reg_newpage {
+    struct page *next;
+    uint64_t idx;
+};
+
+int reg_allocate(struct vnode *vn, uint64_t off, uint64_t len)
+{
+    uint64_t first = off / PAGE_SIZE, last = (off + len - 1) / PAGE_SIZE;
+    struct page *chain = 0;
+    int err = reg_detach(vn);
+    if (!err)
+        err = reg_reserve(vn, last);
+    for (uint64_t i = first; !err && i <= last; i++) {
+        if (vn->pages[i])
+            continue;
+        struct page *pg = pg_alloc_zeroed(0);
+        if (!pg) {
+            err = -ENOMEM;
+            break;
+        }
+        *(struct reg_newpage *)pg_virt(pg) = (struct reg_newpage){chain, i};
+        chain = pg;
+    }
+    while (chain) { /* all of them in, or none */
+        struct reg_newpage *np = pg_virt(chain);
+        struct page *pg = chain;
+        chain = np->next;
+        if (err) {
+            pg_put(pg);
+            continue;
+        }
+        vn->pages[np->idx] = pg;
+        memset(np, 0, sizeof(*np));
+    }
+    return err;
+}
+
 /* A directory's link count as Linux gives it: its name, its "." and the
  * ".." of each subdirectory; 0 once removed. Counted here rather than kept,
  * so that mkdir, rmdir and rename need no bookkeeping for it. */

@@ -73,6 +73,9 @@ void syscall_init(void)
     sys_system_register();
     sys_futex_register();
     sys_attr_register();
+    sys_lock_register();
+    sys_splice_register();
+    sys_falloc_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
