@@ -411,6 +411,10 @@ check_suite app-futex futex
 # User and group ids (issue 13): set*id rules, groups, fork and exec.
 app app-creds 60 --env UNIPLEX=1 "$BUILD/apps/creds"
 check_suite app-creds creds
+# Files (issue 16, item 7): sendfile, splice, tee, copy_file_range,
+# fallocate, flock and fcntl record locks between processes.
+app app-fileio 120 --env UNIPLEX=1 "$BUILD/apps/fileio"
+check_suite app-fileio fileio
 # Threads (issue 15): the pthread suite, linked with musl and with glibc.
 app app-threads 300 --env UNIPLEX=1 "$BUILD/apps/threads"
 check_suite app-threads threads
