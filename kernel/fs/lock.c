@@ -278,6 +278,8 @@ static void rec_apply(struct vlocks *vl, const void *owner, struct lock_range r,
 int lock_rec_set(struct vnode *vn, const void *owner, int posix, const struct lock_range *r,
                  int wait)
 {
+    if (r->type == LK_UNLCK && !vn->locks)
+        return 0;
     struct lockrec *l = 0, *spare = kzalloc(sizeof(*spare));
     int err = 0;
     if (!spare || !vl_get(vn) || (r->type != LK_UNLCK && !(l = kzalloc(sizeof(*l))))) {

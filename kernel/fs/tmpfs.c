@@ -384,10 +384,23 @@ struct reg_newpage {
     uint64_t idx;
 };
 
+/* Pages of [first, last] that have none yet. */
+static uint64_t reg_holes(const struct vnode *vn, uint64_t first, uint64_t last)
+{
+    uint64_t n = last >= vn->npages ? last - (first > vn->npages ? first : vn->npages) + 1 : 0;
+    for (uint64_t i = first; i <= last && i < vn->npages; i++)
+        n += !vn->pages[i];
+    return n;
+}
+
 int reg_allocate(struct vnode *vn, uint64_t off, uint64_t len)
 {
     uint64_t first = off / PAGE_SIZE, last = (off + len - 1) / PAGE_SIZE;
     struct page *chain = 0;
+    struct pmem_stats st;
+    pmem_stats(&st);
+    if (reg_holes(vn, first, last) > st.free_pages)
+        return -ENOMEM; /* not even tried: it would only take every page first */
     int err = reg_detach(vn);
     if (!err)
         err = reg_reserve(vn, last);

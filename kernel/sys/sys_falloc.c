@@ -1,6 +1,7 @@
 /* fallocate(2) (and so posix_fallocate) on tmpfs regular files: mode 0
  * gives the range memory and grows the file to cover it; with
- * FALLOC_FL_KEEP_SIZE the size stays. Linux's checks in Linux's order
+ * FALLOC_FL_KEEP_SIZE the size stays. Memory that cannot be had is
+ * -ENOSPC (tmpfs's full), with nothing changed. Linux's checks in Linux's order
  * (vfs_fallocate, then shmem_fallocate's own): every other mode Linux
  * knows is -EOPNOTSUPP, as tmpfs answers for those it lacks (the hole
  * punch is not here yet), an unknown one too. */
@@ -78,11 +79,11 @@ static int64_t sys_fallocate(uint64_t fd, uint64_t umode, uint64_t uoff, uint64_
     uint64_t end = (uint64_t)(off + len);
     if (end > vn->size && (err = file_size_check(end))) /* KEEP_SIZE too, as shmem */
         return err;
-    if ((err = reg_allocate(vn, (uint64_t)off, (uint64_t)len)))
-        return err;
+    if (reg_allocate(vn, (uint64_t)off, (uint64_t)len))
+        return -ENOSPC; /* tmpfs's answer when it cannot have the pages */
     if (!(mode & FALLOC_FL_KEEP_SIZE) && end > vn->size)
         vn->size = end;
-    vn_touch(vn, VN_CTIME);
+    vn_touch(vn, VN_MTIME | VN_CTIME); /* Linux's file_modified, KEEP_SIZE too */
     return 0;
 }
 

@@ -9,7 +9,7 @@
  *   copy_file_range: with and without offsets, to EOF, overlap (EINVAL),
  *   EBADF/EISDIR/EINVAL/EFAULT
  *   fallocate: mode 0 grows the file with zeros, FALLOC_FL_KEEP_SIZE,
- *   posix_fallocate; EOPNOTSUPP, ESPIPE, ENODEV, EBADF, EINVAL, EFBIG
+ *   posix_fallocate; EOPNOTSUPP, ESPIPE, ENODEV, EBADF, EINVAL, EFBIG, ENOSPC
  *   flock: between two processes (EWOULDBLOCK, a blocked one woken by the
  *   unlock, EINTR), shared by the open file description, released with
  *   its last descriptor
@@ -20,9 +20,10 @@
  *   does not allow, EINVAL, EFAULT
  *
  * Each case runs in its own child (and process group) under alarm();
- * second processes are its children. Passes on Linux too: files go to a
- * tmpfs (/dev/shm when there is one, else /tmp; as /init of a Linux guest
- * it mounts one on /tmp, and proc on /proc). */
+ * second processes are its children. Passes on Linux too (6.1 and 6.18,
+ * glibc and musl builds): files go to a tmpfs (/dev/shm when there is
+ * one, else /tmp; as /init of a Linux guest it mounts one on /tmp, with
+ * proc on /proc and devtmpfs on /dev). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -644,6 +645,8 @@ static void case_fallocate_errors(void)
     EXPECT_ERR("/dev/null", fallocate(nul, 0, 0, 10), ENODEV);
     EXPECT_ERR("wraps", fallocate(fd, 0, INT64_MAX - 5, 10), EFBIG);
     EXPECT_RET("posix_fallocate's error", posix_fallocate(p[1], 0, 10), ESPIPE);
+    EXPECT_ERR("1 TiB: more than memory", fallocate(fd, 0, 0, 1LL << 40), ENOSPC);
+    EXPECT(size_of(fd) == 0, "size %ld after ENOSPC", (long)size_of(fd));
     signal(SIGXFSZ, SIG_IGN);
     struct rlimit rl = {5000, 5000};
     EXPECT(setrlimit(RLIMIT_FSIZE, &rl) == 0, "setrlimit: %s", strerror(errno));
