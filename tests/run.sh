@@ -418,6 +418,10 @@ check_suite app-creds creds
 # Mounts and file-system types, /proc from the process table (issue 16).
 app app-mounts 90 --env UNIPLEX=1 "$BUILD/apps/mounts"
 check_suite app-mounts mounts
+# Files (issue 16, item 7): sendfile, splice, tee, copy_file_range,
+# fallocate, flock and fcntl record locks between processes.
+app app-fileio 120 --env UNIPLEX=1 "$BUILD/apps/fileio"
+check_suite app-fileio fileio
 # Threads (issue 15): the pthread suite, linked with musl and with glibc.
 app app-threads 300 --env UNIPLEX=1 "$BUILD/apps/threads"
 check_suite app-threads threads

@@ -47,6 +47,7 @@ void file_unref(struct file *f)
         panic("file_unref: file without references");
     if (--f->refs)
         return;
+    lock_file_close(f);
     if (f->vn->ops && f->vn->ops->close)
         f->vn->ops->close(f);
     vn_unref(f->vn);
@@ -109,6 +110,11 @@ static int fsize_clip(uint64_t off, size_t *n)
     if (*n > lim - off)
         *n = lim - off;
     return 0;
+}
+
+int file_write_limit(uint64_t off, size_t *n)
+{
+    return fsize_clip(off, n);
 }
 
 long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)

@@ -9,6 +9,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
 struct pipe {
@@ -256,4 +257,92 @@ int fifo_init(struct vnode *vn)
     vn->priv = p; /* freed with vn (pipe_release) */
     vn->ops = &fifo_ops;
     return 0;
+}
+
+/* --- kernel-side transfers (splice, tee, sendfile: kernel/sys/sys_splice.c) --- */
+
+int pipe_is(const struct file *f)
+{
+    return f->vn->ops == &pipe_ops || f->vn->ops == &fifo_ops;
+}
+
+/* The other side may go on: readers or writers of p woken (q), and its
+ * pollers told what may have become ready (events). */
+static void pipe_kick(struct pipe *p, struct waitq *q, int events)
+{
+    waitq_wake_all(q);
+    pollq_notify(&p->pq, events);
+}
+
+long pipe_wait_data(struct file *f, int nonblock)
+{
+    struct pipe *p = f->vn->priv;
+    while (p->len == 0) {
+        if (p->writers == 0)
+            return 0;
+        if (nonblock)
+            return -EAGAIN;
+        if (waitq_wait_intr(&p->rq, 0) < 0)
+            return -ERESTARTSYS;
+    }
+    return p->len;
+}
+
+long pipe_wait_room(struct file *f, int nonblock)
+{
+    struct pipe *p = f->vn->priv;
+    for (;;) {
+        if (p->readers == 0)
+            return -EPIPE;
+        if (p->len < PIPE_SIZE)
+            return PIPE_SIZE - p->len;
+        if (nonblock)
+            return -EAGAIN;
+        if (waitq_wait_intr(&p->wq, 0) < 0)
+            return -ERESTARTSYS;
+    }
+}
+
+size_t pipe_peek(struct file *f, size_t skip, void *buf, size_t n)
+{
+    struct pipe *p = f->vn->priv;
+    size_t done = 0;
+    if (skip >= p->len)
+        return 0;
+    if (n > p->len - skip)
+        n = p->len - skip;
+    while (done < n) {
+        uint32_t at = (uint32_t)((p->head + skip + done) % PIPE_SIZE);
+        size_t k = PIPE_SIZE - at < n - done ? PIPE_SIZE - at : n - done;
+        memcpy((uint8_t *)buf + done, p->buf + at, k);
+        done += k;
+    }
+    return done;
+}
+
+void pipe_drop(struct file *f, size_t n)
+{
+    struct pipe *p = f->vn->priv;
+    KASSERT(n <= p->len);
+    p->head = (uint32_t)((p->head + n) % PIPE_SIZE);
+    p->len -= (uint32_t)n;
+    pipe_kick(p, &p->wq, POLLOUT | POLLWRNORM);
+}
+
+size_t pipe_fill(struct file *f, const void *buf, size_t n)
+{
+    struct pipe *p = f->vn->priv;
+    size_t done = 0;
+    while (done < n && p->len < PIPE_SIZE) {
+        uint32_t tail = (p->head + p->len) % PIPE_SIZE;
+        size_t k = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
+        if (k > n - done)
+            k = n - done;
+        memcpy(p->buf + tail, (const uint8_t *)buf + done, k);
+        p->len += (uint32_t)k;
+        done += k;
+    }
+    if (done)
+        pipe_kick(p, &p->rq, POLLIN | POLLRDNORM);
+    return done;
 }

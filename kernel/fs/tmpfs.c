@@ -316,6 +316,64 @@ int reg_truncate(struct vnode *vn, uint64_t len)
     return 0;
 }
 
+/* A page reg_allocate took, not yet in pages[]: the chain of them runs
+ * through their own first bytes (they are zeroed again when placed). */
+struct reg_newpage {
+    struct page *next;
+    uint64_t idx;
+};
+
+/* Pages of [first, last] that have none yet. */
+static uint64_t reg_holes(const struct vnode *vn, uint64_t first, uint64_t last)
+{
+    uint64_t n = last >= vn->npages ? last - (first > vn->npages ? first : vn->npages) + 1 : 0;
+    for (uint64_t i = first; i <= last && i < vn->npages; i++)
+        n += !vn->pages[i];
+    return n;
+}
+
+int reg_allocate(struct vnode *vn, uint64_t off, uint64_t len)
+{
+    uint64_t first = off / PAGE_SIZE, last = (off + len - 1) / PAGE_SIZE;
+    struct page *chain = 0;
+    struct pmem_stats st;
+    struct tmpfs *fs = tmpfs_of(vn);
+    uint64_t holes = reg_holes(vn, first, last);
+    pmem_stats(&st);
+    if (holes > st.free_pages)
+        return -ENOMEM; /* not even tried: it would only take every page first */
+    if (fs && fs->max_pages && fs->pages + holes > fs->max_pages)
+        return -ENOSPC; /* past the instance's size= */
+    int err = reg_detach(vn);
+    if (!err)
+        err = reg_reserve(vn, last);
+    for (uint64_t i = first; !err && i <= last; i++) {
+        if (vn->pages[i])
+            continue;
+        struct page *pg = pg_alloc_zeroed(0);
+        if (!pg) {
+            err = -ENOMEM;
+            break;
+        }
+        *(struct reg_newpage *)pg_virt(pg) = (struct reg_newpage){chain, i};
+        chain = pg;
+    }
+    while (chain) { /* all of them in, or none */
+        struct reg_newpage *np = pg_virt(chain);
+        struct page *pg = chain;
+        chain = np->next;
+        if (err) {
+            pg_put(pg);
+            continue;
+        }
+        vn->pages[np->idx] = pg;
+        memset(np, 0, sizeof(*np));
+        if (fs)
+            fs->pages++;
+    }
+    return err;
+}
+
 
 /* --- the file-system type ---------------------------------------------------- */
 

@@ -175,6 +175,8 @@ struct vnode {
     char *target;    /* tmpfs symlinks */
     void *priv;      /* the object behind ops (a pipe) */
     void *fsdata;    /* the file system's (procfs: what the node shows) */
+    /* flock and record locks (lock.c); NULL: none */
+    struct vlocks *locks;
 };
 
 /* An open file description (shared by dup and fork). */
@@ -269,6 +271,9 @@ long reg_read_kernel(struct vnode *vn, void *buf, size_t n, uint64_t off);
 long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off);
 /* Cut or extend (with zeros) to len bytes: 0 or -ENOMEM. */
 int reg_truncate(struct vnode *vn, uint64_t len);
+/* fallocate: give every page of [off, off + len) memory (zeros where it
+ * had none); the size stays. 0, or -ENOMEM with nothing changed. */
+int reg_allocate(struct vnode *vn, uint64_t off, uint64_t len);
 /* Back a new regular file by bytes that stay in place (the initrd). */
 void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
 /* Register the tmpfs and devtmpfs types. */
@@ -402,6 +407,9 @@ long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off);
  * RLIMIT_FSIZE. file_size_check: growing a file to size bytes (truncate)
  * is 0, or -EFBIG with SIGXFSZ sent when that is past the limit. */
 int file_size_check(uint64_t size);
+/* A write of *n bytes at off (the kernel's own, as splice's): cut at the
+ * limit, or -EFBIG (and SIGXFSZ) when it starts there or beyond. */
+int file_write_limit(uint64_t off, size_t *n);
 /* lseek: the new offset or -EINVAL / -ESPIPE. */
 int64_t file_seek(struct file *f, int64_t off, int whence);
 /* ioctl: the calls every file answers, then the device's (ops->ioctl). */
@@ -491,6 +499,26 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
 /* Make the new S_IFIFO vnode vn a FIFO: opening it follows fifo(7), and
  * its pipe goes with it. 0 or -ENOMEM. */
 int fifo_init(struct vnode *vn);
+/* Kernel-side transfers for splice, tee and sendfile (kernel/sys/sys_splice.c),
+ * on an open end f of a pipe or FIFO (pipe_is) that the caller may read
+ * (pipe_wait_data, pipe_peek, pipe_drop) or write (pipe_wait_room,
+ * pipe_fill). Waiting is interruptible; nonblock makes it -EAGAIN.
+ * Nothing here blocks but the two waits, so what they report holds until
+ * the caller blocks. */
+int pipe_is(const struct file *f);
+/* Wait for bytes: how many are there, 0 at end of file (no writer left),
+ * -EAGAIN, -ERESTARTSYS. */
+long pipe_wait_data(struct file *f, int nonblock);
+/* Wait for room: how many bytes fit, or -EPIPE (no reader left; the
+ * caller sends SIGPIPE), -EAGAIN, -ERESTARTSYS. */
+long pipe_wait_room(struct file *f, int nonblock);
+/* Copy up to n bytes from skip bytes past the oldest into buf, leaving
+ * them in the pipe: the count. */
+size_t pipe_peek(struct file *f, size_t skip, void *buf, size_t n);
+/* Consume the n oldest bytes (at most what the pipe holds). */
+void pipe_drop(struct file *f, size_t n);
+/* Append up to n bytes from buf (as many as fit): the count. */
+size_t pipe_fill(struct file *f, const void *buf, size_t n);
 
 /* A symlink's target, through its file system (computed into buf, n
  * bytes, or stored); "" when it has none. */
@@ -564,5 +592,47 @@ void signalfd_notify(struct proc *p);
 /* p is being freed: whatever still watches its signals (an epoll instance
  * another process holds) is taken off its queue. */
 void signalfd_proc_free(struct proc *p);
+
+/* --- lock.c: advisory locks ------------------------------------------------- */
+/* flock(2) locks and fcntl(2) record locks (POSIX and open file
+ * description ones) on a vnode, kept in vn->locks while any exist or
+ * anyone waits. Lock types are Linux's l_type values. flock locks and
+ * record locks never meet, as on Linux. Waits are interruptible
+ * (-ERESTARTSYS); a release wakes every waiter on the vnode, and each
+ * tries again. */
+#define LK_RDLCK   0         /* F_RDLCK */
+#define LK_WRLCK   1         /* F_WRLCK */
+#define LK_UNLCK   2         /* F_UNLCK */
+#define LK_OFF_MAX INT64_MAX /* the last byte a record lock can reach */
+
+/* A record lock's byte range [start, end] (inclusive) and type; pid is
+ * what F_GETLK reports as its holder (-1 for an open file description's). */
+struct lock_range {
+    int type;
+    int pid;
+    uint64_t start, end;
+};
+
+/* flock: f's lock on its vnode becomes type (LK_UNLCK: none). A change of
+ * type gives up the old lock first, as Linux's. 0, -EWOULDBLOCK (== -EAGAIN)
+ * when another open file description's lock is in the way and !wait,
+ * -ERESTARTSYS, -ENOMEM. */
+int lock_flock(struct file *f, int type, int wait);
+/* F_GETLK: the first lock of another owner that would keep owner from
+ * locking r->type over r's range, into *r; r->type LK_UNLCK when none. */
+void lock_rec_get(struct vnode *vn, const void *owner, struct lock_range *r);
+/* F_SETLK/F_SETLKW: owner's locks over r's range become r->type, split and
+ * merged as POSIX has them. owner is the process for POSIX locks (posix
+ * set: a wait that would close a cycle of waiting processes is -EDEADLK,
+ * as Linux's posix_locks_deadlock) or the open file description. 0,
+ * -EAGAIN (a conflict and !wait), -EDEADLK, -ERESTARTSYS, -ENOMEM. */
+int lock_rec_set(struct vnode *vn, const void *owner, int posix, const struct lock_range *r,
+                 int wait);
+/* The last reference to f is going: its flock and its open file
+ * description's record locks go with it. */
+void lock_file_close(struct file *f);
+/* A process closed a descriptor of vn: its POSIX locks on vn go (POSIX's
+ * rule, whichever descriptor it was; so also at exit). */
+void lock_posix_release(struct vnode *vn, const void *owner);
 
 #endif

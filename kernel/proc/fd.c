@@ -87,6 +87,7 @@ int fd_close(struct proc *p, int fd)
         return -EBADF;
     p->fds.files[fd] = 0;
     p->fds.cloexec[fd] = 0;
+    lock_posix_release(f->vn, p); /* POSIX: any close gives up p's locks on the file */
     file_unref(f);
     return 0;
 }
@@ -105,8 +106,10 @@ int fd_dup_to(struct proc *p, int fd, int newfd, int cloexec)
     struct file *old = p->fds.files[newfd];
     p->fds.files[newfd] = f;
     p->fds.cloexec[newfd] = cloexec ? 1 : 0;
-    if (old)
+    if (old) {
+        lock_posix_release(old->vn, p);
         file_unref(old);
+    }
     return newfd;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include "kernel/fs/vfs.h"
+#include "kernel/mm/page.h"
 #include "kernel/proc/proc.h"
 /* SYS_<name>: the system-call numbers, generated from the kernel UAPI
  * header at build time (Makefile, tools/mksysnames.sh). */
@@ -67,5 +68,18 @@ int is_dot(const char *name, size_t len);
 /* A struct timespec from the program as nanoseconds (huge values are
  * capped): 0, -EFAULT, or -EINVAL for a negative or unnormalised one. */
 int user_timespec(uint64_t uts, uint64_t *ns);
+
+/* --- files: locks and data moved in the kernel (issue 16) ------------------- */
+void sys_lock_register(void);
+void sys_splice_register(void);
+void sys_falloc_register(void);
+/* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
+ * down to a page): a larger count is cut to it, which also bounds how long
+ * one call keeps the kernel busy. */
+#define RW_MAX page_round_down(0x7fffffffull)
+/* fcntl's record-lock commands (sys_lock.c) on f, open at fd in p: F_GETLK,
+ * F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW with the struct
+ * flock at uarg; any other command is -EINVAL. */
+int64_t fcntl_lock(struct proc *p, int fd, struct file *f, uint64_t cmd, uint64_t uarg);
 
 #endif

@@ -26,11 +26,6 @@ struct iovec_k {
     uint64_t base, len;
 };
 
-/* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
- * down to a page): a larger count is cut to it, which also bounds how long
- * one call keeps the kernel busy. */
-#define RW_MAX page_round_down(0x7fffffffull)
-
 /* fd arguments are C ints: only the low 32 bits count (as on Linux). */
 static struct file *getf(int64_t fd)
 {
@@ -250,7 +245,7 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
     case F_SETFL:
         return fcntl_setfl(f, arg);
     default:
-        return -EINVAL;
+        return fcntl_lock(p, (int)fd, f, cmd, arg); /* the lock commands, else -EINVAL */
     }
 }
 

@@ -75,6 +75,9 @@ void syscall_init(void)
     sys_futex_register();
     sys_attr_register();
     sys_fdobj_register();
+    sys_lock_register();
+    sys_splice_register();
+    sys_falloc_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
