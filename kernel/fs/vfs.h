@@ -297,10 +297,15 @@ uint64_t file_count(void);
  * the object outlives its entries because whoever registers holds a
  * reference on the object's file. */
 struct pollent;
-typedef void poll_notify_fn(struct pollent *pe, int events);
+/* Returns 1 when it woke a waiter (what ends an exclusive wake-up), else 0. */
+typedef int poll_notify_fn(struct pollent *pe, int events);
 struct pollent {
     struct pollent *next, **pprev; /* pprev NULL: on no queue */
     poll_notify_fn *notify;
+    /* Set (EPOLLEXCLUSIVE): of the exclusive entries on a queue, a
+     * notification goes to those in turn until one wakes a waiter, as
+     * Linux's exclusive wake-ups; the others are always told. */
+    int exclusive;
 };
 struct pollq {
     struct pollent *head;
