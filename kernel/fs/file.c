@@ -47,6 +47,8 @@ void file_unref(struct file *f)
         panic("file_unref: file without references");
     if (--f->refs)
         return;
+    if (f->ep_items)
+        epoll_file_gone(f);
     if (f->vn->ops && f->vn->ops->close)
         f->vn->ops->close(f);
     vn_unref(f->vn);

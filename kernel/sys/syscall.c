@@ -70,6 +70,7 @@ void syscall_init(void)
     sys_signal_register();
     sys_cred_register();
     sys_poll_register();
+    sys_epoll_register();
     sys_system_register();
     sys_futex_register();
     sys_attr_register();
