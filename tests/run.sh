@@ -408,6 +408,11 @@ check_suite app-signals signals
 # futex(2) between processes (issue 15, item 2).
 app app-futex 60 --env UNIPLEX=1 "$BUILD/apps/futex"
 check_suite app-futex futex
+# epoll (issue 16, item 5): semantics, errors, nesting, 10,000 watched pipes
+# with one ready (its times are printed, not judged).
+app app-epoll 120 --env UNIPLEX=1 "$BUILD/apps/epoll"
+check_suite app-epoll epoll
+grep '^epoll-scale: ' "$log" | sed 's/^/  /'
 # User and group ids (issue 13): set*id rules, groups, fork and exec.
 app app-creds 60 --env UNIPLEX=1 "$BUILD/apps/creds"
 check_suite app-creds creds
