@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "errno.h"
+#include "kernel/arch.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
-#include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
@@ -149,8 +149,10 @@ static int ep_ready(struct eventpoll *ep, struct epitem *epi)
 {
     if (link_alone(&epi->rdl))
         link_add_tail(&ep->ready, &epi->rdl);
-    int woke = waitq_wake_one(&ep->waiters);
-    pollq_notify(&ep->pq, POLLIN | POLLRDNORM);
+    /* Both usually empty: no call then (the epoll_wait round trip). */
+    int woke = ep->waiters.head ? waitq_wake_one(&ep->waiters) : 0;
+    if (ep->pq.head)
+        pollq_notify(&ep->pq, POLLIN | POLLRDNORM);
     return woke;
 }
 
@@ -428,7 +430,8 @@ static int item_report(struct eventpoll *ep, struct epitem *epi, struct epoll_ev
     if (!ev.events)
         return 0;
     epi->pinned++;
-    int err = copy_to_user(uev, &ev, sizeof(ev));
+    /* In the program's window: epoll_wait_file's caller checked the array. */
+    int err = arch_copy_user(uev, &ev, sizeof(ev)) != 0;
     if (--epi->pinned == 0 && epi->dead) {
         kfree(epi); /* removed while the copy yielded */
         return err ? -EFAULT : 1;
@@ -453,6 +456,8 @@ static int ep_send(struct eventpoll *ep, struct epoll_event_k *uev, int max)
 {
     struct eplink batch;
     int n = 0, r = 0;
+    if (link_alone(&ep->ready))
+        return 0;
     link_init(&batch);
     link_splice_head(&ep->ready, &batch);
     while (n < max && !link_alone(&batch)) {
@@ -463,7 +468,7 @@ static int ep_send(struct eventpoll *ep, struct epoll_event_k *uev, int max)
         n += r;
     }
     link_splice_head(&batch, &ep->ready); /* the ones not reached come first next time */
-    if (!link_alone(&ep->ready))
+    if (!link_alone(&ep->ready) && ep->waiters.head)
         waitq_wake_one(&ep->waiters); /* another sleeper takes what is left */
     return n ? n : r;
 }
@@ -472,9 +477,11 @@ int epoll_wait_file(struct file *f, void *uev, int max, uint64_t deadline)
 {
     struct eventpoll *ep = ep_of(f);
     int timed_out = 0;
+    if (!file_is_epoll(f))
+        return -EINVAL;
     for (;;) {
         int n = ep_send(ep, uev, max);
-        if (n || timed_out || (deadline && clock_ns() >= deadline))
+        if (n || timed_out || deadline == EPOLL_NOWAIT || (deadline && clock_ns() >= deadline))
             return n;
         if (sched_interrupted())
             return -EINTR;

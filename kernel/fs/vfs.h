@@ -420,10 +420,12 @@ int file_is_epoll(const struct file *f);
 int epoll_ctl_file(struct file *ep, int op, int fd, struct file *tf, uint32_t events,
                    uint64_t data);
 /* Report up to max (> 0) ready items into the program's array of struct
- * epoll_event at uev, sleeping until there is one, the clock_ns()
- * deadline (0: none; one already past: do not sleep) or a signal: the
- * count, 0 on timeout, -EINTR, or -EFAULT when none could be stored. The
- * caller holds a reference on ep, an epoll instance. */
+ * epoll_event at uev (max of them in the user window: user_range_ok),
+ * sleeping until there is one, the clock_ns() deadline (0: none;
+ * EPOLL_NOWAIT or one already past: do not sleep) or a signal: the count,
+ * 0 on timeout, -EINTR, -EFAULT when none could be stored, or -EINVAL
+ * when ep is not an epoll instance. The caller holds a reference on ep. */
+#define EPOLL_NOWAIT 1
 int epoll_wait_file(struct file *ep, void *uev, int max, uint64_t deadline);
 /* The last reference to f is going: take it out of every instance that
  * watches it (file_unref). */

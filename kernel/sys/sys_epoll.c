@@ -81,19 +81,19 @@ static int64_t epoll_wait_at(uint64_t epfd, uint64_t uev, uint64_t max, uint64_t
         return -EINVAL;
     if (!user_range_ok((void *)uev, (size_t)(int)max * EP_EVENT_SIZE))
         return -EFAULT;
-    if (!file_is_epoll(f))
-        return -EINVAL;
     file_ref(f); /* another thread may close it while this one sleeps */
     int r = epoll_wait_file(f, (void *)uev, (int)max, deadline);
     file_unref(f);
     return r;
 }
 
-/* A timeout in ms as a deadline: none when negative; 0 is already past. */
+/* A timeout in ms as a deadline: none when negative, EPOLL_NOWAIT for 0. */
 static uint64_t ms_deadline(uint64_t timeout)
 {
     int ms = (int)timeout;
-    return ms < 0 ? 0 : clock_add(clock_ns(), (uint64_t)ms * NSEC_PER_MSEC);
+    if (ms <= 0)
+        return ms ? 0 : EPOLL_NOWAIT;
+    return clock_add(clock_ns(), (uint64_t)ms * NSEC_PER_MSEC);
 }
 
 /* With the signal mask at umask (NULL: the caller's) while it waits; the
@@ -133,7 +133,7 @@ static int64_t sys_epoll_pwait2(uint64_t epfd, uint64_t uev, uint64_t max, uint6
         int err = user_timespec(uts, &ns);
         if (err)
             return err;
-        deadline = clock_add(clock_ns(), ns);
+        deadline = ns ? clock_add(clock_ns(), ns) : EPOLL_NOWAIT;
     }
     return epoll_pwait_at(epfd, uev, max, deadline, umask, size);
 }
