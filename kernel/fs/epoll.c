@@ -432,12 +432,12 @@ static int item_report(struct eventpoll *ep, struct epitem *epi, struct epoll_ev
     epi->pinned++;
     /* In the program's window: epoll_wait_file's caller checked the array. */
     int err = arch_copy_user(uev, &ev, sizeof(ev)) != 0;
-    if (--epi->pinned == 0 && epi->dead) {
-        kfree(epi); /* removed while the copy yielded */
+    epi->pinned--;
+    if (epi->dead) { /* removed while the copy yielded */
+        if (!epi->pinned)
+            kfree(epi);
         return err ? -EFAULT : 1;
     }
-    if (epi->dead)
-        return err ? -EFAULT : 1;
     if (err) {
         if (link_alone(&epi->rdl))
             link_add_head(batch, &epi->rdl);
