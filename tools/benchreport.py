@@ -36,6 +36,9 @@ PRIMS = [
     ('signal_roundtrip', 'signal to self, handler, sigreturn', None),
     ('thread_create_join', 'pthread_create + pthread_join', 1),
     ('futex_pingpong', 'futex ping-pong round trip (2 threads)', 1),
+    ('epoll_wait_1', 'epoll round trip, 1 pipe watched (write, epoll_wait, read)', None),
+    ('epoll_wait_100', 'epoll round trip, 100 pipes watched, 1 ready', None),
+    ('epoll_wait_10000', 'epoll round trip, 10,000 pipes watched, 1 ready', None),
 ]
 
 ANCHORS = [

@@ -34,6 +34,12 @@
  *                                      futex word, FUTEX_WAIT/FUTEX_WAKE private (us per
  *                                      round trip)
  *                   (on a kernel that refuses threads, these two say "skipped" and why)
+ *                   epoll_wait_N       for N = 1, 100 and 10000 pipes watched by one epoll
+ *                                      instance, one of them ready: a byte written to it,
+ *                                      epoll_wait (which must report it alone), the byte
+ *                                      read back (ns per round trip; where RLIMIT_NOFILE
+ *                                      cannot be raised to 20,000, as many as it allows,
+ *                                      said on a line of its own)
  * scale[=LIST]      for each S in LIST (MiB; default 1,16,256,1024), with S MiB of
  *                   touched anonymous memory in the parent (7 runs up to 64 MiB,
  *                   5 up to 256, then 3):
@@ -57,6 +63,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -546,6 +553,107 @@ static double futex_pingpong(long n)
     return us;
 }
 
+/* ---- epoll ---- */
+
+#define EPOLL_BIG 10000 /* the most pipes watched */
+
+/* One instance watching the read ends of n pipes; hot is the one written. */
+static struct {
+    int ep, n, hot;
+    int (*p)[2];
+} eset;
+
+/* How many pipes of the n wanted fit in the descriptor limit: n when
+ * RLIMIT_NOFILE can be raised to fit them (as root, or when it is high
+ * enough), else as many as its hard limit allows, with a line saying so. */
+static int epoll_room(int n)
+{
+    rlim_t need = 2 * (rlim_t)n + 64;
+    struct rlimit rl = {need, need};
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        die("getrlimit");
+    if (rl.rlim_cur >= need)
+        return n;
+    rl.rlim_cur = need > rl.rlim_max ? need : rl.rlim_max;
+    rl.rlim_max = rl.rlim_cur;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+        return n;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        die("getrlimit");
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        die("setrlimit(RLIMIT_NOFILE)");
+    int fit = (int)((rl.rlim_max - 64) / 2);
+    info("epoll_wait_%d: %d pipes watched: RLIMIT_NOFILE cannot be raised past %llu", n, fit,
+         (unsigned long long)rl.rlim_max);
+    return fit;
+}
+
+static void epoll_setup(int n)
+{
+    eset.n = n;
+    eset.hot = n / 2;
+    eset.p = calloc((size_t)n, sizeof *eset.p);
+    eset.ep = epoll_create1(0);
+    if (!eset.p || eset.ep < 0)
+        die("epoll set-up");
+    for (int i = 0; i < n; i++) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+        if (pipe(eset.p[i]) != 0)
+            die("pipe");
+        if (epoll_ctl(eset.ep, EPOLL_CTL_ADD, eset.p[i][0], &ev) != 0)
+            die("epoll_ctl");
+    }
+}
+
+static void epoll_teardown(void)
+{
+    for (int i = 0; i < eset.n; i++) {
+        close(eset.p[i][0]);
+        close(eset.p[i][1]);
+    }
+    close(eset.ep);
+    free(eset.p);
+}
+
+/* ns per round trip with one watched pipe ready: a byte written to it,
+ * epoll_wait, the byte read back. The wait must report that pipe alone. */
+static double epoll_roundtrip(long n)
+{
+    struct epoll_event ev[8];
+    int w = eset.p[eset.hot][1], r = eset.p[eset.hot][0];
+    char c = 'e';
+    double t0 = p_now_us();
+
+    for (long i = 0; i < n; i++) {
+        if (write(w, &c, 1) != 1)
+            die("pipe write");
+        int k = epoll_wait(eset.ep, ev, 8, -1);
+        if (k != 1 || ev[0].data.u32 != (uint32_t)eset.hot || ev[0].events != EPOLLIN) {
+            info("epoll_wait: %d events (%s), the first %u/%#x; expected pipe %d alone", k,
+                 k < 0 ? strerror(errno) : "ok", ev[0].data.u32, ev[0].events, eset.hot);
+            exit(1);
+        }
+        if (read(r, &c, 1) != 1)
+            die("pipe read");
+    }
+    return (p_now_us() - t0) * 1000 / (double)n;
+}
+
+static void epoll_figures(int runs)
+{
+    static const int sizes[] = {1, 100, EPOLL_BIG};
+    char name[32];
+
+    for (unsigned i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        epoll_setup(epoll_room(sizes[i]));
+        snprintf(name, sizeof name, "epoll_wait_%d", sizes[i]);
+        report(name, "ns", epoll_roundtrip, iters(100000), runs);
+        epoll_teardown();
+    }
+}
+
 /* Default counts per run: each figure about 0.5-1 s natively. */
 static void prims(void)
 {
@@ -570,6 +678,7 @@ static void prims(void)
         report("thread_create_join", "us", thread_create_join, iters(5000), runs);
         report("futex_pingpong", "us", futex_pingpong, iters(100000), runs);
     }
+    epoll_figures(runs);
 }
 
 /* ---- scale ---- */

@@ -48,6 +48,8 @@ void file_unref(struct file *f)
     if (--f->refs)
         return;
     lock_file_close(f);
+    if (f->ep_items)
+        epoll_file_gone(f);
     if (f->vn->ops && f->vn->ops->close)
         f->vn->ops->close(f);
     vn_unref(f->vn);

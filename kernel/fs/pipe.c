@@ -13,7 +13,7 @@
 #include "kernel/sched/sched.h"
 
 struct pipe {
-    uint8_t *buf;
+    uint8_t *buf;       /* the ring, made by the first write: an idle pipe costs little */
     uint32_t head, len; /* data is [head, head + len) modulo PIPE_SIZE */
     unsigned readers, writers;
     unsigned r_opens, w_opens; /* FIFOs: opens so far, which a waiting open watches */
@@ -84,6 +84,8 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
                 return done ? (long)done : -ERESTARTSYS;
             continue;
         }
+        if (!p->buf && !(p->buf = kmalloc(PIPE_SIZE)))
+            return done ? (long)done : -ENOMEM;
         long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done);
         if (r < 0)
             return done ? (long)done : r;
@@ -151,15 +153,12 @@ static const struct vnode_ops pipe_ops = {
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
 {
     struct pipe *p = kzalloc(sizeof(*p));
-    uint8_t *buf = kmalloc(PIPE_SIZE);
     struct vnode *vn = vn_alloc(S_IFIFO | 0600);
     int err = -ENOMEM;
-    if (!p || !buf || !vn) {
+    if (!p || !vn) {
         kfree(p);
-        kfree(buf);
         goto out;
     }
-    p->buf = buf;
     waitq_init(&p->rq);
     waitq_init(&p->wq);
     pollq_init(&p->pq);
@@ -208,8 +207,6 @@ static int fifo_open(struct file *f)
     int err = 0;
     if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && !p->readers)
         return -ENXIO;
-    if (!p->buf && !(p->buf = kmalloc(PIPE_SIZE)))
-        return -ENOMEM;
     unsigned r0 = p->r_opens, w0 = p->w_opens;
     p->readers += acc != O_WRONLY;
     p->r_opens += acc != O_WRONLY;

@@ -42,10 +42,16 @@ void pollq_del(struct pollent *pe)
 
 void pollq_notify(struct pollq *q, int events)
 {
-    /* A callback may take its own entry off the queue: step past it first. */
+    /* A callback may take its own entry off the queue (and free it): step
+     * past it, and read what it is, first. */
+    int exclusive_woke = 0;
     for (struct pollent *pe = q->head, *next; pe; pe = next) {
+        int exclusive = pe->exclusive;
         next = pe->next;
-        pe->notify(pe, events);
+        if (exclusive && exclusive_woke)
+            continue;
+        if (pe->notify(pe, events) && exclusive)
+            exclusive_woke = 1;
     }
 }
 
@@ -64,12 +70,13 @@ struct poller_chunk {
     } link[POLLER_CHUNK];
 };
 
-static void poller_notify(struct pollent *pe, int events)
+static int poller_notify(struct pollent *pe, int events)
 {
     struct poller *pw = ((struct poller_link *)pe)->pw;
     (void)events;
     pw->woken = 1;
     sched_wake(pw->thread);
+    return 1;
 }
 
 static struct poller_link *poller_slot(struct poller *pw)

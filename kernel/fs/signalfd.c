@@ -63,10 +63,11 @@ struct sfd_waiter {
     struct thread *thread;
 };
 
-static void sfd_wake(struct pollent *pe, int events)
+static int sfd_wake(struct pollent *pe, int events)
 {
     (void)events;
     sched_wake(((struct sfd_waiter *)pe)->thread);
+    return 1;
 }
 
 static int sfd_ready(const struct lwp *l, uint64_t mask)

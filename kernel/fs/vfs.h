@@ -66,6 +66,7 @@ struct file;
 struct poll_table;
 struct mount;
 struct proc;
+struct epitem;
 
 /* Operations of a character device or any non-tmpfs object. Buffers are
  * program pointers (copy with uaccess). Each returns a count or -errno. */
@@ -185,6 +186,7 @@ struct file {
     uint64_t off;
     uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY (F_GETFL) */
     uint32_t refs;
+    struct epitem *ep_items; /* the epoll items watching this file (epoll.c) */
 };
 
 /* Linux x86-64 struct stat. */
@@ -442,10 +444,15 @@ uint64_t file_count(void);
  * the object outlives its entries because whoever registers holds a
  * reference on the object's file. */
 struct pollent;
-typedef void poll_notify_fn(struct pollent *pe, int events);
+/* Returns 1 when it woke a waiter (what ends an exclusive wake-up), else 0. */
+typedef int poll_notify_fn(struct pollent *pe, int events);
 struct pollent {
     struct pollent *next, **pprev; /* pprev NULL: on no queue */
     poll_notify_fn *notify;
+    /* Set (EPOLLEXCLUSIVE): of the exclusive entries on a queue, a
+     * notification goes to those in turn until one wakes a waiter, as
+     * Linux's exclusive wake-ups; the others are always told. */
+    int exclusive;
 };
 struct pollq {
     struct pollent *head;
@@ -634,5 +641,37 @@ void lock_file_close(struct file *f);
 /* A process closed a descriptor of vn: its POSIX locks on vn go (POSIX's
  * rule, whichever descriptor it was; so also at exit). */
 void lock_posix_release(struct vnode *vn, const void *owner);
+
+/* --- epoll.c: epoll instances ---------------------------------------------- */
+/* epoll_ctl's operations and the flags of an item's events besides the
+ * POLL* bits (which EPOLLIN... equal), Linux's values. */
+#define EPOLL_CTL_ADD  1
+#define EPOLL_CTL_DEL  2
+#define EPOLL_CTL_MOD  3
+#define EPOLLEXCLUSIVE (1u << 28)
+#define EPOLLWAKEUP    (1u << 29)
+#define EPOLLONESHOT   (1u << 30)
+#define EPOLLET        (1u << 31)
+/* A new epoll instance and the file that is it (O_RDWR): 0 and *out, or -ENOMEM. */
+int epoll_create_file(struct file **out);
+/* 1 when f is an epoll instance. */
+int file_is_epoll(const struct file *f);
+/* epoll_ctl on the instance ep (any open file: -EINVAL unless an epoll)
+ * for the target file tf open at fd, with events and data (op ADD and
+ * MOD): 0, -EPERM (tf cannot be polled), -EINVAL, -ELOOP, -EEXIST,
+ * -ENOENT, -ENOMEM, as Linux. */
+int epoll_ctl_file(struct file *ep, int op, int fd, struct file *tf, uint32_t events,
+                   uint64_t data);
+/* Report up to max (> 0) ready items into the program's array of struct
+ * epoll_event at uev (max of them in the user window: user_range_ok),
+ * sleeping until there is one, the clock_ns() deadline (0: none;
+ * EPOLL_NOWAIT or one already past: do not sleep) or a signal: the count,
+ * 0 on timeout, -EINTR, -EFAULT when none could be stored, or -EINVAL
+ * when ep is not an epoll instance. The caller holds a reference on ep. */
+#define EPOLL_NOWAIT 1
+int epoll_wait_file(struct file *ep, void *uev, int max, uint64_t deadline);
+/* The last reference to f is going: take it out of every instance that
+ * watches it (file_unref). */
+void epoll_file_gone(struct file *f);
 
 #endif

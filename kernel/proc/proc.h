@@ -347,6 +347,11 @@ void sig_recalc(struct lwp *l);
  * sigset_t (size bytes, which must be 8) at umask until the next signal
  * delivery puts the old one back. 0, -EINVAL or -EFAULT (mask unchanged). */
 int sig_mask_from_user(uint64_t umask, uint64_t size);
+/* The caller's own mask back at once, unless interrupted (then it comes
+ * back after the handler): what a call that took a mask with
+ * sig_mask_from_user does on its way out (Linux's
+ * restore_saved_sigmask_unless). */
+void sig_mask_restore_unless(int interrupted);
 /* On the way back to the program from a system call whose result is in
  * its frame f, and from an interrupt or exception taken in program code
  * (frame f): run default actions, or set up the handler's frame; restart

@@ -68,6 +68,16 @@ int sig_mask_from_user(uint64_t umask, uint64_t size)
     return 0;
 }
 
+void sig_mask_restore_unless(int interrupted)
+{
+    struct lwp *l = lwp_current();
+    if (interrupted || !l->restore_mask)
+        return;
+    l->sigmask = l->saved_mask;
+    l->restore_mask = 0;
+    sig_recalc(l);
+}
+
 /* The LWP a process-directed sig goes to: the first (the main one, tid
  * == pid, when it can) that does not block it, or NULL when all do. */
 static struct lwp *sig_target(struct proc *p, int sig)
