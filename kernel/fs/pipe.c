@@ -2,7 +2,8 @@
  * atomic (they wait for room for all of it); reads return what is there,
  * block while the pipe is empty and has writers, and see end-of-file when
  * the last write end is closed; a write with no read end left is -EPIPE.
- * A FIFO (fifo(7), mknod) is the same pipe opened by name. */
+ * A FIFO (fifo(7), mknod) is the same pipe opened by name, and a pipe is
+ * opened as one (once per end, and again through /proc/<pid>/fd). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -141,14 +142,7 @@ static void pipe_release(struct vnode *vn)
     kfree(p);
 }
 
-static const struct vnode_ops pipe_ops = {
-    .read = pipe_read,
-    .write = pipe_write,
-    .ioctl = pipe_ioctl,
-    .poll = pipe_poll,
-    .close = pipe_close,
-    .release = pipe_release,
-};
+static const struct vnode_ops fifo_ops;
 
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
 {
@@ -163,11 +157,15 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
     waitq_init(&p->wq);
     pollq_init(&p->pq);
     vn->priv = p; /* vn owns the pipe from here: pipe_release frees it with vn */
-    vn->ops = &pipe_ops;
-    p->readers = p->writers = 1; /* the two files about to be made */
-    err = file_open_vnode(vn, O_RDONLY | (flags & O_NONBLOCK), rd);
+    vn->ops = &fifo_ops;
+    /* Opened as a FIFO is (Linux's pipes and FIFOs share their file
+     * operations, so /proc/self/fd/N reopens either): the read end first,
+     * without waiting for the writer about to come. */
+    err = file_open_vnode(vn, O_RDONLY | O_NONBLOCK, rd);
     if (!err && (err = file_open_vnode(vn, O_WRONLY | (flags & O_NONBLOCK), wr)))
         file_unref(*rd);
+    if (!err)
+        (*rd)->flags = O_RDONLY | (flags & O_NONBLOCK);
 out:
     if (vn)
         vn_unref(vn); /* the files hold it, if they were made */
@@ -260,7 +258,7 @@ int fifo_init(struct vnode *vn)
 
 int pipe_is(const struct file *f)
 {
-    return f->vn->ops == &pipe_ops || f->vn->ops == &fifo_ops;
+    return f->vn->ops == &fifo_ops;
 }
 
 /* The other side may go on: readers or writers of p woken (q), and its
@@ -291,8 +289,8 @@ long pipe_wait_room(struct file *f, int nonblock)
     for (;;) {
         if (p->readers == 0)
             return -EPIPE;
-        if (p->len < PIPE_SIZE)
-            return PIPE_SIZE - p->len;
+        if (p->len < PIPE_SIZE) /* the ring is made by the first write (pipe_write) */
+            return p->buf || (p->buf = kmalloc(PIPE_SIZE)) ? (long)(PIPE_SIZE - p->len) : -ENOMEM;
         if (nonblock)
             return -EAGAIN;
         if (waitq_wait_intr(&p->wq, 0) < 0)

@@ -390,6 +390,13 @@ static void case_proc_fd_links(void)
     close(fd2);
     snprintf(link, sizeof link, "/proc/self/fd/%d", pfd[0]);
     expect_link(link, "pipe:[", 1);
+    int rfd = open(link, O_RDONLY); /* the same pipe, opened again (as a FIFO is) */
+    T_EXPECT(rfd >= 0 && write(pfd[1], "pp", 2) == 2 && read(rfd, buf, 2) == 2 &&
+                 memcmp(buf, "pp", 2) == 0,
+             "reading a pipe reopened through %s: %s", link, t_errname(errno));
+    close(pfd[1]);
+    T_EXPECT(read(rfd, buf, 1) == 0, "no end of file once the only writer closed");
+    close(rfd);
     T_EXPECT(chdir(d) == 0, "chdir");
     expect_link("/proc/self/cwd", d, 0);
     expect_link("/proc/self/root", "/", 0);
