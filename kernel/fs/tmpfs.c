@@ -1,5 +1,5 @@
-/* tmpfs: vnodes, directories as lists of names, regular files as arrays of
- * pages (or bytes left in place in the initrd until first written). */
+/* tmpfs: vnodes, directories as lists of names, regular files as their
+ * pages in the page cache (pcache.c; the initrd's bytes read in place). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -7,6 +7,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmobject.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
@@ -58,22 +59,12 @@ void vn_touch(struct vnode *vn, int which)
         vn->ctime = now;
 }
 
-static void reg_free_pages(struct vnode *vn, uint64_t from)
-{
-    for (uint64_t i = from; i < vn->npages; i++) {
-        if (vn->pages[i])
-            pg_put(vn->pages[i]);
-        vn->pages[i] = 0;
-    }
-}
-
 static void vn_free(struct vnode *vn)
 {
     KASSERT(!vn->entries);
     if (vn->ops && vn->ops->release)
         vn->ops->release(vn);
-    reg_free_pages(vn, 0);
-    kfree(vn->pages);
+    pc_release(vn);
     kfree(vn->target);
     kfree(vn);
     live_vnodes--;
@@ -221,62 +212,14 @@ int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
     return 1;
 }
 
-/* --- regular files -------------------------------------------------------- */
+/* --- regular files: their bytes live in the page cache (pcache.c) ------ */
 
-void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len)
+int reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len)
 {
-    vn->ext = data;
-    vn->ext_phys = phys;
-    vn->ext_len = len;
-    vn->size = len;
-}
-
-/* Room for page index idx in pages[]: 0 or -ENOMEM. */
-static int reg_reserve(struct vnode *vn, uint64_t idx)
-{
-    if (idx < vn->npages)
-        return 0;
-    uint64_t cap = vn->npages ? vn->npages : 8;
-    while (cap <= idx)
-        cap *= 2;
-    struct page **p = kzalloc(cap * sizeof(*p));
-    if (!p)
-        return -ENOMEM;
-    if (vn->pages)
-        memcpy(p, vn->pages, vn->npages * sizeof(*p));
-    kfree(vn->pages);
-    vn->pages = p;
-    vn->npages = cap;
-    return 0;
-}
-
-/* The page holding byte off, allocated (zeroed) if absent: NULL on OOM. */
-static struct page *reg_page(struct vnode *vn, uint64_t off)
-{
-    uint64_t idx = off / PAGE_SIZE;
-    if (reg_reserve(vn, idx))
-        return 0;
-    if (!vn->pages[idx])
-        vn->pages[idx] = pg_alloc_zeroed(0);
-    return vn->pages[idx];
-}
-
-/* First write to initrd-backed bytes: copy them into pages (they stay
- * mapped read-only into programs that were loaded from them). */
-static int reg_detach(struct vnode *vn)
-{
-    if (!vn->ext)
-        return 0;
-    for (uint64_t off = 0; off < vn->ext_len; off += PAGE_SIZE) {
-        struct page *p = reg_page(vn, off);
-        if (!p)
-            return -ENOMEM;
-        uint64_t n = vn->ext_len - off < PAGE_SIZE ? vn->ext_len - off : PAGE_SIZE;
-        memcpy(pg_virt(p), vn->ext + off, n);
-    }
-    vn->ext = 0;
-    vn->ext_len = 0;
-    return 0;
+    int err = pc_set_source(vn, data, phys, len);
+    if (!err)
+        vn->size = len;
+    return err;
 }
 
 static long reg_read_common(struct vnode *vn, void *buf, size_t n, uint64_t off, int user)
@@ -288,13 +231,8 @@ static long reg_read_common(struct vnode *vn, void *buf, size_t n, uint64_t off,
     size_t done = 0;
     static const uint8_t zeros[256];
     while (done < n) {
-        uint64_t pos = off + done, in = pos % PAGE_SIZE;
-        size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
-        const uint8_t *src = 0;
-        if (vn->ext)
-            src = vn->ext + pos;
-        else if (pos / PAGE_SIZE < vn->npages && vn->pages[pos / PAGE_SIZE])
-            src = (const uint8_t *)pg_virt(vn->pages[pos / PAGE_SIZE]) + in;
+        size_t chunk = n - done;
+        const uint8_t *src = pc_bytes(vn, off + done, &chunk);
         if (!src && chunk > sizeof(zeros))
             chunk = sizeof(zeros);
         uint8_t *dst = (uint8_t *)buf + done;
@@ -317,28 +255,38 @@ long reg_read_kernel(struct vnode *vn, void *buf, size_t n, uint64_t off)
     return reg_read_common(vn, buf, n, off, 0);
 }
 
+/* Copy chunk bytes into the page holding pos (made, or copied from the
+ * initrd, if need be): 0, -ENOMEM or -EFAULT. The page is held across the
+ * copy, which may fault on a mapping of this very file. */
+static int reg_write_page(struct vnode *vn, uint64_t pos, const uint8_t *src, size_t chunk,
+                          int user)
+{
+    struct page *p;
+    int err = pc_get(vn, pos / PAGE_SIZE, VM_GET_WRITE, &p);
+    if (err)
+        return err;
+    uint8_t *dst = (uint8_t *)pg_virt(p) + page_offset(pos);
+    if (!user)
+        memcpy(dst, src, chunk);
+    else if (copy_from_user(dst, src, chunk))
+        err = -EFAULT;
+    pg_put(p);
+    return err;
+}
+
 static long reg_write_common(struct vnode *vn, const void *buf, size_t n, uint64_t off, int user)
 {
     if (off + n < off)
         return -EFBIG;
-    int err = reg_detach(vn);
-    if (err)
-        return err;
+    if (off > vn->size)
+        pc_truncate(vn, vn->size); /* the gap reads as zeros */
     size_t done = 0;
+    int err = 0;
     while (done < n) {
-        uint64_t pos = off + done, in = pos % PAGE_SIZE;
+        uint64_t pos = off + done, in = page_offset(pos);
         size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
-        struct page *p = reg_page(vn, pos);
-        if (!p) {
-            err = -ENOMEM;
+        if ((err = reg_write_page(vn, pos, (const uint8_t *)buf + done, chunk, user)))
             break;
-        }
-        uint8_t *dst = (uint8_t *)pg_virt(p) + in;
-        if (user ? copy_from_user(dst, (const uint8_t *)buf + done, chunk) != 0
-                 : (memcpy(dst, (const uint8_t *)buf + done, chunk), 0) != 0) {
-            err = -EFAULT;
-            break;
-        }
         done += chunk;
         if (pos + chunk > vn->size)
             vn->size = pos + chunk;
@@ -358,20 +306,11 @@ long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off)
     return reg_write_common(vn, buf, n, off, 0);
 }
 
+/* Growing zeroes what was past the old end (a shared mapping may have
+ * written there); shrinking frees and unmaps what is past the new one. */
 int reg_truncate(struct vnode *vn, uint64_t len)
 {
-    if (vn->ext && len == 0) /* O_TRUNC of an initrd file: nothing to copy */
-        reg_set_external(vn, 0, 0, 0);
-    int err = reg_detach(vn);
-    if (err)
-        return err;
-    if (len < vn->size && vn->pages) {
-        uint64_t keep = (len + PAGE_SIZE - 1) / PAGE_SIZE;
-        reg_free_pages(vn, keep);
-        if (len % PAGE_SIZE && len / PAGE_SIZE < vn->npages && vn->pages[len / PAGE_SIZE])
-            memset((uint8_t *)pg_virt(vn->pages[len / PAGE_SIZE]) + len % PAGE_SIZE, 0,
-                   PAGE_SIZE - len % PAGE_SIZE);
-    }
+    pc_truncate(vn, len < vn->size ? len : vn->size);
     vn->size = len;
     vn_touch(vn, VN_MTIME | VN_CTIME);
     return 0;

@@ -59,6 +59,7 @@
 
 struct vnode;
 struct file;
+struct pcache;
 
 /* Operations of a character device or any non-tmpfs object. Buffers are
  * program pointers (copy with uaccess). Each returns a count or -errno. */
@@ -122,14 +123,8 @@ struct vnode {
     const struct vnode_ops *ops; /* devices; NULL for tmpfs nodes */
     struct vnode *parent;        /* directories: for ".." */
     struct dirent_node *entries; /* directories, in creation order */
-    /* Regular files: bytes [0, ext_len) come from ext (the initrd, read in
-     * place, physical address ext_phys) until the first write copies them
-     * into pages[]; pages[i] == NULL reads as zeros (a hole). */
-    const uint8_t *ext;
-    uint64_t ext_phys, ext_len;
-    struct page **pages;
-    uint64_t npages; /* capacity of pages[] */
-    char *target;    /* symlinks */
+    struct pcache *pages; /* regular files: their data (pcache.c), NULL before any */
+    char *target;         /* symlinks */
     void *priv;      /* the object behind ops (a pipe) */
 };
 
@@ -205,8 +200,9 @@ long reg_read_kernel(struct vnode *vn, void *buf, size_t n, uint64_t off);
 long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off);
 /* Cut or extend (with zeros) to len bytes: 0 or -ENOMEM. */
 int reg_truncate(struct vnode *vn, uint64_t len);
-/* Back a new regular file by bytes that stay in place (the initrd). */
-void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
+/* Back a new regular file by bytes that stay in place (the initrd): 0 or
+ * -ENOMEM. */
+int reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
 /* Fill st from vn. */
 void vn_stat(const struct vnode *vn, struct kstat *st);
 /* The time now, and vn's times set to it (VN_ATIME | VN_MTIME | VN_CTIME). */
@@ -334,5 +330,46 @@ void devfs_init(const char *cmdline);
 /* Fill the root from the cpio archive in [phys, phys + len) (the first boot
  * module) and make /tmp. Malformed archives are reported, not fatal. */
 void initrd_init(uint64_t phys, uint64_t len);
+
+/* --- pcache.c: the page cache -------------------------------------------------- */
+/* A regular file's data, as pages found by page index: those the file owns
+ * (refcount: one for the cache, one per mapping or caller holding it),
+ * and bytes left in place (the initrd's) read through it without a copy.
+ * Reads (pc_find, pc_bytes) never allocate. The cache is also the object
+ * file mappings map (kernel/mm/vmobject.h), and is freed with the vnode. */
+struct page;
+struct vm_object;
+/* Back vn's first bytes [0, len) by data, physical phys, in place (vn has
+ * no pages yet): 0 or -ENOMEM. */
+int pc_set_source(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
+/* The page vn owns at index idx (not referenced), or NULL. */
+struct page *pc_find(struct vnode *vn, uint64_t idx);
+/* Page idx of vn, made if absent (VM_GET_* of vmobject.h say how): 0 and
+ * *out, referenced, which the caller may write; 1 and *out, a page in
+ * place to read only (not counted: no reference); -ENOENT (VM_GET_PEEK
+ * where nothing is at hand) or -ENOMEM. The first VM_GET_WRITE of a page
+ * in place copies it; shared mappings then map the copy. No end-of-file
+ * check: writes make pages past the end. */
+int pc_get(struct vnode *vn, uint64_t idx, int how, struct page **out);
+/* The bytes of vn at pos for a read of at most *n (clipped to what lies
+ * together there, within pos's page): a pointer to them, or NULL for a
+ * hole, which reads as *n zeros. */
+const uint8_t *pc_bytes(struct vnode *vn, uint64_t pos, size_t *n);
+/* All of vn's vn->size bytes together in place (an initrd file never
+ * written), or NULL. */
+const uint8_t *pc_in_place(const struct vnode *vn);
+/* Bytes from len on are gone (read as zeros): the pages wholly past len
+ * are freed and unmapped from every mapping (later accesses there are
+ * SIGBUS while the file is that short), the rest of len's page zeroed.
+ * Called with the old size before a file grows. */
+void pc_truncate(struct vnode *vn, uint64_t len);
+/* Free vn's pages (no mapping may hold vn: mappings hold a reference). */
+void pc_release(struct vnode *vn);
+/* The object to map vn's pages through: 0 and *out, or -ENOMEM. */
+int pc_object(struct vnode *vn, struct vm_object **out);
+/* Pages owned by every file's cache (/proc/meminfo, the leak check), and
+ * the heap bytes of its trees (the leak check). */
+uint64_t pc_pages(void);
+uint64_t pc_heap(void);
 
 #endif
