@@ -1,4 +1,4 @@
-/* Memory system calls: brk, mmap, munmap, mprotect, madvise, mremap (mm/mmap.c
+/* Memory system calls: brk, mmap, munmap, mprotect, madvise, mremap, msync (mm/mmap.c
  * semantics: page-granular, -EINVAL for misalignment and bad flags,
  * -ENOMEM for ranges that are not mapped or cannot be). */
 #include <stdint.h>
@@ -290,6 +290,29 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
     }
 }
 
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+/* msync (mm/msync.c): checked as Linux checks it, -ENOMEM when part of the
+ * range is not mapped. Nothing else to do: a file mapping maps the page
+ * cache's own pages, which are the file (tmpfs has nowhere to write them
+ * back to), and there is no stale copy for MS_INVALIDATE to drop. */
+static int64_t sys_msync(uint64_t addr, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    if ((flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || page_offset(addr) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    uint64_t end = addr + page_round_up(len); /* a length near 2^64 rounds to 0, as Linux's */
+    if (end < addr)
+        return -ENOMEM;
+    if (end == addr)
+        return 0;
+    return vm_map_covers(&proc_current()->vm->map, addr, end) ? 0 : -ENOMEM;
+}
+
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED   2
 
@@ -371,4 +394,5 @@ void sys_mm_register(void)
     syscall_register(SYS_munmap, sys_munmap);
     syscall_register(SYS_brk, sys_brk);
     syscall_register(SYS_madvise, sys_madvise);
+    syscall_register(SYS_msync, sys_msync);
 }
