@@ -399,6 +399,14 @@ static void winsize_option(const char *cmdline)
     }
 }
 
+static void dev_dir(struct vnode *dev, const char *name, uint32_t perm)
+{
+    struct vnode *vn = vn_alloc(S_IFDIR | perm);
+    if (!vn || dir_link(dev, name, strlen(name), vn))
+        panic("devfs: cannot make /dev/%s", name);
+    vn_unref(vn);
+}
+
 void devfs_init(const char *cmdline)
 {
     winsize_option(cmdline);
@@ -413,5 +421,6 @@ void devfs_init(const char *cmdline)
     dev_make(dev, "full", &full_ops, MKDEV(1, 7), 0666);
     dev_make(dev, "urandom", &urandom_ops, MKDEV(1, 9), 0666);
     dev_make(dev, "random", &urandom_ops, MKDEV(1, 8), 0666);
+    dev_dir(dev, "shm", 01777); /* shm_open(3)'s files */
     vn_unref(dev);
 }

@@ -324,8 +324,9 @@ uint64_t vfs_dev(const struct vnode *vn);
  * S_IFSOCK) and number (Linux's encoding) reaches: one of /dev's, or ops
  * whose open is -ENXIO (no such device here; a socket's name). */
 const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev);
-/* Make /dev with console, tty, null, zero, full, random, urandom. The
- * console's window is 80x24 unless the command line says winsize=COLSxROWS. */
+/* Make /dev with console, tty, null, zero, full, random, urandom, and
+ * /dev/shm (mode 01777, for shm_open). The console's window is 80x24
+ * unless the command line says winsize=COLSxROWS. */
 void devfs_init(const char *cmdline);
 /* Fill the root from the cpio archive in [phys, phys + len) (the first boot
  * module) and make /tmp. Malformed archives are reported, not fatal. */
