@@ -123,9 +123,9 @@ struct vnode {
     const struct vnode_ops *ops; /* devices; NULL for tmpfs nodes */
     struct vnode *parent;        /* directories: for ".." */
     struct dirent_node *entries; /* directories, in creation order */
-    struct pcache *pages; /* regular files: their data (pcache.c), NULL before any */
-    char *target;         /* symlinks */
-    void *priv;      /* the object behind ops (a pipe) */
+    struct pcache *pages;        /* regular files: their data (pcache.c), NULL before any */
+    char *target;                /* symlinks */
+    void *priv;                  /* the object behind ops (a pipe) */
 };
 
 /* An open file description (shared by dup and fork). */

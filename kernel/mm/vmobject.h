@@ -20,7 +20,7 @@ struct vm_region;
 
 /* vm_pager.get's how. */
 #define VM_GET_READ  0 /* a page to read: possibly one to map read-only (below) */
-#define VM_GET_WRITE 1 /* the object's own page, to be written (a read-only one is copied first) */
+#define VM_GET_WRITE 1 /* its own page, to write (a read-only one is copied first) */
 #define VM_GET_PEEK  2 /* as VM_GET_READ, but only without allocating: else -ENOENT */
 
 struct vm_pager {

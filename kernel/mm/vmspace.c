@@ -217,8 +217,8 @@ int vmspace_map_shared(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t
     return vm_map_insert(&vs->map, &r);
 }
 
-int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
-                     uint16_t flags, struct vm_object *o, uint64_t pgoff)
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint16_t flags,
+                     struct vm_object *o, uint64_t pgoff)
 {
     struct vm_region r = {.start = addr,
                           .end = addr + len,

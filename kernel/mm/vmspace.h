@@ -51,8 +51,8 @@ int vmspace_map_shared(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t
  * on the first write; VM_SHARED: its pages themselves, written in place
  * and seen by every sharer (VM_RDONLY too: PROT_WRITE is never allowed).
  * Pages past the object's end are SIGBUS (vmspace_fault's -EIO). */
-int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
-                     uint16_t flags, struct vm_object *o, uint64_t pgoff);
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint16_t flags,
+                     struct vm_object *o, uint64_t pgoff);
 /* An ELF segment: a private mapping as above whose object bytes end at
  * zero_from (addr < zero_from <= addr + len; 0: they do not), the rest
  * reading as zeros, its bss. The page holding zero_from is copied when

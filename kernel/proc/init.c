@@ -78,9 +78,8 @@ static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *p
            "after; processes %u, threads %u, open files %llu, vnodes %llu before, %llu after\n",
            leak ? "LEAKED" : "none", (unsigned long long)before, (unsigned long long)after,
            (unsigned long long)hb, (unsigned long long)ha, (unsigned long long)cb->pages,
-           (unsigned long long)cb->heap, (unsigned long long)ca.pages,
-           (unsigned long long)ca.heap, proc_count(), lwp_count(),
-           (unsigned long long)file_count(), (unsigned long long)vnodes,
+           (unsigned long long)cb->heap, (unsigned long long)ca.pages, (unsigned long long)ca.heap,
+           proc_count(), lwp_count(), (unsigned long long)file_count(), (unsigned long long)vnodes,
            (unsigned long long)vn_count());
 }
 

@@ -117,8 +117,8 @@ static int is_dev_zero(const struct vnode *vn)
  * (before MAP_FIXED removes anything): 0 and *out, -EBADF, -EACCES,
  * -ENODEV for what cannot be mapped (neither a regular file nor
  * /dev/zero), or -EOVERFLOW for a range reaching past the largest file. */
-static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t len, uint64_t prot,
-                           uint64_t flags, uint64_t off, struct file **out)
+static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t len, uint64_t prot, uint64_t flags,
+                           uint64_t off, struct file **out)
 {
     struct file *f = fd_get(p, (int)fd);
     if (!f || (f->flags & O_PATH))

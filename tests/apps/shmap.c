@@ -358,8 +358,7 @@ static void case_truncate_mapped(void)
     T_EXPECT(bus_at(q + 2 * PAGE, 0), "private copy: no SIGBUS past the new end");
     T_EXPECT(s[0] == 'x', "first page lost");
     T_EXPECT(ftruncate(fd, 3 * PAGE) == 0, "ftruncate back: %s", strerror(errno));
-    T_EXPECT(s[2 * PAGE] == 0 && q[2 * PAGE] == 0 && s[PAGE + 10] == 0,
-             "grown again: not zeros");
+    T_EXPECT(s[2 * PAGE] == 0 && q[2 * PAGE] == 0 && s[PAGE + 10] == 0, "grown again: not zeros");
     unlink(path);
 }
 

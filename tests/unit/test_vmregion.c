@@ -1,7 +1,8 @@
 /* Host tests for kernel/mm/vmregion.c: insert/find, overlap refusal, merging,
  * remove and protect with their splits and callbacks, find_gap, copy,
- * destroy, file regions' objects (holds, lists, VM_RDONLY), allocation failure (nothing changes, nothing leaks), then a seeded
- * random sequence of operations checked page by page against a shadow model.
+ * destroy, file regions' objects (holds, lists, VM_RDONLY), allocation failure (nothing changes,
+ * nothing leaks), then a seeded random sequence of operations checked page by page against a shadow
+ * model.
  *
  * Nodes come from the real kernel heap (kernel/mm/kmalloc.c, also in klib.o)
  * over an aligned_alloc page provider that can be switched off. The heap
@@ -199,8 +200,7 @@ struct mapdump {
 
 #define D(s, e, prot, kind)                                                                        \
     ((struct rdump){PG(s), PG(e), (prot), (kind), 0, (kind) == VM_FILE ? &tobj : NULL, 0, 0})
-#define DF(s, e, prot, pgoff)                                                                      \
-    ((struct rdump){PG(s), PG(e), (prot), VM_FILE, 0, &tobj, (pgoff), 0})
+#define DF(s, e, prot, pgoff) ((struct rdump){PG(s), PG(e), (prot), VM_FILE, 0, &tobj, (pgoff), 0})
 
 static struct rdump rdump_of(const struct vm_region *r)
 {
@@ -279,8 +279,8 @@ static void check_invariants(const struct vm_map *m)
     if (n != m->count)
         fail_msg("count %u, but %u regions linked", m->count, n);
     if (tobj_listed(m, &in_m) != tobj_holds || in_m != files)
-        fail_msg("object: %ld holds, %ld listed, %ld of this map's for %ld file regions", tobj_holds,
-                 tobj_listed(m, &in_m), in_m, files);
+        fail_msg("object: %ld holds, %ld listed, %ld of this map's for %ld file regions",
+                 tobj_holds, tobj_listed(m, &in_m), in_m, files);
     if (m->hint) {
         bool found = false;
         for (const struct vm_region *r = m->head; r; r = r->next)
@@ -574,26 +574,23 @@ static void test_remove_split_in_three(void **state)
     assert_int_equal(k_vm_map_remove(&m, PG(15), PG(20), record_cb, &rec), 0);
     assert_int_equal(rec.n, 1);
     expect_call(&rec, 0, 15, 20, DF(10, 30, RX, off));
-    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10),
-               D(40, 50, RW, VM_ANON));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10), D(40, 50, RW, VM_ANON));
 
     /* Anonymous: split, then the hole filled again merges all three. */
     rec.n = 0;
     assert_int_equal(k_vm_map_remove(&m, PG(41), PG(49), record_cb, &rec), 0);
     assert_int_equal(rec.n, 1);
     expect_call(&rec, 0, 41, 49, D(40, 50, RW, VM_ANON));
-    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10),
-               D(40, 41, RW, VM_ANON), D(49, 50, RW, VM_ANON));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10), D(40, 41, RW, VM_ANON),
+               D(49, 50, RW, VM_ANON));
     assert_int_equal(ins(&m, 41, 49, RW, VM_ANON), 0);
-    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10),
-               D(40, 50, RW, VM_ANON));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10), D(40, 50, RW, VM_ANON));
 
     /* Cutting the front again advances the page index again. */
     rec.n = 0;
     assert_int_equal(k_vm_map_remove(&m, PG(20), PG(26), record_cb, &rec), 0);
     expect_call(&rec, 0, 20, 26, DF(20, 30, RX, off + 10));
-    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(26, 30, RX, off + 16),
-               D(40, 50, RW, VM_ANON));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(26, 30, RX, off + 16), D(40, 50, RW, VM_ANON));
     finish(&m);
 }
 
@@ -615,8 +612,7 @@ static void test_remove_across(void **state)
     expect_call(&rec, 1, 20, 30, D(20, 30, R, VM_ANON));
     expect_call(&rec, 2, 35, 40, D(35, 40, RW, VM_STACK));
     expect_call(&rec, 3, 50, 55, DF(50, 60, RX, 0x300));
-    EXPECT_MAP(&m, D(10, 15, RW, VM_ANON), DF(55, 60, RX, 0x305),
-               D(70, 80, RW, VM_ANON));
+    EXPECT_MAP(&m, D(10, 15, RW, VM_ANON), DF(55, 60, RX, 0x305), D(70, 80, RW, VM_ANON));
 
     /* Exactly one region, then everything (window and beyond). */
     rec.n = 0;
@@ -699,12 +695,11 @@ static void test_protect_split_and_merge(void **state)
                DF(40, 50, R, 0x400), D(50, 55, R, VM_STACK), D(55, 60, RW, VM_STACK));
     assert_int_equal(k_vm_map_protect(&m, PG(42), PG(44), RX), 0);
     EXPECT_MAP(&m, D(10, 25, R, VM_ANON), D(25, 38, RW, VM_ANON), D(38, 40, R, VM_ANON),
-               DF(40, 42, R, 0x400), DF(42, 44, RX, 0x402),
-               DF(44, 50, R, 0x404), D(50, 55, R, VM_STACK), D(55, 60, RW, VM_STACK));
+               DF(40, 42, R, 0x400), DF(42, 44, RX, 0x402), DF(44, 50, R, 0x404),
+               D(50, 55, R, VM_STACK), D(55, 60, RW, VM_STACK));
     assert_int_equal(k_vm_map_protect(&m, PG(10), PG(60), R), 0);
-    EXPECT_MAP(&m, D(10, 40, R, VM_ANON), DF(40, 42, R, 0x400),
-               DF(42, 44, R, 0x402), DF(44, 50, R, 0x404),
-               D(50, 55, R, VM_STACK), D(55, 60, R, VM_STACK));
+    EXPECT_MAP(&m, D(10, 40, R, VM_ANON), DF(40, 42, R, 0x400), DF(42, 44, R, 0x402),
+               DF(44, 50, R, 0x404), D(50, 55, R, VM_STACK), D(55, 60, R, VM_STACK));
     finish(&m);
 }
 
@@ -914,8 +909,13 @@ static void test_file_object(void **state)
     assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_FILE, VM_RDONLY, &tobj, 0), -K_EINVAL);
     assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_ANON, ro, NULL, 0), -K_EINVAL);
     assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_ANON, 4, NULL, 0), -K_EINVAL);
-    struct vm_region z = {.start = PG(30), .end = PG(40), .prot = RW, .kind = VM_FILE,
-                          .flags = VM_SHARED, .obj = &tobj, .zero_from = PG(35) + 8};
+    struct vm_region z = {.start = PG(30),
+                          .end = PG(40),
+                          .prot = RW,
+                          .kind = VM_FILE,
+                          .flags = VM_SHARED,
+                          .obj = &tobj,
+                          .zero_from = PG(35) + 8};
     assert_int_equal(k_vm_map_insert(&m, &z), -K_EINVAL); /* zero_from: private only */
     assert_int_equal(tobj_holds, 0);
     assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_FILE, ro, &tobj, 5), 0);
@@ -992,8 +992,7 @@ static void test_alloc_failure(void **state)
     WITH_NODES(1, &m, 0, k_vm_map_insert(&m, &r));
     r.start = PG(30), r.end = PG(35);
     WITH_NODES(0, &m, 0, k_vm_map_insert(&m, &r));
-    EXPECT_MAP(&m, D(10, 35, RW, VM_ANON), DF(40, 60, RX, 0x700),
-               D(100, 110, RW, VM_ANON));
+    EXPECT_MAP(&m, D(10, 35, RW, VM_ANON), DF(40, 60, RX, 0x700), D(100, 110, RW, VM_ANON));
 
     /* Remove: splitting one region in two needs a node (no callback then);
      * trimming and dropping do not. */
@@ -1003,8 +1002,8 @@ static void test_alloc_failure(void **state)
     WITH_NODES(0, &m, 0, k_vm_map_remove(&m, PG(30), PG(45), record_cb, &rec));
     assert_int_equal(rec.n, 2);
     WITH_NODES(1, &m, 0, k_vm_map_remove(&m, PG(50), PG(51), NULL, NULL));
-    EXPECT_MAP(&m, D(10, 30, RW, VM_ANON), DF(45, 50, RX, 0x705),
-               DF(51, 60, RX, 0x70b), D(100, 110, RW, VM_ANON));
+    EXPECT_MAP(&m, D(10, 30, RW, VM_ANON), DF(45, 50, RX, 0x705), DF(51, 60, RX, 0x70b),
+               D(100, 110, RW, VM_ANON));
 
     /* Protect: a range strictly inside one region needs two nodes; failing
      * at the second must give the first back. */
@@ -1019,9 +1018,8 @@ static void test_alloc_failure(void **state)
     WITH_NODES(0, &m, -K_ENOMEM, k_vm_map_protect(&m, PG(45), PG(60), R)); /* hole at 50 */
     WITH_NODES(0, &m, 0, k_vm_map_protect(&m, PG(45), PG(50), R));         /* whole regions */
     WITH_NODES(0, &m, 0, k_vm_map_protect(&m, PG(51), PG(60), R));
-    EXPECT_MAP(&m, D(10, 14, R, VM_ANON), D(14, 30, RW, VM_ANON),
-               DF(45, 50, R, 0x705), DF(51, 60, R, 0x70b),
-               D(100, 101, R, VM_ANON), D(101, 110, RW, VM_ANON));
+    EXPECT_MAP(&m, D(10, 14, R, VM_ANON), D(14, 30, RW, VM_ANON), DF(45, 50, R, 0x705),
+               DF(51, 60, R, 0x70b), D(100, 101, R, VM_ANON), D(101, 110, RW, VM_ANON));
 
     /* Copy: failing part way leaves dst empty and frees what it took. */
     struct mapdump before;
@@ -1089,9 +1087,8 @@ static void check_page(const struct model *md, const struct vm_region *r, uint64
         fail_msg("op %u: page %#llx: zero from %#llx, model %#llx", md->op, (unsigned long long)a,
                  (unsigned long long)r->zero_from, (unsigned long long)p->zero_from);
     if (r->kind == VM_FILE && r->pgoff + off / PAGE_SIZE != p->pgoff)
-        fail_msg("op %u: page %#llx: object page %#llx, model %#llx", md->op,
-                 (unsigned long long)a, (unsigned long long)(r->pgoff + off / PAGE_SIZE),
-                 (unsigned long long)p->pgoff);
+        fail_msg("op %u: page %#llx: object page %#llx, model %#llx", md->op, (unsigned long long)a,
+                 (unsigned long long)(r->pgoff + off / PAGE_SIZE), (unsigned long long)p->pgoff);
 }
 
 static void check_model(struct model *md)
