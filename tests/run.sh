@@ -244,7 +244,7 @@ if grep -q '^FAIL ' "$log"; then
     grep '^FAIL ' "$log" | sed 's/^/  /'
 fi
 check mm-suite 0 '^ok mm/pages$' '^ok mm/kmalloc$' '^ok mm/kernel-map$' '^ok mm/pmap-roundtrip$' \
-    '^ok mm/user-access$' '^ok mm/stack$' '^ok mm/file-cow$' '^ok mm/vmspace-churn$' \
+    '^ok mm/user-access$' '^ok mm/stack$' '^ok mm/file-map$' '^ok mm/vmspace-churn$' \
     '^mm: 8 passed, 0 failed$'
 start_end=$(sed -n 's/^mm: free pages \([0-9]*\) at start, \([0-9]*\) at end$/\1 \2/p' "$log")
 echo "  mm: free pages at start/end: ${start_end:-?}"
@@ -436,6 +436,12 @@ check_suite app-threads-glibc threads
 # orphans' exit signal (issue 14): each case once brought the kernel down.
 app app-badaddr 60 --env UNIPLEX=1 "$BUILD/apps/badaddr"
 check_suite app-badaddr badaddr
+
+# File mappings through the page cache (issue 16, item 2): MAP_SHARED
+# between processes and with read/write, shm_open, msync, SIGBUS past the
+# end, program files (initrd pages copied on write) mapped and run.
+app app-shmap 120 --env UNIPLEX=1 "$BUILD/apps/shmap"
+check_suite app-shmap shmap
 
 # Huge sparse ranges cost what is mapped (issue 14, items 4 and 6): 64 TiB
 # munmap/mprotect/madvise/mremap/MAP_FIXED_NOREPLACE/proc stat/fork/exit

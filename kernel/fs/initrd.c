@@ -1,7 +1,7 @@
 /* The root file system's contents: the cpio (newc) archive passed as the
  * first boot module, as Linux does with an initramfs. File data stays in
- * the archive's pages (program text is mapped straight from them) until a
- * write copies it. */
+ * the archive's pages, read and mapped through the page cache in place,
+ * until a write copies the page it changes (pcache.c). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -73,7 +73,10 @@ static struct vnode *make_node(struct vnode *dir, const struct cpio_entry *e, ui
     if (!vn)
         return 0;
     if (S_ISREG(e->mode)) {
-        reg_set_external(vn, e->data, phys + e->data_offset, e->size);
+        if (reg_set_external(vn, e->data, phys + e->data_offset, e->size)) {
+            vn_unref(vn);
+            return 0;
+        }
         st->files++;
         st->bytes += e->size;
     } else if (S_ISLNK(e->mode)) {

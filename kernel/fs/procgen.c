@@ -15,8 +15,10 @@
 
 /* --- the global files ----------------------------------------------------------- */
 
-/* Linux's field names; Slab is the kernel heap's pages, KernelStack the
- * threads' stacks, PageTables the page-table pages of every space. */
+/* Linux's field names; Cached and Shmem are the page cache's own pages
+ * (tmpfs data is shmem to Linux; initrd bytes read in place are not
+ * counted), Slab is the kernel heap's pages, KernelStack the threads'
+ * stacks, PageTables the page-table pages of every space. */
 int gen_meminfo(int pid, char *buf, size_t n)
 {
     struct pmem_stats st;
@@ -25,14 +27,15 @@ int gen_meminfo(int pid, char *buf, size_t n)
     pmem_stats(&st);
     kmalloc_stats(&ks);
     unsigned long long total = st.total_pages * PAGE_KIB, fr = st.free_pages * PAGE_KIB;
+    unsigned long long cached = pc_pages() * PAGE_KIB;
     return snprintf(buf, n,
                     "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
                     "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
-                    "Cached:                0 kB\nSwapCached:            0 kB\n"
-                    "Shmem:                 0 kB\nSwapTotal:             0 kB\n"
+                    "Cached:         %8llu kB\nSwapCached:            0 kB\n"
+                    "Shmem:          %8llu kB\nSwapTotal:             0 kB\n"
                     "SwapFree:              0 kB\nSlab:           %8llu kB\n"
                     "KernelStack:    %8llu kB\nPageTables:     %8llu kB\n",
-                    total, fr, fr, (unsigned long long)ks.pages_held * PAGE_KIB,
+                    total, fr, fr, cached, cached, (unsigned long long)ks.pages_held * PAGE_KIB,
                     (unsigned long long)thread_count() * (THREAD_STACK_SIZE / 1024),
                     (unsigned long long)st.table_pages * PAGE_KIB);
 }

@@ -1,7 +1,7 @@
 /* tmpfs (and devtmpfs, a tmpfs made with the device nodes): directories
- * as lists of names, regular files as arrays of pages (or bytes left in
- * place in the initrd until first written); an instance may be limited in
- * size (mount option size=). */
+ * as lists of names; regular files' data in the page cache (regfile.c,
+ * pcache.c), which asks the instance for each page it takes, so that one
+ * mounted with size= is full at that size. */
 #include <stdint.h>
 #include "errno.h"
 #include "stdio.h"
@@ -10,7 +10,6 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
-#include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
@@ -25,25 +24,23 @@ static struct tmpfs *tmpfs_of(const struct vnode *vn)
     return vn->mnt ? vn->mnt->fsdata : 0;
 }
 
-static void reg_free_pages(struct vnode *vn, uint64_t from)
-{
-    struct tmpfs *fs = tmpfs_of(vn);
-    for (uint64_t i = from; i < vn->npages; i++) {
-        if (vn->pages[i]) {
-            pg_put(vn->pages[i]);
-            if (fs)
-                fs->pages--;
-        }
-        vn->pages[i] = 0;
-    }
-}
-
 static void tmpfs_release(struct vnode *vn)
 {
     KASSERT(!vn->entries);
-    reg_free_pages(vn, 0);
-    kfree(vn->pages);
     kfree(vn->target);
+}
+
+/* The page cache takes (pages > 0) or gives back pages of vn's: past the
+ * instance's size= it refuses, -ENOSPC. */
+static int tmpfs_charge(struct vnode *vn, int64_t pages)
+{
+    struct tmpfs *fs = tmpfs_of(vn);
+    if (!fs)
+        return 0;
+    if (pages > 0 && fs->max_pages && fs->pages + (uint64_t)pages > fs->max_pages)
+        return -ENOSPC;
+    fs->pages += (uint64_t)pages;
+    return 0;
 }
 
 /* --- directories ------------------------------------------------------------ */
@@ -149,231 +146,9 @@ static const struct inode_ops tmpfs_iops = {
     .empty = tmpfs_empty,
     .readlink = tmpfs_readlink,
     .setlink = tmpfs_setlink,
+    .charge = tmpfs_charge,
     .release = tmpfs_release,
 };
-
-/* --- regular files -------------------------------------------------------- */
-
-void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len)
-{
-    vn->ext = data;
-    vn->ext_phys = phys;
-    vn->ext_len = len;
-    vn->size = len;
-}
-
-/* Room for page index idx in pages[]: 0 or -ENOMEM. */
-static int reg_reserve(struct vnode *vn, uint64_t idx)
-{
-    if (idx < vn->npages)
-        return 0;
-    uint64_t cap = vn->npages ? vn->npages : 8;
-    while (cap <= idx)
-        cap *= 2;
-    struct page **p = kzalloc(cap * sizeof(*p));
-    if (!p)
-        return -ENOMEM;
-    if (vn->pages)
-        memcpy(p, vn->pages, vn->npages * sizeof(*p));
-    kfree(vn->pages);
-    vn->pages = p;
-    vn->npages = cap;
-    return 0;
-}
-
-/* The page holding byte off, allocated (zeroed) if absent: 0 and *out,
- * -ENOMEM, or -ENOSPC past the instance's size limit. */
-static int reg_page(struct vnode *vn, uint64_t off, struct page **out)
-{
-    uint64_t idx = off / PAGE_SIZE;
-    struct tmpfs *fs = tmpfs_of(vn);
-    if (reg_reserve(vn, idx))
-        return -ENOMEM;
-    if (!vn->pages[idx]) {
-        if (fs && fs->max_pages && fs->pages >= fs->max_pages)
-            return -ENOSPC;
-        if (!(vn->pages[idx] = pg_alloc_zeroed(0)))
-            return -ENOMEM;
-        if (fs)
-            fs->pages++;
-    }
-    *out = vn->pages[idx];
-    return 0;
-}
-
-/* First write to initrd-backed bytes: copy them into pages (they stay
- * mapped read-only into programs that were loaded from them). */
-static int reg_detach(struct vnode *vn)
-{
-    if (!vn->ext)
-        return 0;
-    for (uint64_t off = 0; off < vn->ext_len; off += PAGE_SIZE) {
-        struct page *p;
-        int err = reg_page(vn, off, &p);
-        if (err)
-            return err;
-        uint64_t n = vn->ext_len - off < PAGE_SIZE ? vn->ext_len - off : PAGE_SIZE;
-        memcpy(pg_virt(p), vn->ext + off, n);
-    }
-    vn->ext = 0;
-    vn->ext_len = 0;
-    return 0;
-}
-
-static long reg_read_common(struct vnode *vn, void *buf, size_t n, uint64_t off, int user)
-{
-    if (off >= vn->size)
-        return 0;
-    if (n > vn->size - off)
-        n = vn->size - off;
-    size_t done = 0;
-    static const uint8_t zeros[256];
-    while (done < n) {
-        uint64_t pos = off + done, in = pos % PAGE_SIZE;
-        size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
-        const uint8_t *src = 0;
-        if (vn->ext)
-            src = vn->ext + pos;
-        else if (pos / PAGE_SIZE < vn->npages && vn->pages[pos / PAGE_SIZE])
-            src = (const uint8_t *)pg_virt(vn->pages[pos / PAGE_SIZE]) + in;
-        if (!src && chunk > sizeof(zeros))
-            chunk = sizeof(zeros);
-        uint8_t *dst = (uint8_t *)buf + done;
-        if (!user)
-            memcpy(dst, src ? src : zeros, chunk);
-        else if (copy_to_user(dst, src ? src : zeros, chunk))
-            return done ? (long)done : -EFAULT;
-        done += chunk;
-    }
-    return (long)done;
-}
-
-long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off)
-{
-    return reg_read_common(vn, ubuf, n, off, 1);
-}
-
-long reg_read_kernel(struct vnode *vn, void *buf, size_t n, uint64_t off)
-{
-    return reg_read_common(vn, buf, n, off, 0);
-}
-
-static long reg_write_common(struct vnode *vn, const void *buf, size_t n, uint64_t off, int user)
-{
-    if (off + n < off)
-        return -EFBIG;
-    int err = reg_detach(vn);
-    if (err)
-        return err;
-    size_t done = 0;
-    while (done < n) {
-        uint64_t pos = off + done, in = pos % PAGE_SIZE;
-        size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
-        struct page *p;
-        if ((err = reg_page(vn, pos, &p)))
-            break;
-        uint8_t *dst = (uint8_t *)pg_virt(p) + in;
-        if (user ? copy_from_user(dst, (const uint8_t *)buf + done, chunk) != 0
-                 : (memcpy(dst, (const uint8_t *)buf + done, chunk), 0) != 0) {
-            err = -EFAULT;
-            break;
-        }
-        done += chunk;
-        if (pos + chunk > vn->size)
-            vn->size = pos + chunk;
-    }
-    if (done)
-        vn_touch(vn, VN_MTIME | VN_CTIME);
-    return done ? (long)done : err;
-}
-
-long reg_write(struct vnode *vn, const void *ubuf, size_t n, uint64_t off)
-{
-    return reg_write_common(vn, ubuf, n, off, 1);
-}
-
-long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off)
-{
-    return reg_write_common(vn, buf, n, off, 0);
-}
-
-int reg_truncate(struct vnode *vn, uint64_t len)
-{
-    if (vn->ext && len == 0) /* O_TRUNC of an initrd file: nothing to copy */
-        reg_set_external(vn, 0, 0, 0);
-    int err = reg_detach(vn);
-    if (err)
-        return err;
-    if (len < vn->size && vn->pages) {
-        uint64_t keep = (len + PAGE_SIZE - 1) / PAGE_SIZE;
-        reg_free_pages(vn, keep);
-        if (len % PAGE_SIZE && len / PAGE_SIZE < vn->npages && vn->pages[len / PAGE_SIZE])
-            memset((uint8_t *)pg_virt(vn->pages[len / PAGE_SIZE]) + len % PAGE_SIZE, 0,
-                   PAGE_SIZE - len % PAGE_SIZE);
-    }
-    vn->size = len;
-    vn_touch(vn, VN_MTIME | VN_CTIME);
-    return 0;
-}
-
-/* A page reg_allocate took, not yet in pages[]: the chain of them runs
- * through their own first bytes (they are zeroed again when placed). */
-struct reg_newpage {
-    struct page *next;
-    uint64_t idx;
-};
-
-/* Pages of [first, last] that have none yet. */
-static uint64_t reg_holes(const struct vnode *vn, uint64_t first, uint64_t last)
-{
-    uint64_t n = last >= vn->npages ? last - (first > vn->npages ? first : vn->npages) + 1 : 0;
-    for (uint64_t i = first; i <= last && i < vn->npages; i++)
-        n += !vn->pages[i];
-    return n;
-}
-
-int reg_allocate(struct vnode *vn, uint64_t off, uint64_t len)
-{
-    uint64_t first = off / PAGE_SIZE, last = (off + len - 1) / PAGE_SIZE;
-    struct page *chain = 0;
-    struct pmem_stats st;
-    struct tmpfs *fs = tmpfs_of(vn);
-    uint64_t holes = reg_holes(vn, first, last);
-    pmem_stats(&st);
-    if (holes > st.free_pages)
-        return -ENOMEM; /* not even tried: it would only take every page first */
-    if (fs && fs->max_pages && fs->pages + holes > fs->max_pages)
-        return -ENOSPC; /* past the instance's size= */
-    int err = reg_detach(vn);
-    if (!err)
-        err = reg_reserve(vn, last);
-    for (uint64_t i = first; !err && i <= last; i++) {
-        if (vn->pages[i])
-            continue;
-        struct page *pg = pg_alloc_zeroed(0);
-        if (!pg) {
-            err = -ENOMEM;
-            break;
-        }
-        *(struct reg_newpage *)pg_virt(pg) = (struct reg_newpage){chain, i};
-        chain = pg;
-    }
-    while (chain) { /* all of them in, or none */
-        struct reg_newpage *np = pg_virt(chain);
-        struct page *pg = chain;
-        chain = np->next;
-        if (err) {
-            pg_put(pg);
-            continue;
-        }
-        vn->pages[np->idx] = pg;
-        memset(np, 0, sizeof(*np));
-        if (fs)
-            fs->pages++;
-    }
-    return err;
-}
-
 
 /* --- the file-system type ---------------------------------------------------- */
 

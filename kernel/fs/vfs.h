@@ -67,6 +67,7 @@ struct poll_table;
 struct mount;
 struct proc;
 struct epitem;
+struct pcache;
 
 /* Operations of a character device or any non-tmpfs object. Buffers are
  * program pointers (copy with uaccess). Each returns a count or -errno. */
@@ -145,6 +146,9 @@ struct inode_ops {
     int (*where)(const struct vnode *vn, struct vnode **dir, const char **name);
     /* Store a new symlink's target (a NUL-terminated copy): 0 or -ENOMEM. */
     int (*setlink)(struct vnode *vn, const char *target);
+    /* The page cache takes (pages > 0) or frees pages of vn's: 0, or
+     * -ENOSPC when the file system has no room for more. May be NULL. */
+    int (*charge)(struct vnode *vn, int64_t pages);
     /* vn is being freed: free what the file system keeps for it. */
     void (*release)(struct vnode *vn);
 };
@@ -166,14 +170,8 @@ struct vnode {
     const struct vnode_ops *ops;    /* the object's file operations; NULL for tmpfs files */
     struct vnode *parent;           /* directories: for ".." (a root: itself) */
     struct dirent_node *entries;    /* tmpfs directories, in creation order */
-    /* Regular files: bytes [0, ext_len) come from ext (the initrd, read in
-     * place, physical address ext_phys) until the first write copies them
-     * into pages[]; pages[i] == NULL reads as zeros (a hole). */
-    const uint8_t *ext;
-    uint64_t ext_phys, ext_len;
-    struct page **pages;
-    uint64_t npages; /* capacity of pages[] */
-    char *target;    /* tmpfs symlinks */
+    struct pcache *pages;           /* regular files: their data (pcache.c), NULL before any */
+    char *target;                   /* tmpfs symlinks */
     void *priv;      /* the object behind ops (a pipe) */
     void *fsdata;    /* the file system's (procfs: what the node shows) */
     /* flock and record locks (lock.c); NULL: none */
@@ -263,7 +261,7 @@ void vn_touch(struct vnode *vn, int which);
 /* Vnodes alive now (for leak checks). */
 uint64_t vn_count(void);
 
-/* --- tmpfs.c: tmpfs (and devtmpfs) ------------------------------------------ */
+/* --- regfile.c: regular files' data (in the page cache) --------------------- */
 /* Regular files: read into / write from program memory at off. Count or
  * -EFAULT / -ENOMEM / -ENOSPC (a partial count if some bytes moved first). */
 long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off);
@@ -274,10 +272,15 @@ long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off)
 /* Cut or extend (with zeros) to len bytes: 0 or -ENOMEM. */
 int reg_truncate(struct vnode *vn, uint64_t len);
 /* fallocate: give every page of [off, off + len) memory (zeros where it
- * had none); the size stays. 0, or -ENOMEM with nothing changed. */
+ * had none); the size stays. 0, -ENOMEM (refused up front when memory
+ * cannot hold the range), or -ENOSPC (the file system's limit; the pages
+ * had before it stay, zeros). */
 int reg_allocate(struct vnode *vn, uint64_t off, uint64_t len);
-/* Back a new regular file by bytes that stay in place (the initrd). */
-void reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
+/* Back a new regular file by bytes that stay in place (the initrd): 0 or
+ * -ENOMEM. */
+int reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
+
+/* --- tmpfs.c: tmpfs (and devtmpfs) ------------------------------------------ */
 /* Register the tmpfs and devtmpfs types. */
 void tmpfs_init(void);
 
@@ -549,7 +552,9 @@ uint64_t vfs_dev(const struct vnode *vn);
  * whose open is -ENXIO (no such device here; a socket's name). */
 const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev);
 /* The devtmpfs type: a tmpfs made with console, tty, null, zero, full,
- * random, urandom and the directory shm. The console's window is 80x24
+ * random, urandom, the symlinks fd, stdin, stdout, stderr and the
+ * directory shm (shm_open's files: a tmpfs is mounted there at boot). The
+ * console's window is 80x24
  * unless the command line says winsize=COLSxROWS. */
 void devfs_init(const char *cmdline);
 /* devtmpfs's mount: the device nodes in the new instance's root. */
@@ -673,5 +678,49 @@ int epoll_wait_file(struct file *ep, void *uev, int max, uint64_t deadline);
 /* The last reference to f is going: take it out of every instance that
  * watches it (file_unref). */
 void epoll_file_gone(struct file *f);
+
+/* --- pcache.c: the page cache -------------------------------------------------- */
+/* A regular file's data, as pages found by page index: those the file owns
+ * (refcount: one for the cache, one per mapping or caller holding it),
+ * and bytes left in place (the initrd's) read through it without a copy.
+ * Reads (pc_find, pc_bytes) never allocate. The cache is also the object
+ * file mappings map (kernel/mm/vmobject.h), and is freed with the vnode. */
+struct page;
+struct vm_object;
+/* Back vn's first bytes [0, len) by data, physical phys, in place (vn has
+ * no pages yet): 0 or -ENOMEM. */
+int pc_set_source(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
+/* The page vn owns at index idx (not referenced), or NULL. */
+struct page *pc_find(struct vnode *vn, uint64_t idx);
+/* Page idx of vn, made if absent (VM_GET_* of vmobject.h say how): 0 and
+ * *out, referenced, which the caller may write; 1 and *out, a page in
+ * place to read only (not counted: no reference); -ENOENT (VM_GET_PEEK
+ * where nothing is at hand), -ENOSPC (the file system refuses another
+ * page: inode_ops charge) or -ENOMEM. The first VM_GET_WRITE of a page
+ * in place copies it; shared mappings then map the copy. No end-of-file
+ * check: writes make pages past the end. */
+int pc_get(struct vnode *vn, uint64_t idx, int how, struct page **out);
+/* The bytes of vn at pos for a read of at most *n (clipped to what lies
+ * together there, within pos's page): a pointer to them, or NULL for a
+ * hole, which reads as *n zeros. */
+const uint8_t *pc_bytes(struct vnode *vn, uint64_t pos, size_t *n);
+/* All of vn's vn->size bytes together in place (an initrd file never
+ * written), or NULL. */
+const uint8_t *pc_in_place(const struct vnode *vn);
+/* Bytes from len on are gone (read as zeros): the pages wholly past len
+ * are freed and unmapped from every mapping (later accesses there are
+ * SIGBUS while the file is that short), the rest of len's page zeroed.
+ * Called with the old size before a file grows. */
+void pc_truncate(struct vnode *vn, uint64_t len);
+/* Free vn's pages (no mapping may hold vn: mappings hold a reference). */
+void pc_release(struct vnode *vn);
+/* The object to map vn's pages through: 0 and *out, or -ENOMEM. */
+int pc_object(struct vnode *vn, struct vm_object **out);
+/* Pages owned by every file's cache (/proc/meminfo, the leak check), and
+ * the heap bytes of its trees (the leak check). */
+uint64_t pc_pages(void);
+uint64_t pc_heap(void);
+/* Pages vn's cache owns. */
+uint64_t pc_file_pages(const struct vnode *vn);
 
 #endif

@@ -71,6 +71,7 @@ static void vn_free(struct vnode *vn)
 {
     if (vn->ops && vn->ops->release)
         vn->ops->release(vn);
+    pc_release(vn); /* before the file system's release: it gives the pages back */
     if (vn->iops && vn->iops->release)
         vn->iops->release(vn);
     kfree(vn);

@@ -11,11 +11,19 @@ static unsigned region_flags(const struct vm_region *r)
     return vm_prot_pmap(r->prot);
 }
 
+/* Drop the reference a page carries for a mapping (frames the allocator
+ * does not count carry none: vmobject.h). */
+static void page_unref(struct page *p)
+{
+    if (p->refcount > 0)
+        pg_put(p);
+}
+
 static int map_new(struct vmspace *vs, uint64_t va, struct page *p, unsigned flags)
 {
     int err = pmap_map(vs->root, va, pg_phys(p), flags);
     if (err)
-        pg_put(p);
+        page_unref(p);
     return err == -EEXIST ? 0 : err;
 }
 
@@ -25,61 +33,100 @@ static int fault_zero(struct vmspace *vs, const struct vm_region *r, uint64_t va
     return p ? map_new(vs, va, p, region_flags(r)) : -ENOMEM;
 }
 
-/* Map the backing page at va read-only (COW if the region is writable)
- * when a whole aligned page of it exists: 0, 1 if it cannot be done that
- * way, or -errno. */
-static int map_backing(struct vmspace *vs, const struct vm_region *r, uint64_t va)
+/* The page of r's object at va (vm_pager.get). */
+static int file_page(const struct vm_region *r, uint64_t va, int how, struct page **pg)
 {
-    uint64_t off = va - r->start, src = r->file_phys + off;
-    uint64_t avail = r->file_len > off ? r->file_len - off : 0;
-    unsigned flags = region_flags(r);
-    if (avail < PAGE_SIZE || !page_aligned(src))
-        return 1;
-    if (flags & PMAP_WRITE)
-        flags = (flags & ~PMAP_WRITE) | PMAP_COW;
-    struct page *fp = pg_from_phys(src);
-    int err = pmap_map(vs->root, va, src, flags);
-    if (err == 0 && fp && fp->refcount > 0)
-        pg_get(fp); /* reserved frames (the initrd) are not counted */
-    return err == -EEXIST ? 0 : err;
+    struct vm_object *o = r->obj;
+    return o->pager->get(o, r->pgoff + (va - r->start) / PAGE_SIZE, how, pg);
+}
+
+/* How an object's page (ro: one the pager gave read-only) is mapped in r:
+ * as the region allows in a shared region; otherwise read-only and COW,
+ * whatever the region allows now, so that neither a write nor a later
+ * mprotect can reach the object's page (the write fault copies it, or
+ * asks the object for its own). */
+static unsigned file_flags(const struct vm_region *r, int ro)
+{
+    unsigned f = region_flags(r);
+    if (ro || !(r->flags & VM_SHARED))
+        f = (f & ~PMAP_WRITE) | PMAP_COW;
+    return f;
 }
 
 /* Fault-around: a program reading its text or data will soon touch the
- * next pages too; mapping up to 15 more backing pages now saves a fault
- * each (they cost nothing: no copy, no allocation but page tables). */
+ * next pages too; mapping up to 15 more pages the object has at hand
+ * saves a fault each (they cost nothing: no copy, no allocation but page
+ * tables). */
 #define FAULT_AROUND 16
 static void fault_around(struct vmspace *vs, const struct vm_region *r, uint64_t va)
 {
-    for (unsigned k = 1; k < FAULT_AROUND && va + (uint64_t)PAGE_SIZE * k < r->end; k++) {
+    uint64_t end = r->zero_from ? page_round_down(r->zero_from) : r->end;
+    for (unsigned k = 1; k < FAULT_AROUND && va + (uint64_t)PAGE_SIZE * k < end; k++) {
         uint64_t pa, v = va + (uint64_t)PAGE_SIZE * k;
         unsigned fl;
+        struct page *pg;
         if (pmap_lookup(vs->root, v, &pa, &fl) == 0)
             continue;
-        if (map_backing(vs, r, v) != 0)
+        int ro = file_page(r, v, VM_GET_PEEK, &pg);
+        if (ro < 0 || map_new(vs, v, pg, file_flags(r, ro)) != 0)
             return;
     }
 }
 
-/* File-backed: map the backing page itself (read-only; private writable
- * regions get the COW bit) when a whole aligned page of it exists and this
- * is not a write; otherwise a private copy, zero-filled past the data. */
+/* A read or fetch of a file page: the object's page itself. */
+static int fault_file_read(struct vmspace *vs, const struct vm_region *r, uint64_t va)
+{
+    struct page *pg;
+    int ro = file_page(r, va, VM_GET_READ, &pg);
+    if (ro < 0)
+        return ro;
+    int err = map_new(vs, va, pg, file_flags(r, ro));
+    if (err == 0)
+        fault_around(vs, r, va);
+    return err;
+}
+
+/* A private copy of a file page: the first access is a write, or the
+ * page holds the region's zero_from (zeros from there on). */
+static int fault_file_copy(struct vmspace *vs, const struct vm_region *r, uint64_t va)
+{
+    struct page *src;
+    int err = file_page(r, va, VM_GET_READ, &src);
+    if (err < 0)
+        return err;
+    uint64_t n = r->zero_from > va && r->zero_from - va < PAGE_SIZE ? r->zero_from - va : PAGE_SIZE;
+    struct page *p = pg_alloc(0);
+    if (p) {
+        memcpy(pg_virt(p), pg_virt(src), n);
+        memset((uint8_t *)pg_virt(p) + n, 0, PAGE_SIZE - n);
+    }
+    page_unref(src);
+    return p ? map_new(vs, va, p, region_flags(r)) : -ENOMEM;
+}
+
+/* A write to a shared file page: the object's own page, writable. A
+ * read-only page mapped here before is gone (the object replaced it and
+ * took it out of every shared region: vm_object_replaced), or is taken
+ * out now. */
+static int fault_shared_write(struct vmspace *vs, const struct vm_region *r, uint64_t va)
+{
+    struct page *pg;
+    int err = file_page(r, va, VM_GET_WRITE, &pg);
+    if (err < 0)
+        return err;
+    vmspace_unmap_pages(vs, va, va + PAGE_SIZE);
+    return map_new(vs, va, pg, region_flags(r));
+}
+
 static int fault_file(struct vmspace *vs, const struct vm_region *r, uint64_t va, uint32_t access)
 {
-    uint64_t off = va - r->start, src = r->file_phys + off;
-    uint64_t avail = r->file_len > off ? r->file_len - off : 0;
-    if (!(access & VM_PROT_WRITE)) {
-        int err = map_backing(vs, r, va);
-        if (err <= 0) {
-            if (err == 0)
-                fault_around(vs, r, va);
-            return err;
-        }
-    }
-    struct page *p = pg_alloc_zeroed(0);
-    if (!p)
-        return -ENOMEM;
-    memcpy(pg_virt(p), phys_virt(src), avail < PAGE_SIZE ? avail : PAGE_SIZE);
-    return map_new(vs, va, p, region_flags(r));
+    if (r->zero_from && va + PAGE_SIZE > r->zero_from)
+        return va >= r->zero_from ? fault_zero(vs, r, va) : fault_file_copy(vs, r, va);
+    if (!(access & VM_PROT_WRITE))
+        return fault_file_read(vs, r, va);
+    if (r->flags & VM_SHARED)
+        return fault_shared_write(vs, r, va);
+    return fault_file_copy(vs, r, va);
 }
 
 /* Write to a COW page: sole owner re-enables writing, else copy. A table
@@ -116,7 +163,8 @@ int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access)
         return -EFAULT;
     if (pmap_lookup(vs->root, va, &pa, &fl) == 0) {
         if ((access & VM_PROT_WRITE) && (fl & PMAP_COW))
-            return cow_break(vs, r, va, pa);
+            return r->kind == VM_FILE && (r->flags & VM_SHARED) ? fault_shared_write(vs, r, va)
+                                                                : cow_break(vs, r, va, pa);
         /* Present: the PTE lags the region (or two faults raced); bring it
          * up to the region's rights so the access cannot fault again. */
         return pmap_protect(vs->root, va, (fl & PMAP_COW) ? fl : region_flags(r));

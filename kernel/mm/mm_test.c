@@ -9,6 +9,7 @@
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmobject.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/printk.h"
 
@@ -186,29 +187,99 @@ static const char *t_stack(void)
     return why;
 }
 
-static const char *t_file_cow(void)
+/* A two-page memory object for the file-mapping tests: every byte 'F',
+ * nothing past its end (SIGBUS), and a count of the regions holding it. */
+struct t_obj {
+    struct vm_object obj;
+    struct page *pg[2];
+    int holds;
+};
+
+static int t_obj_get(struct vm_object *o, uint64_t idx, int how, struct page **pg)
+{
+    struct t_obj *t = (struct t_obj *)o;
+    (void)how;
+    if (idx >= 2)
+        return -EIO;
+    pg_get(t->pg[idx]);
+    *pg = t->pg[idx];
+    return 0;
+}
+
+static void t_obj_hold(struct vm_object *o)
+{
+    ((struct t_obj *)o)->holds++;
+}
+
+static void t_obj_drop(struct vm_object *o)
+{
+    ((struct t_obj *)o)->holds--;
+}
+
+static const struct vm_pager t_pager = {t_obj_get, t_obj_hold, t_obj_drop};
+
+/* Private and shared mappings of one object in one space: private writes
+ * copy, shared writes reach the object and the private mapping's untouched
+ * pages, past the end is -EIO, a segment's bss reads as zeros after its
+ * data, vm_object_unmap takes pages out of every mapping. */
+static const char *t_file_checks(struct vmspace *vs, struct t_obj *t)
+{
+    const uint64_t priv = T_BASE, shared = T_BASE + 8 * PG;
+    const uint32_t rw = VM_PROT_READ | VM_PROT_WRITE;
+    uint64_t v = 0, pa;
+    unsigned fl;
+    if (vmspace_map_file(vs, priv, 4 * PG, rw, 0, &t->obj, 0) ||
+        vmspace_map_file(vs, shared, 2 * PG, rw, VM_SHARED, &t->obj, 0) || t->holds != 2)
+        return "map_file";
+    if (copy_from_user(&v, (void *)priv, 8) || v != 0x4646464646464646ull)
+        return "file page content";
+    if (copy_to_user((void *)priv, "W", 1) || ((char *)pg_virt(t->pg[0]))[0] != 'F')
+        return "write to a private file mapping changed the file";
+    if (copy_from_user(&v, (void *)priv, 1) || (char)v != 'W')
+        return "private copy lost the write";
+    if (copy_to_user((void *)(shared + PG), "S", 1) || ((char *)pg_virt(t->pg[1]))[0] != 'S')
+        return "write to a shared file mapping did not reach the file";
+    if (copy_from_user(&v, (void *)(priv + PG), 1) || (char)v != 'S')
+        return "private mapping's untouched page missed the file's change";
+    if (vmspace_fault(vs, priv + 2 * PG, VM_PROT_READ) != -EIO)
+        return "page past the end is not -EIO (SIGBUS)";
+    const uint64_t seg = T_BASE + 16 * PG; /* an ELF segment: data, then bss from PG + 100 */
+    if (vmspace_map_segment(vs, seg, 4 * PG, rw, &t->obj, 0, seg + PG + 100))
+        return "map_segment";
+    if (copy_from_user(&v, (void *)(seg + PG + 92), 8) || v != 0x4646464646464646ull ||
+        copy_from_user(&v, (void *)(seg + PG + 100), 8) || v != 0 ||
+        copy_from_user(&v, (void *)(seg + 3 * PG), 8) || v != 0)
+        return "segment: data, or bss zeros, wrong";
+    if (((char *)pg_virt(t->pg[1]))[100] != 'F')
+        return "segment's bss zeroed the file";
+    vm_object_unmap(&t->obj, 1, UINT64_MAX);
+    if (pmap_lookup(vs->root, shared + PG, &pa, &fl) == 0 ||
+        pmap_lookup(vs->root, priv + PG, &pa, &fl) == 0)
+        return "vm_object_unmap left a page mapped";
+    return 0;
+}
+
+static const char *t_file_map(void)
 {
     struct vmspace *vs;
-    uint64_t before = free_pages(), v = 0;
-    struct page *file = pg_alloc(1);
-    if (!file || vmspace_create(&vs))
+    uint64_t before = free_pages();
+    struct t_obj t = {.obj = {.pager = &t_pager}};
+    t.pg[0] = pg_alloc(0);
+    t.pg[1] = pg_alloc(0);
+    if (!t.pg[0] || !t.pg[1] || vmspace_create(&vs))
         return "out of memory";
-    memset(pg_virt(file), 'F', 2 * PG);
+    memset(pg_virt(t.pg[0]), 'F', PG);
+    memset(pg_virt(t.pg[1]), 'F', PG);
     vmspace_switch(vs);
-    const char *why = 0;
-    if (vmspace_map_file(vs, T_BASE, 4 * PG, VM_PROT_READ | VM_PROT_WRITE, pg_phys(file), PG + 100))
-        why = "map_file";
-    else if (copy_from_user(&v, (void *)T_BASE, 8) || v != 0x4646464646464646ull)
-        why = "file page content";
-    else if (copy_from_user(&v, (void *)(T_BASE + PG + 96), 8) || v != 0x46464646ull)
-        why = "partial page not zero-filled past the data";
-    else if (copy_to_user((void *)T_BASE, "W", 1) || ((char *)pg_virt(file))[0] != 'F')
-        why = "write to a private file mapping changed the file";
-    else if (copy_from_user(&v, (void *)T_BASE, 1) || (char)v != 'W')
-        why = "private copy lost the write";
+    const char *why = t_file_checks(vs, &t);
     vmspace_switch(0);
     vmspace_destroy(vs);
-    pg_free(file, 1);
+    if (!why && (t.holds != 0 || t.obj.regions))
+        why = "regions still hold the object";
+    if (!why && (t.pg[0]->refcount != 1 || t.pg[1]->refcount != 1))
+        why = "mappings kept page references";
+    pg_put(t.pg[0]);
+    pg_put(t.pg[1]);
     if (!why && free_pages() != before)
         why = "pages leaked";
     return why;
@@ -269,7 +340,7 @@ int mm_selftest(void)
     ktest_result("mm/pmap-roundtrip", t_pmap_roundtrip());
     ktest_result("mm/user-access", t_user_space());
     ktest_result("mm/stack", t_stack());
-    ktest_result("mm/file-cow", t_file_cow());
+    ktest_result("mm/file-map", t_file_map());
     ktest_result("mm/vmspace-churn", t_vmspace_churn());
     bench();
     printk("mm: free pages %llu at start, %llu at end\n", (unsigned long long)start,

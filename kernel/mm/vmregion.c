@@ -20,6 +20,34 @@ static struct vm_region *region_alloc(void)
     return kmalloc(sizeof(struct vm_region));
 }
 
+/* n, a new VM_FILE node of m, joins its object's list and holds it. */
+static void obj_attach(struct vm_map *m, struct vm_region *n)
+{
+    struct vm_object *o = n->obj;
+
+    n->map = m;
+    n->obj_prev = NULL;
+    n->obj_next = o->regions;
+    if (o->regions)
+        o->regions->obj_prev = n;
+    o->regions = n;
+    o->pager->hold(o);
+}
+
+/* r, a VM_FILE node about to be freed, leaves its object (which may go). */
+static void obj_detach(struct vm_region *r)
+{
+    struct vm_object *o = r->obj;
+
+    if (r->obj_prev)
+        r->obj_prev->obj_next = r->obj_next;
+    else
+        o->regions = r->obj_next;
+    if (r->obj_next)
+        r->obj_next->obj_prev = r->obj_prev;
+    o->pager->drop(o);
+}
+
 /* Link n into m after prev (at the head if prev is NULL). */
 static void link_after(struct vm_map *m, struct vm_region *prev, struct vm_region *n)
 {
@@ -46,18 +74,16 @@ static void unlink_free(struct vm_map *m, struct vm_region *r)
         m->hint = NULL;
     KASSERT(m->count > 0);
     m->count--;
+    if (r->kind == VM_FILE)
+        obj_detach(r);
     kfree(r);
 }
 
 /* Move r's start up to addr, keeping file backing in step. */
 static void cut_front(struct vm_region *r, uint64_t addr)
 {
-    uint64_t delta = addr - r->start;
-
-    if (r->kind == VM_FILE) {
-        r->file_phys += delta;
-        r->file_len = r->file_len > delta ? r->file_len - delta : 0;
-    }
+    if (r->kind == VM_FILE)
+        r->pgoff += (addr - r->start) / PAGE_SIZE;
     r->start = addr;
 }
 
@@ -71,6 +97,8 @@ static struct vm_region *split_at(struct vm_map *m, struct vm_region *r, uint64_
     cut_front(n, addr);
     r->end = addr;
     link_after(m, r, n);
+    if (n->kind == VM_FILE)
+        obj_attach(m, n);
     return n;
 }
 
@@ -127,11 +155,24 @@ void vm_map_init(struct vm_map *m, uint64_t lo, uint64_t hi)
     m->hi = hi;
 }
 
+/* Kind, flags and backing agree: VM_FILE has an object, only a shared one
+ * may be VM_RDONLY and only a private one end its bytes early. */
+static bool backing_valid(const struct vm_region *r)
+{
+    if ((r->flags & ~VM_FLAGS) != 0 || r->kind > VM_STACK)
+        return false;
+    if (r->kind != VM_FILE)
+        return !(r->flags & VM_RDONLY);
+    if (r->flags & VM_SHARED)
+        return r->obj && !r->zero_from;
+    return r->obj && !(r->flags & VM_RDONLY);
+}
+
 static bool region_valid(const struct vm_map *m, const struct vm_region *r)
 {
     return page_aligned(r->start) && page_aligned(r->end) && r->start < r->end &&
            r->start >= m->lo && r->end <= m->hi && (r->prot & ~(uint32_t)VM_PROT_MASK) == 0 &&
-           r->kind <= VM_STACK && (r->flags & ~VM_SHARED) == 0;
+           backing_valid(r);
 }
 
 /* Try to place tmpl by growing a neighbour instead of adding a node. */
@@ -156,8 +197,10 @@ int vm_map_insert(struct vm_map *m, const struct vm_region *r)
     if (!region_valid(m, r))
         return -EINVAL;
     struct vm_region tmpl = *r;
-    if (tmpl.kind != VM_FILE)
-        tmpl.file_phys = tmpl.file_len = 0;
+    if (tmpl.kind != VM_FILE) {
+        tmpl.obj = NULL;
+        tmpl.pgoff = tmpl.zero_from = 0;
+    }
 
     struct vm_region *prev;
     struct vm_region *next = first_above(m, tmpl.start, &prev);
@@ -171,6 +214,8 @@ int vm_map_insert(struct vm_map *m, const struct vm_region *r)
         return -ENOMEM;
     *n = tmpl;
     link_after(m, prev, n);
+    if (n->kind == VM_FILE)
+        obj_attach(m, n);
     return 0;
 }
 
@@ -307,6 +352,9 @@ int vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot
     struct vm_region *last = covering_last(first, start, end);
     if (!last)
         return -ENOMEM;
+    for (struct vm_region *r = first; (prot & VM_PROT_WRITE) && r != last->next; r = r->next)
+        if (r->flags & VM_RDONLY)
+            return -EACCES;
 
     bool split_first = first->start < start && first->prot != prot;
     bool split_last = last->end > end && last->prot != prot;
@@ -350,6 +398,8 @@ int vm_map_copy(struct vm_map *dst, const struct vm_map *src)
         }
         *n = *r;
         link_after(dst, tail, n);
+        if (n->kind == VM_FILE)
+            obj_attach(dst, n);
         tail = n;
     }
     return 0;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "kernel/mm/page.h"
+#include "kernel/mm/vmobject.h"
 
 #define VM_PROT_READ  1
 #define VM_PROT_WRITE 2
@@ -26,23 +27,34 @@
 
 enum vm_kind {
     VM_ANON,  /* demand-zero memory */
-    VM_FILE,  /* backed by bytes already in RAM (the initrd) */
+    VM_FILE,  /* backed by the pages of an object (a file's page cache) */
     VM_STACK, /* demand-zero, but never merged with its neighbours */
 };
 
-#define VM_SHARED 0x1 /* flags: shared mapping (else private) */
+/* flags */
+#define VM_SHARED 0x1 /* shared mapping (else private) */
+#define VM_RDONLY 0x2 /* VM_SHARED VM_FILE from a file not open for writing: no PROT_WRITE */
+#define VM_FLAGS  (VM_SHARED | VM_RDONLY)
+
+struct vm_map;
 
 struct vm_region {
     uint64_t start, end; /* page-aligned, [start, end), start < end */
     uint32_t prot;       /* VM_PROT_* */
     uint16_t kind;       /* enum vm_kind */
-    uint16_t flags;      /* VM_SHARED */
-    /* VM_FILE only (0 for the other kinds): physical address of the backing
-     * byte for `start`, and how many backing bytes there are from `start`
-     * (the rest of the region reads as zero). Cutting the front of a region
-     * advances file_phys and shrinks file_len (not below 0). */
-    uint64_t file_phys;
-    uint64_t file_len;
+    uint16_t flags;      /* VM_SHARED, VM_RDONLY */
+    /* VM_FILE only (NULL and 0 for the other kinds): the object mapped and
+     * the index of its page at `start` (cutting the front of a region
+     * advances it). Every VM_FILE node is on obj's list, with map the map
+     * holding it, and holds obj (pager hold/drop) while it exists. A
+     * private one may end the object's bytes early: from the address
+     * zero_from on (0: nowhere) it reads as zeros, as an ELF segment's bss
+     * after its file data (the page holding zero_from is copied). */
+    struct vm_object *obj;
+    uint64_t pgoff;
+    uint64_t zero_from;
+    struct vm_map *map;
+    struct vm_region *obj_next, *obj_prev;
     struct vm_region *next, *prev; /* ascending order; owned by the map */
 };
 
@@ -61,10 +73,13 @@ typedef void vm_unmap_cb(void *arg, uint64_t s, uint64_t e, const struct vm_regi
 /* An empty map whose regions must lie within [lo, hi) (page-aligned, lo < hi). */
 void vm_map_init(struct vm_map *m, uint64_t lo, uint64_t hi);
 
-/* Insert a copy of *r (its next/prev are ignored; file_phys/file_len are
- * cleared unless kind is VM_FILE). Returns 0; -EINVAL if start/end are not
- * page-aligned, the range is empty or not inside [lo, hi), or prot, kind or
- * flags hold unknown values; -EEXIST if it overlaps an existing region;
+/* Insert a copy of *r (its links and map are ignored; obj, pgoff and
+ * zero_from are cleared unless kind is VM_FILE). Returns 0; -EINVAL if
+ * start/end are not page-aligned, the range is empty or not inside
+ * [lo, hi), prot, kind or flags hold unknown values, or a VM_FILE region
+ * has no object (or VM_RDONLY without VM_SHARED, or VM_RDONLY on another
+ * kind, or zero_from on a shared one);
+ * -EEXIST if it overlaps an existing region;
  * -ENOMEM if a node is needed and none can be allocated. Nothing changes on
  * failure. A VM_ANON region touching a VM_ANON neighbour with equal prot and
  * flags is merged into it (this needs no allocation); VM_FILE and VM_STACK
@@ -105,7 +120,8 @@ int vm_map_remove(struct vm_map *m, uint64_t start, uint64_t end, vm_unmap_cb *c
 
 /* mprotect: set prot on [start, end) (page-aligned, start <= end, known
  * prot bits, else -EINVAL; start == end is a no-op). Every page of the range
- * must be in some region, else -ENOMEM and nothing changes. Regions crossing
+ * must be in some region, else -ENOMEM and nothing changes; -EACCES if
+ * prot has write access and a VM_RDONLY region meets the range. Regions crossing
  * the range's ends are split (a region whose prot already equals prot is
  * left whole, so at most two new nodes are needed; -ENOMEM if they cannot
  * be allocated); touching VM_ANON neighbours are merged afterwards. */

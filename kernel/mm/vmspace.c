@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -78,9 +79,9 @@ static int fork_page(void *arg, uint64_t va, uint64_t pa, unsigned *pf, unsigned
     return 0;
 }
 
-/* fork, per table: the child may share it unless shared anonymous memory
- * lies in its range (those pages must stay writable in both, which a
- * shared table cannot express). */
+/* fork, per table: the child may share it unless shared memory
+ * (anonymous or a file's) lies in its range (those pages must stay
+ * writable in both, which a shared table cannot express). */
 static int fork_share(void *arg, uint64_t va, uint64_t len)
 {
     struct vmspace *src = arg;
@@ -109,6 +110,13 @@ static uint64_t present_pages(struct vmspace *vs, uint64_t s, uint64_t e)
  * too (vmspace_populate). */
 #define RESERVE_PAGES 64
 
+/* Shared anonymous memory (shared file mappings share through the page
+ * cache: each side faults the file's own pages in). */
+static int shared_anon(const struct vm_region *r)
+{
+    return (r->flags & VM_SHARED) && r->kind != VM_FILE;
+}
+
 /* Whether the free pages, less the reserve, can back every page of the
  * shared regions that has none yet (populate_shared's work, which would
  * otherwise run the machine dry filling a huge sparse region). */
@@ -118,7 +126,7 @@ static int shared_fits(struct vmspace *vs)
     uint64_t need = 0;
     pmem_stats(&st);
     for (struct vm_region *r = vs->map.head; r; r = r->next)
-        if (r->flags & VM_SHARED)
+        if (shared_anon(r))
             need += (r->end - r->start) / PAGE_SIZE - present_pages(vs, r->start, r->end);
     return st.free_pages >= RESERVE_PAGES && need <= st.free_pages - RESERVE_PAGES;
 }
@@ -131,7 +139,7 @@ static int populate_shared(struct vmspace *vs)
     if (!shared_fits(vs))
         return -ENOMEM;
     for (struct vm_region *r = vs->map.head; r; r = r->next) {
-        if (!(r->flags & VM_SHARED))
+        if (!shared_anon(r))
             continue;
         for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE) {
             uint64_t pa;
@@ -209,22 +217,42 @@ int vmspace_map_shared(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t
     return vm_map_insert(&vs->map, &r);
 }
 
-int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint64_t phys,
-                     uint64_t file_len)
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint16_t flags,
+                     struct vm_object *o, uint64_t pgoff)
 {
     struct vm_region r = {.start = addr,
                           .end = addr + len,
                           .prot = prot,
                           .kind = VM_FILE,
-                          .file_phys = phys,
-                          .file_len = file_len};
+                          .flags = flags,
+                          .obj = o,
+                          .pgoff = pgoff};
     if (len == 0 || addr + len < addr)
         return -EINVAL;
     return vm_map_insert(&vs->map, &r);
 }
 
-/* Unmap the pages present in [s, e) and drop their references. */
-static void unmap_range(struct vmspace *vs, uint64_t s, uint64_t e)
+int vmspace_map_segment(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
+                        struct vm_object *o, uint64_t pgoff, uint64_t zero_from)
+{
+    struct vm_region r = {.start = addr,
+                          .end = addr + len,
+                          .prot = prot,
+                          .kind = VM_FILE,
+                          .obj = o,
+                          .pgoff = pgoff,
+                          .zero_from = zero_from};
+    if (len == 0 || addr + len < addr || (zero_from && (zero_from <= addr || zero_from > r.end)))
+        return -EINVAL;
+    return vm_map_insert(&vs->map, &r);
+}
+
+struct vmspace *vmspace_of_map(struct vm_map *m)
+{
+    return (struct vmspace *)((char *)m - offsetof(struct vmspace, map));
+}
+
+void vmspace_unmap_pages(struct vmspace *vs, uint64_t s, uint64_t e)
 {
     uint64_t pa;
     unsigned fl;
@@ -236,7 +264,7 @@ static void unmap_range(struct vmspace *vs, uint64_t s, uint64_t e)
 static void unmap_piece(void *arg, uint64_t s, uint64_t e, const struct vm_region *r)
 {
     (void)r;
-    unmap_range(arg, s, e);
+    vmspace_unmap_pages(arg, s, e);
 }
 
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len)
@@ -255,7 +283,7 @@ int vmspace_discard(struct vmspace *vs, uint64_t addr, uint64_t len)
         return -ENOMEM;
     for (struct vm_region *r = vm_map_next(&vs->map, addr); r && r->start < end; r = r->next)
         if (!(r->flags & VM_SHARED))
-            unmap_range(vs, r->start > addr ? r->start : addr, r->end < end ? r->end : end);
+            vmspace_unmap_pages(vs, r->start > addr ? r->start : addr, r->end < end ? r->end : end);
     return 0;
 }
 

@@ -46,10 +46,19 @@ int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
 /* Shared anonymous memory (MAP_SHARED | MAP_ANONYMOUS): demand zero, and
  * after fork the same pages in both processes. */
 int vmspace_map_shared(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
-/* Map len bytes backed read-only by physical memory at phys (file_len bytes
- * of it; the rest reads as zero). Private: writes copy the page. */
-int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint64_t phys,
-                     uint64_t file_len);
+/* Map len bytes of the object o from its page pgoff (a file's page
+ * cache). flags 0: private, the object's pages mapped read-only and copied
+ * on the first write; VM_SHARED: its pages themselves, written in place
+ * and seen by every sharer (VM_RDONLY too: PROT_WRITE is never allowed).
+ * Pages past the object's end are SIGBUS (vmspace_fault's -EIO). */
+int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot, uint16_t flags,
+                     struct vm_object *o, uint64_t pgoff);
+/* An ELF segment: a private mapping as above whose object bytes end at
+ * zero_from (addr < zero_from <= addr + len; 0: they do not), the rest
+ * reading as zeros, its bss. The page holding zero_from is copied when
+ * first touched, zeroed past it (Linux's padzero, done lazily). */
+int vmspace_map_segment(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
+                        struct vm_object *o, uint64_t pgoff, uint64_t zero_from);
 /* PROT_NONE is enforced by the fault path only: a page already present
  * stays readable until it is unmapped (no "present but inaccessible" PTE). */
 int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
@@ -81,6 +90,12 @@ int vmspace_move(struct vmspace *vs, uint64_t from, uint64_t to, uint64_t len);
  * before copying). Looks only: never faults, allocates or blocks. */
 int vmspace_shared_phys(struct vmspace *vs, uint64_t addr, uint64_t *pa);
 
+/* The pages present in [s, e) of vs unmapped and their references
+ * dropped (regions stay). */
+void vmspace_unmap_pages(struct vmspace *vs, uint64_t s, uint64_t e);
+/* The vmspace whose region set m is. */
+struct vmspace *vmspace_of_map(struct vm_map *m);
+
 /* Bytes of all regions, and pages present (for /proc). */
 uint64_t vmspace_size(struct vmspace *vs);
 uint64_t vmspace_resident(struct vmspace *vs);
@@ -90,7 +105,8 @@ unsigned vm_prot_pmap(uint32_t prot);
 
 /* Resolve a fault at addr for access (VM_PROT_READ/WRITE/EXEC): demand
  * zero, file page, or copy-on-write. 0 when resolved; -EFAULT when no
- * region allows it (SIGSEGV), -ENOMEM when no page could be had. */
+ * region allows it (SIGSEGV), -EIO for a file page past the end of the
+ * file (SIGBUS), -ENOMEM when no page could be had. */
 int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access);
 
 /* Write len bytes from the kernel buffer src at va of vs, which need not be

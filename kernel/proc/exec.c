@@ -157,38 +157,34 @@ static uint32_t seg_prot(uint32_t p)
            ((p & ELF_PROT_X) ? VM_PROT_EXEC : 0);
 }
 
-/* One segment of a file written at run time (its bytes in file[]): an
- * anonymous mapping filled with a copy, then given the segment's rights. */
-static int copy_segment(struct vmspace *vs, const uint8_t *file, uint64_t start, uint64_t stop,
-                        uint64_t va, const struct elf_segment *sg)
+/* One PT_LOAD segment at base, mapped private from the file's page cache
+ * (text read-only in place, data copy-on-write); past its file data, its
+ * bss reads as zeros (in the page holding the end of the data too). A
+ * segment without file data is all bss. */
+static int map_segment(struct vmspace *vs, struct vm_object *o, uint64_t base,
+                       const struct elf_segment *sg, uint64_t *end)
 {
-    int err = vmspace_map_anon(vs, start, stop - start, VM_PROT_READ | VM_PROT_WRITE, VM_ANON);
-    if (err)
-        return err;
-    err = vmspace_copyout(vs, va, file + sg->offset, sg->filesz);
-    return err ? err : vmspace_protect(vs, start, stop - start, seg_prot(sg->prot));
+    uint64_t va = base + sg->vaddr, start = page_round_down(va);
+    uint64_t stop = page_round_up(va + sg->memsz);
+    uint32_t prot = seg_prot(sg->prot);
+    if (stop > *end)
+        *end = stop;
+    if (sg->filesz == 0)
+        return vmspace_map_anon(vs, start, stop - start, prot, VM_ANON);
+    return vmspace_map_segment(vs, start, stop - start, prot, o,
+                               (sg->offset - (va - start)) / PAGE_SIZE,
+                               sg->memsz > sg->filesz ? va + sg->filesz : 0);
 }
 
-/* Map every PT_LOAD segment. From the initrd (file NULL): the file's own
- * pages, text read-only in place, data copy-on-write, bss demand-zero;
- * otherwise copies of the bytes in file[]. */
-static int map_segments(struct vmspace *vs, const struct vnode *vn, const uint8_t *file,
-                        struct exec_info *x, uint64_t *end)
+/* Map every PT_LOAD segment of vn. */
+static int map_segments(struct vmspace *vs, struct vnode *vn, struct exec_info *x, uint64_t *end)
 {
+    struct vm_object *o;
+    int err = pc_object(vn, &o);
     *end = 0;
-    for (unsigned i = 0; i < x->img.nseg; i++) {
-        const struct elf_segment *sg = &x->img.seg[i];
-        uint64_t va = x->base + sg->vaddr, start = page_round_down(va);
-        uint64_t stop = page_round_up(va + sg->memsz), lead = va - start;
-        int err = file ? copy_segment(vs, file, start, stop, va, sg)
-                       : vmspace_map_file(vs, start, stop - start, seg_prot(sg->prot),
-                                          vn->ext_phys + sg->offset - lead, sg->filesz + lead);
-        if (err)
-            return err == -EEXIST ? -ENOEXEC : err;
-        if (stop > *end)
-            *end = stop;
-    }
-    return 0;
+    for (unsigned i = 0; !err && i < x->img.nseg; i++)
+        err = map_segment(vs, o, x->base, &x->img.seg[i], end);
+    return err == -EEXIST ? -ENOEXEC : err;
 }
 
 static int exec_fail(const char *path, const char *why)
@@ -238,16 +234,15 @@ struct exec_image {
     char *exe; /* /proc/<pid>/exe's target (exec_open), kmalloc'd */
 };
 
-/* The whole file in memory: the initrd's bytes in place, or (a file
- * written at run time) a kernel copy in *copy, which the caller frees. */
+/* The whole file in memory, for elf_check: the initrd's bytes in place,
+ * or (a file written since) a kernel copy in *copy, which the caller
+ * frees. */
 #define EXEC_COPY_MAX (4ull << 20) /* the largest block the page allocator gives */
 static int file_bytes(struct vnode *vn, const uint8_t **bytes, uint8_t **copy)
 {
     *copy = 0;
-    if (vn->ext) {
-        *bytes = vn->ext;
+    if ((*bytes = pc_in_place(vn)))
         return 0;
-    }
     if (vn->size > EXEC_COPY_MAX)
         return -ENOMEM;
     if (!(*copy = kmalloc(vn->size + 1)))
@@ -264,13 +259,13 @@ static uint64_t stack_size(const struct proc *p)
     return page_round_up(lim < (1ull << 30) ? lim : (1ull << 30));
 }
 
-/* Map x's segments (from vn, or from the bytes in copy) and a stack into
- * vs, and write the initial stack: 0 or -errno. */
-static int image_map(struct proc *p, struct vmspace *vs, const struct vnode *vn,
-                     const uint8_t *copy, struct exec_info *x, struct exec_image *out)
+/* Map x's segments (from vn's pages) and a stack into vs, and write the
+ * initial stack: 0 or -errno. */
+static int image_map(struct proc *p, struct vmspace *vs, struct vnode *vn, struct exec_info *x,
+                     struct exec_image *out)
 {
     uint64_t stack = stack_size(p);
-    int err = map_segments(vs, vn, copy, x, &out->brk);
+    int err = map_segments(vs, vn, x, &out->brk);
     if (!err)
         err =
             vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE, VM_STACK);
@@ -299,7 +294,7 @@ static int load_elf(struct proc *p, struct vnode *vn, const char *path, char *co
         (err = vmspace_create(&vs)))
         goto out;
     x.base = x.img.pie ? PIE_BASE - x.img.lo : 0;
-    if ((err = image_map(p, vs, vn, copy, &x, out)))
+    if ((err = image_map(p, vs, vn, &x, out)))
         goto out;
     out->vs = vs;
     out->entry = x.base + x.img.entry;

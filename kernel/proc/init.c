@@ -50,24 +50,36 @@ static int power_status(int wstatus)
     return (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 }
 
+/* What the page cache holds (file data, not leaks: a file left behind
+ * shows as a vnode; copies of initrd pages made to be mapped, such as a
+ * file's last partial page, stay with their file). */
+struct cache_use {
+    uint64_t pages, heap;
+};
+
 /* Pages, heap, processes, files and vnodes against the baseline taken
- * before init started. Empty bucket pages stay with the heap, so a page is
- * lost only if free pages plus heap pages went down. */
+ * before init started, the page cache's pages and heap aside. Empty bucket
+ * pages stay with the heap, so a page is lost only if free pages plus heap
+ * pages went down. */
 static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *pa,
                          const struct kmalloc_stats *kb, const struct kmalloc_stats *ka,
-                         uint64_t vnodes)
+                         uint64_t vnodes, const struct cache_use *cb)
 {
     /* Page tables count too: the kernel-stack area keeps the tables its
      * busiest moment needed (a high-water mark, not a leak). */
-    uint64_t before = pb->free_pages + kb->pages_held + pb->table_pages;
-    uint64_t after = pa->free_pages + ka->pages_held + pa->table_pages;
-    int leak = after != before || ka->bytes_in_use > kb->bytes_in_use || proc_count() != 0 ||
-               lwp_count() != 0 || file_count() != 0 || vn_count() != vnodes;
-    printk("leaks: %s: free+heap+table pages %llu before, %llu after; heap bytes %llu before, %llu "
+    struct cache_use ca = {pc_pages(), pc_heap()};
+    uint64_t before = pb->free_pages + kb->pages_held + pb->table_pages + cb->pages;
+    uint64_t after = pa->free_pages + ka->pages_held + pa->table_pages + ca.pages;
+    uint64_t hb = kb->bytes_in_use - cb->heap, ha = ka->bytes_in_use - ca.heap;
+    int leak = after != before || ha > hb || proc_count() != 0 || lwp_count() != 0 ||
+               file_count() != 0 || vn_count() != vnodes;
+    printk("leaks: %s: free+heap+table+cache pages %llu before, %llu after; heap bytes %llu "
+           "before, %llu after; page cache %llu pages %llu bytes before, %llu pages %llu bytes "
            "after; processes %u, threads %u, open files %llu, vnodes %llu before, %llu after\n",
            leak ? "LEAKED" : "none", (unsigned long long)before, (unsigned long long)after,
-           (unsigned long long)kb->bytes_in_use, (unsigned long long)ka->bytes_in_use, proc_count(),
-           lwp_count(), (unsigned long long)file_count(), (unsigned long long)vnodes,
+           (unsigned long long)hb, (unsigned long long)ha, (unsigned long long)cb->pages,
+           (unsigned long long)cb->heap, (unsigned long long)ca.pages, (unsigned long long)ca.heap,
+           proc_count(), lwp_count(), (unsigned long long)file_count(), (unsigned long long)vnodes,
            (unsigned long long)vn_count());
 }
 
@@ -76,6 +88,7 @@ static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *p
 static int init_watch(const struct initargs *ia, int report)
 {
     uint64_t vnodes = vn_count();
+    struct cache_use cached = {pc_pages(), pc_heap()};
     struct kmalloc_stats kb, ka;
     struct pmem_stats before, after;
     struct proc *p;
@@ -92,7 +105,7 @@ static int init_watch(const struct initargs *ia, int report)
     kmalloc_stats(&ka);
     if (report) {
         printk("init: exited with status %d\n", status);
-        report_leaks(&before, &after, &kb, &ka, vnodes);
+        report_leaks(&before, &after, &kb, &ka, vnodes, &cached);
     }
     prof_report();
     return status;

@@ -88,6 +88,7 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define SI_TKILL    (-6) /* tkill, tgkill */
 #define SEGV_MAPERR 1    /* no mapping at the address */
 #define SEGV_ACCERR 2    /* a mapping that forbids the access */
+#define BUS_ADRERR  2    /* SIGBUS: a file mapping's page past the end of the file */
 #define CLD_EXITED  1    /* SIGCHLD: the child exited */
 #define CLD_KILLED  2    /* SIGCHLD: a signal killed the child */
 

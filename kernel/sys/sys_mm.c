@@ -1,4 +1,4 @@
-/* Memory system calls: brk, mmap, munmap, mprotect, madvise (mm/mmap.c
+/* Memory system calls: brk, mmap, munmap, mprotect, madvise, mremap, msync (mm/mmap.c
  * semantics: page-granular, -EINVAL for misalignment and bad flags,
  * -ENOMEM for ranges that are not mapped or cannot be). */
 #include <stdint.h>
@@ -108,33 +108,17 @@ static int mmap_place(struct proc *p, uint64_t hint, uint64_t len, uint64_t flag
     return vm_map_find_gap(&p->vm->map, USER_MIN, len, at);
 }
 
-/* A private mapping of a file written since boot (not in the initrd): an
- * anonymous mapping filled with a copy of the file's bytes. */
-static int mmap_copy(struct proc *p, struct vnode *vn, uint64_t at, uint64_t len, uint32_t prot,
-                     uint64_t off)
-{
-    int err = vmspace_map_anon(p->vm, at, len, VM_PROT_READ | VM_PROT_WRITE, VM_ANON);
-    if (err)
-        return err;
-    long r = off < vn->size ? reg_read(vn, (void *)at, len, off) : 0;
-    if (r < 0 || (err = vmspace_protect(p->vm, at, len, prot)) != 0) {
-        vmspace_unmap(p->vm, at, len);
-        return r < 0 ? (int)r : err;
-    }
-    return 0;
-}
-
 static int is_dev_zero(const struct vnode *vn)
 {
     return vn->ops && vn->rdev == ((1 << 8) | 5);
 }
 
 /* The open file a mapping comes from, checked as Linux's do_mmap checks it
- * (before MAP_FIXED removes anything): 0 and *out, -EBADF, -EACCES, or
- * -ENODEV for what cannot be mapped (no mmap; a shared writable file
- * mapping, which tmpfs here does not keep in step with the file). */
-static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t prot, uint64_t flags,
-                           struct file **out)
+ * (before MAP_FIXED removes anything): 0 and *out, -EBADF, -EACCES,
+ * -ENODEV for what cannot be mapped (neither a regular file nor
+ * /dev/zero), or -EOVERFLOW for a range reaching past the largest file. */
+static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t len, uint64_t prot, uint64_t flags,
+                           uint64_t off, struct file **out)
 {
     struct file *f = fd_get(p, (int)fd);
     if (!f || (f->flags & O_PATH))
@@ -145,10 +129,10 @@ static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t prot, uint64_t 
         return -EACCES;
     if ((prot & PROT_EXEC) && mnt_may_exec(f->vn))
         return -EPERM; /* a noexec mount */
+    if (off / PAGE_SIZE > (INT64_MAX - page_round_up(len)) / PAGE_SIZE)
+        return -EOVERFLOW; /* past the largest file size (Linux's file_mmap_ok) */
     *out = f;
-    if (is_dev_zero(f->vn))
-        return 0;
-    return !S_ISREG(f->vn->mode) || shared_write ? -ENODEV : 0;
+    return S_ISREG(f->vn->mode) || is_dev_zero(f->vn) ? 0 : -ENODEV;
 }
 
 /* Anonymous memory at [at, at + len): private, or shared with the children. */
@@ -159,31 +143,37 @@ static int mmap_anon(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, u
     return vmspace_map_shared(p->vm, at, len, prot);
 }
 
-/* f's bytes from off at [at, at + len) (/dev/zero: anonymous memory). */
+/* f's pages from off at [at, at + len), through its page cache: shared
+ * with every process mapping it shared and with read and write, or
+ * private copy-on-write (/dev/zero: anonymous memory). A shared mapping
+ * of a file not open for writing may never be made writable. */
 static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, uint32_t prot,
                      uint64_t flags, uint64_t off)
 {
-    struct vnode *vn = f->vn;
-    if (is_dev_zero(vn))
+    struct vm_object *o;
+    uint16_t vflags = 0;
+    if (is_dev_zero(f->vn))
         return mmap_anon(p, at, len, prot, flags);
-    if (!vn->ext)
-        return mmap_copy(p, vn, at, len, prot, off);
-    uint64_t flen = off < vn->ext_len ? vn->ext_len - off : 0;
-    return vmspace_map_file(p->vm, at, len, prot, vn->ext_phys + off, flen);
+    if ((flags & MAP_TYPE) != MAP_PRIVATE)
+        vflags = VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR ? 0 : VM_RDONLY);
+    int err = pc_object(f->vn, &o);
+    return err ? err : vmspace_map_file(p->vm, at, len, prot, vflags, o, off / PAGE_SIZE);
 }
 
 /* MAP_POPULATE fills this much between looks at pending work. */
 #define POPULATE_CHUNK (2ull << 20)
 
 /* MAP_POPULATE (unless MAP_NONBLOCK: Linux 2.6.23 on) and MAP_LOCKED fault
- * the pages in now, writable ones as by a write (private file pages are
- * copied); PROT_NONE pages stay out. Failures are not reported, as on
+ * the pages in now, private writable ones as by a write (private file
+ * pages are copied), others as by a read (Linux does not dirty shared
+ * pages for nothing); PROT_NONE pages stay out. Failures are not reported, as on
  * Linux: the pages then come on first touch (also those beyond what free
  * memory holds, see vmspace_populate). A large fill lets interrupts in
  * between chunks and stops early for a pending signal (SIGKILL, an alarm). */
 static void mmap_populate(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, uint64_t flags)
 {
-    uint32_t access = (prot & VM_PROT_WRITE) ? VM_PROT_WRITE : prot;
+    int cow = (prot & VM_PROT_WRITE) && (flags & MAP_TYPE) == MAP_PRIVATE;
+    uint32_t access = cow ? VM_PROT_WRITE : prot & ~(uint32_t)VM_PROT_WRITE;
     if (!(flags & MAP_LOCKED) && (flags & (MAP_POPULATE | MAP_NONBLOCK)) != MAP_POPULATE)
         return;
     for (uint64_t off = 0; prot && off < len; off += POPULATE_CHUNK) {
@@ -222,7 +212,7 @@ static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t fla
     uint64_t at;
     int err = mmap_check(len, prot, flags, off);
     if (!err && !(flags & MAP_ANONYMOUS))
-        err = mmap_file_check(p, fd, prot, flags, &f);
+        err = mmap_file_check(p, fd, len, prot, flags, off, &f);
     len = page_round_up(len);
     if (!err)
         err = mmap_place(p, addr, len, flags, &at);
@@ -300,6 +290,29 @@ static int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_
     default:
         return -EINVAL;
     }
+}
+
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+/* msync (mm/msync.c): checked as Linux checks it, -ENOMEM when part of the
+ * range is not mapped. Nothing else to do: a file mapping maps the page
+ * cache's own pages, which are the file (tmpfs has nowhere to write them
+ * back to), and there is no stale copy for MS_INVALIDATE to drop. */
+static int64_t sys_msync(uint64_t addr, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
+                         uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    if ((flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || page_offset(addr) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    uint64_t end = addr + page_round_up(len); /* a length near 2^64 rounds to 0, as Linux's */
+    if (end < addr)
+        return -ENOMEM;
+    if (end == addr)
+        return 0;
+    return vm_map_covers(&proc_current()->vm->map, addr, end) ? 0 : -ENOMEM;
 }
 
 #define MREMAP_MAYMOVE 1
@@ -383,4 +396,5 @@ void sys_mm_register(void)
     syscall_register(SYS_munmap, sys_munmap);
     syscall_register(SYS_brk, sys_brk);
     syscall_register(SYS_madvise, sys_madvise);
+    syscall_register(SYS_msync, sys_msync);
 }

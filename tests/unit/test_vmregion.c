@@ -1,7 +1,8 @@
 /* Host tests for kernel/mm/vmregion.c: insert/find, overlap refusal, merging,
  * remove and protect with their splits and callbacks, find_gap, copy,
- * destroy, allocation failure (nothing changes, nothing leaks), then a seeded
- * random sequence of operations checked page by page against a shadow model.
+ * destroy, file regions' objects (holds, lists, VM_RDONLY), allocation failure (nothing changes,
+ * nothing leaks), then a seeded random sequence of operations checked page by page against a shadow
+ * model.
  *
  * Nodes come from the real kernel heap (kernel/mm/kmalloc.c, also in klib.o)
  * over an aligned_alloc page provider that can be switched off. The heap
@@ -27,6 +28,7 @@
 /* libc/include/errno.h values (Linux); the test sees the host's errno.h
  * only through cmocka, so spell them out. */
 #define K_ENOMEM 12
+#define K_EACCES 13
 #define K_EEXIST 17
 #define K_EINVAL 22
 
@@ -142,13 +144,51 @@ static void feed(void)
     pages_off = false;
 }
 
+/* --- the object file regions map -------------------------------------------- */
+
+/* Every VM_FILE region of the tests maps this object; its holds count the
+ * regions mapping it, in every map (vmregion.c keeps them in step). */
+static long tobj_holds;
+
+static void tobj_hold(struct vm_object *o)
+{
+    (void)o;
+    tobj_holds++;
+}
+
+static void tobj_drop(struct vm_object *o)
+{
+    (void)o;
+    assert_true(tobj_holds > 0);
+    tobj_holds--;
+}
+
+static const struct vm_pager tpager = {NULL, tobj_hold, tobj_drop};
+static struct vm_object tobj = {&tpager, NULL};
+
+/* Regions on tobj's list, and those of them in map m. */
+static long tobj_listed(const struct vm_map *m, long *in_m)
+{
+    long n = 0;
+    *in_m = 0;
+    for (const struct vm_region *r = tobj.regions; r; r = r->obj_next, n++) {
+        if (r->obj_next && r->obj_next->obj_prev != r)
+            fail_msg("object list: broken prev link");
+        *in_m += r->map == m;
+    }
+    if (tobj.regions && tobj.regions->obj_prev)
+        fail_msg("object list: head has a prev");
+    return n;
+}
+
 /* --- map construction, dumps and invariants -------------------------------- */
 
 struct rdump {
     uint64_t start, end;
     uint32_t prot;
     uint16_t kind, flags;
-    uint64_t file_phys, file_len;
+    const struct vm_object *obj;
+    uint64_t pgoff, zero_from;
 };
 
 #define MAXDUMP 64
@@ -158,12 +198,14 @@ struct mapdump {
     struct rdump r[MAXDUMP];
 };
 
-#define D(s, e, prot, kind)       ((struct rdump){PG(s), PG(e), (prot), (kind), 0, 0, 0})
-#define DF(s, e, prot, phys, len) ((struct rdump){PG(s), PG(e), (prot), VM_FILE, 0, (phys), (len)})
+#define D(s, e, prot, kind)                                                                        \
+    ((struct rdump){PG(s), PG(e), (prot), (kind), 0, (kind) == VM_FILE ? &tobj : NULL, 0, 0})
+#define DF(s, e, prot, pgoff) ((struct rdump){PG(s), PG(e), (prot), VM_FILE, 0, &tobj, (pgoff), 0})
 
 static struct rdump rdump_of(const struct vm_region *r)
 {
-    return (struct rdump){r->start, r->end, r->prot, r->kind, r->flags, r->file_phys, r->file_len};
+    return (struct rdump){r->start, r->end, r->prot,  r->kind,
+                          r->flags, r->obj, r->pgoff, r->zero_from};
 }
 
 static void dump(const struct vm_map *m, struct mapdump *d)
@@ -178,14 +220,17 @@ static void dump(const struct vm_map *m, struct mapdump *d)
 static bool rdump_eq(const struct rdump *a, const struct rdump *b)
 {
     return a->start == b->start && a->end == b->end && a->prot == b->prot && a->kind == b->kind &&
-           a->flags == b->flags && a->file_phys == b->file_phys && a->file_len == b->file_len;
+           a->flags == b->flags && a->obj == b->obj && a->pgoff == b->pgoff &&
+           a->zero_from == b->zero_from;
 }
 
 static void print_rdump(const char *what, unsigned i, const struct rdump *r)
 {
-    print_message("  %s[%u] = [%#llx, %#llx) prot %u kind %u flags %u file %#llx+%#llx\n", what, i,
-                  (unsigned long long)r->start, (unsigned long long)r->end, r->prot, r->kind,
-                  r->flags, (unsigned long long)r->file_phys, (unsigned long long)r->file_len);
+    print_message("  %s[%u] = [%#llx, %#llx) prot %u kind %u flags %u object %p page %#llx zero "
+                  "from %#llx\n",
+                  what, i, (unsigned long long)r->start, (unsigned long long)r->end, r->prot,
+                  r->kind, r->flags, (const void *)r->obj, (unsigned long long)r->pgoff,
+                  (unsigned long long)r->zero_from);
 }
 
 static void expect_dump(const struct mapdump *got, const struct rdump *want, unsigned n)
@@ -203,11 +248,14 @@ static void expect_dump(const struct mapdump *got, const struct rdump *want, uns
 }
 
 /* Sorted, disjoint, non-empty, aligned, inside the window, links and count
- * consistent, file fields only on VM_FILE, touching VM_ANON twins merged. */
+ * consistent, file fields only on VM_FILE, every VM_FILE node on its
+ * object's list with its map (and no other node of the map there),
+ * touching VM_ANON twins merged. */
 static void check_invariants(const struct vm_map *m)
 {
     const struct vm_region *prev = NULL;
     unsigned n = 0;
+    long files = 0, in_m;
 
     for (const struct vm_region *r = m->head; r; prev = r, r = r->next, n++) {
         if (r->prev != prev)
@@ -217,8 +265,11 @@ static void check_invariants(const struct vm_map *m)
                      (unsigned long long)r->end);
         if (r->start < m->lo || r->end > m->hi)
             fail_msg("region %u: outside the window", n);
-        if (r->kind != VM_FILE && (r->file_phys || r->file_len))
+        if (r->kind != VM_FILE && (r->obj || r->pgoff || r->zero_from))
             fail_msg("region %u: file fields on a non-file region", n);
+        if (r->kind == VM_FILE && (r->obj != &tobj || r->map != m))
+            fail_msg("region %u: file region without its object or map", n);
+        files += r->kind == VM_FILE;
         if (prev && prev->end > r->start)
             fail_msg("region %u: overlaps or is out of order", n);
         if (prev && prev->end == r->start && prev->kind == VM_ANON && r->kind == VM_ANON &&
@@ -227,6 +278,9 @@ static void check_invariants(const struct vm_map *m)
     }
     if (n != m->count)
         fail_msg("count %u, but %u regions linked", m->count, n);
+    if (tobj_listed(m, &in_m) != tobj_holds || in_m != files)
+        fail_msg("object: %ld holds, %ld listed, %ld of this map's for %ld file regions",
+                 tobj_holds, tobj_listed(m, &in_m), in_m, files);
     if (m->hint) {
         bool found = false;
         for (const struct vm_region *r = m->head; r; r = r->next)
@@ -237,15 +291,15 @@ static void check_invariants(const struct vm_map *m)
 }
 
 static int insert_full(struct vm_map *m, uint64_t s, uint64_t e, uint32_t prot, uint16_t kind,
-                       uint16_t flags, uint64_t phys, uint64_t len)
+                       uint16_t flags, struct vm_object *obj, uint64_t pgoff)
 {
     struct vm_region r = {.start = s,
                           .end = e,
                           .prot = prot,
                           .kind = kind,
                           .flags = flags,
-                          .file_phys = phys,
-                          .file_len = len};
+                          .obj = obj,
+                          .pgoff = pgoff};
     int rc = k_vm_map_insert(m, &r);
     check_invariants(m);
     return rc;
@@ -254,13 +308,12 @@ static int insert_full(struct vm_map *m, uint64_t s, uint64_t e, uint32_t prot, 
 /* Insert pages [s, e). */
 static int ins(struct vm_map *m, unsigned s, unsigned e, uint32_t prot, uint16_t kind)
 {
-    return insert_full(m, PG(s), PG(e), prot, kind, 0, 0, 0);
+    return insert_full(m, PG(s), PG(e), prot, kind, 0, kind == VM_FILE ? &tobj : NULL, 0);
 }
 
-static int ins_file(struct vm_map *m, unsigned s, unsigned e, uint32_t prot, uint64_t phys,
-                    uint64_t len)
+static int ins_file(struct vm_map *m, unsigned s, unsigned e, uint32_t prot, uint64_t pgoff)
 {
-    return insert_full(m, PG(s), PG(e), prot, VM_FILE, 0, phys, len);
+    return insert_full(m, PG(s), PG(e), prot, VM_FILE, 0, &tobj, pgoff);
 }
 
 #define EXPECT_MAP(m, ...)                                                                         \
@@ -323,6 +376,7 @@ static long baseline;
 
 static void begin(struct vm_map *m)
 {
+    assert_int_equal(tobj_holds, 0);
     baseline = live_objects();
     k_vm_map_init(m, LO, HI);
     EXPECT_EMPTY(m);
@@ -334,6 +388,8 @@ static void finish(struct vm_map *m)
     k_vm_map_destroy(m, NULL, NULL);
     EXPECT_EMPTY(m);
     assert_int_equal(live_objects(), baseline);
+    assert_int_equal(tobj_holds, 0);
+    assert_null(tobj.regions);
 }
 
 /* --- fixed cases ------------------------------------------------------------ */
@@ -437,7 +493,7 @@ static void test_overlap_refused(void **state)
     for (unsigned i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
         if (ins(&m, shapes[i][0], shapes[i][1], RW, VM_ANON) != -K_EEXIST)
             fail_msg("[%u, %u) not refused", shapes[i][0], shapes[i][1]);
-        if (ins_file(&m, shapes[i][0], shapes[i][1], RW, 0x1000, 10) != -K_EEXIST)
+        if (ins_file(&m, shapes[i][0], shapes[i][1], RW, 1) != -K_EEXIST)
             fail_msg("file [%u, %u) not refused", shapes[i][0], shapes[i][1]);
     }
     expect_same(&m, &before);
@@ -475,9 +531,9 @@ static void test_merge_anon(void **state)
     assert_int_equal(m.head->next->flags, VM_SHARED);
 
     /* File fields of a non-file region are dropped and do not block merging. */
-    assert_int_equal(insert_full(&m, PG(50), PG(51), RW, VM_ANON, 0, 0x5000, 77), 0);
+    assert_int_equal(insert_full(&m, PG(50), PG(51), RW, VM_ANON, 0, &tobj, 77), 0);
     EXPECT_MAP(&m, D(5, 51, RW, VM_ANON),
-               ((struct rdump){PG(60), PG(62), RW, VM_ANON, VM_SHARED, 0, 0}));
+               ((struct rdump){PG(60), PG(62), RW, VM_ANON, VM_SHARED, 0, 0, 0}));
     finish(&m);
 }
 
@@ -491,16 +547,16 @@ static void test_no_merge(void **state)
     assert_int_equal(insert_full(&m, PG(30), PG(40), R, VM_ANON, VM_SHARED, 0, 0), 0); /* flags */
     assert_int_equal(ins(&m, 40, 50, R, VM_STACK), 0);                                 /* kind */
     assert_int_equal(ins(&m, 50, 60, R, VM_STACK), 0);                                 /* stacks */
-    assert_int_equal(ins_file(&m, 60, 62, R, 0x100000, PG(2)), 0);
-    assert_int_equal(ins_file(&m, 62, 64, R, 0x102000, PG(2)), 0); /* files, even contiguous */
+    assert_int_equal(ins_file(&m, 60, 62, R, 0x100), 0);
+    assert_int_equal(ins_file(&m, 62, 64, R, 0x102), 0); /* files, even contiguous */
     assert_int_equal(ins(&m, 64, 65, R, VM_ANON), 0);
     assert_int_equal(ins(&m, 9, 10, R, VM_FILE), 0);
-    assert_int_equal(insert_full(&m, PG(70), PG(71), R, VM_STACK, 0, 0x1000, 5), 0);
-    assert_int_equal(insert_full(&m, PG(72), PG(73), R, VM_ANON, 0, 0x1000, 5), 0);
-    EXPECT_MAP(&m, DF(9, 10, R, 0, 0), D(10, 20, RW, VM_ANON), D(20, 30, R, VM_ANON),
-               ((struct rdump){PG(30), PG(40), R, VM_ANON, VM_SHARED, 0, 0}),
-               D(40, 50, R, VM_STACK), D(50, 60, R, VM_STACK), DF(60, 62, R, 0x100000, PG(2)),
-               DF(62, 64, R, 0x102000, PG(2)), D(64, 65, R, VM_ANON), D(70, 71, R, VM_STACK),
+    assert_int_equal(insert_full(&m, PG(70), PG(71), R, VM_STACK, 0, &tobj, 5), 0);
+    assert_int_equal(insert_full(&m, PG(72), PG(73), R, VM_ANON, 0, &tobj, 5), 0);
+    EXPECT_MAP(&m, DF(9, 10, R, 0), D(10, 20, RW, VM_ANON), D(20, 30, R, VM_ANON),
+               ((struct rdump){PG(30), PG(40), R, VM_ANON, VM_SHARED, 0, 0, 0}),
+               D(40, 50, R, VM_STACK), D(50, 60, R, VM_STACK), DF(60, 62, R, 0x100),
+               DF(62, 64, R, 0x102), D(64, 65, R, VM_ANON), D(70, 71, R, VM_STACK),
                D(72, 73, R, VM_ANON));
     finish(&m);
 }
@@ -510,34 +566,31 @@ static void test_remove_split_in_three(void **state)
     (void)state;
     struct vm_map m;
     begin(&m);
-    const uint64_t phys = 0x200000, len = PG(15) + 123;
-    assert_int_equal(ins_file(&m, 10, 30, RX, phys, len), 0);
+    const uint64_t off = 0x200;
+    assert_int_equal(ins_file(&m, 10, 30, RX, off), 0);
     assert_int_equal(ins(&m, 40, 50, RW, VM_ANON), 0);
 
     struct cbrec rec = {0};
     assert_int_equal(k_vm_map_remove(&m, PG(15), PG(20), record_cb, &rec), 0);
     assert_int_equal(rec.n, 1);
-    expect_call(&rec, 0, 15, 20, DF(10, 30, RX, phys, len));
-    EXPECT_MAP(&m, DF(10, 15, RX, phys, len), DF(20, 30, RX, phys + PG(10), len - PG(10)),
-               D(40, 50, RW, VM_ANON));
+    expect_call(&rec, 0, 15, 20, DF(10, 30, RX, off));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10), D(40, 50, RW, VM_ANON));
 
     /* Anonymous: split, then the hole filled again merges all three. */
     rec.n = 0;
     assert_int_equal(k_vm_map_remove(&m, PG(41), PG(49), record_cb, &rec), 0);
     assert_int_equal(rec.n, 1);
     expect_call(&rec, 0, 41, 49, D(40, 50, RW, VM_ANON));
-    EXPECT_MAP(&m, DF(10, 15, RX, phys, len), DF(20, 30, RX, phys + PG(10), len - PG(10)),
-               D(40, 41, RW, VM_ANON), D(49, 50, RW, VM_ANON));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10), D(40, 41, RW, VM_ANON),
+               D(49, 50, RW, VM_ANON));
     assert_int_equal(ins(&m, 41, 49, RW, VM_ANON), 0);
-    EXPECT_MAP(&m, DF(10, 15, RX, phys, len), DF(20, 30, RX, phys + PG(10), len - PG(10)),
-               D(40, 50, RW, VM_ANON));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(20, 30, RX, off + 10), D(40, 50, RW, VM_ANON));
 
-    /* Cutting past the end of the backing leaves file_len at 0. */
+    /* Cutting the front again advances the page index again. */
     rec.n = 0;
     assert_int_equal(k_vm_map_remove(&m, PG(20), PG(26), record_cb, &rec), 0);
-    expect_call(&rec, 0, 20, 26, DF(20, 30, RX, phys + PG(10), len - PG(10)));
-    EXPECT_MAP(&m, DF(10, 15, RX, phys, len), DF(26, 30, RX, phys + PG(16), 0),
-               D(40, 50, RW, VM_ANON));
+    expect_call(&rec, 0, 20, 26, DF(20, 30, RX, off + 10));
+    EXPECT_MAP(&m, DF(10, 15, RX, off), DF(26, 30, RX, off + 16), D(40, 50, RW, VM_ANON));
     finish(&m);
 }
 
@@ -549,7 +602,7 @@ static void test_remove_across(void **state)
     assert_int_equal(ins(&m, 10, 20, RW, VM_ANON), 0);
     assert_int_equal(ins(&m, 20, 30, R, VM_ANON), 0);
     assert_int_equal(ins(&m, 35, 40, RW, VM_STACK), 0);
-    assert_int_equal(ins_file(&m, 50, 60, RX, 0x300000, PG(10)), 0);
+    assert_int_equal(ins_file(&m, 50, 60, RX, 0x300), 0);
     assert_int_equal(ins(&m, 70, 80, RW, VM_ANON), 0);
 
     struct cbrec rec = {0};
@@ -558,15 +611,14 @@ static void test_remove_across(void **state)
     expect_call(&rec, 0, 15, 20, D(10, 20, RW, VM_ANON));
     expect_call(&rec, 1, 20, 30, D(20, 30, R, VM_ANON));
     expect_call(&rec, 2, 35, 40, D(35, 40, RW, VM_STACK));
-    expect_call(&rec, 3, 50, 55, DF(50, 60, RX, 0x300000, PG(10)));
-    EXPECT_MAP(&m, D(10, 15, RW, VM_ANON), DF(55, 60, RX, 0x300000 + PG(5), PG(5)),
-               D(70, 80, RW, VM_ANON));
+    expect_call(&rec, 3, 50, 55, DF(50, 60, RX, 0x300));
+    EXPECT_MAP(&m, D(10, 15, RW, VM_ANON), DF(55, 60, RX, 0x305), D(70, 80, RW, VM_ANON));
 
     /* Exactly one region, then everything (window and beyond). */
     rec.n = 0;
     assert_int_equal(k_vm_map_remove(&m, PG(55), PG(60), record_cb, &rec), 0);
     assert_int_equal(rec.n, 1);
-    expect_call(&rec, 0, 55, 60, DF(55, 60, RX, 0x300000 + PG(5), PG(5)));
+    expect_call(&rec, 0, 55, 60, DF(55, 60, RX, 0x305));
     rec.n = 0;
     assert_int_equal(k_vm_map_remove(&m, 0, PG(4096), record_cb, &rec), 0);
     assert_int_equal(rec.n, 2);
@@ -636,19 +688,18 @@ static void test_protect_split_and_merge(void **state)
     assert_int_equal(live_objects(), objs);
 
     /* Other kinds split but never merge; file offsets follow the cuts. */
-    assert_int_equal(ins_file(&m, 40, 50, RW, 0x400000, PG(3) + 5), 0);
+    assert_int_equal(ins_file(&m, 40, 50, RW, 0x400), 0);
     assert_int_equal(ins(&m, 50, 60, RW, VM_STACK), 0);
     assert_int_equal(k_vm_map_protect(&m, PG(38), PG(55), R), 0);
     EXPECT_MAP(&m, D(10, 25, R, VM_ANON), D(25, 38, RW, VM_ANON), D(38, 40, R, VM_ANON),
-               DF(40, 50, R, 0x400000, PG(3) + 5), D(50, 55, R, VM_STACK), D(55, 60, RW, VM_STACK));
+               DF(40, 50, R, 0x400), D(50, 55, R, VM_STACK), D(55, 60, RW, VM_STACK));
     assert_int_equal(k_vm_map_protect(&m, PG(42), PG(44), RX), 0);
     EXPECT_MAP(&m, D(10, 25, R, VM_ANON), D(25, 38, RW, VM_ANON), D(38, 40, R, VM_ANON),
-               DF(40, 42, R, 0x400000, PG(3) + 5), DF(42, 44, RX, 0x400000 + PG(2), PG(1) + 5),
-               DF(44, 50, R, 0x400000 + PG(4), 0), D(50, 55, R, VM_STACK), D(55, 60, RW, VM_STACK));
+               DF(40, 42, R, 0x400), DF(42, 44, RX, 0x402), DF(44, 50, R, 0x404),
+               D(50, 55, R, VM_STACK), D(55, 60, RW, VM_STACK));
     assert_int_equal(k_vm_map_protect(&m, PG(10), PG(60), R), 0);
-    EXPECT_MAP(&m, D(10, 40, R, VM_ANON), DF(40, 42, R, 0x400000, PG(3) + 5),
-               DF(42, 44, R, 0x400000 + PG(2), PG(1) + 5), DF(44, 50, R, 0x400000 + PG(4), 0),
-               D(50, 55, R, VM_STACK), D(55, 60, R, VM_STACK));
+    EXPECT_MAP(&m, D(10, 40, R, VM_ANON), DF(40, 42, R, 0x400), DF(42, 44, R, 0x402),
+               DF(44, 50, R, 0x404), D(50, 55, R, VM_STACK), D(55, 60, R, VM_STACK));
     finish(&m);
 }
 
@@ -775,7 +826,7 @@ static void test_copy(void **state)
     begin(&m);
     k_vm_map_init(&m, PG(4), PG(512));
     assert_int_equal(ins(&m, 10, 20, RW, VM_ANON), 0);
-    assert_int_equal(ins_file(&m, 20, 30, RX, 0x500000, 1234), 0);
+    assert_int_equal(ins_file(&m, 20, 30, RX, 0x500), 0);
     assert_int_equal(insert_full(&m, PG(40), PG(50), RW, VM_ANON, VM_SHARED, 0, 0), 0);
     assert_int_equal(ins(&m, 100, 132, RW, VM_STACK), 0);
     struct mapdump orig, copy;
@@ -799,7 +850,7 @@ static void test_copy(void **state)
     expect_same(&m, &orig);
     assert_int_equal(ins(&m, 300, 310, RW, VM_ANON), 0);
     EXPECT_MAP(&c, D(10, 15, RW, VM_ANON),
-               ((struct rdump){PG(45), PG(50), RW, VM_ANON, VM_SHARED, 0, 0}),
+               ((struct rdump){PG(45), PG(50), RW, VM_ANON, VM_SHARED, 0, 0, 0}),
                D(100, 110, R, VM_STACK), D(110, 132, RW, VM_STACK), D(200, 210, RW, VM_ANON));
     k_vm_map_destroy(&c, NULL, NULL);
     EXPECT_EMPTY(&c);
@@ -821,7 +872,7 @@ static void test_destroy_calls_back(void **state)
     struct vm_map m;
     begin(&m);
     assert_int_equal(ins(&m, 10, 20, RW, VM_ANON), 0);
-    assert_int_equal(ins_file(&m, 20, 30, RX, 0x600000, 99), 0);
+    assert_int_equal(ins_file(&m, 20, 30, RX, 0x600), 0);
     assert_int_equal(ins(&m, 1000, 1024, RW, VM_STACK), 0);
     assert_non_null(k_vm_map_find(&m, PG(1000)));
 
@@ -829,7 +880,7 @@ static void test_destroy_calls_back(void **state)
     k_vm_map_destroy(&m, record_cb, &rec);
     assert_int_equal(rec.n, 3);
     expect_call(&rec, 0, 10, 20, D(10, 20, RW, VM_ANON));
-    expect_call(&rec, 1, 20, 30, DF(20, 30, RX, 0x600000, 99));
+    expect_call(&rec, 1, 20, 30, DF(20, 30, RX, 0x600));
     expect_call(&rec, 2, 1000, 1024, D(1000, 1024, RW, VM_STACK));
     EXPECT_EMPTY(&m);
     assert_null(m.hint);
@@ -842,6 +893,66 @@ static void test_destroy_calls_back(void **state)
     rec.n = 0;
     k_vm_map_destroy(&m, record_cb, &rec);
     assert_int_equal(rec.n, 0);
+    finish(&m);
+}
+
+/* A file region holds its object from insertion to removal: splits and
+ * copies take holds of their own, cuts advance the page index; VM_RDONLY
+ * goes only on shared file regions, which never become writable. */
+static void test_file_object(void **state)
+{
+    (void)state;
+    const uint16_t ro = VM_SHARED | VM_RDONLY;
+    struct vm_map m, c;
+    begin(&m);
+    assert_int_equal(insert_full(&m, PG(10), PG(20), RW, VM_FILE, 0, NULL, 0), -K_EINVAL);
+    assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_FILE, VM_RDONLY, &tobj, 0), -K_EINVAL);
+    assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_ANON, ro, NULL, 0), -K_EINVAL);
+    assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_ANON, 4, NULL, 0), -K_EINVAL);
+    struct vm_region z = {.start = PG(30),
+                          .end = PG(40),
+                          .prot = RW,
+                          .kind = VM_FILE,
+                          .flags = VM_SHARED,
+                          .obj = &tobj,
+                          .zero_from = PG(35) + 8};
+    assert_int_equal(k_vm_map_insert(&m, &z), -K_EINVAL); /* zero_from: private only */
+    assert_int_equal(tobj_holds, 0);
+    assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_FILE, ro, &tobj, 5), 0);
+    assert_int_equal(tobj_holds, 1);
+    assert_int_equal(k_vm_map_remove(&m, PG(12), PG(14), NULL, NULL), 0);
+    assert_int_equal(tobj_holds, 2);
+    EXPECT_MAP(&m, ((struct rdump){PG(10), PG(12), R, VM_FILE, ro, &tobj, 5, 0}),
+               ((struct rdump){PG(14), PG(20), R, VM_FILE, ro, &tobj, 9, 0}));
+    assert_int_equal(k_vm_map_protect(&m, PG(10), PG(20), RW), -K_ENOMEM); /* the hole first */
+    assert_int_equal(k_vm_map_protect(&m, PG(14), PG(16), RW), -K_EACCES);
+    assert_int_equal(k_vm_map_protect(&m, PG(14), PG(16), RX), 0);
+    assert_int_equal(tobj_holds, 3);
+    EXPECT_MAP(&m, ((struct rdump){PG(10), PG(12), R, VM_FILE, ro, &tobj, 5, 0}),
+               ((struct rdump){PG(14), PG(16), RX, VM_FILE, ro, &tobj, 9, 0}),
+               ((struct rdump){PG(16), PG(20), R, VM_FILE, ro, &tobj, 11, 0}));
+    assert_int_equal(k_vm_map_copy(&c, &m), 0);
+    assert_int_equal(tobj_holds, 6);
+    check_invariants(&c);
+    k_vm_map_destroy(&c, NULL, NULL);
+    assert_int_equal(tobj_holds, 3);
+
+    /* zero_from is an address: splits, cuts and copies keep it as it is. */
+    z.flags = 0;
+    assert_int_equal(k_vm_map_insert(&m, &z), 0);
+    assert_int_equal(k_vm_map_remove(&m, PG(32), PG(33), NULL, NULL), 0);
+    assert_int_equal(k_vm_map_remove(&m, PG(30), PG(31), NULL, NULL), 0);
+    EXPECT_MAP(&m, ((struct rdump){PG(10), PG(12), R, VM_FILE, ro, &tobj, 5, 0}),
+               ((struct rdump){PG(14), PG(16), RX, VM_FILE, ro, &tobj, 9, 0}),
+               ((struct rdump){PG(16), PG(20), R, VM_FILE, ro, &tobj, 11, 0}),
+               ((struct rdump){PG(31), PG(32), RW, VM_FILE, 0, &tobj, 1, PG(35) + 8}),
+               ((struct rdump){PG(33), PG(40), RW, VM_FILE, 0, &tobj, 3, PG(35) + 8}));
+    assert_int_equal(k_vm_map_copy(&c, &m), 0);
+    struct mapdump a, b;
+    dump(&m, &a);
+    dump(&c, &b);
+    expect_dump(&b, a.r, a.n);
+    k_vm_map_destroy(&c, NULL, NULL);
     finish(&m);
 }
 
@@ -873,7 +984,7 @@ static void test_alloc_failure(void **state)
     struct vm_map m, c;
     begin(&m);
     assert_int_equal(ins(&m, 10, 30, RW, VM_ANON), 0);
-    assert_int_equal(ins_file(&m, 40, 60, RX, 0x700000, PG(20)), 0);
+    assert_int_equal(ins_file(&m, 40, 60, RX, 0x700), 0);
     struct vm_region r = {.start = PG(100), .end = PG(110), .prot = RW, .kind = VM_ANON};
 
     /* Insert: a new node is needed; merging needs none. */
@@ -881,8 +992,7 @@ static void test_alloc_failure(void **state)
     WITH_NODES(1, &m, 0, k_vm_map_insert(&m, &r));
     r.start = PG(30), r.end = PG(35);
     WITH_NODES(0, &m, 0, k_vm_map_insert(&m, &r));
-    EXPECT_MAP(&m, D(10, 35, RW, VM_ANON), DF(40, 60, RX, 0x700000, PG(20)),
-               D(100, 110, RW, VM_ANON));
+    EXPECT_MAP(&m, D(10, 35, RW, VM_ANON), DF(40, 60, RX, 0x700), D(100, 110, RW, VM_ANON));
 
     /* Remove: splitting one region in two needs a node (no callback then);
      * trimming and dropping do not. */
@@ -892,8 +1002,8 @@ static void test_alloc_failure(void **state)
     WITH_NODES(0, &m, 0, k_vm_map_remove(&m, PG(30), PG(45), record_cb, &rec));
     assert_int_equal(rec.n, 2);
     WITH_NODES(1, &m, 0, k_vm_map_remove(&m, PG(50), PG(51), NULL, NULL));
-    EXPECT_MAP(&m, D(10, 30, RW, VM_ANON), DF(45, 50, RX, 0x700000 + PG(5), PG(15)),
-               DF(51, 60, RX, 0x700000 + PG(11), PG(9)), D(100, 110, RW, VM_ANON));
+    EXPECT_MAP(&m, D(10, 30, RW, VM_ANON), DF(45, 50, RX, 0x705), DF(51, 60, RX, 0x70b),
+               D(100, 110, RW, VM_ANON));
 
     /* Protect: a range strictly inside one region needs two nodes; failing
      * at the second must give the first back. */
@@ -908,9 +1018,8 @@ static void test_alloc_failure(void **state)
     WITH_NODES(0, &m, -K_ENOMEM, k_vm_map_protect(&m, PG(45), PG(60), R)); /* hole at 50 */
     WITH_NODES(0, &m, 0, k_vm_map_protect(&m, PG(45), PG(50), R));         /* whole regions */
     WITH_NODES(0, &m, 0, k_vm_map_protect(&m, PG(51), PG(60), R));
-    EXPECT_MAP(&m, D(10, 14, R, VM_ANON), D(14, 30, RW, VM_ANON),
-               DF(45, 50, R, 0x700000 + PG(5), PG(15)), DF(51, 60, R, 0x700000 + PG(11), PG(9)),
-               D(100, 101, R, VM_ANON), D(101, 110, RW, VM_ANON));
+    EXPECT_MAP(&m, D(10, 14, R, VM_ANON), D(14, 30, RW, VM_ANON), DF(45, 50, R, 0x705),
+               DF(51, 60, R, 0x70b), D(100, 101, R, VM_ANON), D(101, 110, RW, VM_ANON));
 
     /* Copy: failing part way leaves dst empty and frees what it took. */
     struct mapdump before;
@@ -945,8 +1054,8 @@ struct spage {
     bool mapped;
     uint32_t prot;
     uint16_t kind, flags;
-    uint64_t phys;  /* VM_FILE: backing address of this page */
-    uint64_t bytes; /* VM_FILE: backing bytes in this page, 0..PAGE_SIZE */
+    uint64_t pgoff;     /* VM_FILE: the object's page here */
+    uint64_t zero_from; /* VM_FILE: its region's */
 };
 
 struct model {
@@ -964,13 +1073,6 @@ static int pidx(uint64_t a)
     return (int)(a / PAGE_SIZE - MBASE);
 }
 
-static uint64_t file_bytes_at(uint64_t len, uint64_t off)
-{
-    if (len <= off)
-        return 0;
-    return len - off < PAGE_SIZE ? len - off : PAGE_SIZE;
-}
-
 static void check_page(const struct model *md, const struct vm_region *r, uint64_t a)
 {
     const struct spage *p = &md->pg[pidx(a)];
@@ -981,12 +1083,12 @@ static void check_page(const struct model *md, const struct vm_region *r, uint64
                  "flags %u",
                  md->op, (unsigned long long)a, r->prot, r->kind, r->flags,
                  p->mapped ? "mapped" : "unmapped", p->prot, p->kind, p->flags);
-    if (r->kind == VM_FILE &&
-        (r->file_phys + off != p->phys || file_bytes_at(r->file_len, off) != p->bytes))
-        fail_msg("op %u: page %#llx: file backing %#llx/%llu, model %#llx/%llu", md->op,
-                 (unsigned long long)a, (unsigned long long)(r->file_phys + off),
-                 (unsigned long long)file_bytes_at(r->file_len, off), (unsigned long long)p->phys,
-                 (unsigned long long)p->bytes);
+    if (r->kind == VM_FILE && r->zero_from != p->zero_from)
+        fail_msg("op %u: page %#llx: zero from %#llx, model %#llx", md->op, (unsigned long long)a,
+                 (unsigned long long)r->zero_from, (unsigned long long)p->zero_from);
+    if (r->kind == VM_FILE && r->pgoff + off / PAGE_SIZE != p->pgoff)
+        fail_msg("op %u: page %#llx: object page %#llx, model %#llx", md->op, (unsigned long long)a,
+                 (unsigned long long)(r->pgoff + off / PAGE_SIZE), (unsigned long long)p->pgoff);
 }
 
 static void check_model(struct model *md)
@@ -1056,10 +1158,14 @@ static void model_insert(struct model *md)
     unsigned k = rnd(10);
     uint16_t kind = k < 7 ? VM_ANON : k < 9 ? VM_FILE : VM_STACK;
     uint16_t flags = rnd(8) == 0 ? VM_SHARED : 0;
+    if (kind == VM_FILE && flags && rnd(2))
+        flags |= VM_RDONLY;
     uint32_t prot = prots[rnd(3)];
+    if (flags & VM_RDONLY)
+        prot &= ~(uint32_t)VM_PROT_WRITE;
     /* Non-file regions get file fields too: the map must drop them. */
-    uint64_t phys = 0x10000000 + rng() % 0x1000000;
-    uint64_t flen = rng() % (e - s + PAGE_SIZE);
+    uint64_t pgoff = rng() % 0x1000000;
+    uint64_t zero_from = !(flags & VM_SHARED) && rnd(2) ? e - 1 - rng() % (e - s) : 0;
     bool bad = rnd(64) == 0, any, all;
     if (bad)
         s += 8 * (1 + rnd(511));
@@ -1067,18 +1173,23 @@ static void model_insert(struct model *md)
     int want = bad || s < PG(MBASE) || e > PG(MBASE + NPAGES) ? -K_EINVAL
                : range_state(md, s, e, &any, &all)            ? -K_EEXIST
                                                               : 0;
-    int rc = insert_full(&md->m, s, e, prot, kind, flags, phys, flen);
+    struct vm_region r = {.start = s,
+                          .end = e,
+                          .prot = prot,
+                          .kind = kind,
+                          .flags = flags,
+                          .obj = &tobj,
+                          .pgoff = pgoff,
+                          .zero_from = zero_from};
+    int rc = k_vm_map_insert(&md->m, &r);
+    check_invariants(&md->m);
     if (rc != want)
         fail_msg("op %u: insert [%#llx, %#llx) returned %d, want %d", md->op, (unsigned long long)s,
                  (unsigned long long)e, rc, want);
     for (uint64_t a = s; rc == 0 && a < e; a += PAGE_SIZE) {
         bool file = kind == VM_FILE;
-        md->pg[pidx(a)] = (struct spage){true,
-                                         prot,
-                                         kind,
-                                         flags,
-                                         file ? phys + (a - s) : 0,
-                                         file ? file_bytes_at(flen, a - s) : 0};
+        md->pg[pidx(a)] = (struct spage){
+            true, prot, kind, flags, file ? pgoff + (a - s) / PAGE_SIZE : 0, file ? zero_from : 0};
     }
 }
 
@@ -1137,7 +1248,10 @@ static void model_protect(struct model *md)
         s = PG(MBASE + a), e = PG(MBASE + b), all = true;
     }
 
-    int want = all ? 0 : -K_ENOMEM;
+    bool rdonly = false;
+    for (uint64_t a = s; a < e; a += PAGE_SIZE)
+        rdonly |= pidx(a) >= 0 && (md->pg[pidx(a)].flags & VM_RDONLY);
+    int want = !all ? -K_ENOMEM : rdonly && (prot & VM_PROT_WRITE) ? -K_EACCES : 0;
     int rc = k_vm_map_protect(&md->m, s, e, prot);
     if (rc != want)
         fail_msg("op %u: protect [%#llx, %#llx) returned %d, want %d", md->op,
@@ -1238,6 +1352,7 @@ int main(void)
         cmocka_unit_test(test_next_meets_covers),
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_destroy_calls_back),
+        cmocka_unit_test(test_file_object),
         cmocka_unit_test(test_alloc_failure),
         cmocka_unit_test(test_random_model),
     };

@@ -134,7 +134,9 @@ __attribute__((noreturn)) static void trap_fatal(const struct arch_frame *tf, co
 
 /* #PF: resolve against the current vmspace; else resume a user-access
  * routine at its fixup; else (test kernel) stop a guarded program context;
- * else the kernel touched something it must not: fatal. */
+ * else a program gets SIGBUS (a file page past the end of the file, or
+ * one a full tmpfs has no room for) or
+ * SIGSEGV; else the kernel touched something it must not: fatal. */
 static void page_fault(struct arch_frame *tf)
 {
     uint64_t addr = read_cr2();
@@ -157,6 +159,9 @@ static void page_fault(struct arch_frame *tf)
     if (LOWER_HALF(tf->rip) && trap_guard_stop(tf, addr, access))
         return;
 #endif
+    if ((r == -EIO || r == -ENOSPC) && FROM_PROGRAM(tf) &&
+        proc_fault(tf, SIGBUS, BUS_ADRERR, "bus error", addr))
+        return;
     if (FROM_PROGRAM(tf) &&
         proc_fault(tf, SIGSEGV, (tf->error & PF_PRESENT) ? SEGV_ACCERR : SEGV_MAPERR, "page fault",
                    addr))
