@@ -372,8 +372,8 @@ const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev)
 
 /* A node of /dev: a device (ops, rdev), a directory or a symlink to
  * target. */
-static int dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops,
-                    uint32_t rdev, uint32_t mode, const char *target)
+static int dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops, uint32_t rdev,
+                    uint32_t mode, const char *target)
 {
     struct vnode *vn = vn_alloc_in(dir, mode);
     if (!vn)

@@ -279,7 +279,7 @@ long vfs_name_of(struct vnode *vn, char *buf, size_t n)
     if (!vn->mnt || vn->nlink == 0)
         return -ENOENT;
     int err = vn->iops && vn->iops->where ? vn->iops->where(vn, &dir, &name)
-                                           : name_search(vn->mnt->root, vn, &dir, &name);
+                                          : name_search(vn->mnt->root, vn, &dir, &name);
     long len = err ? err : vfs_path_of(dir, buf, n);
     if (len < 0)
         return len;

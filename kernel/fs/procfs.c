@@ -190,10 +190,22 @@ static int has_fd(const struct pnode *dir, int fd1)
     return p && fd_get(p, fd1 - 1) != 0;
 }
 
-#define REG(name, gen)          {name, S_IFREG | 0444, gen, 0, 0, 0, 0}
-#define LNK(name, link, follow) {name, S_IFLNK | 0777, 0, link, follow, 0, 0}
-#define DIR(name, sub, list)    {name, S_IFDIR | 0555, 0, 0, 0, sub, list}
-#define END                     {0, 0, 0, 0, 0, 0, 0}
+#define REG(name, gen)                                                                             \
+    {                                                                                              \
+        name, S_IFREG | 0444, gen, 0, 0, 0, 0                                                      \
+    }
+#define LNK(name, link, follow)                                                                    \
+    {                                                                                              \
+        name, S_IFLNK | 0777, 0, link, follow, 0, 0                                                \
+    }
+#define DIR(name, sub, list)                                                                       \
+    {                                                                                              \
+        name, S_IFDIR | 0555, 0, 0, 0, sub, list                                                   \
+    }
+#define END                                                                                        \
+    {                                                                                              \
+        0, 0, 0, 0, 0, 0, 0                                                                        \
+    }
 
 static const struct pentry tid_entries[] = {
     REG("stat", gen_task_stat), REG("status", gen_task_status), REG("comm", gen_task_comm), END};
@@ -218,15 +230,9 @@ static const struct pentry pid_entries[] = {
 static const struct pentry pid_dir = DIR("", pid_entries, 0);
 static const struct plist pids = {nth_pid, has_pid, &pid_dir};
 static const struct pentry root_entries[] = {
-    REG("meminfo", gen_meminfo),
-    REG("uptime", gen_uptime),
-    REG("cpuinfo", gen_cpuinfo),
-    REG("version", gen_version),
-    REG("loadavg", gen_loadavg),
-    REG("stat", gen_stat_all),
-    LNK("self", link_self, 0),
-    LNK("mounts", link_mounts, 0),
-    END,
+    REG("meminfo", gen_meminfo), REG("uptime", gen_uptime),     REG("cpuinfo", gen_cpuinfo),
+    REG("version", gen_version), REG("loadavg", gen_loadavg),   REG("stat", gen_stat_all),
+    LNK("self", link_self, 0),   LNK("mounts", link_mounts, 0), END,
 };
 static const struct pentry root_dir = DIR("", root_entries, &pids);
 
@@ -311,8 +317,8 @@ static struct vnode *pnode_make(const struct pnode *key)
 static struct vnode *pnode_get(const struct pnode *key)
 {
     for (struct pnode *pn = cache; pn; pn = pn->next)
-        if (pn->dir == key->dir && pn->e == key->e && pn->pid == key->pid &&
-            pn->tid == key->tid && pn->fd == key->fd && pn->start == key->start)
+        if (pn->dir == key->dir && pn->e == key->e && pn->pid == key->pid && pn->tid == key->tid &&
+            pn->fd == key->fd && pn->start == key->start)
             return pn->vn;
     return pnode_make(key);
 }

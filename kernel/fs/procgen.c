@@ -223,4 +223,3 @@ int gen_mountinfo(int pid, char *buf, size_t n)
     (void)pid;
     return vfs_mounts_show(buf, n, 1);
 }
-

@@ -164,16 +164,16 @@ struct vnode {
     uint64_t size; /* regular: bytes; symlink: target length */
     /* CLOCK_REALTIME. Reads never change atime (every mount is noatime). */
     struct vn_time atime, mtime, ctime;
-    struct mount *mnt;              /* its file system; NULL: none (pipes, eventfds) */
-    const struct inode_ops *iops;   /* its file system's operations (NULL with mnt) */
-    struct mount *mounted;          /* directories: what is mounted here, or NULL */
-    const struct vnode_ops *ops;    /* the object's file operations; NULL for tmpfs files */
-    struct vnode *parent;           /* directories: for ".." (a root: itself) */
-    struct dirent_node *entries;    /* tmpfs directories, in creation order */
-    struct pcache *pages;           /* regular files: their data (pcache.c), NULL before any */
-    char *target;                   /* tmpfs symlinks */
-    void *priv;      /* the object behind ops (a pipe) */
-    void *fsdata;    /* the file system's (procfs: what the node shows) */
+    struct mount *mnt;            /* its file system; NULL: none (pipes, eventfds) */
+    const struct inode_ops *iops; /* its file system's operations (NULL with mnt) */
+    struct mount *mounted;        /* directories: what is mounted here, or NULL */
+    const struct vnode_ops *ops;  /* the object's file operations; NULL for tmpfs files */
+    struct vnode *parent;         /* directories: for ".." (a root: itself) */
+    struct dirent_node *entries;  /* tmpfs directories, in creation order */
+    struct pcache *pages;         /* regular files: their data (pcache.c), NULL before any */
+    char *target;                 /* tmpfs symlinks */
+    void *priv;                   /* the object behind ops (a pipe) */
+    void *fsdata;                 /* the file system's (procfs: what the node shows) */
     /* flock and record locks (lock.c); NULL: none */
     struct vlocks *locks;
 };

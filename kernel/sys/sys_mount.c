@@ -14,15 +14,15 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define MS_SILENT      32768
-#define MS_PRIVATE     (1 << 18)
-#define MS_REC         16384
-#define MS_MGC_MSK     0xffff0000u
-#define MS_MGC_VAL     0xc0ed0000u /* the old magic in the upper half: ignored, as Linux */
-#define MS_REMOUNT     32
+#define MS_SILENT  32768
+#define MS_PRIVATE (1 << 18)
+#define MS_REC     16384
+#define MS_MGC_MSK 0xffff0000u
+#define MS_MGC_VAL 0xc0ed0000u /* the old magic in the upper half: ignored, as Linux */
+#define MS_REMOUNT 32
 #define MS_TAKEN                                                                                   \
     (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_SILENT)
-#define MNT_FORCE      1
+#define MNT_FORCE       1
 #define UMOUNT_NOFOLLOW 8
 
 /* A flag word not taken: -EINVAL, logged once per word (a few). */
@@ -34,8 +34,8 @@ static int refuse(const char *call, uint64_t flags)
             break;
         if (!logged[i] || i == 7) {
             logged[i] = flags;
-            printk("%s: flags %#llx are not supported (pid %d)\n", call,
-                   (unsigned long long)flags, proc_current()->pid);
+            printk("%s: flags %#llx are not supported (pid %d)\n", call, (unsigned long long)flags,
+                   proc_current()->pid);
             break;
         }
     }

@@ -144,7 +144,8 @@ static void case_dotdot_crosses(void)
     T_EXPECT(chdir(d) == 0, "chdir: %s", t_errname(errno));
     T_EXPECT(getcwd(cwd, sizeof cwd) && strcmp(cwd, d) == 0, "getcwd %s", cwd);
     T_EXPECT(stat("..", &up) == 0 && stat("/tmp", &tmp) == 0, "stat ..");
-    T_EXPECT(up.st_ino == tmp.st_ino && up.st_dev == tmp.st_dev, ".. of the mount's root is not /tmp");
+    T_EXPECT(up.st_ino == tmp.st_ino && up.st_dev == tmp.st_dev,
+             ".. of the mount's root is not /tmp");
     T_EXPECT(chdir("/") == 0, "chdir /");
     T_EXPECT(umount(d) == 0, "umount: %s", t_errname(errno));
     unscratch(d);
