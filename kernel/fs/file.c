@@ -10,10 +10,6 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
-
 static uint64_t live_files;
 
 int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
@@ -150,6 +146,23 @@ long file_write(struct file *f, const void *ubuf, size_t n)
     return r;
 }
 
+int file_whence(const struct file *f, int whence, int64_t *base)
+{
+    switch (whence) {
+    case SEEK_SET:
+        *base = 0;
+        return 0;
+    case SEEK_CUR:
+        *base = (int64_t)f->off;
+        return 0;
+    case SEEK_END:
+        *base = (int64_t)f->vn->size;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
 int64_t file_seek(struct file *f, int64_t off, int whence)
 {
     struct vnode *vn = f->vn;
@@ -158,19 +171,8 @@ int64_t file_seek(struct file *f, int64_t off, int whence)
     if (vn->ops && whence == SEEK_END)
         return -EINVAL; /* a generated file has no end to seek from */
     int64_t base;
-    switch (whence) {
-    case SEEK_SET:
-        base = 0;
-        break;
-    case SEEK_CUR:
-        base = (int64_t)f->off;
-        break;
-    case SEEK_END:
-        base = (int64_t)vn->size;
-        break;
-    default:
+    if (file_whence(f, whence, &base))
         return -EINVAL;
-    }
     if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
         return -EINVAL;
     f->off = (uint64_t)(base + off);

@@ -51,8 +51,9 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
     return (long)done;
 }
 
-/* Copy up to n bytes in at the tail: the count, or -EFAULT. */
-static long pipe_put(struct pipe *p, const uint8_t *ubuf, size_t n)
+/* Copy up to n bytes in at the tail, from program memory (user) or the
+ * kernel's: the count, or -EFAULT. */
+static long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
 {
     size_t done = 0;
     while (done < n && p->len < PIPE_SIZE) {
@@ -60,7 +61,9 @@ static long pipe_put(struct pipe *p, const uint8_t *ubuf, size_t n)
         size_t k = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
         if (k > n - done)
             k = n - done;
-        if (copy_from_user(p->buf + tail, ubuf + done, k))
+        if (!user)
+            memcpy(p->buf + tail, buf + done, k);
+        else if (copy_from_user(p->buf + tail, buf + done, k))
             return done ? (long)done : -EFAULT;
         p->len += (uint32_t)k;
         done += k;
@@ -87,7 +90,7 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
         }
         if (!p->buf && !(p->buf = kmalloc(PIPE_SIZE)))
             return done ? (long)done : -ENOMEM;
-        long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done);
+        long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done, 1);
         if (r < 0)
             return done ? (long)done : r;
         done += (size_t)r;
@@ -327,16 +330,7 @@ void pipe_drop(struct file *f, size_t n)
 size_t pipe_fill(struct file *f, const void *buf, size_t n)
 {
     struct pipe *p = f->vn->priv;
-    size_t done = 0;
-    while (done < n && p->len < PIPE_SIZE) {
-        uint32_t tail = (p->head + p->len) % PIPE_SIZE;
-        size_t k = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
-        if (k > n - done)
-            k = n - done;
-        memcpy(p->buf + tail, (const uint8_t *)buf + done, k);
-        p->len += (uint32_t)k;
-        done += k;
-    }
+    size_t done = (size_t)pipe_put(p, buf, n, 0); /* kernel memory: cannot fault */
     if (done)
         pipe_kick(p, &p->rq, POLLIN | POLLRDNORM);
     return done;

@@ -415,6 +415,12 @@ int file_size_check(uint64_t size);
 /* A write of *n bytes at off (the kernel's own, as splice's): cut at the
  * limit, or -EFBIG (and SIGXFSZ) when it starts there or beyond. */
 int file_write_limit(uint64_t off, size_t *n);
+/* Where SEEK_SET, SEEK_CUR or SEEK_END count from in f: 0 and *base, or
+ * -EINVAL for another whence (lseek, fcntl's record locks). */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+int file_whence(const struct file *f, int whence, int64_t *base);
 /* lseek: the new offset or -EINVAL / -ESPIPE. */
 int64_t file_seek(struct file *f, int64_t off, int whence);
 /* ioctl: the calls every file answers, then the device's (ops->ioctl). */

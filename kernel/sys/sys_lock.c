@@ -24,10 +24,6 @@
 #define F_OFD_SETLK  37
 #define F_OFD_SETLKW 38
 
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
-
 /* Linux x86-64 struct flock (and flock64: the same). */
 struct kflock {
     int16_t l_type, l_whence;
@@ -83,19 +79,8 @@ static int64_t sys_flock(uint64_t fd, uint64_t op, uint64_t a2, uint64_t a3, uin
 static int flock_range(const struct file *f, const struct kflock *fl, struct lock_range *r)
 {
     int64_t base;
-    switch (fl->l_whence) {
-    case SEEK_SET:
-        base = 0;
-        break;
-    case SEEK_CUR:
-        base = (int64_t)f->off;
-        break;
-    case SEEK_END:
-        base = (int64_t)f->vn->size;
-        break;
-    default:
+    if (file_whence(f, fl->l_whence, &base))
         return -EINVAL;
-    }
     if (fl->l_start > LK_OFF_MAX - base)
         return -EOVERFLOW;
     int64_t start = base + fl->l_start, end = LK_OFF_MAX;

@@ -75,23 +75,9 @@ static int ep_pwait2(int ep, struct epoll_event *evs, int max, const struct time
 
 /* ---- helpers: each ends the case with a message on failure ---- */
 
-#define EXPECT_ERR(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (call);                                                                          \
-        int e_ = errno;                                                                            \
-        T_EXPECT(r_ == -1 && e_ == (want), "%s: expected -1/%s, got %ld/%s", what,                 \
-                 t_errname(want), r_, t_errname(e_));                                              \
-    } while (0)
+#define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(t_die, what, call, want)
 
-#define EXPECT_RET(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (call);                                                                          \
-        int e_ = errno;                                                                            \
-        T_EXPECT(r_ == (long)(want), "%s: expected %ld, got %ld/%s", what, (long)(want), r_,       \
-                 t_errname(e_));                                                                   \
-    } while (0)
+#define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(t_die, what, call, want)
 
 static int new_ep(void)
 {

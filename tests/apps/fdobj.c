@@ -41,23 +41,9 @@ static void *volatile BAD = (void *)8;
 #define NS 1000000000LL
 #define MS 1000000LL
 
-#define EXPECT_ERR(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (long)(call);                                                                    \
-        int e_ = errno;                                                                            \
-        if (r_ != -1 || e_ != (want))                                                              \
-            t_die("%s: expected -1/%s, got %ld/%s", what, t_errname(want), r_, t_errname(e_));     \
-    } while (0)
+#define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(t_die, what, call, want)
 
-#define EXPECT_RET(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (long)(call);                                                                    \
-        int e_ = errno;                                                                            \
-        if (r_ != (long)(want))                                                                    \
-            t_die("%s: expected %ld, got %ld/%s", what, (long)(want), r_, t_errname(e_));          \
-    } while (0)
+#define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(t_die, what, call, want)
 
 /* ---- helpers ---- */
 
@@ -125,23 +111,6 @@ static int select1(int fd, int w, int ms)
     return (FD_ISSET(fd, &r) ? 1 : 0) | (w && FD_ISSET(fd, &wr) ? 2 : 0);
 }
 
-/* pid's state letter in /proc/<pid>/stat, or 0. */
-static int proc_state(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    return p && p[1] == ' ' ? p[2] : 0;
-}
-
 /* A child that, once the parent sleeps (in the call the case makes next),
  * runs fn(arg) and exits 0. */
 static pid_t after_parent_sleeps(void (*fn)(long), long arg)
@@ -152,7 +121,7 @@ static pid_t after_parent_sleeps(void (*fn)(long), long arg)
     if (pid > 0)
         return pid;
     double t0 = p_now_us();
-    while (proc_state(parent) != 'S') {
+    while (t_proc_state(parent) != 'S') {
         if (p_now_us() - t0 > 3e6)
             t_die("the parent never went to sleep");
         usleep(1000);

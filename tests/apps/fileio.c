@@ -86,23 +86,9 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
             die(__VA_ARGS__);                                                                      \
     } while (0)
 
-#define EXPECT_ERR(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (long)(call);                                                                    \
-        int e_ = errno;                                                                            \
-        if (r_ != -1 || e_ != (want))                                                              \
-            die("%s: expected -1/%s, got %ld/%s", what, t_errname(want), r_, t_errname(e_));       \
-    } while (0)
+#define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(die, what, call, want)
 
-#define EXPECT_RET(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (long)(call);                                                                    \
-        int e_ = errno;                                                                            \
-        if (r_ != (long)(want))                                                                    \
-            die("%s: expected %ld, got %ld/%s", what, (long)(want), r_, t_errname(e_));            \
-    } while (0)
+#define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(die, what, call, want)
 
 /* ---- helpers ---- */
 
@@ -229,29 +215,12 @@ static int closed_fd(void)
     return fd;
 }
 
-/* pid's state letter in /proc/<pid>/stat, or 0. */
-static int proc_state(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    return p && p[1] == ' ' ? p[2] : 0;
-}
-
 /* Until the helper has said it is about to block and is asleep, and its
  * call has not returned. */
 static void await_blocked(void)
 {
     double t0 = p_now_us();
-    while (!S->ready || proc_state(helper) != 'S') {
+    while (!S->ready || t_proc_state(helper) != 'S') {
         EXPECT(!S->done, "the helper's call returned %ld/%s instead of blocking", S->ret,
                t_errname(S->err));
         EXPECT(p_now_us() - t0 < 5e6, "the helper never went to sleep");

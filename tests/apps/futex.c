@@ -108,49 +108,18 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
     _exit(1);
 }
 
-#define EXPECT_ERR(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (call);                                                                          \
-        int e_ = errno;                                                                            \
-        if (r_ != -1 || e_ != (want))                                                              \
-            die("%s: expected -1/%s, got %ld/%s", what, t_errname(want), r_, t_errname(e_));       \
-    } while (0)
+#define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(die, what, call, want)
 
-#define EXPECT_RET(what, call, want)                                                               \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long r_ = (call);                                                                          \
-        int e_ = errno;                                                                            \
-        if (r_ != (long)(want))                                                                    \
-            die("%s: expected %ld, got %ld/%s", what, (long)(want), r_, t_errname(e_));            \
-    } while (0)
+#define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(die, what, call, want)
 
 /* ---- waiters ---- */
-
-/* pid's state letter in /proc/<pid>/stat, or 0. */
-static int proc_state(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    return p && p[1] == ' ' ? p[2] : 0;
-}
 
 /* Until waiter i has said it is about to wait and is asleep: nothing else
  * puts it to sleep after that, so it is queued on its futex. */
 static void await_sleep(int i)
 {
     double t0 = p_now_us();
-    while (!S->ready[i] || proc_state(waiters[i]) != 'S') {
+    while (!S->ready[i] || t_proc_state(waiters[i]) != 'S') {
         if (p_now_us() - t0 > 3e6)
             die("waiter %d never went to sleep", i);
         usleep(1000);

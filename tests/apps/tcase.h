@@ -5,6 +5,7 @@
 #ifndef TESTS_APPS_TCASE_H
 #define TESTS_APPS_TCASE_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/resource.h>
@@ -119,6 +120,44 @@ static inline int t_case_passed(const char *name, const char *why, int st)
     else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         t_fail(name, "child %s", p_status_str(st));
     return !why[0] && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* call must fail with errno want (T_EXPECT_ERR_BY) or return want
+ * (T_EXPECT_RET_BY); otherwise the case fails through die_fn (t_die, or a
+ * suite's own that also ends its helpers). */
+#define T_EXPECT_ERR_BY(die_fn, what, call, want)                                                  \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long r_ = (long)(call);                                                                    \
+        int e_ = errno;                                                                            \
+        if (r_ != -1 || e_ != (want))                                                              \
+            die_fn("%s: expected -1/%s, got %ld/%s", what, t_errname(want), r_, t_errname(e_));    \
+    } while (0)
+
+#define T_EXPECT_RET_BY(die_fn, what, call, want)                                                  \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long r_ = (long)(call);                                                                    \
+        int e_ = errno;                                                                            \
+        if (r_ != (long)(want))                                                                    \
+            die_fn("%s: expected %ld, got %ld/%s", what, (long)(want), r_, t_errname(e_));         \
+    } while (0)
+
+/* pid's state letter in /proc/<pid>/stat ('S': asleep), or 0. */
+static inline int t_proc_state(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' ? p[2] : 0;
 }
 
 #endif
