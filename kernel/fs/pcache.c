@@ -416,3 +416,8 @@ static void pager_drop(struct vm_object *o)
 }
 
 static const struct vm_pager pc_pager = {pager_get, pager_hold, pager_drop};
+
+struct vnode *pc_vnode(const struct vm_object *o)
+{
+    return o && o->pager == &pc_pager ? obj_cache((struct vm_object *)o)->vn : NULL;
+}

@@ -223,6 +223,8 @@ static const struct pentry pid_entries[] = {
     LNK("root", link_target, follow_root),
     REG("mounts", gen_mounts),
     REG("mountinfo", gen_mountinfo),
+    REG("maps", gen_maps),
+    REG("limits", gen_limits),
     DIR("task", 0, &tids),
     DIR("fd", 0, &fds),
     END,

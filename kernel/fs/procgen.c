@@ -223,3 +223,85 @@ int gen_mountinfo(int pid, char *buf, size_t n)
     (void)pid;
     return vfs_mounts_show(buf, n, 1);
 }
+
+/* One line of /proc/<pid>/maps: its length, or n when it does not fit. */
+static int maps_line(struct proc *p, const struct vm_region *r, char *buf, size_t n)
+{
+    struct vnode *vn = r->kind == VM_FILE ? pc_vnode(r->obj) : 0;
+    char *path = vn ? kmalloc(PATH_MAX) : 0;
+    const char *name = r->kind == VM_STACK ? "[stack]"
+                       : r->start >= p->brk_start && r->end <= p->brk && r->kind == VM_ANON
+                           ? "[heap]"
+                           : "";
+    if (path)
+        name = vfs_name_of(vn, path, PATH_MAX) >= 0 ? path : "";
+    uint64_t dev = vn ? vfs_dev(vn) : 0;
+    int k = snprintf(buf, n, "%08llx-%08llx %c%c%c%c %08llx %02llx:%02llx %llu",
+                     (unsigned long long)r->start, (unsigned long long)r->end,
+                     (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
+                     (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VM_SHARED) ? 's' : 'p',
+                     (unsigned long long)(vn ? r->pgoff * PAGE_SIZE : 0),
+                     (unsigned long long)(dev >> 8 & 0xfff), (unsigned long long)(dev & 0xff),
+                     (unsigned long long)(vn ? vn->ino : 0));
+    /* The name starts at column 73 (Linux's seq_pad), or a space after. */
+    int pad = name[0] ? (k < 72 ? 73 - k : 1) : 0;
+    if (k < (int)n)
+        k += snprintf(buf + k, n - (size_t)k, "%*s%s\n", pad, "", name);
+    kfree(path);
+    return k < (int)n ? k : (int)n;
+}
+
+/* proc(5)'s maps: the regions of the address space, in address order,
+ * with the file each maps (its path), [stack] and [heap]. Lines that do
+ * not fit the buffer are left out. */
+int gen_maps(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    int len = 0;
+    if (!p || !p->vm)
+        return 0;
+    for (const struct vm_region *r = p->vm->map.head; r; r = r->next) {
+        int k = maps_line(p, r, buf + len, n - (size_t)len);
+        if ((size_t)k >= n - (size_t)len)
+            break;
+        len += k;
+    }
+    buf[len] = 0;
+    return len;
+}
+
+/* proc(5)'s limits: each resource's soft and hard limit, as Linux lays
+ * the table out (its rows are the RLIMIT_* numbers in order). */
+int gen_limits(int pid, char *buf, size_t n)
+{
+    static const struct {
+        const char *name, *unit;
+    } rows[RLIM_NLIMITS] = {
+        {"Max cpu time", "seconds"},     {"Max file size", "bytes"},
+        {"Max data size", "bytes"},      {"Max stack size", "bytes"},
+        {"Max core file size", "bytes"}, {"Max resident set", "bytes"},
+        {"Max processes", "processes"},  {"Max open files", "files"},
+        {"Max locked memory", "bytes"},  {"Max address space", "bytes"},
+        {"Max file locks", "locks"},     {"Max pending signals", "signals"},
+        {"Max msgqueue size", "bytes"},  {"Max nice priority", ""},
+        {"Max realtime priority", ""},   {"Max realtime timeout", "us"},
+    };
+    struct proc *p = proc_find(pid);
+    if (!p)
+        return 0;
+    int len =
+        snprintf(buf, n, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+    for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]) && (size_t)len < n; i++) {
+        char v[2][24];
+        for (int j = 0; j < 2; j++) {
+            uint64_t x = j ? p->rlim[i].max : p->rlim[i].cur;
+            if (x == RLIM_INFINITY)
+                snprintf(v[j], sizeof(v[j]), "unlimited");
+            else
+                snprintf(v[j], sizeof(v[j]), "%llu", (unsigned long long)x);
+        }
+        len += snprintf(buf + len, n - (size_t)len, "%-25s %-20s %-20s %-10s\n", rows[i].name, v[0],
+                        v[1], rows[i].unit);
+    }
+    return len;
+}

@@ -24,5 +24,7 @@ gen_fn gen_task_status;
 gen_fn gen_comm;
 gen_fn gen_mounts;
 gen_fn gen_mountinfo;
+gen_fn gen_maps;
+gen_fn gen_limits;
 
 #endif

@@ -728,5 +728,7 @@ uint64_t pc_pages(void);
 uint64_t pc_heap(void);
 /* Pages vn's cache owns. */
 uint64_t pc_file_pages(const struct vnode *vn);
+/* The file whose cache o is (a file mapping's object), or NULL. */
+struct vnode *pc_vnode(const struct vm_object *o);
 
 #endif

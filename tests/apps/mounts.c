@@ -412,6 +412,39 @@ static void case_proc_fd_links(void)
     unscratch(d);
 }
 
+/* The whole text of a /proc file (at most 16 KiB). */
+static const char *slurp(const char *path)
+{
+    static char buf[16384];
+    int fd = open(path, O_RDONLY);
+    ssize_t n, k = 0;
+    T_EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
+    while ((n = read(fd, buf + k, sizeof buf - 1 - (size_t)k)) > 0)
+        k += n;
+    close(fd);
+    buf[k] = 0;
+    return buf;
+}
+
+/* /proc/self/maps names the program's own file on an executable line and
+ * the stack; /proc/self/limits shows RLIMIT_NOFILE as getrlimit does. */
+static void case_proc_maps_limits(void)
+{
+    char exe[256], want[64];
+    struct rlimit rl;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = 0;
+    const char *maps = slurp("/proc/self/maps");
+    const char *line = strstr(maps, " r-xp ");
+    T_EXPECT(n > 0 && line && strstr(line, exe), "no r-xp line of %s in maps", exe);
+    T_EXPECT(strstr(maps, "[stack]"), "no [stack] in maps");
+    T_EXPECT(getrlimit(RLIMIT_NOFILE, &rl) == 0, "getrlimit");
+    const char *lim = strstr(slurp("/proc/self/limits"), "Max open files");
+    snprintf(want, sizeof want, "%llu", (unsigned long long)rl.rlim_cur);
+    T_EXPECT(lim && strstr(lim, want) && strstr(lim, want) < strchr(lim, '\n'),
+             "limits: no \"%s\" on the Max open files line", want);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -430,6 +463,7 @@ static const struct {
     {"nodev_noexec", case_nodev_noexec},
     {"rename_dir_parent", case_rename_dir_parent},
     {"proc_fd_links", case_proc_fd_links},
+    {"proc_maps_limits", case_proc_maps_limits},
 };
 
 int main(int argc, char **argv)
