@@ -5,14 +5,14 @@
 #include "errno.h"
 #include "kernel/fs/vfs.h"
 
-int anon_file(const struct vnode_ops *ops, void *priv, uint32_t flags, struct file **out)
+int anon_file(const struct file_ops *ops, void *priv, uint32_t flags, struct file **out)
 {
     struct vnode *vn = vn_alloc(0600); /* Linux's anon inodes: no type bits */
     if (!vn)
         return -ENOMEM;
     int err = file_open_vnode(vn, O_RDWR | flags, out);
     if (!err) { /* from here ops->release frees priv with vn */
-        vn->ops = ops;
+        vn->fops = ops;
         vn->priv = priv;
     }
     vn_unref(vn); /* the file holds it, if it was made */

@@ -330,15 +330,15 @@ static long urandom_read(struct file *f, void *ubuf, size_t n)
     return random_to_user(ubuf, n);
 }
 
-static const struct vnode_ops console_ops = {
+static const struct file_ops console_ops = {
     .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .poll = console_poll};
-static const struct vnode_ops null_ops = {
+static const struct file_ops null_ops = {
     .read = null_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
-static const struct vnode_ops zero_ops = {
+static const struct file_ops zero_ops = {
     .read = zero_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
-static const struct vnode_ops full_ops = {
+static const struct file_ops full_ops = {
     .read = zero_read, .write = full_write, .seekable = VN_SEEK_IGNORE};
-static const struct vnode_ops urandom_ops = {
+static const struct file_ops urandom_ops = {
     .read = urandom_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
 
 /* A node of a device this kernel lacks (or a socket's name: no sockets
@@ -349,20 +349,20 @@ static int nodev_open(struct file *f)
     return -ENXIO;
 }
 
-static const struct vnode_ops nodev_ops = {.open = nodev_open};
+static const struct file_ops nodev_ops = {.open = nodev_open};
 
 /* The character devices by number (Linux's). */
 #define MKDEV(ma, mi) (((ma) << 8) | (mi))
 static const struct {
     uint32_t rdev;
-    const struct vnode_ops *ops;
+    const struct file_ops *ops;
 } devices[] = {
     {MKDEV(5, 1), &console_ops}, {MKDEV(5, 0), &console_ops}, {MKDEV(1, 3), &null_ops},
     {MKDEV(1, 5), &zero_ops},    {MKDEV(1, 9), &urandom_ops}, {MKDEV(1, 8), &urandom_ops},
     {MKDEV(1, 7), &full_ops},
 };
 
-const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev)
+const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev)
 {
     for (unsigned i = 0; S_ISCHR(mode) && i < sizeof(devices) / sizeof(devices[0]); i++)
         if (devices[i].rdev == rdev)
@@ -372,13 +372,13 @@ const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev)
 
 /* A node of /dev: a device (ops, rdev), a directory or a symlink to
  * target. */
-static int dev_make(struct vnode *dir, const char *name, const struct vnode_ops *ops, uint32_t rdev,
+static int dev_make(struct vnode *dir, const char *name, const struct file_ops *ops, uint32_t rdev,
                     uint32_t mode, const char *target)
 {
     struct vnode *vn = vn_alloc_in(dir, mode);
     if (!vn)
         return -ENOMEM;
-    vn->ops = ops;
+    vn->fops = ops;
     vn->rdev = rdev;
     int err = target ? vn_setlink(vn, target) : 0;
     if (!err)
@@ -415,7 +415,7 @@ int devfs_populate(struct vnode *root)
 {
     static const struct {
         const char *name;
-        const struct vnode_ops *ops;
+        const struct file_ops *ops;
         uint32_t rdev, mode;
         const char *target;
     } nodes[] = {

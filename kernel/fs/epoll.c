@@ -122,11 +122,11 @@ struct eventpoll {
 
 #define ITEM_OF(l, member) ((struct epitem *)((char *)(l)-offsetof(struct epitem, member)))
 
-static const struct vnode_ops epoll_ops;
+static const struct file_ops epoll_ops;
 
 int file_is_epoll(const struct file *f)
 {
-    return f->vn->ops == &epoll_ops;
+    return f->vn->fops == &epoll_ops;
 }
 
 static struct eventpoll *ep_of(const struct file *f)
@@ -354,7 +354,7 @@ static int nest_check(struct eventpoll *ep, struct eventpoll *to)
 /* Linux refuses what cannot be polled (regular files, directories). */
 static int file_can_poll(const struct file *f)
 {
-    return f->vn->ops && f->vn->ops->poll;
+    return f->vn->fops && f->vn->fops->poll;
 }
 
 /* The checks Linux's do_epoll_ctl makes before it looks for the item. */
@@ -523,7 +523,7 @@ static void ep_release(struct vnode *vn)
 
 /* Like Linux's (noop_llseek, no read or write): lseek is 0, read and
  * write -EINVAL. */
-static const struct vnode_ops epoll_ops = {
+static const struct file_ops epoll_ops = {
     .poll = ep_poll,
     .close = ep_close,
     .release = ep_release,
@@ -544,7 +544,7 @@ int epoll_create_file(struct file **out)
     waitq_init(&ep->waiters);
     pollq_init(&ep->pq);
     vn->priv = ep; /* freed with vn (ep_release) */
-    vn->ops = &epoll_ops;
+    vn->fops = &epoll_ops;
     err = file_open_vnode(vn, O_RDWR, out);
     if (!err)
         ep->file = *out;

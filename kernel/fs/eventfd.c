@@ -80,7 +80,7 @@ static void efd_release(struct vnode *vn)
     kfree(vn->priv);
 }
 
-static const struct vnode_ops eventfd_ops = {
+static const struct file_ops eventfd_ops = {
     .read = efd_read,
     .write = efd_write,
     .poll = efd_poll,

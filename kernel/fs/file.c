@@ -21,7 +21,7 @@ int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
     f->vn = vn;
     f->flags = flags;
     f->refs = 1;
-    int err = vn->ops && vn->ops->open && !(flags & O_PATH) ? vn->ops->open(f) : 0;
+    int err = vn->fops && vn->fops->open && !(flags & O_PATH) ? vn->fops->open(f) : 0;
     if (err) {
         vn_unref(vn);
         kfree(f);
@@ -46,8 +46,8 @@ void file_unref(struct file *f)
     lock_file_close(f);
     if (f->ep_items)
         epoll_file_gone(f);
-    if (f->vn->ops && f->vn->ops->close)
-        f->vn->ops->close(f);
+    if (f->vn->fops && f->vn->fops->close)
+        f->vn->fops->close(f);
     vn_unref(f->vn);
     kfree(f);
     live_files--;
@@ -75,8 +75,8 @@ long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off)
         return -EBADF;
     if (S_ISDIR(vn->mode))
         return -EISDIR;
-    if (vn->ops)
-        return vn->ops->read ? vn->ops->read(f, ubuf, n) : -EINVAL;
+    if (vn->fops)
+        return vn->fops->read ? vn->fops->read(f, ubuf, n) : -EINVAL;
     return reg_read(vn, ubuf, n, off);
 }
 
@@ -120,8 +120,8 @@ long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
     struct vnode *vn = f->vn;
     if (!can_write(f))
         return -EBADF;
-    if (vn->ops)
-        return vn->ops->write ? vn->ops->write(f, ubuf, n) : -EINVAL;
+    if (vn->fops)
+        return vn->fops->write ? vn->fops->write(f, ubuf, n) : -EINVAL;
     if (n == 0)
         return 0;
     int err = fsize_clip(off, &n);
@@ -131,17 +131,17 @@ long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
 long file_read(struct file *f, void *ubuf, size_t n)
 {
     long r = file_pread(f, ubuf, n, f->off);
-    if (r > 0 && !f->vn->ops)
+    if (r > 0 && !f->vn->fops)
         f->off += (uint64_t)r;
     return r;
 }
 
 long file_write(struct file *f, const void *ubuf, size_t n)
 {
-    if ((f->flags & O_APPEND) && !f->vn->ops)
+    if ((f->flags & O_APPEND) && !f->vn->fops)
         f->off = f->vn->size;
     long r = file_pwrite(f, ubuf, n, f->off);
-    if (r > 0 && !f->vn->ops)
+    if (r > 0 && !f->vn->fops)
         f->off += (uint64_t)r;
     return r;
 }
@@ -166,9 +166,9 @@ int file_whence(const struct file *f, int whence, int64_t *base)
 int64_t file_seek(struct file *f, int64_t off, int whence)
 {
     struct vnode *vn = f->vn;
-    if (vn->ops && vn->ops->seekable != VN_SEEK_OFFSET)
-        return vn->ops->seekable == VN_SEEK_IGNORE ? 0 : -ESPIPE;
-    if (vn->ops && whence == SEEK_END)
+    if (vn->fops && vn->fops->seekable != VN_SEEK_OFFSET)
+        return vn->fops->seekable == VN_SEEK_IGNORE ? 0 : -ESPIPE;
+    if (vn->fops && whence == SEEK_END)
         return -EINVAL; /* a generated file has no end to seek from */
     int64_t base;
     if (file_whence(f, whence, &base))
@@ -181,15 +181,15 @@ int64_t file_seek(struct file *f, int64_t off, int whence)
 
 int file_poll(struct file *f, struct poll_table *pt)
 {
-    if (f->vn->ops && f->vn->ops->poll)
-        return f->vn->ops->poll(f, pt);
+    if (f->vn->fops && f->vn->fops->poll)
+        return f->vn->fops->poll(f, pt);
     return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {
-    if (f->vn->ops && f->vn->ops->ioctl)
-        return f->vn->ops->ioctl(f, cmd, arg);
+    if (f->vn->fops && f->vn->fops->ioctl)
+        return f->vn->fops->ioctl(f, cmd, arg);
     return -ENOTTY;
 }
 

@@ -58,9 +58,9 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
 static int walk_magic(struct walk *w, struct vnode **vn)
 {
     struct vnode *to;
-    if (!(*vn)->iops || !(*vn)->iops->follow)
+    if (!(*vn)->vops || !(*vn)->vops->follow)
         return 1;
-    int r = (*vn)->iops->follow(*vn, &to);
+    int r = (*vn)->vops->follow(*vn, &to);
     if (r == 0 && ++w->links > SYMLOOP_MAX)
         return -ELOOP;
     if (r == 0)
@@ -70,8 +70,8 @@ static int walk_magic(struct walk *w, struct vnode **vn)
 
 const char *vn_link_target(const struct vnode *vn, char *buf, size_t n)
 {
-    if (vn->iops && vn->iops->readlink)
-        return vn->iops->readlink(vn, buf, n);
+    if (vn->vops && vn->vops->readlink)
+        return vn->vops->readlink(vn, buf, n);
     return "";
 }
 
@@ -278,7 +278,7 @@ long vfs_name_of(struct vnode *vn, char *buf, size_t n)
         return vfs_path_of(vn, buf, n);
     if (!vn->mnt || vn->nlink == 0)
         return -ENOENT;
-    int err = vn->iops && vn->iops->where ? vn->iops->where(vn, &dir, &name)
+    int err = vn->vops && vn->vops->where ? vn->vops->where(vn, &dir, &name)
                                           : name_search(vn->mnt->root, vn, &dir, &name);
     long len = err ? err : vfs_path_of(dir, buf, n);
     if (len < 0)

@@ -153,7 +153,7 @@ static void **slot_make(struct pcache *pc, uint64_t idx, struct pc_node **holder
 static int pc_charge(struct pcache *pc, int64_t pages)
 {
     const struct vnode *vn = pc->vn;
-    return vn->iops && vn->iops->charge ? vn->iops->charge(pc->vn, pages) : 0;
+    return vn->vops && vn->vops->charge ? vn->vops->charge(pc->vn, pages) : 0;
 }
 
 /* Put the new page p at idx (which has none): 0, -ENOSPC or -ENOMEM. */

@@ -145,7 +145,7 @@ static void pipe_release(struct vnode *vn)
     kfree(p);
 }
 
-static const struct vnode_ops fifo_ops;
+static const struct file_ops fifo_ops;
 
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
 {
@@ -160,7 +160,7 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
     waitq_init(&p->wq);
     pollq_init(&p->pq);
     vn->priv = p; /* vn owns the pipe from here: pipe_release frees it with vn */
-    vn->ops = &fifo_ops;
+    vn->fops = &fifo_ops;
     /* Opened as a FIFO is (Linux's pipes and FIFOs share their file
      * operations, so /proc/self/fd/N reopens either): the read end first,
      * without waiting for the writer about to come. */
@@ -234,7 +234,7 @@ static void fifo_close(struct file *f)
     fifo_idle(f->vn->priv);
 }
 
-static const struct vnode_ops fifo_ops = {
+static const struct file_ops fifo_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .ioctl = pipe_ioctl,
@@ -253,7 +253,7 @@ int fifo_init(struct vnode *vn)
     waitq_init(&p->wq);
     pollq_init(&p->pq);
     vn->priv = p; /* freed with vn (pipe_release) */
-    vn->ops = &fifo_ops;
+    vn->fops = &fifo_ops;
     return 0;
 }
 
@@ -261,7 +261,7 @@ int fifo_init(struct vnode *vn)
 
 int pipe_is(const struct file *f)
 {
-    return f->vn->ops == &fifo_ops;
+    return f->vn->fops == &fifo_ops;
 }
 
 /* The other side may go on: readers or writers of p woken (q), and its

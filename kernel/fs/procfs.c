@@ -283,8 +283,8 @@ static void cache_prune(struct mount *m, int all)
     }
 }
 
-static const struct inode_ops procfs_iops;
-static const struct vnode_ops gen_ops;
+static const struct vnode_ops procfs_vops;
+static const struct file_ops gen_ops;
 
 /* A new node like key (its directory, entry and ids): vn_unref'd, held
  * by the cache alone. NULL on OOM. */
@@ -300,9 +300,9 @@ static struct vnode *pnode_make(const struct pnode *key)
     pn->vn = vn;
     pn->next = cache;
     vn_ref(pn->dir);
-    vn->iops = &procfs_iops;
+    vn->vops = &procfs_vops;
     vn->fsdata = pn;
-    vn->ops = S_ISREG(key->e->mode) ? &gen_ops : 0;
+    vn->fops = S_ISREG(key->e->mode) ? &gen_ops : 0;
     vn->parent = S_ISDIR(key->e->mode) ? key->dir : 0;
     vn->nlink = 1;
     vn_unref(vn); /* the cache's name keeps it */
@@ -440,7 +440,7 @@ static int procfs_where(const struct vnode *vn, struct vnode **dir, const char *
     return 0;
 }
 
-static const struct inode_ops procfs_iops = {
+static const struct vnode_ops procfs_vops = {
     .lookup = procfs_lookup,
     .where = procfs_where,
     .readdir = procfs_readdir,
@@ -473,7 +473,7 @@ static long gen_read(struct file *f, void *ubuf, size_t n)
     return r;
 }
 
-static const struct vnode_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
+static const struct file_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
 
 /* --- the file-system type ------------------------------------------------------------ */
 
@@ -489,7 +489,7 @@ static int procfs_mount(struct mount *m, const char *opts)
     }
     pn->vn = root;
     pn->e = &root_dir;
-    root->iops = &procfs_iops;
+    root->vops = &procfs_vops;
     root->fsdata = pn;
     root->nlink = 1;
     root->parent = root;

@@ -141,7 +141,7 @@ static void sfd_release(struct vnode *vn)
     kfree(vn->priv);
 }
 
-static const struct vnode_ops signalfd_ops = {
+static const struct file_ops signalfd_ops = {
     .read = sfd_read,
     .poll = sfd_poll,
     .release = sfd_release,
@@ -163,7 +163,7 @@ int signalfd_create(uint64_t mask, uint32_t flags, struct file **out)
  * mask (Linux wakes the same queue). */
 int signalfd_set_mask(struct file *f, uint64_t mask)
 {
-    if (f->vn->ops != &signalfd_ops)
+    if (f->vn->fops != &signalfd_ops)
         return -EINVAL;
     ((struct signalfd *)f->vn->priv)->mask = mask;
     signalfd_notify(proc_current());

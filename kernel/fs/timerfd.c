@@ -105,7 +105,7 @@ static void tfd_release(struct vnode *vn)
     kfree(vn->priv);
 }
 
-static const struct vnode_ops timerfd_ops = {
+static const struct file_ops timerfd_ops = {
     .read = tfd_read,
     .poll = tfd_poll,
     .close = tfd_close,
@@ -138,7 +138,7 @@ static void tfd_get(struct timerfd *t, uint64_t now, struct tfd_time *cur)
 
 int timerfd_gettime(struct file *f, struct tfd_time *cur)
 {
-    if (f->vn->ops != &timerfd_ops)
+    if (f->vn->fops != &timerfd_ops)
         return -EINVAL;
     tfd_get(f->vn->priv, tfd_now(f->vn->priv), cur);
     return 0;
@@ -146,7 +146,7 @@ int timerfd_gettime(struct file *f, struct tfd_time *cur)
 
 int timerfd_settime(struct file *f, int abstime, const struct tfd_time *v, struct tfd_time *old)
 {
-    if (f->vn->ops != &timerfd_ops)
+    if (f->vn->fops != &timerfd_ops)
         return -EINVAL;
     struct timerfd *t = f->vn->priv;
     uint64_t now = tfd_now(t);

@@ -137,7 +137,7 @@ static int tmpfs_setlink(struct vnode *vn, const char *target)
     return 0;
 }
 
-static const struct inode_ops tmpfs_iops = {
+static const struct vnode_ops tmpfs_vops = {
     .lookup = tmpfs_lookup,
     .readdir = tmpfs_readdir,
     .link = tmpfs_link,
@@ -254,7 +254,7 @@ static int tmpfs_mount(struct mount *m, const char *opts)
     struct vnode *root = fs ? vn_alloc_on(m, S_IFDIR | 01777) : 0;
     int err = root ? 0 : -ENOMEM;
     if (root) {
-        root->iops = &tmpfs_iops;
+        root->vops = &tmpfs_vops;
         root->nlink = 1; /* named by itself */
         root->parent = root;
         err = tmpfs_options(fs, root, opts);

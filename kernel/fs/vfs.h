@@ -1,8 +1,8 @@
 /* The file system: a generic layer (path walking, open file descriptions,
  * the system calls) over mounted file systems (tmpfs, devtmpfs, proc), each
  * a type in a registry that supplies its own vnode operations (struct
- * inode_ops: names and links) and its objects' file operations (struct
- * vnode_ops: read, write, poll...). The boot tree: "/" a tmpfs filled from
+ * vnode_ops: names and links) and its objects' file operations (struct
+ * file_ops: read, write, poll...). The boot tree: "/" a tmpfs filled from
  * the initrd, /dev a devtmpfs, /proc, and /tmp and /dev/shm tmpfs.
  *
  * Concurrency: one CPU and kernel code is never preempted, so a path walk
@@ -69,9 +69,13 @@ struct proc;
 struct epitem;
 struct pcache;
 
-/* Operations of a character device or any non-tmpfs object. Buffers are
- * program pointers (copy with uaccess). Each returns a count or -errno. */
-struct vnode_ops {
+/* File operations (Linux's file_operations): what reading, writing,
+ * polling... an object does: a device, a pipe, an eventfd, a generated
+ * /proc file. A vnode without them (vn->fops NULL) is a regular file or a
+ * directory of its file system, read and written through the page cache
+ * (regfile.c). Buffers are program pointers (copy with uaccess). Each
+ * returns a count or -errno. */
+struct file_ops {
     long (*read)(struct file *f, void *ubuf, size_t n);
     long (*write)(struct file *f, const void *ubuf, size_t n);
     long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
@@ -86,7 +90,7 @@ struct vnode_ops {
     int seekable;                      /* VN_SEEK_*: what lseek, pread and pwrite do */
 };
 
-/* vnode_ops.seekable: pipes and the console have no position (lseek,
+/* file_ops.seekable: pipes and the console have no position (lseek,
  * pread and pwrite are -ESPIPE); devices like /dev/null take any position
  * and ignore it; generated files (/proc) have one, as Linux's seq_file:
  * SEEK_SET and SEEK_CUR move it (SEEK_END is -EINVAL), a read goes on
@@ -110,12 +114,12 @@ struct vn_time {
     int64_t nsec; /* 0..999999999 */
 };
 
-/* What a file system does with names and links (Linux's
- * inode_operations, the BSDs' vnodeops). The generic layer calls these
+/* Vnode operations: what a file system does with names and links (the
+ * BSDs' vnodeops, Linux's inode_operations). The generic layer calls these
  * only through the dir_* functions below, which answer for a missing
  * operation as Linux does for a file system without it. Names are not
  * NUL-terminated (name, len), never "." or "..", at most NAME_MAX bytes. */
-struct inode_ops {
+struct vnode_ops {
     /* dir's entry name: 0 and *out (unreferenced: valid until the caller
      * blocks), or -ENOENT (-ENOMEM for a generated one). */
     int (*lookup)(struct vnode *dir, const char *name, size_t len, struct vnode **out);
@@ -165,9 +169,9 @@ struct vnode {
     /* CLOCK_REALTIME. Reads never change atime (every mount is noatime). */
     struct vn_time atime, mtime, ctime;
     struct mount *mnt;            /* its file system; NULL: none (pipes, eventfds) */
-    const struct inode_ops *iops; /* its file system's operations (NULL with mnt) */
+    const struct vnode_ops *vops; /* its file system's operations (NULL with mnt) */
     struct mount *mounted;        /* directories: what is mounted here, or NULL */
-    const struct vnode_ops *ops;  /* the object's file operations; NULL for tmpfs files */
+    const struct file_ops *fops;  /* the object's file operations; NULL for tmpfs files */
     struct vnode *parent;         /* directories: for ".." (a root: itself) */
     struct dirent_node *entries;  /* tmpfs directories, in creation order */
     struct pcache *pages;         /* regular files: their data (pcache.c), NULL before any */
@@ -556,7 +560,7 @@ uint64_t vfs_dev(const struct vnode *vn);
 /* The operations of the device a node of this mode (S_IFCHR, S_IFBLK,
  * S_IFSOCK) and number (Linux's encoding) reaches: one of /dev's, or ops
  * whose open is -ENXIO (no such device here; a socket's name). */
-const struct vnode_ops *devfs_ops(uint32_t mode, uint32_t rdev);
+const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev);
 /* The devtmpfs type: a tmpfs made with console, tty, null, zero, full,
  * random, urandom, the symlinks fd, stdin, stdout, stderr and the
  * directory shm (shm_open's files: a tmpfs is mounted there at boot). The
@@ -577,7 +581,7 @@ void vfs_mount_boot(void);
  * anonymous inodes) that runs ops over priv, opened O_RDWR | flags: 0 and
  * *out, the vnode owning priv from then on (ops->release frees it with the
  * vnode), or -ENOMEM with priv still the caller's. */
-int anon_file(const struct vnode_ops *ops, void *priv, uint32_t flags, struct file **out);
+int anon_file(const struct file_ops *ops, void *priv, uint32_t flags, struct file **out);
 
 /* eventfd(2): a 64-bit counter starting at count; in semaphore mode a read
  * takes 1 from it, else all of it. flags: O_NONBLOCK. 0 and *out, -ENOMEM. */
@@ -702,7 +706,7 @@ struct page *pc_find(struct vnode *vn, uint64_t idx);
  * *out, referenced, which the caller may write; 1 and *out, a page in
  * place to read only (not counted: no reference); -ENOENT (VM_GET_PEEK
  * where nothing is at hand), -ENOSPC (the file system refuses another
- * page: inode_ops charge) or -ENOMEM. The first VM_GET_WRITE of a page
+ * page: vnode_ops charge) or -ENOMEM. The first VM_GET_WRITE of a page
  * in place copies it; shared mappings then map the copy. No end-of-file
  * check: writes make pages past the end. */
 int pc_get(struct vnode *vn, uint64_t idx, int how, struct page **out);

@@ -1,5 +1,5 @@
 /* Vnodes, and the generic side of the name operations: the checks every
- * file system shares, then a call through the directory's inode_ops. */
+ * file system shares, then a call through the directory's vnode_ops. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -30,7 +30,7 @@ struct vnode *vn_alloc_on(struct mount *m, uint32_t mode)
     struct vnode *vn = vn_alloc(mode);
     if (vn) {
         vn->mnt = m;
-        vn->iops = m->root ? m->root->iops : 0; /* the root's own are set by its mount */
+        vn->vops = m->root ? m->root->vops : 0; /* the root's own are set by its mount */
         mnt_vref(m, 1);
     }
     return vn;
@@ -43,7 +43,7 @@ struct vnode *vn_alloc_in(struct vnode *dir, uint32_t mode)
     struct vnode *vn = vn_alloc_on(dir->mnt, mode);
     if (!vn)
         return 0;
-    vn->iops = dir->iops;
+    vn->vops = dir->vops;
     proc_fsids(&vn->uid, &vn->gid);
     if (dir->mode & S_ISGID)
         vn->gid = dir->gid;
@@ -69,11 +69,11 @@ void vn_touch(struct vnode *vn, int which)
 
 static void vn_free(struct vnode *vn)
 {
-    if (vn->ops && vn->ops->release)
-        vn->ops->release(vn);
+    if (vn->fops && vn->fops->release)
+        vn->fops->release(vn);
     pc_release(vn); /* before the file system's release: it gives the pages back */
-    if (vn->iops && vn->iops->release)
-        vn->iops->release(vn);
+    if (vn->vops && vn->vops->release)
+        vn->vops->release(vn);
     kfree(vn);
     live_vnodes--;
 }
@@ -124,14 +124,14 @@ void vn_link_lose(struct vnode *dir, struct vnode *vn)
 struct vnode *dir_lookup(struct vnode *dir, const char *name, size_t len)
 {
     struct vnode *vn;
-    if (!dir->iops || !dir->iops->lookup || dir->iops->lookup(dir, name, len, &vn))
+    if (!dir->vops || !dir->vops->lookup || dir->vops->lookup(dir, name, len, &vn))
         return 0;
     return vn;
 }
 
 int dir_can_name(const struct vnode *dir)
 {
-    return dir->iops && dir->iops->link;
+    return dir->vops && dir->vops->link;
 }
 
 int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
@@ -144,32 +144,32 @@ int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
         return -ENAMETOOLONG;
     if (dir_lookup(dir, name, len))
         return -EEXIST;
-    return dir->iops->link(dir, name, len, vn);
+    return dir->vops->link(dir, name, len, vn);
 }
 
 int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
 {
-    if (!dir->iops || !dir->iops->relink)
+    if (!dir->vops || !dir->vops->relink)
         return -EPERM;
     if (!dir_lookup(dir, name, len))
         return -ENOENT;
-    dir->iops->relink(dir, name, len, vn);
+    dir->vops->relink(dir, name, len, vn);
     return 0;
 }
 
 int dir_unlink(struct vnode *dir, const char *name, size_t len)
 {
-    if (!dir->iops || !dir->iops->unlink)
+    if (!dir->vops || !dir->vops->unlink)
         return -EPERM;
     if (!dir_lookup(dir, name, len))
         return -ENOENT;
-    dir->iops->unlink(dir, name, len);
+    dir->vops->unlink(dir, name, len);
     return 0;
 }
 
 int dir_empty(struct vnode *dir)
 {
-    return !dir->iops || !dir->iops->empty || dir->iops->empty(dir);
+    return !dir->vops || !dir->vops->empty || dir->vops->empty(dir);
 }
 
 int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len, struct vnode **vn)
@@ -180,16 +180,16 @@ int dir_entry(struct vnode *dir, uint64_t index, const char **name, size_t *len,
         *vn = index ? dir->parent : dir;
         return 1;
     }
-    if (!dir->iops || !dir->iops->readdir)
+    if (!dir->vops || !dir->vops->readdir)
         return 0;
-    return dir->iops->readdir(dir, index - 2, name, len, vn);
+    return dir->vops->readdir(dir, index - 2, name, len, vn);
 }
 
 int vn_setlink(struct vnode *vn, const char *target)
 {
-    if (!vn->iops || !vn->iops->setlink)
+    if (!vn->vops || !vn->vops->setlink)
         return -EPERM;
-    int err = vn->iops->setlink(vn, target);
+    int err = vn->vops->setlink(vn, target);
     if (!err)
         vn->size = strlen(target);
     return err;

@@ -50,7 +50,7 @@ static int kind_check(const struct vnode *vn)
         return -EISDIR;
     if (!S_ISREG(vn->mode))
         return -ENODEV;
-    return vn->ops ? -EOPNOTSUPP : 0; /* a generated (/proc) file */
+    return vn->fops ? -EOPNOTSUPP : 0; /* a generated (/proc) file */
 }
 
 static int64_t sys_fallocate(uint64_t fd, uint64_t umode, uint64_t uoff, uint64_t ulen, uint64_t a4,

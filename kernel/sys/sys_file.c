@@ -60,13 +60,13 @@ static int64_t prw(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, int writ
         return -EBADF;
     if ((int64_t)off < 0)
         return -EINVAL;
-    int seek = f->vn->ops ? f->vn->ops->seekable : VN_SEEK_OFFSET;
+    int seek = f->vn->fops ? f->vn->fops->seekable : VN_SEEK_OFFSET;
     if (seek == VN_SEEK_NONE)
         return -ESPIPE;
     n = n < RW_MAX ? n : RW_MAX;
     if (write)
         return file_pwrite(f, (void *)buf, n, off);
-    if (!f->vn->ops || seek == VN_SEEK_IGNORE)
+    if (!f->vn->fops || seek == VN_SEEK_IGNORE)
         return file_pread(f, (void *)buf, n, off);
     uint64_t keep = f->off;
     f->off = off;

@@ -110,7 +110,7 @@ static int mmap_place(struct proc *p, uint64_t hint, uint64_t len, uint64_t flag
 
 static int is_dev_zero(const struct vnode *vn)
 {
-    return vn->ops && vn->rdev == ((1 << 8) | 5);
+    return vn->fops && vn->rdev == ((1 << 8) | 5);
 }
 
 /* The open file a mapping comes from, checked as Linux's do_mmap checks it

@@ -28,7 +28,7 @@ static int node_alloc(struct vnode *dir, uint32_t mode, const char *target, uint
         err = fifo_init(vn);
     if (!err && (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK)) {
         vn->rdev = type == S_IFSOCK ? 0 : dev;
-        vn->ops = devfs_ops(type, vn->rdev);
+        vn->fops = devfs_ops(type, vn->rdev);
     }
     if (err && vn)
         vn_unref(vn);

@@ -55,13 +55,13 @@ static int writable(const struct file *f)
 /* A tmpfs regular file (not a generated /proc one). */
 static int is_reg(const struct file *f)
 {
-    return S_ISREG(f->vn->mode) && !f->vn->ops;
+    return S_ISREG(f->vn->mode) && !f->vn->fops;
 }
 
 /* Has positions an offset may name (Linux's FMODE_PREAD). */
 static int positioned(const struct file *f)
 {
-    return !f->vn->ops || f->vn->ops->seekable != VN_SEEK_NONE;
+    return !f->vn->fops || f->vn->fops->seekable != VN_SEEK_NONE;
 }
 
 /* Linux's rw_verify_area for regular files: n bytes at pos. */

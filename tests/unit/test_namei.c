@@ -61,7 +61,7 @@ static const char *test_readlink(const struct vnode *vn, char *buf, size_t n)
     return vn->target;
 }
 
-static const struct inode_ops test_iops = {.readlink = test_readlink};
+static const struct vnode_ops test_vops = {.readlink = test_readlink};
 
 /* The calling process's chroot directory (NULL: none), as a test sets it. */
 static struct vnode *chroot_dir;
@@ -97,7 +97,7 @@ static struct vnode *symlink_in(struct vnode *dir, const char *name, const char 
     l->mode = S_IFLNK | 0777;
     l->target = strdup(target);
     l->size = strlen(target);
-    l->iops = &test_iops;
+    l->vops = &test_vops;
     link_in(dir, name, l);
     return l;
 }
