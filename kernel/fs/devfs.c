@@ -330,12 +330,20 @@ static long urandom_read(struct file *f, void *ubuf, size_t n)
     return random_to_user(ubuf, n);
 }
 
+/* mmap of /dev/zero: anonymous memory, private or shared (Linux's
+ * mmap_zero). */
+static int zero_mmap(struct file *f, struct vm_object **obj)
+{
+    (void)f, (void)obj;
+    return FILE_MMAP_ANON;
+}
+
 static const struct file_ops console_ops = {
     .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .poll = console_poll};
 static const struct file_ops null_ops = {
     .read = null_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
 static const struct file_ops zero_ops = {
-    .read = zero_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
+    .read = zero_read, .write = sink_write, .mmap = zero_mmap, .seekable = VN_SEEK_IGNORE};
 static const struct file_ops full_ops = {
     .read = zero_read, .write = full_write, .seekable = VN_SEEK_IGNORE};
 static const struct file_ops urandom_ops = {

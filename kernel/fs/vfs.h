@@ -64,6 +64,7 @@
 struct vnode;
 struct file;
 struct poll_table;
+struct vm_object;
 struct mount;
 struct proc;
 struct epitem;
@@ -82,6 +83,15 @@ struct file_ops {
     /* POLL* bits ready now, registering with pt (poll_wait) when it is
      * given; NULL: always IN|OUT (file_poll). */
     int (*poll)(struct file *f, struct poll_table *pt);
+    /* What mmap maps of f: 0 and *obj (pages of an object), FILE_MMAP_ANON
+     * (anonymous memory: /dev/zero), or -ENODEV. NULL: f cannot be mapped
+     * (-ENODEV); a regular file (fops NULL) maps its page cache. */
+    int (*mmap)(struct file *f, struct vm_object **obj);
+    /* fsync/fdatasync: write f's data back (datasync: data only): 0 or
+     * -errno. NULL: f has nothing to write back and Linux refuses it
+     * (-EINVAL: pipes, devices); a regular file or a directory (fops NULL)
+     * lives in memory, already as durable as it gets. */
+    int (*fsync)(struct file *f, int datasync);
     /* f is being opened (not O_PATH): 0, or -errno and f is given back
      * without close. May block (a FIFO waits for its other end). */
     int (*open)(struct file *f);
@@ -89,6 +99,8 @@ struct file_ops {
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable;                      /* VN_SEEK_*: what lseek, pread and pwrite do */
 };
+
+#define FILE_MMAP_ANON 1
 
 /* file_ops.seekable: pipes and the console have no position (lseek,
  * pread and pwrite are -ESPIPE); devices like /dev/null take any position

@@ -311,17 +311,33 @@ static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3
     return err ? err : reg_truncate(f->vn, len);
 }
 
-/* fsync/fdatasync: tmpfs holds everything in memory, so a file or a
- * directory is always as durable as it will get. Pipes, sockets and
- * devices have no fsync on Linux: -EINVAL. */
+/* fsync/fdatasync through the file's operations (file_ops.fsync): files
+ * and directories of the in-memory file systems are always as durable as
+ * they will get; pipes, sockets and devices have no fsync on Linux:
+ * -EINVAL. */
+static int do_fsync(uint64_t fd, int datasync)
+{
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    const struct file_ops *ops = f->vn->fops;
+    if (!ops)
+        return S_ISREG(f->vn->mode) || S_ISDIR(f->vn->mode) ? 0 : -EINVAL;
+    return ops->fsync ? ops->fsync(f, datasync) : -EINVAL;
+}
+
 static int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
-    return S_ISREG(f->vn->mode) || S_ISDIR(f->vn->mode) ? 0 : -EINVAL;
+    return do_fsync(fd, 0);
+}
+
+static int64_t sys_fdatasync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5)
+{
+    ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    return do_fsync(fd, 1);
 }
 
 /* sync and syncfs: nothing is waiting to be written back (see fsync). */
@@ -355,7 +371,7 @@ void sys_file_register(void)
     syscall_register(SYS_dup2, sys_dup2);
     syscall_register(SYS_fcntl, sys_fcntl);
     syscall_register(SYS_fsync, sys_fsync);
-    syscall_register(SYS_fdatasync, sys_fsync); /* fdatasync */
+    syscall_register(SYS_fdatasync, sys_fdatasync);
     syscall_register(SYS_ftruncate, sys_ftruncate);
     syscall_register(SYS_sync, sys_sync);
     syscall_register(SYS_getdents64, sys_getdents64);

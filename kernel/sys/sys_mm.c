@@ -108,9 +108,14 @@ static int mmap_place(struct proc *p, uint64_t hint, uint64_t len, uint64_t flag
     return vm_map_find_gap(&p->vm->map, USER_MIN, len, at);
 }
 
-static int is_dev_zero(const struct vnode *vn)
+/* What mapping f maps (file_ops.mmap): 0 and *o, FILE_MMAP_ANON, or
+ * -ENODEV; a regular file maps its page cache. */
+static int mmap_source(struct file *f, struct vm_object **o)
 {
-    return vn->fops && vn->rdev == ((1 << 8) | 5);
+    const struct file_ops *ops = f->vn->fops;
+    if (!ops)
+        return S_ISREG(f->vn->mode) ? pc_object(f->vn, o) : -ENODEV;
+    return ops->mmap ? ops->mmap(f, o) : -ENODEV;
 }
 
 /* The open file a mapping comes from, checked as Linux's do_mmap checks it
@@ -132,7 +137,8 @@ static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t len, uint64_t p
     if (off / PAGE_SIZE > (INT64_MAX - page_round_up(len)) / PAGE_SIZE)
         return -EOVERFLOW; /* past the largest file size (Linux's file_mmap_ok) */
     *out = f;
-    return S_ISREG(f->vn->mode) || is_dev_zero(f->vn) ? 0 : -ENODEV;
+    const struct file_ops *ops = f->vn->fops;
+    return (!ops && S_ISREG(f->vn->mode)) || (ops && ops->mmap) ? 0 : -ENODEV;
 }
 
 /* Anonymous memory at [at, at + len): private, or shared with the children. */
@@ -152,11 +158,11 @@ static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, 
 {
     struct vm_object *o;
     uint16_t vflags = 0;
-    if (is_dev_zero(f->vn))
+    int err = mmap_source(f, &o);
+    if (err == FILE_MMAP_ANON)
         return mmap_anon(p, at, len, prot, flags);
     if ((flags & MAP_TYPE) != MAP_PRIVATE)
         vflags = VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR ? 0 : VM_RDONLY);
-    int err = pc_object(f->vn, &o);
     return err ? err : vmspace_map_file(p->vm, at, len, prot, vflags, o, off / PAGE_SIZE);
 }
 
