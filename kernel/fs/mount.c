@@ -20,8 +20,19 @@ static uint32_t next_id = 1;
 
 void fs_type_register(struct fs_type *t)
 {
-    t->next = types;
-    types = t;
+    struct fs_type **tail = &types;
+    while (*tail)
+        tail = &(*tail)->next;
+    t->next = 0;
+    *tail = t;
+}
+
+int vfs_types_show(char *buf, size_t n)
+{
+    int len = 0;
+    for (const struct fs_type *t = types; t && (size_t)len < n; t = t->next)
+        len += snprintf(buf + len, n - (size_t)len, "nodev\t%s\n", t->name);
+    return len;
 }
 
 static const struct fs_type *type_find(const char *name)

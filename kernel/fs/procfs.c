@@ -232,9 +232,11 @@ static const struct pentry pid_entries[] = {
 static const struct pentry pid_dir = DIR("", pid_entries, 0);
 static const struct plist pids = {nth_pid, has_pid, &pid_dir};
 static const struct pentry root_entries[] = {
-    REG("meminfo", gen_meminfo), REG("uptime", gen_uptime),     REG("cpuinfo", gen_cpuinfo),
-    REG("version", gen_version), REG("loadavg", gen_loadavg),   REG("stat", gen_stat_all),
-    LNK("self", link_self, 0),   LNK("mounts", link_mounts, 0), END,
+    REG("meminfo", gen_meminfo),         REG("uptime", gen_uptime),
+    REG("cpuinfo", gen_cpuinfo),         REG("version", gen_version),
+    REG("loadavg", gen_loadavg),         REG("stat", gen_stat_all),
+    REG("filesystems", gen_filesystems), LNK("self", link_self, 0),
+    LNK("mounts", link_mounts, 0),       END,
 };
 static const struct pentry root_dir = DIR("", root_entries, &pids);
 

@@ -305,3 +305,9 @@ int gen_limits(int pid, char *buf, size_t n)
     }
     return len;
 }
+
+int gen_filesystems(int pid, char *buf, size_t n)
+{
+    (void)pid;
+    return vfs_types_show(buf, n);
+}

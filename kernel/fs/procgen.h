@@ -26,5 +26,6 @@ gen_fn gen_mounts;
 gen_fn gen_mountinfo;
 gen_fn gen_maps;
 gen_fn gen_limits;
+gen_fn gen_filesystems;
 
 #endif

@@ -344,6 +344,9 @@ struct mount {
 #define MS_NODIRATIME 2048
 
 void fs_type_register(struct fs_type *t);
+/* /proc/filesystems: the registered types in order, each "nodev" (none
+ * needs a block device): the text's length. */
+int vfs_types_show(char *buf, size_t n);
 /* Mount the root: a tmpfs (the types are registered by then). */
 void vfs_init(void);
 /* Mount a new instance of type (by name) on directory dir (flags MS_*;

@@ -427,7 +427,8 @@ static const char *slurp(const char *path)
 }
 
 /* /proc/self/maps names the program's own file on an executable line and
- * the stack; /proc/self/limits shows RLIMIT_NOFILE as getrlimit does. */
+ * the stack; /proc/self/limits shows RLIMIT_NOFILE as getrlimit does;
+ * /proc/filesystems lists tmpfs. */
 static void case_proc_maps_limits(void)
 {
     char exe[256], want[64];
@@ -438,6 +439,7 @@ static void case_proc_maps_limits(void)
     const char *line = strstr(maps, " r-xp ");
     T_EXPECT(n > 0 && line && strstr(line, exe), "no r-xp line of %s in maps", exe);
     T_EXPECT(strstr(maps, "[stack]"), "no [stack] in maps");
+    T_EXPECT(strstr(slurp("/proc/filesystems"), "\ttmpfs\n"), "no tmpfs in /proc/filesystems");
     T_EXPECT(getrlimit(RLIMIT_NOFILE, &rl) == 0, "getrlimit");
     const char *lim = strstr(slurp("/proc/self/limits"), "Max open files");
     snprintf(want, sizeof want, "%llu", (unsigned long long)rl.rlim_cur);
