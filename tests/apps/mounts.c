@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -447,6 +448,52 @@ static void case_proc_maps_limits(void)
              "limits: no \"%s\" on the Max open files line", want);
 }
 
+/* Linux's struct statx, spelled out: musl 1.2.3's headers lack it. */
+struct statx_ts {
+    int64_t tv_sec;
+    uint32_t tv_nsec;
+    int32_t reserved;
+};
+struct statx_k {
+    uint32_t mask, blksize;
+    uint64_t attributes;
+    uint32_t nlink, uid, gid;
+    uint16_t mode, spare0;
+    uint64_t ino, size, blocks, attributes_mask;
+    struct statx_ts atime, btime, ctime, mtime;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t mnt_id, spare[13];
+};
+#define STATX_BASIC 0x7ffu
+
+/* statx(2) reports what stat does, and refuses unknown flags, both sync
+ * types at once and the reserved mask bit. */
+static void case_statx(void)
+{
+    struct statx_k sx;
+    struct stat st;
+    T_EXPECT(syscall(SYS_statx, AT_FDCWD, "/proc/self/exe", 0, STATX_BASIC, &sx) == 0, "statx: %s",
+             t_errname(errno));
+    T_EXPECT(stat("/proc/self/exe", &st) == 0, "stat");
+    T_EXPECT((sx.mask & STATX_BASIC) == STATX_BASIC, "mask %x", sx.mask);
+    T_EXPECT(sx.ino == st.st_ino && sx.size == (uint64_t)st.st_size && sx.mode == st.st_mode &&
+                 sx.nlink == st.st_nlink && makedev(sx.dev_major, sx.dev_minor) == st.st_dev &&
+                 sx.mtime.tv_sec == st.st_mtime,
+             "statx and stat differ");
+    expect_errno((int)syscall(SYS_statx, AT_FDCWD, "/", 0x6000, STATX_BASIC, &sx), EINVAL,
+                 "both sync types");
+    expect_errno((int)syscall(SYS_statx, AT_FDCWD, "/", 0x8, STATX_BASIC, &sx), EINVAL,
+                 "an unknown flag");
+    expect_errno((int)syscall(SYS_statx, AT_FDCWD, "/", 0, 0x80000000u, &sx), EINVAL,
+                 "STATX__RESERVED");
+    expect_errno((int)syscall(SYS_statx, AT_FDCWD, "/", 0, STATX_BASIC, (void *)8), EFAULT,
+                 "a bad buffer");
+    int fd = open("/", O_RDONLY);
+    T_EXPECT(syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC, &sx) == 0 && S_ISDIR(sx.mode),
+             "AT_EMPTY_PATH: %s", t_errname(errno));
+    close(fd);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -466,6 +513,7 @@ static const struct {
     {"rename_dir_parent", case_rename_dir_parent},
     {"proc_fd_links", case_proc_fd_links},
     {"proc_maps_limits", case_proc_maps_limits},
+    {"statx", case_statx},
 };
 
 int main(int argc, char **argv)
