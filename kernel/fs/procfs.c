@@ -539,12 +539,12 @@ static long gen_read(struct file *f, void *ubuf, size_t n)
 
 static const struct file_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
 
-/* fdinfo/N: made by the process and descriptor. */
+/* fdinfo/N: made from the process and the descriptor. */
 static long fdinfo_read(struct file *f, void *ubuf, size_t n)
 {
     const struct pnode *pn = pnode_of(f->vn);
-    if (!pnode_alive(pn))
-        return -ESRCH;
+    if (!pnode_alive(pn)) /* the descriptor closed since: Linux's ENOENT */
+        return pnode_proc(pn) ? -ENOENT : -ESRCH;
     char *buf = kmalloc(GEN_MAX);
     if (!buf)
         return -ENOMEM;
