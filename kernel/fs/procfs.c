@@ -574,7 +574,9 @@ static long environ_read(struct file *f, void *ubuf, size_t n)
     if (!buf)
         return -ENOMEM;
     long r = vmspace_copyin(p->vm, p->env_start + f->off, buf, k);
-    if (!r)
+    if (r == -EFAULT)
+        r = 0; /* the program unmapped its stack: nothing to read, as Linux */
+    else if (!r)
         r = copy_to_user(ubuf, buf, k) ? -EFAULT : (long)k;
     kfree(buf);
     if (r > 0)
