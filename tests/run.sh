@@ -423,6 +423,9 @@ check_suite app-creds creds
 # Mounts and file-system types, /proc from the process table (issue 16).
 app app-mounts 90 --env UNIPLEX=1 "$BUILD/apps/mounts"
 check_suite app-mounts mounts
+# More of /proc (issue 16): fdinfo, environ, statm, task/<tid>, /proc/sys.
+app app-procfs 60 --env UNIPLEX=1 "$BUILD/apps/procfs"
+check_suite app-procfs procfs
 # Files (issue 16, item 7): sendfile, splice, tee, copy_file_range,
 # fallocate, flock and fcntl record locks between processes.
 app app-fileio 120 --env UNIPLEX=1 "$BUILD/apps/fileio"

@@ -13,6 +13,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -45,9 +46,9 @@ struct plist {
     const struct pentry *child;
 };
 
-/* An entry: a file (gen makes its text), a symlink (link gives its target;
- * follow, if set, where it leads), or a directory (its fixed entries sub,
- * then its numbered ones list). */
+/* An entry: a file (gen makes its text; or fops reads it its own way), a
+ * symlink (link gives its target; follow, if set, where it leads), or a
+ * directory (its fixed entries sub, then its numbered ones list). */
 struct pentry {
     const char *name;
     uint32_t mode;
@@ -56,6 +57,7 @@ struct pentry {
     follow_fn *follow;
     const struct pentry *sub;
     const struct plist *list;
+    const struct file_ops *fops;
 };
 
 /* --- the process a node shows ------------------------------------------------- */
@@ -73,8 +75,8 @@ static int pnode_alive(const struct pnode *pn)
     struct proc *p = pnode_proc(pn);
     if (!p)
         return 0;
-    if (pn->fd)
-        return fd_get(p, pn->fd - 1) != 0;
+    if (pn->fd && !fd_get(p, pn->fd - 1))
+        return 0;
     if (!pn->tid)
         return 1;
     struct lwp *l = lwp_find(pn->tid);
@@ -192,31 +194,44 @@ static int has_fd(const struct pnode *dir, int fd1)
 
 #define REG(name, gen)                                                                             \
     {                                                                                              \
-        name, S_IFREG | 0444, gen, 0, 0, 0, 0                                                      \
+        name, S_IFREG | 0444, gen, 0, 0, 0, 0, 0                                                   \
+    }
+#define OWN(name, mode, fops)                                                                      \
+    {                                                                                              \
+        name, S_IFREG | (mode), 0, 0, 0, 0, 0, fops                                                \
     }
 #define LNK(name, link, follow)                                                                    \
     {                                                                                              \
-        name, S_IFLNK | 0777, 0, link, follow, 0, 0                                                \
+        name, S_IFLNK | 0777, 0, link, follow, 0, 0, 0                                             \
     }
 #define DIR(name, sub, list)                                                                       \
     {                                                                                              \
-        name, S_IFDIR | 0555, 0, 0, 0, sub, list                                                   \
+        name, S_IFDIR | 0555, 0, 0, 0, sub, list, 0                                                \
     }
 #define END                                                                                        \
     {                                                                                              \
-        0, 0, 0, 0, 0, 0, 0                                                                        \
+        0, 0, 0, 0, 0, 0, 0, 0                                                                     \
     }
 
-static const struct pentry tid_entries[] = {
-    REG("stat", gen_task_stat), REG("status", gen_task_status), REG("comm", gen_task_comm), END};
-static const struct pentry tid_dir = DIR("", tid_entries, 0);
-static const struct plist tids = {nth_tid, has_tid, &tid_dir};
+static const struct file_ops environ_ops, fdinfo_ops;
 static const struct pentry fd_link = LNK("", link_target, follow_fd);
 static const struct plist fds = {nth_fd, has_fd, &fd_link};
+static const struct pentry fdinfo_file = OWN("", 0444, &fdinfo_ops);
+static const struct plist fdinfos = {nth_fd, has_fd, &fdinfo_file};
+static const struct pentry tid_entries[] = {
+    REG("stat", gen_task_stat),         REG("status", gen_task_status),
+    REG("comm", gen_task_comm),         REG("statm", gen_task_statm),
+    OWN("environ", 0400, &environ_ops), DIR("fd", 0, &fds),
+    DIR("fdinfo", 0, &fdinfos),         END,
+};
+static const struct pentry tid_dir = DIR("", tid_entries, 0);
+static const struct plist tids = {nth_tid, has_tid, &tid_dir};
 static const struct pentry pid_entries[] = {
     REG("stat", gen_stat),
     REG("status", gen_status),
+    REG("statm", gen_statm),
     REG("cmdline", gen_cmdline),
+    OWN("environ", 0400, &environ_ops),
     REG("comm", gen_comm),
     LNK("exe", link_exe, 0),
     LNK("cwd", link_target, follow_cwd),
@@ -227,16 +242,52 @@ static const struct pentry pid_entries[] = {
     REG("limits", gen_limits),
     DIR("task", 0, &tids),
     DIR("fd", 0, &fds),
+    DIR("fdinfo", 0, &fdinfos),
     END,
 };
 static const struct pentry pid_dir = DIR("", pid_entries, 0);
 static const struct plist pids = {nth_pid, has_pid, &pid_dir};
+/* /proc/sys: Linux's sysctls that programs read (all read-only here). */
+static const struct pentry sys_random_entries[] = {
+    REG("boot_id", gen_sys_boot_id),
+    REG("uuid", gen_sys_uuid),
+    END,
+};
+static const struct pentry sys_kernel_entries[] = {
+    REG("ostype", gen_sys_ostype),           REG("osrelease", gen_sys_osrelease),
+    REG("version", gen_sys_version),         REG("hostname", gen_sys_hostname),
+    REG("domainname", gen_sys_domainname),   REG("pid_max", gen_sys_pid_max),
+    REG("ngroups_max", gen_sys_ngroups_max), REG("threads-max", gen_sys_threads_max),
+    DIR("random", sys_random_entries, 0),    END,
+};
+static const struct pentry sys_fs_entries[] = {
+    REG("file-max", gen_sys_file_max),
+    REG("nr_open", gen_sys_nr_open),
+    END,
+};
+static const struct pentry sys_vm_entries[] = {
+    REG("overcommit_memory", gen_sys_overcommit_memory),
+    REG("max_map_count", gen_sys_max_map_count),
+    END,
+};
+static const struct pentry sys_entries[] = {
+    DIR("kernel", sys_kernel_entries, 0),
+    DIR("fs", sys_fs_entries, 0),
+    DIR("vm", sys_vm_entries, 0),
+    END,
+};
 static const struct pentry root_entries[] = {
-    REG("meminfo", gen_meminfo),         REG("uptime", gen_uptime),
-    REG("cpuinfo", gen_cpuinfo),         REG("version", gen_version),
-    REG("loadavg", gen_loadavg),         REG("stat", gen_stat_all),
-    REG("filesystems", gen_filesystems), LNK("self", link_self, 0),
-    LNK("mounts", link_mounts, 0),       END,
+    REG("meminfo", gen_meminfo),
+    REG("uptime", gen_uptime),
+    REG("cpuinfo", gen_cpuinfo),
+    REG("version", gen_version),
+    REG("loadavg", gen_loadavg),
+    REG("stat", gen_stat_all),
+    REG("filesystems", gen_filesystems),
+    LNK("self", link_self, 0),
+    LNK("mounts", link_mounts, 0),
+    DIR("sys", sys_entries, 0),
+    END,
 };
 static const struct pentry root_dir = DIR("", root_entries, &pids);
 
@@ -304,7 +355,7 @@ static struct vnode *pnode_make(const struct pnode *key)
     vn_ref(pn->dir);
     vn->vops = &procfs_vops;
     vn->fsdata = pn;
-    vn->fops = S_ISREG(key->e->mode) ? &gen_ops : 0;
+    vn->fops = key->e->fops ? key->e->fops : S_ISREG(key->e->mode) ? &gen_ops : 0;
     vn->parent = S_ISDIR(key->e->mode) ? key->dir : 0;
     vn->nlink = 1;
     vn_unref(vn); /* the cache's name keeps it */
@@ -343,6 +394,12 @@ static int parse_num(const char *name, size_t len)
     return id;
 }
 
+/* Whether a list's entries are descriptors (named fd, kept as fd + 1). */
+static int list_of_fds(const struct plist *l)
+{
+    return l == &fds || l == &fdinfos;
+}
+
 /* What a directory shows. */
 static const struct pentry *dir_entry_of(const struct pnode *pn)
 {
@@ -361,10 +418,10 @@ static struct pnode numbered(struct vnode *dir, const struct pnode *pn, int n)
     } else {
         key.pid = pn->pid;
         key.start = pn->start;
-        key.tid = d->list == &tids ? n : 0;
-        key.fd = d->list == &fds ? n : 0;
+        key.tid = d->list == &tids ? n : pn->tid;
+        key.fd = list_of_fds(d->list) ? n : 0;
     }
-    snprintf(key.name, sizeof(key.name), "%d", d->list == &fds ? n - 1 : n);
+    snprintf(key.name, sizeof(key.name), "%d", list_of_fds(d->list) ? n - 1 : n);
     return key;
 }
 
@@ -382,7 +439,7 @@ static int procfs_lookup(struct vnode *dir, const char *name, size_t len, struct
             key.e = t;
             return (*out = pnode_get(&key)) ? 0 : -ENOMEM;
         }
-    int n = parse_num(name, len) + (d->list == &fds);
+    int n = parse_num(name, len) + list_of_fds(d->list);
     if (!d->list || n <= 0 || !d->list->has(pn, n))
         return -ENOENT;
     key = numbered(dir, pn, n);
@@ -453,6 +510,20 @@ static const struct vnode_ops procfs_vops = {
 
 /* --- reading ---------------------------------------------------------------------- */
 
+/* Read from a file's text (len bytes in buf) at f's offset. */
+static long text_read(struct file *f, void *ubuf, size_t n, const char *buf, int len)
+{
+    if (len > GEN_MAX - 1)
+        len = GEN_MAX - 1;
+    if (f->off >= (uint64_t)len)
+        return 0;
+    size_t k = (size_t)len - f->off < n ? (size_t)len - f->off : n;
+    if (copy_to_user(ubuf, buf + f->off, k))
+        return -EFAULT;
+    f->off += k;
+    return (long)k;
+}
+
 static long gen_read(struct file *f, void *ubuf, size_t n)
 {
     const struct pnode *pn = pnode_of(f->vn);
@@ -461,21 +532,59 @@ static long gen_read(struct file *f, void *ubuf, size_t n)
     char *buf = kmalloc(GEN_MAX);
     if (!buf)
         return -ENOMEM;
-    int len = pn->e->gen(pn->tid ? pn->tid : pn->pid, buf, GEN_MAX);
-    if (len > GEN_MAX - 1)
-        len = GEN_MAX - 1;
-    long r = 0;
-    if (f->off < (uint64_t)len) {
-        size_t k = (size_t)len - f->off < n ? (size_t)len - f->off : n;
-        r = copy_to_user(ubuf, buf + f->off, k) ? -EFAULT : (long)k;
-        if (r > 0)
-            f->off += (uint64_t)r;
-    }
+    long r = text_read(f, ubuf, n, buf, pn->e->gen(pn->tid ? pn->tid : pn->pid, buf, GEN_MAX));
     kfree(buf);
     return r;
 }
 
 static const struct file_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
+
+/* fdinfo/N: made from the process and the descriptor. */
+static long fdinfo_read(struct file *f, void *ubuf, size_t n)
+{
+    const struct pnode *pn = pnode_of(f->vn);
+    if (!pnode_alive(pn)) /* the descriptor closed since: Linux's ENOENT */
+        return pnode_proc(pn) ? -ENOENT : -ESRCH;
+    char *buf = kmalloc(GEN_MAX);
+    if (!buf)
+        return -ENOMEM;
+    long r = text_read(f, ubuf, n, buf, gen_fdinfo(pn->pid, pn->fd - 1, buf, GEN_MAX));
+    kfree(buf);
+    return r;
+}
+
+static const struct file_ops fdinfo_ops = {.read = fdinfo_read, .seekable = VN_SEEK_OFFSET};
+
+/* environ: read, as Linux does, from the process's memory between the
+ * ends exec recorded (what the program has written there since shows),
+ * at most a page per call. A process without memory (a zombie) has none. */
+static long environ_read(struct file *f, void *ubuf, size_t n)
+{
+    const struct pnode *pn = pnode_of(f->vn);
+    struct proc *p = pnode_proc(pn);
+    if (!p)
+        return -ESRCH;
+    uint64_t len = p->env_end - p->env_start;
+    if (!p->vm || f->off >= len)
+        return 0;
+    size_t k = len - f->off < n ? (size_t)(len - f->off) : n;
+    if (k > PAGE_SIZE)
+        k = PAGE_SIZE;
+    char *buf = kmalloc(k);
+    if (!buf)
+        return -ENOMEM;
+    long r = vmspace_copyin(p->vm, p->env_start + f->off, buf, k);
+    if (r == -EFAULT)
+        r = 0; /* the program unmapped its stack: nothing to read, as Linux */
+    else if (!r)
+        r = copy_to_user(ubuf, buf, k) ? -EFAULT : (long)k;
+    kfree(buf);
+    if (r > 0)
+        f->off += (uint64_t)r;
+    return r;
+}
+
+static const struct file_ops environ_ops = {.read = environ_read, .seekable = VN_SEEK_OFFSET};
 
 /* --- the file-system type ------------------------------------------------------------ */
 

@@ -169,7 +169,46 @@ int gen_cmdline(int pid, char *buf, size_t n)
     return (int)k;
 }
 
+/* proc(5)'s statm: size resident shared text lib data dt, in pages (lib
+ * and dt are 0 since Linux 2.6). */
+int gen_statm(int pid, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    struct vm_statm st = {0};
+    if (!p)
+        return 0;
+    if (p->vm)
+        vmspace_statm(p->vm, &st);
+    return snprintf(buf, n, "%llu %llu %llu %llu 0 %llu 0\n", (unsigned long long)st.size,
+                    (unsigned long long)st.resident, (unsigned long long)st.shared,
+                    (unsigned long long)st.text, (unsigned long long)st.data);
+}
+
+/* proc(5)'s fdinfo: the offset, the open flags in octal as Linux keeps
+ * them (close-on-exec from the descriptor table; O_LARGEFILE on what was
+ * opened by name, as open(2) forces it on x86-64 and pipe2, eventfd and
+ * the like do not), the mount and the inode. */
+int gen_fdinfo(int pid, int fd, char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    struct file *f = p ? fd_get(p, fd) : 0;
+    if (!f)
+        return 0;
+    uint32_t flags = f->flags | (fd_get_cloexec(p, fd) ? O_CLOEXEC : 0);
+    if (f->vn->mnt)
+        flags |= O_LARGEFILE;
+    return snprintf(buf, n, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%u\nino:\t%llu\n",
+                    (unsigned long long)f->off, flags, f->vn->mnt ? f->vn->mnt->id : 0u,
+                    (unsigned long long)f->vn->ino);
+}
+
 /* --- per thread: /proc/<pid>/task/<tid> ------------------------------------------ */
+
+int gen_task_statm(int tid, char *buf, size_t n)
+{
+    struct lwp *l = lwp_find(tid);
+    return l ? gen_statm(l->proc->pid, buf, n) : 0;
+}
 
 int gen_task_comm(int tid, char *buf, size_t n)
 {

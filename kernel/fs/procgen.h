@@ -27,5 +27,25 @@ gen_fn gen_mountinfo;
 gen_fn gen_maps;
 gen_fn gen_limits;
 gen_fn gen_filesystems;
+gen_fn gen_statm;
+gen_fn gen_task_statm;
+/* /proc/<pid>/fdinfo/<fd>'s text (0 when the descriptor is gone). */
+int gen_fdinfo(int pid, int fd, char *buf, size_t n);
+
+/* /proc/sys (procsys.c): each file's value and a newline. */
+gen_fn gen_sys_ostype;
+gen_fn gen_sys_osrelease;
+gen_fn gen_sys_version;
+gen_fn gen_sys_hostname;
+gen_fn gen_sys_domainname;
+gen_fn gen_sys_pid_max;
+gen_fn gen_sys_ngroups_max;
+gen_fn gen_sys_threads_max;
+gen_fn gen_sys_boot_id;
+gen_fn gen_sys_uuid;
+gen_fn gen_sys_file_max;
+gen_fn gen_sys_nr_open;
+gen_fn gen_sys_overcommit_memory;
+gen_fn gen_sys_max_map_count;
 
 #endif

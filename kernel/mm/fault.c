@@ -196,3 +196,26 @@ int vmspace_copyout(struct vmspace *vs, uint64_t va, const void *src, uint64_t l
     }
     return 0;
 }
+
+int vmspace_copyin(struct vmspace *vs, uint64_t va, void *dst, uint64_t len)
+{
+    uint8_t *to = dst;
+    while (len > 0) {
+        uint64_t pa, n = PAGE_SIZE - page_offset(va);
+        unsigned fl;
+        if (n > len)
+            n = len;
+        if (pmap_lookup(vs->root, va, &pa, &fl) != 0) {
+            int err = vmspace_fault(vs, va, VM_PROT_READ);
+            if (err)
+                return err;
+            if (pmap_lookup(vs->root, va, &pa, &fl) != 0)
+                return -EFAULT;
+        }
+        memcpy(to, phys_virt(pa), n);
+        va += n;
+        to += n;
+        len -= n;
+    }
+    return 0;
+}

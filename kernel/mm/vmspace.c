@@ -384,3 +384,18 @@ uint64_t vmspace_resident(struct vmspace *vs)
         n += present_pages(vs, r->start, r->end);
     return n;
 }
+
+void vmspace_statm(struct vmspace *vs, struct vm_statm *st)
+{
+    *st = (struct vm_statm){0};
+    for (const struct vm_region *r = vs->map.head; r; r = r->next) {
+        uint64_t pages = (r->end - r->start) / PAGE_SIZE;
+        uint64_t present = present_pages(vs, r->start, r->end);
+        int shared = (r->flags & VM_SHARED) != 0;
+        st->size += pages;
+        st->resident += present;
+        st->shared += r->kind == VM_FILE || shared ? present : 0;
+        st->text += r->kind == VM_FILE && (r->prot & VM_PROT_EXEC) && !shared ? pages : 0;
+        st->data += (r->prot & VM_PROT_WRITE) && !shared ? pages : 0;
+    }
+}

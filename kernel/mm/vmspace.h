@@ -99,6 +99,13 @@ struct vmspace *vmspace_of_map(struct vm_map *m);
 /* Bytes of all regions, and pages present (for /proc). */
 uint64_t vmspace_size(struct vmspace *vs);
 uint64_t vmspace_resident(struct vmspace *vs);
+/* /proc/<pid>/statm's figures, in pages: all regions, those present, the
+ * present pages of file and shared regions, executable file mappings
+ * (text), private writable regions and the stack (data). */
+struct vm_statm {
+    uint64_t size, resident, shared, text, data;
+};
+void vmspace_statm(struct vmspace *vs, struct vm_statm *st);
 
 /* Page-table flags for a region protection (VM_PROT_* -> PMAP_*). */
 unsigned vm_prot_pmap(uint32_t prot);
@@ -114,5 +121,9 @@ int vmspace_fault(struct vmspace *vs, uint64_t addr, uint32_t access);
  * would, then written through the direct map (no page-table switch, which
  * would flush the TLB twice). 0, -EFAULT or -ENOMEM. */
 int vmspace_copyout(struct vmspace *vs, uint64_t va, const void *src, uint64_t len);
+/* Read len bytes at va of vs (need not be active) into the kernel buffer
+ * dst, faulting pages in for reading as a program's load would (Linux's
+ * access_remote_vm, for /proc/<pid>/environ). 0, -EFAULT or -ENOMEM. */
+int vmspace_copyin(struct vmspace *vs, uint64_t va, void *dst, uint64_t len);
 
 #endif

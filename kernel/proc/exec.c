@@ -127,8 +127,10 @@ static void put_auxv(struct stack_img *s, uint64_t at, const struct exec_info *x
     }
 }
 
-/* Lay out and write the initial stack into vs; *sp for the program. */
-static int stack_build(struct vmspace *vs, const struct exec_info *x, uint64_t *sp)
+/* Lay out and write the initial stack into vs; *sp for the program, and
+ * where its environment strings lie (/proc/<pid>/environ reads them). */
+static int stack_build(struct vmspace *vs, const struct exec_info *x, uint64_t *sp,
+                       uint64_t *env_start, uint64_t *env_end)
 {
     size_t pathlen = strlen(x->path) + 1;
     uint64_t strings = STACK_TOP - 8 - pathlen - x->envp.bytes - x->argv.bytes;
@@ -148,6 +150,8 @@ static int stack_build(struct vmspace *vs, const struct exec_info *x, uint64_t *
     int err = vmspace_copyout(vs, s.sp, s.buf, STACK_TOP - s.sp);
     kfree(s.buf);
     *sp = s.sp;
+    *env_start = strings + x->argv.bytes;
+    *env_end = *env_start + x->envp.bytes;
     return err;
 }
 
@@ -230,6 +234,7 @@ static void set_name(char *name, const char *path)
 struct exec_image {
     struct vmspace *vs;
     uint64_t entry, sp, brk;
+    uint64_t env_start, env_end; /* the environment strings on the stack */
     char name[16];
     char *exe; /* /proc/<pid>/exe's target (exec_open), kmalloc'd */
 };
@@ -270,7 +275,7 @@ static int image_map(struct proc *p, struct vmspace *vs, struct vnode *vn, struc
         err =
             vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE, VM_STACK);
     if (!err)
-        err = stack_build(vs, x, &out->sp);
+        err = stack_build(vs, x, &out->sp, &out->env_start, &out->env_end);
     return err == -ENOEXEC ? exec_fail(x->path, "segments share a page") : err;
 }
 
@@ -387,6 +392,8 @@ static void image_install(struct proc *p, const struct exec_image *img, char *co
     p->vm = img->vs;
     p->brk_start = p->brk = img->brk;
     p->mmap_base = MMAP_BASE;
+    p->env_start = img->env_start;
+    p->env_end = img->env_end;
     memcpy(p->name, img->name, sizeof(p->name));
     kfree(p->exe);
     p->exe = img->exe;

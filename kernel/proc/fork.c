@@ -97,6 +97,8 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     c->brk_start = p->brk_start;
     c->brk = p->brk;
     c->mmap_base = p->mmap_base;
+    c->env_start = p->env_start;
+    c->env_end = p->env_end;
     memcpy(c->name, p->name, sizeof(c->name));
     memcpy(c->sigact, p->sigact, sizeof(c->sigact));
     if (p->cmdline && (c->cmdline = kmalloc(p->cmdline_len + 1))) {

@@ -51,6 +51,7 @@ struct fdtable {
 /* Credentials (cred.c): uid[] and gid[] are {real, effective, saved}. */
 #define CRED_KEEP   0xffffffffu /* -1: an id left as it is */
 #define NGROUPS_MAX 65536       /* Linux's */
+#define NR_OPEN     1048576     /* Linux's fs.nr_open default: the RLIMIT_NOFILE ceiling */
 struct cred {
     uint32_t uid[3], fsuid;
     uint32_t gid[3], fsgid;
@@ -126,6 +127,7 @@ struct proc {
     uint64_t child_ns;              /* CPU time of reaped children (and theirs) */
     char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
     size_t cmdline_len;
+    uint64_t env_start, env_end; /* the initial environment's strings (/proc/<pid>/environ) */
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
     int oom_killed;                    /* chosen by the OOM killer */
     struct pollq sigfdq; /* signalfd readers and pollers: told of each signal made pending */

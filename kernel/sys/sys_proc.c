@@ -12,10 +12,10 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
+#include "kernel/uts.h"
 
 #define ARCH_SET_FS   0x1002
 #define ARCH_GET_FS   0x1003
-#define NR_OPEN       1048576 /* Linux's fs.nr_open default: the RLIMIT_NOFILE ceiling */
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM   2
 #define GRND_INSECURE 4
@@ -157,14 +157,13 @@ struct utsname_k {
     char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
-/* "Linux": the kernel speaks the Linux ABI and programs (glibc, busybox)
- * decide on it; the release names Uniplex for anyone who looks. */
+/* The names of kernel/uts.h. */
 static int64_t sys_uname(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    static const struct utsname_k u = {
-        "Linux", "uniplex", "6.1.0-uniplex", "#1 Uniplex 0.1 library OS", "x86_64", "(none)"};
+    static const struct utsname_k u = {UTS_SYSNAME, UTS_NODENAME, UTS_RELEASE,
+                                       UTS_VERSION, UTS_MACHINE,  UTS_DOMAINNAME};
     return copy_to_user((void *)ubuf, &u, sizeof(u)) ? -EFAULT : 0;
 }
 

@@ -1,0 +1,147 @@
+/* The text of /proc/sys's files (proc(5), Linux's sysctls): read-only
+ * here, as nothing below can be changed (no sethostname(2), fixed limits).
+ * Each is its value and a newline, as Linux prints it. */
+#include <stdint.h>
+#include "stdio.h"
+#include "kernel/fs/procgen.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/pmem.h"
+#include "kernel/proc/proc.h"
+#include "kernel/random.h"
+#include "kernel/sched/sched.h"
+#include "kernel/uts.h"
+
+#define NR_FILE        8192       /* Linux's least fs.file-max */
+#define FUTEX_TID_MASK 0x3fffffff /* Linux's most kernel.threads-max */
+#define MAX_MAP_COUNT  65530      /* Linux's vm.max_map_count default */
+
+static int put_str(const char *s, char *buf, size_t n)
+{
+    return snprintf(buf, n, "%s\n", s);
+}
+
+static int put_num(uint64_t v, char *buf, size_t n)
+{
+    return snprintf(buf, n, "%llu\n", (unsigned long long)v);
+}
+
+/* --- kernel/ ---------------------------------------------------------------------- */
+
+int gen_sys_ostype(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_str(UTS_SYSNAME, buf, n);
+}
+
+int gen_sys_osrelease(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_str(UTS_RELEASE, buf, n);
+}
+
+int gen_sys_version(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_str(UTS_VERSION, buf, n);
+}
+
+int gen_sys_hostname(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_str(UTS_NODENAME, buf, n);
+}
+
+int gen_sys_domainname(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_str(UTS_DOMAINNAME, buf, n);
+}
+
+int gen_sys_pid_max(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(PID_MAX, buf, n);
+}
+
+int gen_sys_ngroups_max(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(NGROUPS_MAX, buf, n);
+}
+
+/* Linux's default (set_max_threads): the threads whose stacks would take
+ * an eighth of memory, at least 20. */
+int gen_sys_threads_max(int id, char *buf, size_t n)
+{
+    struct pmem_stats st;
+    (void)id;
+    pmem_stats(&st);
+    uint64_t t = st.total_pages * PAGE_SIZE / (THREAD_STACK_SIZE * 8ull);
+    return put_num(t < 20 ? 20 : t > FUTEX_TID_MASK ? FUTEX_TID_MASK : t, buf, n);
+}
+
+/* A random (version 4) UUID from 16 random bytes, as Linux's
+ * generate_random_uuid. */
+static int put_uuid(uint8_t u[16], char *buf, size_t n)
+{
+    u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+    u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+    return snprintf(buf, n,
+                    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", u[0],
+                    u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+                    u[13], u[14], u[15]);
+}
+
+/* random/boot_id: drawn at its first read, the same until power-off. */
+int gen_sys_boot_id(int id, char *buf, size_t n)
+{
+    static uint8_t boot_id[16];
+    static int drawn;
+    (void)id;
+    if (!drawn) {
+        random_bytes(boot_id, sizeof(boot_id));
+        drawn = 1;
+    }
+    return put_uuid(boot_id, buf, n);
+}
+
+/* random/uuid: a new one at each read. */
+int gen_sys_uuid(int id, char *buf, size_t n)
+{
+    uint8_t u[16];
+    (void)id;
+    random_bytes(u, sizeof(u));
+    return put_uuid(u, buf, n);
+}
+
+/* --- fs/ and vm/ ----------------------------------------------------------------------- */
+
+/* Linux's default (files_maxfiles_init): a file per 10 KiB of memory, at
+ * least NR_FILE. */
+int gen_sys_file_max(int id, char *buf, size_t n)
+{
+    struct pmem_stats st;
+    (void)id;
+    pmem_stats(&st);
+    uint64_t f = st.total_pages * (PAGE_SIZE / 1024) / 10;
+    return put_num(f < NR_FILE ? NR_FILE : f, buf, n);
+}
+
+int gen_sys_nr_open(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(NR_OPEN, buf, n);
+}
+
+/* 0: Linux's heuristic overcommit, the default. */
+int gen_sys_overcommit_memory(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(0, buf, n);
+}
+
+int gen_sys_max_map_count(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(MAX_MAP_COUNT, buf, n);
+}
