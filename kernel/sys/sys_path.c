@@ -443,6 +443,7 @@ static int set_mode(struct vnode *vn, uint64_t mode)
         return err;
     vn->mode = (vn->mode & S_IFMT) | ((uint32_t)mode & 07777);
     vn_touch(vn, VN_CTIME);
+    vn_notify(vn, IN_ATTRIB);
     return 0;
 }
 
