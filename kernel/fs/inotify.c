@@ -38,6 +38,9 @@ struct in_event {
     uint32_t mask, cookie, len;
     char name[];
 };
+_Static_assert(__builtin_offsetof(struct in_event, len) + 4 ==
+                   __builtin_offsetof(struct in_event, wd) + INOTIFY_HDR,
+               "struct inotify_event's header: wd, mask, cookie, len");
 
 struct inotify {
     struct inotify *next; /* every instance (unmount, directory watches) */
@@ -203,9 +206,11 @@ static void parents_event(struct vnode *vn, uint32_t mask)
         }
 }
 
+/* IN_ISDIR as Linux adds it: not to IN_MOVE_SELF (nor IN_DELETE_SELF). */
 void inotify_event(struct vnode *vn, uint32_t mask)
 {
-    mask |= isdir(vn);
+    if (mask != IN_MOVE_SELF)
+        mask |= isdir(vn);
     if (inotify_dir_marks && (mask & IN_ON_CHILD))
         parents_event(vn, mask);
     marks_event(vn, mask, 0, 0, 0);
@@ -235,7 +240,7 @@ void inotify_vnode_check(struct vnode *vn)
     if (vn->nlink || vn->refs != marks_count(vn))
         return;
     vn_ref(vn); /* it lives until every watch is told */
-    marks_event(vn, IN_DELETE_SELF | isdir(vn), 0, 0, 0);
+    marks_event(vn, IN_DELETE_SELF, 0, 0, 0); /* Linux's fsnotify_inoderemove: no IN_ISDIR */
     while (vn->marks)
         mark_remove(vn->marks);
     vn_unref(vn);
@@ -257,7 +262,7 @@ void inotify_unmount(struct mount *mnt)
             next = m->inext;
             if (m->vn->mnt != mnt)
                 continue;
-            queue_event(in, m->wd, IN_UNMOUNT, 0, 0, 0);
+            queue_event(in, m->wd, IN_UNMOUNT | isdir(m->vn), 0, 0, 0);
             mark_remove(m);
         }
 }
@@ -332,24 +337,27 @@ int inotify_rm(struct file *f, int wd)
 /* --- the instance's file ------------------------------------------------------- */
 
 /* Copy the first events that fit into ubuf: the byte count, -EINVAL when
- * the first does not fit, -EFAULT (those copied before stay read). */
+ * the first does not fit, -EFAULT. As Linux, an event is taken off the
+ * queue before it is copied: one that cannot be is lost. */
 static long read_events(struct inotify *in, uint8_t *ubuf, size_t n)
 {
     size_t done = 0;
     while (in->head && event_size(in->head) <= n - done) {
         struct in_event *e = in->head;
-        if (copy_to_user(ubuf + done, &e->wd, INOTIFY_HDR) ||
-            copy_to_user(ubuf + done + INOTIFY_HDR, e->name, e->len))
-            return done ? (long)done : -EFAULT;
-        done += event_size(e);
+        uint32_t size = event_size(e);
+        int fault = copy_to_user(ubuf + done, &e->wd, INOTIFY_HDR) ||
+                    copy_to_user(ubuf + done + INOTIFY_HDR, e->name, e->len);
         in->head = e->next;
         if (!in->head) {
             in->tail = &in->head;
             in->last = 0;
         }
         in->count--;
-        in->bytes -= event_size(e);
+        in->bytes -= size;
         kfree(e);
+        if (fault)
+            return -EFAULT;
+        done += size;
     }
     return done ? (long)done : -EINVAL;
 }
@@ -417,6 +425,7 @@ int inotify_create(uint32_t flags, struct file **out)
         kfree(in);
         return err;
     }
+    (*out)->flags &= ~(uint32_t)O_ACCMODE; /* O_RDONLY, as Linux opens it: writes are -EBADF */
     in->next = instances;
     instances = in;
     return 0;
