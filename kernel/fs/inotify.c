@@ -216,6 +216,11 @@ void inotify_event(struct vnode *vn, uint32_t mask)
     marks_event(vn, mask, 0, 0, 0);
 }
 
+void inotify_self_event(struct vnode *vn, uint32_t mask)
+{
+    marks_event(vn, mask | isdir(vn), 0, 0, 0);
+}
+
 void inotify_name_event(struct vnode *dir, uint32_t mask, const char *name, size_t len,
                         uint32_t mode, uint32_t cookie)
 {

@@ -791,6 +791,14 @@ static inline void vn_notify(struct vnode *vn, uint32_t mask)
     if (vn->marks || (inotify_dir_marks && vn->mnt))
         inotify_event(vn, mask);
 }
+/* An event only vn's own watches hear of (its link count changed: Linux's
+ * fsnotify_link_count gives IN_ATTRIB so). */
+void inotify_self_event(struct vnode *vn, uint32_t mask);
+static inline void vn_notify_self(struct vnode *vn, uint32_t mask)
+{
+    if (vn->marks)
+        inotify_self_event(vn, mask);
+}
 /* Event mask (IN_CREATE, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO) happened
  * to dir's entry name, a node of mode, with cookie (0 but for renames):
  * to dir's watches. */

@@ -152,9 +152,15 @@ static int link_quiet(struct vnode *dir, const char *name, size_t len, struct vn
     return dir->vops->link(dir, name, len, vn);
 }
 
+/* A new name (IN_CREATE); one more for a file that had one, or an
+ * O_TMPFILE file's first, is a new link count too (IN_ATTRIB first), as
+ * Linux's fsnotify_link. */
 int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
 {
+    int hard = vn->nlink > 0 || vn->linkable;
     int err = link_quiet(dir, name, len, vn);
+    if (!err && hard)
+        vn_notify_self(vn, IN_ATTRIB);
     if (!err)
         dir_notify(dir, IN_CREATE, name, len, vn->mode, 0);
     return err;
@@ -182,7 +188,7 @@ static int unlink_notify(struct vnode *dir, const char *name, size_t len, int no
         return -ENOENT;
     uint32_t type = vn->mode;
     if (notify && !S_ISDIR(type))
-        vn_notify(vn, IN_ATTRIB);
+        vn_notify_self(vn, IN_ATTRIB);
     dir->vops->unlink(dir, name, len); /* vn may be gone */
     if (notify)
         dir_notify(dir, IN_DELETE, name, len, type, 0);
@@ -211,7 +217,7 @@ int dir_move(struct vnode *odir, const char *oname, size_t olen, struct vnode *n
     dir_notify(odir, IN_MOVED_FROM, oname, olen, src->mode, cookie);
     dir_notify(ndir, IN_MOVED_TO, nname, nlen, src->mode, cookie);
     if (dst)
-        vn_notify(dst, IN_ATTRIB);
+        vn_notify_self(dst, IN_ATTRIB);
     vn_notify(src, IN_MOVE_SELF);
     if (dst)
         err = dir_relink(ndir, nname, nlen, src);

@@ -273,10 +273,8 @@ static int64_t sys_linkat(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, u
         err = link_check(vn, dir);
     if (!err)
         err = dir_link(dir, name, len, vn);
-    if (!err) {
+    if (!err)
         vn->linkable = 0;
-        vn_notify(vn, IN_ATTRIB); /* its link count: Linux's fsnotify_link */
-    }
     return err;
 }
 

@@ -378,6 +378,31 @@ static void case_delete_self(void)
     EXPECT_ERR("rm_watch of a deleted file's watch", inotify_rm_watch(fd, wf), EINVAL);
 }
 
+/* A link count's change is IN_ATTRIB to the file's own watch only, before
+ * the directory's IN_CREATE or IN_DELETE; a deletion's IN_DELETE_SELF and
+ * IN_IGNORED come before the directory's IN_DELETE. */
+static void case_link_unlink_order(void)
+{
+    mkcase();
+    touch(path("f"));
+    int fd = in_new(IN_NONBLOCK);
+    int wd = watch(fd, dir, IN_ALL_EVENTS);
+    int wf = watch(fd, path("f"), IN_ALL_EVENTS);
+    T_EXPECT(link(path("f"), path("g")) == 0, "link");
+    T_EXPECT(unlink(path("g")) == 0, "unlink g");
+    T_EXPECT(unlink(path("f")) == 0, "unlink f");
+    int n = drain(fd);
+    expect_count(n, 8);
+    expect_ev(0, wf, IN_ATTRIB, "");
+    expect_ev(1, wd, IN_CREATE, "g");
+    expect_ev(2, wf, IN_ATTRIB, "");
+    expect_ev(3, wd, IN_DELETE, "g");
+    expect_ev(4, wf, IN_ATTRIB, ""); /* not merged: an event came between */
+    expect_ev(5, wf, IN_DELETE_SELF, "");
+    expect_ev(6, wf, IN_IGNORED, "");
+    expect_ev(7, wd, IN_DELETE, "f");
+}
+
 static void case_unmount(void)
 {
     mkcase();
@@ -548,6 +573,7 @@ static const struct {
     {"mask-add-create", case_mask_add_create},
     {"rm-watch", case_rm_watch},
     {"delete-self", case_delete_self},
+    {"link-unlink-order", case_link_unlink_order},
     {"unmount", case_unmount},
     {"overflow", case_overflow},
     {"flags-nonblock", case_flags_nonblock},
