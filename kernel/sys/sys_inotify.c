@@ -10,7 +10,9 @@
 #define IN_CLOEXEC  O_CLOEXEC
 #define IN_NONBLOCK O_NONBLOCK
 /* Every bit add_watch knows (Linux's ALL_INOTIFY_BITS): a mask with none
- * of them is -EINVAL. */
+ * of them, or with another, is -EINVAL before the descriptor is looked at.
+ * A mask of flags alone is a watch that hears nothing but IN_IGNORED and
+ * IN_UNMOUNT, as on Linux. */
 #define IN_ALL_BITS                                                                      \
     (IN_ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED | IN_ONLYDIR | IN_DONT_FOLLOW | \
      IN_EXCL_UNLINK | IN_MASK_CREATE | IN_MASK_ADD | IN_ISDIR | IN_ONESHOT)
@@ -53,17 +55,17 @@ static int64_t sys_inotify_add_watch(uint64_t fd, uint64_t upath, uint64_t mask,
     struct file *f;
     struct vnode *vn;
     int wd;
-    if (!(m & IN_ALL_BITS) || ((m & IN_MASK_ADD) && (m & IN_MASK_CREATE)))
+    if (!(m & IN_ALL_BITS) || (m & ~(uint32_t)IN_ALL_BITS))
         return -EINVAL;
     int err = instance_file(fd, &f);
+    if (!err && ((m & IN_MASK_ADD) && (m & IN_MASK_CREATE)))
+        err = -EINVAL;
     if (!err && !file_is_inotify(f))
         err = -EINVAL;
     if (!err)
         err = at_walk(AT_FDCWD, upath, 0, (m & IN_DONT_FOLLOW) ? 0 : WALK_FOLLOW, &vn);
     if (!err && (m & IN_ONLYDIR) && !S_ISDIR(vn->mode))
         err = -ENOTDIR;
-    if (!err && !(m & IN_ALL_EVENTS))
-        err = -EINVAL; /* Linux's inotify_arg_to_mask leaves no event to watch */
     if (!err)
         err = inotify_add(f, vn, m, &wd);
     return err ? err : wd;

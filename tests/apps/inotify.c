@@ -544,6 +544,16 @@ static void case_errors(void)
     EXPECT_ERR("add_watch on a pipe", inotify_add_watch(pfd[0], dir, IN_ALL_EVENTS), EINVAL);
     EXPECT_ERR("add_watch with mask 0", inotify_add_watch(fd, dir, 0), EINVAL);
     EXPECT_ERR("mask 0 on a pipe", inotify_add_watch(pfd[0], dir, 0), EINVAL);
+    EXPECT_ERR("mask 0 on fd -1", inotify_add_watch(-1, dir, 0), EINVAL);
+    EXPECT_ERR("an unknown bit on fd -1", inotify_add_watch(-1, dir, IN_CREATE | 0x100000),
+               EINVAL);
+    EXPECT_ERR("an unknown bit", inotify_add_watch(fd, dir, IN_CREATE | 0x100000), EINVAL);
+    EXPECT_ERR("IN_MASK_ADD | IN_MASK_CREATE on fd -1",
+               inotify_add_watch(-1, dir, IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE), EBADF);
+    T_EXPECT(inotify_add_watch(fd, path("f"), IN_ONESHOT) >= 0, "a mask of flags alone: %s",
+             t_errname(errno));
+    T_EXPECT(inotify_add_watch(fd, path("f"), IN_IGNORED | IN_UNMOUNT | IN_ISDIR) >= 0,
+             "IN_IGNORED | IN_UNMOUNT | IN_ISDIR: %s", t_errname(errno));
     EXPECT_ERR("a missing path", inotify_add_watch(fd, path("nope"), IN_ALL_EVENTS), ENOENT);
     EXPECT_ERR("an empty path", inotify_add_watch(fd, "", IN_ALL_EVENTS), ENOENT);
     EXPECT_ERR("a bad path pointer", inotify_add_watch(fd, BAD, IN_ALL_EVENTS), EFAULT);
