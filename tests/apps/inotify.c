@@ -199,6 +199,22 @@ static void case_file_io(void)
     expect_ev(5, wd, IN_CLOSE_NOWRITE, "");
     T_EXPECT(evs[1].cookie == 0 && evs[1].len == 0, "cookie %u len %u", evs[1].cookie,
              evs[1].len);
+    f = open(path("f"), O_WRONLY | O_TRUNC);
+    close(f);
+    n = drain(fd); /* the open first, then the truncation, as Linux */
+    expect_count(n, 3);
+    expect_ev(0, wd, IN_OPEN, "");
+    expect_ev(1, wd, IN_MODIFY, "");
+    expect_ev(2, wd, IN_CLOSE_WRITE, "");
+    /* a file the open makes is not truncated: no IN_MODIFY */
+    int wdir = watch(fd, dir, IN_CREATE | IN_OPEN | IN_MODIFY | IN_CLOSE_WRITE);
+    f = creat(path("new"), 0644);
+    close(f);
+    n = drain(fd);
+    expect_count(n, 3);
+    expect_ev(0, wdir, IN_CREATE, "new");
+    expect_ev(1, wdir, IN_OPEN, "new");
+    expect_ev(2, wdir, IN_CLOSE_WRITE, "new");
 }
 
 /* A directory's watch hears of its entries' events, with their names,
