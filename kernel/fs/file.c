@@ -260,6 +260,7 @@ long file_getdents(struct file *f, void *ubuf, size_t n)
     }
     if (done == 0 && dir_entry(f->vn, f->off, &name, &len, &vn))
         return -EINVAL; /* buffer too small for the next record */
-    vn_notify(f->vn, IN_ACCESS); /* Linux's iterate_dir */
+    /* Linux's iterate_dir: the directory was read */
+    vn_notify(f->vn, IN_ACCESS);
     return (long)done;
 }

@@ -17,7 +17,7 @@
 #define INOTIFY_MAX_WATCHES 8192  /* Linux's smallest max_user_watches */
 #define INOTIFY_HDR         16    /* sizeof(struct inotify_event): the name pads to it */
 /* The events Linux reports to a watched directory about its entries. */
-#define IN_ON_CHILD \
+#define IN_ON_CHILD                                                                                \
     (IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN)
 
 struct inotify;
@@ -244,8 +244,10 @@ void inotify_vnode_check(struct vnode *vn)
 {
     if (vn->nlink || vn->refs != marks_count(vn))
         return;
-    vn_ref(vn); /* it lives until every watch is told */
-    marks_event(vn, IN_DELETE_SELF, 0, 0, 0); /* Linux's fsnotify_inoderemove: no IN_ISDIR */
+    /* It lives until every watch is told. Linux's fsnotify_inoderemove
+     * gives no IN_ISDIR. */
+    vn_ref(vn);
+    marks_event(vn, IN_DELETE_SELF, 0, 0, 0);
     while (vn->marks)
         mark_remove(vn->marks);
     vn_unref(vn);

@@ -13,12 +13,12 @@
  * of them, or with another, is -EINVAL before the descriptor is looked at.
  * A mask of flags alone is a watch that hears nothing but IN_IGNORED and
  * IN_UNMOUNT, as on Linux. */
-#define IN_ALL_BITS                                                                      \
-    (IN_ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED | IN_ONLYDIR | IN_DONT_FOLLOW | \
+#define IN_ALL_BITS                                                                                \
+    (IN_ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED | IN_ONLYDIR | IN_DONT_FOLLOW |       \
      IN_EXCL_UNLINK | IN_MASK_CREATE | IN_MASK_ADD | IN_ISDIR | IN_ONESHOT)
 
-static int64_t sys_inotify_init1(uint64_t flags, uint64_t a1, uint64_t a2, uint64_t a3,
-                                 uint64_t a4, uint64_t a5)
+static int64_t sys_inotify_init1(uint64_t flags, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                 uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint32_t fl = (uint32_t)flags;
@@ -71,8 +71,8 @@ static int64_t sys_inotify_add_watch(uint64_t fd, uint64_t upath, uint64_t mask,
     return err ? err : wd;
 }
 
-static int64_t sys_inotify_rm_watch(uint64_t fd, uint64_t wd, uint64_t a2, uint64_t a3,
-                                    uint64_t a4, uint64_t a5)
+static int64_t sys_inotify_rm_watch(uint64_t fd, uint64_t wd, uint64_t a2, uint64_t a3, uint64_t a4,
+                                    uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct file *f;

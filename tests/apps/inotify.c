@@ -135,8 +135,8 @@ static int drain(int fd)
 static void expect_ev(int i, int wd, uint32_t mask, const char *name)
 {
     T_EXPECT(evs[i].wd == wd && evs[i].mask == mask && strcmp(evs[i].name, name) == 0,
-             "event %d: wd %d mask %#x name '%s', expected wd %d mask %#x name '%s'", i,
-             evs[i].wd, evs[i].mask, evs[i].name, wd, mask, name);
+             "event %d: wd %d mask %#x name '%s', expected wd %d mask %#x name '%s'", i, evs[i].wd,
+             evs[i].mask, evs[i].name, wd, mask, name);
 }
 
 static void expect_count(int n, int want)
@@ -197,8 +197,7 @@ static void case_file_io(void)
     expect_ev(3, wd, IN_CLOSE_WRITE, "");
     expect_ev(4, wd, IN_OPEN, "");
     expect_ev(5, wd, IN_CLOSE_NOWRITE, "");
-    T_EXPECT(evs[1].cookie == 0 && evs[1].len == 0, "cookie %u len %u", evs[1].cookie,
-             evs[1].len);
+    T_EXPECT(evs[1].cookie == 0 && evs[1].len == 0, "cookie %u len %u", evs[1].cookie, evs[1].len);
     f = open(path("f"), O_WRONLY | O_TRUNC);
     close(f);
     n = drain(fd); /* the open first, then the truncation, as Linux */
@@ -303,8 +302,8 @@ static void case_rename_cookie(void)
     expect_ev(4, wy, IN_DELETE_SELF, "");
     expect_ev(5, wy, IN_IGNORED, "");
     expect_ev(6, wa, IN_MOVED_TO | IN_ISDIR, "c");
-    T_EXPECT(evs[0].cookie != 0 && evs[0].cookie == evs[1].cookie, "cookies %u %u",
-             evs[0].cookie, evs[1].cookie);
+    T_EXPECT(evs[0].cookie != 0 && evs[0].cookie == evs[1].cookie, "cookies %u %u", evs[0].cookie,
+             evs[1].cookie);
     T_EXPECT(evs[6].cookie != 0 && evs[6].cookie != evs[0].cookie, "cookie %u", evs[6].cookie);
     expect_ev(7, wb, IN_MOVE_SELF, ""); /* no IN_ISDIR, as Linux */
 }
@@ -561,8 +560,7 @@ static void case_errors(void)
     EXPECT_ERR("add_watch with mask 0", inotify_add_watch(fd, dir, 0), EINVAL);
     EXPECT_ERR("mask 0 on a pipe", inotify_add_watch(pfd[0], dir, 0), EINVAL);
     EXPECT_ERR("mask 0 on fd -1", inotify_add_watch(-1, dir, 0), EINVAL);
-    EXPECT_ERR("an unknown bit on fd -1", inotify_add_watch(-1, dir, IN_CREATE | 0x100000),
-               EINVAL);
+    EXPECT_ERR("an unknown bit on fd -1", inotify_add_watch(-1, dir, IN_CREATE | 0x100000), EINVAL);
     EXPECT_ERR("an unknown bit", inotify_add_watch(fd, dir, IN_CREATE | 0x100000), EINVAL);
     EXPECT_ERR("IN_MASK_ADD | IN_MASK_CREATE on fd -1",
                inotify_add_watch(-1, dir, IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE), EBADF);
