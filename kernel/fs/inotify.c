@@ -15,7 +15,9 @@
 
 #define INOTIFY_MAX_EVENTS  16384 /* Linux's max_queued_events */
 #define INOTIFY_MAX_WATCHES 8192  /* Linux's smallest max_user_watches */
-#define INOTIFY_HDR         16    /* sizeof(struct inotify_event): the name pads to it */
+/* Linux's max_user_instances (one user here: every process is root's) */
+#define INOTIFY_MAX_INSTANCES 128
+#define INOTIFY_HDR           16 /* sizeof(struct inotify_event): the name pads to it */
 /* The events Linux reports to a watched directory about its entries. */
 #define IN_ON_CHILD                                                                                \
     (IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN)
@@ -55,6 +57,7 @@ struct inotify {
 
 uint32_t inotify_dir_marks;
 static struct inotify *instances;
+static uint32_t ninstances;
 static uint32_t watches;
 static uint32_t next_cookie;
 
@@ -408,6 +411,7 @@ static void inotify_release(struct vnode *vn)
     for (pp = &instances; *pp != in; pp = &(*pp)->next)
         ;
     *pp = in->next;
+    ninstances--;
     kfree(in);
 }
 
@@ -420,6 +424,8 @@ static const struct file_ops inotify_ops = {
 
 int inotify_create(uint32_t flags, struct file **out)
 {
+    if (ninstances >= INOTIFY_MAX_INSTANCES)
+        return -EMFILE;
     struct inotify *in = kzalloc(sizeof(*in));
     if (!in)
         return -ENOMEM;
@@ -435,5 +441,6 @@ int inotify_create(uint32_t flags, struct file **out)
     (*out)->flags &= ~(uint32_t)O_ACCMODE; /* O_RDONLY, as Linux opens it: writes are -EBADF */
     in->next = instances;
     instances = in;
+    ninstances++;
     return 0;
 }

@@ -827,7 +827,8 @@ uint64_t inotify_mount_refs(const struct mount *m);
 /* m is being unmounted: IN_UNMOUNT and IN_IGNORED to each watch on it,
  * which goes. */
 void inotify_unmount(struct mount *m);
-/* A new instance (flags: O_NONBLOCK): 0 and *out, -ENOMEM. */
+/* A new instance (flags: O_NONBLOCK): 0 and *out, -EMFILE (Linux's 128
+ * instances), -ENOMEM. */
 int inotify_create(uint32_t flags, struct file **out);
 /* Watch vn for the events of mask (and its IN_ONESHOT, IN_EXCL_UNLINK,
  * IN_MASK_ADD, IN_MASK_CREATE flags) in instance f: 0 and *wd (the same

@@ -486,6 +486,19 @@ static void case_flags_nonblock(void)
 }
 
 /* A blocking read sleeps until another process makes an event. */
+/* Linux's max_user_instances (128 by default, the host's other programs
+ * may hold some): EMFILE, and a close makes room again. */
+static void case_instance_limit(void)
+{
+    int fds[200], n = 0;
+    for (; n < 200; n++)
+        if ((fds[n] = inotify_init()) < 0)
+            break;
+    T_EXPECT(n > 0 && n <= 128 && errno == EMFILE, "%d instances, then %s", n, t_errname(errno));
+    close(fds[n - 1]);
+    T_EXPECT((fds[n - 1] = inotify_init()) >= 0, "after a close: %s", t_errname(errno));
+}
+
 static void case_blocking_read(void)
 {
     mkcase();
@@ -601,6 +614,7 @@ static const struct {
     {"unmount", case_unmount},
     {"overflow", case_overflow},
     {"flags-nonblock", case_flags_nonblock},
+    {"instance-limit", case_instance_limit},
     {"blocking-read", case_blocking_read},
     {"poll-epoll-fionread", case_poll_epoll_fionread},
     {"small-buffer", case_small_buffer},
