@@ -412,6 +412,10 @@ check_suite app-futex futex
 # signals read from descriptors, blocking reads and poll/select readiness.
 app app-fdobj 60 --env UNIPLEX=1 "$BUILD/apps/fdobj"
 check_suite app-fdobj fdobj
+# inotify(7) (issue 16): every event type, names, cookies, watch flags,
+# deletion and unmount, the queue's limit, readiness and the errnos.
+app app-inotify 60 --env UNIPLEX=1 "$BUILD/apps/inotify"
+check_suite app-inotify inotify
 # epoll (issue 16, item 5): semantics, errors, nesting, 10,000 watched pipes
 # with one ready (its times are printed, not judged).
 app app-epoll 120 --env UNIPLEX=1 "$BUILD/apps/epoll"

@@ -12,6 +12,8 @@
 
 static uint64_t live_files;
 
+static int can_write(const struct file *f);
+
 int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
 {
     struct file *f = kzalloc(sizeof(*f));
@@ -29,6 +31,8 @@ int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
     }
     live_files++;
     *out = f;
+    if (!(flags & O_PATH))
+        vn_notify(vn, IN_OPEN);
     return 0;
 }
 
@@ -48,6 +52,8 @@ void file_unref(struct file *f)
         epoll_file_gone(f);
     if (f->vn->fops && f->vn->fops->close)
         f->vn->fops->close(f);
+    if (!(f->flags & O_PATH))
+        vn_notify(f->vn, can_write(f) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
     vn_unref(f->vn);
     kfree(f);
     live_files--;
@@ -75,9 +81,14 @@ long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off)
         return -EBADF;
     if (S_ISDIR(vn->mode))
         return -EISDIR;
+    long r;
     if (vn->fops)
-        return vn->fops->read ? vn->fops->read(f, ubuf, n) : -EINVAL;
-    return reg_read(vn, ubuf, n, off);
+        r = vn->fops->read ? vn->fops->read(f, ubuf, n) : -EINVAL;
+    else
+        r = reg_read(vn, ubuf, n, off);
+    if (r > 0)
+        vn_notify(vn, IN_ACCESS);
+    return r;
 }
 
 /* The caller's RLIMIT_FSIZE (none for kernel threads). */
@@ -120,12 +131,16 @@ long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
     struct vnode *vn = f->vn;
     if (!can_write(f))
         return -EBADF;
+    long r;
     if (vn->fops)
-        return vn->fops->write ? vn->fops->write(f, ubuf, n) : -EINVAL;
-    if (n == 0)
+        r = vn->fops->write ? vn->fops->write(f, ubuf, n) : -EINVAL;
+    else if (n == 0)
         return 0;
-    int err = fsize_clip(off, &n);
-    return err ? err : reg_write(vn, ubuf, n, off);
+    else if ((r = fsize_clip(off, &n)) == 0)
+        r = reg_write(vn, ubuf, n, off);
+    if (r > 0)
+        vn_notify(vn, IN_MODIFY);
+    return r;
 }
 
 long file_read(struct file *f, void *ubuf, size_t n)
@@ -245,5 +260,7 @@ long file_getdents(struct file *f, void *ubuf, size_t n)
     }
     if (done == 0 && dir_entry(f->vn, f->off, &name, &len, &vn))
         return -EINVAL; /* buffer too small for the next record */
+    /* Linux's iterate_dir: the directory was read */
+    vn_notify(f->vn, IN_ACCESS);
     return (long)done;
 }

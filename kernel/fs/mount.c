@@ -106,8 +106,9 @@ int vfs_umount(struct vnode *root)
         return -EINVAL;
     if (m->type->reclaim)
         m->type->reclaim(m);
-    if (root->mounted || m->vrefs > 1)
-        return -EBUSY; /* something is mounted on it, or it is in use */
+    if (root->mounted || m->vrefs > 1 + inotify_mount_refs(m))
+        return -EBUSY; /* something is mounted on it, or it is in use (not by watches) */
+    inotify_unmount(m);
     for (struct mount **pp = &mounts; *pp; pp = &(*pp)->next)
         if (*pp == m) {
             *pp = m->next;

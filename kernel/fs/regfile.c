@@ -111,6 +111,7 @@ int reg_truncate(struct vnode *vn, uint64_t len)
     pc_truncate(vn, len < vn->size ? len : vn->size);
     vn->size = len;
     vn_touch(vn, VN_MTIME | VN_CTIME);
+    vn_notify(vn, IN_MODIFY); /* Linux's fsnotify_change for ATTR_SIZE */
     return 0;
 }
 

@@ -192,6 +192,8 @@ struct vnode {
     void *fsdata;                 /* the file system's (procfs: what the node shows) */
     /* flock and record locks (lock.c); NULL: none */
     struct vlocks *locks;
+    /* inotify watches on it (inotify.c), each holding a reference; NULL: none */
+    struct inotify_mark *marks;
 };
 
 /* An open file description (shared by dup and fork). */
@@ -749,5 +751,93 @@ uint64_t pc_heap(void);
 uint64_t pc_file_pages(const struct vnode *vn);
 /* The file whose cache o is (a file mapping's object), or NULL. */
 struct vnode *pc_vnode(const struct vm_object *o);
+
+/* --- inotify.c: inotify(7) instances and the events of the generic layer --- */
+/* Linux's event bits (struct inotify_event's mask) and add_watch flags. */
+#define IN_ACCESS        0x00000001
+#define IN_MODIFY        0x00000002
+#define IN_ATTRIB        0x00000004
+#define IN_CLOSE_WRITE   0x00000008
+#define IN_CLOSE_NOWRITE 0x00000010
+#define IN_OPEN          0x00000020
+#define IN_MOVED_FROM    0x00000040
+#define IN_MOVED_TO      0x00000080
+#define IN_CREATE        0x00000100
+#define IN_DELETE        0x00000200
+#define IN_DELETE_SELF   0x00000400
+#define IN_MOVE_SELF     0x00000800
+#define IN_ALL_EVENTS    0x00000fff
+#define IN_UNMOUNT       0x00002000
+#define IN_Q_OVERFLOW    0x00004000
+#define IN_IGNORED       0x00008000
+#define IN_ONLYDIR       0x01000000
+#define IN_DONT_FOLLOW   0x02000000
+#define IN_EXCL_UNLINK   0x04000000
+#define IN_MASK_CREATE   0x10000000
+#define IN_MASK_ADD      0x20000000
+#define IN_ISDIR         0x40000000
+#define IN_ONESHOT       0x80000000
+struct inotify_mark;
+/* Watches on directories anywhere: events on their entries (the events
+ * Linux reports to a parent: access, modify, attrib, open, close) are
+ * looked for only while there are some. */
+extern uint32_t inotify_dir_marks;
+/* Event mask (IN_ACCESS...IN_CLOSE_NOWRITE, IN_MOVE_SELF) happened to vn:
+ * to vn's watches, and with its name to those of a watched directory
+ * naming it. vn_notify is the hook: cheap while nothing is watched. */
+void inotify_event(struct vnode *vn, uint32_t mask);
+static inline void vn_notify(struct vnode *vn, uint32_t mask)
+{
+    if (vn->marks || (inotify_dir_marks && vn->mnt))
+        inotify_event(vn, mask);
+}
+/* An event only vn's own watches hear of (its link count changed: Linux's
+ * fsnotify_link_count gives IN_ATTRIB so). */
+void inotify_self_event(struct vnode *vn, uint32_t mask);
+static inline void vn_notify_self(struct vnode *vn, uint32_t mask)
+{
+    if (vn->marks)
+        inotify_self_event(vn, mask);
+}
+/* Event mask (IN_CREATE, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO) happened
+ * to dir's entry name, a node of mode, with cookie (0 but for renames):
+ * to dir's watches. */
+void inotify_name_event(struct vnode *dir, uint32_t mask, const char *name, size_t len,
+                        uint32_t mode, uint32_t cookie);
+static inline void dir_notify(struct vnode *dir, uint32_t mask, const char *name, size_t len,
+                              uint32_t mode, uint32_t cookie)
+{
+    if (dir->marks)
+        inotify_name_event(dir, mask, name, len, mode, cookie);
+}
+/* vnode.c: rename's change of names, (odir, oname) to (ndir, nname), over
+ * the node named there if any (the caller checked that it may be), with
+ * Linux's events: IN_MOVED_FROM and IN_MOVED_TO with one cookie, IN_ATTRIB
+ * to the node replaced, IN_MOVE_SELF. 0, or dir_link's errors. */
+int dir_move(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
+             const char *nname, size_t nlen);
+/* A new cookie tying a rename's IN_MOVED_FROM to its IN_MOVED_TO. */
+uint32_t inotify_cookie(void);
+/* vn (with watches) lost a name or a reference: once it has no name and
+ * only its watches hold it, it is deleted as Linux's inode eviction has
+ * it: IN_DELETE_SELF and IN_IGNORED to each watch, which goes. */
+void inotify_vnode_check(struct vnode *vn);
+/* References watches hold on m's vnodes (an unmount's check for use). */
+uint64_t inotify_mount_refs(const struct mount *m);
+/* m is being unmounted: IN_UNMOUNT and IN_IGNORED to each watch on it,
+ * which goes. */
+void inotify_unmount(struct mount *m);
+/* A new instance (flags: O_NONBLOCK): 0 and *out, -EMFILE (Linux's 128
+ * instances), -ENOMEM. */
+int inotify_create(uint32_t flags, struct file **out);
+/* Watch vn for the events of mask (and its IN_ONESHOT, IN_EXCL_UNLINK,
+ * IN_MASK_ADD, IN_MASK_CREATE flags) in instance f: 0 and *wd (the same
+ * for the same vnode), -EINVAL (f not an instance), -EEXIST
+ * (IN_MASK_CREATE on a watched vnode), -ENOSPC, -ENOMEM. */
+int inotify_add(struct file *f, struct vnode *vn, uint32_t mask, int *wd);
+/* 1 when f is an inotify instance. */
+int file_is_inotify(const struct file *f);
+/* Remove watch wd of f (IN_IGNORED is queued): 0 or -EINVAL. */
+int inotify_rm(struct file *f, int wd);
 
 #endif

@@ -93,6 +93,8 @@ void vn_unref(struct vnode *vn)
         mnt_vref(vn->mnt, -1);
     if (--vn->refs == 0 && vn->nlink == 0)
         vn_free(vn);
+    else if (vn->marks)
+        inotify_vnode_check(vn);
 }
 
 uint64_t vn_count(void)
@@ -117,6 +119,8 @@ void vn_link_lose(struct vnode *dir, struct vnode *vn)
     }
     if (--vn->nlink == 0 && vn->refs == 0)
         vn_free(vn);
+    else if (vn->marks)
+        inotify_vnode_check(vn);
 }
 
 /* --- names, through the file system --------------------------------------- */
@@ -134,7 +138,8 @@ int dir_can_name(const struct vnode *dir)
     return dir->vops && dir->vops->link;
 }
 
-int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+/* dir_link without telling watches (rename's new name). */
+static int link_quiet(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
 {
     if (!dir_can_name(dir))
         return -EPERM;
@@ -147,6 +152,20 @@ int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
     return dir->vops->link(dir, name, len, vn);
 }
 
+/* A new name (IN_CREATE); one more for a file that had one, or an
+ * O_TMPFILE file's first, is a new link count too (IN_ATTRIB first), as
+ * Linux's fsnotify_link. */
+int dir_link(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
+{
+    int hard = vn->nlink > 0 || vn->linkable;
+    int err = link_quiet(dir, name, len, vn);
+    if (!err && hard)
+        vn_notify_self(vn, IN_ATTRIB);
+    if (!err)
+        dir_notify(dir, IN_CREATE, name, len, vn->mode, 0);
+    return err;
+}
+
 int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn)
 {
     if (!dir->vops || !dir->vops->relink)
@@ -157,14 +176,52 @@ int dir_relink(struct vnode *dir, const char *name, size_t len, struct vnode *vn
     return 0;
 }
 
-int dir_unlink(struct vnode *dir, const char *name, size_t len)
+/* Remove the name, telling watches as Linux's vfs_unlink and vfs_rmdir
+ * (notify set): a file's link count changed (IN_ATTRIB), it may be
+ * deleted (vn_link_lose: IN_DELETE_SELF), then the directory's IN_DELETE. */
+static int unlink_notify(struct vnode *dir, const char *name, size_t len, int notify)
 {
+    struct vnode *vn;
     if (!dir->vops || !dir->vops->unlink)
         return -EPERM;
-    if (!dir_lookup(dir, name, len))
+    if (!(vn = dir_lookup(dir, name, len)))
         return -ENOENT;
-    dir->vops->unlink(dir, name, len);
+    uint32_t type = vn->mode;
+    if (notify && !S_ISDIR(type))
+        vn_notify_self(vn, IN_ATTRIB);
+    dir->vops->unlink(dir, name, len); /* vn may be gone */
+    if (notify)
+        dir_notify(dir, IN_DELETE, name, len, type, 0);
     return 0;
+}
+
+int dir_unlink(struct vnode *dir, const char *name, size_t len)
+{
+    return unlink_notify(dir, name, len, 1);
+}
+
+int dir_move(struct vnode *odir, const char *oname, size_t olen, struct vnode *ndir,
+             const char *nname, size_t nlen)
+{
+    struct vnode *src = dir_lookup(odir, oname, olen), *dst = dir_lookup(ndir, nname, nlen);
+    uint32_t cookie = 0;
+    int err = 0;
+    if (!src)
+        return -ENOENT;
+    /* The new name first (the one step that can fail, changing nothing),
+     * then the old one goes. */
+    if (!dst && (err = link_quiet(ndir, nname, nlen, src)))
+        return err;
+    if (odir->marks || ndir->marks)
+        cookie = inotify_cookie();
+    dir_notify(odir, IN_MOVED_FROM, oname, olen, src->mode, cookie);
+    dir_notify(ndir, IN_MOVED_TO, nname, nlen, src->mode, cookie);
+    if (dst)
+        vn_notify_self(dst, IN_ATTRIB);
+    vn_notify(src, IN_MOVE_SELF);
+    if (dst)
+        err = dir_relink(ndir, nname, nlen, src);
+    return err ? err : unlink_notify(odir, oname, olen, 0);
 }
 
 int dir_empty(struct vnode *dir)

@@ -75,6 +75,7 @@ int user_timespec(uint64_t uts, uint64_t *ns);
 void sys_lock_register(void);
 void sys_splice_register(void);
 void sys_falloc_register(void);
+void sys_inotify_register(void);
 /* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
  * down to a page): a larger count is cut to it, which also bounds how long
  * one call keeps the kernel busy. */

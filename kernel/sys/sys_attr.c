@@ -46,6 +46,7 @@ static int set_owner(struct vnode *vn, uint64_t uid, uint64_t gid)
             vn->mode &= ~(uint32_t)S_ISGID;
     }
     vn_touch(vn, VN_CTIME);
+    vn_notify(vn, IN_ATTRIB);
     return 0;
 }
 
@@ -115,13 +116,18 @@ static int set_times(struct vnode *vn, const struct timespec_k *ts)
     if (err)
         return err;
     struct vn_time now = vn_now(), *t[2] = {&vn->atime, &vn->mtime};
+    int set = 0;
     for (int i = 0; i < 2; i++) {
         if (!ts || ts[i].nsec == UTIME_NOW)
             *t[i] = now;
         else if (ts[i].nsec != UTIME_OMIT)
             *t[i] = (struct vn_time){ts[i].sec, ts[i].nsec};
+        if (!ts || ts[i].nsec != UTIME_OMIT)
+            set |= 1 << i;
     }
     vn->ctime = now;
+    /* Linux's fsnotify_change: both times, or one of them alone */
+    vn_notify(vn, set == 3 ? IN_ATTRIB : set == 1 ? IN_ACCESS : IN_MODIFY);
     return 0;
 }
 

@@ -84,6 +84,7 @@ static int64_t sys_fallocate(uint64_t fd, uint64_t umode, uint64_t uoff, uint64_
     if (!(mode & FALLOC_FL_KEEP_SIZE) && end > vn->size)
         vn->size = end;
     vn_touch(vn, VN_MTIME | VN_CTIME); /* Linux's file_modified, KEEP_SIZE too */
+    vn_notify(vn, IN_MODIFY);
     return 0;
 }
 

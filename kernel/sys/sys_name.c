@@ -222,13 +222,7 @@ static int64_t sys_renameat2(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd
         return -EBUSY;
     if ((err = rename_check(src, dst, ndir, flags)))
         return err;
-    /* The new name first (the one step that can fail, changing nothing),
-     * then the old one goes. */
-    if (dst)
-        dir_relink(ndir, nname, nlen, src);
-    else if ((err = dir_link(ndir, nname, nlen, src)))
-        return err;
-    return dir_unlink(odir, oname, olen);
+    return dir_move(odir, oname, olen, ndir, nname, nlen);
 }
 
 static int64_t sys_renameat(uint64_t od, uint64_t uold, uint64_t nd, uint64_t unew, uint64_t a4,

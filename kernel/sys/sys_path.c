@@ -168,7 +168,7 @@ static int open_flags(uint64_t *flags)
     return 0;
 }
 
-/* Check the open flags against what vn is, and truncate. */
+/* Check the open flags against what vn is (the caller truncates). */
 static int open_check(struct vnode *vn, uint64_t flags)
 {
     uint32_t acc = flags & O_ACCMODE;
@@ -185,22 +185,32 @@ static int open_check(struct vnode *vn, uint64_t flags)
     int err = mnt_may_open_dev(vn);
     if (!err && (S_ISREG(vn->mode) || S_ISDIR(vn->mode)) && (acc != O_RDONLY || (flags & O_TRUNC)))
         err = mnt_may_write(vn); /* devices and FIFOs are written on a read-only mount too */
-    if (!err && (flags & O_TRUNC) && S_ISREG(vn->mode) && acc != O_RDONLY)
-        err = reg_truncate(vn, 0);
     return err;
 }
 
-/* The file open names (made if O_CREAT says so), checked against flags. */
-static int open_lookup(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t mode,
+/* 1 when opening vn with flags truncates it: after the open, as Linux's
+ * do_open (watches hear IN_OPEN, then IN_MODIFY), and never a file the
+ * open made (open_lookup takes O_TRUNC off then). */
+static int open_truncates(const struct vnode *vn, uint64_t flags)
+{
+    return (flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(vn->mode) &&
+           (flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* The file open names (made if O_CREAT says so, and then *flags loses
+ * O_TRUNC), checked against *flags. */
+static int open_lookup(int64_t dirfd, uint64_t upath, uint64_t *flags, uint32_t mode,
                        struct vnode **out)
 {
-    int excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-    int err = at_walk(dirfd, upath, 0, (flags & O_NOFOLLOW) || excl ? 0 : WALK_FOLLOW, out);
-    if (err == -ENOENT && (flags & O_CREAT))
+    uint64_t fl = *flags;
+    int excl = (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+    int err = at_walk(dirfd, upath, 0, (fl & O_NOFOLLOW) || excl ? 0 : WALK_FOLLOW, out);
+    if (err == -ENOENT && (fl & O_CREAT)) {
         err = create_file(dirfd, upath, mode, out);
-    else if (!err && excl)
+        *flags &= ~(uint64_t)O_TRUNC;
+    } else if (!err && excl)
         err = -EEXIST;
-    return err ? err : open_check(*out, flags);
+    return err ? err : open_check(*out, fl);
 }
 
 /* O_TMPFILE: a new regular file with no name, for the directory at
@@ -235,7 +245,7 @@ static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64
     int err = open_flags(&flags), tmp = (flags & O_TMPFILE) == O_TMPFILE;
     if (!err)
         err = tmp ? open_tmpfile((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn)
-                  : open_lookup((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn);
+                  : open_lookup((int64_t)dirfd, upath, &flags, (uint32_t)mode, &vn);
     if (err)
         return err;
     err = file_open_vnode(vn, (uint32_t)flags & OPEN_KEEP, &f);
@@ -243,6 +253,10 @@ static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64
         vn_unref(vn); /* the open file holds it alone (or it goes now) */
     if (err)
         return err;
+    if (!tmp && open_truncates(vn, flags) && (err = reg_truncate(vn, 0))) {
+        file_unref(f);
+        return err;
+    }
     int fd = fd_install(proc_current(), f, 0, flags & O_CLOEXEC);
     if (fd < 0)
         file_unref(f);
@@ -443,6 +457,7 @@ static int set_mode(struct vnode *vn, uint64_t mode)
         return err;
     vn->mode = (vn->mode & S_IFMT) | ((uint32_t)mode & 07777);
     vn_touch(vn, VN_CTIME);
+    vn_notify(vn, IN_ATTRIB);
     return 0;
 }
 

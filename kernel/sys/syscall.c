@@ -80,6 +80,7 @@ void syscall_init(void)
     sys_lock_register();
     sys_splice_register();
     sys_falloc_register();
+    sys_inotify_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
