@@ -127,7 +127,7 @@ struct proc {
     uint64_t child_ns;              /* CPU time of reaped children (and theirs) */
     char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
     size_t cmdline_len;
-    uint64_t env_start, env_end; /* the initial environment's strings (/proc/<pid>/environ) */
+    uint64_t env_start, env_end;       /* the initial environment's strings (/proc/<pid>/environ) */
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
     int oom_killed;                    /* chosen by the OOM killer */
     struct pollq sigfdq; /* signalfd readers and pollers: told of each signal made pending */

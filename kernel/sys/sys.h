@@ -56,6 +56,9 @@ int at_dir(struct proc *p, int64_t dirfd, struct vnode **out);
  * AT_EMPTY_PATH lets "" name dirfd's own file (which need not be a
  * directory), or the cwd for AT_FDCWD. */
 int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vnode **out);
+/* at_walk as the stat family walks: following a last symlink unless flags
+ * has AT_SYMLINK_NOFOLLOW (the caller checked the flags). */
+int at_walk_stat(int64_t dirfd, uint64_t upath, uint64_t flags, struct vnode **out);
 /* The directory that (dirfd, upath) names an entry of, and that entry's
  * name (NAME_MAX + 1 bytes at name, length *len): 0 or -errno. */
 int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len);

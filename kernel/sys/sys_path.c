@@ -278,6 +278,11 @@ static int64_t sys_creat(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3
     return sys_open(upath, O_CREAT | O_WRONLY | O_TRUNC, mode, 0, 0, 0);
 }
 
+int at_walk_stat(int64_t dirfd, uint64_t upath, uint64_t flags, struct vnode **out)
+{
+    return at_walk(dirfd, upath, (int)flags, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, out);
+}
+
 static int64_t sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint64_t flags,
                               uint64_t a4, uint64_t a5)
 {
@@ -285,8 +290,7 @@ static int64_t sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ust, uint
     if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
         return -EINVAL;
     struct vnode *vn;
-    int err = at_walk((int64_t)dirfd, upath, (int)flags,
-                      (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
+    int err = at_walk_stat((int64_t)dirfd, upath, flags, &vn);
     if (err)
         return err;
     struct kstat st;

@@ -85,8 +85,7 @@ static int64_t sys_statx(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_
     if ((uint32_t)mask & STATX__RESERVED)
         return -EINVAL;
     struct vnode *vn;
-    int err = at_walk((int64_t)dirfd, upath, (int)flags,
-                      (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
+    int err = at_walk_stat((int64_t)dirfd, upath, flags, &vn);
     if (err)
         return err;
     struct kstatx sx;

@@ -494,10 +494,7 @@ static void case_statx(void)
     close(fd);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} cases[] = {
+static const struct t_case cases[] = {
     {"tmpfs_mount_umount", case_tmpfs_mount_umount},
     {"umount_busy", case_umount_busy},
     {"rename_link_exdev", case_exdev},
@@ -522,13 +519,6 @@ int main(int argc, char **argv)
         printf("mounts: must run as root\n");
         return 1;
     }
-    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char why[300];
-        int st = 0;
-        if (t_case_named(argc, argv, cases[i].name) &&
-            t_case_run(cases[i].name, cases[i].fn, ALARM_S, T_CASE_GROUP, why, sizeof(why), &st) &&
-            t_case_passed(cases[i].name, why, st))
-            t_ok(cases[i].name);
-    }
-    return t_done("mounts");
+    return t_run_cases("mounts", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, T_CASE_GROUP,
+                       argc, argv);
 }

@@ -288,10 +288,7 @@ static int child_main(const char *fdarg)
         pause();
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} cases[] = {
+static const struct t_case cases[] = {
     {"fdinfo_flags_pos", case_fdinfo_flags_pos},
     {"fdinfo_pipe", case_fdinfo_pipe},
     {"fdinfo_closed", case_fdinfo_closed},
@@ -308,13 +305,6 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--child"))
         return child_main(argv[2]);
-    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char why[300];
-        int st = 0;
-        if (t_case_named(argc, argv, cases[i].name) &&
-            t_case_run(cases[i].name, cases[i].fn, ALARM_S, T_CASE_GROUP, why, sizeof(why), &st) &&
-            t_case_passed(cases[i].name, why, st))
-            t_ok(cases[i].name);
-    }
-    return t_done("procfs");
+    return t_run_cases("procfs", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, T_CASE_GROUP,
+                       argc, argv);
 }

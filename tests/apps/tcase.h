@@ -122,6 +122,28 @@ static inline int t_case_passed(const char *name, const char *why, int st)
     return !why[0] && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* A suite's cases, run in order (each in a child of its own: t_case_run)
+ * unless the command line names some (t_case_named); the suite's "N passed,
+ * M failed" line. main returns what it returns. */
+struct t_case {
+    const char *name;
+    void (*fn)(void);
+};
+
+static inline int t_run_cases(const char *suite, const struct t_case *cases, size_t n,
+                              unsigned alarm_s, int flags, int argc, char **argv)
+{
+    for (size_t i = 0; i < n; i++) {
+        char why[300];
+        int st = 0;
+        if (t_case_named(argc, argv, cases[i].name) &&
+            t_case_run(cases[i].name, cases[i].fn, alarm_s, flags, why, sizeof(why), &st) &&
+            t_case_passed(cases[i].name, why, st))
+            t_ok(cases[i].name);
+    }
+    return t_done(suite);
+}
+
 /* call must fail with errno want (T_EXPECT_ERR_BY) or return want
  * (T_EXPECT_RET_BY); otherwise the case fails through die_fn (t_die, or a
  * suite's own that also ends its helpers). */
