@@ -421,6 +421,9 @@ check_suite app-inotify inotify
 app app-epoll 120 --env UNIPLEX=1 "$BUILD/apps/epoll"
 check_suite app-epoll epoll
 grep '^epoll-scale: ' "$log" | sed 's/^/  /'
+# The scheduling-policy calls (issue 13): SCHED_OTHER as Linux reports it.
+app app-sched 60 --env UNIPLEX=1 "$BUILD/apps/sched"
+check_suite app-sched sched
 # User and group ids (issue 13): set*id rules, groups, fork and exec.
 app app-creds 60 --env UNIPLEX=1 "$BUILD/apps/creds"
 check_suite app-creds creds

@@ -342,6 +342,11 @@ void thread_set_vmspace(struct vmspace *vs)
         vmspace_switch(vs);
 }
 
+uint64_t sched_quantum(void)
+{
+    return quantum;
+}
+
 uint64_t sched_set_quantum(uint64_t ns)
 {
     uint64_t old = quantum;

@@ -50,6 +50,9 @@ void sched_init(const char *cmdline);
 void sched_interrupt_exit(int in_program);
 /* The event timer fired (call before sched_interrupt_exit). */
 void sched_timer_fired(void);
+/* The quantum (ns): how long program code runs before another runnable
+ * thread may take the CPU (sched_rr_get_interval reports it). */
+uint64_t sched_quantum(void);
 /* Set the quantum (ns); returns the previous one. For tests. */
 uint64_t sched_set_quantum(uint64_t ns);
 /* How many times program code has been preempted. */
