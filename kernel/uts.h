@@ -2,7 +2,8 @@
  * (/proc/version, /proc/sys/kernel/{ostype,osrelease,version,hostname,
  * domainname}). "Linux": the kernel speaks the Linux ABI and programs
  * (glibc, busybox) decide on it; the release names Uniplex for anyone who
- * looks. There is no sethostname(2): the names are fixed. */
+ * looks. The host and domain names start as these and change with
+ * sethostname(2) and setdomainname(2) (kernel/sys/sys_uts.c). */
 #ifndef UNIPLEX_UTS_H
 #define UNIPLEX_UTS_H
 
@@ -12,5 +13,10 @@
 #define UTS_VERSION    "#1 Uniplex 0.1 library OS"
 #define UTS_MACHINE    "x86_64"
 #define UTS_DOMAINNAME "(none)"
+#define UTS_LEN        64 /* the longest name, without its NUL (Linux's __NEW_UTS_LEN) */
+
+/* The host and domain names now (NUL-terminated, at most UTS_LEN). */
+const char *uts_nodename(void);
+const char *uts_domainname(void);
 
 #endif

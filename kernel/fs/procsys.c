@@ -1,5 +1,6 @@
 /* The text of /proc/sys's files (proc(5), Linux's sysctls): read-only
- * here, as nothing below can be changed (no sethostname(2), fixed limits).
+ * here (the limits are fixed; the host and domain names change through
+ * sethostname(2) and setdomainname(2), not by writing these files).
  * Each is its value and a newline, as Linux prints it. */
 #include <stdint.h>
 #include "stdio.h"
@@ -48,13 +49,13 @@ int gen_sys_version(int id, char *buf, size_t n)
 int gen_sys_hostname(int id, char *buf, size_t n)
 {
     (void)id;
-    return put_str(UTS_NODENAME, buf, n);
+    return put_str(uts_nodename(), buf, n);
 }
 
 int gen_sys_domainname(int id, char *buf, size_t n)
 {
     (void)id;
-    return put_str(UTS_DOMAINNAME, buf, n);
+    return put_str(uts_domainname(), buf, n);
 }
 
 int gen_sys_pid_max(int id, char *buf, size_t n)

@@ -38,6 +38,7 @@ void sys_poll_register(void);
 void sys_mount_register(void);
 void sys_statx_register(void);
 void sys_sched_register(void);
+void sys_uts_register(void);
 void sys_system_register(void);
 void sys_futex_register(void);
 void sys_cred_register(void);

@@ -162,8 +162,9 @@ static int64_t sys_uname(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, u
                          uint64_t a5)
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    static const struct utsname_k u = {UTS_SYSNAME, UTS_NODENAME, UTS_RELEASE,
-                                       UTS_VERSION, UTS_MACHINE,  UTS_DOMAINNAME};
+    struct utsname_k u = {UTS_SYSNAME, "", UTS_RELEASE, UTS_VERSION, UTS_MACHINE, ""};
+    memcpy(u.nodename, uts_nodename(), strlen(uts_nodename()) + 1); /* at most UTS_LEN + 1 */
+    memcpy(u.domainname, uts_domainname(), strlen(uts_domainname()) + 1);
     return copy_to_user((void *)ubuf, &u, sizeof(u)) ? -EFAULT : 0;
 }
 

@@ -73,6 +73,7 @@ void syscall_init(void)
     sys_mount_register();
     sys_statx_register();
     sys_sched_register();
+    sys_uts_register();
     sys_epoll_register();
     sys_system_register();
     sys_futex_register();

@@ -8,6 +8,7 @@
  * usage: procfs [CASE...]   (procfs --child FD: the exec'd child's part) */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -288,6 +289,38 @@ static int child_main(const char *fdarg)
         pause();
 }
 
+/* sethostname and setdomainname: uname and /proc/sys/kernel follow; a
+ * name over 64 bytes is EINVAL, a bad pointer EFAULT, an unprivileged
+ * caller EPERM. On the host the case runs in a UTS namespace of its own,
+ * so the machine's names stay as they are. */
+static void case_sethostname(void)
+{
+    char buf[128];
+    struct utsname u;
+    if (unshare(CLONE_NEWUTS) != 0)
+        T_EXPECT(errno == ENOSYS || errno == EINVAL || errno == EPERM, "unshare: %s",
+                 t_errname(errno));
+    T_EXPECT(sethostname("box-1", 5) == 0 && setdomainname("dom.example", 11) == 0,
+             "sethostname: %s", t_errname(errno));
+    T_EXPECT(uname(&u) == 0 && strcmp(u.nodename, "box-1") == 0 &&
+                 strcmp(u.domainname, "dom.example") == 0,
+             "uname: %s %s", u.nodename, u.domainname);
+    int fd = open("/proc/sys/kernel/hostname", O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    buf[n > 0 ? n : 0] = 0;
+    close(fd);
+    T_EXPECT(strcmp(buf, "box-1\n") == 0, "/proc/sys/kernel/hostname: \"%s\"", buf);
+    memset(buf, 'x', 65);
+    T_EXPECT(sethostname(buf, 65) == -1 && errno == EINVAL, "65 bytes: %s", t_errname(errno));
+    const char *volatile bad = (const char *)8; /* hidden from the compiler's checks */
+    T_EXPECT(sethostname(bad, 4) == -1 && errno == EFAULT, "bad pointer: %s", t_errname(errno));
+    T_EXPECT(sethostname(buf, 64) == 0 && uname(&u) == 0 && strlen(u.nodename) == 64,
+             "64 bytes: %s", t_errname(errno));
+    T_EXPECT(sethostname("uniplex", 7) == 0, "back: %s", t_errname(errno));
+    T_EXPECT(setuid(1000) == 0, "setuid");
+    T_EXPECT(sethostname("nope", 4) == -1 && errno == EPERM, "unprivileged: %s", t_errname(errno));
+}
+
 static const struct t_case cases[] = {
     {"fdinfo_flags_pos", case_fdinfo_flags_pos},
     {"fdinfo_pipe", case_fdinfo_pipe},
@@ -299,6 +332,7 @@ static const struct t_case cases[] = {
     {"sys_kernel", case_sys_kernel},
     {"sys_fs_vm", case_sys_fs_vm},
     {"sys_random", case_sys_random},
+    {"sethostname", case_sethostname},
 };
 
 int main(int argc, char **argv)
