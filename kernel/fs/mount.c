@@ -43,11 +43,6 @@ static const struct fs_type *type_find(const char *name)
     return 0;
 }
 
-void mnt_vref(struct mount *m, int delta)
-{
-    m->vrefs += (uint64_t)(int64_t)delta;
-}
-
 /* Linux's new_encode_dev for major 0. */
 static uint64_t anon_dev(uint32_t minor)
 {

@@ -380,8 +380,11 @@ int vfs_mounts_show(char *buf, size_t n, int info);
 /* Drop what file systems keep only as a cache (procfs's nodes of processes
  * that are gone): for leak checks. */
 void vfs_reclaim(void);
-/* Counting references per mount (vnode.c). */
-void mnt_vref(struct mount *m, int delta);
+/* Counting references per mount (vnode.c: every vn_ref and vn_unref). */
+static inline void mnt_vref(struct mount *m, int delta)
+{
+    m->vrefs += (uint64_t)(int64_t)delta;
+}
 
 /* --- namei.c: path walking ------------------------------------------------- */
 #define WALK_FOLLOW 1 /* follow a symlink in the last component */

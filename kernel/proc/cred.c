@@ -94,3 +94,9 @@ uint32_t cred_setfs(const uint32_t ids[3], uint32_t *fsid, int privileged, uint3
         *fsid = id;
     return old;
 }
+
+int cred_privileged(void)
+{
+    struct proc *p = proc_current();
+    return !p || p->cred.uid[1] == 0;
+}

@@ -31,7 +31,7 @@
  * combination so that a program's unsupported use shows in the log. */
 static int clone_flags_check(uint64_t flags)
 {
-    static uint64_t logged[8];
+    static uint64_t logged[PROC_REFUSED_SEEN];
     if (((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) ||
         ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)))
         return -EINVAL;
@@ -42,17 +42,7 @@ static int clone_flags_check(uint64_t flags)
     } else if (!(flags & ~(uint64_t)CLONE_PROCESS)) {
         return 0;
     }
-    for (unsigned i = 0; i < 8; i++) {
-        if (logged[i] == flags)
-            break;
-        if (!logged[i] || i == 7) {
-            logged[i] = flags;
-            printk("clone: flags %#llx are not supported (pid %d)\n", (unsigned long long)flags,
-                   proc_current()->pid);
-            break;
-        }
-    }
-    return -EINVAL;
+    return proc_refuse_flags(logged, "clone", flags);
 }
 
 static int fd_copy(struct proc *dst, struct proc *src)

@@ -408,3 +408,19 @@ int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64
            what, (unsigned long long)arch_frame_pc(f), (unsigned long long)addr, sig);
     proc_exit(W_SIGNALED(sig));
 }
+
+int proc_refuse_flags(uint64_t seen[PROC_REFUSED_SEEN], const char *call, uint64_t flags)
+{
+    struct proc *p = proc_current();
+    for (unsigned i = 0; i < PROC_REFUSED_SEEN; i++) {
+        if (seen[i] == flags)
+            break;
+        if (!seen[i] || i == PROC_REFUSED_SEEN - 1) {
+            seen[i] = flags;
+            printk("%s: flags %#llx are not supported (pid %d)\n", call, (unsigned long long)flags,
+                   p ? p->pid : 0);
+            break;
+        }
+    }
+    return -EINVAL;
+}

@@ -179,6 +179,9 @@ int pid_alloc(void);
 void pid_free(int id);
 
 /* cred.c: copy (0 or -ENOMEM: the groups) and free a process's ids. */
+/* 1 when the calling process may do what Linux leaves to CAP_SYS_ADMIN,
+ * CAP_SETUID and the like: its effective uid is 0 (a kernel thread may). */
+int cred_privileged(void);
 int cred_copy(struct cred *dst, const struct cred *src);
 void cred_free(struct cred *c);
 /* Linux's rules for the set*id calls on ids = {real, effective, saved}
@@ -434,5 +437,12 @@ void proc_rusage_reap(struct proc *p, const struct proc *c);
  * would add about 10,000 instructions (a tenth) to every fork+exit+wait;
  * so a child's figure is the largest sampled while it ran. */
 void proc_rusage_sample(struct proc *p);
+
+/* A call's flag word the kernel does not honour: -EINVAL, and the word
+ * logged with the calling pid the first time it is seen (seen: the call
+ * site's own memory of PROC_REFUSED_SEEN words, zeros at first; past that
+ * the last slot is reused). */
+#define PROC_REFUSED_SEEN 8
+int proc_refuse_flags(uint64_t seen[PROC_REFUSED_SEEN], const char *call, uint64_t flags);
 
 #endif

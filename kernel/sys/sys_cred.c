@@ -14,11 +14,6 @@ static struct cred *cred(void)
     return &proc_current()->cred;
 }
 
-static int privileged(void)
-{
-    return cred()->uid[1] == 0;
-}
-
 static int64_t sys_getuid(NOARGS)
 {
     UNUSED;
@@ -71,7 +66,7 @@ static int64_t sys_setresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, ui
 {
     ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setres(c->uid, &c->fsuid, privileged(), (uint32_t)r, (uint32_t)e, (uint32_t)s);
+    return cred_setres(c->uid, &c->fsuid, cred_privileged(), (uint32_t)r, (uint32_t)e, (uint32_t)s);
 }
 
 static int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4,
@@ -79,7 +74,7 @@ static int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, ui
 {
     ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setres(c->gid, &c->fsgid, privileged(), (uint32_t)r, (uint32_t)e, (uint32_t)s);
+    return cred_setres(c->gid, &c->fsgid, cred_privileged(), (uint32_t)r, (uint32_t)e, (uint32_t)s);
 }
 
 static int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -87,7 +82,7 @@ static int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, ui
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setre(c->uid, &c->fsuid, privileged(), (uint32_t)r, (uint32_t)e);
+    return cred_setre(c->uid, &c->fsuid, cred_privileged(), (uint32_t)r, (uint32_t)e);
 }
 
 static int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -95,7 +90,7 @@ static int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, ui
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setre(c->gid, &c->fsgid, privileged(), (uint32_t)r, (uint32_t)e);
+    return cred_setre(c->gid, &c->fsgid, cred_privileged(), (uint32_t)r, (uint32_t)e);
 }
 
 static int64_t sys_setuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -103,7 +98,7 @@ static int64_t sys_setuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, ui
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_set(c->uid, &c->fsuid, privileged(), (uint32_t)id);
+    return cred_set(c->uid, &c->fsuid, cred_privileged(), (uint32_t)id);
 }
 
 static int64_t sys_setgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -111,7 +106,7 @@ static int64_t sys_setgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, ui
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_set(c->gid, &c->fsgid, privileged(), (uint32_t)id);
+    return cred_set(c->gid, &c->fsgid, cred_privileged(), (uint32_t)id);
 }
 
 static int64_t sys_setfsuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -119,7 +114,7 @@ static int64_t sys_setfsuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, 
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setfs(c->uid, &c->fsuid, privileged(), (uint32_t)id);
+    return cred_setfs(c->uid, &c->fsuid, cred_privileged(), (uint32_t)id);
 }
 
 static int64_t sys_setfsgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -127,7 +122,7 @@ static int64_t sys_setfsgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, 
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setfs(c->gid, &c->fsgid, privileged(), (uint32_t)id);
+    return cred_setfs(c->gid, &c->fsgid, cred_privileged(), (uint32_t)id);
 }
 
 /* getgroups: size 0 asks for the count; a smaller buffer is -EINVAL. */
@@ -156,7 +151,7 @@ static int64_t sys_setgroups(uint64_t size, uint64_t ulist, uint64_t a2, uint64_
     uint32_t *g = 0;
     if (size > NGROUPS_MAX)
         return -EINVAL;
-    if (!privileged())
+    if (!cred_privileged())
         return -EPERM;
     if (size && !(g = kmalloc(size * sizeof(*g))))
         return -ENOMEM;

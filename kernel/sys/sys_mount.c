@@ -28,23 +28,8 @@
 /* A flag word not taken: -EINVAL, logged once per word (a few). */
 static int refuse(const char *call, uint64_t flags)
 {
-    static uint64_t logged[8];
-    for (unsigned i = 0; i < 8; i++) {
-        if (logged[i] == flags)
-            break;
-        if (!logged[i] || i == 7) {
-            logged[i] = flags;
-            printk("%s: flags %#llx are not supported (pid %d)\n", call, (unsigned long long)flags,
-                   proc_current()->pid);
-            break;
-        }
-    }
-    return -EINVAL;
-}
-
-static int privileged(void)
-{
-    return proc_current()->cred.uid[1] == 0;
+    static uint64_t seen[PROC_REFUSED_SEEN];
+    return proc_refuse_flags(seen, call, flags);
 }
 
 /* A program string of at most n bytes (with the NUL) into a new buffer:
@@ -92,7 +77,7 @@ static int64_t sys_mount(uint64_t usrc, uint64_t utarget, uint64_t utype, uint64
     struct vnode *dir;
     if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
         flags &= ~(uint64_t)MS_MGC_MSK;
-    if (!privileged())
+    if (!cred_privileged())
         return -EPERM;
     int err = at_walk(AT_FDCWD, utarget, 0, WALK_FOLLOW, &dir);
     if (!err && (flags & MS_PRIVATE))
@@ -125,7 +110,7 @@ static int64_t sys_umount2(uint64_t utarget, uint64_t flags, uint64_t a2, uint64
     struct vnode *vn;
     if (flags & ~(uint64_t)(MNT_FORCE | UMOUNT_NOFOLLOW))
         return refuse("umount2", flags);
-    if (!privileged())
+    if (!cred_privileged())
         return -EPERM;
     int err = at_walk(AT_FDCWD, utarget, 0, (flags & UMOUNT_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
     if (err)

@@ -28,7 +28,7 @@ const char *uts_domainname(void)
 static int set_name(char *dst, uint64_t uname, uint64_t len)
 {
     char buf[UTS_LEN + 1];
-    if (proc_current()->cred.uid[1] != 0)
+    if (!cred_privileged())
         return -EPERM;
     if ((int64_t)len < 0 || len > UTS_LEN)
         return -EINVAL;
