@@ -50,6 +50,10 @@ void sys_epoll_register(void);
  * (the caller kfrees *out): 0, -EFAULT, -ENAMETOOLONG, -ENOMEM. An empty
  * path is -ENOENT unless allow_empty. */
 int user_path(uint64_t upath, int allow_empty, char **out);
+/* A program string of fewer than n bytes into a new buffer (the caller
+ * frees it): 0 and *out, or -EFAULT, -ENAMETOOLONG (no NUL within n),
+ * -ENOMEM. user_path is one of PATH_MAX ("" is -ENOENT unless allowed). */
+int user_string(uint64_t ustr, size_t n, char **out);
 /* The directory paths relative to dirfd start from: the cwd for AT_FDCWD,
  * else the directory open at dirfd. 0 and *out, -EBADF, -ENOTDIR. */
 int at_dir(struct proc *p, int64_t dirfd, struct vnode **out);

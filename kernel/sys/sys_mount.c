@@ -32,20 +32,12 @@ static int refuse(const char *call, uint64_t flags)
     return proc_refuse_flags(seen, call, flags);
 }
 
-/* A program string of at most n bytes (with the NUL) into a new buffer:
- * 0 and *out, or -EFAULT, -ENODEV/-EINVAL (too long: toolong), -ENOMEM. */
-static int user_string(uint64_t u, size_t n, int toolong, char **out)
+/* mount(2)'s strings: user_string, with too long as mount(2) says it
+ * for each (a type: -ENODEV; options: -EINVAL). */
+static int mount_string(uint64_t u, size_t n, int toolong, char **out)
 {
-    char *k = kmalloc(n);
-    if (!k)
-        return -ENOMEM;
-    long len = strncpy_from_user(k, (const char *)u, n);
-    if (len < 0 || (size_t)len >= n) {
-        kfree(k);
-        return len < 0 ? (int)len : toolong;
-    }
-    *out = k;
-    return 0;
+    int err = user_string(u, n, out);
+    return err == -ENAMETOOLONG ? toolong : err;
 }
 
 /* Propagation changes (mount --make-private): every mount is private
@@ -62,7 +54,7 @@ static int64_t mount_propagation(uint64_t flags)
 static int64_t remount(struct mount *m, uint64_t flags, uint64_t udata)
 {
     char *data = 0;
-    int err = udata ? user_string(udata, PAGE_SIZE, -EINVAL, &data) : 0;
+    int err = udata ? mount_string(udata, PAGE_SIZE, -EINVAL, &data) : 0;
     if (!err)
         err = vfs_remount(m, (uint32_t)(flags & MS_TAKEN & ~(uint64_t)MS_SILENT), data);
     kfree(data);
@@ -89,11 +81,11 @@ static int64_t sys_mount(uint64_t usrc, uint64_t utarget, uint64_t utype, uint64
     if (!err && (flags & MS_REMOUNT))
         return -EINVAL; /* not a mount's root */
     if (!err)
-        err = user_string(utype, 64, -ENODEV, &type);
+        err = mount_string(utype, 64, -ENODEV, &type);
     if (!err && usrc)
-        err = user_string(usrc, PATH_MAX, -ENAMETOOLONG, &src);
+        err = user_string(usrc, PATH_MAX, &src);
     if (!err && udata)
-        err = user_string(udata, PAGE_SIZE, -EINVAL, &data);
+        err = mount_string(udata, PAGE_SIZE, -EINVAL, &data);
     if (!err)
         err = vfs_mount(type, src ? src : "none", dir, (uint32_t)(flags & ~(uint64_t)MS_SILENT),
                         data);

@@ -12,18 +12,28 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-int user_path(uint64_t upath, int allow_empty, char **out)
+int user_string(uint64_t ustr, size_t n, char **out)
 {
-    char *k = kmalloc(PATH_MAX);
+    char *k = kmalloc(n);
     if (!k)
         return -ENOMEM;
-    long n = strncpy_from_user(k, (const char *)upath, PATH_MAX);
-    if (n < 0 || (n == 0 && !allow_empty)) {
+    long len = strncpy_from_user(k, (const char *)ustr, n);
+    if (len < 0) {
         kfree(k);
-        return n < 0 ? (int)n : -ENOENT;
+        return (int)len;
     }
     *out = k;
     return 0;
+}
+
+int user_path(uint64_t upath, int allow_empty, char **out)
+{
+    int err = user_string(upath, PATH_MAX, out);
+    if (!err && !**out && !allow_empty) {
+        kfree(*out);
+        err = -ENOENT;
+    }
+    return err;
 }
 
 int at_dir(struct proc *p, int64_t dirfd, struct vnode **out)
