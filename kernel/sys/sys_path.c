@@ -31,6 +31,7 @@ int user_path(uint64_t upath, int allow_empty, char **out)
     int err = user_string(upath, PATH_MAX, out);
     if (!err && !**out && !allow_empty) {
         kfree(*out);
+        *out = 0; /* as after any failure: *out holds nothing to free */
         err = -ENOENT;
     }
     return err;
