@@ -49,9 +49,17 @@ KTEST_SRC := kernel/selftest.c kernel/ktest.c kernel/canary.c kernel/mm/mm_test.
 	kernel/sched/preempt_test.c kernel/sched/progtest.c kernel/sys/sys_test.c \
 	kernel/arch/x86_64/testhooks.c kernel/arch/x86_64/testentry.S kernel/arch/x86_64/testprog.S
 KTEST_FLAGS := -DKERNEL_DEBUG -DKERNEL_TEST
+# lwIP, the TCP/IP stack, from Debian's source package (make deps fetches
+# it into deps/lwip); kernel/net/ is its port and configuration.
+LWIP_DIR := deps/lwip/source/src
+LWIP_SRC := $(addprefix $(LWIP_DIR)/,core/init.c core/def.c core/inet_chksum.c core/ip.c \
+	core/mem.c core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c \
+	core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c core/udp.c core/ipv4/etharp.c \
+	core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
+	core/ipv4/dhcp.c netif/ethernet.c)
 KSRC := $(filter-out $(KTEST_SRC),$(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c \
-	kernel/fs/*.c kernel/proc/*.c kernel/sys/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
-	$(wildcard boot/*.S kernel/arch/x86_64/*.S))
+	kernel/fs/*.c kernel/proc/*.c kernel/sys/*.c kernel/net/*.c kernel/arch/x86_64/*.c \
+	drivers/*.c libc/*.c) $(wildcard boot/*.S kernel/arch/x86_64/*.S)) $(LWIP_SRC)
 UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
@@ -117,7 +125,10 @@ $(BUILD)/gen/sysnames.c: tools/mksysnames.sh $(UNISTD)
 $(BUILD)/gen/sysnr.h: tools/mksysnames.sh $(UNISTD)
 	@mkdir -p $(dir $@)
 	tools/mksysnames.sh --enum $(UNISTD) > $@
-KCFLAGS += -I$(BUILD)/gen
+KCFLAGS += -I$(BUILD)/gen -Ikernel/net/lwip -I$(LWIP_DIR)/include
+# lwIP's sources come from make deps; a build without them fetches them.
+$(LWIP_DIR)/%.c:
+	tools/deps.sh
 $(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c))): \
 	$(BUILD)/gen/sysnr.h
 

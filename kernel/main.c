@@ -6,6 +6,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
+#include "kernel/net/net.h"
 #include "kernel/proc/init.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random.h"
@@ -112,6 +113,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     serial_input_init();
     ps2kbd_init();
     random_init();
+    net_init(bootinfo.cmdline);
     tmpfs_init();
     devfs_init(bootinfo.cmdline);
     procfs_init();

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages Uniplex needs, when any is missing, and fetch
-# the source of the installed busybox-static (its testsuite: tools/bbtest.sh)
-# when it is not there yet.
+# two Debian source packages when they are not there yet: the installed
+# busybox-static's (its testsuite: tools/bbtest.sh) and lwIP's (the kernel's
+# TCP/IP stack, built into it from deps/lwip/source: kernel/net/).
 # As root: apt-get update + install; a deb-src entry when apt has none for
 # the archive that busybox-static comes from. Otherwise: print the commands
 # and fail.
@@ -12,11 +13,11 @@ qemu-system-x86 ovmf musl-tools libcmocka-dev libelf-dev busybox-static
 console-setup-linux socat linux-libc-dev libc6-dev
 linux-image-cloud-amd64 gnuplot-nox cpio python3 dpkg-dev"
 
-# BusyBox's source: deps/busybox/source (unpacked, Debian's patches applied)
-# and deps/busybox/version (the source version it is). deps/ is not
-# committed; `make clean` leaves it.
-BB_DIR=deps/busybox
+# Sources go to deps/NAME/source (unpacked, Debian's patches applied) with
+# deps/NAME/version (the source version it is). deps/ is not committed;
+# `make clean` leaves it.
 BB_SRCLIST=/etc/apt/sources.list.d/uniplex-busybox-src
+LWIP_VERSION=2.1.3+dfsg1-2
 
 as_root() {
     if [ "$(id -u)" -ne 0 ]; then
@@ -61,36 +62,38 @@ deb_src_of() {
     esac
 }
 
-# add_deb_src: a deb-src entry beside busybox-static's deb one, unless apt
-# already knows the source.
+# add_deb_src PKG VERSION: a deb-src entry beside busybox-static's deb one,
+# unless apt already knows that version of PKG's source.
 add_deb_src() {
-    apt-cache showsrc busybox 2>/dev/null | grep -qx "Version: $1" && return 0
+    apt-cache showsrc "$1" 2>/dev/null | grep -qx "Version: $2" && return 0
     entry=$(source_entry)
     [ -n "$entry" ] || { echo "deps: apt has no Debian main entry to add a deb-src to" >&2; exit 1; }
     case "${entry%:*}" in *.sources) ext=sources ;; *) ext=list ;; esac
-    as_root "no deb-src entry for busybox $1 (for its testsuite)" \
+    as_root "no deb-src entry for $1 $2" \
         "add a deb-src twin of ${entry} as $BB_SRCLIST.$ext, then apt-get update"
     echo "deps: adding $BB_SRCLIST.$ext (deb-src of $entry)"
     deb_src_of "${entry%:*}" "${entry##*:}" > "$BB_SRCLIST.$ext"
     apt-get update -qq
 }
 
-# fetch_busybox_source: apt-get source of busybox-static's exact version,
-# unpacked by dpkg-source, unless deps/busybox has it.
-fetch_busybox_source() {
-    ver=$(dpkg-query -W -f='${source:Version}' busybox-static)
-    [ -d "$BB_DIR/source/testsuite" ] && [ "$(cat "$BB_DIR/version" 2>/dev/null)" = "$ver" ] &&
-        return 0
-    add_deb_src "$ver"
-    echo "deps: fetching the source of busybox $ver into $BB_DIR"
-    rm -rf "$BB_DIR"
-    mkdir -p "$BB_DIR/tmp"
-    (cd "$BB_DIR/tmp" && apt-get source -qq "busybox=$ver" > apt.log 2>&1) ||
-        { cat "$BB_DIR/tmp/apt.log" >&2; exit 1; }
-    mv "$BB_DIR"/tmp/busybox-*/ "$BB_DIR/source"
-    rm -rf "$BB_DIR/tmp"
-    echo "$ver" > "$BB_DIR/version"
+# fetch_source PKG VERSION DIR: apt-get source of PKG=VERSION unpacked by
+# dpkg-source (Debian's patches applied) into DIR/source, its version in
+# DIR/version, unless DIR has it already.
+fetch_source() {
+    [ -d "$3/source" ] && [ "$(cat "$3/version" 2>/dev/null)" = "$2" ] && return 0
+    add_deb_src "$1" "$2"
+    echo "deps: fetching the source of $1 $2 into $3"
+    rm -rf "$3"
+    mkdir -p "$3/tmp"
+    (cd "$3/tmp" && apt-get source -qq "$1=$2" > apt.log 2>&1) ||
+        { cat "$3/tmp/apt.log" >&2; exit 1; }
+    mv "$3"/tmp/"$1"-*/ "$3/source"
+    rm -rf "$3/tmp"
+    echo "$2" > "$3/version"
 }
 
 install_packages
-fetch_busybox_source
+fetch_source busybox "$(dpkg-query -W -f='${source:Version}' busybox-static)" deps/busybox
+# lwIP 2.1.3 as Debian bookworm ships it: the version the kernel's port
+# (kernel/net/) is written for.
+fetch_source lwip "$LWIP_VERSION" deps/lwip

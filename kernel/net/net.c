@@ -1,0 +1,71 @@
+/* The network stack's core: lwIP's start, the loopback queue, and the
+ * network thread that runs lwIP's timers and polls the devices. */
+#include <stddef.h>
+#include <stdint.h>
+#include "errno.h"
+#include "string.h"
+#include "kernel/cmdline.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched/sched.h"
+#include "kernel/net/net.h"
+#include "kernel/net/ether.h"
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/timeouts.h"
+
+#define NETD_BUDGET 64 /* frames per device per round, so timers still run under a flood */
+
+static struct waitq netd_wq;
+static struct thread *netd;
+static int netd_pending; /* a kick came in since the thread last looked */
+static int flushing;
+
+void net_flush(void)
+{
+    if (flushing)
+        return; /* the delivery further up the stack goes on to the end */
+    flushing = 1;
+    netif_poll_all();
+    flushing = 0;
+}
+
+void net_wake(void)
+{
+    netd_pending = 1;
+    waitq_wake_one(&netd_wq);
+}
+
+/* When the thread must next run lwIP's timers: a clock_ns deadline, or 0
+ * for none pending. */
+static uint64_t netd_deadline(void)
+{
+    u32_t ms = sys_timeouts_sleeptime();
+    if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+        return 0;
+    return clock_add(clock_ns(), (uint64_t)ms * 1000000u);
+}
+
+static void netd_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        if (!netd_pending)
+            waitq_wait(&netd_wq, netd_deadline());
+        netd_pending = 0;
+        if (ether_poll_all(NETD_BUDGET))
+            netd_pending = 1; /* more frames waiting: another round first */
+        sys_check_timeouts();
+        net_flush();
+    }
+}
+
+void net_init(const char *cmdline)
+{
+    waitq_init(&netd_wq);
+    lwip_init();
+    ether_attach_all(cmdline);
+    if (thread_create("netd", netd_main, NULL, 0, &netd) != 0)
+        panic("net: cannot start the network thread");
+    ether_wait_dhcp();
+}
