@@ -206,3 +206,10 @@ void ether_wait_dhcp(void)
     else
         printk("net: %s: no DHCP answer yet; it goes on in the background\n", nd->name);
 }
+
+const char *ether_ifname(const struct netif *nif)
+{
+    if (nif->linkoutput != ether_output)
+        return "?";
+    return ((const struct ether *)nif->state)->nd->name;
+}

@@ -15,5 +15,9 @@ int ether_poll_all(int budget);
 /* Wait (a few seconds at most) until DHCP has given the first interface an
  * address, when it asked for one and has a link. */
 void ether_wait_dhcp(void);
+struct netif;
+/* The name of an Ethernet interface's device ("eth0"), or "?" for an
+ * interface that is not one of ours. */
+const char *ether_ifname(const struct netif *nif);
 
 #endif

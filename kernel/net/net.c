@@ -10,16 +10,22 @@
 #include "kernel/sched/sched.h"
 #include "kernel/net/net.h"
 #include "kernel/net/ether.h"
+#include "kernel/net/inet.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/timeouts.h"
 
 #define NETD_BUDGET 64 /* frames per device per round, so timers still run under a flood */
 
 static struct waitq netd_wq;
 static struct thread *netd;
-static int netd_pending; /* a kick came in since the thread last looked */
+static int netd_pending;          /* a kick came in since the thread last looked */
+static uint64_t netd_sleep_until; /* while the thread waits: its deadline (0: none) */
+static int netd_waiting;
 static int flushing;
+
+static uint64_t netd_deadline(void);
 
 void net_flush(void)
 {
@@ -28,6 +34,13 @@ void net_flush(void)
     flushing = 1;
     netif_poll_all();
     flushing = 0;
+    /* A connection may have armed lwIP's timers sooner than the thread
+     * planned to wake. */
+    if (netd_waiting) {
+        uint64_t d = netd_deadline();
+        if (d && (!netd_sleep_until || d < netd_sleep_until))
+            net_wake();
+    }
 }
 
 void net_wake(void)
@@ -50,14 +63,24 @@ static void netd_main(void *arg)
 {
     (void)arg;
     for (;;) {
-        if (!netd_pending)
-            waitq_wait(&netd_wq, netd_deadline());
+        if (!netd_pending) {
+            netd_sleep_until = netd_deadline();
+            netd_waiting = 1;
+            waitq_wait(&netd_wq, netd_sleep_until);
+            netd_waiting = 0;
+        }
         netd_pending = 0;
         if (ether_poll_all(NETD_BUDGET))
             netd_pending = 1; /* more frames waiting: another round first */
         sys_check_timeouts();
         net_flush();
     }
+}
+
+void net_reclaim(void)
+{
+    while (tcp_tw_pcbs)
+        tcp_abort(tcp_tw_pcbs); /* frees it and takes it off the list, sending nothing */
 }
 
 void net_init(const char *cmdline)

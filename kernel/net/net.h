@@ -22,6 +22,9 @@ void net_init(const char *cmdline);
 /* Deliver what lwIP queued on the loopback interface, to the end, unless
  * a delivery is already running further up the stack. */
 void net_flush(void);
+/* End what lwIP keeps of connections the programs have closed (TIME_WAIT),
+ * before a leak check compares the heap with a baseline. */
+void net_reclaim(void);
 /* Wake the network thread: lwIP's timers changed (a new connection arms
  * them) or a device has work. Safe from interrupt handlers. */
 void net_wake(void);

@@ -8,6 +8,7 @@
 #include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/proc/init.h"
+#include "kernel/net/net.h"
 #include "kernel/proc/initargs.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/prof.h"
@@ -101,6 +102,7 @@ static int init_watch(const struct initargs *ia, int report)
     }
     int status = power_status(proc_reap(p));
     vfs_reclaim(); /* /proc's nodes are a cache */
+    net_reclaim(); /* closed connections lwIP keeps in TIME_WAIT */
     pmem_stats(&after);
     kmalloc_stats(&ka);
     if (report) {

@@ -69,6 +69,7 @@
 #define TCP_LISTEN_BACKLOG    1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
 #define LWIP_TCP_TIMESTAMPS   0
+#define TCP_MSL               30000 /* TIME_WAIT lasts 2 MSL: Linux's 60 s */
 #define TCP_MAXRTX            12
 #define TCP_SYNMAXRTX         6
 #define LWIP_CALLBACK_API     1
