@@ -276,6 +276,10 @@ static const struct pentry sys_entries[] = {
     DIR("vm", sys_vm_entries, 0),
     END,
 };
+static const struct pentry net_entries[] = {
+    REG("dev", gen_net_dev),
+    END,
+};
 static const struct pentry root_entries[] = {
     REG("meminfo", gen_meminfo),
     REG("uptime", gen_uptime),
@@ -287,6 +291,7 @@ static const struct pentry root_entries[] = {
     LNK("self", link_self, 0),
     LNK("mounts", link_mounts, 0),
     DIR("sys", sys_entries, 0),
+    DIR("net", net_entries, 0),
     END,
 };
 static const struct pentry root_dir = DIR("", root_entries, &pids);

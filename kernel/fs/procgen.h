@@ -32,6 +32,9 @@ gen_fn gen_task_statm;
 /* /proc/<pid>/fdinfo/<fd>'s text (0 when the descriptor is gone). */
 int gen_fdinfo(int pid, int fd, char *buf, size_t n);
 
+/* /proc/net/dev (kernel/net/netproc.c). */
+gen_fn gen_net_dev;
+
 /* /proc/sys (procsys.c): each file's value and a newline. */
 gen_fn gen_sys_ostype;
 gen_fn gen_sys_osrelease;
