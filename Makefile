@@ -127,7 +127,7 @@ $(BUILD)/gen/sysnr.h: tools/mksysnames.sh $(UNISTD)
 	tools/mksysnames.sh --enum $(UNISTD) > $@
 KCFLAGS += -I$(BUILD)/gen -Ikernel/net/lwip -I$(LWIP_DIR)/include
 # lwIP's sources come from make deps; a build without them fetches them.
-$(LWIP_DIR)/%.c:
+$(LWIP_SRC):
 	tools/deps.sh
 $(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c))): \
 	$(BUILD)/gen/sysnr.h
