@@ -79,8 +79,13 @@ static void netd_main(void *arg)
 
 void net_reclaim(void)
 {
+    int armed = tcp_active_pcbs || tcp_tw_pcbs;
     while (tcp_tw_pcbs)
         tcp_abort(tcp_tw_pcbs); /* frees it and takes it off the list, sending nothing */
+    /* lwIP's TCP timer (a heap entry) stops at its next tick once no
+     * connection is left: let that tick come. */
+    if (armed && !tcp_active_pcbs)
+        sched_sleep_ns((TCP_TMR_INTERVAL + 50) * 1000000ull);
 }
 
 void net_init(const char *cmdline)
