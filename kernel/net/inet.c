@@ -132,8 +132,10 @@ static int inet_create(struct socket *so, int type, int protocol)
         so->protocol = IPPROTO_UDP;
         return inet_udp_create(so);
     }
-    if (type == SOCK_RAW)
-        return -EPROTONOSUPPORT; /* raw and ICMP sockets: not built */
+    if (type == SOCK_RAW) {
+        so->protocol = protocol;
+        return inet_raw_create(so, protocol);
+    }
     return -ESOCKTNOSUPPORT;
 }
 

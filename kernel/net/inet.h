@@ -50,6 +50,8 @@ long inet_ifioctl(unsigned long cmd, uint64_t arg);
 
 int inet_tcp_create(struct socket *so);
 int inet_udp_create(struct socket *so);
+/* A raw IP socket for protocol (1-255): root only (-EPERM). */
+int inet_raw_create(struct socket *so, int protocol);
 void inet_init(void);
 
 #endif

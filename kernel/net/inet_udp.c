@@ -1,7 +1,9 @@
-/* UDP sockets on lwIP's raw API. Datagrams keep their boundaries, queue up
- * to SO_RCVBUF before the first read, may be empty; a connected socket
- * takes datagrams only from its peer; recv(MSG_TRUNC) returns a
- * datagram's real length. */
+/* Datagram sockets on lwIP's raw API: UDP, and raw IP sockets (SOCK_RAW:
+ * ping's ICMP; root only, as Linux's CAP_NET_RAW). Datagrams keep their
+ * boundaries, queue up to SO_RCVBUF before the first read, may be empty; a
+ * connected socket takes datagrams only from its peer; recv(MSG_TRUNC)
+ * returns a datagram's real length. A raw socket receives each packet of
+ * its protocol with the IP header and sends without one, as Linux's. */
 #include <stddef.h>
 #include <stdint.h>
 #include "errno.h"
@@ -10,7 +12,9 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/net/inet.h"
 #include "kernel/net/net.h"
+#include "kernel/proc/proc.h"
 #include "lwip/pbuf.h"
+#include "lwip/raw.h"
 #include "lwip/udp.h"
 
 #define TIOCOUTQ     0x5411
@@ -26,10 +30,11 @@ struct dgram {
 
 struct usock {
     struct socket *so;
-    struct udp_pcb *pcb;
+    struct udp_pcb *pcb;  /* UDP */
+    struct raw_pcb *rpcb; /* raw IP (pcb NULL) */
     struct dgram *q_head, *q_tail;
     size_t q_bytes; /* charged against so->rcvbuf */
-    int connected, shut_rd;
+    int connected, shut_rd, bound;
     struct waitq wq;
 };
 
@@ -39,15 +44,12 @@ static void usock_wake(struct usock *us, int events)
     sock_notify(us->so, events);
 }
 
-static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
-                    u16_t port)
+/* Queue datagram p (taken) from addr:port, or drop it. */
+static void dgram_queue(struct usock *us, struct pbuf *p, const ip_addr_t *addr, u16_t port,
+                        int stranger)
 {
-    struct usock *us = arg;
     size_t cost = p->tot_len + DGRAM_COST;
     struct dgram *d = NULL;
-    /* lwIP hands a connected pcb what no better pcb takes: Linux drops
-     * datagrams from anyone but the peer. */
-    int stranger = us->connected && (port != pcb->remote_port || !ip_addr_cmp(addr, &pcb->remote_ip));
     if (stranger || us->shut_rd || us->q_bytes + cost > (size_t)us->so->rcvbuf ||
         !(d = kmalloc(sizeof *d))) {
         pbuf_free(p);
@@ -66,24 +68,77 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
     usock_wake(us, POLLIN | POLLRDNORM);
 }
 
+static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+                    u16_t port)
+{
+    /* lwIP hands a connected pcb what no better pcb takes: Linux drops
+     * datagrams from anyone but the peer. */
+    struct usock *us = arg;
+    dgram_queue(us, p, addr, port,
+                us->connected && (port != pcb->remote_port || !ip_addr_cmp(addr, &pcb->remote_ip)));
+}
+
+/* A raw socket gets a copy: lwIP goes on with the packet (ICMP answers
+ * an echo request in place). */
+static u8_t on_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
+{
+    struct usock *us = arg;
+    struct pbuf *copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+    if (copy)
+        dgram_queue(us, copy, addr, 0, us->connected && !ip_addr_cmp(addr, &pcb->remote_ip));
+    return 0;
+}
+
 static const struct sock_ops inet_udp_ops;
 
-int inet_udp_create(struct socket *so)
+/* protocol: 0 for UDP, else the IP protocol of a raw socket. */
+static int dgram_create(struct socket *so, int protocol)
 {
     struct usock *us = kzalloc(sizeof *us);
     if (!us)
         return -ENOMEM;
-    us->pcb = udp_new_ip_type(IPADDR_TYPE_V4);
-    if (!us->pcb) {
+    if (protocol)
+        us->rpcb = raw_new_ip_type(IPADDR_TYPE_V4, (u8_t)protocol);
+    else
+        us->pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+    if (!us->pcb && !us->rpcb) {
         kfree(us);
         return -ENOMEM;
     }
     us->so = so;
     waitq_init(&us->wq);
-    udp_recv(us->pcb, on_recv, us);
+    if (protocol)
+        raw_recv(us->rpcb, on_raw_recv, us);
+    else
+        udp_recv(us->pcb, on_recv, us);
     so->priv = us;
     so->ops = &inet_udp_ops;
     return 0;
+}
+
+int inet_udp_create(struct socket *so)
+{
+    return dgram_create(so, 0);
+}
+
+int inet_raw_create(struct socket *so, int protocol)
+{
+    if (!cred_privileged())
+        return -EPERM;
+    if (protocol <= 0 || protocol > 255)
+        return -EPROTONOSUPPORT; /* IPPROTO_RAW's send-only kind: not built */
+    return dgram_create(so, protocol);
+}
+
+/* The common part of either pcb (addresses, options). */
+static struct ip_pcb *dgram_ip(struct usock *us)
+{
+    return us->pcb ? (struct ip_pcb *)us->pcb : (struct ip_pcb *)us->rpcb;
+}
+
+static uint16_t dgram_lport(struct usock *us)
+{
+    return us->pcb ? us->pcb->local_port : 0;
 }
 
 static int udp_so_bind(struct socket *so, const struct sockaddr_storage *sa, int len)
@@ -94,13 +149,15 @@ static int udp_so_bind(struct socket *so, const struct sockaddr_storage *sa, int
     int err = inet_addr_in(sa, len, 1, &ip, &port);
     if (err)
         return err;
-    if (us->pcb->local_port)
+    if (dgram_lport(us) || us->bound)
         return -EINVAL;
     if (!inet_addr_local(&ip))
         return -EADDRNOTAVAIL;
     if (so->opts & SOCK_OPT_REUSEADDR)
-        ip_set_option(us->pcb, SOF_REUSEADDR);
-    return inet_errno(udp_bind(us->pcb, &ip, port));
+        ip_set_option(dgram_ip(us), SOF_REUSEADDR);
+    err = inet_errno(us->pcb ? udp_bind(us->pcb, &ip, port) : raw_bind(us->rpcb, &ip));
+    us->bound = !err;
+    return err;
 }
 
 static int udp_so_connect(struct socket *so, const struct sockaddr_storage *sa, int len,
@@ -111,14 +168,17 @@ static int udp_so_connect(struct socket *so, const struct sockaddr_storage *sa, 
     uint16_t port;
     (void)nonblock;
     if (len >= 2 && sa->ss_family == AF_UNSPEC) {
-        udp_disconnect(us->pcb);
+        if (us->pcb)
+            udp_disconnect(us->pcb);
+        else
+            raw_disconnect(us->rpcb);
         us->connected = 0;
         return 0;
     }
     int err = inet_addr_in(sa, len, 0, &ip, &port);
     if (err)
         return err;
-    err = inet_errno(udp_connect(us->pcb, &ip, port));
+    err = inet_errno(us->pcb ? udp_connect(us->pcb, &ip, port) : raw_connect(us->rpcb, &ip));
     if (err)
         return err;
     us->connected = 1;
@@ -141,18 +201,19 @@ static int udp_so_getname(struct socket *so, struct sockaddr_storage *sa, int *l
     struct usock *us = so->priv;
     if (peer && !us->connected)
         return -ENOTCONN;
+    struct ip_pcb *ip = dgram_ip(us);
     if (peer)
-        inet_addr_out(sa, len, &us->pcb->remote_ip, us->pcb->remote_port);
+        inet_addr_out(sa, len, &ip->remote_ip, us->pcb ? us->pcb->remote_port : 0);
     else
-        inet_addr_out(sa, len, &us->pcb->local_ip, us->pcb->local_port);
+        inet_addr_out(sa, len, &ip->local_ip, dgram_lport(us));
     return 0;
 }
 
 static long udp_so_sendmsg(struct socket *so, struct sock_msg *m, int flags)
 {
     struct usock *us = so->priv;
-    ip_addr_t ip = us->pcb->remote_ip;
-    uint16_t port = us->pcb->remote_port;
+    ip_addr_t ip = dgram_ip(us)->remote_ip;
+    uint16_t port = us->pcb ? us->pcb->remote_port : 0;
     size_t len = m->left;
     (void)flags;
     if (m->namelen) {
@@ -164,11 +225,13 @@ static long udp_so_sendmsg(struct socket *so, struct sock_msg *m, int flags)
     }
     if (len > UDP_MAX_DATA)
         return -EMSGSIZE;
-    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+    struct pbuf *p = pbuf_alloc(us->pcb ? PBUF_TRANSPORT : PBUF_IP, (u16_t)len, PBUF_RAM);
     if (!p)
         return -ENOMEM;
     long got = len ? sock_msg_copy_in(m, p->payload, len) : 0;
-    int err = got < (long)len ? -EFAULT : inet_errno(udp_sendto(us->pcb, p, &ip, port));
+    int err = got < (long)len ? -EFAULT
+              : us->pcb       ? inet_errno(udp_sendto(us->pcb, p, &ip, port))
+                              : inet_errno(raw_sendto(us->rpcb, p, &ip));
     pbuf_free(p);
     net_flush();
     return err ? err : (long)len;
@@ -259,7 +322,7 @@ static int udp_so_setsockopt(struct socket *so, int level, int name, const void 
 {
     struct usock *us = so->priv;
     if (level == IPPROTO_IP)
-        return inet_ip_setsockopt(us->pcb, name, val, len);
+        return inet_ip_setsockopt(dgram_ip(us), name, val, len);
     return -ENOPROTOOPT;
 }
 
@@ -267,14 +330,17 @@ static int udp_so_getsockopt(struct socket *so, int level, int name, void *val, 
 {
     struct usock *us = so->priv;
     if (level == IPPROTO_IP)
-        return inet_ip_getsockopt(us->pcb, name, val, len);
+        return inet_ip_getsockopt(dgram_ip(us), name, val, len);
     return -ENOPROTOOPT;
 }
 
 static void udp_so_release(struct socket *so)
 {
     struct usock *us = so->priv;
-    udp_remove(us->pcb);
+    if (us->pcb)
+        udp_remove(us->pcb);
+    else
+        raw_remove(us->rpcb);
     while (us->q_head)
         dgram_pop(us);
     waitq_wake_all(&us->wq);

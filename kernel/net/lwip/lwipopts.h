@@ -38,6 +38,8 @@
 #define DHCP_DOES_ARP_CHECK  0
 #define LWIP_DNS             0
 #define LWIP_IGMP            0
+#define IP_DEFAULT_TTL       64 /* Linux's, for every protocol */
+#define ICMP_TTL             64
 #define IP_REASSEMBLY        1
 #define IP_FRAG              1
 #define LWIP_BROADCAST_PING  0
