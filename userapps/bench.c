@@ -34,6 +34,11 @@
  *                                      futex word, FUTEX_WAIT/FUTEX_WAKE private (us per
  *                                      round trip)
  *                   (on a kernel that refuses threads, these two say "skipped" and why)
+ *                   tcp_64k            transfer over TCP on 127.0.0.1 in 64 KiB writes to a
+ *                                      reader child (MB/s; the loopback interface is
+ *                                      brought up first where it is down: a Linux guest)
+ *                   tcp_rr             1-byte request and response over one TCP connection
+ *                                      on 127.0.0.1, TCP_NODELAY (us per round trip)
  *                   epoll_wait_N       for N = 1, 100 and 10000 pipes watched by one epoll
  *                                      instance, one of them ready: a byte written to it,
  *                                      epoll_wait (which must report it alone), the byte
@@ -63,7 +68,12 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -654,6 +664,111 @@ static void epoll_figures(int runs)
     }
 }
 
+/* ---- TCP over loopback ---- */
+
+/* A Linux guest starts with lo down: bring it up (a failure is left to
+ * the connect that follows). */
+static void lo_up(void)
+{
+    struct ifreq r = {0};
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+    strcpy(r.ifr_name, "lo");
+    if (s >= 0 && ioctl(s, SIOCGIFFLAGS, &r) == 0 && !(r.ifr_flags & IFF_UP)) {
+        r.ifr_flags |= IFF_UP;
+        ioctl(s, SIOCSIFFLAGS, &r);
+    }
+    if (s >= 0)
+        close(s);
+}
+
+/* A listening socket on 127.0.0.1 and an ephemeral port, in *addr. */
+static int tcp_listener(struct sockaddr_in *addr)
+{
+    socklen_t len = sizeof *addr;
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s < 0 || bind(s, (struct sockaddr *)addr, sizeof *addr) != 0 || listen(s, 4) != 0 ||
+        getsockname(s, (struct sockaddr *)addr, &len) != 0)
+        die("tcp listener");
+    return s;
+}
+
+/* A child connected to addr: it echoes single bytes (echo) or reads to
+ * the end and exits 0 when it got total bytes. */
+static pid_t tcp_child(const struct sockaddr_in *addr, bool echo, long total)
+{
+    static unsigned char buf[64 << 10];
+    pid_t pid = fork();
+
+    if (pid != 0) {
+        if (pid < 0)
+            die("fork");
+        return pid;
+    }
+    int one = 1, c = socket(AF_INET, SOCK_STREAM, 0);
+    if (c < 0 || connect(c, (const struct sockaddr *)addr, sizeof *addr) != 0)
+        _exit(1);
+    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    long got = 0;
+    ssize_t r;
+    while ((r = read(c, buf, echo ? 1 : sizeof buf)) > 0 || (r < 0 && errno == EINTR)) {
+        got += r > 0 ? r : 0;
+        if (echo && r > 0 && write(c, buf, 1) != 1)
+            _exit(1);
+    }
+    _exit(r == 0 && (echo || got == total) ? 0 : 1);
+}
+
+/* MB/s sending total bytes (whole 64 KiB writes) to a reader child. */
+static double tcp_64k(long total)
+{
+    static unsigned char buf[64 << 10];
+    struct sockaddr_in addr;
+    int ls = tcp_listener(&addr);
+
+    total = (total + (long)sizeof buf - 1) / (long)sizeof buf * (long)sizeof buf;
+    memset(buf, 'x', sizeof buf);
+    double t0 = p_now_us();
+    pid_t pid = tcp_child(&addr, false, total);
+    int s = accept(ls, NULL, NULL);
+    if (s < 0)
+        die("accept");
+    for (long put = 0; put < total; put += (long)sizeof buf)
+        if (p_write_full(s, buf, sizeof buf) < 0)
+            die("tcp write");
+    close(s);
+    reap(pid);
+    close(ls);
+    return (double)total / (p_now_us() - t0);
+}
+
+/* us per 1-byte round trip to an echoing child over one connection. */
+static double tcp_rr(long n)
+{
+    struct sockaddr_in addr;
+    int one = 1, ls = tcp_listener(&addr);
+    char c = 0;
+
+    pid_t pid = tcp_child(&addr, true, 0);
+    int s = accept(ls, NULL, NULL);
+    if (s < 0)
+        die("accept");
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    double t0 = p_now_us();
+    for (long i = 0; i < n; i++)
+        if (write(s, &c, 1) != 1 || p_read_full(s, &c, 1) != 1)
+            die("tcp round trip");
+    double us = (p_now_us() - t0) / (double)n;
+    close(s);
+    reap(pid);
+    close(ls);
+    return us;
+}
+
 /* Default counts per run: each figure about 0.5-1 s natively. */
 static void prims(void)
 {
@@ -672,6 +787,9 @@ static void prims(void)
     report("pipe_4k", "MB/s", pipe_4k, iters(128L << 20), runs);
     report("pipe_64k", "MB/s", pipe_64k, iters(256L << 20), runs);
     report("pipe_pingpong", "us", pipe_pingpong, iters(20000), runs);
+    lo_up();
+    report("tcp_64k", "MB/s", tcp_64k, iters(256L << 20), runs);
+    report("tcp_rr", "us", tcp_rr, iters(20000), runs);
     report("ctx_switch", "us", ctx_switch, iters(30000), runs);
     report("signal_roundtrip", "us", signal_roundtrip, iters(30000), runs);
     if (threads_run()) {

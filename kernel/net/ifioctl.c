@@ -14,6 +14,7 @@
 #define SIOCGIFNAME    0x8910
 #define SIOCGIFCONF    0x8912
 #define SIOCGIFFLAGS   0x8913
+#define SIOCSIFFLAGS   0x8914
 #define SIOCGIFADDR    0x8915
 #define SIOCSIFADDR    0x8916
 #define SIOCGIFDSTADDR 0x8917
@@ -123,12 +124,29 @@ static int if_get(unsigned long cmd, struct netif *nif, struct ifreq *r)
     }
 }
 
-/* SIOCSIFADDR/SIOCSIFNETMASK (root only). */
+/* SIOCSIFFLAGS: an interface up or down; the other flags are the
+ * interface's own (IFF_RUNNING follows the link): a change to one of them
+ * is refused. */
+static int if_set_flags(struct netif *nif, int flags)
+{
+    int have = if_flags(nif);
+    if ((flags ^ have) & ~(IFF_UP | IFF_RUNNING) & 0xffff)
+        return -EINVAL;
+    if ((flags & IFF_UP) && !netif_is_up(nif))
+        netif_set_up(nif);
+    else if (!(flags & IFF_UP) && netif_is_up(nif))
+        netif_set_down(nif);
+    return 0;
+}
+
+/* SIOCSIFADDR/SIOCSIFNETMASK/SIOCSIFFLAGS (root only). */
 static int if_set(unsigned long cmd, struct netif *nif, const struct ifreq *r)
 {
     ip4_addr_t a;
     if (!cred_privileged())
         return -EPERM;
+    if (cmd == SIOCSIFFLAGS)
+        return if_set_flags(nif, (uint16_t)r->u.flags);
     if (r->u.addr.sin_family != AF_INET)
         return -EINVAL;
     ip4_addr_set_u32(&a, r->u.addr.sin_addr);
@@ -191,7 +209,7 @@ long inet_ifioctl(unsigned long cmd, uint64_t arg)
         struct netif *nif = if_find(r.name);
         if (!nif)
             return -ENODEV;
-        if (cmd == SIOCSIFADDR || cmd == SIOCSIFNETMASK)
+        if (cmd == SIOCSIFADDR || cmd == SIOCSIFNETMASK || cmd == SIOCSIFFLAGS)
             return if_set(cmd, nif, &r);
         err = if_get(cmd, nif, &r);
     }
