@@ -108,7 +108,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 /* A connection for the listener arg: queued until a program accepts it. */
 static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
-    struct tsock *ls = arg, *ts;
+    struct tsock *ls = rp_pick(arg), *ts;
     struct socket *so;
     if (err != ERR_OK || !newpcb)
         return ERR_VAL;
@@ -177,10 +177,12 @@ static int tcp_so_bind(struct socket *so, const struct sockaddr_storage *sa, int
     int err = inet_addr_in(sa, len, 1, &ip, &port);
     if (err)
         return err;
-    if (!ts->pcb || ts->state != TS_IDLE || ts->pcb->local_port)
+    if (!ts->pcb || ts->state != TS_IDLE || ts->pcb->local_port || ts->rp_leader)
         return -EINVAL;
     if (!inet_addr_local(&ip))
         return -EADDRNOTAVAIL;
+    if (rp_bind(ts, &ip, port))
+        return 0;
     /* lwIP lets two SO_REUSEADDR sockets bind a port one listens on and
      * refuses only at listen; Linux refuses the bind. */
     if (port && port_listened(&ip, port))
@@ -198,6 +200,14 @@ static int tcp_so_listen(struct socket *so, int backlog)
         return 0;
     if (ts->state != TS_IDLE || !ts->pcb)
         return -EINVAL;
+    if (ts->rp_leader) {
+        tsock_hook(NULL, ts->pcb);
+        tcp_close(ts->pcb); /* never bound: freed at once */
+        ts->pcb = NULL;
+        ts->state = TS_LISTEN;
+        so->acceptconn = 1;
+        return 0;
+    }
     if (!ts->pcb->local_port && tcp_bind(ts->pcb, IP_ANY_TYPE, 0) != ERR_OK)
         return -EADDRINUSE;
     /* Linux queues backlog + 1 connections. */
@@ -381,15 +391,19 @@ static void tcp_let_go(struct tsock *ts)
 static void tcp_so_release(struct socket *so)
 {
     struct tsock *ts = so->priv;
+    if (ts->rp_leader || ts->rp_next)
+        rp_leave(ts);
     if (ts->state == TS_LISTEN) {
         while (ts->q_head) {
             struct tsock *c = ts->q_head;
             ts->q_head = c->q_next;
             sock_destroy(c->so);
         }
-        tcp_arg(ts->pcb, NULL);
-        tcp_close(ts->pcb); /* a listener closes at once */
-        ts->pcb = NULL;
+        if (ts->pcb) {
+            tcp_arg(ts->pcb, NULL);
+            tcp_close(ts->pcb); /* a listener closes at once */
+            ts->pcb = NULL;
+        }
     }
     if (ts->pcb)
         tcp_let_go(ts);

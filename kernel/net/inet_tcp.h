@@ -33,6 +33,9 @@ struct tsock {
     /* A listener's connections not accepted yet, oldest first; a queued
      * one's listener. */
     struct tsock *q_head, *q_tail, *q_next, *listener;
+    /* SO_REUSEPORT groups (inet_reuseport.c): a member's leader (NULL for
+     * the leader, which owns the pcb), the next member, the next turn. */
+    struct tsock *rp_leader, *rp_next, *rp_turn;
 };
 
 extern const struct sock_ops inet_tcp_ops;
@@ -44,6 +47,14 @@ void tsock_wake(struct tsock *ts, int events);
 void tsock_note_addrs(struct tsock *ts);
 int tsock_setopt(struct tsock *ts, int name, int v);
 int tsock_getopt(struct tsock *ts, int name, int *v);
+
+/* SO_REUSEPORT (inet_reuseport.c). rp_bind: 1 when ts joined the group
+ * of the socket that owns ip:port (both asked for SO_REUSEPORT), 0 to
+ * bind as usual. rp_pick: the listener whose turn it is to get a
+ * connection. rp_leave: ts closes (a leader's pcb may go to a member). */
+int rp_bind(struct tsock *ts, const ip_addr_t *ip, uint16_t port);
+struct tsock *rp_pick(struct tsock *leader);
+void rp_leave(struct tsock *ts);
 
 /* The byte stream (inet_tcpio.c). */
 void tsock_rx_append(struct tsock *ts, struct pbuf *p); /* takes p */
