@@ -72,7 +72,8 @@ static void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
     }
 }
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+/* Weak: an architecture may bring its own (the kernel's x86-64 memcpy.S). */
+__attribute__((weak)) void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     copy_forward(dst, src, n);
     return dst;

@@ -45,6 +45,7 @@
  *                                      read back (ns per round trip; where RLIMIT_NOFILE
  *                                      cannot be raised to 20,000, as many as it allows,
  *                                      said on a line of its own)
+ * net               tcp_64k and tcp_rr alone (prims has them too)
  * scale[=LIST]      for each S in LIST (MiB; default 1,16,256,1024), with S MiB of
  *                   touched anonymous memory in the parent (7 runs up to 64 MiB,
  *                   5 up to 256, then 3):
@@ -93,7 +94,7 @@
 
 static const char usage[] =
     "usage: bench [--quick|--smoke] [GROUP...]\n"
-    "groups: prims, scale[=MiB,...] (default 1,16,256,1024), sleepers[=MAX]\n"
+    "groups: prims, net, scale[=MiB,...] (default 1,16,256,1024), sleepers[=MAX]\n"
     "        (default 100000), boot; none: prims scale=1,16,64\n"
     "--quick divides iteration counts by 8, --smoke by 1000 with at most 3 runs;\n"
     "--exit exits 0 (the exec target). Lines: bench: NAME: median X UNIT (R runs)\n";
@@ -101,7 +102,7 @@ static const char usage[] =
 static struct config {
     long div;     /* iteration counts are divided by this */
     int max_runs; /* runs per figure at most */
-    bool boot, prims, sleepers;
+    bool boot, prims, net, sleepers;
     long sleep_max;
     int nscale;
     long scale[SCALE_MAX]; /* MiB */
@@ -769,6 +770,13 @@ static double tcp_rr(long n)
     return us;
 }
 
+static void net_figures(int runs)
+{
+    lo_up();
+    report("tcp_64k", "MB/s", tcp_64k, iters(256L << 20), runs);
+    report("tcp_rr", "us", tcp_rr, iters(20000), runs);
+}
+
 /* Default counts per run: each figure about 0.5-1 s natively. */
 static void prims(void)
 {
@@ -787,9 +795,7 @@ static void prims(void)
     report("pipe_4k", "MB/s", pipe_4k, iters(128L << 20), runs);
     report("pipe_64k", "MB/s", pipe_64k, iters(256L << 20), runs);
     report("pipe_pingpong", "us", pipe_pingpong, iters(20000), runs);
-    lo_up();
-    report("tcp_64k", "MB/s", tcp_64k, iters(256L << 20), runs);
-    report("tcp_rr", "us", tcp_rr, iters(20000), runs);
+    net_figures(runs);
     report("ctx_switch", "us", ctx_switch, iters(30000), runs);
     report("signal_roundtrip", "us", signal_roundtrip, iters(30000), runs);
     if (threads_run()) {
@@ -1158,6 +1164,8 @@ static void parse_args(int argc, char **argv)
         groups = true;
         if (strcmp(a, "prims") == 0)
             cfg.prims = true;
+        else if (strcmp(a, "net") == 0)
+            cfg.net = true;
         else if (strcmp(a, "boot") == 0)
             cfg.boot = true;
         else if (strcmp(a, "scale") == 0)
@@ -1199,6 +1207,8 @@ int main(int argc, char **argv)
         boot_group(&boot, boot_err);
     if (cfg.prims)
         prims();
+    else if (cfg.net)
+        net_figures(cfg.max_runs);
     for (int i = 0; i < cfg.nscale; i++)
         scale_one(cfg.scale[i]);
     if (cfg.sleepers)

@@ -58,15 +58,23 @@
 #define LWIP_NETIF_LINK_CALLBACK         1
 #define LWIP_SINGLE_NETIF                0
 
-/* TCP: Linux-sized windows through window scaling. */
-#define TCP_MSS               1460
+/* TCP: Linux-sized windows through window scaling. The MSS is the
+ * loopback interface's (it has no MTU, as Linux's lo has 64 KiB); lwIP
+ * clamps it to an Ethernet interface's MTU (1460) per connection. */
+#define TCP_MSS               65495
 #define LWIP_WND_SCALE        1
 #define TCP_RCV_SCALE         2
 #define TCP_WND               (128 * 1024)
 #define TCP_SND_BUF           (128 * 1024)
-#define TCP_SND_QUEUELEN      ((8 * TCP_SND_BUF) / TCP_MSS)
-#define TCP_SNDLOWAT          (TCP_SND_BUF / 4)
-#define TCP_OVERSIZE          TCP_MSS
+#define TCP_SND_QUEUELEN      1024 /* pbufs queued: many small writes, or Ethernet segments */
+/* lwIP's sanity checks want TCP_SNDLOWAT (the sockets API's "writable"
+ * mark, which the raw API does not use) 4 MSS below 64 KiB: impossible with
+ * a 64 KiB MSS. The checks that matter hold: the window and send buffer
+ * are over 2 MSS, the queue over 2 send buffers' worth of segments. */
+#define LWIP_DISABLE_TCP_SANITY_CHECKS 1
+_Static_assert(TCP_WND >= 2 * TCP_MSS && TCP_SND_BUF >= 2 * TCP_MSS, "lwipopts: TCP window");
+_Static_assert(TCP_SND_QUEUELEN >= 2 * (TCP_SND_BUF / TCP_MSS), "lwipopts: TCP queue");
+#define TCP_OVERSIZE          0    /* a write allocates what it holds, not a whole MSS */
 #define TCP_QUEUE_OOSEQ       1
 #define TCP_LISTEN_BACKLOG    1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
@@ -79,6 +87,11 @@
 #define PBUF_POOL_SIZE        256
 #define PBUF_POOL_BUFSIZE     1600
 #define MEMP_NUM_TCP_SEG      TCP_SND_QUEUELEN
+
+/* Checksums: not on the loopback interface (ether.c turns them off
+ * there, as Linux skips them on lo), everywhere else. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+#define LWIP_CHKSUM_ALGORITHM        3
 
 /* Checks, statistics, diagnostics. */
 #define LWIP_STATS            0

@@ -24,6 +24,9 @@ typedef long ssize_t;
 #define SZT_F "zu"
 
 #define BYTE_ORDER LITTLE_ENDIAN
+/* Byte swaps inline, not lwIP's out-of-line functions. */
+#define lwip_htons(x) ((u16_t)__builtin_bswap16((u16_t)(x)))
+#define lwip_htonl(x) ((u32_t)__builtin_bswap32((u32_t)(x)))
 
 /* lwIP's own errno values match Linux's; the kernel's come from errno.h. */
 #define LWIP_ERRNO_INCLUDE "errno.h"
