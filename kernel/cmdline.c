@@ -16,6 +16,8 @@ int cmdline_find(const char *cmdline, const char *key, const char **val, size_t 
         while (*p && *p != ' ')
             p++;
         size_t wlen = (size_t)(p - w);
+        if (wlen == 2 && w[0] == '-' && w[1] == '-')
+            break; /* what follows a lone "--" is init's (initargs.h), as on Linux */
         if (wlen < klen || strncmp(w, key, klen) != 0)
             continue;
         if (wlen == klen) {

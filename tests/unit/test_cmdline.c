@@ -127,6 +127,15 @@ static void test_null_and_empty_key(void **state)
     assert_int_equal(k_cmdline_is("x=1", "", "1"), 0);
 }
 
+/* A lone "--" ends the kernel's words: init's arguments are not options. */
+static void test_stops_at_dashes(void **state)
+{
+    (void)state;
+    check_find("ip=1 -- ip=2", "ip", "1");
+    check_find("init=/bin/sh -- ip addr", "ip", NULL);
+    check_find("a --x b=2", "b", "2");
+}
+
 static void test_cmdline_is(void **state)
 {
     (void)state;
@@ -156,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_empty_value),
         cmocka_unit_test(test_spaces),
         cmocka_unit_test(test_null_and_empty_key),
+        cmocka_unit_test(test_stops_at_dashes),
         cmocka_unit_test(test_cmdline_is),
     };
 
