@@ -216,7 +216,8 @@ deps:
 	@tools/deps.sh
 
 run: deps all
-	tools/qemu.sh --iso --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL))
+	tools/qemu.sh --iso --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL)) \
+		$(if $(NET),--net user --port 8080:80)
 
 # The boot tests run the test kernel; `all` builds the release kernel,
 # which they check too.
