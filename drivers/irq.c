@@ -189,8 +189,10 @@ int irq_dispatch(unsigned vector)
 {
     unsigned irq = vector - IRQ_VECTOR_BASE;
     if (vector >= IRQ_DYN_BASE && vector < IRQ_DYN_END) {
-        if (!dyn[vector - IRQ_DYN_BASE].fn)
-            return 0; /* counted as unexpected by the trap code */
+        if (!dyn[vector - IRQ_DYN_BASE].fn) {
+            lapic_eoi(); /* a stray message: ends it; the trap code counts it */
+            return 0;
+        }
         dyn[vector - IRQ_DYN_BASE].fn(dyn[vector - IRQ_DYN_BASE].arg);
         lapic_eoi();
         return 1;

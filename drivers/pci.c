@@ -10,18 +10,18 @@
 #include "drivers/pci.h"
 #include "drivers/virtio_net.h"
 
-#define CFG_ADDR      0xcf8 /* configuration mechanism #1 */
-#define CFG_DATA      0xcfc
-#define PCI_VENDOR    0x00
-#define PCI_CLASS     0x08 /* revision, prog-if, subclass, class */
-#define PCI_HDR_TYPE  0x0e
-#define PCI_BAR0      0x10
-#define PCI_SEC_BUS   0x19 /* a bridge's secondary bus number */
-#define PCI_IRQ_LINE  0x3c
-#define PCI_IRQ_PIN   0x3d
+#define CFG_ADDR        0xcf8 /* configuration mechanism #1 */
+#define CFG_DATA        0xcfc
+#define PCI_VENDOR      0x00
+#define PCI_CLASS       0x08 /* revision, prog-if, subclass, class */
+#define PCI_HDR_TYPE    0x0e
+#define PCI_BAR0        0x10
+#define PCI_SEC_BUS     0x19 /* a bridge's secondary bus number */
+#define PCI_IRQ_LINE    0x3c
+#define PCI_IRQ_PIN     0x3d
 #define PCI_STATUS_CAPS 0x10 /* status register: a capability list */
-#define ECAM_BUS_SIZE (1u << 20)
-#define MCFG_ENTRIES  44 /* header 36, reserved 8 */
+#define ECAM_BUS_SIZE   (1u << 20)
+#define MCFG_ENTRIES    44 /* header 36, reserved 8 */
 
 static const struct pci_driver *const drivers[] = {&virtio_net_driver};
 
@@ -37,9 +37,9 @@ static volatile uint8_t *ecam_at(unsigned bus, unsigned dev, unsigned fn, unsign
     if (!ecam_base || bus < ecam_first || bus > ecam_last)
         return 0;
     if (!ecam_bus[bus]) {
+        uint64_t pa = ecam_base + (uint64_t)(bus - ecam_first) * ECAM_BUS_SIZE;
         void *va;
-        if (devmap(ecam_base + (uint64_t)(bus - ecam_first) * ECAM_BUS_SIZE, ECAM_BUS_SIZE,
-                   &va) != 0)
+        if (devmap(pa, ECAM_BUS_SIZE, &va) != 0)
             return 0;
         ecam_bus[bus] = va;
     }
@@ -136,8 +136,7 @@ static void ecam_init(void)
         ecam_base = load_le64(e);
         ecam_first = e[10];
         ecam_last = e[11];
-        printk("pci: ECAM at %#lx, buses %u-%u\n", (unsigned long)ecam_base, ecam_first,
-               ecam_last);
+        printk("pci: ECAM at %#lx, buses %u-%u\n", (unsigned long)ecam_base, ecam_first, ecam_last);
         return;
     }
 }
@@ -164,7 +163,8 @@ static int bar_probe(struct pci_dev *pd, int i)
         b->base = lo & ~3u;
         b->size = szlo ? (~(szlo & ~3u) & 0xffffu) + 1 : 0;
     } else {
-        uint64_t mask = ((uint64_t)szhi << 32 | (szlo & ~0xfu)) | (is64 ? 0 : 0xffffffff00000000ull);
+        uint64_t mask =
+            ((uint64_t)szhi << 32 | (szlo & ~0xfu)) | (is64 ? 0 : 0xffffffff00000000ull);
         b->base = (uint64_t)hi << 32 | (lo & ~0xfu);
         b->size = (szlo & ~0xfu) || szhi != 0xffffffffu ? ~mask + 1 : 0;
     }
@@ -268,7 +268,6 @@ void pci_init(void)
         if (r == 0)
             r = drv->probe(pd);
         if (r != 0)
-            printk("pci 0000:%02x:%02x.%u: %s: error %d\n", pd->bus, pd->dev, pd->fn, drv->name,
-                   r);
+            printk("pci 0000:%02x:%02x.%u: %s: error %d\n", pd->bus, pd->dev, pd->fn, drv->name, r);
     }
 }

@@ -12,13 +12,13 @@
 #define PCI_BARS 6
 
 /* Configuration-space offsets drivers use. */
-#define PCI_COMMAND       0x04
-#define PCI_CAP_PTR       0x34
-#define PCI_CAP_VNDR      0x09 /* vendor-specific capability (virtio's) */
-#define PCI_CAP_MSIX      0x11
-#define PCI_COMMAND_IO    0x1
-#define PCI_COMMAND_MEM   0x2
-#define PCI_COMMAND_MASTER 0x4
+#define PCI_COMMAND          0x04
+#define PCI_CAP_PTR          0x34
+#define PCI_CAP_VNDR         0x09 /* vendor-specific capability (virtio's) */
+#define PCI_CAP_MSIX         0x11
+#define PCI_COMMAND_IO       0x1
+#define PCI_COMMAND_MEM      0x2
+#define PCI_COMMAND_MASTER   0x4
 #define PCI_COMMAND_INTX_OFF 0x400
 
 struct pci_bar {

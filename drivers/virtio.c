@@ -129,6 +129,8 @@ void virtio_driver_ok(struct virtio_dev *vd)
 
 void virtio_fail(struct virtio_dev *vd)
 {
+    if (!vd->common)
+        return; /* virtio_open found no transport: nothing was started */
     vcom8(vd, VCOM_STATUS) = 0;
     for (int i = 0; i < 1000000 && vcom8(vd, VCOM_STATUS) != 0; i++)
         ;

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include "drivers/pci.h"
 
-#define VIRTIO_VENDOR     0x1af4
+#define VIRTIO_VENDOR      0x1af4
 #define VIRTIO_F_VERSION_1 (1ull << 32)
 
 /* virtio_isr() bits. */
@@ -58,8 +58,8 @@ struct virtq {
     unsigned order;
     volatile uint16_t *notify;
     uint16_t free_head, nfree, last_used;
-    void **cookie;    /* per chain head: the caller's token, NULL when free */
-    uint32_t *wlen;   /* per chain head: bytes the device may write */
+    void **cookie;     /* per chain head: the caller's token, NULL when free */
+    uint32_t *wlen;    /* per chain head: bytes the device may write */
     uint64_t bad_used; /* used entries refused: unknown id or bad length */
 };
 
@@ -82,8 +82,9 @@ unsigned virtio_isr(struct virtio_dev *vd);
  * generation is re-checked). 0 or -EINVAL (outside the area). */
 int virtio_config(struct virtio_dev *vd, unsigned off, void *buf, size_t len);
 void virtio_driver_ok(struct virtio_dev *vd);
-/* Reset the device (it stops using every queue), set FAILED. The driver
- * then frees its queues with virtq_free. */
+/* Reset the device (it stops using every queue and drops its interrupt),
+ * set FAILED; nothing when virtio_open failed. The driver then frees its
+ * queues with virtq_free. */
 void virtio_fail(struct virtio_dev *vd);
 
 /* Set up queue index with at most max entries (a power of two): rings in

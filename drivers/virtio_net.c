@@ -12,17 +12,17 @@
 #include "drivers/virtio.h"
 #include "drivers/virtio_net.h"
 
-#define VIRTIO_NET_F_MAC    (1ull << 5)
-#define VIRTIO_NET_F_STATUS (1ull << 16)
+#define VIRTIO_NET_F_MAC     (1ull << 5)
+#define VIRTIO_NET_F_STATUS  (1ull << 16)
 #define VIRTIO_NET_S_LINK_UP 1
-#define VNET_CFG_MAC    0
-#define VNET_CFG_STATUS 6
-#define VNET_HDR        12 /* struct virtio_net_hdr with VERSION_1 */
-#define RXQ             0
-#define TXQ             1
-#define QSIZE           128
-#define BUF_SIZE        2048 /* header + the largest frame, two per page */
-#define BUF_ORDER       6    /* QSIZE * BUF_SIZE bytes of pages */
+#define VNET_CFG_MAC         0
+#define VNET_CFG_STATUS      6
+#define VNET_HDR             12 /* struct virtio_net_hdr with VERSION_1 */
+#define RXQ                  0
+#define TXQ                  1
+#define QSIZE                128
+#define BUF_SIZE             2048 /* header + the largest frame, two per page */
+#define BUF_ORDER            6    /* QSIZE * BUF_SIZE bytes of pages */
 
 _Static_assert(VNET_HDR + NETDEV_MAX_FRAME <= BUF_SIZE, "a frame fits a buffer");
 _Static_assert((QSIZE * BUF_SIZE) == (PAGE_SIZE << BUF_ORDER), "buffer pool size");
@@ -44,14 +44,29 @@ static int rx_post(struct vnet *v, uint8_t *buf)
     return virtq_add(&v->rx, &s, 1, buf);
 }
 
-/* The device broke the queue protocol: reset it and drop the link. */
-static void vnet_kill(struct vnet *v)
+/* Reset the device and free what it could touch; v stays (its interrupt
+ * may be attached to it, and devices are never removed), dead. */
+static void vnet_stop(struct vnet *v)
 {
     virtio_fail(&v->vd);
     v->dead = 1;
     v->nd.link_up = 0;
+    virtq_free(&v->rx);
+    virtq_free(&v->tx);
+    if (v->rxpages)
+        pg_free(v->rxpages, BUF_ORDER);
+    if (v->txpages)
+        pg_free(v->txpages, BUF_ORDER);
+    v->rxpages = v->txpages = 0;
+}
+
+/* The device broke the queue protocol: stop it, drop the link, tell the stack. */
+static void vnet_kill(struct vnet *v)
+{
     printk("virtio-net %s: device error, reset (%lu bad used entries)\n", v->nd.name,
            (unsigned long)(v->rx.bad_used + v->tx.bad_used));
+    vnet_stop(v);
+    netdev_kick(&v->nd);
 }
 
 static void tx_reclaim(struct vnet *v)
@@ -101,8 +116,8 @@ static int vnet_xmit(struct netdev *nd, const void *frame, size_t len)
 static int rx_one(struct vnet *v, int r, uint8_t *buf, uint32_t len)
 {
     struct netdev *nd = &v->nd;
-    int ok = r == 0 && len >= VNET_HDR + NETDEV_ETH_HDR && len - VNET_HDR <= NETDEV_MAX_FRAME &&
-             nd->rx;
+    int ok =
+        r == 0 && len >= VNET_HDR + NETDEV_ETH_HDR && len - VNET_HDR <= NETDEV_MAX_FRAME && nd->rx;
     if (ok) {
         nd->rx(nd, buf + VNET_HDR, len - VNET_HDR);
         nd->rx_packets++;
@@ -159,9 +174,9 @@ static int link_update(struct vnet *v)
 static void vnet_intr(void *arg)
 {
     struct vnet *v = arg;
+    unsigned why = virtio_isr(&v->vd); /* first: a level-triggered line drops */
     if (v->dead)
         return;
-    unsigned why = virtio_isr(&v->vd);
     int kick = (why & VIRTIO_ISR_CONFIG) && link_update(v);
     if (why & VIRTIO_ISR_QUEUE) {
         virtq_intr_off(&v->rx);
@@ -221,16 +236,7 @@ static int vnet_probe(struct pci_dev *pd)
         return -ENOMEM;
     int r = vnet_setup(v, pd);
     if (r != 0) {
-        /* v stays: the interrupt may be attached to it (and devices are
-         * never removed); everything the device could touch is freed. */
-        virtio_fail(&v->vd);
-        v->dead = 1;
-        virtq_free(&v->rx);
-        virtq_free(&v->tx);
-        if (v->rxpages)
-            pg_free(v->rxpages, BUF_ORDER);
-        if (v->txpages)
-            pg_free(v->txpages, BUF_ORDER);
+        vnet_stop(v);
         return r;
     }
     mac_read(v);
