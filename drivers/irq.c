@@ -27,6 +27,10 @@ static struct {
     uint16_t flags;
 } isa[16];
 static void (*handlers[16])(void);
+static struct {
+    void (*fn)(void *);
+    void *arg;
+} dyn[IRQ_DYN_END - IRQ_DYN_BASE];
 
 static uint32_t io_read(uint32_t reg)
 {
@@ -114,9 +118,85 @@ int irq_route_nmi(unsigned irq)
     return route(irq, 1);
 }
 
+/* A free vector for handler(arg): 0 and *vector, or -ENOSPC. */
+static int dyn_alloc(void (*handler)(void *), void *arg, unsigned *vector)
+{
+    for (unsigned i = 0; i < IRQ_DYN_END - IRQ_DYN_BASE; i++) {
+        if (!dyn[i].fn) {
+            dyn[i].fn = handler;
+            dyn[i].arg = arg;
+            *vector = IRQ_DYN_BASE + i;
+            return 0;
+        }
+    }
+    return -ENOSPC;
+}
+
+int irq_msi_attach(void (*handler)(void *), void *arg, uint64_t *addr, uint32_t *data)
+{
+    unsigned vector;
+    if (!handler)
+        return -EINVAL;
+    if (!ioapic)
+        return -ENODEV;
+    int r = dyn_alloc(handler, arg, &vector);
+    if (r != 0)
+        return r;
+    *addr = 0xfee00000u; /* the local APIC's message window; destination APIC 0 */
+    *data = vector;      /* fixed delivery, edge-triggered */
+    return 0;
+}
+
+/* The I/O APIC pin and polarity/trigger bits of ISA IRQ line for a PCI
+ * device: the MADT's word where it has one, else PCI's level, active low. */
+static int line_route(unsigned line, uint32_t *pin, uint32_t *bits)
+{
+    uint16_t f = isa[line].flags;
+    *pin = isa[line].gsi - gsi_base;
+    if (isa[line].gsi < gsi_base || *pin >= nredir)
+        return -EINVAL;
+    *bits = RTE_LOW | RTE_LEVEL;
+    if ((f & 3) == 1)
+        *bits &= ~RTE_LOW;
+    if (((f >> 2) & 3) == 1)
+        *bits &= ~RTE_LEVEL;
+    return 0;
+}
+
+int irq_line_attach(unsigned line, void (*handler)(void *), void *arg)
+{
+    uint32_t pin, bits;
+    unsigned vector;
+    if (line >= 16 || !handler)
+        return -EINVAL;
+    if (!ioapic)
+        return -ENODEV;
+    if (handlers[line])
+        return -EBUSY;
+    int r = line_route(line, &pin, &bits);
+    if (r == 0 && !(io_read(REDIR(pin)) & RTE_MASKED))
+        r = -EBUSY;
+    if (r == 0)
+        r = dyn_alloc(handler, arg, &vector);
+    if (r != 0)
+        return r;
+    io_write(REDIR(pin) + 1, 0);
+    io_write(REDIR(pin), bits | vector);
+    return 0;
+}
+
 int irq_dispatch(unsigned vector)
 {
     unsigned irq = vector - IRQ_VECTOR_BASE;
+    if (vector >= IRQ_DYN_BASE && vector < IRQ_DYN_END) {
+        if (!dyn[vector - IRQ_DYN_BASE].fn) {
+            lapic_eoi(); /* a stray message: ends it; the trap code counts it */
+            return 0;
+        }
+        dyn[vector - IRQ_DYN_BASE].fn(dyn[vector - IRQ_DYN_BASE].arg);
+        lapic_eoi();
+        return 1;
+    }
     if (vector < IRQ_VECTOR_BASE || irq >= 16)
         return 0;
     if (!handlers[irq])

@@ -51,6 +51,10 @@ uint64_t arch_kstack_area(void);
  * the direct map does not cover it (today: the first 4 GiB). */
 void *arch_phys_map(uint64_t pa, uint64_t len);
 
+/* The kernel area where device memory is mapped (kernel/mm/devmap.c):
+ * its start and its size in bytes. */
+uint64_t arch_devmap_area(uint64_t *size);
+
 /* Print a backtrace starting at the caller of this function (crash path). */
 void arch_backtrace_here(void);
 

@@ -16,6 +16,7 @@
 #include "kernel/sys/syscall.h"
 #include "drivers/acpi.h"
 #include "drivers/irq.h"
+#include "drivers/pci.h"
 #include "drivers/pic.h"
 #include "drivers/ps2kbd.h"
 #include "drivers/power.h"
@@ -109,6 +110,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     clock_init();
     sched_init(bootinfo.cmdline);
     irq_init();
+    pci_init();
     prof_init(bootinfo.cmdline);
     serial_input_init();
     ps2kbd_init();

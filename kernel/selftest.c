@@ -12,6 +12,7 @@
 #include "kernel/sched/sched_test.h"
 #include "kernel/sys/sys_test.h"
 #include "kernel/conin.h"
+#include "drivers/netdev_test.h"
 #include "errno.h"
 
 /* Named functions so that the backtrace has something to show. */
@@ -128,6 +129,8 @@ static const struct {
     {"readline",       0,                       console_line},
     {"sleep",          0,                       sched_sleep_selftest},
     {"sys",            0,                       sys_selftest},
+    {"net",            0,                       net_selftest},
+    {"nonet",          0,                       nonet_selftest},
     /* clang-format on */
 };
 

@@ -3,7 +3,8 @@
  * failures, so the tests can check the crash path: ud2, pagefault, panic,
  * stackguard, wrtext (write to kernel text), pgdoublefree, kstackoverflow;
  * and in-kernel suites: mm, mmbench, sched, readline (one line of console
- * input), sleep, sys (system-call entry), cpudiag. The release kernel has
+ * input), sleep, sys (system-call entry), cpudiag, net and nonet (the
+ * network driver, drivers/netdev_test.c). The release kernel has
  * none (kmain logs the word and boots on). */
 #ifndef UNIPLEX_SELFTEST_H
 #define UNIPLEX_SELFTEST_H

@@ -329,6 +329,18 @@ else
 fi
 grep -E '^bench' "$log" | sed 's/^/  /'
 
+# Network device (issue 17): PCI, virtio and virtio-net without a stack.
+# One device on QEMU user networking (restrict=on: the guest reaches
+# nothing outside QEMU) with the MAC the suite expects: an ARP request for
+# the gateway 10.0.2.2 is answered through the receive ring. Then a boot
+# with no network device: none is found and the boot goes on.
+boot net-device 60 --kernel --append selftest=net -- -netdev user,id=n0,restrict=on \
+    -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56
+check net-device 0 '^pci 0000:00:03\.0 \[1af4:1000\]' '^virtio-net eth0: mac 52:54:00:12:34:56, link up' \
+    '^ok net/arp-reply$' '^ok net/interrupt$' '^net: 8 passed, 0 failed$'
+boot net-none 30 --kernel --append selftest=nonet
+check net-none 0 '^ok nonet/no-device$' '^nonet: 2 passed, 0 failed$'
+
 boot kernel-stack-overflow 30 --kernel --append selftest=kstackoverflow
 check kernel-stack-overflow 125 'EXCEPTION: #PF page fault.*kernel stack overflow' '#0 .* recurse'
 

@@ -5,6 +5,8 @@
 #                 [--append CMDLINE] [--initrd FILE] [--kernel-file ELF]
 #                 [--image ISO] [--timeout SEC] [--log FILE] [--quiet]
 #                 [--no-serial] [--no-debug-exit] [--monitor SOCKET]
+#                 [--net user|socket-listen=PORT|socket-connect=PORT]
+#                 [--port [HOSTADDR:]HOSTPORT:GUESTPORT]...
 #                 [-- EXTRA-QEMU-ARGS...]
 #
 # --kernel (the default) boots a kernel through QEMU's multiboot loader,
@@ -26,11 +28,17 @@
 # --no-debug-exit leaves out the isa-debug-exit device, so the kernel powers
 # off through ACPI (exit status 0); --monitor puts the QEMU monitor on a unix
 # socket. --quiet drops the "qemu:" information lines (errors remain).
+# --net adds one virtio-net device (none without it): "user" is QEMU's user
+# networking with restrict=on (the guest reaches nothing but what --port
+# forwards: TCP HOSTADDR:HOSTPORT, default 127.0.0.1, to the guest's
+# GUESTPORT); socket-listen/socket-connect put two VMs on one Ethernet
+# through a TCP socket on 127.0.0.1:PORT, with MACs 52:54:00:12:34:01 and
+# :02 (user networking: 52:54:00:12:34:56).
 set -u
 BUILD=${BUILD:-build}
 mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor=""
-initrd="" kernel_file="" image="" quiet=0
-extra=()
+initrd="" kernel_file="" image="" quiet=0 net=""
+extra=() ports=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) mode=iso ;;
@@ -48,6 +56,8 @@ while [ $# -gt 0 ]; do
     --no-serial) serial=0 ;;
     --no-debug-exit) debugexit=0 ;;
     --monitor) monitor=$2; shift ;;
+    --net) net=$2; shift ;;
+    --port) ports+=("$2"); shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 126 ;;
     esac
@@ -105,6 +115,35 @@ else
         args+=(-initrd "${initrd//,/,,}")
     fi
 fi
+# The QEMU arguments of --net and --port, in $netargs.
+valid_port() {
+    [[ $1 =~ ^[0-9]{1,5}$ ]] && [ $((10#$1)) -ge 1 ] && [ $((10#$1)) -le 65535 ]
+}
+netargs=()
+net_setup() {
+    local fwd="" p addr hp gp mac netdev
+    for p in "${ports[@]}"; do
+        [[ $p =~ ^(([0-9]{1,3}\.){3}[0-9]{1,3}:)?([0-9]+):([0-9]+)$ ]] ||
+            die "--port $p: expected [HOSTADDR:]HOSTPORT:GUESTPORT"
+        addr=${BASH_REMATCH[1]%:} hp=${BASH_REMATCH[3]} gp=${BASH_REMATCH[4]}
+        valid_port "$hp" && valid_port "$gp" || die "--port $p: ports are 1-65535"
+        fwd+=",hostfwd=tcp:${addr:-127.0.0.1}:$hp-:$gp"
+    done
+    case "$net" in
+    "") [ ${#ports[@]} = 0 ] || die "--port needs --net user"; return ;;
+    user) netdev="user,id=net0,restrict=on$fwd" mac=52:54:00:12:34:56 ;;
+    socket-listen=* | socket-connect=*)
+        [ ${#ports[@]} = 0 ] || die "--port needs --net user"
+        valid_port "${net#*=}" || die "--net $net: a port 1-65535"
+        netdev="socket,id=net0,${net%%=*}=127.0.0.1:${net#*=}"
+        netdev=${netdev/socket-listen=/listen=} netdev=${netdev/socket-connect=/connect=}
+        mac=52:54:00:12:34:0$([[ $net == socket-listen=* ]] && echo 1 || echo 2) ;;
+    *) die "--net must be user, socket-listen=PORT or socket-connect=PORT" ;;
+    esac
+    netargs=(-netdev "$netdev" -device "virtio-net-pci,netdev=net0,mac=$mac")
+}
+net_setup
+args+=("${netargs[@]}")
 info "accelerator $accel, $mode$([ $uefi = 1 ] && echo ' (UEFI)'), memory $mem"
 
 # The serial log: --log FILE, else a temporary file.

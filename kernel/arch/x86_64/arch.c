@@ -134,6 +134,12 @@ uint64_t arch_kstack_area(void)
     return 0xffffff0000000000ull; /* PML4 slot 510 */
 }
 
+uint64_t arch_devmap_area(uint64_t *size)
+{
+    *size = 0x1000000000ull;      /* 64 GiB */
+    return 0xffffffc000000000ull; /* PML4 slot 511, 254 GiB below the kernel image */
+}
+
 uint64_t arch_kernel_base(void)
 {
     return KERNEL_VMA;

@@ -34,4 +34,11 @@ static inline uint16_t arch_inw(uint16_t port)
     return v;
 }
 
+static inline uint32_t arch_inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
 #endif
