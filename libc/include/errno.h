@@ -43,7 +43,6 @@
 #define EPROTO       71
 #define EOVERFLOW    75
 #define EOPNOTSUPP   95
-#define ENOBUFS      105
 #define ETIMEDOUT    110
 /* Networking (Linux's values). */
 #define ENOTSOCK        88
