@@ -8,6 +8,7 @@
 #
 # Needs tools/uniplex --guestfwd RULE, RULE in QEMU's own syntax
 # (tcp:10.0.2.100:80-tcp:127.0.0.1:PORT), added to the --net user netdev.
+# shellcheck source=tests/net/lib.sh
 . "$(dirname "$0")/lib.sh"
 SUITE=guest-wget
 need_uniplex_option $SUITE --net --guestfwd

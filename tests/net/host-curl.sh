@@ -3,6 +3,7 @@
 # port (--net user --port 127.0.0.1:HOSTPORT:80) from userapps/httpd, then
 # from Debian busybox's httpd, each serving /www in a guest; the bytes must
 # be the files'. Bounded: each guest lives at most 120 s.
+# shellcheck source=tests/net/lib.sh
 . "$(dirname "$0")/lib.sh"
 SUITE=host-curl
 need_uniplex_option $SUITE --net --port

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/net/lib.sh: sourced by the host-side network tests (issue 17).
 #
 # Each script starts guests with tools/uniplex run --net ... in the

@@ -7,6 +7,7 @@
 #
 # The two guests need different MAC addresses (QEMU's default is the same
 # for both): tools/uniplex must give each its own.
+# shellcheck source=tests/net/lib.sh
 . "$(dirname "$0")/lib.sh"
 SUITE=two-vms
 need_uniplex_option $SUITE --net socket-listen --ip

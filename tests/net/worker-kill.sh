@@ -6,6 +6,7 @@
 # worker had open (at most the 8 in flight). The host triggers the kill by
 # connecting to a second forwarded port where the guest's busybox nc
 # listens. Bounded: the guest lives at most 180 s, the load at most 120 s.
+# shellcheck source=tests/net/lib.sh
 . "$(dirname "$0")/lib.sh"
 SUITE=worker-kill
 REQUESTS=2000 PARALLEL=8
