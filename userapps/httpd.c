@@ -39,11 +39,12 @@
 #define ACCEPTS     32          /* accepts per wake-up: leave some to other workers */
 
 struct conn {
-    int fd, file;   /* file: the one being sent, or -1 */
-    int keep;       /* keep the connection after this response */
-    int sending;    /* a response is under way (waiting for EPOLLOUT) */
-    size_t in_len;  /* bytes in in[] */
-    size_t req_len; /* of those, the request being answered */
+    int fd, file;    /* file: the one being sent, or -1 */
+    int keep;        /* keep the connection after this response */
+    int sending;     /* a response is under way (waiting for EPOLLOUT) */
+    unsigned events; /* what the epoll set waits for on fd */
+    size_t in_len;   /* bytes in in[] */
+    size_t req_len;  /* of those, the request being answered */
     size_t out_len, out_off;
     off_t off, end;    /* the file's range still to send */
     long long seen_ms; /* last activity, for the idle timeout */
@@ -309,10 +310,13 @@ static void conn_close(struct conn *c)
     free(c);
 }
 
-static int conn_events(struct conn *c, unsigned events)
+/* Wait for events on c (EPOLLIN or EPOLLOUT): a system call only when
+ * that changes. */
+static void conn_events(struct conn *c, unsigned events)
 {
     struct epoll_event ev = {.events = events, .data.fd = c->fd};
-    return epoll_ctl(w.epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+    if (c->events != events && epoll_ctl(w.epoll_fd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+        c->events = events;
 }
 
 /* Send part of the file: sendfile, or pread+send once sendfile has said
@@ -352,7 +356,7 @@ static int conn_flush(struct conn *c)
         ssize_t n = file_send(c);
         if (n < 0 && errno == EAGAIN)
             return 0;
-        if (n <= 0 && errno != EINTR)
+        if (n == 0 || (n < 0 && errno != EINTR))
             return -1; /* an error, or the file shrank under us */
     }
     return 1;
@@ -428,7 +432,7 @@ static void accept_some(void)
             close(fd);
             continue;
         }
-        *c = (struct conn){.fd = fd, .file = -1, .seen_ms = now_ms()};
+        *c = (struct conn){.fd = fd, .file = -1, .events = EPOLLIN, .seen_ms = now_ms()};
         w.conns[fd] = c;
     }
 }
