@@ -318,8 +318,12 @@ static void case_fionread(void)
     T_EXPECT(n == 0, "FIONREAD %d on an empty socket", n);
     write_all(a, "0123456789", 10);
     write_all(a, "abc", 3);
-    usleep(50000);
-    EXPECT_OK("FIONREAD", ioctl(b, FIONREAD, &n));
+    wait_for(b, POLLIN);
+    for (int tries = 0; tries < 100 && n != 13; tries++) { /* both segments in */
+        EXPECT_OK("FIONREAD", ioctl(b, FIONREAD, &n));
+        if (n != 13)
+            usleep(10000);
+    }
     T_EXPECT(n == 13, "FIONREAD %d, expected 13", n);
 }
 
