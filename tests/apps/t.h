@@ -99,6 +99,22 @@ static inline const char *t_errname(int e)
         {ELOOP, "ELOOP"},
         {EOVERFLOW, "EOVERFLOW"},
         {EOPNOTSUPP, "EOPNOTSUPP"},
+        {ENOTSOCK, "ENOTSOCK"},
+        {EDESTADDRREQ, "EDESTADDRREQ"},
+        {EMSGSIZE, "EMSGSIZE"},
+        {ENOPROTOOPT, "ENOPROTOOPT"},
+        {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+        {ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT"},
+        {EAFNOSUPPORT, "EAFNOSUPPORT"},
+        {EADDRINUSE, "EADDRINUSE"},
+        {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+        {ENETUNREACH, "ENETUNREACH"},
+        {ECONNRESET, "ECONNRESET"},
+        {EISCONN, "EISCONN"},
+        {ENOTCONN, "ENOTCONN"},
+        {ETIMEDOUT, "ETIMEDOUT"},
+        {ECONNREFUSED, "ECONNREFUSED"},
+        {EINPROGRESS, "EINPROGRESS"},
     };
     static char other[24];
 
