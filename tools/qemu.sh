@@ -7,6 +7,7 @@
 #                 [--no-serial] [--no-debug-exit] [--monitor SOCKET]
 #                 [--net user|socket-listen=PORT|socket-connect=PORT]
 #                 [--port [HOSTADDR:]HOSTPORT:GUESTPORT]...
+#                 [--guestfwd tcp:10.0.2.N:GPORT-tcp:127.0.0.1:HPORT]...
 #                 [-- EXTRA-QEMU-ARGS...]
 #
 # --kernel (the default) boots a kernel through QEMU's multiboot loader,
@@ -33,12 +34,14 @@
 # forwards: TCP HOSTADDR:HOSTPORT, default 127.0.0.1, to the guest's
 # GUESTPORT); socket-listen/socket-connect put two VMs on one Ethernet
 # through a TCP socket on 127.0.0.1:PORT, with MACs 52:54:00:12:34:01 and
-# :02 (user networking: 52:54:00:12:34:56).
+# :02 (user networking: 52:54:00:12:34:56). --guestfwd (user networking)
+# sends the guest's connections to 10.0.2.N:GPORT to the host's
+# 127.0.0.1:HPORT, and nowhere else.
 set -u
 BUILD=${BUILD:-build}
 mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor=""
 initrd="" kernel_file="" image="" quiet=0 net=""
-extra=() ports=()
+extra=() ports=() gfwds=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) mode=iso ;;
@@ -58,6 +61,7 @@ while [ $# -gt 0 ]; do
     --monitor) monitor=$2; shift ;;
     --net) net=$2; shift ;;
     --port) ports+=("$2"); shift ;;
+    --guestfwd) gfwds+=("$2"); shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 126 ;;
     esac
@@ -129,11 +133,18 @@ net_setup() {
         valid_port "$hp" && valid_port "$gp" || die "--port $p: ports are 1-65535"
         fwd+=",hostfwd=tcp:${addr:-127.0.0.1}:$hp-:$gp"
     done
+    for p in "${gfwds[@]}"; do
+        [[ $p =~ ^tcp:10\.0\.2\.([0-9]{1,3}):([0-9]+)-tcp:127\.0\.0\.1:([0-9]+)$ ]] &&
+            valid_port "${BASH_REMATCH[2]}" && valid_port "${BASH_REMATCH[3]}" ||
+            die "--guestfwd $p: expected tcp:10.0.2.N:GPORT-tcp:127.0.0.1:HPORT"
+        fwd+=",guestfwd=$p"
+    done
     case "$net" in
-    "") [ ${#ports[@]} = 0 ] || die "--port needs --net user"; return ;;
+    "") [ $((${#ports[@]} + ${#gfwds[@]})) = 0 ] || die "--port and --guestfwd need --net user"
+        return ;;
     user) netdev="user,id=net0,restrict=on$fwd" mac=52:54:00:12:34:56 ;;
     socket-listen=* | socket-connect=*)
-        [ ${#ports[@]} = 0 ] || die "--port needs --net user"
+        [ $((${#ports[@]} + ${#gfwds[@]})) = 0 ] || die "--port and --guestfwd need --net user"
         valid_port "${net#*=}" || die "--net $net: a port 1-65535"
         netdev="socket,id=net0,${net%%=*}=127.0.0.1:${net#*=}"
         netdev=${netdev/socket-listen=/listen=} netdev=${netdev/socket-connect=/connect=}
