@@ -50,7 +50,7 @@ KTEST_SRC := kernel/selftest.c kernel/ktest.c kernel/canary.c kernel/mm/mm_test.
 	kernel/arch/x86_64/testhooks.c kernel/arch/x86_64/testentry.S kernel/arch/x86_64/testprog.S
 KTEST_FLAGS := -DKERNEL_DEBUG -DKERNEL_TEST
 KSRC := $(filter-out $(KTEST_SRC),$(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c \
-	kernel/fs/*.c kernel/proc/*.c kernel/sys/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
+	kernel/fs/*.c kernel/net/*.c kernel/proc/*.c kernel/sys/*.c kernel/arch/x86_64/*.c drivers/*.c libc/*.c) \
 	$(wildcard boot/*.S kernel/arch/x86_64/*.S))
 UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
