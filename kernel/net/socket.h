@@ -213,6 +213,9 @@ struct sock_ops {
      * SO_ERROR). */
     int (*connect)(struct socket *so, const struct sockaddr_storage *addr, int len,
                    int nonblock);
+    /* socketpair(2): connect a and b, both new and of this family and
+     * type; NULL: -EOPNOTSUPP (AF_INET, as Linux). */
+    int (*socketpair)(struct socket *a, struct socket *b);
     int (*shutdown)(struct socket *so, int how); /* how checked: SHUT_RD/WR/RDWR */
     /* The local (peer 0) or peer address into *addr, its length into
      * *len; -ENOTCONN for a peer it has not. */
@@ -232,7 +235,8 @@ struct sock_ops {
     void (*changed)(struct socket *so, int name);
     /* POLL* bits ready now; register with poll_wait(f, &so->pq, pt). */
     int (*poll)(struct socket *so, struct file *f, struct poll_table *pt);
-    /* Family ioctls (FIONREAD...); the generic layer answers FIONBIO.
+    /* Family ioctls (FIONREAD...); ioctl(2) answers FIONBIO and FIOCLEX
+     * for every file before this.
      * NULL or unknown: -ENOTTY. */
     long (*ioctl)(struct socket *so, unsigned long cmd, uint64_t arg);
     /* The socket is closed (last file reference, or sock_destroy): free

@@ -99,6 +99,20 @@ static inline const char *t_errname(int e)
         {ELOOP, "ELOOP"},
         {EOVERFLOW, "EOVERFLOW"},
         {EOPNOTSUPP, "EOPNOTSUPP"},
+        {ENOTSOCK, "ENOTSOCK"},
+        {EMSGSIZE, "EMSGSIZE"},
+        {EPROTOTYPE, "EPROTOTYPE"},
+        {ENOPROTOOPT, "ENOPROTOOPT"},
+        {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+        {ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT"},
+        {EAFNOSUPPORT, "EAFNOSUPPORT"},
+        {EADDRINUSE, "EADDRINUSE"},
+        {ECONNRESET, "ECONNRESET"},
+        {ENOBUFS, "ENOBUFS"},
+        {EISCONN, "EISCONN"},
+        {ENOTCONN, "ENOTCONN"},
+        {ECONNREFUSED, "ECONNREFUSED"},
+        {EINPROGRESS, "EINPROGRESS"},
     };
     static char other[24];
 
