@@ -351,6 +351,15 @@ static int64_t mmsg_recv(struct file *f, struct socket *so, uint64_t uvec, unsig
     return i ? (int64_t)i : r;
 }
 
+/* Linux writes the time left back into recvmmsg's timeout once some
+ * messages came: 0 or -EFAULT. */
+static int mmsg_time_left(uint64_t uts, uint64_t deadline)
+{
+    uint64_t now = clock_ns(), left = deadline > now ? deadline - now : 0;
+    int64_t ts[2] = {(int64_t)(left / NSEC_PER_SEC), (int64_t)(left % NSEC_PER_SEC)};
+    return copy_to_user((void *)uts, ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
 static int64_t sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags,
                             uint64_t uts, uint64_t a5)
 {
@@ -364,6 +373,8 @@ static int64_t sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t 
         return err;
     err = mmsg_recv(f, so, uvec, n, (int)flags, deadline);
     file_unref(f);
+    if (err > 0 && uts && mmsg_time_left(uts, deadline))
+        err = -EFAULT;
     return err;
 }
 

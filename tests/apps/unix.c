@@ -448,6 +448,28 @@ static void epoll_accept(void)
     unlink(p);
 }
 
+/* Beyond the backlog (Linux lets backlog + 1 wait) a nonblocking connect is
+ * EAGAIN; an accept makes room again. */
+static void backlog(void)
+{
+    const char *p = "/tmp/unix-suite.backlog";
+    struct sockaddr_un a;
+    socklen_t len = path_addr(&a, p);
+    unlink(p);
+    int s = socket(AF_UNIX, SOCK_STREAM, 0), c[3];
+    OK("bind", bind(s, (struct sockaddr *)&a, len));
+    OK("listen", listen(s, 1));
+    for (int i = 0; i < 3; i++)
+        c[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    OK("connect 1", connect(c[0], (struct sockaddr *)&a, len));
+    OK("connect 2", connect(c[1], (struct sockaddr *)&a, len));
+    EXPECT_ERR("connect 3", connect(c[2], (struct sockaddr *)&a, len), EAGAIN);
+    int n = accept(s, NULL, NULL);
+    OK("accept", n);
+    OK("connect 3 again", connect(c[2], (struct sockaddr *)&a, len));
+    unlink(p);
+}
+
 /* Three children block in accept on one socket; three connections wake one each. */
 static void multi_accept(void)
 {
@@ -657,6 +679,12 @@ static void mmsg(void)
     EXPECT_RET("recvmmsg", recvmmsg(sv[1], in, 2, MSG_WAITFORONE, NULL), 2);
     EXPECT(in[0].msg_len == 2 && in[1].msg_len == 3, "got %u %u", in[0].msg_len, in[1].msg_len);
     EXPECT(!memcmp(rb, "bbb", 3), "second datagram");
+    struct timespec ts = {0, 50000000};
+    EXPECT_RET("sendmmsg 1", sendmmsg(sv[0], out, 1, 0), 1);
+    EXPECT_RET("recvmmsg timeout", recvmmsg(sv[1], in, 2, MSG_DONTWAIT, &ts), 1);
+    EXPECT_ERR("recvmmsg empty", recvmmsg(sv[1], in, 2, MSG_DONTWAIT, &ts), EAGAIN);
+    ts.tv_nsec = -1;
+    EXPECT_ERR("recvmmsg bad timeout", recvmmsg(sv[1], in, 2, 0, &ts), EINVAL);
 }
 
 static void bad_args(void)
@@ -746,6 +774,7 @@ static const struct t_case cases[] = {
     {"scm_credentials", scm_credentials},
     {"peercred", peercred},
     {"epoll_accept", epoll_accept},
+    {"backlog", backlog},
     {"multi_accept", multi_accept},
     {"half_close", half_close},
     {"sigpipe", sigpipe},
