@@ -161,6 +161,7 @@ int sock_file(struct socket *so, uint32_t flags, struct file **out)
         vn->fops = &sock_fops;
         vn->priv = so;
         so->vn = vn;
+        so->file = *out;
     }
     vn_unref(vn); /* the file holds it, if it was made */
     return err;

@@ -175,6 +175,7 @@ struct socket {
     uint64_t rcvtimeo, sndtimeo; /* SO_RCVTIMEO/SO_SNDTIMEO in ns, 0: none */
     struct pollq pq;   /* readiness: families pollq_notify it on every change */
     struct vnode *vn;  /* its vnode once it has a file, else NULL */
+    struct file *file; /* that file (a socket has one: it is never opened again) */
     void *priv;        /* the family's */
 };
 

@@ -38,8 +38,10 @@ void us_unref(struct unix_sock *us)
 void msg_free(struct unix_msg *m)
 {
     for (int i = 0; i < m->nfds; i++)
-        if (m->fds[i])
+        if (m->fds[i]) {
+            unix_inflight(m->fds[i], -1);
             file_unref(m->fds[i]);
+        }
     kfree(m->fds);
     kfree(m);
 }
@@ -99,7 +101,9 @@ static void us_release(struct socket *so)
     }
     us_unbind(us);
     us_kick(us, POLLIN | POLLOUT | POLLHUP);
+    unix_gc_del(us);
     us_unref(us);
+    unix_gc();
 }
 
 static const struct sock_ops unix_ops;
@@ -118,6 +122,7 @@ static struct unix_sock *us_new(struct socket *so)
     us->acc_tail = &us->acc_head;
     so->priv = us;
     so->ops = &unix_ops;
+    unix_gc_add(us);
     return us;
 }
 
@@ -649,6 +654,12 @@ static long unix_sendmsg(struct socket *so, struct sock_msg *sm, int flags)
         return send_record(us, us->peer, sm, flags);
     }
     return send_stream(so, sm, flags);
+}
+
+struct unix_sock *unix_of_file(const struct file *f)
+{
+    struct socket *so = sock_of(f);
+    return so && so->ops == &unix_ops ? so->priv : 0;
 }
 
 static const struct sock_family unix_family = {AF_UNIX, unix_create};

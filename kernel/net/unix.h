@@ -47,6 +47,10 @@ struct unix_sock {
     int addrlen;
     struct vnode *path_vn;    /* a path name's node (referenced), else NULL */
     struct unix_sock *bound_next;
+    /* unix_gc.c: every live socket, and how many references to its file
+     * messages in flight hold */
+    struct unix_sock *all_next, **all_pprev;
+    unsigned inflight;
 };
 
 static inline struct unix_sock *us_of(struct socket *so)
@@ -65,6 +69,17 @@ int queue_full(const struct unix_sock *to, const struct unix_sock *from, size_t 
  * SCM_CREDENTIALS checked into m->cred (else the sender's real ids). 0,
  * -EINVAL, -EBADF, -EPERM, -ENOMEM. */
 int scm_take(const struct sock_msg *sm, struct unix_msg *m);
+/* The AF_UNIX socket behind f, or NULL. */
+struct unix_sock *unix_of_file(const struct file *f);
+/* unix_gc.c: f was put in flight in a message / taken out of one. */
+void unix_inflight(struct file *f, int delta);
+/* A live socket joins / leaves the list the collector walks. */
+void unix_gc_add(struct unix_sock *us);
+void unix_gc_del(struct unix_sock *us);
+/* Free the messages only unreachable sockets' queues hold (cycles of
+ * sockets in flight in each other, which no descriptor reaches): Linux's
+ * unix_gc. Runs when a socket is released while files are in flight. */
+void unix_gc(void);
 long unix_recvmsg(struct socket *so, struct sock_msg *sm, int flags);
 int unix_getsockopt(struct socket *so, int level, int name, void *val, int *len);
 

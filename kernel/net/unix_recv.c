@@ -28,8 +28,10 @@ static int scm_rights(const struct cmsghdr *c, struct unix_msg *m)
         }
         v[m->nfds + i] = f;
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         file_ref(v[m->nfds + i]);
+        unix_inflight(v[m->nfds + i], 1);
+    }
     kfree(m->fds);
     m->fds = v;
     m->nfds += n;
@@ -87,8 +89,10 @@ static void scm_give(struct sock_msg *sm, struct unix_msg *m, int peek, int cloe
         struct file *f = m->fds[i];
         if (peek)
             file_ref(f);
-        else
+        else {
             m->fds[i] = 0;
+            unix_inflight(f, -1);
+        }
         int fd = n < room ? fd_install(proc_current(), f, 0, cloexec) : -1;
         if (fd < 0) {
             file_unref(f);

@@ -361,6 +361,39 @@ static void scm_ctrunc(void)
     EXPECT_ERR("bad fd in SCM_RIGHTS", sendmsg(sv[0], &m, 0), EBADF);
 }
 
+static void send_fds(int s, const int *fds, int n)
+{
+    char ctl[CMSG_SPACE(4 * sizeof(int))] = {0};
+    struct iovec iov = {"g", 1};
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+                       .msg_controllen = CMSG_SPACE((size_t)n * sizeof(int))};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+    memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
+    EXPECT_RET("sendmsg fds", sendmsg(s, &m, 0), 1);
+}
+
+/* Two sockets in flight in each other's queues, closed: only the
+ * collector frees them, and the pipe end in flight with them. */
+static void scm_cycle(void)
+{
+    int sv[2], p[2], t[2];
+    char c;
+    pair(SOCK_STREAM, sv);
+    OK("pipe", pipe(p));
+    send_fds(sv[0], (int[]){sv[0], p[1]}, 2); /* into sv[1]'s queue */
+    send_fds(sv[1], (int[]){sv[1]}, 1);       /* into sv[0]'s queue */
+    close(sv[0]);
+    close(sv[1]);
+    close(p[1]);
+    pair(SOCK_STREAM, t); /* a release runs the collector */
+    close(t[0]);
+    close(t[1]);
+    EXPECT_RET("the pipe end in flight was closed", read(p[0], &c, 1), 0);
+}
+
 static void scm_credentials(void)
 {
     int sv[2], on = 1;
@@ -771,6 +804,7 @@ static const struct t_case cases[] = {
     {"dgram_named", dgram_named},
     {"scm_rights", scm_rights},
     {"scm_ctrunc", scm_ctrunc},
+    {"scm_cycle", scm_cycle},
     {"scm_credentials", scm_credentials},
     {"peercred", peercred},
     {"epoll_accept", epoll_accept},
