@@ -602,40 +602,55 @@ static long send_dgram(struct socket *so, struct sock_msg *sm, int flags)
     return send_record(us, to, sm, flags);
 }
 
-/* Stream bytes, in pieces that fit the peer's queue: the count, or
- * -errno when nothing went. Control messages go with the first piece. */
+/* One piece of a stream send, chunk bytes, into the peer's queue once it
+ * has room: 0 or -errno. The first piece takes the control messages;
+ * every piece carries the sender's credentials. */
+static int stream_piece(struct unix_sock *us, struct sock_msg *sm, size_t chunk, int first,
+                        int flags, uint64_t deadline)
+{
+    struct unix_sock *to = us->peer;
+    struct unix_msg *m;
+    if (!to || (us->shut & UNIX_SHUT_SND))
+        return -EPIPE;
+    int err = room_wait(us, to, chunk, flags, deadline);
+    if (err)
+        return err;
+    if (!(m = msg_new(chunk)))
+        return -ENOMEM;
+    if (first)
+        err = scm_take(sm, m);
+    else
+        cred_now(&m->cred, 0);
+    if (!err && sock_msg_copy_in(sm, m->data, chunk) != (long)chunk)
+        err = -EFAULT;
+    if (err) {
+        msg_free(m);
+        return err;
+    }
+    enqueue(to, us, m);
+    return 0;
+}
+
+/* Stream bytes, in pieces of at most half the send buffer: the count, or
+ * -errno when nothing went. */
 static long send_stream(struct socket *so, struct sock_msg *sm, int flags)
 {
     struct unix_sock *us = us_of(so);
     uint64_t deadline = sock_deadline(so, 1);
-    size_t done = 0;
+    size_t done = 0, most = (size_t)so->sndbuf / 2;
     if (sm->namelen)
         return us->connected ? -EISCONN : -EOPNOTSUPP;
     if (!us->connected)
         return -ENOTCONN;
-    do {
-        struct unix_sock *to = us->peer;
-        long r = 0;
-        if (!to || (us->shut & UNIX_SHUT_SND))
-            r = -EPIPE;
-        size_t chunk = sm->left < (size_t)so->sndbuf / 2 ? sm->left : (size_t)so->sndbuf / 2;
-        if (!r)
-            r = room_wait(us, to, chunk, flags, deadline);
-        struct unix_msg *m = r ? 0 : msg_new(chunk);
-        if (!r && !m)
-            r = -ENOMEM;
-        if (!r && !done && (r = scm_take(sm, m)) == 0)
-            r = 0;
-        if (!r && sock_msg_copy_in(sm, m->data, chunk) != (long)chunk)
-            r = -EFAULT;
-        if (r) {
-            if (m)
-                msg_free(m);
-            return done ? (long)done : r;
-        }
-        enqueue(to, us, m);
+    if (!us->peer || (us->shut & UNIX_SHUT_SND))
+        return -EPIPE;
+    while (sm->left) { /* nothing at all for 0 bytes, as Linux (its files too) */
+        size_t chunk = sm->left < most ? sm->left : most;
+        int err = stream_piece(us, sm, chunk, done == 0, flags, deadline);
+        if (err)
+            return done ? (long)done : err;
         done += chunk;
-    } while (sm->left);
+    }
     return (long)done;
 }
 

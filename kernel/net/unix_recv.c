@@ -180,9 +180,12 @@ static long recv_record(struct socket *so, struct sock_msg *sm, int flags)
 }
 
 /* Copy from the stream's messages: PEEK reads past skip bytes without
- * taking them. Stops after a message with files, and before one with
- * files once bytes were copied, as Linux. The count or -EFAULT. */
-static long stream_take(struct socket *so, struct sock_msg *sm, int flags, size_t *skip)
+ * taking them. first: nothing was copied yet by this call (only then do
+ * a message's credentials and files go out). Stops after a message with
+ * files, and before one with files once bytes were copied, as Linux. The
+ * count (0: stopped before files) or -EFAULT. */
+static long stream_take(struct socket *so, struct sock_msg *sm, int flags, size_t *skip,
+                        int first)
 {
     struct unix_sock *us = us_of(so);
     struct unix_msg *m = us->q_head;
@@ -194,19 +197,20 @@ static long stream_take(struct socket *so, struct sock_msg *sm, int flags, size_
             m = m->next;
             continue;
         }
-        if (m->nfds && (done || *skip))
+        if (m->nfds && (done || *skip || !first))
             break;
         long r = sock_msg_copy_out(sm, m->data + m->off + sk, avail - sk);
         if (r <= 0)
             return done ? (long)done : r ? r : 0;
+        int files = m->nfds, partial = (size_t)r < avail - sk;
+        if (first && !done) /* one message's credentials and files per call */
+            scm_out(so, sm, m, flags);
         done += (size_t)r;
-        int files = m->nfds;
-        scm_out(so, sm, m, flags);
         if (flags & MSG_PEEK)
             sk += (size_t)r;
         else if ((m->off += (size_t)r) == m->len)
             dequeue(us);
-        if (files || (size_t)r < avail - (flags & MSG_PEEK ? 0 : 0))
+        if (files || partial)
             break;
         m = flags & MSG_PEEK ? m : us->q_head;
     }
@@ -223,16 +227,17 @@ static long recv_stream(struct socket *so, struct sock_msg *sm, int flags)
     if (!us->connected)
         return -EINVAL;
     target = target < sm->left ? target : sm->left;
-    do {
-        int w = recv_wait(so, us, done ? flags | (done >= target ? MSG_DONTWAIT : 0) : flags,
-                          deadline);
+    if (!target)
+        return 0; /* Linux: a read of nothing never waits */
+    do { /* until target bytes (SO_RCVLOWAT, MSG_WAITALL), end of file or an error */
+        int w = recv_wait(so, us, flags, deadline);
         if (w)
             return done ? (long)done : w == 1 ? 0 : w;
-        long r = stream_take(so, sm, flags, &skip);
+        long r = stream_take(so, sm, flags, &skip, done == 0);
         if (r < 0)
             return done ? (long)done : r;
         done += (size_t)r;
-        if (flags & MSG_PEEK)
+        if (r == 0 || (flags & MSG_PEEK)) /* r 0: files wait for the next call */
             break;
     } while (done < target && sm->left);
     return (long)done;

@@ -41,11 +41,19 @@ static int opt_flag(int name)
     }
 }
 
+/* Options only read: setting one is -ENOPROTOOPT as on Linux, nothing
+ * missing. */
+static int opt_readonly(int name)
+{
+    return name == SO_TYPE || name == SO_DOMAIN || name == SO_PROTOCOL || name == SO_ERROR ||
+           name == SO_ACCEPTCONN || name == SO_PEERCRED || name == SO_SNDLOWAT;
+}
+
 /* Say once per option that a program asked for one nobody answers. */
 static void opt_refused(const char *call, int level, int name)
 {
     static uint8_t seen[128];
-    if (level != SOL_SOCKET || name < 0 || name >= 128 || seen[name])
+    if (level != SOL_SOCKET || name < 0 || name >= 128 || seen[name] || opt_readonly(name))
         return;
     seen[name] = 1;
     printk("socket: %s SOL_SOCKET option %d refused (ENOPROTOOPT)\n", call, name);

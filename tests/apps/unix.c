@@ -126,6 +126,8 @@ static void stream_pair(void)
     snprintf(want, sizeof(want), "socket:[%llu]", (unsigned long long)st.st_ino);
     EXPECT(!strcmp(link, want), "link %s, want %s", link, want);
     int one = 1, avail = 0;
+    EXPECT_RET("write nothing", write(sv[0], "", 0), 0);
+    EXPECT_RET("read nothing", read(sv[1], buf, 0), 0);
     EXPECT_RET("write 2", write(sv[0], "xy", 2), 2);
     OK("FIONREAD", ioctl(sv[1], FIONREAD, &avail));
     EXPECT(avail == 2, "FIONREAD %d", avail);
