@@ -73,6 +73,9 @@ int scm_take(const struct sock_msg *sm, struct unix_msg *m);
 struct unix_sock *unix_of_file(const struct file *f);
 /* unix_gc.c: f was put in flight in a message / taken out of one. */
 void unix_inflight(struct file *f, int delta);
+/* to's queue has room again: tell the pollers of every socket whose
+ * peer it is (datagram senders connected to it do not know each other). */
+void unix_wake_senders(struct unix_sock *to);
 /* A live socket joins / leaves the list the collector walks. */
 void unix_gc_add(struct unix_sock *us);
 void unix_gc_del(struct unix_sock *us);

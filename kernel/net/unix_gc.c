@@ -30,6 +30,13 @@ void unix_gc_del(struct unix_sock *us)
         us->all_next->all_pprev = us->all_pprev;
 }
 
+void unix_wake_senders(struct unix_sock *to)
+{
+    for (struct unix_sock *u = all; u; u = u->all_next)
+        if (u->peer == to && u->so)
+            sock_notify(u->so, POLLOUT | POLLWRNORM);
+}
+
 void unix_inflight(struct file *f, int delta)
 {
     struct unix_sock *us = unix_of_file(f);

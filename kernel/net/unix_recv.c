@@ -117,17 +117,24 @@ static void scm_out(struct socket *so, struct sock_msg *sm, struct unix_msg *m, 
 
 /* --- the queue ----------------------------------------------------------------- */
 
+/* Take the oldest message. Senders waiting for room are woken; pollers
+ * told: a connection's one writer, or, for a datagram queue that may have
+ * kept someone from writing (full, or past a quarter of the smallest send
+ * buffer), every socket connected to it. */
 static void dequeue(struct unix_sock *us)
 {
     struct unix_msg *m = us->q_head;
+    int was_full = us->qlen >= UNIX_DGRAM_QLEN || us->qbytes * 4 > SOCK_SNDBUF_MIN;
     if (!(us->q_head = m->next))
         us->q_tail = &us->q_head;
     us->qbytes -= m->len;
     us->qlen--;
     msg_free(m);
     waitq_wake_all(&us->wq);
-    if (us->peer && us->peer->so)
+    if (us->sock->type != SOCK_DGRAM && us->peer && us->peer->so)
         sock_notify(us->peer->so, POLLOUT | POLLWRNORM);
+    else if (us->sock->type == SOCK_DGRAM && was_full)
+        unix_wake_senders(us);
 }
 
 /* Wait for a message: 0 (one is there), 1 (end of file), or -errno. */

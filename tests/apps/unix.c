@@ -637,6 +637,35 @@ static void full_buffer(void)
     EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %x", st);
 }
 
+/* A datagram sender connected to a socket that is not connected back is
+ * held at the receiver's queue limit; poll wakes it when a reader makes room. */
+static void dgram_pollout(void)
+{
+    struct sockaddr_un a;
+    socklen_t len = abstract_addr(&a, "uniplex-dgram-pollout");
+    int r = socket(AF_UNIX, SOCK_DGRAM, 0), s = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    char buf[8];
+    OK("bind", bind(r, (struct sockaddr *)&a, len));
+    OK("connect", connect(s, (struct sockaddr *)&a, len));
+    int n = 0;
+    while (send(s, "d", 1, 0) == 1)
+        n++;
+    EXPECT(errno == EAGAIN && n >= 1, "sent %d then %s", n, t_errname(errno));
+    struct pollfd pfd = {s, POLLOUT, 0};
+    EXPECT_RET("not writable", poll(&pfd, 1, 0), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(50000);
+        for (int i = 0; i < n; i++)
+            if (recv(r, buf, sizeof(buf), 0) != 1)
+                t_die("child recv: %s", t_errname(errno));
+        _exit(0);
+    }
+    EXPECT_RET("woken writable", poll(&pfd, 1, 5000), 1);
+    EXPECT(pfd.revents & POLLOUT, "revents %x", pfd.revents);
+    waitpid(pid, NULL, 0);
+}
+
 static void options(void)
 {
     int s = socket(AF_UNIX, SOCK_STREAM, 0), v;
@@ -816,6 +845,7 @@ static const struct t_case cases[] = {
     {"sigpipe", sigpipe},
     {"peek_waitall", peek_waitall},
     {"full_buffer", full_buffer},
+    {"dgram_pollout", dgram_pollout},
     {"options", options},
     {"rcvtimeo", rcvtimeo},
     {"mmsg", mmsg},
