@@ -130,9 +130,9 @@ struct sock_iov {
     uint64_t base, len;
 };
 
-#define SOCK_IOV_MAX  1024 /* UIO_MAXIOV: more segments is -EMSGSIZE */
-#define SOCK_CTL_MAX  4096 /* control bytes the kernel takes in or hands out per call */
-#define SOCK_OPT_MAX  64   /* option value bytes passed to families (longer ones are cut) */
+#define SOCK_IOV_MAX 1024 /* UIO_MAXIOV: more segments is -EMSGSIZE */
+#define SOCK_CTL_MAX 4096 /* control bytes the kernel takes in or hands out per call */
+#define SOCK_OPT_MAX 64   /* option value bytes passed to families (longer ones are cut) */
 
 /* A message between the generic layer and a family (Linux's struct
  * msghdr, kernel side). The data is the program's, in iov: the family
@@ -166,17 +166,17 @@ struct sock_ops;
 struct socket {
     const struct sock_ops *ops;
     int family, type, protocol;
-    int error;         /* SO_ERROR: a family's pending asynchronous error (positive errno) */
-    int acceptconn;    /* listening (SO_ACCEPTCONN): families set it in listen */
-    uint32_t opts;     /* SOCK_OPT_* set by setsockopt */
+    int error;          /* SO_ERROR: a family's pending asynchronous error (positive errno) */
+    int acceptconn;     /* listening (SO_ACCEPTCONN): families set it in listen */
+    uint32_t opts;      /* SOCK_OPT_* set by setsockopt */
     int rcvbuf, sndbuf; /* SO_RCVBUF/SO_SNDBUF, bytes as Linux reports them (doubled) */
     int rcvlowat;       /* SO_RCVLOWAT, at least 1 */
     int linger_on, linger_s;
     uint64_t rcvtimeo, sndtimeo; /* SO_RCVTIMEO/SO_SNDTIMEO in ns, 0: none */
-    struct pollq pq;   /* readiness: families pollq_notify it on every change */
-    struct vnode *vn;  /* its vnode once it has a file, else NULL */
-    struct file *file; /* that file (a socket has one: it is never opened again) */
-    void *priv;        /* the family's */
+    struct pollq pq;             /* readiness: families pollq_notify it on every change */
+    struct vnode *vn;            /* its vnode once it has a file, else NULL */
+    struct file *file;           /* that file (a socket has one: it is never opened again) */
+    void *priv;                  /* the family's */
 };
 
 /* so->opts: the boolean SOL_SOCKET options (stored by the generic layer;
@@ -212,8 +212,7 @@ struct sock_ops {
      * on its expiry, as Linux); a nonblocking one that cannot complete at
      * once is -EINPROGRESS (later completion reported through poll and
      * SO_ERROR). */
-    int (*connect)(struct socket *so, const struct sockaddr_storage *addr, int len,
-                   int nonblock);
+    int (*connect)(struct socket *so, const struct sockaddr_storage *addr, int len, int nonblock);
     /* socketpair(2): connect a and b, both new and of this family and
      * type; NULL: -EOPNOTSUPP (AF_INET, as Linux). */
     int (*socketpair)(struct socket *a, struct socket *b);

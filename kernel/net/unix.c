@@ -444,12 +444,12 @@ static int unix_shutdown(struct socket *so, int how)
 {
     struct unix_sock *us = us_of(so);
     int mode = how + 1; /* SHUT_RD 1 (UNIX_SHUT_RCV), SHUT_WR 2, SHUT_RDWR 3 */
-    us->shut |= mode; /* Linux: even unconnected */
+    us->shut |= mode;   /* Linux: even unconnected */
     us_kick(us, POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
     struct unix_sock *p = us->peer;
     if (p && so->type != SOCK_DGRAM) {
-        p->shut |= (mode & UNIX_SHUT_RCV ? UNIX_SHUT_SND : 0) |
-                   (mode & UNIX_SHUT_SND ? UNIX_SHUT_RCV : 0);
+        p->shut |=
+            (mode & UNIX_SHUT_RCV ? UNIX_SHUT_SND : 0) | (mode & UNIX_SHUT_SND ? UNIX_SHUT_RCV : 0);
         us_kick(p, POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
     }
     return 0;
@@ -560,8 +560,7 @@ static int room_wait(struct unix_sock *us, struct unix_sock *to, size_t need, in
 }
 
 /* A whole message (datagram, seqpacket) to `to`: its length or -errno. */
-static long send_record(struct unix_sock *us, struct unix_sock *to, struct sock_msg *sm,
-                        int flags)
+static long send_record(struct unix_sock *us, struct unix_sock *to, struct sock_msg *sm, int flags)
 {
     size_t len = sm->left;
     uint64_t deadline = sock_deadline(us->sock, 1);

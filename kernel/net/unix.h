@@ -27,25 +27,25 @@ struct unix_msg {
 };
 
 struct unix_sock {
-    unsigned refs;        /* its socket's, and datagram peers' pointing at it */
-    int dead;             /* released: its socket is gone */
-    struct socket *so;    /* its socket, NULL once released */
-    struct socket *sock;  /* the same, kept for type checks while referenced */
+    unsigned refs;       /* its socket's, and datagram peers' pointing at it */
+    int dead;            /* released: its socket is gone */
+    struct socket *so;   /* its socket, NULL once released */
+    struct socket *sock; /* the same, kept for type checks while referenced */
     struct unix_sock *peer;
-    int connected;        /* stream/seqpacket: had a peer (peer NULL once it went) */
-    int shut;             /* UNIX_SHUT_* */
+    int connected; /* stream/seqpacket: had a peer (peer NULL once it went) */
+    int shut;      /* UNIX_SHUT_* */
     struct ucred peercred;
     struct unix_msg *q_head, **q_tail;
     size_t qbytes;
     unsigned qlen;
-    struct waitq rq, wq;  /* readers wait for messages, senders for room in this queue */
+    struct waitq rq, wq; /* readers wait for messages, senders for room in this queue */
     /* listening: connections made, not yet accepted; connectors wait on accq too */
     struct unix_sock *acc_head, **acc_tail, *acc_next;
     int nacc, backlog;
     struct waitq accq;
     char addr[UNIX_ADDR_MAX]; /* its name (a sockaddr_un), addrlen bytes; 0: none */
     int addrlen;
-    struct vnode *path_vn;    /* a path name's node (referenced), else NULL */
+    struct vnode *path_vn; /* a path name's node (referenced), else NULL */
     struct unix_sock *bound_next;
     /* unix_gc.c: every live socket, and how many references to its file
      * messages in flight hold */

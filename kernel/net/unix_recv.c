@@ -191,8 +191,7 @@ static long recv_record(struct socket *so, struct sock_msg *sm, int flags)
  * a message's credentials and files go out). Stops after a message with
  * files, and before one with files once bytes were copied, as Linux. The
  * count (0: stopped before files) or -EFAULT. */
-static long stream_take(struct socket *so, struct sock_msg *sm, int flags, size_t *skip,
-                        int first)
+static long stream_take(struct socket *so, struct sock_msg *sm, int flags, size_t *skip, int first)
 {
     struct unix_sock *us = us_of(so);
     struct unix_msg *m = us->q_head;
@@ -236,7 +235,7 @@ static long recv_stream(struct socket *so, struct sock_msg *sm, int flags)
     target = target < sm->left ? target : sm->left;
     if (!target)
         return 0; /* Linux: a read of nothing never waits */
-    do { /* until target bytes (SO_RCVLOWAT, MSG_WAITALL), end of file or an error */
+    do {          /* until target bytes (SO_RCVLOWAT, MSG_WAITALL), end of file or an error */
         int w = recv_wait(so, us, flags, deadline);
         if (w)
             return done ? (long)done : w == 1 ? 0 : w;

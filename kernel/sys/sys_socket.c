@@ -70,8 +70,8 @@ static int sock_type_check(uint32_t type)
     return (type & SOCK_TYPE_MASK) >= SOCK_MAX ? -EINVAL : 0;
 }
 
-static int64_t sys_socket(uint64_t family, uint64_t type, uint64_t proto, uint64_t a3,
-                          uint64_t a4, uint64_t a5)
+static int64_t sys_socket(uint64_t family, uint64_t type, uint64_t proto, uint64_t a3, uint64_t a4,
+                          uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     struct socket *so;
@@ -187,8 +187,8 @@ static int accept_name(struct socket *ns, uint64_t uaddr, uint64_t ulenp)
     return err ? err : sock_addr_out(&addr, len, uaddr, ulenp);
 }
 
-static int64_t sys_accept4(uint64_t fd, uint64_t uaddr, uint64_t ulenp, uint64_t flags,
-                           uint64_t a4, uint64_t a5)
+static int64_t sys_accept4(uint64_t fd, uint64_t uaddr, uint64_t ulenp, uint64_t flags, uint64_t a4,
+                           uint64_t a5)
 {
     ARG(a4), ARG(a5);
     struct file *f;

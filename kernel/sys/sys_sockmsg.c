@@ -156,8 +156,8 @@ static long do_recv(struct file *f, struct socket *so, struct sock_msg *m, int f
     return SOCK_OP(so, recvmsg, so, m, flags);
 }
 
-static int64_t sys_sendto(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t flags,
-                          uint64_t uaddr, uint64_t alen)
+static int64_t sys_sendto(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t flags, uint64_t uaddr,
+                          uint64_t alen)
 {
     struct file *f;
     struct socket *so;
@@ -288,8 +288,8 @@ static int mmsg_len(uint64_t uvec, unsigned i, long n)
     return copy_to_user(&((struct ummsghdr *)uvec)[i].len, &len, sizeof(len)) ? -EFAULT : 0;
 }
 
-static int64_t sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags,
-                            uint64_t a4, uint64_t a5)
+static int64_t sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uint64_t a4,
+                            uint64_t a5)
 {
     ARG(a4), ARG(a5);
     struct file *f;
@@ -360,8 +360,8 @@ static int mmsg_time_left(uint64_t uts, uint64_t deadline)
     return copy_to_user((void *)uts, ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
-static int64_t sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags,
-                            uint64_t uts, uint64_t a5)
+static int64_t sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t flags, uint64_t uts,
+                            uint64_t a5)
 {
     ARG(a5);
     struct file *f;

@@ -159,12 +159,42 @@ static int64_t sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64
         so->ops->changed(so, nm);
     if (err == 1)
         err = so->ops->setsockopt ? so->ops->setsockopt(so, lv, nm, val, len)
-                                  : lv == SOL_SOCKET ? -ENOPROTOOPT : -EOPNOTSUPP;
+              : lv == SOL_SOCKET  ? -ENOPROTOOPT
+                                  : -EOPNOTSUPP;
     if (err == -ENOPROTOOPT)
         opt_refused("setsockopt", lv, nm);
 out:
     file_unref(f);
     return err;
+}
+
+/* The generic int-valued SOL_SOCKET options: 0 and *v, or 1 when not one. */
+static int get_int(struct socket *so, int name, int *v)
+{
+    if (opt_flag(name))
+        *v = (so->opts & (uint32_t)opt_flag(name)) != 0;
+    else if (name == SO_TYPE)
+        *v = so->type;
+    else if (name == SO_DOMAIN)
+        *v = so->family;
+    else if (name == SO_PROTOCOL)
+        *v = so->protocol;
+    else if (name == SO_ACCEPTCONN)
+        *v = so->acceptconn;
+    else if (name == SO_ERROR) {
+        *v = so->error; /* read and cleared */
+        so->error = 0;
+    } else if (name == SO_RCVBUF)
+        *v = so->rcvbuf;
+    else if (name == SO_SNDBUF)
+        *v = so->sndbuf;
+    else if (name == SO_RCVLOWAT)
+        *v = so->rcvlowat;
+    else if (name == SO_SNDLOWAT)
+        *v = 1; /* Linux's, fixed */
+    else
+        return 1;
+    return 0;
 }
 
 /* The generic SOL_SOCKET options to read into val (room for
@@ -186,28 +216,7 @@ static int get_generic(struct socket *so, int name, void *val, int *len)
         *len = sizeof(l);
         return 0;
     }
-    if (opt_flag(name))
-        v = (so->opts & (uint32_t)opt_flag(name)) != 0;
-    else if (name == SO_TYPE)
-        v = so->type;
-    else if (name == SO_DOMAIN)
-        v = so->family;
-    else if (name == SO_PROTOCOL)
-        v = so->protocol;
-    else if (name == SO_ACCEPTCONN)
-        v = so->acceptconn;
-    else if (name == SO_ERROR) {
-        v = so->error;
-        so->error = 0;
-    } else if (name == SO_RCVBUF)
-        v = so->rcvbuf;
-    else if (name == SO_SNDBUF)
-        v = so->sndbuf;
-    else if (name == SO_RCVLOWAT)
-        v = so->rcvlowat;
-    else if (name == SO_SNDLOWAT)
-        v = 1;
-    else
+    if (get_int(so, name, &v))
         return 1;
     memcpy(val, &v, sizeof(v));
     *len = sizeof(v);
@@ -234,7 +243,8 @@ static int64_t sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64
     err = lv == SOL_SOCKET ? get_generic(so, nm, val, &len) : 1;
     if (err == 1)
         err = so->ops->getsockopt ? so->ops->getsockopt(so, lv, nm, val, &len)
-                                  : lv == SOL_SOCKET ? -ENOPROTOOPT : -EOPNOTSUPP;
+              : lv == SOL_SOCKET  ? -ENOPROTOOPT
+                                  : -EOPNOTSUPP;
     if (err == -ENOPROTOOPT)
         opt_refused("getsockopt", lv, nm);
     if (err)

@@ -37,7 +37,7 @@
 #define ALARM_S 10
 static void *volatile BAD = (void *)8;
 
-#define EXPECT(cond, ...) T_EXPECT(cond, __VA_ARGS__)
+#define EXPECT(cond, ...)            T_EXPECT(cond, __VA_ARGS__)
 #define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(t_die, what, call, want)
 #define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(t_die, what, call, want)
 #define OK(what, call)                                                                             \
@@ -289,8 +289,8 @@ static void scm_rights(void)
     if (pid == 0) {
         char c, ctl[CMSG_SPACE(sizeof(int))];
         struct iovec iov = {&c, 1};
-        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-                           .msg_controllen = sizeof(ctl)};
+        struct msghdr m = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
         close(p[0]);
         close(p[1]);
         if (recvmsg(sv[1], &m, MSG_CMSG_CLOEXEC) != 1)
@@ -308,8 +308,8 @@ static void scm_rights(void)
     }
     char ctl[CMSG_SPACE(sizeof(int))] = {0};
     struct iovec iov = {"!", 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-                       .msg_controllen = sizeof(ctl)};
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
     struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
     cm->cmsg_level = SOL_SOCKET;
     cm->cmsg_type = SCM_RIGHTS;
@@ -334,8 +334,8 @@ static void scm_ctrunc(void)
     p[2] = p[1];
     char ctl[CMSG_SPACE(3 * sizeof(int))] = {0};
     struct iovec iov = {"!", 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-                       .msg_controllen = sizeof(ctl)};
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
     struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
     cm->cmsg_level = SOL_SOCKET;
     cm->cmsg_type = SCM_RIGHTS;
@@ -346,8 +346,8 @@ static void scm_ctrunc(void)
     close(p[1]);
     char c, small[CMSG_SPACE(sizeof(int))];
     struct iovec riov = {&c, 1};
-    struct msghdr r = {.msg_iov = &riov, .msg_iovlen = 1, .msg_control = small,
-                       .msg_controllen = sizeof(small)};
+    struct msghdr r = {
+        .msg_iov = &riov, .msg_iovlen = 1, .msg_control = small, .msg_controllen = sizeof(small)};
     EXPECT_RET("recvmsg", recvmsg(sv[1], &r, 0), 1);
     EXPECT(r.msg_flags & MSG_CTRUNC, "no MSG_CTRUNC: %x", r.msg_flags);
     cm = CMSG_FIRSTHDR(&r);
@@ -367,7 +367,9 @@ static void send_fds(int s, const int *fds, int n)
 {
     char ctl[CMSG_SPACE(4 * sizeof(int))] = {0};
     struct iovec iov = {"g", 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+    struct msghdr m = {.msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = ctl,
                        .msg_controllen = CMSG_SPACE((size_t)n * sizeof(int))};
     struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
     cm->cmsg_level = SOL_SOCKET;
@@ -404,8 +406,8 @@ static void scm_credentials(void)
     EXPECT_RET("send", send(sv[0], "c", 1, 0), 1);
     char c, ctl[CMSG_SPACE(sizeof(struct ucred))];
     struct iovec iov = {&c, 1};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-                       .msg_controllen = sizeof(ctl)};
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)};
     EXPECT_RET("recvmsg", recvmsg(sv[1], &m, 0), 1);
     struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
     EXPECT(cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS,
