@@ -89,7 +89,8 @@ static long sock_rw(struct file *f, void *ubuf, size_t n, int write)
 {
     struct socket *so = f->vn->priv;
     struct sock_iov iov = {(uint64_t)ubuf, n};
-    struct sock_msg m = {.iov = &iov, .iovcnt = 1, .left = n};
+    struct sockaddr_storage name; /* a source nobody asked for */
+    struct sock_msg m = {.name = &name, .iov = &iov, .iovcnt = 1, .left = n};
     int flags = f->flags & O_NONBLOCK ? MSG_DONTWAIT : 0;
     long (*op)(struct socket *, struct sock_msg *, int) =
         write ? so->ops->sendmsg : so->ops->recvmsg;

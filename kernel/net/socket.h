@@ -139,6 +139,7 @@ struct sock_iov {
  * moves it with sock_msg_copy_in/out, which advance through it; left is
  * what remains (the total, clamped to RW_MAX as Linux's, at the start).
  *
+ * name always points at a sockaddr_storage (the generic layer's).
  * sendmsg: name/namelen the destination (namelen 0: none); control and
  *   controllen the kernel's copy of the program's control messages.
  * recvmsg: the family stores the source into name and its true length in

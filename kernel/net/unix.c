@@ -594,6 +594,11 @@ static long send_dgram(struct socket *so, struct sock_msg *sm, int flags)
     }
     if (!to)
         return -ENOTCONN;
+    if (to->dead && to == us->peer) { /* Linux: refused once, then not connected */
+        us->peer = 0;
+        us_unref(to);
+        return -ECONNREFUSED;
+    }
     if (to->dead)
         return -ECONNREFUSED;
     if (us->shut & UNIX_SHUT_SND)

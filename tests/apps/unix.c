@@ -268,6 +268,12 @@ static void dgram_named(void)
     fl = sizeof(from);
     EXPECT_RET("recvfrom 2", recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl), 2);
     EXPECT(fl == bl && !memcmp(&from, &b, bl), "sender's address len %u", fl);
+    EXPECT_RET("send again", send(s, "yo", 2, 0), 2);
+    EXPECT_RET("read(2) of a datagram", read(r, buf, sizeof(buf)), 2);
+    close(r);
+    EXPECT_ERR("receiver gone", send(s, "x", 1, 0), ECONNREFUSED);
+    EXPECT_ERR("then not connected", send(s, "x", 1, 0), ENOTCONN);
+    OK("the name is free again", bind(socket(AF_UNIX, SOCK_DGRAM, 0), (struct sockaddr *)&a, len));
     int st = socket(AF_UNIX, SOCK_STREAM, 0);
     EXPECT_ERR("abstract of another type", connect(st, (struct sockaddr *)&a, len), ECONNREFUSED);
     struct sockaddr_un pa;
