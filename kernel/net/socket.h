@@ -198,7 +198,7 @@ struct socket {
 #define SOCK_SNDBUF_MIN  4608
 
 /* A family's operations on its sockets. Addresses are kernel copies
- * (len bytes, at most SOCK_ADDR_MAX, may be 0); nonblock is the file's
+ * (len bytes, at most SOCK_ADDR_MAX, may be 0; zeros after them); nonblock is the file's
  * O_NONBLOCK (or MSG_DONTWAIT for messages, which the generic layer sets
  * in flags for an O_NONBLOCK file). Each returns 0 (or a count) or
  * -errno; an operation left NULL is -EOPNOTSUPP, as Linux's sock_no_*. */

@@ -5,6 +5,7 @@
  * bits of their register, as on Linux. */
 #include <stdint.h>
 #include "errno.h"
+#include "string.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/sys_socket.h"
@@ -28,6 +29,7 @@ int sock_addr_in(uint64_t uaddr, int64_t len, struct sockaddr_storage *k)
 {
     if ((int)len < 0 || (int)len > SOCK_ADDR_MAX)
         return -EINVAL;
+    memset(k, 0, sizeof(*k)); /* families may read past len: zeros (a path's NUL) */
     if ((int)len == 0)
         return 0;
     return copy_from_user(k, (const void *)uaddr, (size_t)(int)len) ? -EFAULT : 0;

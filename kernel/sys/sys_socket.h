@@ -11,7 +11,7 @@
  * *f): 0, -EBADF, -ENOTSOCK. */
 int sock_fd(int64_t fd, struct file **f, struct socket **so);
 /* Linux's move_addr_to_kernel: len bytes at uaddr into *k: 0, -EINVAL
- * (len < 0 or > SOCK_ADDR_MAX), -EFAULT. len 0 copies nothing. */
+ * (len < 0 or > SOCK_ADDR_MAX), -EFAULT. The rest of *k is zeros. */
 int sock_addr_in(uint64_t uaddr, int64_t len, struct sockaddr_storage *k);
 /* Linux's move_addr_to_user: klen bytes of *k to uaddr, cut to the int at
  * ulenp, whose value becomes klen: 0, -EINVAL (a negative length),

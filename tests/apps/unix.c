@@ -223,6 +223,17 @@ static void path_bind(void)
     EXPECT_ERR("closed listener", connect(s3, (struct sockaddr *)&a, len), ECONNREFUSED);
     unlink("/tmp/unix-suite.file");
     unlink(p);
+    /* A path given without its NUL: Linux adds one and counts it. */
+    int s4 = socket(AF_UNIX, SOCK_DGRAM, 0);
+    memset(&a, 'x', sizeof(a));
+    len = path_addr(&a, "/tmp/unix-suite.nonul") - 1;
+    a.sun_path[len - offsetof(struct sockaddr_un, sun_path)] = 'x';
+    OK("bind without NUL", bind(s4, (struct sockaddr *)&a, len));
+    gl = sizeof(got);
+    OK("getsockname", getsockname(s4, (struct sockaddr *)&got, &gl));
+    EXPECT(gl == len + 1 && !strcmp(got.sun_path, "/tmp/unix-suite.nonul"), "len %u name %.20s", gl,
+           got.sun_path);
+    unlink("/tmp/unix-suite.nonul");
 }
 
 static void abstract_names(void)
