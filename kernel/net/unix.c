@@ -606,26 +606,29 @@ static long send_dgram(struct socket *so, struct sock_msg *sm, int flags)
     return send_record(us, to, sm, flags);
 }
 
-/* One piece of a stream send, chunk bytes, into the peer's queue once it
- * has room: 0 or -errno. The first piece takes the control messages;
- * every piece carries the sender's credentials. */
-static int stream_piece(struct unix_sock *us, struct sock_msg *sm, size_t chunk, int first,
+/* One piece of a stream send into the peer's queue, once it has room: 0
+ * and *chunk cut to what fit (at most the room there, as Linux writes
+ * part of a nonblocking send), or -errno. The first piece takes the
+ * control messages; every piece carries the sender's credentials. */
+static int stream_piece(struct unix_sock *us, struct sock_msg *sm, size_t *chunk, int first,
                         int flags, uint64_t deadline)
 {
     struct unix_sock *to = us->peer;
     struct unix_msg *m;
     if (!to || (us->shut & UNIX_SHUT_SND))
         return -EPIPE;
-    int err = room_wait(us, to, chunk, flags, deadline);
+    int err = room_wait(us, to, 1, flags, deadline);
     if (err)
         return err;
-    if (!(m = msg_new(chunk)))
+    size_t limit = (size_t)us->sock->sndbuf, room = limit > to->qbytes ? limit - to->qbytes : 1;
+    *chunk = *chunk < room ? *chunk : room;
+    if (!(m = msg_new(*chunk)))
         return -ENOMEM;
     if (first)
         err = scm_take(sm, m);
     else
         cred_now(&m->cred, 0);
-    if (!err && sock_msg_copy_in(sm, m->data, chunk) != (long)chunk)
+    if (!err && sock_msg_copy_in(sm, m->data, *chunk) != (long)*chunk)
         err = -EFAULT;
     if (err) {
         msg_free(m);
@@ -650,7 +653,7 @@ static long send_stream(struct socket *so, struct sock_msg *sm, int flags)
         return -EPIPE;
     while (sm->left) { /* nothing at all for 0 bytes, as Linux (its files too) */
         size_t chunk = sm->left < most ? sm->left : most;
-        int err = stream_piece(us, sm, chunk, done == 0, flags, deadline);
+        int err = stream_piece(us, sm, &chunk, done == 0, flags, deadline);
         if (err)
             return done ? (long)done : err;
         done += chunk;

@@ -685,6 +685,45 @@ static void dgram_pollout(void)
     waitpid(pid, NULL, 0);
 }
 
+/* 8 MiB through a stream pair in odd-sized pieces, the bytes checked. */
+static void stream_bulk(void)
+{
+    int sv[2];
+    enum { TOTAL = 8 << 20 };
+    pair(SOCK_STREAM, sv);
+    pid_t pid = fork();
+    if (pid == 0) {
+        static unsigned char out[70000];
+        unsigned x = 1;
+        close(sv[1]);
+        for (long sent = 0; sent < TOTAL;) {
+            size_t n = 1 + (x = x * 1103515245 + 12345) % sizeof(out);
+            n = n < (size_t)(TOTAL - sent) ? n : (size_t)(TOTAL - sent);
+            for (size_t i = 0; i < n; i++)
+                out[i] = (unsigned char)(sent + (long)i);
+            ssize_t w = write(sv[0], out, n);
+            if (w <= 0)
+                t_die("write: %s", t_errname(errno));
+            sent += w;
+        }
+        _exit(0);
+    }
+    close(sv[0]);
+    static unsigned char in[50000];
+    long got = 0;
+    ssize_t r;
+    while ((r = read(sv[1], in, sizeof(in))) > 0) {
+        for (ssize_t i = 0; i < r; i++)
+            if (in[i] != (unsigned char)(got + i))
+                t_die("byte %ld differs", got + (long)i);
+        got += r;
+    }
+    EXPECT(r == 0 && got == TOTAL, "got %ld of %d (%s)", got, TOTAL, t_errname(errno));
+    int st;
+    waitpid(pid, &st, 0);
+    EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer %x", st);
+}
+
 static void options(void)
 {
     int s = socket(AF_UNIX, SOCK_STREAM, 0), v;
@@ -865,6 +904,7 @@ static const struct t_case cases[] = {
     {"peek_waitall", peek_waitall},
     {"full_buffer", full_buffer},
     {"dgram_pollout", dgram_pollout},
+    {"stream_bulk", stream_bulk},
     {"options", options},
     {"rcvtimeo", rcvtimeo},
     {"mmsg", mmsg},
