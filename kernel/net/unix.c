@@ -601,6 +601,8 @@ static long send_dgram(struct socket *so, struct sock_msg *sm, int flags)
     }
     if (to->dead)
         return -ECONNREFUSED;
+    if (to->peer && to->peer != us) /* Linux's unix_may_send: it hears only its peer */
+        return -EPERM;
     if (us->shut & UNIX_SHUT_SND)
         return -EPIPE;
     return send_record(us, to, sm, flags);

@@ -279,6 +279,10 @@ static void dgram_named(void)
     fl = sizeof(from);
     EXPECT_RET("recvfrom 2", recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl), 2);
     EXPECT(fl == bl && !memcmp(&from, &b, bl), "sender's address len %u", fl);
+    int third = socket(AF_UNIX, SOCK_DGRAM, 0);
+    OK("receiver connects to the sender", connect(r, (struct sockaddr *)&b, bl));
+    EXPECT_ERR("a socket connected elsewhere", sendto(third, "x", 1, 0, (struct sockaddr *)&a, len),
+               EPERM);
     EXPECT_RET("send again", send(s, "yo", 2, 0), 2);
     EXPECT_RET("read(2) of a datagram", read(r, buf, sizeof(buf)), 2);
     close(r);
