@@ -424,6 +424,9 @@ check_suite app-futex futex
 # signals read from descriptors, blocking reads and poll/select readiness.
 app app-fdobj 60 --env UNIPLEX=1 "$BUILD/apps/fdobj"
 check_suite app-fdobj fdobj
+# Sockets (issue 17, items 5 and 6): the generic layer through AF_UNIX.
+app app-unix 60 --env UNIPLEX=1 "$BUILD/apps/unix"
+check_suite app-unix unix
 # inotify(7) (issue 16): every event type, names, cookies, watch flags,
 # deletion and unmount, the queue's limit, readiness and the errnos.
 app app-inotify 60 --env UNIPLEX=1 "$BUILD/apps/inotify"

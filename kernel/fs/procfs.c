@@ -137,7 +137,10 @@ static const char *link_target(const struct pnode *pn, char *buf, size_t n)
         return "";
     if (vn->mnt && vfs_name_of(vn, buf, n) >= 0)
         return buf;
-    snprintf(buf, n, "%s:[%llu]", S_ISFIFO(vn->mode) ? "pipe" : "anon_inode",
+    const char *kind = S_ISFIFO(vn->mode)                   ? "pipe"
+                       : (vn->mode & S_IFMT) == S_IFSOCK ? "socket"
+                                                         : "anon_inode";
+    snprintf(buf, n, "%s:[%llu]", kind,
              (unsigned long long)vn->ino);
     return buf;
 }

@@ -8,6 +8,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/net/ether.h"
 #include "kernel/net/inet.h"
+#include "kernel/net/net.h"
 #include "kernel/proc/proc.h"
 #include "lwip/netif.h"
 
@@ -192,13 +193,13 @@ static int if_index_name(struct ifreq *r)
     return 0;
 }
 
-long inet_ifioctl(unsigned long cmd, uint64_t arg)
+long net_ifioctl(unsigned long cmd, uint64_t arg)
 {
     struct ifreq r;
     int err;
     if (cmd == SIOCGIFCONF)
         return if_conf(arg);
-    if ((cmd & ~0xffUL) != 0x8900)
+    if ((cmd & ~0xffUL) != NET_IFIOCTL_BASE)
         return -ENOTTY;
     if (copy_from_user(&r, (void *)arg, sizeof r))
         return -EFAULT;

@@ -45,8 +45,6 @@ int inet_addr_local(const ip_addr_t *ip);
 /* IPPROTO_IP options on pcb's common part (struct ip_pcb): IP_TOS, IP_TTL. */
 int inet_ip_setsockopt(void *ip_pcb, int name, const void *val, int len);
 int inet_ip_getsockopt(void *ip_pcb, int name, void *val, int *len);
-/* The interface ioctls (SIOCGIF*, ifioctl.c): -ENOTTY for another cmd. */
-long inet_ifioctl(unsigned long cmd, uint64_t arg);
 
 int inet_tcp_create(struct socket *so);
 int inet_udp_create(struct socket *so);

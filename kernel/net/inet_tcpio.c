@@ -245,7 +245,7 @@ long tsock_ioctl(struct socket *so, unsigned long cmd, uint64_t arg)
             return -EINVAL;
         v = ts->pcb ? (int)(TCP_SND_BUF - ts->pcb->snd_buf) : 0;
     } else {
-        return inet_ifioctl(cmd, arg);
+        return -ENOTTY;
     }
     return copy_to_user((void *)arg, &v, sizeof v) ? -EFAULT : 0;
 }

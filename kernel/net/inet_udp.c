@@ -314,7 +314,7 @@ static long udp_so_ioctl(struct socket *so, unsigned long cmd, uint64_t arg)
     else if (cmd == TIOCOUTQ)
         v = 0; /* sent at once: nothing waits */
     else
-        return inet_ifioctl(cmd, arg);
+        return -ENOTTY;
     return copy_to_user((void *)arg, &v, sizeof v) ? -EFAULT : 0;
 }
 

@@ -22,6 +22,11 @@ void net_init(const char *cmdline);
 /* Deliver what lwIP queued on the loopback interface, to the end, unless
  * a delivery is already running further up the stack. */
 void net_flush(void);
+/* The interface ioctls (ifioctl.c: SIOCGIF*, SIOCSIFADDR, SIOCSIFNETMASK,
+ * SIOCSIFFLAGS; cmd & ~0xff is NET_IFIOCTL_BASE) on any socket: 0 or
+ * -errno, -ENOTTY for a command it does not know. */
+#define NET_IFIOCTL_BASE 0x8900
+long net_ifioctl(unsigned long cmd, uint64_t arg);
 /* End what lwIP keeps of connections the programs have closed (TIME_WAIT),
  * before a leak check compares the heap with a baseline. */
 void net_reclaim(void);

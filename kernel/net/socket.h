@@ -130,15 +130,16 @@ struct sock_iov {
     uint64_t base, len;
 };
 
-#define SOCK_IOV_MAX  1024 /* UIO_MAXIOV: more segments is -EMSGSIZE */
-#define SOCK_CTL_MAX  4096 /* control bytes the kernel takes in or hands out per call */
-#define SOCK_OPT_MAX  64   /* option value bytes passed to families (longer ones are cut) */
+#define SOCK_IOV_MAX 1024 /* UIO_MAXIOV: more segments is -EMSGSIZE */
+#define SOCK_CTL_MAX 4096 /* control bytes the kernel takes in or hands out per call */
+#define SOCK_OPT_MAX 64   /* option value bytes passed to families (longer ones are cut) */
 
 /* A message between the generic layer and a family (Linux's struct
  * msghdr, kernel side). The data is the program's, in iov: the family
  * moves it with sock_msg_copy_in/out, which advance through it; left is
  * what remains (the total, clamped to RW_MAX as Linux's, at the start).
  *
+ * name always points at a sockaddr_storage (the generic layer's).
  * sendmsg: name/namelen the destination (namelen 0: none); control and
  *   controllen the kernel's copy of the program's control messages.
  * recvmsg: the family stores the source into name and its true length in
@@ -166,16 +167,17 @@ struct sock_ops;
 struct socket {
     const struct sock_ops *ops;
     int family, type, protocol;
-    int error;         /* SO_ERROR: a family's pending asynchronous error (positive errno) */
-    int acceptconn;    /* listening (SO_ACCEPTCONN): families set it in listen */
-    uint32_t opts;     /* SOCK_OPT_* set by setsockopt */
+    int error;          /* SO_ERROR: a family's pending asynchronous error (positive errno) */
+    int acceptconn;     /* listening (SO_ACCEPTCONN): families set it in listen */
+    uint32_t opts;      /* SOCK_OPT_* set by setsockopt */
     int rcvbuf, sndbuf; /* SO_RCVBUF/SO_SNDBUF, bytes as Linux reports them (doubled) */
     int rcvlowat;       /* SO_RCVLOWAT, at least 1 */
     int linger_on, linger_s;
     uint64_t rcvtimeo, sndtimeo; /* SO_RCVTIMEO/SO_SNDTIMEO in ns, 0: none */
-    struct pollq pq;   /* readiness: families pollq_notify it on every change */
-    struct vnode *vn;  /* its vnode once it has a file, else NULL */
-    void *priv;        /* the family's */
+    struct pollq pq;             /* readiness: families pollq_notify it on every change */
+    struct vnode *vn;            /* its vnode once it has a file, else NULL */
+    struct file *file;           /* that file (a socket has one: it is never opened again) */
+    void *priv;                  /* the family's */
 };
 
 /* so->opts: the boolean SOL_SOCKET options (stored by the generic layer;
@@ -196,7 +198,7 @@ struct socket {
 #define SOCK_SNDBUF_MIN  4608
 
 /* A family's operations on its sockets. Addresses are kernel copies
- * (len bytes, at most SOCK_ADDR_MAX, may be 0); nonblock is the file's
+ * (len bytes, at most SOCK_ADDR_MAX, may be 0; zeros after them); nonblock is the file's
  * O_NONBLOCK (or MSG_DONTWAIT for messages, which the generic layer sets
  * in flags for an O_NONBLOCK file). Each returns 0 (or a count) or
  * -errno; an operation left NULL is -EOPNOTSUPP, as Linux's sock_no_*. */
@@ -211,8 +213,7 @@ struct sock_ops {
      * on its expiry, as Linux); a nonblocking one that cannot complete at
      * once is -EINPROGRESS (later completion reported through poll and
      * SO_ERROR). */
-    int (*connect)(struct socket *so, const struct sockaddr_storage *addr, int len,
-                   int nonblock);
+    int (*connect)(struct socket *so, const struct sockaddr_storage *addr, int len, int nonblock);
     /* socketpair(2): connect a and b, both new and of this family and
      * type; NULL: -EOPNOTSUPP (AF_INET, as Linux). */
     int (*socketpair)(struct socket *a, struct socket *b);

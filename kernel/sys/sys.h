@@ -45,6 +45,7 @@ void sys_cred_register(void);
 void sys_attr_register(void);
 void sys_fdobj_register(void);
 void sys_epoll_register(void);
+void sys_socket_register(void); /* sys_socket.c: the socket calls (kernel/net) */
 
 /* Copy a path from the program into a new kernel buffer of PATH_MAX bytes
  * (the caller kfrees *out): 0, -EFAULT, -ENAMETOOLONG, -ENOMEM. An empty

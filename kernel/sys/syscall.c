@@ -83,6 +83,7 @@ void syscall_init(void)
     sys_splice_register();
     sys_falloc_register();
     sys_inotify_register();
+    sys_socket_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

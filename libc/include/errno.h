@@ -42,9 +42,6 @@
 #define ELOOP        40
 #define EPROTO       71
 #define EOVERFLOW    75
-#define EOPNOTSUPP   95
-#define ETIMEDOUT    110
-/* Networking (Linux's values). */
 #define ENOTSOCK        88
 #define EDESTADDRREQ    89
 #define EMSGSIZE        90
@@ -52,6 +49,7 @@
 #define ENOPROTOOPT     92
 #define EPROTONOSUPPORT 93
 #define ESOCKTNOSUPPORT 94
+#define EOPNOTSUPP   95
 #define EAFNOSUPPORT    97
 #define EADDRINUSE      98
 #define EADDRNOTAVAIL   99
@@ -64,6 +62,8 @@
 #define EISCONN         106
 #define ENOTCONN        107
 #define ESHUTDOWN       108
+#define ETOOMANYREFS    109
+#define ETIMEDOUT    110
 #define ECONNREFUSED    111
 #define EHOSTDOWN       112
 #define EHOSTUNREACH    113
