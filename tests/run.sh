@@ -461,12 +461,11 @@ check_suite app-threads-glibc threads
 # orphans' exit signal (issue 14): each case once brought the kernel down.
 app app-badaddr 60 --env UNIPLEX=1 "$BUILD/apps/badaddr"
 check_suite app-badaddr badaddr
-# TCP and UDP over 127.0.0.1 (issue 17), linked with musl and with glibc:
-# enabled once AF_INET lands (tests/apps/net.c passes natively today).
-# app app-net 180 --env UNIPLEX=1 "$BUILD/apps/net"
-# check_suite app-net net
-# app app-net-glibc 180 --env UNIPLEX=1 "$BUILD/apps/net-glibc"
-# check_suite app-net-glibc net
+# TCP and UDP over 127.0.0.1 (issue 17), linked with musl and with glibc.
+app app-net 180 --env UNIPLEX=1 "$BUILD/apps/net"
+check_suite app-net net
+app app-net-glibc 180 --env UNIPLEX=1 "$BUILD/apps/net-glibc"
+check_suite app-net-glibc net
 
 # File mappings through the page cache (issue 16, item 2): MAP_SHARED
 # between processes and with read/write, shm_open, msync, SIGBUS past the
@@ -708,6 +707,24 @@ readme_counts
 # both runs: two tests of bc that are 20 million tiny pipe writes and reads
 # (bc flushes every few bytes): 6 minutes of the Uniplex run under TCG, 40 s
 # without them. `make bbtest` runs them.
+# The network from the host's side (issue 17; tests/net/, all on 127.0.0.1
+# or inside guests): curl fetches from userapps/httpd and busybox httpd
+# through --port, the guest's busybox wget fetches from the host through
+# --guestfwd, two guests on a socket netdev, and an httpd worker killed
+# under 2,000 requests. One entry per script: its cases and summary line.
+echo "tests: the network from the host's side"
+for t in host-curl guest-wget two-vms worker-kill; do
+    TEST_ACCEL=$ACCEL tests/net/$t.sh > "$OUT/net-$t.out" 2>&1
+    status=$?
+    summary=$(grep -E "^$t: [0-9]+ passed, [0-9]+ failed$" "$OUT/net-$t.out")
+    if [ $status = 0 ] && [[ $summary == *", 0 failed" ]]; then
+        ok "net-$t (${summary#*: })"
+    else
+        bad "net-$t" "status $status, ${summary:-no summary}: $(grep '^FAIL' "$OUT/net-$t.out" |
+            head -2 | tr '\n' ' ')(see $OUT/net-$t.out)"
+    fi
+done
+
 echo "tests: BusyBox's testsuite, natively and inside Uniplex"
 BB_KNOWN=tests/busybox-known-failures.txt
 tools/bbtest.sh --accel "$ACCEL" --timeout 300 --known "$BB_KNOWN" \

@@ -134,9 +134,10 @@ net_setup() {
         fwd+=",hostfwd=tcp:${addr:-127.0.0.1}:$hp-:$gp"
     done
     for p in "${gfwds[@]}"; do
-        [[ $p =~ ^tcp:10\.0\.2\.([0-9]{1,3}):([0-9]+)-tcp:127\.0\.0\.1:([0-9]+)$ ]] &&
-            valid_port "${BASH_REMATCH[2]}" && valid_port "${BASH_REMATCH[3]}" ||
+        [[ $p =~ ^tcp:10\.0\.2\.[0-9]{1,3}:([0-9]+)-tcp:127\.0\.0\.1:([0-9]+)$ ]] ||
             die "--guestfwd $p: expected tcp:10.0.2.N:GPORT-tcp:127.0.0.1:HPORT"
+        gp=${BASH_REMATCH[1]} hp=${BASH_REMATCH[2]} # valid_port's own match resets them
+        valid_port "$gp" && valid_port "$hp" || die "--guestfwd $p: ports are 1-65535"
         fwd+=",guestfwd=$p"
     done
     case "$net" in

@@ -13,6 +13,7 @@
 SUITE=guest-wget
 need_uniplex_option $SUITE --net --guestfwd
 make_www "$tmp/www"
+printf '%s\n' "$FETCH_SH" > "$tmp/fetch.sh" # a file: the kernel command line is one line
 hport=$(free_port 24180)
 setsid timeout 300 python3 -m http.server --bind 127.0.0.1 --directory "$tmp/www" "$hport" \
     > "$OUT/guest-wget-server.out" 2>&1 &
@@ -26,11 +27,11 @@ fi
 # /FILE through the rule and prints its md5sum.
 fetch() {
     if [ "$NATIVE" = 1 ]; then
-        guest_start "$1" 120 -- /bin/busybox sh -c "$FETCH_SH" sh \
+        guest_start "$1" 120 -- /bin/busybox sh "$tmp/fetch.sh" \
             "http://127.0.0.1:$hport/$2" "$tmp/got"
     else
-        guest_start "$1" 120 --net user --guestfwd "tcp:10.0.2.100:80-tcp:127.0.0.1:$hport" -- \
-            /bin/busybox sh -c "$FETCH_SH" sh "http://10.0.2.100/$2" /tmp/got
+        guest_start "$1" 120 --net user --guestfwd "tcp:10.0.2.100:80-tcp:127.0.0.1:$hport" \
+            --add "$tmp/fetch.sh:/fetch.sh" -- /bin/busybox sh /fetch.sh "http://10.0.2.100/$2" /tmp/got
     fi
     if guest_wait "$last_guest"; then
         check_md5 "$1" "$OUT/$1.out" "$tmp/www/$2"

@@ -13,6 +13,7 @@ SUITE=two-vms
 need_uniplex_option $SUITE --net socket-listen --ip
 make -s "$BUILD/user/httpd" || { bad $SUITE "building $BUILD/user/httpd failed"; finish $SUITE; }
 make_www "$tmp/www"
+printf '%s\n' "$FETCH_SH" > "$tmp/fetch.sh" # a file: the kernel command line is one line
 mapfile -t adds < <(www_adds "$tmp/www")
 sport=$(free_port 24280)
 
@@ -29,10 +30,10 @@ sleep 1 # the listening side first
 # fetch NAME FILE: the client guest fetches /FILE from the server guest.
 fetch() {
     if [ "$NATIVE" = 1 ]; then
-        guest_start "$1" 120 -- /bin/busybox sh -c "$FETCH_SH" sh "$url/$2" "$got"
+        guest_start "$1" 120 -- /bin/busybox sh "$tmp/fetch.sh" "$url/$2" "$got"
     else
-        guest_start "$1" 120 --net "socket-connect=$sport" --ip 10.0.3.2/24 -- \
-            /bin/busybox sh -c "$FETCH_SH" sh "$url/$2" "$got"
+        guest_start "$1" 120 --net "socket-connect=$sport" --ip 10.0.3.2/24 \
+            --add "$tmp/fetch.sh:/fetch.sh" -- /bin/busybox sh /fetch.sh "$url/$2" "$got"
     fi
     if guest_wait "$last_guest"; then
         check_md5 "$1" "$OUT/$1.out" "$tmp/www/$2"

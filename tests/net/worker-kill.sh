@@ -27,13 +27,14 @@ for s in /proc/[0-9]*/stat; do
     if [ "$ppid" = "$m" ]; then kill -9 "$pid"; echo "killer: SIGKILL for worker $pid"; break; fi
 done
 wait'
+printf '%s\n' "$KILLER_SH" > "$tmp/killer.sh" # a file: the kernel command line is one line
 
 if [ "$NATIVE" = 1 ]; then
     guest_start worker-kill 180 -- "$BUILD/user/httpd" -a 127.0.0.1 -p "$hport" -w 4 -d "$tmp/www"
 else
     guest_start worker-kill 180 --net user --port "127.0.0.1:$hport:80" \
-        --port "127.0.0.1:$kport:81" --add "$BUILD/user/httpd:/bin/httpd" "${adds[@]}" -- \
-        /bin/busybox sh -c "$KILLER_SH"
+        --port "127.0.0.1:$kport:81" --add "$BUILD/user/httpd:/bin/httpd" "${adds[@]}" \
+        --add "$tmp/killer.sh:/killer.sh" -- /bin/busybox sh /killer.sh
 fi
 master=$last_guest
 url=http://127.0.0.1:$hport/index.html
