@@ -7,6 +7,7 @@
 #include "string.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/net/ether.h"
+#include "kernel/net/ifinfo.h"
 #include "kernel/net/inet.h"
 #include "kernel/net/net.h"
 #include "kernel/proc/proc.h"
@@ -27,15 +28,6 @@
 #define SIOCGIFHWADDR  0x8927
 #define SIOCGIFINDEX   0x8933
 #define SIOCGIFTXQLEN  0x8942
-
-#define IFF_UP        0x1
-#define IFF_BROADCAST 0x2
-#define IFF_LOOPBACK  0x8
-#define IFF_RUNNING   0x40
-#define IFF_MULTICAST 0x1000
-#define ARPHRD_ETHER    1
-#define ARPHRD_LOOPBACK 772
-#define IFNAMSIZ 16
 
 struct ifreq {
     char name[IFNAMSIZ];
@@ -59,15 +51,15 @@ struct ifconf {
 };
 _Static_assert(sizeof(struct ifconf) == 16, "Linux x86-64 struct ifconf");
 
-static int is_loop(const struct netif *nif)
+int if_is_loop(const struct netif *nif)
 {
     return nif->name[0] == 'l' && nif->name[1] == 'o';
 }
 
-static void if_name(const struct netif *nif, char name[IFNAMSIZ])
+void if_name(const struct netif *nif, char name[IFNAMSIZ])
 {
     memset(name, 0, IFNAMSIZ);
-    strlcpy(name, is_loop(nif) ? "lo" : ether_ifname(nif), IFNAMSIZ);
+    strlcpy(name, if_is_loop(nif) ? "lo" : ether_ifname(nif), IFNAMSIZ);
 }
 
 static struct netif *if_find(const char *name)
@@ -89,10 +81,10 @@ static void put_addr(struct ifreq *r, const ip4_addr_t *a)
     r->u.addr.sin_addr = ip4_addr_get_u32(a);
 }
 
-static int if_flags(const struct netif *nif)
+int if_flags(const struct netif *nif)
 {
     int f = netif_is_up(nif) ? IFF_UP : 0;
-    if (is_loop(nif))
+    if (if_is_loop(nif))
         return f | IFF_LOOPBACK | (f ? IFF_RUNNING : 0);
     f |= IFF_BROADCAST | IFF_MULTICAST;
     return f | (netif_is_up(nif) && netif_is_link_up(nif) ? IFF_RUNNING : 0);
@@ -110,16 +102,16 @@ static int if_get(unsigned long cmd, struct netif *nif, struct ifreq *r)
     case SIOCGIFBRDADDR:
         ip4_addr_set_u32(&bcast, ip4_addr_get_u32(netif_ip4_addr(nif)) |
                                      ~ip4_addr_get_u32(netif_ip4_netmask(nif)));
-        put_addr(r, is_loop(nif) ? IP4_ADDR_ANY4 : &bcast);
+        put_addr(r, if_is_loop(nif) ? IP4_ADDR_ANY4 : &bcast);
         return 0;
     case SIOCGIFMETRIC: r->u.ivalue = 0; return 0;
-    case SIOCGIFMTU: r->u.ivalue = is_loop(nif) ? 65536 : nif->mtu; return 0;
-    case SIOCGIFTXQLEN: r->u.ivalue = is_loop(nif) ? 1000 : 1000; return 0;
+    case SIOCGIFMTU: r->u.ivalue = if_is_loop(nif) ? 65536 : nif->mtu; return 0;
+    case SIOCGIFTXQLEN: r->u.ivalue = if_is_loop(nif) ? 1000 : 1000; return 0;
     case SIOCGIFINDEX: r->u.ivalue = netif_get_index(nif); return 0;
     case SIOCGIFHWADDR:
         memset(&r->u, 0, sizeof r->u);
-        r->u.hw.family = is_loop(nif) ? ARPHRD_LOOPBACK : ARPHRD_ETHER;
-        memcpy(r->u.hw.data, nif->hwaddr, is_loop(nif) ? 0 : 6);
+        r->u.hw.family = if_is_loop(nif) ? ARPHRD_LOOPBACK : ARPHRD_ETHER;
+        memcpy(r->u.hw.data, nif->hwaddr, if_is_loop(nif) ? 0 : 6);
         return 0;
     default: return -ENOTTY;
     }

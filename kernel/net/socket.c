@@ -9,6 +9,7 @@
 #include "kernel/net/socket.h"
 #include "kernel/net/inet.h"
 #include "kernel/net/net.h"
+#include "kernel/net/netlink.h"
 #include "kernel/panic.h"
 
 static const struct sock_family *families[AF_MAX];
@@ -24,6 +25,7 @@ void socket_init(void)
 {
     unix_init();
     inet_init();
+    netlink_init();
 }
 
 uint64_t sock_count(void)
