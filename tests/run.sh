@@ -427,6 +427,10 @@ check_suite app-fdobj fdobj
 # Sockets (issue 17, items 5 and 6): the generic layer through AF_UNIX.
 app app-unix 60 --env UNIPLEX=1 "$BUILD/apps/unix"
 check_suite app-unix unix
+# AF_NETLINK's NETLINK_ROUTE (issue 17, item 5): link, address and route
+# dumps as busybox ip reads them, acks, errors, MSG_PEEK|MSG_TRUNC, poll.
+app app-netlink 60 --env UNIPLEX=1 "$BUILD/apps/netlink"
+check_suite app-netlink netlink
 # inotify(7) (issue 16): every event type, names, cookies, watch flags,
 # deletion and unmount, the queue's limit, readiness and the errnos.
 app app-inotify 60 --env UNIPLEX=1 "$BUILD/apps/inotify"
