@@ -57,8 +57,7 @@ static void nl_autobind(struct nl_sock *n)
 void nl_msg_start(struct nl_msg *m, const struct nl_reply *r, uint16_t type, uint16_t flags,
                   const void *hdr, size_t n)
 {
-    struct nlmsghdr h = {(uint32_t)(sizeof(h) + n), type, flags, r->req->nlmsg_seq,
-                         r->req->nlmsg_pid};
+    struct nlmsghdr h = {(uint32_t)(sizeof(h) + n), type, flags, r->req->nlmsg_seq, r->portid};
     KASSERT(NLMSG_ALIGN(sizeof(h) + n) <= NL_MSG_MAX);
     memset(m->buf, 0, NLMSG_ALIGN(sizeof(h) + n));
     memcpy(m->buf, &h, sizeof(h));
@@ -138,7 +137,7 @@ static void nl_ack(struct nl_reply *r, const struct nlmsghdr *h, int err)
         r->err = -ENOMEM;
         return;
     }
-    struct nlmsghdr eh = {(uint32_t)n, NLMSG_ERROR, 0, h->nlmsg_seq, h->nlmsg_pid};
+    struct nlmsghdr eh = {(uint32_t)n, NLMSG_ERROR, 0, h->nlmsg_seq, r->portid};
     int32_t e = err;
     memcpy(buf, &eh, sizeof(eh));
     memcpy(buf + sizeof(eh), &e, sizeof(e));
@@ -309,7 +308,7 @@ static long nl_sendmsg(struct socket *so, struct sock_msg *m, int flags)
     if (r >= 0 && to)
         r = nl_unicast(n, to, buf, len);
     else if (r >= 0) {
-        struct nl_reply rep = {NULL, NULL, NULL, 0};
+        struct nl_reply rep = {NULL, NULL, NULL, n->portid, 0};
         nl_kernel(buf, len, &rep);
         if (rep.err) {
             dgrams_free(rep.head);

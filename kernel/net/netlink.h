@@ -75,11 +75,12 @@ struct nl_dgram {
 };
 struct nl_reply {
     struct nl_dgram *head, *last;
-    const struct nlmsghdr *req; /* the request: its seq and pid go into every reply */
+    const struct nlmsghdr *req; /* the request: its seq goes into every reply */
+    uint32_t portid;            /* the requester's port id: every reply's nlmsg_pid */
     int err;                    /* -ENOMEM once an allocation failed */
 };
 
-/* Start m as a message of type and flags (seq and pid the request's) with
+/* Start m as a message of type and flags (the request's seq, the requester's port id) with
  * fixed part hdr of n bytes. */
 void nl_msg_start(struct nl_msg *m, const struct nl_reply *r, uint16_t type, uint16_t flags,
                   const void *hdr, size_t n);

@@ -318,8 +318,11 @@ static void c_ack(void)
     nl_send(fd, &q, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, 0, 5);
     ssize_t n = recv_one(fd, buf, sizeof(buf));
     struct nlmsghdr *h = (struct nlmsghdr *)buf;
+    struct sockaddr_nl me;
+    socklen_t ml = sizeof(me);
+    T_EXPECT(getsockname(fd, (struct sockaddr *)&me, &ml) == 0, "getsockname");
     T_EXPECT(n == 36 && h->nlmsg_type == NLMSG_ERROR && h->nlmsg_len == 36 &&
-                 *(int32_t *)(h + 1) == 0 && h->nlmsg_seq == 5,
+                 *(int32_t *)(h + 1) == 0 && h->nlmsg_seq == 5 && h->nlmsg_pid == me.nl_pid,
              "ack: %zd bytes, type %u error %d", n, h->nlmsg_type, *(int32_t *)(h + 1));
     /* without NLM_F_ACK: nothing comes back */
     nl_send(fd, &q, NLMSG_NOOP, NLM_F_REQUEST, 0, 6);
