@@ -73,7 +73,7 @@ void nl_msg_attr(struct nl_msg *m, uint16_t type, const void *data, size_t n)
     memset(m->buf + at, 0, NLMSG_ALIGN(sizeof(a) + n));
     memcpy(m->buf + at, &a, sizeof(a));
     memcpy(m->buf + at + sizeof(a), data, n);
-    m->len = at + sizeof(a) + n;
+    m->len = at + NLMSG_ALIGN(sizeof(a) + n); /* the message takes the padding, as Linux's */
     ((struct nlmsghdr *)m->buf)->nlmsg_len = (uint32_t)m->len;
 }
 

@@ -77,6 +77,12 @@ struct rtmsg {
 };
 _Static_assert(sizeof(struct rtmsg) == 12, "Linux struct rtmsg");
 
+/* Each interface in index order, as Linux dumps them (lwIP's list has
+ * the newest first). */
+#define IF_FOREACH_INDEX(i, nif)                                                                   \
+    for (int i = 1; i <= 255; i++)                                                                 \
+        if (((nif) = netif_get_by_index((u8_t)i)) != NULL)
+
 /* --- links ------------------------------------------------------------------- */
 
 static void link_msg(struct nl_reply *r, const struct netif *nif, uint16_t flags)
@@ -104,7 +110,7 @@ static void link_msg(struct nl_reply *r, const struct netif *nif, uint16_t flags
 static void dump_links(struct nl_reply *r)
 {
     struct netif *nif;
-    NETIF_FOREACH(nif) {
+    IF_FOREACH_INDEX(i, nif) {
         link_msg(r, nif, NLM_F_MULTI);
     }
 }
@@ -185,7 +191,7 @@ static void addr_msg(struct nl_reply *r, const struct netif *nif)
 static void dump_addrs(struct nl_reply *r)
 {
     struct netif *nif;
-    NETIF_FOREACH(nif) {
+    IF_FOREACH_INDEX(i, nif) {
         if (!ip4_addr_isany(netif_ip4_addr(nif)))
             addr_msg(r, nif);
     }
@@ -231,7 +237,7 @@ static void dump_routes(struct nl_reply *r)
     struct netif *nif;
     if (netif_default && !ip4_addr_isany(netif_ip4_gw(netif_default)))
         default_route(r, netif_default);
-    NETIF_FOREACH(nif) {
+    IF_FOREACH_INDEX(i, nif) {
         if (!ip4_addr_isany(netif_ip4_addr(nif)))
             net_route(r, nif);
     }
