@@ -823,6 +823,85 @@ static void case_loopback_if(void)
     EXPECT_ERR("unknown interface", ioctl(fd, SIOCGIFADDR, &ifr), ENODEV);
 }
 
+/* A listener on 127.0.0.1:port with SO_REUSEPORT (port 0: the kernel's
+ * choice, in *port), nonblocking so that its queue can be counted. */
+static int reuseport_listener(int *port)
+{
+    int one = 1, fd = sock(SOCK_STREAM | SOCK_NONBLOCK);
+    struct sockaddr_in sin = lo_addr(*port);
+    EXPECT_OK("SO_REUSEPORT", setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)));
+    EXPECT_OK("bind", bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+    EXPECT_OK("listen", listen(fd, 64));
+    *port = port_of(fd);
+    return fd;
+}
+
+static int accept_all(int l)
+{
+    int n = 0;
+    for (int fd; (fd = accept(l, NULL, NULL)) >= 0; n++)
+        close(fd);
+    T_EXPECT(errno == EAGAIN, "accept: %s", t_errname(errno));
+    return n;
+}
+
+/* Connections to a port two SO_REUSEPORT listeners share reach both; once
+ * one closes, the other gets them all; a socket without the option cannot
+ * join. */
+static void case_reuseport(void)
+{
+    int port = 0, a = reuseport_listener(&port), b = reuseport_listener(&port);
+    int c[32], plain = sock(SOCK_STREAM);
+    struct sockaddr_in sin = lo_addr(port);
+    EXPECT_ERR("bind without SO_REUSEPORT", bind(plain, (struct sockaddr *)&sin, sizeof(sin)),
+               EADDRINUSE);
+    for (int i = 0; i < 32; i++)
+        c[i] = connect_to(SOCK_STREAM, port);
+    usleep(100000);
+    int na = accept_all(a), nb = accept_all(b);
+    T_EXPECT(na > 0 && nb > 0 && na + nb == 32, "accepted %d and %d of 32", na, nb);
+    close(a);
+    for (int i = 0; i < 4; i++)
+        close(connect_to(SOCK_STREAM, port));
+    usleep(100000);
+    nb = accept_all(b);
+    T_EXPECT(nb == 4, "after the first closed, the second accepted %d of 4", nb);
+    for (int i = 0; i < 32; i++)
+        close(c[i]);
+}
+
+/* A raw ICMP socket (root): an echo request to 127.0.0.1 comes back as an
+ * echo reply, IP header first, as ping reads it. */
+static void case_raw_icmp(void)
+{
+    unsigned char req[16] = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'u', 'n', 'i', 'p', 'l', 'e', 'x', 0};
+    unsigned sum = 0;
+    int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    T_EXPECT(fd >= 0, "socket(SOCK_RAW, IPPROTO_ICMP): %s", t_errname(errno));
+    for (int i = 0; i < 16; i += 2)
+        sum += (unsigned)(req[i] << 8 | req[i + 1]);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = ~(sum + (sum >> 16)) & 0xffff;
+    req[2] = (unsigned char)(sum >> 8);
+    req[3] = (unsigned char)sum;
+    struct sockaddr_in to = lo_addr(0);
+    T_EXPECT(sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) == 16,
+             "sendto: %s", t_errname(errno));
+    for (int tries = 0; tries < 4; tries++) {
+        unsigned char buf[128];
+        ssize_t n = recv(fd, buf, sizeof(buf), 0);
+        T_EXPECT(n >= 20 + 16, "recv: %zd/%s", n, t_errname(errno));
+        int hl = (buf[0] & 15) * 4;
+        T_EXPECT((buf[0] >> 4) == 4 && buf[9] == IPPROTO_ICMP, "not an IPv4 ICMP packet");
+        if (buf[hl] == 0) { /* the reply (Linux hands the request over too) */
+            T_EXPECT(!memcmp(buf + hl + 4, req + 4, 12), "the reply's id, sequence and data");
+            close(fd);
+            return;
+        }
+    }
+    T_EXPECT(0, "no echo reply in 4 packets");
+}
+
 static const struct t_case cases[] = {
     {"tcp-echo-64MiB", case_tcp_echo},
     {"tcp-many-connections", case_many_connections},
@@ -848,6 +927,8 @@ static const struct t_case cases[] = {
     {"bad-pointers", case_bad_pointers},
     {"bad-socket-args", case_bad_socket},
     {"loopback-lo", case_loopback_if},
+    {"so-reuseport", case_reuseport},
+    {"raw-icmp-echo", case_raw_icmp},
 };
 
 int main(int argc, char **argv)
