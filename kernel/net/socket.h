@@ -198,9 +198,9 @@ struct socket {
 #define SOCK_SNDBUF_MIN  4608
 
 /* A family's operations on its sockets. Addresses are kernel copies
- * (len bytes, at most SOCK_ADDR_MAX, may be 0; zeros after them); nonblock is the file's
- * O_NONBLOCK (or MSG_DONTWAIT for messages, which the generic layer sets
- * in flags for an O_NONBLOCK file). Each returns 0 (or a count) or
+ * (len bytes, at most SOCK_ADDR_MAX, may be 0; zeros after them);
+ * nonblock is the file's O_NONBLOCK (or MSG_DONTWAIT for messages, which
+ * the generic layer sets in flags for an O_NONBLOCK file). Each returns 0 (or a count) or
  * -errno; an operation left NULL is -EOPNOTSUPP, as Linux's sock_no_*. */
 struct sock_ops {
     int (*bind)(struct socket *so, const struct sockaddr_storage *addr, int len);
@@ -237,8 +237,7 @@ struct sock_ops {
     /* POLL* bits ready now; register with poll_wait(f, &so->pq, pt). */
     int (*poll)(struct socket *so, struct file *f, struct poll_table *pt);
     /* Family ioctls (FIONREAD...); ioctl(2) answers FIONBIO and FIOCLEX
-     * for every file before this.
-     * NULL or unknown: -ENOTTY. */
+     * for every file before this. NULL or unknown: -ENOTTY. */
     long (*ioctl)(struct socket *so, unsigned long cmd, uint64_t arg);
     /* The socket is closed (last file reference, or sock_destroy): free
      * so->priv and everything it holds, tell peers and waiters. */
@@ -247,15 +246,16 @@ struct sock_ops {
 
 /* A family: create sets so->ops and so->priv for type (without the
  * SOCK_* flags) and protocol: 0, -ESOCKTNOSUPPORT / -EPROTONOSUPPORT /
- * -EPROTOTYPE as Linux's family does, or -ENOMEM (so is then destroyed
- * without release). */
+ * -EPROTOTYPE as Linux's family does, or -ENOMEM; on an error so is
+ * freed without release, so create leaves nothing in so->priv then. */
 struct sock_family {
     int family;
     int (*create)(struct socket *so, int type, int protocol);
 };
 /* Register a family (at boot; from socket_init). */
 void sock_family_register(const struct sock_family *fam);
-/* Register the families built in (AF_UNIX, and AF_INET when built). */
+/* Register the families built in (socket.c: AF_UNIX; AF_INET's init
+ * goes next to unix_init there). */
 void socket_init(void);
 void unix_init(void);
 
