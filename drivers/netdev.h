@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NETDEV_ETH_HDR   14   /* destination, source, type */
-#define NETDEV_MTU       1500 /* payload bytes of one frame */
+#define NETDEV_ETH_HDR   14                            /* destination, source, type */
+#define NETDEV_MTU       1500                          /* payload bytes of one frame */
 #define NETDEV_MAX_FRAME (NETDEV_ETH_HDR + NETDEV_MTU) /* without FCS */
 
 struct netdev;

@@ -121,8 +121,8 @@ static void ether_configure(struct ether *e, const char *cmdline)
     if (found && !(len == 4 && !memcmp(v, "dhcp", 4))) {
         int prefix = parse_ip(v, len, &a, &mask, &gw);
         if (prefix < 0) {
-            printk("net: bad ip=%.*s (want ip=ADDR/PREFIX[,GATEWAY]); %s unconfigured\n",
-                   (int)len, v, e->nd->name);
+            printk("net: bad ip=%.*s (want ip=ADDR/PREFIX[,GATEWAY]); %s unconfigured\n", (int)len,
+                   v, e->nd->name);
             return;
         }
         netif_set_addr(&e->nif, &a, &mask, &gw);

@@ -66,7 +66,8 @@ static struct netif *if_find(const char *name)
 {
     struct netif *nif;
     char n[IFNAMSIZ];
-    NETIF_FOREACH(nif) {
+    NETIF_FOREACH(nif)
+    {
         if_name(nif, n);
         if (!strncmp(n, name, IFNAMSIZ))
             return nif;
@@ -95,25 +96,43 @@ static int if_get(unsigned long cmd, struct netif *nif, struct ifreq *r)
 {
     ip4_addr_t bcast;
     switch (cmd) {
-    case SIOCGIFFLAGS: memset(&r->u, 0, sizeof r->u); r->u.flags = (int16_t)if_flags(nif); return 0;
-    case SIOCGIFADDR: put_addr(r, netif_ip4_addr(nif)); return 0;
-    case SIOCGIFDSTADDR: put_addr(r, netif_ip4_addr(nif)); return 0;
-    case SIOCGIFNETMASK: put_addr(r, netif_ip4_netmask(nif)); return 0;
+    case SIOCGIFFLAGS:
+        memset(&r->u, 0, sizeof r->u);
+        r->u.flags = (int16_t)if_flags(nif);
+        return 0;
+    case SIOCGIFADDR:
+        put_addr(r, netif_ip4_addr(nif));
+        return 0;
+    case SIOCGIFDSTADDR:
+        put_addr(r, netif_ip4_addr(nif));
+        return 0;
+    case SIOCGIFNETMASK:
+        put_addr(r, netif_ip4_netmask(nif));
+        return 0;
     case SIOCGIFBRDADDR:
         ip4_addr_set_u32(&bcast, ip4_addr_get_u32(netif_ip4_addr(nif)) |
                                      ~ip4_addr_get_u32(netif_ip4_netmask(nif)));
         put_addr(r, if_is_loop(nif) ? IP4_ADDR_ANY4 : &bcast);
         return 0;
-    case SIOCGIFMETRIC: r->u.ivalue = 0; return 0;
-    case SIOCGIFMTU: r->u.ivalue = if_is_loop(nif) ? 65536 : nif->mtu; return 0;
-    case SIOCGIFTXQLEN: r->u.ivalue = if_is_loop(nif) ? 1000 : 1000; return 0;
-    case SIOCGIFINDEX: r->u.ivalue = netif_get_index(nif); return 0;
+    case SIOCGIFMETRIC:
+        r->u.ivalue = 0;
+        return 0;
+    case SIOCGIFMTU:
+        r->u.ivalue = if_is_loop(nif) ? 65536 : nif->mtu;
+        return 0;
+    case SIOCGIFTXQLEN:
+        r->u.ivalue = if_is_loop(nif) ? 1000 : 1000;
+        return 0;
+    case SIOCGIFINDEX:
+        r->u.ivalue = netif_get_index(nif);
+        return 0;
     case SIOCGIFHWADDR:
         memset(&r->u, 0, sizeof r->u);
         r->u.hw.family = if_is_loop(nif) ? ARPHRD_LOOPBACK : ARPHRD_ETHER;
         memcpy(r->u.hw.data, nif->hwaddr, if_is_loop(nif) ? 0 : 6);
         return 0;
-    default: return -ENOTTY;
+    default:
+        return -ENOTTY;
     }
 }
 
@@ -159,7 +178,8 @@ static int if_conf(uint64_t arg)
     int used = 0;
     if (copy_from_user(&c, (void *)arg, sizeof c))
         return -EFAULT;
-    NETIF_FOREACH(nif) {
+    NETIF_FOREACH(nif)
+    {
         struct ifreq r;
         if (c.buf && used + (int)sizeof r > c.len)
             break;

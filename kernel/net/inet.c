@@ -37,24 +37,42 @@ void inet_addr_out(struct sockaddr_storage *sa, int *len, const ip_addr_t *ip, u
 int inet_errno(err_t e)
 {
     switch (e) {
-    case ERR_OK: return 0;
-    case ERR_MEM: return -ENOMEM;
-    case ERR_BUF: return -ENOBUFS;
-    case ERR_TIMEOUT: return -ETIMEDOUT;
-    case ERR_RTE: return -ENETUNREACH;
-    case ERR_INPROGRESS: return -EINPROGRESS;
-    case ERR_VAL: return -EINVAL;
-    case ERR_WOULDBLOCK: return -EAGAIN;
-    case ERR_USE: return -EADDRINUSE;
-    case ERR_ALREADY: return -EALREADY;
-    case ERR_ISCONN: return -EISCONN;
-    case ERR_CONN: return -ENOTCONN;
-    case ERR_IF: return -ENETDOWN;
-    case ERR_ABRT: return -ECONNABORTED;
-    case ERR_RST: return -ECONNRESET;
-    case ERR_CLSD: return -ENOTCONN;
-    case ERR_ARG: return -EINVAL;
-    default: return -EIO;
+    case ERR_OK:
+        return 0;
+    case ERR_MEM:
+        return -ENOMEM;
+    case ERR_BUF:
+        return -ENOBUFS;
+    case ERR_TIMEOUT:
+        return -ETIMEDOUT;
+    case ERR_RTE:
+        return -ENETUNREACH;
+    case ERR_INPROGRESS:
+        return -EINPROGRESS;
+    case ERR_VAL:
+        return -EINVAL;
+    case ERR_WOULDBLOCK:
+        return -EAGAIN;
+    case ERR_USE:
+        return -EADDRINUSE;
+    case ERR_ALREADY:
+        return -EALREADY;
+    case ERR_ISCONN:
+        return -EISCONN;
+    case ERR_CONN:
+        return -ENOTCONN;
+    case ERR_IF:
+        return -ENETDOWN;
+    case ERR_ABRT:
+        return -ECONNABORTED;
+    case ERR_RST:
+        return -ECONNRESET;
+    case ERR_CLSD:
+        return -ENOTCONN;
+    case ERR_ARG:
+        return -EINVAL;
+    default:
+        return -EIO;
     }
 }
 
@@ -63,7 +81,8 @@ int inet_addr_local(const ip_addr_t *ip)
     if (ip_addr_isany(ip) || ip4_addr_isloopback(ip_2_ip4(ip)))
         return 1;
     struct netif *nif;
-    NETIF_FOREACH(nif) {
+    NETIF_FOREACH(nif)
+    {
         if (ip4_addr_cmp(netif_ip4_addr(nif), ip_2_ip4(ip)))
             return 1;
     }

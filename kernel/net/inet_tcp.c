@@ -177,10 +177,10 @@ static int tcp_so_bind(struct socket *so, const struct sockaddr_storage *sa, int
     int err = inet_addr_in(sa, len, 1, &ip, &port);
     if (err)
         return err;
+    if (!inet_addr_local(&ip))
+        return -EADDRNOTAVAIL; /* before EINVAL for a bound socket, as Linux checks */
     if (!ts->pcb || ts->state != TS_IDLE || ts->pcb->local_port || ts->rp_leader)
         return -EINVAL;
-    if (!inet_addr_local(&ip))
-        return -EADDRNOTAVAIL;
     if (rp_bind(ts, &ip, port))
         return 0;
     /* lwIP lets two SO_REUSEADDR sockets bind a port one listens on and
@@ -448,8 +448,7 @@ static int tcp_so_getsockopt(struct socket *so, int level, int name, void *val, 
 int tsock_setopt(struct tsock *ts, int name, int v)
 {
     struct tcp_pcb *pcb = ts->pcb;
-    if (name != TCP_NODELAY && name != TCP_KEEPIDLE && name != TCP_KEEPINTVL &&
-        name != TCP_KEEPCNT)
+    if (name != TCP_NODELAY && name != TCP_KEEPIDLE && name != TCP_KEEPINTVL && name != TCP_KEEPCNT)
         return -ENOPROTOOPT;
     if (name != TCP_NODELAY && (v < 1 || v > 32767))
         return -EINVAL;
@@ -474,12 +473,23 @@ int tsock_getopt(struct tsock *ts, int name, int *v)
 {
     struct tcp_pcb *pcb = ts->state == TS_LISTEN ? NULL : ts->pcb;
     switch (name) {
-    case TCP_NODELAY: *v = pcb ? tcp_nagle_disabled(pcb) != 0 : 0; return 0;
-    case TCP_MAXSEG: *v = pcb && ts->state == TS_CONNECTED ? pcb->mss : TCP_MSS; return 0;
-    case TCP_KEEPIDLE: *v = (int)((pcb ? pcb->keep_idle : TCP_KEEPIDLE_DEFAULT) / 1000); return 0;
-    case TCP_KEEPINTVL: *v = (int)((pcb ? pcb->keep_intvl : TCP_KEEPINTVL_DEFAULT) / 1000); return 0;
-    case TCP_KEEPCNT: *v = (int)(pcb ? pcb->keep_cnt : TCP_KEEPCNT_DEFAULT); return 0;
-    default: return -ENOPROTOOPT;
+    case TCP_NODELAY:
+        *v = pcb ? tcp_nagle_disabled(pcb) != 0 : 0;
+        return 0;
+    case TCP_MAXSEG:
+        *v = pcb && ts->state == TS_CONNECTED ? pcb->mss : TCP_MSS;
+        return 0;
+    case TCP_KEEPIDLE:
+        *v = (int)((pcb ? pcb->keep_idle : TCP_KEEPIDLE_DEFAULT) / 1000);
+        return 0;
+    case TCP_KEEPINTVL:
+        *v = (int)((pcb ? pcb->keep_intvl : TCP_KEEPINTVL_DEFAULT) / 1000);
+        return 0;
+    case TCP_KEEPCNT:
+        *v = (int)(pcb ? pcb->keep_cnt : TCP_KEEPCNT_DEFAULT);
+        return 0;
+    default:
+        return -ENOPROTOOPT;
     }
 }
 

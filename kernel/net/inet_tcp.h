@@ -19,16 +19,16 @@ enum { TS_IDLE, TS_CONNECTING, TS_CONNECTED, TS_LISTEN, TS_CLOSED };
 struct tsock {
     struct socket *so;
     struct tcp_pcb *pcb;
-    int state;                     /* TS_* */
+    int state;                      /* TS_* */
     struct pbuf *rx_head, *rx_tail; /* received bytes, one pbuf after another */
-    uint16_t rx_off;               /* bytes of rx_head already read */
-    size_t rx_len;                 /* bytes ready to read */
-    int rx_fin;                    /* the peer's FIN came: reads end after rx */
-    int reset;                     /* positive errno a read or write reports once */
-    int dead;                      /* reset or timed out: no more data either way */
+    uint16_t rx_off;                /* bytes of rx_head already read */
+    size_t rx_len;                  /* bytes ready to read */
+    int rx_fin;                     /* the peer's FIN came: reads end after rx */
+    int reset;                      /* positive errno a read or write reports once */
+    int dead;                       /* reset or timed out: no more data either way */
     int shut_rd, shut_wr;
-    struct waitq wq;               /* everyone waiting on this socket */
-    ip_addr_t laddr, raddr;        /* the ends, kept when lwIP frees pcb */
+    struct waitq wq;        /* everyone waiting on this socket */
+    ip_addr_t laddr, raddr; /* the ends, kept when lwIP frees pcb */
     uint16_t lport, rport;
     /* A listener's connections not accepted yet, oldest first; a queued
      * one's listener. */

@@ -149,10 +149,10 @@ static int udp_so_bind(struct socket *so, const struct sockaddr_storage *sa, int
     int err = inet_addr_in(sa, len, 1, &ip, &port);
     if (err)
         return err;
+    if (!inet_addr_local(&ip))
+        return -EADDRNOTAVAIL; /* before EINVAL for a bound socket, as Linux checks */
     if (dgram_lport(us) || us->bound)
         return -EINVAL;
-    if (!inet_addr_local(&ip))
-        return -EADDRNOTAVAIL;
     if (so->opts & SOCK_OPT_REUSEADDR)
         ip_set_option(dgram_ip(us), SOF_REUSEADDR);
     err = inet_errno(us->pcb ? udp_bind(us->pcb, &ip, port) : raw_bind(us->rpcb, &ip));

@@ -11,7 +11,8 @@ static int dev_line(char *buf, size_t n, const char *name, const struct netdev *
     unsigned long long rb = nd ? nd->rx_bytes : 0, rp = nd ? nd->rx_packets : 0;
     unsigned long long rd = nd ? nd->rx_dropped : 0, tb = nd ? nd->tx_bytes : 0;
     unsigned long long tp = nd ? nd->tx_packets : 0, td = nd ? nd->tx_dropped : 0;
-    return snprintf(buf, n, "%6s: %7llu %7llu    0 %4llu    0     0          0         0 "
+    return snprintf(buf, n,
+                    "%6s: %7llu %7llu    0 %4llu    0     0          0         0 "
                     "%8llu %7llu    0 %4llu    0     0       0          0\n",
                     name, rb, rp, rd, tb, tp, td);
 }
@@ -20,7 +21,8 @@ static int dev_line(char *buf, size_t n, const char *name, const struct netdev *
 int gen_net_dev(int id, char *buf, size_t n)
 {
     (void)id;
-    int len = snprintf(buf, n, "Inter-|   Receive                            "
+    int len = snprintf(buf, n,
+                       "Inter-|   Receive                            "
                        "                    |  Transmit\n"
                        " face |bytes    packets errs drop fifo frame compressed multicast"
                        "|bytes    packets errs drop fifo colls carrier compressed\n");

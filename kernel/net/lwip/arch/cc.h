@@ -34,7 +34,10 @@ typedef long ssize_t;
 /* Diagnostics go to the kernel log; a failed assertion is a kernel bug. */
 void lwip_port_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lwip_port_assert(const char *msg, const char *file, int line) __attribute__((noreturn));
-#define LWIP_PLATFORM_DIAG(x) do { lwip_port_diag x; } while (0)
+#define LWIP_PLATFORM_DIAG(x)                                                                      \
+    do {                                                                                           \
+        lwip_port_diag x;                                                                          \
+    } while (0)
 #define LWIP_PLATFORM_ASSERT(x) lwip_port_assert((x), __FILE__, __LINE__)
 
 /* The port (kernel/net/lwip_port.c). */
