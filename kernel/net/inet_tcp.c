@@ -196,8 +196,13 @@ static int tcp_so_listen(struct socket *so, int backlog)
 {
     struct tsock *ts = so->priv;
     err_t err = ERR_OK;
-    if (ts->state == TS_LISTEN)
+    /* Linux queues backlog + 1 connections. */
+    int bl = backlog >= LWIP_BACKLOG_MAX ? LWIP_BACKLOG_MAX : backlog + 1;
+    if (ts->state == TS_LISTEN) {
+        if (ts->pcb) /* listen again: the new backlog, as Linux */
+            tcp_backlog_set(ts->pcb, (u8_t)bl);
         return 0;
+    }
     if (ts->state != TS_IDLE || !ts->pcb)
         return -EINVAL;
     if (ts->rp_leader) {
@@ -210,8 +215,6 @@ static int tcp_so_listen(struct socket *so, int backlog)
     }
     if (!ts->pcb->local_port && tcp_bind(ts->pcb, IP_ANY_TYPE, 0) != ERR_OK)
         return -EADDRINUSE;
-    /* Linux queues backlog + 1 connections. */
-    int bl = backlog >= LWIP_BACKLOG_MAX ? LWIP_BACKLOG_MAX : backlog + 1;
     struct tcp_pcb *l = tcp_listen_with_backlog_and_err(ts->pcb, (u8_t)bl, &err);
     if (!l)
         return inet_errno(err);

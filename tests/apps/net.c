@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -902,6 +903,38 @@ static void case_raw_icmp(void)
     T_EXPECT(0, "no echo reply in 4 packets");
 }
 
+/* Connections beyond the backlog wait unanswered (the listener queues
+ * backlog + 1), and accept with no descriptor left is EMFILE with the
+ * connection still queued: nothing breaks. */
+static void case_backlog_flood(void)
+{
+    int port, l = listener(&port), c[20];
+    EXPECT_OK("listen 1", listen(l, 1));
+    EXPECT_OK("O_NONBLOCK", fcntl(l, F_SETFL, O_NONBLOCK));
+    for (int i = 0; i < 20; i++) {
+        struct sockaddr_in sin = lo_addr(port);
+        c[i] = sock(SOCK_STREAM | SOCK_NONBLOCK);
+        int r = connect(c[i], (struct sockaddr *)&sin, sizeof(sin));
+        T_EXPECT(r == 0 || errno == EINPROGRESS, "connect %d: %s", i, t_errname(errno));
+    }
+    usleep(200000);
+    struct rlimit old, lim;
+    EXPECT_OK("getrlimit", getrlimit(RLIMIT_NOFILE, &old));
+    lim = old;
+    lim.rlim_cur = (rlim_t)c[19] + 1; /* every descriptor up to the last in use */
+    EXPECT_OK("setrlimit", setrlimit(RLIMIT_NOFILE, &lim));
+    EXPECT_ERR("accept without a descriptor", accept(l, NULL, NULL), EMFILE);
+    EXPECT_OK("setrlimit back", setrlimit(RLIMIT_NOFILE, &old));
+    int n = 0;
+    for (int fd; (fd = accept(l, NULL, NULL)) >= 0; n++)
+        close(fd);
+    T_EXPECT(errno == EAGAIN && n >= 1 && n <= 2, "accepted %d (backlog 1): %s", n,
+             t_errname(errno));
+    for (int i = 0; i < 20; i++)
+        close(c[i]);
+    close(l);
+}
+
 static const struct t_case cases[] = {
     {"tcp-echo-64MiB", case_tcp_echo},
     {"tcp-many-connections", case_many_connections},
@@ -929,6 +962,7 @@ static const struct t_case cases[] = {
     {"loopback-lo", case_loopback_if},
     {"so-reuseport", case_reuseport},
     {"raw-icmp-echo", case_raw_icmp},
+    {"backlog-flood", case_backlog_flood},
 };
 
 int main(int argc, char **argv)
