@@ -70,10 +70,16 @@ static void netd_main(void *arg)
             netd_waiting = 0;
         }
         netd_pending = 0;
-        if (ether_poll_all(NETD_BUDGET))
-            netd_pending = 1; /* more frames waiting: another round first */
+        int more = ether_poll_all(NETD_BUDGET);
         sys_check_timeouts();
         net_flush();
+        if (more) {
+            /* More frames wait: another round, after whatever else can
+             * run (kernel code is not preempted, so a flood must not keep
+             * the CPU here). */
+            netd_pending = 1;
+            sched_yield();
+        }
     }
 }
 
