@@ -380,10 +380,28 @@ static int tcp_so_poll(struct socket *so, struct file *f, struct poll_table *pt)
     return ev;
 }
 
+/* SO_LINGER with a timeout: the close waits until what was sent is
+ * acknowledged, the timeout passes or a signal comes; the rest goes on
+ * in the background (socket(7)). */
+static void tcp_linger(struct tsock *ts)
+{
+    uint64_t deadline = clock_add(clock_ns(), (uint64_t)ts->so->linger_s * 1000000000ull);
+    while (ts->pcb && !ts->dead && (ts->pcb->unsent || ts->pcb->unacked)) {
+        tcp_output(ts->pcb);
+        net_flush();
+        if (sock_wait(&ts->wq, deadline) < 0)
+            return;
+    }
+}
+
 /* Let go of a connection: RST when unread data would be lost (as Linux)
  * or SO_LINGER asks for it with a zero timeout, else a FIN. */
 static void tcp_let_go(struct tsock *ts)
 {
+    if (ts->so->linger_on && ts->so->linger_s > 0 && !ts->rx_len)
+        tcp_linger(ts);
+    if (!ts->pcb)
+        return; /* reset while lingering */
     struct tcp_pcb *pcb = ts->pcb;
     ts->pcb = NULL;
     tsock_hook(NULL, pcb);
