@@ -77,13 +77,20 @@ int net_selftest(void)
     uint8_t tiny[NETDEV_ETH_HDR - 1] = {0};
     ktest_result("net/short-xmit",
                  nd->ops->xmit(nd, tiny, sizeof(tiny)) == -EINVAL ? 0 : "a short frame was sent");
+    /* The stack may have sent and received already (DHCP): count from here.
+     * It gets the device back only in part (its kick is gone): the self
+     * test kernel powers off after. */
+    uint64_t tx0 = nd->tx_packets, rx0 = nd->rx_packets;
+    void (*stack_rx)(struct netdev *, const void *, size_t) = nd->rx;
     nd->rx = test_rx;
     netdev_set_kick(test_kick);
     arp_exchange(nd);
     netdev_set_kick(0);
+    nd->rx = stack_rx;
     ktest_result("net/arp-reply", arp_replies ? 0 : "no ARP reply from 10.0.2.2 within 5 s");
     ktest_result("net/interrupt", kicks ? 0 : "no receive interrupt");
-    ktest_result("net/counters", nd->tx_packets == 1 && nd->rx_packets >= 1 ? 0 : "counters");
+    ktest_result("net/counters",
+                 nd->tx_packets - tx0 == 1 && nd->rx_packets > rx0 ? 0 : "counters");
     printk("net: rx %lu frames, %lu dropped; tx %lu frames\n", (unsigned long)nd->rx_packets,
            (unsigned long)nd->rx_dropped, (unsigned long)nd->tx_packets);
     return ktest_end("net");
