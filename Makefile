@@ -138,8 +138,9 @@ $(BUILD)/gen/ksyms0.S: tools/mksyms.sh
 
 # The default image: userapps/init as /sbin/init starting Debian's
 # busybox-static shell (/bin/busybox and a link for every applet it lists),
-# /etc/profile, /etc/motd, /etc/hosts and /etc/resolv.conf from image/, and
-# the user programs. The image
+# /etc/profile, /etc/motd, /etc/hosts, /etc/resolv.conf and /www/index.html
+# from image/, and the user programs (userapps/httpd as /bin/phttpd: busybox
+# has /bin/httpd). The image
 # builder also writes the grub.cfg and runs grub-mkrescue.
 BUSYBOX := /bin/busybox
 IMAGE_FILES := $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello \
@@ -147,12 +148,13 @@ IMAGE_FILES := $(BUILD)/user/init:/sbin/init $(BUILD)/user/hello:/bin/hello \
 	$(BUILD)/user/pipedemo:/bin/pipedemo $(BUILD)/user/snapshot:/bin/snapshot \
 	$(BUILD)/user/prefork:/bin/prefork $(BUSYBOX):/bin/busybox \
 	image/etc/profile:/etc/profile image/etc/motd:/etc/motd image/etc/hosts:/etc/hosts \
-	image/etc/resolv.conf:/etc/resolv.conf
+	image/etc/resolv.conf:/etc/resolv.conf $(BUILD)/user/httpd:/bin/phttpd \
+	image/www/index.html:/www/index.html
 BUSYBOX_LINKS = $(foreach a,$(filter-out busybox,$(shell $(BUSYBOX) --list)),--symlink /bin/$(a)=busybox)
 DEFAULT_IMAGE_DEPS := $(BUILD)/host/mkimage $(BUILD)/user/init $(BUILD)/user/hello \
 	$(BUILD)/user/bench $(BUILD)/user/forkdemo $(BUILD)/user/pipedemo $(BUILD)/user/snapshot \
 	$(BUILD)/user/prefork $(BUSYBOX) image/etc/profile image/etc/motd image/etc/hosts \
-	image/etc/resolv.conf
+	image/etc/resolv.conf $(BUILD)/user/httpd image/www/index.html
 $(BUILD)/uniplex.iso: $(BUILD)/kernel.elf $(DEFAULT_IMAGE_DEPS)
 	$(BUILD)/host/mkimage -o $(BUILD)/image --init /sbin/init --iso $@ --kernel $< \
 		$(IMAGE_FILES) $(BUSYBOX_LINKS)
