@@ -142,6 +142,7 @@ net_setup() {
     done
     case "$net" in
     "") [ $((${#ports[@]} + ${#gfwds[@]})) = 0 ] || die "--port and --guestfwd need --net user"
+        netargs=(-nic none) # not QEMU's default NIC, on unrestricted user networking
         return ;;
     user) netdev="user,id=net0,restrict=on$fwd" mac=52:54:00:12:34:56 ;;
     socket-listen=* | socket-connect=*)
