@@ -186,6 +186,7 @@ run_one() {
     p50=$(awk '$1 == "50%" { print $2 }' "$wlog")
     p99=$(awk '$1 == "99%" { print $2 }' "$wlog")
     [ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] || { say "$sys w$w: no wrk figures ($wlog)"; return; }
+    grep -E 'Socket errors|Non-2xx' "$wlog" | sed "s/^ */benchnet: $sys w$w: wrk: /" >&2
     figure "$sys" "httpd_w${w}_rps" "$rps" req/s
     figure "$sys" "httpd_w${w}_p50" "$(to_us "$p50")" us
     figure "$sys" "httpd_w${w}_p99" "$(to_us "$p99")" us
