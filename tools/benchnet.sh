@@ -21,7 +21,7 @@
 # docs/PERFORMANCE.md, "Networking").
 # Logs: OUT/ (default build/bench/net). Every guest is killed at exit.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 OUT=$BUILD/bench/net
 WORKERS="1 4 8"
@@ -141,8 +141,8 @@ uniplex_image() {
 }
 
 wait_page() { # PORT PID: 0 once the page answers
-    local t
-    for t in $(seq "$BOOT_TIMEOUT"); do
+    local _
+    for _ in $(seq "$BOOT_TIMEOUT"); do
         kill -0 "$2" 2> /dev/null || return 1
         [ "$(curl -s -m 5 -o /dev/null -w '%{size_download}' "http://127.0.0.1:$1/")" = 612 ] &&
             return 0
@@ -155,7 +155,8 @@ wait_page() { # PORT PID: 0 once the page answers
 to_us() {
     awk -v v="$1" 'BEGIN {
         n = v + 0
-        if (v ~ /us$/) m = 1; else if (v ~ /ms$/) m = 1000; else if (v ~ /m$/) m = 60e6; else m = 1e6
+        if (v ~ /us$/) m = 1; else if (v ~ /ms$/) m = 1000
+        else if (v ~ /m$/) m = 60e6; else m = 1e6
         printf "%.0f", n * m }'
 }
 
@@ -185,7 +186,10 @@ run_one() {
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$wlog")
     p50=$(awk '$1 == "50%" { print $2 }' "$wlog")
     p99=$(awk '$1 == "99%" { print $2 }' "$wlog")
-    [ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] || { say "$sys w$w: no wrk figures ($wlog)"; return; }
+    if [ -z "$rps" ] || [ -z "$p50" ] || [ -z "$p99" ]; then
+        say "$sys w$w: no wrk figures ($wlog)"
+        return
+    fi
     grep -E 'Socket errors|Non-2xx' "$wlog" | sed "s/^ */benchnet: $sys w$w: wrk: /" >&2
     figure "$sys" "httpd_w${w}_rps" "$rps" req/s
     figure "$sys" "httpd_w${w}_p50" "$(to_us "$p50")" us
@@ -210,7 +214,8 @@ make -s "$BUILD/kernel.elf" "$BUILD/host/mkimage" "$BUILD/user/netup" "$BUILD/us
 mkdir -p "$OUT/linux"
 make_page "$OUT/page.html"
 linux_initramfs
-say "accelerator $ACCEL$([ $ICOUNT = 1 ] && echo ', -icount shift=0'), wrk -t2 -c$CONNS -d${DURATION}s"
+say "accelerator $ACCEL$([ $ICOUNT = 1 ] && echo ', -icount shift=0')," \
+    "wrk -t2 -c$CONNS -d${DURATION}s"
 for w in $WORKERS; do uniplex_image "$w"; done
 for s in uniplex linux; do
     echo "system: $s"
