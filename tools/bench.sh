@@ -14,6 +14,7 @@
 #   BENCH_KVM_PROBE  try the Linux guest under KVM first (0/1)   [1]
 #   BENCH_MEMORY     bisect the smallest -m (0/1)                [1]
 #   BENCH_REPORT     write docs/PERFORMANCE.md and the plots     [1]
+#   BENCH_NET        wrk against httpd, tools/benchnet.sh (0/1)  [1]
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -247,6 +248,12 @@ if [ "${BENCH_MEMORY:-1}" = 1 ]; then
     for n in uniplex-hello uniplex-bench-boot uniplex-fork-suite linux-bench-boot; do
         echo "$n=$(bisect $n)" >> "$RAW/memory.txt"
     done
+fi
+
+# 6. Networking (issue 17): wrk on the host against httpd in each guest.
+if [ "${BENCH_NET:-1}" = 1 ]; then
+    say "network: wrk against httpd (tools/benchnet.sh)"
+    tools/benchnet.sh --out "$OUT/net" > "$RAW/net.log" 2>&1 || say "benchnet failed (see $RAW/net.log)"
 fi
 
 say "report"

@@ -83,6 +83,19 @@ def info(path, prefix):
     return None
 
 
+def net_figures(path):
+    """tools/benchnet.sh's log: figures per `system: NAME` section."""
+    out, sys_name = {}, None
+    for line in read_lines(path):
+        if line.startswith('system: '):
+            sys_name = line[len('system: '):].strip()
+            out[sys_name] = {}
+        m = FIGURE.match(line)
+        if m and sys_name:
+            out[sys_name][m.group(1)] = float(m.group(2))
+    return out
+
+
 def median_or_none(vals):
     return statistics.median(vals) if vals else None
 
@@ -131,6 +144,7 @@ def collect(raw):
     res['sizes'] = {k: int(v) for k, v in keyvals(os.path.join(raw, 'sizes.txt')).items()
                     if v.isdigit()}
     res['memory_mib'] = keyvals(os.path.join(raw, 'memory.txt'))
+    res['net'] = net_figures(os.path.join(raw, 'net.log'))
     res['anchors'] = ANCHORS
     return res
 
@@ -294,6 +308,21 @@ def target_rows(res):
     return rows
 
 
+def net_rows(res):
+    net = res.get('net', {})
+    rows = ['| workers | Uniplex req/s | Linux guest req/s | vs | Uniplex p50 / p99 | '
+            'Linux guest p50 / p99 |', '| --- | --- | --- | --- | --- | --- |']
+    u, l = net.get('uniplex', {}), net.get('linux', {})
+    for w in sorted({int(re.match(r'httpd_w(\d+)_', n).group(1)) for src in (u, l) for n in src}):
+        k = 'httpd_w%d_' % w
+        r = u.get(k + 'rps'), l.get(k + 'rps')
+        vs = xfmt(r[0] / r[1]) if r[0] and r[1] else '-'
+        rows.append('| %d | %s | %s | %s | %s / %s | %s / %s |' % (
+            w, fmt(r[0]), fmt(r[1]), vs, fmt(u.get(k + 'p50'), 'us'), fmt(u.get(k + 'p99'), 'us'),
+            fmt(l.get(k + 'p50'), 'us'), fmt(l.get(k + 'p99'), 'us')))
+    return rows
+
+
 def plot(res, plotdir):
     """fork latency and first-write cost against process size, log-log."""
     os.makedirs(plotdir, exist_ok=True)
@@ -372,8 +401,15 @@ def render(res, plots, plotdir_rel):
         ''] + boot_table(res) + ['', '### Size', ''] + size_rows(res) + [
         '', '### Smallest memory', '',
         'Bisected with `-m` in MiB (QEMU\'s own firmware and tables count too).', ''] + \
-        memory_rows(res) + ['', '### Targets (issue 8)', ''] + target_rows(res) + [
-        '', '### Anchors (published figures, not measured here)', ''] + [
+        memory_rows(res) + ['', '### Targets (issue 8)', ''] + target_rows(res) + ['']
+    if res.get('net'):
+        out += ['### Networking: wrk against httpd (issue 17)', '',
+                '`tools/benchnet.sh`: `wrk -t2 -c8 -d10s --latency` on the host against '
+                '`userapps/httpd -w N` serving a 612-byte page, in each guest behind QEMU user '
+                'networking (one forwarded port); requests/s and latency are wall clock. '
+                '"vs": Uniplex requests/s over the Linux guest\'s.', ''] + net_rows(res) + ['']
+    out += [
+        '### Anchors (published figures, not measured here)', ''] + [
         '- ' + a for a in res['anchors']] + ['', END]
     return '\n'.join(out) + '\n'
 
