@@ -215,7 +215,11 @@ static long sock_msg_copy(struct sock_msg *m, void *buf, size_t n, int to_user)
         struct sock_iov *v = m->iov;
         size_t k = v->len < n - done ? v->len : n - done;
         uint8_t *kb = (uint8_t *)buf + done;
-        int err = to_user ? copy_to_user((void *)v->base, kb, k)
+        int err = 0;
+        if (m->kernel)
+            memcpy(to_user ? (void *)v->base : kb, to_user ? kb : (const void *)v->base, k);
+        else
+            err = to_user ? copy_to_user((void *)v->base, kb, k)
                           : copy_from_user(kb, (const void *)v->base, k);
         if (err)
             return done ? (long)done : -EFAULT;
@@ -229,6 +233,28 @@ static long sock_msg_copy(struct sock_msg *m, void *buf, size_t n, int to_user)
         }
     }
     return (long)done;
+}
+
+/* One message to or from a kernel buffer (sock_send_kernel and
+ * sock_recv_kernel). */
+static long sock_kernel_io(struct socket *so, void *buf, size_t n, int nonblock, int send)
+{
+    struct sock_iov iov = {(uint64_t)buf, n};
+    struct sockaddr_storage name; /* a source nobody asked for */
+    struct sock_msg m = {.name = &name, .iov = &iov, .iovcnt = 1, .left = n, .kernel = 1};
+    long (*op)(struct socket *, struct sock_msg *, int) =
+        send ? so->ops->sendmsg : so->ops->recvmsg;
+    return op ? op(so, &m, nonblock ? MSG_DONTWAIT : 0) : -EINVAL;
+}
+
+long sock_send_kernel(struct socket *so, const void *buf, size_t n, int nonblock)
+{
+    return sock_kernel_io(so, (void *)buf, n, nonblock, 1);
+}
+
+long sock_recv_kernel(struct socket *so, void *buf, size_t n, int nonblock)
+{
+    return sock_kernel_io(so, buf, n, nonblock, 0);
 }
 
 long sock_msg_copy_in(struct sock_msg *m, void *buf, size_t n)

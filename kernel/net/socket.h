@@ -157,6 +157,7 @@ struct sock_msg {
     size_t controllen;
     size_t ctl_used;
     int flags;
+    int kernel; /* iov is kernel memory (sendfile and splice): copied with memcpy */
 };
 
 struct socket;
@@ -263,6 +264,12 @@ void unix_init(void);
  * create): 0 and *out (no file yet), -EAFNOSUPPORT, the family's errors,
  * -ENOMEM. */
 int sock_create(int family, int type, int protocol, struct socket **out);
+/* Data between a socket and a kernel buffer (sendfile and splice): one
+ * sendmsg or recvmsg of n bytes at buf, with MSG_DONTWAIT when nonblock.
+ * The count or -errno, as the family's call gives it (no SIGPIPE: the
+ * caller raises it). */
+long sock_send_kernel(struct socket *so, const void *buf, size_t n, int nonblock);
+long sock_recv_kernel(struct socket *so, void *buf, size_t n, int nonblock);
 /* A socket of an existing family made by its family (the server side of
  * a connection), ops copied from parent: 0 and *out, -ENOMEM. */
 int sock_alloc(const struct socket *parent, struct socket **out);

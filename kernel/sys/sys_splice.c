@@ -1,12 +1,13 @@
 /* Data moved by the kernel between descriptors, as Linux 6.1 moves it:
  * sendfile, splice, tee and copy_file_range.
  *
- * The ends are tmpfs regular files and pipes (FIFOs too). Linux also
- * splices to and from devices and sockets; here their operations take
- * program buffers only, so such an end is -EINVAL (Linux's answer for a
- * file without splice_read or splice_write), and programs fall back to
- * read and write. A pipe is never a sendfile source (Linux 6.1: pipes have
- * no splice_read).
+ * The ends are tmpfs regular files, pipes (FIFOs too) and sockets: a
+ * file or a pipe into a socket (sendfile, splice: what web servers do), a
+ * socket into a pipe (splice). Linux also splices to and from devices;
+ * here their operations take program buffers only, so such an end is
+ * -EINVAL (Linux's answer for a file without splice_read or
+ * splice_write), and programs fall back to read and write. A pipe is never
+ * a sendfile source (Linux 6.1: pipes have no splice_read).
  *
  * Bytes go through a kernel bounce buffer; a pipe end is reached through
  * pipe.c's kernel-side calls. Like Linux's, a transfer into a pipe moves
@@ -18,6 +19,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/net/socket.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
@@ -185,6 +187,73 @@ static long file_to_file(struct file *in, uint64_t *ipos, struct file *out, uint
     return moved ? (long)moved : err;
 }
 
+/* --- sockets ------------------------------------------------------------------ */
+
+/* Up to n bytes of regular file in at *ipos sent on socket out: as much
+ * as the socket takes (a nonblocking one without room: -EAGAIN). */
+static long file_to_sock(struct file *in, uint64_t *ipos, struct socket *out, size_t n,
+                         int nonblock, uint8_t *buf)
+{
+    if (!is_reg(in))
+        return -EINVAL;
+    size_t moved = 0;
+    long err = 0;
+    while (moved < n) {
+        long r = reg_read_kernel(in->vn, buf, min_sz(n - moved, BOUNCE), *ipos);
+        if (r <= 0)
+            break;
+        long w = sock_send_kernel(out, buf, (size_t)r, nonblock);
+        if (w <= 0) {
+            err = w;
+            break;
+        }
+        *ipos += (uint64_t)w;
+        moved += (size_t)w;
+        if (w < r)
+            break;
+    }
+    return moved ? (long)moved : err;
+}
+
+/* Up to n bytes of pipe in, once it has any, sent on socket out. */
+static long pipe_to_sock(struct file *in, struct socket *out, size_t n, int nonblock,
+                         uint8_t *buf)
+{
+    long avail = pipe_wait_data(in, nonblock);
+    if (avail <= 0)
+        return avail;
+    n = min_sz(n, (size_t)avail);
+    size_t moved = 0;
+    long err = 0;
+    while (moved < n) {
+        size_t k = pipe_peek(in, 0, buf, min_sz(n - moved, BOUNCE));
+        long w = sock_send_kernel(out, buf, k, nonblock);
+        if (w <= 0) {
+            err = w;
+            break;
+        }
+        pipe_drop(in, (size_t)w);
+        moved += (size_t)w;
+        if ((size_t)w < k)
+            break;
+    }
+    return moved ? (long)moved : err;
+}
+
+/* What socket in has, up to n bytes and the room pipe out has, into out:
+ * one receive (0 at the socket's end of file). */
+static long sock_to_pipe(struct socket *in, struct file *out, size_t n, int nonblock,
+                         uint8_t *buf)
+{
+    long room = pipe_wait_room(out, nonblock);
+    if (room < 0)
+        return room;
+    long r = sock_recv_kernel(in, buf, min_sz(min_sz(n, (size_t)room), BOUNCE), nonblock);
+    if (r > 0)
+        pipe_fill(out, buf, (size_t)r); /* fits: nothing wrote to out since the wait */
+    return r;
+}
+
 /* --- sendfile -------------------------------------------------------------- */
 
 /* sendfile into a file: Linux's do_splice_direct. */
@@ -217,8 +286,13 @@ static long sendfile_do(int64_t out_fd, int64_t in_fd, uint64_t *ppos, size_t n)
     uint8_t *buf = kmalloc(BOUNCE);
     if (!buf)
         return -ENOMEM;
-    long r = pipe_is(out) ? file_to_pipe(in, &pos, out, n, out->flags & O_NONBLOCK, buf)
-                          : sendfile_to_file(in, &pos, out, n, buf);
+    long r;
+    if (pipe_is(out))
+        r = file_to_pipe(in, &pos, out, n, out->flags & O_NONBLOCK, buf);
+    else if (sock_of(out))
+        r = file_to_sock(in, &pos, sock_of(out), n, out->flags & O_NONBLOCK, buf);
+    else
+        r = sendfile_to_file(in, &pos, out, n, buf);
     kfree(buf);
     if (r > 0 && ppos)
         *ppos = pos;
@@ -286,6 +360,12 @@ static long splice_do(struct file *in, uint64_t *ipos, struct file *out, uint64_
     long r;
     if (pipe_is(in) && pipe_is(out))
         r = pipe_to_pipe(in, out, n, nonblock || ((in->flags | out->flags) & O_NONBLOCK), 0, buf);
+    else if (pipe_is(in) && sock_of(out) && !opos)
+        r = pipe_to_sock(in, sock_of(out), n, nonblock || ((in->flags | out->flags) & O_NONBLOCK),
+                         buf);
+    else if (sock_of(in) && !ipos)
+        r = sock_to_pipe(sock_of(in), out, n, nonblock || ((in->flags | out->flags) & O_NONBLOCK),
+                         buf);
     else if (pipe_is(in))
         r = splice_from_pipe(in, out, opos, n, nonblock, buf);
     else

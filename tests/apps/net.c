@@ -31,6 +31,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -935,6 +936,41 @@ static void case_backlog_flood(void)
     close(l);
 }
 
+/* sendfile from a file to a TCP socket (what web servers do), splice from
+ * a pipe into it and from it into a pipe: the bytes arrive whole. */
+static void case_sendfile_splice(void)
+{
+    size_t total = 1 << 20;
+    char path[] = "/tmp/net-sendfile-XXXXXX", *data = malloc(total), *got = malloc(total);
+    int a, b, p[2], fd = mkstemp(path);
+    T_EXPECT(fd >= 0 && data && got, "mkstemp: %s", t_errname(errno));
+    unlink(path);
+    for (size_t i = 0; i < total; i++)
+        data[i] = (char)(i * 7 + (i >> 10));
+    write_all(fd, data, total);
+    tcp_pair(&a, &b);
+    pid_t pid = fork_or_die();
+    if (pid == 0) {
+        off_t off = 0;
+        for (size_t sent = 0; sent < total;) {
+            ssize_t n = sendfile(a, fd, &off, total - sent);
+            T_EXPECT(n > 0, "sendfile: %zd/%s", n, t_errname(errno));
+            sent += (size_t)n;
+        }
+        _exit(0);
+    }
+    read_exact(b, got, total);
+    T_EXPECT(!memcmp(got, data, total), "sendfile's bytes differ");
+    reap_ok(pid, "sender");
+    EXPECT_OK("pipe", pipe(p));
+    write_all(p[1], "spliced", 7);
+    T_EXPECT(splice(p[0], NULL, a, NULL, 7, 0) == 7, "splice pipe to socket: %s", t_errname(errno));
+    T_EXPECT(splice(b, NULL, p[1], NULL, 64, 0) == 7, "splice socket to pipe: %s", t_errname(errno));
+    memset(got, 0, 8);
+    read_exact(p[0], got, 7);
+    T_EXPECT(!memcmp(got, "spliced", 7), "splice's bytes: %.7s", got);
+}
+
 static const struct t_case cases[] = {
     {"tcp-echo-64MiB", case_tcp_echo},
     {"tcp-many-connections", case_many_connections},
@@ -963,6 +999,7 @@ static const struct t_case cases[] = {
     {"so-reuseport", case_reuseport},
     {"raw-icmp-echo", case_raw_icmp},
     {"backlog-flood", case_backlog_flood},
+    {"sendfile-splice", case_sendfile_splice},
 };
 
 int main(int argc, char **argv)
