@@ -281,6 +281,10 @@ static const struct pentry sys_entries[] = {
 };
 static const struct pentry net_entries[] = {
     REG("dev", gen_net_dev),
+    REG("tcp", gen_net_tcp),
+    REG("udp", gen_net_udp),
+    REG("tcp6", gen_net_ip6),
+    REG("udp6", gen_net_ip6),
     END,
 };
 static const struct pentry root_entries[] = {

@@ -32,8 +32,11 @@ gen_fn gen_task_statm;
 /* /proc/<pid>/fdinfo/<fd>'s text (0 when the descriptor is gone). */
 int gen_fdinfo(int pid, int fd, char *buf, size_t n);
 
-/* /proc/net/dev (kernel/net/netproc.c). */
+/* /proc/net/dev (kernel/net/netproc.c), tcp and udp (inet_proc.c). */
 gen_fn gen_net_dev;
+gen_fn gen_net_tcp;
+gen_fn gen_net_udp;
+gen_fn gen_net_ip6; /* tcp6 and udp6: no IPv6 sockets, the header alone */
 
 /* /proc/sys (procsys.c): each file's value and a newline. */
 gen_fn gen_sys_ostype;

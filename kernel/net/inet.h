@@ -48,6 +48,9 @@ int inet_ip_getsockopt(void *ip_pcb, int name, void *val, int *len);
 
 int inet_tcp_create(struct socket *so);
 int inet_udp_create(struct socket *so);
+/* The inode of the socket behind a UDP pcb's callback argument (0: none),
+ * for /proc/net/udp (inet_proc.c). */
+uint64_t inet_udp_ino(const void *arg);
 /* A raw IP socket for protocol (1-255): root only (-EPERM). */
 int inet_raw_create(struct socket *so, int protocol);
 void inet_init(void);

@@ -91,6 +91,12 @@ static u8_t on_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip
 
 static const struct sock_ops inet_udp_ops;
 
+uint64_t inet_udp_ino(const void *arg)
+{
+    const struct usock *us = arg;
+    return us && us->so->vn ? us->so->vn->ino : 0;
+}
+
 /* protocol: 0 for UDP, else the IP protocol of a raw socket. */
 static int dgram_create(struct socket *so, int protocol)
 {

@@ -33,6 +33,7 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -971,6 +972,29 @@ static void case_sendfile_splice(void)
     T_EXPECT(!memcmp(got, "spliced", 7), "splice's bytes: %.7s", got);
 }
 
+/* /proc/net/tcp lists a listening socket (state 0A) with its port and the
+ * inode fstat gives it, as netstat reads it. */
+static void case_proc_net_tcp(void)
+{
+    int port, l = listener(&port), found = 0;
+    struct stat st;
+    char line[256];
+    EXPECT_OK("fstat", fstat(l, &st));
+    FILE *f = fopen("/proc/net/tcp", "r");
+    T_EXPECT(f != NULL, "/proc/net/tcp: %s", t_errname(errno));
+    while (fgets(line, sizeof(line), f)) {
+        unsigned la, lp, ra, rp, state;
+        unsigned long long ino;
+        if (sscanf(line, " %*d: %x:%x %x:%x %x %*x:%*x %*x:%*x %*x %*u %*u %llu", &la, &lp, &ra, &rp,
+                   &state, &ino) == 6 &&
+            lp == (unsigned)port && state == 0x0A && la == htonl(INADDR_LOOPBACK))
+            found = ino == (unsigned long long)st.st_ino ? 1 : -1;
+    }
+    fclose(f);
+    T_EXPECT(found == 1, "port %d %s in /proc/net/tcp", port,
+             found ? "listed with another inode" : "not listed as listening");
+}
+
 static const struct t_case cases[] = {
     {"tcp-echo-64MiB", case_tcp_echo},
     {"tcp-many-connections", case_many_connections},
@@ -1000,6 +1024,7 @@ static const struct t_case cases[] = {
     {"raw-icmp-echo", case_raw_icmp},
     {"backlog-flood", case_backlog_flood},
     {"sendfile-splice", case_sendfile_splice},
+    {"proc-net-tcp", case_proc_net_tcp},
 };
 
 int main(int argc, char **argv)
