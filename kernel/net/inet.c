@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/net/inet.h"
+#include "kernel/proc/proc.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 
@@ -21,6 +22,26 @@ int inet_addr_in(const struct sockaddr_storage *sa, int len, int unspec_ok, ip_a
         return -EAFNOSUPPORT;
     ip_addr_set_ip4_u32(ip, in->sin_addr);
     *port = lwip_ntohs(in->sin_port);
+    return 0;
+}
+
+int inet_addr_dest(const struct sockaddr_storage *sa, int len, ip_addr_t *ip, uint16_t *port)
+{
+    int err = inet_addr_in(sa, len, 0, ip, port);
+    if (!err && ip_addr_isany(ip))
+        ip_addr_set_loopback(0, ip); /* Linux sends to 0.0.0.0 over loopback */
+    return err;
+}
+
+int inet_bind_check(const struct sockaddr_storage *sa, int len, ip_addr_t *ip, uint16_t *port)
+{
+    int err = inet_addr_in(sa, len, 1, ip, port);
+    if (err)
+        return err;
+    if (!inet_addr_local(ip))
+        return -EADDRNOTAVAIL;
+    if (*port && *port < INET_PROT_SOCK && !cred_privileged())
+        return -EACCES; /* net.ipv4.ip_unprivileged_port_start */
     return 0;
 }
 

@@ -35,6 +35,14 @@ _Static_assert(sizeof(struct sockaddr_in) == 16, "Linux struct sockaddr_in");
  * for INADDR_ANY). */
 int inet_addr_in(const struct sockaddr_storage *sa, int len, int unspec_ok, ip_addr_t *ip,
                  uint16_t *port);
+/* A destination (connect, sendto): inet_addr_in's, with 0.0.0.0 meaning
+ * 127.0.0.1 as on Linux. */
+int inet_addr_dest(const struct sockaddr_storage *sa, int len, ip_addr_t *ip, uint16_t *port);
+/* A bind address: inet_addr_in's (AF_UNSPEC taken), then -EADDRNOTAVAIL
+ * for an address that is not ours and -EACCES for a port below 1024
+ * without privilege, in Linux's order. */
+#define INET_PROT_SOCK 1024
+int inet_bind_check(const struct sockaddr_storage *sa, int len, ip_addr_t *ip, uint16_t *port);
 /* An address for the program (getsockname, recvfrom, accept). */
 void inet_addr_out(struct sockaddr_storage *sa, int *len, const ip_addr_t *ip, uint16_t port);
 /* lwIP's error as the negative errno Linux gives for it. */

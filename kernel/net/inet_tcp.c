@@ -174,11 +174,9 @@ static int tcp_so_bind(struct socket *so, const struct sockaddr_storage *sa, int
     struct tsock *ts = so->priv;
     ip_addr_t ip;
     uint16_t port;
-    int err = inet_addr_in(sa, len, 1, &ip, &port);
+    int err = inet_bind_check(sa, len, &ip, &port);
     if (err)
-        return err;
-    if (!inet_addr_local(&ip))
-        return -EADDRNOTAVAIL; /* before EINVAL for a bound socket, as Linux checks */
+        return err; /* before EINVAL for a bound socket, as Linux checks */
     if (!ts->pcb || ts->state != TS_IDLE || ts->pcb->local_port || ts->rp_leader)
         return -EINVAL;
     if (rp_bind(ts, &ip, port))
@@ -299,7 +297,7 @@ static int tcp_so_connect(struct socket *so, const struct sockaddr_storage *sa, 
     struct tsock *ts = so->priv;
     ip_addr_t ip;
     uint16_t port;
-    int err = inet_addr_in(sa, len, 0, &ip, &port);
+    int err = inet_addr_dest(sa, len, &ip, &port);
     if (err)
         return err;
     if (ts->state == TS_CONNECTING)

@@ -13,6 +13,7 @@
 #include "kernel/net/inet.h"
 #include "kernel/net/net.h"
 #include "kernel/proc/proc.h"
+#include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/raw.h"
 #include "lwip/udp.h"
@@ -152,11 +153,9 @@ static int udp_so_bind(struct socket *so, const struct sockaddr_storage *sa, int
     struct usock *us = so->priv;
     ip_addr_t ip;
     uint16_t port;
-    int err = inet_addr_in(sa, len, 1, &ip, &port);
+    int err = inet_bind_check(sa, len, &ip, &port);
     if (err)
-        return err;
-    if (!inet_addr_local(&ip))
-        return -EADDRNOTAVAIL; /* before EINVAL for a bound socket, as Linux checks */
+        return err; /* before EINVAL for a bound socket, as Linux checks */
     if (dgram_lport(us) || us->bound)
         return -EINVAL;
     if (so->opts & SOCK_OPT_REUSEADDR)
@@ -181,7 +180,7 @@ static int udp_so_connect(struct socket *so, const struct sockaddr_storage *sa, 
         us->connected = 0;
         return 0;
     }
-    int err = inet_addr_in(sa, len, 0, &ip, &port);
+    int err = inet_addr_dest(sa, len, &ip, &port);
     if (err)
         return err;
     err = inet_errno(us->pcb ? udp_connect(us->pcb, &ip, port) : raw_connect(us->rpcb, &ip));
@@ -215,6 +214,19 @@ static int udp_so_getname(struct socket *so, struct sockaddr_storage *sa, int *l
     return 0;
 }
 
+/* A broadcast address: everyone's, or an interface's network's. */
+static int dgram_broadcast(const ip_addr_t *ip)
+{
+    struct netif *nif;
+    if (ip4_addr_get_u32(ip_2_ip4(ip)) == IPADDR_BROADCAST)
+        return 1;
+    NETIF_FOREACH(nif) {
+        if (ip4_addr_isbroadcast(ip_2_ip4(ip), nif))
+            return 1;
+    }
+    return 0;
+}
+
 static long udp_so_sendmsg(struct socket *so, struct sock_msg *m, int flags)
 {
     struct usock *us = so->priv;
@@ -223,12 +235,14 @@ static long udp_so_sendmsg(struct socket *so, struct sock_msg *m, int flags)
     size_t len = m->left;
     (void)flags;
     if (m->namelen) {
-        int err = inet_addr_in(m->name, m->namelen, 0, &ip, &port);
+        int err = inet_addr_dest(m->name, m->namelen, &ip, &port);
         if (err)
             return err;
     } else if (!us->connected) {
         return -EDESTADDRREQ;
     }
+    if (dgram_broadcast(&ip) && !(so->opts & SOCK_OPT_BROADCAST))
+        return -EACCES; /* Linux wants SO_BROADCAST first */
     if (len > UDP_MAX_DATA)
         return -EMSGSIZE;
     struct pbuf *p = pbuf_alloc(us->pcb ? PBUF_TRANSPORT : PBUF_IP, (u16_t)len, PBUF_RAM);

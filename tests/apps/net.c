@@ -995,6 +995,31 @@ static void case_proc_net_tcp(void)
              found ? "listed with another inode" : "not listed as listening");
 }
 
+/* Linux's small rules: a connect to 0.0.0.0 reaches the loopback, a
+ * datagram to 255.255.255.255 wants SO_BROADCAST (EACCES), and a port
+ * below 1024 wants privilege (EACCES after setuid). */
+static void case_addr_rules(void)
+{
+    int port, l = listener(&port), c = sock(SOCK_STREAM), u = sock(SOCK_DGRAM);
+    struct sockaddr_in any = lo_addr(port), bcast = lo_addr(9), low = lo_addr(80);
+    any.sin_addr.s_addr = htonl(INADDR_ANY);
+    EXPECT_OK("connect to 0.0.0.0", connect(c, (struct sockaddr *)&any, sizeof(any)));
+    bcast.sin_addr.s_addr = htonl(INADDR_BROADCAST);
+    EXPECT_ERR("sendto 255.255.255.255", sendto(u, "x", 1, 0, (struct sockaddr *)&bcast,
+                                                sizeof(bcast)), EACCES);
+    pid_t pid = fork_or_die();
+    if (pid == 0) {
+        EXPECT_OK("setuid", setuid(65534));
+        int s = sock(SOCK_STREAM);
+        EXPECT_ERR("bind port 80 unprivileged", bind(s, (struct sockaddr *)&low, sizeof(low)),
+                   EACCES);
+        _exit(0);
+    }
+    reap_ok(pid, "unprivileged child");
+    int a = accept(l, NULL, NULL);
+    T_EXPECT(a >= 0, "accept of the connection to 0.0.0.0: %s", t_errname(errno));
+}
+
 static const struct t_case cases[] = {
     {"tcp-echo-64MiB", case_tcp_echo},
     {"tcp-many-connections", case_many_connections},
@@ -1025,6 +1050,7 @@ static const struct t_case cases[] = {
     {"backlog-flood", case_backlog_flood},
     {"sendfile-splice", case_sendfile_splice},
     {"proc-net-tcp", case_proc_net_tcp},
+    {"addr-rules", case_addr_rules},
 };
 
 int main(int argc, char **argv)
