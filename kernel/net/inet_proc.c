@@ -15,15 +15,15 @@
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
 
-#define HEADER                                                                                  \
-    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout " \
+#define HEADER                                                                                     \
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "  \
     "inode\n"
 
 /* Linux's TCP state numbers (include/net/tcp_states.h) for lwIP's. */
 static unsigned linux_state(enum tcp_state s)
 {
     static const unsigned map[] = {
-        [CLOSED] = 7,      [LISTEN] = 10,    [SYN_SENT] = 2, [SYN_RCVD] = 3,
+        [CLOSED] = 7,      [LISTEN] = 10,    [SYN_SENT] = 2,   [SYN_RCVD] = 3,
         [ESTABLISHED] = 1, [FIN_WAIT_1] = 4, [FIN_WAIT_2] = 5, [CLOSE_WAIT] = 8,
         [CLOSING] = 11,    [LAST_ACK] = 9,   [TIME_WAIT] = 6,
     };

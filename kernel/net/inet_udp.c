@@ -220,7 +220,8 @@ static int dgram_broadcast(const ip_addr_t *ip)
     struct netif *nif;
     if (ip4_addr_get_u32(ip_2_ip4(ip)) == IPADDR_BROADCAST)
         return 1;
-    NETIF_FOREACH(nif) {
+    NETIF_FOREACH(nif)
+    {
         if (ip4_addr_isbroadcast(ip_2_ip4(ip), nif))
             return 1;
     }

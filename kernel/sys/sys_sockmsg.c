@@ -253,32 +253,32 @@ static long recv_one(struct file *f, struct socket *so, uint64_t uh, int flags)
     return r;
 }
 
-static int64_t sys_sendmsg(uint64_t fd, uint64_t uh, uint64_t flags, uint64_t a3, uint64_t a4,
-                           uint64_t a5)
+/* sendmsg and recvmsg: one message through one (send_one or recv_one). */
+static int64_t msg_call(uint64_t fd, uint64_t uh, uint64_t flags,
+                        long (*one)(struct file *, struct socket *, uint64_t, int))
 {
-    ARG(a3), ARG(a4), ARG(a5);
     struct file *f;
     struct socket *so;
     int64_t err = sock_fd((int64_t)fd, &f, &so);
     if (err)
         return err;
-    err = send_one(f, so, uh, (int)flags);
+    err = one(f, so, uh, (int)flags);
     file_unref(f);
     return err;
+}
+
+static int64_t sys_sendmsg(uint64_t fd, uint64_t uh, uint64_t flags, uint64_t a3, uint64_t a4,
+                           uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return msg_call(fd, uh, flags, send_one);
 }
 
 static int64_t sys_recvmsg(uint64_t fd, uint64_t uh, uint64_t flags, uint64_t a3, uint64_t a4,
                            uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    struct file *f;
-    struct socket *so;
-    int64_t err = sock_fd((int64_t)fd, &f, &so);
-    if (err)
-        return err;
-    err = recv_one(f, so, uh, (int)flags);
-    file_unref(f);
-    return err;
+    return msg_call(fd, uh, flags, recv_one);
 }
 
 /* Store a message's length in its mmsghdr: 0 or -EFAULT. */

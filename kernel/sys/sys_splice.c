@@ -216,8 +216,7 @@ static long file_to_sock(struct file *in, uint64_t *ipos, struct socket *out, si
 }
 
 /* Up to n bytes of pipe in, once it has any, sent on socket out. */
-static long pipe_to_sock(struct file *in, struct socket *out, size_t n, int nonblock,
-                         uint8_t *buf)
+static long pipe_to_sock(struct file *in, struct socket *out, size_t n, int nonblock, uint8_t *buf)
 {
     long avail = pipe_wait_data(in, nonblock);
     if (avail <= 0)
@@ -242,8 +241,7 @@ static long pipe_to_sock(struct file *in, struct socket *out, size_t n, int nonb
 
 /* What socket in has, up to n bytes and the room pipe out has, into out:
  * one receive (0 at the socket's end of file). */
-static long sock_to_pipe(struct socket *in, struct file *out, size_t n, int nonblock,
-                         uint8_t *buf)
+static long sock_to_pipe(struct socket *in, struct file *out, size_t n, int nonblock, uint8_t *buf)
 {
     long room = pipe_wait_room(out, nonblock);
     if (room < 0)
