@@ -637,6 +637,11 @@ static int special_args(uint64_t nr, uint64_t *a)
         return chance(2) ? 1 : -1; /* blocks until a signal: rarely */
     case SYS_rt_sigreturn: /* restores a frame of stack garbage: rarely */
         return chance(10) ? 1 : -1;
+    case SYS_socket: /* families and types that exist, so the socket calls get sockets */
+        a[0] = (uint64_t[]){1, 2, 16, 10}[below(4)];
+        a[1] = (uint64_t[]){1, 2, 3, 5}[below(4)] | (chance(30) ? 04000 : 0);
+        a[2] = chance(80) ? 0 : gen_int();
+        return 1;
     case SYS_wait4:
         a[0] = chance(50) ? (uint64_t)-1 : gen_int();
         a[1] = gen_ptr();
