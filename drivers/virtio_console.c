@@ -212,8 +212,8 @@ static unsigned vcons_service(struct vcons *vc)
     if (n)
         virtq_kick(&vc->cin);
     for (unsigned i = 0; i < vc->nports && !vc->dead; i++)
-        if (vc->port[i].present)
-            vport_service(&vc->port[i]);
+        if (vc->port[i].present && vport_service(&vc->port[i]) != 0)
+            vcons_kill(vc);
     return n;
 }
 

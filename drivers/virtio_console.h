@@ -75,7 +75,8 @@ extern const struct pci_driver virtio_console_driver;
 void vcons_port_open(struct vport *p, int open);
 /* vport.c: the data path. */
 int vport_init(struct vport *p);    /* buffers allocated and posted: 0 or -ENOMEM */
-void vport_service(struct vport *p); /* harvest both queues, wake waiters */
+/* Harvest both queues and wake waiters: 0, or -EPROTO (reset the device). */
+int vport_service(struct vport *p);
 void vport_host(struct vport *p, int open);
 void vport_wake(struct vport *p, int events);
 struct vport *vport_by_minor(unsigned minor);

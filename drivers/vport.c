@@ -67,12 +67,16 @@ static int host_closed(const struct vport *p)
     return p->gone || p->vc->dead || (p->host_was && !p->host_open);
 }
 
+/* Received buffers into the read queue: 1 when some came, -EPROTO (a
+ * broken device), else 0. */
 static int rx_harvest(struct vport *p)
 {
     void *cookie;
     uint32_t len = 0;
     int r, got = 0;
-    while ((r = virtq_get(&p->rx, &cookie, &len)) != -EAGAIN && r != -EPROTO) {
+    while ((r = virtq_get(&p->rx, &cookie, &len)) != -EAGAIN) {
+        if (r == -EPROTO)
+            return r;
         unsigned i = (unsigned)(((uint8_t *)cookie - p->rxbuf) / PAGE_SIZE);
         if (r != 0 || len == 0) {
             rx_post(p, i); /* a bogus length or nothing: back at once */
@@ -85,23 +89,30 @@ static int rx_harvest(struct vport *p)
     return got;
 }
 
+/* Transmitted buffers back to the free slots: as rx_harvest. */
 static int tx_reclaim(struct vport *p)
 {
     void *cookie;
     uint32_t len;
     int r, got = 0;
-    while ((r = virtq_get(&p->tx, &cookie, &len)) != -EAGAIN && r != -EPROTO) {
+    while ((r = virtq_get(&p->tx, &cookie, &len)) != -EAGAIN) {
+        if (r == -EPROTO)
+            return r;
         p->txfree[p->ntxfree++] = (uint8_t)(((uint8_t *)cookie - p->txbuf) / PAGE_SIZE);
         got = 1;
     }
     return got;
 }
 
-void vport_service(struct vport *p)
+int vport_service(struct vport *p)
 {
-    int ev = (rx_harvest(p) ? POLLIN | POLLRDNORM : 0) | (tx_reclaim(p) ? POLLOUT | POLLWRNORM : 0);
+    int rx = rx_harvest(p), tx = tx_reclaim(p);
+    if (rx < 0 || tx < 0)
+        return -EPROTO;
+    int ev = (rx ? POLLIN | POLLRDNORM : 0) | (tx ? POLLOUT | POLLWRNORM : 0);
     if (ev)
         vport_wake(p, ev);
+    return 0;
 }
 
 static struct vport *port_of(const struct file *f)

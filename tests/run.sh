@@ -494,6 +494,46 @@ if [ ! -s "$OUT/kernel-boot.log" ] || grep -qa 'virtio-console' "$OUT/kernel-boo
 else
     ok vport-no-device
 fi
+# stdio=vport: init's fds 0 and 1 on the ports uniplex.stdin and
+# uniplex.stdout (sockets, as tools/uniplex makes them); copyio copies
+# 100000 random bytes from one to the other and sees end-of-file.
+vport_stdio() {
+    local name=$1 dir=$OUT/vport-stdio
+    log=$OUT/$name.log
+    rm -rf "$dir" "$log.raw"
+    mkdir -p "$dir"
+    head -c 100000 /dev/urandom > "$dir/input"
+    build/host/mkimage -o "$dir/img" --init /bin/copyio --kopt stdio=vport \
+        "$BUILD/apps/copyio:/bin/copyio" > /dev/null || { status=126; return; }
+    tools/qemu.sh --accel "$ACCEL" --timeout 90 --log "$log.raw" --kernel-file "$UNIPLEX_KERNEL" \
+        --initrd "$dir/img/initrd.cpio" --append "$(cat "$dir/img/cmdline")" -- \
+        -device virtio-serial-pci,id=vser0,max_ports=8 \
+        -chardev "socket,id=uin,path=$dir/in.sock,server=on,wait=off" \
+        -device virtserialport,bus=vser0.0,chardev=uin,name=uniplex.stdin \
+        -chardev "socket,id=uout,path=$dir/out.sock,server=on,wait=off" \
+        -device virtserialport,bus=vser0.0,chardev=uout,name=uniplex.stdout \
+        < /dev/null > /dev/null 2> "$OUT/$name.qemu" &
+    local qpid=$! rpid
+    for _ in $(seq 240); do
+        grep -qa '^boot: ' "$log.raw" 2> /dev/null && break
+        kill -0 $qpid 2> /dev/null || break
+        sleep 0.25
+    done
+    timeout 60 socat -u "UNIX-CONNECT:$dir/out.sock" "CREATE:$dir/output" 2> /dev/null &
+    rpid=$!
+    sleep 0.5
+    (cat "$dir/input"; sleep 1) | timeout 60 socat -u - "UNIX-CONNECT:$dir/in.sock" 2> /dev/null
+    wait $qpid
+    status=$?
+    wait $rpid
+    tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+}
+vport_stdio app-vport-stdio
+if ! cmp -s "$OUT/vport-stdio/input" "$OUT/vport-stdio/output"; then
+    bad app-vport-stdio "$OUT/vport-stdio/output differs from the input (log: $log)"
+else
+    check app-vport-stdio 0 '^copyio: 100000 bytes$' '^leaks: none: ' '^power-off: status 0$'
+fi
 # More of /proc (issue 16): fdinfo, environ, statm, task/<tid>, /proc/sys.
 app app-procfs 60 --env UNIPLEX=1 "$BUILD/apps/procfs"
 check_suite app-procfs procfs
