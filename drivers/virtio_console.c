@@ -20,7 +20,7 @@
 #define BOOT_WAIT_NS               (1000 * NSEC_PER_MSEC) /* at most, for the ports */
 #define BOOT_QUIET_NS              (100 * NSEC_PER_MSEC)  /* no message for this long: done */
 
-_Static_assert(CTL_RX * CTL_RX_SIZE + CTL_TX * CTL_TX_SIZE <= PAGE_SIZE, "control page");
+_Static_assert(CTL_RX *CTL_RX_SIZE + CTL_TX * CTL_TX_SIZE <= PAGE_SIZE, "control page");
 
 /* Control events (virtio 1.0 5.3.6.2). */
 enum {
@@ -57,8 +57,8 @@ static void ctl_reclaim(struct vcons *vc)
     uint32_t len;
     while (virtq_get(&vc->cout, &cookie, &len) != -EAGAIN)
         if (cookie)
-            vc->cfree[vc->ncfree++] = (uint8_t)(((uint8_t *)cookie - vc->cbuf -
-                                                 CTL_RX * CTL_RX_SIZE) / CTL_TX_SIZE);
+            vc->cfree[vc->ncfree++] =
+                (uint8_t)(((uint8_t *)cookie - vc->cbuf - CTL_RX * CTL_RX_SIZE) / CTL_TX_SIZE);
 }
 
 /* Send one control message; dropped (and counted) when the queue is full,

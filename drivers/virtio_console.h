@@ -23,7 +23,7 @@
 #include "kernel/sched/sched.h"
 
 #define VCONS_MAX_DEVS  4
-#define VCONS_MAX_PORTS 16 /* per device; more than the device offers are unused */
+#define VCONS_MAX_PORTS 16  /* per device; more than the device offers are unused */
 #define VPORT_MAJOR     241 /* from Linux's range for local, dynamic majors */
 #define VPORT_NRX       4   /* receive buffers per port, a page each */
 #define VPORT_NTX       4   /* transmit buffers per port, a page each */
@@ -74,7 +74,7 @@ extern const struct pci_driver virtio_console_driver;
  * port p (VIRTIO_CONSOLE_PORT_OPEN). */
 void vcons_port_open(struct vport *p, int open);
 /* vport.c: the data path. */
-int vport_init(struct vport *p);    /* buffers allocated and posted: 0 or -ENOMEM */
+int vport_init(struct vport *p); /* buffers allocated and posted: 0 or -ENOMEM */
 /* Harvest both queues and wake waiters: 0, or -EPROTO (reset the device). */
 int vport_service(struct vport *p);
 void vport_host(struct vport *p, int open);

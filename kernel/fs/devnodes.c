@@ -63,8 +63,7 @@ int devfs_add_node(const char *path, uint32_t mode, uint32_t rdev, const char *t
 }
 
 /* The directory a node's path names (made when missing), or root. */
-static int node_dir(struct vnode *root, const char *path, const char **name,
-                    struct vnode **dir)
+static int node_dir(struct vnode *root, const char *path, const char **name, struct vnode **dir)
 {
     const char *slash = strchr(path, '/');
     *name = slash ? slash + 1 : path;

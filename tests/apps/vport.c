@@ -16,12 +16,12 @@
 #include <unistd.h>
 #include "tcase.h"
 
-#define ALARM_S  20
-#define PORTS    "/dev/virtio-ports/"
-#define OUT_PORT PORTS "test.out"
-#define IN_PORT  PORTS "test.in"
+#define ALARM_S   20
+#define PORTS     "/dev/virtio-ports/"
+#define OUT_PORT  PORTS "test.out"
+#define IN_PORT   PORTS "test.in"
 #define FROM_HOST "hello from host\n"
-#define OUT_BIG  9000 /* more than one transmit buffer */
+#define OUT_BIG   9000 /* more than one transmit buffer */
 
 static int have_ports(void)
 {
@@ -40,8 +40,7 @@ static void case_names(void)
         T_EXPECT(strncmp(target, "../vport", 8) == 0, "%s -> %s", names[i], target);
         snprintf(path, sizeof(path), PORTS "%s", target);
         struct stat st;
-        T_EXPECT(lstat(path, &st) == 0 && S_ISCHR(st.st_mode), "%s: not a character device",
-                 path);
+        T_EXPECT(lstat(path, &st) == 0 && S_ISCHR(st.st_mode), "%s: not a character device", path);
     }
 }
 
