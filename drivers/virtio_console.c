@@ -17,10 +17,11 @@
 #define CTL_RX_SIZE                512 /* a header and a port name */
 #define CTL_TX                     32  /* control transmit slots */
 #define CTL_TX_SIZE                16
+#define CTL_TX_OFF                 (CTL_RX * CTL_RX_SIZE) /* in the control page */
 #define BOOT_WAIT_NS               (1000 * NSEC_PER_MSEC) /* at most, for the ports */
 #define BOOT_QUIET_NS              (100 * NSEC_PER_MSEC)  /* no message for this long: done */
 
-_Static_assert(CTL_RX *CTL_RX_SIZE + CTL_TX * CTL_TX_SIZE <= PAGE_SIZE, "control page");
+_Static_assert(CTL_TX_OFF + CTL_TX * CTL_TX_SIZE <= PAGE_SIZE, "control page");
 
 /* Control events (virtio 1.0 5.3.6.2). */
 enum {
@@ -51,14 +52,16 @@ struct vport *vport_by_minor(unsigned minor)
     return &devs[d]->port[n];
 }
 
+/* Sent control messages' slots back (a broken queue is the receive
+ * side's to notice: vcons_service). */
 static void ctl_reclaim(struct vcons *vc)
 {
     void *cookie;
     uint32_t len;
-    while (virtq_get(&vc->cout, &cookie, &len) != -EAGAIN)
-        if (cookie)
-            vc->cfree[vc->ncfree++] =
-                (uint8_t)(((uint8_t *)cookie - vc->cbuf - CTL_RX * CTL_RX_SIZE) / CTL_TX_SIZE);
+    int r;
+    while ((r = virtq_get(&vc->cout, &cookie, &len)) == 0 || r == -EIO)
+        vc->cfree[vc->ncfree++] =
+            (uint8_t)(((uint8_t *)cookie - vc->cbuf - CTL_TX_OFF) / CTL_TX_SIZE);
 }
 
 /* Send one control message; dropped (and counted) when the queue is full,
@@ -72,7 +75,7 @@ static void ctl_send(struct vcons *vc, uint32_t id, uint16_t event, uint16_t val
         vc->bad_ctrl++;
         return;
     }
-    unsigned slot = vc->cfree[--vc->ncfree], off = CTL_RX * CTL_RX_SIZE + slot * CTL_TX_SIZE;
+    unsigned slot = vc->cfree[--vc->ncfree], off = CTL_TX_OFF + slot * CTL_TX_SIZE;
     struct vc_msg m = {id, event, value};
     memcpy(vc->cbuf + off, &m, sizeof(m));
     struct virtq_seg s = {pg_phys(vc->cpage) + off, sizeof(m), 0};
