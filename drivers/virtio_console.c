@@ -13,15 +13,16 @@
 #define VCONS_CFG_MAX_PORTS        4
 #define CIN                        2
 #define COUT                       3
-#define CTL_RX                     4   /* control receive buffers */
-#define CTL_RX_SIZE                512 /* a header and a port name */
-#define CTL_TX                     32  /* control transmit slots */
+#define CTL_RX                     32 /* control receive buffers: QEMU's queue size */
+#define CTL_RX_SIZE                96 /* a header, a port name and its NUL */
+#define CTL_TX                     32 /* control transmit slots */
 #define CTL_TX_SIZE                16
 #define CTL_TX_OFF                 (CTL_RX * CTL_RX_SIZE) /* in the control page */
 #define BOOT_WAIT_NS               (1000 * NSEC_PER_MSEC) /* at most, for the ports */
 #define BOOT_QUIET_NS              (100 * NSEC_PER_MSEC)  /* no message for this long: done */
 
 _Static_assert(CTL_TX_OFF + CTL_TX * CTL_TX_SIZE <= PAGE_SIZE, "control page");
+_Static_assert(CTL_RX_SIZE >= 8 + VPORT_NAME_MAX, "a name fits a control buffer");
 
 /* Control events (virtio 1.0 5.3.6.2). */
 enum {
@@ -193,27 +194,41 @@ static void vcons_kill(struct vcons *vc)
     }
 }
 
-/* Harvest the control queue and every port's queues: the messages seen. */
-static unsigned vcons_service(struct vcons *vc)
+/* The next control message, copied out and its buffer given back to the
+ * device at once: a reply (PORT_READY) makes the device send more at once,
+ * and with no buffer free it drops them. 1 with *len, 0 when none, or
+ * -EPROTO (a broken device). A length the buffer could not hold is 0. */
+static int ctl_next(struct vcons *vc, uint8_t *msg, uint32_t *len)
 {
     void *cookie;
+    int r = virtq_get(&vc->cin, &cookie, len);
+    if (r == -EAGAIN || r == -EPROTO)
+        return r == -EPROTO ? r : 0;
+    if (r == 0)
+        memcpy(msg, cookie, *len);
+    else
+        *len = 0;
+    ctl_post(vc, cookie); /* its slot is free: cannot fail */
+    virtq_kick(&vc->cin);
+    return 1;
+}
+
+/* Handle every control message, then harvest every port's queues: the
+ * messages seen. */
+static unsigned vcons_service(struct vcons *vc)
+{
+    uint8_t msg[CTL_RX_SIZE];
     uint32_t len = 0;
     unsigned n = 0;
     int r;
-    while (!vc->dead && (r = virtq_get(&vc->cin, &cookie, &len)) != -EAGAIN) {
-        if (r == -EPROTO) {
+    while (!vc->dead && (r = ctl_next(vc, msg, &len)) != 0) {
+        if (r < 0) {
             vcons_kill(vc);
             return n;
         }
-        if (r == 0)
-            ctl_handle(vc, cookie, len);
-        else
-            vc->bad_ctrl++;
-        ctl_post(vc, cookie); /* its slot is free: cannot fail */
+        ctl_handle(vc, msg, len); /* a short one (0) is counted there */
         n++;
     }
-    if (n)
-        virtq_kick(&vc->cin);
     for (unsigned i = 0; i < vc->nports && !vc->dead; i++)
         if (vc->port[i].present && vport_service(&vc->port[i]) != 0)
             vcons_kill(vc);
@@ -276,7 +291,7 @@ static int ctl_setup(struct vcons *vc)
     vc->cbuf = pg_virt(vc->cpage);
     for (unsigned i = 0; i < CTL_TX; i++)
         vc->cfree[vc->ncfree++] = (uint8_t)i;
-    for (unsigned i = 0; i < CTL_RX && r == 0; i++)
+    for (unsigned i = 0; i < vc->cin.size && r == 0; i++)
         r = ctl_post(vc, vc->cbuf + i * CTL_RX_SIZE);
     return r;
 }

@@ -450,9 +450,10 @@ check_suite app-creds creds
 app app-mounts 90 --env UNIPLEX=1 "$BUILD/apps/mounts"
 check_suite app-mounts mounts
 # Virtio console ports (issue 19): the vport suite with a virtio-serial
-# device and two named ports, test.out on a file (read here afterwards)
-# and test.in on a socket this script connects to once the guest runs,
-# writes a line into and closes (the guest's end-of-file).
+# device and three named ports, test.out on a file (read here afterwards),
+# test.in on a socket this script connects to once the guest runs, writes
+# a line into and closes (the guest's end-of-file), and test.sink on
+# another file.
 vport_app() {
     local name=$1 dir=$OUT/vport
     log=$OUT/$name.log
@@ -467,6 +468,8 @@ vport_app() {
         -device virtserialport,bus=vser0.0,chardev=vout,name=test.out \
         -chardev "socket,id=vin,path=$dir/in.sock,server=on,wait=off" \
         -device virtserialport,bus=vser0.0,chardev=vin,name=test.in \
+        -chardev "file,id=vsink,path=$dir/sink.txt" \
+        -device virtserialport,bus=vser0.0,chardev=vsink,name=test.sink \
         < /dev/null > /dev/null 2> "$OUT/$name.qemu" &
     local qpid=$!
     for _ in $(seq 240); do

@@ -1,10 +1,11 @@
 /* vport: virtio console ports as character devices (issue 19), against
  * the ports tests/run.sh gives QEMU: test.out (a file chardev the runner
- * reads afterwards) and test.in (a socket the runner connects to, writes
- * "hello from host\n" and closes). Names under /dev/virtio-ports, data to
- * the host, data from the host then end-of-file at its close, POLLHUP,
- * and EPIPE with SIGPIPE for a writer. Without the ports (natively on a
- * machine that has none) each case passes without checking anything.
+ * reads afterwards), test.in (a socket the runner connects to, writes
+ * "hello from host\n" and closes) and test.sink (another file). Names
+ * under /dev/virtio-ports, data to the host, a host side open from boot,
+ * data from the host then end-of-file at its close, POLLHUP, and EPIPE
+ * with SIGPIPE for a writer. Without the ports (natively on a machine that
+ * has none) each case passes without checking anything.
  *
  * usage: vport [CASE...] */
 #define _GNU_SOURCE
@@ -20,12 +21,14 @@
 #define PORTS     "/dev/virtio-ports/"
 #define OUT_PORT  PORTS "test.out"
 #define IN_PORT   PORTS "test.in"
+#define SINK_PORT PORTS "test.sink"
 #define FROM_HOST "hello from host\n"
 #define OUT_BIG   9000 /* more than one transmit buffer */
 
 static int have_ports(void)
 {
-    return access(OUT_PORT, F_OK) == 0 && access(IN_PORT, F_OK) == 0;
+    return access(OUT_PORT, F_OK) == 0 && access(IN_PORT, F_OK) == 0 &&
+           access(SINK_PORT, F_OK) == 0;
 }
 
 /* Each port's name is a symlink to ../vport<D>p<N>, a character device. */
@@ -71,6 +74,19 @@ static void on_pipe(int sig)
 
 /* Everything the host sent, then 0 at its close; the port then polls
  * POLLHUP and a write is EPIPE with SIGPIPE. */
+/* A port whose host side was open before the guest came up (a file
+ * chardev) takes a write at once: the open QEMU announced at boot, in a
+ * burst with the other ports' messages, was not lost. */
+static void case_open_at_boot(void)
+{
+    if (!have_ports())
+        return;
+    int fd = open(SINK_PORT, O_WRONLY | O_NONBLOCK);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    T_EXPECT_RET_BY(t_die, "write", write(fd, "x", 1), 1);
+    close(fd);
+}
+
 static void case_read_eof(void)
 {
     if (!have_ports())
@@ -109,6 +125,7 @@ static void case_nonblock_eof(void)
 static const struct t_case cases[] = {
     {"names", case_names},
     {"write_host", case_write_host},
+    {"open_at_boot", case_open_at_boot},
     {"read_eof", case_read_eof},
     {"nonblock_eof", case_nonblock_eof},
 };
@@ -116,6 +133,6 @@ static const struct t_case cases[] = {
 int main(int argc, char **argv)
 {
     if (!have_ports())
-        printf("vport: no ports " OUT_PORT " and " IN_PORT ": nothing is checked\n");
+        printf("vport: no ports test.out, test.in and test.sink: nothing is checked\n");
     return t_run_cases("vport", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, 0, argc, argv);
 }
