@@ -8,6 +8,7 @@
 #include "kernel/printk.h"
 #include "drivers/acpi.h"
 #include "drivers/pci.h"
+#include "drivers/virtio_console.h"
 #include "drivers/virtio_net.h"
 
 #define CFG_ADDR        0xcf8 /* configuration mechanism #1 */
@@ -23,7 +24,7 @@
 #define ECAM_BUS_SIZE   (1u << 20)
 #define MCFG_ENTRIES    44 /* header 36, reserved 8 */
 
-static const struct pci_driver *const drivers[] = {&virtio_net_driver};
+static const struct pci_driver *const drivers[] = {&virtio_net_driver, &virtio_console_driver};
 
 static struct pci_dev *devices;
 static uint64_t ecam_base; /* 0: no MCFG, mechanism #1 */

@@ -449,6 +449,94 @@ check_suite app-creds creds
 # Mounts and file-system types, /proc from the process table (issue 16).
 app app-mounts 90 --env UNIPLEX=1 "$BUILD/apps/mounts"
 check_suite app-mounts mounts
+# Virtio console ports (issue 19): the vport suite with a virtio-serial
+# device and three named ports, test.out on a file (read here afterwards),
+# test.in on a socket this script connects to once the guest runs, writes
+# a line into and closes (the guest's end-of-file), and test.sink on
+# another file.
+vport_app() {
+    local name=$1 dir=$OUT/vport
+    log=$OUT/$name.log
+    rm -rf "$dir" "$log.raw"
+    mkdir -p "$dir"
+    build/host/mkimage -o "$dir/img" --init /bin/vport --env UNIPLEX=1 \
+        "$BUILD/apps/vport:/bin/vport" > /dev/null || { status=126; return; }
+    tools/qemu.sh --accel "$ACCEL" --timeout 90 --log "$log.raw" --kernel-file "$UNIPLEX_KERNEL" \
+        --initrd "$dir/img/initrd.cpio" --append "$(cat "$dir/img/cmdline")" -- \
+        -device virtio-serial-pci,id=vser0,max_ports=8 \
+        -chardev "file,id=vout,path=$dir/out.txt" \
+        -device virtserialport,bus=vser0.0,chardev=vout,name=test.out \
+        -chardev "socket,id=vin,path=$dir/in.sock,server=on,wait=off" \
+        -device virtserialport,bus=vser0.0,chardev=vin,name=test.in \
+        -chardev "file,id=vsink,path=$dir/sink.txt" \
+        -device virtserialport,bus=vser0.0,chardev=vsink,name=test.sink \
+        < /dev/null > /dev/null 2> "$OUT/$name.qemu" &
+    local qpid=$!
+    for _ in $(seq 240); do
+        grep -qa '^ok names' "$log.raw" 2> /dev/null && break
+        kill -0 $qpid 2> /dev/null || break
+        sleep 0.25
+    done
+    (printf 'hello from host\n'; sleep 2) | timeout 30 socat - "UNIX-CONNECT:$dir/in.sock" \
+        > /dev/null 2>&1
+    wait $qpid
+    status=$?
+    tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+}
+vport_app app-vport
+check_suite app-vport vport
+want_out=$( (printf 'hello host\n'; for _ in $(seq 347); do printf '%s' abcdefghijklmnopqrstuvwxyz; done |
+    head -c 9000; printf '\nend\n') | md5sum)
+if [ "$(md5sum < "$OUT/vport/out.txt" 2> /dev/null)" = "$want_out" ]; then
+    ok "vport-host-file (9016 bytes from the guest)"
+else
+    bad vport-host-file "$OUT/vport/out.txt is not what the guest wrote"
+fi
+if [ ! -s "$OUT/kernel-boot.log" ] || grep -qa 'virtio-console' "$OUT/kernel-boot.log"; then
+    bad vport-no-device "a virtio-console line in $OUT/kernel-boot.log without the device"
+else
+    ok vport-no-device
+fi
+# stdio=vport: init's fds 0 and 1 on the ports uniplex.stdin and
+# uniplex.stdout (sockets, as tools/uniplex makes them); copyio copies
+# 100000 random bytes from one to the other and sees end-of-file.
+vport_stdio() {
+    local name=$1 dir=$OUT/vport-stdio
+    log=$OUT/$name.log
+    rm -rf "$dir" "$log.raw"
+    mkdir -p "$dir"
+    head -c 100000 /dev/urandom > "$dir/input"
+    build/host/mkimage -o "$dir/img" --init /bin/copyio --kopt stdio=vport \
+        "$BUILD/apps/copyio:/bin/copyio" > /dev/null || { status=126; return; }
+    tools/qemu.sh --accel "$ACCEL" --timeout 90 --log "$log.raw" --kernel-file "$UNIPLEX_KERNEL" \
+        --initrd "$dir/img/initrd.cpio" --append "$(cat "$dir/img/cmdline")" -- \
+        -device virtio-serial-pci,id=vser0,max_ports=8 \
+        -chardev "socket,id=uin,path=$dir/in.sock,server=on,wait=off" \
+        -device virtserialport,bus=vser0.0,chardev=uin,name=uniplex.stdin \
+        -chardev "socket,id=uout,path=$dir/out.sock,server=on,wait=off" \
+        -device virtserialport,bus=vser0.0,chardev=uout,name=uniplex.stdout \
+        < /dev/null > /dev/null 2> "$OUT/$name.qemu" &
+    local qpid=$! rpid
+    for _ in $(seq 240); do
+        grep -qa '^boot: ' "$log.raw" 2> /dev/null && break
+        kill -0 $qpid 2> /dev/null || break
+        sleep 0.25
+    done
+    timeout 60 socat -u "UNIX-CONNECT:$dir/out.sock" "CREATE:$dir/output" 2> /dev/null &
+    rpid=$!
+    sleep 0.5
+    (cat "$dir/input"; sleep 1) | timeout 60 socat -u - "UNIX-CONNECT:$dir/in.sock" 2> /dev/null
+    wait $qpid
+    status=$?
+    wait $rpid
+    tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
+}
+vport_stdio app-vport-stdio
+if ! cmp -s "$OUT/vport-stdio/input" "$OUT/vport-stdio/output"; then
+    bad app-vport-stdio "$OUT/vport-stdio/output differs from the input (log: $log)"
+else
+    check app-vport-stdio 0 '^copyio: 100000 bytes$' '^leaks: none: ' '^power-off: status 0$'
+fi
 # More of /proc (issue 16): fdinfo, environ, statm, task/<tid>, /proc/sys.
 app app-procfs 60 --env UNIPLEX=1 "$BUILD/apps/procfs"
 check_suite app-procfs procfs

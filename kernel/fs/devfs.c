@@ -375,7 +375,8 @@ const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev)
     for (unsigned i = 0; S_ISCHR(mode) && i < sizeof(devices) / sizeof(devices[0]); i++)
         if (devices[i].rdev == rdev)
             return devices[i].ops;
-    return &nodev_ops;
+    const struct file_ops *ops = S_ISCHR(mode) ? devfs_major_ops(rdev) : 0;
+    return ops ? ops : &nodev_ops;
 }
 
 /* A node of /dev: a device (ops, rdev), a directory or a symlink to
@@ -445,5 +446,5 @@ int devfs_populate(struct vnode *root)
     for (unsigned i = 0; !err && i < sizeof(nodes) / sizeof(nodes[0]); i++)
         err = dev_make(root, nodes[i].name, nodes[i].ops, nodes[i].rdev, nodes[i].mode,
                        nodes[i].target);
-    return err;
+    return err ? err : devfs_populate_added(root);
 }

@@ -590,6 +590,16 @@ const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev);
 void devfs_init(const char *cmdline);
 /* devtmpfs's mount: the device nodes in the new instance's root. */
 int devfs_populate(struct vnode *root);
+/* Drivers' nodes (devnodes.c), at boot: path "name" or "dir/name" under
+ * /dev (the directory made as needed), a character device (mode S_IFCHR,
+ * rdev) or a symlink to target; in every devtmpfs mounted from then on.
+ * 0, -ENAMETOOLONG or -ENOMEM. */
+int devfs_add_node(const char *path, uint32_t mode, uint32_t rdev, const char *target);
+/* The file_ops of every character device of major (devfs_ops's fallback):
+ * 0 or -ENOSPC. */
+int devfs_add_major(uint32_t major, const struct file_ops *ops);
+const struct file_ops *devfs_major_ops(uint32_t rdev); /* NULL: none */
+int devfs_populate_added(struct vnode *root);
 /* Fill the root from the cpio archive in [phys, phys + len) (the first boot
  * module). Malformed archives are reported, not fatal. */
 void initrd_init(uint64_t phys, uint64_t len);

@@ -14,29 +14,14 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/prof.h"
 
-/* fds 0, 1 and 2 on /dev/console, as the kernel gives them to Linux's init. */
-static int open_console(struct proc *p)
-{
-    struct vnode *vn;
-    struct file *f;
-    int err = vfs_walk(vfs_root(), "/dev/console", WALK_FOLLOW, &vn);
-    if (err || (err = file_open_vnode(vn, O_RDWR, &f)))
-        return err;
-    for (int fd = 0; fd < 3 && err >= 0; fd++)
-        if ((err = fd_install(p, f, fd, 0)) >= 0)
-            file_ref(f); /* each descriptor holds one */
-    file_unref(f);       /* the open's own */
-    return err < 0 ? err : 0;
-}
-
-static int start_init(const struct initargs *ia, struct proc **out)
+static int start_init(const struct initargs *ia, const char *cmdline, struct proc **out)
 {
     struct proc *p;
     uint64_t entry, sp;
     int err = proc_alloc(0, &p);
     if (err)
         return err;
-    if ((err = open_console(p)) ||
+    if ((err = init_open_stdio(p, cmdline)) ||
         (err = proc_exec(p, ia->path, ia->argv, ia->envp, &entry, &sp)) ||
         (err = proc_start(p, entry, sp)) || (err = proc_publish(p))) {
         proc_free(p);
@@ -89,7 +74,7 @@ static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *p
 
 /* Run init and wait for it; the leak report compares with a baseline
  * taken just before it started. The power-off status. */
-static int init_watch(const struct initargs *ia, int report)
+static int init_watch(const struct initargs *ia, const char *cmdline, int report)
 {
     uint64_t vnodes = vn_count();
     struct cache_use cached = {pc_pages(), pc_heap()};
@@ -98,7 +83,7 @@ static int init_watch(const struct initargs *ia, int report)
     struct proc *p;
     kmalloc_stats(&kb);
     pmem_stats(&before);
-    int err = start_init(ia, &p);
+    int err = start_init(ia, cmdline, &p);
     if (err) {
         printk("init: cannot run %s: error %d\n", ia->path, -err);
         return INIT_FAILED_STATUS;
@@ -135,7 +120,7 @@ int init_run(const char *cmdline, int have_initrd, int report)
 #ifdef KERNEL_TEST
     canary_arm(cmdline); /* the test kernel: init wrote no kernel memory (canary.h) */
 #endif
-    status = init_watch(&ia, report);
+    status = init_watch(&ia, cmdline, report);
 #ifdef KERNEL_TEST
     if (report)
         canary_check();

@@ -12,4 +12,10 @@
  * report set, print the exit status and the leak check afterwards. */
 int init_run(const char *cmdline, int have_initrd, int report);
 
+struct proc;
+/* initstdio.c: p's fds 0-2 on the console, or with stdio=vport in cmdline
+ * fds 0 and 1 on the virtio ports uniplex.stdin and uniplex.stdout (each
+ * the console when missing, logged). 0 or -errno. */
+int init_open_stdio(struct proc *p, const char *cmdline);
+
 #endif
