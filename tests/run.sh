@@ -352,7 +352,7 @@ app() {
     shift 2
     log=$OUT/$name.log
     rm -f "$log.raw"
-    tools/uniplex run -v --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" "$@" \
+    tools/uniplex run --stdio console -v --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" "$@" \
         < /dev/null > /dev/null 2> "$OUT/$name.err"
     status=$?
     tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
@@ -489,7 +489,7 @@ check_suite app-sparse sparse
 # the shell is init, which a signal it has no handler for does not kill
 # (as on Linux), and exits with sleep's status, 130.
 log=$OUT/ctrl-c.log
-(sleep 4; printf '\003') | tools/uniplex run -v --accel "$ACCEL" --timeout 60 --log "$log.raw" \
+(sleep 4; printf '\003') | tools/uniplex run --stdio console -v --accel "$ACCEL" --timeout 60 --log "$log.raw" \
     /bin/busybox sh -c 'busybox sleep 100; exit $?' > /dev/null 2> "$OUT/ctrl-c.err"
 status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
@@ -498,7 +498,7 @@ check ctrl-c-sigint 130 '^\^C$' '^leaks: none: ' '^power-off: status 130$'
 # tcsetattr(TCSAFLUSH), i.e. TCSETSF, discards what was typed and not yet
 # read: files --tcsetsf waits for the line typed here, then flushes it.
 log=$OUT/tty-flush.log
-(sleep 4; printf 'typed ahead\n') | tools/uniplex run -v --accel "$ACCEL" --timeout 60 \
+(sleep 4; printf 'typed ahead\n') | tools/uniplex run --stdio console -v --accel "$ACCEL" --timeout 60 \
     --log "$log.raw" --env UNIPLEX=1 "$BUILD/apps/files" --tcsetsf > /dev/null 2> "$OUT/tty-flush.err"
 status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
