@@ -144,8 +144,8 @@ stdio_file() {
 # other order.
 pipe_to_from() {
     expect pipe-from-first 90 \
-        "vm --pipe-from p1 $BB wc -c & sleep 1; vm --pipe-to p1 $BB printf 12345 < /dev/null; echo \"to \$?\"; wait \$!; echo \"from \$?\"" \
-        "$(printf 'to 0\n5\nfrom 0')"
+        "vm --pipe-from p1 $BB wc -c > $OUT/p1.got & sleep 1; vm --pipe-to p1 $BB printf 12345 < /dev/null; echo \"to \$?\"; wait \$!; echo \"from \$? \$(cat $OUT/p1.got)\"" \
+        "$(printf 'to 0\nfrom 0 5')"
     expect pipe-to-first 90 \
         "vm --pipe-to p2 $BB seq 1000 < /dev/null > /dev/null & sleep 1; vm --pipe-from p2 $BB tail -1; echo \"from \$?\"; wait \$!; echo \"to \$?\"" \
         "$(printf '1000\nfrom 0\nto 0')"
