@@ -729,6 +729,24 @@ for t in host-curl guest-wget two-vms worker-kill; do
     fi
 done
 
+# Pipes between unikernels (issue 19), the host side: tests/vpipe/pipeline.sh
+# --fake runs its cases with tests/vpipe/fakeqemu.py in QEMU's place, which
+# serves the virtio-serial ports' sockets and runs the image's init on the
+# host: tools/uniplex's stdio channel, qemu.sh --vport and the socat
+# connectors, without the guest's driver. Its summary line is the entry.
+echo "tests: pipes between unikernels, host side (QEMU stand-in)"
+vpipe_check() { # NAME OUTFILE STATUS
+    local summary
+    summary=$(grep -E '^vpipe: [0-9]+ passed, [0-9]+ failed$' "$2")
+    if [ "$3" = 0 ] && [[ $summary == *", 0 failed" ]]; then
+        ok "$1 (${summary#*: })"
+    else
+        bad "$1" "status $3, ${summary:-no summary}: $(grep '^FAIL' "$2" | head -2 | tr '\n' ' ')(see $2)"
+    fi
+}
+VPIPE_MIB=16 tests/vpipe/pipeline.sh --fake > "$OUT/vpipe-fake.out" 2>&1
+vpipe_check vpipe-host-side "$OUT/vpipe-fake.out" $?
+
 echo "tests: BusyBox's testsuite, natively and inside Uniplex"
 BB_KNOWN=tests/busybox-known-failures.txt
 tools/bbtest.sh --accel "$ACCEL" --timeout 300 --known "$BB_KNOWN" \

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/uniplex-stdio.sh: the stdio channel of `tools/uniplex run`, sourced
 # by tools/uniplex (bash). With it, the program's fds 0 and 1 are the
 # virtio-console ports uniplex.stdin and uniplex.stdout (the kernel option
