@@ -81,8 +81,17 @@ stdio_setup() {
 # socat one way; its messages (a write failing with EPIPE, the normal end
 # of a pipeline whose reader stopped early) only with -v.
 stdio_socat=(-u)
+# The input's socat, at end of file, shuts down only its sending side and
+# waits (-t, "forever") until QEMU closes the socket, which QEMU does once
+# the guest has read everything and then the end of file: QEMU drops the
+# unread bytes of a socket whose peer is gone altogether (HUP), and the
+# guest may not read them until long after the host's input ended. So it
+# is two-way (its stdout /dev/null; the guest never writes to this port),
+# which `socat -u`, exiting at once at end of file, is not.
+stdio_socat_in=(-t 1000000)
 stdio_quiet() {
     stdio_socat=(-u -lf /dev/null)
+    stdio_socat_in+=(-lf /dev/null)
 }
 
 # stdio_connect_in / stdio_connect_out: start the socat connectors (in the
@@ -94,7 +103,7 @@ stdio_connect_in() {
     [ -z "$stdio_from_sock" ] || return 0
     {
         stdio_await "$tmp/in.sock" || stdio_give_up in.sock
-        exec socat "${stdio_socat[@]}" STDIN "UNIX-CONNECT:$tmp/in.sock"
+        exec socat "${stdio_socat_in[@]}" STDIO "UNIX-CONNECT:$tmp/in.sock"
     } <&3 > /dev/null 3<&- 4>&- &
     stdio_in_pid=$!
 }
