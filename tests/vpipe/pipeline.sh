@@ -156,7 +156,7 @@ pipe_to_from() {
 
 # --stdio console keeps the serial console as before.
 console_kept() {
-    expect stdio-console 60 "vm --stdio console $BB echo hi < /dev/null | tr -d '\\r'" hi
+    expect stdio-console 60 "vm --stdio console $BB echo hi < /dev/null | tr -d '\\r' | grep -x hi" hi
 }
 
 echo "vpipe: pipes between unikernels$([ "${1:-}" = --fake ] && echo ' (fake QEMU)')"
