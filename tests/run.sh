@@ -352,7 +352,7 @@ app() {
     shift 2
     log=$OUT/$name.log
     rm -f "$log.raw"
-    tools/uniplex run -v --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" "$@" \
+    tools/uniplex run --stdio console -v --accel "$ACCEL" --timeout "$tmo" --log "$log.raw" "$@" \
         < /dev/null > /dev/null 2> "$OUT/$name.err"
     status=$?
     tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
@@ -577,7 +577,7 @@ check_suite app-sparse sparse
 # the shell is init, which a signal it has no handler for does not kill
 # (as on Linux), and exits with sleep's status, 130.
 log=$OUT/ctrl-c.log
-(sleep 4; printf '\003') | tools/uniplex run -v --accel "$ACCEL" --timeout 60 --log "$log.raw" \
+(sleep 4; printf '\003') | tools/uniplex run --stdio console -v --accel "$ACCEL" --timeout 60 --log "$log.raw" \
     /bin/busybox sh -c 'busybox sleep 100; exit $?' > /dev/null 2> "$OUT/ctrl-c.err"
 status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
@@ -586,7 +586,7 @@ check ctrl-c-sigint 130 '^\^C$' '^leaks: none: ' '^power-off: status 130$'
 # tcsetattr(TCSAFLUSH), i.e. TCSETSF, discards what was typed and not yet
 # read: files --tcsetsf waits for the line typed here, then flushes it.
 log=$OUT/tty-flush.log
-(sleep 4; printf 'typed ahead\n') | tools/uniplex run -v --accel "$ACCEL" --timeout 60 \
+(sleep 4; printf 'typed ahead\n') | tools/uniplex run --stdio console -v --accel "$ACCEL" --timeout 60 \
     --log "$log.raw" --env UNIPLEX=1 "$BUILD/apps/files" --tcsetsf > /dev/null 2> "$OUT/tty-flush.err"
 status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
@@ -816,6 +816,24 @@ for t in host-curl guest-wget two-vms worker-kill; do
             head -2 | tr '\n' ' ')(see $OUT/net-$t.out)"
     fi
 done
+
+# Pipes between unikernels (issue 19), the host side: tests/vpipe/pipeline.sh
+# --fake runs its cases with tests/vpipe/fakeqemu.py in QEMU's place, which
+# serves the virtio-serial ports' sockets and runs the image's init on the
+# host: tools/uniplex's stdio channel, qemu.sh --vport and the socat
+# connectors, without the guest's driver. Its summary line is the entry.
+echo "tests: pipes between unikernels, host side (QEMU stand-in)"
+vpipe_check() { # NAME OUTFILE STATUS
+    local summary
+    summary=$(grep -E '^vpipe: [0-9]+ passed, [0-9]+ failed$' "$2")
+    if [ "$3" = 0 ] && [[ $summary == *", 0 failed" ]]; then
+        ok "$1 (${summary#*: })"
+    else
+        bad "$1" "status $3, ${summary:-no summary}: $(grep '^FAIL' "$2" | head -2 | tr '\n' ' ')(see $2)"
+    fi
+}
+VPIPE_MIB=16 tests/vpipe/pipeline.sh --fake > "$OUT/vpipe-fake.out" 2>&1
+vpipe_check vpipe-host-side "$OUT/vpipe-fake.out" $?
 
 echo "tests: BusyBox's testsuite, natively and inside Uniplex"
 BB_KNOWN=tests/busybox-known-failures.txt

@@ -32,7 +32,7 @@ for accel in $accels; do
     [ "$accel" = kvm ] && ! kvm_ok && { echo "  kvm: /dev/kvm not usable; skipped"; continue; }
     n=$n_tcg
     [ "$accel" = kvm ] && n=$n_kvm
-    g=$(tools/uniplex run --accel "$accel" --timeout 120 "$BUILD/apps/bench_getppid" "$n" \
+    g=$(tools/uniplex run --stdio console --accel "$accel" --timeout 120 "$BUILD/apps/bench_getppid" "$n" \
         < /dev/null 2> /dev/null | tr -d '\r' | sed -n 's/^getppid: median \([0-9.]*\) ns.*/\1/p')
     ratio=$(awk -v h="$host" -v g="$g" 'BEGIN { if (g > 0) printf "%.2f", h / g; else print "-" }')
     printf "  %-22s %10s   host/guest = %s (N=%s)\n" "uniplex, $accel" "${g:--}" "$ratio" "$n"

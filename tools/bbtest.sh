@@ -171,7 +171,7 @@ run_uniplex() {
     done < <(cd "$OUT/tree" && find . ! -type d | sort)
     [ -n "$accel" ] && args+=(--accel "$accel")
     rm -f "$OUT/uniplex.log.raw"
-    tools/uniplex run -v --mem 512M --timeout "$timeout" --log "$OUT/uniplex.log.raw" \
+    tools/uniplex run --stdio console -v --mem 512M --timeout "$timeout" --log "$OUT/uniplex.log.raw" \
         "${args[@]}" "$OUT/tree/bin/busybox" sh /busybox/run.sh "${verbose[@]}" "${applets[@]}" \
         < /dev/null > /dev/null 2> "$OUT/uniplex.err"
     ustatus=$?

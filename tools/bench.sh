@@ -102,7 +102,7 @@ boot_uniplex() {
         shift
     done
     shift
-    tools/uniplex run -v --accel "$uaccel" --mem "$mem" --timeout "$tmo" --log "$log" \
+    tools/uniplex run --stdio console -v --accel "$uaccel" --mem "$mem" --timeout "$tmo" --log "$log" \
         "${opts[@]}" --env BENCH_EXE=/bin/bench "$BENCH" "$@" < /dev/null > /dev/null 2>&1
 }
 
@@ -219,7 +219,7 @@ passes() { # NAME MIB
     local log=$RAW/mem-$1-$2.log
     case $1 in
     uniplex-hello)
-        tools/uniplex run --accel "$uaccel" --mem "$2M" --timeout 120 --log "$log" \
+        tools/uniplex run --stdio console --accel "$uaccel" --mem "$2M" --timeout 120 --log "$log" \
             "$BUILD/user/hello" < /dev/null > /dev/null 2>&1 && grep -q '^hello: ok' "$log" ;;
     uniplex-bench-boot)
         tools/qemu.sh --quiet --accel "$uaccel" --mem "$2M" --timeout 120 --log "$log" \
@@ -227,7 +227,7 @@ passes() { # NAME MIB
             --append "$(cat "$OUT/uniplex-hello/cmdline")" < /dev/null > /dev/null 2>&1 &&
             grep -q '^hello from bench' "$log" ;;
     uniplex-fork-suite)
-        tools/uniplex run --accel "$uaccel" --mem "$2M" --timeout 600 --log "$log" \
+        tools/uniplex run --stdio console --accel "$uaccel" --mem "$2M" --timeout 600 --log "$log" \
             --env UNIPLEX=1 "$BUILD/apps/fork" < /dev/null > /dev/null 2>&1 &&
             grep -qE '^fork: [0-9]+ passed, 0 failed' "$log" ;;
     linux-bench-boot)

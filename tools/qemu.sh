@@ -8,6 +8,7 @@
 #                 [--net user|socket-listen=PORT|socket-connect=PORT]
 #                 [--port [HOSTADDR:]HOSTPORT:GUESTPORT]...
 #                 [--guestfwd tcp:10.0.2.N:GPORT-tcp:127.0.0.1:HPORT]...
+#                 [--vport NAME=SOCKET]... [--vport-connect NAME=SOCKET]...
 #                 [-- EXTRA-QEMU-ARGS...]
 #
 # --kernel (the default) boots a kernel through QEMU's multiboot loader,
@@ -37,11 +38,17 @@
 # :02 (user networking: 52:54:00:12:34:56). --guestfwd (user networking)
 # sends the guest's connections to 10.0.2.N:GPORT to the host's
 # 127.0.0.1:HPORT, and nowhere else.
+# --vport and --vport-connect add one virtio-serial-pci device (id vser0)
+# and on it a named port (virtserialport NAME) per option, whose host side
+# is a unix socket: --vport listens on SOCKET and QEMU waits, before the
+# guest starts, until something connects to it (so the guest never sees a
+# port whose host side opens late); --vport-connect connects to an existing
+# SOCKET at startup (QEMU fails when nothing listens there).
 set -u
 BUILD=${BUILD:-build}
 mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor=""
 initrd="" kernel_file="" image="" quiet=0 net=""
-extra=() ports=() gfwds=()
+extra=() ports=() gfwds=() vports=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) mode=iso ;;
@@ -62,6 +69,8 @@ while [ $# -gt 0 ]; do
     --net) net=$2; shift ;;
     --port) ports+=("$2"); shift ;;
     --guestfwd) gfwds+=("$2"); shift ;;
+    --vport) vports+=("listen:$2"); shift ;;
+    --vport-connect) vports+=("connect:$2"); shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 126 ;;
     esac
@@ -157,6 +166,33 @@ net_setup() {
 }
 net_setup
 args+=("${netargs[@]}")
+
+# The QEMU arguments of --vport and --vport-connect, in $vportargs.
+vportargs=()
+vport_setup() {
+    local v i=0 name path how
+    [ ${#vports[@]} = 0 ] && return
+    vportargs=(-device virtio-serial-pci,id=vser0,max_ports=8)
+    for v in "${vports[@]}"; do
+        how=${v%%:*} v=${v#*:}
+        name=${v%%=*} path=${v#*=}
+        [[ $v == *=* && $name =~ ^[A-Za-z0-9._-]+$ && -n $path ]] ||
+            die "--vport $v: expected NAME=SOCKET (NAME: letters, digits, . _ -)"
+        case "$path" in *,*) die "--vport $v: a socket path must not contain a comma" ;; esac
+        [ ${#path} -lt 108 ] || die "--vport $v: socket path too long for a unix socket"
+        if [ "$how" = listen ]; then
+            how=server=on,wait=on
+        else
+            how=server=off
+        fi
+        vportargs+=(-chardev "socket,id=vport$i,path=$path,$how"
+            -device "virtserialport,bus=vser0.0,chardev=vport$i,name=$name")
+        i=$((i + 1))
+    done
+    [ $i -le 7 ] || die "at most 7 --vport ports (port 0 is the console's)"
+}
+vport_setup
+args+=("${vportargs[@]}")
 info "accelerator $accel, $mode$([ $uefi = 1 ] && echo ' (UEFI)'), memory $mem"
 
 # The serial log: --log FILE, else a temporary file.
@@ -187,7 +223,13 @@ fi
 
 to=()
 [ "$tmo" != 0 ] && to=(timeout --foreground -k 5 "$tmo")
-"${to[@]}" qemu-system-x86_64 "${accel_args[@]}" "${args[@]}" "${extra[@]}"
+if [ $quiet = 1 ] && [ ${#vports[@]} -gt 0 ]; then
+    # A listening --vport's "info: QEMU waiting for connection" line.
+    "${to[@]}" qemu-system-x86_64 "${accel_args[@]}" "${args[@]}" "${extra[@]}" \
+        2> >(grep -v --line-buffered ': info: QEMU waiting for connection on: ' >&2)
+else
+    "${to[@]}" qemu-system-x86_64 "${accel_args[@]}" "${args[@]}" "${extra[@]}"
+fi
 rc=$?
 if [ "$tmo" != 0 ] && [ $rc -eq 124 ]; then
     echo "qemu: timed out after ${tmo}s" >&2

@@ -23,7 +23,7 @@ $(FUZZ): tests/fuzz/fuzz.c tests/fuzz/fuzz.mk
 	$(APPS_CC) $(APPS_CFLAGS) $< -o $@
 
 fuzz: $(FUZZ) $(BUILD)/kernel-test.elf
-	UNIPLEX_KERNEL=$(BUILD)/kernel-test.elf tools/uniplex run -v --timeout $(FUZZ_TIMEOUT) \
+	UNIPLEX_KERNEL=$(BUILD)/kernel-test.elf tools/uniplex run --stdio console -v --timeout $(FUZZ_TIMEOUT) \
 		$(if $(FUZZ_ENV),$(foreach e,$(FUZZ_ENV),--env $(e))) \
 		$(if $(ACCEL),--accel $(ACCEL)) $(if $(ESCAPE),--env FUZZ_ESCAPE=1) \
 		$(FUZZ) $(SEED) $(CALLS) $(WORKERS) $(SEEDS)

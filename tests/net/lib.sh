@@ -116,7 +116,7 @@ guest_start() {
     if [ "$NATIVE" = 1 ]; then
         setsid timeout "$tmo" "$@" > "$OUT/$name.out" 2>&1 < /dev/null &
     else
-        setsid tools/uniplex run --accel "$ACCEL" --timeout "$tmo" --log "$OUT/$name.log" \
+        setsid tools/uniplex run --stdio console --accel "$ACCEL" --timeout "$tmo" --log "$OUT/$name.log" \
             "${opts[@]}" "$@" > "$OUT/$name.out" 2>&1 < /dev/null &
     fi
     guests+=($!)
