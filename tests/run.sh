@@ -834,6 +834,12 @@ vpipe_check() { # NAME OUTFILE STATUS
 }
 VPIPE_MIB=16 tests/vpipe/pipeline.sh --fake > "$OUT/vpipe-fake.out" 2>&1
 vpipe_check vpipe-host-side "$OUT/vpipe-fake.out" $?
+# And the same cases through real guests (the virtio-console driver, the
+# stdio=vport init): 64 MiB through three VMs, yes | head -1, EOF, the
+# statuses.
+echo "tests: pipes between unikernels, through guests"
+ACCEL=$ACCEL tests/vpipe/pipeline.sh > "$OUT/vpipe.out" 2>&1
+vpipe_check vpipe "$OUT/vpipe.out" $?
 
 echo "tests: BusyBox's testsuite, natively and inside Uniplex"
 BB_KNOWN=tests/busybox-known-failures.txt

@@ -165,7 +165,8 @@ statuses
 yes_head
 pipedemo
 stdio_file
-pipe_to_from
+# pipe_to_from: off until two VMs joined directly pass their data (issue
+# 19; tools/uniplex refuses --pipe-to/--pipe-from meanwhile).
 [ "${1:-}" = --fake ] || console_kept
 big_transfer
 rm -rf "$UNIPLEX_PIPES"
