@@ -454,6 +454,15 @@ check_suite app-mounts mounts
 # test.in on a socket this script connects to once the guest runs, writes
 # a line into and closes (the guest's end-of-file), and test.sink on
 # another file.
+# await_log RAWLOG PID PATTERN: wait (60 s at most) until the guest's serial
+# log has a line matching PATTERN, or its QEMU (PID) ended.
+await_log() {
+    for _ in $(seq 240); do
+        grep -qa "$3" "$1" 2> /dev/null && return
+        kill -0 "$2" 2> /dev/null || return
+        sleep 0.25
+    done
+}
 vport_app() {
     local name=$1 dir=$OUT/vport
     log=$OUT/$name.log
@@ -472,11 +481,7 @@ vport_app() {
         -device virtserialport,bus=vser0.0,chardev=vsink,name=test.sink \
         < /dev/null > /dev/null 2> "$OUT/$name.qemu" &
     local qpid=$!
-    for _ in $(seq 240); do
-        grep -qa '^ok names' "$log.raw" 2> /dev/null && break
-        kill -0 $qpid 2> /dev/null || break
-        sleep 0.25
-    done
+    await_log "$log.raw" $qpid '^ok names'
     (printf 'hello from host\n'; sleep 2) | timeout 30 socat - "UNIX-CONNECT:$dir/in.sock" \
         > /dev/null 2>&1
     wait $qpid
@@ -517,11 +522,7 @@ vport_stdio() {
         -device virtserialport,bus=vser0.0,chardev=uout,name=uniplex.stdout \
         < /dev/null > /dev/null 2> "$OUT/$name.qemu" &
     local qpid=$! rpid
-    for _ in $(seq 240); do
-        grep -qa '^boot: ' "$log.raw" 2> /dev/null && break
-        kill -0 $qpid 2> /dev/null || break
-        sleep 0.25
-    done
+    await_log "$log.raw" $qpid '^boot: '
     timeout 60 socat -u "UNIX-CONNECT:$dir/out.sock" "CREATE:$dir/output" 2> /dev/null &
     rpid=$!
     sleep 0.5

@@ -80,6 +80,12 @@ int is_dot(const char *name, size_t len);
 /* A struct timespec from the program as nanoseconds (huge values are
  * capped): 0, -EFAULT, or -EINVAL for a negative or unnormalised one. */
 int user_timespec(uint64_t uts, uint64_t *ns);
+/* A relative timeout in ns as a clock_ns() deadline; 0 ns is 1 (already
+ * past), since 0 means no deadline. */
+uint64_t timeout_deadline(uint64_t ns);
+/* A struct timespec timeout from the program (uts 0: none) as a deadline:
+ * 0 and *deadline (0 for none), or user_timespec's error. */
+int user_timeout(uint64_t uts, uint64_t *deadline);
 
 /* --- files: locks and data moved in the kernel (issue 16) ------------------- */
 void sys_lock_register(void);

@@ -90,31 +90,12 @@ static int64_t do_poll(uint64_t ufds, uint64_t n, uint64_t deadline, uint64_t um
     return r;
 }
 
-/* A relative timeout in ns as a deadline for poll_loop. */
-static uint64_t deadline_in(uint64_t ns)
-{
-    return ns == 0 ? 1 : clock_add(clock_ns(), ns);
-}
-
 static int64_t sys_poll(uint64_t ufds, uint64_t n, uint64_t timeout, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     int ms = (int)timeout;
-    return do_poll(ufds, n, ms < 0 ? 0 : deadline_in((uint64_t)ms * 1000000), 0, 0);
-}
-
-/* A struct timespec timeout (NULL: none): 0 and *deadline, or -errno. */
-static int timespec_deadline(uint64_t uts, uint64_t *deadline)
-{
-    uint64_t ns;
-    *deadline = 0;
-    if (!uts)
-        return 0;
-    int err = user_timespec(uts, &ns);
-    if (!err)
-        *deadline = deadline_in(ns);
-    return err;
+    return do_poll(ufds, n, ms < 0 ? 0 : timeout_deadline((uint64_t)ms * 1000000), 0, 0);
 }
 
 static int64_t sys_ppoll(uint64_t ufds, uint64_t n, uint64_t uts, uint64_t umask, uint64_t size,
@@ -122,7 +103,7 @@ static int64_t sys_ppoll(uint64_t ufds, uint64_t n, uint64_t uts, uint64_t umask
 {
     ARG(a5);
     uint64_t deadline;
-    int err = timespec_deadline(uts, &deadline);
+    int err = user_timeout(uts, &deadline);
     return err ? err : do_poll(ufds, n, deadline, umask, size);
 }
 
@@ -209,7 +190,7 @@ static int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uin
             return -EINVAL;
         /* As Linux: microseconds past a second carry into the seconds. */
         uint64_t sec = (uint64_t)tv[0] + (uint64_t)tv[1] / 1000000;
-        deadline = deadline_in(clock_ns_of(sec, (uint64_t)tv[1] % 1000000 * 1000));
+        deadline = timeout_deadline(clock_ns_of(sec, (uint64_t)tv[1] % 1000000 * 1000));
     }
     return do_select(nfds, sets, deadline);
 }
@@ -219,7 +200,7 @@ static int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, u
                             uint64_t usig)
 {
     uint64_t sets[3] = {r, w, e}, deadline, sig[2] = {0, 0};
-    int err = timespec_deadline(uts, &deadline);
+    int err = user_timeout(uts, &deadline);
     if (!err && usig && copy_from_user(sig, (void *)usig, sizeof(sig)))
         err = -EFAULT;
     if (!err)

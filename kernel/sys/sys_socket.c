@@ -146,10 +146,9 @@ static int64_t sys_socketpair(uint64_t family, uint64_t type, uint64_t proto, ui
     return pair_install(a, b, (uint32_t)type & SOCK_FLAGS, usv);
 }
 
-static int64_t sys_bind(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t a3, uint64_t a4,
-                        uint64_t a5)
+/* bind and connect: the address copied in, then the family's call. */
+static int64_t addr_call(uint64_t fd, uint64_t uaddr, uint64_t len, int connect)
 {
-    ARG(a3), ARG(a4), ARG(a5);
     struct file *f;
     struct socket *so;
     struct sockaddr_storage addr;
@@ -157,9 +156,17 @@ static int64_t sys_bind(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t a3, 
     if (err)
         return err;
     if (!(err = sock_addr_in(uaddr, (int64_t)len, &addr)))
-        err = SOCK_OP(so, bind, so, &addr, (int)len);
+        err = connect ? SOCK_OP(so, connect, so, &addr, (int)len, (f->flags & O_NONBLOCK) != 0)
+                      : SOCK_OP(so, bind, so, &addr, (int)len);
     file_unref(f);
     return err;
+}
+
+static int64_t sys_bind(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t a3, uint64_t a4,
+                        uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return addr_call(fd, uaddr, len, 0);
 }
 
 static int64_t sys_listen(uint64_t fd, uint64_t backlog, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -222,16 +229,7 @@ static int64_t sys_connect(uint64_t fd, uint64_t uaddr, uint64_t len, uint64_t a
                            uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    struct file *f;
-    struct socket *so;
-    struct sockaddr_storage addr;
-    int err = sock_fd((int64_t)fd, &f, &so);
-    if (err)
-        return err;
-    if (!(err = sock_addr_in(uaddr, (int64_t)len, &addr)))
-        err = SOCK_OP(so, connect, so, &addr, (int)len, (f->flags & O_NONBLOCK) != 0);
-    file_unref(f);
-    return err;
+    return addr_call(fd, uaddr, len, 1);
 }
 
 static int64_t sys_shutdown(uint64_t fd, uint64_t how, uint64_t a2, uint64_t a3, uint64_t a4,

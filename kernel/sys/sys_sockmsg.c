@@ -201,21 +201,6 @@ out:
     return err;
 }
 
-/* One sendmsg of the header at uh: bytes sent or -errno. */
-static long send_one(struct file *f, struct socket *so, uint64_t uh, int flags)
-{
-    struct umsghdr h;
-    struct msgbuf b;
-    memset(&b, 0, sizeof(b));
-    if (copy_from_user(&h, (const void *)uh, sizeof(h)))
-        return -EFAULT;
-    long r = msg_import(&b, &h, 1);
-    if (!r)
-        r = do_send(f, so, &b.m, flags);
-    msgbuf_free(&b);
-    return r;
-}
-
 /* What a recvmsg hands back: the source address, the control bytes, the
  * flags. */
 static int recv_export(const struct msgbuf *b, const struct umsghdr *h, uint64_t uh)
@@ -234,23 +219,34 @@ static int recv_export(const struct msgbuf *b, const struct umsghdr *h, uint64_t
     return err;
 }
 
-/* One recvmsg into the header at uh: bytes received or -errno. */
-static long recv_one(struct file *f, struct socket *so, uint64_t uh, int flags)
+/* One sendmsg (send) or recvmsg of the header at uh: bytes moved or
+ * -errno; a receive hands back its address, control bytes and flags. */
+static long msg_one(struct file *f, struct socket *so, uint64_t uh, int flags, int send)
 {
     struct umsghdr h;
     struct msgbuf b;
     memset(&b, 0, sizeof(b));
     if (copy_from_user(&h, (const void *)uh, sizeof(h)))
         return -EFAULT;
-    long r = msg_import(&b, &h, 0);
+    long r = msg_import(&b, &h, send);
     if (!r)
-        r = do_recv(f, so, &b.m, flags);
-    if (r >= 0) {
+        r = send ? do_send(f, so, &b.m, flags) : do_recv(f, so, &b.m, flags);
+    if (!send && r >= 0) {
         int err = recv_export(&b, &h, uh);
         r = err ? err : r;
     }
     msgbuf_free(&b);
     return r;
+}
+
+static long send_one(struct file *f, struct socket *so, uint64_t uh, int flags)
+{
+    return msg_one(f, so, uh, flags, 1);
+}
+
+static long recv_one(struct file *f, struct socket *so, uint64_t uh, int flags)
+{
+    return msg_one(f, so, uh, flags, 0);
 }
 
 /* sendmsg and recvmsg: one message through one (send_one or recv_one). */
@@ -311,19 +307,6 @@ static int64_t sys_sendmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t 
     return i ? (int64_t)i : err; /* Linux: the count once any went */
 }
 
-/* recvmmsg's timeout: the deadline (0: none), or -errno. */
-static int mmsg_deadline(uint64_t uts, uint64_t *deadline)
-{
-    uint64_t ns;
-    *deadline = 0;
-    if (!uts)
-        return 0;
-    int err = user_timespec(uts, &ns);
-    if (!err)
-        *deadline = clock_add(clock_ns(), ns);
-    return err;
-}
-
 /* Linux's do_recvmmsg: messages until vlen, an error, or (checked after
  * each) the timeout; MSG_WAITFORONE makes the later ones nonblocking. An
  * error after some messages is kept in SO_ERROR (but -EAGAIN) and the
@@ -368,7 +351,7 @@ static int64_t sys_recvmmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, uint64_t 
     struct socket *so;
     uint64_t deadline;
     unsigned n = (uint32_t)vlen < SOCK_IOV_MAX ? (uint32_t)vlen : SOCK_IOV_MAX;
-    int64_t err = mmsg_deadline(uts, &deadline);
+    int64_t err = user_timeout(uts, &deadline);
     if (err || (err = sock_fd((int64_t)fd, &f, &so)))
         return err;
     err = mmsg_recv(f, so, uvec, n, (int)flags, deadline);

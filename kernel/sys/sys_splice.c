@@ -105,32 +105,58 @@ static long file_to_pipe(struct file *in, uint64_t *ipos, struct file *out, size
     return (long)moved;
 }
 
-/* Up to n bytes of pipe in, once it has any, into out at *opos. */
-static long pipe_to_file(struct file *in, struct file *out, uint64_t *opos, size_t n, int nonblock,
-                         uint8_t *buf)
+/* Where bytes drained from a pipe go: a regular file at *pos, or a
+ * socket. */
+struct sink {
+    struct file *file;
+    uint64_t *pos;
+    struct socket *so;
+    int nonblock;
+};
+
+/* k bytes at buf into the sink: the count taken (short or 0 when it took
+ * less) or -errno. */
+static long sink_put(const struct sink *s, const void *buf, size_t k)
 {
-    if (!is_reg(out))
-        return -EINVAL;
+    if (s->so)
+        return sock_send_kernel(s->so, buf, k, s->nonblock);
+    long w = reg_write_kernel(s->file->vn, buf, k, *s->pos);
+    if (w > 0)
+        *s->pos += (uint64_t)w;
+    return w;
+}
+
+/* Up to n bytes of pipe in, once it has any, into the sink; the bytes it
+ * took leave the pipe. */
+static long pipe_drain(struct file *in, const struct sink *s, size_t n, int nonblock, uint8_t *buf)
+{
     long avail = pipe_wait_data(in, nonblock);
     if (avail <= 0)
         return avail;
     n = min_sz(n, (size_t)avail);
-    int err = file_write_limit(*opos, &n);
+    long err = s->so ? 0 : file_write_limit(*s->pos, &n);
     size_t moved = 0;
     while (!err && moved < n) {
         size_t k = pipe_peek(in, 0, buf, min_sz(n - moved, BOUNCE));
-        long w = reg_write_kernel(out->vn, buf, k, *opos);
+        long w = sink_put(s, buf, k);
         if (w < 0) {
-            err = (int)w;
+            err = w;
             break;
         }
         pipe_drop(in, (size_t)w);
-        *opos += (uint64_t)w;
         moved += (size_t)w;
         if ((size_t)w < k)
             break;
     }
     return moved ? (long)moved : err;
+}
+
+/* Up to n bytes of pipe in, once it has any, into out at *opos. */
+static long pipe_to_file(struct file *in, struct file *out, uint64_t *opos, size_t n, int nonblock,
+                         uint8_t *buf)
+{
+    struct sink s = {.file = out, .pos = opos};
+    return is_reg(out) ? pipe_drain(in, &s, n, nonblock, buf) : -EINVAL;
 }
 
 /* Up to n bytes from pipe in to pipe out once in has some and out room;
@@ -218,25 +244,8 @@ static long file_to_sock(struct file *in, uint64_t *ipos, struct socket *out, si
 /* Up to n bytes of pipe in, once it has any, sent on socket out. */
 static long pipe_to_sock(struct file *in, struct socket *out, size_t n, int nonblock, uint8_t *buf)
 {
-    long avail = pipe_wait_data(in, nonblock);
-    if (avail <= 0)
-        return avail;
-    n = min_sz(n, (size_t)avail);
-    size_t moved = 0;
-    long err = 0;
-    while (moved < n) {
-        size_t k = pipe_peek(in, 0, buf, min_sz(n - moved, BOUNCE));
-        long w = sock_send_kernel(out, buf, k, nonblock);
-        if (w <= 0) {
-            err = w;
-            break;
-        }
-        pipe_drop(in, (size_t)w);
-        moved += (size_t)w;
-        if ((size_t)w < k)
-            break;
-    }
-    return moved ? (long)moved : err;
+    struct sink s = {.so = out, .nonblock = nonblock};
+    return pipe_drain(in, &s, n, nonblock, buf);
 }
 
 /* What socket in has, up to n bytes and the room pipe out has, into out:

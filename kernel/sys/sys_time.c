@@ -57,6 +57,23 @@ int user_timespec(uint64_t uts, uint64_t *ns)
     return 0;
 }
 
+uint64_t timeout_deadline(uint64_t ns)
+{
+    return ns == 0 ? 1 : clock_add(clock_ns(), ns);
+}
+
+int user_timeout(uint64_t uts, uint64_t *deadline)
+{
+    uint64_t ns;
+    *deadline = 0;
+    if (!uts)
+        return 0;
+    int err = user_timespec(uts, &ns);
+    if (!err)
+        *deadline = timeout_deadline(ns);
+    return err;
+}
+
 static int64_t sys_clock_gettime(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3, uint64_t a4,
                                  uint64_t a5)
 {
