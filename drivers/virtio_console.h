@@ -80,6 +80,16 @@ int vport_service(struct vport *p);
 void vport_host(struct vport *p, int open);
 void vport_wake(struct vport *p, int events);
 struct vport *vport_by_minor(unsigned minor);
+/* 1 while data written to p has not been taken by the device yet. */
+int vport_tx_busy(struct vport *p);
+
+/* Before power-off: wait, sleeping, until the host side has taken what
+ * the guest wrote to every port (or closed, or max_ns passed), since the
+ * device drops what it still holds when the machine goes. A program's
+ * last writes to its stdout port are otherwise lost whenever the host
+ * reader lags. Called in thread context with interrupts on. */
+void vcons_drain(uint64_t max_ns);
+#define VCONS_DRAIN_NS (30ull * 1000000000) /* a reader that lags, not one that stopped */
 extern const struct file_ops vport_ops;
 
 #endif

@@ -104,6 +104,15 @@ static int tx_reclaim(struct vport *p)
     return got;
 }
 
+/* 1 while bytes written to p are still in the device's hands: the host
+ * side has not taken every transmit buffer yet (and could still). */
+int vport_tx_busy(struct vport *p)
+{
+    if (!p->present || p->vc->dead || host_closed(p) || tx_reclaim(p) < 0)
+        return 0;
+    return p->ntxfree < VPORT_NTX;
+}
+
 int vport_service(struct vport *p)
 {
     int rx = rx_harvest(p), tx = tx_reclaim(p);
@@ -153,6 +162,11 @@ static long vport_read(struct file *f, void *ubuf, size_t n)
     if (n == 0)
         return 0;
     while (!p->fcount) {
+        /* The device fills buffers before it announces the close: what
+         * it used and the service thread has not harvested yet comes
+         * before the end of file. */
+        if (rx_harvest(p) > 0)
+            continue;
         if (host_closed(p))
             return 0;
         if (f->flags & O_NONBLOCK)

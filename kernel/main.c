@@ -134,6 +134,5 @@ void kmain(uint32_t magic, uint32_t info_phys)
         printk_quiet(0);
         status = init_run(bootinfo.cmdline, bootinfo.nmods > 0, !quiet);
     }
-    printk("power-off: status %d\n", status);
-    power_off(status);
+    power_shutdown(status);
 }

@@ -9,7 +9,14 @@
 #   host stdin  --socat-->  $tmp/in.sock   (uniplex.stdin)
 #   host stdout <--socat--  $tmp/out.sock  (uniplex.stdout)
 #   --pipe-to NAME:   uniplex.stdout listens on $UNIPLEX_PIPES/NAME.sock
-#   --pipe-from NAME: uniplex.stdin connects to $UNIPLEX_PIPES/NAME.sock
+#   --pipe-from NAME: $UNIPLEX_PIPES/NAME.sock --socat-->  $tmp/in.sock
+#
+# The --pipe-from side relays through socat rather than having its QEMU
+# connect to the --pipe-to socket itself: when the writing VM exits, its
+# QEMU closes the socket altogether, and a reading QEMU that sees the hang-up
+# drops whatever its guest has not read yet. The relay turns that close
+# into a half-close of in.sock, which the reading QEMU delivers only after
+# the data before it, exactly like the end of the host's stdin.
 #
 # QEMU waits for the connection to a listening port before it starts the
 # guest (wait=on), so the guest never sees a port whose host side opens
@@ -63,10 +70,8 @@ stdio_setup() {
     [ ${#tmp} -lt 90 ] || die "temporary directory path too long for a unix socket: $tmp"
     if [ -n "$from" ]; then
         stdio_from_sock=$(stdio_pipe_path "$from") || exit 126
-        stdio_q+=(--vport-connect "uniplex.stdin=$stdio_from_sock")
-    else
-        stdio_q+=(--vport "uniplex.stdin=$tmp/in.sock")
     fi
+    stdio_q+=(--vport "uniplex.stdin=$tmp/in.sock")
     if [ -n "$to" ]; then
         stdio_to_sock=$(stdio_pipe_path "$to") || exit 126
         rm -f "$stdio_to_sock"
@@ -98,12 +103,16 @@ stdio_quiet() {
 # background; each waits for its socket first). Neither keeps the other
 # direction's host file open, so end of file and EPIPE are not delayed.
 # QEMU waits for them: one that finds no socket stops uniplex (SIGTERM),
-# whose exit stops QEMU.
+# whose exit stops QEMU. For --pipe-from, the input's source is the
+# --pipe-to socket instead of the host's stdin; the relay is two-way like
+# the stdin one, so when the reading VM goes, its close reaches the
+# writing VM (whose next write fails: EPIPE, SIGPIPE).
 stdio_connect_in() {
-    [ -z "$stdio_from_sock" ] || return 0
+    local src=STDIO
+    [ -z "$stdio_from_sock" ] || src=UNIX-CONNECT:$stdio_from_sock
     {
         stdio_await "$tmp/in.sock" || stdio_give_up in.sock
-        exec socat "${stdio_socat_in[@]}" STDIO "UNIX-CONNECT:$tmp/in.sock"
+        exec socat "${stdio_socat_in[@]}" "$src" "UNIX-CONNECT:$tmp/in.sock"
     } <&3 > /dev/null 3<&- 4>&- &
     stdio_in_pid=$!
 }
