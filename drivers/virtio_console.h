@@ -39,6 +39,7 @@ struct vport {
     int host_open, host_was; /* host side open now; it has been open */
     int console;             /* CONSOLE_PORT: used as a plain port */
     unsigned opens;          /* guest files open (PORT_OPEN 1 on the first) */
+    int close_pending;       /* last one closed, PORT_OPEN 0 once tx is done */
     char name[VPORT_NAME_MAX];
     struct virtq rx, tx;
     struct page *rxpages, *txpages;

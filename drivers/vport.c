@@ -118,6 +118,10 @@ int vport_service(struct vport *p)
     int rx = rx_harvest(p), tx = tx_reclaim(p);
     if (rx < 0 || tx < 0)
         return -EPROTO;
+    if (p->close_pending && !vport_tx_busy(p)) {
+        p->close_pending = 0;
+        vcons_port_open(p, 0);
+    }
     int ev = (rx ? POLLIN | POLLRDNORM : 0) | (tx ? POLLOUT | POLLWRNORM : 0);
     if (ev)
         vport_wake(p, ev);
@@ -250,14 +254,18 @@ static long vport_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 }
 
 /* The first guest open tells the host (PORT_OPEN 1), the last close too
- * (PORT_OPEN 0). */
+ * (PORT_OPEN 0) — but only once the device has taken every byte written
+ * (close_pending until then; vport_service sends it), so a host that
+ * ends its side at that message has all the data. An open before then
+ * just cancels the pending close. */
 static int vport_open(struct file *f)
 {
     struct vport *p = port_of(f);
     if (!p || p->gone || p->vc->dead)
         return -ENXIO;
-    if (p->opens++ == 0)
+    if (p->opens++ == 0 && !p->close_pending)
         vcons_port_open(p, 1);
+    p->close_pending = 0;
     return 0;
 }
 
@@ -266,7 +274,11 @@ static void vport_close(struct file *f)
     struct vport *p = port_of(f);
     if (!p || (f->flags & O_PATH) || !p->opens)
         return;
-    if (--p->opens == 0)
+    if (--p->opens != 0)
+        return;
+    if (vport_tx_busy(p))
+        p->close_pending = 1;
+    else
         vcons_port_open(p, 0);
 }
 

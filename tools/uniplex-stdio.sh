@@ -34,7 +34,7 @@ stdio_pipes=${UNIPLEX_PIPES:-${TMPDIR:-/tmp}/uniplex-pipes}
 # How long a connector or --pipe-from waits for its socket (seconds).
 stdio_wait_max=${UNIPLEX_STDIO_WAIT:-60}
 
-stdio_q=() stdio_in_pid="" stdio_out_pid="" stdio_to_sock="" stdio_from_sock=""
+stdio_q=() stdio_in_pid="" stdio_out_pid="" stdio_eof_pid="" stdio_to_sock="" stdio_from_sock=""
 
 # stdio_listening SOCKET: true when a process listens on the unix socket
 # SOCKET (in /proc/net/unix, flag __SO_ACCEPTCON); a stale file left by a
@@ -79,8 +79,10 @@ stdio_setup() {
     else
         stdio_q+=(--vport "uniplex.stdout=$tmp/out.sock")
     fi
+    stdio_q+=(--qmp "$tmp/qmp.sock")
     if [ -n "$in" ]; then exec 3< "$in" || die "cannot read $in"; else exec 3<&0; fi
     if [ -n "$out" ]; then exec 4> "$out" || die "cannot write $out"; else exec 4>&1; fi
+    exec > /dev/null # fd 4 is the output now: only its connector may hold it
 }
 
 # socat one way; its messages (a write failing with EPIPE, the normal end
@@ -124,6 +126,14 @@ stdio_connect_out() {
     } < /dev/null >&4 3<&- 4>&- &
     stdio_out_pid=$!
 }
+# stdio_watch_close: the program's closing of its stdout (all of its
+# descriptors of the port) becomes end of file for the host's reader at
+# once, not at the machine's exit (tools/uniplex-eof.py, over QMP).
+stdio_watch_close() {
+    "$repo/tools/uniplex-eof.py" "$tmp/qmp.sock" uniplex.stdout < /dev/null > /dev/null 3<&- 4>&- &
+    stdio_eof_pid=$!
+}
+
 stdio_give_up() {
     echo "uniplex: QEMU did not listen on $1 within ${stdio_wait_max}s" >&2
     kill -TERM $$
@@ -156,5 +166,6 @@ stdio_reap() {
 stdio_cleanup() {
     stdio_reap "$stdio_out_pid" 10
     stdio_reap "$stdio_in_pid" 0
+    stdio_reap "$stdio_eof_pid" 1
     [ -z "$stdio_to_sock" ] || rm -f "$stdio_to_sock"
 }
