@@ -158,7 +158,7 @@ static int port_event(struct vcons *vc, struct vport *p, const struct vc_msg *m,
 }
 
 /* One control message from the device, never trusted. */
-static void ctl_handle(struct vcons *vc, const uint8_t *buf, uint32_t len)
+void vcons_ctl_handle(struct vcons *vc, const uint8_t *buf, uint32_t len)
 {
     struct vc_msg m;
     if (len < sizeof(m)) {
@@ -226,7 +226,7 @@ static unsigned vcons_service(struct vcons *vc)
             vcons_kill(vc);
             return n;
         }
-        ctl_handle(vc, msg, len); /* a short one (0) is counted there */
+        vcons_ctl_handle(vc, msg, len); /* a short one (0) is counted there */
         n++;
     }
     for (unsigned i = 0; i < vc->nports && !vc->dead; i++)

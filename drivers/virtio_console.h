@@ -74,6 +74,10 @@ extern const struct pci_driver virtio_console_driver;
 /* virtio_console.c: tell the device the guest opened (1) or closed (0)
  * port p (VIRTIO_CONSOLE_PORT_OPEN). */
 void vcons_port_open(struct vport *p, int open);
+/* One control message of len bytes from the device (the control queue's
+ * handler; also the self test's way in): a malformed one changes nothing
+ * and counts in vc->bad_ctrl. */
+void vcons_ctl_handle(struct vcons *vc, const uint8_t *buf, uint32_t len);
 /* vport.c: the data path. */
 int vport_init(struct vport *p); /* buffers allocated and posted: 0 or -ENOMEM */
 /* Harvest both queues and wake waiters: 0, or -EPROTO (reset the device). */
