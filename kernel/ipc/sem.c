@@ -293,7 +293,8 @@ static int64_t semtimedop(int64_t id, uint64_t usops, uint64_t nsops, int have_t
     uint64_t deadline = 0;
     int undo = 0, alter = 0;
     unsigned max = 0;
-    if ((int64_t)nsops < 1 || id < 0)
+    nsops = (uint32_t)nsops; /* Linux's unsigned int */
+    if (nsops < 1 || id < 0)
         return -EINVAL;
     if (nsops > SEMOPM)
         return -E2BIG;
