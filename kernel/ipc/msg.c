@@ -386,15 +386,20 @@ int gen_sysvipc_msg(int id, char *buf, size_t n)
                          "uid   gid  cuid  cgid      stime      rtime      ctime\n");
     for (struct ipc_obj *o = msg_ids.head; o && len < n; o = o->next) {
         struct msg_queue *q = (struct msg_queue *)o;
-        len += (size_t)snprintf(
+        size_t k = (size_t)snprintf(
             buf + len, n - len,
             "%10d %10d  %4o  %10llu %10llu %5d %5d %5u %5u %5u %5u %10lld %10lld "
             "%10lld\n",
             o->key, o->id, o->mode, (unsigned long long)q->cbytes, (unsigned long long)q->qnum,
             q->lspid, q->lrpid, o->uid, o->gid, o->cuid, o->cgid, (long long)q->stime,
             (long long)q->rtime, (long long)o->ctime);
+        if (len + k >= n) {
+            buf[len] = 0; /* whole lines only */
+            break;
+        }
+        len += k;
     }
-    return len < n ? (int)len : (int)n - 1;
+    return len < n ? (int)len : (int)n - 1; /* n - 1: the header alone did not fit */
 }
 
 int gen_sys_msgmax(int id, char *buf, size_t n)

@@ -563,12 +563,17 @@ int gen_sysvipc_sem(int id, char *buf, size_t n)
         "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n");
     for (struct ipc_obj *o = sem_ids.head; o && len < n; o = o->next) {
         struct sem_set *s = (struct sem_set *)o;
-        len += (size_t)snprintf(buf + len, n - len,
-                                "%10d %10d  %4o %10u %5u %5u %5u %5u %10lld %10lld\n", o->key,
-                                o->id, o->mode, s->nsems, o->uid, o->gid, o->cuid, o->cgid,
-                                (long long)s->otime, (long long)o->ctime);
+        size_t k = (size_t)snprintf(buf + len, n - len,
+                                    "%10d %10d  %4o %10u %5u %5u %5u %5u %10lld %10lld\n", o->key,
+                                    o->id, o->mode, s->nsems, o->uid, o->gid, o->cuid, o->cgid,
+                                    (long long)s->otime, (long long)o->ctime);
+        if (len + k >= n) {
+            buf[len] = 0; /* whole lines only */
+            break;
+        }
+        len += k;
     }
-    return len < n ? (int)len : (int)n - 1;
+    return len < n ? (int)len : (int)n - 1; /* n - 1: the header alone did not fit */
 }
 
 int gen_sys_sem(int id, char *buf, size_t n)

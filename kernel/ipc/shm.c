@@ -400,7 +400,7 @@ int gen_sysvipc_shm(int id, char *buf, size_t n)
                                   "                  rss                  swap\n");
     for (struct ipc_obj *o = shm_ids.head; o && len < n; o = o->next) {
         struct shm_seg *s = (struct shm_seg *)o;
-        len +=
+        size_t k =
             (size_t)snprintf(buf + len, n - len,
                              "%10d %10d  %4o %21llu %5d %5d  %5llu %5u %5u %5u %5u %10lld %10lld "
                              "%10lld %21llu %21llu\n",
@@ -408,8 +408,13 @@ int gen_sysvipc_shm(int id, char *buf, size_t n)
                              (unsigned long long)s->nattch, o->uid, o->gid, o->cuid, o->cgid,
                              (long long)s->atime, (long long)s->dtime, (long long)o->ctime,
                              (unsigned long long)pc_file_pages(s->vn) * PAGE_SIZE, 0ull);
+        if (len + k >= n) {
+            buf[len] = 0; /* whole lines only */
+            break;
+        }
+        len += k;
     }
-    return len < n ? (int)len : (int)n - 1;
+    return len < n ? (int)len : (int)n - 1; /* n - 1: the header alone did not fit */
 }
 
 int gen_sys_shmmax(int id, char *buf, size_t n)
