@@ -435,6 +435,11 @@ check_suite app-fdobj fdobj
 # Sockets (issue 17, items 5 and 6): the generic layer through AF_UNIX.
 app app-unix 60 --env UNIPLEX=1 "$BUILD/apps/unix"
 check_suite app-unix unix
+# System V IPC (issue 13): shared memory, semaphores and message queues
+# between processes (fork, exec, keys), IPC_RMID, SEM_UNDO, blocking,
+# EINTR, EIDRM, the limits and /proc/sysvipc.
+app app-sysv 90 --env UNIPLEX=1 "$BUILD/apps/sysv"
+check_suite app-sysv sysv
 # AF_NETLINK's NETLINK_ROUTE (issue 17, item 5): link, address and route
 # dumps as busybox ip reads them, acks, errors, MSG_PEEK|MSG_TRUNC, poll.
 app app-netlink 60 --env UNIPLEX=1 "$BUILD/apps/netlink"

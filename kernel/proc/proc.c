@@ -6,6 +6,7 @@
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
@@ -344,6 +345,7 @@ __attribute__((noreturn)) void proc_end(int wstatus)
 {
     struct proc *p = proc_current();
     p->nlive = 0;
+    ipc_proc_exit(p); /* SEM_UNDO, while p is still current */
     fd_close_all(p);
     thread_set_vmspace(0);
     /* The rest of the exit runs on the parent's tables: the parent usually
