@@ -84,17 +84,19 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define MINSIGSTKSZ   2048
 
 /* si_code values. */
-#define SI_USER       0    /* kill */
-#define SI_KERNEL     0x80 /* the kernel's own (timers, the OOM killer) */
-#define SI_QUEUE      (-1) /* sigqueue */
-#define SI_TKILL      (-6) /* tkill, tgkill */
-#define SEGV_MAPERR   1    /* no mapping at the address */
-#define SEGV_ACCERR   2    /* a mapping that forbids the access */
-#define BUS_ADRERR    2    /* SIGBUS: a file mapping's page past the end of the file */
-#define CLD_EXITED    1    /* SIGCHLD: the child exited */
-#define CLD_KILLED    2    /* SIGCHLD: a signal killed the child */
-#define CLD_STOPPED   5    /* SIGCHLD: a stop signal stopped the child */
-#define CLD_CONTINUED 6    /* SIGCHLD: SIGCONT resumed the stopped child */
+#define SI_USER     0    /* kill */
+#define SI_KERNEL   0x80 /* the kernel's own (timers, the OOM killer) */
+#define SI_QUEUE    (-1) /* sigqueue */
+#define SI_TKILL    (-6) /* tkill, tgkill */
+#define SEGV_MAPERR 1    /* no mapping at the address */
+#define SEGV_ACCERR 2    /* a mapping that forbids the access */
+#define BUS_ADRERR  2    /* SIGBUS: a file mapping's page past the end of the file */
+#define CLD_EXITED  1    /* SIGCHLD: the child exited */
+#define CLD_KILLED  2    /* SIGCHLD: a signal killed the child */
+
+/* SIGCHLD's si_code for job control. */
+#define CLD_STOPPED   5 /* a stop signal stopped the child */
+#define CLD_CONTINUED 6 /* SIGCONT resumed the stopped child */
 
 /* siginfo_t: si_signo, si_errno, si_code, then (8-byte aligned) the
  * fields si_code selects, in 128 bytes. Fill it from a zeroed one: it is
