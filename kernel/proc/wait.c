@@ -65,7 +65,8 @@ static struct proc *find_event(struct proc *p, int64_t pid, unsigned options, in
     int any = 0;
     *err = 0;
     for (struct proc *c = p->children; c; c = c->sibling) {
-        if (!matches(c, pid, options, p))
+        /* A zombie is nothing to wait for without WEXITED (Linux). */
+        if (!matches(c, pid, options, p) || (c->state == P_ZOMBIE && !(options & WEXITED)))
             continue;
         any = 1;
         if ((*ev = event_of(c, options)) != 0)
