@@ -76,16 +76,28 @@ static int must_leave(const struct lwp *l)
     return ((l->pend.set | l->proc->pend.set) & SIGBIT(SIGKILL)) || lwp_doomed(l);
 }
 
+/* The stop in force is complete once every live LWP has parked: the
+ * parent is told. */
+static void complete_if_parked(struct proc *p)
+{
+    if (!p->stop_sig || p->stop_done || p->dying || p->nparked < p->nlive)
+        return;
+    p->stop_done = 1;
+    p->jc_report = JC_STOPPED;
+    notify_parent(p, CLD_STOPPED, p->stop_sig);
+}
+
+void jc_lwp_gone(struct proc *p)
+{
+    complete_if_parked(p);
+}
+
 /* Park l until the stop ends; the last LWP to park completes it. */
 static void park(struct lwp *l)
 {
     struct proc *p = l->proc;
     p->nparked++;
-    if (!p->stop_done && p->nparked >= p->nlive) {
-        p->stop_done = 1;
-        p->jc_report = JC_STOPPED;
-        notify_parent(p, CLD_STOPPED, p->stop_sig);
-    }
+    complete_if_parked(p);
     while (p->stop_sig && !must_leave(l))
         waitq_wait(&p->stopq, 0);
     p->nparked--;

@@ -400,6 +400,9 @@ void jc_on_send(struct proc *p, int sig);
 void jc_stop(struct lwp *l, int sig);
 /* On the way back to program code: park while p's stop is in force. */
 void jc_park_if_stopped(struct lwp *l);
+/* An LWP of p other than its last has exited (lwp_exit): a stop the
+ * others have all parked for is complete now. */
+void jc_lwp_gone(struct proc *p);
 /* 1 when process group pgid is orphaned (Linux's is_pgrp_orphaned): no
  * member that is not ignore has a parent, other than init or ignore
  * itself, in another group of its own session. */
