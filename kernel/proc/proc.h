@@ -86,7 +86,12 @@ struct lwp {
     uint64_t ss_sp, ss_size;        /* sigaltstack; ss_size 0: none */
     uint64_t saved_mask;            /* rt_sigsuspend's mask to put back */
     int restore_mask;               /* saved_mask applies after the handler */
-    struct lwp *next;               /* the process's LWPs */
+    /* A call that returned -ERESTART_RESTARTBLOCK (an interrupted relative
+     * sleep): what goes on with it when no handler runs (Linux's
+     * restart_block), and what that needs. */
+    int64_t (*restart_fn)(struct lwp *l);
+    uint64_t restart_until, restart_arg;
+    struct lwp *next; /* the process's LWPs */
 };
 
 struct proc {

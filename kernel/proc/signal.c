@@ -286,6 +286,8 @@ static int has_handler(const struct proc *p, int sig)
  * ERESTARTNOINTR) or fails with EINTR. The result it now has. */
 static int64_t interrupted(struct lwp *l, struct arch_frame *f, int64_t r, int sig)
 {
+    if (r == -ERESTART_RESTARTBLOCK)
+        r = -ERESTARTNOHAND; /* a handler runs: EINTR */
     if (r != -ERESTARTSYS && r != -ERESTARTNOHAND && r != -ERESTARTNOINTR)
         return r;
     int restart = r == -ERESTARTNOINTR ||
@@ -308,13 +310,16 @@ static void stop_point(struct lwp *l)
         lwp_exit(0);
 }
 
-void sig_deliver_syscall(struct arch_frame *f)
+/* One pass of delivery on the way back from the system call whose result
+ * is in f: signals are taken until a handler is set up. An interrupted
+ * call restarts when no handler ran; the result, -ERESTART_RESTARTBLOCK
+ * when the call's rest (restart_fn) is to run now. */
+static int64_t deliver_pass(struct lwp *l, struct arch_frame *f)
 {
-    struct lwp *l = lwp_current();
-    stop_point(l);
     int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
     struct sigqinfo qi;
+    stop_point(l);
     while (!handled && (sig = next_signal(l, &qi)) != 0) {
         if (has_handler(l->proc, sig))
             r = interrupted(l, f, r, sig);
@@ -323,6 +328,16 @@ void sig_deliver_syscall(struct arch_frame *f)
     if (!handled && (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR)) {
         arch_frame_restart(f, l->sysnr); /* nothing ran: the call goes on */
     }
+    return handled ? 0 : r;
+}
+
+void sig_deliver_syscall(struct arch_frame *f)
+{
+    struct lwp *l = lwp_current();
+    /* A relative sleep interrupted by a signal that ran no handler (a stop
+     * and SIGCONT) goes on to its deadline, as Linux's restart_block. */
+    while (deliver_pass(l, f) == -ERESTART_RESTARTBLOCK)
+        arch_frame_set_retval(f, (uint64_t)l->restart_fn(l));
     if (l->restore_mask) { /* rt_sigsuspend ended without a handler */
         l->sigmask = l->saved_mask;
         l->restore_mask = 0;

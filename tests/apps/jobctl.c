@@ -281,6 +281,31 @@ static void case_kill_stopped(void)
     T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "after SIGCONT: %s", p_status_str(st));
 }
 
+/* A stop and SIGCONT (no handler) during nanosleep: the sleep goes on to
+ * its end and returns 0, never EINTR. */
+static void case_sleep_through_stop(void)
+{
+    pid_t pid = fork();
+    T_EXPECT(pid >= 0, "fork");
+    if (pid == 0) {
+        double t0 = p_now_us();
+        struct timespec ts = {0, 400 * 1000000L};
+        int r = nanosleep(&ts, &ts);
+        double ms = (p_now_us() - t0) / 1000;
+        if (r != 0)
+            t_die("nanosleep: %d/%s after %.0f ms", r, t_errname(errno), ms);
+        if (ms < 390)
+            t_die("nanosleep of 400 ms returned after %.0f ms", ms);
+        _exit(0);
+    }
+    p_sleep_ms(100);
+    stop_and_see(pid, SIGSTOP);
+    p_sleep_ms(50);
+    T_EXPECT(kill(pid, SIGCONT) == 0, "SIGCONT");
+    int st = wait_for(pid, 0);
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %s", p_status_str(st));
+}
+
 /* A child that blocks SIGTSTP and SIGCONT says, when told through a pipe,
  * which of the two are pending. */
 static void pending_child(int in, int out)
@@ -643,6 +668,7 @@ static const struct t_case cases[] = {
     {"sa_nocldstop", case_sa_nocldstop},
     {"sigcont_handler", case_sigcont_handler},
     {"kill_stopped", case_kill_stopped},
+    {"sleep_through_stop", case_sleep_through_stop},
     {"stop_cont_cancel", case_stop_cont_cancel},
     {"stop_threads", case_stop_threads},
     {"orphan_hup_cont", case_orphan_hup_cont},
