@@ -425,6 +425,11 @@ check_suite app-pipe pipe
 
 app app-signals 90 --env UNIPLEX=1 "$BUILD/apps/signals"
 check_suite app-signals signals
+# Job control (issue 13, item 7): stops and resumes, wait's and SIGCHLD's
+# reports, orphaned groups, SIGTTIN/SIGTTOU on the console as a session's
+# controlling terminal.
+app app-jobctl 120 --env UNIPLEX=1 "$BUILD/apps/jobctl"
+check_suite app-jobctl jobctl
 # futex(2) between processes (issue 15, item 2).
 app app-futex 60 --env UNIPLEX=1 "$BUILD/apps/futex"
 check_suite app-futex futex
@@ -789,6 +794,50 @@ check shell-uefi 4 'loader "GRUB.*", UEFI$' '^uefi-shell:42$' '^power-off: statu
 shell_session shell-ctrl-c 60 session_ctrl_c
 check shell-ctrl-c 0 '^\^C$' '^after:130$' '^alive:2$' '^size:24 80$' \
     '^init: the shell ended \(status 0\)'
+
+# Job control in the interactive shell, as busybox ash prints it on Linux:
+# a background job killed with kill %1 is waited for at once (took: the
+# seconds from before it to the next line typed 3 s later; the whole
+# 50 s if wait hung), then ^Z stops a foreground job, ps shows it T,
+# bg/jobs/fg/^Z, and kill %1 + fg ends it (143).
+session_jobctl() {
+    sleep 4
+    printf 't0=$(date +%%s)\n'
+    sleep 1
+    printf 'sleep 50 & jobs; kill %%1; wait; echo done\n'
+    sleep 3
+    printf 'echo "took:$(( $(date +%%s) - t0 ))"\n'
+    sleep 1
+    printf 'sleep 30\n'
+    sleep 2
+    printf '\032'
+    sleep 1
+    printf 'jobs; ps -o stat,args | grep -c "^T *sleep 30$" | sed "s/^/stopped:/"\n'
+    sleep 1
+    printf 'bg\n'
+    sleep 1
+    printf 'jobs\n'
+    sleep 1
+    printf 'fg\n'
+    sleep 1
+    printf '\032'
+    sleep 1
+    printf 'kill %%1; fg; echo "after:$?"\n'
+    sleep 1
+    printf 'jobs; echo "jobs:none"\n'
+    sleep 1
+    printf 'exit 5\n'
+}
+shell_session shell-job-control 90 session_jobctl
+took=$(sed -n 's/^took:\([0-9]*\)$/\1/p' "$log")
+nstopped=$(grep -c '^\^Z\[1\]+  Stopped  *sleep 30$' "$log")
+if [ -z "$took" ] || [ "$took" -ge 15 ] || [ "$nstopped" != 2 ]; then
+    bad shell-job-control "'sleep 50 & jobs; kill %1; wait; echo done' took '$took' s; $nstopped ^Z stops (want 2) (log: $log)"
+else
+    check shell-job-control 5 '^\[1\]\+  Running +sleep 50$' '^done$' '^\[1\]\+  Terminated +sleep 50$' \
+        '^\[1\]\+  Stopped +sleep 30$' '^stopped:1$' '^\[1\] sleep 30$' '^\[1\]\+  Running +sleep 30$' \
+        '^Terminated$' '^after:143$' '^jobs:none$' '^init: the shell ended \(status 5\)' '^leaks: none: '
+fi
 
 # The process benchmark runs and prints every figure (a smoke test; the
 # timed runs are tools/appbench.sh and docs/PERFORMANCE.md): boot 1, prims

@@ -1,8 +1,9 @@
 /* /dev: the console (and /dev/tty, the same terminal), null, zero, full,
  * random and urandom. The console is a small terminal: termios kept and
- * honoured for ICANON (line editing with erase, kill and end-of-file), ECHO
- * and ICRNL; the full line discipline with job control comes with the
- * shell. */
+ * honoured for ICANON (line editing with erase, kill and end-of-file), ECHO,
+ * ICRNL, ISIG (^C, ^\, ^Z) and TOSTOP; it is the controlling terminal of
+ * one session (TIOCSCTTY), whose background groups get SIGTTIN / SIGTTOU
+ * as on Linux (jc_tty_check). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -57,6 +58,8 @@ struct kwinsize {
 #define VTIME   5
 #define VMIN    6
 #define VWERASE 14
+#define VSUSP   10
+#define TOSTOP  0000400
 
 /* Debian's defaults for a serial terminal (stty sane, 38400 8N1). */
 static struct ktermios tio = {
@@ -68,6 +71,7 @@ static struct ktermios tio = {
 };
 static struct kwinsize winsize = {24, 80, 0, 0}; /* rows, columns: a VT100 */
 static int fg_pgrp = 1; /* the foreground process group: init's until set */
+static int tty_sid;     /* the session whose controlling terminal it is (TIOCSCTTY), or 0 */
 
 /* Canonical mode: the line being edited, and how much of a finished line
  * is still to be read. */
@@ -119,19 +123,100 @@ static int canon_input(char c)
     return c == '\n' || line_len == sizeof(line);
 }
 
-/* ISIG: ^C and ^\ signal the foreground group as they are typed (from
- * the input interrupt), and the line being edited is dropped. */
+/* The signal an ISIG character c sends, or 0. */
+static int isig_of(char c)
+{
+    if (!(tio.c_lflag & ISIG))
+        return 0;
+    if ((uint8_t)c == tio.c_cc[VINTR])
+        return SIGINT;
+    if ((uint8_t)c == tio.c_cc[VQUIT])
+        return SIGQUIT;
+    return (uint8_t)c == tio.c_cc[VSUSP] ? SIGTSTP : 0;
+}
+
+/* ISIG: ^C, ^\ and ^Z signal the foreground group as they are typed
+ * (from the input interrupt), and the line being edited is dropped. */
 static int console_filter(char c)
 {
-    int sig = 0;
-    if (tio.c_lflag & ISIG)
-        sig = (uint8_t)c == tio.c_cc[VINTR] ? SIGINT : (uint8_t)c == tio.c_cc[VQUIT] ? SIGQUIT : 0;
+    int sig = isig_of(c);
     if (!sig)
         return 0;
-    echo(sig == SIGINT ? "^C\n" : "^\\\n", 3);
+    if (sig == SIGTSTP)
+        echo("^Z", 2); /* as Linux's ECHOCTL: the shell's "Stopped" line follows */
+    else
+        echo(sig == SIGINT ? "^C\n" : "^\\\n", 3);
     line_len = 0;
     sig_send_group(fg_pgrp, sig, &tty_info);
     return 1;
+}
+
+/* --- job control on the console (the checks themselves: jc_tty_check) --- */
+
+/* The session the console is the controlling terminal of, or 0: a
+ * session whose leader has exited has lost it. */
+static int console_sid(void)
+{
+    struct proc *leader = tty_sid ? proc_find(tty_sid) : 0;
+    if (!leader || leader->state != P_ALIVE || leader->sid != tty_sid)
+        tty_sid = 0;
+    return tty_sid;
+}
+
+/* 1 when the console is the calling process's controlling terminal. */
+static int console_is_ctty(void)
+{
+    struct proc *p = proc_current();
+    return p && console_sid() && p->sid == tty_sid;
+}
+
+/* TIOCSCTTY (Linux's tiocsctty): a session leader without a terminal
+ * makes the console its controlling terminal, its group the foreground;
+ * taking it from another session needs arg 1 and privilege. */
+static long console_set_ctty(const struct file *f, uint64_t arg)
+{
+    struct proc *p = proc_current();
+    if (p->sid == p->pid && console_sid() == p->sid)
+        return 0;
+    if (p->sid != p->pid)
+        return -EPERM;
+    if (console_sid() && !(arg == 1 && cred_privileged()))
+        return -EPERM;
+    if ((f->flags & O_ACCMODE) == O_WRONLY && !cred_privileged())
+        return -EPERM;
+    tty_sid = p->sid;
+    fg_pgrp = p->pgid;
+    return 0;
+}
+
+/* TIOCSPGRP (Linux's tiocspgrp): the caller's controlling terminal gets a
+ * foreground group of the caller's session; from the background,
+ * SIGTTOU first. */
+static long console_set_pgrp(const void *u)
+{
+    int err = jc_tty_check(console_sid(), fg_pgrp, SIGTTOU);
+    if (err)
+        return err == -EIO ? -ENOTTY : err;
+    if (!console_is_ctty())
+        return -ENOTTY;
+    int pg;
+    if (copy_from_user(&pg, u, sizeof(pg)))
+        return -EFAULT;
+    if (pg < 0)
+        return -EINVAL;
+    int found = 0;
+    for (unsigned i = 0; i < proc_limit(); i++) {
+        struct proc *q = proc_at(i);
+        if (q && q->state == P_ALIVE && q->pgid == pg) {
+            if (q->sid != tty_sid)
+                return -EPERM;
+            found = 1;
+        }
+    }
+    if (!found)
+        return -ESRCH;
+    fg_pgrp = pg;
+    return 0;
 }
 
 static long canon_read(void *ubuf, size_t n)
@@ -181,7 +266,9 @@ static long raw_wait(char *buf, size_t n, const struct file *f)
 
 static long console_read(struct file *f, void *ubuf, size_t n)
 {
-    (void)f;
+    long err = jc_tty_check(console_sid(), fg_pgrp, SIGTTIN);
+    if (err)
+        return err;
     if (n == 0)
         return 0;
     if (tio.c_lflag & ICANON)
@@ -202,6 +289,9 @@ static long console_read(struct file *f, void *ubuf, size_t n)
 static long console_write_op(struct file *f, const void *ubuf, size_t n)
 {
     (void)f;
+    long err = (tio.c_lflag & TOSTOP) ? jc_tty_check(console_sid(), fg_pgrp, SIGTTOU) : 0;
+    if (err)
+        return err;
     char buf[256];
     size_t done = 0;
     while (done < n) {
@@ -239,34 +329,34 @@ static long winsize_set(const void *u)
 
 static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {
-    (void)f;
     void *u = (void *)(uintptr_t)arg;
     switch (cmd) {
     case TCGETS:
         return copy_to_user(u, &tio, sizeof(tio)) ? -EFAULT : 0;
     case TCSETS:
     case TCSETSW: /* output is written at once: there is nothing to drain */
-    case TCSETSF:
+    case TCSETSF: {
+        long err = jc_tty_check(console_sid(), fg_pgrp, SIGTTOU);
+        if (err)
+            return err;
         if (copy_from_user(&tio, u, sizeof(tio)))
             return -EFAULT;
         if (cmd == TCSETSF)
             input_flush();
         return 0;
+    }
     case TIOCGWINSZ:
         return copy_to_user(u, &winsize, sizeof(winsize)) ? -EFAULT : 0;
     case TIOCSWINSZ:
         return winsize_set(u);
     case TIOCGPGRP:
+        if (!console_is_ctty())
+            return -ENOTTY;
         return copy_to_user(u, &fg_pgrp, sizeof(fg_pgrp)) ? -EFAULT : 0;
-    case TIOCSPGRP: {
-        int pg;
-        if (copy_from_user(&pg, u, sizeof(pg)))
-            return -EFAULT;
-        if (pg <= 0)
-            return -EINVAL;
-        fg_pgrp = pg;
-        return 0;
-    }
+    case TIOCSPGRP:
+        return console_set_pgrp(u);
+    case TIOCSCTTY:
+        return console_set_ctty(f, arg);
     case FIONREAD: {
         int avail = (int)(line_ready - line_pos);
         return copy_to_user(u, &avail, sizeof(avail)) ? -EFAULT : 0;

@@ -100,7 +100,8 @@ int gen_stat_all(int pid, char *buf, size_t n)
 /* --- per process ------------------------------------------------------------------ */
 
 /* The process's state is its main thread's, as on Linux: a main thread
- * that has exited while others run shows as a zombie. */
+ * that has exited while others run shows as a zombie; a process whose
+ * stop is complete (every LWP parked) is stopped, T. */
 static char state_of(const struct proc *p)
 {
     const struct lwp *l = p->lwps;
@@ -108,6 +109,8 @@ static char state_of(const struct proc *p)
         l = l->next;
     if (p->state == P_ZOMBIE || !l || l->exited)
         return 'Z';
+    if (p->stop_done)
+        return 'T';
     return l->thread->state == T_BLOCKED ? 'S' : 'R';
 }
 
@@ -150,6 +153,7 @@ int gen_status(int pid, char *buf, size_t n)
                      p->name, st,
                      st == 'Z'   ? "zombie"
                      : st == 'S' ? "sleeping"
+                     : st == 'T' ? "stopped"
                                  : "running",
                      p->pid, p->pid, p->parent ? p->parent->pid : 0);
     k += gen_ids(&p->cred, buf + k, n - (size_t)k);
@@ -239,9 +243,9 @@ int gen_task_status(int tid, char *buf, size_t n)
     if (!l)
         return 0;
     int blocked = l->thread->state == T_BLOCKED;
-    int k = snprintf(buf, n, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", l->name,
-                     blocked ? "S (sleeping)" : "R (running)", l->proc->pid, tid,
-                     l->proc->parent ? l->proc->parent->pid : 0);
+    const char *st = l->proc->stop_done ? "T (stopped)" : blocked ? "S (sleeping)" : "R (running)";
+    int k = snprintf(buf, n, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", l->name, st,
+                     l->proc->pid, tid, l->proc->parent ? l->proc->parent->pid : 0);
     k += gen_ids(&l->proc->cred, buf + k, n - (size_t)k); /* short lines: GEN_MAX holds them */
     return k + snprintf(buf + k, n - (size_t)k, "Threads:\t%u\n", l->proc->nlive);
 }

@@ -208,6 +208,7 @@ __attribute__((noreturn)) void lwp_exit(int wstatus)
     if (p->nlive == 1)
         proc_end(p->dying ? p->wstatus : wstatus);
     p->nlive--;
+    jc_lwp_gone(p);
     waitq_wake_all(&p->lwpq);
     thread_set_vmspace(0);
     thread_exit();

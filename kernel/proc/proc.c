@@ -178,6 +178,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
     waitq_init(&p->exitq);
     waitq_init(&p->vforkq);
     waitq_init(&p->lwpq);
+    waitq_init(&p->stopq);
     pollq_init(&p->sigfdq);
     p->exit_signal = SIGCHLD;
     limits_default(p);
@@ -354,6 +355,7 @@ __attribute__((noreturn)) void proc_end(int wstatus)
         vmspace_switch(p->parent->vm);
     proc_drop_vm(p);
     proc_vfork_release(p);
+    jc_exit_orphans(p);
     reparent_children(p);
     callout_cancel(&p->alarm);
     p->wstatus = wstatus;

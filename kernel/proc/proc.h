@@ -86,7 +86,12 @@ struct lwp {
     uint64_t ss_sp, ss_size;        /* sigaltstack; ss_size 0: none */
     uint64_t saved_mask;            /* rt_sigsuspend's mask to put back */
     int restore_mask;               /* saved_mask applies after the handler */
-    struct lwp *next;               /* the process's LWPs */
+    /* A call that returned -ERESTART_RESTARTBLOCK (an interrupted relative
+     * sleep): what goes on with it when no handler runs (Linux's
+     * restart_block), and what that needs. */
+    int64_t (*restart_fn)(struct lwp *l);
+    uint64_t restart_until, restart_arg;
+    struct lwp *next; /* the process's LWPs */
 };
 
 struct proc {
@@ -133,6 +138,14 @@ struct proc {
     uint64_t alarm_at, alarm_interval; /* ns; alarm_at 0: not armed */
     int oom_killed;                    /* chosen by the OOM killer */
     struct pollq sigfdq; /* signalfd readers and pollers: told of each signal made pending */
+
+    /* Job control (jobctl.c): the stop in force (stop_sig, 0: none), done
+     * once every live LWP has parked on stopq; what wait(2) has still to
+     * be told (JC_STOPPED, JC_CONTINUED or 0). */
+    int stop_sig, stop_done;
+    unsigned nparked;
+    int jc_report;
+    struct waitq stopq;
 
     /* Resource usage (rusage.c): the largest resident set seen, in pages
      * (proc_rusage_sample), and the largest figure of the children waited
@@ -375,9 +388,56 @@ int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr);
  * the default (ignored stay ignored). */
 void sig_exec_reset(struct proc *p);
 
+/* jobctl.c: job control (stop signals, SIGCONT, orphaned process groups).
+ * A stop is for the whole process: the LWP that takes a stop signal whose
+ * action is the default starts it, and every live LWP parks (on its way
+ * back to program code) until SIGCONT, SIGKILL or a group exit. The
+ * parent hears of it once all have parked: wait's WUNTRACED / WSTOPPED,
+ * and SIGCHLD with CLD_STOPPED unless it set SA_NOCLDSTOP; of a resume
+ * the same way with CLD_CONTINUED. */
+#define JC_STOPPED   1
+#define JC_CONTINUED 2
+/* Before sig is made pending for p (Linux's prepare_signal, whatever p's
+ * action for it): SIGCONT drops pending stop signals and resumes a
+ * stopped p; a stop signal drops pending SIGCONT; SIGKILL wakes parked
+ * LWPs. */
+void jc_on_send(struct proc *p, int sig);
+/* The calling LWP took stop signal sig with its default action: the
+ * process stops (SIGTSTP, SIGTTIN and SIGTTOU are discarded in an
+ * orphaned process group, as Linux). Returns once it is resumed or must
+ * die. */
+void jc_stop(struct lwp *l, int sig);
+/* On the way back to program code: park while p's stop is in force. */
+void jc_park_if_stopped(struct lwp *l);
+/* An LWP of p other than its last has exited (lwp_exit): a stop the
+ * others have all parked for is complete now. */
+void jc_lwp_gone(struct proc *p);
+/* 1 when process group pgid is orphaned (Linux's is_pgrp_orphaned): no
+ * member that is not ignore has a parent, other than init or ignore
+ * itself, in another group of its own session. */
+int jc_pgrp_orphaned(int pgid, const struct proc *ignore);
+/* Exit of p (before its children go to init): each group it leaves
+ * orphaned that has a stopped member gets SIGHUP then SIGCONT (Linux's
+ * kill_orphaned_pgrp). */
+void jc_exit_orphans(struct proc *p);
+/* 1 when sig would be neither blocked by l nor ignored by its process
+ * (the terminal's SIGTTIN / SIGTTOU decisions). */
+int jc_sig_wanted(const struct lwp *l, int sig);
+/* A terminal's job-control check (Linux's __tty_check_change) for the
+ * calling process, the terminal's session being sid (0: none) and its
+ * foreground group fg_pgrp: 0 when the access may go on (it is not the
+ * caller's controlling terminal, the caller is in the foreground, or sig
+ * is SIGTTOU and the caller ignores or blocks it); -EIO when sig is
+ * SIGTTIN and ignored or blocked, or the caller's group is orphaned;
+ * otherwise sig goes to the caller's group and the call is to be
+ * restarted: -ERESTARTSYS. */
+int jc_tty_check(int sid, int fg_pgrp, int sig);
+
 /* Wait-status encoding (Linux, <sys/wait.h>). */
 #define W_EXITCODE(code) (((code)&0xff) << 8)
 #define W_SIGNALED(sig)  ((sig)&0x7f)
+#define W_STOPCODE(sig)  ((((sig)&0xff) << 8) | 0x7f)
+#define W_CONTINUED      0xffff
 
 /* fd.c: descriptor tables. The caller holds nothing: one CPU, no blocking. */
 /* Install f at the lowest free fd >= min (below RLIMIT_NOFILE): the fd

@@ -1,8 +1,8 @@
 /* Signals (signal(7)): per-process actions, per-LWP mask and pending set,
  * delivery on the way back to program code. Default actions: terminate,
- * ignore, or (stop signals: no job control yet) ignore. An interrupted system call is
+ * ignore, or stop (job control, jobctl.c). An interrupted system call is
  * restarted or fails with EINTR as Linux decides (ERESTARTSYS with and
- * without SA_RESTART, ERESTARTNOHAND). */
+ * without SA_RESTART, ERESTARTNOHAND); one interrupted by a stop restarts. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -12,12 +12,16 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
-/* Signals whose default action is to be ignored (stop signals too, until
- * job control exists). */
+/* Signals whose default action is to be ignored. */
 static int default_ignored(int sig)
 {
-    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH || sig == SIGSTOP ||
-           sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+/* 1 when sig's action is the default and that is to stop. */
+static int stops(const struct proc *p, int sig)
+{
+    return (SIGBIT(sig) & SIG_STOPSET) && p->sigact[sig - 1].handler == SIG_DFL;
 }
 
 /* init (pid 1) is not killed by a signal it has no handler for, SIGKILL
@@ -43,7 +47,7 @@ static uint64_t deliverable(const struct lwp *l)
 
 void sig_recalc(struct lwp *l)
 {
-    l->thread->intr = !l->exited && (lwp_doomed(l) || deliverable(l) != 0);
+    l->thread->intr = !l->exited && (lwp_doomed(l) || deliverable(l) != 0 || l->proc->stop_sig);
 }
 
 /* After the process-wide set changed: every LWP's view of it. */
@@ -113,6 +117,8 @@ int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigq
         return -EINVAL;
     if (sig == 0 || p->state != P_ALIVE || !p->nlive)
         return 0;
+    if (!init_immune(p, sig))
+        jc_on_send(p, sig);
     struct lwp *to = sig_target(p, sig), *first = p->lwps;
     if (prefer && prefer->proc == p && !prefer->exited && !(prefer->sigmask & SIGBIT(sig)))
         to = prefer;
@@ -145,7 +151,11 @@ int sig_send_lwp(struct lwp *l, int sig, const struct sigqinfo *info)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
-    if (sig == 0 || l->exited || dropped(l->proc, l, sig))
+    if (sig == 0 || l->exited)
+        return 0;
+    if (!init_immune(l->proc, sig))
+        jc_on_send(l->proc, sig);
+    if (dropped(l->proc, l, sig))
         return 0;
     int err = sigpend_add(l->proc, &l->pend, sig, info);
     if (!err) {
@@ -257,36 +267,77 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
     }
     if ((sig != SIGKILL && (h == SIG_IGN || default_ignored(sig))) || init_immune(p, sig))
         return 0; /* init: one that was blocked when it came */
+    if (stops(p, sig)) {
+        jc_stop(l, sig);
+        return 0;
+    }
     proc_exit(W_SIGNALED(sig));
 }
 
-void sig_deliver_syscall(struct arch_frame *f)
+/* 1 when sig runs a handler of the program's. */
+static int has_handler(const struct proc *p, int sig)
 {
-    struct lwp *l = lwp_current();
+    uint64_t h = p->sigact[sig - 1].handler;
+    return sig != SIGKILL && h != SIG_DFL && h != SIG_IGN;
+}
+
+/* A handler for sig is about to run on the way back from the system call
+ * whose result r is in f: an interrupted call restarts (SA_RESTART,
+ * ERESTARTNOINTR) or fails with EINTR. The result it now has. */
+static int64_t interrupted(struct lwp *l, struct arch_frame *f, int64_t r, int sig)
+{
+    if (r == -ERESTART_RESTARTBLOCK)
+        r = -ERESTARTNOHAND; /* a handler runs: EINTR */
+    if (r != -ERESTARTSYS && r != -ERESTARTNOHAND && r != -ERESTARTNOINTR)
+        return r;
+    int restart = r == -ERESTARTNOINTR ||
+                  (r == -ERESTARTSYS && (l->proc->sigact[sig - 1].flags & SA_RESTART));
+    if (restart)
+        arch_frame_restart(f, l->sysnr);
+    else
+        arch_frame_set_retval(f, (uint64_t)-EINTR);
+    return restart ? 0 : -EINTR;
+}
+
+/* Where an LWP on its way back to program code leaves for good (its
+ * process dies) or waits out a stop. */
+static void stop_point(struct lwp *l)
+{
     if (lwp_doomed(l))
         lwp_exit(0); /* the status is the group exit's */
+    jc_park_if_stopped(l);
+    if (lwp_doomed(l))
+        lwp_exit(0);
+}
+
+/* One pass of delivery on the way back from the system call whose result
+ * is in f: signals are taken until a handler is set up. An interrupted
+ * call restarts when no handler ran; the result, -ERESTART_RESTARTBLOCK
+ * when the call's rest (restart_fn) is to run now. */
+static int64_t deliver_pass(struct lwp *l, struct arch_frame *f)
+{
     int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
     struct sigqinfo qi;
+    stop_point(l);
     while (!handled && (sig = next_signal(l, &qi)) != 0) {
-        int restart = 0;
-        uint64_t flags = l->proc->sigact[sig - 1].flags;
-        if (r == -ERESTARTSYS)
-            restart = (flags & SA_RESTART) != 0;
-        else if (r == -ERESTARTNOINTR)
-            restart = 1;
-        if (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR) {
-            if (restart)
-                arch_frame_restart(f, l->sysnr);
-            else
-                arch_frame_set_retval(f, (uint64_t)-EINTR);
-            r = restart ? 0 : -EINTR;
-        }
+        if (has_handler(l->proc, sig))
+            r = interrupted(l, f, r, sig);
         handled = deliver_one(l, sig, f, &qi);
     }
     if (!handled && (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTARTNOINTR)) {
         arch_frame_restart(f, l->sysnr); /* nothing ran: the call goes on */
     }
+    return handled ? 0 : r;
+}
+
+void sig_deliver_syscall(struct arch_frame *f)
+{
+    struct lwp *l = lwp_current();
+    /* A relative sleep interrupted by a signal that ran no handler (a stop
+     * and SIGCONT) goes on to its deadline, as Linux's restart_block. */
+    while (deliver_pass(l, f) == -ERESTART_RESTARTBLOCK)
+        arch_frame_set_retval(f, (uint64_t)l->restart_fn(l));
     if (l->restore_mask) { /* rt_sigsuspend ended without a handler */
         l->sigmask = l->saved_mask;
         l->restore_mask = 0;
@@ -299,8 +350,7 @@ void sig_deliver_trap(struct arch_frame *f)
     struct lwp *l = lwp_current();
     int sig;
     struct sigqinfo qi;
-    if (lwp_doomed(l))
-        lwp_exit(0);
+    stop_point(l);
     while ((sig = next_signal(l, &qi)) != 0)
         if (deliver_one(l, sig, f, &qi))
             return;

@@ -46,6 +46,8 @@
 #define SIGBIT(sig) (1ull << ((sig)-1))
 /* What no mask can block (Linux: SIGKILL and SIGSTOP). */
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+/* The signals whose default action stops the process (job control). */
+#define SIG_STOPSET (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
 /* rt_sigprocmask's how. */
 #define SIG_BLOCK   0
@@ -91,6 +93,10 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define BUS_ADRERR  2    /* SIGBUS: a file mapping's page past the end of the file */
 #define CLD_EXITED  1    /* SIGCHLD: the child exited */
 #define CLD_KILLED  2    /* SIGCHLD: a signal killed the child */
+
+/* SIGCHLD's si_code for job control. */
+#define CLD_STOPPED   5 /* a stop signal stopped the child */
+#define CLD_CONTINUED 6 /* SIGCONT resumed the stopped child */
 
 /* siginfo_t: si_signo, si_errno, si_code, then (8-byte aligned) the
  * fields si_code selects, in 128 bytes. Fill it from a zeroed one: it is

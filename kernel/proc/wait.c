@@ -1,6 +1,8 @@
-/* wait4 and waitid (kernel/exit.c semantics): pick a zombie child that
- * matches, or block on the caller's exit queue (woken by a child's exit)
- * until one does; -ECHILD when no child matches at all. */
+/* wait4 and waitid (kernel/exit.c semantics): pick a child that matches
+ * and has something to report (its exit; with WUNTRACED/WSTOPPED a stop,
+ * with WCONTINUED a resume, each once), or block on the caller's exit
+ * queue (woken by a child's exit, stop or resume) until one does; -ECHILD
+ * when no child matches at all. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -41,30 +43,46 @@ static int matches(const struct proc *c, int64_t pid, unsigned options, const st
     return c->pgid == -pid;
 }
 
-/* A zombie child matching pid (NULL if none yet); *err is 0, or -ECHILD
- * when no child matches at all. */
-static struct proc *find_zombie(struct proc *p, int64_t pid, unsigned options, int *err)
+/* What child c has to report that options ask for: EV_EXIT (a zombie,
+ * WEXITED), EV_STOP (a stop not yet reported, WUNTRACED) or EV_CONT (a
+ * resume not yet reported, WCONTINUED); 0 for nothing. */
+enum { EV_EXIT = 1, EV_STOP, EV_CONT };
+static int event_of(const struct proc *c, unsigned options)
+{
+    if (c->state == P_ZOMBIE)
+        return (options & WEXITED) ? EV_EXIT : 0;
+    if ((options & WUNTRACED) && c->stop_done && c->jc_report == JC_STOPPED)
+        return EV_STOP;
+    if ((options & WCONTINUED) && c->jc_report == JC_CONTINUED)
+        return EV_CONT;
+    return 0;
+}
+
+/* A child matching pid with an event to report (NULL if none yet; the
+ * event in *ev); *err is 0, or -ECHILD when no child matches at all. */
+static struct proc *find_event(struct proc *p, int64_t pid, unsigned options, int *ev, int *err)
 {
     int any = 0;
     *err = 0;
     for (struct proc *c = p->children; c; c = c->sibling) {
-        if (!matches(c, pid, options, p))
+        /* A zombie is nothing to wait for without WEXITED (Linux). */
+        if (!matches(c, pid, options, p) || (c->state == P_ZOMBIE && !(options & WEXITED)))
             continue;
         any = 1;
-        if (c->state == P_ZOMBIE)
+        if ((*ev = event_of(c, options)) != 0)
             return c;
     }
     *err = any ? 0 : -ECHILD;
     return 0;
 }
 
-/* Block until a matching child is a zombie: it, or NULL with *err
- * (-ECHILD, or 0 for WNOHANG with none ready). */
-static struct proc *wait_zombie(int64_t pid, unsigned options, int *err)
+/* Block until a matching child has an event: it and *ev, or NULL with
+ * *err (-ECHILD, or 0 for WNOHANG with none ready). */
+static struct proc *wait_event(int64_t pid, unsigned options, int *ev, int *err)
 {
     struct proc *p = proc_current();
     for (;;) {
-        struct proc *c = find_zombie(p, pid, options, err);
+        struct proc *c = find_event(p, pid, options, ev, err);
         if (c || *err || (options & WNOHANG))
             return c;
         if (waitq_wait_intr(&p->exitq, 0) < 0) {
@@ -82,24 +100,52 @@ static void reap(struct proc *c)
     proc_reap(c);
 }
 
-/* WUNTRACED and WCONTINUED hold as they stand: no child stops or continues
- * here (stop signals are ignored), so there is never such a change to report. */
+/* The wait status of child c's event ev. */
+static int status_of(const struct proc *c, int ev)
+{
+    return ev == EV_EXIT ? c->wstatus : ev == EV_STOP ? W_STOPCODE(c->stop_sig) : W_CONTINUED;
+}
+
+/* The event is told: a zombie is reaped, a stop or resume reported once. */
+static void consume(struct proc *c, int ev)
+{
+    if (ev == EV_EXIT)
+        reap(c);
+    else
+        c->jc_report = 0;
+}
+
 int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage)
 {
     if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
         return -EINVAL;
     if (pid == INT32_MIN)
         return -ESRCH; /* -INT_MIN does not exist: Linux's answer */
-    int err;
-    struct proc *c = wait_zombie(pid, (unsigned)options, &err);
+    int err, ev;
+    struct proc *c = wait_event(pid, (unsigned)options | WEXITED, &ev, &err);
     if (!c)
         return err;
-    int status = c->wstatus, cpid = c->pid;
+    int status = status_of(c, ev), cpid = c->pid;
     if ((ustatus && copy_to_user((void *)ustatus, &status, sizeof(status))) ||
         (urusage && proc_rusage_child(c, urusage)))
         return -EFAULT;
-    reap(c);
+    consume(c, ev);
     return cpid;
+}
+
+/* waitid's siginfo for child c's event ev. */
+static void info_of(const struct proc *c, int ev, struct ksiginfo *wi)
+{
+    int sig = c->wstatus & 0x7f;
+    wi->signo = SIGCHLD;
+    wi->u.child.pid = c->pid;
+    if (ev == EV_EXIT) {
+        wi->code = sig ? CLD_KILLED : CLD_EXITED;
+        wi->u.child.status = sig ? sig : (c->wstatus >> 8) & 0xff;
+    } else {
+        wi->code = ev == EV_STOP ? CLD_STOPPED : CLD_CONTINUED;
+        wi->u.child.status = ev == EV_STOP ? c->stop_sig : SIGCONT;
+    }
 }
 
 int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
@@ -108,20 +154,16 @@ int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t optio
     int64_t pid = idtype == P_ALL ? -1 : idtype == P_PID ? (int64_t)id : -(int64_t)id;
     if (idtype > P_PGID || (idtype != P_ALL && (int64_t)id <= 0))
         return -EINVAL;
-    if (!(options & WEXITED) || (options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED |
-                                                       WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)))
+    if (!(options & (WEXITED | WUNTRACED | WCONTINUED)) ||
+        (options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD |
+                               __WALL | __WCLONE)))
         return -EINVAL;
-    int err;
-    struct proc *c = wait_zombie(pid, (unsigned)options, &err);
+    int err, ev;
+    struct proc *c = wait_event(pid, (unsigned)options, &ev, &err);
     struct ksiginfo wi;
     memset(&wi, 0, sizeof(wi));
-    if (c) {
-        int sig = c->wstatus & 0x7f;
-        wi.signo = SIGCHLD;
-        wi.code = sig ? CLD_KILLED : CLD_EXITED;
-        wi.u.child.pid = c->pid;
-        wi.u.child.status = sig ? sig : (c->wstatus >> 8) & 0xff;
-    }
+    if (c)
+        info_of(c, ev, &wi);
     if (err)
         return err;
     /* With no child ready (WNOHANG) Linux writes no rusage. */
@@ -129,6 +171,6 @@ int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t optio
         (c && urusage && proc_rusage_child(c, urusage)))
         return -EFAULT;
     if (c && !(options & WNOWAIT))
-        reap(c);
+        consume(c, ev);
     return 0;
 }

@@ -118,6 +118,30 @@ static int64_t sys_time(uint64_t ut, uint64_t a1, uint64_t a2, uint64_t a3, uint
     return t;
 }
 
+/* A relative sleep until `until` (clock_ns) interrupted by a signal: the
+ * time left goes to urem, and the sleep goes on unless a handler runs
+ * (-ERESTART_RESTARTBLOCK; nanosleep_rest is its rest). */
+static int64_t nanosleep_rest(struct lwp *l);
+static int64_t nanosleep_interrupted(uint64_t until, uint64_t urem)
+{
+    uint64_t left = until > clock_ns() ? until - clock_ns() : 0;
+    if (urem && put_timespec(urem, left))
+        return -EFAULT;
+    struct lwp *l = lwp_current();
+    l->restart_fn = nanosleep_rest;
+    l->restart_until = until;
+    l->restart_arg = urem;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static int64_t nanosleep_rest(struct lwp *l)
+{
+    uint64_t until = l->restart_until;
+    if (until <= clock_ns() || sched_sleep_intr(until) == 0)
+        return 0;
+    return nanosleep_interrupted(until, l->restart_arg);
+}
+
 static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t urem,
                                    uint64_t a4, uint64_t a5)
 {
@@ -137,12 +161,12 @@ static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, u
         until = clock_add(mono, req - now);
     if (until <= mono || sched_sleep_intr(until) == 0)
         return 0;
-    /* Interrupted by a signal: EINTR (never restarted once a handler has
-     * run), with the time left for a relative sleep. */
-    uint64_t left = until > clock_ns() ? until - clock_ns() : 0;
-    if (urem && !(flags & TIMER_ABSTIME) && put_timespec(urem, left))
-        return -EFAULT;
-    return -EINTR;
+    /* Interrupted by a signal: EINTR once a handler runs, with the time
+     * left for a relative sleep; otherwise the sleep goes on (an absolute
+     * one is simply made again). */
+    if (flags & TIMER_ABSTIME)
+        return -ERESTARTNOHAND;
+    return nanosleep_interrupted(until, urem);
 }
 
 static int64_t sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint64_t a4,

@@ -53,7 +53,7 @@ void syscall_dispatch(struct arch_frame *f)
     uint64_t r = (uint64_t)(fn ? fn(a[0], a[1], a[2], a[3], a[4], a[5]) : unimplemented(nr));
     arch_frame_set_retval(f, r);
     /* Back to the program: signals first (ERESTART* never leaves here). */
-    int restart = r >= (uint64_t)-ERESTARTNOHAND && r <= (uint64_t)-ERESTARTSYS;
+    int restart = r >= (uint64_t)-ERESTART_RESTARTBLOCK && r <= (uint64_t)-ERESTARTSYS;
     if (l && (t->intr || l->restore_mask || restart))
         sig_deliver_syscall(f);
 }

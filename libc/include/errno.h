@@ -77,5 +77,7 @@
 #define ERESTARTSYS    512 /* restart if the handler has SA_RESTART, else EINTR */
 #define ERESTARTNOINTR 513 /* always restart */
 #define ERESTARTNOHAND 514 /* restart only if no handler runs, else EINTR */
+/* the rest of the call (lwp->restart_fn) runs unless a handler runs, else EINTR */
+#define ERESTART_RESTARTBLOCK 516
 
 #endif
