@@ -14,6 +14,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -137,11 +138,10 @@ static const char *link_target(const struct pnode *pn, char *buf, size_t n)
         return "";
     if (vn->mnt && vfs_name_of(vn, buf, n) >= 0)
         return buf;
-    const char *kind = S_ISFIFO(vn->mode)                   ? "pipe"
+    const char *kind = S_ISFIFO(vn->mode)                ? "pipe"
                        : (vn->mode & S_IFMT) == S_IFSOCK ? "socket"
                                                          : "anon_inode";
-    snprintf(buf, n, "%s:[%llu]", kind,
-             (unsigned long long)vn->ino);
+    snprintf(buf, n, "%s:[%llu]", kind, (unsigned long long)vn->ino);
     return buf;
 }
 
@@ -257,11 +257,18 @@ static const struct pentry sys_random_entries[] = {
     END,
 };
 static const struct pentry sys_kernel_entries[] = {
-    REG("ostype", gen_sys_ostype),           REG("osrelease", gen_sys_osrelease),
-    REG("version", gen_sys_version),         REG("hostname", gen_sys_hostname),
-    REG("domainname", gen_sys_domainname),   REG("pid_max", gen_sys_pid_max),
-    REG("ngroups_max", gen_sys_ngroups_max), REG("threads-max", gen_sys_threads_max),
-    DIR("random", sys_random_entries, 0),    END,
+    REG("ostype", gen_sys_ostype),
+    REG("osrelease", gen_sys_osrelease),
+    REG("version", gen_sys_version),
+    REG("hostname", gen_sys_hostname),
+    REG("domainname", gen_sys_domainname),
+    REG("pid_max", gen_sys_pid_max),
+    REG("ngroups_max", gen_sys_ngroups_max),
+    REG("threads-max", gen_sys_threads_max),
+    OWN("core_pattern", 0644, &core_pattern_ops),
+    OWN("core_uses_pid", 0644, &core_uses_pid_ops),
+    DIR("random", sys_random_entries, 0),
+    END,
 };
 static const struct pentry sys_fs_entries[] = {
     REG("file-max", gen_sys_file_max),
@@ -280,26 +287,14 @@ static const struct pentry sys_entries[] = {
     END,
 };
 static const struct pentry net_entries[] = {
-    REG("dev", gen_net_dev),
-    REG("tcp", gen_net_tcp),
-    REG("udp", gen_net_udp),
-    REG("tcp6", gen_net_ip6),
-    REG("udp6", gen_net_ip6),
-    END,
+    REG("dev", gen_net_dev),  REG("tcp", gen_net_tcp),  REG("udp", gen_net_udp),
+    REG("tcp6", gen_net_ip6), REG("udp6", gen_net_ip6), END,
 };
 static const struct pentry root_entries[] = {
-    REG("meminfo", gen_meminfo),
-    REG("uptime", gen_uptime),
-    REG("cpuinfo", gen_cpuinfo),
-    REG("version", gen_version),
-    REG("loadavg", gen_loadavg),
-    REG("stat", gen_stat_all),
-    REG("filesystems", gen_filesystems),
-    LNK("self", link_self, 0),
-    LNK("mounts", link_mounts, 0),
-    DIR("sys", sys_entries, 0),
-    DIR("net", net_entries, 0),
-    END,
+    REG("meminfo", gen_meminfo),         REG("uptime", gen_uptime),   REG("cpuinfo", gen_cpuinfo),
+    REG("version", gen_version),         REG("loadavg", gen_loadavg), REG("stat", gen_stat_all),
+    REG("filesystems", gen_filesystems), LNK("self", link_self, 0),   LNK("mounts", link_mounts, 0),
+    DIR("sys", sys_entries, 0),          DIR("net", net_entries, 0),  END,
 };
 static const struct pentry root_dir = DIR("", root_entries, &pids);
 

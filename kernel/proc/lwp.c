@@ -230,7 +230,9 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     if (!l)
         panic("proc_exit from a kernel thread");
     struct proc *p = l->proc;
-    if (!p->dying || p->survivor) { /* a group exit overtakes an exec */
+    /* A group exit overtakes an exec, not a core dump (whose own exit
+     * follows). */
+    if (!p->dying || (p->survivor && (!p->core || p->survivor == l))) {
         p->dying = 1;
         p->survivor = 0;
         p->wstatus = wstatus;
@@ -241,12 +243,10 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     lwp_exit(wstatus);
 }
 
-int lwp_single(void)
+/* lwp_isolate for l, the calling LWP. */
+static int lwp_alone(struct lwp *l)
 {
-    struct lwp *l = lwp_current();
     struct proc *p = l->proc;
-    if (p->nlive == 1)
-        return 0;
     if (p->dying)
         return -EINTR;
     p->dying = 1;
@@ -254,8 +254,23 @@ int lwp_single(void)
     lwp_kill_others(p, l);
     while (p->nlive > 1 && p->survivor == l)
         waitq_wait(&p->lwpq, 0);
-    if (p->survivor != l)
-        return -EINTR; /* a group exit overtook the exec */
+    return p->survivor == l ? 0 : -EINTR; /* else a group exit overtook */
+}
+
+int lwp_isolate(void)
+{
+    return lwp_alone(lwp_current());
+}
+
+int lwp_single(void)
+{
+    struct lwp *l = lwp_current();
+    struct proc *p = l->proc;
+    if (p->nlive == 1)
+        return 0;
+    int err = lwp_alone(l);
+    if (err)
+        return err;
     p->dying = 0;
     p->survivor = 0;
     lwp_reap(p);

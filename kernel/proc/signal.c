@@ -1,6 +1,7 @@
 /* Signals (signal(7)): per-process actions, per-LWP mask and pending set,
  * delivery on the way back to program code. Default actions: terminate,
- * ignore, or (stop signals: no job control yet) ignore. An interrupted system call is
+ * terminate with a core file (coredump.c), ignore, or (stop signals: no
+ * job control yet) ignore. An interrupted system call is
  * restarted or fails with EINTR as Linux decides (ERESTARTSYS with and
  * without SA_RESTART, ERESTARTNOHAND). */
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include "kernel/arch.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/printk.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
@@ -256,15 +258,17 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
         proc_exit(W_SIGNALED(SIGSEGV));
     }
     if ((sig != SIGKILL && (h == SIG_IGN || default_ignored(sig))) || init_immune(p, sig))
-        return 0; /* init: one that was blocked when it came */
-    proc_exit(W_SIGNALED(sig));
+        return 0;                 /* init: one that was blocked when it came */
+    proc_exit_signal(f, sig, qi); /* with a core file, for some */
 }
 
 void sig_deliver_syscall(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
-    if (lwp_doomed(l))
-        lwp_exit(0); /* the status is the group exit's */
+    if (lwp_doomed(l)) {
+        coredump_lwp_exit(l, f); /* its registers, when the process dumps core */
+        lwp_exit(0);             /* the status is the group exit's */
+    }
     int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
     struct sigqinfo qi;
@@ -299,8 +303,10 @@ void sig_deliver_trap(struct arch_frame *f)
     struct lwp *l = lwp_current();
     int sig;
     struct sigqinfo qi;
-    if (lwp_doomed(l))
+    if (lwp_doomed(l)) {
+        coredump_lwp_exit(l, f);
         lwp_exit(0);
+    }
     while ((sig = next_signal(l, &qi)) != 0)
         if (deliver_one(l, sig, f, &qi))
             return;

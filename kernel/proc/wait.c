@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 
 #define WNOHANG     0x00000001u
@@ -118,7 +119,7 @@ int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t optio
     if (c) {
         int sig = c->wstatus & 0x7f;
         wi.signo = SIGCHLD;
-        wi.code = sig ? CLD_KILLED : CLD_EXITED;
+        wi.code = (c->wstatus & W_COREDUMP) ? CLD_DUMPED : sig ? CLD_KILLED : CLD_EXITED;
         wi.u.child.pid = c->pid;
         wi.u.child.status = sig ? sig : (c->wstatus >> 8) & 0xff;
     }
