@@ -138,10 +138,11 @@ static const char *link_target(const struct pnode *pn, char *buf, size_t n)
         return "";
     if (vn->mnt && vfs_name_of(vn, buf, n) >= 0)
         return buf;
-    const char *kind = S_ISFIFO(vn->mode)                ? "pipe"
+    const char *kind = S_ISFIFO(vn->mode)                   ? "pipe"
                        : (vn->mode & S_IFMT) == S_IFSOCK ? "socket"
                                                          : "anon_inode";
-    snprintf(buf, n, "%s:[%llu]", kind, (unsigned long long)vn->ino);
+    snprintf(buf, n, "%s:[%llu]", kind,
+             (unsigned long long)vn->ino);
     return buf;
 }
 
@@ -203,6 +204,8 @@ static int has_fd(const struct pnode *dir, int fd1)
     {                                                                                              \
         name, S_IFREG | (mode), 0, 0, 0, 0, 0, fops                                                \
     }
+/* A file root may write (a sysctl: kernel/proc/corepattern.c's). */
+#define RW(name, fops) OWN(name, 0644, fops)
 #define LNK(name, link, follow)                                                                    \
     {                                                                                              \
         name, S_IFLNK | 0777, 0, link, follow, 0, 0, 0                                             \
@@ -257,18 +260,12 @@ static const struct pentry sys_random_entries[] = {
     END,
 };
 static const struct pentry sys_kernel_entries[] = {
-    REG("ostype", gen_sys_ostype),
-    REG("osrelease", gen_sys_osrelease),
-    REG("version", gen_sys_version),
-    REG("hostname", gen_sys_hostname),
-    REG("domainname", gen_sys_domainname),
-    REG("pid_max", gen_sys_pid_max),
-    REG("ngroups_max", gen_sys_ngroups_max),
-    REG("threads-max", gen_sys_threads_max),
-    OWN("core_pattern", 0644, &core_pattern_ops),
-    OWN("core_uses_pid", 0644, &core_uses_pid_ops),
-    DIR("random", sys_random_entries, 0),
-    END,
+    REG("ostype", gen_sys_ostype),           REG("osrelease", gen_sys_osrelease),
+    REG("version", gen_sys_version),         REG("hostname", gen_sys_hostname),
+    REG("domainname", gen_sys_domainname),   REG("pid_max", gen_sys_pid_max),
+    REG("ngroups_max", gen_sys_ngroups_max), REG("threads-max", gen_sys_threads_max),
+    RW("core_pattern", &core_pattern_ops),   RW("core_uses_pid", &core_uses_pid_ops),
+    DIR("random", sys_random_entries, 0),    END,
 };
 static const struct pentry sys_fs_entries[] = {
     REG("file-max", gen_sys_file_max),
@@ -287,14 +284,26 @@ static const struct pentry sys_entries[] = {
     END,
 };
 static const struct pentry net_entries[] = {
-    REG("dev", gen_net_dev),  REG("tcp", gen_net_tcp),  REG("udp", gen_net_udp),
-    REG("tcp6", gen_net_ip6), REG("udp6", gen_net_ip6), END,
+    REG("dev", gen_net_dev),
+    REG("tcp", gen_net_tcp),
+    REG("udp", gen_net_udp),
+    REG("tcp6", gen_net_ip6),
+    REG("udp6", gen_net_ip6),
+    END,
 };
 static const struct pentry root_entries[] = {
-    REG("meminfo", gen_meminfo),         REG("uptime", gen_uptime),   REG("cpuinfo", gen_cpuinfo),
-    REG("version", gen_version),         REG("loadavg", gen_loadavg), REG("stat", gen_stat_all),
-    REG("filesystems", gen_filesystems), LNK("self", link_self, 0),   LNK("mounts", link_mounts, 0),
-    DIR("sys", sys_entries, 0),          DIR("net", net_entries, 0),  END,
+    REG("meminfo", gen_meminfo),
+    REG("uptime", gen_uptime),
+    REG("cpuinfo", gen_cpuinfo),
+    REG("version", gen_version),
+    REG("loadavg", gen_loadavg),
+    REG("stat", gen_stat_all),
+    REG("filesystems", gen_filesystems),
+    LNK("self", link_self, 0),
+    LNK("mounts", link_mounts, 0),
+    DIR("sys", sys_entries, 0),
+    DIR("net", net_entries, 0),
+    END,
 };
 static const struct pentry root_dir = DIR("", root_entries, &pids);
 

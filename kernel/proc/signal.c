@@ -1,7 +1,6 @@
 /* Signals (signal(7)): per-process actions, per-LWP mask and pending set,
  * delivery on the way back to program code. Default actions: terminate,
- * terminate with a core file (coredump.c), ignore, or (stop signals: no
- * job control yet) ignore. An interrupted system call is
+ * ignore, or (stop signals: no job control yet) ignore. An interrupted system call is
  * restarted or fails with EINTR as Linux decides (ERESTARTSYS with and
  * without SA_RESTART, ERESTARTNOHAND). */
 #include <stdint.h>
@@ -258,8 +257,8 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
         proc_exit(W_SIGNALED(SIGSEGV));
     }
     if ((sig != SIGKILL && (h == SIG_IGN || default_ignored(sig))) || init_immune(p, sig))
-        return 0;                 /* init: one that was blocked when it came */
-    proc_exit_signal(f, sig, qi); /* with a core file, for some */
+        return 0; /* init: one that was blocked when it came */
+    proc_exit_signal(f, sig, qi);
 }
 
 void sig_deliver_syscall(struct arch_frame *f)
