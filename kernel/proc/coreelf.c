@@ -385,7 +385,7 @@ static void emit_all(struct core_out *o, struct proc *p, const struct notes *nb,
 {
     unsigned nreg = p->vm->map.count;
     uint64_t off = sizeof(struct elf_ehdr) + (nreg + 1ull) * sizeof(struct elf_phdr);
-    struct elf_phdr ph = {.type = PT_NOTE, .offset = off, .filesz = nb->len};
+    struct elf_phdr ph = {.type = PT_NOTE, .offset = off, .filesz = nb->len, .align = 4};
     emit_ehdr(o, nreg + 1);
     emit(o, &ph, sizeof(ph));
     off = page_round_up(off + nb->len);
