@@ -134,25 +134,30 @@ static void expect_no_file(const char *name)
 }
 
 struct core {
-    unsigned char *b;
-    size_t n;
+    int fd;
+    unsigned char *b; /* the first n bytes: the headers and the notes */
+    size_t n, size;   /* size: the file's */
     const Elf64_Ehdr *eh;
     const Elf64_Phdr *ph;
 };
 
-/* Read the core file name and check its ELF header. */
+#define CORE_HEAD (1 << 20) /* bytes read of a core: its headers and notes */
+
+/* Open the core file name, check its ELF header, read its headers and
+ * notes (memory is read where it is needed: a huge mapping makes a huge
+ * file, of holes). */
 static void core_load(const char *name, struct core *c)
 {
-    int fd = open(name, O_RDONLY);
     struct stat st;
-    T_EXPECT(fd >= 0 && fstat(fd, &st) == 0, "open %s: %s", name, t_errname(errno));
+    c->fd = open(name, O_RDONLY);
+    T_EXPECT(c->fd >= 0 && fstat(c->fd, &st) == 0, "open %s: %s", name, t_errname(errno));
     T_EXPECT(S_ISREG(st.st_mode) && (st.st_mode & 0777) == (0600 & ~umask(022)),
              "%s: mode %o, expected a regular file 0600", name, st.st_mode);
-    c->n = (size_t)st.st_size;
+    c->size = (size_t)st.st_size;
+    c->n = c->size < CORE_HEAD ? c->size : CORE_HEAD;
     T_EXPECT(c->n >= sizeof(Elf64_Ehdr) && (c->b = malloc(c->n)) != NULL, "%s: %zu bytes", name,
              c->n);
-    T_EXPECT(p_read_full(fd, c->b, c->n) == (ssize_t)c->n, "read %s", name);
-    close(fd);
+    T_EXPECT(p_read_full(c->fd, c->b, c->n) == (ssize_t)c->n, "read %s", name);
     c->eh = (const Elf64_Ehdr *)c->b;
     T_EXPECT(memcmp(c->eh->e_ident, ELFMAG, SELFMAG) == 0 &&
                  c->eh->e_ident[EI_CLASS] == ELFCLASS64 && c->eh->e_type == ET_CORE &&
@@ -163,6 +168,23 @@ static void core_load(const char *name, struct core *c)
     c->ph = (const Elf64_Phdr *)(c->b + c->eh->e_phoff);
     T_EXPECT(c->ph[0].p_type == PT_NOTE && c->ph[0].p_offset + c->ph[0].p_filesz <= c->n,
              "%s: the first program header is not the notes", name);
+    for (unsigned i = 1; i < c->eh->e_phnum; i++)
+        T_EXPECT(c->ph[i].p_type == PT_LOAD && c->ph[i].p_filesz <= c->ph[i].p_memsz,
+                 "%s: program header %u is not a PT_LOAD", name, i);
+}
+
+/* A core that was not cut: every PT_LOAD's bytes are in the file. */
+static void core_whole(const struct core *c)
+{
+    for (unsigned i = 1; i < c->eh->e_phnum; i++)
+        T_EXPECT(c->ph[i].p_offset + c->ph[i].p_filesz <= c->size,
+                 "program header %u runs past the end of the file", i);
+}
+
+static void core_free(struct core *c)
+{
+    close(c->fd);
+    free(c->b);
 }
 
 /* The index-th note of type (0 the first): its descriptor and *size, or NULL. */
@@ -208,9 +230,10 @@ static uint64_t core_u64(const struct core *c, uint64_t addr)
 {
     const Elf64_Phdr *ph = core_load_at(c, addr);
     uint64_t v;
-    T_EXPECT(ph && addr + 8 - ph->p_vaddr <= ph->p_filesz && ph->p_offset + ph->p_filesz <= c->n,
-             "address %#lx: not in the core's memory", (unsigned long)addr);
-    memcpy(&v, c->b + ph->p_offset + (addr - ph->p_vaddr), 8);
+    T_EXPECT(ph && addr + 8 - ph->p_vaddr <= ph->p_filesz, "address %#lx: not in the core's memory",
+             (unsigned long)addr);
+    T_EXPECT(pread(c->fd, &v, 8, (off_t)(ph->p_offset + (addr - ph->p_vaddr))) == 8, "pread: %s",
+             t_errname(errno));
     return v;
 }
 
@@ -297,6 +320,7 @@ static void case_segv_writes_core(void)
     expect_death(reap(pid), SIGSEGV, 1);
     struct core c;
     core_load("core", &c);
+    core_whole(&c);
     check_prstatus(&c, pid);
     check_psinfo_siginfo(&c, pid);
     check_auxv_files(&c);
@@ -309,7 +333,8 @@ static void case_segv_writes_core(void)
 }
 
 /* Threads: the crashing one is the first NT_PRSTATUS, every other one
- * follows with its own registers. */
+ * follows with its own registers; one of them maps and unmaps all the
+ * time, which the dump must not see (they are stopped first). */
 static volatile pid_t *tids; /* shared with the parent: the crasher's tid, then the sleepers' */
 
 static void *sleeper(void *arg)
@@ -330,12 +355,27 @@ static void *crasher(void *arg)
     return NULL;
 }
 
+/* Changes the address space all the time: the dump must not see it. */
+static void *churner(void *arg)
+{
+    tids[(long)arg] = (pid_t)syscall(SYS_gettid);
+    for (;;) {
+        char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            p[4096] = 1;
+            mprotect(p + 4096, 4096, PROT_READ);
+            munmap(p, 3 * 4096);
+        }
+    }
+    return NULL;
+}
+
 static void threads_crash(void)
 {
     pthread_t t;
-    for (long i = 2; i <= 3; i++)
-        if (pthread_create(&t, NULL, sleeper, (void *)i) != 0)
-            _exit(92);
+    if (pthread_create(&t, NULL, sleeper, (void *)2) != 0 ||
+        pthread_create(&t, NULL, churner, (void *)3) != 0)
+        _exit(92);
     if (pthread_create(&t, NULL, crasher, NULL) != 0)
         _exit(92);
     for (;;)
@@ -351,6 +391,7 @@ static void case_threads_each_have_prstatus(void)
     expect_death(reap(pid), SIGSEGV, 1);
     struct core c;
     core_load("core", &c);
+    core_whole(&c);
     T_EXPECT(count_notes(&c, NT_PRSTATUS) == 4 && count_notes(&c, NT_FPREGSET) == 4,
              "%u NT_PRSTATUS and %u NT_PRFPREG notes, expected 4 each",
              count_notes(&c, NT_PRSTATUS), count_notes(&c, NT_FPREGSET));
@@ -367,6 +408,55 @@ static void case_threads_each_have_prstatus(void)
     }
     T_EXPECT(seen == 7, "the other threads' NT_PRSTATUS: main %d, sleepers %d and %d missing",
              !(seen & 1), !(seen & 2) ? tids[2] : 0, !(seen & 4) ? tids[3] : 0);
+    leave_dir("core");
+}
+
+/* A huge untouched reservation but for one page, and a guard page (made
+ * PROT_NONE after it was touched): the core takes no longer, holds the
+ * one page, and (inside Uniplex) none of the guard page's bytes. */
+#define HUGE_LEN (64ul << 30)
+
+static struct {
+    unsigned char *huge, *guard;
+} *volatile where;
+
+static void huge_segv(void)
+{
+    int anon = MAP_PRIVATE | MAP_ANONYMOUS;
+    unsigned char *h = mmap(NULL, HUGE_LEN, PROT_READ | PROT_WRITE, anon | MAP_NORESERVE, -1, 0);
+    unsigned char *g = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, anon, -1, 0);
+    if (h == MAP_FAILED || g == MAP_FAILED)
+        _exit(97);
+    memcpy(h + HUGE_LEN / 2, &(uint64_t){MAGIC}, 8);
+    memset(g + 4096, 0x5a, 4096);
+    if (mprotect(g + 4096, 4096, PROT_NONE) != 0)
+        _exit(98);
+    where->huge = h;
+    where->guard = g + 4096;
+    segv();
+}
+
+static void case_huge_and_guard_mappings(void)
+{
+    where = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(where != MAP_FAILED, "mmap: %s", t_errname(errno));
+    enter_dir();
+    double t0 = p_now_us();
+    expect_death(reap(spawn(RLIM_INFINITY, huge_segv)), SIGSEGV, 1);
+    double ms = (p_now_us() - t0) / 1000;
+    T_EXPECT(ms < 10000, "the dump took %.0f ms", ms);
+    struct core c;
+    core_load("core", &c);
+    core_whole(&c);
+    const Elf64_Phdr *h = core_load_at(&c, (uintptr_t)where->huge);
+    T_EXPECT(h && h->p_memsz >= HUGE_LEN, "no PT_LOAD for the huge mapping");
+    T_EXPECT(core_u64(&c, (uintptr_t)(where->huge + HUGE_LEN / 2)) == MAGIC,
+             "the huge mapping's one page does not hold what the child wrote");
+    const Elf64_Phdr *g = core_load_at(&c, (uintptr_t)where->guard);
+    T_EXPECT(g && g->p_flags == 0, "the guard page's PT_LOAD: %s", g ? "flags not 0" : "missing");
+    /* Uniplex leaves it out; Linux (FOLL_FORCE) writes what it holds. */
+    T_EXPECT(g->p_filesz == 0 || !t_uniplex(), "the guard page's bytes are in the core");
+    core_free(&c);
     leave_dir("core");
 }
 
@@ -451,7 +541,7 @@ static void case_rlimit_cuts_core(void)
     expect_death(reap(spawn(8192, segv)), SIGSEGV, 1);
     struct core c;
     core_load("core", &c);
-    T_EXPECT(c.n <= 8192, "core of %zu bytes, over RLIMIT_CORE 8192", c.n);
+    T_EXPECT(c.size <= 8192, "core of %zu bytes, over RLIMIT_CORE 8192", c.size);
     size_t n;
     T_EXPECT(core_note(&c, NT_PRSTATUS, 0, &n) != NULL, "no NT_PRSTATUS");
     leave_dir("core");
@@ -565,7 +655,7 @@ static void case_core_pattern(void)
     snprintf(name, sizeof(name), "core.%d.coredump.11.%%.", (int)pid);
     struct core c;
     core_load(name, &c);
-    free(c.b); /* the next child would dump it too */
+    core_free(&c); /* the next child would dump it too */
     unlink(name);
     write_sysctl(PATTERN, "core");
     write_sysctl(USES_PID, "1\n");
@@ -690,6 +780,7 @@ int main(int argc, char **argv)
     static const struct t_case cases[] = {
         {"segv_writes_core", case_segv_writes_core},
         {"threads_each_have_prstatus", case_threads_each_have_prstatus},
+        {"huge_and_guard_mappings", case_huge_and_guard_mappings},
         {"abort_is_cld_dumped", case_abort_is_cld_dumped},
         {"sigquit_from_kill", case_sigquit_from_kill},
         {"sigterm_no_core", case_sigterm_no_core},
