@@ -3,8 +3,8 @@
  *
  * Specifiers: %% a '%'; %p and %P the pid; %i and %I the dumping
  * thread's tid; %u and %g the real uid and gid; %s the signal; %t the
- * time (seconds since the Epoch); %h the host name; %e the program's
- * name (comm); %E its path, with '/' as '!'; %c RLIMIT_CORE's soft
+ * time (seconds since the Epoch); %h the host name; %e the dumping
+ * thread's name (comm); %E the program's path, with '/' as '!'; %c RLIMIT_CORE's soft
  * limit; %d the dumpable value (1). An unknown specifier, or a '%' at
  * the end, is dropped, as Linux drops it. '/' in %e and %h becomes '!'.
  * With core_uses_pid set and no %p, ".<pid>" is appended.
@@ -85,7 +85,7 @@ static int cn_spec(struct cname *c, const struct proc *p, int sig, char s)
         cn_put(c, uts_nodename(), 1);
         break;
     case 'e':
-        cn_put(c, p->name, 1);
+        cn_put(c, lwp_current()->name, 1); /* the dumping thread's comm, as Linux's */
         break;
     case 'E':
         cn_put(c, p->exe ? p->exe : "", 1);
@@ -138,11 +138,12 @@ static long text_read(struct file *f, void *ubuf, size_t n, const char *text, si
 }
 
 /* A write's text, up to the first newline, in buf (size bytes; longer
- * text is cut, as Linux's proc_dostring cuts it): 0 or -EFAULT / -EPERM. */
+ * text is cut, as Linux's proc_dostring cuts it): 0, -EFAULT, or -EACCES
+ * when the caller is not root (Linux refuses the open, by the mode). */
 static int text_write(const void *ubuf, size_t n, char *buf, size_t size)
 {
     if (!cred_privileged())
-        return -EPERM;
+        return -EACCES;
     size_t k = n < size - 1 ? n : size - 1;
     if (copy_from_user(buf, ubuf, k))
         return -EFAULT;

@@ -629,8 +629,8 @@ static void read_sysctl(const char *path, char *buf, size_t n)
     close(fd);
 }
 
-/* The pattern's specifiers and core_uses_pid; a pipe is refused; the
- * defaults come back. */
+/* The pattern's specifiers, core_uses_pid, an absolute path; a pipe is
+ * refused; the defaults come back. */
 static void case_core_pattern(void)
 {
     char buf[160], name[64];
@@ -664,6 +664,21 @@ static void case_core_pattern(void)
     write_sysctl(USES_PID, "0");
     snprintf(name, sizeof(name), "core.%d", (int)pid);
     core_load(name, &c);
+    core_free(&c);
+    unlink(name);
+    /* A path: the directory it names, whatever the cwd. */
+    char pat[64], path[64];
+    snprintf(pat, sizeof(pat), "%s/abs.%%p", dir);
+    write_sysctl(PATTERN, pat);
+    T_EXPECT(chdir("/") == 0, "chdir /: %s", t_errname(errno));
+    pid = spawn(RLIM_INFINITY, segv);
+    expect_death(reap(pid), SIGSEGV, 1);
+    write_sysctl(PATTERN, "core");
+    snprintf(path, sizeof(path), "%s/abs.%d", dir, (int)pid);
+    core_load(path, &c);
+    core_free(&c);
+    T_EXPECT(chdir(dir) == 0, "chdir: %s", t_errname(errno));
+    snprintf(name, sizeof(name), "abs.%d", (int)pid);
     leave_dir(name);
 }
 
