@@ -229,7 +229,7 @@ static void note_file(struct notes *b, struct proc *p, char *path)
         names += (k > 0 ? (size_t)k : 0) + 1;
     }
     uint8_t *d = note_begin(b, NT_FILE, 16 + 24 * count + names);
-    if (!d || !count)
+    if (!d)
         return;
     uint64_t head[2] = {count, PAGE_SIZE}, *e = (uint64_t *)(d + 16);
     char *s = (char *)d + 16 + 24 * count, *end = s + names;

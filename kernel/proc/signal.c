@@ -254,7 +254,8 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
         printk("pid %d (%s): signal %d: its handler, restorer or stack is not usable: killed by "
                "signal %d\n",
                p->pid, p->name, sig, SIGSEGV);
-        proc_exit(W_SIGNALED(SIGSEGV));
+        /* Linux's force_sigsegv: a core file too, when the limits allow. */
+        proc_exit_signal(f, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0});
     }
     if ((sig != SIGKILL && (h == SIG_IGN || default_ignored(sig))) || init_immune(p, sig))
         return 0; /* init: one that was blocked when it came */

@@ -460,6 +460,28 @@ static void case_huge_and_guard_mappings(void)
     leave_dir("core");
 }
 
+/* A handler at a kernel address: the delivery fails, SIGSEGV is forced
+ * (Linux's force_sigsegv), and that dumps core like any other. */
+static void bad_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = (void (*)(int))0xffff888000000000ul;
+    if (sigaction(SIGUSR1, &sa, NULL) != 0)
+        _exit(99);
+    raise(SIGUSR1);
+}
+
+static void case_bad_handler_core(void)
+{
+    enter_dir();
+    expect_death(reap(spawn(RLIM_INFINITY, bad_handler)), SIGSEGV, 1);
+    struct core c;
+    core_load("core", &c);
+    core_free(&c);
+    leave_dir("core");
+}
+
 static void do_abort(void)
 {
     abort();
@@ -797,6 +819,7 @@ int main(int argc, char **argv)
         {"threads_each_have_prstatus", case_threads_each_have_prstatus},
         {"huge_and_guard_mappings", case_huge_and_guard_mappings},
         {"abort_is_cld_dumped", case_abort_is_cld_dumped},
+        {"bad_handler_core", case_bad_handler_core},
         {"sigquit_from_kill", case_sigquit_from_kill},
         {"sigterm_no_core", case_sigterm_no_core},
         {"rlimit_zero_no_core", case_rlimit_zero_no_core},
