@@ -606,6 +606,8 @@ if grep -q 'FAIL' "$log"; then bad app-protfault-stops "the program went on afte
 # line, and a local variable and the fault address read back.
 app app-coredump 120 --env UNIPLEX=1 "$BUILD/apps/coredump"
 check_suite app-coredump coredump
+# core_rebuild LOG FILE: the core file that coredump --export printed in
+# LOG, written to FILE.
 core_rebuild() {
     python3 - "$1" "$2" << 'PY'
 import base64, sys
@@ -624,28 +626,53 @@ out.extend(bytes(size - len(out)))
 open(sys.argv[2], "wb").write(out)
 PY
 }
+# core_gdb NAME GDB-ARGS...: rebuild the core file exported in $log as
+# $OUT/NAME.core and run the host's gdb on it with coredump's binary,
+# output in $OUT/NAME.gdb; 1 (and a FAIL line) when it cannot be rebuilt.
+core_gdb() {
+    local name=$1
+    shift
+    if ! core_rebuild "$log" "$OUT/$name.core" 2> "$OUT/$name.err"; then
+        bad "$name" "the core file could not be rebuilt from $log"
+        return 1
+    fi
+    gdb -batch -nx "$@" "$BUILD/apps/coredump" "$OUT/$name.core" > "$OUT/$name.gdb" 2>&1
+}
 app app-coredump-gdb 60 "$BUILD/apps/coredump" --export
 check app-coredump-gdb 0 '^export: pid [0-9]+ killed by signal 11 \(SIGSEGV\) core dumped$' \
     '^pid [0-9]+ \(coredump\): core dumped to core \([0-9]+ bytes\)$' '^core-size [0-9]+$' \
     '^leaks: none: ' '^power-off: status 0$'
 core_pc=$(sed -n 's/^pid [0-9]* (coredump): page fault at pc \(0x[0-9a-f]*\), address 0x8: .*/\1/p' "$log")
-if ! core_rebuild "$log" "$OUT/coredump.core" 2> "$OUT/coredump-gdb.err"; then
-    bad coredump-gdb "the core file could not be rebuilt from $log"
-elif [ -z "$core_pc" ]; then
+gdb_out=$OUT/coredump-gdb.gdb
+if [ -z "$core_pc" ]; then
     bad coredump-gdb "no fault line with the pc in $log"
-else
-    gdb -batch -nx -ex bt -ex 'info registers rip' -ex 'print/x secret' \
-        -ex 'print $_siginfo._sifields._sigfault.si_addr' \
-        "$BUILD/apps/coredump" "$OUT/coredump.core" > "$OUT/coredump-gdb.out" 2>&1
-    if ! grep -qE '^#0 .* in crash_in_known_function ' "$OUT/coredump-gdb.out"; then
-        bad coredump-gdb "the backtrace does not start in crash_in_known_function ($OUT/coredump-gdb.out)"
-    elif ! grep -qE "^rip +$core_pc +$core_pc <crash_in_known_function\+[0-9]+>" "$OUT/coredump-gdb.out"; then
-        bad coredump-gdb "rip is not $core_pc in crash_in_known_function ($OUT/coredump-gdb.out)"
-    elif ! grep -qE '^\$1 = 0x5eed1234abcd$' "$OUT/coredump-gdb.out" ||
-        ! grep -qE '^\$2 = \(void \*\) 0x8$' "$OUT/coredump-gdb.out"; then
-        bad coredump-gdb "secret or si_addr read back wrong ($OUT/coredump-gdb.out)"
+elif core_gdb coredump-gdb -ex bt -ex 'info registers rip' -ex 'print/x secret' \
+    -ex 'print $_siginfo._sifields._sigfault.si_addr'; then
+    if ! grep -qE '^#0 .* in crash_in_known_function ' "$gdb_out"; then
+        bad coredump-gdb "the backtrace does not start in crash_in_known_function ($gdb_out)"
+    elif ! grep -qE "^rip +$core_pc +$core_pc <crash_in_known_function\+[0-9]+>" "$gdb_out"; then
+        bad coredump-gdb "rip is not $core_pc in crash_in_known_function ($gdb_out)"
+    elif ! grep -qE '^\$1 = 0x5eed1234abcd$' "$gdb_out" ||
+        ! grep -qE '^\$2 = \(void \*\) 0x8$' "$gdb_out"; then
+        bad coredump-gdb "secret or si_addr read back wrong ($gdb_out)"
     else
         ok "coredump-gdb (bt, rip $core_pc, a local and si_addr from the core)"
+    fi
+fi
+# Four threads: gdb lists each with its own registers, the crashing one
+# current, one in the loop that maps and unmaps, two in pause().
+app app-coredump-gdb-threads 60 "$BUILD/apps/coredump" --export threads
+check app-coredump-gdb-threads 0 '^export: pid [0-9]+ killed by signal 11 \(SIGSEGV\) core dumped$' \
+    '^core-size [0-9]+$' '^leaks: none: ' '^power-off: status 0$'
+gdb_out=$OUT/coredump-gdb-threads.gdb
+if core_gdb coredump-gdb-threads -ex 'info threads' -ex 'thread apply all bt 2'; then
+    if [ "$(grep -cE '^[* ] +[0-9]+ +LWP [0-9]+ ' "$gdb_out")" != 4 ] ||
+        ! grep -qE '^\* +1 +LWP [0-9]+ .* in crash_in_known_function ' "$gdb_out" ||
+        ! grep -qE '^  +[0-9]+ +LWP [0-9]+ +churner ' "$gdb_out" ||
+        [ "$(grep -cE '^#1 .* in pause \(\)' "$gdb_out")" != 2 ]; then
+        bad coredump-gdb-threads "not the four threads expected ($gdb_out)"
+    else
+        ok "coredump-gdb-threads (4 threads, each where it was)"
     fi
 fi
 

@@ -12,10 +12,11 @@
  * pattern's specifiers and core_uses_pid, and a full file system (no core
  * bit: Linux would set it).
  *
- * `coredump --export` is not a suite: a child crashes in
- * crash_in_known_function, and its core file is printed as "core-b64 OFFSET
- * BASE64" lines (its all-zero pieces left out) and a "core-size N" line,
- * for tests/run.sh to rebuild and read with the host's gdb. */
+ * `coredump --export [threads]` is not a suite: a child crashes in
+ * crash_in_known_function (with "threads", from one of its four threads),
+ * and its core file is printed as "core-b64 OFFSET BASE64" lines (its
+ * all-zero pieces left out) and a "core-size N" line, for tests/run.sh to
+ * rebuild and read with the host's gdb. */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <fcntl.h>
@@ -774,15 +775,21 @@ static void b64(const unsigned char *in, size_t n, char *out)
     out[o] = 0;
 }
 
-static int export_core(void)
+static int export_core(int threads)
 {
     static char line[EXPORT_LINE * 4 / 3 + 8];
     set_core_limit(RLIM_INFINITY);
     if (mkdir("/tmp/export", 0700) != 0 || chdir("/tmp/export") != 0)
         return 2;
+    tids = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (tids == MAP_FAILED)
+        return 2;
     pid_t pid = fork();
-    if (pid == 0)
+    if (pid == 0) {
+        if (threads)
+            threads_crash();
         segv();
+    }
     int st = 0;
     waitpid(pid, &st, 0);
     printf("export: pid %d %s\n", (int)pid, p_status_str(st));
@@ -834,8 +841,8 @@ int main(int argc, char **argv)
         {"core_pattern", case_core_pattern},
         {"full_fs_no_core", case_full_fs_no_core},
     };
-    if (argc == 2 && strcmp(argv[1], "--export") == 0)
-        return export_core();
+    if (argc >= 2 && strcmp(argv[1], "--export") == 0)
+        return export_core(argc == 3 && strcmp(argv[2], "threads") == 0);
     umask(022);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         if (t_case_named(argc, argv, cases[i].name))
