@@ -689,6 +689,18 @@ static void case_core_pattern(void)
     core_load(name, &c);
     core_free(&c);
     unlink(name);
+    /* %t: the time of the dump, in seconds. */
+    write_sysctl(PATTERN, "core.%t");
+    time_t t0 = time(NULL);
+    expect_death(reap(spawn(RLIM_INFINITY, segv)), SIGSEGV, 1);
+    time_t t1 = time(NULL);
+    write_sysctl(PATTERN, "core");
+    int found = 0;
+    for (time_t t = t0; t <= t1 && !found; t++) {
+        snprintf(name, sizeof(name), "core.%lld", (long long)t);
+        found = unlink(name) == 0;
+    }
+    T_EXPECT(found, "no core.%%t between core.%lld and core.%lld", (long long)t0, (long long)t1);
     /* A path: the directory it names, whatever the cwd. */
     char pat[64], path[64];
     snprintf(pat, sizeof(pat), "%s/abs.%%p", dir);
