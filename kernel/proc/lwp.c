@@ -231,9 +231,9 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     if (!l)
         panic("proc_exit from a kernel thread");
     struct proc *p = l->proc;
-    /* A group exit overtakes an exec, not a core dump (whose own exit
-     * follows). */
-    if (!p->dying || (p->survivor && (!p->core || p->survivor == l))) {
+    /* A group exit overtakes an exec, not a core dump in progress (the
+     * dumping LWP's own proc_exit comes once it is done). */
+    if (!p->dying || (p->survivor && !p->core)) {
         p->dying = 1;
         p->survivor = 0;
         p->wstatus = wstatus;

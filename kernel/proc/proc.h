@@ -20,6 +20,7 @@
 
 struct vmspace;
 struct arch_frame;
+struct core_state;
 struct vnode;
 struct file;
 
