@@ -8,6 +8,7 @@
  * struct thread), the per-call arch_frame hooks below, and port I/O for the
  * PC platform's drivers (arch_inb, arch_outb, ...). */
 #include "kernel/arch/x86_64/context.h"
+#include "kernel/arch/x86_64/core.h"
 #include "kernel/arch/x86_64/frame.h"
 #include "kernel/arch/x86_64/io.h"
 
@@ -111,6 +112,14 @@ void arch_frame_fork(struct arch_frame *dst, const struct arch_frame *f, uint64_
 __attribute__((noreturn)) void arch_frame_resume(const struct arch_frame *f);
 /* The XSAVE components enabled (XCR0), 0 with FXSAVE. */
 uint64_t arch_fpu_xcr0(void);
+
+/* Core dumps (kernel/proc/coredump.c), in the layouts of Linux's core
+ * files for the arch (ARCH_ELF_MACHINE): arch_core_regs writes the
+ * registers of the program whose frame is f, its TLS base fs_base, as
+ * NT_PRSTATUS's pr_reg (ARCH_CORE_REGS bytes); arch_core_fpregs the
+ * calling thread's program FPU state as NT_PRFPREG (ARCH_CORE_FPREGS). */
+void arch_core_regs(const struct arch_frame *f, uint64_t fs_base, void *out);
+void arch_core_fpregs(void *out);
 
 /* Signal frames (arch/x86_64/signal.c). arch_sig_setup writes the FPU
  * state and Linux's rt_sigframe for the program whose registers are f on

@@ -15,6 +15,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -204,6 +205,8 @@ static int has_fd(const struct pnode *dir, int fd1)
     {                                                                                              \
         name, S_IFREG | (mode), 0, 0, 0, 0, 0, fops                                                \
     }
+/* A file root may write (a sysctl: kernel/proc/corepattern.c's). */
+#define RW(name, fops) OWN(name, 0644, fops)
 #define LNK(name, link, follow)                                                                    \
     {                                                                                              \
         name, S_IFLNK | 0777, 0, link, follow, 0, 0, 0                                             \
@@ -262,6 +265,7 @@ static const struct pentry sys_kernel_entries[] = {
     REG("version", gen_sys_version),         REG("hostname", gen_sys_hostname),
     REG("domainname", gen_sys_domainname),   REG("pid_max", gen_sys_pid_max),
     REG("ngroups_max", gen_sys_ngroups_max), REG("threads-max", gen_sys_threads_max),
+    RW("core_pattern", &core_pattern_ops),   RW("core_uses_pid", &core_uses_pid_ops),
     DIR("random", sys_random_entries, 0),    REG("shmmax", gen_sys_shmmax),
     REG("shmall", gen_sys_shmall),           REG("shmmni", gen_sys_shmmni),
     REG("sem", gen_sys_sem),                 REG("msgmax", gen_sys_msgmax),

@@ -127,10 +127,11 @@ static void put_auxv(struct stack_img *s, uint64_t at, const struct exec_info *x
     }
 }
 
-/* Lay out and write the initial stack into vs; *sp for the program, and
- * where its environment strings lie (/proc/<pid>/environ reads them). */
+/* Lay out and write the initial stack into vs; *sp for the program,
+ * where its environment strings lie (/proc/<pid>/environ reads them) and
+ * where its auxiliary vector does (a core file's NT_AUXV). */
 static int stack_build(struct vmspace *vs, const struct exec_info *x, uint64_t *sp,
-                       uint64_t *env_start, uint64_t *env_end)
+                       uint64_t *env_start, uint64_t *env_end, uint64_t *auxv)
 {
     size_t pathlen = strlen(x->path) + 1;
     uint64_t strings = STACK_TOP - 8 - pathlen - x->envp.bytes - x->argv.bytes;
@@ -146,7 +147,8 @@ static int stack_build(struct vmspace *vs, const struct exec_info *x, uint64_t *
     memcpy(s.buf + (at - s.sp), x->path, pathlen);
     memcpy(s.buf + (platform - s.sp), PLATFORM, sizeof(PLATFORM));
     random_bytes(s.buf + (random - s.sp), 16);
-    put_auxv(&s, envp + 8ull * (x->envp.n + 1), x, at, platform, random);
+    *auxv = envp + 8ull * (x->envp.n + 1);
+    put_auxv(&s, *auxv, x, at, platform, random);
     int err = vmspace_copyout(vs, s.sp, s.buf, STACK_TOP - s.sp);
     kfree(s.buf);
     *sp = s.sp;
@@ -235,6 +237,7 @@ struct exec_image {
     struct vmspace *vs;
     uint64_t entry, sp, brk;
     uint64_t env_start, env_end; /* the environment strings on the stack */
+    uint64_t auxv;               /* the auxiliary vector on the stack */
     char name[16];
     char *exe; /* /proc/<pid>/exe's target (exec_open), kmalloc'd */
 };
@@ -275,7 +278,7 @@ static int image_map(struct proc *p, struct vmspace *vs, struct vnode *vn, struc
         err =
             vmspace_map_anon(vs, STACK_TOP - stack, stack, VM_PROT_READ | VM_PROT_WRITE, VM_STACK);
     if (!err)
-        err = stack_build(vs, x, &out->sp, &out->env_start, &out->env_end);
+        err = stack_build(vs, x, &out->sp, &out->env_start, &out->env_end, &out->auxv);
     return err == -ENOEXEC ? exec_fail(x->path, "segments share a page") : err;
 }
 
@@ -394,6 +397,8 @@ static void image_install(struct proc *p, const struct exec_image *img, char *co
     p->mmap_base = MMAP_BASE;
     p->env_start = img->env_start;
     p->env_end = img->env_end;
+    p->auxv = img->auxv;
+    p->nodump = 0; /* no set-user-ID files: every exec is dumpable again */
     memcpy(p->name, img->name, sizeof(p->name));
     kfree(p->exe);
     p->exe = img->exe;

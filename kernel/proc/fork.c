@@ -89,6 +89,8 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     c->mmap_base = p->mmap_base;
     c->env_start = p->env_start;
     c->env_end = p->env_end;
+    c->auxv = p->auxv;
+    c->nodump = p->nodump;
     memcpy(c->name, p->name, sizeof(c->name));
     memcpy(c->sigact, p->sigact, sizeof(c->sigact));
     if (p->cmdline && (c->cmdline = kmalloc(p->cmdline_len + 1))) {

@@ -16,6 +16,7 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/futex.h"
 #include "kernel/proc/proc.h"
 
@@ -57,7 +58,7 @@ static void lwp_fork_main(void *arg)
         /* clone's stack: on Linux the child's first push faults. */
         printk("pid %d (%s): clone stack %#llx is not a program address: killed by signal %d\n",
                l->proc->pid, l->proc->name, (unsigned long long)arch_frame_sp(l->resume), SIGSEGV);
-        proc_exit(W_SIGNALED(SIGSEGV));
+        proc_exit_signal(l->resume, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0});
     }
     if (l->set_child_tid) {
         int tid = l->tid;
@@ -232,7 +233,9 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     if (!l)
         panic("proc_exit from a kernel thread");
     struct proc *p = l->proc;
-    if (!p->dying || p->survivor) { /* a group exit overtakes an exec */
+    /* A group exit overtakes an exec, not a core dump in progress (the
+     * dumping LWP's own proc_exit comes once it is done). */
+    if (!p->dying || (p->survivor && !p->core)) {
         p->dying = 1;
         p->survivor = 0;
         p->wstatus = wstatus;
@@ -243,12 +246,10 @@ __attribute__((noreturn)) void proc_exit(int wstatus)
     lwp_exit(wstatus);
 }
 
-int lwp_single(void)
+/* lwp_isolate for l, the calling LWP. */
+static int lwp_alone(struct lwp *l)
 {
-    struct lwp *l = lwp_current();
     struct proc *p = l->proc;
-    if (p->nlive == 1)
-        return 0;
     if (p->dying)
         return -EINTR;
     p->dying = 1;
@@ -256,8 +257,23 @@ int lwp_single(void)
     lwp_kill_others(p, l);
     while (p->nlive > 1 && p->survivor == l)
         waitq_wait(&p->lwpq, 0);
-    if (p->survivor != l)
-        return -EINTR; /* a group exit overtook the exec */
+    return p->survivor == l ? 0 : -EINTR; /* else a group exit overtook */
+}
+
+int lwp_isolate(void)
+{
+    return lwp_alone(lwp_current());
+}
+
+int lwp_single(void)
+{
+    struct lwp *l = lwp_current();
+    struct proc *p = l->proc;
+    if (p->nlive == 1)
+        return 0;
+    int err = lwp_alone(l);
+    if (err)
+        return err;
     p->dying = 0;
     p->survivor = 0;
     lwp_reap(p);

@@ -14,6 +14,7 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 #include "stdio.h"
 
@@ -362,8 +363,8 @@ __attribute__((noreturn)) void proc_end(int wstatus)
     p->state = P_ZOMBIE;
     if (p->parent && !autoreap(p)) {
         int sig = wstatus & 0x7f;
-        struct sigqinfo info = {sig ? CLD_KILLED : CLD_EXITED, p->pid,
-                                (uint64_t)(sig ? sig : (wstatus >> 8) & 0xff)};
+        int code = (wstatus & W_COREDUMP) ? CLD_DUMPED : sig ? CLD_KILLED : CLD_EXITED;
+        struct sigqinfo info = {code, p->pid, (uint64_t)(sig ? sig : (wstatus >> 8) & 0xff)};
         if (p->exit_signal)
             sig_send_info(p->parent, 0, p->exit_signal, &info);
         waitq_wake_all(&p->parent->exitq);
@@ -420,7 +421,7 @@ int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64
         return 1;
     printk("pid %d (%s): %s at pc %#llx, address %#llx: killed by signal %d\n", p->pid, p->name,
            what, (unsigned long long)arch_frame_pc(f), (unsigned long long)addr, sig);
-    proc_exit(W_SIGNALED(sig));
+    proc_exit_fault(f, sig, code, addr);
 }
 
 int proc_refuse_flags(uint64_t seen[PROC_REFUSED_SEEN], const char *call, uint64_t flags)

@@ -20,6 +20,7 @@
 
 struct vmspace;
 struct arch_frame;
+struct core_state;
 struct vnode;
 struct file;
 
@@ -152,6 +153,13 @@ struct proc {
      * for and of theirs (RUSAGE_CHILDREN's ru_maxrss). Their CPU time is
      * child_ns above. */
     uint64_t maxrss, child_maxrss;
+
+    /* Core dumps (kernel/proc/coredump.c): the dump in progress, or
+     * NULL; nodump: prctl(PR_SET_DUMPABLE, 0) (fork keeps it, exec
+     * clears it); auxv: where exec put the auxiliary vector (NT_AUXV). */
+    struct core_state *core;
+    int nodump;
+    uint64_t auxv;
 };
 
 /* Read the command line (maxproc=). */
@@ -236,6 +244,12 @@ int lwp_doomed(const struct lwp *l);
  * first; it takes over the pid as its tid). 0, or -EINTR when a group exit
  * overtook it: then the caller must lwp_exit. */
 int lwp_single(void);
+/* Core dumps: make every other LWP of the calling process exit and wait
+ * until they have (they leave their registers to p->core on the way).
+ * 0, the caller alone and its process dying with it as the survivor (so
+ * that the proc_exit that follows ends it); -EINTR when the process was
+ * already dying. */
+int lwp_isolate(void);
 /* Free the exited LWPs of p whose threads have switched away for good. */
 void lwp_reap(struct proc *p);
 /* Free l: an exited LWP (its thread is joined) or one never started. */

@@ -9,6 +9,7 @@
 #include "kernel/arch.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/printk.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
@@ -263,7 +264,8 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
         printk("pid %d (%s): signal %d: its handler, restorer or stack is not usable: killed by "
                "signal %d\n",
                p->pid, p->name, sig, SIGSEGV);
-        proc_exit(W_SIGNALED(SIGSEGV));
+        /* Linux's force_sigsegv: a core file too, when the limits allow. */
+        proc_exit_signal(f, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0});
     }
     if ((sig != SIGKILL && (h == SIG_IGN || default_ignored(sig))) || init_immune(p, sig))
         return 0; /* init: one that was blocked when it came */
@@ -271,7 +273,7 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
         jc_stop(l, sig);
         return 0;
     }
-    proc_exit(W_SIGNALED(sig));
+    proc_exit_signal(f, sig, qi);
 }
 
 /* 1 when sig runs a handler of the program's. */
@@ -299,15 +301,23 @@ static int64_t interrupted(struct lwp *l, struct arch_frame *f, int64_t r, int s
     return restart ? 0 : -EINTR;
 }
 
-/* Where an LWP on its way back to program code leaves for good (its
- * process dies) or waits out a stop. */
-static void stop_point(struct lwp *l)
+/* The LWP's process is dying: leave for good, its registers first when
+ * the process dumps core. */
+static void leave_if_doomed(struct lwp *l, struct arch_frame *f)
 {
-    if (lwp_doomed(l))
+    if (lwp_doomed(l)) {
+        coredump_lwp_exit(l, f);
         lwp_exit(0); /* the status is the group exit's */
+    }
+}
+
+/* Where an LWP on its way back to program code (its registers in f)
+ * leaves for good (its process dies) or waits out a stop. */
+static void stop_point(struct lwp *l, struct arch_frame *f)
+{
+    leave_if_doomed(l, f);
     jc_park_if_stopped(l);
-    if (lwp_doomed(l))
-        lwp_exit(0);
+    leave_if_doomed(l, f);
 }
 
 /* One pass of delivery on the way back from the system call whose result
@@ -319,7 +329,7 @@ static int64_t deliver_pass(struct lwp *l, struct arch_frame *f)
     int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
     struct sigqinfo qi;
-    stop_point(l);
+    stop_point(l, f);
     while (!handled && (sig = next_signal(l, &qi)) != 0) {
         if (has_handler(l->proc, sig))
             r = interrupted(l, f, r, sig);
@@ -350,7 +360,7 @@ void sig_deliver_trap(struct arch_frame *f)
     struct lwp *l = lwp_current();
     int sig;
     struct sigqinfo qi;
-    stop_point(l);
+    stop_point(l, f);
     while ((sig = next_signal(l, &qi)) != 0)
         if (deliver_one(l, sig, f, &qi))
             return;

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 
 #define WNOHANG     0x00000001u
@@ -140,7 +141,7 @@ static void info_of(const struct proc *c, int ev, struct ksiginfo *wi)
     wi->signo = SIGCHLD;
     wi->u.child.pid = c->pid;
     if (ev == EV_EXIT) {
-        wi->code = sig ? CLD_KILLED : CLD_EXITED;
+        wi->code = (c->wstatus & W_COREDUMP) ? CLD_DUMPED : sig ? CLD_KILLED : CLD_EXITED;
         wi->u.child.status = sig ? sig : (c->wstatus >> 8) & 0xff;
     } else {
         wi->code = ev == EV_STOP ? CLD_STOPPED : CLD_CONTINUED;

@@ -284,12 +284,16 @@ static int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return p->sid;
 }
 
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME     15
+#define PR_GET_NAME     16
 
-/* prctl: the calling thread's name (comm, 16 bytes with the NUL; the main
- * thread's is the process's); the other options (seccomp, capabilities,
- * ...) concern features this kernel does not have. */
+/* prctl: whether the process dumps core (PR_SET_DUMPABLE 0 or 1; Linux's
+ * 2, "root only", is -EINVAL from prctl too); the calling thread's name
+ * (comm, 16 bytes with the NUL; the main thread's is the process's); the
+ * other options (seccomp, capabilities, ...) concern features this kernel
+ * does not have. */
 static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
@@ -297,6 +301,13 @@ static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a2, uint64_t a3
     struct lwp *l = lwp_current();
     char name[sizeof(l->name)];
     switch (option) {
+    case PR_GET_DUMPABLE:
+        return !l->proc->nodump;
+    case PR_SET_DUMPABLE:
+        if (arg > 1)
+            return -EINVAL;
+        l->proc->nodump = !arg;
+        return 0;
     case PR_SET_NAME:
         /* Longer names are cut to 15 bytes, as Linux does. */
         if (strncpy_from_user(name, (const char *)arg, sizeof(name)) == -EFAULT)

@@ -8,6 +8,7 @@
 #include "kernel/arch.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/printk.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
@@ -135,7 +136,7 @@ static int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t 
     if (arch_sigreturn(l->frame, &mask)) {
         struct proc *p = l->proc;
         printk("pid %d (%s): bad signal frame: killed by signal %d\n", p->pid, p->name, SIGSEGV);
-        proc_exit(W_SIGNALED(SIGSEGV));
+        proc_exit_signal(l->frame, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0});
     }
     l->sigmask = mask & ~SIG_UNBLOCKABLE;
     sig_recalc(l);

@@ -21,3 +21,7 @@ $(BUILD)/apps/%: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/tpro
 $(BUILD)/apps/%-glibc: tests/apps/%.c tests/apps/t.h tests/apps/proc.h tests/apps/tproc.h tests/apps/tcase.h tests/apps/apps.mk
 	@mkdir -p $(dir $@)
 	$(APPS_GLIBC_CC) $(APPS_CFLAGS) -pthread $< -o $@
+
+# The core file tests/run.sh exports from the guest is read by the host's
+# gdb, which needs coredump's debug information (a local variable's value).
+$(BUILD)/apps/coredump: APPS_CFLAGS += -g
