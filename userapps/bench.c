@@ -1212,8 +1212,7 @@ static void parse_args(int argc, char **argv)
         else if (strncmp(a, "only=", 5) == 0 && a[5]) {
             cfg.prims = true;
             cfg.only = a + 5;
-        }
-        else if (strcmp(a, "scale") == 0)
+        } else if (strcmp(a, "scale") == 0)
             scale_list("1,16,256,1024");
         else if (strncmp(a, "scale=", 6) == 0)
             scale_list(a + 6);
