@@ -115,6 +115,25 @@ static uint64_t *descend(uint64_t *table, unsigned i, int alloc)
     return phys_to_virt(pa);
 }
 
+/* The first entry of t at or after i and before end that is not 0, else
+ * end. The tables a process has are mostly empty (a fork's child owns the
+ * paths to its stack and data, 512 entries a level for a handful in use),
+ * so the walks over whole tables (unshare, destroy, copy) skip eight
+ * entries per test: about 1.3 instructions an entry instead of 6 or 7.
+ * end is a multiple of 8. */
+static unsigned next_used(const uint64_t *t, unsigned i, unsigned end)
+{
+    for (; i < end && (i & 7); i++)
+        if (t[i])
+            return i;
+    for (; i < end; i += 8)
+        if (t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] | t[i + 5] | t[i + 6] | t[i + 7])
+            break;
+    while (i < end && !t[i])
+        i++;
+    return i;
+}
+
 /* Share the table that entry *e points at one more time: the entry
  * becomes read-only and PTE_SHARED (every root's copy of it says so). */
 static uint64_t share_entry(uint64_t *e)
@@ -142,7 +161,8 @@ static int unshare(uint64_t *e, int level)
         return -ENOMEM;
     table_pages++;
     uint64_t *old = phys_to_virt(opa), *copy = phys_to_virt(npa);
-    for (unsigned i = 0; i < PT_ENTRIES; i++) {
+    for (unsigned i = next_used(old, 0, PT_ENTRIES); i < PT_ENTRIES;
+         i = next_used(old, i + 1, PT_ENTRIES)) {
         uint64_t x = old[i];
         if (!(x & PTE_P))
             continue;
@@ -334,7 +354,8 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
                           void (*leaf)(void *, uint64_t, uint64_t, unsigned),
                           void (*free_table)(uint64_t), void *arg)
 {
-    for (unsigned i = 0; i < (level == 3 ? PT_LOWER : PT_ENTRIES); i++) {
+    unsigned n = level == 3 ? PT_LOWER : PT_ENTRIES;
+    for (unsigned i = next_used(t, 0, n); i < n; i = next_used(t, i + 1, n)) {
         uint64_t e = t[i], va = base + ((uint64_t)i << (PAGE_SHIFT + PT_BITS * level));
         if (!(e & PTE_P))
             continue;
@@ -363,7 +384,8 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
                       const struct pmap_copy *c)
 {
     uint64_t *dpt = 0, size = 1ull << (PAGE_SHIFT + PT_BITS * level);
-    for (unsigned i = 0; i < (level == 3 ? PT_LOWER : PT_ENTRIES); i++) {
+    unsigned n = level == 3 ? PT_LOWER : PT_ENTRIES;
+    for (unsigned i = next_used(t, 0, n); i < n; i = next_used(t, i + 1, n)) {
         uint64_t e = t[i], va = base + i * size;
         if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
             continue;
