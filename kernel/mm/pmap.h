@@ -96,7 +96,8 @@ int pmap_reserve_top(pmap_root root, uint64_t va);
 /* Install root as the kernel's own tables (once, in pmem_init). The kernel
  * half's top-level slots are fixed from then on: roots share them by copy. */
 void pmap_set_kernel(pmap_root root);
-/* Make root share the kernel half (slots 256-511) of the kernel's root. */
+/* Make the page root a fresh root, whatever it held: its lower half
+ * empty, its kernel half (slots 256-511) the kernel root's. */
 void pmap_share_kernel(pmap_root root);
 /* The kernel's root (after mm_init: the final kernel tables). */
 pmap_root pmap_kernel(void);

@@ -14,7 +14,7 @@ static struct vmspace *current_vs;
 int vmspace_create(struct vmspace **out)
 {
     struct vmspace *vs = kzalloc(sizeof(*vs));
-    struct page *root = pg_alloc_zeroed(0);
+    struct page *root = pg_alloc(0); /* pmap_share_kernel fills all of it */
 
     if (!vs || !root) {
         kfree(vs);

@@ -15,6 +15,7 @@
  * its stack. */
 #include <stdint.h>
 #include "errno.h"
+#include "string.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmap.h"
@@ -435,8 +436,8 @@ int pmap_reserve_top(pmap_root root, uint64_t va)
 
 void pmap_share_kernel(pmap_root root)
 {
-    for (unsigned i = PT_LOWER; i < PT_ENTRIES; i++)
-        root[i] = kernel_root[i];
+    memset(root, 0, PT_LOWER * sizeof(*root));
+    memcpy(&root[PT_LOWER], &kernel_root[PT_LOWER], (PT_ENTRIES - PT_LOWER) * sizeof(*root));
 }
 
 pmap_root pmap_kernel(void)
