@@ -49,10 +49,15 @@ int pmap_next(pmap_root root, uint64_t va, uint64_t end, uint64_t *at, uint64_t 
  * delta to a table page's count and returns the new count (delta 0 reads
  * it): a page table shared after fork counts once per root using it.
  * frame_get(pa) takes a reference on a mapped frame (frames the allocator
- * does not manage are left alone). Set once, before the first fork. */
+ * does not manage are left alone). used(pa) is a word kept with the table
+ * page at pa for pmap alone: bit g set when entries 8g..8g+7 may be in
+ * use, so that walks over whole tables (fork, unshare, destroy) visit the
+ * groups in use only; the table allocator hands out tables with it 0
+ * (pmap_set_table_alloc). Set once, before the first fork. */
 struct pmap_refs {
     int (*table)(uint64_t pa, int delta);
     void (*frame_get)(uint64_t pa);
+    uint64_t *(*used)(uint64_t pa);
 };
 void pmap_set_refs(const struct pmap_refs *r);
 

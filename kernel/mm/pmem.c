@@ -176,7 +176,10 @@ void pmem_init(const struct bootinfo *bi)
 static uint64_t pmem_table_alloc(void)
 {
     struct page *p = pg_alloc_zeroed(0);
-    return p ? pg_phys(p) : 0;
+    if (!p)
+        return 0;
+    p->pt_used = 0; /* no entry in use (pmap_refs.used) */
+    return pg_phys(p);
 }
 
 /* Page tables shared by fork count their users in the table page's
@@ -198,7 +201,12 @@ static void frame_get(uint64_t pa)
         pg_get(p);
 }
 
-static const struct pmap_refs pmem_refs = {table_ref, frame_get};
+static uint64_t *table_used(uint64_t pa)
+{
+    return &pg_from_phys(pa)->pt_used;
+}
+
+static const struct pmap_refs pmem_refs = {table_ref, frame_get, table_used};
 
 /* Order-0 pages freed recently, handed out again without touching the
  * buddy lists: a fully merged buddy would otherwise split and re-merge all
