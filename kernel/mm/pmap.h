@@ -88,8 +88,9 @@ int pmap_copy_lower(pmap_root src, pmap_root dst, const struct pmap_copy *c);
 int pmap_unshare(pmap_root root, uint64_t va);
 
 /* Visit every 4 KiB mapping of the lower half (user window) in address
- * order, then free the lower half's table pages through free_table.
- * Used to tear a vmspace down. */
+ * order, then free the lower half's table pages through free_table, each
+ * emptied first (every entry 0: the page can be reused as a new table
+ * without zeroing). Used to tear a vmspace down. */
 void pmap_destroy_lower(pmap_root root,
                         void (*leaf)(void *arg, uint64_t va, uint64_t pa, unsigned flags),
                         void (*free_table)(uint64_t pa), void *arg);

@@ -45,9 +45,10 @@ static void leaf_put(void *arg, uint64_t va, uint64_t pa, unsigned flags)
     put_frame(pa);
 }
 
+/* pmap_destroy_lower empties each table before it comes here. */
 static void table_free(uint64_t pa)
 {
-    pg_free(pg_from_phys(pa), 0);
+    pg_free_zeroed(pg_from_phys(pa));
 }
 
 void vmspace_destroy(struct vmspace *vs)

@@ -396,6 +396,7 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
     uint64_t used = groups(t);
     for (unsigned i = next_used(t, used, 0, n); i < n; i = next_used(t, used, i + 1, n)) {
         uint64_t e = t[i], va = base + ((uint64_t)i << (PAGE_SHIFT + PT_BITS * level));
+        t[i] = 0; /* every table freed leaves empty (pmap_destroy_lower) */
         if (!(e & PTE_P))
             continue;
         if (level == 0) {
@@ -407,7 +408,6 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
             free_table(e & PTE_ADDR);
             table_pages--;
         }
-        t[i] = 0;
     }
 }
 
