@@ -526,6 +526,9 @@ def render(res, plots, plotdir_rel):
 
 
 def splice(doc_path, section, begin=BEGIN, end=END):
+    """Put section in place of the one between begin and end; a new one
+    goes before the other generated section (BEGIN), else before the first
+    heading of level 2."""
     with open(doc_path, encoding='utf-8') as f:
         doc = f.read()
     if begin in doc and end in doc:
@@ -533,8 +536,10 @@ def splice(doc_path, section, begin=BEGIN, end=END):
         b = doc.index(end) + len(end) + 1
         doc = doc[:a] + section + doc[b:]
     else:
-        anchor = doc.find('\n## ')
-        anchor = len(doc) if anchor < 0 else anchor + 1
+        anchor = doc.find(BEGIN) if begin != BEGIN else -1
+        if anchor < 0:
+            anchor = doc.find('\n## ')
+            anchor = len(doc) if anchor < 0 else anchor + 1
         doc = doc[:anchor] + section + '\n' + doc[anchor:]
     with open(doc_path, 'w', encoding='utf-8') as f:
         f.write(doc)
