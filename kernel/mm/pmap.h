@@ -52,8 +52,9 @@ int pmap_next(pmap_root root, uint64_t va, uint64_t end, uint64_t *at, uint64_t 
  * does not manage are left alone). used(pa) is a word kept with the table
  * page at pa for pmap alone: bit g set when entries 8g..8g+7 may be in
  * use, so that walks over whole tables (fork, unshare, destroy) visit the
- * groups in use only; the table allocator hands out tables with it 0
- * (pmap_set_table_alloc). Set once, before the first fork. */
+ * groups in use only (NULL for a page it does not manage: walked whole);
+ * the table allocator hands out tables with it 0 (pmap_set_table_alloc).
+ * Set once, before the first fork. */
 struct pmap_refs {
     int (*table)(uint64_t pa, int delta);
     void (*frame_get)(uint64_t pa);

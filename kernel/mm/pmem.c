@@ -203,7 +203,8 @@ static void frame_get(uint64_t pa)
 
 static uint64_t *table_used(uint64_t pa)
 {
-    return &pg_from_phys(pa)->pt_used;
+    struct page *p = pg_from_phys(pa);
+    return p ? &p->pt_used : 0; /* a table outside the allocator: none */
 }
 
 static const struct pmap_refs pmem_refs = {table_ref, frame_get, table_used};
