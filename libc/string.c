@@ -94,7 +94,8 @@ void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+/* Weak: the kernel's is kernel/arch/x86_64/memcpy.S (rep stosq). */
+__attribute__((weak)) void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
     unsigned char b = (unsigned char)c;

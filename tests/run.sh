@@ -917,16 +917,25 @@ else
 fi
 
 # The process benchmark runs and prints every figure (a smoke test; the
-# timed runs are tools/appbench.sh and docs/PERFORMANCE.md): boot 1, prims
-# 18 (the thread figures included: "skipped" is a failure here; the two TCP
-# ones over 127.0.0.1; the three epoll ones), scale 2 per size, sleepers 2.
+# timed runs are tools/appbench.sh and docs/PERFORMANCE.md): boot 2
+# (boot_to_main, boot_tsc), prims 18 (the thread figures included:
+# "skipped" is a failure here; the two TCP ones over 127.0.0.1; the three
+# epoll ones), scale 2 per size, sleepers 2.
 app bench-smoke 180 --env UNIPLEX=1 "$BUILD/user/bench" --smoke prims scale=1,4 sleepers=20 boot
 figs=$(grep -cE '^bench: [a-z0-9_]+: median [0-9.]+ [a-zA-Z/]+ \([0-9]+ runs\)$' "$log")
-if [ "$status" = 0 ] && [ "$figs" = 25 ] && grep -q '^hello from bench$' "$log" &&
+if [ "$status" = 0 ] && [ "$figs" = 26 ] && grep -q '^hello from bench$' "$log" &&
     grep -q '^leaks: none: ' "$log"; then
     ok "bench-smoke ($(grep -E '^bench: fork_exit_wait:' "$log" | sed 's/^bench: //'))"
 else
-    bad bench-smoke "status $status, $figs of 25 figures, hello? leaks? (log: $log)"
+    bad bench-smoke "status $status, $figs of 26 figures, hello? leaks? (log: $log)"
+fi
+# only=: the listed figures and no other (what a profile of one primitive runs).
+app bench-only 120 --env UNIPLEX=1 "$BUILD/user/bench" --smoke only=pipe_pingpong,getppid
+figs=$(sed -n 's/^bench: \([a-z0-9_]*\): median .*/\1/p' "$log" | tr '\n' ' ')
+if [ "$status" = 0 ] && [ "$figs" = "getppid pipe_pingpong " ]; then
+    ok bench-only
+else
+    bad bench-only "status $status, figures: $figs (log: $log)"
 fi
 
 readme_counts

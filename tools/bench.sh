@@ -15,6 +15,15 @@
 #   BENCH_MEMORY     bisect the smallest -m (0/1)                [1]
 #   BENCH_REPORT     write docs/PERFORMANCE.md and the plots     [1]
 #   BENCH_NET        wrk against httpd, tools/benchnet.sh (0/1)  [1]
+#   BENCH_ICOUNT     the instruction counts (0/1)   [1 unless Uniplex gets KVM]
+#   BENCH_WALL       the wall-clock runs: host, guests, sleepers, boots,
+#                    smallest memory, network (0/1)              [1]
+#
+# The instruction counts (issue 18): Uniplex and the Linux guest under TCG
+# with -icount shift=0,align=off,sleep=off (tools/qemu.sh --accel icount),
+# where the guest clock advances 1 ns per guest instruction, so the
+# benchmark's own timings are guest instructions, the same on a busy or an
+# idle machine. Arguments: --quick prims scale=64, then `bench boot`.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -24,6 +33,9 @@ SIZES=${BENCH_SIZES:-1,16,256,1024}
 BOOTS=${BENCH_BOOTS:-5}
 HOST_RUNS=${BENCH_HOST_RUNS:-3}
 KVM_PROBE=${BENCH_KVM_PROBE:-1}
+WALL=${BENCH_WALL:-1}
+ICOUNT_ARGS=(--quick prims scale=64)
+ICOUNTMEM=1G # the 64 MiB process, the child's copy and the Linux guest
 BENCH=$BUILD/user/bench
 VMLINUZ=$(ls /boot/vmlinuz-*-cloud-amd64 2> /dev/null | sort -V | tail -1)
 BIGMEM=3G    # the 1 GiB process, and the copy its child makes by writing
@@ -73,6 +85,7 @@ kvm_usable && ! kvm_is_pvm && uaccel=kvm
 laccel=tcg
 lprobe="not tried (no /dev/kvm)"
 echo "uniplex_accel=$uaccel" >> "$RAW/machine.txt"
+ICOUNT=${BENCH_ICOUNT:-$([ $uaccel = kvm ] && echo 0 || echo 1)}
 
 # The Linux guest's initramfs: /init is the benchmark, /proc its mount point.
 # Debian's kernel unpacks its built-in /dev/console first.
@@ -92,7 +105,8 @@ boot_linux() {
         --kernel-file "$VMLINUZ" --initrd "$OUT/linux/initramfs.cpio" --log "$log" \
         --append "console=ttyS0 quiet panic=-1 BENCH_EXE=/init -- $*" < /dev/null > /dev/null 2>&1
 }
-# boot_uniplex LOG TIMEOUT MEM [--kopt K]... -- ARGS...: bench ARGS as init.
+# boot_uniplex LOG TIMEOUT MEM [--kopt K]... -- ARGS...: bench ARGS as init,
+# under $uaccel or, when set, $UACCEL.
 boot_uniplex() {
     local log=$1 tmo=$2 mem=$3
     shift 3
@@ -102,11 +116,34 @@ boot_uniplex() {
         shift
     done
     shift
-    tools/uniplex run --stdio console -v --accel "$uaccel" --mem "$mem" --timeout "$tmo" --log "$log" \
+    tools/uniplex run --stdio console -v --accel "${UACCEL:-$uaccel}" --mem "$mem" --timeout "$tmo" --log "$log" \
         "${opts[@]}" --env BENCH_EXE=/bin/bench "$BENCH" "$@" < /dev/null > /dev/null 2>&1
 }
 
-if [ "$KVM_PROBE" = 1 ] && kvm_usable; then
+# The hello image of `bench boot`: -kernel, and a GRUB BIOS ISO.
+"$BUILD/host/mkimage" -o "$OUT/uniplex-hello" --init /bin/bench --arg boot --kopt quiet \
+    --iso "$OUT/uniplex-hello.iso" --kernel "$BUILD/kernel.elf" "$BENCH:/bin/bench" > /dev/null ||
+    die "mkimage failed"
+
+# 0. Instruction counts. The boot: `bench boot` with the kernel quiet, as
+# the wall-clock boots below.
+if [ "$ICOUNT" = 1 ]; then
+    echo "icount=-icount shift=0,align=off,sleep=off" >> "$RAW/machine.txt"
+    say "icount: uniplex: ${ICOUNT_ARGS[*]}"
+    UACCEL=icount boot_uniplex "$RAW/icount-uniplex.log" 3600 $ICOUNTMEM -- "${ICOUNT_ARGS[@]}" ||
+        say "uniplex icount run failed, status $? (see $RAW/icount-uniplex.log)"
+    say "icount: linux guest: ${ICOUNT_ARGS[*]}"
+    boot_linux "$RAW/icount-linux.log" 3600 icount $ICOUNTMEM "${ICOUNT_ARGS[@]}" ||
+        say "linux guest icount run failed, status $? (see $RAW/icount-linux.log)"
+    say "icount: boots"
+    tools/qemu.sh --quiet --accel icount --timeout 300 --log "$RAW/icount-boot-uniplex.log" \
+        --initrd "$OUT/uniplex-hello/initrd.cpio" --append "$(cat "$OUT/uniplex-hello/cmdline")" \
+        < /dev/null > /dev/null 2>&1 || say "uniplex icount boot failed, status $?"
+    boot_linux "$RAW/icount-boot-linux.log" 600 icount $SMALLMEM boot ||
+        say "linux guest icount boot failed, status $?"
+fi
+
+if [ "$WALL" = 1 ] && [ "$KVM_PROBE" = 1 ] && kvm_usable; then
     say "probe: the Linux guest under KVM (120 s at most)"
     if boot_linux "$RAW/linux-kvm-probe.log" 120 kvm $SMALLMEM boot &&
         grep -q '^hello from bench' "$RAW/linux-kvm-probe.log"; then
@@ -124,6 +161,8 @@ say "accelerators: uniplex $uaccel, linux guest $laccel ($lprobe)"
 # the iteration counts by 8 so that the emulated guests finish in minutes;
 # the host runs the same counts.
 args=(--quick prims "scale=$SIZES")
+[ "$WALL" = 1 ] || say "wall-clock runs skipped (BENCH_WALL=0)"
+if [ "$WALL" = 1 ]; then
 say "host: ${args[*]} ($HOST_RUNS runs)"
 for i in $(seq "$HOST_RUNS"); do
     BENCH_EXE=$(readlink -f "$BENCH") "$BENCH" "${args[@]}" > "$RAW/host-$i.log" 2>&1 ||
@@ -145,9 +184,6 @@ boot_linux "$RAW/linux-sleepers.log" 1200 $laccel $SMALLMEM sleepers ||
 
 # 3. Boot: `bench boot` prints the time from boot to its main and powers
 # off. Wall time is QEMU start to exit; -kernel and a GRUB BIOS ISO.
-"$BUILD/host/mkimage" -o "$OUT/uniplex-hello" --init /bin/bench --arg boot --kopt quiet \
-    --iso "$OUT/uniplex-hello.iso" --kernel "$BUILD/kernel.elf" "$BENCH:/bin/bench" > /dev/null ||
-    die "mkimage failed"
 mkdir -p "$OUT/linux/iso/boot/grub"
 cp "$VMLINUZ" "$OUT/linux/iso/boot/vmlinuz"
 cp "$OUT/linux/initramfs.cpio" "$OUT/linux/iso/boot/initrd.cpio"
@@ -196,6 +232,7 @@ for sys in uniplex linux; do
         done
     done
 done
+fi # WALL
 
 # 4. Sizes.
 {
@@ -243,7 +280,7 @@ bisect() { # NAME: prints the smallest passing MiB, or "none" when 256 fails
     done
     echo $hi
 }
-if [ "${BENCH_MEMORY:-1}" = 1 ]; then
+if [ "$WALL" = 1 ] && [ "${BENCH_MEMORY:-1}" = 1 ]; then
     say "smallest -m: bisecting"
     for n in uniplex-hello uniplex-bench-boot uniplex-fork-suite linux-bench-boot; do
         echo "$n=$(bisect $n)" >> "$RAW/memory.txt"
@@ -251,7 +288,7 @@ if [ "${BENCH_MEMORY:-1}" = 1 ]; then
 fi
 
 # 6. Networking (issue 17): wrk on the host against httpd in each guest.
-if [ "${BENCH_NET:-1}" = 1 ]; then
+if [ "$WALL" = 1 ] && [ "${BENCH_NET:-1}" = 1 ]; then
     say "network: wrk against httpd (tools/benchnet.sh)"
     tools/benchnet.sh --out "$OUT/net" > "$RAW/net.log" 2>&1 || say "benchnet failed (see $RAW/net.log)"
 fi

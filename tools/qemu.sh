@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot a Uniplex image under QEMU and return the kernel's exit status.
 #
-#   tools/qemu.sh [--iso | --kernel] [--uefi] [--accel kvm|tcg] [--mem SIZE]
+#   tools/qemu.sh [--iso | --kernel] [--uefi] [--accel kvm|tcg|icount] [--mem SIZE]
 #                 [--append CMDLINE] [--initrd FILE] [--kernel-file ELF]
 #                 [--image ISO] [--timeout SEC] [--log FILE] [--quiet]
 #                 [--no-serial] [--no-debug-exit] [--monitor SOCKET] [--qmp SOCKET]
@@ -109,7 +109,11 @@ fi
 case "$accel" in
 kvm) accel_args=(-accel kvm -cpu host,-arch-capabilities) ;; # nested KVM rejects that MSR
 tcg) accel_args=(-accel tcg -cpu max) ;;
-*) die "--accel must be kvm or tcg" ;;
+# TCG counting instead of timing: the guest clock (TSC, PIT, APIC timer)
+# advances exactly 1 ns per guest instruction, and idle time is skipped to
+# the next timer (docs/PERFORMANCE.md, "Instruction counts").
+icount) accel_args=(-accel tcg -cpu max -icount shift=0,align=off,sleep=off) ;;
+*) die "--accel must be kvm, tcg or icount" ;;
 esac
 
 args=(-m "$mem" -display none -no-reboot)

@@ -9,6 +9,11 @@
  *   --smoke  counts divided by 1000 and at most 3 runs: seconds under TCG
  *   --exit   exit 0 at once (what the exec figures exec); --help: usage
  *
+ * Under QEMU's -icount shift=0 the guest clock advances 1 ns per guest
+ * instruction, so every time below reads as a count of instructions
+ * (tools/bench.sh, BENCH_ICOUNT). Figures carry three decimals for that:
+ * 0.001 us is one instruction.
+ *
  * Every figure is one line, flushed at once, for a driver script to parse:
  *   bench: NAME: median X UNIT (R runs)
  * Every other line starts with "bench: " and never contains ": median ",
@@ -16,8 +21,14 @@
  *
  * Groups, run in this order whatever the order of the arguments:
  * boot              boot_to_main       CLOCK_BOOTTIME on entry to main (us, 1 run)
+ *                   boot_tsc           the time-stamp counter on entry to main, from
+ *                                      the machine's reset (cycles, 1 run; under
+ *                                      icount the instructions since reset, firmware
+ *                                      included)
  *                   and the line "hello from bench"
  * prims             getppid            syscall(SYS_getppid) (ns)
+ *  (only=NAME,...    the listed figures alone, e.g. only=fork_exit_wait for a
+ *   implies prims)   profile of one primitive (profile=US, docs/PERFORMANCE.md)
  *  (7 runs each)    fork_exit_wait     fork + child _exit(0) + waitpid (us)
  *                   vfork_exit_wait    the same with vfork (us)
  *                   fork_exec_wait     fork + execve(this program --exit) + waitpid (us)
@@ -95,7 +106,8 @@
 static const char usage[] =
     "usage: bench [--quick|--smoke] [GROUP...]\n"
     "groups: prims, net, scale[=MiB,...] (default 1,16,256,1024), sleepers[=MAX]\n"
-    "        (default 100000), boot; none: prims scale=1,16,64\n"
+    "        (default 100000), boot, only=NAME,... (those prims figures alone);\n"
+    "        none: prims scale=1,16,64\n"
     "--quick divides iteration counts by 8, --smoke by 1000 with at most 3 runs;\n"
     "--exit exits 0 (the exec target). Lines: bench: NAME: median X UNIT (R runs)\n";
 
@@ -104,6 +116,7 @@ static struct config {
     int max_runs; /* runs per figure at most */
     bool boot, prims, net, sleepers;
     long sleep_max;
+    const char *only; /* only=: a comma-separated list of prims figures, or NULL */
     int nscale;
     long scale[SCALE_MAX]; /* MiB */
 } cfg = {.div = 1, .max_runs = RUNS, .sleep_max = 100000};
@@ -156,19 +169,40 @@ static long iters(long n)
     return n / cfg.div > 0 ? n / cfg.div : 1;
 }
 
-/* One figure line; counts (unit "procs") print without a fraction. */
+/* One figure line; counts (units "procs" and "cycles") print without a
+ * fraction, the rest with three decimals (one instruction under icount). */
 static void figure(const char *name, double x, const char *unit, int runs)
 {
-    printf("bench: %s: median %.*f %s (%d runs)\n", name, strcmp(unit, "procs") ? 1 : 0, x, unit,
-           runs);
+    int whole = !strcmp(unit, "procs") || !strcmp(unit, "cycles");
+
+    printf("bench: %s: median %.*f %s (%d runs)\n", name, whole ? 0 : 3, x, unit, runs);
     fflush(stdout);
 }
 
-/* Runs fn(arg) `runs` times and prints the median. */
+/* Whether the figure name is to be measured: always, unless only= lists
+ * the figures and name is not among them. */
+static bool wanted(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (!cfg.only)
+        return true;
+    for (const char *p = cfg.only;; p++) {
+        if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == 0))
+            return true;
+        if (!(p = strchr(p, ',')))
+            return false;
+    }
+}
+
+/* Runs fn(arg) `runs` times and prints the median (nothing when the
+ * figure is not wanted). */
 static void report(const char *name, const char *unit, double (*fn)(long), long arg, int runs)
 {
     double v[RUNS];
 
+    if (!wanted(name))
+        return;
     if (runs > cfg.max_runs)
         runs = cfg.max_runs;
     for (int r = 0; r < runs; r++)
@@ -658,8 +692,10 @@ static void epoll_figures(int runs)
     char name[32];
 
     for (unsigned i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        epoll_setup(epoll_room(sizes[i]));
         snprintf(name, sizeof name, "epoll_wait_%d", sizes[i]);
+        if (!wanted(name))
+            continue;
+        epoll_setup(epoll_room(sizes[i]));
         report(name, "ns", epoll_roundtrip, iters(100000), runs);
         epoll_teardown();
     }
@@ -772,6 +808,8 @@ static double tcp_rr(long n)
 
 static void net_figures(int runs)
 {
+    if (!wanted("tcp_64k") && !wanted("tcp_rr"))
+        return;
     lo_up();
     report("tcp_64k", "MB/s", tcp_64k, iters(256L << 20), runs);
     report("tcp_rr", "us", tcp_rr, iters(20000), runs);
@@ -798,7 +836,7 @@ static void prims(void)
     net_figures(runs);
     report("ctx_switch", "us", ctx_switch, iters(30000), runs);
     report("signal_roundtrip", "us", signal_roundtrip, iters(30000), runs);
-    if (threads_run()) {
+    if ((wanted("thread_create_join") || wanted("futex_pingpong")) && threads_run()) {
         report("thread_create_join", "us", thread_create_join, iters(5000), runs);
         report("futex_pingpong", "us", futex_pingpong, iters(100000), runs);
     }
@@ -1131,13 +1169,16 @@ static long positive(const char *s)
  * or 0): the time from boot to this program, plus a little of musl's
  * start-up. Where "boot" is differs: Uniplex's clock starts at the
  * kernel's first instruction, Linux's when its timekeeping starts (after
- * the decompressor and early set-up). */
-static void boot_group(const struct timespec *ts, int err)
+ * the decompressor and early set-up). boot_tsc: the TSC read on entry to
+ * main, which counts from the machine's reset for both (firmware and boot
+ * loader included). */
+static void boot_group(const struct timespec *ts, int err, uint64_t tsc)
 {
     errno = err;
     if (err)
         die("clock_gettime(CLOCK_BOOTTIME)");
     figure("boot_to_main", (double)ts->tv_sec * 1e6 + (double)ts->tv_nsec / 1e3, "us", 1);
+    figure("boot_tsc", (double)tsc, "cycles", 1);
     puts("hello from bench");
     fflush(stdout);
 }
@@ -1168,7 +1209,10 @@ static void parse_args(int argc, char **argv)
             cfg.net = true;
         else if (strcmp(a, "boot") == 0)
             cfg.boot = true;
-        else if (strcmp(a, "scale") == 0)
+        else if (strncmp(a, "only=", 5) == 0 && a[5]) {
+            cfg.prims = true;
+            cfg.only = a + 5;
+        } else if (strcmp(a, "scale") == 0)
             scale_list("1,16,256,1024");
         else if (strncmp(a, "scale=", 6) == 0)
             scale_list(a + 6);
@@ -1190,9 +1234,19 @@ static void parse_args(int argc, char **argv)
     cfg.max_runs = smoke ? SMOKE_RUNS : RUNS;
 }
 
+/* The time-stamp counter (x86-64: this program is built for it alone). */
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
 int main(int argc, char **argv)
 {
-    struct timespec boot; /* first of all: the time from boot to here */
+    uint64_t tsc = rdtsc(); /* first of all: the time from boot to here */
+    struct timespec boot;
     int boot_err = clock_gettime(CLOCK_BOOTTIME, &boot) == 0 ? 0 : errno;
 
     if (argc > 1 && strcmp(argv[1], "--exit") == 0)
@@ -1204,7 +1258,7 @@ int main(int argc, char **argv)
     info("pid %d, self %s, iterations divided by %ld, at most %d runs per figure", (int)getpid(),
          self, cfg.div, cfg.max_runs);
     if (cfg.boot)
-        boot_group(&boot, boot_err);
+        boot_group(&boot, boot_err, tsc);
     if (cfg.prims)
         prims();
     else if (cfg.net)

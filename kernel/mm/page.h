@@ -61,10 +61,14 @@ static inline uint64_t page_round_up(uint64_t a)
 /* One per 4 KiB frame. Pages inside a block other than its head have no
  * PG_FREE / PG_ALLOC flag; their order and links mean nothing. */
 struct page {
-    struct page *next, *prev; /* free-list links (when free) */
-    uint32_t refcount;        /* users of an allocated page (COW sharers); 0 when free */
-    uint16_t flags;           /* PG_* */
-    uint8_t order;            /* order of the free or allocated block this page heads */
+    union {
+        struct page *next; /* free-list link (when free) */
+        uint64_t pt_used;  /* an allocated page table's groups in use (pmap_refs.used) */
+    };
+    struct page *prev; /* free-list link (when free) */
+    uint32_t refcount; /* users of an allocated page (COW sharers); 0 when free */
+    uint16_t flags;    /* PG_* */
+    uint8_t order;     /* order of the free or allocated block this page heads */
     uint8_t reserved_;
 };
 _Static_assert(sizeof(struct page) <= 32, "struct page must stay compact");

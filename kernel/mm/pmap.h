@@ -49,10 +49,16 @@ int pmap_next(pmap_root root, uint64_t va, uint64_t end, uint64_t *at, uint64_t 
  * delta to a table page's count and returns the new count (delta 0 reads
  * it): a page table shared after fork counts once per root using it.
  * frame_get(pa) takes a reference on a mapped frame (frames the allocator
- * does not manage are left alone). Set once, before the first fork. */
+ * does not manage are left alone). used(pa) is a word kept with the table
+ * page at pa for pmap alone: bit g set when entries 8g..8g+7 may be in
+ * use, so that walks over whole tables (fork, unshare, destroy) visit the
+ * groups in use only (NULL for a page it does not manage: walked whole);
+ * the table allocator hands out tables with it 0 (pmap_set_table_alloc).
+ * Set once, before the first fork. */
 struct pmap_refs {
     int (*table)(uint64_t pa, int delta);
     void (*frame_get)(uint64_t pa);
+    uint64_t *(*used)(uint64_t pa);
 };
 void pmap_set_refs(const struct pmap_refs *r);
 
@@ -83,8 +89,9 @@ int pmap_copy_lower(pmap_root src, pmap_root dst, const struct pmap_copy *c);
 int pmap_unshare(pmap_root root, uint64_t va);
 
 /* Visit every 4 KiB mapping of the lower half (user window) in address
- * order, then free the lower half's table pages through free_table.
- * Used to tear a vmspace down. */
+ * order, then free the lower half's table pages through free_table, each
+ * emptied first (every entry 0: the page can be reused as a new table
+ * without zeroing). Used to tear a vmspace down. */
 void pmap_destroy_lower(pmap_root root,
                         void (*leaf)(void *arg, uint64_t va, uint64_t pa, unsigned flags),
                         void (*free_table)(uint64_t pa), void *arg);
@@ -96,7 +103,8 @@ int pmap_reserve_top(pmap_root root, uint64_t va);
 /* Install root as the kernel's own tables (once, in pmem_init). The kernel
  * half's top-level slots are fixed from then on: roots share them by copy. */
 void pmap_set_kernel(pmap_root root);
-/* Make root share the kernel half (slots 256-511) of the kernel's root. */
+/* Make the page root a fresh root, whatever it held: its lower half
+ * empty, its kernel half (slots 256-511) the kernel root's. */
 void pmap_share_kernel(pmap_root root);
 /* The kernel's root (after mm_init: the final kernel tables). */
 pmap_root pmap_kernel(void);

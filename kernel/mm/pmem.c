@@ -176,7 +176,10 @@ void pmem_init(const struct bootinfo *bi)
 static uint64_t pmem_table_alloc(void)
 {
     struct page *p = pg_alloc_zeroed(0);
-    return p ? pg_phys(p) : 0;
+    if (!p)
+        return 0;
+    p->pt_used = 0; /* no entry in use (pmap_refs.used) */
+    return pg_phys(p);
 }
 
 /* Page tables shared by fork count their users in the table page's
@@ -198,7 +201,13 @@ static void frame_get(uint64_t pa)
         pg_get(p);
 }
 
-static const struct pmap_refs pmem_refs = {table_ref, frame_get};
+static uint64_t *table_used(uint64_t pa)
+{
+    struct page *p = pg_from_phys(pa);
+    return p ? &p->pt_used : 0; /* a table outside the allocator: none */
+}
+
+static const struct pmap_refs pmem_refs = {table_ref, frame_get, table_used};
 
 /* Order-0 pages freed recently, handed out again without touching the
  * buddy lists: a fully merged buddy would otherwise split and re-merge all
@@ -209,19 +218,36 @@ static const struct pmap_refs pmem_refs = {table_ref, frame_get};
 static struct page *pcache[PCACHE_MAX];
 static unsigned pcache_n;
 
+/* Beside it, pages known to be all zero (pg_free_zeroed: page tables a
+ * vmspace teardown emptied), for pg_alloc_zeroed: a fork's child copies
+ * the tables on the paths it writes and its exit empties them, so each
+ * fork would otherwise zero again pages that are zero already. */
+#define ZCACHE_MAX 32
+static struct page *zcache[ZCACHE_MAX];
+static unsigned zcache_n;
+
+static struct page *cache_take(struct page **cache, unsigned *n)
+{
+    struct page *p = cache[--*n];
+    p->flags &= ~PG_CACHED;
+    p->refcount = 1;
+    return p;
+}
+
 struct page *pg_alloc(unsigned order)
 {
-    if (order == 0 && pcache_n > 0) {
-        struct page *p = pcache[--pcache_n];
-        p->flags &= ~PG_CACHED;
-        p->refcount = 1;
-        return p;
-    }
-    return buddy_alloc(&pmem, order);
+    if (order == 0 && pcache_n > 0)
+        return cache_take(pcache, &pcache_n);
+    struct page *p = buddy_alloc(&pmem, order);
+    if (!p && order == 0 && zcache_n > 0) /* the zeroed ones are free pages too */
+        p = cache_take(zcache, &zcache_n);
+    return p;
 }
 
 struct page *pg_alloc_zeroed(unsigned order)
 {
+    if (order == 0 && zcache_n > 0)
+        return cache_take(zcache, &zcache_n);
     struct page *p = pg_alloc(order);
     if (p)
         memset(pg_virt(p), 0, (uint64_t)PAGE_SIZE << order);
@@ -242,6 +268,35 @@ void pg_free(struct page *p, unsigned order)
     p->refcount = 0;
     p->flags |= PG_CACHED;
     pcache[pcache_n++] = p;
+}
+
+#ifdef KERNEL_TEST
+static void check_zeroed(struct page *p)
+{
+    const uint64_t *w = pg_virt(p);
+    for (unsigned i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+        if (w[i])
+            panic("pg_free_zeroed: page %#llx word %u is %#llx", (unsigned long long)pg_phys(p), i,
+                  (unsigned long long)w[i]);
+}
+#else
+static void check_zeroed(struct page *p)
+{
+    (void)p;
+}
+#endif
+
+void pg_free_zeroed(struct page *p)
+{
+    if (zcache_n == ZCACHE_MAX || !(p->flags & PG_ALLOC) || (p->flags & PG_CACHED) ||
+        p->order != 0 || p->refcount > 1) {
+        pg_free(p, 0); /* also diagnoses a double free */
+        return;
+    }
+    check_zeroed(p);
+    p->refcount = 0;
+    p->flags |= PG_CACHED;
+    zcache[zcache_n++] = p;
 }
 
 void pg_get(struct page *p)
@@ -278,7 +333,7 @@ struct page *pg_from_phys(uint64_t pa)
 void pmem_stats(struct pmem_stats *st)
 {
     st->total_pages = total_pages;
-    st->free_pages = pmem.free_pages + pcache_n;
+    st->free_pages = pmem.free_pages + pcache_n + zcache_n;
     st->kernel_pages = kernel_pages;
     st->boot_pages = (bump_next - bump.lo) >> PAGE_SHIFT;
     st->table_pages = pmap_table_pages() - boot_table_pages;

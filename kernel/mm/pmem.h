@@ -23,6 +23,10 @@ struct page *pg_alloc(unsigned order);
 struct page *pg_alloc_zeroed(unsigned order);
 /* Give back a block obtained with pg_alloc(order). */
 void pg_free(struct page *p, unsigned order);
+/* The same for an order-0 page whose bytes are all zero: kept to be
+ * handed out by pg_alloc_zeroed without zeroing it again (the test kernel
+ * checks the claim). */
+void pg_free_zeroed(struct page *p);
 /* Drop one reference to an order-0 page; frees it at zero. */
 void pg_put(struct page *p);
 /* Take another reference to an allocated order-0 page. */

@@ -14,7 +14,7 @@ static struct vmspace *current_vs;
 int vmspace_create(struct vmspace **out)
 {
     struct vmspace *vs = kzalloc(sizeof(*vs));
-    struct page *root = pg_alloc_zeroed(0);
+    struct page *root = pg_alloc(0); /* pmap_share_kernel fills all of it */
 
     if (!vs || !root) {
         kfree(vs);
@@ -45,9 +45,10 @@ static void leaf_put(void *arg, uint64_t va, uint64_t pa, unsigned flags)
     put_frame(pa);
 }
 
+/* pmap_destroy_lower empties each table before it comes here. */
 static void table_free(uint64_t pa)
 {
-    pg_free(pg_from_phys(pa), 0);
+    pg_free_zeroed(pg_from_phys(pa));
 }
 
 void vmspace_destroy(struct vmspace *vs)

@@ -33,6 +33,23 @@ static int fd_grow(struct fdtable *t, unsigned fd)
     return 0;
 }
 
+/* Descriptor fd now holds a file. */
+static void fd_taken(struct fdtable *t, unsigned fd)
+{
+    if (fd >= t->top)
+        t->top = fd + 1;
+}
+
+/* Descriptor fd is now free: the walks over the table (fork's copy, exec's
+ * close-on-exec, exit) stop at the highest one open, not at the table's
+ * size, which a process that once had many descriptors keeps. */
+static void fd_freed(struct fdtable *t, unsigned fd)
+{
+    if (fd + 1 == t->top)
+        while (t->top > 0 && !t->files[t->top - 1])
+            t->top--;
+}
+
 static uint64_t fd_limit(const struct proc *p)
 {
     return p->rlim[RLIMIT_NOFILE].cur;
@@ -51,6 +68,7 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec)
         return err;
     t->files[fd] = f;
     t->cloexec[fd] = cloexec ? 1 : 0;
+    fd_taken(t, fd);
     return (int)fd;
 }
 
@@ -63,12 +81,13 @@ int fd_install_at(struct proc *p, struct file *f, int fd, int cloexec)
         return -EBUSY;
     p->fds.files[fd] = f;
     p->fds.cloexec[fd] = cloexec ? 1 : 0;
+    fd_taken(&p->fds, (unsigned)fd);
     return fd;
 }
 
 void fd_close_cloexec(struct proc *p)
 {
-    for (unsigned fd = 0; fd < p->fds.cap; fd++)
+    for (unsigned fd = 0; fd < p->fds.top; fd++)
         if (p->fds.files[fd] && p->fds.cloexec[fd])
             fd_close(p, (int)fd);
 }
@@ -87,6 +106,7 @@ int fd_close(struct proc *p, int fd)
         return -EBADF;
     p->fds.files[fd] = 0;
     p->fds.cloexec[fd] = 0;
+    fd_freed(&p->fds, (unsigned)fd);
     lock_posix_release(f->vn, p); /* POSIX: any close gives up p's locks on the file */
     file_unref(f);
     return 0;
@@ -106,6 +126,7 @@ int fd_dup_to(struct proc *p, int fd, int newfd, int cloexec)
     struct file *old = p->fds.files[newfd];
     p->fds.files[newfd] = f;
     p->fds.cloexec[newfd] = cloexec ? 1 : 0;
+    fd_taken(&p->fds, (unsigned)newfd);
     if (old) {
         lock_posix_release(old->vn, p);
         file_unref(old);
@@ -126,7 +147,7 @@ void fd_set_cloexec(struct proc *p, int fd, int on)
 
 void fd_close_all(struct proc *p)
 {
-    for (unsigned fd = 0; fd < p->fds.cap; fd++)
+    for (unsigned fd = 0; fd < p->fds.top; fd++)
         if (p->fds.files[fd])
             fd_close(p, (int)fd);
     kfree(p->fds.files);

@@ -47,7 +47,7 @@ static int clone_flags_check(uint64_t flags)
 
 static int fd_copy(struct proc *dst, struct proc *src)
 {
-    for (unsigned fd = 0; fd < src->fds.cap; fd++) {
+    for (unsigned fd = 0; fd < src->fds.top; fd++) {
         struct file *f = src->fds.files[fd];
         if (!f)
             continue;

@@ -222,8 +222,10 @@ void proc_free(struct proc *p)
 {
     int embryo = p->state == P_EMBRYO;
     for (unsigned i = 0; i < proc_max; i++)
-        if (table[i] == p)
+        if (table[i] == p) { /* a process holds one slot */
             table[i] = 0;
+            break;
+        }
     if (!embryo) {
         tree_unlink(p);
         nprocs--;

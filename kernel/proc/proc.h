@@ -47,6 +47,7 @@ struct fdtable {
     struct file **files;
     uint8_t *cloexec;
     unsigned cap;
+    unsigned top; /* every descriptor from top on is free (fd.c keeps it) */
 };
 
 /* Credentials (cred.c): uid[] and gid[] are {real, effective, saved}. */

@@ -82,12 +82,14 @@ static const char *sample_name(uint64_t pc)
 
 void prof_report(void)
 {
-    struct func *f = samples ? kzalloc(MAX_FUNCS * sizeof(*f)) : 0;
+    uint64_t *taken = samples;
+    struct func *f = taken ? kzalloc(MAX_FUNCS * sizeof(*f)) : 0;
     unsigned nf = 0, other = 0;
     if (!f)
         return;
+    samples = 0; /* sampling stops: the report's own work stays out of it */
     for (unsigned i = 0; i < nsamples; i++) {
-        struct func *s = func_slot(f, &nf, sample_name(samples[i]));
+        struct func *s = func_slot(f, &nf, sample_name(taken[i]));
         if (s)
             s->n++;
         else
@@ -108,4 +110,5 @@ void prof_report(void)
     if (other)
         printk("profile: %6u in functions beyond the first %u\n", other, MAX_FUNCS);
     kfree(f);
+    kfree(taken);
 }

@@ -14,8 +14,9 @@ void prof_init(const char *cmdline);
  * context; allocates nothing. */
 void prof_sample(uint64_t pc);
 /* Print the top functions by samples (all program code counted as one
- * entry; the idle thread shows as its halt loop). Does nothing when not
- * profiling. */
+ * entry; the idle thread shows as its halt loop) and end the profile: no
+ * sample is taken after it, the report's own work included. Does nothing
+ * when not profiling. */
 void prof_report(void);
 
 #endif

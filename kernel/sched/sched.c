@@ -153,10 +153,22 @@ static void arm_timer(uint64_t now)
 
     if (!have_timer)
         return;
-    if (rq_head && cur->ctx.fpu && (when == 0 || now + quantum < when))
+    if (rq_head && cur->ctx.fpu && (when == 0 || now + quantum < when)) {
         when = now + quantum;
-    if (cur->lwp && (when == 0 || now + SCHED_ACCT_TICK_NS < when))
-        when = now + SCHED_ACCT_TICK_NS; /* the accounting sample */
+        /* An end of quantum armed a little earlier stands: threads that
+         * switch often (yield, ping-pong) would otherwise reprogram the
+         * timer at every switch, for a preemption at most 1/64 of a
+         * quantum early (the calibration's own error is ~1%). */
+        if (armed > now && armed <= when && when - armed <= quantum / 64)
+            return;
+    }
+    if (cur->lwp && (when == 0 || now + SCHED_ACCT_TICK_NS < when)) {
+        /* The accounting sample: any interrupt within the tick will do,
+         * so one armed already stands (no reprogramming per switch). */
+        if (armed > now && armed <= now + SCHED_ACCT_TICK_NS)
+            return;
+        when = now + SCHED_ACCT_TICK_NS;
+    }
     if (when == armed && (when == 0 || when > now))
         return;
     armed = when;
@@ -227,7 +239,7 @@ static void schedule(void)
     next->state = T_RUNNING;
     next->ran_at = now;
     cur = next;
-    arm_timer(clock_ns());
+    arm_timer(now);
     if (next == prev)
         return;
     /* A kernel thread runs on whatever tables are loaded (the kernel half

@@ -17,6 +17,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include "t.h"
 
@@ -450,6 +451,51 @@ static void check_init_immune(void)
     handle(SIGUSR2, SIG_DFL, 0);
 }
 
+static volatile unsigned handler_mxcsr;
+
+static unsigned get_mxcsr(void)
+{
+    unsigned v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    return v;
+}
+
+static void set_mxcsr(unsigned v)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
+
+static void on_fpu(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    (void)sig;
+    (void)si;
+    handler_mxcsr = uc->uc_mcontext.fpregs ? uc->uc_mcontext.fpregs->mxcsr : 0;
+    set_mxcsr(0x1f80); /* the handler's own registers: not what comes back */
+    if (uc->uc_mcontext.fpregs)
+        uc->uc_mcontext.fpregs->mxcsr = 0x3f80; /* the frame's image: what comes back */
+}
+
+/* The signal frame holds the FPU state the program had (MXCSR here, with
+ * a rounding mode of its own) and rt_sigreturn loads the frame's image:
+ * a change the handler makes to its registers is lost, one it makes in
+ * the frame is kept. */
+static void check_fpu_frame(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_fpu;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR2, &sa, NULL);
+    unsigned before = get_mxcsr();
+    set_mxcsr(0x7f80);
+    raise(SIGUSR2);
+    unsigned after = get_mxcsr();
+    set_mxcsr(before);
+    handle(SIGUSR2, SIG_DFL, 0);
+    CHECK("fpu_state_in_frame", handler_mxcsr == 0x7f80 && after == 0x3f80,
+          "the handler saw MXCSR %#x, the program has %#x after it", handler_mxcsr, after);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--check-exec") == 0)
@@ -466,5 +512,6 @@ int main(int argc, char **argv)
     check_resethand();
     check_init_immune();
     check_rt_queue();
+    check_fpu_frame();
     return t_done("signals");
 }

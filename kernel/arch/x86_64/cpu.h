@@ -66,6 +66,11 @@ DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 #undef DEFINE_READ_CR
 
+/* uaccess.S: the FPU state into program memory at udst (64-byte aligned,
+ * range checked): XSAVE of rfbm's components, FXSAVE when rfbm is 0. 0 or
+ * -EFAULT. */
+int arch_fpu_save_user(void *udst, uint64_t rfbm);
+
 static inline void cpu_relax(void)
 {
     __asm__ volatile("pause");

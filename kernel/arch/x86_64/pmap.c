@@ -15,6 +15,7 @@
  * its stack. */
 #include <stdint.h>
 #include "errno.h"
+#include "string.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmap.h"
@@ -98,6 +99,56 @@ static unsigned pte_flags(uint64_t e)
     return f;
 }
 
+/* Groups of entries in use. The tables a process has are mostly empty (a
+ * fork's child owns the paths to its stack and data: 512 entries a level
+ * for a handful in use), so each table page carries a word (pmap_refs.used)
+ * with bit g set once entry 8g..8g+7 has been written nonzero; walks over
+ * whole tables (unshare, destroy, fork's copy) visit those groups alone.
+ * Bits are never cleared while the table lives: a set bit only means
+ * "look". Every nonzero write of an entry goes through mark(). */
+#define GROUP_SHIFT 3 /* 8 entries a group, 64 groups a table */
+
+/* The group word of the table at t, or NULL (tables made before the
+ * allocator took over: walked entry by entry). */
+static uint64_t *groups_of(const uint64_t *t)
+{
+    return refs && refs->used ? refs->used((uint64_t)(uintptr_t)t - DIRECT_MAP) : 0;
+}
+
+static uint64_t groups(const uint64_t *t)
+{
+    uint64_t *g = groups_of(t);
+    return g ? *g : ~0ull;
+}
+
+/* Entry *e (in a table page) is about to hold a nonzero value. */
+static void mark(uint64_t *e)
+{
+    uint64_t *g = groups_of((uint64_t *)((uintptr_t)e & ~(uintptr_t)(PAGE_SIZE - 1)));
+    if (g)
+        *g |= 1ull << (((uintptr_t)e & (PAGE_SIZE - 1)) / sizeof(*e) >> GROUP_SHIFT);
+}
+
+/* The first entry of t at or after i and before end that is not 0, else
+ * end; used: t's group word. */
+static unsigned next_used(const uint64_t *t, uint64_t used, unsigned i, unsigned end)
+{
+    for (; i < end; i++) {
+        unsigned g = i >> GROUP_SHIFT;
+        if (!(used & (1ull << g))) { /* a group never used: on to the next used one */
+            uint64_t later = g == 63 ? 0 : used & ~((2ull << g) - 1);
+            if (!later)
+                return end;
+            i = (unsigned)__builtin_ctzll(later) << GROUP_SHIFT;
+            if (i >= end)
+                return end;
+        }
+        if (t[i])
+            return i;
+    }
+    return end;
+}
+
 /* The table one level down from table[i], allocating it if asked. NULL if
  * absent (or a large page is in the way, or out of memory). */
 static uint64_t *descend(uint64_t *table, unsigned i, int alloc)
@@ -111,6 +162,7 @@ static uint64_t *descend(uint64_t *table, unsigned i, int alloc)
     if (!pa)
         return 0;
     table_pages++;
+    mark(&table[i]);
     table[i] = pa | TABLE_FLAGS;
     return phys_to_virt(pa);
 }
@@ -142,7 +194,11 @@ static int unshare(uint64_t *e, int level)
         return -ENOMEM;
     table_pages++;
     uint64_t *old = phys_to_virt(opa), *copy = phys_to_virt(npa);
-    for (unsigned i = 0; i < PT_ENTRIES; i++) {
+    uint64_t used = groups(old), *copy_used = groups_of(copy);
+    if (copy_used)
+        *copy_used = used;
+    for (unsigned i = next_used(old, used, 0, PT_ENTRIES); i < PT_ENTRIES;
+         i = next_used(old, used, i + 1, PT_ENTRIES)) {
         uint64_t x = old[i];
         if (!(x & PTE_P))
             continue;
@@ -213,6 +269,7 @@ int pmap_map(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
     }
     if (*e & PTE_P)
         return -EEXIST;
+    mark(e);
     *e = (pa & PTE_ADDR) | pte_bits(flags);
     return 0;
 }
@@ -224,6 +281,7 @@ int pmap_map_large(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
         return -ENOMEM;
     if (*e & PTE_P)
         return -EEXIST;
+    mark(e);
     *e = (pa & PTE_ADDR & ~0x1fffffull) | pte_bits(flags) | PTE_PS;
     return 0;
 }
@@ -334,8 +392,11 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
                           void (*leaf)(void *, uint64_t, uint64_t, unsigned),
                           void (*free_table)(uint64_t), void *arg)
 {
-    for (unsigned i = 0; i < (level == 3 ? PT_LOWER : PT_ENTRIES); i++) {
+    unsigned n = level == 3 ? PT_LOWER : PT_ENTRIES;
+    uint64_t used = groups(t);
+    for (unsigned i = next_used(t, used, 0, n); i < n; i = next_used(t, used, i + 1, n)) {
         uint64_t e = t[i], va = base + ((uint64_t)i << (PAGE_SHIFT + PT_BITS * level));
+        t[i] = 0; /* every table freed leaves empty (pmap_destroy_lower) */
         if (!(e & PTE_P))
             continue;
         if (level == 0) {
@@ -347,7 +408,6 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
             free_table(e & PTE_ADDR);
             table_pages--;
         }
-        t[i] = 0;
     }
 }
 
@@ -363,7 +423,9 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
                       const struct pmap_copy *c)
 {
     uint64_t *dpt = 0, size = 1ull << (PAGE_SHIFT + PT_BITS * level);
-    for (unsigned i = 0; i < (level == 3 ? PT_LOWER : PT_ENTRIES); i++) {
+    unsigned n = level == 3 ? PT_LOWER : PT_ENTRIES;
+    uint64_t used = groups(t);
+    for (unsigned i = next_used(t, used, 0, n); i < n; i = next_used(t, used, i + 1, n)) {
         uint64_t e = t[i], va = base + i * size;
         if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
             continue;
@@ -371,6 +433,7 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
             uint64_t *d = level == 3 ? &dst[i] : walk_to(dst, va, level, 1, 0, 0);
             if (!d)
                 return -ENOMEM;
+            mark(d);
             *d = share_entry(&t[i]);
             continue;
         }
@@ -396,6 +459,7 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
                 return -ENOMEM;
             dpt = d - i;
         }
+        mark(&dpt[i]);
         dpt[i] = (e & PTE_ADDR) | pte_bits(cflags);
     }
     return 0;
@@ -413,8 +477,11 @@ int pmap_reserve_top(pmap_root root, uint64_t va)
 
 void pmap_share_kernel(pmap_root root)
 {
-    for (unsigned i = PT_LOWER; i < PT_ENTRIES; i++)
-        root[i] = kernel_root[i];
+    uint64_t *used = groups_of(root);
+    if (used)
+        *used = 0; /* the lower half, empty; the upper half is never walked */
+    memset(root, 0, PT_LOWER * sizeof(*root));
+    memcpy(&root[PT_LOWER], &kernel_root[PT_LOWER], (PT_ENTRIES - PT_LOWER) * sizeof(*root));
 }
 
 pmap_root pmap_kernel(void)

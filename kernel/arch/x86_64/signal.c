@@ -9,6 +9,7 @@
 #include "errno.h"
 #include "string.h"
 #include "kernel/arch.h"
+#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/frame.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/mm/uaccess.h"
@@ -73,6 +74,20 @@ static void regs_to_frame(struct arch_frame *f, const struct k_sigcontext *mc)
     GPRS(COPY_TO_FRAME)
 }
 
+/* The FPU state straight onto the program's stack at fp: the bytes the
+ * save instructions leave alone (FXSAVE's software bytes 464-511, the
+ * XSAVE header after XSTATE_BV) are zeroed first, as in an image saved to
+ * a zeroed area. 0 or -EFAULT. */
+static int fpu_push(uint64_t fp, uint32_t fpsize)
+{
+    static const uint8_t zeros[112];
+    uint32_t len = fpsize > 512 ? 112 : 48;
+
+    if (!user_range_ok((void *)fp, fpsize) || copy_to_user((void *)(fp + 464), zeros, len))
+        return -EFAULT;
+    return arch_fpu_save_user((void *)fp, arch_fpu_xcr0());
+}
+
 /* Write the FPU state and the frame on the program's stack: the frame's
  * address (0 if the stack cannot take it). */
 static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
@@ -82,10 +97,8 @@ static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
     uint64_t fp = (sp - fpsize) & ~63ull;
     uint64_t at = ((fp - sizeof(struct rt_sigframe)) & ~15ull) - 8;
     struct rt_sigframe fr;
-    void *area = sched_current()->ctx.fpu;
 
     memset(&fr, 0, sizeof(fr));
-    arch_fpu_save(area);
     mc->fpstate = fp;
     mc->oldmask = s->oldmask;
     mc->cr2 = s->addr;
@@ -101,7 +114,7 @@ static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
         fr.info.u.kill.pid = s->info.pid;
         memcpy(fr.info.u.bytes + 8, &s->info.data, sizeof(s->info.data));
     }
-    if (copy_to_user((void *)fp, area, fpsize) || copy_to_user((void *)at, &fr, sizeof(fr)))
+    if (fpu_push(fp, fpsize) || copy_to_user((void *)at, &fr, sizeof(fr)))
         return 0;
     return at;
 }

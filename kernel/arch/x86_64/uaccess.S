@@ -42,9 +42,32 @@ arch_strncpy_user:
 6:  movq $-14, %rax
     ret
 
+/* int arch_fpu_save_user(void *udst, uint64_t rfbm): the FPU state
+ * straight into program memory (a signal frame), XSAVE of the components
+ * rfbm names, or FXSAVE when rfbm is 0: 0, or -EFAULT (-14) on a fault.
+ * udst: 64-byte aligned and checked by the caller (user_range_ok). One
+ * write instead of a save to the thread's area and a copy of it out. */
+    .global arch_fpu_save_user
+arch_fpu_save_user:
+    movq %rsi, %rax
+    movq %rsi, %rdx
+    shrq $32, %rdx
+    testq %rsi, %rsi
+    jz 11f
+10: xsave64 (%rdi)
+    xorl %eax, %eax
+    ret
+11: fxsave64 (%rdi)
+    xorl %eax, %eax
+    ret
+12: movl $-14, %eax
+    ret
+
     .section __ex_table, "a"
     .balign 8
     .quad 1b, 8b
     .quad 2b, 9b
     .quad 4b, 6b
+    .quad 10b, 12b
+    .quad 11b, 12b
 
