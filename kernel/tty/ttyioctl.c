@@ -11,19 +11,20 @@
 #include "kernel/proc/proc.h"
 #include "kernel/tty/tty.h"
 
-#define TCGETS     0x5401
-#define TCSETS     0x5402
-#define TCSETSW    0x5403
-#define TCSETSF    0x5404
-#define TCSBRK     0x5409
-#define TCFLSH     0x540b
-#define TIOCSCTTY  0x540e
-#define TIOCGPGRP  0x540f
-#define TIOCSPGRP  0x5410
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define TIOCNOTTY  0x5422
-#define TIOCGSID   0x5429
+#define TCGETS      0x5401
+#define TCSETS      0x5402
+#define TCSETSW     0x5403
+#define TCSETSF     0x5404
+#define TCSBRK      0x5409
+#define TCFLSH      0x540b
+#define TIOCSCTTY   0x540e
+#define TIOCGPGRP   0x540f
+#define TIOCSPGRP   0x5410
+#define TIOCGWINSZ  0x5413
+#define TIOCSWINSZ  0x5414
+#define TIOCNOTTY   0x5422
+#define TIOCGSID    0x5429
+#define TIOCGPTPEER 0x5441
 
 #define TCIFLUSH  0
 #define TCOFLUSH  1
@@ -170,6 +171,8 @@ long tty_ioctl_common(struct tty *t, struct file *f, unsigned long cmd, uint64_t
         return ctty_drop(t);
     case FIONREAD:
         return put_int(u, (int)tty_readable(t));
+    case TIOCGPTPEER:
+        return -EIO; /* a pty master's alone (Linux's ptm_open_peer) */
     default:
         return TTY_NOIOCTL;
     }

@@ -549,6 +549,7 @@ static void pty_errors(void)
     T_EXPECT_ERR_BY(t_die, "TIOCSWINSZ bad pointer", ioctl(m, TIOCSWINSZ, (void *)8), EFAULT);
     T_EXPECT_ERR_BY(t_die, "TIOCGPTN on the slave", ioctl(s, TIOCGPTN, &n), ENOTTY);
     T_EXPECT_ERR_BY(t_die, "TIOCSPTLCK on the slave", ioctl(s, TIOCSPTLCK, &n), ENOTTY);
+    T_EXPECT_ERR_BY(t_die, "TIOCGPTPEER on the slave", ioctl(s, TIOCGPTPEER, O_RDWR), EIO);
     T_EXPECT_ERR_BY(t_die, "TIOCGPGRP, not the terminal", ioctl(s, TIOCGPGRP, &n), ENOTTY);
     T_EXPECT_ERR_BY(t_die, "TIOCGSID, no session", ioctl(s, TIOCGSID, &n), ENOTTY);
     T_EXPECT_ERR_BY(t_die, "unknown ioctl", ioctl(m, 0x5499, 0), ENOTTY);
