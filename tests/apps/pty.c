@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -324,9 +325,19 @@ static void pty_poll(void)
     r = revents(s, 1000);
     T_EXPECT(r == (POLLIN | POLLOUT), "slave with a line %#x", r);
     EXPECT_READ(m, "half\r\n");
+    int ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = m};
+    T_EXPECT(epoll_ctl(ep, EPOLL_CTL_ADD, m, &ev) == 0, "epoll_ctl: %s", t_errname(errno));
+    T_EXPECT(epoll_wait(ep, &ev, 1, 0) == 0, "epoll: master readable before output");
     wr(s, "o");
     r = revents(m, 1000);
     T_EXPECT(r == (POLLIN | POLLOUT), "master with output %#x", r);
+    T_EXPECT(epoll_wait(ep, &ev, 1, 1000) == 1 && ev.events == EPOLLIN, "epoll: %#x", ev.events);
+    close(s);
+    T_EXPECT(epoll_wait(ep, &ev, 1, 1000) == 1 && (ev.events & EPOLLHUP),
+             "epoll after the slave's "
+             "close: %#x",
+             ev.events);
 }
 
 static void pty_nonblock(void)
