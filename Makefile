@@ -46,7 +46,7 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 # dispatch in kmain and the guarded-call branch of the page-fault handler.
 # `make test` uses it everywhere.
 KTEST_SRC := kernel/selftest.c kernel/ktest.c kernel/canary.c kernel/mm/mm_test.c kernel/sched/sched_test.c \
-	kernel/sched/preempt_test.c kernel/sched/progtest.c kernel/sys/sys_test.c drivers/netdev_test.c \
+	kernel/sched/preempt_test.c kernel/sched/progtest.c kernel/sys/sys_test.c drivers/netdev_test.c drivers/vcons_test.c \
 	kernel/arch/x86_64/testhooks.c kernel/arch/x86_64/testentry.S kernel/arch/x86_64/testprog.S
 KTEST_FLAGS := -DKERNEL_DEBUG -DKERNEL_TEST
 # lwIP, the TCP/IP stack, from Debian's source package (make deps fetches
@@ -58,8 +58,8 @@ LWIP_SRC := $(addprefix $(LWIP_DIR)/,core/init.c core/def.c core/inet_chksum.c c
 	core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
 	core/ipv4/dhcp.c netif/ethernet.c)
 KSRC := $(filter-out $(KTEST_SRC),$(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c \
-	kernel/fs/*.c kernel/tty/*.c kernel/proc/*.c kernel/sys/*.c kernel/net/*.c kernel/arch/x86_64/*.c \
-	drivers/*.c libc/*.c) $(wildcard boot/*.S kernel/arch/x86_64/*.S)) $(LWIP_SRC)
+	kernel/fs/*.c kernel/tty/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c kernel/net/*.c \
+	kernel/arch/x86_64/*.c drivers/*.c libc/*.c) $(wildcard boot/*.S kernel/arch/x86_64/*.S)) $(LWIP_SRC)
 UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
@@ -129,7 +129,7 @@ KCFLAGS += -I$(BUILD)/gen -Ikernel/net/lwip -I$(LWIP_DIR)/include
 # lwIP's sources come from make deps; a build without them fetches them.
 $(LWIP_SRC):
 	tools/deps.sh
-$(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c))): \
+$(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c kernel/ipc/*.c))): \
 	$(BUILD)/gen/sysnr.h
 
 $(BUILD)/gen/ksyms0.S: tools/mksyms.sh

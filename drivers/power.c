@@ -2,12 +2,21 @@
 #include "kernel/arch.h"
 #include "kernel/panic.h"
 #include "drivers/acpi.h"
+#include "kernel/printk.h"
 #include "drivers/power.h"
+#include "drivers/virtio_console.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 #define KBC_STATUS      0x64
 #define KBC_INPUT_FULL  0x02
 #define KBC_PULSE_RESET 0xfe
+
+void power_shutdown(int status)
+{
+    vcons_drain(VCONS_DRAIN_NS);
+    printk("power-off: status %d\n", status);
+    power_off(status);
+}
 
 void power_off(int status)
 {

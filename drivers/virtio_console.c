@@ -158,7 +158,7 @@ static int port_event(struct vcons *vc, struct vport *p, const struct vc_msg *m,
 }
 
 /* One control message from the device, never trusted. */
-static void ctl_handle(struct vcons *vc, const uint8_t *buf, uint32_t len)
+void vcons_ctl_handle(struct vcons *vc, const uint8_t *buf, uint32_t len)
 {
     struct vc_msg m;
     if (len < sizeof(m)) {
@@ -226,7 +226,7 @@ static unsigned vcons_service(struct vcons *vc)
             vcons_kill(vc);
             return n;
         }
-        ctl_handle(vc, msg, len); /* a short one (0) is counted there */
+        vcons_ctl_handle(vc, msg, len); /* a short one (0) is counted there */
         n++;
     }
     for (unsigned i = 0; i < vc->nports && !vc->dead; i++)
@@ -334,6 +334,30 @@ static void boot_ports(struct vcons *vc)
             break;
     }
     vc->booting = 0;
+}
+
+/* A port of any device with data the host has not taken yet, or 0. */
+static struct vport *busy_port(void)
+{
+    for (unsigned d = 0; d < ndevs; d++)
+        for (unsigned i = 0; i < devs[d]->nports; i++)
+            if (vport_tx_busy(&devs[d]->port[i]))
+                return &devs[d]->port[i];
+    return 0;
+}
+
+void vcons_drain(uint64_t max_ns)
+{
+    uint64_t start = clock_ns();
+    struct vport *p;
+    while ((p = busy_port()) != 0) {
+        if (clock_ns() - start >= max_ns) {
+            printk("virtio-console vport%up%u: host side took not all output in %lu ms: lost\n",
+                   p->vc->index, p->id, (unsigned long)(max_ns / NSEC_PER_MSEC));
+            return;
+        }
+        sched_sleep_ns(NSEC_PER_MSEC);
+    }
 }
 
 static void vcons_report(const struct vcons *vc)

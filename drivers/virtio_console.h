@@ -39,6 +39,7 @@ struct vport {
     int host_open, host_was; /* host side open now; it has been open */
     int console;             /* CONSOLE_PORT: used as a plain port */
     unsigned opens;          /* guest files open (PORT_OPEN 1 on the first) */
+    int close_pending;       /* last one closed, PORT_OPEN 0 once tx is done */
     char name[VPORT_NAME_MAX];
     struct virtq rx, tx;
     struct page *rxpages, *txpages;
@@ -73,6 +74,10 @@ extern const struct pci_driver virtio_console_driver;
 /* virtio_console.c: tell the device the guest opened (1) or closed (0)
  * port p (VIRTIO_CONSOLE_PORT_OPEN). */
 void vcons_port_open(struct vport *p, int open);
+/* One control message of len bytes from the device (the control queue's
+ * handler; also the self test's way in): a malformed one changes nothing
+ * and counts in vc->bad_ctrl. */
+void vcons_ctl_handle(struct vcons *vc, const uint8_t *buf, uint32_t len);
 /* vport.c: the data path. */
 int vport_init(struct vport *p); /* buffers allocated and posted: 0 or -ENOMEM */
 /* Harvest both queues and wake waiters: 0, or -EPROTO (reset the device). */
@@ -80,6 +85,16 @@ int vport_service(struct vport *p);
 void vport_host(struct vport *p, int open);
 void vport_wake(struct vport *p, int events);
 struct vport *vport_by_minor(unsigned minor);
+/* 1 while data written to p has not been taken by the device yet. */
+int vport_tx_busy(struct vport *p);
+
+/* Before power-off: wait, sleeping, until the host side has taken what
+ * the guest wrote to every port (or closed, or max_ns passed), since the
+ * device drops what it still holds when the machine goes. A program's
+ * last writes to its stdout port are otherwise lost whenever the host
+ * reader lags. Called in thread context with interrupts on. */
+void vcons_drain(uint64_t max_ns);
+#define VCONS_DRAIN_NS (30ull * 1000000000) /* a reader that lags, not one that stopped */
 extern const struct file_ops vport_ops;
 
 #endif

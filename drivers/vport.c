@@ -104,11 +104,24 @@ static int tx_reclaim(struct vport *p)
     return got;
 }
 
+/* 1 while bytes written to p are still in the device's hands: the host
+ * side has not taken every transmit buffer yet (and could still). */
+int vport_tx_busy(struct vport *p)
+{
+    if (!p->present || p->vc->dead || host_closed(p) || tx_reclaim(p) < 0)
+        return 0;
+    return p->ntxfree < VPORT_NTX;
+}
+
 int vport_service(struct vport *p)
 {
     int rx = rx_harvest(p), tx = tx_reclaim(p);
     if (rx < 0 || tx < 0)
         return -EPROTO;
+    if (p->close_pending && !vport_tx_busy(p)) {
+        p->close_pending = 0;
+        vcons_port_open(p, 0);
+    }
     int ev = (rx ? POLLIN | POLLRDNORM : 0) | (tx ? POLLOUT | POLLWRNORM : 0);
     if (ev)
         vport_wake(p, ev);
@@ -153,6 +166,11 @@ static long vport_read(struct file *f, void *ubuf, size_t n)
     if (n == 0)
         return 0;
     while (!p->fcount) {
+        /* The device fills buffers before it announces the close: what
+         * it used and the service thread has not harvested yet comes
+         * before the end of file. */
+        if (rx_harvest(p) > 0)
+            continue;
         if (host_closed(p))
             return 0;
         if (f->flags & O_NONBLOCK)
@@ -236,14 +254,18 @@ static long vport_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 }
 
 /* The first guest open tells the host (PORT_OPEN 1), the last close too
- * (PORT_OPEN 0). */
+ * (PORT_OPEN 0) — but only once the device has taken every byte written
+ * (close_pending until then; vport_service sends it), so a host that
+ * ends its side at that message has all the data. An open before then
+ * just cancels the pending close. */
 static int vport_open(struct file *f)
 {
     struct vport *p = port_of(f);
     if (!p || p->gone || p->vc->dead)
         return -ENXIO;
-    if (p->opens++ == 0)
+    if (p->opens++ == 0 && !p->close_pending)
         vcons_port_open(p, 1);
+    p->close_pending = 0;
     return 0;
 }
 
@@ -252,7 +274,11 @@ static void vport_close(struct file *f)
     struct vport *p = port_of(f);
     if (!p || (f->flags & O_PATH) || !p->opens)
         return;
-    if (--p->opens == 0)
+    if (--p->opens != 0)
+        return;
+    if (vport_tx_busy(p))
+        p->close_pending = 1;
+    else
         vcons_port_open(p, 0);
 }
 

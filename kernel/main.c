@@ -4,6 +4,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/printk.h"
 #include "kernel/net/net.h"
@@ -123,6 +124,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     initrd_init(initrd_phys(), initrd_len());
     vfs_mount_boot();
     proc_init(bootinfo.cmdline);
+    ipc_init(); /* registers its calls: before syscall_init counts them */
     syscall_init();
     int status;
     if (self_test(bootinfo.cmdline, &status)) {
@@ -134,6 +136,5 @@ void kmain(uint32_t magic, uint32_t info_phys)
         printk_quiet(0);
         status = init_run(bootinfo.cmdline, bootinfo.nmods > 0, !quiet);
     }
-    printk("power-off: status %d\n", status);
-    power_off(status);
+    power_shutdown(status);
 }

@@ -13,6 +13,7 @@
 #include "kernel/sys/sys_test.h"
 #include "kernel/conin.h"
 #include "drivers/netdev_test.h"
+#include "drivers/vcons_test.h"
 #include "errno.h"
 
 /* Named functions so that the backtrace has something to show. */
@@ -131,6 +132,7 @@ static const struct {
     {"sys",            0,                       sys_selftest},
     {"net",            0,                       net_selftest},
     {"nonet",          0,                       nonet_selftest},
+    {"vcons",          0,                       vcons_selftest},
     /* clang-format on */
 };
 

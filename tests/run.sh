@@ -341,6 +341,14 @@ check net-device 0 '^pci 0000:00:03\.0 \[1af4:1000\]' '^virtio-net eth0: mac 52:
 boot net-none 30 --kernel --append selftest=nonet
 check net-none 0 '^ok nonet/no-device$' '^nonet: 2 passed, 0 failed$'
 
+# virtio-console's control queue (issue 19): malformed control messages
+# (short, unknown events and ports, bad names, a second add or name) are
+# ignored and counted; the device stays up.
+boot vcons-control 30 --kernel --append selftest=vcons -- -device virtio-serial-pci,id=vs0 \
+    -chardev null,id=c1 -device virtserialport,bus=vs0.0,chardev=c1,name=uniplex.t \
+    -chardev null,id=c2 -device virtserialport,bus=vs0.0,chardev=c2
+check vcons-control 0 '^ok vcons/name-slash$' '^ok vcons/device-alive$' '^vcons: 21 passed, 0 failed$'
+
 boot kernel-stack-overflow 30 --kernel --append selftest=kstackoverflow
 check kernel-stack-overflow 125 'EXCEPTION: #PF page fault.*kernel stack overflow' '#0 .* recurse'
 
@@ -427,6 +435,11 @@ check_suite app-fdobj fdobj
 # Sockets (issue 17, items 5 and 6): the generic layer through AF_UNIX.
 app app-unix 60 --env UNIPLEX=1 "$BUILD/apps/unix"
 check_suite app-unix unix
+# System V IPC (issue 13): shared memory, semaphores and message queues
+# between processes (fork, exec, keys), IPC_RMID, SEM_UNDO, blocking,
+# EINTR, EIDRM, the limits and /proc/sysvipc.
+app app-sysv 90 --env UNIPLEX=1 "$BUILD/apps/sysv"
+check_suite app-sysv sysv
 # AF_NETLINK's NETLINK_ROUTE (issue 17, item 5): link, address and route
 # dumps as busybox ip reads them, acks, errors, MSG_PEEK|MSG_TRUNC, poll.
 app app-netlink 60 --env UNIPLEX=1 "$BUILD/apps/netlink"

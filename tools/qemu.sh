@@ -4,7 +4,7 @@
 #   tools/qemu.sh [--iso | --kernel] [--uefi] [--accel kvm|tcg] [--mem SIZE]
 #                 [--append CMDLINE] [--initrd FILE] [--kernel-file ELF]
 #                 [--image ISO] [--timeout SEC] [--log FILE] [--quiet]
-#                 [--no-serial] [--no-debug-exit] [--monitor SOCKET]
+#                 [--no-serial] [--no-debug-exit] [--monitor SOCKET] [--qmp SOCKET]
 #                 [--net user|socket-listen=PORT|socket-connect=PORT]
 #                 [--port [HOSTADDR:]HOSTPORT:GUESTPORT]...
 #                 [--guestfwd tcp:10.0.2.N:GPORT-tcp:127.0.0.1:HPORT]...
@@ -29,7 +29,8 @@
 # when N mod 128 agrees with QEMU's code.
 # --no-debug-exit leaves out the isa-debug-exit device, so the kernel powers
 # off through ACPI (exit status 0); --monitor puts the QEMU monitor on a unix
-# socket. --quiet drops the "qemu:" information lines (errors remain).
+# socket, --qmp QEMU's machine protocol (QMP) on a unix socket QEMU listens
+# on without waiting. --quiet drops the "qemu:" information lines (errors remain).
 # --net adds one virtio-net device (none without it): "user" is QEMU's user
 # networking with restrict=on (the guest reaches nothing but what --port
 # forwards: TCP HOSTADDR:HOSTPORT, default 127.0.0.1, to the guest's
@@ -43,10 +44,12 @@
 # is a unix socket: --vport listens on SOCKET and QEMU waits, before the
 # guest starts, until something connects to it (so the guest never sees a
 # port whose host side opens late); --vport-connect connects to an existing
-# SOCKET at startup (QEMU fails when nothing listens there).
+# SOCKET at startup (QEMU fails when nothing listens there). The port's
+# device id is vp-NAME and its chardev's vc-NAME (for QMP's
+# VSERPORT_CHANGE events and chardev-change).
 set -u
 BUILD=${BUILD:-build}
-mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor=""
+mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor="" qmp=""
 initrd="" kernel_file="" image="" quiet=0 net=""
 extra=() ports=() gfwds=() vports=()
 while [ $# -gt 0 ]; do
@@ -66,6 +69,7 @@ while [ $# -gt 0 ]; do
     --no-serial) serial=0 ;;
     --no-debug-exit) debugexit=0 ;;
     --monitor) monitor=$2; shift ;;
+    --qmp) qmp=$2; shift ;;
     --net) net=$2; shift ;;
     --port) ports+=("$2"); shift ;;
     --guestfwd) gfwds+=("$2"); shift ;;
@@ -185,8 +189,8 @@ vport_setup() {
         else
             how=server=off
         fi
-        vportargs+=(-chardev "socket,id=vport$i,path=$path,$how"
-            -device "virtserialport,bus=vser0.0,chardev=vport$i,name=$name")
+        vportargs+=(-chardev "socket,id=vc-$name,path=$path,$how"
+            -device "virtserialport,bus=vser0.0,chardev=vc-$name,name=$name,id=vp-$name")
         i=$((i + 1))
     done
     [ $i -le 7 ] || die "at most 7 --vport ports (port 0 is the console's)"
@@ -203,6 +207,7 @@ if [ $serial = 1 ] && [ -z "$log" ]; then
 fi
 serlog=${log:-$tmplog}
 
+[ -z "$qmp" ] || args+=(-qmp "unix:$qmp,server=on,wait=off")
 if [ -n "$monitor" ]; then
     args+=(-monitor "unix:$monitor,server,nowait")
 elif [ $serial = 0 ] || [ -n "$log" ] || ! [ -t 0 ]; then

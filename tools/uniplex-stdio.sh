@@ -9,7 +9,14 @@
 #   host stdin  --socat-->  $tmp/in.sock   (uniplex.stdin)
 #   host stdout <--socat--  $tmp/out.sock  (uniplex.stdout)
 #   --pipe-to NAME:   uniplex.stdout listens on $UNIPLEX_PIPES/NAME.sock
-#   --pipe-from NAME: uniplex.stdin connects to $UNIPLEX_PIPES/NAME.sock
+#   --pipe-from NAME: $UNIPLEX_PIPES/NAME.sock --socat-->  $tmp/in.sock
+#
+# The --pipe-from side relays through socat rather than having its QEMU
+# connect to the --pipe-to socket itself: when the writing VM exits, its
+# QEMU closes the socket altogether, and a reading QEMU that sees the hang-up
+# drops whatever its guest has not read yet. The relay turns that close
+# into a half-close of in.sock, which the reading QEMU delivers only after
+# the data before it, exactly like the end of the host's stdin.
 #
 # QEMU waits for the connection to a listening port before it starts the
 # guest (wait=on), so the guest never sees a port whose host side opens
@@ -27,7 +34,7 @@ stdio_pipes=${UNIPLEX_PIPES:-${TMPDIR:-/tmp}/uniplex-pipes}
 # How long a connector or --pipe-from waits for its socket (seconds).
 stdio_wait_max=${UNIPLEX_STDIO_WAIT:-60}
 
-stdio_q=() stdio_in_pid="" stdio_out_pid="" stdio_to_sock="" stdio_from_sock=""
+stdio_q=() stdio_in_pid="" stdio_out_pid="" stdio_eof_pid="" stdio_to_sock="" stdio_from_sock=""
 
 # stdio_listening SOCKET: true when a process listens on the unix socket
 # SOCKET (in /proc/net/unix, flag __SO_ACCEPTCON); a stale file left by a
@@ -63,10 +70,8 @@ stdio_setup() {
     [ ${#tmp} -lt 90 ] || die "temporary directory path too long for a unix socket: $tmp"
     if [ -n "$from" ]; then
         stdio_from_sock=$(stdio_pipe_path "$from") || exit 126
-        stdio_q+=(--vport-connect "uniplex.stdin=$stdio_from_sock")
-    else
-        stdio_q+=(--vport "uniplex.stdin=$tmp/in.sock")
     fi
+    stdio_q+=(--vport "uniplex.stdin=$tmp/in.sock")
     if [ -n "$to" ]; then
         stdio_to_sock=$(stdio_pipe_path "$to") || exit 126
         rm -f "$stdio_to_sock"
@@ -74,8 +79,10 @@ stdio_setup() {
     else
         stdio_q+=(--vport "uniplex.stdout=$tmp/out.sock")
     fi
+    stdio_q+=(--qmp "$tmp/qmp.sock")
     if [ -n "$in" ]; then exec 3< "$in" || die "cannot read $in"; else exec 3<&0; fi
     if [ -n "$out" ]; then exec 4> "$out" || die "cannot write $out"; else exec 4>&1; fi
+    exec > /dev/null # fd 4 is the output now: only its connector may hold it
 }
 
 # socat one way; its messages (a write failing with EPIPE, the normal end
@@ -98,12 +105,16 @@ stdio_quiet() {
 # background; each waits for its socket first). Neither keeps the other
 # direction's host file open, so end of file and EPIPE are not delayed.
 # QEMU waits for them: one that finds no socket stops uniplex (SIGTERM),
-# whose exit stops QEMU.
+# whose exit stops QEMU. For --pipe-from, the input's source is the
+# --pipe-to socket instead of the host's stdin; the relay is two-way like
+# the stdin one, so when the reading VM goes, its close reaches the
+# writing VM (whose next write fails: EPIPE, SIGPIPE).
 stdio_connect_in() {
-    [ -z "$stdio_from_sock" ] || return 0
+    local src=STDIO
+    [ -z "$stdio_from_sock" ] || src=UNIX-CONNECT:$stdio_from_sock
     {
         stdio_await "$tmp/in.sock" || stdio_give_up in.sock
-        exec socat "${stdio_socat_in[@]}" STDIO "UNIX-CONNECT:$tmp/in.sock"
+        exec socat "${stdio_socat_in[@]}" "$src" "UNIX-CONNECT:$tmp/in.sock"
     } <&3 > /dev/null 3<&- 4>&- &
     stdio_in_pid=$!
 }
@@ -115,6 +126,14 @@ stdio_connect_out() {
     } < /dev/null >&4 3<&- 4>&- &
     stdio_out_pid=$!
 }
+# stdio_watch_close: the program's closing of its stdout (all of its
+# descriptors of the port) becomes end of file for the host's reader at
+# once, not at the machine's exit (tools/uniplex-eof.py, over QMP).
+stdio_watch_close() {
+    "$repo/tools/uniplex-eof.py" "$tmp/qmp.sock" uniplex.stdout < /dev/null > /dev/null 3<&- 4>&- &
+    stdio_eof_pid=$!
+}
+
 stdio_give_up() {
     echo "uniplex: QEMU did not listen on $1 within ${stdio_wait_max}s" >&2
     kill -TERM $$
@@ -147,5 +166,6 @@ stdio_reap() {
 stdio_cleanup() {
     stdio_reap "$stdio_out_pid" 10
     stdio_reap "$stdio_in_pid" 0
+    stdio_reap "$stdio_eof_pid" 1
     [ -z "$stdio_to_sock" ] || rm -f "$stdio_to_sock"
 }

@@ -7,6 +7,12 @@
 #   in MB/s (10^6 bytes/s). "raw" counts the whole command, boot included;
 #   "net" subtracts the time of the same command with no data (boot, image,
 #   exit), which is what the bytes themselves cost.
+#   between two VMs: MIB MiB made inside one VM (dd of zeros, 64 KiB
+#   blocks) and counted inside another (wc -c), through the stdio channel
+#   (`uniplex run sh -c dd | uniplex run wc -c`) and, beside it, over TCP
+#   between the two on one virtual Ethernet (QEMU's socket netdev on
+#   127.0.0.1, busybox nc): the same bytes, the same guests, the network
+#   issue's path instead of virtio-console.
 #   latency: a 1-byte ping-pong (tools/vpipeping.c) through a fifo: ping in
 #   one VM, busybox cat echoing in another (ping | cat > fifo < fifo), beside
 #   the same between two host processes.
@@ -21,6 +27,7 @@ BUILD=${BUILD:-build}
 OUT=$BUILD/vpipebench
 BB=/bin/busybox
 mkdir -p "$OUT" || exit 1
+make -s all > /dev/null || exit 1 # before VMs that would each bring it up to date
 vm() {
     tools/uniplex run --timeout 600 ${ACCEL:+--accel "$ACCEL"} "$@"
 }
@@ -39,6 +46,21 @@ feed() { # MIB: MIB MiB of zeros on stdout
 host_pipe() { feed "$1" | cat > /dev/null; }
 one_vm() { feed "$1" | vm $BB cat > /dev/null; }
 three_vms() { feed "$1" | vm $BB cat | vm $BB cat | vm $BB cat > /dev/null; }
+gen() { # MIB: the guest command that makes MIB MiB of zeros
+    echo "$BB dd if=/dev/zero bs=64k count=$(($1 * 16)) 2> /dev/null"
+}
+vm_to_vm() { vm $BB sh -c "$(gen "$1")" < /dev/null | vm $BB wc -c > /dev/null; }
+# The server VM listens first (QEMU's socket-listen waits for the client's
+# QEMU); both use the console, not the stdio channel.
+tcp_vms() {
+    local port=$((24300 + RANDOM % 500))
+    vm --stdio console --net "socket-listen=$port" --ip 10.0.3.1/24 \
+        $BB sh -c "$BB nc -l -p 5000 | $BB wc -c" < /dev/null > /dev/null 2>&1 &
+    sleep 1
+    vm --stdio console --net "socket-connect=$port" --ip 10.0.3.2/24 \
+        $BB sh -c "$(gen "$1") | $BB nc 10.0.3.1 5000" < /dev/null > /dev/null 2>&1
+    wait
+}
 
 # throughput NAME FUNC: one line, raw and net MB/s.
 throughput() {
@@ -72,6 +94,8 @@ echo "throughput, $MIB MiB (accelerator: ${ACCEL:-default})"
 throughput "host pipe (dd | cat)" host_pipe
 throughput "one VM" one_vm
 throughput "three VMs" three_vms
+throughput "VM to VM, stdio" vm_to_vm
+throughput "VM to VM, TCP" tcp_vms
 echo "1-byte ping-pong, $PINGS round trips"
 ping_pong "two host processes" host cat
 ping_pong "two VMs" vm vm $BB cat

@@ -11,6 +11,7 @@
 #include "string.h"
 #include "kernel/fs/procgen.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
@@ -261,7 +262,11 @@ static const struct pentry sys_kernel_entries[] = {
     REG("version", gen_sys_version),         REG("hostname", gen_sys_hostname),
     REG("domainname", gen_sys_domainname),   REG("pid_max", gen_sys_pid_max),
     REG("ngroups_max", gen_sys_ngroups_max), REG("threads-max", gen_sys_threads_max),
-    DIR("random", sys_random_entries, 0),    END,
+    DIR("random", sys_random_entries, 0),    REG("shmmax", gen_sys_shmmax),
+    REG("shmall", gen_sys_shmall),           REG("shmmni", gen_sys_shmmni),
+    REG("sem", gen_sys_sem),                 REG("msgmax", gen_sys_msgmax),
+    REG("msgmnb", gen_sys_msgmnb),           REG("msgmni", gen_sys_msgmni),
+    END,
 };
 static const struct pentry sys_fs_entries[] = {
     REG("file-max", gen_sys_file_max),
@@ -287,6 +292,12 @@ static const struct pentry net_entries[] = {
     REG("udp6", gen_net_ip6),
     END,
 };
+static const struct pentry sysvipc_entries[] = {
+    REG("shm", gen_sysvipc_shm),
+    REG("sem", gen_sysvipc_sem),
+    REG("msg", gen_sysvipc_msg),
+    END,
+};
 static const struct pentry root_entries[] = {
     REG("meminfo", gen_meminfo),
     REG("uptime", gen_uptime),
@@ -299,6 +310,7 @@ static const struct pentry root_entries[] = {
     LNK("mounts", link_mounts, 0),
     DIR("sys", sys_entries, 0),
     DIR("net", net_entries, 0),
+    DIR("sysvipc", sysvipc_entries, 0),
     END,
 };
 static const struct pentry root_dir = DIR("", root_entries, &pids);

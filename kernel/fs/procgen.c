@@ -116,21 +116,21 @@ static uint64_t rss_pages(const struct proc *p)
     return p->vm ? vmspace_resident(p->vm) : 0;
 }
 
-/* proc(5) /proc/pid/stat: 52 fields. CPU time is counted per thread, not
- * split between program and kernel: it is all shown as utime; faults are
- * not counted. */
+/* proc(5) /proc/pid/stat: 52 fields. CPU time is split into utime and
+ * stime as sampled (thread_sys_ns); faults are not counted. */
 int gen_stat(int pid, char *buf, size_t n)
 {
     struct proc *p = proc_find(pid);
     if (!p)
         return 0;
-    return snprintf(buf, n,
-                    "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 %llu 0 20 0 %u 0 %llu %llu %llu "
-                    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-                    p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-                    TICKS(proc_runtime_ns(p)), TICKS(p->child_ns), p->nlive, TICKS(p->start_ns),
-                    (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
-                    (unsigned long long)rss_pages(p));
+    return snprintf(
+        buf, n,
+        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu %llu %llu %llu 20 0 %u 0 %llu %llu %llu "
+        "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+        p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+        TICKS(proc_runtime_ns(p) - proc_sys_ns(p)), TICKS(proc_sys_ns(p)),
+        TICKS(p->child_ns - p->child_sys_ns), TICKS(p->child_sys_ns), p->nlive, TICKS(p->start_ns),
+        (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0), (unsigned long long)rss_pages(p));
 }
 
 /* status's Uid: and Gid: lines: real, effective, saved, file-system. */
@@ -225,10 +225,11 @@ int gen_task_stat(int tid, char *buf, size_t n)
     struct proc *p = l->proc;
     return snprintf(
         buf, n,
-        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 0 0 20 0 %u 0 %llu %llu %llu "
+        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu %llu 0 0 20 0 %u 0 %llu %llu %llu "
         "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
         tid, l->name, l->thread->state == T_BLOCKED ? 'S' : 'R', p->parent ? p->parent->pid : 0,
-        p->pgid, p->sid, TICKS(thread_runtime_ns(l->thread)), p->nlive, TICKS(p->start_ns),
+        p->pgid, p->sid, TICKS(thread_runtime_ns(l->thread) - thread_sys_ns(l->thread)),
+        TICKS(thread_sys_ns(l->thread)), p->nlive, TICKS(p->start_ns),
         (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0), (unsigned long long)rss_pages(p));
 }
 

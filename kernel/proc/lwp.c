@@ -103,6 +103,7 @@ void lwp_free(struct lwp *l)
         thread_discard(l->thread); /* never started */
     } else {
         p->dead_ns += thread_runtime_ns(l->thread);
+        p->dead_sys_ns += thread_sys_ns(l->thread);
         thread_join(l->thread);
     }
     if (l->tid != p->pid)

@@ -6,6 +6,7 @@
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
@@ -344,6 +345,7 @@ __attribute__((noreturn)) void proc_end(int wstatus)
 {
     struct proc *p = proc_current();
     p->nlive = 0;
+    ipc_proc_exit(p); /* SEM_UNDO, while p is still current */
     fd_close_all(p);
     thread_set_vmspace(0);
     /* The rest of the exit runs on the parent's tables: the parent usually
@@ -376,6 +378,14 @@ uint64_t proc_runtime_ns(const struct proc *p)
     return ns;
 }
 
+uint64_t proc_sys_ns(const struct proc *p)
+{
+    uint64_t ns = p->dead_sys_ns;
+    for (const struct lwp *l = p->lwps; l; l = l->next)
+        ns += thread_sys_ns(l->thread);
+    return ns;
+}
+
 uint64_t proc_forks(void)
 {
     return forks;
@@ -390,8 +400,10 @@ int proc_reap(struct proc *p)
 {
     while (p->state != P_ZOMBIE)
         waitq_wait(&p->exitq, 0);
-    if (p->parent) /* its threads have run for the last time: charge the parent */
+    if (p->parent) { /* its threads have run for the last time: charge the parent */
         p->parent->child_ns += proc_runtime_ns(p) + p->child_ns;
+        p->parent->child_sys_ns += proc_sys_ns(p) + p->child_sys_ns;
+    }
     int status = p->wstatus;
     proc_free(p);
     return status;

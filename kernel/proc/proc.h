@@ -115,6 +115,7 @@ struct proc {
     struct lwp *survivor;      /* the exec'ing LWP that stays, or NULL (group exit) */
     struct waitq lwpq;         /* an LWP exited (exec waits for the others) */
     uint64_t dead_ns;          /* CPU time of LWPs already freed */
+    uint64_t dead_sys_ns;      /* the system-time part of it (thread_sys_ns) */
     struct waitq exitq;        /* waiters for a child's exit (wait4) */
     int exit_signal;           /* sent to the parent at exit (clone's CSIGNAL; SIGCHLD) */
     struct proc *vfork_parent; /* blocked in vfork until this one execs or exits */
@@ -125,6 +126,7 @@ struct proc {
     char *exe;                      /* /proc/<pid>/exe: the program's absolute path; owned */
     uint64_t start_ns;              /* clock_ns() at creation */
     uint64_t child_ns;              /* CPU time of reaped children (and theirs) */
+    uint64_t child_sys_ns;          /* the system-time part of it */
     char *cmdline;                  /* argv, NUL-separated (/proc/<pid>/cmdline); owned */
     size_t cmdline_len;
     uint64_t env_start, env_end;       /* the initial environment's strings (/proc/<pid>/environ) */
@@ -290,6 +292,8 @@ int proc_oom(uint64_t addr);
 
 /* CPU time used by p's LWPs. */
 uint64_t proc_runtime_ns(const struct proc *p);
+/* The system-time part of proc_runtime_ns(p) (thread_sys_ns of each LWP). */
+uint64_t proc_sys_ns(const struct proc *p);
 /* Processes created since boot, and the last pid given. */
 uint64_t proc_forks(void);
 int proc_last_pid(void);

@@ -3,10 +3,9 @@
  *
  * CPU time is what the scheduler charges each thread (account() in
  * kernel/sched/sched.c): all of its time on the CPU, program code and
- * kernel code alike. Telling the two apart would take a clock read on every
- * entry to the kernel and every return (system calls, faults, interrupts),
- * so it is all reported as user time, ru_utime, and ru_stime is 0, as
- * /proc/<pid>/stat shows it.
+ * kernel code alike; ru_stime is the part sampled in kernel code
+ * (thread_sys_ns: tick-based, as Linux's default accounting), ru_utime the
+ * rest. /proc/<pid>/stat and times(2) split it the same way.
  *
  * ru_maxrss: the address space keeps no peak of its resident set, so a
  * process's figure is the largest resident set sampled so far by
@@ -51,13 +50,20 @@ void proc_rusage_sample(struct proc *p)
         p->maxrss = max_u64(p->maxrss, vmspace_resident(p->vm));
 }
 
-/* Copy out CPU time cpu_ns (all as user time) and maxrss_pages. */
-static int put_rusage(uint64_t uru, uint64_t cpu_ns, uint64_t maxrss_pages)
+static struct timeval_k tv_of(uint64_t ns)
+{
+    return (struct timeval_k){(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000)};
+}
+
+/* Copy out CPU time cpu_ns, of which sys_ns system time, and maxrss_pages. */
+static int put_rusage(uint64_t uru, uint64_t cpu_ns, uint64_t sys_ns, uint64_t maxrss_pages)
 {
     struct rusage_k ru;
     memset(&ru, 0, sizeof(ru));
-    ru.utime.sec = (int64_t)(cpu_ns / NSEC_PER_SEC);
-    ru.utime.usec = (int64_t)(cpu_ns % NSEC_PER_SEC / 1000);
+    if (sys_ns > cpu_ns)
+        sys_ns = cpu_ns;
+    ru.utime = tv_of(cpu_ns - sys_ns);
+    ru.stime = tv_of(sys_ns);
     ru.maxrss = (int64_t)(maxrss_pages * (PAGE_SIZE / 1024));
     return copy_to_user((void *)uru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
@@ -68,11 +74,12 @@ int proc_getrusage(int who, uint64_t uru)
     proc_rusage_sample(p);
     switch (who) {
     case RUSAGE_SELF: /* every LWP of the process */
-        return put_rusage(uru, proc_runtime_ns(p), p->maxrss);
+        return put_rusage(uru, proc_runtime_ns(p), proc_sys_ns(p), p->maxrss);
     case RUSAGE_THREAD: /* the calling LWP's time; the process's memory, as Linux */
-        return put_rusage(uru, thread_runtime_ns(lwp_current()->thread), p->maxrss);
+        return put_rusage(uru, thread_runtime_ns(lwp_current()->thread),
+                          thread_sys_ns(lwp_current()->thread), p->maxrss);
     case RUSAGE_CHILDREN: /* the children waited for, and theirs */
-        return put_rusage(uru, p->child_ns, p->child_maxrss);
+        return put_rusage(uru, p->child_ns, p->child_sys_ns, p->child_maxrss);
     default:
         return -EINVAL;
     }
@@ -82,7 +89,8 @@ int proc_getrusage(int who, uint64_t uru)
  * which is what its parent's RUSAGE_CHILDREN gains by reaping it. */
 int proc_rusage_child(const struct proc *c, uint64_t uru)
 {
-    return put_rusage(uru, proc_runtime_ns(c) + c->child_ns, max_u64(c->maxrss, c->child_maxrss));
+    return put_rusage(uru, proc_runtime_ns(c) + c->child_ns, proc_sys_ns(c) + c->child_sys_ns,
+                      max_u64(c->maxrss, c->child_maxrss));
 }
 
 void proc_rusage_reap(struct proc *p, const struct proc *c)

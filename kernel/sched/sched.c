@@ -155,6 +155,8 @@ static void arm_timer(uint64_t now)
         return;
     if (rq_head && cur->ctx.fpu && (when == 0 || now + quantum < when))
         when = now + quantum;
+    if (cur->lwp && (when == 0 || now + SCHED_ACCT_TICK_NS < when))
+        when = now + SCHED_ACCT_TICK_NS; /* the accounting sample */
     if (when == armed && (when == 0 || when > now))
         return;
     armed = when;
@@ -182,6 +184,12 @@ static void account(struct thread *prev, uint64_t now)
         cpu_program_ns += d;
     else
         cpu_kernel_ns += d;
+}
+
+uint64_t thread_sys_ns(const struct thread *t)
+{
+    uint64_t rt = thread_runtime_ns(t);
+    return t->sys_ns < rt ? t->sys_ns : rt;
 }
 
 uint64_t thread_runtime_ns(const struct thread *t)
@@ -317,14 +325,35 @@ void sched_sleep_ns(uint64_t ns)
     sched_sleep_until(clock_ns() + ns);
 }
 
+static int timer_fired;
+
 void sched_timer_fired(void)
 {
     armed = 0; /* the hardware is idle now: the next arm must program it */
+    timer_fired = 1;
+}
+
+/* A timer interrupt that found a program thread running: the time since
+ * its previous sample (or since it was switched in) was program time or
+ * kernel time, as the interrupted code is. */
+static void acct_sample(int in_program, uint64_t now)
+{
+    if (!cur->lwp)
+        return;
+    uint64_t from = cur->sampled_at > cur->ran_at ? cur->sampled_at : cur->ran_at;
+    if (!in_program && now > from)
+        cur->sys_ns += now - from;
+    cur->sampled_at = now;
 }
 
 void sched_interrupt_exit(int in_program)
 {
-    expire_sleepers(clock_ns());
+    uint64_t now = clock_ns();
+    if (timer_fired) {
+        timer_fired = 0;
+        acct_sample(in_program, now);
+    }
+    expire_sleepers(now);
     if (in_program && rq_head) {
         preemptions++;
         cur->state = T_RUNNABLE;

@@ -36,6 +36,8 @@ struct thread {
     void *lwp;           /* the process LWP it runs (struct lwp), NULL: a kernel thread */
     int intr;            /* a signal is pending: interruptible sleeps end */
     uint64_t runtime_ns; /* CPU time used, up to its last switch-out */
+    uint64_t sys_ns;     /* the part of it sampled in kernel code (sched_interrupt_exit) */
+    uint64_t sampled_at; /* clock_ns() of its last accounting sample */
     uint64_t ran_at;     /* clock_ns() of its last switch-in */
 };
 
@@ -90,6 +92,14 @@ void sched_wake(struct thread *t);
 /* CPU time: t's (including its current run), and the machine's since boot
  * split into program threads, other kernel threads and idle. */
 uint64_t thread_runtime_ns(const struct thread *t);
+/* The part of thread_runtime_ns(t) spent in kernel code (system time), as
+ * sampled: while a program thread runs, the timer fires at least every
+ * SCHED_ACCT_TICK_NS, and the time since the previous sample is charged
+ * to the kernel when the interrupt finds kernel code running (Linux's
+ * tick-based accounting). A clock read at every kernel entry and exit
+ * would be exact, and would cost every system call. */
+uint64_t thread_sys_ns(const struct thread *t);
+#define SCHED_ACCT_TICK_NS (4 * 1000000ull)
 void sched_cpu_ns(uint64_t *program, uint64_t *kernel, uint64_t *idle);
 /* Threads running or waiting to run (the idle thread not counted). */
 unsigned sched_nr_running(void);

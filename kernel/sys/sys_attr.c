@@ -247,8 +247,8 @@ static int64_t ticks(uint64_t ns)
     return (int64_t)(ns / (NSEC_PER_SEC / USER_HZ));
 }
 
-/* times(2): CPU time all as user time, as getrusage reports it
- * (kernel/proc/rusage.c); the children's is that of those waited for. The
+/* times(2): CPU time split into user and system time as getrusage
+ * reports it (kernel/proc/rusage.c); the children's is that of those waited for. The
  * result is the clock ticks since boot (the man page's "arbitrary point in
  * the past"; Linux's starts (2^32/HZ - 300) seconds before boot to catch
  * wrap-around bugs early). buf may be NULL. */
@@ -257,7 +257,9 @@ static int64_t sys_times(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, u
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct proc *p = proc_current();
-    struct tms_k t = {ticks(proc_runtime_ns(p)), 0, ticks(p->child_ns), 0};
+    uint64_t sys = proc_sys_ns(p), csys = p->child_sys_ns;
+    struct tms_k t = {ticks(proc_runtime_ns(p) - sys), ticks(sys), ticks(p->child_ns - csys),
+                      ticks(csys)};
     if (ubuf && copy_to_user((void *)ubuf, &t, sizeof(t)))
         return -EFAULT;
     return ticks(clock_ns());

@@ -25,8 +25,8 @@
 #define REBOOT_CAD_OFF   0x00000000u
 
 /* reboot(magic1, magic2, cmd, arg). No capability is checked yet (the
- * ids are kept, not checked: cred.c), so CAP_SYS_BOOT always passes. HALT powers off too: a halted virtual
- * machine that never exits helps nobody. */
+ * ids are kept, not checked: cred.c), so CAP_SYS_BOOT always passes. HALT powers off too: a halted
+ * virtual machine that never exits helps nobody. */
 static int64_t sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64_t a3, uint64_t a4,
                           uint64_t a5)
 {
@@ -43,8 +43,7 @@ static int64_t sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64
     case REBOOT_POWER_OFF:
     case REBOOT_HALT:
         printk("reboot: power off requested by pid %d\n", proc_current()->pid);
-        printk("power-off: status 0\n");
-        power_off(0);
+        power_shutdown(0);
     case REBOOT_RESTART:
         printk("reboot: restart requested by pid %d\n", proc_current()->pid);
         power_restart();

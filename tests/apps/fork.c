@@ -24,11 +24,13 @@
 #include <sched.h>
 #include <spawn.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 
 #include "tproc.h"
@@ -603,12 +605,53 @@ static void burn_ms(long ms)
             burn_sink++;
 }
 
-/* CPU time in microseconds, user and system together (Uniplex reports it
- * all as user time). */
+/* CPU time in microseconds, user and system together. */
 static long ru_us(const struct rusage *ru)
 {
     return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000L + ru->ru_utime.tv_usec +
            ru->ru_stime.tv_usec;
+}
+
+static long tv_us(const struct timeval *tv)
+{
+    return tv->tv_sec * 1000000L + tv->tv_usec;
+}
+
+/* Spend ms of wall time in the kernel: reads of /dev/zero. */
+static void sys_burn_ms(long ms)
+{
+    static char buf[65536];
+    int fd = open("/dev/zero", O_RDONLY);
+    double end = p_now_us() + (double)ms * 1000.0;
+    while (fd >= 0 && p_now_us() < end)
+        if (read(fd, buf, sizeof buf) < 0)
+            break;
+    close(fd);
+}
+
+/* User and system time apart: a loop of system calls is mostly system
+ * time, a loop of arithmetic mostly user time. */
+static void check_rusage_split(void)
+{
+    struct rusage a, b, c, d;
+    getrusage(RUSAGE_SELF, &a);
+    sys_burn_ms(200);
+    getrusage(RUSAGE_SELF, &b);
+    burn_ms(200);
+    getrusage(RUSAGE_SELF, &c);
+    long su = tv_us(&b.ru_utime) - tv_us(&a.ru_utime), ss = tv_us(&b.ru_stime) - tv_us(&a.ru_stime);
+    long cu = tv_us(&c.ru_utime) - tv_us(&b.ru_utime), cs = tv_us(&c.ru_stime) - tv_us(&b.ru_stime);
+    CHECK("getrusage_stime_syscalls", ss > su, "reading /dev/zero: user %ld us, system %ld us", su,
+          ss);
+    CHECK("getrusage_utime_compute", cu > cs, "arithmetic: user %ld us, system %ld us", cu, cs);
+    struct tms t;
+    clock_t r = times(&t);
+    getrusage(RUSAGE_SELF, &d);
+    long hz = sysconf(_SC_CLK_TCK);
+    CHECK("times_stime",
+          r != (clock_t)-1 && t.tms_stime > 0 &&
+              labs((long)t.tms_stime - tv_us(&d.ru_stime) * hz / 1000000) <= 2,
+          "tms_stime %ld ticks, ru_stime %ld us", (long)t.tms_stime, tv_us(&d.ru_stime));
 }
 
 /* Touch RSS_KIB of fresh memory, read getrusage(RUSAGE_SELF) into *ru and
@@ -742,6 +785,7 @@ static void check_rusage_grandchild(void)
 static void check_rusage(void)
 {
     check_rusage_self();
+    check_rusage_split();
     check_rusage_children();
     check_rusage_grandchild();
 }

@@ -97,6 +97,8 @@ static inline const char *t_errname(int e)
         {ENOSYS, "ENOSYS"},
         {ENOTEMPTY, "ENOTEMPTY"},
         {ELOOP, "ELOOP"},
+        {ENOMSG, "ENOMSG"},
+        {EIDRM, "EIDRM"},
         {EOVERFLOW, "EOVERFLOW"},
         {EOPNOTSUPP, "EOPNOTSUPP"},
         {ENOTSOCK, "ENOTSOCK"},

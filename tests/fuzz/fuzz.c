@@ -1122,6 +1122,33 @@ static uint64_t per_second(uint64_t calls, uint64_t ms)
     return ms ? calls * 1000 / ms : 0;
 }
 
+/* System V IPC objects outlive the batches that made them (shmget,
+ * semget and msgget with random keys and flags): remove every one, found
+ * by index (SHM_STAT 13, SEM_STAT 18, MSG_STAT 11; IPC_INFO 3 gives the
+ * highest index), as remove_tmp empties /tmp. */
+static void remove_ipc(void)
+{
+    static uint64_t buf[32];
+    long max = syscall(SYS_shmctl, 0, 3, buf);
+    for (long i = 0; i <= max; i++) {
+        long id = syscall(SYS_shmctl, i, 13, buf);
+        if (id >= 0)
+            syscall(SYS_shmctl, id, 0, 0);
+    }
+    max = syscall(SYS_semctl, 0, 0, 3, buf);
+    for (long i = 0; i <= max; i++) {
+        long id = syscall(SYS_semctl, i, 0, 18, buf);
+        if (id >= 0)
+            syscall(SYS_semctl, id, 0, 0, 0);
+    }
+    max = syscall(SYS_msgctl, 0, 3, buf);
+    for (long i = 0; i <= max; i++) {
+        long id = syscall(SYS_msgctl, i, 11, buf);
+        if (id >= 0)
+            syscall(SYS_msgctl, id, 0, 0);
+    }
+}
+
 static void run_seed(uint64_t seed, uint64_t calls, unsigned workers, struct totals *t)
 {
     struct totals s = {0};
@@ -1138,6 +1165,7 @@ static void run_seed(uint64_t seed, uint64_t calls, unsigned workers, struct tot
     supervise(pids, workers, &s);
     s.ms = now_ms() - start;
     remove_tmp(); /* a descriptor of /tmp lets a batch create names there */
+    remove_ipc();
     add_totals(t, &s, workers);
     printf("fuzz: seed %llu: %llu calls, %u workers, %llu batches, %llu ended early, %llu hung, "
            "%llu crashed",
