@@ -58,8 +58,8 @@ LWIP_SRC := $(addprefix $(LWIP_DIR)/,core/init.c core/def.c core/inet_chksum.c c
 	core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
 	core/ipv4/dhcp.c netif/ethernet.c)
 KSRC := $(filter-out $(KTEST_SRC),$(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c \
-	kernel/fs/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c kernel/net/*.c kernel/arch/x86_64/*.c \
-	drivers/*.c libc/*.c) $(wildcard boot/*.S kernel/arch/x86_64/*.S)) $(LWIP_SRC)
+	kernel/fs/*.c kernel/tty/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c kernel/net/*.c \
+	kernel/arch/x86_64/*.c drivers/*.c libc/*.c) $(wildcard boot/*.S kernel/arch/x86_64/*.S)) $(LWIP_SRC)
 UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread

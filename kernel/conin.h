@@ -1,5 +1,5 @@
 /* Console input: bytes typed on the serial port or the keyboard, in
- * arrival order, read by the console device (kernel/fs/devfs.c). */
+ * arrival order, read by the console's tty (kernel/tty/console.c). */
 #ifndef UNIPLEX_CONIN_H
 #define UNIPLEX_CONIN_H
 

@@ -611,6 +611,17 @@ status=$?
 tr -d '\r' < "$log.raw" > "$log" 2> /dev/null || : > "$log"
 check tty-tcsetsf-flush 0 '^ok tcsetsf_flushes_input$' '^tty: 1 passed, 0 failed$' '^leaks: none: '
 
+# Pseudo-terminals (issue 13): /dev/ptmx and devpts, the slave's line
+# discipline through the master, sessions and controlling terminals,
+# hang-ups, poll, a busybox shell on a slave; with musl and with glibc
+# (its ptsname checks the node, its grantpt the pair).
+app app-pty 120 --env UNIPLEX=1 --add /bin/busybox:/bin/busybox --symlink /bin/sh=busybox \
+    "$BUILD/apps/pty"
+check_suite app-pty pty
+app app-pty-glibc 120 --env UNIPLEX=1 --add /bin/busybox:/bin/busybox --symlink /bin/sh=busybox \
+    "$BUILD/apps/pty-glibc"
+check_suite app-pty-glibc pty
+
 app app-protfault 30 "$BUILD/apps/protfault"
 check app-protfault 139 '^about to write$' \
     '^pid 1 \(protfault\): page fault at pc 0x[0-9a-f]+, address 0x[0-9a-f]+: killed by signal 11$' \

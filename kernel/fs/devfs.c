@@ -1,378 +1,13 @@
-/* /dev: the console (and /dev/tty, the same terminal), null, zero, full,
- * random and urandom. The console is a small terminal: termios kept and
- * honoured for ICANON (line editing with erase, kill and end-of-file), ECHO,
- * ICRNL, ISIG (^C, ^\, ^Z) and TOSTOP; it is the controlling terminal of
- * one session (TIOCSCTTY), whose background groups get SIGTTIN / SIGTTOU
- * as on Linux (jc_tty_check). */
+/* /dev: the console, tty (the caller's controlling terminal) and ptmx
+ * (the terminals are kernel/tty's), null, zero, full, random and
+ * urandom. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
-#include "kernel/cmdline.h"
-#include "kernel/conin.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/uaccess.h"
-#include "kernel/panic.h"
-#include "kernel/printk.h"
-#include "kernel/proc/proc.h"
 #include "kernel/random.h"
-#include "kernel/sched/sched.h"
-
-/* Signals the terminal sends (^C, ^\, a window change) come from the
- * kernel (Linux's SI_KERNEL, no sender). */
-static const struct sigqinfo tty_info = {SI_KERNEL, 0, 0};
-
-/* Linux struct termios as the TCGETS family passes it (asm-generic). */
-struct ktermios {
-    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-    uint8_t c_line;
-    uint8_t c_cc[19];
-};
-_Static_assert(sizeof(struct ktermios) == 36, "Linux struct termios (TCGETS)");
-
-struct kwinsize {
-    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
-#define TCGETS     0x5401
-#define TCSETS     0x5402
-#define TCSETSW    0x5403
-#define TCSETSF    0x5404
-#define TIOCSCTTY  0x540e
-#define TIOCGPGRP  0x540f
-#define TIOCNOTTY  0x5422
-#define TIOCSPGRP  0x5410
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-
-#define ICRNL   0000400
-#define ISIG    0000001
-#define ICANON  0000002
-#define ECHO    0000010
-#define ECHOE   0000020
-#define ECHOK   0000040
-#define VINTR   0
-#define VQUIT   1
-#define VERASE  2
-#define VKILL   3
-#define VEOF    4
-#define VTIME   5
-#define VMIN    6
-#define VWERASE 14
-#define VSUSP   10
-#define TOSTOP  0000400
-
-/* Debian's defaults for a serial terminal (stty sane, 38400 8N1). */
-static struct ktermios tio = {
-    .c_iflag = ICRNL | 02000 /* IXON */,
-    .c_oflag = 01 | 04 /* OPOST | ONLCR */,
-    .c_cflag = 017 | 060 | 0200 | 02000 /* B38400 CS8 CREAD HUPCL */,
-    .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | 0100000 /* IEXTEN */ | 01000 | 04000,
-    .c_cc = {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0},
-};
-static struct kwinsize winsize = {24, 80, 0, 0}; /* rows, columns: a VT100 */
-static int fg_pgrp = 1; /* the foreground process group: init's until set */
-static int tty_sid;     /* the session whose controlling terminal it is (TIOCSCTTY), or 0 */
-
-/* Canonical mode: the line being edited, and how much of a finished line
- * is still to be read. */
-static char line[1024];
-static size_t line_len, line_ready, line_pos;
-static int line_eof;
-
-static void echo(const char *s, size_t n)
-{
-    if (tio.c_lflag & ECHO)
-        console_write(s, n);
-}
-
-/* Feed one typed byte to the line editor; 1 when a line is complete. */
-static int canon_input(char c)
-{
-    if (c == '\r' && (tio.c_iflag & ICRNL))
-        c = '\n';
-    if ((uint8_t)c == tio.c_cc[VERASE] || c == '\b') {
-        if (line_len) {
-            line_len--;
-            echo("\b \b", 3);
-        }
-        return 0;
-    }
-    if ((uint8_t)c == tio.c_cc[VWERASE]) { /* ^W: the word before the cursor */
-        while (line_len && line[line_len - 1] == ' ') {
-            line_len--;
-            echo("\b \b", 3);
-        }
-        while (line_len && line[line_len - 1] != ' ') {
-            line_len--;
-            echo("\b \b", 3);
-        }
-        return 0;
-    }
-    if ((uint8_t)c == tio.c_cc[VKILL]) {
-        for (; line_len; line_len--)
-            echo("\b \b", 3);
-        return 0;
-    }
-    if ((uint8_t)c == tio.c_cc[VEOF]) {
-        line_eof = line_len == 0;
-        return 1;
-    }
-    if (line_len < sizeof(line) - 1 || c == '\n')
-        line[line_len++] = c;
-    echo(&c, 1);
-    return c == '\n' || line_len == sizeof(line);
-}
-
-/* The signal an ISIG character c sends, or 0. */
-static int isig_of(char c)
-{
-    if (!(tio.c_lflag & ISIG))
-        return 0;
-    if ((uint8_t)c == tio.c_cc[VINTR])
-        return SIGINT;
-    if ((uint8_t)c == tio.c_cc[VQUIT])
-        return SIGQUIT;
-    return (uint8_t)c == tio.c_cc[VSUSP] ? SIGTSTP : 0;
-}
-
-/* ISIG: ^C, ^\ and ^Z signal the foreground group as they are typed
- * (from the input interrupt), and the line being edited is dropped. */
-static int console_filter(char c)
-{
-    int sig = isig_of(c);
-    if (!sig)
-        return 0;
-    if (sig == SIGTSTP)
-        echo("^Z", 2); /* as Linux's ECHOCTL: the shell's "Stopped" line follows */
-    else
-        echo(sig == SIGINT ? "^C\n" : "^\\\n", 3);
-    line_len = 0;
-    sig_send_group(fg_pgrp, sig, &tty_info);
-    return 1;
-}
-
-/* --- job control on the console (the checks themselves: jc_tty_check) --- */
-
-/* The session the console is the controlling terminal of, or 0: a
- * session whose leader has exited has lost it. */
-static int console_sid(void)
-{
-    struct proc *leader = tty_sid ? proc_find(tty_sid) : 0;
-    if (!leader || leader->state != P_ALIVE || leader->sid != tty_sid)
-        tty_sid = 0;
-    return tty_sid;
-}
-
-/* 1 when the console is the calling process's controlling terminal. */
-static int console_is_ctty(void)
-{
-    struct proc *p = proc_current();
-    return p && console_sid() && p->sid == tty_sid;
-}
-
-/* TIOCSCTTY (Linux's tiocsctty): a session leader without a terminal
- * makes the console its controlling terminal, its group the foreground;
- * taking it from another session needs arg 1 and privilege. */
-static long console_set_ctty(const struct file *f, uint64_t arg)
-{
-    struct proc *p = proc_current();
-    if (p->sid == p->pid && console_sid() == p->sid)
-        return 0;
-    if (p->sid != p->pid)
-        return -EPERM;
-    if (console_sid() && !(arg == 1 && cred_privileged()))
-        return -EPERM;
-    if ((f->flags & O_ACCMODE) == O_WRONLY && !cred_privileged())
-        return -EPERM;
-    tty_sid = p->sid;
-    fg_pgrp = p->pgid;
-    return 0;
-}
-
-/* TIOCSPGRP (Linux's tiocspgrp): the caller's controlling terminal gets a
- * foreground group of the caller's session; from the background,
- * SIGTTOU first. */
-static long console_set_pgrp(const void *u)
-{
-    int err = jc_tty_check(console_sid(), fg_pgrp, SIGTTOU);
-    if (err)
-        return err == -EIO ? -ENOTTY : err;
-    if (!console_is_ctty())
-        return -ENOTTY;
-    int pg;
-    if (copy_from_user(&pg, u, sizeof(pg)))
-        return -EFAULT;
-    if (pg < 0)
-        return -EINVAL;
-    int found = 0;
-    for (unsigned i = 0; i < proc_limit(); i++) {
-        struct proc *q = proc_at(i);
-        if (q && q->state == P_ALIVE && q->pgid == pg) {
-            if (q->sid != tty_sid)
-                return -EPERM;
-            found = 1;
-        }
-    }
-    if (!found)
-        return -ESRCH;
-    fg_pgrp = pg;
-    return 0;
-}
-
-static long canon_read(void *ubuf, size_t n)
-{
-    /* One byte at a time: what follows a finished line stays queued. */
-    while (line_pos == line_ready && !line_eof) {
-        char c;
-        long r = conin_read(&c, 1, 0);
-        if (r < 0)
-            return -ERESTARTSYS;
-        if (r == 1 && canon_input(c)) {
-            line_ready = line_len;
-            line_pos = 0;
-        }
-    }
-    if (line_eof && line_pos == line_ready) {
-        line_eof = 0;
-        line_len = line_ready = line_pos = 0;
-        return 0;
-    }
-    size_t k = line_ready - line_pos < n ? line_ready - line_pos : n;
-    if (copy_to_user(ubuf, line + line_pos, k))
-        return -EFAULT;
-    line_pos += k;
-    if (line_pos == line_ready)
-        line_len = line_ready = line_pos = 0;
-    return (long)k;
-}
-
-/* Non-canonical input (termios(3) VMIN/VTIME): VMIN 0 and VTIME 0 do not
- * wait; VTIME alone waits that many tenths of a second for the first
- * byte; otherwise wait for a byte (VMIN > 1 is treated as 1: what has
- * arrived is returned). O_NONBLOCK: -EAGAIN when nothing is there. */
-static long raw_wait(char *buf, size_t n, const struct file *f)
-{
-    uint8_t vmin = tio.c_cc[VMIN], vtime = tio.c_cc[VTIME];
-    if ((f->flags & O_NONBLOCK) || (vmin == 0 && vtime == 0)) {
-        if (!conin_pending())
-            return (f->flags & O_NONBLOCK) ? -EAGAIN : 0;
-    }
-    uint64_t deadline = vmin == 0 && vtime ? clock_ns() + vtime * 100000000ull : 0;
-    long got = conin_read(buf, n, deadline);
-    if (got == -EAGAIN)
-        return 0; /* VTIME passed with nothing typed */
-    return got < 0 ? -ERESTARTSYS : got;
-}
-
-static long console_read(struct file *f, void *ubuf, size_t n)
-{
-    long err = jc_tty_check(console_sid(), fg_pgrp, SIGTTIN);
-    if (err)
-        return err;
-    if (n == 0)
-        return 0;
-    if (tio.c_lflag & ICANON)
-        return canon_read(ubuf, n);
-    char buf[256];
-    long got = raw_wait(buf, n < sizeof(buf) ? n : sizeof(buf), f);
-    if (got < 0)
-        return got;
-    for (long i = 0; i < got; i++)
-        if (buf[i] == '\r' && (tio.c_iflag & ICRNL))
-            buf[i] = '\n';
-    echo(buf, got > 0 ? (size_t)got : 0);
-    if (got > 0 && copy_to_user(ubuf, buf, (size_t)got))
-        return -EFAULT;
-    return got;
-}
-
-static long console_write_op(struct file *f, const void *ubuf, size_t n)
-{
-    (void)f;
-    long err = (tio.c_lflag & TOSTOP) ? jc_tty_check(console_sid(), fg_pgrp, SIGTTOU) : 0;
-    if (err)
-        return err;
-    char buf[256];
-    size_t done = 0;
-    while (done < n) {
-        size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
-        if (copy_from_user(buf, (const char *)ubuf + done, k))
-            return done ? (long)done : -EFAULT;
-        console_write(buf, k);
-        done += k;
-    }
-    return (long)done;
-}
-
-/* Typed input nobody has read goes: the line being edited, the finished
- * line not yet read and the bytes queued (TCSETSF: tcsetattr's TCSAFLUSH). */
-static void input_flush(void)
-{
-    line_len = line_ready = line_pos = 0;
-    line_eof = 0;
-    conin_flush();
-}
-
-/* TIOCSWINSZ: a new size is announced to the foreground group with
- * SIGWINCH, as Linux's tty_do_resize does. */
-static long winsize_set(const void *u)
-{
-    struct kwinsize ws;
-    if (copy_from_user(&ws, u, sizeof(ws)))
-        return -EFAULT;
-    int changed = memcmp(&ws, &winsize, sizeof(ws)) != 0;
-    winsize = ws;
-    if (changed)
-        sig_send_group(fg_pgrp, SIGWINCH, &tty_info);
-    return 0;
-}
-
-static long console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
-{
-    void *u = (void *)(uintptr_t)arg;
-    switch (cmd) {
-    case TCGETS:
-        return copy_to_user(u, &tio, sizeof(tio)) ? -EFAULT : 0;
-    case TCSETS:
-    case TCSETSW: /* output is written at once: there is nothing to drain */
-    case TCSETSF: {
-        long err = jc_tty_check(console_sid(), fg_pgrp, SIGTTOU);
-        if (err)
-            return err;
-        if (copy_from_user(&tio, u, sizeof(tio)))
-            return -EFAULT;
-        if (cmd == TCSETSF)
-            input_flush();
-        return 0;
-    }
-    case TIOCGWINSZ:
-        return copy_to_user(u, &winsize, sizeof(winsize)) ? -EFAULT : 0;
-    case TIOCSWINSZ:
-        return winsize_set(u);
-    case TIOCGPGRP:
-        if (!console_is_ctty())
-            return -ENOTTY;
-        return copy_to_user(u, &fg_pgrp, sizeof(fg_pgrp)) ? -EFAULT : 0;
-    case TIOCSPGRP:
-        return console_set_pgrp(u);
-    case TIOCSCTTY:
-        return console_set_ctty(f, arg);
-    case FIONREAD: {
-        int avail = (int)(line_ready - line_pos);
-        return copy_to_user(u, &avail, sizeof(avail)) ? -EFAULT : 0;
-    }
-    default:
-        return -ENOTTY;
-    }
-}
-
-static int console_poll(struct file *f, struct poll_table *pt)
-{
-    poll_wait(f, conin_pollq(), pt);
-    /* Typed bytes count as readable even before the line is complete. */
-    int in = line_pos < line_ready || line_eof || conin_pending();
-    return (in ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
-}
+#include "kernel/tty/tty.h"
 
 static long null_read(struct file *f, void *ubuf, size_t n)
 {
@@ -428,8 +63,6 @@ static int zero_mmap(struct file *f, struct vm_object **obj)
     return FILE_MMAP_ANON;
 }
 
-static const struct file_ops console_ops = {
-    .read = console_read, .write = console_write_op, .ioctl = console_ioctl, .poll = console_poll};
 static const struct file_ops null_ops = {
     .read = null_read, .write = sink_write, .seekable = VN_SEEK_IGNORE};
 static const struct file_ops zero_ops = {
@@ -455,9 +88,9 @@ static const struct {
     uint32_t rdev;
     const struct file_ops *ops;
 } devices[] = {
-    {MKDEV(5, 1), &console_ops}, {MKDEV(5, 0), &console_ops}, {MKDEV(1, 3), &null_ops},
-    {MKDEV(1, 5), &zero_ops},    {MKDEV(1, 9), &urandom_ops}, {MKDEV(1, 8), &urandom_ops},
-    {MKDEV(1, 7), &full_ops},
+    {MKDEV(5, 1), &console_fops}, {MKDEV(5, 0), &devtty_fops}, {MKDEV(5, 2), &ptmx_fops},
+    {MKDEV(1, 3), &null_ops},     {MKDEV(1, 5), &zero_ops},    {MKDEV(1, 9), &urandom_ops},
+    {MKDEV(1, 8), &urandom_ops},  {MKDEV(1, 7), &full_ops},
 };
 
 const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev)
@@ -486,28 +119,10 @@ static int dev_make(struct vnode *dir, const char *name, const struct file_ops *
     return err;
 }
 
-/* winsize=COLSxROWS on the command line (each 1..999). */
-static void winsize_option(const char *cmdline)
-{
-    const char *v;
-    size_t len;
-    char buf[16];
-    if (!cmdline_find(cmdline, "winsize", &v, &len) || len >= sizeof(buf))
-        return;
-    memcpy(buf, v, len);
-    buf[len] = 0;
-    char *x;
-    unsigned long cols = strtoul(buf, &x, 10), rows = *x == 'x' ? strtoul(x + 1, 0, 10) : 0;
-    if (cols >= 1 && cols < 1000 && rows >= 1 && rows < 1000) {
-        winsize.ws_col = (uint16_t)cols;
-        winsize.ws_row = (uint16_t)rows;
-    }
-}
-
 void devfs_init(const char *cmdline)
 {
-    winsize_option(cmdline);
-    conin_set_filter(console_filter);
+    console_tty_init(cmdline);
+    devpts_init();
 }
 
 int devfs_populate(struct vnode *root)
@@ -518,8 +133,9 @@ int devfs_populate(struct vnode *root)
         uint32_t rdev, mode;
         const char *target;
     } nodes[] = {
-        {"console", &console_ops, MKDEV(5, 1), S_IFCHR | 0600, 0},
-        {"tty", &console_ops, MKDEV(5, 0), S_IFCHR | 0666, 0},
+        {"console", &console_fops, MKDEV(5, 1), S_IFCHR | 0600, 0},
+        {"tty", &devtty_fops, MKDEV(5, 0), S_IFCHR | 0666, 0},
+        {"ptmx", &ptmx_fops, MKDEV(5, 2), S_IFCHR | 0666, 0},
         {"null", &null_ops, MKDEV(1, 3), S_IFCHR | 0666, 0},
         {"zero", &zero_ops, MKDEV(1, 5), S_IFCHR | 0666, 0},
         {"full", &full_ops, MKDEV(1, 7), S_IFCHR | 0666, 0},

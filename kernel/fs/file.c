@@ -29,6 +29,7 @@ int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
         kfree(f);
         return err;
     }
+    f->flags &= ~(uint32_t)O_NOCTTY; /* open's alone, as Linux's do_dentry_open */
     live_files++;
     *out = f;
     if (!(flags & O_PATH))
@@ -50,8 +51,8 @@ void file_unref(struct file *f)
     lock_file_close(f);
     if (f->ep_items)
         epoll_file_gone(f);
-    if (f->vn->fops && f->vn->fops->close)
-        f->vn->fops->close(f);
+    if (f->vn->fops && f->vn->fops->close && !(f->flags & O_PATH))
+        f->vn->fops->close(f); /* an O_PATH file was never opened by its object */
     if (!(f->flags & O_PATH))
         vn_notify(f->vn, can_write(f) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
     vn_unref(f->vn);
@@ -196,6 +197,8 @@ int64_t file_seek(struct file *f, int64_t off, int whence)
 
 int file_poll(struct file *f, struct poll_table *pt)
 {
+    if (f->flags & O_PATH)
+        return POLLNVAL; /* Linux's poll does not take O_PATH descriptors */
     if (f->vn->fops && f->vn->fops->poll)
         return f->vn->fops->poll(f, pt);
     return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
@@ -203,6 +206,8 @@ int file_poll(struct file *f, struct poll_table *pt)
 
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {
+    if (f->flags & O_PATH)
+        return -EBADF;
     if (f->vn->fops && f->vn->fops->ioctl)
         return f->vn->fops->ioctl(f, cmd, arg);
     return -ENOTTY;

@@ -248,6 +248,7 @@ void vfs_mount_boot(void)
     boot_mount(root, "dev", "devtmpfs", MS_NOSUID, "mode=755");
     dev = dir_lookup(root, "dev", 3)->mounted->root;
     boot_mount(dev, "shm", "tmpfs", MS_NOSUID | MS_NODEV, 0);
+    boot_mount(dev, "pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=620,ptmxmode=000");
     boot_mount(root, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
     boot_mount(root, "tmp", "tmpfs", MS_NOSUID, 0); /* device nodes work there, as on / */
 }

@@ -93,10 +93,11 @@ struct file_ops {
      * (-EINVAL: pipes, devices); a regular file or a directory (fops NULL)
      * lives in memory, already as durable as it gets. */
     int (*fsync)(struct file *f, int datasync);
-    /* f is being opened (not O_PATH): 0, or -errno and f is given back
-     * without close. May block (a FIFO waits for its other end). */
+    /* f is being opened (not O_PATH; f->flags still has open's O_NOCTTY,
+     * dropped after): 0, or -errno and f is given back without close. May
+     * block (a FIFO waits for its other end). */
     int (*open)(struct file *f);
-    void (*close)(struct file *f);     /* the last reference to f is going */
+    void (*close)(struct file *f);     /* the last reference to f (not O_PATH) is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable;                      /* VN_SEEK_*: what lseek, pread and pwrite do */
 };
@@ -204,6 +205,7 @@ struct file {
     uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY (F_GETFL) */
     uint32_t refs;
     struct epitem *ep_items; /* the epoll items watching this file (epoll.c) */
+    void *priv;              /* the object's, per open (a terminal, a pty's master) */
 };
 
 /* Linux x86-64 struct stat. */
@@ -582,11 +584,10 @@ uint64_t vfs_dev(const struct vnode *vn);
  * S_IFSOCK) and number (Linux's encoding) reaches: one of /dev's, or ops
  * whose open is -ENXIO (no such device here; a socket's name). */
 const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev);
-/* The devtmpfs type: a tmpfs made with console, tty, null, zero, full,
- * random, urandom, the symlinks fd, stdin, stdout, stderr and the
- * directory shm (shm_open's files: a tmpfs is mounted there at boot). The
- * console's window is 80x24
- * unless the command line says winsize=COLSxROWS. */
+/* The devtmpfs type: a tmpfs made with console, tty, ptmx, null, zero,
+ * full, random, urandom, the symlinks fd, stdin, stdout, stderr and the
+ * directory shm (shm_open's files: a tmpfs is mounted there at boot).
+ * devfs_init sets up the console's tty (kernel/tty) and registers devpts. */
 void devfs_init(const char *cmdline);
 /* devtmpfs's mount: the device nodes in the new instance's root. */
 int devfs_populate(struct vnode *root);
@@ -604,7 +605,7 @@ int devfs_populate_added(struct vnode *root);
  * module). Malformed archives are reported, not fatal. */
 void initrd_init(uint64_t phys, uint64_t len);
 /* The boot tree's mounts: /dev (devtmpfs), /dev/shm and /tmp (tmpfs),
- * /proc; their directories are made when the initrd lacks them. */
+ * /dev/pts (devpts), /proc; their directories are made when the initrd lacks them. */
 void vfs_mount_boot(void);
 
 /* --- anon.c, eventfd.c, timerfd.c, signalfd.c: objects behind a descriptor --- */

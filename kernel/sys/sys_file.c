@@ -270,7 +270,7 @@ static int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
         f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
         return 0;
     default:
-        return file_ioctl(f, (unsigned long)cmd, arg);
+        return file_ioctl(f, (uint32_t)cmd, arg) /* Linux: an unsigned int */;
     }
 }
 

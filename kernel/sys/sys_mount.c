@@ -1,7 +1,7 @@
-/* mount(2) and umount2(2): new instances of tmpfs, devtmpfs and proc on a
- * directory, and their removal. Every mount is private (there are no mount
- * namespaces to propagate to); flags the kernel does not honour are
- * -EINVAL, logged once each. */
+/* mount(2) and umount2(2): new instances of tmpfs, devtmpfs, proc and
+ * devpts (one at a time) on a directory, and their removal. Every mount
+ * is private (there are no mount namespaces to propagate to); flags the
+ * kernel does not honour are -EINVAL, logged once each. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"

@@ -145,8 +145,9 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
 }
 
 /* The open(2) flags Linux knows (VALID_OPEN_FLAGS). Besides those the
- * code below acts on, each is honoured as it stands: O_NOCTTY (no open
- * makes a terminal controlling), O_LARGEFILE (offsets are 64-bit),
+ * code below acts on, each is honoured as it stands: O_NOCTTY (the
+ * device's open sees it: a pty's slave does not become the controlling
+ * terminal), O_LARGEFILE (offsets are 64-bit),
  * O_SYNC and O_DSYNC (a tmpfs write is complete when write returns),
  * O_NOATIME (no read changes an access time: every mount is noatime);
  * O_ASYNC is ignored by Linux's open too (signal-driven I/O is asked for
@@ -158,7 +159,7 @@ static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnod
      O_PATH | O_TMPFILE)
 #define TMPFILE_BIT  (O_TMPFILE & ~O_DIRECTORY)
 #define O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
-#define OPEN_KEEP    (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY) /* in f->flags */
+#define OPEN_KEEP    (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY | O_NOCTTY)
 
 /* Linux's build_open_how and build_open_flags: 0 and *flags as they
  * apply (O_PATH drops every flag but O_PATH_FLAGS), or -EINVAL. */

@@ -7,7 +7,7 @@
 APPS_CC     := musl-gcc
 APPS_CFLAGS := -static -std=gnu11 -O2 -Wall -Wextra -Werror
 APPS_GLIBC_CC := gcc
-APPS_GLIBC    := threads net
+APPS_GLIBC    := threads net pty
 APPS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%,$(wildcard tests/apps/*.c)) \
         $(patsubst %,$(BUILD)/apps/%-glibc,$(APPS_GLIBC))
 
