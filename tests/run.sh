@@ -645,7 +645,7 @@ check app-hello-iso 0 '^boot: multiboot2, loader "GRUB' "^argv\[1\] = \"it's\"$"
 app busybox-echo 60 /bin/busybox echo hello
 check busybox-echo 0 '^hello$'
 app busybox-ls 60 /bin/busybox ls /
-check busybox-ls 0 '^bin +dev +proc +tmp$'
+check busybox-ls 0 '^bin +dev +etc +proc +tmp$'
 
 # Refusals: the builder refuses a dynamic executable, and so does the
 # kernel's loader when one is put in the image unchecked.

@@ -1,5 +1,5 @@
 /* /dev: the console (and /dev/tty, the same terminal), null, zero, full,
- * random and urandom. The console is a small terminal: termios kept and
+ * random, urandom and kmsg (kmsg.c). The console is a small terminal: termios kept and
  * honoured for ICANON (line editing with erase, kill and end-of-file), ECHO
  * and ICRNL; the full line discipline with job control comes with the
  * shell. */
@@ -367,7 +367,7 @@ static const struct {
 } devices[] = {
     {MKDEV(5, 1), &console_ops}, {MKDEV(5, 0), &console_ops}, {MKDEV(1, 3), &null_ops},
     {MKDEV(1, 5), &zero_ops},    {MKDEV(1, 9), &urandom_ops}, {MKDEV(1, 8), &urandom_ops},
-    {MKDEV(1, 7), &full_ops},
+    {MKDEV(1, 7), &full_ops},    {MKDEV(1, 11), &kmsg_ops},
 };
 
 const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev)
@@ -435,6 +435,7 @@ int devfs_populate(struct vnode *root)
         {"full", &full_ops, MKDEV(1, 7), S_IFCHR | 0666, 0},
         {"urandom", &urandom_ops, MKDEV(1, 9), S_IFCHR | 0666, 0},
         {"random", &urandom_ops, MKDEV(1, 8), S_IFCHR | 0666, 0},
+        {"kmsg", &kmsg_ops, MKDEV(1, 11), S_IFCHR | 0644, 0},
         {"shm", 0, 0, S_IFDIR | 01777, 0},
         /* As udev and systemd make them: the caller's own descriptors. */
         {"fd", 0, 0, S_IFLNK | 0777, "/proc/self/fd"},

@@ -140,6 +140,16 @@ static int gen_ids(const struct cred *c, char *buf, size_t n)
                     c->uid[2], c->fsuid, c->gid[0], c->gid[1], c->gid[2], c->fsgid);
 }
 
+/* status's capability lines (the bounding set is always full; no ambient). */
+static int gen_caps(const struct cred *c, char *buf, size_t n)
+{
+    return snprintf(buf, n,
+                    "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
+                    "CapBnd:\t%016llx\nCapAmb:\t%016llx\n",
+                    (unsigned long long)c->cap_inh, (unsigned long long)c->cap_prm,
+                    (unsigned long long)c->cap_eff, (unsigned long long)CAP_FULL_SET, 0ull);
+}
+
 int gen_status(int pid, char *buf, size_t n)
 {
     struct proc *p = proc_find(pid);
@@ -153,10 +163,12 @@ int gen_status(int pid, char *buf, size_t n)
                                  : "running",
                      p->pid, p->pid, p->parent ? p->parent->pid : 0);
     k += gen_ids(&p->cred, buf + k, n - (size_t)k);
-    return k + snprintf(buf + k, n - (size_t)k,
-                        "VmSize:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%u\n",
-                        (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
-                        (unsigned long long)(rss_pages(p) * 4), p->nlive);
+    k += snprintf(buf + k, n - (size_t)k,
+                  "VmSize:\t%8llu kB\nVmLck:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%u\n",
+                  (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
+                  (unsigned long long)(p->vm ? vmspace_locked(p->vm) / 1024 : 0),
+                  (unsigned long long)(rss_pages(p) * 4), p->nlive);
+    return k + gen_caps(&p->cred, buf + k, n - (size_t)k);
 }
 
 int gen_cmdline(int pid, char *buf, size_t n)

@@ -43,7 +43,7 @@ static int64_t sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t cmd, uint64
     case REBOOT_POWER_OFF:
     case REBOOT_HALT:
         printk("reboot: power off requested by pid %d\n", proc_current()->pid);
-        printk("power-off: status 0\n");
+        printk_console("power-off: status 0\n");
         power_off(0);
     case REBOOT_RESTART:
         printk("reboot: restart requested by pid %d\n", proc_current()->pid);
