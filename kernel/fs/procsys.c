@@ -7,6 +7,7 @@
 #include "kernel/fs/procgen.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
+#include "kernel/mm/vmregion.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random.h"
 #include "kernel/sched/sched.h"
@@ -14,7 +15,6 @@
 
 #define NR_FILE        8192       /* Linux's least fs.file-max */
 #define FUTEX_TID_MASK 0x3fffffff /* Linux's most kernel.threads-max */
-#define MAX_MAP_COUNT  65530      /* Linux's vm.max_map_count default */
 
 static int put_str(const char *s, char *buf, size_t n)
 {
@@ -144,5 +144,5 @@ int gen_sys_overcommit_memory(int id, char *buf, size_t n)
 int gen_sys_max_map_count(int id, char *buf, size_t n)
 {
     (void)id;
-    return put_num(MAX_MAP_COUNT, buf, n);
+    return put_num(VM_MAP_MAX, buf, n); /* the kernel's limit (kernel/mm/vmregion.h) */
 }

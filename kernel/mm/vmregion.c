@@ -209,7 +209,7 @@ int vm_map_insert(struct vm_map *m, const struct vm_region *r)
     if (insert_by_merge(m, prev, next, &tmpl))
         return 0;
 
-    struct vm_region *n = region_alloc();
+    struct vm_region *n = m->count < VM_MAP_MAX ? region_alloc() : NULL;
     if (!n)
         return -ENOMEM;
     *n = tmpl;
@@ -296,7 +296,7 @@ int vm_map_remove(struct vm_map *m, uint64_t start, uint64_t end, vm_unmap_cb *c
     struct vm_region *spare = NULL;
 
     if (r && r->start < start && r->end > end) {
-        spare = region_alloc();
+        spare = m->count < VM_MAP_MAX ? region_alloc() : NULL;
         if (!spare)
             return -ENOMEM;
     }
@@ -381,7 +381,8 @@ static int map_change(struct vm_map *m, uint64_t start, uint64_t end, const stru
     bool split_last = last->end > end && change_needed(last, c);
     struct vm_region *nodes[2];
     unsigned used = 0;
-    if (alloc_nodes(nodes, split_first + split_last) < 0)
+    if (m->count + split_first + split_last > VM_MAP_MAX ||
+        alloc_nodes(nodes, split_first + split_last) < 0)
         return -ENOMEM;
 
     /* Split the far end first: first stays valid even when first == last. */

@@ -37,6 +37,11 @@ enum vm_kind {
 #define VM_LOCKED 0x4 /* mlock: its pages stay in memory (all do: there is no swap) */
 #define VM_FLAGS  (VM_SHARED | VM_RDONLY | VM_LOCKED)
 
+/* The most regions a map holds (Linux's vm.max_map_count default, which
+ * /proc/sys/vm/max_map_count reports): a call that would need more fails
+ * with -ENOMEM, as Linux's mmap, mprotect and munmap do. */
+#define VM_MAP_MAX 65530
+
 struct vm_map;
 
 struct vm_region {
@@ -81,7 +86,8 @@ void vm_map_init(struct vm_map *m, uint64_t lo, uint64_t hi);
  * has no object (or VM_RDONLY without VM_SHARED, or VM_RDONLY on another
  * kind, or zero_from on a shared one);
  * -EEXIST if it overlaps an existing region;
- * -ENOMEM if a node is needed and none can be allocated. Nothing changes on
+ * -ENOMEM if a node is needed and none can be allocated (or the map holds
+ * VM_MAP_MAX regions already). Nothing changes on
  * failure. A VM_ANON region touching a VM_ANON neighbour with equal prot and
  * flags is merged into it (this needs no allocation); VM_FILE and VM_STACK
  * regions are never merged. */
