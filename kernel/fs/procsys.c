@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "stdio.h"
 #include "kernel/fs/procgen.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/vmregion.h"
@@ -132,6 +133,29 @@ int gen_sys_nr_open(int id, char *buf, size_t n)
 {
     (void)id;
     return put_num(NR_OPEN, buf, n);
+}
+
+/* The largest pipe the kernel makes: every pipe holds PIPE_SIZE bytes
+ * (F_GETPIPE_SZ reports it; there is no F_SETPIPE_SZ to change it). */
+int gen_sys_pipe_max_size(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(PIPE_SIZE, buf, n);
+}
+
+/* 0: no per-user limit on pipe buffers, as Linux reads a 0 here. */
+int gen_sys_pipe_user_pages(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(0, buf, n);
+}
+
+/* 0: not tainted (no proprietary or forced modules, no oops so far: a
+ * kernel fault panics). */
+int gen_sys_tainted(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(0, buf, n);
 }
 
 /* 0: Linux's heuristic overcommit, the default. */

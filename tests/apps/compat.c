@@ -554,6 +554,91 @@ static void case_etc_files(void)
         T_EXPECT(strcmp(name, u.nodename) == 0, "/etc/hostname %s, uname %s", name, u.nodename);
 }
 
+/* /proc/self/status's signal sets follow sigprocmask and sigaction. */
+static void case_status_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGRTMIN + 1);
+    T_EXPECT(sigprocmask(SIG_BLOCK, &set, 0) == 0, "sigprocmask");
+    signal(SIGUSR2, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    struct sigaction sa = {.sa_handler = (void (*)(int))case_status_signals};
+    T_EXPECT(sigaction(SIGTERM, &sa, 0) == 0, "sigaction");
+    unsigned long long blk = status_hex("SigBlk"), ign = status_hex("SigIgn"),
+                       cgt = status_hex("SigCgt");
+    unsigned long long bit_usr1 = 1ull << (SIGUSR1 - 1), bit_rt = 1ull << (SIGRTMIN + 1 - 1);
+    T_EXPECT((blk & bit_usr1) && (blk & bit_rt), "SigBlk %016llx", blk);
+    T_EXPECT((ign & (1ull << (SIGUSR2 - 1))) && (ign & (1ull << (SIGHUP - 1))), "SigIgn %016llx",
+             ign);
+    T_EXPECT((cgt & (1ull << (SIGTERM - 1))) && !(cgt & (1ull << (SIGUSR2 - 1))), "SigCgt %016llx",
+             cgt);
+    raise(SIGUSR1);
+    T_EXPECT(status_hex("SigPnd") & bit_usr1 || status_hex("ShdPnd") & bit_usr1,
+             "SIGUSR1 not pending");
+    char q[32];
+    status_field("SigQ", q, sizeof q);
+    T_EXPECT(strchr(q, '/'), "SigQ %s", q);
+}
+
+/* comm: the process may rename itself (15 bytes kept, a newline too, the
+ * whole count written); another process's is EINVAL; a bad buffer
+ * EFAULT. */
+static void case_comm_write(void)
+{
+    char buf[64] = "";
+    int fd = open("/proc/self/comm", O_RDWR);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    EXPECT_RET("write", write(fd, "compat-new\n", 11), 11);
+    EXPECT_RET("lseek", lseek(fd, 0, SEEK_SET), 0);
+    T_EXPECT(read(fd, buf, sizeof buf) == 12 && strcmp(buf, "compat-new\n\n") == 0, "comm [%s]",
+             buf);
+    EXPECT_RET("write long", write(fd, "0123456789abcdefghij", 20), 20);
+    memset(buf, 0, sizeof buf);
+    EXPECT_RET("pread", pread(fd, buf, sizeof buf, 0), 16);
+    T_EXPECT(strcmp(buf, "0123456789abcde\n") == 0, "comm [%s]", buf);
+    EXPECT_ERR("write a bad buffer", write(fd, (void *)8, 3), EFAULT);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)getppid());
+    int other = open(path, O_WRONLY);
+    T_EXPECT(other >= 0, "open %s: %s", path, t_errname(errno));
+    EXPECT_ERR("write another's", write(other, "x", 1), EINVAL);
+    snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)getpid());
+    int task = open(path, O_RDWR);
+    EXPECT_RET("write the thread's", write(task, "thr", 3), 3);
+    memset(buf, 0, sizeof buf);
+    EXPECT_RET("read the process's", pread(fd, buf, sizeof buf, 0), 4);
+    T_EXPECT(strcmp(buf, "thr\n") == 0, "comm [%s]", buf);
+}
+
+/* The /proc/sys files issue 13 names read as numbers; in Uniplex each is
+ * what the kernel does (a pipe holds pipe-max-size, nothing taints). */
+static void case_proc_sys(void)
+{
+    static const char *const files[] = {
+        "/proc/sys/kernel/pid_max",   "/proc/sys/kernel/tainted",
+        "/proc/sys/fs/pipe-max-size", "/proc/sys/fs/pipe-user-pages-soft",
+        "/proc/sys/fs/file-max",      "/proc/sys/fs/nr_open",
+        "/proc/sys/vm/max_map_count", "/proc/sys/vm/overcommit_memory",
+    };
+    long v[8];
+    for (int i = 0; i < 8; i++) {
+        char buf[64] = "", *end;
+        int fd = open(files[i], O_RDONLY);
+        T_EXPECT(fd >= 0 && read(fd, buf, sizeof buf - 1) > 1, "%s: %s", files[i],
+                 t_errname(errno));
+        close(fd);
+        v[i] = strtol(buf, &end, 10);
+        T_EXPECT(end != buf && *end == '\n', "%s: %s", files[i], buf);
+    }
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    if (t_uniplex())
+        T_EXPECT(v[1] == 0 && v[2] == fcntl(p[0], F_GETPIPE_SZ) && v[6] == 65530,
+                 "tainted %ld, pipe-max-size %ld, max_map_count %ld", v[1], v[2], v[6]);
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -574,6 +659,9 @@ static const struct t_case cases[] = {
     {"kmsg_errors", case_kmsg_errors},
     {"kmsg_notice", case_kmsg_notice},
     {"etc_files", case_etc_files},
+    {"status_signals", case_status_signals},
+    {"comm_write", case_comm_write},
+    {"proc_sys", case_proc_sys},
 };
 
 int main(int argc, char **argv)
