@@ -341,7 +341,7 @@ int vmspace_populate(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t a
 
 unsigned vm_prot_pmap(uint32_t prot)
 {
-    unsigned f = PMAP_READ;
+    unsigned f = prot ? PMAP_READ : 0; /* PROT_NONE: kept, but no access */
     if (prot & VM_PROT_WRITE)
         f |= PMAP_WRITE;
     if (prot & VM_PROT_EXEC)

@@ -64,8 +64,8 @@ int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
  * first touched, zeroed past it (Linux's padzero, done lazily). */
 int vmspace_map_segment(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
                         struct vm_object *o, uint64_t pgoff, uint64_t zero_from);
-/* PROT_NONE is enforced by the fault path only: a page already present
- * stays readable until it is unmapped (no "present but inaccessible" PTE). */
+/* mprotect: pages already present take the new rights at once (PROT_NONE
+ * ones keep their frames in entries the CPU faults on: vm_prot_pmap). */
 int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
 /* madvise(MADV_DONTNEED): drop the pages of [addr, addr + len) but keep the

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <pwd.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
@@ -639,6 +640,57 @@ static void case_proc_sys(void)
                  "tainted %ld, pipe-max-size %ld, max_map_count %ld", v[1], v[2], v[6]);
 }
 
+static sigjmp_buf fault_jb;
+static void on_fault(int sig)
+{
+    siglongjmp(fault_jb, sig);
+}
+
+/* The signal a read of *p raises (0: none). */
+static int read_faults(const volatile char *p)
+{
+    int sig = sigsetjmp(fault_jb, 1);
+    if (sig == 0)
+        (void)*p;
+    return sig;
+}
+
+/* mprotect(PROT_NONE) takes access away from pages already present
+ * (private and shared anonymous memory, a shared file mapping) at once;
+ * PROT_READ gives them back with their data, in a forked child too. */
+static void case_prot_none_present(void)
+{
+    signal(SIGSEGV, on_fault);
+    int fd = open("/tmp/compat-pn", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0 && ftruncate(fd, PG) == 0, "file: %s", t_errname(errno));
+    char *m[3] = {
+        mmap(0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        mmap(0, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+        mmap(0, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
+    };
+    unlink("/tmp/compat-pn");
+    for (int i = 0; i < 3; i++) {
+        T_EXPECT(m[i] != MAP_FAILED, "mmap %d: %s", i, t_errname(errno));
+        m[i][0] = (char)('a' + i);
+        T_EXPECT(mprotect(m[i], PG, PROT_NONE) == 0, "mprotect %d", i);
+        T_EXPECT(read_faults(m[i]) == SIGSEGV, "mapping %d still readable", i);
+    }
+    pid_t c = fork();
+    if (c == 0) {
+        for (int i = 0; i < 3; i++)
+            if (mprotect(m[i], PG, PROT_READ) != 0 || m[i][0] != 'a' + i)
+                _exit(10 + i);
+        _exit(0);
+    }
+    int st = 0;
+    p_wait(c, &st, 0);
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %s", p_status_str(st));
+    for (int i = 0; i < 3; i++) {
+        T_EXPECT(mprotect(m[i], PG, PROT_READ) == 0, "mprotect back %d", i);
+        T_EXPECT(read_faults(m[i]) == 0 && m[i][0] == 'a' + i, "mapping %d lost its data", i);
+    }
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -662,6 +714,7 @@ static const struct t_case cases[] = {
     {"status_signals", case_status_signals},
     {"comm_write", case_comm_write},
     {"proc_sys", case_proc_sys},
+    {"prot_none_present", case_prot_none_present},
 };
 
 int main(int argc, char **argv)
