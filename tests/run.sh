@@ -459,8 +459,9 @@ check busybox-dmesg 0 '^\[ *[0-9]+\.[0-9]{6}\] syscalls: [0-9]+ Linux system cal
 # unimplemented call is in the log, as kmsg_notice reads it there).
 log=$OUT/quiet-notice.log
 tools/uniplex run --stdio console --accel "$ACCEL" --timeout 60 --env UNIPLEX=1 \
-    "$BUILD/apps/compat" kmsg_notice < /dev/null > "$log" 2>&1
+    "$BUILD/apps/compat" kmsg_notice < /dev/null > "$log.raw" 2>&1
 status=$?
+tr -d '\r' < "$log.raw" > "$log"
 if grep -q 'unimplemented syscall' "$log"; then
     bad quiet-notice "a kernel notice reached the terminal (log: $log)"
 else

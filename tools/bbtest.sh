@@ -120,7 +120,7 @@ default_etc() {
     rm -rf "$img"
     "$BUILD/host/mkimage" -o "$img" --init /bin/busybox "$BUSYBOX:/bin/busybox" > /dev/null ||
         die "mkimage failed"
-    (cd "$1" && cpio -idm --quiet '*etc/*' < "$img/initrd.cpio") || die "cannot unpack $img"
+    (cd "$1" && cpio -idm --quiet '*etc/*') < "$img/initrd.cpio" || die "cannot unpack $img"
     rm -rf "$img"
 }
 

@@ -675,6 +675,9 @@ static void case_prot_none_present(void)
         T_EXPECT(mprotect(m[i], PG, PROT_NONE) == 0, "mprotect %d", i);
         T_EXPECT(read_faults(m[i]) == SIGSEGV, "mapping %d still readable", i);
     }
+    char *fresh = mmap(0, PG, PROT_NONE, MAP_SHARED, fd, 0);
+    T_EXPECT(fresh != MAP_FAILED && read_faults(fresh) == SIGSEGV,
+             "a PROT_NONE shared file mapping reads");
     pid_t c = fork();
     if (c == 0) {
         for (int i = 0; i < 3; i++)
