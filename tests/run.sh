@@ -681,6 +681,12 @@ rm -rf "$OUT/dyn"
 boot kernel-dynamic-refused 30 --kernel --initrd "$OUT/dyn/initrd.cpio" --append "$(cat "$OUT/dyn/cmdline")"
 check kernel-dynamic-refused 127 '^exec /bin/dyn: dynamically linked: not supported$' \
     '^init: cannot run /bin/dyn: error 8$'
+# --mem below what the kernel and the image need to start: refused at once
+# and said so (the machine would never print a line).
+log=$OUT/mem-too-small.log
+tools/uniplex run --accel "$ACCEL" --mem 2M --timeout 30 "$BUILD/user/hello" < /dev/null > "$log" 2>&1
+status=$?
+check mem-too-small 126 '^uniplex: --mem 2M is too small: the kernel and this image need at least [0-9]+ MiB$'
 head -c 1000 "$BUILD/apps/exit7" > "$OUT/truncated"
 rm -rf "$OUT/trunc"
 "$BUILD/host/mkimage" -o "$OUT/trunc" --unchecked --init /bin/t "$OUT/truncated:/bin/t" > /dev/null 2>&1
