@@ -14,7 +14,7 @@
 void power_shutdown(int status)
 {
     vcons_drain(VCONS_DRAIN_NS);
-    printk("power-off: status %d\n", status);
+    printk_console("power-off: status %d\n", status);
     power_off(status);
 }
 

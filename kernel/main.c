@@ -76,6 +76,21 @@ static int self_test(const char *cmdline, int *status)
 #endif
 }
 
+/* The console's log level (printk.h): 4 with "quiet" (the boot summary
+ * and kernel notices then only go to the log, dmesg), loglevel=N sets it
+ * (a bare or out-of-range value is ignored). 1 when quiet was given. */
+static int console_level_option(const char *cmdline)
+{
+    const char *v;
+    size_t n;
+    int quiet = cmdline_find(cmdline, "quiet", &v, &n);
+    if (quiet)
+        printk_console_level(4);
+    if (cmdline_find(cmdline, "loglevel", &v, &n) && n == 1 && v[0] >= '0' && v[0] <= '8')
+        printk_console_level(v[0] - '0');
+    return quiet;
+}
+
 /* The initrd is the first boot module (docs/ARCHITECTURE.md, "Programs"). */
 static uint64_t initrd_phys(void)
 {
@@ -89,15 +104,12 @@ static uint64_t initrd_len(void)
 
 void kmain(uint32_t magic, uint32_t info_phys)
 {
-    const char *v;
-    size_t vlen;
     arch_stack_guard_init();
     arch_clock_start();
     arch_early_init();
     int serial_err = serial_init();
     bootinfo_init(magic, info_phys);
-    int quiet = cmdline_find(bootinfo.cmdline, "quiet", &v, &vlen);
-    printk_quiet(quiet);
+    int quiet = console_level_option(bootinfo.cmdline);
     screen_init(&bootinfo);
     printk("Uniplex " UNIPLEX_VERSION " x86_64 library OS\n");
     bootinfo_print();
@@ -133,7 +145,6 @@ void kmain(uint32_t magic, uint32_t info_phys)
     } else {
         report_consoles(serial_err); /* before init's output: stays on a small screen */
         report_boot_time();
-        printk_quiet(0);
         status = init_run(bootinfo.cmdline, bootinfo.nmods > 0, !quiet);
     }
     power_shutdown(status);

@@ -464,6 +464,27 @@ check_suite app-sched sched
 # User and group ids (issue 13): set*id rules, groups, fork and exec.
 app app-creds 60 --env UNIPLEX=1 "$BUILD/apps/creds"
 check_suite app-creds creds
+# The base calls of issue 13: capabilities, personality, mlock, mincore,
+# syslog and /dev/kmsg; the image's /etc files.
+app app-compat 90 --env UNIPLEX=1 "$BUILD/apps/compat"
+check_suite app-compat compat
+# dmesg shows the kernel's own boot log (syslog's READ_ALL: the console's
+# copy of a line has no "[seconds]" in front).
+app busybox-dmesg 60 /bin/busybox dmesg
+check busybox-dmesg 0 '^\[ *[0-9]+\.[0-9]{6}\] syscalls: [0-9]+ Linux system calls implemented$'
+# Kernel notices go to the kernel log, not to the program's terminal: a
+# run without -v shows the program's output only (the notice of the
+# unimplemented call is in the log, as kmsg_notice reads it there).
+log=$OUT/quiet-notice.log
+tools/uniplex run --stdio console --accel "$ACCEL" --timeout 60 --env UNIPLEX=1 \
+    "$BUILD/apps/compat" kmsg_notice < /dev/null > "$log.raw" 2>&1
+status=$?
+tr -d '\r' < "$log.raw" > "$log"
+if grep -q 'unimplemented syscall' "$log"; then
+    bad quiet-notice "a kernel notice reached the terminal (log: $log)"
+else
+    check quiet-notice 0 '^ok kmsg_notice$'
+fi
 # Mounts and file-system types, /proc from the process table (issue 16).
 app app-mounts 90 --env UNIPLEX=1 "$BUILD/apps/mounts"
 check_suite app-mounts mounts
@@ -751,7 +772,7 @@ check app-hello-iso 0 '^boot: multiboot2, loader "GRUB' "^argv\[1\] = \"it's\"$"
 app busybox-echo 60 /bin/busybox echo hello
 check busybox-echo 0 '^hello$'
 app busybox-ls 60 /bin/busybox ls /
-check busybox-ls 0 '^bin +dev +proc +tmp$'
+check busybox-ls 0 '^bin +dev +etc +proc +tmp$'
 
 # Refusals: the builder refuses a dynamic executable, and so does the
 # kernel's loader when one is put in the image unchecked.
@@ -766,6 +787,12 @@ rm -rf "$OUT/dyn"
 boot kernel-dynamic-refused 30 --kernel --initrd "$OUT/dyn/initrd.cpio" --append "$(cat "$OUT/dyn/cmdline")"
 check kernel-dynamic-refused 127 '^exec /bin/dyn: dynamically linked: not supported$' \
     '^init: cannot run /bin/dyn: error 8$'
+# --mem below what the kernel and the image need to start: refused at once
+# and said so (the machine would never print a line).
+log=$OUT/mem-too-small.log
+tools/uniplex run --accel "$ACCEL" --mem 2M --timeout 30 "$BUILD/user/hello" < /dev/null > "$log" 2>&1
+status=$?
+check mem-too-small 126 '^uniplex: --mem 2M is too small: the kernel and this image need at least [0-9]+ MiB$'
 head -c 1000 "$BUILD/apps/exit7" > "$OUT/truncated"
 rm -rf "$OUT/trunc"
 "$BUILD/host/mkimage" -o "$OUT/trunc" --unchecked --init /bin/t "$OUT/truncated:/bin/t" > /dev/null 2>&1

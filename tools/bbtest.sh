@@ -112,11 +112,24 @@ skip_tests() {
     grep -qF -- "$check" "$1" || die "$1: cannot find where testing() skips a test"
 }
 
+# default_etc TREE: the /etc files every Uniplex image gets (passwd, group,
+# hostname: tools/mkimage.c's defaults), taken from an image mkimage makes,
+# so that both runs see the same users and groups.
+default_etc() {
+    local img=$OUT/etc-image
+    rm -rf "$img"
+    "$BUILD/host/mkimage" -o "$img" --init /bin/busybox "$BUSYBOX:/bin/busybox" > /dev/null ||
+        die "mkimage failed"
+    (cd "$1" && cpio -idm --quiet '*etc/*') < "$img/initrd.cpio" || die "cannot unpack $img"
+    rm -rf "$img"
+}
+
 build_tree() {
     local tree=$1 a
     rm -rf "$tree"
     mkdir -p "$tree/bin" "$tree/busybox"
     cp "$BUSYBOX" "$tree/bin/busybox"
+    default_etc "$tree"
     for a in $("$BUSYBOX" --list); do
         [ "$a" = busybox ] || ln -s busybox "$tree/bin/$a"
     done

@@ -47,11 +47,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel/bootinfo.h"
 #include "kernel/mm/page.h"
 #include "kernel/proc/elfcheck.h"
+#include "kernel/uts.h"
 
 #define CPIO_ALIGN   PAGE_SIZE                  /* file data alignment inside the archive */
 #define SYMLINK_HOPS 8                          /* resolving --init through symlinks */
@@ -387,6 +389,32 @@ static void add_symlink(struct image *img, const char *arg)
     n.size = strlen(eq + 1);
     free(dest);
     add_node(img, n);
+}
+
+/* The files every image has unless the command line gives its own: the
+ * user and group databases with root and nobody (so getpwnam, ls -l, ps
+ * and id show names), and the host name the kernel starts with (its
+ * UTS_NODENAME). */
+static void add_defaults(struct image *img)
+{
+    static const struct {
+        const char *path, *text;
+    } files[] = {
+        {"/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+                        "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"},
+        {"/etc/group", "root:x:0:\nnogroup:x:65534:\n"},
+        {"/etc/hostname", UTS_NODENAME "\n"},
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        if (find_node(img, files[i].path))
+            continue;
+        struct node n = {.kind = K_FILE, .src = "(default)", .mode = 0100644};
+        n.path = xstrdup(files[i].path);
+        n.data = (uint8_t *)xstrdup(files[i].text);
+        n.size = strlen(files[i].text);
+        n.mtime = (uint64_t)time(NULL);
+        add_node(img, n);
+    }
 }
 
 /* Add the directory entries every node needs, refusing a path used both as
@@ -838,6 +866,7 @@ int main(int argc, char **argv)
         add_file(&img, files.v[i]);
     for (size_t i = 0; i < links.n; i++)
         add_symlink(&img, links.v[i]);
+    add_defaults(&img);
     sort_nodes(&img);
     add_parents(&img);
     sort_nodes(&img);

@@ -9,7 +9,7 @@ MKIMAGE := $(BUILD)/host/mkimage
 .PHONY: mkimage-test
 all: $(MKIMAGE)
 
-$(MKIMAGE): tools/mkimage.c kernel/proc/elfcheck.h kernel/mm/page.h kernel/bootinfo.h \
+$(MKIMAGE): tools/mkimage.c kernel/proc/elfcheck.h kernel/mm/page.h kernel/bootinfo.h kernel/uts.h \
 		kernel/memmap.h $(BUILD)/host/obj/kernel/proc/elfcheck.o tools/mkimage.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(HOSTCFLAGS) -I. tools/mkimage.c $(BUILD)/host/obj/kernel/proc/elfcheck.o -lelf -o $@

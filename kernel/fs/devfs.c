@@ -1,6 +1,6 @@
 /* /dev: the console, tty (the caller's controlling terminal) and ptmx
- * (the terminals are kernel/tty's), null, zero, full, random and
- * urandom. */
+ * (the terminals are kernel/tty's), null, zero, full, random, urandom and
+ * kmsg (kmsg.c). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -90,7 +90,7 @@ static const struct {
 } devices[] = {
     {MKDEV(5, 1), &console_fops}, {MKDEV(5, 0), &devtty_fops}, {MKDEV(5, 2), &ptmx_fops},
     {MKDEV(1, 3), &null_ops},     {MKDEV(1, 5), &zero_ops},    {MKDEV(1, 9), &urandom_ops},
-    {MKDEV(1, 8), &urandom_ops},  {MKDEV(1, 7), &full_ops},
+    {MKDEV(1, 8), &urandom_ops},  {MKDEV(1, 7), &full_ops},    {MKDEV(1, 11), &kmsg_ops},
 };
 
 const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev)
@@ -141,6 +141,7 @@ int devfs_populate(struct vnode *root)
         {"full", &full_ops, MKDEV(1, 7), S_IFCHR | 0666, 0},
         {"urandom", &urandom_ops, MKDEV(1, 9), S_IFCHR | 0666, 0},
         {"random", &urandom_ops, MKDEV(1, 8), S_IFCHR | 0666, 0},
+        {"kmsg", &kmsg_ops, MKDEV(1, 11), S_IFCHR | 0644, 0},
         {"shm", 0, 0, S_IFDIR | 01777, 0},
         /* As udev and systemd make them: the caller's own descriptors. */
         {"fd", 0, 0, S_IFLNK | 0777, "/proc/self/fd"},

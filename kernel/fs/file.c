@@ -182,6 +182,8 @@ int file_whence(const struct file *f, int whence, int64_t *base)
 int64_t file_seek(struct file *f, int64_t off, int whence)
 {
     struct vnode *vn = f->vn;
+    if (vn->fops && vn->fops->llseek)
+        return vn->fops->llseek(f, off, whence);
     if (vn->fops && vn->fops->seekable != VN_SEEK_OFFSET)
         return vn->fops->seekable == VN_SEEK_IGNORE ? 0 : -ESPIPE;
     if (vn->fops && whence == SEEK_END)

@@ -220,14 +220,14 @@ static int has_fd(const struct pnode *dir, int fd1)
         0, 0, 0, 0, 0, 0, 0, 0                                                                     \
     }
 
-static const struct file_ops environ_ops, fdinfo_ops;
+static const struct file_ops environ_ops, fdinfo_ops, comm_ops;
 static const struct pentry fd_link = LNK("", link_target, follow_fd);
 static const struct plist fds = {nth_fd, has_fd, &fd_link};
 static const struct pentry fdinfo_file = OWN("", 0444, &fdinfo_ops);
 static const struct plist fdinfos = {nth_fd, has_fd, &fdinfo_file};
 static const struct pentry tid_entries[] = {
     REG("stat", gen_task_stat),         REG("status", gen_task_status),
-    REG("comm", gen_task_comm),         REG("statm", gen_task_statm),
+    OWN("comm", 0644, &comm_ops),       REG("statm", gen_task_statm),
     OWN("environ", 0400, &environ_ops), DIR("fd", 0, &fds),
     DIR("fdinfo", 0, &fdinfos),         END,
 };
@@ -239,7 +239,7 @@ static const struct pentry pid_entries[] = {
     REG("statm", gen_statm),
     REG("cmdline", gen_cmdline),
     OWN("environ", 0400, &environ_ops),
-    REG("comm", gen_comm),
+    OWN("comm", 0644, &comm_ops),
     LNK("exe", link_exe, 0),
     LNK("cwd", link_target, follow_cwd),
     LNK("root", link_target, follow_root),
@@ -270,11 +270,14 @@ static const struct pentry sys_kernel_entries[] = {
     REG("shmall", gen_sys_shmall),           REG("shmmni", gen_sys_shmmni),
     REG("sem", gen_sys_sem),                 REG("msgmax", gen_sys_msgmax),
     REG("msgmnb", gen_sys_msgmnb),           REG("msgmni", gen_sys_msgmni),
+    REG("tainted", gen_sys_tainted),
     END,
 };
 static const struct pentry sys_fs_entries[] = {
     REG("file-max", gen_sys_file_max),
     REG("nr_open", gen_sys_nr_open),
+    REG("pipe-max-size", gen_sys_pipe_max_size),
+    REG("pipe-user-pages-soft", gen_sys_pipe_user_pages),
     END,
 };
 static const struct pentry sys_vm_entries[] = {
@@ -566,6 +569,43 @@ static long gen_read(struct file *f, void *ubuf, size_t n)
 }
 
 static const struct file_ops gen_ops = {.read = gen_read, .seekable = VN_SEEK_OFFSET};
+
+/* comm: the thread's name (a process's: its main thread's), read as
+ * "NAME\n". A thread of the same process may write it: the first 15
+ * bytes as they are (a newline too, as Linux keeps it), the whole count
+ * reported written; another process's is -EINVAL, as on Linux. */
+static long comm_read(struct file *f, void *ubuf, size_t n)
+{
+    const struct pnode *pn = pnode_of(f->vn);
+    if (!pnode_alive(pn))
+        return -ESRCH;
+    struct proc *p = pnode_proc(pn);
+    struct lwp *l = pn->tid ? lwp_find(pn->tid) : 0;
+    const char *name = l ? l->name : p && !pn->tid ? p->name : "";
+    char buf[24];
+    return text_read(f, ubuf, n, buf, snprintf(buf, sizeof(buf), "%s\n", name));
+}
+
+static long comm_write(struct file *f, const void *ubuf, size_t n)
+{
+    const struct pnode *pn = pnode_of(f->vn);
+    struct proc *p = pnode_proc(pn);
+    struct lwp *l = p ? lwp_find(pn->tid ? pn->tid : pn->pid) : 0;
+    char name[sizeof(l->name)] = {0};
+    if (!l)
+        return -ESRCH;
+    if (p != proc_current())
+        return -EINVAL;
+    if (copy_from_user(name, ubuf, n < sizeof(name) - 1 ? n : sizeof(name) - 1))
+        return -EFAULT;
+    memcpy(l->name, name, sizeof(name));
+    if (l->tid == p->pid)
+        memcpy(p->name, name, sizeof(name));
+    return (long)n;
+}
+
+static const struct file_ops comm_ops = {
+    .read = comm_read, .write = comm_write, .seekable = VN_SEEK_OFFSET};
 
 /* fdinfo/N: made from the process and the descriptor. */
 static long fdinfo_read(struct file *f, void *ubuf, size_t n)

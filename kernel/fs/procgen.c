@@ -143,6 +143,39 @@ static int gen_ids(const struct cred *c, char *buf, size_t n)
                     c->uid[2], c->fsuid, c->gid[0], c->gid[1], c->gid[2], c->fsgid);
 }
 
+/* status's signal lines: queued real-time signals against their limit,
+ * the main thread's pending and blocked sets, the process's pending set,
+ * and the signals ignored and caught (handled). */
+static int gen_sigs(const struct proc *p, char *buf, size_t n)
+{
+    const struct lwp *l = p->lwps;
+    while (l && l->tid != p->pid)
+        l = l->next;
+    uint64_t ign = 0, cgt = 0;
+    for (int sig = 1; sig <= NSIG; sig++) {
+        uint64_t h = p->sigact[sig - 1].handler;
+        ign |= h == SIG_IGN ? SIGBIT(sig) : 0;
+        cgt |= h != SIG_IGN && h != SIG_DFL ? SIGBIT(sig) : 0;
+    }
+    return snprintf(
+        buf, n,
+        "SigQ:\t%llu/%llu\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
+        "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
+        (unsigned long long)p->nqueued, (unsigned long long)p->rlim[RLIMIT_SIGPENDING].cur,
+        (unsigned long long)(l ? l->pend.set : 0), (unsigned long long)p->pend.set,
+        (unsigned long long)(l ? l->sigmask : 0), (unsigned long long)ign, (unsigned long long)cgt);
+}
+
+/* status's capability lines (the bounding set is always full; no ambient). */
+static int gen_caps(const struct cred *c, char *buf, size_t n)
+{
+    return snprintf(buf, n,
+                    "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
+                    "CapBnd:\t%016llx\nCapAmb:\t%016llx\n",
+                    (unsigned long long)c->cap_inh, (unsigned long long)c->cap_prm,
+                    (unsigned long long)c->cap_eff, (unsigned long long)CAP_FULL_SET, 0ull);
+}
+
 int gen_status(int pid, char *buf, size_t n)
 {
     struct proc *p = proc_find(pid);
@@ -157,10 +190,13 @@ int gen_status(int pid, char *buf, size_t n)
                                  : "running",
                      p->pid, p->pid, p->parent ? p->parent->pid : 0);
     k += gen_ids(&p->cred, buf + k, n - (size_t)k);
-    return k + snprintf(buf + k, n - (size_t)k,
-                        "VmSize:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%u\n",
-                        (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
-                        (unsigned long long)(rss_pages(p) * 4), p->nlive);
+    k += snprintf(buf + k, n - (size_t)k,
+                  "VmSize:\t%8llu kB\nVmLck:\t%8llu kB\nVmRSS:\t%8llu kB\nThreads:\t%u\n",
+                  (unsigned long long)(p->vm ? vmspace_size(p->vm) / 1024 : 0),
+                  (unsigned long long)(p->vm ? vmspace_locked(p->vm) / 1024 : 0),
+                  (unsigned long long)(rss_pages(p) * 4), p->nlive);
+    k += gen_sigs(p, buf + k, n - (size_t)k);
+    return k + gen_caps(&p->cred, buf + k, n - (size_t)k);
 }
 
 int gen_cmdline(int pid, char *buf, size_t n)
@@ -214,12 +250,6 @@ int gen_task_statm(int tid, char *buf, size_t n)
     return l ? gen_statm(l->proc->pid, buf, n) : 0;
 }
 
-int gen_task_comm(int tid, char *buf, size_t n)
-{
-    struct lwp *l = lwp_find(tid);
-    return l ? snprintf(buf, n, "%s\n", l->name) : 0;
-}
-
 /* proc(5)'s stat of one thread: its own name, state and CPU time. */
 int gen_task_stat(int tid, char *buf, size_t n)
 {
@@ -248,12 +278,6 @@ int gen_task_status(int tid, char *buf, size_t n)
                      l->proc->pid, tid, l->proc->parent ? l->proc->parent->pid : 0);
     k += gen_ids(&l->proc->cred, buf + k, n - (size_t)k); /* short lines: GEN_MAX holds them */
     return k + snprintf(buf + k, n - (size_t)k, "Threads:\t%u\n", l->proc->nlive);
-}
-
-int gen_comm(int pid, char *buf, size_t n)
-{
-    struct proc *p = proc_find(pid);
-    return p ? snprintf(buf, n, "%s\n", p->name) : 0;
 }
 
 int gen_mounts(int pid, char *buf, size_t n)

@@ -5,8 +5,10 @@
 #include <stdint.h>
 #include "stdio.h"
 #include "kernel/fs/procgen.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
+#include "kernel/mm/vmregion.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random.h"
 #include "kernel/sched/sched.h"
@@ -14,7 +16,6 @@
 
 #define NR_FILE        8192       /* Linux's least fs.file-max */
 #define FUTEX_TID_MASK 0x3fffffff /* Linux's most kernel.threads-max */
-#define MAX_MAP_COUNT  65530      /* Linux's vm.max_map_count default */
 
 static int put_str(const char *s, char *buf, size_t n)
 {
@@ -134,6 +135,29 @@ int gen_sys_nr_open(int id, char *buf, size_t n)
     return put_num(NR_OPEN, buf, n);
 }
 
+/* The largest pipe the kernel makes: every pipe holds PIPE_SIZE bytes
+ * (F_GETPIPE_SZ reports it; there is no F_SETPIPE_SZ to change it). */
+int gen_sys_pipe_max_size(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(PIPE_SIZE, buf, n);
+}
+
+/* 0: no per-user limit on pipe buffers, as Linux reads a 0 here. */
+int gen_sys_pipe_user_pages(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(0, buf, n);
+}
+
+/* 0: not tainted (no proprietary or forced modules, no oops so far: a
+ * kernel fault panics). */
+int gen_sys_tainted(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(0, buf, n);
+}
+
 /* 0: Linux's heuristic overcommit, the default. */
 int gen_sys_overcommit_memory(int id, char *buf, size_t n)
 {
@@ -144,5 +168,5 @@ int gen_sys_overcommit_memory(int id, char *buf, size_t n)
 int gen_sys_max_map_count(int id, char *buf, size_t n)
 {
     (void)id;
-    return put_num(MAX_MAP_COUNT, buf, n);
+    return put_num(VM_MAP_MAX, buf, n); /* the kernel's limit (kernel/mm/vmregion.h) */
 }

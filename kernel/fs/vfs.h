@@ -100,6 +100,9 @@ struct file_ops {
     void (*close)(struct file *f);     /* the last reference to f (not O_PATH) is going */
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable;                      /* VN_SEEK_*: what lseek, pread and pwrite do */
+    /* lseek of its own (/dev/kmsg), taking the place of seekable's:
+     * the new offset or -errno. NULL: as seekable says. */
+    int64_t (*llseek)(struct file *f, int64_t off, int whence);
 };
 
 #define FILE_MMAP_ANON 1
@@ -584,9 +587,11 @@ uint64_t vfs_dev(const struct vnode *vn);
  * S_IFSOCK) and number (Linux's encoding) reaches: one of /dev's, or ops
  * whose open is -ENXIO (no such device here; a socket's name). */
 const struct file_ops *devfs_ops(uint32_t mode, uint32_t rdev);
+/* /dev/kmsg (kmsg.c): the kernel log's records (kernel/klog.h). */
+extern const struct file_ops kmsg_ops;
 /* The devtmpfs type: a tmpfs made with console, tty, ptmx, null, zero,
- * full, random, urandom, the symlinks fd, stdin, stdout, stderr and the
- * directory shm (shm_open's files: a tmpfs is mounted there at boot).
+ * full, random, urandom, kmsg, the symlinks fd, stdin, stdout, stderr and
+ * the directory shm (shm_open's files: a tmpfs is mounted there at boot).
  * devfs_init sets up the console's tty (kernel/tty) and registers devpts. */
 void devfs_init(const char *cmdline);
 /* devtmpfs's mount: the device nodes in the new instance's root. */

@@ -118,7 +118,7 @@ static int in_group(const struct cred *c, uint32_t gid)
 int ipc_access(const struct ipc_obj *o, unsigned want)
 {
     struct proc *p = proc_current();
-    if (!p || cred_privileged())
+    if (!p || cred_capable(CAP_IPC_OWNER))
         return 0;
     const struct cred *c = &p->cred;
     unsigned granted = o->mode;
@@ -133,7 +133,7 @@ int ipc_access(const struct ipc_obj *o, unsigned want)
 int ipc_owner(const struct ipc_obj *o)
 {
     struct proc *p = proc_current();
-    if (!p || cred_privileged())
+    if (!p || cred_capable(CAP_SYS_ADMIN))
         return 0;
     uint32_t euid = p->cred.uid[1];
     return euid == o->uid || euid == o->cuid ? 0 : -EPERM;

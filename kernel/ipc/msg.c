@@ -344,7 +344,7 @@ static int64_t msg_change(int cmd, int64_t id, uint64_t ubuf)
         queue_remove(q);
         return 0;
     }
-    if (ds.msg_qbytes > MSGMNB && !cred_privileged())
+    if (ds.msg_qbytes > MSGMNB && !cred_capable(CAP_SYS_RESOURCE))
         return -EPERM;
     q->qbytes = ds.msg_qbytes;
     ipc_perm_set(&q->ipc, &ds.msg_perm);

@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 
-#define PMAP_READ   0x01u /* present */
+#define PMAP_READ                                                                                  \
+    0x01u /* accessible; a page mapped without it keeps its frame but faults on any access         \
+             (PROT_NONE) */
 #define PMAP_WRITE  0x02u
 #define PMAP_EXEC   0x04u /* else NX */
 #define PMAP_GLOBAL 0x08u

@@ -209,7 +209,7 @@ int vm_map_insert(struct vm_map *m, const struct vm_region *r)
     if (insert_by_merge(m, prev, next, &tmpl))
         return 0;
 
-    struct vm_region *n = region_alloc();
+    struct vm_region *n = m->count < VM_MAP_MAX ? region_alloc() : NULL;
     if (!n)
         return -ENOMEM;
     *n = tmpl;
@@ -296,7 +296,7 @@ int vm_map_remove(struct vm_map *m, uint64_t start, uint64_t end, vm_unmap_cb *c
     struct vm_region *spare = NULL;
 
     if (r && r->start < start && r->end > end) {
-        spare = region_alloc();
+        spare = m->count < VM_MAP_MAX ? region_alloc() : NULL;
         if (!spare)
             return -ENOMEM;
     }
@@ -342,6 +342,60 @@ static int alloc_nodes(struct vm_region **v, unsigned n)
     return 0;
 }
 
+/* What a change of [start, end) makes of a region: prot (VM_PROT_KEEP:
+ * its own) and its flags with lock set or cleared (-1: kept). */
+#define VM_PROT_KEEP 0xffffffffu
+struct change {
+    uint32_t prot;
+    int lock;
+};
+
+static void change_apply(struct vm_region *r, const struct change *c)
+{
+    if (c->prot != VM_PROT_KEEP)
+        r->prot = c->prot;
+    if (c->lock >= 0)
+        r->flags = (uint16_t)(c->lock ? r->flags | VM_LOCKED : r->flags & ~VM_LOCKED);
+}
+
+static bool change_needed(const struct vm_region *r, const struct change *c)
+{
+    struct vm_region after = *r;
+    change_apply(&after, c);
+    return after.prot != r->prot || after.flags != r->flags;
+}
+
+/* Apply c to the regions meeting [start, end) (start < end, aligned),
+ * splitting those crossing its ends (unless the change leaves them as
+ * they are) and merging touching VM_ANON neighbours afterwards. 0 or
+ * -ENOMEM, with nothing changed. */
+static int map_change(struct vm_map *m, uint64_t start, uint64_t end, const struct change *c)
+{
+    struct vm_region *first = first_above(m, start, NULL);
+    if (!first || first->start >= end)
+        return 0;
+    struct vm_region *last = first;
+    while (last->next && last->next->start < end)
+        last = last->next;
+    bool split_first = first->start < start && change_needed(first, c);
+    bool split_last = last->end > end && change_needed(last, c);
+    struct vm_region *nodes[2];
+    unsigned used = 0;
+    if (m->count + split_first + split_last > VM_MAP_MAX ||
+        alloc_nodes(nodes, split_first + split_last) < 0)
+        return -ENOMEM;
+
+    /* Split the far end first: first stays valid even when first == last. */
+    if (split_last)
+        split_at(m, last, end, nodes[used++]);
+    if (split_first)
+        first = split_at(m, first, start, nodes[used++]);
+    for (struct vm_region *r = first; r && r->start < end; r = r->next)
+        change_apply(r, c); /* a region left whole across an end needs none */
+    merge_from(m, first->prev ? first->prev : first, end);
+    return 0;
+}
+
 int vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot)
 {
     if (!page_aligned(start) || !page_aligned(end) || start > end || (prot & ~VM_PROT_MASK))
@@ -355,23 +409,14 @@ int vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot
     for (struct vm_region *r = first; (prot & VM_PROT_WRITE) && r != last->next; r = r->next)
         if (r->flags & VM_RDONLY)
             return -EACCES;
+    return map_change(m, start, end, &(struct change){prot, -1});
+}
 
-    bool split_first = first->start < start && first->prot != prot;
-    bool split_last = last->end > end && last->prot != prot;
-    struct vm_region *nodes[2];
-    unsigned used = 0;
-    if (alloc_nodes(nodes, split_first + split_last) < 0)
-        return -ENOMEM;
-
-    /* Split the far end first: first stays valid even when first == last. */
-    if (split_last)
-        split_at(m, last, end, nodes[used++]);
-    if (split_first)
-        first = split_at(m, first, start, nodes[used++]);
-    for (struct vm_region *r = first; r && r->start < end; r = r->next)
-        r->prot = prot;
-    merge_from(m, first->prev ? first->prev : first, end);
-    return 0;
+int vm_map_lock(struct vm_map *m, uint64_t start, uint64_t end, bool on)
+{
+    if (!page_aligned(start) || !page_aligned(end) || start > end)
+        return -EINVAL;
+    return start == end ? 0 : map_change(m, start, end, &(struct change){VM_PROT_KEEP, on});
 }
 
 void vm_map_destroy(struct vm_map *m, vm_unmap_cb *cb, void *arg)

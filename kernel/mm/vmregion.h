@@ -34,7 +34,13 @@ enum vm_kind {
 /* flags */
 #define VM_SHARED 0x1 /* shared mapping (else private) */
 #define VM_RDONLY 0x2 /* VM_SHARED VM_FILE from a file not open for writing: no PROT_WRITE */
-#define VM_FLAGS  (VM_SHARED | VM_RDONLY)
+#define VM_LOCKED 0x4 /* mlock: its pages stay in memory (all do: there is no swap) */
+#define VM_FLAGS  (VM_SHARED | VM_RDONLY | VM_LOCKED)
+
+/* The most regions a map holds (Linux's vm.max_map_count default, which
+ * /proc/sys/vm/max_map_count reports): a call that would need more fails
+ * with -ENOMEM, as Linux's mmap, mprotect and munmap do. */
+#define VM_MAP_MAX 65530
 
 struct vm_map;
 
@@ -42,7 +48,7 @@ struct vm_region {
     uint64_t start, end; /* page-aligned, [start, end), start < end */
     uint32_t prot;       /* VM_PROT_* */
     uint16_t kind;       /* enum vm_kind */
-    uint16_t flags;      /* VM_SHARED, VM_RDONLY */
+    uint16_t flags;      /* VM_SHARED, VM_RDONLY, VM_LOCKED */
     /* VM_FILE only (NULL and 0 for the other kinds): the object mapped and
      * the index of its page at `start` (cutting the front of a region
      * advances it). Every VM_FILE node is on obj's list, with map the map
@@ -80,7 +86,8 @@ void vm_map_init(struct vm_map *m, uint64_t lo, uint64_t hi);
  * has no object (or VM_RDONLY without VM_SHARED, or VM_RDONLY on another
  * kind, or zero_from on a shared one);
  * -EEXIST if it overlaps an existing region;
- * -ENOMEM if a node is needed and none can be allocated. Nothing changes on
+ * -ENOMEM if a node is needed and none can be allocated (or the map holds
+ * VM_MAP_MAX regions already). Nothing changes on
  * failure. A VM_ANON region touching a VM_ANON neighbour with equal prot and
  * flags is merged into it (this needs no allocation); VM_FILE and VM_STACK
  * regions are never merged. */
@@ -126,6 +133,13 @@ int vm_map_remove(struct vm_map *m, uint64_t start, uint64_t end, vm_unmap_cb *c
  * left whole, so at most two new nodes are needed; -ENOMEM if they cannot
  * be allocated); touching VM_ANON neighbours are merged afterwards. */
 int vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot);
+
+/* mlock/munlock: set (on) or clear VM_LOCKED on the regions meeting
+ * [start, end) (page-aligned, start <= end, else -EINVAL), splitting
+ * those that cross its ends; holes are skipped (the caller checks
+ * coverage: vm_map_covers). -ENOMEM if a split needs a node and none can
+ * be had (nothing changes); touching VM_ANON neighbours are merged. */
+int vm_map_lock(struct vm_map *m, uint64_t start, uint64_t end, bool on);
 
 /* Drop every region, in ascending order, calling cb (may be NULL) for each
  * as vm_map_remove would. The map is left empty and usable. */

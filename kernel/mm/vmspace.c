@@ -174,6 +174,8 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
         return err;
     vs->membarrier = src->membarrier;
     err = vm_map_copy(&vs->map, &src->map);
+    if (!err) /* locks are not inherited (mlock(2)); no split: the whole window */
+        err = vm_map_lock(&vs->map, vs->map.lo, vs->map.hi, false);
     if (!err)
         err = pmap_copy_lower(src->root, vs->root, &(struct pmap_copy){fork_share, fork_page, src});
     if (src == current_vs)
@@ -203,7 +205,8 @@ struct vmspace *vmspace_current(void)
 int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
                      enum vm_kind kind)
 {
-    struct vm_region r = {.start = addr, .end = addr + len, .prot = prot, .kind = kind};
+    struct vm_region r = {
+        .start = addr, .end = addr + len, .prot = prot, .kind = kind, .flags = vs->def_flags};
     if (len == 0 || addr + len < addr || kind == VM_FILE)
         return -EINVAL;
     return vm_map_insert(&vs->map, &r);
@@ -211,8 +214,11 @@ int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
 
 int vmspace_map_shared(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot)
 {
-    struct vm_region r = {
-        .start = addr, .end = addr + len, .prot = prot, .kind = VM_ANON, .flags = VM_SHARED};
+    struct vm_region r = {.start = addr,
+                          .end = addr + len,
+                          .prot = prot,
+                          .kind = VM_ANON,
+                          .flags = VM_SHARED | vs->def_flags};
     if (len == 0 || addr + len < addr)
         return -EINVAL;
     return vm_map_insert(&vs->map, &r);
@@ -225,7 +231,7 @@ int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
                           .end = addr + len,
                           .prot = prot,
                           .kind = VM_FILE,
-                          .flags = flags,
+                          .flags = flags | vs->def_flags,
                           .obj = o,
                           .pgoff = pgoff};
     if (len == 0 || addr + len < addr)
@@ -336,7 +342,7 @@ int vmspace_populate(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t a
 
 unsigned vm_prot_pmap(uint32_t prot)
 {
-    unsigned f = PMAP_READ;
+    unsigned f = prot ? PMAP_READ : 0; /* PROT_NONE: kept, but no access */
     if (prot & VM_PROT_WRITE)
         f |= PMAP_WRITE;
     if (prot & VM_PROT_EXEC)

@@ -17,6 +17,11 @@ struct vmspace {
      * the address space as Linux keeps them with the mm: shared by all its
      * users, copied by fork, none in exec's new address space. */
     unsigned membarrier;
+    /* mlockall(MCL_FUTURE) (vmlock.c): VM_LOCKED, given to every mapping
+     * made from then on, or 0; lock_onfault: MCL_ONFAULT with it (those
+     * mappings are not filled at once). Neither survives fork or exec. */
+    uint16_t def_flags;
+    uint8_t lock_onfault;
 };
 
 /* 0 and *out, or -ENOMEM. */
@@ -59,8 +64,8 @@ int vmspace_map_file(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t p
  * first touched, zeroed past it (Linux's padzero, done lazily). */
 int vmspace_map_segment(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,
                         struct vm_object *o, uint64_t pgoff, uint64_t zero_from);
-/* PROT_NONE is enforced by the fault path only: a page already present
- * stays readable until it is unmapped (no "present but inaccessible" PTE). */
+/* mprotect: pages already present take the new rights at once (PROT_NONE
+ * ones keep their frames in entries the CPU faults on: vm_prot_pmap). */
 int vmspace_protect(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot);
 int vmspace_unmap(struct vmspace *vs, uint64_t addr, uint64_t len);
 /* madvise(MADV_DONTNEED): drop the pages of [addr, addr + len) but keep the
@@ -95,6 +100,22 @@ int vmspace_shared_phys(struct vmspace *vs, uint64_t addr, uint64_t *pa);
 void vmspace_unmap_pages(struct vmspace *vs, uint64_t s, uint64_t e);
 /* The vmspace whose region set m is. */
 struct vmspace *vmspace_of_map(struct vm_map *m);
+
+/* mlock/munlock (vmlock.c): VM_LOCKED set (on) or cleared on every
+ * region of [addr, addr + len) (page-aligned), which must be mapped
+ * throughout (else -ENOMEM, nothing changed); -ENOMEM also when a node for
+ * a split cannot be had. The pages are not touched: the caller fills them
+ * (vmspace_populate) as mlock does. */
+int vmspace_lock(struct vmspace *vs, uint64_t addr, uint64_t len, int on);
+/* mlockall(MCL_CURRENT) / munlockall: every region locked or unlocked. */
+int vmspace_lock_all(struct vmspace *vs, int on);
+/* Bytes of the VM_LOCKED regions (/proc/<pid>/status's VmLck). */
+uint64_t vmspace_locked(struct vmspace *vs);
+/* mincore: for the n pages from addr (page-aligned), vec[i] = 1 when the
+ * page is in memory (mapped, or for a file mapping in the file's page
+ * cache), else 0, stopping at the first page no region holds: 0 with all
+ * n done, or -ENOMEM with *done the pages filled before the hole. */
+int vmspace_mincore(struct vmspace *vs, uint64_t addr, uint64_t n, uint8_t *vec, uint64_t *done);
 
 /* Bytes of all regions, and pages present (for /proc). */
 uint64_t vmspace_size(struct vmspace *vs);

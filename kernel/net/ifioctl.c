@@ -155,7 +155,7 @@ static int if_set_flags(struct netif *nif, int flags)
 static int if_set(unsigned long cmd, struct netif *nif, const struct ifreq *r)
 {
     ip4_addr_t a;
-    if (!cred_privileged())
+    if (!cred_capable(CAP_NET_ADMIN))
         return -EPERM;
     if (cmd == SIOCSIFFLAGS)
         return if_set_flags(nif, (uint16_t)r->u.flags);

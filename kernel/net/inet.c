@@ -40,7 +40,7 @@ int inet_bind_check(const struct sockaddr_storage *sa, int len, ip_addr_t *ip, u
         return err;
     if (!inet_addr_local(ip))
         return -EADDRNOTAVAIL;
-    if (*port && *port < INET_PROT_SOCK && !cred_privileged())
+    if (*port && *port < INET_PROT_SOCK && !cred_capable(CAP_NET_BIND_SERVICE))
         return -EACCES; /* net.ipv4.ip_unprivileged_port_start */
     return 0;
 }

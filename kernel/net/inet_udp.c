@@ -130,7 +130,7 @@ int inet_udp_create(struct socket *so)
 
 int inet_raw_create(struct socket *so, int protocol)
 {
-    if (!cred_privileged())
+    if (!cred_capable(CAP_NET_RAW))
         return -EPERM;
     if (protocol <= 0 || protocol > 255)
         return -EPROTONOSUPPORT; /* IPPROTO_RAW's send-only kind: not built */

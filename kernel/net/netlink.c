@@ -264,7 +264,7 @@ static int nl_dest(const struct sock_msg *m, uint32_t *to)
     int err = nl_addr_in(m->name, m->namelen, &a);
     if (err)
         return err;
-    if (a.nl_groups && !cred_privileged())
+    if (a.nl_groups && !cred_capable(CAP_NET_ADMIN))
         return -EPERM; /* NETLINK_ROUTE takes group sends from CAP_NET_ADMIN only */
     *to = a.nl_pid;    /* the groups have no member: nothing more to send */
     return 0;

@@ -271,7 +271,7 @@ int rtnl_request(const struct nlmsghdr *h, struct nl_reply *r)
     if (h->nlmsg_len - sizeof(*h) < 1)
         return 0; /* no family byte: nothing to do (Linux's rtgenmsg check) */
     int get = ((h->nlmsg_type - RTM_BASE) & 3) == RTM_KIND_GET;
-    if (!get && !cred_privileged())
+    if (!get && !cred_capable(CAP_NET_ADMIN))
         return -EPERM;
     if (get && (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
         return rtnl_dump(h, r);

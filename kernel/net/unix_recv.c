@@ -46,10 +46,11 @@ static int scm_creds(const struct cmsghdr *c, struct unix_msg *m)
     if (c->cmsg_len != CMSG_LEN(sizeof(u)))
         return -EINVAL;
     memcpy(&u, CMSG_DATA(c), sizeof(u));
-    int ok = cred_privileged() ||
-             (u.pid == p->pid &&
-              (u.uid == p->cred.uid[0] || u.uid == p->cred.uid[1] || u.uid == p->cred.uid[2]) &&
-              (u.gid == p->cred.gid[0] || u.gid == p->cred.gid[1] || u.gid == p->cred.gid[2]));
+    int ok = (u.pid == p->pid || cred_capable(CAP_SYS_ADMIN)) &&
+             (u.uid == p->cred.uid[0] || u.uid == p->cred.uid[1] || u.uid == p->cred.uid[2] ||
+              cred_capable(CAP_SETUID)) &&
+             (u.gid == p->cred.gid[0] || u.gid == p->cred.gid[1] || u.gid == p->cred.gid[2] ||
+              cred_capable(CAP_SETGID));
     if (!ok)
         return -EPERM;
     m->cred = u;

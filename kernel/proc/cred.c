@@ -1,9 +1,9 @@
 /* Credentials (credentials(7)): a process's real, effective, saved and
  * file-system user and group ids and its supplementary groups, with
- * Linux's rules for changing them. Privilege is an effective uid of 0 (the
- * capabilities CAP_SETUID and CAP_SETGID go with it, as for a root process
- * on Linux). Nothing else here checks permissions yet: the ids are kept,
- * inherited and reported. */
+ * Linux's rules for changing them, and its capability sets: a call that
+ * needs privilege asks for its capability (cred_capable), which root has
+ * until it drops it (capset, or leaving uid 0). File permission checks do
+ * not look at the ids yet: they are kept, inherited and reported. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -95,8 +95,46 @@ uint32_t cred_setfs(const uint32_t ids[3], uint32_t *fsid, int privileged, uint3
     return old;
 }
 
-int cred_privileged(void)
+int cred_capable(unsigned cap)
 {
     struct proc *p = proc_current();
-    return !p || p->cred.uid[1] == 0;
+    return !p || (cap <= CAP_LAST_CAP && (p->cred.cap_eff >> cap & 1));
+}
+
+void cred_init_root(struct cred *c)
+{
+    c->cap_prm = c->cap_eff = CAP_FULL_SET;
+    c->cap_inh = 0;
+}
+
+/* The capabilities of file-system work, which the fs uid moves. */
+#define CAP_FS_MASK                                                                                \
+    (1ull << CAP_CHOWN | 1ull << CAP_DAC_OVERRIDE | 1ull << CAP_DAC_READ_SEARCH |                  \
+     1ull << CAP_FOWNER | 1ull << CAP_FSETID | 1ull << CAP_LINUX_IMMUTABLE |                       \
+     1ull << CAP_MAC_OVERRIDE)
+
+void cred_uid_changed(struct cred *c, const uint32_t old[3], uint32_t old_fsuid)
+{
+    int was_root = old[0] == 0 || old[1] == 0 || old[2] == 0;
+    int now_root = c->uid[0] == 0 || c->uid[1] == 0 || c->uid[2] == 0;
+    if (was_root && !now_root)
+        c->cap_prm = c->cap_eff = 0;
+    if (old[1] == 0 && c->uid[1] != 0)
+        c->cap_eff = 0;
+    if (old[1] != 0 && c->uid[1] == 0)
+        c->cap_eff = c->cap_prm;
+    if (old_fsuid == 0 && c->fsuid != 0)
+        c->cap_eff &= ~CAP_FS_MASK;
+    if (old_fsuid != 0 && c->fsuid == 0)
+        c->cap_eff |= c->cap_prm & CAP_FS_MASK;
+}
+
+void cred_exec(struct cred *c)
+{
+    if (c->uid[0] == 0 || c->uid[1] == 0) {
+        c->cap_prm = CAP_FULL_SET;
+        c->cap_eff = c->uid[1] == 0 ? CAP_FULL_SET : 0;
+    } else {
+        c->cap_prm = c->cap_eff = 0;
+    }
 }

@@ -406,6 +406,7 @@ static void image_install(struct proc *p, const struct exec_image *img, char *co
      * set-user-ID files: the effective ones stay). */
     p->cred.uid[2] = p->cred.fsuid = p->cred.uid[1];
     p->cred.gid[2] = p->cred.fsgid = p->cred.gid[1];
+    cred_exec(&p->cred);
     proc_set_cmdline(p, argv);
 }
 

@@ -86,7 +86,7 @@ static int init_watch(const struct initargs *ia, const char *cmdline, int report
     pmem_stats(&before);
     int err = start_init(ia, cmdline, &p);
     if (err) {
-        printk("init: cannot run %s: error %d\n", ia->path, -err);
+        printk(KERN_ERR "init: cannot run %s: error %d\n", ia->path, -err);
         return INIT_FAILED_STATUS;
     }
     int status = power_status(proc_reap(p));
@@ -105,7 +105,7 @@ static int init_watch(const struct initargs *ia, const char *cmdline, int report
 int init_run(const char *cmdline, int have_initrd, int report)
 {
     if (!have_initrd) {
-        printk("init: no initrd module: nothing to run\n");
+        printk(KERN_ERR "init: no initrd module: nothing to run\n");
         return 0;
     }
     struct initargs ia;
@@ -113,7 +113,7 @@ int init_run(const char *cmdline, int have_initrd, int report)
     char *buf = kmalloc(n); /* ia's strings */
     int status = INIT_FAILED_STATUS;
     if (!buf || initargs_parse(cmdline, buf, n, &ia)) {
-        printk("init: bad init command line\n");
+        printk(KERN_ERR "init: bad init command line\n");
         goto out;
     }
     if (proc_reaper_start())

@@ -44,8 +44,8 @@ static struct proc *biggest(uint64_t *pages)
 
 __attribute__((noreturn)) static void kill_current(struct proc *p, uint64_t addr)
 {
-    printk("pid %d (%s): out of memory on a page fault at %#llx: killed by signal %d\n", p->pid,
-           p->name, (unsigned long long)addr, SIGKILL);
+    printk(KERN_ERR "pid %d (%s): out of memory on a page fault at %#llx: killed by signal %d\n",
+           p->pid, p->name, (unsigned long long)addr, SIGKILL);
     proc_exit(W_SIGNALED(SIGKILL));
 }
 
@@ -62,7 +62,8 @@ int proc_oom(uint64_t addr)
     struct proc *v = biggest(&pages);
     if (!v || v == p)
         kill_current(p, addr);
-    printk("pid %d (%s): out of memory on a page fault at %#llx: killing pid %d (%s, %llu KiB "
+    printk(KERN_ERR
+           "pid %d (%s): out of memory on a page fault at %#llx: killing pid %d (%s, %llu KiB "
            "resident)\n",
            p->pid, p->name, (unsigned long long)addr, v->pid, v->name,
            (unsigned long long)pages * PAGE_KIB);

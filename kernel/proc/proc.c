@@ -138,6 +138,7 @@ static void limits_default(struct proc *p)
     p->rlim[RLIMIT_NOFILE] = (struct rlimit64){1024, 4096}; /* Linux's defaults (a count) */
     p->rlim[RLIMIT_NPROC] = (struct rlimit64){nproc_default, nproc_default};
     p->rlim[RLIMIT_CORE] = (struct rlimit64){0, RLIM_INFINITY};
+    p->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){8ull << 20, 8ull << 20}; /* Linux 5.16 on */
     p->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){nproc_default, nproc_default}; /* Linux's */
 }
 
@@ -167,6 +168,8 @@ int proc_alloc(struct proc *parent, struct proc **out)
         kfree(p);
         return -ENOMEM;
     }
+    if (!parent)
+        cred_init_root(&p->cred);
     int pid = pid_alloc();
     if (pid < 0) {
         cred_free(&p->cred);
@@ -188,6 +191,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
     if (parent) {
         memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
         p->umask = parent->umask;
+        p->personality = parent->personality;
         p->cwd = parent->cwd;
         if ((p->root = parent->root))
             vn_ref(p->root);

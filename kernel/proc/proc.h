@@ -33,6 +33,7 @@ struct file;
 #define RLIMIT_CORE       4
 #define RLIMIT_NPROC      6
 #define RLIMIT_NOFILE     7
+#define RLIMIT_MEMLOCK    8
 #define RLIMIT_AS         9
 #define RLIMIT_SIGPENDING 11
 #define RLIM_NLIMITS      16
@@ -54,11 +55,38 @@ struct fdtable {
 #define CRED_KEEP   0xffffffffu /* -1: an id left as it is */
 #define NGROUPS_MAX 65536       /* Linux's */
 #define NR_OPEN     1048576     /* Linux's fs.nr_open default: the RLIMIT_NOFILE ceiling */
+/* Capabilities (capabilities(7)), numbered as Linux's; a set is a bit mask. */
+#define CAP_CHOWN            0
+#define CAP_DAC_OVERRIDE     1
+#define CAP_DAC_READ_SEARCH  2
+#define CAP_FOWNER           3
+#define CAP_FSETID           4
+#define CAP_SETGID           6
+#define CAP_SETUID           7
+#define CAP_SETPCAP          8
+#define CAP_LINUX_IMMUTABLE  9
+#define CAP_NET_BIND_SERVICE 10
+#define CAP_NET_ADMIN        12
+#define CAP_NET_RAW          13
+#define CAP_IPC_LOCK         14
+#define CAP_IPC_OWNER        15
+#define CAP_SYS_ADMIN        21
+#define CAP_SYS_RESOURCE     24
+#define CAP_MAC_OVERRIDE     32
+#define CAP_SYSLOG           34
+#define CAP_WAKE_ALARM       35
+#define CAP_LAST_CAP         40 /* CAP_CHECKPOINT_RESTORE, Linux 5.9 on */
+#define CAP_FULL_SET         ((1ull << (CAP_LAST_CAP + 1)) - 1)
 struct cred {
     uint32_t uid[3], fsuid;
     uint32_t gid[3], fsgid;
     uint32_t ngroups;
     uint32_t *groups; /* supplementary groups, owned */
+    /* Inheritable, permitted and effective capability sets: all of them
+     * for init (root), inherited, changed by capset and by uid changes
+     * and exec as Linux changes them (no file capabilities, no ambient
+     * set; the bounding set is always full). */
+    uint64_t cap_inh, cap_prm, cap_eff;
 };
 
 /* P_EMBRYO: being built by proc_alloc's caller; its pid and slot are
@@ -110,6 +138,7 @@ struct proc {
     struct vnode *cwd;  /* referenced */
     struct vnode *root; /* chroot(2): referenced; NULL: the tree's root */
     uint32_t umask;
+    uint32_t personality; /* personality(2): PER_LINUX with the flags honoured; inherited */
     struct rlimit64 rlim[RLIM_NLIMITS];
     char name[16];             /* comm: the program's base name */
     uint64_t brk_start, brk;   /* heap: [brk_start, brk) is mapped */
@@ -203,13 +232,24 @@ int pid_alloc(void);
 void pid_free(int id);
 
 /* cred.c: copy (0 or -ENOMEM: the groups) and free a process's ids. */
-/* 1 when the calling process may do what Linux leaves to CAP_SYS_ADMIN,
- * CAP_SETUID and the like: its effective uid is 0 (a kernel thread may). */
-int cred_privileged(void);
+/* 1 when the calling process has capability cap in its effective set
+ * (Linux's capable(); a kernel thread has them all). */
+int cred_capable(unsigned cap);
+/* init's credentials: root, with every capability. */
+void cred_init_root(struct cred *c);
+/* After a set*uid call changed c's uids from old[3] and old_fsuid: the
+ * capability sets follow as Linux's cap_emulate_setxuid moves them (all
+ * uids leaving 0 drops the permitted and effective sets, the effective
+ * uid leaving 0 empties the effective set and coming back to 0 restores
+ * it from the permitted one; the fs uid moves the file-system ones). */
+void cred_uid_changed(struct cred *c, const uint32_t old[3], uint32_t old_fsuid);
+/* execve: root (a real or effective uid of 0) gets the full permitted
+ * set, effective too when the effective uid is 0; others lose both. */
+void cred_exec(struct cred *c);
 int cred_copy(struct cred *dst, const struct cred *src);
 void cred_free(struct cred *c);
 /* Linux's rules for the set*id calls on ids = {real, effective, saved}
- * and the fs id (privileged: an effective uid of 0). 0, -EPERM, -EINVAL;
+ * and the fs id (privileged: CAP_SETUID or CAP_SETGID). 0, -EPERM, -EINVAL;
  * cred_setfs returns the old fs id. */
 int cred_setres(uint32_t ids[3], uint32_t *fsid, int privileged, uint32_t r, uint32_t e,
                 uint32_t s);

@@ -46,6 +46,20 @@ void sys_attr_register(void);
 void sys_fdobj_register(void);
 void sys_epoll_register(void);
 void sys_socket_register(void); /* sys_socket.c: the socket calls (kernel/net) */
+void sys_cap_register(void);    /* sys_cap.c: capget, capset */
+void sys_mlock_register(void);  /* sys_mlock.c: mlock and its family, mincore */
+void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
+
+/* Fault [at, at + len) in as access would (sys_mm.c: MAP_POPULATE, mlock):
+ * a large range lets interrupts in between chunks and stops early for a
+ * pending signal; failures are not reported, the pages then come on first
+ * touch. mm_fill_access: the access that fills a region of prot (a
+ * private writable one is written, so its file pages are copied now). */
+void mm_fill(struct proc *p, uint64_t at, uint64_t len, uint32_t access);
+uint32_t mm_fill_access(uint32_t prot, int shared);
+/* Whether p may lock len more bytes (sys_mlock.c): it has CAP_IPC_LOCK, or
+ * its locked bytes stay within RLIMIT_MEMLOCK. */
+int mm_lock_room(struct proc *p, uint64_t len);
 
 /* Copy a path from the program into a new kernel buffer of PATH_MAX bytes
  * (the caller kfrees *out): 0, -EFAULT, -ENAMETOOLONG, -ENOMEM. An empty

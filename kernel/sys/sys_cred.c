@@ -61,12 +61,33 @@ static int64_t sys_getresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, ui
     return put_res(cred()->gid, r, e, s);
 }
 
+/* err from a set*uid call that changed c from old (0: done): on success
+ * the capability sets follow the new uids. */
+static int uid_done(struct cred *c, const struct cred *old, int err)
+{
+    if (!err)
+        cred_uid_changed(c, old->uid, old->fsuid);
+    return err;
+}
+
+/* setfsuid: the old fs uid; the capabilities follow a change. */
+static uint32_t fsuid_change(struct cred *c, uint32_t id)
+{
+    uint32_t old[3] = {c->uid[0], c->uid[1], c->uid[2]};
+    uint32_t r = cred_setfs(c->uid, &c->fsuid, cred_capable(CAP_SETUID), id);
+    cred_uid_changed(c, old, r);
+    return r;
+}
+
 static int64_t sys_setresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4,
                              uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setres(c->uid, &c->fsuid, cred_privileged(), (uint32_t)r, (uint32_t)e, (uint32_t)s);
+    struct cred old = *c;
+    return uid_done(c, &old,
+                    cred_setres(c->uid, &c->fsuid, cred_capable(CAP_SETUID), (uint32_t)r,
+                                (uint32_t)e, (uint32_t)s));
 }
 
 static int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4,
@@ -74,7 +95,8 @@ static int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, ui
 {
     ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setres(c->gid, &c->fsgid, cred_privileged(), (uint32_t)r, (uint32_t)e, (uint32_t)s);
+    return cred_setres(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)r, (uint32_t)e,
+                       (uint32_t)s);
 }
 
 static int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -82,7 +104,9 @@ static int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, ui
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setre(c->uid, &c->fsuid, cred_privileged(), (uint32_t)r, (uint32_t)e);
+    struct cred old = *c;
+    return uid_done(
+        c, &old, cred_setre(c->uid, &c->fsuid, cred_capable(CAP_SETUID), (uint32_t)r, (uint32_t)e));
 }
 
 static int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -90,7 +114,7 @@ static int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, ui
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setre(c->gid, &c->fsgid, cred_privileged(), (uint32_t)r, (uint32_t)e);
+    return cred_setre(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)r, (uint32_t)e);
 }
 
 static int64_t sys_setuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -98,7 +122,8 @@ static int64_t sys_setuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, ui
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_set(c->uid, &c->fsuid, cred_privileged(), (uint32_t)id);
+    struct cred old = *c;
+    return uid_done(c, &old, cred_set(c->uid, &c->fsuid, cred_capable(CAP_SETUID), (uint32_t)id));
 }
 
 static int64_t sys_setgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -106,7 +131,7 @@ static int64_t sys_setgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, ui
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_set(c->gid, &c->fsgid, cred_privileged(), (uint32_t)id);
+    return cred_set(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)id);
 }
 
 static int64_t sys_setfsuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -114,7 +139,7 @@ static int64_t sys_setfsuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, 
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setfs(c->uid, &c->fsuid, cred_privileged(), (uint32_t)id);
+    return fsuid_change(c, (uint32_t)id);
 }
 
 static int64_t sys_setfsgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -122,7 +147,7 @@ static int64_t sys_setfsgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, 
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setfs(c->gid, &c->fsgid, cred_privileged(), (uint32_t)id);
+    return cred_setfs(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)id);
 }
 
 /* getgroups: size 0 asks for the count; a smaller buffer is -EINVAL. */
@@ -151,7 +176,7 @@ static int64_t sys_setgroups(uint64_t size, uint64_t ulist, uint64_t a2, uint64_
     uint32_t *g = 0;
     if (size > NGROUPS_MAX)
         return -EINVAL;
-    if (!cred_privileged())
+    if (!cred_capable(CAP_SETGID))
         return -EPERM;
     if (size && !(g = kmalloc(size * sizeof(*g))))
         return -ENOMEM;

@@ -66,7 +66,7 @@ static int tfd_clock(int clock, int *realtime)
         return 0;
     case CLOCK_REALTIME_ALARM:
     case CLOCK_BOOTTIME_ALARM:
-        return cred_privileged() ? 0 : -EPERM;
+        return cred_capable(CAP_WAKE_ALARM) ? 0 : -EPERM;
     default:
         return -EINVAL;
     }

@@ -166,23 +166,12 @@ static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, 
     return err ? err : vmspace_map_file(p->vm, at, len, prot, vflags, o, off / PAGE_SIZE);
 }
 
-/* MAP_POPULATE fills this much between looks at pending work. */
+/* mm_fill works this much between looks at pending work. */
 #define POPULATE_CHUNK (2ull << 20)
 
-/* MAP_POPULATE (unless MAP_NONBLOCK: Linux 2.6.23 on) and MAP_LOCKED fault
- * the pages in now, private writable ones as by a write (private file
- * pages are copied), others as by a read (Linux does not dirty shared
- * pages for nothing); PROT_NONE pages stay out. Failures are not reported, as on
- * Linux: the pages then come on first touch (also those beyond what free
- * memory holds, see vmspace_populate). A large fill lets interrupts in
- * between chunks and stops early for a pending signal (SIGKILL, an alarm). */
-static void mmap_populate(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, uint64_t flags)
+void mm_fill(struct proc *p, uint64_t at, uint64_t len, uint32_t access)
 {
-    int cow = (prot & VM_PROT_WRITE) && (flags & MAP_TYPE) == MAP_PRIVATE;
-    uint32_t access = cow ? VM_PROT_WRITE : prot & ~(uint32_t)VM_PROT_WRITE;
-    if (!(flags & MAP_LOCKED) && (flags & (MAP_POPULATE | MAP_NONBLOCK)) != MAP_POPULATE)
-        return;
-    for (uint64_t off = 0; prot && off < len; off += POPULATE_CHUNK) {
+    for (uint64_t off = 0; access && off < len; off += POPULATE_CHUNK) {
         uint64_t n = len - off < POPULATE_CHUNK ? len - off : POPULATE_CHUNK;
         if (vmspace_populate(p->vm, at + off, n, access) != 0)
             return;
@@ -190,6 +179,33 @@ static void mmap_populate(struct proc *p, uint64_t at, uint64_t len, uint32_t pr
         if (sched_interrupted())
             return;
     }
+}
+
+uint32_t mm_fill_access(uint32_t prot, int shared)
+{
+    int cow = (prot & VM_PROT_WRITE) && !shared;
+    return cow ? VM_PROT_WRITE : prot & ~(uint32_t)VM_PROT_WRITE;
+}
+
+/* MAP_POPULATE (unless MAP_NONBLOCK: Linux 2.6.23 on) and MAP_LOCKED (or
+ * mlockall(MCL_FUTURE) without MCL_ONFAULT) fault the pages in now
+ * (mm_fill). */
+static void mmap_populate(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, uint64_t flags)
+{
+    int locked = (flags & MAP_LOCKED) || (p->vm->def_flags && !p->vm->lock_onfault);
+    if (!locked && (flags & (MAP_POPULATE | MAP_NONBLOCK)) != MAP_POPULATE)
+        return;
+    mm_fill(p, at, len, mm_fill_access(prot, (flags & MAP_TYPE) != MAP_PRIVATE));
+}
+
+/* MAP_LOCKED: the new mapping is locked as mlock locks (VmLck), within
+ * RLIMIT_MEMLOCK unless the caller has CAP_IPC_LOCK (-EAGAIN, as Linux's
+ * mmap answers). Checked before anything is mapped. */
+static int mmap_lock_check(struct proc *p, uint64_t len, uint64_t flags)
+{
+    if (!(flags & MAP_LOCKED) && !p->vm->def_flags)
+        return 0;
+    return mm_lock_room(p, len) ? 0 : -EAGAIN;
 }
 
 /* mmap's arguments as Linux's do_mmap checks them: 0 or -errno. */
@@ -221,9 +237,13 @@ static int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t fla
         err = mmap_file_check(p, fd, len, prot, flags, off, &f);
     len = page_round_up(len);
     if (!err)
+        err = mmap_lock_check(p, len, flags);
+    if (!err)
         err = mmap_place(p, addr, len, flags, &at);
     if (!err)
         err = f ? mmap_file(p, f, at, len, vprot, flags, off) : mmap_anon(p, at, len, vprot, flags);
+    if (!err && (flags & MAP_LOCKED) && (err = vmspace_lock(p->vm, at, len, 1)))
+        vmspace_unmap(p->vm, at, len);
     if (err)
         return err;
     mmap_populate(p, at, len, vprot, flags);
@@ -336,11 +356,15 @@ static struct vm_region *one_region(struct proc *p, uint64_t addr, uint64_t len)
 static int mremap_grow(struct proc *p, const struct vm_region *r, uint64_t old, uint64_t osz,
                        uint64_t nsz)
 {
+    int locked = (r->flags & VM_LOCKED) != 0;
     if (r->kind == VM_FILE || old + nsz > USER_MAX || old + nsz < old)
         return -ENOMEM;
     if (vm_map_meets(&p->vm->map, old + osz, old + nsz))
         return -ENOMEM;
-    return vmspace_map_anon(p->vm, old + osz, nsz - osz, r->prot, VM_ANON);
+    int err = vmspace_map_anon(p->vm, old + osz, nsz - osz, r->prot, VM_ANON);
+    if (!err && locked && (err = vmspace_lock(p->vm, old + osz, nsz - osz, 1)))
+        vmspace_unmap(p->vm, old + osz, nsz - osz);
+    return err;
 }
 
 /* Move [old, old + osz) to a new place of nsz bytes (at fixed if FIXED). */
@@ -348,6 +372,7 @@ static int64_t mremap_move(struct proc *p, const struct vm_region *r, uint64_t o
                            uint64_t nsz, uint64_t flags, uint64_t fixed)
 {
     uint64_t at, prot = r->prot;
+    int locked = (r->flags & VM_LOCKED) != 0; /* the lock moves with the pages */
     if (r->kind == VM_FILE)
         return -ENOMEM; /* file mappings stay where they are */
     if ((flags & MREMAP_FIXED) && (fixed < old + osz && old < fixed + nsz))
@@ -355,6 +380,10 @@ static int64_t mremap_move(struct proc *p, const struct vm_region *r, uint64_t o
     int err = mmap_place(p, fixed, nsz, (flags & MREMAP_FIXED) ? MAP_FIXED : 0, &at);
     if (err || (err = vmspace_map_anon(p->vm, at, nsz, (uint32_t)prot, VM_ANON)))
         return err;
+    if (locked && (err = vmspace_lock(p->vm, at, nsz, 1))) {
+        vmspace_unmap(p->vm, at, nsz);
+        return err;
+    }
     if ((err = vmspace_move(p->vm, old, at, osz < nsz ? osz : nsz))) {
         vmspace_unmap(p->vm, at, nsz);
         return err;

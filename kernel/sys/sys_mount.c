@@ -69,7 +69,7 @@ static int64_t sys_mount(uint64_t usrc, uint64_t utarget, uint64_t utype, uint64
     struct vnode *dir;
     if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
         flags &= ~(uint64_t)MS_MGC_MSK;
-    if (!cred_privileged())
+    if (!cred_capable(CAP_SYS_ADMIN))
         return -EPERM;
     int err = at_walk(AT_FDCWD, utarget, 0, WALK_FOLLOW, &dir);
     if (!err && (flags & MS_PRIVATE))
@@ -102,7 +102,7 @@ static int64_t sys_umount2(uint64_t utarget, uint64_t flags, uint64_t a2, uint64
     struct vnode *vn;
     if (flags & ~(uint64_t)(MNT_FORCE | UMOUNT_NOFOLLOW))
         return refuse("umount2", flags);
-    if (!cred_privileged())
+    if (!cred_capable(CAP_SYS_ADMIN))
         return -EPERM;
     int err = at_walk(AT_FDCWD, utarget, 0, (flags & UMOUNT_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
     if (err)

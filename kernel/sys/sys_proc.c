@@ -93,11 +93,12 @@ static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_
 
 /* Which limits may be set to what. Enforced: RLIMIT_STACK (at exec),
  * NOFILE, NPROC (LWPs), FSIZE and SIGPENDING (real-time signals queued
- * behind a pending one, per process). Nothing here counts CPU time, the data segment
+ * behind a pending one, per process) and MEMLOCK (locked bytes without
+ * CAP_IPC_LOCK: sys_mlock.c). Nothing here counts CPU time, the data segment
  * or the address space against a limit, so RLIMIT_CPU, DATA and AS stay
  * unlimited (a finite one is -EINVAL rather than recorded and ignored).
  * The others limit nothing a process here can do: CORE (no core files are
- * written), RSS and LOCKS (ignored by Linux too), MEMLOCK (root is exempt),
+ * written), RSS and LOCKS (ignored by Linux too),
  * MSGQUEUE (no message queues),
  * NICE, RTPRIO and RTTIME (no priorities, no real-time policies). */
 static int rlimit_settable(uint64_t res, const struct rlimit64 *nl)

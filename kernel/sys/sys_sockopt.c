@@ -110,13 +110,13 @@ static int set_generic(struct socket *so, int name, const void *val, int len)
     switch (name) {
     case SO_RCVBUF:
     case SO_RCVBUFFORCE:
-        if (name == SO_RCVBUFFORCE && !cred_privileged())
+        if (name == SO_RCVBUFFORCE && !cred_capable(CAP_NET_ADMIN))
             return -EPERM;
         set_buf(&so->rcvbuf, v, SOCK_RCVBUF_MIN, name == SO_RCVBUFFORCE);
         return 0;
     case SO_SNDBUF:
     case SO_SNDBUFFORCE:
-        if (name == SO_SNDBUFFORCE && !cred_privileged())
+        if (name == SO_SNDBUFFORCE && !cred_capable(CAP_NET_ADMIN))
             return -EPERM;
         set_buf(&so->sndbuf, v, SOCK_SNDBUF_MIN, name == SO_SNDBUFFORCE);
         return 0;

@@ -84,6 +84,9 @@ void syscall_init(void)
     sys_falloc_register();
     sys_inotify_register();
     sys_socket_register();
+    sys_cap_register();
+    sys_mlock_register();
+    sys_syslog_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

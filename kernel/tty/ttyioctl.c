@@ -109,9 +109,9 @@ static long ctty_set(struct tty *t, struct file *f, uint64_t arg)
         return 0;
     if (p->sid != p->pid || tty_of_session(p->sid))
         return -EPERM;
-    if (tty_session(t) && !(arg == 1 && cred_privileged()))
+    if (tty_session(t) && !(arg == 1 && cred_capable(CAP_SYS_ADMIN)))
         return -EPERM;
-    if ((f->flags & O_ACCMODE) == O_WRONLY && !cred_privileged())
+    if ((f->flags & O_ACCMODE) == O_WRONLY && !cred_capable(CAP_SYS_ADMIN))
         return -EPERM;
     t->sid = p->sid;
     t->fg_pgrp = p->pgid;

@@ -118,14 +118,15 @@ else
     ok good-image
     list=$(cpio_list "$out/initrd.cpio")
     echo "$list" > "$T/list"
-    want_names="bin bin/hello etc etc/data.txt sbin sbin/init TRAILER"
+    # etc/group, etc/hostname and etc/passwd: the defaults every image gets.
+    want_names="bin bin/hello etc etc/data.txt etc/group etc/hostname etc/passwd sbin sbin/init TRAILER"
     if [ "$(awk '{print $1}' "$T/list" | tr '\n' ' ')" != "$want_names " ]; then
         bad cpio-entries "entries: $(awk '{print $1}' "$T/list" | tr '\n' ' ')"
     else
         ok cpio-entries
     fi
     modes=$(awk '$1 != "TRAILER" {printf "%s=%s ", $1, $2}' "$T/list")
-    if [ "$modes" = "bin=40755 bin/hello=100755 etc=40755 etc/data.txt=100640 sbin=40755 sbin/init=120777 " ]; then
+    if [ "$modes" = "bin=40755 bin/hello=100755 etc=40755 etc/data.txt=100640 etc/group=100644 etc/hostname=100644 etc/passwd=100644 sbin=40755 sbin/init=120777 " ]; then
         ok cpio-modes
     else
         bad cpio-modes "$modes"
@@ -148,7 +149,7 @@ else
     else bad data-found-aligned "marker at ${moff:-nowhere}, header says $doff"; fi
     if command -v cpio > /dev/null; then
         names=$(cpio -it --quiet < "$out/initrd.cpio" 2> /dev/null | sed 's,^\(\./\)*,,' | tr '\n' ' ')
-        if [ "$names" = "bin bin/hello etc etc/data.txt sbin sbin/init " ]; then ok cpio-tool-lists
+        if [ "$names" = "bin bin/hello etc etc/data.txt etc/group etc/hostname etc/passwd sbin sbin/init " ]; then ok cpio-tool-lists
         else bad cpio-tool-lists "cpio -t lists '$names'"; fi
     fi
     want='init=/bin/hello "initenv=X=1 2" quantum=5 -- a "b c"'
@@ -179,6 +180,19 @@ else bad cmdline-quoting "got '$(cat "$out/cmdline" 2> /dev/null)', want '$want'
 if [ -f build/host/elf/hello_pie ]; then
     run pie --init /bin/pie build/host/elf/hello_pie:/bin/pie
     if [ $rc -eq 0 ]; then ok static-pie-accepted; else bad static-pie-accepted "$err"; fi
+fi
+
+# A file the command line puts at a default's path replaces the default.
+run own-etc --init /bin/hello "$T/hello:/bin/hello" "$T/data.txt:/etc/passwd"
+if [ $rc -ne 0 ]; then
+    bad own-etc "exit status $rc: $err"
+else
+    entries=$(cpio_list "$out/initrd.cpio" | awk '$1 ~ /^etc\// {printf "%s=%s ", $1, $2}')
+    if [ "$entries" = "etc/group=100644 etc/hostname=100644 etc/passwd=100640 " ]; then
+        ok own-etc
+    else
+        bad own-etc "etc entries: $entries"
+    fi
 fi
 
 [ $failed -eq 0 ] && echo "mkimage: all passed" || echo "mkimage: $failed failed"

@@ -48,6 +48,7 @@ int k_vm_map_remove(struct vm_map *m, uint64_t start, uint64_t end, vm_unmap_cb 
 int k_vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot);
 void k_vm_map_destroy(struct vm_map *m, vm_unmap_cb *cb, void *arg);
 int k_vm_map_copy(struct vm_map *dst, const struct vm_map *src);
+int k_vm_map_lock(struct vm_map *m, uint64_t start, uint64_t end, bool on);
 
 #define PG(n) ((uint64_t)(n)*PAGE_SIZE)
 #define R     VM_PROT_READ
@@ -736,6 +737,63 @@ static void test_protect_hole(void **state)
     finish(&m);
 }
 
+/* mlock's flag: set and cleared on a range, splitting at its ends and
+ * merging back when the flags agree again; holes are skipped. */
+static void test_lock(void **state)
+{
+    (void)state;
+    struct vm_map m;
+    begin(&m);
+    assert_int_equal(ins(&m, 10, 30, RW, VM_ANON), 0);
+    assert_int_equal(ins(&m, 40, 50, RW, VM_ANON), 0);
+    assert_int_equal(k_vm_map_lock(&m, PG(15), PG(20), true), 0);
+    assert_int_equal(m.count, 4);
+    assert_int_equal(k_vm_map_find(&m, PG(15))->flags, VM_LOCKED);
+    assert_int_equal(k_vm_map_find(&m, PG(19))->end, PG(20));
+    assert_int_equal(k_vm_map_find(&m, PG(14))->flags, 0);
+    assert_int_equal(k_vm_map_find(&m, PG(20))->flags, 0);
+    assert_int_equal(k_vm_map_lock(&m, PG(12), PG(45), true), 0); /* over the hole */
+    assert_int_equal(m.count, 4);
+    assert_int_equal(k_vm_map_find(&m, PG(12))->start, PG(12));
+    assert_int_equal(k_vm_map_find(&m, PG(29))->start, PG(12)); /* merged */
+    assert_int_equal(k_vm_map_find(&m, PG(44))->flags, VM_LOCKED);
+    assert_int_equal(k_vm_map_lock(&m, PG(12), PG(45), true), 0); /* already: nothing */
+    assert_int_equal(m.count, 4);
+    assert_int_equal(k_vm_map_lock(&m, LO, HI, false), 0);
+    EXPECT_MAP(&m, D(10, 30, RW, VM_ANON), D(40, 50, RW, VM_ANON));
+    assert_int_equal(k_vm_map_lock(&m, PG(12) + 1, PG(13), true), -K_EINVAL);
+    finish(&m);
+}
+
+/* No more than VM_MAP_MAX regions: an insert that needs a node, and a
+ * split by protect, lock or remove, are -ENOMEM at the limit. */
+static void test_map_limit(void **state)
+{
+    (void)state;
+    struct vm_map m;
+    begin(&m);
+    k_vm_map_init(&m, LO, PG(3 * VM_MAP_MAX + 8));
+    for (unsigned i = 0; i < VM_MAP_MAX; i++) {
+        if (i)
+            k_vm_map_find(&m, PG(1 + 2 * i - 2)); /* the hint makes each insert O(1) */
+        assert_int_equal(ins(&m, 1 + 2 * i, 2 + 2 * i, i % 2 ? R : RW, VM_ANON), 0);
+    }
+    assert_int_equal(m.count, VM_MAP_MAX);
+    uint64_t top = 1 + 2 * VM_MAP_MAX; /* the last region is [top - 2, top - 1), R */
+    assert_int_equal(ins(&m, top + 2, top + 4, R, VM_ANON), -K_ENOMEM);
+    assert_int_equal(ins(&m, top - 1, top + 1, R, VM_ANON), 0); /* merges: no node */
+    assert_int_equal(m.count, VM_MAP_MAX);
+    assert_int_equal(k_vm_map_protect(&m, PG(top - 1), PG(top), RW), -K_ENOMEM);
+    assert_int_equal(k_vm_map_lock(&m, PG(top - 1), PG(top), true), -K_ENOMEM);
+    assert_int_equal(k_vm_map_remove(&m, PG(top - 1), PG(top), NULL, NULL), -K_ENOMEM);
+    assert_int_equal(k_vm_map_protect(&m, PG(top - 1), PG(top + 1), RW), -K_ENOMEM);
+    assert_int_equal(k_vm_map_remove(&m, PG(top), PG(top + 1), NULL, NULL), 0); /* no split */
+    assert_int_equal(k_vm_map_remove(&m, PG(top - 2), PG(top), NULL, NULL), 0);
+    assert_int_equal(m.count, VM_MAP_MAX - 1);
+    assert_int_equal(ins(&m, top + 4, top + 5, R, VM_ANON), 0);
+    finish(&m);
+}
+
 static void test_find_gap(void **state)
 {
     (void)state;
@@ -908,7 +966,7 @@ static void test_file_object(void **state)
     assert_int_equal(insert_full(&m, PG(10), PG(20), RW, VM_FILE, 0, NULL, 0), -K_EINVAL);
     assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_FILE, VM_RDONLY, &tobj, 0), -K_EINVAL);
     assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_ANON, ro, NULL, 0), -K_EINVAL);
-    assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_ANON, 4, NULL, 0), -K_EINVAL);
+    assert_int_equal(insert_full(&m, PG(10), PG(20), R, VM_ANON, 8, NULL, 0), -K_EINVAL);
     struct vm_region z = {.start = PG(30),
                           .end = PG(40),
                           .prot = RW,
@@ -1348,6 +1406,8 @@ int main(void)
         cmocka_unit_test(test_remove_edge_cases),
         cmocka_unit_test(test_protect_split_and_merge),
         cmocka_unit_test(test_protect_hole),
+        cmocka_unit_test(test_lock),
+        cmocka_unit_test(test_map_limit),
         cmocka_unit_test(test_find_gap),
         cmocka_unit_test(test_next_meets_covers),
         cmocka_unit_test(test_copy),

@@ -28,6 +28,7 @@
 #define PTE_G       (1ull << 8)
 #define PTE_COW     (1ull << 9)  /* available to software */
 #define PTE_SHARED  (1ull << 10) /* directory entry: its page table is shared */
+#define PTE_PNONE   (1ull << 11) /* leaf without PTE_P: a frame kept, every access faults */
 #define PTE_NX      (1ull << 63)
 #define PTE_ADDR    0x000ffffffffff000ull
 #define TABLE_FLAGS (PTE_P | PTE_W)  /* permissions are decided at the leaf */
@@ -67,9 +68,18 @@ static unsigned idx(uint64_t va, int level)
     return (va >> (PAGE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1);
 }
 
+/* Whether a page-table (level 0) entry maps a frame: present, or kept
+ * inaccessible (PROT_NONE). */
+static int leaf_mapped(uint64_t e)
+{
+    return (e & (PTE_P | PTE_PNONE)) != 0;
+}
+
+/* A leaf without PMAP_READ is not present (the CPU faults on any access)
+ * but keeps its frame, marked PTE_PNONE. */
 static uint64_t pte_bits(unsigned flags)
 {
-    uint64_t e = PTE_P;
+    uint64_t e = (flags & PMAP_READ) ? PTE_P : PTE_PNONE;
     if (flags & PMAP_WRITE)
         e |= PTE_W;
     if (!(flags & PMAP_EXEC))
@@ -85,7 +95,7 @@ static uint64_t pte_bits(unsigned flags)
 
 static unsigned pte_flags(uint64_t e)
 {
-    unsigned f = PMAP_READ;
+    unsigned f = (e & PTE_P) ? PMAP_READ : 0;
     if (e & PTE_W)
         f |= PMAP_WRITE;
     if (!(e & PTE_NX))
@@ -200,7 +210,7 @@ static int unshare(uint64_t *e, int level)
     for (unsigned i = next_used(old, used, 0, PT_ENTRIES); i < PT_ENTRIES;
          i = next_used(old, used, i + 1, PT_ENTRIES)) {
         uint64_t x = old[i];
-        if (!(x & PTE_P))
+        if (!(x & PTE_P) && !(level == 1 && leaf_mapped(x)))
             continue;
         if (level > 1 && !(x & PTE_PS)) {
             x = share_entry(&old[i]);
@@ -267,7 +277,7 @@ int pmap_map(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
         uint64_t *pd = walk(root, va, 1, 0);
         return (pd && (*pd & PTE_PS)) ? -EEXIST : -ENOMEM;
     }
-    if (*e & PTE_P)
+    if (leaf_mapped(*e))
         return -EEXIST;
     mark(e);
     *e = (pa & PTE_ADDR) | pte_bits(flags);
@@ -295,7 +305,7 @@ static int leaf_to_change(pmap_root root, uint64_t va, uint64_t **out)
     if (!e) /* absent on the way, or an unshare failed: which one? */
         return pmap_unshare(root, va) ? -ENOMEM : -ENOENT;
     *out = e;
-    return (*e & PTE_P) ? 0 : -ENOENT;
+    return leaf_mapped(*e) ? 0 : -ENOENT;
 }
 
 int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa)
@@ -335,7 +345,7 @@ int pmap_lookup(pmap_root root, uint64_t va, uint64_t *pa, unsigned *flags)
     if (!pd || !(*pd & PTE_P))
         return -ENOENT;
     uint64_t *e = &table_virt(*pd)[idx(va, 0)];
-    if (!(*e & PTE_P))
+    if (!leaf_mapped(*e))
         return -ENOENT;
     *pa = (*e & PTE_ADDR) | page_offset(va);
     *flags = pte_flags(*e);
@@ -362,7 +372,7 @@ static int next_level(const uint64_t *t, int level, uint64_t va, uint64_t end, i
         if ((e & PTE_P) && level > 0 && !(e & PTE_PS) &&
             next_level(table_virt(e), level - 1, va, end, shared || (e & PTE_SHARED), h) == 0)
             return 0;
-        if ((e & PTE_P) && (level == 0 || (e & PTE_PS))) {
+        if (level == 0 ? leaf_mapped(e) : (e & PTE_P) && (e & PTE_PS)) {
             h->va = va;
             h->pa = level ? (e & PTE_ADDR & ~0x1fffffull) | (va & 0x1fffff) : e & PTE_ADDR;
             h->flags = pte_flags(e) | (level ? PMAP_LARGE : 0);
@@ -397,7 +407,7 @@ static void destroy_level(uint64_t *t, int level, uint64_t base,
     for (unsigned i = next_used(t, used, 0, n); i < n; i = next_used(t, used, i + 1, n)) {
         uint64_t e = t[i], va = base + ((uint64_t)i << (PAGE_SHIFT + PT_BITS * level));
         t[i] = 0; /* every table freed leaves empty (pmap_destroy_lower) */
-        if (!(e & PTE_P))
+        if (level == 0 ? !leaf_mapped(e) : !(e & PTE_P))
             continue;
         if (level == 0) {
             leaf(arg, va, e & PTE_ADDR, pte_flags(e));
@@ -427,7 +437,7 @@ static int copy_level(uint64_t *t, int level, uint64_t base, pmap_root dst,
     uint64_t used = groups(t);
     for (unsigned i = next_used(t, used, 0, n); i < n; i = next_used(t, used, i + 1, n)) {
         uint64_t e = t[i], va = base + i * size;
-        if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
+        if (level == 0 ? !leaf_mapped(e) : !(e & PTE_P) || (e & PTE_PS))
             continue;
         if (level > 0 && refs && c->share(c->arg, va, size)) {
             uint64_t *d = level == 3 ? &dst[i] : walk_to(dst, va, level, 1, 0, 0);

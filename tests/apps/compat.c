@@ -1,0 +1,730 @@
+/* compat: the base calls issue 13 added — capget/capset, personality,
+ * mlock and its family, mincore, syslog and /dev/kmsg — with their error
+ * cases, and the image's /etc files. Run as root (pid 1 in Uniplex, root
+ * on the host); each case runs in a child of its own. Cases that would
+ * change the host (clearing its kernel log, a personality it honours) run
+ * only inside Uniplex (UNIPLEX=1).
+ *
+ * usage: compat [CASE...] */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <pwd.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "tcase.h"
+
+#define ALARM_S 20
+#define PG      4096
+
+/* <linux/capability.h>, which musl's headers lack. */
+#define _LINUX_CAPABILITY_VERSION_1 0x19980330
+#define _LINUX_CAPABILITY_VERSION_2 0x20071026
+#define _LINUX_CAPABILITY_VERSION_3 0x20080522
+#define CAP_SETUID                  7
+#define CAP_IPC_LOCK                14
+#define CAP_SYS_ADMIN               21
+#define CAP_SYSLOG                  34
+struct __user_cap_header_struct {
+    unsigned version;
+    int pid;
+};
+struct __user_cap_data_struct {
+    unsigned effective, permitted, inheritable;
+};
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 1
+#endif
+
+#define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(t_die, what, call, want)
+#define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(t_die, what, call, want)
+
+static long capget_(void *h, void *d)
+{
+    return syscall(SYS_capget, h, d);
+}
+
+static long capset_(void *h, const void *d)
+{
+    return syscall(SYS_capset, h, d);
+}
+
+/* A "Name:\tVALUE" field of /proc/self/status as text (empty if none). */
+static void status_field(const char *name, char *out, size_t n)
+{
+    char buf[4096], key[64];
+    int fd = open("/proc/self/status", O_RDONLY);
+    ssize_t k = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    close(fd);
+    buf[k > 0 ? k : 0] = 0;
+    snprintf(key, sizeof key, "\n%s:", name);
+    char *p = strstr(buf, key);
+    out[0] = 0;
+    if (!p)
+        return;
+    p += strlen(key);
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t i = 0;
+    while (p[i] && p[i] != '\n' && i + 1 < n) {
+        out[i] = p[i];
+        i++;
+    }
+    out[i] = 0;
+}
+
+static unsigned long long status_hex(const char *name)
+{
+    char v[64];
+    status_field(name, v, sizeof v);
+    T_EXPECT(v[0], "no %s in /proc/self/status", name);
+    return strtoull(v, 0, 16);
+}
+
+/* VmLck in kB. */
+static long vm_locked(void)
+{
+    char v[64];
+    status_field("VmLck", v, sizeof v);
+    T_EXPECT(v[0], "no VmLck in /proc/self/status");
+    return atol(v);
+}
+
+/* The sets capget (v3) gives for pid. */
+static void caps_of(pid_t pid, unsigned long long *eff, unsigned long long *prm,
+                    unsigned long long *inh)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, pid};
+    struct __user_cap_data_struct d[2];
+    T_EXPECT(capget_(&h, d) == 0, "capget: %s", t_errname(errno));
+    *eff = (unsigned long long)d[1].effective << 32 | d[0].effective;
+    *prm = (unsigned long long)d[1].permitted << 32 | d[0].permitted;
+    *inh = (unsigned long long)d[1].inheritable << 32 | d[0].inheritable;
+}
+
+/* Root holds its whole bounding set (in Uniplex every capability), as
+ * capget and /proc/self/status both say. */
+static void case_cap_root(void)
+{
+    unsigned long long eff, prm, inh, bnd = status_hex("CapBnd");
+    caps_of(0, &eff, &prm, &inh);
+    T_EXPECT(eff == bnd && prm == bnd && inh == 0, "eff %llx prm %llx inh %llx, bounding %llx", eff,
+             prm, inh, bnd);
+    T_EXPECT(status_hex("CapEff") == eff && status_hex("CapPrm") == prm, "status disagrees");
+    if (t_uniplex())
+        T_EXPECT(eff == 0x1ffffffffffull, "not the full set: %llx", eff);
+    caps_of(getpid(), &eff, &prm, &inh);
+    T_EXPECT(eff == bnd, "capget by own pid: %llx", eff);
+}
+
+/* v1 passes one word per set, v2 and v3 two; an unknown version is
+ * EINVAL with v3 written back (and 0 when no data pointer is given). */
+static void case_cap_versions(void)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_1, 0};
+    struct __user_cap_data_struct d[2];
+    memset(d, 0x5a, sizeof d);
+    EXPECT_RET("capget v1", capget_(&h, d), 0);
+    T_EXPECT(d[1].effective == 0x5a5a5a5a, "v1 wrote a second word");
+    h.version = _LINUX_CAPABILITY_VERSION_2;
+    EXPECT_RET("capget v2", capget_(&h, d), 0);
+    T_EXPECT(d[1].effective != 0x5a5a5a5a, "v2 left the second word");
+    h.version = 0x12345678;
+    EXPECT_ERR("capget bad version", capget_(&h, d), EINVAL);
+    T_EXPECT(h.version == _LINUX_CAPABILITY_VERSION_3, "version written back: %#x", h.version);
+    h.version = 1;
+    EXPECT_RET("capget bad version, no data", capget_(&h, NULL), 0);
+    T_EXPECT(h.version == _LINUX_CAPABILITY_VERSION_3, "version not written back: %#x", h.version);
+    h.version = 2;
+    EXPECT_ERR("capset bad version", capset_(&h, d), EINVAL);
+    T_EXPECT(h.version == _LINUX_CAPABILITY_VERSION_3, "capset: version %#x", h.version);
+}
+
+static void case_cap_errors(void)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    EXPECT_ERR("capget bad header", capget_((void *)8, d), EFAULT);
+    EXPECT_ERR("capget bad data", capget_(&h, (void *)8), EFAULT);
+    EXPECT_ERR("capset bad header", capset_((void *)8, d), EFAULT);
+    EXPECT_ERR("capset bad data", capset_(&h, (void *)8), EFAULT);
+    h.pid = -1;
+    EXPECT_ERR("capget pid -1", capget_(&h, d), EINVAL);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(0);
+    p_wait(c, NULL, 0);
+    h.pid = c;
+    EXPECT_ERR("capget of a reaped pid", capget_(&h, d), ESRCH);
+    h.pid = getppid();
+    EXPECT_RET("capget of the parent", capget_(&h, d), 0);
+    EXPECT_ERR("capset of another process", capset_(&h, d), EPERM);
+}
+
+/* Dropping CAP_SYS_ADMIN takes umount away (EPERM for a directory that
+ * is no mount point, instead of EINVAL); it cannot be raised again, and the effective set must stay
+ * within the permitted one. */
+static void case_cap_drop(void)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    mkdir("/tmp/compat-dir", 0700);
+    EXPECT_ERR("umount2 as root", umount2("/tmp/compat-dir", 0), EINVAL);
+    EXPECT_RET("capget", capget_(&h, d), 0);
+    d[0].effective &= ~(1u << CAP_SYS_ADMIN);
+    d[0].permitted &= ~(1u << CAP_SYS_ADMIN);
+    EXPECT_RET("capset drop", capset_(&h, d), 0);
+    T_EXPECT(!(status_hex("CapEff") >> CAP_SYS_ADMIN & 1), "status still has CAP_SYS_ADMIN");
+    EXPECT_ERR("umount2 without CAP_SYS_ADMIN", umount2("/tmp/compat-dir", 0), EPERM);
+    rmdir("/tmp/compat-dir");
+    d[0].effective |= 1u << CAP_SYS_ADMIN;
+    EXPECT_ERR("capset raise effective beyond permitted", capset_(&h, d), EPERM);
+    d[0].permitted |= 1u << CAP_SYS_ADMIN;
+    EXPECT_ERR("capset raise permitted", capset_(&h, d), EPERM);
+    d[0].effective = d[0].permitted = 0;
+    d[1].effective = d[1].permitted = 0;
+    EXPECT_RET("capset drop all", capset_(&h, d), 0);
+    EXPECT_ERR("setuid without CAP_SETUID", setuid(5), EPERM);
+}
+
+/* Leaving uid 0 takes the capabilities as Linux takes them: an effective
+ * uid other than 0 empties the effective set, which coming back restores;
+ * all uids non-zero drop the permitted set too. */
+static void case_cap_setuid(void)
+{
+    unsigned long long eff, prm, inh, full;
+    caps_of(0, &full, &prm, &inh);
+    EXPECT_RET("seteuid(1000)", seteuid(1000), 0);
+    caps_of(0, &eff, &prm, &inh);
+    T_EXPECT(eff == 0 && prm == full, "euid 1000: eff %llx prm %llx", eff, prm);
+    EXPECT_RET("seteuid(0)", seteuid(0), 0);
+    caps_of(0, &eff, &prm, &inh);
+    T_EXPECT(eff == full, "euid 0 again: eff %llx", eff);
+    EXPECT_RET("setuid(1000)", setuid(1000), 0);
+    caps_of(0, &eff, &prm, &inh);
+    T_EXPECT(eff == 0 && prm == 0, "uid 1000: eff %llx prm %llx", eff, prm);
+    T_EXPECT(status_hex("CapPrm") == 0, "status CapPrm not 0");
+    EXPECT_ERR("setuid(0) back", setuid(0), EPERM);
+}
+
+/* PER_LINUX with ADDR_NO_RANDOMIZE is taken and inherited; 0xffffffff
+ * asks; what the kernel does not honour (PER_LINUX32, READ_IMPLIES_EXEC)
+ * is EINVAL in Uniplex (Linux takes them). */
+static void case_personality(void)
+{
+    EXPECT_RET("query", personality(0xffffffff), PER_LINUX);
+    EXPECT_RET("set ADDR_NO_RANDOMIZE", personality(PER_LINUX | ADDR_NO_RANDOMIZE), PER_LINUX);
+    EXPECT_RET("query again", personality(0xffffffff), ADDR_NO_RANDOMIZE);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(personality(0xffffffff) == ADDR_NO_RANDOMIZE ? 0 : 1);
+    int st = 0;
+    p_wait(c, &st, 0);
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "not inherited: %s", p_status_str(st));
+    if (t_uniplex()) {
+        EXPECT_ERR("PER_LINUX32", personality(PER_LINUX32), EINVAL);
+        EXPECT_ERR("READ_IMPLIES_EXEC", personality(READ_IMPLIES_EXEC), EINVAL);
+        EXPECT_RET("unchanged", personality(0xffffffff), ADDR_NO_RANDOMIZE);
+    }
+    EXPECT_RET("back to PER_LINUX", personality(PER_LINUX), ADDR_NO_RANDOMIZE);
+}
+
+/* mlock counts in VmLck (the whole pages of the range, an unaligned
+ * start rounded down), munlock takes it back; unmapped ranges are ENOMEM,
+ * unknown mlock2 flags EINVAL; a forked child inherits no lock. */
+static void case_mlock(void)
+{
+    long base = vm_locked();
+    char *m = mmap(0, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    EXPECT_RET("mlock 2 pages", mlock(m + 100, 2 * PG - 100), 0);
+    T_EXPECT(vm_locked() == base + 8, "VmLck %ld kB, expected %ld", vm_locked(), base + 8);
+    EXPECT_RET("mlock2 onfault", syscall(SYS_mlock2, m + 3 * PG, PG, MLOCK_ONFAULT), 0);
+    T_EXPECT(vm_locked() == base + 12, "VmLck %ld kB after mlock2", vm_locked());
+    pid_t c = fork();
+    if (c == 0)
+        _exit(vm_locked() == 0 ? 0 : 1);
+    int st = 0;
+    p_wait(c, &st, 0);
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child has locks: %s", p_status_str(st));
+    EXPECT_RET("munlock", munlock(m, 4 * PG), 0);
+    T_EXPECT(vm_locked() == base, "VmLck %ld kB after munlock", vm_locked());
+    EXPECT_ERR("mlock2 bad flags", syscall(SYS_mlock2, m, PG, 2), EINVAL);
+    EXPECT_RET("munmap", munmap(m + PG, PG), 0);
+    EXPECT_ERR("mlock across a hole", mlock(m, 3 * PG), ENOMEM);
+    EXPECT_ERR("munlock across a hole", munlock(m, 3 * PG), ENOMEM);
+    EXPECT_ERR("mlock beyond the program", mlock((void *)0xffff900000000000ull, PG), ENOMEM);
+    EXPECT_RET("mlock of nothing", mlock(m, 0), 0);
+    T_EXPECT(vm_locked() == base, "VmLck %ld kB after the failures", vm_locked());
+}
+
+/* mlockall: MCL_CURRENT locks what is mapped, MCL_FUTURE what comes;
+ * munlockall undoes both. No flag, MCL_ONFAULT alone or an unknown bit
+ * is EINVAL. */
+static void case_mlockall(void)
+{
+    EXPECT_ERR("mlockall(0)", mlockall(0), EINVAL);
+    EXPECT_ERR("mlockall(MCL_ONFAULT)", mlockall(MCL_ONFAULT), EINVAL);
+    EXPECT_ERR("mlockall(8)", mlockall(8), EINVAL);
+    EXPECT_RET("mlockall(MCL_CURRENT | MCL_FUTURE)", mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+    long before = vm_locked();
+    T_EXPECT(before > 0, "VmLck 0 after mlockall");
+    void *m = mmap(0, 16 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    T_EXPECT(vm_locked() == before + 64, "new mapping not locked: %ld -> %ld kB", before,
+             vm_locked());
+    unsigned char vec[16];
+    EXPECT_RET("mincore", mincore(m, 16 * PG, vec), 0);
+    for (int i = 0; i < 16; i++)
+        T_EXPECT(vec[i] & 1, "page %d of a locked mapping not in memory", i);
+    EXPECT_RET("munlockall", munlockall(), 0);
+    T_EXPECT(vm_locked() == 0, "VmLck %ld kB after munlockall", vm_locked());
+    void *m2 = mmap(0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m2 != MAP_FAILED && vm_locked() == 0, "MCL_FUTURE outlived munlockall");
+}
+
+/* Root locks past RLIMIT_MEMLOCK (CAP_IPC_LOCK); without the capability
+ * the limit holds (ENOMEM) and a limit of 0 forbids locking (EPERM). */
+static void case_mlock_limit(void)
+{
+    struct rlimit rl = {PG, PG};
+    char *m = mmap(0, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    T_EXPECT(setrlimit(RLIMIT_MEMLOCK, &rl) == 0, "setrlimit: %s", t_errname(errno));
+    EXPECT_RET("root past the limit", mlock(m, 4 * PG), 0);
+    EXPECT_RET("munlock", munlock(m, 4 * PG), 0);
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    EXPECT_RET("capget", capget_(&h, d), 0);
+    d[0].effective &= ~(1u << CAP_IPC_LOCK);
+    EXPECT_RET("capset", capset_(&h, d), 0);
+    EXPECT_RET("within the limit", mlock(m, PG), 0);
+    EXPECT_ERR("past the limit", mlock(m + PG, PG), ENOMEM);
+    EXPECT_RET("again the locked page", mlock(m, PG), 0);
+    EXPECT_ERR("MAP_LOCKED past the limit",
+               (long)mmap(0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0),
+               EAGAIN);
+    rl.rlim_cur = rl.rlim_max = 0;
+    T_EXPECT(setrlimit(RLIMIT_MEMLOCK, &rl) == 0, "setrlimit 0: %s", t_errname(errno));
+    EXPECT_ERR("limit 0", mlock(m + PG, PG), EPERM);
+}
+
+/* MAP_LOCKED makes a locked mapping, filled at once. */
+static void case_map_locked(void)
+{
+    long base = vm_locked();
+    unsigned char vec[4];
+    void *m =
+        mmap(0, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    T_EXPECT(vm_locked() == base + 16, "VmLck %ld kB", vm_locked());
+    EXPECT_RET("mincore", mincore(m, 4 * PG, vec), 0);
+    T_EXPECT(vec[0] && vec[3], "MAP_LOCKED pages not filled");
+}
+
+/* mincore reports the pages present: those touched of an anonymous
+ * mapping, every page of a file's (its page cache). */
+static void case_mincore(void)
+{
+    unsigned char vec[8];
+    char *m = mmap(0, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    m[0] = 1;
+    m[2 * PG] = 1;
+    memset(vec, 0x7f, sizeof vec);
+    EXPECT_RET("mincore", mincore(m, 4 * PG - 1, vec), 0);
+    T_EXPECT(vec[0] == 1 && vec[1] == 0 && vec[2] == 1 && vec[3] == 0 && vec[4] == 0x7f,
+             "vec %d %d %d %d %d", vec[0], vec[1], vec[2], vec[3], vec[4]);
+    int fd = open("/tmp/compat-mincore", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0 && write(fd, m, 2 * PG) == 2 * PG, "file: %s", t_errname(errno));
+    char *f = mmap(0, 2 * PG, PROT_READ, MAP_SHARED, fd, 0);
+    T_EXPECT(f != MAP_FAILED, "mmap file: %s", t_errname(errno));
+    EXPECT_RET("mincore file", mincore(f, 2 * PG, vec), 0);
+    T_EXPECT(vec[0] == 1 && vec[1] == 1, "file pages %d %d", vec[0], vec[1]);
+    unlink("/tmp/compat-mincore");
+}
+
+static void case_mincore_errors(void)
+{
+    unsigned char vec[8];
+    char *m = mmap(0, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    EXPECT_ERR("misaligned", mincore(m + 1, PG, vec), EINVAL);
+    EXPECT_ERR("bad vec", mincore(m, PG, (unsigned char *)8), EFAULT);
+    EXPECT_ERR("kernel vec", mincore(m, PG, (unsigned char *)0xffffffff80000000ull), EFAULT);
+    EXPECT_RET("munmap", munmap(m + 2 * PG, PG), 0);
+    m[0] = 1;
+    memset(vec, 0x7f, sizeof vec);
+    EXPECT_ERR("across a hole", mincore(m, 4 * PG, vec), ENOMEM);
+    EXPECT_ERR("unmapped", mincore(m + 2 * PG, PG, vec), ENOMEM);
+    EXPECT_ERR("beyond the program", mincore((void *)0xffff900000000000ull, PG, vec), ENOMEM);
+    EXPECT_RET("nothing", mincore(m, 0, vec), 0);
+}
+
+/* A klogctl read: each line "<PRI>[SECONDS.MICROS] TEXT". */
+static void expect_syslog_lines(const char *buf, int n)
+{
+    for (int i = 0; i < n;) {
+        int pri, k = 0;
+        unsigned long s, us;
+        T_EXPECT(sscanf(buf + i, "<%d>[%lu.%6lu]%n", &pri, &s, &us, &k) == 3 && k > 0,
+                 "bad line at %d: %.40s", i, buf + i);
+        const char *nl = memchr(buf + i, '\n', (size_t)(n - i));
+        T_EXPECT(nl, "no newline at the end");
+        i = (int)(nl - buf) + 1;
+    }
+}
+
+/* What dmesg does: the buffer's size, then all of it. In Uniplex the boot
+ * log is there ("syscalls: N Linux system calls implemented"). */
+static void case_syslog_read_all(void)
+{
+    int size = klogctl(10, NULL, 0);
+    T_EXPECT(size > 0, "SIZE_BUFFER: %d/%s", size, t_errname(errno));
+    char *buf = malloc((size_t)size + 1);
+    int n = klogctl(3, buf, size);
+    T_EXPECT(n > 0, "READ_ALL: %d/%s", n, t_errname(errno));
+    buf[n] = 0;
+    expect_syslog_lines(buf, n);
+    if (t_uniplex())
+        T_EXPECT(strstr(buf, "] syscalls: ") && strstr(buf, " Linux system calls implemented\n"),
+                 "no boot line in the log");
+    int small = klogctl(3, buf, 64);
+    T_EXPECT(small >= 0 && small <= 64, "READ_ALL of 64 bytes: %d", small);
+}
+
+static void case_syslog_errors(void)
+{
+    char buf[64];
+    EXPECT_ERR("READ_ALL NULL", klogctl(3, NULL, 10), EINVAL);
+    EXPECT_ERR("READ_ALL negative", klogctl(3, buf, -1), EINVAL);
+    EXPECT_RET("READ_ALL 0 bytes", klogctl(3, buf, 0), 0);
+    EXPECT_ERR("READ_ALL bad buffer", klogctl(3, (char *)8, 65536), EFAULT);
+    EXPECT_ERR("unknown action", klogctl(99, buf, 10), EINVAL);
+    EXPECT_ERR("CONSOLE_LEVEL 0", klogctl(8, NULL, 0), EINVAL);
+    EXPECT_ERR("CONSOLE_LEVEL 9", klogctl(8, NULL, 9), EINVAL);
+    EXPECT_ERR("READ bad buffer", klogctl(2, (char *)8, 100), EFAULT);
+    int unread = klogctl(9, NULL, 0);
+    T_EXPECT(unread >= 0, "SIZE_UNREAD: %s", t_errname(errno));
+}
+
+/* Inside Uniplex (the host's log is left alone): CLEAR empties what
+ * READ_ALL gives; without CAP_SYSLOG only READ_ALL and SIZE_BUFFER are
+ * allowed (kernel.dmesg_restrict 0). */
+static void case_syslog_clear(void)
+{
+    char buf[4096];
+    if (!t_uniplex())
+        return;
+    EXPECT_RET("CLEAR", klogctl(5, NULL, 0), 0);
+    EXPECT_RET("READ_ALL after CLEAR", klogctl(3, buf, sizeof buf), 0);
+    int fd = open("/dev/kmsg", O_WRONLY);
+    T_EXPECT(fd >= 0 && write(fd, "<3>compat: after the clear\n", 27) == 27, "kmsg write");
+    int n = klogctl(4, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    T_EXPECT(n > 0 && strncmp(buf, "<11>[", 5) == 0 && strstr(buf, "] compat: after the clear\n"),
+             "READ_CLEAR gave %d: %s", n, buf);
+    EXPECT_RET("READ_ALL after READ_CLEAR", klogctl(3, buf, sizeof buf), 0);
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    EXPECT_RET("capget", capget_(&h, d), 0);
+    d[1].effective &= ~(1u << (CAP_SYSLOG - 32));
+    EXPECT_RET("capset", capset_(&h, d), 0);
+    EXPECT_ERR("CLEAR without CAP_SYSLOG", klogctl(5, NULL, 0), EPERM);
+    EXPECT_ERR("SIZE_UNREAD without CAP_SYSLOG", klogctl(9, NULL, 0), EPERM);
+    T_EXPECT(klogctl(10, NULL, 0) > 0, "SIZE_BUFFER refused");
+    EXPECT_RET("READ_ALL without CAP_SYSLOG", klogctl(3, buf, sizeof buf), 0);
+}
+
+/* One /dev/kmsg record: "PRI,SEQ,USEC,FLAGS;TEXT\n". */
+static void parse_record(const char *rec, unsigned *pri, unsigned long long *seq, const char **text)
+{
+    unsigned long long usec;
+    char flag;
+    int k = 0;
+    T_EXPECT(sscanf(rec, "%u,%llu,%llu,%c;%n", pri, seq, &usec, &flag, &k) == 4 && k > 0,
+             "bad record: %.60s", rec);
+    *text = rec + k;
+}
+
+/* A record written is read back with its level and LOG_USER; reads give
+ * one record each, need room for all of it (EINVAL, and the record is
+ * passed) and say EAGAIN at the end with O_NONBLOCK; poll says when there
+ * is one; bytes outside printable ASCII come escaped. */
+static void case_kmsg_rw(void)
+{
+    char rec[2048], msg[64];
+    unsigned pri;
+    unsigned long long seq, seq2;
+    const char *text;
+    int r = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+    int w = open("/dev/kmsg", O_WRONLY);
+    T_EXPECT(r >= 0 && w >= 0, "open: %s", t_errname(errno));
+    ssize_t n = read(r, rec, sizeof rec - 1);
+    T_EXPECT(n > 0 && rec[n - 1] == '\n', "first record: %zd/%s", n, t_errname(errno));
+    EXPECT_RET("SEEK_END", lseek(r, 0, SEEK_END), 0);
+    EXPECT_ERR("read at the end", read(r, rec, sizeof rec), EAGAIN);
+    struct pollfd pf = {r, POLLIN, 0};
+    EXPECT_RET("poll at the end", poll(&pf, 1, 0), 0);
+    int len = snprintf(msg, sizeof msg, "<5>compat kmsg %d\n", (int)getpid());
+    EXPECT_RET("write", write(w, msg, (size_t)len), len);
+    EXPECT_RET("poll", poll(&pf, 1, 0), 1);
+    EXPECT_ERR("read too small (the record is passed)", read(r, rec, 10), EINVAL);
+    while ((n = read(r, rec, sizeof rec - 1)) > 0) { /* the host's own records may come */
+        rec[n] = 0;
+        T_EXPECT(!strstr(rec, msg + 3), "the record came again: %s", rec);
+    }
+    T_EXPECT(errno == EAGAIN, "read after it: %s", t_errname(errno));
+    EXPECT_RET("write again", write(w, msg, (size_t)len), len);
+    n = read(r, rec, sizeof rec - 1);
+    T_EXPECT(n > 0, "read 1: %s", t_errname(errno));
+    rec[n] = 0;
+    parse_record(rec, &pri, &seq, &text);
+    T_EXPECT(pri == (1 << 3 | 5) && strncmp(text, msg + 3, (size_t)len - 3) == 0, "record %s", rec);
+    len = snprintf(msg, sizeof msg, "compat tab\tend\n");
+    EXPECT_RET("write plain", write(w, msg, (size_t)len), len);
+    n = read(r, rec, sizeof rec - 1);
+    T_EXPECT(n > 0, "read 2: %s", t_errname(errno));
+    rec[n] = 0;
+    parse_record(rec, &pri, &seq2, &text);
+    T_EXPECT(pri == (1 << 3 | 4) && seq2 > seq && strcmp(text, "compat tab\\x09end\n") == 0,
+             "record %s (seq %llu after %llu)", rec, seq2, seq);
+}
+
+static void case_kmsg_errors(void)
+{
+    static char big[2048];
+    char rec[2048];
+    int fd = open("/dev/kmsg", O_RDWR | O_NONBLOCK);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    EXPECT_ERR("lseek offset 1", lseek(fd, 1, SEEK_SET), ESPIPE);
+    EXPECT_ERR("lseek SEEK_CUR", lseek(fd, 0, SEEK_CUR), EINVAL);
+    EXPECT_ERR("lseek whence 7", lseek(fd, 0, 7), EINVAL);
+    EXPECT_RET("lseek SEEK_DATA", lseek(fd, 0, SEEK_DATA), 0);
+    EXPECT_RET("lseek SEEK_SET", lseek(fd, 0, SEEK_SET), 0);
+    EXPECT_ERR("read into a bad buffer", read(fd, (void *)8, sizeof rec), EFAULT);
+    EXPECT_ERR("write a bad buffer", write(fd, (void *)8, 10), EFAULT);
+    memset(big, 'x', sizeof big);
+    EXPECT_ERR("write too long", write(fd, big, sizeof big), EINVAL);
+    close(fd);
+    EXPECT_ERR("read a closed fd", read(fd, rec, sizeof rec), EBADF);
+}
+
+/* Inside Uniplex: a call the kernel lacks is reported in the kernel log
+ * (what the console shows only with -v or loglevel=). */
+static void case_kmsg_notice(void)
+{
+    char rec[2048];
+    if (!t_uniplex())
+        return;
+    int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    EXPECT_RET("SEEK_END", lseek(fd, 0, SEEK_END), 0);
+    EXPECT_ERR("an unimplemented call", syscall(SYS_vhangup), ENOSYS);
+    ssize_t n = read(fd, rec, sizeof rec - 1);
+    T_EXPECT(n > 0, "no record: %s", t_errname(errno));
+    rec[n] = 0;
+    T_EXPECT(strstr(rec, ";unimplemented syscall vhangup (153) from pid "), "record %s", rec);
+}
+
+/* The image's /etc: users and groups by name, the host name. */
+static void case_etc_files(void)
+{
+    struct passwd *pw = getpwnam("root");
+    T_EXPECT(pw && pw->pw_uid == 0 && pw->pw_gid == 0, "no root in /etc/passwd");
+    pw = getpwnam("nobody");
+    T_EXPECT(pw && pw->pw_uid == 65534, "no nobody in /etc/passwd");
+    struct group *gr = getgrgid(0);
+    T_EXPECT(gr && strcmp(gr->gr_name, "root") == 0, "no group 0 in /etc/group");
+    char name[128] = "";
+    int fd = open("/etc/hostname", O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, name, sizeof name - 1) : -1;
+    T_EXPECT(n > 1 && name[n - 1] == '\n', "/etc/hostname: %s", t_errname(errno));
+    name[n - 1] = 0;
+    struct utsname u;
+    uname(&u);
+    if (t_uniplex())
+        T_EXPECT(strcmp(name, u.nodename) == 0, "/etc/hostname %s, uname %s", name, u.nodename);
+}
+
+/* /proc/self/status's signal sets follow sigprocmask and sigaction. */
+static void case_status_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGRTMIN + 1);
+    T_EXPECT(sigprocmask(SIG_BLOCK, &set, 0) == 0, "sigprocmask");
+    signal(SIGUSR2, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    struct sigaction sa = {.sa_handler = (void (*)(int))case_status_signals};
+    T_EXPECT(sigaction(SIGTERM, &sa, 0) == 0, "sigaction");
+    unsigned long long blk = status_hex("SigBlk"), ign = status_hex("SigIgn"),
+                       cgt = status_hex("SigCgt");
+    unsigned long long bit_usr1 = 1ull << (SIGUSR1 - 1), bit_rt = 1ull << (SIGRTMIN + 1 - 1);
+    T_EXPECT((blk & bit_usr1) && (blk & bit_rt), "SigBlk %016llx", blk);
+    T_EXPECT((ign & (1ull << (SIGUSR2 - 1))) && (ign & (1ull << (SIGHUP - 1))), "SigIgn %016llx",
+             ign);
+    T_EXPECT((cgt & (1ull << (SIGTERM - 1))) && !(cgt & (1ull << (SIGUSR2 - 1))), "SigCgt %016llx",
+             cgt);
+    raise(SIGUSR1);
+    T_EXPECT(status_hex("SigPnd") & bit_usr1 || status_hex("ShdPnd") & bit_usr1,
+             "SIGUSR1 not pending");
+    char q[32];
+    status_field("SigQ", q, sizeof q);
+    T_EXPECT(strchr(q, '/'), "SigQ %s", q);
+}
+
+/* comm: the process may rename itself (15 bytes kept, a newline too, the
+ * whole count written); another process's is EINVAL; a bad buffer
+ * EFAULT. */
+static void case_comm_write(void)
+{
+    char buf[64] = "";
+    int fd = open("/proc/self/comm", O_RDWR);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    EXPECT_RET("write", write(fd, "compat-new\n", 11), 11);
+    EXPECT_RET("lseek", lseek(fd, 0, SEEK_SET), 0);
+    T_EXPECT(read(fd, buf, sizeof buf) == 12 && strcmp(buf, "compat-new\n\n") == 0, "comm [%s]",
+             buf);
+    EXPECT_RET("write long", write(fd, "0123456789abcdefghij", 20), 20);
+    memset(buf, 0, sizeof buf);
+    EXPECT_RET("pread", pread(fd, buf, sizeof buf, 0), 16);
+    T_EXPECT(strcmp(buf, "0123456789abcde\n") == 0, "comm [%s]", buf);
+    EXPECT_ERR("write a bad buffer", write(fd, (void *)8, 3), EFAULT);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)getppid());
+    int other = open(path, O_WRONLY);
+    T_EXPECT(other >= 0, "open %s: %s", path, t_errname(errno));
+    EXPECT_ERR("write another's", write(other, "x", 1), EINVAL);
+    snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)getpid());
+    int task = open(path, O_RDWR);
+    EXPECT_RET("write the thread's", write(task, "thr", 3), 3);
+    memset(buf, 0, sizeof buf);
+    EXPECT_RET("read the process's", pread(fd, buf, sizeof buf, 0), 4);
+    T_EXPECT(strcmp(buf, "thr\n") == 0, "comm [%s]", buf);
+}
+
+/* The /proc/sys files issue 13 names read as numbers; in Uniplex each is
+ * what the kernel does (a pipe holds pipe-max-size, nothing taints). */
+static void case_proc_sys(void)
+{
+    static const char *const files[] = {
+        "/proc/sys/kernel/pid_max",   "/proc/sys/kernel/tainted",
+        "/proc/sys/fs/pipe-max-size", "/proc/sys/fs/pipe-user-pages-soft",
+        "/proc/sys/fs/file-max",      "/proc/sys/fs/nr_open",
+        "/proc/sys/vm/max_map_count", "/proc/sys/vm/overcommit_memory",
+    };
+    long v[8];
+    for (int i = 0; i < 8; i++) {
+        char buf[64] = "", *end;
+        int fd = open(files[i], O_RDONLY);
+        T_EXPECT(fd >= 0 && read(fd, buf, sizeof buf - 1) > 1, "%s: %s", files[i],
+                 t_errname(errno));
+        close(fd);
+        v[i] = strtol(buf, &end, 10);
+        T_EXPECT(end != buf && *end == '\n', "%s: %s", files[i], buf);
+    }
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    if (t_uniplex())
+        T_EXPECT(v[1] == 0 && v[2] == fcntl(p[0], F_GETPIPE_SZ) && v[6] == 65530,
+                 "tainted %ld, pipe-max-size %ld, max_map_count %ld", v[1], v[2], v[6]);
+}
+
+static sigjmp_buf fault_jb;
+static void on_fault(int sig)
+{
+    siglongjmp(fault_jb, sig);
+}
+
+/* The signal a read of *p raises (0: none). */
+static int read_faults(const volatile char *p)
+{
+    int sig = sigsetjmp(fault_jb, 1);
+    if (sig == 0)
+        (void)*p;
+    return sig;
+}
+
+/* mprotect(PROT_NONE) takes access away from pages already present
+ * (private and shared anonymous memory, a shared file mapping) at once;
+ * PROT_READ gives them back with their data, in a forked child too. */
+static void case_prot_none_present(void)
+{
+    signal(SIGSEGV, on_fault);
+    int fd = open("/tmp/compat-pn", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0 && ftruncate(fd, PG) == 0, "file: %s", t_errname(errno));
+    char *m[3] = {
+        mmap(0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        mmap(0, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+        mmap(0, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
+    };
+    unlink("/tmp/compat-pn");
+    for (int i = 0; i < 3; i++) {
+        T_EXPECT(m[i] != MAP_FAILED, "mmap %d: %s", i, t_errname(errno));
+        m[i][0] = (char)('a' + i);
+        T_EXPECT(mprotect(m[i], PG, PROT_NONE) == 0, "mprotect %d", i);
+        T_EXPECT(read_faults(m[i]) == SIGSEGV, "mapping %d still readable", i);
+    }
+    char *fresh = mmap(0, PG, PROT_NONE, MAP_SHARED, fd, 0);
+    T_EXPECT(fresh != MAP_FAILED && read_faults(fresh) == SIGSEGV,
+             "a PROT_NONE shared file mapping reads");
+    pid_t c = fork();
+    if (c == 0) {
+        for (int i = 0; i < 3; i++)
+            if (mprotect(m[i], PG, PROT_READ) != 0 || m[i][0] != 'a' + i)
+                _exit(10 + i);
+        _exit(0);
+    }
+    int st = 0;
+    p_wait(c, &st, 0);
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %s", p_status_str(st));
+    for (int i = 0; i < 3; i++) {
+        T_EXPECT(mprotect(m[i], PG, PROT_READ) == 0, "mprotect back %d", i);
+        T_EXPECT(read_faults(m[i]) == 0 && m[i][0] == 'a' + i, "mapping %d lost its data", i);
+    }
+}
+
+static const struct t_case cases[] = {
+    {"cap_root", case_cap_root},
+    {"cap_versions", case_cap_versions},
+    {"cap_errors", case_cap_errors},
+    {"cap_drop", case_cap_drop},
+    {"cap_setuid", case_cap_setuid},
+    {"personality", case_personality},
+    {"mlock", case_mlock},
+    {"mlockall", case_mlockall},
+    {"mlock_limit", case_mlock_limit},
+    {"map_locked", case_map_locked},
+    {"mincore", case_mincore},
+    {"mincore_errors", case_mincore_errors},
+    {"syslog_read_all", case_syslog_read_all},
+    {"syslog_errors", case_syslog_errors},
+    {"syslog_clear", case_syslog_clear},
+    {"kmsg_rw", case_kmsg_rw},
+    {"kmsg_errors", case_kmsg_errors},
+    {"kmsg_notice", case_kmsg_notice},
+    {"etc_files", case_etc_files},
+    {"status_signals", case_status_signals},
+    {"comm_write", case_comm_write},
+    {"proc_sys", case_proc_sys},
+    {"prot_none_present", case_prot_none_present},
+};
+
+int main(int argc, char **argv)
+{
+    if (getuid() != 0) {
+        printf("compat: must run as root\n");
+        return 1;
+    }
+    return t_run_cases("compat", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, 0, argc, argv);
+}
