@@ -4,6 +4,7 @@
 #include "errno.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/ipc/ipcobj.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
@@ -128,6 +129,31 @@ int ipc_access(const struct ipc_obj *o, unsigned want)
         granted >>= 3;
     want = (want >> 6 | want >> 3 | want) & 7;
     return (want & ~granted & 7) ? -EACCES : 0;
+}
+
+int ipc_stat_obj(struct ipc_ids *ids, int by_id, int64_t id, int any, struct ipc_obj **out)
+{
+    struct ipc_obj *o = by_id ? ipc_find(ids, id) : ipc_at(ids, id);
+    if (!o)
+        return -EINVAL;
+    if (!any && ipc_access(o, 0444))
+        return -EACCES;
+    *out = o;
+    return 0;
+}
+
+int ipc_change_obj(struct ipc_ids *ids, int64_t id, void *ds, size_t size, uint64_t uds,
+                   struct ipc_obj **out)
+{
+    if (ds && copy_from_user(ds, (const void *)uds, size))
+        return -EFAULT;
+    struct ipc_obj *o = ipc_find(ids, id);
+    if (!o)
+        return -EINVAL;
+    int err = ipc_owner(o);
+    if (!err)
+        *out = o;
+    return err;
 }
 
 int ipc_owner(const struct ipc_obj *o)

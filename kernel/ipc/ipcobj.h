@@ -84,6 +84,17 @@ int ipc_access(const struct ipc_obj *o, unsigned want);
 /* IPC_SET and IPC_RMID: the caller is o's owner or creator or privileged:
  * 0 or -EPERM. */
 int ipc_owner(const struct ipc_obj *o);
+/* The object a ctl's stat command names (the *ctl calls' shared start):
+ * by id for IPC_STAT (by_id), else by index (SHM_STAT, SEM_STAT,
+ * MSG_STAT and their _ANY forms), needing read permission unless any.
+ * 0 with *out, -EINVAL (none) or -EACCES. */
+int ipc_stat_obj(struct ipc_ids *ids, int by_id, int64_t id, int any, struct ipc_obj **out);
+/* The object IPC_SET, IPC_RMID and the like change: by id, owned by the
+ * caller (ipc_owner). With ds, the caller's new settings (size bytes at
+ * uds) are copied in first, as Linux reads them before the lookup.
+ * 0 with *out, -EFAULT, -EINVAL or -EPERM. */
+int ipc_change_obj(struct ipc_ids *ids, int64_t id, void *ds, size_t size, uint64_t uds,
+                   struct ipc_obj **out);
 /* o's permissions as the *_ds structures give them. */
 void ipc_perm_out(const struct ipc_obj *o, struct ipc64_perm *out);
 /* IPC_SET's part: owner and the permission bits from in; ctime now. */

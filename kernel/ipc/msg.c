@@ -307,12 +307,11 @@ static int64_t msg_info(int cmd, uint64_t ubuf)
 static int64_t msg_stat(int cmd, int64_t id, uint64_t ubuf)
 {
     struct msqid64_ds ds;
-    struct msg_queue *q =
-        (struct msg_queue *)(cmd == IPC_STAT ? ipc_find(&msg_ids, id) : ipc_at(&msg_ids, id));
-    if (!q)
-        return -EINVAL;
-    if (cmd != MSG_STAT_ANY && ipc_access(&q->ipc, 0444))
-        return -EACCES;
+    struct ipc_obj *o;
+    int err = ipc_stat_obj(&msg_ids, cmd == IPC_STAT, id, cmd == MSG_STAT_ANY, &o);
+    if (err)
+        return err;
+    struct msg_queue *q = (struct msg_queue *)o;
     ds = (struct msqid64_ds){.msg_stime = q->stime,
                              .msg_rtime = q->rtime,
                              .msg_ctime = q->ipc.ctime,
@@ -332,14 +331,11 @@ static int64_t msg_stat(int cmd, int64_t id, uint64_t ubuf)
 static int64_t msg_change(int cmd, int64_t id, uint64_t ubuf)
 {
     struct msqid64_ds ds;
-    if (cmd == IPC_SET && copy_from_user(&ds, (const void *)ubuf, sizeof(ds)))
-        return -EFAULT;
-    struct msg_queue *q = queue_find(id);
-    if (!q)
-        return -EINVAL;
-    int err = ipc_owner(&q->ipc);
+    struct ipc_obj *o;
+    int err = ipc_change_obj(&msg_ids, id, cmd == IPC_SET ? &ds : 0, sizeof(ds), ubuf, &o);
     if (err)
         return err;
+    struct msg_queue *q = (struct msg_queue *)o;
     if (cmd == IPC_RMID) {
         queue_remove(q);
         return 0;

@@ -454,12 +454,11 @@ static int64_t sem_info(int cmd, uint64_t uarg)
 static int64_t sem_stat(int cmd, int64_t id, uint64_t uarg)
 {
     struct semid64_ds ds;
-    struct sem_set *s =
-        (struct sem_set *)(cmd == IPC_STAT ? ipc_find(&sem_ids, id) : ipc_at(&sem_ids, id));
-    if (!s)
-        return -EINVAL;
-    if (cmd != SEM_STAT_ANY && ipc_access(&s->ipc, 0444))
-        return -EACCES;
+    struct ipc_obj *o;
+    int err = ipc_stat_obj(&sem_ids, cmd == IPC_STAT, id, cmd == SEM_STAT_ANY, &o);
+    if (err)
+        return err;
+    struct sem_set *s = (struct sem_set *)o;
     ds = (struct semid64_ds){
         .sem_otime = s->otime, .sem_ctime = s->ipc.ctime, .sem_nsems = s->nsems};
     ipc_perm_out(&s->ipc, &ds.sem_perm);
@@ -471,14 +470,11 @@ static int64_t sem_stat(int cmd, int64_t id, uint64_t uarg)
 static int64_t sem_change(int cmd, int64_t id, uint64_t uarg)
 {
     struct semid64_ds ds;
-    if (cmd == IPC_SET && copy_from_user(&ds, (const void *)uarg, sizeof(ds)))
-        return -EFAULT;
-    struct sem_set *s = set_find(id);
-    if (!s)
-        return -EINVAL;
-    int err = ipc_owner(&s->ipc);
+    struct ipc_obj *o;
+    int err = ipc_change_obj(&sem_ids, id, cmd == IPC_SET ? &ds : 0, sizeof(ds), uarg, &o);
     if (err)
         return err;
+    struct sem_set *s = (struct sem_set *)o;
     if (cmd == IPC_SET)
         ipc_perm_set(&s->ipc, &ds.sem_perm);
     else

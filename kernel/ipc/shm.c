@@ -324,12 +324,11 @@ static int64_t shm_info(int cmd, uint64_t ubuf)
 static int64_t shm_stat(int cmd, int64_t id, uint64_t ubuf)
 {
     struct shmid64_ds ds;
-    struct shm_seg *s =
-        (struct shm_seg *)(cmd == IPC_STAT ? ipc_find(&shm_ids, id) : ipc_at(&shm_ids, id));
-    if (!s)
-        return -EINVAL;
-    if (cmd != SHM_STAT_ANY && ipc_access(&s->ipc, 0444))
-        return -EACCES;
+    struct ipc_obj *o;
+    int err = ipc_stat_obj(&shm_ids, cmd == IPC_STAT, id, cmd == SHM_STAT_ANY, &o);
+    if (err)
+        return err;
+    struct shm_seg *s = (struct shm_seg *)o;
     shm_ds(s, &ds);
     if (copy_to_user((void *)ubuf, &ds, sizeof(ds)))
         return -EFAULT;
@@ -341,14 +340,11 @@ static int64_t shm_stat(int cmd, int64_t id, uint64_t ubuf)
 static int64_t shm_change(int cmd, int64_t id, uint64_t ubuf)
 {
     struct shmid64_ds ds;
-    if (cmd == IPC_SET && copy_from_user(&ds, (const void *)ubuf, sizeof(ds)))
-        return -EFAULT;
-    struct shm_seg *s = shm_find(id);
-    if (!s)
-        return -EINVAL;
-    int err = ipc_owner(&s->ipc);
+    struct ipc_obj *o;
+    int err = ipc_change_obj(&shm_ids, id, cmd == IPC_SET ? &ds : 0, sizeof(ds), ubuf, &o);
     if (err)
         return err;
+    struct shm_seg *s = (struct shm_seg *)o;
     if (cmd == IPC_SET)
         ipc_perm_set(&s->ipc, &ds.shm_perm);
     else if (cmd == SHM_LOCK)
