@@ -73,6 +73,19 @@ static int line_waiting(const struct tty *t)
     return t->line_pos < t->line_ready || t->line_eof;
 }
 
+/* Up to n bytes of the finished line to the program; the buffer is empty
+ * again once all of it is read. The count or -EFAULT. */
+static long line_take(struct tty *t, void *ubuf, size_t n)
+{
+    size_t k = t->line_ready - t->line_pos < n ? t->line_ready - t->line_pos : n;
+    if (copy_to_user(ubuf, t->line + t->line_pos, k))
+        return -EFAULT;
+    t->line_pos += k;
+    if (t->line_pos == t->line_ready)
+        t->line_len = t->line_ready = t->line_pos = 0;
+    return (long)k;
+}
+
 /* One raw byte through the editor (the driver has it waiting). */
 static void cook_byte(struct tty *t, char c)
 {
@@ -132,13 +145,7 @@ static long canon_read(struct tty *t, void *ubuf, size_t n, int nonblock)
         t->line_len = t->line_ready = t->line_pos = 0;
         return 0;
     }
-    size_t k = t->line_ready - t->line_pos < n ? t->line_ready - t->line_pos : n;
-    if (copy_to_user(ubuf, t->line + t->line_pos, k))
-        return -EFAULT;
-    t->line_pos += k;
-    if (t->line_pos == t->line_ready)
-        t->line_len = t->line_ready = t->line_pos = 0;
-    return (long)k;
+    return line_take(t, ubuf, n);
 }
 
 /* Non-canonical input (termios(3) VMIN/VTIME): VMIN 0 and VTIME 0 do not
@@ -174,15 +181,8 @@ static long raw_read(struct tty *t, void *ubuf, size_t n, int nonblock)
 {
     char buf[256];
     size_t k = cooked_left(t);
-    if (k) {
-        k = k < n ? k : n;
-        if (copy_to_user(ubuf, t->line + t->line_pos, k))
-            return -EFAULT;
-        t->line_pos += k;
-        if (t->line_pos == t->line_ready)
-            t->line_len = t->line_ready = t->line_pos = 0;
-        return (long)k;
-    }
+    if (k)
+        return line_take(t, ubuf, n);
     long got = raw_wait(t, buf, n < sizeof(buf) ? n : sizeof(buf), nonblock);
     if (got <= 0)
         return got;
