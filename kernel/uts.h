@@ -18,5 +18,8 @@
 /* The host and domain names now (NUL-terminated, at most UTS_LEN). */
 const char *uts_nodename(void);
 const char *uts_domainname(void);
+/* Set the host name (domain 0) or the domain name (1) to s (cut at
+ * UTS_LEN). The caller has checked the privilege. */
+void uts_set(int domain, const char *s);
 
 #endif

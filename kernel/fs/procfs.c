@@ -139,11 +139,10 @@ static const char *link_target(const struct pnode *pn, char *buf, size_t n)
         return "";
     if (vn->mnt && vfs_name_of(vn, buf, n) >= 0)
         return buf;
-    const char *kind = S_ISFIFO(vn->mode)                   ? "pipe"
+    const char *kind = S_ISFIFO(vn->mode)                ? "pipe"
                        : (vn->mode & S_IFMT) == S_IFSOCK ? "socket"
                                                          : "anon_inode";
-    snprintf(buf, n, "%s:[%llu]", kind,
-             (unsigned long long)vn->ino);
+    snprintf(buf, n, "%s:[%llu]", kind, (unsigned long long)vn->ino);
     return buf;
 }
 
@@ -261,15 +260,24 @@ static const struct pentry sys_random_entries[] = {
     END,
 };
 static const struct pentry sys_kernel_entries[] = {
-    REG("ostype", gen_sys_ostype),           REG("osrelease", gen_sys_osrelease),
-    REG("version", gen_sys_version),         REG("hostname", gen_sys_hostname),
-    REG("domainname", gen_sys_domainname),   REG("pid_max", gen_sys_pid_max),
-    REG("ngroups_max", gen_sys_ngroups_max), REG("threads-max", gen_sys_threads_max),
-    RW("core_pattern", &core_pattern_ops),   RW("core_uses_pid", &core_uses_pid_ops),
-    DIR("random", sys_random_entries, 0),    REG("shmmax", gen_sys_shmmax),
-    REG("shmall", gen_sys_shmall),           REG("shmmni", gen_sys_shmmni),
-    REG("sem", gen_sys_sem),                 REG("msgmax", gen_sys_msgmax),
-    REG("msgmnb", gen_sys_msgmnb),           REG("msgmni", gen_sys_msgmni),
+    REG("ostype", gen_sys_ostype),
+    REG("osrelease", gen_sys_osrelease),
+    REG("version", gen_sys_version),
+    RW("hostname", &sysctl_hostname_ops),
+    RW("domainname", &sysctl_domainname_ops),
+    REG("pid_max", gen_sys_pid_max),
+    REG("ngroups_max", gen_sys_ngroups_max),
+    REG("threads-max", gen_sys_threads_max),
+    RW("core_pattern", &core_pattern_ops),
+    RW("core_uses_pid", &core_uses_pid_ops),
+    DIR("random", sys_random_entries, 0),
+    REG("shmmax", gen_sys_shmmax),
+    REG("shmall", gen_sys_shmall),
+    REG("shmmni", gen_sys_shmmni),
+    REG("sem", gen_sys_sem),
+    REG("msgmax", gen_sys_msgmax),
+    REG("msgmnb", gen_sys_msgmnb),
+    REG("msgmni", gen_sys_msgmni),
     REG("tainted", gen_sys_tainted),
     END,
 };
@@ -292,12 +300,8 @@ static const struct pentry sys_entries[] = {
     END,
 };
 static const struct pentry net_entries[] = {
-    REG("dev", gen_net_dev),
-    REG("tcp", gen_net_tcp),
-    REG("udp", gen_net_udp),
-    REG("tcp6", gen_net_ip6),
-    REG("udp6", gen_net_ip6),
-    END,
+    REG("dev", gen_net_dev),  REG("tcp", gen_net_tcp),  REG("udp", gen_net_udp),
+    REG("tcp6", gen_net_ip6), REG("udp6", gen_net_ip6), END,
 };
 static const struct pentry sysvipc_entries[] = {
     REG("shm", gen_sysvipc_shm),

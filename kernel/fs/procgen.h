@@ -36,12 +36,21 @@ gen_fn gen_net_tcp;
 gen_fn gen_net_udp;
 gen_fn gen_net_ip6; /* tcp6 and udp6: no IPv6 sockets, the header alone */
 
+/* The writable files of /proc/sys share these (procsys.c): read text (len
+ * bytes) at f's offset; take a write's text, up to the first newline,
+ * into buf (size bytes; longer text is cut, as Linux's proc_dostring cuts
+ * it): 0, -EFAULT, or -EACCES without CAP_SYS_ADMIN (Linux refuses the
+ * open, by the mode). */
+struct file;
+long sysctl_text_read(struct file *f, void *ubuf, size_t n, const char *text, size_t len);
+int sysctl_text_write(const void *ubuf, size_t n, char *buf, size_t size);
+/* kernel.hostname and kernel.domainname, read and written. */
+extern const struct file_ops sysctl_hostname_ops, sysctl_domainname_ops;
+
 /* /proc/sys (procsys.c): each file's value and a newline. */
 gen_fn gen_sys_ostype;
 gen_fn gen_sys_osrelease;
 gen_fn gen_sys_version;
-gen_fn gen_sys_hostname;
-gen_fn gen_sys_domainname;
 gen_fn gen_sys_pid_max;
 gen_fn gen_sys_ngroups_max;
 gen_fn gen_sys_threads_max;

@@ -3,10 +3,13 @@
  * sethostname(2) and setdomainname(2), not by writing these files).
  * Each is its value and a newline, as Linux prints it. */
 #include <stdint.h>
+#include "errno.h"
 #include "stdio.h"
+#include "string.h"
 #include "kernel/fs/procgen.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/page.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/vmregion.h"
 #include "kernel/proc/proc.h"
@@ -45,18 +48,6 @@ int gen_sys_version(int id, char *buf, size_t n)
 {
     (void)id;
     return put_str(UTS_VERSION, buf, n);
-}
-
-int gen_sys_hostname(int id, char *buf, size_t n)
-{
-    (void)id;
-    return put_str(uts_nodename(), buf, n);
-}
-
-int gen_sys_domainname(int id, char *buf, size_t n)
-{
-    (void)id;
-    return put_str(uts_domainname(), buf, n);
 }
 
 int gen_sys_pid_max(int id, char *buf, size_t n)
@@ -170,3 +161,76 @@ int gen_sys_max_map_count(int id, char *buf, size_t n)
     (void)id;
     return put_num(VM_MAP_MAX, buf, n); /* the kernel's limit (kernel/mm/vmregion.h) */
 }
+
+/* --- writable files -------------------------------------------------------- */
+
+long sysctl_text_read(struct file *f, void *ubuf, size_t n, const char *text, size_t len)
+{
+    if (f->off >= len)
+        return 0;
+    size_t k = len - f->off < n ? len - f->off : n;
+    if (copy_to_user(ubuf, text + f->off, k))
+        return -EFAULT;
+    f->off += k;
+    return (long)k;
+}
+
+int sysctl_text_write(const void *ubuf, size_t n, char *buf, size_t size)
+{
+    if (!cred_capable(CAP_SYS_ADMIN))
+        return -EACCES;
+    size_t k = n < size - 1 ? n : size - 1;
+    if (copy_from_user(buf, ubuf, k))
+        return -EFAULT;
+    buf[k] = 0;
+    char *nl = strchr(buf, '\n');
+    if (nl)
+        *nl = 0;
+    return 0;
+}
+
+/* kernel.hostname and kernel.domainname: what sethostname(2) and
+ * setdomainname(2) change (a longer name is cut at UTS_LEN, as Linux's
+ * proc_dostring cuts it at the table's size). */
+static long name_read(struct file *f, void *ubuf, size_t n, const char *name)
+{
+    char text[UTS_LEN + 2];
+    int len = snprintf(text, sizeof(text), "%s\n", name);
+    return sysctl_text_read(f, ubuf, n, text, (size_t)len);
+}
+
+static long name_write(struct file *f, const void *ubuf, size_t n, int domain)
+{
+    char buf[UTS_LEN + 1];
+    int err = sysctl_text_write(ubuf, n, buf, sizeof(buf));
+    if (err)
+        return err;
+    uts_set(domain, buf);
+    f->off += n;
+    return (long)n;
+}
+
+static long hostname_read(struct file *f, void *ubuf, size_t n)
+{
+    return name_read(f, ubuf, n, uts_nodename());
+}
+
+static long hostname_write(struct file *f, const void *ubuf, size_t n)
+{
+    return name_write(f, ubuf, n, 0);
+}
+
+static long domainname_read(struct file *f, void *ubuf, size_t n)
+{
+    return name_read(f, ubuf, n, uts_domainname());
+}
+
+static long domainname_write(struct file *f, const void *ubuf, size_t n)
+{
+    return name_write(f, ubuf, n, 1);
+}
+
+const struct file_ops sysctl_hostname_ops = {
+    .read = hostname_read, .write = hostname_write, .seekable = VN_SEEK_OFFSET};
+const struct file_ops sysctl_domainname_ops = {
+    .read = domainname_read, .write = domainname_write, .seekable = VN_SEEK_OFFSET};

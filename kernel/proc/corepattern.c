@@ -15,6 +15,7 @@
 #include "errno.h"
 #include "stdio.h"
 #include "string.h"
+#include "kernel/fs/procgen.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/coredump.h"
@@ -125,46 +126,17 @@ int core_name(const struct proc *p, int sig, char *buf, size_t n)
 
 /* --- /proc/sys/kernel/core_pattern and core_uses_pid -------------------------------- */
 
-/* Read text (len bytes) at f's offset. */
-static long text_read(struct file *f, void *ubuf, size_t n, const char *text, size_t len)
-{
-    if (f->off >= len)
-        return 0;
-    size_t k = len - f->off < n ? len - f->off : n;
-    if (copy_to_user(ubuf, text + f->off, k))
-        return -EFAULT;
-    f->off += k;
-    return (long)k;
-}
-
-/* A write's text, up to the first newline, in buf (size bytes; longer
- * text is cut, as Linux's proc_dostring cuts it): 0, -EFAULT, or -EACCES
- * when the caller is not root (Linux refuses the open, by the mode). */
-static int text_write(const void *ubuf, size_t n, char *buf, size_t size)
-{
-    if (!cred_capable(CAP_SYS_ADMIN))
-        return -EACCES;
-    size_t k = n < size - 1 ? n : size - 1;
-    if (copy_from_user(buf, ubuf, k))
-        return -EFAULT;
-    buf[k] = 0;
-    char *nl = strchr(buf, '\n');
-    if (nl)
-        *nl = 0;
-    return 0;
-}
-
 static long pattern_read(struct file *f, void *ubuf, size_t n)
 {
     char text[PATTERN_MAX + 1];
     int len = snprintf(text, sizeof(text), "%s\n", pattern);
-    return text_read(f, ubuf, n, text, (size_t)len);
+    return sysctl_text_read(f, ubuf, n, text, (size_t)len);
 }
 
 static long pattern_write(struct file *f, const void *ubuf, size_t n)
 {
     char buf[PATTERN_MAX];
-    int err = text_write(ubuf, n, buf, sizeof(buf));
+    int err = sysctl_text_write(ubuf, n, buf, sizeof(buf));
     if (err)
         return err;
     if (buf[0] == '|')
@@ -178,7 +150,7 @@ static long uses_pid_read(struct file *f, void *ubuf, size_t n)
 {
     char text[16];
     int len = snprintf(text, sizeof(text), "%d\n", uses_pid);
-    return text_read(f, ubuf, n, text, (size_t)len);
+    return sysctl_text_read(f, ubuf, n, text, (size_t)len);
 }
 
 /* An integer, as Linux's proc_dointvec takes it (blanks around): any
@@ -186,7 +158,7 @@ static long uses_pid_read(struct file *f, void *ubuf, size_t n)
 static long uses_pid_write(struct file *f, const void *ubuf, size_t n)
 {
     char buf[24], *end;
-    int err = text_write(ubuf, n, buf, sizeof(buf));
+    int err = sysctl_text_write(ubuf, n, buf, sizeof(buf));
     if (err)
         return err;
     const char *s = buf;

@@ -24,6 +24,14 @@ const char *uts_domainname(void)
     return domainname;
 }
 
+void uts_set(int domain, const char *s)
+{
+    char *dst = domain ? domainname : nodename;
+    size_t len = strnlen(s, UTS_LEN);
+    memcpy(dst, s, len);
+    dst[len] = 0;
+}
+
 /* Linux's order: privilege, length, then the copy (all or nothing). The
  * name may hold any bytes; it ends at len. */
 static int set_name(char *dst, uint64_t uname, uint64_t len)

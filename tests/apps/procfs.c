@@ -321,6 +321,42 @@ static void case_sethostname(void)
     T_EXPECT(sethostname("nope", 4) == -1 && errno == EPERM, "unprivileged: %s", t_errname(errno));
 }
 
+/* Write s to the file at path: 0, or -1 with errno. */
+static int write_file(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, s, strlen(s));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* /proc/sys/kernel/hostname and domainname are written as sethostname and
+ * setdomainname set them (the newline dropped); not by an unprivileged
+ * process (EACCES, at the open on Linux, by the mode). */
+static void case_sys_hostname_write(void)
+{
+    struct utsname u;
+    if (unshare(CLONE_NEWUTS) != 0)
+        T_EXPECT(errno == ENOSYS || errno == EINVAL || errno == EPERM, "unshare: %s",
+                 t_errname(errno));
+    T_EXPECT(write_file("/proc/sys/kernel/hostname", "viaproc\n") == 0 &&
+                 write_file("/proc/sys/kernel/domainname", "dom.proc\n") == 0,
+             "write: %s", t_errname(errno));
+    T_EXPECT(uname(&u) == 0 && strcmp(u.nodename, "viaproc") == 0 &&
+                 strcmp(u.domainname, "dom.proc") == 0,
+             "uname: %s %s", u.nodename, u.domainname);
+    T_EXPECT(sethostname("uniplex", 7) == 0 && setdomainname("(none)", 6) == 0, "back: %s",
+             t_errname(errno));
+    T_EXPECT(setuid(1000) == 0, "setuid");
+    T_EXPECT(write_file("/proc/sys/kernel/hostname", "nope\n") == -1 && errno == EACCES,
+             "unprivileged: %s", t_errname(errno));
+    T_EXPECT(uname(&u) == 0 && strcmp(u.nodename, "uniplex") == 0, "changed: %s", u.nodename);
+}
+
 static const struct t_case cases[] = {
     {"fdinfo_flags_pos", case_fdinfo_flags_pos},
     {"fdinfo_pipe", case_fdinfo_pipe},
@@ -333,6 +369,7 @@ static const struct t_case cases[] = {
     {"sys_fs_vm", case_sys_fs_vm},
     {"sys_random", case_sys_random},
     {"sethostname", case_sethostname},
+    {"sys_hostname_write", case_sys_hostname_write},
 };
 
 int main(int argc, char **argv)
