@@ -115,7 +115,12 @@ int tty_filter(struct tty *t, char c)
                                    : 0;
     if (!sig)
         return 0;
-    echo(t, sig == SIGINT ? "^C\n" : sig == SIGQUIT ? "^\\\n" : "^Z\n", 3);
+    /* ^Z alone, as Linux's ECHOCTL echoes it: the shell's "Stopped" line
+     * follows on the same line, as on Linux. */
+    if (sig == SIGTSTP)
+        echo(t, "^Z", 2);
+    else
+        echo(t, sig == SIGINT ? "^C\n" : "^\\\n", 3);
     t->line_len = t->line_ready = t->line_pos = 0;
     t->line_eof = 0;
     if (t->fg_pgrp > 0)
