@@ -4,7 +4,7 @@
 #   tools/qemu.sh [--iso | --kernel] [--uefi] [--accel kvm|tcg|icount] [--mem SIZE]
 #                 [--append CMDLINE] [--initrd FILE] [--kernel-file ELF]
 #                 [--image ISO] [--timeout SEC] [--log FILE] [--quiet]
-#                 [--no-serial] [--no-debug-exit] [--monitor SOCKET] [--qmp SOCKET]
+#                 [--no-serial] [--no-debug-exit] [--monitor SOCKET] [--qmp SOCKET] [--paused]
 #                 [--net user|socket-listen=PORT|socket-connect=PORT]
 #                 [--port [HOSTADDR:]HOSTPORT:GUESTPORT]...
 #                 [--guestfwd tcp:10.0.2.N:GPORT-tcp:127.0.0.1:HPORT]...
@@ -30,7 +30,8 @@
 # --no-debug-exit leaves out the isa-debug-exit device, so the kernel powers
 # off through ACPI (exit status 0); --monitor puts the QEMU monitor on a unix
 # socket, --qmp QEMU's machine protocol (QMP) on a unix socket QEMU listens
-# on without waiting. --quiet drops the "qemu:" information lines (errors remain).
+# on without waiting; --paused starts the machine stopped, for a QMP
+# client to let it run (`cont`). --quiet drops the "qemu:" information lines (errors remain).
 # --net adds one virtio-net device (none without it): "user" is QEMU's user
 # networking with restrict=on (the guest reaches nothing but what --port
 # forwards: TCP HOSTADDR:HOSTPORT, default 127.0.0.1, to the guest's
@@ -49,7 +50,7 @@
 # VSERPORT_CHANGE events and chardev-change).
 set -u
 BUILD=${BUILD:-build}
-mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor="" qmp=""
+mode=kernel uefi=0 accel="" mem=256M append="" tmo=0 log="" serial=1 debugexit=1 monitor="" qmp="" paused=0
 initrd="" kernel_file="" image="" quiet=0 net=""
 extra=() ports=() gfwds=() vports=()
 while [ $# -gt 0 ]; do
@@ -70,6 +71,7 @@ while [ $# -gt 0 ]; do
     --no-debug-exit) debugexit=0 ;;
     --monitor) monitor=$2; shift ;;
     --qmp) qmp=$2; shift ;;
+    --paused) paused=1 ;;
     --net) net=$2; shift ;;
     --port) ports+=("$2"); shift ;;
     --guestfwd) gfwds+=("$2"); shift ;;
@@ -212,6 +214,7 @@ fi
 serlog=${log:-$tmplog}
 
 [ -z "$qmp" ] || args+=(-qmp "unix:$qmp,server=on,wait=off")
+[ $paused = 0 ] || args+=(-S)
 if [ -n "$monitor" ]; then
     args+=(-monitor "unix:$monitor,server,nowait")
 elif [ $serial = 0 ] || [ -n "$log" ] || ! [ -t 0 ]; then

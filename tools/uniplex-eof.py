@@ -12,6 +12,11 @@ socket: the connector reads what is left in it, then end of file. The
 guest sends the close only once the device has taken every byte it wrote
 (drivers/vport.c), so nothing is in QEMU's hands any more.
 
+QEMU starts the machine stopped (tools/qemu.sh --paused) and this lets it
+run (QMP cont) once it listens for events: QMP sends none before the
+client's qmp_capabilities, so a guest that closed its stdout before then
+would be missed.
+
 Runs until QEMU closes the QMP socket. Waits at most UNIPLEX_STDIO_WAIT
 seconds (60) for the socket to appear. Exit status 0, or 1 when it could
 not connect or QEMU refused the swap (then said on stderr).
@@ -53,6 +58,7 @@ def main():
 
     f.readline()  # the greeting
     send("qmp_capabilities")
+    send("cont")
     swapped = False
     while line := f.readline():
         msg = json.loads(line)

@@ -79,7 +79,7 @@ stdio_setup() {
     else
         stdio_q+=(--vport "uniplex.stdout=$tmp/out.sock")
     fi
-    stdio_q+=(--qmp "$tmp/qmp.sock")
+    stdio_q+=(--qmp "$tmp/qmp.sock" --paused) # tools/uniplex-eof.py lets it run
     if [ -n "$in" ]; then exec 3< "$in" || die "cannot read $in"; else exec 3<&0; fi
     if [ -n "$out" ]; then exec 4> "$out" || die "cannot write $out"; else exec 4>&1; fi
     exec > /dev/null # fd 4 is the output now: only its connector may hold it
