@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -694,6 +695,210 @@ static void case_prot_none_present(void)
     }
 }
 
+/* Wait up to 5 s for getppid() to become want: 1 when it did. */
+static int ppid_becomes(pid_t want)
+{
+    for (int i = 0; i < 500 && getppid() != want; i++)
+        usleep(10000);
+    return getppid() == want;
+}
+
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig)
+{
+    (void)sig;
+    got_usr1 = 1;
+}
+
+/* The parent-death signal: read back, invalid signals EINVAL, a bad
+ * pointer EFAULT, cleared in a fork's child; sent when the parent exits,
+ * after which the orphan belongs to the subreaper that waits for it. */
+static void case_prctl_pdeathsig(void)
+{
+    int v = -1, fds[2];
+    EXPECT_RET("PR_GET_PDEATHSIG", prctl(PR_GET_PDEATHSIG, &v), 0);
+    T_EXPECT(v == 0, "initial pdeathsig %d", v);
+    EXPECT_ERR("PR_SET_PDEATHSIG 65", prctl(PR_SET_PDEATHSIG, 65), EINVAL);
+    EXPECT_ERR("PR_SET_PDEATHSIG -1", prctl(PR_SET_PDEATHSIG, -1L), EINVAL);
+    EXPECT_ERR("PR_GET_PDEATHSIG bad pointer", prctl(PR_GET_PDEATHSIG, (int *)8), EFAULT);
+    EXPECT_RET("PR_SET_PDEATHSIG SIGUSR1", prctl(PR_SET_PDEATHSIG, SIGUSR1), 0);
+    EXPECT_RET("PR_GET_PDEATHSIG again", prctl(PR_GET_PDEATHSIG, &v), 0);
+    T_EXPECT(v == SIGUSR1, "pdeathsig %d, not SIGUSR1", v);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(prctl(PR_GET_PDEATHSIG, &v) == 0 && v == 0 ? 0 : 1);
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "fork's child kept the pdeathsig: %s", p_status_str(st));
+    pid_t me = getpid(), grandchild = -1;
+    EXPECT_RET("PR_SET_CHILD_SUBREAPER", prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    T_EXPECT(pipe(fds) == 0, "pipe");
+    pid_t mid = fork();
+    if (mid == 0) {
+        pid_t g = fork();
+        if (g == 0) {
+            sigset_t block, none;
+            sigemptyset(&block);
+            sigemptyset(&none);
+            sigaddset(&block, SIGUSR1);
+            sigprocmask(SIG_BLOCK, &block, 0);
+            signal(SIGUSR1, on_usr1);
+            prctl(PR_SET_PDEATHSIG, SIGUSR1);
+            close(fds[0]);
+            write(fds[1], "r", 1); /* armed: the parent may go */
+            while (!got_usr1)
+                sigsuspend(&none);
+            _exit(getppid() == me ? 0 : 3);
+        }
+        char b;
+        read(fds[0], &b, 1);
+        _exit(0);
+    }
+    close(fds[1]);
+    T_EXPECT(waitpid(mid, &st, 0) == mid && WIFEXITED(st), "middle: %s", p_status_str(st));
+    grandchild = waitpid(-1, &st, 0);
+    T_EXPECT(grandchild > 0, "subreaper's wait: %s", t_errname(errno));
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "orphan: %s (3: ppid not the subreaper)",
+             p_status_str(st));
+}
+
+/* A subreaper: read back (any non-zero sets it), EFAULT for a bad
+ * pointer, not inherited by fork; orphans go to the nearest living one,
+ * and on to the next when it exits. */
+static void case_prctl_subreaper(void)
+{
+    int v = -1, go[2], done[2];
+    EXPECT_RET("PR_GET_CHILD_SUBREAPER", prctl(PR_GET_CHILD_SUBREAPER, &v), 0);
+    T_EXPECT(v == 0, "initial %d", v);
+    EXPECT_ERR("PR_GET_CHILD_SUBREAPER bad pointer", prctl(PR_GET_CHILD_SUBREAPER, (int *)8),
+               EFAULT);
+    EXPECT_RET("PR_SET_CHILD_SUBREAPER 7", prctl(PR_SET_CHILD_SUBREAPER, 7), 0);
+    EXPECT_RET("PR_GET_CHILD_SUBREAPER", prctl(PR_GET_CHILD_SUBREAPER, &v), 0);
+    T_EXPECT(v == 1, "subreaper %d after setting it", v);
+    pid_t me = getpid();
+    T_EXPECT(pipe(go) == 0 && pipe(done) == 0, "pipe");
+    pid_t mid = fork();
+    if (mid == 0) { /* a subreaper below me, with an orphan-to-be below it */
+        close(go[1]);
+        if (prctl(PR_GET_CHILD_SUBREAPER, &v) || v != 0)
+            _exit(2);
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        pid_t midpid = getpid();
+        if (fork() == 0) {
+            if (fork() == 0) {
+                int ok = ppid_becomes(midpid);
+                write(done[1], ok ? "1" : "0", 1);
+                char b;
+                read(go[0], &b, 1); /* mid is gone once go reads end of file */
+                ok = ppid_becomes(me);
+                write(done[1], ok ? "1" : "0", 1);
+                _exit(0);
+            }
+            _exit(0);
+        }
+        wait(0);
+        char b;
+        read(done[0], &b, 1);
+        _exit(b == '1' ? 0 : 4);
+    }
+    close(go[0]);
+    int st;
+    T_EXPECT(waitpid(mid, &st, 0) == mid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "middle subreaper: %s (2: inherited, 4: orphan not its)", p_status_str(st));
+    close(go[1]);
+    char b = 0;
+    T_EXPECT(read(done[0], &b, 1) == 1 && b == '1', "orphan did not come to me after the middle");
+    pid_t g = wait(&st);
+    T_EXPECT(g > 0 && WIFEXITED(st), "wait for the orphan: %s", t_errname(errno));
+}
+
+/* Timer slack: Linux's 50 us at first, set and read back, inherited by
+ * fork, where 0 puts back the value the thread started with. */
+static void case_prctl_timerslack(void)
+{
+    EXPECT_RET("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK), 50000);
+    EXPECT_RET("PR_SET_TIMERSLACK", prctl(PR_SET_TIMERSLACK, 123456), 0);
+    EXPECT_RET("PR_GET_TIMERSLACK after set", prctl(PR_GET_TIMERSLACK), 123456);
+    pid_t c = fork();
+    if (c == 0) {
+        int ok = prctl(PR_GET_TIMERSLACK) == 123456;
+        ok = ok && prctl(PR_SET_TIMERSLACK, 7) == 0 && prctl(PR_GET_TIMERSLACK) == 7;
+        ok = ok && prctl(PR_SET_TIMERSLACK, 0) == 0 && prctl(PR_GET_TIMERSLACK) == 123456;
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0, "child's slack: %s",
+             p_status_str(st));
+    EXPECT_RET("PR_SET_TIMERSLACK 0", prctl(PR_SET_TIMERSLACK, 0), 0);
+    EXPECT_RET("PR_GET_TIMERSLACK default", prctl(PR_GET_TIMERSLACK), 50000);
+}
+
+/* What "compat --after-exec" exits with: which prctl settings and
+ * capabilities the exec kept. */
+#define AX_NNP       1
+#define AX_PDEATHSIG 2
+#define AX_SLACK     4
+#define AX_SYSADMIN  8
+static int after_exec(void)
+{
+    int sig = 0;
+    unsigned long long eff, prm, inh;
+    prctl(PR_GET_PDEATHSIG, &sig);
+    caps_of(0, &eff, &prm, &inh);
+    return (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? AX_NNP : 0) |
+           (sig == SIGUSR2 ? AX_PDEATHSIG : 0) |
+           (prctl(PR_GET_TIMERSLACK) == 123456 ? AX_SLACK : 0) |
+           (prm >> CAP_SYS_ADMIN & 1 ? AX_SYSADMIN : 0);
+}
+
+/* Drop CAP_SYS_ADMIN, set the prctl state (no_new_privs if nnp), exec
+ * "compat --after-exec" in a child: its exit status. */
+static int exec_report(int nnp)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct d[2];
+        capget_(&h, d);
+        d[0].effective &= ~(1u << CAP_SYS_ADMIN);
+        d[0].permitted &= ~(1u << CAP_SYS_ADMIN);
+        if (capset_(&h, d) || prctl(PR_SET_PDEATHSIG, SIGUSR2) ||
+            prctl(PR_SET_TIMERSLACK, 123456) || (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)))
+            _exit(100);
+        execl("/proc/self/exe", "compat", "--after-exec", (char *)0);
+        _exit(101);
+    }
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st), "exec child: %s", p_status_str(st));
+    return WEXITSTATUS(st);
+}
+
+/* no_new_privs: arguments checked as Linux (EINVAL), one-way, inherited
+ * by fork; exec keeps it and the other prctl state, and with it a root
+ * exec does not win back a capability it dropped. Without it, it does,
+ * and then loses its parent-death signal (Linux's commit_creds). */
+static void case_prctl_no_new_privs(void)
+{
+    EXPECT_RET("PR_GET_NO_NEW_PRIVS", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+    EXPECT_ERR("PR_SET_NO_NEW_PRIVS 2", prctl(PR_SET_NO_NEW_PRIVS, 2, 0, 0, 0), EINVAL);
+    EXPECT_ERR("PR_SET_NO_NEW_PRIVS 0", prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0), EINVAL);
+    EXPECT_ERR("PR_SET_NO_NEW_PRIVS extra", prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0), EINVAL);
+    EXPECT_ERR("PR_GET_NO_NEW_PRIVS arg", prctl(PR_GET_NO_NEW_PRIVS, 1, 0, 0, 0), EINVAL);
+    EXPECT_RET("PR_GET_NO_NEW_PRIVS still", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+    int r = exec_report(0);
+    T_EXPECT(r == (AX_SLACK | AX_SYSADMIN), "exec without nnp reported %d", r);
+    r = exec_report(1);
+    T_EXPECT(r == (AX_NNP | AX_PDEATHSIG | AX_SLACK), "exec with nnp reported %d", r);
+    EXPECT_RET("PR_SET_NO_NEW_PRIVS", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    EXPECT_RET("PR_GET_NO_NEW_PRIVS set", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : 1);
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "fork's child lost it: %s", p_status_str(st));
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -718,10 +923,16 @@ static const struct t_case cases[] = {
     {"comm_write", case_comm_write},
     {"proc_sys", case_proc_sys},
     {"prot_none_present", case_prot_none_present},
+    {"prctl_pdeathsig", case_prctl_pdeathsig},
+    {"prctl_subreaper", case_prctl_subreaper},
+    {"prctl_timerslack", case_prctl_timerslack},
+    {"prctl_no_new_privs", case_prctl_no_new_privs},
 };
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "--after-exec"))
+        return after_exec();
     if (getuid() != 0) {
         printf("compat: must run as root\n");
         return 1;
