@@ -540,6 +540,9 @@ void poller_done(struct poller *pw);
 /* --- pipe.c ------------------------------------------------------------------ */
 #define PIPE_BUF  4096  /* writes up to this size are atomic */
 #define PIPE_SIZE 65536 /* capacity, Linux's default */
+/* fs.pipe-max-size (Linux's default, read-only here): the largest size
+ * F_SETPIPE_SZ gives without CAP_SYS_RESOURCE. */
+#define PIPE_MAX_SIZE 1048576
 /* A pipe: its read and write ends (flags O_NONBLOCK may be set). 0 or -ENOMEM. */
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
 /* Make the new S_IFIFO vnode vn a FIFO: opening it follows fifo(7), and
@@ -552,6 +555,14 @@ int fifo_init(struct vnode *vn);
  * Nothing here blocks but the two waits, so what they report holds until
  * the caller blocks. */
 int pipe_is(const struct file *f);
+/* Capacity (fcntl(2) F_GETPIPE_SZ and F_SETPIPE_SZ) of pipe end f.
+ * pipe_round_size: n bytes rounded up as Linux's round_pipe_size (a
+ * power-of-two number of pages, at least one), 0 when above 2 GiB.
+ * pipe_resize: make the pipe hold size bytes (a rounded size), keeping
+ * its data: 0, -EBUSY when it holds more than that, -ENOMEM. */
+uint32_t pipe_round_size(uint64_t n);
+uint32_t pipe_size(struct file *f);
+int pipe_resize(struct file *f, uint32_t size);
 /* Wait for bytes: how many are there, 0 at end of file (no writer left),
  * -EAGAIN, -ERESTARTSYS. */
 long pipe_wait_data(struct file *f, int nonblock);

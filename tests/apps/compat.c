@@ -33,6 +33,7 @@
 #define CAP_SETUID                  7
 #define CAP_IPC_LOCK                14
 #define CAP_SYS_ADMIN               21
+#define CAP_SYS_RESOURCE            24
 #define CAP_SYSLOG                  34
 struct __user_cap_header_struct {
     unsigned version;
@@ -615,7 +616,7 @@ static void case_comm_write(void)
 }
 
 /* The /proc/sys files issue 13 names read as numbers; in Uniplex each is
- * what the kernel does (a pipe holds pipe-max-size, nothing taints). */
+ * what the kernel does (pipe-max-size is Linux's 1 MiB, nothing taints). */
 static void case_proc_sys(void)
 {
     static const char *const files[] = {
@@ -637,7 +638,8 @@ static void case_proc_sys(void)
     int p[2];
     T_EXPECT(pipe(p) == 0, "pipe");
     if (t_uniplex())
-        T_EXPECT(v[1] == 0 && v[2] == fcntl(p[0], F_GETPIPE_SZ) && v[6] == 65530,
+        T_EXPECT(v[1] == 0 && v[2] == 1048576 && fcntl(p[0], F_GETPIPE_SZ) == 65536 &&
+                     v[6] == 65530,
                  "tainted %ld, pipe-max-size %ld, max_map_count %ld", v[1], v[2], v[6]);
 }
 
@@ -899,6 +901,75 @@ static void case_prctl_no_new_privs(void)
              "fork's child lost it: %s", p_status_str(st));
 }
 
+/* fs.pipe-max-size as a number. */
+static long pipe_max_size(void)
+{
+    char buf[32] = "";
+    int fd = open("/proc/sys/fs/pipe-max-size", O_RDONLY);
+    T_EXPECT(fd >= 0 && read(fd, buf, sizeof buf - 1) > 0, "pipe-max-size: %s", t_errname(errno));
+    close(fd);
+    return atol(buf);
+}
+
+/* F_SETPIPE_SZ rounds up to a power-of-two number of pages (0 to one
+ * page), keeps the data, and the pipe then holds exactly that much: a
+ * writer fills it without blocking and no further. EBUSY below the data
+ * held, EINVAL above 2 GiB, EBADF for what is not a pipe. */
+static void case_pipe_size(void)
+{
+    int p[2], fd = open("/proc/self/exe", O_RDONLY);
+    long max = pipe_max_size();
+    T_EXPECT(pipe2(p, O_NONBLOCK) == 0 && fd >= 0, "pipe2: %s", t_errname(errno));
+    EXPECT_RET("F_GETPIPE_SZ", fcntl(p[0], F_GETPIPE_SZ), 65536);
+    EXPECT_RET("F_SETPIPE_SZ 0", fcntl(p[1], F_SETPIPE_SZ, 0), PG);
+    EXPECT_RET("F_GETPIPE_SZ after 0", fcntl(p[0], F_GETPIPE_SZ), PG);
+    EXPECT_RET("F_SETPIPE_SZ 5000", fcntl(p[0], F_SETPIPE_SZ, 5000), 2 * PG);
+    EXPECT_RET("F_SETPIPE_SZ 3 pages + 1", fcntl(p[0], F_SETPIPE_SZ, 3 * PG + 1), 4 * PG);
+    EXPECT_RET("write before the resize", write(p[1], "hello", 5), 5);
+    EXPECT_RET("F_SETPIPE_SZ max", fcntl(p[0], F_SETPIPE_SZ, max), max);
+    char *buf = malloc(max + 5), *back = malloc(max + 5);
+    T_EXPECT(buf && back, "malloc");
+    for (long i = 0; i < max; i++)
+        buf[i] = (char)(i * 7);
+    EXPECT_RET("fill the rest", write(p[1], buf, max - 5), max - 5);
+    EXPECT_ERR("write to a full pipe", write(p[1], "x", 1), EAGAIN);
+    EXPECT_ERR("shrink below the data", fcntl(p[0], F_SETPIPE_SZ, PG), EBUSY);
+    EXPECT_RET("read it all", read(p[0], back, max + 5), max);
+    T_EXPECT(memcmp(back, "hello", 5) == 0 && memcmp(back + 5, buf, max - 5) == 0,
+             "data changed by the resizes");
+    EXPECT_RET("shrink when empty", fcntl(p[0], F_SETPIPE_SZ, PG), PG);
+    EXPECT_RET("one page fits", write(p[1], buf, 2 * PG), PG);
+    EXPECT_ERR("above 2 GiB", fcntl(p[0], F_SETPIPE_SZ, (1u << 31) + 1), EINVAL);
+    EXPECT_ERR("F_GETPIPE_SZ of a file", fcntl(fd, F_GETPIPE_SZ), EBADF);
+    EXPECT_ERR("F_SETPIPE_SZ of a file", fcntl(fd, F_SETPIPE_SZ, PG), EBADF);
+    EXPECT_ERR("F_GETPIPE_SZ of -1", fcntl(-1, F_GETPIPE_SZ), EBADF);
+    free(buf);
+    free(back);
+}
+
+/* Past fs.pipe-max-size takes CAP_SYS_RESOURCE (EPERM without, in
+ * Uniplex root has it); shrinking back under it never does. */
+static void case_pipe_size_limit(void)
+{
+    int p[2];
+    long max = pipe_max_size();
+    T_EXPECT(pipe(p) == 0, "pipe");
+    if (status_hex("CapEff") >> CAP_SYS_RESOURCE & 1) {
+        EXPECT_RET("above the max with the capability", fcntl(p[0], F_SETPIPE_SZ, 2 * max),
+                   2 * max);
+        EXPECT_RET("back down", fcntl(p[0], F_SETPIPE_SZ, PG), PG);
+    } else {
+        T_EXPECT(!t_uniplex(), "root without CAP_SYS_RESOURCE in Uniplex");
+    }
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    EXPECT_RET("capget", capget_(&h, d), 0);
+    d[0].effective &= ~(1u << CAP_SYS_RESOURCE);
+    EXPECT_RET("capset", capset_(&h, d), 0);
+    EXPECT_ERR("above the max without it", fcntl(p[0], F_SETPIPE_SZ, max + 1), EPERM);
+    EXPECT_RET("up to the max without it", fcntl(p[0], F_SETPIPE_SZ, max), max);
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -927,6 +998,8 @@ static const struct t_case cases[] = {
     {"prctl_subreaper", case_prctl_subreaper},
     {"prctl_timerslack", case_prctl_timerslack},
     {"prctl_no_new_privs", case_prctl_no_new_privs},
+    {"pipe_size", case_pipe_size},
+    {"pipe_size_limit", case_pipe_size_limit},
 };
 
 int main(int argc, char **argv)
