@@ -447,9 +447,11 @@ int file_size_check(uint64_t size);
 int file_write_limit(uint64_t off, size_t *n);
 /* Where SEEK_SET, SEEK_CUR or SEEK_END count from in f: 0 and *base, or
  * -EINVAL for another whence (lseek, fcntl's record locks). */
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
+#define SEEK_SET  0
+#define SEEK_CUR  1
+#define SEEK_END  2
+#define SEEK_DATA 3 /* regular files: the next byte of data (pc_next) */
+#define SEEK_HOLE 4 /* and the next hole; a hole is a page never written */
 int file_whence(const struct file *f, int whence, int64_t *base);
 /* lseek: the new offset or -EINVAL / -ESPIPE. */
 int64_t file_seek(struct file *f, int64_t off, int whence);
@@ -750,6 +752,10 @@ struct vm_object;
 int pc_set_source(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
 /* The page vn owns at index idx (not referenced), or NULL. */
 struct page *pc_find(struct vnode *vn, uint64_t idx);
+/* lseek's SEEK_DATA (data set) and SEEK_HOLE: the first page index from
+ * idx on, below end, that holds data (the tree's or the source's) or is
+ * a hole (never written, or truncated away); end when there is none. */
+uint64_t pc_next(struct vnode *vn, uint64_t idx, uint64_t end, int data);
 /* Page idx of vn, made if absent (VM_GET_* of vmobject.h say how): 0 and
  * *out, referenced, which the caller may write; 1 and *out, a page in
  * place to read only (not counted: no reference); -ENOENT (VM_GET_PEEK

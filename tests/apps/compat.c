@@ -970,6 +970,83 @@ static void case_pipe_size_limit(void)
     EXPECT_RET("up to the max without it", fcntl(p[0], F_SETPIPE_SZ, max), max);
 }
 
+/* n bytes of c (at most 8 pages). */
+static const char *buf_of(char c, size_t n)
+{
+    static char b[8 * PG];
+    memset(b, c, n);
+    return b;
+}
+
+/* A file on tmpfs (/dev/shm on the host, whose /tmp may keep holes by
+ * another block size). */
+static const char *tmpfs_file(void)
+{
+    return t_uniplex() ? "/tmp/compat-sparse" : "/dev/shm/compat-sparse";
+}
+
+#define SEEK_TO(what, whence, off, want)                                                           \
+    do {                                                                                           \
+        EXPECT_RET(what, lseek(fd, off, whence), want);                                            \
+        EXPECT_RET(what " moved the offset", lseek(fd, 0, SEEK_CUR), want);                        \
+    } while (0)
+
+/* SEEK_DATA and SEEK_HOLE find the pages written and those never written
+ * (the end of file counts as a hole), from the offset given on; at or past
+ * the end, and for data when only holes follow, ENXIO. */
+static void case_seek_data_hole(void)
+{
+    const char *path = tmpfs_file();
+    off_t size = 6 * PG + 100, far = (off_t)1 << 39;
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
+    unlink(path);
+    EXPECT_ERR("SEEK_DATA in an empty file", lseek(fd, 0, SEEK_DATA), ENXIO);
+    EXPECT_ERR("SEEK_HOLE in an empty file", lseek(fd, 0, SEEK_HOLE), ENXIO);
+    EXPECT_RET("write page 0", pwrite(fd, "A", 1, 0), 1);
+    EXPECT_RET("write page 3", pwrite(fd, "B", 1, 3 * PG + 10), 1);
+    EXPECT_RET("ftruncate", ftruncate(fd, size), 0);
+    SEEK_TO("SEEK_DATA 0", SEEK_DATA, 0, 0);
+    SEEK_TO("SEEK_HOLE 0", SEEK_HOLE, 0, PG);
+    SEEK_TO("SEEK_DATA in the first hole", SEEK_DATA, PG + 5, 3 * PG);
+    SEEK_TO("SEEK_DATA inside data", SEEK_DATA, 3 * PG + 20, 3 * PG + 20);
+    SEEK_TO("SEEK_HOLE after page 3", SEEK_HOLE, 3 * PG + 20, 4 * PG);
+    SEEK_TO("SEEK_HOLE inside a hole", SEEK_HOLE, 5 * PG + 1, 5 * PG + 1);
+    SEEK_TO("SEEK_HOLE at the last byte", SEEK_HOLE, size - 1, size - 1);
+    EXPECT_ERR("SEEK_DATA with only holes after", lseek(fd, 4 * PG, SEEK_DATA), ENXIO);
+    EXPECT_ERR("SEEK_DATA at EOF", lseek(fd, size, SEEK_DATA), ENXIO);
+    EXPECT_ERR("SEEK_HOLE past EOF", lseek(fd, size + 1, SEEK_HOLE), ENXIO);
+    EXPECT_ERR("SEEK_DATA before 0", lseek(fd, -1, SEEK_DATA), ENXIO);
+    EXPECT_RET("offset kept by the failures", lseek(fd, 0, SEEK_CUR), size - 1);
+    EXPECT_RET("fill pages 1-6", pwrite(fd, buf_of('c', 6 * PG), 6 * PG, PG), 6 * PG);
+    SEEK_TO("SEEK_HOLE of a full file: its end", SEEK_HOLE, 0, 7 * PG);
+    EXPECT_RET("a vast hole", ftruncate(fd, 2 * far), 0);
+    EXPECT_RET("write past it", pwrite(fd, "Z", 1, far), 1);
+    SEEK_TO("SEEK_DATA across it", SEEK_DATA, 7 * PG, far);
+    SEEK_TO("SEEK_HOLE after it", SEEK_HOLE, far, far + PG);
+    close(fd);
+    struct stat st;
+    fd = open("/proc/self/exe", O_RDONLY); /* the image's bytes, read in place in Uniplex */
+    T_EXPECT(fd >= 0 && fstat(fd, &st) == 0, "exe: %s", t_errname(errno));
+    SEEK_TO("SEEK_DATA in the program", SEEK_DATA, 0, 0);
+    SEEK_TO("SEEK_HOLE in the program: its end", SEEK_HOLE, 0, st.st_size);
+}
+
+/* SEEK_DATA/SEEK_HOLE on what is no regular file: EINVAL for a
+ * tmpfs directory, ESPIPE for a pipe, EBADF for no descriptor, and an unknown
+ * whence EINVAL. */
+static void case_seek_data_errors(void)
+{
+    int p[2], d = open(t_uniplex() ? "/tmp" : "/dev/shm", O_RDONLY | O_DIRECTORY),
+              fd = open(tmpfs_file(), O_RDWR | O_CREAT, 0600);
+    T_EXPECT(pipe(p) == 0 && d >= 0 && fd >= 0, "setup: %s", t_errname(errno));
+    unlink(tmpfs_file());
+    EXPECT_ERR("SEEK_DATA on a directory", lseek(d, 0, SEEK_DATA), EINVAL);
+    EXPECT_ERR("SEEK_HOLE on a pipe", lseek(p[0], 0, SEEK_HOLE), ESPIPE);
+    EXPECT_ERR("SEEK_DATA on -1", lseek(-1, 0, SEEK_DATA), EBADF);
+    EXPECT_ERR("whence 5", lseek(fd, 0, 5), EINVAL);
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -1000,6 +1077,8 @@ static const struct t_case cases[] = {
     {"prctl_no_new_privs", case_prctl_no_new_privs},
     {"pipe_size", case_pipe_size},
     {"pipe_size_limit", case_pipe_size_limit},
+    {"seek_data_hole", case_seek_data_hole},
+    {"seek_data_errors", case_seek_data_errors},
 };
 
 int main(int argc, char **argv)
