@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <pwd.h>
 #include <sys/klog.h>
@@ -764,6 +765,46 @@ static void case_prctl_pdeathsig(void)
              p_status_str(st));
 }
 
+/* The thread that forked a child: it waits until the child is armed,
+ * then ends (pthread_exit), leaving the process alive. */
+static void *forking_thread(void *arg)
+{
+    int *fds = arg;
+    pid_t c = fork();
+    if (c == 0) {
+        sigset_t block, none;
+        sigemptyset(&block);
+        sigemptyset(&none);
+        sigaddset(&block, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &block, 0);
+        signal(SIGUSR1, on_usr1);
+        prctl(PR_SET_PDEATHSIG, SIGUSR1);
+        pid_t pp = getppid();
+        write(fds[1], "r", 1);
+        while (!got_usr1)
+            sigsuspend(&none);
+        _exit(getppid() == pp ? 0 : 3); /* still the same process's child */
+    }
+    char b;
+    read(fds[0], &b, 1);
+    return (void *)(long)c;
+}
+
+/* As on Linux, the parent-death signal follows the thread that forked:
+ * it comes when that thread ends, though its process lives on. */
+static void case_prctl_pdeathsig_thread(void)
+{
+    int fds[2], st;
+    pthread_t t;
+    void *ret;
+    T_EXPECT(pipe(fds) == 0, "pipe");
+    T_EXPECT(pthread_create(&t, 0, forking_thread, fds) == 0, "pthread_create");
+    T_EXPECT(pthread_join(t, &ret) == 0, "pthread_join");
+    pid_t c = (pid_t)(long)ret;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "child: %s (3: reparented away)", p_status_str(st));
+}
+
 /* A subreaper: read back (any non-zero sets it), EFAULT for a bad
  * pointer, not inherited by fork; orphans go to the nearest living one,
  * and on to the next when it exits. */
@@ -1072,6 +1113,7 @@ static const struct t_case cases[] = {
     {"proc_sys", case_proc_sys},
     {"prot_none_present", case_prot_none_present},
     {"prctl_pdeathsig", case_prctl_pdeathsig},
+    {"prctl_pdeathsig_thread", case_prctl_pdeathsig_thread},
     {"prctl_subreaper", case_prctl_subreaper},
     {"prctl_timerslack", case_prctl_timerslack},
     {"prctl_no_new_privs", case_prctl_no_new_privs},
