@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <pwd.h>
+#include <sys/fsuid.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -765,6 +766,31 @@ static void case_prctl_pdeathsig(void)
              p_status_str(st));
 }
 
+/* The parent-death signal of the calling thread, or -1. */
+static int pdeathsig(void)
+{
+    int v = -1;
+    return prctl(PR_GET_PDEATHSIG, &v) == 0 ? v : -1;
+}
+
+/* A change of an effective or file-system id clears the parent-death
+ * signal (Linux's commit_creds); a call that changes nothing keeps it. */
+static void case_prctl_pdeathsig_creds(void)
+{
+    EXPECT_RET("PR_SET_PDEATHSIG", prctl(PR_SET_PDEATHSIG, SIGUSR1), 0);
+    EXPECT_RET("setresuid(-1, -1, -1)", setresuid(-1, -1, -1), 0);
+    EXPECT_RET("setgid(0)", setgid(0), 0);
+    T_EXPECT(pdeathsig() == SIGUSR1, "cleared by no change: %d", pdeathsig());
+    setfsuid(5);
+    T_EXPECT(pdeathsig() == 0, "kept across setfsuid(5): %d", pdeathsig());
+    EXPECT_RET("PR_SET_PDEATHSIG again", prctl(PR_SET_PDEATHSIG, SIGUSR2), 0);
+    EXPECT_RET("setegid(7)", setegid(7), 0);
+    T_EXPECT(pdeathsig() == 0, "kept across setegid(7): %d", pdeathsig());
+    EXPECT_RET("PR_SET_PDEATHSIG a third time", prctl(PR_SET_PDEATHSIG, SIGUSR2), 0);
+    EXPECT_RET("seteuid(1000)", seteuid(1000), 0);
+    T_EXPECT(pdeathsig() == 0, "kept across seteuid(1000): %d", pdeathsig());
+}
+
 /* The thread that forked a child: it waits until the child is armed,
  * then ends (pthread_exit), leaving the process alive. */
 static void *forking_thread(void *arg)
@@ -1114,6 +1140,7 @@ static const struct t_case cases[] = {
     {"prot_none_present", case_prot_none_present},
     {"prctl_pdeathsig", case_prctl_pdeathsig},
     {"prctl_pdeathsig_thread", case_prctl_pdeathsig_thread},
+    {"prctl_pdeathsig_creds", case_prctl_pdeathsig_creds},
     {"prctl_subreaper", case_prctl_subreaper},
     {"prctl_timerslack", case_prctl_timerslack},
     {"prctl_no_new_privs", case_prctl_no_new_privs},
