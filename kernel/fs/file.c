@@ -5,6 +5,7 @@
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
@@ -179,6 +180,27 @@ int file_whence(const struct file *f, int whence, int64_t *base)
     }
 }
 
+/* SEEK_DATA / SEEK_HOLE in regular file f (Linux's tmpfs semantics, at
+ * page granularity): the position, or -ENXIO from or past the end of file
+ * (and for SEEK_DATA when only holes follow); -EINVAL for what is not a
+ * regular file. The end of file counts as a hole. */
+static int64_t seek_data(struct file *f, int64_t off, int whence)
+{
+    struct vnode *vn = f->vn;
+    if (!S_ISREG(vn->mode))
+        return -EINVAL;
+    if (off < 0 || (uint64_t)off >= vn->size)
+        return -ENXIO;
+    uint64_t end = (vn->size + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t idx = pc_next(vn, (uint64_t)off / PAGE_SIZE, end, whence == SEEK_DATA);
+    if (idx == end && whence == SEEK_DATA)
+        return -ENXIO;
+    uint64_t pos = idx * PAGE_SIZE;
+    pos = pos < (uint64_t)off ? (uint64_t)off : pos;
+    f->off = pos < vn->size ? pos : vn->size;
+    return (int64_t)f->off;
+}
+
 int64_t file_seek(struct file *f, int64_t off, int whence)
 {
     struct vnode *vn = f->vn;
@@ -188,6 +210,8 @@ int64_t file_seek(struct file *f, int64_t off, int whence)
         return vn->fops->seekable == VN_SEEK_IGNORE ? 0 : -ESPIPE;
     if (vn->fops && whence == SEEK_END)
         return -EINVAL; /* a generated file has no end to seek from */
+    if (!vn->fops && (whence == SEEK_DATA || whence == SEEK_HOLE))
+        return seek_data(f, off, whence);
     int64_t base;
     if (file_whence(f, whence, &base))
         return -EINVAL;

@@ -14,10 +14,6 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/printk.h"
 
-#ifndef SEEK_DATA
-#define SEEK_DATA 3
-#endif
-
 /* A record as read from /dev/kmsg: bytes other than printable ASCII, and
  * the backslash, are written \xNN, as Linux escapes them. */
 #define KMSG_LINE (KLOG_TEXT_MAX * 4 + 64)

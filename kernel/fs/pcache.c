@@ -270,6 +270,49 @@ static struct page *page_fill(const struct pcache *pc, uint64_t idx)
     return p;
 }
 
+/* The first index at or after from that the subtree at s (height h,
+ * first index base) holds a page for, or UINT64_MAX: empty subtrees are
+ * skipped whole, so a search through a vast hole costs its depth. */
+static uint64_t tree_next(void *s, unsigned h, uint64_t base, uint64_t from)
+{
+    if (!s)
+        return UINT64_MAX;
+    if (h == 0)
+        return base;
+    struct pc_node *n = s;
+    unsigned shift = (h - 1) * PC_SHIFT;
+    unsigned first = from > base ? (unsigned)(((from - base) >> shift) & PC_MASK) : 0;
+    for (unsigned i = first; i < PC_FAN; i++) {
+        uint64_t b = base + ((uint64_t)i << shift);
+        uint64_t r = tree_next(n->slot[i], h - 1, b, from > b ? from : b);
+        if (r != UINT64_MAX)
+            return r;
+    }
+    return UINT64_MAX;
+}
+
+/* Whether page idx holds data: the tree's or the source's. */
+static int pc_has(const struct pcache *pc, uint64_t idx)
+{
+    return idx < pages_of(pc->src_len) || pc_find(pc->vn, idx);
+}
+
+uint64_t pc_next(struct vnode *vn, uint64_t idx, uint64_t end, int data)
+{
+    struct pcache *pc = vn->pages;
+    if (!pc)
+        return data ? end : idx;
+    if (!data) { /* holes: every page present until one is not costs its data */
+        while (idx < end && pc_has(pc, idx))
+            idx++;
+        return idx;
+    }
+    if (idx < pages_of(pc->src_len))
+        return idx;
+    uint64_t r = tree_holds(pc->height, idx) ? tree_next(pc->root, pc->height, 0, idx) : UINT64_MAX;
+    return r < end ? r : end;
+}
+
 struct page *pc_find(struct vnode *vn, uint64_t idx)
 {
     void **s = vn->pages ? slot_find(vn->pages, idx) : NULL;

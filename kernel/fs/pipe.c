@@ -1,21 +1,22 @@
-/* Pipes (pipe(7)): a 64 KiB ring; writes of at most PIPE_BUF bytes are
- * atomic (they wait for room for all of it); reads return what is there,
- * block while the pipe is empty and has writers, and see end-of-file when
- * the last write end is closed; a write with no read end left is -EPIPE.
- * A FIFO (fifo(7), mknod) is the same pipe opened by name, and a pipe is
+/* Pipes (pipe(7)): a 64 KiB ring (fcntl F_SETPIPE_SZ resizes it); writes of at most PIPE_BUF bytes
+ * are atomic (they wait for room for all of it); reads return what is there, block while the pipe
+ * is empty and has writers, and see end-of-file when the last write end is closed; a write with no
+ * read end left is -EPIPE. A FIFO (fifo(7), mknod) is the same pipe opened by name, and a pipe is
  * opened as one (once per end, and again through /proc/<pid>/fd). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/sched/sched.h"
 
 struct pipe {
     uint8_t *buf;       /* the ring, made by the first write: an idle pipe costs little */
-    uint32_t head, len; /* data is [head, head + len) modulo PIPE_SIZE */
+    uint32_t head, len; /* data is [head, head + len) modulo size */
+    uint32_t size;      /* capacity: PIPE_SIZE, or what F_SETPIPE_SZ made it */
     unsigned readers, writers;
     unsigned r_opens, w_opens; /* FIFOs: opens so far, which a waiting open watches */
     struct waitq rq, wq;       /* readers wait for data (or a writer's open), writers for room */
@@ -37,12 +38,12 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
     }
     size_t done = 0;
     while (done < n && p->len) {
-        size_t k = PIPE_SIZE - p->head < p->len ? PIPE_SIZE - p->head : p->len;
+        size_t k = p->size - p->head < p->len ? p->size - p->head : p->len;
         if (k > n - done)
             k = n - done;
         if (copy_to_user((uint8_t *)ubuf + done, p->buf + p->head, k))
             return done ? (long)done : -EFAULT;
-        p->head = (p->head + (uint32_t)k) % PIPE_SIZE;
+        p->head = (p->head + (uint32_t)k) % p->size;
         p->len -= (uint32_t)k;
         done += k;
     }
@@ -56,9 +57,9 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
 static long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
 {
     size_t done = 0;
-    while (done < n && p->len < PIPE_SIZE) {
-        uint32_t tail = (p->head + p->len) % PIPE_SIZE;
-        size_t k = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
+    while (done < n && p->len < p->size) {
+        uint32_t tail = (p->head + p->len) % p->size;
+        size_t k = tail >= p->head ? p->size - tail : p->head - tail;
         if (k > n - done)
             k = n - done;
         if (!user)
@@ -80,7 +81,7 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
     while (done < n) {
         if (p->readers == 0)
             return done ? (long)done : -EPIPE;
-        size_t room = PIPE_SIZE - p->len;
+        size_t room = p->size - p->len;
         if (room == 0 || (n <= PIPE_BUF && room < n)) {
             if (f->flags & O_NONBLOCK)
                 return done ? (long)done : -EAGAIN;
@@ -88,7 +89,7 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
                 return done ? (long)done : -ERESTARTSYS;
             continue;
         }
-        if (!p->buf && !(p->buf = kmalloc(PIPE_SIZE)))
+        if (!p->buf && !(p->buf = kmalloc(p->size)))
             return done ? (long)done : -ENOMEM;
         long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done, 1);
         if (r < 0)
@@ -120,7 +121,7 @@ static int pipe_poll(struct file *f, struct poll_table *pt)
         ev |= (p->len ? POLLIN | POLLRDNORM : 0) | (p->writers ? 0 : POLLHUP);
     if (acc != O_RDONLY && !p->readers)
         ev |= POLLERR;
-    else if (acc != O_RDONLY && PIPE_SIZE - p->len >= PIPE_BUF)
+    else if (acc != O_RDONLY && p->size - p->len >= PIPE_BUF)
         ev |= POLLOUT | POLLWRNORM;
     return ev;
 }
@@ -156,6 +157,7 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
         kfree(p);
         goto out;
     }
+    p->size = PIPE_SIZE;
     waitq_init(&p->rq);
     waitq_init(&p->wq);
     pollq_init(&p->pq);
@@ -249,6 +251,7 @@ int fifo_init(struct vnode *vn)
     struct pipe *p = kzalloc(sizeof(*p));
     if (!p)
         return -ENOMEM;
+    p->size = PIPE_SIZE;
     waitq_init(&p->rq);
     waitq_init(&p->wq);
     pollq_init(&p->pq);
@@ -292,8 +295,8 @@ long pipe_wait_room(struct file *f, int nonblock)
     for (;;) {
         if (p->readers == 0)
             return -EPIPE;
-        if (p->len < PIPE_SIZE) /* the ring is made by the first write (pipe_write) */
-            return p->buf || (p->buf = kmalloc(PIPE_SIZE)) ? (long)(PIPE_SIZE - p->len) : -ENOMEM;
+        if (p->len < p->size) /* the ring is made by the first write (pipe_write) */
+            return p->buf || (p->buf = kmalloc(p->size)) ? (long)(p->size - p->len) : -ENOMEM;
         if (nonblock)
             return -EAGAIN;
         if (waitq_wait_intr(&p->wq, 0) < 0)
@@ -310,8 +313,8 @@ size_t pipe_peek(struct file *f, size_t skip, void *buf, size_t n)
     if (n > p->len - skip)
         n = p->len - skip;
     while (done < n) {
-        uint32_t at = (uint32_t)((p->head + skip + done) % PIPE_SIZE);
-        size_t k = PIPE_SIZE - at < n - done ? PIPE_SIZE - at : n - done;
+        uint32_t at = (uint32_t)((p->head + skip + done) % p->size);
+        size_t k = p->size - at < n - done ? p->size - at : n - done;
         memcpy((uint8_t *)buf + done, p->buf + at, k);
         done += k;
     }
@@ -322,7 +325,7 @@ void pipe_drop(struct file *f, size_t n)
 {
     struct pipe *p = f->vn->priv;
     KASSERT(n <= p->len);
-    p->head = (uint32_t)((p->head + n) % PIPE_SIZE);
+    p->head = (uint32_t)((p->head + n) % p->size);
     p->len -= (uint32_t)n;
     pipe_kick(p, &p->wq, POLLOUT | POLLWRNORM);
 }
@@ -334,4 +337,45 @@ size_t pipe_fill(struct file *f, const void *buf, size_t n)
     if (done)
         pipe_kick(p, &p->rq, POLLIN | POLLRDNORM);
     return done;
+}
+
+/* --- capacity (fcntl F_GETPIPE_SZ, F_SETPIPE_SZ) ----------------------------- */
+
+uint32_t pipe_round_size(uint64_t n)
+{
+    if (n > (1ull << 31))
+        return 0;
+    uint64_t pages = n ? (n + PAGE_SIZE - 1) / PAGE_SIZE : 1, p2 = 1;
+    while (p2 < pages)
+        p2 <<= 1;
+    return (uint32_t)(p2 * PAGE_SIZE);
+}
+
+uint32_t pipe_size(struct file *f)
+{
+    return ((struct pipe *)f->vn->priv)->size;
+}
+
+int pipe_resize(struct file *f, uint32_t size)
+{
+    struct pipe *p = f->vn->priv;
+    if (p->len > size)
+        return -EBUSY;
+    if (p->buf) { /* the data moves to the start of a ring of the new size */
+        uint8_t *nb = kmalloc(size);
+        if (!nb)
+            return -ENOMEM;
+        for (uint32_t done = 0; done < p->len;) {
+            uint32_t at = (p->head + done) % p->size;
+            uint32_t k = p->size - at < p->len - done ? p->size - at : p->len - done;
+            memcpy(nb + done, p->buf + at, k);
+            done += k;
+        }
+        kfree(p->buf);
+        p->buf = nb;
+        p->head = 0;
+    }
+    p->size = size;
+    pipe_kick(p, &p->wq, POLLOUT | POLLWRNORM); /* there may be room now */
+    return 0;
 }

@@ -126,12 +126,12 @@ int gen_sys_nr_open(int id, char *buf, size_t n)
     return put_num(NR_OPEN, buf, n);
 }
 
-/* The largest pipe the kernel makes: every pipe holds PIPE_SIZE bytes
- * (F_GETPIPE_SZ reports it; there is no F_SETPIPE_SZ to change it). */
+/* The largest pipe F_SETPIPE_SZ makes without CAP_SYS_RESOURCE (a new
+ * pipe holds PIPE_SIZE bytes). */
 int gen_sys_pipe_max_size(int id, char *buf, size_t n)
 {
     (void)id;
-    return put_num(PIPE_SIZE, buf, n);
+    return put_num(PIPE_MAX_SIZE, buf, n);
 }
 
 /* 0: no per-user limit on pipe buffers, as Linux reads a 0 here. */

@@ -447,9 +447,11 @@ int file_size_check(uint64_t size);
 int file_write_limit(uint64_t off, size_t *n);
 /* Where SEEK_SET, SEEK_CUR or SEEK_END count from in f: 0 and *base, or
  * -EINVAL for another whence (lseek, fcntl's record locks). */
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
+#define SEEK_SET  0
+#define SEEK_CUR  1
+#define SEEK_END  2
+#define SEEK_DATA 3 /* regular files: the next byte of data (pc_next) */
+#define SEEK_HOLE 4 /* and the next hole; a hole is a page never written */
 int file_whence(const struct file *f, int whence, int64_t *base);
 /* lseek: the new offset or -EINVAL / -ESPIPE. */
 int64_t file_seek(struct file *f, int64_t off, int whence);
@@ -540,6 +542,9 @@ void poller_done(struct poller *pw);
 /* --- pipe.c ------------------------------------------------------------------ */
 #define PIPE_BUF  4096  /* writes up to this size are atomic */
 #define PIPE_SIZE 65536 /* capacity, Linux's default */
+/* fs.pipe-max-size (Linux's default, read-only here): the largest size
+ * F_SETPIPE_SZ gives without CAP_SYS_RESOURCE. */
+#define PIPE_MAX_SIZE 1048576
 /* A pipe: its read and write ends (flags O_NONBLOCK may be set). 0 or -ENOMEM. */
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
 /* Make the new S_IFIFO vnode vn a FIFO: opening it follows fifo(7), and
@@ -552,6 +557,14 @@ int fifo_init(struct vnode *vn);
  * Nothing here blocks but the two waits, so what they report holds until
  * the caller blocks. */
 int pipe_is(const struct file *f);
+/* Capacity (fcntl(2) F_GETPIPE_SZ and F_SETPIPE_SZ) of pipe end f.
+ * pipe_round_size: n bytes rounded up as Linux's round_pipe_size (a
+ * power-of-two number of pages, at least one), 0 when above 2 GiB.
+ * pipe_resize: make the pipe hold size bytes (a rounded size), keeping
+ * its data: 0, -EBUSY when it holds more than that, -ENOMEM. */
+uint32_t pipe_round_size(uint64_t n);
+uint32_t pipe_size(struct file *f);
+int pipe_resize(struct file *f, uint32_t size);
 /* Wait for bytes: how many are there, 0 at end of file (no writer left),
  * -EAGAIN, -ERESTARTSYS. */
 long pipe_wait_data(struct file *f, int nonblock);
@@ -739,6 +752,10 @@ struct vm_object;
 int pc_set_source(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
 /* The page vn owns at index idx (not referenced), or NULL. */
 struct page *pc_find(struct vnode *vn, uint64_t idx);
+/* lseek's SEEK_DATA (data set) and SEEK_HOLE: the first page index from
+ * idx on, below end, that holds data (the tree's or the source's) or is
+ * a hole (never written, or truncated away); end when there is none. */
+uint64_t pc_next(struct vnode *vn, uint64_t idx, uint64_t end, int data);
 /* Page idx of vn, made if absent (VM_GET_* of vmobject.h say how): 0 and
  * *out, referenced, which the caller may write; 1 and *out, a page in
  * place to read only (not counted: no reference); -ENOENT (VM_GET_PEEK

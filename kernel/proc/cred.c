@@ -129,12 +129,17 @@ void cred_uid_changed(struct cred *c, const uint32_t old[3], uint32_t old_fsuid)
         c->cap_eff |= c->cap_prm & CAP_FS_MASK;
 }
 
-void cred_exec(struct cred *c)
+void cred_exec(struct cred *c, int no_new_privs)
 {
+    uint64_t old = c->cap_prm;
     if (c->uid[0] == 0 || c->uid[1] == 0) {
         c->cap_prm = CAP_FULL_SET;
         c->cap_eff = c->uid[1] == 0 ? CAP_FULL_SET : 0;
     } else {
         c->cap_prm = c->cap_eff = 0;
+    }
+    if (no_new_privs) {
+        c->cap_prm &= old;
+        c->cap_eff &= old;
     }
 }

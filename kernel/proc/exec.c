@@ -406,7 +406,14 @@ static void image_install(struct proc *p, const struct exec_image *img, char *co
      * set-user-ID files: the effective ones stay). */
     p->cred.uid[2] = p->cred.fsuid = p->cred.uid[1];
     p->cred.gid[2] = p->cred.fsgid = p->cred.gid[1];
-    cred_exec(&p->cred);
+    uint64_t old_prm = p->cred.cap_prm, old_eff = p->cred.cap_eff;
+    struct lwp *l = proc_current() == p ? lwp_current() : 0; /* none for init's first */
+    cred_exec(&p->cred, l && l->no_new_privs);
+    /* Capabilities gained (root's exec after a capset drop): the parent
+     * may no longer signal it through the parent-death signal (Linux's
+     * commit_creds). */
+    if (l && ((p->cred.cap_prm & ~old_prm) || (p->cred.cap_eff & ~old_eff)))
+        l->pdeathsig = 0;
     proc_set_cmdline(p, argv);
 }
 

@@ -120,6 +120,7 @@ static int64_t clone_process(struct arch_frame *f, uint64_t flags, uint64_t ptid
     if (flags & CLONE_CHILD_CLEARTID)
         c->lwps->clear_child_tid = ctid;
     c->lwps->sigmask = l->sigmask; /* pending signals are not inherited */
+    lwp_inherit_prctl(c->lwps, l);
     if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {
         c->lwps->ss_sp = l->ss_sp; /* as Linux: kept unless the stack could be shared */
         c->lwps->ss_size = l->ss_size;

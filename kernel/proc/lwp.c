@@ -76,6 +76,7 @@ static int lwp_create(struct proc *p, int tid, void (*fn)(void *), struct lwp **
         return -ENOMEM;
     l->tid = tid;
     l->proc = p;
+    l->timerslack_ns = l->slack_default = LWP_SLACK_NS;
     memcpy(l->name, p->name, sizeof(l->name));
     char name[24];
     snprintf(name, sizeof(name), "%s[%d]", p->name, tid);
@@ -156,6 +157,13 @@ int proc_start_forked(struct proc *c, struct arch_frame *f, uint64_t fs, uint64_
     return err;
 }
 
+void lwp_inherit_prctl(struct lwp *l, const struct lwp *from)
+{
+    l->pdeathsig = 0;
+    l->timerslack_ns = l->slack_default = from->timerslack_ns;
+    l->no_new_privs = from->no_new_privs;
+}
+
 /* clone(CLONE_THREAD) of the calling LWP into a new LWP of its process,
  * returning to the program through f (taken over on success). Its own
  * tid, mask (the caller's), empty pending set and alternate stack. */
@@ -179,6 +187,7 @@ int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid,
     if (flags & CLONE_CHILD_CLEARTID)
         l->clear_child_tid = ctid;
     l->sigmask = self->sigmask;
+    lwp_inherit_prctl(l, self);
     p->nlive++;
     thread_start(l->thread);
     *tid = id;
@@ -209,6 +218,7 @@ __attribute__((noreturn)) void lwp_exit(int wstatus)
     if (p->nlive == 1)
         proc_end(p->dying ? p->wstatus : wstatus);
     p->nlive--;
+    proc_parent_thread_gone(l);
     jc_lwp_gone(p);
     waitq_wake_all(&p->lwpq);
     thread_set_vmspace(0);

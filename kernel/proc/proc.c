@@ -284,23 +284,66 @@ void proc_vfork_release(struct proc *p)
     waitq_wake_all(&p->vforkq);
 }
 
-/* Give p's children to init (pid 1), which reaps orphans. Their exit
- * signal becomes SIGCHLD, as Linux's reparent_leader does, so that init's
- * plain wait sees them whatever clone made them with. */
-static void reparent_children(struct proc *p)
+/* Child c lost the thread of dead that made it: its LWPs' parent-death signals go to it (Linux's
+ * forget_original_parent: each as kill(2) by the dead parent would). */
+static void send_pdeathsig(struct proc *c, const struct proc *dead)
+{
+    struct sigqinfo info = {SI_USER, dead->pid, 0};
+    if (c->state != P_ALIVE)
+        return;
+    for (struct lwp *t = c->lwps; t; t = t->next)
+        if (t->pdeathsig && !t->exited)
+            sig_send_info(c, 0, t->pdeathsig, &info);
+}
+
+void proc_parent_thread_gone(struct lwp *l)
+{
+    struct proc *p = l->proc;
+    struct lwp *heir = 0;
+    if (p->dying && !p->survivor)
+        return; /* a group exit: proc_end hands them on, once */
+    for (struct lwp *t = p->lwps; t; t = t->next)
+        if (!t->exited && (!heir || t->tid == p->pid))
+            heir = t;
+    for (struct proc *c = p->children; c && heir; c = c->sibling)
+        if (c->parent_tid == l->tid) {
+            c->parent_tid = heir->tid;
+            send_pdeathsig(c, p);
+        }
+}
+
+/* Where p's orphans go (Linux's find_new_reaper): the nearest living
+ * ancestor that asked for them with PR_SET_CHILD_SUBREAPER, else init
+ * (pid 1); NULL when p is init itself. */
+static struct proc *new_reaper(struct proc *p)
 {
     struct proc *init = proc_find(1);
+    for (struct proc *a = p->parent; a && a != init; a = a->parent)
+        if (a->child_subreaper && a->state == P_ALIVE && !(a->dying && !a->survivor))
+            return a;
+    return init != p ? init : 0;
+}
+
+/* Give p's children to their new reaper, which reaps orphans. Their exit
+ * signal becomes SIGCHLD, as Linux's reparent_leader does, so that the
+ * reaper's plain wait sees them whatever clone made them with; each gets
+ * its parent-death signal, if it asked for one. */
+static void reparent_children(struct proc *p)
+{
+    struct proc *r = new_reaper(p);
     while (p->children) {
         struct proc *c = p->children;
         p->children = c->sibling;
-        c->parent = init != p ? init : 0;
+        c->parent = r;
         c->sibling = 0;
         c->exit_signal = SIGCHLD;
-        if (c->parent) {
-            c->sibling = init->children;
-            init->children = c;
+        send_pdeathsig(c, p);
+        if (r) {
+            c->parent_tid = r->pid;
+            c->sibling = r->children;
+            r->children = c;
             if (c->state == P_ZOMBIE)
-                waitq_wake_all(&init->exitq);
+                waitq_wake_all(&r->exitq);
         }
     }
 }

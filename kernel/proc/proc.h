@@ -121,6 +121,15 @@ struct lwp {
      * restart_block), and what that needs. */
     int64_t (*restart_fn)(struct lwp *l);
     uint64_t restart_until, restart_arg;
+    /* prctl (kernel/sys/sys_proc.c), per thread as on Linux. pdeathsig:
+     * sent to the process when the thread that made it (parent_tid) ends
+     * (0: none; fork clears it, exec keeps it). timerslack_ns: what
+     * PR_GET_TIMERSLACK reports, and slack_default what 0 puts back (the
+     * creator's value at clone, LWP_SLACK_NS for init); no timer adds it.
+     * no_new_privs: one-way, kept by clone and exec (cred_exec honours it). */
+    int pdeathsig;
+    uint64_t timerslack_ns, slack_default;
+    int no_new_privs;
     struct lwp *next; /* the process's LWPs */
 };
 
@@ -190,7 +199,14 @@ struct proc {
     struct core_state *core;
     int nodump;
     uint64_t auxv;
+
+    /* prctl(PR_SET_CHILD_SUBREAPER): orphans below it come to it instead
+     * of init (proc.c's reparent_children). Kept by exec, 0 after fork. */
+    int child_subreaper;
 };
+
+/* Linux's default timer slack (50 us), PR_GET_TIMERSLACK's first value. */
+#define LWP_SLACK_NS 50000ull
 
 /* Read the command line (maxproc=). */
 void proc_init(const char *cmdline);
@@ -244,8 +260,12 @@ void cred_init_root(struct cred *c);
  * it from the permitted one; the fs uid moves the file-system ones). */
 void cred_uid_changed(struct cred *c, const uint32_t old[3], uint32_t old_fsuid);
 /* execve: root (a real or effective uid of 0) gets the full permitted
- * set, effective too when the effective uid is 0; others lose both. */
-void cred_exec(struct cred *c);
+ * set, effective too when the effective uid is 0; others lose both. With
+ * no_new_privs nothing is gained: both stay within the old permitted set
+ * (Linux's LSM_UNSAFE_NO_NEW_PRIVS). There are no set-user-ID or
+ * file-capability executables, so this is the only way exec could raise
+ * privileges. */
+void cred_exec(struct cred *c, int no_new_privs);
 int cred_copy(struct cred *dst, const struct cred *src);
 void cred_free(struct cred *c);
 /* Linux's rules for the set*id calls on ids = {real, effective, saved}
@@ -269,6 +289,13 @@ unsigned lwp_count(void);
  * (CLONE_CHILD_SETTID) and that word cleared at its exit
  * (CLONE_CHILD_CLEARTID). 0 and *tid, or -EAGAIN / -ENOMEM. */
 int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid, int *tid);
+/* A new LWP l made by from (clone, fork): from's timer slack (its
+ * default too) and no_new_privs; no parent-death signal. */
+void lwp_inherit_prctl(struct lwp *l, const struct lwp *from);
+/* LWP l of a process that lives on has exited: the children it made get
+ * their parent-death signals and are the main thread's (or another live
+ * LWP's) from now on, as Linux gives them to a live thread of the group. */
+void proc_parent_thread_gone(struct lwp *l);
 /* The LWP's address space is about to go or be left (exit, exec): as
  * Linux's mm_release, the CLONE_CHILD_CLEARTID / set_tid_address word
  * gets 0 and one futex waiter on it is woken, when anyone else uses the

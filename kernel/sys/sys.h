@@ -31,6 +31,7 @@ void sys_path_register(void);
 void sys_name_register(void);
 void sys_mm_register(void);
 void sys_proc_register(void);
+void sys_prctl_register(void);
 void sys_time_register(void);
 void sys_process_register(void);
 void sys_signal_register(void);

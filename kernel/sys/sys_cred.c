@@ -61,6 +61,18 @@ static int64_t sys_getresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, ui
     return put_res(cred()->gid, r, e, s);
 }
 
+/* The call's result r, after clearing the calling thread's parent-death
+ * signal if it changed an effective or file-system id (Linux's
+ * commit_creds: the parent may no longer signal a changed process). */
+static int64_t ids_done(const struct cred *old, int64_t r)
+{
+    const struct cred *c = cred();
+    if (c->uid[1] != old->uid[1] || c->gid[1] != old->gid[1] || c->fsuid != old->fsuid ||
+        c->fsgid != old->fsgid)
+        lwp_current()->pdeathsig = 0;
+    return r;
+}
+
 /* err from a set*uid call that changed c from old (0: done): on success
  * the capability sets follow the new uids. */
 static int uid_done(struct cred *c, const struct cred *old, int err)
@@ -85,9 +97,9 @@ static int64_t sys_setresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, ui
     ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
     struct cred old = *c;
-    return uid_done(c, &old,
-                    cred_setres(c->uid, &c->fsuid, cred_capable(CAP_SETUID), (uint32_t)r,
-                                (uint32_t)e, (uint32_t)s));
+    return ids_done(&old, uid_done(c, &old,
+                                   cred_setres(c->uid, &c->fsuid, cred_capable(CAP_SETUID),
+                                               (uint32_t)r, (uint32_t)e, (uint32_t)s)));
 }
 
 static int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4,
@@ -95,8 +107,9 @@ static int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, ui
 {
     ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setres(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)r, (uint32_t)e,
-                       (uint32_t)s);
+    struct cred old = *c;
+    return ids_done(&old, cred_setres(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)r,
+                                      (uint32_t)e, (uint32_t)s));
 }
 
 static int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -105,8 +118,9 @@ static int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, ui
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
     struct cred old = *c;
-    return uid_done(
-        c, &old, cred_setre(c->uid, &c->fsuid, cred_capable(CAP_SETUID), (uint32_t)r, (uint32_t)e));
+    return ids_done(&old, uid_done(c, &old,
+                                   cred_setre(c->uid, &c->fsuid, cred_capable(CAP_SETUID),
+                                              (uint32_t)r, (uint32_t)e)));
 }
 
 static int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -114,7 +128,9 @@ static int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, ui
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setre(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)r, (uint32_t)e);
+    struct cred old = *c;
+    return ids_done(
+        &old, cred_setre(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)r, (uint32_t)e));
 }
 
 static int64_t sys_setuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -123,7 +139,9 @@ static int64_t sys_setuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, ui
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
     struct cred old = *c;
-    return uid_done(c, &old, cred_set(c->uid, &c->fsuid, cred_capable(CAP_SETUID), (uint32_t)id));
+    return ids_done(
+        &old,
+        uid_done(c, &old, cred_set(c->uid, &c->fsuid, cred_capable(CAP_SETUID), (uint32_t)id)));
 }
 
 static int64_t sys_setgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -131,7 +149,8 @@ static int64_t sys_setgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, ui
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_set(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)id);
+    struct cred old = *c;
+    return ids_done(&old, cred_set(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)id));
 }
 
 static int64_t sys_setfsuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -139,7 +158,8 @@ static int64_t sys_setfsuid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, 
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return fsuid_change(c, (uint32_t)id);
+    struct cred old = *c;
+    return ids_done(&old, fsuid_change(c, (uint32_t)id));
 }
 
 static int64_t sys_setfsgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -147,7 +167,8 @@ static int64_t sys_setfsgid(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, 
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct cred *c = cred();
-    return cred_setfs(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)id);
+    struct cred old = *c;
+    return ids_done(&old, cred_setfs(c->gid, &c->fsgid, cred_capable(CAP_SETGID), (uint32_t)id));
 }
 
 /* getgroups: size 0 asks for the count; a smaller buffer is -EINVAL. */

@@ -16,6 +16,7 @@
 #define F_GETFL         3
 #define F_SETFL         4
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ    1031
 #define F_GETPIPE_SZ    1032
 #define FD_CLOEXEC      1
 #define FIONCLEX        0x5450
@@ -220,6 +221,23 @@ static int64_t fcntl_setfl(struct file *f, uint64_t arg)
     return 0;
 }
 
+/* F_SETPIPE_SZ: the argument is an unsigned int, as Linux's pipe_fcntl
+ * takes it; growing past fs.pipe-max-size needs CAP_SYS_RESOURCE (there
+ * are no per-user pipe page limits: pipe-user-pages-soft is 0). The new
+ * capacity, or -EBADF (not a pipe), -EINVAL, -EPERM, -EBUSY, -ENOMEM. */
+static int64_t fcntl_pipe_size(struct file *f, uint32_t arg)
+{
+    if (!pipe_is(f))
+        return -EBADF;
+    uint32_t size = pipe_round_size(arg);
+    if (!size)
+        return -EINVAL;
+    if (size > pipe_size(f) && size > PIPE_MAX_SIZE && !cred_capable(CAP_SYS_RESOURCE))
+        return -EPERM;
+    int err = pipe_resize(f, size);
+    return err ? err : (int64_t)size;
+}
+
 static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
@@ -241,7 +259,9 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
     case F_GETFL:
         return f->flags | O_LARGEFILE;
     case F_GETPIPE_SZ:
-        return S_ISFIFO(f->vn->mode) ? PIPE_SIZE : -EBADF;
+        return pipe_is(f) ? (int64_t)pipe_size(f) : -EBADF;
+    case F_SETPIPE_SZ:
+        return fcntl_pipe_size(f, (uint32_t)arg);
     case F_SETFL:
         return fcntl_setfl(f, arg);
     default:

@@ -285,49 +285,8 @@ static int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return p->sid;
 }
 
-#define PR_GET_DUMPABLE 3
-#define PR_SET_DUMPABLE 4
-#define PR_SET_NAME     15
-#define PR_GET_NAME     16
-
-/* prctl: whether the process dumps core (PR_SET_DUMPABLE 0 or 1; Linux's
- * 2, "root only", is -EINVAL from prctl too); the calling thread's name
- * (comm, 16 bytes with the NUL; the main thread's is the process's); the
- * other options (seccomp, capabilities, ...) concern features this kernel
- * does not have. */
-static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4,
-                         uint64_t a5)
-{
-    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    struct lwp *l = lwp_current();
-    char name[sizeof(l->name)];
-    switch (option) {
-    case PR_GET_DUMPABLE:
-        return !l->proc->nodump;
-    case PR_SET_DUMPABLE:
-        if (arg > 1)
-            return -EINVAL;
-        l->proc->nodump = !arg;
-        return 0;
-    case PR_SET_NAME:
-        /* Longer names are cut to 15 bytes, as Linux does. */
-        if (strncpy_from_user(name, (const char *)arg, sizeof(name)) == -EFAULT)
-            return -EFAULT;
-        name[sizeof(name) - 1] = 0;
-        memcpy(l->name, name, sizeof(name));
-        if (l->tid == l->proc->pid)
-            memcpy(l->proc->name, name, sizeof(name));
-        return 0;
-    case PR_GET_NAME:
-        return copy_to_user((void *)arg, l->name, sizeof(l->name)) ? -EFAULT : 0;
-    default:
-        return -EINVAL;
-    }
-}
-
 void sys_proc_register(void)
 {
-    syscall_register(SYS_prctl, sys_prctl);
     syscall_register(SYS_sched_yield, sys_sched_yield);
     syscall_register(SYS_getpid, sys_getpid);
     syscall_register(SYS_exit, sys_exit);

@@ -65,6 +65,7 @@ void syscall_init(void)
     sys_name_register();
     sys_mm_register();
     sys_proc_register();
+    sys_prctl_register();
     sys_time_register();
     sys_process_register();
     sys_signal_register();

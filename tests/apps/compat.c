@@ -10,12 +10,15 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <pwd.h>
+#include <sys/fsuid.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -32,6 +35,7 @@
 #define CAP_SETUID                  7
 #define CAP_IPC_LOCK                14
 #define CAP_SYS_ADMIN               21
+#define CAP_SYS_RESOURCE            24
 #define CAP_SYSLOG                  34
 struct __user_cap_header_struct {
     unsigned version;
@@ -614,7 +618,7 @@ static void case_comm_write(void)
 }
 
 /* The /proc/sys files issue 13 names read as numbers; in Uniplex each is
- * what the kernel does (a pipe holds pipe-max-size, nothing taints). */
+ * what the kernel does (pipe-max-size is Linux's 1 MiB, nothing taints). */
 static void case_proc_sys(void)
 {
     static const char *const files[] = {
@@ -636,7 +640,8 @@ static void case_proc_sys(void)
     int p[2];
     T_EXPECT(pipe(p) == 0, "pipe");
     if (t_uniplex())
-        T_EXPECT(v[1] == 0 && v[2] == fcntl(p[0], F_GETPIPE_SZ) && v[6] == 65530,
+        T_EXPECT(v[1] == 0 && v[2] == 1048576 && fcntl(p[0], F_GETPIPE_SZ) == 65536 &&
+                     v[6] == 65530,
                  "tainted %ld, pipe-max-size %ld, max_map_count %ld", v[1], v[2], v[6]);
 }
 
@@ -694,6 +699,421 @@ static void case_prot_none_present(void)
     }
 }
 
+/* Wait up to 5 s for getppid() to become want: 1 when it did. */
+static int ppid_becomes(pid_t want)
+{
+    for (int i = 0; i < 500 && getppid() != want; i++)
+        usleep(10000);
+    return getppid() == want;
+}
+
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig)
+{
+    (void)sig;
+    got_usr1 = 1;
+}
+
+/* The parent-death signal: read back, invalid signals EINVAL, a bad
+ * pointer EFAULT, cleared in a fork's child; sent when the parent exits,
+ * after which the orphan belongs to the subreaper that waits for it. */
+static void case_prctl_pdeathsig(void)
+{
+    int v = -1, fds[2];
+    EXPECT_RET("PR_GET_PDEATHSIG", prctl(PR_GET_PDEATHSIG, &v), 0);
+    T_EXPECT(v == 0, "initial pdeathsig %d", v);
+    EXPECT_ERR("PR_SET_PDEATHSIG 65", prctl(PR_SET_PDEATHSIG, 65), EINVAL);
+    EXPECT_ERR("PR_SET_PDEATHSIG -1", prctl(PR_SET_PDEATHSIG, -1L), EINVAL);
+    EXPECT_ERR("PR_GET_PDEATHSIG bad pointer", prctl(PR_GET_PDEATHSIG, (int *)8), EFAULT);
+    EXPECT_RET("PR_SET_PDEATHSIG SIGUSR1", prctl(PR_SET_PDEATHSIG, SIGUSR1), 0);
+    EXPECT_RET("PR_GET_PDEATHSIG again", prctl(PR_GET_PDEATHSIG, &v), 0);
+    T_EXPECT(v == SIGUSR1, "pdeathsig %d, not SIGUSR1", v);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(prctl(PR_GET_PDEATHSIG, &v) == 0 && v == 0 ? 0 : 1);
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "fork's child kept the pdeathsig: %s", p_status_str(st));
+    pid_t me = getpid(), grandchild = -1;
+    EXPECT_RET("PR_SET_CHILD_SUBREAPER", prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    T_EXPECT(pipe(fds) == 0, "pipe");
+    pid_t mid = fork();
+    if (mid == 0) {
+        pid_t g = fork();
+        if (g == 0) {
+            sigset_t block, none;
+            sigemptyset(&block);
+            sigemptyset(&none);
+            sigaddset(&block, SIGUSR1);
+            sigprocmask(SIG_BLOCK, &block, 0);
+            signal(SIGUSR1, on_usr1);
+            prctl(PR_SET_PDEATHSIG, SIGUSR1);
+            close(fds[0]);
+            write(fds[1], "r", 1); /* armed: the parent may go */
+            while (!got_usr1)
+                sigsuspend(&none);
+            _exit(getppid() == me ? 0 : 3);
+        }
+        char b;
+        read(fds[0], &b, 1);
+        _exit(0);
+    }
+    close(fds[1]);
+    T_EXPECT(waitpid(mid, &st, 0) == mid && WIFEXITED(st), "middle: %s", p_status_str(st));
+    grandchild = waitpid(-1, &st, 0);
+    T_EXPECT(grandchild > 0, "subreaper's wait: %s", t_errname(errno));
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "orphan: %s (3: ppid not the subreaper)",
+             p_status_str(st));
+}
+
+/* The parent-death signal of the calling thread, or -1. */
+static int pdeathsig(void)
+{
+    int v = -1;
+    return prctl(PR_GET_PDEATHSIG, &v) == 0 ? v : -1;
+}
+
+/* A change of an effective or file-system id clears the parent-death
+ * signal (Linux's commit_creds); a call that changes nothing keeps it. */
+static void case_prctl_pdeathsig_creds(void)
+{
+    EXPECT_RET("PR_SET_PDEATHSIG", prctl(PR_SET_PDEATHSIG, SIGUSR1), 0);
+    EXPECT_RET("setresuid(-1, -1, -1)", setresuid(-1, -1, -1), 0);
+    EXPECT_RET("setgid(0)", setgid(0), 0);
+    T_EXPECT(pdeathsig() == SIGUSR1, "cleared by no change: %d", pdeathsig());
+    setfsuid(5);
+    T_EXPECT(pdeathsig() == 0, "kept across setfsuid(5): %d", pdeathsig());
+    EXPECT_RET("PR_SET_PDEATHSIG again", prctl(PR_SET_PDEATHSIG, SIGUSR2), 0);
+    EXPECT_RET("setegid(7)", setegid(7), 0);
+    T_EXPECT(pdeathsig() == 0, "kept across setegid(7): %d", pdeathsig());
+    EXPECT_RET("PR_SET_PDEATHSIG a third time", prctl(PR_SET_PDEATHSIG, SIGUSR2), 0);
+    EXPECT_RET("seteuid(1000)", seteuid(1000), 0);
+    T_EXPECT(pdeathsig() == 0, "kept across seteuid(1000): %d", pdeathsig());
+}
+
+/* The thread that forked a child: it waits until the child is armed,
+ * then ends (pthread_exit), leaving the process alive. */
+static void *forking_thread(void *arg)
+{
+    int *fds = arg;
+    pid_t c = fork();
+    if (c == 0) {
+        sigset_t block, none;
+        sigemptyset(&block);
+        sigemptyset(&none);
+        sigaddset(&block, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &block, 0);
+        signal(SIGUSR1, on_usr1);
+        prctl(PR_SET_PDEATHSIG, SIGUSR1);
+        pid_t pp = getppid();
+        write(fds[1], "r", 1);
+        while (!got_usr1)
+            sigsuspend(&none);
+        _exit(getppid() == pp ? 0 : 3); /* still the same process's child */
+    }
+    char b;
+    read(fds[0], &b, 1);
+    return (void *)(long)c;
+}
+
+/* As on Linux, the parent-death signal follows the thread that forked:
+ * it comes when that thread ends, though its process lives on. */
+static void case_prctl_pdeathsig_thread(void)
+{
+    int fds[2], st;
+    pthread_t t;
+    void *ret;
+    T_EXPECT(pipe(fds) == 0, "pipe");
+    T_EXPECT(pthread_create(&t, 0, forking_thread, fds) == 0, "pthread_create");
+    T_EXPECT(pthread_join(t, &ret) == 0, "pthread_join");
+    pid_t c = (pid_t)(long)ret;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "child: %s (3: reparented away)", p_status_str(st));
+}
+
+/* A subreaper: read back (any non-zero sets it), EFAULT for a bad
+ * pointer, not inherited by fork; orphans go to the nearest living one,
+ * and on to the next when it exits. */
+static void case_prctl_subreaper(void)
+{
+    int v = -1, go[2], done[2];
+    EXPECT_RET("PR_GET_CHILD_SUBREAPER", prctl(PR_GET_CHILD_SUBREAPER, &v), 0);
+    T_EXPECT(v == 0, "initial %d", v);
+    EXPECT_ERR("PR_GET_CHILD_SUBREAPER bad pointer", prctl(PR_GET_CHILD_SUBREAPER, (int *)8),
+               EFAULT);
+    EXPECT_RET("PR_SET_CHILD_SUBREAPER 7", prctl(PR_SET_CHILD_SUBREAPER, 7), 0);
+    EXPECT_RET("PR_GET_CHILD_SUBREAPER", prctl(PR_GET_CHILD_SUBREAPER, &v), 0);
+    T_EXPECT(v == 1, "subreaper %d after setting it", v);
+    pid_t me = getpid();
+    T_EXPECT(pipe(go) == 0 && pipe(done) == 0, "pipe");
+    pid_t mid = fork();
+    if (mid == 0) { /* a subreaper below me, with an orphan-to-be below it */
+        close(go[1]);
+        if (prctl(PR_GET_CHILD_SUBREAPER, &v) || v != 0)
+            _exit(2);
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        pid_t midpid = getpid();
+        if (fork() == 0) {
+            if (fork() == 0) {
+                int ok = ppid_becomes(midpid);
+                write(done[1], ok ? "1" : "0", 1);
+                char b;
+                read(go[0], &b, 1); /* mid is gone once go reads end of file */
+                ok = ppid_becomes(me);
+                write(done[1], ok ? "1" : "0", 1);
+                _exit(0);
+            }
+            _exit(0);
+        }
+        wait(0);
+        char b;
+        read(done[0], &b, 1);
+        _exit(b == '1' ? 0 : 4);
+    }
+    close(go[0]);
+    int st;
+    T_EXPECT(waitpid(mid, &st, 0) == mid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "middle subreaper: %s (2: inherited, 4: orphan not its)", p_status_str(st));
+    close(go[1]);
+    char b = 0;
+    T_EXPECT(read(done[0], &b, 1) == 1 && b == '1', "orphan did not come to me after the middle");
+    pid_t g = wait(&st);
+    T_EXPECT(g > 0 && WIFEXITED(st), "wait for the orphan: %s", t_errname(errno));
+}
+
+/* Timer slack: Linux's 50 us at first, set and read back, inherited by
+ * fork, where 0 puts back the value the thread started with. */
+static void case_prctl_timerslack(void)
+{
+    EXPECT_RET("PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK), 50000);
+    EXPECT_RET("PR_SET_TIMERSLACK", prctl(PR_SET_TIMERSLACK, 123456), 0);
+    EXPECT_RET("PR_GET_TIMERSLACK after set", prctl(PR_GET_TIMERSLACK), 123456);
+    pid_t c = fork();
+    if (c == 0) {
+        int ok = prctl(PR_GET_TIMERSLACK) == 123456;
+        ok = ok && prctl(PR_SET_TIMERSLACK, 7) == 0 && prctl(PR_GET_TIMERSLACK) == 7;
+        ok = ok && prctl(PR_SET_TIMERSLACK, 0) == 0 && prctl(PR_GET_TIMERSLACK) == 123456;
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0, "child's slack: %s",
+             p_status_str(st));
+    EXPECT_RET("PR_SET_TIMERSLACK 0", prctl(PR_SET_TIMERSLACK, 0), 0);
+    EXPECT_RET("PR_GET_TIMERSLACK default", prctl(PR_GET_TIMERSLACK), 50000);
+}
+
+/* What "compat --after-exec" exits with: which prctl settings and
+ * capabilities the exec kept. */
+#define AX_NNP       1
+#define AX_PDEATHSIG 2
+#define AX_SLACK     4
+#define AX_SYSADMIN  8
+static int after_exec(void)
+{
+    int sig = 0;
+    unsigned long long eff, prm, inh;
+    prctl(PR_GET_PDEATHSIG, &sig);
+    caps_of(0, &eff, &prm, &inh);
+    return (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? AX_NNP : 0) |
+           (sig == SIGUSR2 ? AX_PDEATHSIG : 0) |
+           (prctl(PR_GET_TIMERSLACK) == 123456 ? AX_SLACK : 0) |
+           (prm >> CAP_SYS_ADMIN & 1 ? AX_SYSADMIN : 0);
+}
+
+/* Drop CAP_SYS_ADMIN, set the prctl state (no_new_privs if nnp), exec
+ * "compat --after-exec" in a child: its exit status. */
+static int exec_report(int nnp)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct d[2];
+        capget_(&h, d);
+        d[0].effective &= ~(1u << CAP_SYS_ADMIN);
+        d[0].permitted &= ~(1u << CAP_SYS_ADMIN);
+        if (capset_(&h, d) || prctl(PR_SET_PDEATHSIG, SIGUSR2) ||
+            prctl(PR_SET_TIMERSLACK, 123456) || (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)))
+            _exit(100);
+        execl("/proc/self/exe", "compat", "--after-exec", (char *)0);
+        _exit(101);
+    }
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st), "exec child: %s", p_status_str(st));
+    return WEXITSTATUS(st);
+}
+
+/* no_new_privs: arguments checked as Linux (EINVAL), one-way, inherited
+ * by fork; exec keeps it and the other prctl state, and with it a root
+ * exec does not win back a capability it dropped. Without it, it does,
+ * and then loses its parent-death signal (Linux's commit_creds). */
+static void case_prctl_no_new_privs(void)
+{
+    EXPECT_RET("PR_GET_NO_NEW_PRIVS", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+    EXPECT_ERR("PR_SET_NO_NEW_PRIVS 2", prctl(PR_SET_NO_NEW_PRIVS, 2, 0, 0, 0), EINVAL);
+    EXPECT_ERR("PR_SET_NO_NEW_PRIVS 0", prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0), EINVAL);
+    EXPECT_ERR("PR_SET_NO_NEW_PRIVS extra", prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0), EINVAL);
+    EXPECT_ERR("PR_GET_NO_NEW_PRIVS arg", prctl(PR_GET_NO_NEW_PRIVS, 1, 0, 0, 0), EINVAL);
+    EXPECT_RET("PR_GET_NO_NEW_PRIVS still", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+    int r = exec_report(0);
+    T_EXPECT(r == (AX_SLACK | AX_SYSADMIN), "exec without nnp reported %d", r);
+    r = exec_report(1);
+    T_EXPECT(r == (AX_NNP | AX_PDEATHSIG | AX_SLACK), "exec with nnp reported %d", r);
+    EXPECT_RET("PR_SET_NO_NEW_PRIVS", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    EXPECT_RET("PR_GET_NO_NEW_PRIVS set", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : 1);
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "fork's child lost it: %s", p_status_str(st));
+}
+
+/* fs.pipe-max-size as a number. */
+static long pipe_max_size(void)
+{
+    char buf[32] = "";
+    int fd = open("/proc/sys/fs/pipe-max-size", O_RDONLY);
+    T_EXPECT(fd >= 0 && read(fd, buf, sizeof buf - 1) > 0, "pipe-max-size: %s", t_errname(errno));
+    close(fd);
+    return atol(buf);
+}
+
+/* F_SETPIPE_SZ rounds up to a power-of-two number of pages (0 to one
+ * page), keeps the data, and the pipe then holds exactly that much: a
+ * writer fills it without blocking and no further. EBUSY below the data
+ * held, EINVAL above 2 GiB, EBADF for what is not a pipe. */
+static void case_pipe_size(void)
+{
+    int p[2], fd = open("/proc/self/exe", O_RDONLY);
+    long max = pipe_max_size();
+    T_EXPECT(pipe2(p, O_NONBLOCK) == 0 && fd >= 0, "pipe2: %s", t_errname(errno));
+    EXPECT_RET("F_GETPIPE_SZ", fcntl(p[0], F_GETPIPE_SZ), 65536);
+    EXPECT_RET("F_SETPIPE_SZ 0", fcntl(p[1], F_SETPIPE_SZ, 0), PG);
+    EXPECT_RET("F_GETPIPE_SZ after 0", fcntl(p[0], F_GETPIPE_SZ), PG);
+    EXPECT_RET("F_SETPIPE_SZ 5000", fcntl(p[0], F_SETPIPE_SZ, 5000), 2 * PG);
+    EXPECT_RET("F_SETPIPE_SZ 3 pages + 1", fcntl(p[0], F_SETPIPE_SZ, 3 * PG + 1), 4 * PG);
+    EXPECT_RET("write before the resize", write(p[1], "hello", 5), 5);
+    EXPECT_RET("F_SETPIPE_SZ max", fcntl(p[0], F_SETPIPE_SZ, max), max);
+    char *buf = malloc(max + 5), *back = malloc(max + 5);
+    T_EXPECT(buf && back, "malloc");
+    for (long i = 0; i < max; i++)
+        buf[i] = (char)(i * 7);
+    EXPECT_RET("fill the rest", write(p[1], buf, max - 5), max - 5);
+    EXPECT_ERR("write to a full pipe", write(p[1], "x", 1), EAGAIN);
+    EXPECT_ERR("shrink below the data", fcntl(p[0], F_SETPIPE_SZ, PG), EBUSY);
+    EXPECT_RET("read it all", read(p[0], back, max + 5), max);
+    T_EXPECT(memcmp(back, "hello", 5) == 0 && memcmp(back + 5, buf, max - 5) == 0,
+             "data changed by the resizes");
+    EXPECT_RET("shrink when empty", fcntl(p[0], F_SETPIPE_SZ, PG), PG);
+    EXPECT_RET("one page fits", write(p[1], buf, 2 * PG), PG);
+    EXPECT_ERR("above 2 GiB", fcntl(p[0], F_SETPIPE_SZ, (1u << 31) + 1), EINVAL);
+    EXPECT_ERR("F_GETPIPE_SZ of a file", fcntl(fd, F_GETPIPE_SZ), EBADF);
+    EXPECT_ERR("F_SETPIPE_SZ of a file", fcntl(fd, F_SETPIPE_SZ, PG), EBADF);
+    EXPECT_ERR("F_GETPIPE_SZ of -1", fcntl(-1, F_GETPIPE_SZ), EBADF);
+    free(buf);
+    free(back);
+}
+
+/* Past fs.pipe-max-size takes CAP_SYS_RESOURCE (EPERM without, in
+ * Uniplex root has it); shrinking back under it never does. */
+static void case_pipe_size_limit(void)
+{
+    int p[2];
+    long max = pipe_max_size();
+    T_EXPECT(pipe(p) == 0, "pipe");
+    if (status_hex("CapEff") >> CAP_SYS_RESOURCE & 1) {
+        EXPECT_RET("above the max with the capability", fcntl(p[0], F_SETPIPE_SZ, 2 * max),
+                   2 * max);
+        EXPECT_RET("back down", fcntl(p[0], F_SETPIPE_SZ, PG), PG);
+    } else {
+        T_EXPECT(!t_uniplex(), "root without CAP_SYS_RESOURCE in Uniplex");
+    }
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    EXPECT_RET("capget", capget_(&h, d), 0);
+    d[0].effective &= ~(1u << CAP_SYS_RESOURCE);
+    EXPECT_RET("capset", capset_(&h, d), 0);
+    EXPECT_ERR("above the max without it", fcntl(p[0], F_SETPIPE_SZ, max + 1), EPERM);
+    EXPECT_RET("up to the max without it", fcntl(p[0], F_SETPIPE_SZ, max), max);
+}
+
+/* n bytes of c (at most 8 pages). */
+static const char *buf_of(char c, size_t n)
+{
+    static char b[8 * PG];
+    memset(b, c, n);
+    return b;
+}
+
+/* A file on tmpfs (/dev/shm on the host, whose /tmp may keep holes by
+ * another block size). */
+static const char *tmpfs_file(void)
+{
+    return t_uniplex() ? "/tmp/compat-sparse" : "/dev/shm/compat-sparse";
+}
+
+#define SEEK_TO(what, whence, off, want)                                                           \
+    do {                                                                                           \
+        EXPECT_RET(what, lseek(fd, off, whence), want);                                            \
+        EXPECT_RET(what " moved the offset", lseek(fd, 0, SEEK_CUR), want);                        \
+    } while (0)
+
+/* SEEK_DATA and SEEK_HOLE find the pages written and those never written
+ * (the end of file counts as a hole), from the offset given on; at or past
+ * the end, and for data when only holes follow, ENXIO. */
+static void case_seek_data_hole(void)
+{
+    const char *path = tmpfs_file();
+    off_t size = 6 * PG + 100, far = (off_t)1 << 39;
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
+    unlink(path);
+    EXPECT_ERR("SEEK_DATA in an empty file", lseek(fd, 0, SEEK_DATA), ENXIO);
+    EXPECT_ERR("SEEK_HOLE in an empty file", lseek(fd, 0, SEEK_HOLE), ENXIO);
+    EXPECT_RET("write page 0", pwrite(fd, "A", 1, 0), 1);
+    EXPECT_RET("write page 3", pwrite(fd, "B", 1, 3 * PG + 10), 1);
+    EXPECT_RET("ftruncate", ftruncate(fd, size), 0);
+    SEEK_TO("SEEK_DATA 0", SEEK_DATA, 0, 0);
+    SEEK_TO("SEEK_HOLE 0", SEEK_HOLE, 0, PG);
+    SEEK_TO("SEEK_DATA in the first hole", SEEK_DATA, PG + 5, 3 * PG);
+    SEEK_TO("SEEK_DATA inside data", SEEK_DATA, 3 * PG + 20, 3 * PG + 20);
+    SEEK_TO("SEEK_HOLE after page 3", SEEK_HOLE, 3 * PG + 20, 4 * PG);
+    SEEK_TO("SEEK_HOLE inside a hole", SEEK_HOLE, 5 * PG + 1, 5 * PG + 1);
+    SEEK_TO("SEEK_HOLE at the last byte", SEEK_HOLE, size - 1, size - 1);
+    EXPECT_ERR("SEEK_DATA with only holes after", lseek(fd, 4 * PG, SEEK_DATA), ENXIO);
+    EXPECT_ERR("SEEK_DATA at EOF", lseek(fd, size, SEEK_DATA), ENXIO);
+    EXPECT_ERR("SEEK_HOLE past EOF", lseek(fd, size + 1, SEEK_HOLE), ENXIO);
+    EXPECT_ERR("SEEK_DATA before 0", lseek(fd, -1, SEEK_DATA), ENXIO);
+    EXPECT_RET("offset kept by the failures", lseek(fd, 0, SEEK_CUR), size - 1);
+    EXPECT_RET("fill pages 1-6", pwrite(fd, buf_of('c', 6 * PG), 6 * PG, PG), 6 * PG);
+    SEEK_TO("SEEK_HOLE of a full file: its end", SEEK_HOLE, 0, 7 * PG);
+    EXPECT_RET("a vast hole", ftruncate(fd, 2 * far), 0);
+    EXPECT_RET("write past it", pwrite(fd, "Z", 1, far), 1);
+    SEEK_TO("SEEK_DATA across it", SEEK_DATA, 7 * PG, far);
+    SEEK_TO("SEEK_HOLE after it", SEEK_HOLE, far, far + PG);
+    close(fd);
+    struct stat st;
+    fd = open("/proc/self/exe", O_RDONLY); /* the image's bytes, read in place in Uniplex */
+    T_EXPECT(fd >= 0 && fstat(fd, &st) == 0, "exe: %s", t_errname(errno));
+    SEEK_TO("SEEK_DATA in the program", SEEK_DATA, 0, 0);
+    SEEK_TO("SEEK_HOLE in the program: its end", SEEK_HOLE, 0, st.st_size);
+}
+
+/* SEEK_DATA/SEEK_HOLE on what is no regular file: EINVAL for a
+ * tmpfs directory, ESPIPE for a pipe, EBADF for no descriptor, and an unknown
+ * whence EINVAL. */
+static void case_seek_data_errors(void)
+{
+    int p[2], d = open(t_uniplex() ? "/tmp" : "/dev/shm", O_RDONLY | O_DIRECTORY),
+              fd = open(tmpfs_file(), O_RDWR | O_CREAT, 0600);
+    T_EXPECT(pipe(p) == 0 && d >= 0 && fd >= 0, "setup: %s", t_errname(errno));
+    unlink(tmpfs_file());
+    EXPECT_ERR("SEEK_DATA on a directory", lseek(d, 0, SEEK_DATA), EINVAL);
+    EXPECT_ERR("SEEK_HOLE on a pipe", lseek(p[0], 0, SEEK_HOLE), ESPIPE);
+    EXPECT_ERR("SEEK_DATA on -1", lseek(-1, 0, SEEK_DATA), EBADF);
+    EXPECT_ERR("whence 5", lseek(fd, 0, 5), EINVAL);
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -718,10 +1138,22 @@ static const struct t_case cases[] = {
     {"comm_write", case_comm_write},
     {"proc_sys", case_proc_sys},
     {"prot_none_present", case_prot_none_present},
+    {"prctl_pdeathsig", case_prctl_pdeathsig},
+    {"prctl_pdeathsig_thread", case_prctl_pdeathsig_thread},
+    {"prctl_pdeathsig_creds", case_prctl_pdeathsig_creds},
+    {"prctl_subreaper", case_prctl_subreaper},
+    {"prctl_timerslack", case_prctl_timerslack},
+    {"prctl_no_new_privs", case_prctl_no_new_privs},
+    {"pipe_size", case_pipe_size},
+    {"pipe_size_limit", case_pipe_size_limit},
+    {"seek_data_hole", case_seek_data_hole},
+    {"seek_data_errors", case_seek_data_errors},
 };
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "--after-exec"))
+        return after_exec();
     if (getuid() != 0) {
         printf("compat: must run as root\n");
         return 1;
