@@ -116,6 +116,7 @@ export PATH=/bash/tests:/bin HOME=/ SHELL=/bin/sh TMPDIR=/tmp LANG=C LC_ALL=C
 export THIS_SH=/bin/bash BUILD_DIR=/bash
 mkdir -p /tmp
 cd /bash/tests || exit 1
+find / -xdev | sort > /tmp/bashtest.before
 echo "bashtest: starts"
 for x in $(selected 2> /dev/null | tr '\n' ' '); do
     export BASH_TSTOUT=/tmp/bashtst-\$x
@@ -131,6 +132,16 @@ for x in $(selected 2> /dev/null | tr '\n' ' '); do
     fi
     rm -f /tmp/out-\$x /tmp/bashtst-\$x
 done
+# What the scripts left running (the native run's pid namespace would end
+# it) and the files they left behind: shown, then killed and removed, so
+# the kernel's leak line counts only what the kernel itself lost.
+ps -o pid,stat,args | grep -v ' ps -o \\| grep \\|/bash/run.sh' | sed 1d | sed 's/^/bashtest: left running: /'
+kill -9 -1 2> /dev/null
+sleep 1
+find / -xdev | sort | comm -13 /tmp/bashtest.before - | grep -v '^/tmp/bashtest\\.before$' > /tmp/bashtest.after
+sed 's/^/bashtest: left behind: /' /tmp/bashtest.after
+xargs rm -rf < /tmp/bashtest.after
+rm -f /tmp/bashtest.before /tmp/bashtest.after
 echo "bashtest: done"
 EOF
 }
