@@ -116,7 +116,7 @@ export PATH=/bash/tests:/bin HOME=/ SHELL=/bin/sh TMPDIR=/tmp LANG=C LC_ALL=C
 export THIS_SH=/bin/bash BUILD_DIR=/bash
 mkdir -p /tmp
 cd /bash/tests || exit 1
-find / -xdev | sort > /tmp/bashtest.before
+find / -xdev > /tmp/bashtest.before
 echo "bashtest: starts"
 for x in $(selected 2> /dev/null | tr '\n' ' '); do
     export BASH_TSTOUT=/tmp/bashtst-\$x
@@ -138,7 +138,7 @@ done
 ps -o pid,stat,args | grep -v ' ps -o \\| grep \\|/bash/run.sh' | sed 1d | sed 's/^/bashtest: left running: /'
 kill -9 -1 2> /dev/null
 sleep 1
-find / -xdev | sort | comm -13 /tmp/bashtest.before - | grep -v '^/tmp/bashtest\\.before$' > /tmp/bashtest.after
+find / -xdev | grep -vxF -f /tmp/bashtest.before | grep -vx -e /tmp/bashtest.before -e /tmp/bashtest.after > /tmp/bashtest.after
 sed 's/^/bashtest: left behind: /' /tmp/bashtest.after
 xargs rm -rf < /tmp/bashtest.after
 rm -f /tmp/bashtest.before /tmp/bashtest.after
