@@ -182,11 +182,22 @@ ln -s /proc/self/fd/1 "$root/dev/stdout"
 ln -s /proc/self/fd/2 "$root/dev/stderr"
 exec chroot "$root" /bin/busybox sh /bash/run.sh'
 
+# close_fds: this shell's descriptors above 2 closed, so the native run
+# starts with only 0, 1 and 2 open, as init does in Uniplex (bash's tests
+# print the numbers `exec {v}>` picks, and a caller's stray fd 10 shifts
+# them).
+close_fds() {
+    local fd
+    for fd in $(ls /proc/$BASHPID/fd); do
+        [ "$fd" -gt 2 ] && eval "exec $fd<&-"
+    done
+} 2> /dev/null
+
 run_native() {
     [ "$(id -u)" = 0 ] || die "the native run needs root (chroot, mounts)"
-    timeout "$NATIVE_TIMEOUT" unshare --mount --pid --fork --kill-child --propagation private \
+    (close_fds; exec timeout "$NATIVE_TIMEOUT" unshare --mount --pid --fork --kill-child --propagation private \
         /bin/sh -c "$NATIVE_SETUP" bashtest "$OUT/native-root" "$OUT/tree" \
-        < /dev/null > "$OUT/native.log" 2>&1
+        < /dev/null > "$OUT/native.log" 2>&1)
 }
 
 # run_uniplex: the tree as an image, /bin/busybox sh /bash/run.sh as init.
