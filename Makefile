@@ -4,8 +4,9 @@
 # and runs the host unit tests and the QEMU boot tests (on the test kernel),
 # `make bench` compares Uniplex with the host's Linux and a Linux guest
 # (docs/PERFORMANCE.md), `make bbtest` runs BusyBox's own testsuite natively
-# and inside Uniplex (tools/bbtest.sh), `make deps` installs the Debian
-# packages all of this needs and fetches BusyBox's source.
+# and inside Uniplex (tools/bbtest.sh), `make bashtest` GNU bash's
+# (tools/bashtest.sh), `make deps` installs the Debian packages all of this
+# needs and fetches BusyBox's and bash's sources.
 SHELL   := /bin/bash
 BUILD   := build
 CC      := gcc
@@ -64,7 +65,7 @@ UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
 
-.PHONY: all kernel kernel-test iso run test bench bbtest unit deps clean
+.PHONY: all kernel kernel-test iso run test bench bbtest bashtest unit deps clean
 all: kernel iso $(HOSTTOOLS)
 kernel: $(BUILD)/kernel.elf
 kernel-test: $(BUILD)/kernel-test.elf
@@ -251,6 +252,13 @@ bench: deps all userapps apps
 BBTEST_ARGS ?=
 bbtest: deps $(BUILD)/kernel-test.elf $(BUILD)/host/mkimage
 	UNIPLEX_KERNEL=$(BUILD)/kernel-test.elf tools/bbtest.sh $(BBTEST_ARGS)
+
+# GNU bash's test suite (its run-* scripts) the same way, with no known
+# failure allowed (make test allows those tests/bash-known-failures.txt
+# lists); BASHTEST_ARGS are more options or scripts (tools/bashtest.sh --help).
+BASHTEST_ARGS ?=
+bashtest: deps $(BUILD)/kernel-test.elf $(BUILD)/host/mkimage
+	UNIPLEX_KERNEL=$(BUILD)/kernel-test.elf tools/bashtest.sh $(BASHTEST_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1044,6 +1044,21 @@ else
     ok "busybox-testsuite ($counts; $nknown known failures listed in $BB_KNOWN)"
 fi
 
+echo "tests: GNU bash's test suite, natively and inside Uniplex"
+BASH_KNOWN=tests/bash-known-failures.txt
+tools/bashtest.sh --accel "$ACCEL" --timeout 900 --known "$BASH_KNOWN" > "$OUT/bashtest.out" 2>&1
+status=$?
+counts=$(sed -n 's/^bash testsuite: \(.* passed natively, .* in Uniplex\)$/\1/p' "$OUT/bashtest.out")
+nknown=$(grep -c '^[^ #][^:]*: run-' "$BASH_KNOWN")
+grep -E '^bashtest: |^  ' "$OUT/bashtest.out" | sed 's/^/  /'
+if [ $status != 0 ] || [ -z "$counts" ]; then
+    bad bash-testsuite "status $status, '${counts}' (see $OUT/bashtest.out)"
+elif ! grep -q '^bashtest: Uniplex leaks: none: ' "$OUT/bashtest.out"; then
+    bad bash-testsuite "the kernel's leak line after the run is not 'none' (see $OUT/bashtest.out)"
+else
+    ok "bash-testsuite ($counts; $nknown known failures listed in $BASH_KNOWN)"
+fi
+
 echo "tests: image builder"
 if tests/unit/mkimage_test.sh > "$OUT/mkimage-test.log" 2>&1; then
     ok "mkimage ($(grep -c '^ok' "$OUT/mkimage-test.log") cases)"

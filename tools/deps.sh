@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages Uniplex needs, when any is missing, and fetch
-# two Debian source packages when they are not there yet: the installed
-# busybox-static's (its testsuite: tools/bbtest.sh) and lwIP's (the kernel's
+# three Debian source packages when they are not there yet: the installed
+# busybox-static's (its testsuite: tools/bbtest.sh), the installed
+# bash-static's (its tests/: tools/bashtest.sh) and lwIP's (the kernel's
 # TCP/IP stack, built into it from deps/lwip/source: kernel/net/).
 # As root: apt-get update + install; a deb-src entry when apt has none for
 # the archive that busybox-static comes from. Otherwise: print the commands
@@ -10,7 +11,7 @@ set -e
 cd "$(dirname "$0")/.."
 PKGS="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 qemu-system-x86 ovmf musl-tools libcmocka-dev libelf-dev busybox-static
-console-setup-linux socat linux-libc-dev libc6-dev curl wrk
+bash-static console-setup-linux socat linux-libc-dev libc6-dev curl wrk
 linux-image-cloud-amd64 gnuplot-nox cpio python3 dpkg-dev gdb"
 
 # Sources go to deps/NAME/source (unpacked, Debian's patches applied) with
@@ -94,6 +95,7 @@ fetch_source() {
 
 install_packages
 fetch_source busybox "$(dpkg-query -W -f='${source:Version}' busybox-static)" deps/busybox
+fetch_source bash "$(dpkg-query -W -f='${source:Version}' bash-static)" deps/bash
 # lwIP 2.1.3 as Debian bookworm ships it: the version the kernel's port
 # (kernel/net/) is written for.
 fetch_source lwip "$LWIP_VERSION" deps/lwip

@@ -19,6 +19,7 @@ struct pipe {
     uint32_t size;      /* capacity: PIPE_SIZE, or what F_SETPIPE_SZ made it */
     unsigned readers, writers;
     unsigned r_opens, w_opens; /* FIFOs: opens so far, which a waiting open watches */
+    int anon;                  /* made by pipe(2): its opens never wait, as Linux's is_pipe */
     struct waitq rq, wq;       /* readers wait for data (or a writer's open), writers for room */
     struct pollq pq;           /* pollers and epoll: told of data, room and hang-ups */
 };
@@ -161,16 +162,14 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
     waitq_init(&p->rq);
     waitq_init(&p->wq);
     pollq_init(&p->pq);
+    p->anon = 1;
     vn->priv = p; /* vn owns the pipe from here: pipe_release frees it with vn */
     vn->fops = &fifo_ops;
     /* Opened as a FIFO is (Linux's pipes and FIFOs share their file
-     * operations, so /proc/self/fd/N reopens either): the read end first,
-     * without waiting for the writer about to come. */
-    err = file_open_vnode(vn, O_RDONLY | O_NONBLOCK, rd);
+     * operations, so /proc/self/fd/N reopens either). */
+    err = file_open_vnode(vn, O_RDONLY | (flags & O_NONBLOCK), rd);
     if (!err && (err = file_open_vnode(vn, O_WRONLY | (flags & O_NONBLOCK), wr)))
         file_unref(*rd);
-    if (!err)
-        (*rd)->flags = O_RDONLY | (flags & O_NONBLOCK);
 out:
     if (vn)
         vn_unref(vn); /* the files hold it, if they were made */
@@ -202,13 +201,15 @@ static void fifo_idle(struct pipe *p)
 
 /* Linux's fifo_open: a reader waits for a writer unless O_NONBLOCK; a
  * writer waits for a reader, or with O_NONBLOCK fails with -ENXIO when
- * there is none; O_RDWR waits for nobody. */
+ * there is none; O_RDWR waits for nobody. An anonymous pipe (its ends, or
+ * one reopened through /proc/<pid>/fd) waits for nobody either: its other
+ * end may be long gone (bash's `cat <(echo a)`). */
 static int fifo_open(struct file *f)
 {
     struct pipe *p = f->vn->priv;
     uint32_t acc = f->flags & O_ACCMODE;
     int err = 0;
-    if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && !p->readers)
+    if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && !p->readers && !p->anon)
         return -ENXIO;
     unsigned r0 = p->r_opens, w0 = p->w_opens;
     p->readers += acc != O_WRONLY;
@@ -218,6 +219,8 @@ static int fifo_open(struct file *f)
     waitq_wake_all(&p->rq);
     waitq_wake_all(&p->wq);
     pollq_notify(&p->pq, POLLIN | POLLOUT);
+    if (p->anon)
+        return 0;
     if (acc == O_RDONLY && !(f->flags & O_NONBLOCK) && !p->writers)
         err = fifo_wait(&p->rq, &p->w_opens, w0);
     else if (acc == O_WRONLY && !p->readers)

@@ -653,6 +653,40 @@ static int fifo_open_eintr_child(void)
     return open(FIFO, O_RDONLY) == -1 && errno == EINTR ? 0 : 1;
 }
 
+/* A pipe reopened through /proc/self/fd is no FIFO to wait on (Linux's
+ * fifo_open waits only for named ones): the read end opens at once after
+ * the writer has gone and reads what is left, then end of file (bash's
+ * `cat <(echo a)`); the write end opens without a reader, even
+ * O_NONBLOCK (no ENXIO), and writing is EPIPE. */
+static int pipe_reopen_child(void)
+{
+    int p[2];
+    char path[64], buf[8];
+    if (pipe(p) != 0 || write(p[1], "left", 4) != 4)
+        return 1;
+    close(p[1]);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", p[0]);
+    int rd = open(path, O_RDONLY);
+    if (rd < 0 || p_read_full(rd, buf, sizeof buf) != 4 || memcmp(buf, "left", 4) != 0)
+        return 2;
+    close(rd);
+    close(p[0]);
+    if (pipe(p) != 0)
+        return 3;
+    close(p[0]);
+    signal(SIGPIPE, SIG_IGN);
+    for (int nb = 0; nb < 2; nb++) {
+        snprintf(path, sizeof path, "/proc/self/fd/%d", p[1]);
+        int wr = open(path, O_WRONLY | (nb ? O_NONBLOCK : 0));
+        errno = 0;
+        if (wr < 0 || write(wr, "x", 1) != -1 || errno != EPIPE)
+            return 4 + nb;
+        close(wr);
+    }
+    close(p[1]);
+    return 0;
+}
+
 /* Device nodes by number (1,3 is null; a number no driver has: ENXIO at
  * open), a socket's name (ENXIO), mode 0 (a regular file), and the
  * errors: a directory (EPERM), an unknown type (EINVAL), a taken name
@@ -712,6 +746,7 @@ static void check_fifo(void)
     check_bounded("fifo_nonblock_enxio_rdwr_discard", fifo_nonblock_child);
     check_bounded("fifo_open_eintr", fifo_open_eintr_child);
     unlink(FIFO);
+    check_bounded("pipe_reopen_no_fifo_wait", pipe_reopen_child);
     check_mknod_nodes();
 }
 
