@@ -35,6 +35,8 @@
 # Logs and results: $BUILD/bashtest/{native,uniplex}.log and .results.
 set -u
 cd "$(dirname "$0")/.."
+suite_label="bash testsuite" known_form="REASON: run-NAME"
+. tools/suitecmp.sh || exit 2
 BUILD=${BUILD:-build}
 OUT=$BUILD/bashtest
 SRC=deps/bash/source
@@ -224,51 +226,6 @@ run_uniplex() {
 # results LOG: "STATUS<TAB>SCRIPT" for each PASS/FAIL line.
 results() {
     sed -n 's/^\(PASS\|FAIL\): \(run-[^ ]*\).*$/\1\t\2/p' "$1"
-}
-
-passes() {
-    awk -F'\t' '$1 == "PASS" { print $2 }' "$1" | LC_ALL=C sort
-}
-
-# known_tests: the scripts of the --known file, sorted.
-known_tests() {
-    local bad
-    [ -n "$known" ] || return 0
-    bad=$(grep -v '^[[:space:]]*\(#\|$\)' "$known" | grep -v '^[^:]\+: run-[^ ]\+$' | head -1)
-    [ -z "$bad" ] || die "$known: not \"REASON: run-NAME\": $bad"
-    grep -v '^[[:space:]]*\(#\|$\)' "$known" | sed 's/^.*: //' | LC_ALL=C sort
-}
-
-status_of() {
-    awk -F'\t' -v t="$1" '$2 == t { print $1; found = 1; exit } END { if (!found) print "not run" }' \
-        "$OUT/uniplex.results"
-}
-
-# report: the counts, then every native pass that failed in Uniplex (and is
-# not listed in --known), every stale --known line. Status 1 if any.
-report() {
-    local n m t rc=0
-    passes "$OUT/native.results" > "$OUT/native.passes"
-    passes "$OUT/uniplex.results" > "$OUT/uniplex.passes"
-    LC_ALL=C comm -23 "$OUT/native.passes" "$OUT/uniplex.passes" > "$OUT/missing"
-    n=$(wc -l < "$OUT/native.passes")
-    m=$(LC_ALL=C comm -12 "$OUT/native.passes" "$OUT/uniplex.passes" | wc -l)
-    echo "bash testsuite: $n passed natively, $m of them in Uniplex"
-    [ -z "$known" ] || echo "bash testsuite: $(LC_ALL=C comm -12 "$OUT/missing" "$OUT/known" |
-        wc -l) native passes fail in Uniplex as $known lists"
-    while IFS= read -r t; do
-        echo "  native pass, $(status_of "$t") in Uniplex: $t"
-        rc=1
-    done < <(LC_ALL=C comm -23 "$OUT/missing" "$OUT/known")
-    while IFS= read -r t; do
-        if grep -qxF -- "$t" "$OUT/native.passes"; then
-            echo "  listed in $known but passes in Uniplex: $t"
-        else
-            echo "  listed in $known but no native pass: $t"
-        fi
-        rc=1
-    done < <(LC_ALL=C comm -13 "$OUT/missing" "$OUT/known")
-    return $rc
 }
 
 check_source
