@@ -121,7 +121,8 @@ struct lwp {
      * restart_block), and what that needs. */
     int64_t (*restart_fn)(struct lwp *l);
     uint64_t restart_until, restart_arg;
-    struct lwp *next; /* the process's LWPs */
+    int32_t restart_clock; /* a CPU-time clock's sleep: its clock id */
+    struct lwp *next;      /* the process's LWPs */
 };
 
 struct proc {

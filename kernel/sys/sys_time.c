@@ -148,11 +148,44 @@ static int64_t nanosleep_rest(struct lwp *l)
     return nanosleep_interrupted(until, l->restart_arg);
 }
 
+/* A sleep until CPU-time clock id reaches until (Linux's posix CPU timer
+ * sleep, done by looking at the clock every accounting tick): 0 then, or
+ * when the clock's process or thread has gone (Linux fires the timer when
+ * its task exits); interrupted by a signal, -ERESTARTNOHAND for an
+ * absolute sleep, and for a relative one the CPU time left to urem and a
+ * restart that goes on to the same point (cpu_sleep_rest). */
+static int64_t cpu_sleep_rest(struct lwp *l);
+static int64_t cpu_sleep_until(int32_t id, uint64_t until, int relative, uint64_t urem)
+{
+    uint64_t now;
+    for (;;) {
+        if (clock_read(id, &now) || now >= until)
+            return 0;
+        if (sched_sleep_intr(clock_ns() + SCHED_ACCT_TICK_NS))
+            break;
+    }
+    if (!relative)
+        return -ERESTARTNOHAND;
+    if (urem && put_timespec(urem, until - now))
+        return -EFAULT;
+    struct lwp *l = lwp_current();
+    l->restart_fn = cpu_sleep_rest;
+    l->restart_clock = id;
+    l->restart_until = until;
+    l->restart_arg = urem;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static int64_t cpu_sleep_rest(struct lwp *l)
+{
+    return cpu_sleep_until(l->restart_clock, l->restart_until, 1, l->restart_arg);
+}
+
 /* A sleep on a CPU-time clock. As Linux: CLOCK_THREAD_CPUTIME_ID has no
- * sleep (-EOPNOTSUPP), and the caller's own thread named by a dynamic id
- * is -EINVAL (it could never wake). Sleeping on another thread's or a
- * process's CPU time is not provided here: -EOPNOTSUPP. */
-static int64_t cpu_nanosleep(int32_t id, uint64_t ureq)
+ * sleep (-EOPNOTSUPP), the caller's own thread named by a dynamic id is
+ * -EINVAL (it could never wake); a process's CPU time (the caller's own
+ * included: its other threads run) or another thread's is waited for. */
+static int64_t cpu_nanosleep(int32_t id, uint64_t flags, uint64_t ureq, uint64_t urem)
 {
     uint64_t now, req;
     int err = user_timespec(ureq, &req);
@@ -165,7 +198,8 @@ static int64_t cpu_nanosleep(int32_t id, uint64_t ureq)
     int tid = ~(id >> 3);
     if (cpuclock_thread(id) && (tid == 0 || tid == lwp_current()->tid))
         return -EINVAL;
-    return -EOPNOTSUPP;
+    int relative = !(flags & TIMER_ABSTIME);
+    return cpu_sleep_until(id, relative ? clock_add(now, req) : req, relative, urem);
 }
 
 static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t urem,
@@ -176,7 +210,7 @@ static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, u
     if (flags & ~(uint64_t)TIMER_ABSTIME)
         return -EINVAL; /* Linux ignores other bits; none means anything */
     if (cpuclock_is((int32_t)id))
-        return cpu_nanosleep((int32_t)id, ureq);
+        return cpu_nanosleep((int32_t)id, flags, ureq, urem);
     int err = clock_read((int32_t)id, &now);
     if (!err)
         err = user_timespec(ureq, &req);

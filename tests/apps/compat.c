@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "tcase.h"
@@ -886,6 +887,67 @@ static void case_cpuclock_errors(void)
              "libc's clock_nanosleep on the thread clock");
 }
 
+static volatile int spin_stop;
+static void *spinner(void *arg)
+{
+    (void)arg;
+    long long wall = clock_of(CLOCK_MONOTONIC) + 10000 * MS;
+    while (!spin_stop && clock_of(CLOCK_MONOTONIC) < wall)
+        ;
+    return 0;
+}
+
+static void on_alarm_nop(int sig)
+{
+    (void)sig;
+}
+
+/* clock_nanosleep on a process's CPU clock: until the process (its other
+ * threads) or another process has used the time; a time already reached
+ * returns at once; a signal ends a relative sleep with EINTR and the CPU
+ * time left. */
+static void case_cpuclock_nanosleep(void)
+{
+    struct timespec ts = {0, 0}, rem = {0, 0};
+    T_EXPECT(syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, TIMER_ABSTIME, &ts, 0) == 0,
+             "absolute 0: %s", strerror(errno));
+    pthread_t th;
+    T_EXPECT(pthread_create(&th, 0, spinner, 0) == 0, "pthread_create");
+    long long p0 = clock_of(CLOCK_PROCESS_CPUTIME_ID);
+    ts = (struct timespec){0, 100 * MS};
+    long r = syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &ts, 0);
+    long long p1 = clock_of(CLOCK_PROCESS_CPUTIME_ID);
+    spin_stop = 1;
+    pthread_join(th, 0);
+    T_EXPECT(r == 0 && p1 - p0 >= 100 * MS, "relative 100 ms: %ld, process +%lld ns", r, p1 - p0);
+
+    pid_t pid = fork();
+    if (pid == 0) {
+        burn(CLOCK_PROCESS_CPUTIME_ID, 8000 * MS);
+        _exit(0);
+    }
+    clockid_t cid;
+    T_EXPECT(pid > 0 && clock_getcpuclockid(pid, &cid) == 0, "child's clock id");
+    long long until = clock_of(cid) + 50 * MS;
+    ts = (struct timespec){until / 1000000000LL, until % 1000000000LL};
+    r = syscall(SYS_clock_nanosleep, cid, TIMER_ABSTIME, &ts, 0);
+    long long reached = clock_of(cid);
+    kill(pid, SIGKILL);
+    waitpid(pid, 0, 0);
+    T_EXPECT(r == 0 && reached >= until, "child's clock: %ld, %lld of %lld ns", r, reached, until);
+
+    struct sigaction sa = {.sa_handler = on_alarm_nop};
+    sigaction(SIGALRM, &sa, 0);
+    struct itimerval it = {{0, 0}, {0, 50000}};
+    setitimer(ITIMER_REAL, &it, 0);
+    ts = (struct timespec){1, 0};
+    errno = 0;
+    r = syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &ts, &rem);
+    T_EXPECT(r == -1 && errno == EINTR && rem.tv_sec * 1000000000LL + rem.tv_nsec > 900 * MS &&
+                 rem.tv_sec * 1000000000LL + rem.tv_nsec <= 1000 * MS,
+             "interrupted: %ld errno %d, left %ld.%09ld", r, errno, (long)rem.tv_sec, rem.tv_nsec);
+}
+
 /* Burn CPU in a child with RLIMIT_CPU {soft, hard} (and no core file),
  * SIGXCPU as given; its wait status. */
 static int cpu_limited_child(rlim_t soft, rlim_t hard, void (*xcpu)(int))
@@ -989,6 +1051,7 @@ static const struct t_case cases[] = {
     {"cpuclock_threads", case_cpuclock_threads},
     {"cpuclock_getcpuclockid", case_cpuclock_getcpuclockid},
     {"cpuclock_errors", case_cpuclock_errors},
+    {"cpuclock_nanosleep", case_cpuclock_nanosleep},
     {"rlimit_cpu_xcpu", case_rlimit_cpu_xcpu},
     {"rlimit_cpu_kill", case_rlimit_cpu_kill},
 };
