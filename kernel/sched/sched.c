@@ -345,15 +345,17 @@ void sched_timer_fired(void)
     timer_fired = 1;
 }
 
-/* A timer interrupt that found a program thread running: the time since
- * its previous sample (or since it was switched in) was program time or
- * kernel time, as the interrupted code is. */
 static void (*sample_hook)(void *lwp);
 
 void sched_set_sample_hook(void (*fn)(void *lwp))
 {
     sample_hook = fn;
 }
+
+/* A timer interrupt that found a program thread running: the time since
+ * its previous sample (or since it was switched in) was program time or
+ * kernel time, as the interrupted code is; then the process layer's check
+ * (sample_hook). */
 
 static void acct_sample(int in_program, uint64_t now)
 {
