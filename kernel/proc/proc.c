@@ -48,6 +48,7 @@ void proc_init(const char *cmdline)
     table = kzalloc(proc_max * sizeof(*table));
     if (!table)
         panic("proc_init: no memory for %u processes", proc_max);
+    sched_set_sample_hook(proc_cpulimit_tick);
 }
 
 unsigned proc_count(void)
@@ -186,10 +187,12 @@ int proc_alloc(struct proc *parent, struct proc **out)
     pollq_init(&p->sigfdq);
     p->exit_signal = SIGCHLD;
     limits_default(p);
+    p->cpu_limit_at = UINT64_MAX;
     p->umask = 022;
     p->cwd = vfs_root();
     if (parent) {
         memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
+        proc_cpulimit_arm(p); /* its own CPU time starts at 0 */
         p->umask = parent->umask;
         p->personality = parent->personality;
         p->cwd = parent->cwd;

@@ -130,7 +130,8 @@ struct lwp {
     int pdeathsig;
     uint64_t timerslack_ns, slack_default;
     int no_new_privs;
-    struct lwp *next; /* the process's LWPs */
+    int32_t restart_clock; /* a CPU-time clock's sleep: its clock id */
+    struct lwp *next;      /* the process's LWPs */
 };
 
 struct proc {
@@ -203,6 +204,9 @@ struct proc {
     /* prctl(PR_SET_CHILD_SUBREAPER): orphans below it come to it instead
      * of init (proc.c's reparent_children). Kept by exec, 0 after fork. */
     int child_subreaper;
+    /* RLIMIT_CPU (cpuclock.c): the process CPU time (ns) at which the next
+     * SIGXCPU or SIGKILL is due; UINT64_MAX: none. */
+    uint64_t cpu_limit_at;
 };
 
 /* Linux's default timer slack (50 us), PR_GET_TIMERSLACK's first value. */
@@ -389,6 +393,21 @@ int proc_oom(uint64_t addr);
 uint64_t proc_runtime_ns(const struct proc *p);
 /* The system-time part of proc_runtime_ns(p) (thread_sys_ns of each LWP). */
 uint64_t proc_sys_ns(const struct proc *p);
+/* CPU-time clocks (cpuclock.c, Linux's clock-id encoding): whether id
+ * names one (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID or a
+ * dynamic id below 0, valid or not) and whether a thread's; its time and
+ * resolution in ns: 0, or -EINVAL for an id naming no clock, a process
+ * that does not exist or a thread outside the caller's process. */
+int cpuclock_is(int32_t id);
+int cpuclock_thread(int32_t id);
+int cpuclock_read(int32_t id, uint64_t *ns);
+int cpuclock_res(int32_t id, uint64_t *ns);
+/* RLIMIT_CPU: work out p's next deadline from its limit (after any change
+ * of it); the check made at each accounting sample of a program thread
+ * (an LWP, as sched_set_sample_hook passes it): SIGXCPU at the soft limit
+ * and each CPU second after, SIGKILL at the hard one. */
+void proc_cpulimit_arm(struct proc *p);
+void proc_cpulimit_tick(void *lwp);
 /* Processes created since boot, and the last pid given. */
 uint64_t proc_forks(void);
 int proc_last_pid(void);

@@ -345,9 +345,18 @@ void sched_timer_fired(void)
     timer_fired = 1;
 }
 
+static void (*sample_hook)(void *lwp);
+
+void sched_set_sample_hook(void (*fn)(void *lwp))
+{
+    sample_hook = fn;
+}
+
 /* A timer interrupt that found a program thread running: the time since
  * its previous sample (or since it was switched in) was program time or
- * kernel time, as the interrupted code is. */
+ * kernel time, as the interrupted code is; then the process layer's check
+ * (sample_hook). */
+
 static void acct_sample(int in_program, uint64_t now)
 {
     if (!cur->lwp)
@@ -356,6 +365,8 @@ static void acct_sample(int in_program, uint64_t now)
     if (!in_program && now > from)
         cur->sys_ns += now - from;
     cur->sampled_at = now;
+    if (sample_hook)
+        sample_hook(cur->lwp);
 }
 
 void sched_interrupt_exit(int in_program)

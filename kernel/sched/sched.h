@@ -100,6 +100,10 @@ uint64_t thread_runtime_ns(const struct thread *t);
  * would be exact, and would cost every system call. */
 uint64_t thread_sys_ns(const struct thread *t);
 #define SCHED_ACCT_TICK_NS (4 * 1000000ull)
+/* Have fn called with the LWP (struct lwp) at each accounting sample of a
+ * program thread, in interrupt context (the process layer's RLIMIT_CPU
+ * check): it must be quick and must not block. */
+void sched_set_sample_hook(void (*fn)(void *lwp));
 void sched_cpu_ns(uint64_t *program, uint64_t *kernel, uint64_t *idle);
 /* Threads running or waiting to run (the idle thread not counted). */
 unsigned sched_nr_running(void);
@@ -129,6 +133,8 @@ void sched_sleep_until(uint64_t deadline);
 enum {
     CLOCK_REALTIME = 0,
     CLOCK_MONOTONIC = 1,
+    CLOCK_PROCESS_CPUTIME_ID = 2, /* CPU-time clocks: kernel/proc/cpuclock.c */
+    CLOCK_THREAD_CPUTIME_ID = 3,
     CLOCK_MONOTONIC_RAW = 4,
     CLOCK_REALTIME_COARSE = 5,
     CLOCK_MONOTONIC_COARSE = 6,

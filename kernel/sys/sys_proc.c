@@ -93,17 +93,18 @@ static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_
 
 /* Which limits may be set to what. Enforced: RLIMIT_STACK (at exec),
  * NOFILE, NPROC (LWPs), FSIZE and SIGPENDING (real-time signals queued
- * behind a pending one, per process) and MEMLOCK (locked bytes without
- * CAP_IPC_LOCK: sys_mlock.c). Nothing here counts CPU time, the data segment
- * or the address space against a limit, so RLIMIT_CPU, DATA and AS stay
- * unlimited (a finite one is -EINVAL rather than recorded and ignored).
+ * behind a pending one, per process), MEMLOCK (locked bytes without
+ * CAP_IPC_LOCK: sys_mlock.c) and CPU (kernel/proc/cpuclock.c, from the
+ * moment it is set). Nothing here counts the data segment or the address
+ * space against a limit, so RLIMIT_DATA and AS stay unlimited (a finite
+ * one is -EINVAL rather than recorded and ignored).
  * The others limit nothing a process here can do: CORE (no core files are
  * written), RSS and LOCKS (ignored by Linux too),
  * MSGQUEUE (no message queues),
  * NICE, RTPRIO and RTTIME (no priorities, no real-time policies). */
 static int rlimit_settable(uint64_t res, const struct rlimit64 *nl)
 {
-    int unkept = res == RLIMIT_CPU || res == RLIMIT_DATA || res == RLIMIT_AS;
+    int unkept = res == RLIMIT_DATA || res == RLIMIT_AS;
     return !unkept || nl->cur == RLIM_INFINITY;
 }
 
@@ -127,6 +128,8 @@ static int64_t sys_prlimit64(uint64_t pid, uint64_t res, uint64_t unew, uint64_t
         return -EFAULT;
     if (unew)
         p->rlim[res] = nl;
+    if (unew && res == RLIMIT_CPU)
+        proc_cpulimit_arm(p);
     return 0;
 }
 

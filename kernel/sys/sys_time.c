@@ -1,12 +1,15 @@
 /* Time system calls: clock_gettime, clock_getres, gettimeofday, time,
  * nanosleep, clock_nanosleep, and getrusage (kernel/proc/rusage.c).
  * CLOCK_MONOTONIC is the calibrated TSC from the first instruction,
- * CLOCK_REALTIME the RTC at boot plus it. Per-process CPU-time clocks are
- * not kept yet: those ids are -EINVAL (what Linux answers for a clock it
- * does not have). */
+ * CLOCK_REALTIME the RTC at boot plus it. The CPU-time clocks
+ * (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the ids
+ * clock_getcpuclockid makes) are the scheduler's charge
+ * (kernel/proc/cpuclock.c). A clock id is an int: the register's upper
+ * half is not looked at, as on Linux. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
@@ -18,8 +21,10 @@ struct timespec_k {
 };
 
 /* The clock's time in ns: 0, or -EINVAL for an unknown id. */
-static int clock_read(uint64_t id, uint64_t *ns)
+static int clock_read(int32_t id, uint64_t *ns)
 {
+    if (cpuclock_is(id))
+        return cpuclock_read(id, ns);
     switch (id) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
@@ -79,7 +84,7 @@ static int64_t sys_clock_gettime(uint64_t id, uint64_t uts, uint64_t a2, uint64_
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     uint64_t ns;
-    int err = clock_read(id, &ns);
+    int err = clock_read((int32_t)id, &ns);
     return err ? err : put_timespec(uts, ns);
 }
 
@@ -87,11 +92,12 @@ static int64_t sys_clock_getres(uint64_t id, uint64_t uts, uint64_t a2, uint64_t
                                 uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    uint64_t ns;
-    int err = clock_read(id, &ns);
+    uint64_t ns, res = 1; /* the TSC resolves nanoseconds */
+    int32_t cid = (int32_t)id;
+    int err = cpuclock_is(cid) ? cpuclock_res(cid, &res) : clock_read(cid, &ns);
     if (err || !uts)
         return err;
-    return put_timespec(uts, 1); /* the TSC resolves nanoseconds */
+    return put_timespec(uts, res);
 }
 
 static int64_t sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -142,6 +148,60 @@ static int64_t nanosleep_rest(struct lwp *l)
     return nanosleep_interrupted(until, l->restart_arg);
 }
 
+/* A sleep until CPU-time clock id reaches until (Linux's posix CPU timer
+ * sleep, done by looking at the clock every accounting tick): 0 then, or
+ * when the clock's process or thread has gone (Linux fires the timer when
+ * its task exits); interrupted by a signal, -ERESTARTNOHAND for an
+ * absolute sleep, and for a relative one the CPU time left to urem and a
+ * restart that goes on to the same point (cpu_sleep_rest). */
+static int64_t cpu_sleep_rest(struct lwp *l);
+static int64_t cpu_sleep_until(int32_t id, uint64_t until, int relative, uint64_t urem)
+{
+    uint64_t now;
+    for (;;) {
+        if (clock_read(id, &now) || now >= until)
+            return 0;
+        if (sched_sleep_intr(clock_ns() + SCHED_ACCT_TICK_NS))
+            break;
+    }
+    if (!relative)
+        return -ERESTARTNOHAND;
+    if (urem && put_timespec(urem, until - now))
+        return -EFAULT;
+    struct lwp *l = lwp_current();
+    l->restart_fn = cpu_sleep_rest;
+    l->restart_clock = id;
+    l->restart_until = until;
+    l->restart_arg = urem;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static int64_t cpu_sleep_rest(struct lwp *l)
+{
+    return cpu_sleep_until(l->restart_clock, l->restart_until, 1, l->restart_arg);
+}
+
+/* A sleep on a CPU-time clock. As Linux: CLOCK_THREAD_CPUTIME_ID has no
+ * sleep (-EOPNOTSUPP), the caller's own thread named by a dynamic id is
+ * -EINVAL (it could never wake); a process's CPU time (the caller's own
+ * included: its other threads run) or another thread's is waited for. */
+static int64_t cpu_nanosleep(int32_t id, uint64_t flags, uint64_t ureq, uint64_t urem)
+{
+    uint64_t now, req;
+    int err = user_timespec(ureq, &req);
+    if (err)
+        return err;
+    if (id == CLOCK_THREAD_CPUTIME_ID)
+        return -EOPNOTSUPP;
+    if ((err = clock_read(id, &now)))
+        return err;
+    int tid = ~(id >> 3);
+    if (cpuclock_thread(id) && (tid == 0 || tid == lwp_current()->tid))
+        return -EINVAL;
+    int relative = !(flags & TIMER_ABSTIME);
+    return cpu_sleep_until(id, relative ? clock_add(now, req) : req, relative, urem);
+}
+
 static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, uint64_t urem,
                                    uint64_t a4, uint64_t a5)
 {
@@ -149,7 +209,9 @@ static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, u
     uint64_t req, now;
     if (flags & ~(uint64_t)TIMER_ABSTIME)
         return -EINVAL; /* Linux ignores other bits; none means anything */
-    int err = clock_read(id, &now);
+    if (cpuclock_is((int32_t)id))
+        return cpu_nanosleep((int32_t)id, flags, ureq, urem);
+    int err = clock_read((int32_t)id, &now);
     if (!err)
         err = user_timespec(ureq, &req);
     if (err)

@@ -1,9 +1,9 @@
 /* compat: the base calls issue 13 added — capget/capset, personality,
- * mlock and its family, mincore, syslog and /dev/kmsg — with their error
- * cases, and the image's /etc files. Run as root (pid 1 in Uniplex, root
- * on the host); each case runs in a child of its own. Cases that would
- * change the host (clearing its kernel log, a personality it honours) run
- * only inside Uniplex (UNIPLEX=1).
+ * mlock and its family, mincore, syslog and /dev/kmsg, prctl's options,
+ * pipe sizes, SEEK_DATA/SEEK_HOLE, the CPU-time clocks and RLIMIT_CPU —
+ * with their error cases, and the image's /etc files. Run as root (pid 1 in
+ * Uniplex, root on the host); each case runs in a child of its own. Cases that would change the
+ * host (clearing its kernel log, a personality it honours) run only inside Uniplex (UNIPLEX=1).
  *
  * usage: compat [CASE...] */
 #define _GNU_SOURCE
@@ -21,6 +21,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "tcase.h"
@@ -1114,6 +1116,334 @@ static void case_seek_data_errors(void)
     EXPECT_ERR("whence 5", lseek(fd, 0, 5), EINVAL);
 }
 
+/* CPU-time clocks: the ids clock_getcpuclockid(3) and
+ * pthread_getcpuclockid(3) make (Linux's encoding: the pid complemented
+ * above three bits, bit 2 for a thread, the low two PROF 0 / VIRT 1 /
+ * SCHED 2). */
+#define CPUCLOCK_PROF             0
+#define CPUCLOCK_VIRT             1
+#define CPUCLOCK_SCHED            2
+#define CPUCLOCK_PERTHREAD        4
+#define MAKE_PROC_CLOCK(pid, how) ((clockid_t)((~(unsigned)(pid) << 3) | (how)))
+#define MAKE_THR_CLOCK(tid, how)  (MAKE_PROC_CLOCK(tid, how) | CPUCLOCK_PERTHREAD)
+#define MS                        1000000LL
+
+static long long clock_of(clockid_t id)
+{
+    struct timespec ts;
+    if (syscall(SYS_clock_gettime, id, &ts) != 0)
+        t_die("clock_gettime(%d): %s", (int)id, strerror(errno));
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Spin in program code until id has advanced by ns (or 10 s of wall time
+ * went by), looking at the clocks between stretches of arithmetic. */
+static void burn(clockid_t id, long long ns)
+{
+    long long until = clock_of(id) + ns, wall = clock_of(CLOCK_MONOTONIC) + 10000 * MS;
+    volatile unsigned sink = 0;
+    while (clock_of(id) < until) {
+        for (unsigned i = 0; i < 100000; i++)
+            sink += i;
+        T_EXPECT(clock_of(CLOCK_MONOTONIC) < wall, "clock %d did not advance %lld ns in 10 s",
+                 (int)id, ns);
+    }
+}
+
+/* Both clocks advance while the process computes, and hardly at all while
+ * it sleeps; PROF (user and system time, tick-sampled on Linux) is about
+ * SCHED, VIRT (user time) most of it for a loop in program code. */
+static void case_cpuclock_busy_sleep(void)
+{
+    long long p0 = clock_of(CLOCK_PROCESS_CPUTIME_ID), t0 = clock_of(CLOCK_THREAD_CPUTIME_ID);
+    long long w0 = clock_of(CLOCK_MONOTONIC);
+    burn(CLOCK_PROCESS_CPUTIME_ID, 200 * MS);
+    long long p1 = clock_of(CLOCK_PROCESS_CPUTIME_ID), t1 = clock_of(CLOCK_THREAD_CPUTIME_ID);
+    long long w1 = clock_of(CLOCK_MONOTONIC);
+    T_EXPECT(p1 - p0 >= 200 * MS && t1 - t0 >= 190 * MS && p1 - p0 <= w1 - w0 + MS,
+             "busy: process +%lld, thread +%lld, wall +%lld ns", p1 - p0, t1 - t0, w1 - w0);
+    usleep(300 * 1000);
+    long long p2 = clock_of(CLOCK_PROCESS_CPUTIME_ID), t2 = clock_of(CLOCK_THREAD_CPUTIME_ID);
+    T_EXPECT(p2 - p1 < 30 * MS && t2 - t1 < 30 * MS, "asleep 300 ms: process +%lld, thread +%lld",
+             p2 - p1, t2 - t1);
+    /* Read in this order, each figure is at least the one before. */
+    long long virt = clock_of(MAKE_PROC_CLOCK(0, CPUCLOCK_VIRT));
+    long long prof = clock_of(MAKE_PROC_CLOCK(0, CPUCLOCK_PROF));
+    long long sched = clock_of(MAKE_PROC_CLOCK(0, CPUCLOCK_SCHED));
+    T_EXPECT(sched >= p2 && prof >= p2 - 20 * MS && virt <= prof && virt >= 100 * MS,
+             "sched %lld, prof %lld, virt %lld, was %lld", sched, prof, virt, p2);
+}
+
+static void *burner(void *arg)
+{
+    clockid_t id;
+    if (pthread_getcpuclockid(pthread_self(), &id) != 0)
+        t_die("pthread_getcpuclockid failed");
+    long long t0 = clock_of(CLOCK_THREAD_CPUTIME_ID);
+    burn(CLOCK_THREAD_CPUTIME_ID, 150 * MS);
+    long long by_id = clock_of(id), mine = clock_of(CLOCK_THREAD_CPUTIME_ID);
+    T_EXPECT(mine - t0 >= 150 * MS && by_id <= mine && by_id >= mine - 20 * MS,
+             "thread: +%lld ns, by its id %lld vs %lld", mine - t0, by_id, mine);
+    *(long long *)arg = mine;
+    return 0;
+}
+
+/* Two threads each burn 150 ms of their own: each thread clock counts its
+ * thread only, the process clock counts both; the main thread's clock
+ * hardly moves while it waits for them. */
+static void case_cpuclock_threads(void)
+{
+    pthread_t th[2];
+    long long spent[2] = {0, 0};
+    long long p0 = clock_of(CLOCK_PROCESS_CPUTIME_ID), m0 = clock_of(CLOCK_THREAD_CPUTIME_ID);
+    for (int i = 0; i < 2; i++)
+        T_EXPECT(pthread_create(&th[i], 0, burner, &spent[i]) == 0, "pthread_create");
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], 0);
+    long long p1 = clock_of(CLOCK_PROCESS_CPUTIME_ID), m1 = clock_of(CLOCK_THREAD_CPUTIME_ID);
+    T_EXPECT(p1 - p0 >= spent[0] + spent[1] && m1 - m0 < 60 * MS,
+             "process +%lld for threads %lld + %lld; main +%lld", p1 - p0, spent[0], spent[1],
+             m1 - m0);
+}
+
+/* clock_getcpuclockid of the caller and of a child (which burns 100 ms
+ * and waits); the child's clock is not the caller's. */
+static void case_cpuclock_getcpuclockid(void)
+{
+    clockid_t self, child_id;
+    T_EXPECT(clock_getcpuclockid(0, &self) == 0 && self == MAKE_PROC_CLOCK(0, CPUCLOCK_SCHED),
+             "clock_getcpuclockid(0): %d", (int)self);
+    T_EXPECT(clock_getcpuclockid(getpid(), &self) == 0 &&
+                 self == MAKE_PROC_CLOCK(getpid(), CPUCLOCK_SCHED),
+             "clock_getcpuclockid(self): %d", (int)self);
+    int go[2], done[2];
+    T_EXPECT(pipe(go) == 0 && pipe(done) == 0, "pipe");
+    pid_t pid = fork();
+    if (pid == 0) {
+        char c;
+        close(go[1]);
+        burn(CLOCK_PROCESS_CPUTIME_ID, 100 * MS);
+        if (write(done[1], "x", 1) != 1 || read(go[0], &c, 1) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    char c;
+    close(go[0]);
+    T_EXPECT(pid > 0 && read(done[0], &c, 1) == 1, "fork or child");
+    long long mine0 = clock_of(CLOCK_PROCESS_CPUTIME_ID);
+    T_EXPECT(clock_getcpuclockid(pid, &child_id) == 0 &&
+                 child_id == MAKE_PROC_CLOCK(pid, CPUCLOCK_SCHED),
+             "clock_getcpuclockid(child)");
+    long long theirs = clock_of(child_id);
+    T_EXPECT(theirs >= 100 * MS && clock_of(CLOCK_PROCESS_CPUTIME_ID) - mine0 < 50 * MS,
+             "child's clock %lld ns", theirs);
+    /* A thread clock names a thread of the caller's process only. */
+    errno = 0;
+    struct timespec ts;
+    T_EXPECT(syscall(SYS_clock_gettime, MAKE_THR_CLOCK(pid, CPUCLOCK_SCHED), &ts) == -1 &&
+                 errno == EINVAL,
+             "another process's thread clock: errno %d", errno);
+    T_EXPECT(syscall(SYS_clock_gettime, MAKE_THR_CLOCK(syscall(SYS_gettid), CPUCLOCK_SCHED), &ts) ==
+                 0,
+             "own thread by tid: %s", strerror(errno));
+    close(go[1]);
+    int st;
+    T_EXPECT(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %s",
+             p_status_str(st));
+}
+
+/* The errors: a pid that does not exist (the clock: EINVAL, which glibc's
+ * clock_getcpuclockid turns into ESRCH and musl's passes on), a kind that
+ * does not exist, a bad pointer; the resolutions (SCHED 1 ns, PROF and
+ * VIRT a tick); sleeping on a thread's CPU clock (CLOCK_THREAD_CPUTIME_ID
+ * has no sleep: EOPNOTSUPP, which the libraries turn into EINVAL; the
+ * caller's own thread named by a dynamic id: EINVAL). */
+static void case_cpuclock_errors(void)
+{
+    struct timespec ts = {0, 0};
+    clockid_t id;
+    pid_t gone = fork();
+    if (gone == 0)
+        _exit(0);
+    waitpid(gone, 0, 0);
+    int r = clock_getcpuclockid(gone, &id);
+    T_EXPECT(r == ESRCH || r == EINVAL, "clock_getcpuclockid(gone): %d", r);
+    errno = 0;
+    T_EXPECT(syscall(SYS_clock_gettime, MAKE_PROC_CLOCK(gone, CPUCLOCK_SCHED), &ts) == -1 &&
+                 errno == EINVAL,
+             "gone pid's clock: errno %d", errno);
+    errno = 0;
+    T_EXPECT(syscall(SYS_clock_getres, MAKE_THR_CLOCK(0, 3), &ts) == -1 && errno == EINVAL,
+             "kind 3: errno %d", errno);
+    errno = 0;
+    T_EXPECT(syscall(SYS_clock_gettime, CLOCK_PROCESS_CPUTIME_ID, (void *)8) == -1 &&
+                 errno == EFAULT,
+             "bad pointer: errno %d", errno);
+    errno = 0;
+    T_EXPECT(syscall(SYS_clock_getres, CLOCK_THREAD_CPUTIME_ID, (void *)8) == -1 && errno == EFAULT,
+             "getres bad pointer: errno %d", errno);
+    T_EXPECT(syscall(SYS_clock_getres, CLOCK_PROCESS_CPUTIME_ID, &ts) == 0 && ts.tv_sec == 0 &&
+                 ts.tv_nsec == 1,
+             "getres process: %ld.%09ld", (long)ts.tv_sec, ts.tv_nsec);
+    T_EXPECT(syscall(SYS_clock_getres, CLOCK_THREAD_CPUTIME_ID, &ts) == 0 && ts.tv_sec == 0 &&
+                 ts.tv_nsec == 1,
+             "getres thread: %ld.%09ld", (long)ts.tv_sec, ts.tv_nsec);
+    T_EXPECT(syscall(SYS_clock_getres, CLOCK_PROCESS_CPUTIME_ID, 0) == 0, "getres NULL");
+    T_EXPECT(syscall(SYS_clock_getres, MAKE_PROC_CLOCK(0, CPUCLOCK_VIRT), &ts) == 0 &&
+                 ts.tv_sec == 0 && ts.tv_nsec > 1 && ts.tv_nsec <= 10 * MS,
+             "getres virt: %ld.%09ld", (long)ts.tv_sec, ts.tv_nsec);
+    T_EXPECT(syscall(SYS_clock_getres, MAKE_THR_CLOCK(0, CPUCLOCK_PROF), &ts) == 0 &&
+                 ts.tv_sec == 0 && ts.tv_nsec > 1 && ts.tv_nsec <= 10 * MS,
+             "getres prof: %ld.%09ld", (long)ts.tv_sec, ts.tv_nsec);
+    ts = (struct timespec){0, 1000};
+    errno = 0;
+    T_EXPECT(syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &ts, 0) == -1 &&
+                 errno == EOPNOTSUPP,
+             "nanosleep on the thread clock: errno %d", errno);
+    errno = 0;
+    T_EXPECT(syscall(SYS_clock_nanosleep, MAKE_THR_CLOCK(0, CPUCLOCK_SCHED), 0, &ts, 0) == -1 &&
+                 errno == EINVAL,
+             "nanosleep on the own thread's dynamic clock: errno %d", errno);
+    T_EXPECT(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &ts, 0) == EINVAL,
+             "libc's clock_nanosleep on the thread clock");
+}
+
+static volatile int spin_stop;
+static void *spinner(void *arg)
+{
+    (void)arg;
+    long long wall = clock_of(CLOCK_MONOTONIC) + 10000 * MS;
+    while (!spin_stop && clock_of(CLOCK_MONOTONIC) < wall)
+        ;
+    return 0;
+}
+
+static void on_alarm_nop(int sig)
+{
+    (void)sig;
+}
+
+/* clock_nanosleep on a process's CPU clock: until the process (its other
+ * threads) or another process has used the time; a time already reached
+ * returns at once; a signal ends a relative sleep with EINTR and the CPU
+ * time left. */
+static void case_cpuclock_nanosleep(void)
+{
+    struct timespec ts = {0, 0}, rem = {0, 0};
+    T_EXPECT(syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, TIMER_ABSTIME, &ts, 0) == 0,
+             "absolute 0: %s", strerror(errno));
+    pthread_t th;
+    T_EXPECT(pthread_create(&th, 0, spinner, 0) == 0, "pthread_create");
+    long long p0 = clock_of(CLOCK_PROCESS_CPUTIME_ID);
+    ts = (struct timespec){0, 100 * MS};
+    long r = syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &ts, 0);
+    long long p1 = clock_of(CLOCK_PROCESS_CPUTIME_ID);
+    spin_stop = 1;
+    pthread_join(th, 0);
+    T_EXPECT(r == 0 && p1 - p0 >= 100 * MS, "relative 100 ms: %ld, process +%lld ns", r, p1 - p0);
+
+    pid_t pid = fork();
+    if (pid == 0) {
+        burn(CLOCK_PROCESS_CPUTIME_ID, 8000 * MS);
+        _exit(0);
+    }
+    clockid_t cid;
+    T_EXPECT(pid > 0 && clock_getcpuclockid(pid, &cid) == 0, "child's clock id");
+    long long until = clock_of(cid) + 50 * MS;
+    ts = (struct timespec){until / 1000000000LL, until % 1000000000LL};
+    r = syscall(SYS_clock_nanosleep, cid, TIMER_ABSTIME, &ts, 0);
+    long long reached = clock_of(cid);
+    kill(pid, SIGKILL);
+    waitpid(pid, 0, 0);
+    T_EXPECT(r == 0 && reached >= until, "child's clock: %ld, %lld of %lld ns", r, reached, until);
+
+    struct sigaction sa = {.sa_handler = on_alarm_nop};
+    sigaction(SIGALRM, &sa, 0);
+    struct itimerval it = {{0, 0}, {0, 50000}};
+    setitimer(ITIMER_REAL, &it, 0);
+    ts = (struct timespec){1, 0};
+    errno = 0;
+    r = syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &ts, &rem);
+    T_EXPECT(r == -1 && errno == EINTR && rem.tv_sec * 1000000000LL + rem.tv_nsec > 900 * MS &&
+                 rem.tv_sec * 1000000000LL + rem.tv_nsec <= 1000 * MS,
+             "interrupted: %ld errno %d, left %ld.%09ld", r, errno, (long)rem.tv_sec, rem.tv_nsec);
+}
+
+/* Burn CPU in a child with RLIMIT_CPU {soft, hard} (and no core file),
+ * SIGXCPU as given; its wait status. */
+static int cpu_limited_child(rlim_t soft, rlim_t hard, void (*xcpu)(int))
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit core = {0, 0}, cpu = {soft, hard};
+        signal(SIGXCPU, xcpu);
+        if (setrlimit(RLIMIT_CORE, &core) || setrlimit(RLIMIT_CPU, &cpu))
+            _exit(3);
+        burn(CLOCK_PROCESS_CPUTIME_ID, 8000 * MS);
+        _exit(4);
+    }
+    int st = 0;
+    T_EXPECT(pid > 0 && waitpid(pid, &st, 0) == pid, "fork or waitpid: %s", strerror(errno));
+    return st;
+}
+
+static volatile int xcpu_count;
+static volatile long long xcpu_at[2];
+static void on_xcpu(int sig)
+{
+    (void)sig;
+    if (xcpu_count < 2)
+        xcpu_at[xcpu_count] = clock_of(CLOCK_PROCESS_CPUTIME_ID);
+    xcpu_count++;
+}
+
+/* The soft limit: SIGXCPU once the process's CPU time reaches it, again
+ * a CPU second later (the soft limit goes up by one each time); a limit
+ * set below the time already used applies at once. */
+static void case_rlimit_cpu_xcpu(void)
+{
+    signal(SIGXCPU, on_xcpu);
+    struct rlimit r = {1, 10}, now;
+    T_EXPECT(setrlimit(RLIMIT_CPU, &r) == 0, "setrlimit: %s", strerror(errno));
+    long long wall = clock_of(CLOCK_MONOTONIC) + 15000 * MS;
+    while (xcpu_count < 2)
+        T_EXPECT(clock_of(CLOCK_MONOTONIC) < wall, "%d SIGXCPU in 15 s", xcpu_count);
+    /* Linux checks its tick-sampled figure, which may run a tick or so
+     * ahead of or behind the scheduler's exact one. */
+    T_EXPECT(xcpu_at[0] >= 900 * MS && xcpu_at[0] < 1300 * MS && xcpu_at[1] >= 1900 * MS &&
+                 xcpu_at[1] < 2300 * MS,
+             "SIGXCPU at %lld and %lld ns of CPU time", xcpu_at[0], xcpu_at[1]);
+    T_EXPECT(getrlimit(RLIMIT_CPU, &now) == 0 && now.rlim_cur == 3 && now.rlim_max == 10,
+             "limit now %llu/%llu", (unsigned long long)now.rlim_cur,
+             (unsigned long long)now.rlim_max);
+    r.rlim_cur = 1;
+    T_EXPECT(setrlimit(RLIMIT_CPU, &r) == 0, "setrlimit again");
+    usleep(100 * 1000); /* a sleep is not CPU time, but the next tick of it checks */
+    burn(CLOCK_PROCESS_CPUTIME_ID, 50 * MS);
+    T_EXPECT(xcpu_count >= 3, "a limit already passed: %d SIGXCPU", xcpu_count);
+}
+
+/* The hard limit: SIGKILL, even with SIGXCPU ignored; SIGXCPU's default
+ * action ends the process (a core-dump signal, no core with RLIMIT_CORE
+ * 0); a limit is inherited across fork. */
+static void case_rlimit_cpu_kill(void)
+{
+    int st = cpu_limited_child(1, 2, SIG_IGN);
+    T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "hard limit: %s", p_status_str(st));
+    st = cpu_limited_child(1, RLIM_INFINITY, SIG_DFL);
+    T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU && !WCOREDUMP(st), "soft limit: %s",
+             p_status_str(st));
+    struct rlimit r = {1, 1};
+    T_EXPECT(setrlimit(RLIMIT_CPU, &r) == 0, "setrlimit");
+    pid_t pid = fork();
+    if (pid == 0) {
+        burn(CLOCK_PROCESS_CPUTIME_ID, 8000 * MS);
+        _exit(4);
+    }
+    T_EXPECT(pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+             "inherited: %s", p_status_str(st));
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -1148,6 +1478,13 @@ static const struct t_case cases[] = {
     {"pipe_size_limit", case_pipe_size_limit},
     {"seek_data_hole", case_seek_data_hole},
     {"seek_data_errors", case_seek_data_errors},
+    {"cpuclock_busy_sleep", case_cpuclock_busy_sleep},
+    {"cpuclock_threads", case_cpuclock_threads},
+    {"cpuclock_getcpuclockid", case_cpuclock_getcpuclockid},
+    {"cpuclock_errors", case_cpuclock_errors},
+    {"cpuclock_nanosleep", case_cpuclock_nanosleep},
+    {"rlimit_cpu_xcpu", case_rlimit_cpu_xcpu},
+    {"rlimit_cpu_kill", case_rlimit_cpu_kill},
 };
 
 int main(int argc, char **argv)
