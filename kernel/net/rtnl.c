@@ -24,37 +24,37 @@
 #define RTM_MAX      123 /* Linux 6.18's: above it, -EOPNOTSUPP before anything */
 #define RTM_KIND_GET 2   /* (type - RTM_BASE) & 3: NEW, DEL, GET, SET */
 
-#define IFLA_ADDRESS   1
-#define IFLA_BROADCAST 2
-#define IFLA_IFNAME    3
-#define IFLA_MTU       4
-#define IFLA_TXQLEN    13
-#define IFLA_OPERSTATE 16
+#define IFLA_ADDRESS    1
+#define IFLA_BROADCAST  2
+#define IFLA_IFNAME     3
+#define IFLA_MTU        4
+#define IFLA_TXQLEN     13
+#define IFLA_OPERSTATE  16
 #define IF_OPER_UNKNOWN 0
 #define IF_OPER_DOWN    2
 #define IF_OPER_UP      6
 
-#define IFA_ADDRESS   1
-#define IFA_LOCAL     2
-#define IFA_LABEL     3
-#define IFA_BROADCAST 4
-#define IFA_FLAGS     8
+#define IFA_ADDRESS     1
+#define IFA_LOCAL       2
+#define IFA_LABEL       3
+#define IFA_BROADCAST   4
+#define IFA_FLAGS       8
 #define IFA_F_PERMANENT 0x80
 
-#define RTA_DST     1
-#define RTA_OIF     4
-#define RTA_GATEWAY 5
-#define RTA_PREFSRC 7
-#define RTA_TABLE   15
-#define RT_TABLE_MAIN  254
-#define RT_TABLE_LOCAL 255
-#define RTPROT_KERNEL  2
-#define RTPROT_BOOT    3
+#define RTA_DST           1
+#define RTA_OIF           4
+#define RTA_GATEWAY       5
+#define RTA_PREFSRC       7
+#define RTA_TABLE         15
+#define RT_TABLE_MAIN     254
+#define RT_TABLE_LOCAL    255
+#define RTPROT_KERNEL     2
+#define RTPROT_BOOT       3
 #define RT_SCOPE_UNIVERSE 0
 #define RT_SCOPE_LINK     253
 #define RT_SCOPE_HOST     254
-#define RTN_UNICAST 1
-#define RTN_LOCAL   2
+#define RTN_UNICAST       1
+#define RTN_LOCAL         2
 
 struct ifinfomsg {
     uint8_t ifi_family, ifi_pad;
@@ -89,8 +89,8 @@ static void link_msg(struct nl_reply *r, const struct netif *nif, uint16_t flags
 {
     static const uint8_t zero[6], bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     int loop = if_is_loop(nif), f = if_flags(nif);
-    struct ifinfomsg ifi = {AF_UNSPEC, 0, loop ? ARPHRD_LOOPBACK : ARPHRD_ETHER,
-                            netif_get_index(nif), 0, 0};
+    struct ifinfomsg ifi = {
+        AF_UNSPEC, 0, loop ? ARPHRD_LOOPBACK : ARPHRD_ETHER, netif_get_index(nif), 0, 0};
     ifi.ifi_flags = (uint32_t)f | (f & IFF_RUNNING ? IFF_LOWER_UP : 0);
     uint32_t mtu = loop ? 65536 : nif->mtu, qlen = 1000;
     uint8_t oper = loop ? IF_OPER_UNKNOWN : f & IFF_RUNNING ? IF_OPER_UP : IF_OPER_DOWN;
@@ -110,7 +110,8 @@ static void link_msg(struct nl_reply *r, const struct netif *nif, uint16_t flags
 static void dump_links(struct nl_reply *r)
 {
     struct netif *nif;
-    IF_FOREACH_INDEX(i, nif) {
+    IF_FOREACH_INDEX(i, nif)
+    {
         link_msg(r, nif, NLM_F_MULTI);
     }
 }
@@ -138,7 +139,8 @@ static int link_find(const struct nlmsghdr *h, struct netif **out)
         size_t len = a.rta_len - sizeof(a) < IFNAMSIZ - 1 ? a.rta_len - sizeof(a) : IFNAMSIZ - 1;
         memset(want, 0, sizeof(want));
         memcpy(want, p + at + sizeof(a), len);
-        NETIF_FOREACH(*out) {
+        NETIF_FOREACH(*out)
+        {
             if_name(*out, name);
             if (!strcmp(name, want))
                 return 0;
@@ -191,7 +193,8 @@ static void addr_msg(struct nl_reply *r, const struct netif *nif)
 static void dump_addrs(struct nl_reply *r)
 {
     struct netif *nif;
-    IF_FOREACH_INDEX(i, nif) {
+    IF_FOREACH_INDEX(i, nif)
+    {
         if (!ip4_addr_isany(netif_ip4_addr(nif)))
             addr_msg(r, nif);
     }
@@ -207,8 +210,15 @@ static void net_route(struct nl_reply *r, const struct netif *nif)
     uint32_t a = ip4_addr_get_u32(netif_ip4_addr(nif));
     uint32_t net = a & ip4_addr_get_u32(netif_ip4_netmask(nif));
     uint32_t table = loop ? RT_TABLE_LOCAL : RT_TABLE_MAIN, oif = netif_get_index(nif);
-    struct rtmsg rt = {AF_INET, prefix_len(nif), 0, 0, (uint8_t)table, RTPROT_KERNEL,
-                       loop ? RT_SCOPE_HOST : RT_SCOPE_LINK, loop ? RTN_LOCAL : RTN_UNICAST, 0};
+    struct rtmsg rt = {AF_INET,
+                       prefix_len(nif),
+                       0,
+                       0,
+                       (uint8_t)table,
+                       RTPROT_KERNEL,
+                       loop ? RT_SCOPE_HOST : RT_SCOPE_LINK,
+                       loop ? RTN_LOCAL : RTN_UNICAST,
+                       0};
     struct nl_msg m;
     nl_msg_start(&m, r, RTM_NEWROUTE, NLM_F_MULTI, &rt, sizeof(rt));
     nl_msg_attr(&m, RTA_TABLE, &table, sizeof(table));
@@ -222,8 +232,8 @@ static void default_route(struct nl_reply *r, const struct netif *nif)
 {
     uint32_t gw = ip4_addr_get_u32(netif_ip4_gw(nif));
     uint32_t table = RT_TABLE_MAIN, oif = netif_get_index(nif);
-    struct rtmsg rt = {AF_INET, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_UNIVERSE,
-                       RTN_UNICAST, 0};
+    struct rtmsg rt = {AF_INET,           0,           0, 0, RT_TABLE_MAIN, RTPROT_BOOT,
+                       RT_SCOPE_UNIVERSE, RTN_UNICAST, 0};
     struct nl_msg m;
     nl_msg_start(&m, r, RTM_NEWROUTE, NLM_F_MULTI, &rt, sizeof(rt));
     nl_msg_attr(&m, RTA_TABLE, &table, sizeof(table));
@@ -237,7 +247,8 @@ static void dump_routes(struct nl_reply *r)
     struct netif *nif;
     if (netif_default && !ip4_addr_isany(netif_ip4_gw(netif_default)))
         default_route(r, netif_default);
-    IF_FOREACH_INDEX(i, nif) {
+    IF_FOREACH_INDEX(i, nif)
+    {
         if (!ip4_addr_isany(netif_ip4_addr(nif)))
             net_route(r, nif);
     }
@@ -253,10 +264,17 @@ static int rtnl_dump(const struct nlmsghdr *h, struct nl_reply *r)
     int32_t done = 0;
     struct nl_msg m;
     switch (h->nlmsg_type) {
-    case RTM_GETLINK: dump_links(r); break;
-    case RTM_GETADDR: dump_addrs(r); break;
-    case RTM_GETROUTE: dump_routes(r); break;
-    default: return -EOPNOTSUPP;
+    case RTM_GETLINK:
+        dump_links(r);
+        break;
+    case RTM_GETADDR:
+        dump_addrs(r);
+        break;
+    case RTM_GETROUTE:
+        dump_routes(r);
+        break;
+    default:
+        return -EOPNOTSUPP;
     }
     nl_msg_start(&m, r, NLMSG_DONE, NLM_F_MULTI, &done, sizeof(done));
     nl_reply_add(r, &m);

@@ -46,9 +46,10 @@ _Static_assert(sizeof(struct kwinsize) == 8, "Linux struct winsize");
 #define VSUSP      10
 #define VWERASE    14
 
-#define TTY_LINE   1024 /* a canonical line's bytes */
-#define TTY_WAKEUP 256  /* writable (POLLOUT) with room for this many bytes (Linux's WAKEUP_CHARS) \
-                         */
+#define TTY_LINE 1024 /* a canonical line's bytes */
+#define TTY_WAKEUP                                                                                 \
+    256 /* writable (POLLOUT) with room for this many bytes (Linux's WAKEUP_CHARS)                 \
+         */
 
 struct tty;
 struct file;

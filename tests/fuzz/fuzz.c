@@ -67,13 +67,13 @@ struct call {
 };
 
 struct wstats {
-    uint64_t calls;     /* issued by this worker's batches */
-    uint64_t batches;   /* batches run */
-    uint64_t exited;    /* batches that ended themselves (exit, exit_group) */
-    uint64_t hangs;     /* batches killed after BATCH_SECONDS */
-    uint64_t sig[65];   /* batches killed by signal N */
-    uint64_t done;      /* the last batch that ran to its end, plus one */
-    uint64_t ring_pos;  /* ring[ring_pos % RING] is the next slot */
+    uint64_t calls;    /* issued by this worker's batches */
+    uint64_t batches;  /* batches run */
+    uint64_t exited;   /* batches that ended themselves (exit, exit_group) */
+    uint64_t hangs;    /* batches killed after BATCH_SECONDS */
+    uint64_t sig[65];  /* batches killed by signal N */
+    uint64_t done;     /* the last batch that ran to its end, plus one */
+    uint64_t ring_pos; /* ring[ring_pos % RING] is the next slot */
     struct call ring[RING];
 };
 
@@ -175,7 +175,7 @@ static uint8_t *hole;    /* an unmapped page */
 static uint8_t *scratch; /* SCRATCH_PAGES pages for the memory calls to play with */
 static int fds[12];      /* open descriptors of every kind, and a closed one */
 static unsigned nfds;
-static char dir[64];     /* /tmp/fzW, the batch's cwd */
+static char dir[64]; /* /tmp/fzW, the batch's cwd */
 static char longpath[5000];
 
 static void die(const char *what)
@@ -187,8 +187,8 @@ static void die(const char *what)
 
 static void make_buffers(void)
 {
-    uint8_t *m = mmap(0, (RW_PAGES + 3) * PAGE, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *m =
+        mmap(0, (RW_PAGES + 3) * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         die("mmap");
     rw = m;
@@ -197,8 +197,8 @@ static void make_buffers(void)
     memset(ro, 0x5a, PAGE);
     if (munmap(hole, PAGE) || mprotect(ro, PAGE, PROT_READ) || munmap(ro + PAGE, PAGE))
         die("munmap/mprotect");
-    scratch = mmap(0, SCRATCH_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    scratch =
+        mmap(0, SCRATCH_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (scratch == MAP_FAILED)
         die("mmap scratch");
     memset(longpath, 'a', sizeof(longpath) - 1);
@@ -271,38 +271,80 @@ static void open_fds(void)
 
 static uint64_t gen_int(void)
 {
-    static const uint64_t special[] = {0, 1, 2, 3, 4, 7, 8, 16, 255, 4095, 4096, 4097, 65536,
-                                       0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull,
-                                       0x7fffffffffffffffull, 0x8000000000000000ull,
-                                       0xffffffffffffffffull, 0xfffffffffffff000ull};
+    static const uint64_t special[] = {0,
+                                       1,
+                                       2,
+                                       3,
+                                       4,
+                                       7,
+                                       8,
+                                       16,
+                                       255,
+                                       4095,
+                                       4096,
+                                       4097,
+                                       65536,
+                                       0x7fffffff,
+                                       0x80000000,
+                                       0xffffffff,
+                                       0x100000000ull,
+                                       0x7fffffffffffffffull,
+                                       0x8000000000000000ull,
+                                       0xffffffffffffffffull,
+                                       0xfffffffffffff000ull};
     switch (below(4)) {
-    case 0: return special[below(sizeof(special) / sizeof(special[0]))];
-    case 1: return below(64);
-    case 2: return (uint32_t)rnd();
-    default: return rnd();
+    case 0:
+        return special[below(sizeof(special) / sizeof(special[0]))];
+    case 1:
+        return below(64);
+    case 2:
+        return (uint32_t)rnd();
+    default:
+        return rnd();
     }
 }
 
 static uint64_t gen_flags(void)
 {
     switch (below(5)) {
-    case 0: return 0;
-    case 1: return 1ull << below(32);
-    case 2: return (1ull << below(32)) | (1ull << below(32));
-    case 3: return (uint32_t)rnd();
-    default: return rnd() & rnd() & 0xffffffff;
+    case 0:
+        return 0;
+    case 1:
+        return 1ull << below(32);
+    case 2:
+        return (1ull << below(32)) | (1ull << below(32));
+    case 3:
+        return (uint32_t)rnd();
+    default:
+        return rnd() & rnd() & 0xffffffff;
     }
 }
 
 static uint64_t gen_len(void)
 {
-    static const uint64_t special[] = {0, 1, 8, 16, 64, 4095, 4096, 4097, 8192, 16384,
-                                       RW_PAGES * 4096, 0x7fffffff, 0xffffffff, 1ull << 40,
-                                       0x7fffffffffffffffull, 0xffffffffffffffffull};
+    static const uint64_t special[] = {0,
+                                       1,
+                                       8,
+                                       16,
+                                       64,
+                                       4095,
+                                       4096,
+                                       4097,
+                                       8192,
+                                       16384,
+                                       RW_PAGES * 4096,
+                                       0x7fffffff,
+                                       0xffffffff,
+                                       1ull << 40,
+                                       0x7fffffffffffffffull,
+                                       0xffffffffffffffffull};
     switch (below(3)) {
-    case 0: return special[below(sizeof(special) / sizeof(special[0]))];
-    case 1: return below(256);
-    default: return below(RW_PAGES * PAGE + 64);
+    case 0:
+        return special[below(sizeof(special) / sizeof(special[0]))];
+    case 1:
+        return below(256);
+    default:
+        return below(RW_PAGES * PAGE + 64);
     }
 }
 
@@ -310,12 +352,18 @@ static uint64_t gen_len(void)
 static uint64_t gen_kernel_addr(void)
 {
     switch (below(6)) {
-    case 0: return 0xffff800000000000ull + below(1 << 20);            /* direct map, low */
-    case 1: return 0xffff800000200000ull + below(8 << 20);            /* the kernel, mapped again */
-    case 2: return 0xffffffff80200000ull + below(8 << 20);            /* kernel image */
-    case 3: return 0x0000800000000000ull - below(2) * 8;              /* first non-user */
-    case 4: return 0x8000000000000000ull + below(2) * 0x1000;         /* non-canonical */
-    default: return 0x0000800000000000ull + (rnd() & 0x00007ffffffff000ull); /* non-canonical */
+    case 0:
+        return 0xffff800000000000ull + below(1 << 20); /* direct map, low */
+    case 1:
+        return 0xffff800000200000ull + below(8 << 20); /* the kernel, mapped again */
+    case 2:
+        return 0xffffffff80200000ull + below(8 << 20); /* kernel image */
+    case 3:
+        return 0x0000800000000000ull - below(2) * 8; /* first non-user */
+    case 4:
+        return 0x8000000000000000ull + below(2) * 0x1000; /* non-canonical */
+    default:
+        return 0x0000800000000000ull + (rnd() & 0x00007ffffffff000ull); /* non-canonical */
     }
 }
 
@@ -324,18 +372,27 @@ static uint64_t gen_ptr(void)
 {
     uint8_t local;
     switch (below(12)) {
-    case 0: return 0;
+    case 0:
+        return 0;
     case 1:
     case 2:
-    case 3: return (uint64_t)(rw + below(RW_PAGES * PAGE));
-    case 4: return (uint64_t)(hole - 1 - below(64)); /* the next page is unmapped */
-    case 5: return (uint64_t)(ro + below(PAGE));
-    case 6: return (uint64_t)(hole + below(PAGE));
-    case 7: return (uint64_t)&fz_handler; /* program text */
-    case 8: return (uint64_t)(&local - 8192 - below(4096)); /* the unused stack */
+    case 3:
+        return (uint64_t)(rw + below(RW_PAGES * PAGE));
+    case 4:
+        return (uint64_t)(hole - 1 - below(64)); /* the next page is unmapped */
+    case 5:
+        return (uint64_t)(ro + below(PAGE));
+    case 6:
+        return (uint64_t)(hole + below(PAGE));
+    case 7:
+        return (uint64_t)&fz_handler; /* program text */
+    case 8:
+        return (uint64_t)(&local - 8192 - below(4096)); /* the unused stack */
     case 9:
-    case 10: return gen_kernel_addr();
-    default: return rnd();
+    case 10:
+        return gen_kernel_addr();
+    default:
+        return rnd();
     }
 }
 
@@ -348,10 +405,14 @@ static uint64_t gen_user_ptr(void)
 static uint64_t gen_fd(void)
 {
     switch (below(8)) {
-    case 0: return below(24);
-    case 1: return gen_int();
-    case 2: return (uint64_t)-100; /* AT_FDCWD */
-    default: return fds[below(nfds)];
+    case 0:
+        return below(24);
+    case 1:
+        return gen_int();
+    case 2:
+        return (uint64_t)-100; /* AT_FDCWD */
+    default:
+        return fds[below(nfds)];
     }
 }
 
@@ -363,9 +424,25 @@ static uint64_t gen_dirfd(void)
 /* Paths to read; to create (only under the batch's directory: no call may
  * create a name anywhere else, in /proc in particular, see confined()). */
 static const char *const read_paths[] = {
-    "/", "/tmp", "/dev/null", "/dev/zero", "/proc/meminfo", "/proc/self/stat",
-    "/proc/self/status", "/proc/uptime", "/nonexistent", "/nonexistent/x", ".", "..", "a",
-    "d", "d/f", "d/keep/x", "", "/dev/null/x", "///tmp//./",
+    "/",
+    "/tmp",
+    "/dev/null",
+    "/dev/zero",
+    "/proc/meminfo",
+    "/proc/self/stat",
+    "/proc/self/status",
+    "/proc/uptime",
+    "/nonexistent",
+    "/nonexistent/x",
+    ".",
+    "..",
+    "a",
+    "d",
+    "d/f",
+    "d/keep/x",
+    "",
+    "/dev/null/x",
+    "///tmp//./",
 };
 static const char *const create_paths[] = {
     "a", "b", "c", "d/e", "d/f", "d/g", "x/y", "l", "d/", "n", "d/d2", "d/d2/e",
@@ -374,7 +451,8 @@ static const char *const create_paths[] = {
 static uint64_t gen_path_from(const char *const *pool, size_t n)
 {
     switch (below(10)) {
-    case 0: return gen_ptr();
+    case 0:
+        return gen_ptr();
     case 1: { /* a long relative path (one from a '/' would be absolute) */
         uint64_t off = below(sizeof(longpath));
         return (uint64_t)longpath + (longpath[off] == '/' ? off + 1 : off);
@@ -384,7 +462,8 @@ static uint64_t gen_path_from(const char *const *pool, size_t n)
         memset(p, 'z', (char *)hole - p);
         return (uint64_t)p;
     }
-    default: return (uint64_t)pool[below(n)];
+    default:
+        return (uint64_t)pool[below(n)];
     }
 }
 
@@ -456,14 +535,18 @@ static uint64_t self_pid(void)
 static uint64_t gen_addr(void)
 {
     switch (below(7)) {
-    case 0: return 0;
+    case 0:
+        return 0;
     case 1:
     case 2:
-    case 3: return (uint64_t)(scratch + below(SCRATCH_PAGES) * PAGE);
-    case 4: return chance(10) ? (uint64_t)(rw + below(RW_PAGES + 3) * PAGE) : 0x10000000ull;
-    case 5: return chance(50) ? 0x10000000ull + below(1 << 16) * PAGE
-                              : gen_kernel_addr() & ~(PAGE - 1);
-    default: return chance(50) ? rnd() & ~(PAGE - 1) : rnd();
+    case 3:
+        return (uint64_t)(scratch + below(SCRATCH_PAGES) * PAGE);
+    case 4:
+        return chance(10) ? (uint64_t)(rw + below(RW_PAGES + 3) * PAGE) : 0x10000000ull;
+    case 5:
+        return chance(50) ? 0x10000000ull + below(1 << 16) * PAGE : gen_kernel_addr() & ~(PAGE - 1);
+    default:
+        return chance(50) ? rnd() & ~(PAGE - 1) : rnd();
     }
 }
 
@@ -474,9 +557,12 @@ static uint64_t gen_mlen(void)
     if (chance(10))
         return gen_int();
     switch (below(4)) {
-    case 0: return below(4) * PAGE;
-    case 1: return below(16 << 20);
-    default: return below(64) * PAGE;
+    case 0:
+        return below(4) * PAGE;
+    case 1:
+        return below(16 << 20);
+    default:
+        return below(64) * PAGE;
     }
 }
 
@@ -490,75 +576,202 @@ static uint64_t gen_mlen(void)
  * u user pointer or NULL, T poll timeout. Numbers not listed get six
  * integers of any kind. Special cases are in special_args(). */
 static const char *const spec[NSYS] = {
-    [SYS_read] = "fbl", [SYS_write] = "fbl", [SYS_open] = "pxo", [SYS_close] = "f",
-    [SYS_stat] = "pb", [SYS_fstat] = "fb", [SYS_lstat] = "pb", [SYS_poll] = "bnT",
-    [SYS_lseek] = "fiw", [SYS_mmap] = "amwxfi", [SYS_mprotect] = "amw", [SYS_munmap] = "am",
-    [SYS_brk] = "a", [SYS_rt_sigprocmask] = "wbbl", [SYS_ioctl] = "fib",
-    [SYS_pread64] = "fbli", [SYS_pwrite64] = "fbli", [SYS_readv] = "fvn", [SYS_writev] = "fvn",
-    [SYS_access] = "pw", [SYS_pipe] = "b", [SYS_select] = "nbbbt", [SYS_sched_yield] = "",
-    [SYS_mremap] = "ammxa", [SYS_msync] = "amx", [SYS_mincore] = "amb", [SYS_madvise] = "amw",
-    [SYS_dup] = "f", [SYS_dup2] = "ff", [SYS_nanosleep] = "tb", [SYS_getitimer] = "wb",
-    [SYS_alarm] = "w", [SYS_getpid] = "", [SYS_exit] = "i", [SYS_uname] = "b",
-    [SYS_fcntl] = "fwi", [SYS_flock] = "fx", [SYS_fsync] = "f", [SYS_fdatasync] = "f",
-    [SYS_truncate] = "Pl", [SYS_ftruncate] = "fl", [SYS_getdents64] = "fbl",
-    [SYS_getdents] = "fbl", [SYS_getcwd] = "bl", [SYS_mkdir] = "Po", [SYS_creat] = "Po",
-    [SYS_link] = "pP", [SYS_unlink] = "P", [SYS_symlink] = "PP", [SYS_readlink] = "pbl",
-    [SYS_chmod] = "Po", [SYS_fchmod] = "fo", [SYS_chown] = "Pii", [SYS_fchown] = "fii",
-    [SYS_umask] = "o", [SYS_gettimeofday] = "bb", [SYS_getrlimit] = "rb",
-    [SYS_getrusage] = "ib", [SYS_sysinfo] = "b", [SYS_times] = "b", [SYS_getuid] = "",
-    [SYS_getgid] = "", [SYS_setuid] = "i", [SYS_setgid] = "i", [SYS_geteuid] = "",
-    [SYS_getegid] = "", [SYS_setpgid] = "Kk", [SYS_getppid] = "", [SYS_getpgrp] = "",
-    [SYS_setsid] = "", [SYS_getresuid] = "bbb", [SYS_getresgid] = "bbb", [SYS_getpgid] = "k",
-    [SYS_getsid] = "k", [SYS_rt_sigpending] = "bl", [SYS_rt_sigtimedwait] = "bbtl",
-    [SYS_utime] = "Pb", [SYS_mknod] = "Poi", [SYS_statfs] = "pb", [SYS_fstatfs] = "fb",
-    [SYS_getpriority] = "wk", [SYS_setpriority] = "wKi", [SYS_sched_getparam] = "kb",
-    [SYS_sched_getscheduler] = "k", [SYS_mlock] = "am", [SYS_munlock] = "am",
-    [SYS_prctl] = "wxxxx", [SYS_setrlimit] = "rb", [SYS_sync] = "", [SYS_gettid] = "",
-    [SYS_time] = "b", [SYS_sched_setaffinity] = "Klb", [SYS_sched_getaffinity] = "klb",
-    [SYS_exit_group] = "i", [SYS_clock_gettime] = "cb",
-    [SYS_clock_getres] = "cb", [SYS_clock_nanosleep] = "cxtb", [SYS_openat] = "dpxo",
-    [SYS_mkdirat] = "dPo", [SYS_newfstatat] = "dpbx", [SYS_unlinkat] = "dPx",
-    [SYS_symlinkat] = "PdP", [SYS_readlinkat] = "dpbl", [SYS_fchmodat] = "dPox",
-    [SYS_faccessat] = "dpw", [SYS_faccessat2] = "dpwx", [SYS_pselect6] = "nbbbtb",
-    [SYS_ppoll] = "bntbl", [SYS_dup3] = "ffx", [SYS_pipe2] = "bx", [SYS_prlimit64] = "Krbb",
-    [SYS_getrandom] = "blx", [SYS_syncfs] = "f", [SYS_utimensat] = "dPbx", [SYS_fchdir] = "f",
-    [SYS_chdir] = "p", [SYS_rmdir] = "P", [SYS_rename] = "PP", [SYS_renameat] = "dPdP",
-    [SYS_renameat2] = "dPdPx", [SYS_linkat] = "dpdPx", [SYS_statx] = "dpxxb",
-    [SYS_fadvise64] = "fiiw", [SYS_fallocate] = "fxil", [SYS_copy_file_range] = "fbfbli",
-    [SYS_sendfile] = "ffbl", [SYS_splice] = "fbfblx", [SYS_tee] = "fflx",
+    [SYS_read] = "fbl",
+    [SYS_write] = "fbl",
+    [SYS_open] = "pxo",
+    [SYS_close] = "f",
+    [SYS_stat] = "pb",
+    [SYS_fstat] = "fb",
+    [SYS_lstat] = "pb",
+    [SYS_poll] = "bnT",
+    [SYS_lseek] = "fiw",
+    [SYS_mmap] = "amwxfi",
+    [SYS_mprotect] = "amw",
+    [SYS_munmap] = "am",
+    [SYS_brk] = "a",
+    [SYS_rt_sigprocmask] = "wbbl",
+    [SYS_ioctl] = "fib",
+    [SYS_pread64] = "fbli",
+    [SYS_pwrite64] = "fbli",
+    [SYS_readv] = "fvn",
+    [SYS_writev] = "fvn",
+    [SYS_access] = "pw",
+    [SYS_pipe] = "b",
+    [SYS_select] = "nbbbt",
+    [SYS_sched_yield] = "",
+    [SYS_mremap] = "ammxa",
+    [SYS_msync] = "amx",
+    [SYS_mincore] = "amb",
+    [SYS_madvise] = "amw",
+    [SYS_dup] = "f",
+    [SYS_dup2] = "ff",
+    [SYS_nanosleep] = "tb",
+    [SYS_getitimer] = "wb",
+    [SYS_alarm] = "w",
+    [SYS_getpid] = "",
+    [SYS_exit] = "i",
+    [SYS_uname] = "b",
+    [SYS_fcntl] = "fwi",
+    [SYS_flock] = "fx",
+    [SYS_fsync] = "f",
+    [SYS_fdatasync] = "f",
+    [SYS_truncate] = "Pl",
+    [SYS_ftruncate] = "fl",
+    [SYS_getdents64] = "fbl",
+    [SYS_getdents] = "fbl",
+    [SYS_getcwd] = "bl",
+    [SYS_mkdir] = "Po",
+    [SYS_creat] = "Po",
+    [SYS_link] = "pP",
+    [SYS_unlink] = "P",
+    [SYS_symlink] = "PP",
+    [SYS_readlink] = "pbl",
+    [SYS_chmod] = "Po",
+    [SYS_fchmod] = "fo",
+    [SYS_chown] = "Pii",
+    [SYS_fchown] = "fii",
+    [SYS_umask] = "o",
+    [SYS_gettimeofday] = "bb",
+    [SYS_getrlimit] = "rb",
+    [SYS_getrusage] = "ib",
+    [SYS_sysinfo] = "b",
+    [SYS_times] = "b",
+    [SYS_getuid] = "",
+    [SYS_getgid] = "",
+    [SYS_setuid] = "i",
+    [SYS_setgid] = "i",
+    [SYS_geteuid] = "",
+    [SYS_getegid] = "",
+    [SYS_setpgid] = "Kk",
+    [SYS_getppid] = "",
+    [SYS_getpgrp] = "",
+    [SYS_setsid] = "",
+    [SYS_getresuid] = "bbb",
+    [SYS_getresgid] = "bbb",
+    [SYS_getpgid] = "k",
+    [SYS_getsid] = "k",
+    [SYS_rt_sigpending] = "bl",
+    [SYS_rt_sigtimedwait] = "bbtl",
+    [SYS_utime] = "Pb",
+    [SYS_mknod] = "Poi",
+    [SYS_statfs] = "pb",
+    [SYS_fstatfs] = "fb",
+    [SYS_getpriority] = "wk",
+    [SYS_setpriority] = "wKi",
+    [SYS_sched_getparam] = "kb",
+    [SYS_sched_getscheduler] = "k",
+    [SYS_mlock] = "am",
+    [SYS_munlock] = "am",
+    [SYS_prctl] = "wxxxx",
+    [SYS_setrlimit] = "rb",
+    [SYS_sync] = "",
+    [SYS_gettid] = "",
+    [SYS_time] = "b",
+    [SYS_sched_setaffinity] = "Klb",
+    [SYS_sched_getaffinity] = "klb",
+    [SYS_exit_group] = "i",
+    [SYS_clock_gettime] = "cb",
+    [SYS_clock_getres] = "cb",
+    [SYS_clock_nanosleep] = "cxtb",
+    [SYS_openat] = "dpxo",
+    [SYS_mkdirat] = "dPo",
+    [SYS_newfstatat] = "dpbx",
+    [SYS_unlinkat] = "dPx",
+    [SYS_symlinkat] = "PdP",
+    [SYS_readlinkat] = "dpbl",
+    [SYS_fchmodat] = "dPox",
+    [SYS_faccessat] = "dpw",
+    [SYS_faccessat2] = "dpwx",
+    [SYS_pselect6] = "nbbbtb",
+    [SYS_ppoll] = "bntbl",
+    [SYS_dup3] = "ffx",
+    [SYS_pipe2] = "bx",
+    [SYS_prlimit64] = "Krbb",
+    [SYS_getrandom] = "blx",
+    [SYS_syncfs] = "f",
+    [SYS_utimensat] = "dPbx",
+    [SYS_fchdir] = "f",
+    [SYS_chdir] = "p",
+    [SYS_rmdir] = "P",
+    [SYS_rename] = "PP",
+    [SYS_renameat] = "dPdP",
+    [SYS_renameat2] = "dPdPx",
+    [SYS_linkat] = "dpdPx",
+    [SYS_statx] = "dpxxb",
+    [SYS_fadvise64] = "fiiw",
+    [SYS_fallocate] = "fxil",
+    [SYS_copy_file_range] = "fbfbli",
+    [SYS_sendfile] = "ffbl",
+    [SYS_splice] = "fbfblx",
+    [SYS_tee] = "fflx",
     /* argument lists of their own: special_args(), later_use_args() */
-    [SYS_kill] = "", [SYS_tkill] = "", [SYS_tgkill] = "", [SYS_clone] = "", [SYS_fork] = "",
-    [SYS_wait4] = "", [SYS_waitid] = "", [SYS_rt_sigaction] = "", [SYS_setitimer] = "",
-    [SYS_execve] = "", [SYS_execveat] = "", [SYS_arch_prctl] = "", [SYS_sigaltstack] = "",
-    [SYS_set_tid_address] = "", [SYS_set_robust_list] = "", [SYS_pause] = "",
-    [SYS_rt_sigsuspend] = "", [SYS_rt_sigreturn] = "",
+    [SYS_kill] = "",
+    [SYS_tkill] = "",
+    [SYS_tgkill] = "",
+    [SYS_clone] = "",
+    [SYS_fork] = "",
+    [SYS_wait4] = "",
+    [SYS_waitid] = "",
+    [SYS_rt_sigaction] = "",
+    [SYS_setitimer] = "",
+    [SYS_execve] = "",
+    [SYS_execveat] = "",
+    [SYS_arch_prctl] = "",
+    [SYS_sigaltstack] = "",
+    [SYS_set_tid_address] = "",
+    [SYS_set_robust_list] = "",
+    [SYS_pause] = "",
+    [SYS_rt_sigsuspend] = "",
+    [SYS_rt_sigreturn] = "",
 };
 
 static uint64_t gen_arg(char kind)
 {
     switch (kind) {
-    case 'f': return gen_fd();
-    case 'd': return gen_dirfd();
-    case 'b': return gen_ptr();
-    case 'p': return gen_path();
-    case 'P': return gen_create_path();
-    case 'l': return gen_len();
-    case 'x': return gen_flags();
-    case 'o': return gen_mode();
-    case 's': return gen_small(66);
-    case 'n': return gen_small(9);
-    case 't': return gen_timespec();
-    case 'v': return gen_iov();
-    case 'a': return gen_addr();
-    case 'm': return gen_mlen();
-    case 'w': return gen_small(6);
-    case 'c': return gen_small(12);
-    case 'r': return gen_small(17);
-    case 'k': return chance(70) ? (chance(50) ? 0 : self_pid()) : gen_int();
-    case 'K': return chance(50) ? 0 : self_pid();
-    case 'u': return gen_user_ptr();
-    case 'T': return chance(97) ? below(2) : (uint64_t)-1;
-    default: return gen_int();
+    case 'f':
+        return gen_fd();
+    case 'd':
+        return gen_dirfd();
+    case 'b':
+        return gen_ptr();
+    case 'p':
+        return gen_path();
+    case 'P':
+        return gen_create_path();
+    case 'l':
+        return gen_len();
+    case 'x':
+        return gen_flags();
+    case 'o':
+        return gen_mode();
+    case 's':
+        return gen_small(66);
+    case 'n':
+        return gen_small(9);
+    case 't':
+        return gen_timespec();
+    case 'v':
+        return gen_iov();
+    case 'a':
+        return gen_addr();
+    case 'm':
+        return gen_mlen();
+    case 'w':
+        return gen_small(6);
+    case 'c':
+        return gen_small(12);
+    case 'r':
+        return gen_small(17);
+    case 'k':
+        return chance(70) ? (chance(50) ? 0 : self_pid()) : gen_int();
+    case 'K':
+        return chance(50) ? 0 : self_pid();
+    case 'u':
+        return gen_user_ptr();
+    case 'T':
+        return chance(97) ? below(2) : (uint64_t)-1;
+    default:
+        return gen_int();
     }
 }
 
@@ -595,7 +808,7 @@ static uint64_t gen_itimerval(void)
 /* The exec calls: never a real program. */
 static uint64_t gen_exec_path(void)
 {
-    static const char *const paths[] = {"/nonexistent", "/tmp", "/dev/null", "a", "d",
+    static const char *const paths[] = {"/nonexistent",  "/tmp", "/dev/null", "a", "d",
                                         "/proc/meminfo", ""};
     return chance(70) ? (uint64_t)paths[below(7)] : gen_ptr();
 }
@@ -635,7 +848,7 @@ static int special_args(uint64_t nr, uint64_t *a)
         a[0] = gen_ptr();
         a[1] = chance(80) ? SA_SIGSET : gen_len();
         return chance(2) ? 1 : -1; /* blocks until a signal: rarely */
-    case SYS_rt_sigreturn: /* restores a frame of stack garbage: rarely */
+    case SYS_rt_sigreturn:         /* restores a frame of stack garbage: rarely */
         return chance(10) ? 1 : -1;
     case SYS_socket: /* families and types that exist, so the socket calls get sockets */
         a[0] = (uint64_t[]){1, 2, 16, 10}[below(4)];
@@ -792,7 +1005,7 @@ static void gen_call(uint64_t *nr, uint64_t *a)
                 int at = *nr == SYS_openat;
                 if (chance(30)) /* create: a name under the batch's directory */
                     a[at] = gen_create_path();
-                else            /* no O_CREAT on a path that may be anywhere */
+                else /* no O_CREAT on a path that may be anywhere */
                     a[at + 1] &= ~(uint64_t)O_CREAT;
             }
             if (!escape)
@@ -844,16 +1057,17 @@ static void run_batch(unsigned w, uint64_t seed, uint64_t batch, uint64_t calls)
         record(ws, nr, a);
         if (trace_fd >= 0) {
             char line[200];
-            int n = snprintf(line, sizeof(line), "fuzz: call %llu: %llu(%#llx, %#llx, %#llx, %#llx, "
-                             "%#llx, %#llx)\n", (unsigned long long)i, (unsigned long long)nr,
+            int n = snprintf(line, sizeof(line),
+                             "fuzz: call %llu: %llu(%#llx, %#llx, %#llx, %#llx, "
+                             "%#llx, %#llx)\n",
+                             (unsigned long long)i, (unsigned long long)nr,
                              (unsigned long long)a[0], (unsigned long long)a[1],
                              (unsigned long long)a[2], (unsigned long long)a[3],
                              (unsigned long long)a[4], (unsigned long long)a[5]);
             raw6(SYS_write, trace_fd, (long)line, n, 0, 0, 0);
         }
-        long r = nr == SYS_clone || nr == SYS_fork
-                     ? raw_forklike(nr, a[0], a[1], a[2], a[3], a[4])
-                     : raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        long r = nr == SYS_clone || nr == SYS_fork ? raw_forklike(nr, a[0], a[1], a[2], a[3], a[4])
+                                                   : raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
         ws->ring[ws->ring_pos++ % RING].ret = r;
     }
     ws->done = batch + 1;
@@ -887,8 +1101,8 @@ static void report_batch(unsigned w, uint64_t seed, uint64_t batch, const char *
 {
     if (__atomic_fetch_add(&sh->logged, 1, __ATOMIC_RELAXED) >= LOG_MAX)
         return;
-    printf("fuzz: seed %llu worker %u batch %llu: %s; its last calls:\n",
-           (unsigned long long)seed, w, (unsigned long long)batch, what);
+    printf("fuzz: seed %llu worker %u batch %llu: %s; its last calls:\n", (unsigned long long)seed,
+           w, (unsigned long long)batch, what);
     log_calls(&sh->w[w], n);
     fflush(stdout);
 }
@@ -1170,8 +1384,8 @@ static void run_seed(uint64_t seed, uint64_t calls, unsigned workers, struct tot
     printf("fuzz: seed %llu: %llu calls, %u workers, %llu batches, %llu ended early, %llu hung, "
            "%llu crashed",
            (unsigned long long)seed, (unsigned long long)s.calls, workers,
-           (unsigned long long)s.batches, (unsigned long long)s.exited,
-           (unsigned long long)s.hangs, (unsigned long long)s.crashes);
+           (unsigned long long)s.batches, (unsigned long long)s.exited, (unsigned long long)s.hangs,
+           (unsigned long long)s.crashes);
     print_sigs(s.sig);
     printf(", %llu calls/s\n", (unsigned long long)per_second(s.calls, s.ms));
     fflush(stdout);
@@ -1259,9 +1473,9 @@ int main(int argc, char **argv)
         workers = workers < 1 ? 1 : MAX_WORKERS;
     list_specs();
     const char *v;
-    if ((v = getenv("FUZZ_ONLY")) && sscanf(v, "%u:%llu-%llu", &only_w,
-                                            (unsigned long long *)&only_first,
-                                            (unsigned long long *)&only_last) < 3)
+    if ((v = getenv("FUZZ_ONLY")) &&
+        sscanf(v, "%u:%llu-%llu", &only_w, (unsigned long long *)&only_first,
+               (unsigned long long *)&only_last) < 3)
         only_last = only_first;
     if ((v = getenv("FUZZ_STOP")))
         stop_after = strtoull(v, 0, 0);
@@ -1303,8 +1517,9 @@ int main(int argc, char **argv)
            root_after);
     if (procs_after != procs_before || tmp_after != tmp_before || root_after != root_before)
         t.bad = 1; /* names in / were removed after each seed: one left here is new */
-    printf("fuzz: %llu calls, %u seeds, %u workers, %llu hung, %llu crashed", (unsigned long long)t.calls,
-           seeds, workers, (unsigned long long)t.hangs, (unsigned long long)t.crashes);
+    printf("fuzz: %llu calls, %u seeds, %u workers, %llu hung, %llu crashed",
+           (unsigned long long)t.calls, seeds, workers, (unsigned long long)t.hangs,
+           (unsigned long long)t.crashes);
     print_sigs(t.sig);
     printf(", %llu calls/s: %s\n", (unsigned long long)per_second(t.calls, t.ms),
            t.bad ? "FAILED" : "ok");
