@@ -26,7 +26,7 @@
  *                                      icount the instructions since reset, firmware
  *                                      included)
  *                   and the line "hello from bench"
- * prims             getppid            syscall(SYS_getppid) (ns)
+ * prims             getppid            getppid() (ns)
  *  (only=NAME,...    the listed figures alone, e.g. only=fork_exit_wait for a
  *   implies prims)   profile of one primitive (profile=US, docs/PERFORMANCE.md)
  *  (7 runs each)    fork_exit_wait     fork + child _exit(0) + waitpid (us)
@@ -213,13 +213,14 @@ static void report(const char *name, const char *unit, double (*fn)(long), long 
 
 /* ---- prims ---- */
 
-/* ns per raw getppid system call. */
+/* ns per getppid() system call (libc's own inline call, not the variadic
+ * syscall(): the figure is the kernel's round trip). */
 static double getppid_ns(long n)
 {
     double t0 = p_now_us();
 
     for (long i = 0; i < n; i++)
-        syscall(SYS_getppid);
+        getppid();
     return (p_now_us() - t0) * 1000 / (double)n;
 }
 

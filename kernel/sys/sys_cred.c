@@ -213,10 +213,10 @@ static int64_t sys_setgroups(uint64_t size, uint64_t ulist, uint64_t a2, uint64_
 
 void sys_cred_register(void)
 {
-    syscall_register(SYS_getuid, sys_getuid);
-    syscall_register(SYS_geteuid, sys_geteuid);
-    syscall_register(SYS_getgid, sys_getgid);
-    syscall_register(SYS_getegid, sys_getegid);
+    syscall_register_leaf(SYS_getuid, sys_getuid);
+    syscall_register_leaf(SYS_geteuid, sys_geteuid);
+    syscall_register_leaf(SYS_getgid, sys_getgid);
+    syscall_register_leaf(SYS_getegid, sys_getegid);
     syscall_register(SYS_getresuid, sys_getresuid);
     syscall_register(SYS_getresgid, sys_getresgid);
     syscall_register(SYS_setresuid, sys_setresuid);

@@ -291,21 +291,21 @@ static int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, ui
 void sys_proc_register(void)
 {
     syscall_register(SYS_sched_yield, sys_sched_yield);
-    syscall_register(SYS_getpid, sys_getpid);
+    syscall_register_leaf(SYS_getpid, sys_getpid);
     syscall_register(SYS_exit, sys_exit);
     syscall_register(SYS_uname, sys_uname);
     syscall_register(SYS_umask, sys_umask);
     syscall_register(SYS_getrlimit, sys_getrlimit);
     syscall_register(SYS_sysinfo, sys_sysinfo);
-    syscall_register(SYS_getppid, sys_getppid);
+    syscall_register_leaf(SYS_getppid, sys_getppid);
     syscall_register(SYS_setpgid, sys_setpgid);
-    syscall_register(SYS_getpgrp, sys_getpgrp);
+    syscall_register_leaf(SYS_getpgrp, sys_getpgrp);
     syscall_register(SYS_setsid, sys_setsid);
     syscall_register(SYS_getpgid, sys_getpgid);
     syscall_register(SYS_getsid, sys_getsid);
     syscall_register(SYS_arch_prctl, sys_arch_prctl);
     syscall_register(SYS_setrlimit, sys_setrlimit);
-    syscall_register(SYS_gettid, sys_gettid);
+    syscall_register_leaf(SYS_gettid, sys_gettid);
     syscall_register(SYS_set_tid_address, sys_set_tid_address);
     syscall_register(SYS_exit_group, sys_exit_group);
     syscall_register(SYS_set_robust_list, sys_set_robust_list);

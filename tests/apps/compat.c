@@ -1444,6 +1444,66 @@ static void case_rlimit_cpu_kill(void)
              "inherited: %s", p_status_str(st));
 }
 
+/* uint64_t regs_syscall(uint64_t nr, uint64_t r[16]): r[0..11] loaded
+ * into rbx rbp rdi rsi rdx r8 r9 r10 r12 r13 r14 r15, system call nr made
+ * (no arguments it reads), the twelve stored back; r[12] and r[13] get
+ * rcx and r11 after the call, r[14] RFLAGS just before, r[15] the address
+ * after the syscall instruction. Returns rax. */
+__asm__(".text\n"
+        ".globl regs_syscall\n"
+        "regs_syscall:\n"
+        "push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+        "push %rsi\n"
+        "mov %rdi, %rax\n"
+        "pushfq\n pop %rcx\n mov %rcx, 112(%rsi)\n"
+        "mov 0(%rsi), %rbx\n mov 8(%rsi), %rbp\n mov 16(%rsi), %rdi\n"
+        "mov 32(%rsi), %rdx\n mov 40(%rsi), %r8\n mov 48(%rsi), %r9\n"
+        "mov 56(%rsi), %r10\n mov 64(%rsi), %r12\n mov 72(%rsi), %r13\n"
+        "mov 80(%rsi), %r14\n mov 88(%rsi), %r15\n mov 24(%rsi), %rsi\n"
+        "syscall\n"
+        "1:\n"
+        "push %rsi\n mov 8(%rsp), %rsi\n"
+        "mov %rbx, 0(%rsi)\n mov %rbp, 8(%rsi)\n mov %rdi, 16(%rsi)\n"
+        "pop %rdi\n mov %rdi, 24(%rsi)\n mov %rdx, 32(%rsi)\n mov %r8, 40(%rsi)\n"
+        "mov %r9, 48(%rsi)\n mov %r10, 56(%rsi)\n mov %r12, 64(%rsi)\n"
+        "mov %r13, 72(%rsi)\n mov %r14, 80(%rsi)\n mov %r15, 88(%rsi)\n"
+        "mov %rcx, 96(%rsi)\n mov %r11, 104(%rsi)\n lea 1b(%rip), %rcx\n mov %rcx, 120(%rsi)\n"
+        "pop %rsi\n pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+        "ret\n");
+uint64_t regs_syscall(uint64_t nr, uint64_t r[16]);
+
+/* What one call leaves in the registers: rax the result, rcx the return
+ * address, r11 RFLAGS, the rest as they were. */
+static void regs_check(const char *call, uint64_t nr, uint64_t want)
+{
+    static const char *names[12] = {"rbx", "rbp", "rdi", "rsi", "rdx", "r8",
+                                    "r9",  "r10", "r12", "r13", "r14", "r15"};
+    uint64_t r[16];
+    for (int i = 0; i < 12; i++)
+        r[i] = 0x0123456789abcdefull ^ ((uint64_t)(i + 1) << 56) ^ (uint64_t)i;
+    uint64_t rax = regs_syscall(nr, r);
+    T_EXPECT(rax == want, "%s: rax %#llx, want %#llx", call, (unsigned long long)rax,
+             (unsigned long long)want);
+    for (int i = 0; i < 12; i++)
+        T_EXPECT(r[i] == (0x0123456789abcdefull ^ ((uint64_t)(i + 1) << 56) ^ (uint64_t)i),
+                 "%s: %s changed to %#llx", call, names[i], (unsigned long long)r[i]);
+    T_EXPECT(r[12] == r[15], "%s: rcx %#llx, not the return address %#llx", call,
+             (unsigned long long)r[12], (unsigned long long)r[15]);
+    T_EXPECT(r[13] == r[14], "%s: r11 %#llx, not RFLAGS %#llx", call, (unsigned long long)r[13],
+             (unsigned long long)r[14]);
+}
+
+/* The Linux system-call ABI on the registers, for the short path of the
+ * calls that only read the caller's ids and for the full one. */
+static void case_syscall_regs(void)
+{
+    regs_check("getppid", SYS_getppid, (uint64_t)getppid());
+    regs_check("getpid", SYS_getpid, (uint64_t)getpid());
+    regs_check("getuid", SYS_getuid, (uint64_t)getuid());
+    regs_check("sched_yield", SYS_sched_yield, 0);
+    regs_check("getcwd", SYS_getcwd, (uint64_t)-EFAULT); /* rdi, a bad buffer; rsi its size */
+}
+
 static const struct t_case cases[] = {
     {"cap_root", case_cap_root},
     {"cap_versions", case_cap_versions},
@@ -1485,6 +1545,7 @@ static const struct t_case cases[] = {
     {"cpuclock_nanosleep", case_cpuclock_nanosleep},
     {"rlimit_cpu_xcpu", case_rlimit_cpu_xcpu},
     {"rlimit_cpu_kill", case_rlimit_cpu_kill},
+    {"syscall_regs", case_syscall_regs},
 };
 
 int main(int argc, char **argv)

@@ -7,15 +7,52 @@
  * builds, so signals, fork and rt_sigreturn treat every entry alike. The
  * return restores RFLAGS and jumps to RCX (no sysret: that would go to
  * ring 3). Linux ABI: number in rax, arguments in rdi rsi rdx r10 r8 r9,
- * result in rax, rcx and r11 clobbered (here: RIP and RFLAGS). */
+ * result in rax, rcx and r11 clobbered (here: RIP and RFLAGS).
+ *
+ * A leaf call (syscall_register_leaf: getpid and the like) takes the short
+ * path: no frame, the handler called with the arguments still in their
+ * registers and interrupts still off, the registers the C ABI lets it
+ * clobber saved around it, and no look for signals on the way out (a leaf
+ * changes nothing a signal depends on, and with interrupts off none can
+ * arrive during it). */
 #include "kernel/arch/x86_64/asm.h"
 #include "kernel/arch/x86_64/gdt.h"
+#include "kernel/sys/syscall.h"
 
     .text
     .global syscall_entry
 syscall_entry:
     movq %rsp, syscall_user_rsp(%rip)
     movq arch_kstack_hi(%rip), %rsp
+    cmpq $SYSCALL_MAX, %rax
+    jae syscall_full
+    cmpq $0, syscall_leaf(,%rax,8)   /* -mcmodel=kernel: absolute is fine */
+    je syscall_full
+    pushq syscall_user_rsp(%rip)
+    pushq %r11                       /* rflags */
+    pushq %rcx                       /* rip */
+    pushq %rdi                       /* what the C ABI may clobber but */
+    pushq %rsi                       /* the Linux ABI keeps */
+    pushq %rdx
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    subq $8, %rsp                    /* the call's 16-byte alignment */
+    movq %r10, %rcx                  /* the fourth argument, C's way */
+    call *syscall_leaf(,%rax,8)
+    addq $8, %rsp
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    popq %rcx
+    movq (%rsp), %r11
+    popfq                            /* as below: no preemption point */
+    popq %rsp
+    jmp *%rcx
+syscall_full:
     pushq $GDT_KDATA                 /* struct arch_frame, top down: ss */
     pushq syscall_user_rsp(%rip)     /* rsp */
     pushq %r11                       /* rflags */
