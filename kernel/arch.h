@@ -93,8 +93,10 @@ struct arch_frame;
 /* Bytes in a frame, to allocate one (a forked child's first entry). */
 uint64_t arch_frame_size(void);
 /* Inline (frame.h), as every system call uses them:
- *   uint64_t arch_frame_syscall(const struct arch_frame *f, uint64_t args[6])
- *     a system call's number, and its six arguments in args;
+ *   uint64_t arch_frame_syscall_nr(const struct arch_frame *f)
+ *     a system call's number;
+ *   int64_t arch_frame_call(const struct arch_frame *f, fn)
+ *     fn(a0, ..., a5) with the system call's six arguments;
  *   uint64_t arch_frame_retval(const struct arch_frame *f)
  *   void arch_frame_set_retval(struct arch_frame *f, uint64_t v)
  *     the result the program gets from the system call of f;

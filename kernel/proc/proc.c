@@ -61,17 +61,6 @@ unsigned proc_limit(void)
     return proc_max;
 }
 
-struct lwp *lwp_current(void)
-{
-    return sched_current()->lwp;
-}
-
-struct proc *proc_current(void)
-{
-    struct lwp *l = lwp_current();
-    return l ? l->proc : 0;
-}
-
 struct vnode *proc_root(void)
 {
     struct proc *p = proc_current();

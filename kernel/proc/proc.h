@@ -215,9 +215,18 @@ struct proc {
 /* Read the command line (maxproc=). */
 void proc_init(const char *cmdline);
 
-/* The process of the calling thread, or NULL for a pure kernel thread. */
-struct proc *proc_current(void);
-struct lwp *lwp_current(void);
+/* The LWP and the process of the calling thread, or NULL for a pure
+ * kernel thread. */
+static inline struct lwp *lwp_current(void)
+{
+    return sched_current()->lwp;
+}
+
+static inline struct proc *proc_current(void)
+{
+    struct lwp *l = lwp_current();
+    return l ? l->proc : 0;
+}
 /* Table slot i (0 .. proc_limit() - 1): its process, or NULL. */
 struct proc *proc_at(unsigned i);
 /* The process with this pid (alive or zombie), or NULL. */

@@ -12,7 +12,7 @@
 #include "kernel/sched/sched.h"
 
 static struct thread boot_thread;
-static struct thread *cur;
+struct thread *curthread;
 static struct thread *rq_head, *rq_tail;
 static struct thread *sleepq;    /* sorted by deadline */
 static struct callout *callouts; /* sorted by deadline */
@@ -20,11 +20,6 @@ static struct callout *due;      /* the pass run_callouts is running, not yet ru
 static int have_timer;
 static uint64_t quantum = 10 * 1000000ull;
 static uint64_t preemptions;
-
-struct thread *sched_current(void)
-{
-    return cur;
-}
 
 static void rq_push(struct thread *t)
 {
@@ -128,7 +123,8 @@ static void run_callouts(uint64_t now)
  * queue. */
 static void expire_sleepers(uint64_t now)
 {
-    run_callouts(now);
+    if (callouts && callouts->deadline <= now)
+        run_callouts(now);
     while (sleepq && sleepq->deadline <= now) {
         struct thread *t = sleepq;
         t->timed_out = 1;
@@ -145,6 +141,18 @@ static void expire_sleepers(uint64_t now)
 #define TIMER_MAX_NS (10 * 1000000ull)
 static uint64_t armed; /* absolute deadline being aimed at, 0 = none */
 
+/* Whether the timer armed already serves: it fires after now, within an
+ * accounting tick and a quantum, and before any sleeper or
+ * callout is due. Firing early costs an interrupt, never a late wake-up;
+ * this is what most switches find, so it is checked first. */
+static inline int timer_stands(uint64_t now)
+{
+    uint64_t within = quantum < SCHED_ACCT_TICK_NS ? quantum : SCHED_ACCT_TICK_NS;
+    if (armed <= now || armed > now + within)
+        return 0;
+    return (!sleepq || sleepq->deadline >= armed) && (!callouts || callouts->deadline >= armed);
+}
+
 static void arm_timer(uint64_t now)
 {
     uint64_t when = sleepq ? sleepq->deadline : 0;
@@ -153,7 +161,7 @@ static void arm_timer(uint64_t now)
 
     if (!have_timer)
         return;
-    if (rq_head && cur->ctx.fpu && (when == 0 || now + quantum < when)) {
+    if (rq_head && curthread->ctx.fpu && (when == 0 || now + quantum < when)) {
         when = now + quantum;
         /* An end of quantum armed a little earlier stands: threads that
          * switch often (yield, ping-pong) would otherwise reprogram the
@@ -162,7 +170,7 @@ static void arm_timer(uint64_t now)
         if (armed > now && armed <= when && when - armed <= quantum / 64)
             return;
     }
-    if (cur->lwp && (when == 0 || now + SCHED_ACCT_TICK_NS < when)) {
+    if (curthread->lwp && (when == 0 || now + SCHED_ACCT_TICK_NS < when)) {
         /* The accounting sample: any interrupt within the tick will do,
          * so one armed already stands (no reprogramming per switch). */
         if (armed > now && armed <= now + SCHED_ACCT_TICK_NS)
@@ -186,7 +194,7 @@ static struct thread *idle_thread;
 static uint64_t cpu_program_ns, cpu_kernel_ns, cpu_idle_ns;
 
 /* Charge prev the time since it was switched in. */
-static void account(struct thread *prev, uint64_t now)
+static inline void account(struct thread *prev, uint64_t now)
 {
     uint64_t d = now - prev->ran_at;
     prev->runtime_ns += d;
@@ -206,13 +214,13 @@ uint64_t thread_sys_ns(const struct thread *t)
 
 uint64_t thread_runtime_ns(const struct thread *t)
 {
-    return t->runtime_ns + (t == cur ? clock_ns() - t->ran_at : 0);
+    return t->runtime_ns + (t == curthread ? clock_ns() - t->ran_at : 0);
 }
 
 void sched_cpu_ns(uint64_t *program, uint64_t *kernel, uint64_t *idle)
 {
-    account(cur, clock_ns());
-    cur->ran_at = clock_ns();
+    account(curthread, clock_ns());
+    curthread->ran_at = clock_ns();
     *program = cpu_program_ns;
     *kernel = cpu_kernel_ns;
     *idle = cpu_idle_ns;
@@ -220,26 +228,30 @@ void sched_cpu_ns(uint64_t *program, uint64_t *kernel, uint64_t *idle)
 
 unsigned sched_nr_running(void)
 {
-    unsigned n = cur != idle_thread;
+    unsigned n = curthread != idle_thread;
     for (struct thread *t = rq_head; t; t = t->rq_next)
         n++;
     return n;
 }
 
+/* The switch's hot path calls out only when a sleeper or callout is due
+ * or the timer needs programming; the checks are inline. */
 static void schedule(void)
 {
-    struct thread *prev = cur, *next;
+    struct thread *prev = curthread, *next;
     uint64_t now = clock_ns();
 
     account(prev, now);
-    expire_sleepers(now);
+    if ((callouts && callouts->deadline <= now) || (sleepq && sleepq->deadline <= now))
+        expire_sleepers(now);
     next = rq_pop();
     if (!next)
         next = idle_thread;
     next->state = T_RUNNING;
     next->ran_at = now;
-    cur = next;
-    arm_timer(now);
+    curthread = next;
+    if (!timer_stands(now))
+        arm_timer(now);
     if (next == prev)
         return;
     /* A kernel thread runs on whatever tables are loaded (the kernel half
@@ -259,7 +271,7 @@ static void idle_main(void *arg)
     for (;;) {
         expire_sleepers(clock_ns());
         if (rq_head) {
-            cur->state = T_RUNNABLE;
+            curthread->state = T_RUNNABLE;
             schedule();
             continue;
         }
@@ -275,29 +287,29 @@ void sched_yield(void)
 {
     if (!rq_head && !(sleepq && sleepq->deadline <= clock_ns()))
         return;
-    cur->state = T_RUNNABLE;
-    rq_push(cur);
+    curthread->state = T_RUNNABLE;
+    rq_push(curthread);
     schedule();
 }
 
 void sched_block_prepare(uint64_t deadline)
 {
-    cur->woken = 0;
-    cur->timed_out = 0;
-    cur->deadline = deadline;
+    curthread->woken = 0;
+    curthread->timed_out = 0;
+    curthread->deadline = deadline;
 }
 
 int sched_block(void)
 {
-    if (cur->woken) {
-        cur->deadline = 0;
+    if (curthread->woken) {
+        curthread->deadline = 0;
         return 0;
     }
-    cur->state = T_BLOCKED;
-    if (cur->deadline)
-        sleep_insert(cur);
+    curthread->state = T_BLOCKED;
+    if (curthread->deadline)
+        sleep_insert(curthread);
     schedule();
-    return cur->timed_out;
+    return curthread->timed_out;
 }
 
 void sched_wake(struct thread *t)
@@ -359,14 +371,15 @@ void sched_set_sample_hook(void (*fn)(void *lwp))
 
 static void acct_sample(int in_program, uint64_t now)
 {
-    if (!cur->lwp)
+    if (!curthread->lwp)
         return;
-    uint64_t from = cur->sampled_at > cur->ran_at ? cur->sampled_at : cur->ran_at;
+    uint64_t from =
+        curthread->sampled_at > curthread->ran_at ? curthread->sampled_at : curthread->ran_at;
     if (!in_program && now > from)
-        cur->sys_ns += now - from;
-    cur->sampled_at = now;
+        curthread->sys_ns += now - from;
+    curthread->sampled_at = now;
     if (sample_hook)
-        sample_hook(cur->lwp);
+        sample_hook(curthread->lwp);
 }
 
 void sched_interrupt_exit(int in_program)
@@ -379,8 +392,8 @@ void sched_interrupt_exit(int in_program)
     expire_sleepers(now);
     if (in_program && rq_head) {
         preemptions++;
-        cur->state = T_RUNNABLE;
-        rq_push(cur);
+        curthread->state = T_RUNNABLE;
+        rq_push(curthread);
         schedule();
         return;
     }
@@ -389,7 +402,7 @@ void sched_interrupt_exit(int in_program)
 
 void thread_set_vmspace(struct vmspace *vs)
 {
-    cur->vm = vs;
+    curthread->vm = vs;
     if (vs)
         vmspace_switch(vs);
 }
@@ -413,12 +426,12 @@ uint64_t sched_preemptions(void)
 
 void thread_exit(void)
 {
-    if (cur == &boot_thread)
+    if (curthread == &boot_thread)
         panic("thread_exit: kmain cannot exit");
-    cur->state = T_ZOMBIE;
-    waitq_wake_all(&cur->exitq);
+    curthread->state = T_ZOMBIE;
+    waitq_wake_all(&curthread->exitq);
     schedule();
-    panic("thread_exit: zombie %s was scheduled", cur->name);
+    panic("thread_exit: zombie %s was scheduled", curthread->name);
 }
 
 void sched_init(const char *cmdline)
@@ -435,7 +448,7 @@ void sched_init(const char *cmdline)
     boot_thread.state = T_RUNNING;
     waitq_init(&boot_thread.exitq);
     arch_context_boot(&boot_thread.ctx);
-    cur = &boot_thread;
+    curthread = &boot_thread;
     if (thread_create("idle", idle_main, 0, 0, &idle_thread) != 0)
         panic("sched: cannot create the idle thread");
     rq_pop(); /* thread_create queued it; the idle thread is never queued */

@@ -59,7 +59,13 @@ uint64_t sched_quantum(void);
 uint64_t sched_set_quantum(uint64_t ns);
 /* How many times program code has been preempted. */
 uint64_t sched_preemptions(void);
-struct thread *sched_current(void);
+/* The running thread. Written only by the scheduler; read it through
+ * sched_current() (inline: the hottest read in the kernel). */
+extern struct thread *curthread;
+static inline struct thread *sched_current(void)
+{
+    return curthread;
+}
 
 /* Create a thread that will run fn(arg) on a 16 KiB stack with an
  * unmapped guard page below it, not yet runnable: thread_start runs it,

@@ -46,22 +46,23 @@ static int64_t unimplemented(uint64_t nr)
     return -ENOSYS;
 }
 
+/* Only f is live across the handler (the thread is the same when it
+ * returns, so its LWP is read again): one callee-saved register. */
 void syscall_dispatch(struct arch_frame *f)
 {
-    struct thread *t = sched_current();
-    struct lwp *l = t->lwp;
-    uint64_t a[6];
-    uint64_t nr = arch_frame_syscall(f, a);
+    struct lwp *l = lwp_current();
+    uint64_t nr = arch_frame_syscall_nr(f);
     if (l) {
         l->frame = f; /* fork copies it; signals rewrite it */
         l->sysnr = nr;
     }
     syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
-    uint64_t r = (uint64_t)(fn ? fn(a[0], a[1], a[2], a[3], a[4], a[5]) : unimplemented(nr));
+    uint64_t r = (uint64_t)(fn ? arch_frame_call(f, fn) : unimplemented(nr));
     arch_frame_set_retval(f, r);
     /* Back to the program: signals first (ERESTART* never leaves here). */
     int restart = r >= (uint64_t)-ERESTART_RESTARTBLOCK && r <= (uint64_t)-ERESTARTSYS;
-    if (l && (t->intr || l->restore_mask || restart))
+    l = lwp_current();
+    if (l && (sched_current()->intr || l->restore_mask || restart))
         sig_deliver_syscall(f);
 }
 

@@ -90,12 +90,6 @@ void arch_early_init(void)
     idt_init();
 }
 
-void kstack_set(uint64_t lo, uint64_t hi)
-{
-    arch_kstack_lo = lo;
-    arch_kstack_hi = hi;
-}
-
 int kstack_contains(uint64_t addr)
 {
     return (addr >= arch_kstack_lo && addr < arch_kstack_hi) || gdt_ist_contains(addr);

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/kstack.h"
 #include "drivers/lapic.h"
 
@@ -30,9 +31,9 @@ void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg)
 void arch_context_switch(struct arch_context *prev, struct arch_context *next)
 {
     if (prev->fpu)
-        arch_fpu_save(prev->fpu);
+        fpu_save(prev->fpu);
     if (next->fpu)
-        arch_fpu_restore(next->fpu);
+        fpu_restore(next->fpu);
     if (prev->fs_base != next->fs_base)
         wrmsr(MSR_FS_BASE, next->fs_base);
     kstack_set(next->stack_lo, next->stack_hi);

@@ -6,6 +6,7 @@
 #include "string.h"
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/printk.h"
 
 #define CR4_OSFXSR     (1u << 9)
@@ -14,8 +15,8 @@
 #define MXCSR_DEFAULT  0x1f80u
 #define FXSAVE_SIZE    512
 
-static int use_xsave;
-static uint64_t xcr0;
+int fpu_use_xsave;
+uint64_t fpu_xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
 
 static void write_cr4(uint64_t v)
@@ -34,19 +35,19 @@ void arch_fpu_init(int legacy)
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
 
     cpuid(1, 0, r);
-    use_xsave = !legacy && ((r[2] >> 26) & 1);
-    if (use_xsave) {
+    fpu_use_xsave = !legacy && ((r[2] >> 26) & 1);
+    if (fpu_use_xsave) {
         write_cr4(cr4 | CR4_OSXSAVE);
         cpuid(0xd, 0, r);
-        xcr0 = ((uint64_t)r[3] << 32 | r[0]) & 0xe7; /* x87 SSE AVX + AVX-512 */
-        xsetbv(0, xcr0);
+        fpu_xcr0 = ((uint64_t)r[3] << 32 | r[0]) & 0xe7; /* x87 SSE AVX + AVX-512 */
+        xsetbv(0, fpu_xcr0);
         cpuid(0xd, 0, r);
         area_size = r[1]; /* size for the components now enabled */
     } else {
         write_cr4(cr4);
     }
-    printk("fpu: %s, state components %#llx, %u-byte save area\n", use_xsave ? "xsave" : "fxsave",
-           (unsigned long long)xcr0, area_size);
+    printk("fpu: %s, state components %#llx, %u-byte save area\n",
+           fpu_use_xsave ? "xsave" : "fxsave", (unsigned long long)fpu_xcr0, area_size);
 }
 
 uint32_t arch_fpu_area_size(void)
@@ -63,32 +64,20 @@ void arch_fpu_area_init(void *area)
 
 void arch_fpu_save(void *area)
 {
-    if (use_xsave)
-        __asm__ volatile("xsave64 (%0)"
-                         :
-                         : "r"(area), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32))
-                         : "memory");
-    else
-        __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+    fpu_save(area);
 }
 
 void arch_fpu_restore(const void *area)
 {
-    if (use_xsave)
-        __asm__ volatile("xrstor64 (%0)"
-                         :
-                         : "r"(area), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32))
-                         : "memory");
-    else
-        __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+    fpu_restore(area);
 }
 
 uint64_t arch_fpu_xcr0(void)
 {
-    return xcr0;
+    return fpu_xcr0;
 }
 
 int arch_has_avx(void)
 {
-    return use_xsave && (xcr0 & 0x6) == 0x6;
+    return fpu_use_xsave && (fpu_xcr0 & 0x6) == 0x6;
 }

@@ -29,15 +29,17 @@ void trap_dispatch(struct arch_frame *tf);
  * inline: they are single loads and stores. */
 #define SYSCALL_INSN_LEN 2 /* 0f 05 */
 
-static inline uint64_t arch_frame_syscall(const struct arch_frame *f, uint64_t args[6])
+static inline uint64_t arch_frame_syscall_nr(const struct arch_frame *f)
 {
-    args[0] = f->rdi;
-    args[1] = f->rsi;
-    args[2] = f->rdx;
-    args[3] = f->r10;
-    args[4] = f->r8;
-    args[5] = f->r9;
     return f->rax;
+}
+
+/* fn called with the system call's six arguments, read from the frame. */
+static inline int64_t arch_frame_call(const struct arch_frame *f,
+                                      int64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t,
+                                                    uint64_t, uint64_t))
+{
+    return fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 }
 
 static inline uint64_t arch_frame_retval(const struct arch_frame *f)
