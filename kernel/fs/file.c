@@ -38,17 +38,11 @@ int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out)
     return 0;
 }
 
-void file_ref(struct file *f)
+void file_release(struct file *f)
 {
-    f->refs++;
-}
-
-void file_unref(struct file *f)
-{
-    if (f->refs == 0)
+    if (f->refs != 1)
         panic("file_unref: file without references");
-    if (--f->refs)
-        return;
+    f->refs = 0;
     lock_file_close(f);
     if (f->ep_items)
         epoll_file_gone(f);

@@ -40,7 +40,7 @@ void pollq_del(struct pollent *pe)
     pe->pprev = 0;
 }
 
-void pollq_notify(struct pollq *q, int events)
+void pollq_notify_all(struct pollq *q, int events)
 {
     /* A callback may take its own entry off the queue (and free it): step
      * past it, and read what it is, first. */

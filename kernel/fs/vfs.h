@@ -432,8 +432,23 @@ void proc_fsids(uint32_t *uid, uint32_t *gid);
 /* --- file.c: open file descriptions ---------------------------------------- */
 /* A file on vn (takes a reference on vn): 0 and *out, or -ENOMEM. */
 int file_open_vnode(struct vnode *vn, uint32_t flags, struct file **out);
-void file_ref(struct file *f);
-void file_unref(struct file *f);
+/* A reference more on f; file_unref drops one, and the last closes the
+ * file (file_release: the object's close, inotify, the vnode's
+ * reference). Inline: every read and write holds its file across the
+ * call. */
+void file_release(struct file *f);
+static inline void file_ref(struct file *f)
+{
+    f->refs++;
+}
+
+static inline void file_unref(struct file *f)
+{
+    if (f->refs > 1)
+        f->refs--;
+    else
+        file_release(f);
+}
 long file_read(struct file *f, void *ubuf, size_t n);
 long file_write(struct file *f, const void *ubuf, size_t n);
 long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off);
@@ -501,7 +516,13 @@ struct pollq {
 void pollq_init(struct pollq *q);
 void pollq_add(struct pollq *q, struct pollent *pe); /* pe on no queue; notify set */
 void pollq_del(struct pollent *pe);                  /* no-op when on no queue */
-void pollq_notify(struct pollq *q, int events);
+/* Tell everyone on q of events (inline: most queues are empty). */
+void pollq_notify_all(struct pollq *q, int events);
+static inline void pollq_notify(struct pollq *q, int events)
+{
+    if (q->head)
+        pollq_notify_all(q, events);
+}
 
 /* How a file's poll operation registers interest (Linux's poll_table): it
  * calls poll_wait with each queue that announces a change of what it

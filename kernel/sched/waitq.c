@@ -74,6 +74,8 @@ int waitq_wake_one(struct waitq *q)
 
 int waitq_wake_all(struct waitq *q)
 {
+    if (!q->head)
+        return 0;
     int n = 0;
     while (waitq_wake_one(q))
         n++;
