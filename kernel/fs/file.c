@@ -70,7 +70,8 @@ static int can_write(const struct file *f)
     return !(f->flags & O_PATH) && (f->flags & O_ACCMODE) != O_RDONLY;
 }
 
-long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off)
+/* file_pread and file_read share it, inline: a read is one call deep. */
+static inline long pread_at(struct file *f, void *ubuf, size_t n, uint64_t off)
 {
     struct vnode *vn = f->vn;
     if (!can_read(f))
@@ -85,6 +86,11 @@ long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off)
     if (r > 0)
         vn_notify(vn, IN_ACCESS);
     return r;
+}
+
+long file_pread(struct file *f, void *ubuf, size_t n, uint64_t off)
+{
+    return pread_at(f, ubuf, n, off);
 }
 
 /* The caller's RLIMIT_FSIZE (none for kernel threads). */
@@ -122,7 +128,7 @@ int file_write_limit(uint64_t off, size_t *n)
     return fsize_clip(off, n);
 }
 
-long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
+static inline long pwrite_at(struct file *f, const void *ubuf, size_t n, uint64_t off)
 {
     struct vnode *vn = f->vn;
     if (!can_write(f))
@@ -139,9 +145,14 @@ long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
     return r;
 }
 
+long file_pwrite(struct file *f, const void *ubuf, size_t n, uint64_t off)
+{
+    return pwrite_at(f, ubuf, n, off);
+}
+
 long file_read(struct file *f, void *ubuf, size_t n)
 {
-    long r = file_pread(f, ubuf, n, f->off);
+    long r = pread_at(f, ubuf, n, f->off);
     if (r > 0 && !f->vn->fops)
         f->off += (uint64_t)r;
     return r;
@@ -151,7 +162,7 @@ long file_write(struct file *f, const void *ubuf, size_t n)
 {
     if ((f->flags & O_APPEND) && !f->vn->fops)
         f->off = f->vn->size;
-    long r = file_pwrite(f, ubuf, n, f->off);
+    long r = pwrite_at(f, ubuf, n, f->off);
     if (r > 0 && !f->vn->fops)
         f->off += (uint64_t)r;
     return r;

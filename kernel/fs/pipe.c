@@ -16,7 +16,7 @@
 struct pipe {
     uint8_t *buf;       /* the ring, made by the first write: an idle pipe costs little */
     uint32_t head, len; /* data is [head, head + len) modulo size */
-    uint32_t size;      /* capacity: PIPE_SIZE, or what F_SETPIPE_SZ made it */
+    uint32_t size;      /* capacity, a power of two: PIPE_SIZE or pipe_round_size's */
     unsigned readers, writers;
     unsigned r_opens, w_opens; /* FIFOs: opens so far, which a waiting open watches */
     int anon;                  /* made by pipe(2): its opens never wait, as Linux's is_pipe */
@@ -44,7 +44,7 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
             k = n - done;
         if (copy_to_user((uint8_t *)ubuf + done, p->buf + p->head, k))
             return done ? (long)done : -EFAULT;
-        p->head = (p->head + (uint32_t)k) % p->size;
+        p->head = (p->head + (uint32_t)k) & (p->size - 1);
         p->len -= (uint32_t)k;
         done += k;
     }
@@ -59,7 +59,7 @@ static long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
 {
     size_t done = 0;
     while (done < n && p->len < p->size) {
-        uint32_t tail = (p->head + p->len) % p->size;
+        uint32_t tail = (p->head + p->len) & (p->size - 1);
         size_t k = tail >= p->head ? p->size - tail : p->head - tail;
         if (k > n - done)
             k = n - done;
@@ -362,6 +362,7 @@ uint32_t pipe_size(struct file *f)
 int pipe_resize(struct file *f, uint32_t size)
 {
     struct pipe *p = f->vn->priv;
+    KASSERT(size && !(size & (size - 1))); /* the ring indexes by mask */
     if (p->len > size)
         return -EBUSY;
     if (p->buf) { /* the data moves to the start of a ring of the new size */

@@ -92,13 +92,6 @@ void fd_close_cloexec(struct proc *p)
             fd_close(p, (int)fd);
 }
 
-struct file *fd_get(struct proc *p, int fd)
-{
-    if (fd < 0 || (unsigned)fd >= p->fds.cap)
-        return 0;
-    return p->fds.files[fd];
-}
-
 int fd_close(struct proc *p, int fd)
 {
     struct file *f = fd_get(p, fd);

@@ -557,8 +557,14 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec);
 int fd_install_at(struct proc *p, struct file *f, int fd, int cloexec);
 /* exec: close every descriptor marked close-on-exec. */
 void fd_close_cloexec(struct proc *p);
-/* The file at fd (not referenced), or NULL. */
-struct file *fd_get(struct proc *p, int fd);
+/* The file at fd (not referenced), or NULL. Inline: every call on a
+ * descriptor starts here. */
+static inline struct file *fd_get(struct proc *p, int fd)
+{
+    if (fd < 0 || (unsigned)fd >= p->fds.cap)
+        return 0;
+    return p->fds.files[fd];
+}
 /* Close fd: 0 or -EBADF. */
 int fd_close(struct proc *p, int fd);
 /* dup2/dup3 semantics: make newfd refer to fd's file. newfd or -errno. */
