@@ -913,7 +913,9 @@ check shell-ctrl-c 0 '^\^C$' '^after:130$' '^alive:2$' '^size:24 80$' \
 # Job control in the interactive shell, as busybox ash prints it on Linux:
 # a background job killed with kill %1 is waited for at once (took: the
 # seconds from before it to the next line typed 3 s later; the whole
-# 50 s if wait hung), then ^Z stops a foreground job, ps shows it T,
+# 50 s if wait hung); kill %1 typed on the same line as the job (at-once:
+# the child has not run yet, and would still ignore SIGTERM as the shell
+# does if the kill did not let it run first), then ^Z stops a foreground job, ps shows it T,
 # bg/jobs/fg/^Z, and kill %1 + fg ends it (143).
 session_jobctl() {
     sleep 4
@@ -923,6 +925,8 @@ session_jobctl() {
     sleep 3
     printf 'echo "took:$(( $(date +%%s) - t0 ))"\n'
     sleep 1
+    printf 't1=$(date +%%s); sleep 50 & kill %%1; wait; echo "at-once:$(( $(date +%%s) - t1 ))"\n'
+    sleep 3
     printf 'sleep 30\n'
     sleep 2
     printf '\032'
@@ -949,7 +953,7 @@ nstopped=$(grep -c '^\^Z\[1\]+  Stopped  *sleep 30$' "$log")
 if [ -z "$took" ] || [ "$took" -ge 15 ] || [ "$nstopped" != 2 ]; then
     bad shell-job-control "'sleep 50 & jobs; kill %1; wait; echo done' took '$took' s; $nstopped ^Z stops (want 2) (log: $log)"
 else
-    check shell-job-control 5 '^\[1\]\+  Running +sleep 50$' '^done$' '^\[1\]\+  Terminated +sleep 50$' \
+    check shell-job-control 5 '^\[1\]\+  Running +sleep 50$' '^done$' '^at-once:[0-3]$' '^\[1\]\+  Terminated +sleep 50$' \
         '^\[1\]\+  Stopped +sleep 30$' '^stopped:1$' '^\[1\] sleep 30$' '^\[1\]\+  Running +sleep 30$' \
         '^Terminated$' '^after:143$' '^jobs:none$' '^init: the shell ended \(status 5\)' '^leaks: none: '
 fi

@@ -133,17 +133,13 @@ static int64_t clone_process(struct arch_frame *f, uint64_t flags, uint64_t ptid
     int pid = c->pid;
     if (flags & CLONE_PARENT_SETTID)
         copy_to_user((void *)ptid, &pid, sizeof(pid)); /* a bad pointer is ignored, as Linux */
+    /* The parent goes on, as Linux's does (the child would start on
+     * another CPU meanwhile): kill(2) lets a child that has not run yet
+     * run first (sys_signal.c). */
     if (flags & CLONE_VFORK) {
         c->vfork_parent = p;
         while (c->vfork_parent)
             waitq_wait(&c->vforkq, 0);
-    } else {
-        /* The child runs first, as it would at once on another CPU of a
-         * Linux machine: a shell's child sets up its signals (restoring
-         * SIGTERM's default) before the shell can signal it ("sleep 50 &
-         * kill %1"), and a child that execs at once spares the parent
-         * copy-on-write copies. */
-        sched_yield();
     }
     return pid;
 fail:

@@ -59,6 +59,12 @@ uint64_t sched_quantum(void);
 uint64_t sched_set_quantum(uint64_t ns);
 /* How many times program code has been preempted. */
 uint64_t sched_preemptions(void);
+/* Whether t has never had the CPU (made, queued, not yet switched to). */
+static inline int sched_unstarted(const struct thread *t)
+{
+    return t->ran_at == 0;
+}
+
 /* The running thread. Written only by the scheduler; read it through
  * sched_current() (inline: the hottest read in the kernel). */
 extern struct thread *curthread;

@@ -183,6 +183,39 @@ static int64_t sys_sigaltstack(uint64_t uss, uint64_t uold, uint64_t a2, uint64_
 
 /* kill's targets: pid > 0 that process, 0 the caller's group, -1 all but
  * init and the caller, < -1 the group -pid. */
+/* Whether p has an LWP that has not run yet since fork. */
+static int proc_unstarted(struct proc *p)
+{
+    for (struct lwp *l = p->lwps; l; l = l->next)
+        if (l->thread && sched_unstarted(l->thread))
+            return 1;
+    return 0;
+}
+
+/* kill(2) to a process forked but not run yet lets it run first (the
+ * caller queues behind it), as it would have started at once on another
+ * CPU of a Linux machine: a shell's child resets the dispositions it
+ * inherited (an interactive shell ignores SIGTERM) before the shell's
+ * `kill %1` reaches it. The parent itself goes on after fork at once
+ * (bash's `coproc C { :; }; echo $C_PID` still sees its child). pid > 0:
+ * that process; else the group pgid. */
+static void kill_lets_unstarted_run(struct proc *self, int pid, int pgid)
+{
+    if (pid > 0) {
+        struct proc *p = pid == self->pid ? 0 : proc_find(pid);
+        if (p && p->state == P_ALIVE && proc_unstarted(p))
+            sched_yield();
+        return;
+    }
+    for (unsigned i = 0; i < proc_limit(); i++) {
+        struct proc *p = proc_at(i);
+        if (p && p != self && p->state == P_ALIVE && p->pgid == pgid && proc_unstarted(p)) {
+            sched_yield();
+            return;
+        }
+    }
+}
+
 static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
@@ -192,6 +225,8 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
     int pid = (int)upid, found = 0;
     if (sig > NSIG)
         return -EINVAL;
+    if (pid != -1 && pid != INT32_MIN)
+        kill_lets_unstarted_run(self, pid, pid == 0 ? self->pgid : -pid);
     if (pid > 0) {
         struct proc *p = proc_find(pid);
         struct lwp *l = p ? 0 : lwp_find(pid);
