@@ -384,6 +384,13 @@ static int autoreap(struct proc *p)
     return 1;
 }
 
+static void (*leader_exit_hook)(int sid);
+
+void proc_set_leader_exit_hook(void (*fn)(int sid))
+{
+    leader_exit_hook = fn;
+}
+
 __attribute__((noreturn)) void proc_end(int wstatus)
 {
     struct proc *p = proc_current();
@@ -397,6 +404,8 @@ __attribute__((noreturn)) void proc_end(int wstatus)
         vmspace_switch(p->parent->vm);
     proc_drop_vm(p);
     proc_vfork_release(p);
+    if (p->sid == p->pid && leader_exit_hook)
+        leader_exit_hook(p->sid);
     jc_exit_orphans(p);
     reparent_children(p);
     callout_cancel(&p->alarm);

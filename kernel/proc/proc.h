@@ -530,6 +530,9 @@ int jc_pgrp_orphaned(int pgid, const struct proc *ignore);
  * orphaned that has a stopped member gets SIGHUP then SIGCONT (Linux's
  * kill_orphaned_pgrp). */
 void jc_exit_orphans(struct proc *p);
+/* fn(sid) runs when the leader of session sid exits, before its orphans
+ * are looked at (the terminal layer's tty_leader_exit). */
+void proc_set_leader_exit_hook(void (*fn)(int sid));
 /* 1 when sig would be neither blocked by l nor ignored by its process
  * (the terminal's SIGTTIN / SIGTTOU decisions). */
 int jc_sig_wanted(const struct lwp *l, int sig);

@@ -11,6 +11,7 @@
 #include "kernel/conin.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
+#include "kernel/proc/proc.h"
 #include "kernel/tty/tty.h"
 
 static struct tty console;
@@ -88,6 +89,7 @@ static void winsize_option(const char *cmdline)
 void console_tty_init(const char *cmdline)
 {
     tty_init(&console, &console_driver, 0);
+    proc_set_leader_exit_hook(tty_leader_exit);
     console.fg_pgrp = 1; /* init's group until a session takes the console */
     winsize_option(cmdline);
     conin_set_filter(console_filter);

@@ -160,6 +160,7 @@ static const struct tty_driver slave_driver = {
     .hold = slave_hold,
     .drop = slave_drop,
     .opost = 1,
+    .pty = 1,
 };
 
 /* /dev/pts/N: -EIO while locked or once the master is gone (Linux's

@@ -90,6 +90,17 @@ void tty_signal(struct tty *t, int sig)
         sig_send_group(t->fg_pgrp, sig, &info);
 }
 
+void tty_leader_exit(int sid)
+{
+    struct tty *t = tty_of_session(sid);
+    if (!t)
+        return;
+    if (t->drv->pty)
+        tty_signal(t, SIGHUP);
+    t->sid = 0;
+    t->fg_pgrp = 0;
+}
+
 void tty_hangup(struct tty *t)
 {
     static const struct sigqinfo info = {SI_KERNEL, 0, 0};

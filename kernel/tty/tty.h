@@ -80,6 +80,7 @@ struct tty_driver {
     void (*hold)(struct tty *t);
     void (*drop)(struct tty *t);
     int opost; /* 1: the tty does OPOST/ONLCR; 0: the device translates itself */
+    int pty;   /* 1: a pseudo-terminal's slave (what a leader's exit does differs) */
 };
 
 struct tty {
@@ -135,6 +136,14 @@ void tty_close(struct file *f);
 void tty_hangup(struct tty *t);
 /* Send sig to t's foreground group (no sender: SI_KERNEL), if it has one. */
 void tty_signal(struct tty *t, int sig);
+/* The leader of session sid is exiting (Linux's disassociate_ctty on
+ * exit): the foreground group of its terminal gets SIGHUP when that is a
+ * pseudo-terminal, and the terminal is free for a new session. Linux
+ * hangs up the open files of any other terminal instead, which this
+ * kernel does not do per file: the console is only let go of. Installed
+ * as the process layer's hook (proc_set_leader_exit_hook) by
+ * console_tty_init. */
+void tty_leader_exit(int sid);
 
 /* --- ldisc.c: the line discipline ----------------------------------------- */
 /* A received byte, before it is queued as raw input: 1 when it was a

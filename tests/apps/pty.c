@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
@@ -504,6 +505,62 @@ static void pty_sctty(void)
     T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %s", p_status_str(st));
 }
 
+static int hup_pipe = -1;
+static void on_hup(int sig)
+{
+    (void)sig;
+    if (write(hup_pipe, "H", 1) != 1)
+        _exit(3);
+    _exit(0);
+}
+
+/* The session leader exits: the foreground group of its terminal, a job in
+ * a group of its own here, gets SIGHUP (a background one would not). */
+static void pty_leader_exit(void)
+{
+    char name[64], c = 0;
+    int m = pair(0, -1, 0, name, sizeof(name)), ready[2], hup[2];
+    T_EXPECT(pipe(ready) == 0 && pipe(hup) == 0, "pipe");
+    T_EXPECT(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0, "subreaper: %s", t_errname(errno));
+    pid_t leader = fork();
+    T_EXPECT(leader >= 0, "fork");
+    if (leader == 0) {
+        setsid();
+        int s = open(name, O_RDWR); /* the controlling terminal */
+        if (s < 0)
+            _exit(120);
+        pid_t job = fork();
+        if (job == 0) {
+            hup_pipe = hup[1];
+            signal(SIGHUP, on_hup);
+            setpgid(0, 0);
+            pid_t me = getpid();
+            if (write(hup[1], &me, sizeof(me)) != sizeof(me) || write(ready[1], "r", 1) != 1)
+                _exit(4);
+            for (;;)
+                pause();
+        }
+        setpgid(job, job);
+        if (read(ready[0], &c, 1) != 1 || tcsetpgrp(s, job) != 0)
+            _exit(121);
+        _exit(0); /* the job is left in the foreground */
+    }
+    int st = wait_status(leader);
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "leader %s", p_status_str(st));
+    close(hup[1]);
+    pid_t job = 0;
+    T_EXPECT(read(hup[0], &job, sizeof(job)) == sizeof(job) && job > 0, "no job");
+    struct pollfd p = {hup[0], POLLIN, 0};
+    if (poll(&p, 1, 5000) != 1 || read(hup[0], &c, 1) != 1 || c != 'H') {
+        kill(job, SIGKILL); /* it holds the report pipe */
+        waitpid(job, 0, 0);
+        t_die("the foreground job got no SIGHUP");
+    }
+    T_EXPECT(waitpid(job, &st, 0) == job && WIFEXITED(st) && WEXITSTATUS(st) == 0, "job %s",
+             p_status_str(st));
+    close(m);
+}
+
 /* A shell on the slave reads its commands from the master. */
 static void pty_shell(void)
 {
@@ -595,6 +652,7 @@ int main(int argc, char **argv)
         {"peer", pty_peer},
         {"devtty", pty_devtty},
         {"sctty", pty_sctty},
+        {"leader_exit", pty_leader_exit},
         {"shell", pty_shell},
         {"errors", pty_errors},
     };

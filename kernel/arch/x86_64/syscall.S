@@ -71,11 +71,9 @@ syscall_full:
     call syscall_dispatch
 syscall_return:                      /* rsp: the struct arch_frame */
     FRAME_POP_GPRS                   /* RCX and R11 are replaced below */
-    addq $16, %rsp                   /* vector, error */
-    popq %rcx                        /* rip */
-    addq $8, %rsp                    /* cs */
-    popq %r11                        /* rflags (Linux leaves them in r11) */
-    pushq %r11
+    movq 16(%rsp), %rcx              /* rip (past vector, error) */
+    movq 32(%rsp), %r11              /* rflags (Linux leaves them in r11) */
+    addq $32, %rsp                   /* vector, error, rip, cs */
     popfq                            /* may enable interrupts: from here an
                                         interrupt sees kernel RIP, so it is
                                         never a preemption point */
