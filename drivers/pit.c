@@ -21,6 +21,7 @@
 #define LATCH_CH2  0x80
 #define WRAP       65536u
 #define SPIN_LIMIT 50000000u
+#define EDGE_SPINS 1000000u /* an edge comes every 838 ns: reads of a dead PIT end here */
 
 /* The run: its start (an edge of the PIT clock), the ticks counted up to
  * the last sample and that sample. */
@@ -51,7 +52,7 @@ uint16_t pit_read(uint64_t *tsc)
  * seen, 0 when the counter does not move. */
 static int next_edge(uint16_t c, uint16_t *out, uint64_t *tsc)
 {
-    for (uint32_t spins = 0; spins < SPIN_LIMIT; spins++) {
+    for (uint32_t spins = 0; spins < EDGE_SPINS; spins++) {
         *out = read_ch2(tsc);
         if (*out != c)
             return 1;

@@ -28,6 +28,11 @@ static uint64_t ppm_off(uint64_t got, uint64_t want)
 static const char *t_refine(void)
 {
     uint64_t limit = clock_ns() + 5 * NSEC_PER_SEC, prev = clock_ns(), early = arch_cycles_hz();
+    if (!arch_clock_measured()) {
+        printk("clock: TSC %llu Hz stated by the CPU or hypervisor: nothing to refine\n",
+               (unsigned long long)early);
+        return clock_refining() ? "a stated frequency is being refined" : 0;
+    }
     if (!clock_refining())
         return "no refinement pending at the start (the early figure is final?)";
     while (clock_refining()) {

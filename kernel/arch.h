@@ -40,6 +40,9 @@ void arch_clock_init(void);
  * or 0 when nothing changed. */
 #define ARCH_CLOCK_REFINE_NS 25000000ull
 int arch_clock_refine(uint64_t *hz);
+/* 1 when the frequency was measured at boot (and so is refined), 0 when
+ * the CPU or the hypervisor stated it. */
+int arch_clock_measured(void);
 /* Cycle counter (TSC); arch_cycles_hz() is 0 until arch_clock_init(). */
 uint64_t arch_cycles(void);
 uint64_t arch_cycles_hz(void);

@@ -41,6 +41,7 @@ _Static_assert(sizeof(struct pvclock_time) == 32, "pvclock ABI");
 static uint64_t tsc_hz;
 static uint64_t last_ticks; /* refinement: PIT ticks at the last sample */
 static int refining;        /* 1 while the PIT figure awaits refinement */
+static int measured;        /* tsc_hz came from the PIT, not a stated figure */
 
 static uint64_t tsc_from_cpuid15(void)
 {
@@ -134,7 +135,13 @@ void arch_clock_init(void)
         tsc_hz = 1000000000ull;
     }
     lapic_cal_end();
+    measured = refining;
     print_hz(refining ? "early " : "", tsc_hz, src);
+}
+
+int arch_clock_measured(void)
+{
+    return measured;
 }
 
 /* One refinement sample: 1 while it goes on, 0 once the figure is final. */
