@@ -47,7 +47,7 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 # dispatch in kmain and the guarded-call branch of the page-fault handler.
 # `make test` uses it everywhere.
 KTEST_SRC := kernel/selftest.c kernel/ktest.c kernel/canary.c kernel/mm/mm_test.c kernel/sched/sched_test.c \
-	kernel/sched/preempt_test.c kernel/sched/progtest.c kernel/sys/sys_test.c drivers/netdev_test.c drivers/vcons_test.c \
+	kernel/sched/preempt_test.c kernel/sched/progtest.c kernel/sys/sys_test.c drivers/netdev_test.c drivers/vcons_test.c drivers/pit_test.c \
 	kernel/arch/x86_64/testhooks.c kernel/arch/x86_64/testentry.S kernel/arch/x86_64/testprog.S
 KTEST_FLAGS := -DKERNEL_DEBUG -DKERNEL_TEST
 # lwIP, the TCP/IP stack, from Debian's source package (make deps fetches

@@ -41,11 +41,16 @@ static const uint8_t *table_at(uint64_t pa)
     return t && checksum_ok(t, len) ? t : 0;
 }
 
+/* The signatures as little-endian words: one load and compare per place
+ * looked at, where the BIOS area scan and the DSDT search visit thousands. */
+#define RSDP_SIG 0x2052545020445352ull /* "RSD PTR " */
+#define S5_NAME  0x5f35535fu           /* "_S5_" */
+
 static const uint8_t *rsdp_scan(uint64_t pa, uint64_t len)
 {
     const uint8_t *p = arch_phys_map(pa, len);
     for (uint64_t off = 0; p && off + 20 <= len; off += 16)
-        if (memcmp(p + off, "RSD PTR ", 8) == 0 && checksum_ok(p + off, 20))
+        if (load_le64(p + off) == RSDP_SIG && checksum_ok(p + off, 20))
             return p + off;
     return 0;
 }
@@ -98,7 +103,7 @@ static int find_s5(const uint8_t *dsdt)
     const uint8_t *end = dsdt + len;
 
     for (const uint8_t *p = dsdt + SDT_HEADER; p + 8 < end; p++) {
-        if (memcmp(p, "_S5_", 4) != 0 || p[4] != 0x12)
+        if (load_le32(p) != S5_NAME || p[4] != 0x12)
             continue;
         if (!(p[-1] == 0x08 || (p[-1] == '\\' && p[-2] == 0x08)))
             continue;

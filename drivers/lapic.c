@@ -1,4 +1,8 @@
-/* Local APIC (SDM vol. 3, 11): spurious vector, one-shot timer. */
+/* Local APIC (SDM vol. 3, 11): spurious vector, one-shot timer. The
+ * timer's rate is measured against the cycle counter over the boot's clock
+ * calibration window (lapic_cal_start at its start, lapic_cal_end at its
+ * end): a ratio of two counters read exactly, so the window need not be
+ * long, and the rate in ns follows the cycle counter's refined frequency. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/arch.h"
@@ -16,10 +20,15 @@
 #define SVR_ENABLE     0x100
 #define LVT_MASKED     0x10000
 #define DIV_16         0x3
-#define CAL_NS         250000ull /* calibration window, against the calibrated TSC */
+#define CAL_MIN_TICKS  2048u
+#define CAL_SPIN_LIMIT 10000000u
 
 static volatile uint32_t *regs;
 static uint64_t ticks_per_ms;
+/* The timer's rate against the cycle counter: cal_ticks in cal_cycles,
+ * measured over the boot's clock calibration window. */
+static uint64_t cal_cycles, cal_t0;
+static uint32_t cal_ticks, cal_c0;
 
 static uint32_t rd(unsigned reg)
 {
@@ -41,36 +50,58 @@ static uint32_t read_count(uint64_t *cycles)
     return c;
 }
 
-/* Timer ticks per ms against the calibrated cycle counter. Both ends are
- * read as pairs, so the time to reach each read (under TCG, translating
- * the code on its first run) does not count as window. */
-static void calibrate(void)
+static int map_regs(void)
 {
-    uint64_t hz = arch_cycles_hz(), wait = hz * CAL_NS / 1000000000ull, t0, t1;
+    uint64_t base;
+    if (regs)
+        return 0;
+    if (arch_lapic_enable(&base))
+        return -ENODEV;
+    regs = arch_phys_map(base, PAGE_SIZE);
+    return regs ? 0 : -ENODEV;
+}
+
+void lapic_cal_start(void)
+{
+    if (map_regs())
+        return;
+    wr(REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
+    wr(REG_TIMER_DIV, DIV_16);
     wr(REG_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
     wr(REG_TIMER_INIT, 0xffffffffu);
-    uint32_t c0 = read_count(&t0);
-    while (arch_cycles() - t0 < wait)
-        arch_cpu_relax();
+    cal_c0 = read_count(&cal_t0);
+}
+
+void lapic_cal_end(void)
+{
+    uint64_t t1;
+    if (!regs || !cal_t0)
+        return;
     uint32_t c1 = read_count(&t1);
+    /* At least CAL_MIN_TICKS, for a rate good to 0.05% (already passed
+     * unless the boot before the window's end was very fast). */
+    for (uint32_t spins = 0; cal_c0 - c1 < CAL_MIN_TICKS && spins < CAL_SPIN_LIMIT; spins++)
+        c1 = read_count(&t1);
     wr(REG_TIMER_INIT, 0);
-    ticks_per_ms = (uint64_t)(c0 - c1) * (hz / 1000) / (t1 - t0);
+    cal_ticks = cal_c0 - c1;
+    cal_cycles = t1 - cal_t0;
+}
+
+void lapic_set_cycles_hz(uint64_t hz)
+{
+    if (cal_cycles)
+        ticks_per_ms = cal_ticks * (hz / 1000) / cal_cycles; /* < 2^32 * 2^24 */
 }
 
 int lapic_init(void)
 {
-    uint64_t base;
-    if (arch_lapic_enable(&base))
-        return -ENODEV;
-    regs = arch_phys_map(base, PAGE_SIZE);
-    if (!regs)
+    if (map_regs())
         return -ENODEV;
     wr(REG_TPR, 0);
     wr(REG_SVR, SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
     wr(REG_TIMER_DIV, DIV_16);
-    calibrate();
-    printk("lapic: at %#llx, timer %llu ticks/ms\n", (unsigned long long)base,
-           (unsigned long long)ticks_per_ms);
+    lapic_set_cycles_hz(arch_cycles_hz());
+    printk("lapic: timer %llu ticks/ms\n", (unsigned long long)ticks_per_ms);
     return ticks_per_ms ? 0 : -ENODEV;
 }
 

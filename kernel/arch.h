@@ -31,8 +31,18 @@ int arch_prof_start(unsigned us);
 /* From the NMI handler: 1 if the NMI was the profiling clock's (the sample
  * at pc is recorded), 0 for any other NMI. */
 int arch_prof_nmi(uint64_t pc);
-/* Calibrate the cycle counter and print its frequency and source. */
+/* Calibrate the cycle counter (a short early measurement when nothing
+ * states its frequency) and log its frequency and source. */
 void arch_clock_init(void);
+/* Refine an early measurement after boot: call every ARCH_CLOCK_REFINE_NS
+ * or so with interrupts off. 1 while refining (call again); 0 when done,
+ * with *hz the refined frequency now in force (arch_cycles_hz, the timer)
+ * or 0 when nothing changed. */
+#define ARCH_CLOCK_REFINE_NS 25000000ull
+int arch_clock_refine(uint64_t *hz);
+/* 1 when the frequency was measured at boot (and so is refined), 0 when
+ * the CPU or the hypervisor stated it. */
+int arch_clock_measured(void);
 /* Cycle counter (TSC); arch_cycles_hz() is 0 until arch_clock_init(). */
 uint64_t arch_cycles(void);
 uint64_t arch_cycles_hz(void);

@@ -27,9 +27,10 @@
 #define KERN_WARNING       KERN_SOH "4"
 #define KERN_NOTICE        KERN_SOH "5"
 #define KERN_INFO          KERN_SOH "6"
-#define KLOG_DEFAULT_LEVEL 4 /* Linux's MESSAGE_LOGLEVEL_DEFAULT */
-#define KLOG_FAC_KERN      0 /* printk's facility */
-#define KLOG_FAC_USER      1 /* /dev/kmsg's default */
+#define KERN_DEBUG         KERN_SOH "7" /* the log only, at the default console level */
+#define KLOG_DEFAULT_LEVEL 4            /* Linux's MESSAGE_LOGLEVEL_DEFAULT */
+#define KLOG_FAC_KERN      0            /* printk's facility */
+#define KLOG_FAC_USER      1            /* /dev/kmsg's default */
 
 struct klog_entry {
     uint64_t seq, usec; /* usec: microseconds since boot (CLOCK_MONOTONIC) */

@@ -122,6 +122,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     arch_fpu_init(fpu_legacy(bootinfo.cmdline));
     clock_init();
     sched_init(bootinfo.cmdline);
+    clock_refine_start();
     irq_init();
     pci_init();
     prof_init(bootinfo.cmdline);

@@ -13,6 +13,7 @@
 #include "kernel/sys/sys_test.h"
 #include "kernel/conin.h"
 #include "drivers/netdev_test.h"
+#include "drivers/pit_test.h"
 #include "drivers/vcons_test.h"
 #include "errno.h"
 
@@ -129,6 +130,7 @@ static const struct {
     {"cpudiag",        0,                       cpudiag},
     {"readline",       0,                       console_line},
     {"sleep",          0,                       sched_sleep_selftest},
+    {"clock",          0,                       clock_selftest},
     {"sys",            0,                       sys_selftest},
     {"net",            0,                       net_selftest},
     {"nonet",          0,                       nonet_selftest},

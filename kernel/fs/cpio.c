@@ -61,6 +61,23 @@ static int parse_header(const uint8_t *hdr, uint32_t f[F_COUNT])
     return 0;
 }
 
+/* 1 when [p, p + n) holds a NUL byte. Eight bytes a step: names padded
+ * to page-align file data run to kilobytes, and this is on the boot path. */
+static int has_nul(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)
+            return 1;
+    }
+    for (; i < n; i++)
+        if (p[i] == 0)
+            return 1;
+    return 0;
+}
+
 int cpio_next(const uint8_t *base, size_t len, size_t *off, struct cpio_entry *e)
 {
     uint32_t f[F_COUNT];
@@ -75,7 +92,7 @@ int cpio_next(const uint8_t *base, size_t len, size_t *off, struct cpio_entry *e
     if (namesize == 0 || namesize > len - name_off)
         return -EINVAL;
     const char *name = (const char *)base + name_off;
-    if (name[namesize - 1] != '\0' || memchr(name, 0, namesize - 1) != NULL)
+    if (name[namesize - 1] != '\0' || has_nul(name, namesize - 1))
         return -EINVAL;
     if (namesize == sizeof("TRAILER!!!") && memcmp(name, "TRAILER!!!", namesize) == 0)
         return 0;

@@ -20,6 +20,10 @@ struct initrd_stats {
  * builder pads names that way to page-align file data). */
 static const char *strip_name(const char *n, size_t *len)
 {
+    uint64_t w;
+    /* The padding, 8 bytes ("./" four times, little-endian) a step. */
+    while (*len >= 8 && (memcpy(&w, n, 8), w == 0x2f2e2f2e2f2e2f2eull))
+        n += 8, *len -= 8;
     for (;;) {
         if (*len >= 1 && n[0] == '/') {
             n++, (*len)--;

@@ -7,6 +7,7 @@
  * wrong orders. Pages inside a block other than the head carry neither. */
 #include <stddef.h>
 #include <stdint.h>
+#include "string.h"
 #include "kernel/panic.h"
 #include "kernel/mm/page.h"
 
@@ -71,6 +72,21 @@ static void free_block(struct buddy *b, uint64_t pfn, unsigned order)
     list_push(b, page_at(b, pfn), order);
 }
 
+/* n entries from p on: no links, no references, flags. Written as one entry
+ * then copies of the part done so far, doubling: a few string-instruction
+ * iterations per entry, for the page array of all RAM at boot. */
+static void fill(struct page *p, uint64_t n, uint16_t flags)
+{
+    if (n == 0)
+        return;
+    p[0] = (struct page){.flags = flags};
+    for (uint64_t done = 1; done < n;) {
+        uint64_t k = done < n - done ? done : n - done;
+        memcpy(p + done, p, k * sizeof(*p));
+        done += k;
+    }
+}
+
 void buddy_init(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages)
 {
     if (base_pfn + npages < base_pfn)
@@ -84,8 +100,7 @@ void buddy_init(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t
         b->nfree[k] = 0;
     }
     b->free_pages = 0;
-    for (uint64_t i = 0; i < npages; i++)
-        pages[i] = (struct page){.flags = PG_RESERVED};
+    fill(pages, npages, PG_RESERVED);
 }
 
 /* Largest order k <= PG_ORDER_MAX with pfn aligned to 2^k and the block
@@ -99,6 +114,49 @@ static unsigned largest_block(uint64_t pfn, uint64_t end)
     while (pfn + (1ull << k) > end)
         k--;
     return k;
+}
+
+/* Every range sorted, disjoint and inside the allocator's pfns, else panic. */
+static void check_ranges(const struct buddy *b, const struct pfn_range *r, unsigned n)
+{
+    uint64_t prev_end = b->base_pfn;
+    for (unsigned i = 0; i < n; i++) {
+        if (r[i].pfn < prev_end || r[i].pfn + r[i].count < r[i].pfn ||
+            r[i].pfn + r[i].count > b->base_pfn + b->npages)
+            panic("buddy_init_ranges: pfns %#llx+%#llx out of order, overlapping or outside",
+                  (unsigned long long)r[i].pfn, (unsigned long long)r[i].count);
+        prev_end = r[i].pfn + r[i].count;
+    }
+}
+
+static void free_range(struct buddy *b, uint64_t pfn, uint64_t end)
+{
+    while (pfn < end) {
+        unsigned k = largest_block(pfn, end);
+        free_block(b, pfn, k);
+        pfn += 1ull << k;
+    }
+}
+
+void buddy_init_ranges(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages,
+                       const struct pfn_range *r, unsigned n)
+{
+    uint64_t at = base_pfn;
+
+    if (base_pfn + npages < base_pfn)
+        panic("buddy_init_ranges: range %#llx+%#llx wraps", (unsigned long long)base_pfn,
+              (unsigned long long)npages);
+    buddy_init(b, pages, base_pfn, 0); /* empty lists, no page entries written yet */
+    b->npages = npages;
+    check_ranges(b, r, n);
+    for (unsigned i = 0; i < n; i++) {
+        fill(page_at(b, at), r[i].pfn - at, PG_RESERVED);
+        fill(page_at(b, r[i].pfn), r[i].count, 0);
+        at = r[i].pfn + r[i].count;
+    }
+    fill(page_at(b, at), base_pfn + npages - at, PG_RESERVED);
+    for (unsigned i = 0; i < n; i++)
+        free_range(b, r[i].pfn, r[i].pfn + r[i].count);
 }
 
 void buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count)
@@ -115,11 +173,7 @@ void buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count)
             panic("buddy_add_range: pfn %#llx is already usable", (unsigned long long)i);
     for (uint64_t i = pfn; i < end; i++)
         page_at(b, i)->flags = 0;
-    while (pfn < end) {
-        unsigned k = largest_block(pfn, end);
-        free_block(b, pfn, k);
-        pfn += 1ull << k;
-    }
+    free_range(b, pfn, end);
 }
 
 struct page *buddy_alloc(struct buddy *b, unsigned order)

@@ -86,6 +86,16 @@ struct buddy {
  * page starts PG_RESERVED with refcount 0, so nothing is allocatable yet. */
 void buddy_init(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages);
 
+/* buddy_init, then the pfns of the n ranges r made usable as by
+ * buddy_add_range, each page entry written once (the boot's bulk form).
+ * The ranges must be sorted by pfn, disjoint and inside the allocator's
+ * range: panics otherwise. */
+struct pfn_range {
+    uint64_t pfn, count;
+};
+void buddy_init_ranges(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages,
+                       const struct pfn_range *r, unsigned n);
+
 /* Make pfns [pfn, pfn + count) usable: clear PG_RESERVED and free them as the
  * largest aligned blocks, merging with free neighbours (including ranges added
  * earlier). Panics if the range leaves the allocator's range or a page in it

@@ -28,6 +28,10 @@ void pmap_set_table_alloc(pmap_table_alloc_fn fn);
 int pmap_map(pmap_root root, uint64_t va, uint64_t pa, unsigned flags);
 /* Map one 2 MiB page (va, pa 2 MiB aligned). -EEXIST if anything is there. */
 int pmap_map_large(pmap_root root, uint64_t va, uint64_t pa, unsigned flags);
+/* pmap_map_large for each 2 MiB of [va, va + len) to [pa, pa + len) (all
+ * 2 MiB aligned), walking the tables once per page directory. 0, -ENOMEM,
+ * or -EEXIST at the first 2 MiB already mapped (those before it stay). */
+int pmap_map_large_range(pmap_root root, uint64_t va, uint64_t pa, uint64_t len, unsigned flags);
 /* Remove the 4 KiB mapping of va: 0 and *pa, or -ENOENT (or -ENOMEM when
  * its table was shared and could not be copied). Flushes the TLB entry. */
 int pmap_unmap(pmap_root root, uint64_t va, uint64_t *pa);

@@ -18,6 +18,8 @@
 #define LARGE       (2 * MIB)
 #define EARLY_LIMIT (4 * 1024 * MIB) /* what boot/entry.S maps: 4 GiB */
 #define MAX_EXCL    (BOOT_MODS_MAX + 4)
+/* Free pieces of usable RAM: each excluded range splits at most one. */
+#define MAX_PIECES (BOOT_MMAP_MAX + MAX_EXCL)
 
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
@@ -81,14 +83,21 @@ static void pick_bump(uint64_t lo, uint64_t hi, void *arg)
         bump = (struct range){lo, hi};
 }
 
-static uint64_t boot_alloc(uint64_t bytes)
+/* Boot memory, not zeroed (for what its user writes whole). */
+static uint64_t boot_alloc_raw(uint64_t bytes)
 {
     uint64_t pa = bump_next;
     bytes = page_round_up(bytes);
     if (bytes > bump.hi - pa)
         panic("pmem: out of boot memory (%llu bytes wanted)", (unsigned long long)bytes);
     bump_next += bytes;
-    memset(phys_virt(pa), 0, bytes);
+    return pa;
+}
+
+static uint64_t boot_alloc(uint64_t bytes)
+{
+    uint64_t pa = boot_alloc_raw(bytes);
+    memset(phys_virt(pa), 0, page_round_up(bytes));
     return pa;
 }
 
@@ -116,9 +125,8 @@ static pmap_root build_kernel_tables(uint64_t max_pa)
     pmap_root root = phys_virt(boot_alloc(PAGE_SIZE));
     uint64_t dm = arch_direct_map_base();
 
-    for (uint64_t pa = 0; pa < max_pa; pa += LARGE)
-        if (pmap_map_large(root, dm + pa, pa, PMAP_READ | PMAP_WRITE | PMAP_GLOBAL) != 0)
-            panic("pmem: cannot build the direct map");
+    if (pmap_map_large_range(root, dm, 0, max_pa, PMAP_READ | PMAP_WRITE | PMAP_GLOBAL) != 0)
+        panic("pmem: cannot build the direct map");
     map_kernel_image(root);
     if (pmap_reserve_top(root, arch_kstack_area()) != 0)
         panic("pmem: cannot reserve the kernel-stack area");
@@ -128,10 +136,22 @@ static pmap_root build_kernel_tables(uint64_t max_pa)
 static uint64_t pmem_table_alloc(void);
 static const struct pmap_refs pmem_refs;
 
+/* The free pieces of usable RAM, sorted by address, for buddy_init_ranges. */
+struct pieces {
+    struct pfn_range r[MAX_PIECES];
+    unsigned n;
+};
+
 static void add_free(uint64_t lo, uint64_t hi, void *arg)
 {
-    (void)arg;
-    buddy_add_range(&pmem, lo >> PAGE_SHIFT, (hi - lo) >> PAGE_SHIFT);
+    struct pieces *ps = arg;
+    unsigned i = ps->n;
+    if (ps->n == MAX_PIECES)
+        panic("pmem: usable RAM in more than %d pieces", MAX_PIECES);
+    for (; i > 0 && ps->r[i - 1].pfn > lo >> PAGE_SHIFT; i--)
+        ps->r[i] = ps->r[i - 1];
+    ps->r[i] = (struct pfn_range){lo >> PAGE_SHIFT, (hi - lo) >> PAGE_SHIFT};
+    ps->n++;
 }
 
 void pmem_init(const struct bootinfo *bi)
@@ -163,12 +183,14 @@ void pmem_init(const struct bootinfo *bi)
     pmap_activate(root);
 
     uint64_t npages = max_usable >> PAGE_SHIFT;
-    struct page *pages = phys_virt(boot_alloc(npages * sizeof(struct page)));
-    buddy_init(&pmem, pages, 0, npages);
+    struct page *pages = phys_virt(boot_alloc_raw(npages * sizeof(struct page)));
+    static struct pieces free_ram; /* too big for the boot stack */
     exclude(bump.lo, bump_next);
     for (unsigned i = 0; i < bi->nmmap; i++)
         if (bi->mmap[i].type == MEM_USABLE)
-            each_free_piece(bi->mmap[i].base, bi->mmap[i].base + bi->mmap[i].len, add_free, 0);
+            each_free_piece(bi->mmap[i].base, bi->mmap[i].base + bi->mmap[i].len, add_free,
+                            &free_ram);
+    buddy_init_ranges(&pmem, pages, 0, npages, free_ram.r, free_ram.n);
     pmap_set_table_alloc(pmem_table_alloc);
     pmap_set_refs(&pmem_refs);
 }

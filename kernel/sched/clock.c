@@ -7,14 +7,58 @@
 
 static uint64_t ns_mult; /* ns per cycle, 32.32 fixed point */
 static uint64_t epoch_at_zero_ns;
-static uint64_t cycles0; /* arch_boot_cycles(), read once */
+/* clock_ns() is base_ns at base_cycles: the kernel's first instruction
+ * (arch_boot_cycles) and 0 until the frequency is refined, then the switch. */
+static uint64_t base_cycles, base_ns;
+static struct callout refine_timer;
+static int refining; /* the refinement callout is pending */
+
+static uint64_t ns_at(uint64_t cycles)
+{
+    return base_ns + (uint64_t)(((unsigned __int128)(cycles - base_cycles) * ns_mult) >> 32);
+}
 
 /* From the kernel's first instruction, as Linux's CLOCK_MONOTONIC and
  * CLOCK_BOOTTIME count from boot. */
 uint64_t clock_ns(void)
 {
-    uint64_t cycles = arch_cycles() - cycles0;
-    return (uint64_t)(((unsigned __int128)cycles * ns_mult) >> 32);
+    return ns_at(arch_cycles());
+}
+
+static uint64_t mult_of(uint64_t hz)
+{
+    /* 1e9 * 2^32 < 2^64: a 64-bit division (no libgcc in the kernel). */
+    return (1000000000ull << 32) / (hz ? hz : 1000000000ull);
+}
+
+/* A callout (interrupts off): sample for the refined frequency and, once
+ * it is in force, re-base the clock on the new rate from this instant, so
+ * that it stays continuous and monotonic. */
+static void refine(void *arg)
+{
+    uint64_t hz;
+    (void)arg;
+    refining = arch_clock_refine(&hz);
+    if (refining) {
+        callout_add(&refine_timer, clock_ns() + ARCH_CLOCK_REFINE_NS, refine, 0);
+        return;
+    }
+    if (!hz)
+        return;
+    uint64_t cycles = arch_cycles();
+    base_ns = ns_at(cycles);
+    base_cycles = cycles;
+    ns_mult = mult_of(hz);
+}
+
+void clock_refine_start(void)
+{
+    refine(0);
+}
+
+int clock_refining(void)
+{
+    return refining;
 }
 
 uint64_t clock_realtime_ns(void)
@@ -27,9 +71,8 @@ void clock_init(void)
     uint64_t hz = arch_cycles_hz();
     struct civil_time t;
 
-    cycles0 = arch_boot_cycles();
-    /* 1e9 * 2^32 < 2^64: a 64-bit division (no libgcc in the kernel). */
-    ns_mult = (1000000000ull << 32) / (hz ? hz : 1000000000ull);
+    base_cycles = arch_boot_cycles();
+    ns_mult = mult_of(hz);
     if (rtc_read(&t) != 0) {
         printk("clock: RTC unreadable; wall clock starts at 1970-01-01\n");
         return;

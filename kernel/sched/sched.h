@@ -156,6 +156,11 @@ enum {
     CLOCK_TAI = 11,
 };
 void clock_init(void);
+/* After sched_init: refine the cycle counter's frequency over the next
+ * second from a callout (arch_clock_refine), then run on the refined rate. */
+void clock_refine_start(void);
+/* 1 while that refinement goes on. */
+int clock_refining(void);
 /* Monotonic nanoseconds since boot (TSC): CLOCK_MONOTONIC. */
 uint64_t clock_ns(void);
 /* The latest time a timer can name (Linux's KTIME_MAX, about 292 years):

@@ -16,6 +16,8 @@
 
 void k_buddy_init(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages);
 void k_buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count);
+void k_buddy_init_ranges(struct buddy *b, struct page *pages, uint64_t base_pfn, uint64_t npages,
+                         const struct pfn_range *r, unsigned n);
 struct page *k_buddy_alloc(struct buddy *b, unsigned order);
 void k_buddy_free(struct buddy *b, struct page *p, unsigned order);
 uint64_t k_buddy_pfn(const struct buddy *b, const struct page *p);
@@ -222,6 +224,59 @@ static void test_add_range_pieces_merge(void **state)
     assert_int_equal(b2.nfree[PG_ORDER_MAX], 3); /* 1024, 2048, 3072 */
     free(p1);
     free(p2);
+}
+
+/* The boot's bulk form leaves exactly what buddy_init and buddy_add_range
+ * of the same ranges leave: the same page entries and the same blocks. */
+static void test_init_ranges_matches_add_range(void **state)
+{
+    (void)state;
+    static const struct pfn_range sorted[] = {
+        {RBASE, 7000},
+        {RBASE + 7003, 20000 - 7003},
+        {RBASE + 20000 + 3072, 40000 - 20000 - 3072},
+        {RBASE + 40001, RN - 40001 - 5},
+    };
+    struct page *p1 = new_pages(RN), *p2 = new_pages(RN);
+    uint8_t *usable = calloc(RN, 1), *owned = calloc(RN, 1);
+    static struct block a[4096], c[4096];
+    struct buddy b1, b2;
+
+    memset(p2, 0xa5, RN * sizeof(*p2)); /* the bulk form must write every entry */
+    k_buddy_init(&b1, p1, RBASE, RN);
+    add_ranges(&b1, usable, rand_ranges, 4);
+    k_buddy_init_ranges(&b2, p2, RBASE, RN, sorted, 4);
+    check_invariants(&b2, usable, owned);
+    expect_blocks(c, free_blocks(&b2, c, 4096), a, free_blocks(&b1, a, 4096));
+    for (uint64_t i = 0; i < RN; i++)
+        if (!(p1[i].flags & PG_FREE))
+            assert_memory_equal(&p1[i], &p2[i], sizeof(p1[i]));
+    assert_int_equal(b2.free_pages, b1.free_pages);
+    free(p1);
+    free(p2);
+    free(usable);
+    free(owned);
+}
+
+static void test_init_ranges_errors(void **state)
+{
+    (void)state;
+    struct page *pages = new_pages(64);
+    struct buddy b;
+    static const struct pfn_range unsorted[] = {{80, 4}, {70, 4}};
+    static const struct pfn_range overlapping[] = {{70, 4}, {73, 4}};
+    static const struct pfn_range outside[] = {{60, 8}};
+    static const struct pfn_range past_end[] = {{120, 9}};
+
+    EXPECT_PANIC(k_buddy_init_ranges(&b, pages, 64, 64, unsorted, 2), "out of order");
+    EXPECT_PANIC(k_buddy_init_ranges(&b, pages, 64, 64, overlapping, 2), "overlapping");
+    EXPECT_PANIC(k_buddy_init_ranges(&b, pages, 64, 64, outside, 1), "outside");
+    EXPECT_PANIC(k_buddy_init_ranges(&b, pages, 64, 64, past_end, 1), "outside");
+    k_buddy_init_ranges(&b, pages, 64, 64, 0, 0);
+    assert_int_equal(b.free_pages, 0);
+    for (unsigned i = 0; i < 64; i++)
+        assert_int_equal(pages[i].flags, PG_RESERVED);
+    free(pages);
 }
 
 static void test_add_range_errors(void **state)
@@ -472,6 +527,8 @@ int main(void)
         cmocka_unit_test(test_add_range_maximal_blocks),
         cmocka_unit_test(test_add_range_pieces_merge),
         cmocka_unit_test(test_add_range_errors),
+        cmocka_unit_test(test_init_ranges_matches_add_range),
+        cmocka_unit_test(test_init_ranges_errors),
         cmocka_unit_test(test_alignment_unaligned_base),
         cmocka_unit_test(test_never_merges_past_ends),
         cmocka_unit_test(test_exhaustion_and_recovery),

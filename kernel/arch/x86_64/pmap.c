@@ -296,6 +296,28 @@ int pmap_map_large(pmap_root root, uint64_t va, uint64_t pa, unsigned flags)
     return 0;
 }
 
+#define LARGE_SIZE 0x200000ull
+
+int pmap_map_large_range(pmap_root root, uint64_t va, uint64_t pa, uint64_t len, unsigned flags)
+{
+    uint64_t bits = pte_bits(flags) | PTE_PS;
+    while (len >= LARGE_SIZE) {
+        uint64_t *e = walk(root, va, 1, 1); /* one walk per page directory */
+        if (!e)
+            return -ENOMEM;
+        for (unsigned i = idx(va, 1); i < 512 && len >= LARGE_SIZE; i++, e++) {
+            if (*e & PTE_P)
+                return -EEXIST;
+            mark(e);
+            *e = (pa & PTE_ADDR & ~(LARGE_SIZE - 1)) | bits;
+            va += LARGE_SIZE;
+            pa += LARGE_SIZE;
+            len -= LARGE_SIZE;
+        }
+    }
+    return 0;
+}
+
 /* The page-table entry of va, unshared, for pmap_unmap/pmap_protect: 0
  * and *out, -ENOENT when va is not mapped, -ENOMEM when a shared table on
  * the way could not be copied. */
