@@ -9,6 +9,7 @@
  * PC platform's drivers (arch_inb, arch_outb, ...). */
 #include "kernel/arch/x86_64/context.h"
 #include "kernel/arch/x86_64/core.h"
+#include "kernel/arch/x86_64/cycles.h"
 #include "kernel/arch/x86_64/frame.h"
 #include "kernel/arch/x86_64/io.h"
 
@@ -43,8 +44,8 @@ int arch_clock_refine(uint64_t *hz);
 /* 1 when the frequency was measured at boot (and so is refined), 0 when
  * the CPU or the hypervisor stated it. */
 int arch_clock_measured(void);
-/* Cycle counter (TSC); arch_cycles_hz() is 0 until arch_clock_init(). */
-uint64_t arch_cycles(void);
+/* Cycle counter (TSC), arch_cycles() inline (cycles.h); arch_cycles_hz()
+ * is 0 until arch_clock_init(). */
 uint64_t arch_cycles_hz(void);
 /* Cycle count at the kernel's first instruction. */
 uint64_t arch_boot_cycles(void);

@@ -106,11 +106,6 @@ void arch_halt(void)
         __asm__ volatile("cli; hlt");
 }
 
-uint64_t arch_cycles(void)
-{
-    return rdtsc();
-}
-
 void *arch_phys_map(uint64_t pa, uint64_t len)
 {
     if (pa >= DIRECT_MAP_EARLY_LIMIT || len > DIRECT_MAP_EARLY_LIMIT - pa)
