@@ -162,27 +162,9 @@ build_tree() {
     write_run_sh "$tree/bash/run.sh"
 }
 
-# The native run's set-up: tools/bbtest.sh's (a tmpfs root holding the tree,
+# The native run's set-up (tools/suitecmp.sh: a tmpfs root holding the tree,
 # /proc, a /dev of Linux's usual devices), then run.sh under busybox sh.
-NATIVE_SETUP='set -e
-root=$1 tree=$2
-mkdir -p "$root"
-mount -t tmpfs -o mode=755 bashtest "$root"
-cp -a "$tree/." "$root/"
-mkdir "$root/proc" "$root/dev" "$root/tmp"
-mount -t proc proc "$root/proc"
-mount -t tmpfs -o mode=755 dev "$root/dev"
-mknod -m 666 "$root/dev/null" c 1 3
-mknod -m 666 "$root/dev/zero" c 1 5
-mknod -m 666 "$root/dev/full" c 1 7
-mknod -m 666 "$root/dev/random" c 1 8
-mknod -m 666 "$root/dev/urandom" c 1 9
-mknod -m 666 "$root/dev/tty" c 5 0
-ln -s /proc/self/fd "$root/dev/fd"
-ln -s /proc/self/fd/0 "$root/dev/stdin"
-ln -s /proc/self/fd/1 "$root/dev/stdout"
-ln -s /proc/self/fd/2 "$root/dev/stderr"
-exec chroot "$root" /bin/busybox sh /bash/run.sh'
+NATIVE_SETUP=$(native_setup bashtest /bash/run.sh)
 
 # close_fds: this shell's descriptors above 2 closed, so the native run
 # starts with only 0, 1 and 2 open, as init does in Uniplex (bash's tests

@@ -142,28 +142,10 @@ build_tree() {
     write_run_sh "$tree/busybox/run.sh"
 }
 
-# The native run's set-up, inside the new namespaces: $1 the root (made a
-# tmpfs holding a copy of the tree $2), then run.sh's arguments.
-NATIVE_SETUP='set -e
-root=$1 tree=$2
-shift 2
-mkdir -p "$root"
-mount -t tmpfs -o mode=755 bbtest "$root"
-cp -a "$tree/." "$root/"
-mkdir "$root/proc" "$root/dev" "$root/tmp"
-mount -t proc proc "$root/proc"
-mount -t tmpfs -o mode=755 dev "$root/dev"
-mknod -m 666 "$root/dev/null" c 1 3
-mknod -m 666 "$root/dev/zero" c 1 5
-mknod -m 666 "$root/dev/full" c 1 7
-mknod -m 666 "$root/dev/random" c 1 8
-mknod -m 666 "$root/dev/urandom" c 1 9
-mknod -m 666 "$root/dev/tty" c 5 0
-ln -s /proc/self/fd "$root/dev/fd"
-ln -s /proc/self/fd/0 "$root/dev/stdin"
-ln -s /proc/self/fd/1 "$root/dev/stdout"
-ln -s /proc/self/fd/2 "$root/dev/stderr"
-exec chroot "$root" /bin/busybox sh /busybox/run.sh "$@"'
+# The native run's set-up, inside the new namespaces (tools/suitecmp.sh): $1
+# the root (made a tmpfs holding a copy of the tree $2), then run.sh's
+# arguments.
+NATIVE_SETUP=$(native_setup bbtest /busybox/run.sh)
 
 run_native() {
     [ "$(id -u)" = 0 ] || die "the native run needs root (chroot, mounts)"

@@ -2,7 +2,8 @@
 # tools/suitecmp.sh: the comparison of a test suite's native and Uniplex
 # runs, sourced by tools/bbtest.sh (BusyBox's testsuite) and
 # tools/bashtest.sh (bash's): which tests passed natively, which of those
-# passed in Uniplex, and the --known file of native passes allowed to fail.
+# passed in Uniplex, and the --known file of native passes allowed to fail;
+# and the chroot both native runs use (native_setup).
 #
 # Uses from the caller: $OUT (holding native.results and uniplex.results,
 # "STATUS<TAB>TEST" lines), $known (the --known file, or empty), die, and
@@ -55,4 +56,22 @@ report() {
         rc=1
     done < <(LC_ALL=C comm -13 "$OUT/missing" "$OUT/known")
     return $rc
+}
+
+# native_setup NAME RUN_SH: the script (for sh -c) of a suite's native run,
+# run inside new mount and pid namespaces with arguments ROOT TREE ARGS...:
+# ROOT made a tmpfs (named NAME) holding a copy of TREE, with /proc, /tmp
+# and a /dev of Linux's usual devices, then `busybox sh RUN_SH ARGS...`
+# chrooted there.
+native_setup() {
+    printf '%s\n' 'set -e' 'root=$1 tree=$2' 'shift 2' 'mkdir -p "$root"' \
+        "mount -t tmpfs -o mode=755 $1 \"\$root\"" \
+        'cp -a "$tree/." "$root/"' 'mkdir "$root/proc" "$root/dev" "$root/tmp"' \
+        'mount -t proc proc "$root/proc"' 'mount -t tmpfs -o mode=755 dev "$root/dev"' \
+        'mknod -m 666 "$root/dev/null" c 1 3' 'mknod -m 666 "$root/dev/zero" c 1 5' \
+        'mknod -m 666 "$root/dev/full" c 1 7' 'mknod -m 666 "$root/dev/random" c 1 8' \
+        'mknod -m 666 "$root/dev/urandom" c 1 9' 'mknod -m 666 "$root/dev/tty" c 5 0' \
+        'ln -s /proc/self/fd "$root/dev/fd"' 'ln -s /proc/self/fd/0 "$root/dev/stdin"' \
+        'ln -s /proc/self/fd/1 "$root/dev/stdout"' 'ln -s /proc/self/fd/2 "$root/dev/stderr"' \
+        "exec chroot \"\$root\" /bin/busybox sh $2 \"\$@\""
 }
