@@ -58,9 +58,11 @@ _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe
  * only the flags a program may set. */
 static void regs_to_frame(struct arch_frame *f, const struct k_sigcontext *mc)
 {
-    *f = (struct arch_frame){
-        .rflags = (mc->eflags & RF_FIX) | RF_ALWAYS, .cs = GDT_KCODE, .ss = GDT_KDATA};
     GPRS(COPY_TO_FRAME)
+    f->rflags = (mc->eflags & RF_FIX) | RF_ALWAYS;
+    f->cs = GDT_KCODE;
+    f->ss = GDT_KDATA;
+    f->vector = f->error = 0;
 }
 
 /* The sigcontext of the program's registers f at the point the signal
@@ -151,40 +153,39 @@ int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s)
     return 0;
 }
 
-/* Make an FPU image from the program safe to load: reserved MXCSR bits
- * and a foreign XSAVE header would fault in the kernel. */
-static void fpu_sanitize(uint8_t *area)
+/* Load the FPU image at fp (the frame's fpstate) straight from program
+ * memory: 0, or -EFAULT when it is out of range, faults, or is one the
+ * CPU refuses (not 16-byte aligned, reserved MXCSR bits, a bad XSAVE
+ * header), for which Linux refuses the frame too. An image 16- but not
+ * 64-byte aligned (a program's own) is one FXRSTOR takes, and so Linux:
+ * it goes through the thread's area, which XRSTOR can read. */
+static int fpu_pull(uint64_t fp)
 {
-    uint32_t mxcsr;
-    memcpy(&mxcsr, area + 24, 4);
-    mxcsr &= 0xffff;
-    memcpy(area + 24, &mxcsr, 4);
-    if (arch_fpu_area_size() > 512) {
-        uint64_t bv;
-        memcpy(&bv, area + 512, 8);
-        bv &= arch_fpu_xcr0();
-        memset(area + 512, 0, 64);
-        memcpy(area + 512, &bv, 8);
-    }
+    uint32_t size = arch_fpu_area_size();
+    void *area;
+
+    if (!user_range_ok((void *)fp, size) || fp % 16)
+        return -EFAULT;
+    if (fp % 64 == 0)
+        return arch_fpu_restore_user((void *)fp, arch_fpu_xcr0());
+    area = sched_current()->ctx.fpu;
+    if (copy_from_user(area, (void *)fp, size))
+        return -EFAULT;
+    return arch_fpu_restore_user(area, arch_fpu_xcr0());
 }
 
 int arch_sigreturn(struct arch_frame *f, uint64_t *mask)
 {
     struct k_ucontext uc;
     uint64_t at = f->rsp - 8; /* the handler's ret popped pretcode */
-    void *area = sched_current()->ctx.fpu;
 
     if (copy_from_user(&uc, (void *)(at + 8), sizeof(uc)))
         return -EFAULT;
     const struct k_sigcontext *mc = &uc.mc;
     if (mc->rip >= USER_MAX || mc->rsp >= USER_MAX)
         return -EFAULT;
-    if (mc->fpstate) {
-        if (copy_from_user(area, (void *)mc->fpstate, arch_fpu_area_size()))
-            return -EFAULT;
-        fpu_sanitize(area);
-        arch_fpu_restore(area);
-    }
+    if (mc->fpstate && fpu_pull(mc->fpstate))
+        return -EFAULT;
     regs_to_frame(f, mc);
     *mask = uc.sigmask;
     return 0;
