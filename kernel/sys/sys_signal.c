@@ -193,7 +193,7 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
     if (sig > NSIG)
         return -EINVAL;
     if (pid > 0) {
-        struct proc *p = proc_find(pid);
+        struct proc *p = pid == self->pid ? self : proc_find(pid); /* no table scan for self */
         struct lwp *l = p ? 0 : lwp_find(pid);
         if (l)
             p = l->proc; /* a thread's tid names its process, as on Linux */
