@@ -4,7 +4,8 @@
  * ucontext's mask and stack, SA_NODEFER, real-time and standard signals
  * taken lowest first with each instance in order, and a frame whose FPU
  * image the CPU would refuse (a bad XSAVE header, an area not even 16-byte
- * aligned, reserved MXCSR bits) ending the program with SIGSEGV.
+ * aligned, reserved MXCSR bits) ending the program with SIGSEGV, and one
+ * without an FPU image giving the program the initial FPU state.
  *
  * Run as `sigframe` (no arguments: every case; or the names of some).
  * Each case runs in a child of its own under an alarm (tcase.h). */
@@ -271,6 +272,34 @@ static void case_refuse_mxcsr(void)
     expect_refused(MXCSR_RESERVED);
 }
 
+static void on_drop_fpu(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    (void)sig;
+    (void)si;
+    uc->uc_mcontext.fpregs = NULL;
+}
+
+/* A frame without an FPU image (fpregs NULL): rt_sigreturn gives the
+ * program the initial FPU state (MXCSR 0x1f80, x87 control word 0x37f),
+ * not the one it had, as Linux does. */
+static void case_null_fpstate(void)
+{
+    struct sigaction sa = {0};
+    unsigned mxcsr = 0x7f80;
+    unsigned short fcw = 0x27f;
+    sa.sa_sigaction = on_drop_fpu;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, NULL);
+    __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+    __asm__ volatile("fldcw %0" : : "m"(fcw));
+    raise(SIGUSR1);
+    __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+    __asm__ volatile("fnstcw %0" : "=m"(fcw));
+    T_EXPECT(mxcsr == 0x1f80 && fcw == 0x37f, "MXCSR %#x, x87 control word %#x after it", mxcsr,
+             fcw);
+}
+
 static const struct t_case cases[] = {
     {"kill_siginfo", case_kill_siginfo},
     {"sigqueue_siginfo", case_sigqueue_siginfo},
@@ -281,6 +310,7 @@ static const struct t_case cases[] = {
     {"refuse_xsave_header", case_refuse_xsave_header},
     {"refuse_misaligned_fpstate", case_refuse_misaligned},
     {"refuse_reserved_mxcsr", case_refuse_mxcsr},
+    {"null_fpstate_resets", case_null_fpstate},
 };
 
 int main(int argc, char **argv)

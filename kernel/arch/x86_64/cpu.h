@@ -75,6 +75,9 @@ int arch_fpu_save_user(void *udst, uint64_t rfbm);
  * memory faults or the CPU refuses the image (#GP); the registers may then
  * be partly loaded. */
 int arch_fpu_restore_user(const void *usrc, uint64_t rfbm);
+/* fpu.c: load the initial FPU state (Linux's init_fpstate: what
+ * rt_sigreturn gives a frame without an FPU image). */
+void arch_fpu_reset(void);
 
 static inline void cpu_relax(void)
 {

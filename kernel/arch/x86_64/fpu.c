@@ -14,9 +14,16 @@
 #define MXCSR_DEFAULT  0x1f80u
 #define FXSAVE_SIZE    512
 
+#define FCW_DEFAULT 0x37fu
+
 static int use_xsave;
 static uint64_t xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
+/* The state Linux gives a program whose rt_sigreturn frame has no FPU
+ * image (init_fpstate): x87 control word 0x37f, MXCSR 0x1f80, every
+ * register zero. XSTATE_BV is 0, so XRSTOR reads the legacy area and the
+ * header alone and puts every component in its initial configuration. */
+static uint8_t init_image[FXSAVE_SIZE + 64] __attribute__((aligned(64)));
 
 static void write_cr4(uint64_t v)
 {
@@ -45,6 +52,10 @@ void arch_fpu_init(int legacy)
     } else {
         write_cr4(cr4);
     }
+    uint16_t fcw = FCW_DEFAULT;
+    uint32_t mxcsr = MXCSR_DEFAULT;
+    memcpy(init_image, &fcw, 2);
+    memcpy(init_image + 24, &mxcsr, 4);
     printk("fpu: %s, state components %#llx, %u-byte save area\n", use_xsave ? "xsave" : "fxsave",
            (unsigned long long)xcr0, area_size);
 }
@@ -81,6 +92,11 @@ void arch_fpu_restore(const void *area)
                          : "memory");
     else
         __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_reset(void)
+{
+    arch_fpu_restore(init_image);
 }
 
 uint64_t arch_fpu_xcr0(void)

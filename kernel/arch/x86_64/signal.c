@@ -157,8 +157,8 @@ int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s)
  * memory: 0, or -EFAULT when it is out of range, faults, or is one the
  * CPU refuses (not 16-byte aligned, reserved MXCSR bits, a bad XSAVE
  * header), for which Linux refuses the frame too. An image 16- but not
- * 64-byte aligned (a program's own) is one FXRSTOR takes, and so Linux:
- * it goes through the thread's area, which XRSTOR can read. */
+ * 64-byte aligned (a program's own) is one FXRSTOR takes, and Linux with
+ * it: it goes through the thread's area, which XRSTOR can read. */
 static int fpu_pull(uint64_t fp)
 {
     uint32_t size = arch_fpu_area_size();
@@ -186,6 +186,8 @@ int arch_sigreturn(struct arch_frame *f, uint64_t *mask)
         return -EFAULT;
     if (mc->fpstate && fpu_pull(mc->fpstate))
         return -EFAULT;
+    if (!mc->fpstate)
+        arch_fpu_reset(); /* no image: the initial state, as on Linux */
     regs_to_frame(f, mc);
     *mask = uc.sigmask;
     return 0;
