@@ -4,12 +4,6 @@
 #include "kernel/arch.h"
 #include "kernel/mm/uaccess.h"
 
-int user_range_ok(const void *p, size_t n)
-{
-    uint64_t a = (uint64_t)(uintptr_t)p;
-    return a >= USER_MIN && a <= USER_MAX && n <= USER_MAX - a;
-}
-
 int copy_from_user(void *dst, const void *usrc, size_t n)
 {
     if (!user_range_ok(usrc, n))

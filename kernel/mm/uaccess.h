@@ -19,8 +19,13 @@ int copy_to_user(void *udst, const void *src, size_t n);
 /* Copy a NUL-terminated string of at most n - 1 bytes: its length, or
  * -ENAMETOOLONG if no NUL within n bytes, or -EFAULT. */
 long strncpy_from_user(char *dst, const char *usrc, size_t n);
-/* 1 when [p, p + n) lies inside the user window. */
-int user_range_ok(const void *p, size_t n);
+/* 1 when [p, p + n) lies inside the user window. Inline: every system
+ * call that takes a buffer asks. */
+static inline int user_range_ok(const void *p, size_t n)
+{
+    uint64_t a = (uint64_t)(uintptr_t)p;
+    return a >= USER_MIN && a <= USER_MAX && n <= USER_MAX - a;
+}
 /* 1 when a is a program address (below USER_MAX, so canonical): the only
  * kind the kernel may hand back to a program as a place to run, a stack or
  * a TLS base. Everything runs at ring 0, so the CPU would not stop the
