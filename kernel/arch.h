@@ -140,7 +140,9 @@ void arch_core_fpregs(void *out);
  * take it; f unchanged). arch_sigreturn, from rt_sigreturn's frame f,
  * reads the signal frame below the program's stack pointer back: the mask
  * in *mask, the FPU state reloaded, every register into f (for
- * arch_frame_resume); -EFAULT for a bad frame (f unchanged). */
+ * arch_frame_resume); -EFAULT for a bad frame (f unchanged; the FPU
+ * registers possibly partly loaded: the caller ends the program), an FPU
+ * image the CPU refuses included, as on Linux. */
 struct sig_setup;
 int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s);
 int arch_sigreturn(struct arch_frame *f, uint64_t *mask);

@@ -434,6 +434,10 @@ check_suite app-pipe pipe
 
 app app-signals 90 --env UNIPLEX=1 "$BUILD/apps/signals"
 check_suite app-signals signals
+# Signal frames (issue 18): siginfo and ucontext contents, delivery order,
+# FPU images rt_sigreturn must refuse.
+app app-sigframe 60 --env UNIPLEX=1 "$BUILD/apps/sigframe"
+check_suite app-sigframe sigframe
 # Job control (issue 13, item 7): stops and resumes, wait's and SIGCHLD's
 # reports, orphaned groups, SIGTTIN/SIGTTOU on the console as a session's
 # controlling terminal.

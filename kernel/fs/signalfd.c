@@ -172,7 +172,8 @@ int signalfd_set_mask(struct file *f, uint64_t mask)
 
 void signalfd_notify(struct proc *p)
 {
-    pollq_notify(&p->sigfdq, POLLIN);
+    if (p->sigfdq.head) /* most processes have no signalfd watching */
+        pollq_notify(&p->sigfdq, POLLIN);
 }
 
 void signalfd_proc_free(struct proc *p)

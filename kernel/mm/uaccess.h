@@ -19,7 +19,8 @@ int copy_to_user(void *udst, const void *src, size_t n);
 /* Copy a NUL-terminated string of at most n - 1 bytes: its length, or
  * -ENAMETOOLONG if no NUL within n bytes, or -EFAULT. */
 long strncpy_from_user(char *dst, const char *usrc, size_t n);
-/* 1 when [p, p + n) lies inside the user window. */
+/* 1 when [p, p + n) lies inside the user window. Inline: every system
+ * call that takes a buffer asks. */
 static inline int user_range_ok(const void *p, size_t n)
 {
     uint64_t a = (uint64_t)(uintptr_t)p;

@@ -38,11 +38,6 @@ struct lwp *lwp_find(int tid)
     return 0;
 }
 
-int lwp_doomed(const struct lwp *l)
-{
-    return l->proc->dying && l->proc->survivor != l;
-}
-
 static void lwp_main(void *arg)
 {
     struct lwp *l = arg;

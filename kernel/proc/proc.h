@@ -320,7 +320,10 @@ void lwp_release_tid(struct lwp *l);
 __attribute__((noreturn)) void lwp_exit(int wstatus);
 /* 1 when l must exit: its process is dying (exit_group, a fatal signal, or
  * another LWP's exec) and l is not the LWP that stays. */
-int lwp_doomed(const struct lwp *l);
+static inline int lwp_doomed(const struct lwp *l)
+{
+    return l->proc->dying && l->proc->survivor != l;
+}
 /* exec: make the calling LWP its process's only one (the others exit
  * first; it takes over the pid as its tid). 0, or -EINTR when a group exit
  * overtook it: then the caller must lwp_exit. */
@@ -510,7 +513,8 @@ void sig_exec_reset(struct proc *p);
 /* Before sig is made pending for p (Linux's prepare_signal, whatever p's
  * action for it): SIGCONT drops pending stop signals and resumes a
  * stopped p; a stop signal drops pending SIGCONT; SIGKILL wakes parked
- * LWPs. */
+ * LWPs. Other signals than JC_SIGNALS it leaves alone (callers skip it). */
+#define JC_SIGNALS (SIG_STOPSET | SIGBIT(SIGCONT) | SIGBIT(SIGKILL))
 void jc_on_send(struct proc *p, int sig);
 /* The calling LWP took stop signal sig with its default action: the
  * process stops (SIGTSTP, SIGTTIN and SIGTTOU are discarded in an

@@ -97,10 +97,15 @@ static struct lwp *sig_target(struct proc *p, int sig)
     return pick;
 }
 
-/* Make l notice what it may now take. */
-static void sig_kick(struct lwp *l)
+/* Make l notice sig, just made pending for it. One l does not block is
+ * one it may take: interruptible at once, as sig_recalc would find,
+ * without recomputing it. */
+static void sig_kick(struct lwp *l, int sig)
 {
-    sig_recalc(l);
+    if (l->sigmask & SIGBIT(sig))
+        sig_recalc(l);
+    else
+        l->thread->intr = 1;
     if (l->thread->intr)
         sched_wake(l->thread);
 }
@@ -118,7 +123,7 @@ int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigq
         return -EINVAL;
     if (sig == 0 || p->state != P_ALIVE || !p->nlive)
         return 0;
-    if (!init_immune(p, sig))
+    if ((SIGBIT(sig) & JC_SIGNALS) && !init_immune(p, sig))
         jc_on_send(p, sig);
     struct lwp *to = sig_target(p, sig), *first = p->lwps;
     if (prefer && prefer->proc == p && !prefer->exited && !(prefer->sigmask & SIGBIT(sig)))
@@ -129,7 +134,7 @@ int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigq
         return 0;
     int err = sigpend_add(p, &p->pend, sig, info);
     if (!err && to)
-        sig_kick(to);
+        sig_kick(to, sig);
     if (!err)
         signalfd_notify(p);
     return err;
@@ -154,13 +159,13 @@ int sig_send_lwp(struct lwp *l, int sig, const struct sigqinfo *info)
         return -EINVAL;
     if (sig == 0 || l->exited)
         return 0;
-    if (!init_immune(l->proc, sig))
+    if ((SIGBIT(sig) & JC_SIGNALS) && !init_immune(l->proc, sig))
         jc_on_send(l->proc, sig);
     if (dropped(l->proc, l, sig))
         return 0;
     int err = sigpend_add(l->proc, &l->pend, sig, info);
     if (!err) {
-        sig_kick(l);
+        sig_kick(l, sig);
         signalfd_notify(l->proc);
     }
     return err;
@@ -190,7 +195,7 @@ int sig_send_group(int pgid, int sig, const struct sigqinfo *info)
 int sig_take(struct lwp *l, int sig, struct sigqinfo *info)
 {
     struct proc *p = l->proc;
-    if (sigpend_take(p, &l->pend, sig, info)) {
+    if ((l->pend.set & SIGBIT(sig)) && sigpend_take(p, &l->pend, sig, info)) {
         sig_recalc(l);
         return 1;
     }
@@ -221,9 +226,9 @@ static int next_signal(struct lwp *l, struct sigqinfo *info)
     return sig;
 }
 
-/* Prepare the handler's frame for sig on regs: 0, or -EFAULT. */
 /* Prepare the handler's frame on f for the signal s names (its sig,
- * fault, info and addr filled in by the caller): 0, or -EFAULT. */
+ * fault, info and addr filled in by the caller, every other field here):
+ * 0, or -EFAULT. */
 static int run_handler(struct lwp *l, struct sig_setup *s, struct arch_frame *f)
 {
     int sig = s->sig;
@@ -233,8 +238,7 @@ static int run_handler(struct lwp *l, struct sig_setup *s, struct arch_frame *f)
     s->ss_sp = l->ss_sp;
     s->ss_size = l->ss_size;
     s->ss_flags = l->ss_size ? 0 : SS_DISABLE;
-    if ((act->flags & SA_ONSTACK) && l->ss_size)
-        s->stack_top = l->ss_sp + l->ss_size;
+    s->stack_top = (act->flags & SA_ONSTACK) && l->ss_size ? l->ss_sp + l->ss_size : 0;
     /* On Linux a handler or restorer outside user space faults in user
      * mode and the process dies of SIGSEGV; here it would run at ring 0. */
     if (!user_addr_ok(act->handler) || !user_addr_ok(act->restorer))
@@ -258,7 +262,11 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
     struct proc *p = l->proc;
     uint64_t h = p->sigact[sig - 1].handler;
     if (sig != SIGKILL && h != SIG_DFL && h != SIG_IGN) {
-        struct sig_setup s = {.sig = sig, .info = *qi};
+        struct sig_setup s; /* run_handler sets the rest */
+        s.sig = sig;
+        s.fault = 0;
+        s.info = *qi;
+        s.addr = 0;
         if (run_handler(l, &s, f) == 0)
             return 1;
         printk("pid %d (%s): signal %d: its handler, restorer or stack is not usable: killed by "
@@ -329,7 +337,8 @@ static int64_t deliver_pass(struct lwp *l, struct arch_frame *f)
     int64_t r = (int64_t)arch_frame_retval(f);
     int handled = 0, sig;
     struct sigqinfo qi;
-    stop_point(l, f);
+    if (l->proc->dying || l->proc->stop_sig) /* else stop_point would do nothing */
+        stop_point(l, f);
     while (!handled && (sig = next_signal(l, &qi)) != 0) {
         if (has_handler(l->proc, sig))
             r = interrupted(l, f, r, sig);
@@ -360,7 +369,8 @@ void sig_deliver_trap(struct arch_frame *f)
     struct lwp *l = lwp_current();
     int sig;
     struct sigqinfo qi;
-    stop_point(l, f);
+    if (l->proc->dying || l->proc->stop_sig)
+        stop_point(l, f);
     while ((sig = next_signal(l, &qi)) != 0)
         if (deliver_one(l, sig, f, &qi))
             return;
@@ -376,7 +386,11 @@ int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr)
         l->sigmask &= ~SIGBIT(sig);
         sig_recalc(l);
     }
-    struct sig_setup s = {.sig = sig, .fault = 1, .info = {code, 0, 0}, .addr = addr};
+    struct sig_setup s; /* run_handler sets the rest */
+    s.sig = sig;
+    s.fault = 1;
+    s.info = (struct sigqinfo){code, 0, 0};
+    s.addr = addr;
     return act->handler != SIG_DFL && run_handler(l, &s, f) == 0;
 }
 

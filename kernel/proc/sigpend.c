@@ -32,62 +32,91 @@ static int enqueue(struct proc *p, struct sigpend *sp, int sig, const struct sig
     return 0;
 }
 
-int sigpend_add(struct proc *p, struct sigpend *sp, int sig, const struct sigqinfo *info)
+/* sigpend_add for real-time sig: every instance queued while
+ * RLIMIT_SIGPENDING allows; past it kill's is kept pending without its
+ * siginfo and sigqueue's refused (-EAGAIN), as on Linux. Out of line: the
+ * standard signals' path stays short. */
+static __attribute__((noinline)) int add_rt(struct proc *p, struct sigpend *sp, int sig,
+                                            const struct sigqinfo *info)
 {
-    int pending = (sp->set & SIGBIT(sig)) != 0;
-    if (sig >= SIGRTMIN && enqueue(p, sp, sig, info) == 0) {
-        sp->set |= SIGBIT(sig);
+    uint64_t bit = SIGBIT(sig);
+    if (enqueue(p, sp, sig, info) == 0) {
+        sp->set |= bit;
         return 0;
     }
-    if (sig >= SIGRTMIN && info->code != SI_USER)
-        return -EAGAIN; /* as Linux: sigqueue's is refused, kill's is kept without a queue */
-    if (!pending)
+    if (info->code != SI_USER)
+        return -EAGAIN;
+    if (!(sp->set & bit))
         sp->info[sig - 1] = *info;
-    sp->set |= SIGBIT(sig);
+    sp->set |= bit;
     return 0;
 }
 
-/* Unlink and return the oldest queued instance of sig, or NULL. */
-static struct sigq *queued(struct sigpend *sp, int sig)
+int sigpend_add(struct proc *p, struct sigpend *sp, int sig, const struct sigqinfo *info)
+{
+    uint64_t bit = SIGBIT(sig);
+    if (sig >= SIGRTMIN)
+        return add_rt(p, sp, sig, info);
+    if (!(sp->set & bit)) /* pending once: the first sender's siginfo */
+        sp->info[sig - 1] = *info;
+    sp->set |= bit;
+    return 0;
+}
+
+/* Unlink and return the oldest queued instance of sig, or NULL; *more: 1
+ * when a later one stays queued. */
+static struct sigq *queued(struct sigpend *sp, int sig, int *more)
 {
     for (struct sigq **pp = &sp->queue; *pp; pp = &(*pp)->next) {
         struct sigq *q = *pp;
         if (q->sig == sig) {
             *pp = q->next;
+            *more = 0;
+            for (const struct sigq *r = q->next; r && !*more; r = r->next)
+                *more = r->sig == sig;
             return q;
         }
     }
+    *more = 0;
     return 0;
 }
 
-/* 1 when an instance of sig is queued in sp. */
-static int has_queued(const struct sigpend *sp, int sig)
+/* sigpend_take for real-time sig, pending in sp: the oldest queued
+ * instance (or, with none queued, what info[] holds). Out of line, as
+ * add_rt. */
+static __attribute__((noinline)) void take_rt(struct proc *p, struct sigpend *sp, int sig,
+                                              struct sigqinfo *info)
 {
-    for (const struct sigq *q = sp->queue; q; q = q->next)
-        if (q->sig == sig)
-            return 1;
-    return 0;
-}
-
-int sigpend_take(struct proc *p, struct sigpend *sp, int sig, struct sigqinfo *info)
-{
-    if (!(sp->set & SIGBIT(sig)))
-        return 0;
-    struct sigq *q = sig >= SIGRTMIN ? queued(sp, sig) : 0;
+    int more;
+    struct sigq *q = queued(sp, sig, &more);
     *info = q ? q->info : sp->info[sig - 1];
     if (q) {
         kfree(q);
         p->nqueued--;
     }
-    if (!has_queued(sp, sig))
+    if (!more)
         sp->set &= ~SIGBIT(sig);
+}
+
+int sigpend_take(struct proc *p, struct sigpend *sp, int sig, struct sigqinfo *info)
+{
+    uint64_t bit = SIGBIT(sig);
+    if (!(sp->set & bit))
+        return 0;
+    if (sig >= SIGRTMIN) {
+        take_rt(p, sp, sig, info);
+        return 1;
+    }
+    *info = sp->info[sig - 1]; /* a standard signal is never queued */
+    sp->set &= ~bit;
     return 1;
 }
 
 void sigpend_drop(struct proc *p, struct sigpend *sp, int sig)
 {
     struct sigq *q;
-    while ((q = queued(sp, sig)) != 0) {
+    int more;
+    while ((q = queued(sp, sig, &more)) != 0) {
         kfree(q);
         p->nqueued--;
     }

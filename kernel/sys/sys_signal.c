@@ -228,7 +228,7 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
     if (pid != -1 && pid != INT32_MIN)
         kill_lets_unstarted_run(self, pid, pid == 0 ? self->pgid : -pid);
     if (pid > 0) {
-        struct proc *p = proc_find(pid);
+        struct proc *p = pid == self->pid ? self : proc_find(pid); /* no table scan for self */
         struct lwp *l = p ? 0 : lwp_find(pid);
         if (l)
             p = l->proc; /* a thread's tid names its process, as on Linux */

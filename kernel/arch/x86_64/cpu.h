@@ -70,6 +70,14 @@ DEFINE_READ_CR(4)
  * range checked): XSAVE of rfbm's components, FXSAVE when rfbm is 0. 0 or
  * -EFAULT. */
 int arch_fpu_save_user(void *udst, uint64_t rfbm);
+/* The FPU state loaded from program memory at usrc (range checked): XRSTOR
+ * of rfbm's components, FXRSTOR when rfbm is 0. 0, or -EFAULT when the
+ * memory faults or the CPU refuses the image (#GP); the registers may then
+ * be partly loaded. */
+int arch_fpu_restore_user(const void *usrc, uint64_t rfbm);
+/* fpu.c: load the initial FPU state (Linux's init_fpstate: what
+ * rt_sigreturn gives a frame without an FPU image). */
+void arch_fpu_reset(void);
 
 static inline void cpu_relax(void)
 {

@@ -15,9 +15,16 @@
 #define MXCSR_DEFAULT  0x1f80u
 #define FXSAVE_SIZE    512
 
+#define FCW_DEFAULT 0x37fu
+
 int fpu_use_xsave;
 uint64_t fpu_xcr0;
 static uint32_t area_size = FXSAVE_SIZE;
+/* The state Linux gives a program whose rt_sigreturn frame has no FPU
+ * image (init_fpstate): x87 control word 0x37f, MXCSR 0x1f80, every
+ * register zero. XSTATE_BV is 0, so XRSTOR reads the legacy area and the
+ * header alone and puts every component in its initial configuration. */
+static uint8_t init_image[FXSAVE_SIZE + 64] __attribute__((aligned(64)));
 
 static void write_cr4(uint64_t v)
 {
@@ -46,6 +53,10 @@ void arch_fpu_init(int legacy)
     } else {
         write_cr4(cr4);
     }
+    uint16_t fcw = FCW_DEFAULT;
+    uint32_t mxcsr = MXCSR_DEFAULT;
+    memcpy(init_image, &fcw, 2);
+    memcpy(init_image + 24, &mxcsr, 4);
     printk("fpu: %s, state components %#llx, %u-byte save area\n",
            fpu_use_xsave ? "xsave" : "fxsave", (unsigned long long)fpu_xcr0, area_size);
 }
@@ -70,6 +81,11 @@ void arch_fpu_save(void *area)
 void arch_fpu_restore(const void *area)
 {
     fpu_restore(area);
+}
+
+void arch_fpu_reset(void)
+{
+    arch_fpu_restore(init_image);
 }
 
 uint64_t arch_fpu_xcr0(void)

@@ -47,16 +47,20 @@ arch_enter_program:
 /* void arch_frame_resume(const struct arch_frame *f): return to a program
  * with every register from f (a forked child's first entry, rt_sigreturn).
  * The kernel stack is reset and f copied to its top (backwards: f may lie
- * lower on the same stack, or be that top already), where the interrupt
- * return path pops it and iretq restores RIP, RFLAGS and RSP together. */
+ * lower on the same stack), unless it is that top already (a system
+ * call's own frame: rt_sigreturn), where the interrupt return path pops it
+ * and iretq restores RIP, RFLAGS and RSP together. */
     .global arch_frame_resume
 arch_frame_resume:
     KSTACK_RESET
+    leaq -FRAME_BYTES(%rdx), %rax       /* where the frame goes */
+    cmpq %rdi, %rax
+    je 1f
     leaq (FRAME_BYTES - 8)(%rdi), %rsi  /* last qword of f */
     leaq -8(%rdx), %rdi                 /* last qword of the destination */
     movl $(FRAME_BYTES / 8), %ecx
     std
     rep movsq
     cld
-    leaq -FRAME_BYTES(%rdx), %rsp
+1:  movq %rax, %rsp
     jmp trap_return

@@ -54,77 +54,94 @@ _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe
 #define COPY_TO_MC(r)    mc->r = f->r;
 #define COPY_TO_FRAME(r) f->r = mc->r;
 
-/* The program's registers at the point the signal interrupts. */
-static void regs_from_frame(struct k_sigcontext *mc, const struct arch_frame *f)
-{
-    *mc = (struct k_sigcontext){.eflags = f->rflags,
-                                .cs = GDT_KCODE,
-                                .ss = GDT_KDATA,
-                                .err = f->error,
-                                .trapno = f->vector};
-    GPRS(COPY_TO_MC)
-}
-
 /* A frame that returns to the registers of sigcontext mc (checked), with
  * only the flags a program may set. */
 static void regs_to_frame(struct arch_frame *f, const struct k_sigcontext *mc)
 {
-    *f = (struct arch_frame){
-        .rflags = (mc->eflags & RF_FIX) | RF_ALWAYS, .cs = GDT_KCODE, .ss = GDT_KDATA};
     GPRS(COPY_TO_FRAME)
+    f->rflags = (mc->eflags & RF_FIX) | RF_ALWAYS;
+    f->cs = GDT_KCODE;
+    f->ss = GDT_KDATA;
+    f->vector = f->error = 0;
 }
 
-/* The FPU state straight onto the program's stack at fp: the bytes the
- * save instructions leave alone (FXSAVE's software bytes 464-511, the
- * XSAVE header after XSTATE_BV) are zeroed first, as in an image saved to
- * a zeroed area. 0 or -EFAULT. */
+/* The sigcontext of the program's registers f at the point the signal
+ * interrupts, its FPU state at fp. */
+static void regs_to_mc(struct k_sigcontext *mc, const struct arch_frame *f,
+                       const struct sig_setup *s, uint64_t fp)
+{
+    GPRS(COPY_TO_MC)
+    mc->eflags = f->rflags;
+    mc->cs = GDT_KCODE;
+    mc->gs = mc->fs = 0;
+    mc->ss = GDT_KDATA;
+    mc->err = f->error;
+    mc->trapno = f->vector;
+    mc->oldmask = s->oldmask;
+    mc->cr2 = s->addr;
+    mc->fpstate = fp;
+    __builtin_memset(mc->reserved, 0, sizeof(mc->reserved));
+}
+
+/* The siginfo_t of s: si_addr for a fault, else what the signal carries
+ * (si_pid, si_uid 0, and the 8 bytes at the union's offset 8). */
+static void info_fill(struct ksiginfo *si, const struct sig_setup *s)
+{
+    uint64_t w0 = s->fault ? s->addr : (uint32_t)s->info.pid;
+    uint64_t w1 = s->fault ? 0 : s->info.data;
+    si->signo = s->sig;
+    si->errnum = 0;
+    si->code = s->info.code;
+    si->pad = 0;
+    __builtin_memcpy(si->u.bytes, &w0, 8);
+    __builtin_memcpy(si->u.bytes + 8, &w1, 8);
+    __builtin_memset(si->u.bytes + 16, 0, sizeof(si->u.bytes) - 16);
+}
+
+/* The whole rt_sigframe, each byte written once: it is copied out whole,
+ * so nothing may be left unset (no zeroing first, no second copy of the
+ * sigcontext). The fixed-size __builtin_mem* calls are inlined as stores
+ * (-ffreestanding makes the plain names calls). */
+static void frame_build(struct rt_sigframe *fr, const struct arch_frame *f,
+                        const struct sig_setup *s, uint64_t fp)
+{
+    fr->pretcode = s->act->restorer;
+    fr->uc.flags = 0;
+    fr->uc.link = 0;
+    fr->uc.stack = (struct kstack){s->ss_sp, (int32_t)s->ss_flags, 0, s->ss_size};
+    regs_to_mc(&fr->uc.mc, f, s, fp);
+    fr->uc.sigmask = s->oldmask;
+    info_fill(&fr->info, s);
+}
+
+/* The FPU state straight onto the program's stack at fp (checked by the
+ * caller): the bytes the save instructions leave alone (FXSAVE's software
+ * bytes 464-511, the XSAVE header after XSTATE_BV) are zeroed first, as in
+ * an image saved to a zeroed area. 0 or -EFAULT. */
 static int fpu_push(uint64_t fp, uint32_t fpsize)
 {
     static const uint8_t zeros[112];
     uint32_t len = fpsize > 512 ? 112 : 48;
 
-    if (!user_range_ok((void *)fp, fpsize) || copy_to_user((void *)(fp + 464), zeros, len))
+    if (arch_copy_user((void *)(fp + 464), zeros, len))
         return -EFAULT;
     return arch_fpu_save_user((void *)fp, arch_fpu_xcr0());
 }
 
-/* Write the FPU state and the frame on the program's stack: the frame's
- * address (0 if the stack cannot take it). */
-static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
+int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s)
 {
     uint32_t fpsize = arch_fpu_area_size();
-    uint64_t sp = s->stack_top ? s->stack_top : mc->rsp - REDZONE;
+    uint64_t sp = s->stack_top ? s->stack_top : f->rsp - REDZONE;
     uint64_t fp = (sp - fpsize) & ~63ull;
     uint64_t at = ((fp - sizeof(struct rt_sigframe)) & ~15ull) - 8;
     struct rt_sigframe fr;
 
-    memset(&fr, 0, sizeof(fr));
-    mc->fpstate = fp;
-    mc->oldmask = s->oldmask;
-    mc->cr2 = s->addr;
-    fr.pretcode = s->act->restorer;
-    fr.uc.stack = (struct kstack){s->ss_sp, (int32_t)s->ss_flags, 0, s->ss_size};
-    fr.uc.mc = *mc;
-    fr.uc.sigmask = s->oldmask;
-    fr.info.signo = s->sig;
-    fr.info.code = s->info.code;
-    if (s->fault) {
-        fr.info.u.addr = s->addr;
-    } else {
-        fr.info.u.kill.pid = s->info.pid;
-        memcpy(fr.info.u.bytes + 8, &s->info.data, sizeof(s->info.data));
-    }
-    if (fpu_push(fp, fpsize) || copy_to_user((void *)at, &fr, sizeof(fr)))
-        return 0;
-    return at;
-}
-
-int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s)
-{
-    struct k_sigcontext mc;
-    regs_from_frame(&mc, f);
-    uint64_t at = frame_push(&mc, s);
-    if (!at)
+    /* One check for the frame and the FPU area above it (sp - fpsize
+     * wrapping below zero lands at the top: refused as well). */
+    if (fp > sp || !user_range_ok((void *)at, fp + fpsize - at))
+        return -EFAULT;
+    frame_build(&fr, f, s, fp);
+    if (fpu_push(fp, fpsize) || arch_copy_user((void *)at, &fr, sizeof(fr)))
         return -EFAULT;
     f->rip = s->act->handler;
     f->rsp = at;
@@ -136,40 +153,41 @@ int arch_sig_setup(struct arch_frame *f, const struct sig_setup *s)
     return 0;
 }
 
-/* Make an FPU image from the program safe to load: reserved MXCSR bits
- * and a foreign XSAVE header would fault in the kernel. */
-static void fpu_sanitize(uint8_t *area)
+/* Load the FPU image at fp (the frame's fpstate) straight from program
+ * memory: 0, or -EFAULT when it is out of range, faults, or is one the
+ * CPU refuses (not 16-byte aligned, reserved MXCSR bits, a bad XSAVE
+ * header), for which Linux refuses the frame too. An image 16- but not
+ * 64-byte aligned (a program's own) is one FXRSTOR takes, and Linux with
+ * it: it goes through the thread's area, which XRSTOR can read. */
+static int fpu_pull(uint64_t fp)
 {
-    uint32_t mxcsr;
-    memcpy(&mxcsr, area + 24, 4);
-    mxcsr &= 0xffff;
-    memcpy(area + 24, &mxcsr, 4);
-    if (arch_fpu_area_size() > 512) {
-        uint64_t bv;
-        memcpy(&bv, area + 512, 8);
-        bv &= arch_fpu_xcr0();
-        memset(area + 512, 0, 64);
-        memcpy(area + 512, &bv, 8);
-    }
+    uint32_t size = arch_fpu_area_size();
+    void *area;
+
+    if (!user_range_ok((void *)fp, size) || fp % 16)
+        return -EFAULT;
+    if (fp % 64 == 0)
+        return arch_fpu_restore_user((void *)fp, arch_fpu_xcr0());
+    area = sched_current()->ctx.fpu;
+    if (copy_from_user(area, (void *)fp, size))
+        return -EFAULT;
+    return arch_fpu_restore_user(area, arch_fpu_xcr0());
 }
 
 int arch_sigreturn(struct arch_frame *f, uint64_t *mask)
 {
     struct k_ucontext uc;
     uint64_t at = f->rsp - 8; /* the handler's ret popped pretcode */
-    void *area = sched_current()->ctx.fpu;
 
     if (copy_from_user(&uc, (void *)(at + 8), sizeof(uc)))
         return -EFAULT;
     const struct k_sigcontext *mc = &uc.mc;
     if (mc->rip >= USER_MAX || mc->rsp >= USER_MAX)
         return -EFAULT;
-    if (mc->fpstate) {
-        if (copy_from_user(area, (void *)mc->fpstate, arch_fpu_area_size()))
-            return -EFAULT;
-        fpu_sanitize(area);
-        arch_fpu_restore(area);
-    }
+    if (mc->fpstate && fpu_pull(mc->fpstate))
+        return -EFAULT;
+    if (!mc->fpstate)
+        arch_fpu_reset(); /* no image: the initial state, as on Linux */
     regs_to_frame(f, mc);
     *mask = uc.sigmask;
     return 0;

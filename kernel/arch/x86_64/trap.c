@@ -1,5 +1,5 @@
 /* Trap dispatch. A page fault is resolved against the address space, or
- * resumed at a user-access fixup; a fault in program code becomes a signal
+ * resumed at a user-access fixup (so is a #GP there); a fault in program code becomes a signal
  * for its process (proc_fault); any other exception is fatal (registers and
  * a backtrace). Device and timer interrupts go to their handlers; other
  * vectors are counted (spurious or unexpected interrupts are not fatal). */
@@ -215,6 +215,12 @@ void trap_dispatch(struct arch_frame *tf)
         trap_fatal(tf, "trap on an unknown stack (kernel stack overflow?)");
     if (tf->vector == 14) {
         page_fault(tf);
+        return;
+    }
+    /* A user-access routine the CPU refused (XRSTOR of a bad FPU image
+     * from a signal frame): it fails as on a fault. */
+    if (tf->vector == 13 && !FROM_PROGRAM(tf) && extable_fixup(tf->rip)) {
+        tf->rip = extable_fixup(tf->rip);
         return;
     }
     if (tf->vector < 32 && FROM_PROGRAM(tf) && exception_signal(tf->vector) &&

@@ -63,6 +63,29 @@ arch_fpu_save_user:
 12: movl $-14, %eax
     ret
 
+/* int arch_fpu_restore_user(const void *usrc, uint64_t rfbm): the FPU
+ * state straight from program memory (rt_sigreturn's frame), XRSTOR of the
+ * components rfbm names, or FXRSTOR when rfbm is 0: 0, or -EFAULT (-14)
+ * when the memory faults or the CPU refuses the image (#GP: a misaligned
+ * area, reserved MXCSR bits, a bad XSAVE header), as Linux refuses the
+ * frame. usrc: range-checked by the caller. On -EFAULT the FPU registers
+ * may be partly loaded: the caller ends the program. */
+    .global arch_fpu_restore_user
+arch_fpu_restore_user:
+15: testl $0xffff0000, 24(%rdi)    /* MXCSR's reserved bits: refused by the */
+    jnz 12b                        /* CPU (#GP), though not by QEMU's TCG */
+    movq %rsi, %rax
+    movq %rsi, %rdx
+    shrq $32, %rdx
+    testq %rsi, %rsi
+    jz 14f
+13: xrstor64 (%rdi)
+    xorl %eax, %eax
+    ret
+14: fxrstor64 (%rdi)
+    xorl %eax, %eax
+    ret
+
     .section __ex_table, "a"
     .balign 8
     .quad 1b, 8b
@@ -70,4 +93,7 @@ arch_fpu_save_user:
     .quad 4b, 6b
     .quad 10b, 12b
     .quad 11b, 12b
+    .quad 13b, 12b
+    .quad 14b, 12b
+    .quad 15b, 12b
 
