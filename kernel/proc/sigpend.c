@@ -3,12 +3,16 @@
  * Every instance of a real-time one is queued, in order, as Linux queues
  * them, up to RLIMIT_SIGPENDING instances per process (past it, one from
  * kill is kept pending without its siginfo queued, one from sigqueue is
- * refused). Only system calls send real-time signals: the queue is never
- * allocated from an interrupt. */
+ * refused). A POSIX timer's expiration (SI_TIMER) may add one from the
+ * timer interrupt, which never interrupts kernel code (kmalloc included).
+ * A POSIX timer is told when its signal is made pending and when it is
+ * taken or dropped (ptimer_sig_queued, ptimer_sig_taken): it queues its
+ * signal at most once and counts overruns meanwhile. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/ptimer.h"
 
 struct sigq {
     struct sigq *next;
@@ -37,12 +41,17 @@ int sigpend_add(struct proc *p, struct sigpend *sp, int sig, const struct sigqin
     int pending = (sp->set & SIGBIT(sig)) != 0;
     if (sig >= SIGRTMIN && enqueue(p, sp, sig, info) == 0) {
         sp->set |= SIGBIT(sig);
+        if (info->code == SI_TIMER)
+            ptimer_sig_queued(p, sig, info);
         return 0;
     }
     if (sig >= SIGRTMIN && info->code != SI_USER)
         return -EAGAIN; /* as Linux: sigqueue's is refused, kill's is kept without a queue */
-    if (!pending)
+    if (!pending) {
         sp->info[sig - 1] = *info;
+        if (info->code == SI_TIMER)
+            ptimer_sig_queued(p, sig, info);
+    }
     sp->set |= SIGBIT(sig);
     return 0;
 }
@@ -75,6 +84,8 @@ int sigpend_take(struct proc *p, struct sigpend *sp, int sig, struct sigqinfo *i
         return 0;
     struct sigq *q = sig >= SIGRTMIN ? queued(sp, sig) : 0;
     *info = q ? q->info : sp->info[sig - 1];
+    if (info->code == SI_TIMER)
+        ptimer_sig_taken(p, sig, info);
     if (q) {
         kfree(q);
         p->nqueued--;
@@ -88,19 +99,19 @@ void sigpend_drop(struct proc *p, struct sigpend *sp, int sig)
 {
     struct sigq *q;
     while ((q = queued(sp, sig)) != 0) {
+        if (q->info.code == SI_TIMER)
+            ptimer_sig_taken(p, sig, &q->info);
         kfree(q);
         p->nqueued--;
     }
+    if (sig < SIGRTMIN && (sp->set & SIGBIT(sig)) && sp->info[sig - 1].code == SI_TIMER)
+        ptimer_sig_taken(p, sig, &sp->info[sig - 1]);
     sp->set &= ~SIGBIT(sig);
 }
 
 void sigpend_clear(struct proc *p, struct sigpend *sp)
 {
-    while (sp->queue) {
-        struct sigq *q = sp->queue;
-        sp->queue = q->next;
-        kfree(q);
-        p->nqueued--;
-    }
-    sp->set = 0;
+    for (int sig = 1; sig <= NSIG; sig++)
+        if (sp->set & SIGBIT(sig))
+            sigpend_drop(p, sp, sig);
 }

@@ -112,6 +112,7 @@ static uint64_t frame_push(struct k_sigcontext *mc, const struct sig_setup *s)
         fr.info.u.addr = s->addr;
     } else {
         fr.info.u.kill.pid = s->info.pid;
+        fr.info.u.timer.overrun = s->info.overrun; /* 0 but for SI_TIMER */
         memcpy(fr.info.u.bytes + 8, &s->info.data, sizeof(s->info.data));
     }
     if (fpu_push(fp, fpsize) || copy_to_user((void *)at, &fr, sizeof(fr)))
