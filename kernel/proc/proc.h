@@ -207,10 +207,11 @@ struct proc {
     /* RLIMIT_CPU (cpuclock.c): the process CPU time (ns) at which the next
      * SIGXCPU or SIGKILL is due; UINT64_MAX: none. */
     uint64_t cpu_limit_at;
-    /* POSIX timers (ptimer.c): the process's, how many, and the id the
-     * next one is given first (0 after fork). */
+    /* POSIX timers (ptimer.c): the process's, how many (and how many on
+     * a CPU-time clock: the accounting sample looks only when some are),
+     * and the id the next one is given first (0 after fork). */
     struct ptimer *ptimers;
-    unsigned nptimers;
+    unsigned nptimers, ncputimers;
     int ptimer_next_id;
 };
 

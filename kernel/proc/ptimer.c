@@ -161,6 +161,7 @@ int ptimer_create(int32_t clock, const struct ksigevent *ev, int *id)
     t->next = p->ptimers;
     p->ptimers = t;
     p->nptimers++;
+    p->ncputimers += cpuclock_is(canon);
     *id = t->id;
     return 0;
 }
@@ -238,7 +239,7 @@ static void pt_fire(void *arg)
 void ptimer_cpu_tick(struct lwp *l)
 {
     struct proc *p = l->proc;
-    if (!p->ptimers)
+    if (!p->ncputimers)
         return;
     for (struct ptimer *t = p->ptimers; t; t = t->next) {
         if (!t->expires || !cpuclock_is(t->clock) || t->notify == SIGEV_NONE)
@@ -304,6 +305,7 @@ static void pt_free(struct proc *p, struct ptimer *t)
     }
     callout_cancel(&t->co);
     p->nptimers--;
+    p->ncputimers -= cpuclock_is(t->clock);
     kfree(t);
 }
 
