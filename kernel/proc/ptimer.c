@@ -37,32 +37,35 @@ struct ptimer {
     struct callout co;
 };
 
-/* Make the cpuclock.c id of process or thread id's SCHED clock. */
-static int32_t cpu_clock_of(int id, int thread)
-{
-    return (int32_t)((uint32_t)~id << 3) | (thread ? 4 : 0) | 2;
-}
-
-/* The clock a timer on clock runs on: 0 and *canon (a CPU-time clock made
- * to name its thread or process, which must be the caller's own), or
- * Linux's error for clock. */
-static int pt_clock(int32_t clock, int32_t *canon)
+/* A CPU-time clock (cpuclock.c's encoding) made to name its thread or
+ * process by id, so that it means the same from any thread (ids 2 and 3
+ * are the caller's SCHED clocks; a dynamic id keeps its PROF, VIRT or
+ * SCHED). 0 and *canon, or -EINVAL: no such clock, or another process's,
+ * which nothing samples for this one. */
+static int pt_cpu_clock(int32_t clock, int32_t *canon)
 {
     struct lwp *self = lwp_current();
     uint64_t ns;
+    int err = cpuclock_read(clock, &ns);
+    if (err)
+        return err;
+    int thread = cpuclock_thread(clock);
+    int own = clock >= 0 || ~(clock >> 3) == 0; /* id 2 or 3, or pid/tid 0 */
+    int who = own ? (thread ? self->tid : self->proc->pid) : ~(clock >> 3);
+    int kind = clock >= 0 ? 2 : clock & 3;
+    if (!thread && who != self->proc->pid)
+        return -EINVAL;
+    *canon = (int32_t)((uint32_t)~who << 3) | (thread ? 4 : 0) | kind;
+    return 0;
+}
+
+/* The clock a timer on clock runs on: 0 and *canon (see pt_cpu_clock),
+ * or Linux's error for clock. */
+static int pt_clock(int32_t clock, int32_t *canon)
+{
     *canon = clock;
-    if (cpuclock_is(clock)) {
-        int err = cpuclock_read(clock, &ns);
-        if (err)
-            return err;
-        int thread = cpuclock_thread(clock);
-        int who = clock >= 0 || ~(clock >> 3) == 0 ? (thread ? self->tid : self->proc->pid)
-                                                   : ~(clock >> 3);
-        if (!thread && who != self->proc->pid)
-            return -EINVAL; /* another process's CPU clock: not sampled here */
-        *canon = cpu_clock_of(who, thread);
-        return 0;
-    }
+    if (cpuclock_is(clock))
+        return pt_cpu_clock(clock, canon);
     switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_MONOTONIC:

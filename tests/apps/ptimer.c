@@ -546,15 +546,18 @@ static void spin_until_pending(int sig, const char *what)
         T_EXPECT(now_ns(CLOCK_MONOTONIC) - t0 < 5000 * MS, "%s: never fired", what);
 }
 
-/* The CPU-time clocks: the caller's process and thread clocks and
- * clock_getcpuclockid's; a timer fires once that much CPU was used. */
+/* The CPU-time clocks: the caller's process and thread clocks,
+ * clock_getcpuclockid's and the process's user-time (VIRT) clock; a timer
+ * fires once that much CPU was used on its clock. */
 static void case_cpu_clock(void)
 {
     block(SIGUSR1);
     clockid_t pc;
     T_EXPECT(clock_getcpuclockid(getpid(), &pc) == 0, "clock_getcpuclockid");
-    clockid_t clocks[] = {CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, pc};
-    for (int i = 0; i < 3; i++) {
+    /* The process's VIRT clock (user time): ~pid << 3 | CPUCLOCK_VIRT. */
+    clockid_t virt = (clockid_t)((unsigned)~getpid() << 3) | 1;
+    clockid_t clocks[] = {CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, pc, virt};
+    for (int i = 0; i < 4; i++) {
         int id = make(clocks[i], SIGUSR1, 0);
         int64_t c0 = now_ns(clocks[i]);
         arm(id, 0, 50 * MS, 0);
