@@ -15,7 +15,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-
 struct timespec_k {
     int64_t sec, nsec;
 };

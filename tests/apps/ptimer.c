@@ -279,7 +279,8 @@ static void on_timer(union sigval v)
 }
 
 /* musl's SIGEV_THREAD (its helper thread waits for SIGEV_THREAD_ID
- * signals): the function runs with the value, each interval. */
+ * signals): the function runs with the value, each interval; musl's
+ * timer_delete has the helper thread delete the kernel's timer. */
 static void case_sigev_thread(void)
 {
     struct sigevent ev = {.sigev_notify = SIGEV_THREAD,
@@ -297,6 +298,14 @@ static void case_sigev_thread(void)
              t_errname(errno));
     T_EXPECT(timer_getoverrun(t) >= 0, "timer_getoverrun: %s", t_errname(errno));
     T_EXPECT(timer_delete(t) == 0, "timer_delete: %s", t_errname(errno));
+    /* musl's helper thread deletes the kernel's timer (the process's
+     * first: id 0) once told to, then ends. */
+    int gone = 0;
+    for (int i = 0; i < 100 && !gone; i++) {
+        gone = tget(0, &cur) < 0 && errno == EINVAL;
+        usleep(10000);
+    }
+    T_EXPECT(gone, "the kernel's timer 0 is still there");
 }
 
 /* TIMER_ABSTIME on CLOCK_MONOTONIC and CLOCK_REALTIME, and a time already
