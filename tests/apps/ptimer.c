@@ -1,10 +1,11 @@
 /* POSIX per-process timers: timer_create, timer_settime, timer_gettime,
  * timer_getoverrun and timer_delete (kernel/proc/ptimer.c). Each notify
- * kind (SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID, a NULL sigevent, musl's
+ * kind (SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID, a NULL sigevent, the libc's
  * SIGEV_THREAD), relative and absolute times, intervals and overruns,
  * the CPU-time clocks, signalfd's view, the errors, the limit, fork and
  * exec. The kernel calls are made raw (ids as the kernel gives them); the
- * SIGEV_THREAD case goes through musl's timer_create. Runs on Linux too. */
+ * SIGEV_THREAD case goes through the libc's timer_create (musl's or
+ * glibc's: the suite is built with both). Runs on Linux too. */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
@@ -311,9 +312,9 @@ static void on_timer(union sigval v)
     __atomic_add_fetch(&sev_calls, 1, __ATOMIC_SEQ_CST);
 }
 
-/* musl's SIGEV_THREAD (its helper thread waits for SIGEV_THREAD_ID
- * signals): the function runs with the value, each interval; musl's
- * timer_delete has the helper thread delete the kernel's timer. */
+/* The libc's SIGEV_THREAD (a helper thread waits for SIGEV_THREAD_ID
+ * signals): the function runs with the value, each interval; the libc's
+ * timer_delete deletes the kernel's timer (musl's through its helper). */
 static void case_sigev_thread(void)
 {
     struct sigevent ev = {.sigev_notify = SIGEV_THREAD,
@@ -331,8 +332,8 @@ static void case_sigev_thread(void)
              t_errname(errno));
     T_EXPECT(timer_getoverrun(t) >= 0, "timer_getoverrun: %s", t_errname(errno));
     T_EXPECT(timer_delete(t) == 0, "timer_delete: %s", t_errname(errno));
-    /* musl's helper thread deletes the kernel's timer (the process's
-     * first: id 0) once told to, then ends. */
+    /* The kernel's timer (the process's first: id 0) is gone once the
+     * libc (musl: its helper thread, told to) has deleted it. */
     int gone = 0;
     for (int i = 0; i < 100 && !gone; i++) {
         gone = tget(0, &cur) < 0 && errno == EINVAL;
