@@ -481,6 +481,13 @@ check_suite app-creds creds
 # syslog and /dev/kmsg; the image's /etc files.
 app app-compat 90 --env UNIPLEX=1 "$BUILD/apps/compat"
 check_suite app-compat compat
+# POSIX per-process timers: every notify kind, SIGEV_THREAD (libc's, on
+# SIGEV_THREAD_ID), absolute times, overruns, the CPU-time clocks, errors,
+# fork and exec; linked with musl and with glibc.
+app app-ptimer 150 --env UNIPLEX=1 "$BUILD/apps/ptimer"
+check_suite app-ptimer ptimer
+app app-ptimer-glibc 150 --env UNIPLEX=1 "$BUILD/apps/ptimer-glibc"
+check_suite app-ptimer-glibc ptimer
 # dmesg shows the kernel's own boot log (syslog's READ_ALL: the console's
 # copy of a line has no "[seconds]" in front).
 app busybox-dmesg 60 /bin/busybox dmesg

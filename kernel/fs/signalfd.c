@@ -44,11 +44,17 @@ _Static_assert(offsetof(struct sfd_siginfo, arch) == 96, "signalfd_siginfo's ssi
 
 /* The record of sig and what it carried, as Linux's signalfd_copyinfo
  * lays out each kind: a negative si_code (sigqueue, tkill) carries
- * si_value; SIGCHLD's CLD_* codes the child's status; the rest (kill,
+ * si_value (SI_TIMER its timer id and overruns too); SIGCHLD's CLD_*
+ * codes the child's status; the rest (kill,
  * the kernel's) the sender only. Senders' uids are not kept: 0. */
 static void sfd_info(struct sfd_siginfo *si, int sig, const struct sigqinfo *qi)
 {
     *si = (struct sfd_siginfo){.signo = (uint32_t)sig, .code = qi->code, .pid = (uint32_t)qi->pid};
+    if (qi->code == SI_TIMER) {
+        si->pid = 0;
+        si->tid = (uint32_t)qi->pid;
+        si->overrun = (uint32_t)qi->overrun;
+    }
     if (qi->code < 0) {
         si->int_value = (int32_t)qi->data;
         si->ptr = qi->data;

@@ -190,6 +190,7 @@ __attribute__((noreturn)) void proc_exit_signal(struct arch_frame *f, int sig,
 {
     struct ksiginfo si = {.signo = sig, .code = qi->code};
     si.u.kill.pid = qi->pid;
+    si.u.timer.overrun = qi->overrun;
     memcpy(si.u.bytes + 8, &qi->data, sizeof(qi->data));
     exit_by(sig, f, &si);
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/ptimer.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
@@ -111,7 +112,10 @@ void proc_cpulimit_tick(void *lwp)
 {
     struct lwp *l = lwp;
     struct proc *p = l->proc;
-    if (p->cpu_limit_at == UINT64_MAX || p->state != P_ALIVE || l->exited)
+    if (p->state != P_ALIVE || l->exited)
+        return;
+    ptimer_cpu_tick(l);
+    if (p->cpu_limit_at == UINT64_MAX)
         return;
     uint64_t t = proc_runtime_ns(p);
     if (t < p->cpu_limit_at)

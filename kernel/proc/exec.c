@@ -16,6 +16,7 @@
 #include "kernel/proc/elfcheck.h"
 #include "kernel/proc/futex.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/ptimer.h"
 #include "kernel/random.h"
 
 #define STACK_TOP 0x00007ffffffff000ull
@@ -456,6 +457,7 @@ int proc_execve(struct vnode *base, const char *path, int flags, char *const arg
     l->clear_child_tid = l->robust_list = l->robust_len = 0;
     l->ss_sp = l->ss_size = 0;
     sig_exec_reset(p);
+    ptimer_delete_all(p);
     arch_set_fs_base(0);
     arch_fpu_area_init(sched_current()->ctx.fpu);
     arch_fpu_restore(sched_current()->ctx.fpu);

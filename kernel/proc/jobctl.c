@@ -23,7 +23,7 @@ static void notify_parent(struct proc *p, int code, int status)
     if (!pp)
         return;
     if (!(pp->sigact[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
-        struct sigqinfo info = {code, p->pid, (uint64_t)status};
+        struct sigqinfo info = {code, p->pid, (uint64_t)status, 0};
         sig_send_info(pp, 0, SIGCHLD, &info);
     }
     waitq_wake_all(&pp->exitq);
@@ -157,7 +157,7 @@ static int has_stopped(int pgid)
  * session, pp's group another), loses its link with exiting x. */
 static void orphan_check(int pgid, int sid, const struct proc *pp, const struct proc *x)
 {
-    static const struct sigqinfo info = {SI_KERNEL, 0, 0};
+    static const struct sigqinfo info = {SI_KERNEL, 0, 0, 0};
     if (pp->pgid == pgid || pp->sid != sid || !jc_pgrp_orphaned(pgid, x) || !has_stopped(pgid))
         return;
     sig_send_group(pgid, SIGHUP, &info);
@@ -180,7 +180,7 @@ int jc_sig_wanted(const struct lwp *l, int sig)
 
 int jc_tty_check(int sid, int fg_pgrp, int sig)
 {
-    static const struct sigqinfo info = {SI_KERNEL, 0, 0};
+    static const struct sigqinfo info = {SI_KERNEL, 0, 0, 0};
     struct lwp *l = lwp_current();
     if (!l || !sid || l->proc->sid != sid || !fg_pgrp || l->proc->pgid == fg_pgrp)
         return 0; /* not its controlling terminal, or it is in the foreground */

@@ -53,7 +53,7 @@ static void lwp_fork_main(void *arg)
         /* clone's stack: on Linux the child's first push faults. */
         printk("pid %d (%s): clone stack %#llx is not a program address: killed by signal %d\n",
                l->proc->pid, l->proc->name, (unsigned long long)arch_frame_sp(l->resume), SIGSEGV);
-        proc_exit_signal(l->resume, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0});
+        proc_exit_signal(l->resume, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0, 0});
     }
     if (l->set_child_tid) {
         int tid = l->tid;

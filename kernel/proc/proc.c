@@ -16,6 +16,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc/coredump.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/ptimer.h"
 #include "stdio.h"
 
 #define PROC_MAX_DEFAULT 512
@@ -280,7 +281,7 @@ void proc_vfork_release(struct proc *p)
  * forget_original_parent: each as kill(2) by the dead parent would). */
 static void send_pdeathsig(struct proc *c, const struct proc *dead)
 {
-    struct sigqinfo info = {SI_USER, dead->pid, 0};
+    struct sigqinfo info = {SI_USER, dead->pid, 0, 0};
     if (c->state != P_ALIVE)
         return;
     for (struct lwp *t = c->lwps; t; t = t->next)
@@ -409,12 +410,13 @@ __attribute__((noreturn)) void proc_end(int wstatus)
     jc_exit_orphans(p);
     reparent_children(p);
     callout_cancel(&p->alarm);
+    ptimer_delete_all(p);
     p->wstatus = wstatus;
     p->state = P_ZOMBIE;
     if (p->parent && !autoreap(p)) {
         int sig = wstatus & 0x7f;
         int code = (wstatus & W_COREDUMP) ? CLD_DUMPED : sig ? CLD_KILLED : CLD_EXITED;
-        struct sigqinfo info = {code, p->pid, (uint64_t)(sig ? sig : (wstatus >> 8) & 0xff)};
+        struct sigqinfo info = {code, p->pid, (uint64_t)(sig ? sig : (wstatus >> 8) & 0xff), 0};
         if (p->exit_signal)
             sig_send_info(p->parent, 0, p->exit_signal, &info);
         waitq_wake_all(&p->parent->exitq);

@@ -207,6 +207,12 @@ struct proc {
     /* RLIMIT_CPU (cpuclock.c): the process CPU time (ns) at which the next
      * SIGXCPU or SIGKILL is due; UINT64_MAX: none. */
     uint64_t cpu_limit_at;
+    /* POSIX timers (ptimer.c): the process's, how many (and how many on
+     * a CPU-time clock: the accounting sample looks only when some are),
+     * and the id the next one is given first (0 after fork). */
+    struct ptimer *ptimers;
+    unsigned nptimers, ncputimers;
+    int ptimer_next_id;
 };
 
 /* Linux's default timer slack (50 us), PR_GET_TIMERSLACK's first value. */
@@ -417,7 +423,8 @@ int cpuclock_res(int32_t id, uint64_t *ns);
 /* RLIMIT_CPU: work out p's next deadline from its limit (after any change
  * of it); the check made at each accounting sample of a program thread
  * (an LWP, as sched_set_sample_hook passes it): SIGXCPU at the soft limit
- * and each CPU second after, SIGKILL at the hard one. */
+ * and each CPU second after, SIGKILL at the hard one; and the process's
+ * CPU-time POSIX timers (ptimer_cpu_tick). */
 void proc_cpulimit_arm(struct proc *p);
 void proc_cpulimit_tick(void *lwp);
 /* Processes created since boot, and the last pid given. */

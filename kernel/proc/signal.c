@@ -142,14 +142,14 @@ int sig_send_info(struct proc *p, struct lwp *prefer, int sig, const struct sigq
 
 int sig_send(struct proc *p, int sig)
 {
-    struct sigqinfo info = {SI_KERNEL, 0, 0};
+    struct sigqinfo info = {SI_KERNEL, 0, 0, 0};
     return sig_send_info(p, 0, sig, &info);
 }
 
 int sig_send_self(int sig)
 {
     struct lwp *l = lwp_current();
-    struct sigqinfo info = {SI_USER, l->proc->pid, 0};
+    struct sigqinfo info = {SI_USER, l->proc->pid, 0, 0};
     return sig_send_info(l->proc, l, sig, &info);
 }
 
@@ -273,7 +273,7 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
                "signal %d\n",
                p->pid, p->name, sig, SIGSEGV);
         /* Linux's force_sigsegv: a core file too, when the limits allow. */
-        proc_exit_signal(f, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0});
+        proc_exit_signal(f, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0, 0});
     }
     if ((sig != SIGKILL && (h == SIG_IGN || default_ignored(sig))) || init_immune(p, sig))
         return 0; /* init: one that was blocked when it came */
@@ -389,7 +389,7 @@ int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr)
     struct sig_setup s; /* run_handler sets the rest */
     s.sig = sig;
     s.fault = 1;
-    s.info = (struct sigqinfo){code, 0, 0};
+    s.info = (struct sigqinfo){code, 0, 0, 0};
     s.addr = addr;
     return act->handler != SIG_DFL && run_handler(l, &s, f) == 0;
 }

@@ -87,6 +87,7 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define SI_USER     0    /* kill */
 #define SI_KERNEL   0x80 /* the kernel's own (timers, the OOM killer) */
 #define SI_QUEUE    (-1) /* sigqueue */
+#define SI_TIMER    (-2) /* a POSIX timer expired (kernel/proc/ptimer.c) */
 #define SI_TKILL    (-6) /* tkill, tgkill */
 #define SEGV_MAPERR 1    /* no mapping at the address */
 #define SEGV_ACCERR 2    /* a mapping that forbids the access */
@@ -109,7 +110,10 @@ struct ksiginfo {
         } kill; /* SI_USER */
         struct {
             int32_t pid, uid, status;
-        } child;       /* SIGCHLD: the exit code or the signal (CLD_*) */
+        } child; /* SIGCHLD: the exit code or the signal (CLD_*) */
+        struct {
+            int32_t tid, overrun;
+        } timer;       /* SI_TIMER: si_timerid, si_overrun (si_value after) */
         uint64_t addr; /* faults: si_addr */
         uint8_t bytes[112];
     } u;
@@ -118,12 +122,15 @@ _Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t is 128 bytes");
 _Static_assert(__builtin_offsetof(struct ksiginfo, u) == 16, "siginfo_t's union at 16");
 
 /* What a pending signal carries to its siginfo_t: si_code, si_pid (the
- * sender, or SIGCHLD's child) and the 8 bytes at the union's offset 8
- * (sigqueue's si_value, SIGCHLD's si_status). A signal already pending
- * keeps the first one's (no signal is queued twice). */
+ * sender, or SIGCHLD's child; SI_TIMER's si_timerid) and the 8 bytes at
+ * the union's offset 8 (sigqueue's and SI_TIMER's si_value, SIGCHLD's
+ * si_status); overrun is SI_TIMER's si_overrun (the 4 bytes after
+ * si_timerid), filled when the signal is taken. A standard signal already
+ * pending keeps the first one's (no standard signal is queued twice). */
 struct sigqinfo {
     int32_t code, pid;
     uint64_t data;
+    int32_t overrun;
 };
 
 /* The first real-time signal (the kernel's: libcs keep 32-34 for

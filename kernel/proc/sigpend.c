@@ -3,12 +3,16 @@
  * Every instance of a real-time one is queued, in order, as Linux queues
  * them, up to RLIMIT_SIGPENDING instances per process (past it, one from
  * kill is kept pending without its siginfo queued, one from sigqueue is
- * refused). Only system calls send real-time signals: the queue is never
- * allocated from an interrupt. */
+ * refused). A POSIX timer's expiration (SI_TIMER) may add one from the
+ * timer interrupt, which never interrupts kernel code (kmalloc included).
+ * A POSIX timer is told when its signal is made pending and when it is
+ * taken or dropped (ptimer_sig_queued, ptimer_sig_taken): it queues its
+ * signal at most once and counts overruns meanwhile. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/ptimer.h"
 
 struct sigq {
     struct sigq *next;
@@ -42,6 +46,8 @@ static __attribute__((noinline)) int add_rt(struct proc *p, struct sigpend *sp, 
     uint64_t bit = SIGBIT(sig);
     if (enqueue(p, sp, sig, info) == 0) {
         sp->set |= bit;
+        if (info->code == SI_TIMER)
+            ptimer_sig_queued(p, sig, info);
         return 0;
     }
     if (info->code != SI_USER)
@@ -57,8 +63,11 @@ int sigpend_add(struct proc *p, struct sigpend *sp, int sig, const struct sigqin
     uint64_t bit = SIGBIT(sig);
     if (sig >= SIGRTMIN)
         return add_rt(p, sp, sig, info);
-    if (!(sp->set & bit)) /* pending once: the first sender's siginfo */
+    if (!(sp->set & bit)) { /* pending once: the first sender's siginfo */
         sp->info[sig - 1] = *info;
+        if (info->code == SI_TIMER)
+            ptimer_sig_queued(p, sig, info);
+    }
     sp->set |= bit;
     return 0;
 }
@@ -90,6 +99,8 @@ static __attribute__((noinline)) void take_rt(struct proc *p, struct sigpend *sp
     int more;
     struct sigq *q = queued(sp, sig, &more);
     *info = q ? q->info : sp->info[sig - 1];
+    if (info->code == SI_TIMER)
+        ptimer_sig_taken(p, sig, info);
     if (q) {
         kfree(q);
         p->nqueued--;
@@ -109,6 +120,8 @@ int sigpend_take(struct proc *p, struct sigpend *sp, int sig, struct sigqinfo *i
     }
     *info = sp->info[sig - 1]; /* a standard signal is never queued */
     sp->set &= ~bit;
+    if (info->code == SI_TIMER)
+        ptimer_sig_taken(p, sig, info);
     return 1;
 }
 
@@ -117,19 +130,19 @@ void sigpend_drop(struct proc *p, struct sigpend *sp, int sig)
     struct sigq *q;
     int more;
     while ((q = queued(sp, sig, &more)) != 0) {
+        if (q->info.code == SI_TIMER)
+            ptimer_sig_taken(p, sig, &q->info);
         kfree(q);
         p->nqueued--;
     }
+    if (sig < SIGRTMIN && (sp->set & SIGBIT(sig)) && sp->info[sig - 1].code == SI_TIMER)
+        ptimer_sig_taken(p, sig, &sp->info[sig - 1]);
     sp->set &= ~SIGBIT(sig);
 }
 
 void sigpend_clear(struct proc *p, struct sigpend *sp)
 {
-    while (sp->queue) {
-        struct sigq *q = sp->queue;
-        sp->queue = q->next;
-        kfree(q);
-        p->nqueued--;
-    }
-    sp->set = 0;
+    for (int sig = 1; sig <= NSIG; sig++)
+        if (sp->set & SIGBIT(sig))
+            sigpend_drop(p, sp, sig);
 }

@@ -35,6 +35,7 @@ void sys_prctl_register(void);
 void sys_time_register(void);
 void sys_process_register(void);
 void sys_signal_register(void);
+void sys_timer_register(void); /* sys_timer.c: POSIX timers */
 void sys_poll_register(void);
 void sys_mount_register(void);
 void sys_statx_register(void);

@@ -136,7 +136,7 @@ static int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t 
     if (arch_sigreturn(l->frame, &mask)) {
         struct proc *p = l->proc;
         printk("pid %d (%s): bad signal frame: killed by signal %d\n", p->pid, p->name, SIGSEGV);
-        proc_exit_signal(l->frame, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0});
+        proc_exit_signal(l->frame, SIGSEGV, &(struct sigqinfo){SI_KERNEL, 0, 0, 0});
     }
     l->sigmask = mask & ~SIG_UNBLOCKABLE;
     sig_recalc(l);
@@ -221,7 +221,7 @@ static int64_t sys_kill(uint64_t upid, uint64_t sig, uint64_t a2, uint64_t a3, u
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     struct proc *self = proc_current();
-    struct sigqinfo info = {SI_USER, self->pid, 0};
+    struct sigqinfo info = {SI_USER, self->pid, 0, 0};
     int pid = (int)upid, found = 0;
     if (sig > NSIG)
         return -EINVAL;
@@ -263,7 +263,7 @@ static int64_t sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3
                           uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    struct sigqinfo info = {SI_TKILL, proc_current()->pid, 0};
+    struct sigqinfo info = {SI_TKILL, proc_current()->pid, 0, 0};
     return (int)tgid <= 0 ? -EINVAL : kill_lwp((int)tgid, (int)tid, sig, &info);
 }
 
@@ -271,7 +271,7 @@ static int64_t sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3, u
                          uint64_t a5)
 {
     ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    struct sigqinfo info = {SI_TKILL, proc_current()->pid, 0};
+    struct sigqinfo info = {SI_TKILL, proc_current()->pid, 0, 0};
     return kill_lwp(0, (int)tid, sig, &info);
 }
 
@@ -288,6 +288,7 @@ static int queue_info(uint64_t uinfo, int tgid, struct sigqinfo *qi)
         return -EPERM;
     qi->code = ki.code;
     qi->pid = ki.u.kill.pid;
+    qi->overrun = ki.u.timer.overrun;
     memcpy(&qi->data, ki.u.bytes + 8, sizeof(qi->data));
     return 0;
 }
@@ -364,6 +365,7 @@ static int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, 
     info.signo = sig;
     info.code = qi.code;
     info.u.kill.pid = qi.pid;
+    info.u.timer.overrun = qi.overrun; /* 0 but for SI_TIMER */
     memcpy(info.u.bytes + 8, &qi.data, sizeof(qi.data));
     if (uinfo && copy_to_user((void *)uinfo, &info, sizeof(info)))
         return -EFAULT;

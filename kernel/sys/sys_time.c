@@ -10,11 +10,10 @@
 #include "errno.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/ptimer.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
-
-#define TIMER_ABSTIME 1
 
 struct timespec_k {
     int64_t sec, nsec;

@@ -77,6 +77,7 @@ void syscall_init(void)
     sys_time_register();
     sys_process_register();
     sys_signal_register();
+    sys_timer_register();
     sys_cred_register();
     sys_poll_register();
     sys_mount_register();

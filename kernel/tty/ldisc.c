@@ -106,7 +106,7 @@ void tty_cook(struct tty *t)
 
 int tty_filter(struct tty *t, char c)
 {
-    static const struct sigqinfo info = {SI_KERNEL, 0, 0};
+    static const struct sigqinfo info = {SI_KERNEL, 0, 0, 0};
     int sig = 0;
     if (t->tio.c_lflag & TTY_ISIG)
         sig = is_cc(t, c, VINTR)   ? SIGINT

@@ -85,7 +85,7 @@ void tty_close(struct file *f)
 
 void tty_signal(struct tty *t, int sig)
 {
-    static const struct sigqinfo info = {SI_KERNEL, 0, 0};
+    static const struct sigqinfo info = {SI_KERNEL, 0, 0, 0};
     if (t->fg_pgrp > 0)
         sig_send_group(t->fg_pgrp, sig, &info);
 }
@@ -103,7 +103,7 @@ void tty_leader_exit(int sid)
 
 void tty_hangup(struct tty *t)
 {
-    static const struct sigqinfo info = {SI_KERNEL, 0, 0};
+    static const struct sigqinfo info = {SI_KERNEL, 0, 0, 0};
     int sid = tty_session(t);
     struct proc *leader = sid ? proc_find(sid) : 0;
     t->hungup = 1;
