@@ -468,6 +468,10 @@ check_suite app-creds creds
 # syslog and /dev/kmsg; the image's /etc files.
 app app-compat 90 --env UNIPLEX=1 "$BUILD/apps/compat"
 check_suite app-compat compat
+# Descriptor and file calls: close_range, preadv/pwritev and their v2
+# forms, memfd_create and its seals, the xattr family.
+app app-fdcalls 60 --env UNIPLEX=1 "$BUILD/apps/fdcalls"
+check_suite app-fdcalls fdcalls
 # dmesg shows the kernel's own boot log (syslog's READ_ALL: the console's
 # copy of a line has no "[seconds]" in front).
 app busybox-dmesg 60 /bin/busybox dmesg

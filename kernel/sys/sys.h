@@ -27,6 +27,7 @@
 #define AT_EMPTY_PATH       0x1000
 
 void sys_file_register(void);
+void sys_rw_register(void); /* sys_rw.c: pread64, pwrite64, readv, writev, preadv... */
 void sys_path_register(void);
 void sys_name_register(void);
 void sys_mm_register(void);
