@@ -18,6 +18,8 @@
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ    1031
 #define F_GETPIPE_SZ    1032
+#define F_ADD_SEALS     1033
+#define F_GET_SEALS     1034
 #define FD_CLOEXEC      1
 #define FIONCLEX        0x5450
 #define FIOCLEX         0x5451
@@ -200,6 +202,10 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
         return fcntl_pipe_size(f, (uint32_t)arg);
     case F_SETFL:
         return fcntl_setfl(f, arg);
+    case F_ADD_SEALS:
+        return memfd_seals_add(f, (uint32_t)arg); /* Linux: an unsigned int */
+    case F_GET_SEALS:
+        return memfd_seals_get(f);
     default:
         return fcntl_lock(p, (int)fd, f, cmd, arg); /* the lock commands, else -EINVAL */
     }

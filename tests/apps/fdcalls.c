@@ -346,15 +346,261 @@ static void pv2_append(void)
     T_EXPECT(!strcmp(buf, "abcXYZ"), "file now %s", buf);
 }
 
+/* --- memfd_create and its seals -------------------------------------------- */
+
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB 0x0004U
+#endif
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+
+static int memfd_(const char *name, unsigned flags)
+{
+    return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+static int new_memfd(const char *name, unsigned flags)
+{
+    int fd = memfd_(name, flags);
+    T_EXPECT(fd >= 0, "memfd_create(%s): %s", name, t_errname(errno));
+    return fd;
+}
+
+static void mfd_basic(void)
+{
+    int fd = new_memfd("fdcalls", MFD_CLOEXEC);
+    EXPECT_RET("F_GETFD", fcntl(fd, F_GETFD), FD_CLOEXEC);
+    EXPECT_RET("F_GETFL", fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+    EXPECT_RET("write", write(fd, "hello", 5), 5);
+    char buf[16] = "";
+    EXPECT_RET("pread", pread(fd, buf, sizeof buf, 0), 5);
+    T_EXPECT(!strcmp(buf, "hello"), "read %s", buf);
+    struct stat st;
+    T_EXPECT(fstat(fd, &st) == 0, "fstat: %s", t_errname(errno));
+    T_EXPECT(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0777 && st.st_size == 5,
+             "fstat: mode %o size %ld", st.st_mode, (long)st.st_size);
+    T_EXPECT(st.st_uid == getuid() && st.st_gid == getgid(), "owner %d:%d", (int)st.st_uid,
+             (int)st.st_gid);
+    char path[64], link[300];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    T_EXPECT(n > 0, "readlink: %s", t_errname(errno));
+    link[n] = 0;
+    T_EXPECT(!strcmp(link, "/memfd:fdcalls (deleted)"), "link %s", link);
+    EXPECT_RET("ftruncate to 3 pages", ftruncate(fd, 3 * 4096), 0);
+    EXPECT_RET("lseek SEEK_END", lseek(fd, 0, SEEK_END), 3 * 4096);
+    int again = open(path, O_RDONLY); /* the magic link reopens it */
+    T_EXPECT(again >= 0, "reopen: %s", t_errname(errno));
+    EXPECT_RET("read of the reopened one", read(again, buf, 5), 5);
+    T_EXPECT(!memcmp(buf, "hello", 5), "read %.5s", buf);
+    EXPECT_RET("a second without CLOEXEC", fcntl(new_memfd("", 0), F_GETFD), 0);
+}
+
+/* Two shared mappings and the file see the same pages; a forked child's
+ * writes through its copy of the mapping too. */
+static void mfd_mmap(void)
+{
+    int fd = new_memfd("map", 0);
+    T_EXPECT(ftruncate(fd, 8192) == 0, "ftruncate");
+    char *a = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *b = mmap(0, 8192, PROT_READ, MAP_SHARED, fd, 0);
+    T_EXPECT(a != MAP_FAILED && b != MAP_FAILED, "mmap: %s", t_errname(errno));
+    strcpy(a + 4096, "through a");
+    T_EXPECT(!strcmp(b + 4096, "through a"), "second mapping reads %s", b + 4096);
+    char buf[16] = "";
+    EXPECT_RET("pread", pread(fd, buf, 9, 4096), 9);
+    T_EXPECT(!strcmp(buf, "through a"), "file reads %s", buf);
+    pid_t pid = fork();
+    if (pid == 0) {
+        strcpy(a, "child");
+        _exit(0);
+    }
+    T_EXPECT(waitpid(pid, 0, 0) == pid, "waitpid");
+    T_EXPECT(!strcmp(b, "child"), "after the child: %s", b);
+    char maps[8192];
+    int mf = open("/proc/self/maps", O_RDONLY);
+    ssize_t k = mf >= 0 ? read(mf, maps, sizeof maps - 1) : -1;
+    maps[k > 0 ? k : 0] = 0;
+    T_EXPECT(strstr(maps, " /memfd:map (deleted)\n"), "/proc/self/maps names no memfd");
+    char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    T_EXPECT(p != MAP_FAILED, "private mmap: %s", t_errname(errno));
+    strcpy(p, "private");
+    T_EXPECT(!strcmp(b, "child"), "a private write showed: %s", b);
+}
+
+static void mfd_einval(void)
+{
+    EXPECT_ERR("flag 0x100", memfd_("x", 0x100), EINVAL);
+    EXPECT_ERR("flag 1 << 31", memfd_("x", 1u << 31), EINVAL);
+    char name[300];
+    memset(name, 'n', sizeof name);
+    name[249] = 0;
+    int fd = memfd_(name, 0);
+    T_EXPECT(fd >= 0, "a name of 249 bytes: %s", t_errname(errno));
+    name[249] = 'n';
+    name[250] = 0;
+    EXPECT_ERR("a name of 250 bytes", memfd_(name, 0), EINVAL);
+    name[299] = 0;
+    EXPECT_ERR("a name of 299 bytes", memfd_(name, 0), EINVAL);
+    /* No huge pages here: refused. The host may have hugetlbfs. */
+    if (t_uniplex())
+        EXPECT_ERR("MFD_HUGETLB", memfd_("x", MFD_HUGETLB), EINVAL);
+    EXPECT_ERR("F_ADD_SEALS of an unknown seal",
+               fcntl(new_memfd("s", MFD_ALLOW_SEALING), F_ADD_SEALS, 0x100), EINVAL);
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    EXPECT_ERR("F_GET_SEALS of a pipe", fcntl(p[0], F_GET_SEALS), EINVAL);
+    EXPECT_ERR("F_ADD_SEALS on a pipe's write end", fcntl(p[1], F_ADD_SEALS, F_SEAL_SEAL), EINVAL);
+}
+
+static void mfd_efault(void)
+{
+    EXPECT_ERR("memfd_create of a bad name", memfd_(BAD_PTR, 0), EFAULT);
+    EXPECT_ERR("memfd_create of a NULL name", memfd_(0, 0), EFAULT);
+}
+
+static void mfd_ebadf(void)
+{
+    EXPECT_ERR("F_GET_SEALS of a closed fd", fcntl(99, F_GET_SEALS), EBADF);
+    EXPECT_ERR("F_ADD_SEALS of a closed fd", fcntl(99, F_ADD_SEALS, F_SEAL_GROW), EBADF);
+    int fd = new_memfd("ro", MFD_ALLOW_SEALING);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int ro = open(path, O_RDONLY);
+    T_EXPECT(ro >= 0, "reopen: %s", t_errname(errno));
+    EXPECT_ERR("F_ADD_SEALS through a read-only fd", fcntl(ro, F_ADD_SEALS, F_SEAL_GROW), EPERM);
+    EXPECT_RET("F_GET_SEALS through it", fcntl(ro, F_GET_SEALS), 0);
+    EXPECT_ERR("write to the read-only fd", write(ro, "x", 1), EBADF);
+}
+
+/* Without MFD_ALLOW_SEALING a memfd is sealed against seals, as a tmpfs
+ * file (/dev/shm is a tmpfs on Linux too). */
+static void mfd_noseal(void)
+{
+    int fd = new_memfd("plain", 0);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), F_SEAL_SEAL);
+    EXPECT_ERR("F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EPERM);
+    EXPECT_RET("write after", write(fd, "x", 1), 1);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/shm/fdcalls.%d", (int)getpid());
+    int shm = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    T_EXPECT(shm >= 0, "open %s: %s", path, t_errname(errno));
+    unlink(path);
+    EXPECT_RET("F_GET_SEALS of a tmpfs file", fcntl(shm, F_GET_SEALS), F_SEAL_SEAL);
+    EXPECT_ERR("F_ADD_SEALS on a tmpfs file", fcntl(shm, F_ADD_SEALS, F_SEAL_GROW), EPERM);
+}
+
+static void mfd_seal_size(void)
+{
+    int fd = new_memfd("size", MFD_ALLOW_SEALING);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), 0);
+    EXPECT_RET("write", write(fd, "0123456789", 10), 10);
+    EXPECT_RET("F_SEAL_SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+    EXPECT_ERR("ftruncate smaller", ftruncate(fd, 5), EPERM);
+    EXPECT_RET("ftruncate larger", ftruncate(fd, 12), 0);
+    EXPECT_RET("ftruncate to the size", ftruncate(fd, 12), 0);
+    EXPECT_RET("F_SEAL_GROW", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), 0);
+    EXPECT_ERR("ftruncate larger", ftruncate(fd, 13), EPERM);
+    EXPECT_ERR("write at the end", pwrite(fd, "ab", 2, 11), EPERM);
+    EXPECT_ERR("fallocate past the end", fallocate(fd, 0, 0, 4096), EPERM);
+    EXPECT_ERR("fallocate KEEP_SIZE past the end", fallocate(fd, 1, 0, 4096), EPERM);
+    EXPECT_RET("fallocate inside", fallocate(fd, 0, 0, 12), 0);
+    EXPECT_RET("write inside", pwrite(fd, "ab", 2, 10), 2);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    EXPECT_ERR("truncate(2) through /proc", truncate(path, 0), EPERM);
+    EXPECT_ERR("open O_TRUNC through /proc", open(path, O_RDWR | O_TRUNC), EPERM);
+    struct stat st;
+    T_EXPECT(fstat(fd, &st) == 0 && st.st_size == 12, "size now %ld", (long)st.st_size);
+}
+
+static void mfd_seal_write(void)
+{
+    int fd = new_memfd("write", MFD_ALLOW_SEALING);
+    T_EXPECT(ftruncate(fd, 4096) == 0, "ftruncate");
+    EXPECT_RET("F_SEAL_WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), 0);
+    EXPECT_ERR("write", write(fd, "x", 1), EPERM);
+    EXPECT_ERR("pwrite", pwrite(fd, "x", 1, 0), EPERM);
+    struct iovec w = {"x", 1};
+    EXPECT_ERR("pwritev", pwritev_(fd, &w, 1, 0), EPERM);
+    EXPECT_RET("write of nothing", write(fd, "", 0), 0);
+    EXPECT_RET("ftruncate to the size", ftruncate(fd, 4096), 0);
+    EXPECT_RET("ftruncate larger (no GROW seal)", ftruncate(fd, 8192), 0);
+    void *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(m == MAP_FAILED && errno == EPERM, "writable shared mmap: %p %s", m, t_errname(errno));
+    char *r = mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    T_EXPECT(r != MAP_FAILED, "read-only shared mmap: %s", t_errname(errno));
+    EXPECT_ERR("mprotect it writable", mprotect(r, 4096, PROT_READ | PROT_WRITE), EACCES);
+    char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    T_EXPECT(p != MAP_FAILED, "private writable mmap: %s", t_errname(errno));
+    p[0] = 'p';
+    T_EXPECT(r[0] == 0, "the private write showed in the file");
+    EXPECT_RET("F_SEAL_SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL), 0);
+    EXPECT_ERR("a seal after F_SEAL_SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), EPERM);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
+/* F_SEAL_WRITE while a shared mapping may write: EBUSY, until it goes. */
+static void mfd_seal_busy(void)
+{
+    int fd = new_memfd("busy", MFD_ALLOW_SEALING);
+    T_EXPECT(ftruncate(fd, 4096) == 0, "ftruncate");
+    char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    EXPECT_ERR("F_SEAL_WRITE while mapped", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EBUSY);
+    EXPECT_RET("seals unchanged", fcntl(fd, F_GET_SEALS), 0);
+    T_EXPECT(munmap(m, 4096) == 0, "munmap");
+    EXPECT_RET("F_SEAL_WRITE after munmap", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), 0);
+}
+
+/* F_SEAL_FUTURE_WRITE: the mappings there are keep writing; nothing new
+ * may. */
+static void mfd_seal_future(void)
+{
+    int fd = new_memfd("future", MFD_ALLOW_SEALING);
+    T_EXPECT(ftruncate(fd, 4096) == 0, "ftruncate");
+    char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    EXPECT_RET("F_SEAL_FUTURE_WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE), 0);
+    EXPECT_ERR("write", write(fd, "x", 1), EPERM);
+    strcpy(m, "still");
+    char buf[8] = "";
+    EXPECT_RET("pread", pread(fd, buf, 5, 0), 5);
+    T_EXPECT(!strcmp(buf, "still"), "file reads %s", buf);
+    void *n = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(n == MAP_FAILED && errno == EPERM, "a new writable shared mmap: %p %s", n,
+             t_errname(errno));
+}
+
 static const struct t_case cases[] = {
-    {"cr_range", cr_range},       {"cr_to_max", cr_to_max},
-    {"cr_cloexec", cr_cloexec},   {"cr_einval", cr_einval},
-    {"cr_unshare", cr_unshare},   {"cr_unshare_threads", cr_unshare_threads},
-    {"pv_read", pv_read},         {"pv_write", pv_write},
-    {"pv2_fileoff", pv2_fileoff}, {"pv_espipe", pv_espipe},
-    {"pv_einval", pv_einval},     {"pv_ebadf", pv_ebadf},
-    {"pv_efault", pv_efault},     {"pv2_flags", pv2_flags},
-    {"pv2_nowait", pv2_nowait},   {"pv2_append", pv2_append},
+    {"cr_range", cr_range},
+    {"cr_to_max", cr_to_max},
+    {"cr_cloexec", cr_cloexec},
+    {"cr_einval", cr_einval},
+    {"cr_unshare", cr_unshare},
+    {"cr_unshare_threads", cr_unshare_threads},
+    {"pv_read", pv_read},
+    {"pv_write", pv_write},
+    {"pv2_fileoff", pv2_fileoff},
+    {"pv_espipe", pv_espipe},
+    {"pv_einval", pv_einval},
+    {"pv_ebadf", pv_ebadf},
+    {"pv_efault", pv_efault},
+    {"pv2_flags", pv2_flags},
+    {"pv2_nowait", pv2_nowait},
+    {"pv2_append", pv2_append},
+    {"mfd_basic", mfd_basic},
+    {"mfd_mmap", mfd_mmap},
+    {"mfd_einval", mfd_einval},
+    {"mfd_efault", mfd_efault},
+    {"mfd_ebadf", mfd_ebadf},
+    {"mfd_noseal", mfd_noseal},
+    {"mfd_seal_size", mfd_seal_size},
+    {"mfd_seal_write", mfd_seal_write},
+    {"mfd_seal_busy", mfd_seal_busy},
+    {"mfd_seal_future", mfd_seal_future},
 };
 
 int main(int argc, char **argv)
