@@ -11,10 +11,12 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include "tcase.h"
 
@@ -574,6 +576,187 @@ static void mfd_seal_future(void)
              t_errname(errno));
 }
 
+/* --- the xattr family -------------------------------------------------------- */
+
+#ifndef ENOATTR
+#define ENOATTR ENODATA
+#endif
+
+/* Every call on a file of a file system without extended attributes
+ * (procfs on Linux; every one in Uniplex): EOPNOTSUPP, an empty list. */
+static void xa_path_none(const char *path, const char *what)
+{
+    char v[16], list[64], msg[160];
+    static const char *names[] = {"user.x", "trusted.x", "security.x", "system.x", "foo"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(msg, sizeof msg, "%s: getxattr %s", what, names[i]);
+        EXPECT_ERR(msg, getxattr(path, names[i], v, sizeof v), EOPNOTSUPP);
+        snprintf(msg, sizeof msg, "%s: setxattr %s", what, names[i]);
+        EXPECT_ERR(msg, setxattr(path, names[i], "v", 1, 0), EOPNOTSUPP);
+        snprintf(msg, sizeof msg, "%s: removexattr %s", what, names[i]);
+        EXPECT_ERR(msg, removexattr(path, names[i]), EOPNOTSUPP);
+    }
+    snprintf(msg, sizeof msg, "%s: XATTR_CREATE", what);
+    EXPECT_ERR(msg, setxattr(path, "user.x", "v", 1, XATTR_CREATE), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: XATTR_CREATE|XATTR_REPLACE", what);
+    EXPECT_ERR(msg, lsetxattr(path, "user.x", "", 0, XATTR_CREATE | XATTR_REPLACE), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: lgetxattr", what);
+    EXPECT_ERR(msg, lgetxattr(path, "user.x", v, sizeof v), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: listxattr", what);
+    EXPECT_RET(msg, listxattr(path, list, sizeof list), 0);
+    snprintf(msg, sizeof msg, "%s: listxattr's size", what);
+    EXPECT_RET(msg, llistxattr(path, 0, 0), 0);
+}
+
+static void xa_fd_none(int fd, const char *what)
+{
+    char v[16], list[64], msg[160];
+    snprintf(msg, sizeof msg, "%s: fgetxattr", what);
+    EXPECT_ERR(msg, fgetxattr(fd, "user.x", v, sizeof v), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: fsetxattr", what);
+    EXPECT_ERR(msg, fsetxattr(fd, "user.x", "v", 1, XATTR_REPLACE), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: fremovexattr", what);
+    EXPECT_ERR(msg, fremovexattr(fd, "trusted.x"), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: flistxattr", what);
+    EXPECT_RET(msg, flistxattr(fd, list, sizeof list), 0);
+}
+
+static void xa_unsupported(void)
+{
+    xa_path_none("/proc/self/status", "a proc file");
+    xa_path_none("/proc/self/fd", "a proc directory");
+    int fd = open("/proc/self/status", O_RDONLY);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    xa_fd_none(fd, "a proc file's fd");
+    if (!t_uniplex())
+        return; /* the host's /tmp and memfds keep attributes */
+    int t = tmp_file("x");
+    xa_fd_none(t, "a /tmp file");
+    xa_path_none("/tmp", "/tmp");
+    xa_fd_none(new_memfd("xattr", 0), "a memfd");
+}
+
+/* A symlink itself (l* calls): user.* is for regular files and
+ * directories only: EPERM to change, ENODATA to read. */
+static void xa_symlink(void)
+{
+    char v[16];
+    EXPECT_ERR("lsetxattr user.x", lsetxattr("/proc/self", "user.x", "v", 1, 0), EPERM);
+    EXPECT_ERR("lremovexattr user.x", lremovexattr("/proc/self", "user.x"), EPERM);
+    EXPECT_ERR("lgetxattr user.x", lgetxattr("/proc/self", "user.x", v, sizeof v), ENODATA);
+    EXPECT_ERR("lgetxattr trusted.x", lgetxattr("/proc/self", "trusted.x", v, sizeof v),
+               EOPNOTSUPP);
+    EXPECT_RET("llistxattr", llistxattr("/proc/self", v, sizeof v), 0);
+    EXPECT_ERR("getxattr through it", getxattr("/proc/self", "user.x", v, sizeof v), EOPNOTSUPP);
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    EXPECT_ERR("fsetxattr user.x on a pipe", fsetxattr(p[0], "user.x", "v", 1, 0), EPERM);
+    EXPECT_ERR("fgetxattr user.x on a pipe", fgetxattr(p[0], "user.x", v, sizeof v), ENODATA);
+}
+
+/* Flags, then the name, then the value: before the file is looked for. */
+static void xa_einval(void)
+{
+    char name[300];
+    EXPECT_ERR("flag 4", setxattr("/proc/self/status", "user.x", "v", 1, 4), EINVAL);
+    EXPECT_ERR("flag 4 on a missing file", setxattr("/nonexistent", "user.x", "v", 1, 4), EINVAL);
+    EXPECT_ERR("flag 1 << 31", lsetxattr("/proc/self", "user.x", "v", 1, 1 << 31), EINVAL);
+    EXPECT_ERR("flag 8 on a closed fd", fsetxattr(99, "user.x", "v", 1, 8), EINVAL);
+    EXPECT_ERR("an empty name", getxattr("/proc/self/status", "", name, 10), ERANGE);
+    EXPECT_ERR("an empty name to remove", removexattr("/proc/self/status", ""), ERANGE);
+    memset(name, 'n', sizeof name);
+    memcpy(name, "user.", 5);
+    name[255] = 0;
+    EXPECT_ERR("a name of 255", getxattr("/proc/self/status", name, name + 260, 10), EOPNOTSUPP);
+    name[255] = 'n';
+    name[256] = 0;
+    EXPECT_ERR("a name of 256", getxattr("/proc/self/status", name, name + 260, 10), ERANGE);
+    EXPECT_ERR("a name of 256 to set", setxattr("/proc/self/status", name, "v", 1, 0), ERANGE);
+    EXPECT_ERR("a name of 256, missing file", getxattr("/nonexistent", name, 0, 0), ERANGE);
+    EXPECT_ERR("a name of 256, closed fd", fgetxattr(99, name, 0, 0), ERANGE);
+    static char big[65537];
+    EXPECT_ERR("a value of 65537", setxattr("/proc/self/status", "user.x", big, 65537, 0), E2BIG);
+    EXPECT_ERR("a value of 65536", setxattr("/proc/self/status", "user.x", big, 65536, 0),
+               EOPNOTSUPP);
+}
+
+static void xa_efault(void)
+{
+    char v[16];
+    EXPECT_ERR("a bad path", getxattr(BAD_PTR, "user.x", v, sizeof v), EFAULT);
+    EXPECT_ERR("a bad path to list", listxattr(BAD_PTR, v, sizeof v), EFAULT);
+    EXPECT_ERR("a bad path to set", lsetxattr(BAD_PTR, "user.x", "v", 1, 0), EFAULT);
+    EXPECT_ERR("a bad name", getxattr("/proc/self/status", BAD_PTR, v, sizeof v), EFAULT);
+    EXPECT_ERR("a bad name, fd", fremovexattr(0, BAD_PTR), EFAULT);
+    EXPECT_ERR("a bad value", setxattr("/proc/self/status", "user.x", BAD_PTR, 1, 0), EFAULT);
+    EXPECT_ERR("a bad value, fd", fsetxattr(0, "user.x", BAD_PTR, 1, 0), EFAULT);
+    /* nothing to copy out: the buffers are never looked at */
+    EXPECT_ERR("a bad value buffer", getxattr("/proc/self/status", "user.x", BAD_PTR, 16),
+               EOPNOTSUPP);
+    EXPECT_RET("a bad list buffer", listxattr("/proc/self/status", BAD_PTR, 16), 0);
+}
+
+static void xa_ebadf(void)
+{
+    char v[16];
+    EXPECT_ERR("fgetxattr of a closed fd", fgetxattr(99, "user.x", v, sizeof v), EBADF);
+    EXPECT_ERR("fsetxattr of a closed fd", fsetxattr(99, "user.x", "v", 1, 0), EBADF);
+    EXPECT_ERR("flistxattr of a closed fd", flistxattr(99, v, sizeof v), EBADF);
+    EXPECT_ERR("fremovexattr of a closed fd", fremovexattr(99, "user.x"), EBADF);
+    EXPECT_ERR("fgetxattr of -1", fgetxattr(-1, "user.x", v, sizeof v), EBADF);
+    int o = open("/proc/self/status", O_PATH);
+    T_EXPECT(o >= 0, "open O_PATH: %s", t_errname(errno));
+    EXPECT_ERR("fgetxattr of O_PATH", fgetxattr(o, "user.x", v, sizeof v), EBADF);
+    EXPECT_ERR("flistxattr of O_PATH", flistxattr(o, v, sizeof v), EBADF);
+}
+
+/* The file is found as any path is: ENOENT, ENOTDIR, ELOOP. */
+static void xa_lookup(void)
+{
+    char v[16], loop[64], inside[80];
+    EXPECT_ERR("a missing file", getxattr("/nonexistent", "user.x", v, sizeof v), ENOENT);
+    EXPECT_ERR("a missing file to list", llistxattr("/nonexistent", v, sizeof v), ENOENT);
+    EXPECT_ERR("an empty path", removexattr("", "user.x"), ENOENT);
+    EXPECT_ERR("under a file", setxattr("/proc/self/status/x", "user.x", "v", 1, 0), ENOTDIR);
+    snprintf(loop, sizeof loop, "/tmp/fdcalls.loop.%d", (int)getpid());
+    snprintf(inside, sizeof inside, "%s/x", loop);
+    T_EXPECT(symlink(loop, loop) == 0, "symlink: %s", t_errname(errno));
+    errno = 0;
+    long r = getxattr(loop, "user.x", v, sizeof v);
+    int e = errno;
+    long r2 = lgetxattr(loop, "user.x", v, sizeof v);
+    int e2 = errno;
+    long r3 = llistxattr(inside, v, sizeof v);
+    int e3 = errno;
+    unlink(loop);
+    T_EXPECT(r == -1 && e == ELOOP, "getxattr of a loop: %ld/%s", r, t_errname(e));
+    T_EXPECT(r2 == -1 && e2 == ENODATA, "lgetxattr of the link: %ld/%s", r2, t_errname(e2));
+    T_EXPECT(r3 == -1 && e3 == ELOOP, "llistxattr under it: %ld/%s", r3, t_errname(e3));
+}
+
+/* A read-only mount: changing is EROFS before anything else is asked;
+ * reading goes on. Inside Uniplex only (a mount on the host). */
+static void xa_erofs(void)
+{
+    if (!t_uniplex())
+        return;
+    char dir[64], v[16];
+    snprintf(dir, sizeof dir, "/tmp/fdcalls.ro.%d", (int)getpid());
+    T_EXPECT(mkdir(dir, 0755) == 0, "mkdir: %s", t_errname(errno));
+    int m = mount("none", dir, "tmpfs", MS_RDONLY, 0);
+    int e = errno;
+    long set = m == 0 ? setxattr(dir, "user.x", "v", 1, 0) : 0, set_e = errno;
+    long rm = m == 0 ? removexattr(dir, "user.x") : 0, rm_e = errno;
+    long get = m == 0 ? getxattr(dir, "user.x", v, sizeof v) : 0, get_e = errno;
+    if (m == 0)
+        umount2(dir, 0);
+    rmdir(dir);
+    T_EXPECT(m == 0, "mount: %s", t_errname(e));
+    T_EXPECT(set == -1 && set_e == EROFS, "setxattr: %ld/%s", set, t_errname((int)set_e));
+    T_EXPECT(rm == -1 && rm_e == EROFS, "removexattr: %ld/%s", rm, t_errname((int)rm_e));
+    T_EXPECT(get == -1 && get_e == EOPNOTSUPP, "getxattr: %ld/%s", get, t_errname((int)get_e));
+}
+
 static const struct t_case cases[] = {
     {"cr_range", cr_range},
     {"cr_to_max", cr_to_max},
@@ -601,6 +784,13 @@ static const struct t_case cases[] = {
     {"mfd_seal_write", mfd_seal_write},
     {"mfd_seal_busy", mfd_seal_busy},
     {"mfd_seal_future", mfd_seal_future},
+    {"xa_unsupported", xa_unsupported},
+    {"xa_symlink", xa_symlink},
+    {"xa_einval", xa_einval},
+    {"xa_efault", xa_efault},
+    {"xa_ebadf", xa_ebadf},
+    {"xa_lookup", xa_lookup},
+    {"xa_erofs", xa_erofs},
 };
 
 int main(int argc, char **argv)
