@@ -85,13 +85,22 @@ static int64_t sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off,
     return prw(fd, buf, n, off, 1);
 }
 
-/* readv/writev and their positioned kin: one transfer per element, at
- * off (POS_FILE: the file's offset) onwards, stopping at a short one. A
- * bad element after some bytes moved ends the call with their count. */
+/* readv/writev and their positioned kin (vec_check passed): one transfer
+ * per element, at off (POS_FILE: the file's offset) onwards, stopping at
+ * a short one. A bad element after some bytes moved ends the call with
+ * their count. */
+/* What Linux's vfs_readv/vfs_writev check before the vector is read: the
+ * access mode (-EBADF, even for an empty vector), then its length. */
+static int vec_check(const struct file *f, uint64_t cnt, int write)
+{
+    uint32_t acc = f->flags & O_ACCMODE;
+    if ((f->flags & O_PATH) || acc == (write ? O_RDONLY : O_WRONLY))
+        return -EBADF;
+    return cnt > IOV_MAX ? -EINVAL : 0;
+}
+
 static int64_t rw_vec(struct file *f, uint64_t uiov, uint64_t cnt, uint64_t off, int write)
 {
-    if (cnt > IOV_MAX)
-        return -EINVAL;
     int64_t total = 0;
     file_ref(f);
     for (uint64_t i = 0; i < cnt; i++) {
@@ -118,7 +127,8 @@ static int64_t rw_vec(struct file *f, uint64_t uiov, uint64_t cnt, uint64_t off,
 static int64_t rw_vec_fd(uint64_t fd, uint64_t uiov, uint64_t cnt, int write)
 {
     struct file *f = getf((int64_t)fd);
-    return f ? rw_vec(f, uiov, cnt, POS_FILE, write) : -EBADF;
+    int err = f ? vec_check(f, cnt, write) : -EBADF;
+    return err ? err : rw_vec(f, uiov, cnt, POS_FILE, write);
 }
 
 static int64_t sys_readv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4,
@@ -184,8 +194,8 @@ static int64_t rw_vec_flags(uint64_t fd, uint64_t uiov, uint64_t cnt, uint64_t p
     int err = pos == POS_FILE ? 0 : get_positioned(fd, pos, &f);
     if (!err && pos == POS_FILE && !(f = getf((int64_t)fd)))
         err = -EBADF;
-    if (!err && cnt > IOV_MAX)
-        err = -EINVAL;
+    if (!err)
+        err = vec_check(f, cnt, write);
     if (!err)
         err = rwf_check(f, flags);
     if (err)

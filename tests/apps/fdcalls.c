@@ -285,6 +285,13 @@ static void pv_ebadf(void)
     EXPECT_ERR("pwritev on a read-only fd", pwritev_(ro, &r, 1, 0), EBADF);
     EXPECT_ERR("preadv on a write-only fd", preadv_(wo, &r, 1, 0), EBADF);
     EXPECT_ERR("preadv2 on a write-only fd", preadv2_(wo, &r, 1, -1, 0), EBADF);
+    /* the access mode before the vector: even an empty one, and before
+     * the flags */
+    EXPECT_ERR("preadv of none on a write-only fd", preadv_(wo, &r, 0, 0), EBADF);
+    EXPECT_ERR("readv of none on a write-only fd", readv(wo, &r, 0), EBADF);
+    EXPECT_ERR("pwritev2 of 1025 on a read-only fd", pwritev2_(ro, &r, 1025, 0, 0), EBADF);
+    EXPECT_ERR("preadv2 with a bad flag on a write-only fd", preadv2_(wo, &r, 1, 0, 0x10000),
+               EBADF);
 }
 
 static void pv_efault(void)
@@ -429,6 +436,29 @@ static void mfd_mmap(void)
     T_EXPECT(p != MAP_FAILED, "private mmap: %s", t_errname(errno));
     strcpy(p, "private");
     T_EXPECT(!strcmp(b, "child"), "a private write showed: %s", b);
+}
+
+/* A program run from a memfd (fexecve: execveat with AT_EMPTY_PATH, or
+ * /proc/self/fd/N): a copy of this one, which exits 42 (--exit-42). */
+static void mfd_exec(void)
+{
+    int self = open("/proc/self/exe", O_RDONLY);
+    T_EXPECT(self >= 0, "open /proc/self/exe: %s", t_errname(errno));
+    int fd = new_memfd("fdcalls-copy", MFD_CLOEXEC);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(self, buf, sizeof buf)) > 0)
+        T_EXPECT(write(fd, buf, (size_t)n) == n, "write: %s", t_errname(errno));
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {"fdcalls", "--exit-42", 0}, *envp[] = {0};
+        fexecve(fd, argv, envp);
+        _exit(errno);
+    }
+    int st;
+    T_EXPECT(waitpid(pid, &st, 0) == pid, "waitpid");
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 42, "child: %s (exit: fexecve's errno)",
+             p_status_str(st));
 }
 
 static void mfd_einval(void)
@@ -776,6 +806,7 @@ static const struct t_case cases[] = {
     {"pv2_append", pv2_append},
     {"mfd_basic", mfd_basic},
     {"mfd_mmap", mfd_mmap},
+    {"mfd_exec", mfd_exec},
     {"mfd_einval", mfd_einval},
     {"mfd_efault", mfd_efault},
     {"mfd_ebadf", mfd_ebadf},
@@ -797,5 +828,7 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--after-exec"))
         return after_exec();
+    if (argc == 2 && !strcmp(argv[1], "--exit-42"))
+        return 42;
     return t_run_cases("fdcalls", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, 0, argc, argv);
 }
