@@ -488,6 +488,10 @@ app app-ptimer 150 --env UNIPLEX=1 "$BUILD/apps/ptimer"
 check_suite app-ptimer ptimer
 app app-ptimer-glibc 150 --env UNIPLEX=1 "$BUILD/apps/ptimer-glibc"
 check_suite app-ptimer-glibc ptimer
+# Descriptor and file calls: close_range, preadv/pwritev and their v2
+# forms, memfd_create and its seals, the xattr family.
+app app-fdcalls 60 --env UNIPLEX=1 "$BUILD/apps/fdcalls"
+check_suite app-fdcalls fdcalls
 # dmesg shows the kernel's own boot log (syslog's READ_ALL: the console's
 # copy of a line has no "[seconds]" in front).
 app busybox-dmesg 60 /bin/busybox dmesg

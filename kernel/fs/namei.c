@@ -276,6 +276,8 @@ long vfs_name_of(struct vnode *vn, char *buf, size_t n)
     const char *name;
     if (S_ISDIR(vn->mode))
         return vfs_path_of(vn, buf, n);
+    if (memfd_is(vn))
+        return memfd_name(vn, buf, n);
     if (!vn->mnt || vn->nlink == 0)
         return -ENOENT;
     int err = vn->vops && vn->vops->where ? vn->vops->where(vn, &dir, &name)

@@ -137,7 +137,7 @@ static const char *link_target(const struct pnode *pn, char *buf, size_t n)
     struct vnode *vn;
     if (pn->e->follow(pn, &vn))
         return "";
-    if (vn->mnt && vfs_name_of(vn, buf, n) >= 0)
+    if (vfs_name_of(vn, buf, n) >= 0) /* a memfd has a name on no mount */
         return buf;
     const char *kind = S_ISFIFO(vn->mode)                ? "pipe"
                        : (vn->mode & S_IFMT) == S_IFSOCK ? "socket"

@@ -235,7 +235,7 @@ int gen_fdinfo(int pid, int fd, char *buf, size_t n)
     if (!f)
         return 0;
     uint32_t flags = f->flags | (fd_get_cloexec(p, fd) ? O_CLOEXEC : 0);
-    if (f->vn->mnt)
+    if (f->vn->mnt || memfd_is(f->vn)) /* memfd_create sets it too */
         flags |= O_LARGEFILE;
     return snprintf(buf, n, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%u\nino:\t%llu\n",
                     (unsigned long long)f->off, flags, f->vn->mnt ? f->vn->mnt->id : 0u,

@@ -76,10 +76,12 @@ static long reg_write_common(struct vnode *vn, const void *buf, size_t n, uint64
 {
     if (off + n < off)
         return -EFBIG;
+    int err = memfd_write_check(vn, off, n);
+    if (err)
+        return err;
     if (off > vn->size)
         pc_truncate(vn, vn->size); /* the gap reads as zeros */
     size_t done = 0;
-    int err = 0;
     while (done < n) {
         uint64_t pos = off + done, in = page_offset(pos);
         size_t chunk = n - done < PAGE_SIZE - in ? n - done : PAGE_SIZE - in;
@@ -108,6 +110,9 @@ long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off)
  * written there); shrinking frees and unmaps what is past the new one. */
 int reg_truncate(struct vnode *vn, uint64_t len)
 {
+    int err = memfd_size_check(vn, len);
+    if (err)
+        return err;
     pc_truncate(vn, len < vn->size ? len : vn->size);
     vn->size = len;
     vn_touch(vn, VN_MTIME | VN_CTIME);

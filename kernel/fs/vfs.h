@@ -287,13 +287,15 @@ uint64_t vn_count(void);
 
 /* --- regfile.c: regular files' data (in the page cache) --------------------- */
 /* Regular files: read into / write from program memory at off. Count or
- * -EFAULT / -ENOMEM / -ENOSPC (a partial count if some bytes moved first). */
+ * -EFAULT / -ENOMEM / -ENOSPC (a partial count if some bytes moved first);
+ * a write a memfd's seals forbid is -EPERM. */
 long reg_read(struct vnode *vn, void *ubuf, size_t n, uint64_t off);
 long reg_write(struct vnode *vn, const void *ubuf, size_t n, uint64_t off);
 /* Same with a kernel buffer (loader, initrd). */
 long reg_read_kernel(struct vnode *vn, void *buf, size_t n, uint64_t off);
 long reg_write_kernel(struct vnode *vn, const void *buf, size_t n, uint64_t off);
-/* Cut or extend (with zeros) to len bytes: 0 or -ENOMEM. */
+/* Cut or extend (with zeros) to len bytes: 0, or -EPERM where a memfd's
+ * seals forbid the new size. */
 int reg_truncate(struct vnode *vn, uint64_t len);
 /* fallocate: give every page of [off, off + len) memory (zeros where it
  * had none); the size stays. 0, -ENOMEM (refused up front when memory
@@ -303,6 +305,41 @@ int reg_allocate(struct vnode *vn, uint64_t off, uint64_t len);
 /* Back a new regular file by bytes that stay in place (the initrd): 0 or
  * -ENOMEM. */
 int reg_set_external(struct vnode *vn, const uint8_t *data, uint64_t phys, uint64_t len);
+
+/* --- memfd.c: memfd_create's files and their seals --------------------------- */
+/* fcntl's F_SEAL_* bits. F_SEAL_EXEC (Linux 6.3) is not among those taken:
+ * nothing here would keep chmod from the exec bits. */
+#define F_SEAL_SEAL         0x0001 /* no more seals */
+#define F_SEAL_SHRINK       0x0002
+#define F_SEAL_GROW         0x0004
+#define F_SEAL_WRITE        0x0008 /* no writes, no writable shared mappings */
+#define F_SEAL_FUTURE_WRITE 0x0010 /* no new writes nor writable mappings */
+#define MEMFD_SEALS         (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
+#define MEMFD_NAME_MAX      249 /* NAME_MAX less "memfd:", as Linux's MFD_NAME_MAX_LEN */
+/* A new memfd named name (at most MEMFD_NAME_MAX bytes): a regular file
+ * of mode 0777 owned by the caller's fs ids, on no mount, refs 1. Without
+ * sealing it carries F_SEAL_SEAL (no seal can be added). 0 or -ENOMEM. */
+int memfd_new(const char *name, int sealing, struct vnode **out);
+/* 1 when vn is a memfd's. */
+int memfd_is(const struct vnode *vn);
+/* A memfd's path as /proc shows it, "/memfd:NAME (deleted)": its length,
+ * or -ERANGE when n cannot hold it. */
+long memfd_name(const struct vnode *vn, char *buf, size_t n);
+/* fcntl F_GET_SEALS: the seals; F_SEAL_SEAL for another regular file
+ * (all live in memory file systems: Linux's shmem files); -EINVAL for
+ * what is not a regular file. */
+int memfd_seals_get(const struct file *f);
+/* fcntl F_ADD_SEALS: 0, -EPERM (f not open for writing, F_SEAL_SEAL set,
+ * a regular file that is no memfd), -EINVAL (unknown seals, not a regular
+ * file), -EBUSY (F_SEAL_WRITE while a shared mapping may write). */
+int memfd_seals_add(struct file *f, uint32_t seals);
+/* What the seals allow (0 for any other vnode, or -EPERM): writing n
+ * bytes at off; a new size (truncate, fallocate's end); a mapping
+ * (shared, with PROT_WRITE): 1 when it may be made only if never
+ * writable (a shared read-only mapping of a write-sealed memfd). */
+int memfd_write_check(const struct vnode *vn, uint64_t off, uint64_t n);
+int memfd_size_check(const struct vnode *vn, uint64_t size);
+int memfd_mmap_check(const struct vnode *vn, int shared, int write);
 
 /* --- tmpfs.c: tmpfs (and devtmpfs) ------------------------------------------ */
 /* Register the tmpfs and devtmpfs types. */
@@ -416,8 +453,9 @@ long vfs_path_of(struct vnode *dir, char *buf, size_t n);
 /* An absolute path naming vn as the caller sees it: vfs_path_of for a
  * directory; for anything else its directory's path and a name it has
  * there (the file system's where, or a search of its mount's tree, deepest
- * first and bounded by it). Length, -ERANGE, -ENOENT (no name: unlinked,
- * or outside the caller's root), -ENOMEM. */
+ * first and bounded by it); a memfd's "/memfd:NAME (deleted)". Length,
+ * -ERANGE, -ENOENT (no name: unlinked, or outside the caller's root),
+ * -ENOMEM. */
 long vfs_name_of(struct vnode *vn, char *buf, size_t n);
 /* Where "/" is for the calling process (chroot(2)): its root, or the
  * tree's. Walks start there for absolute paths and ".." stops there. */

@@ -155,3 +155,18 @@ unsigned fd_count(struct proc *p)
         n += p->fds.files[fd] != 0;
     return n;
 }
+
+void fd_close_range(struct proc *p, unsigned first, unsigned last, int cloexec)
+{
+    /* Only up to the highest open descriptor: ~0U as last costs nothing.
+     * top is read again each time round, as a close may block (a socket's
+     * linger) and another thread may open or close meanwhile. */
+    for (unsigned fd = first; fd <= last && fd < p->fds.top; fd++) {
+        if (!p->fds.files[fd])
+            continue;
+        if (cloexec)
+            p->fds.cloexec[fd] = 1;
+        else
+            fd_close(p, (int)fd);
+    }
+}

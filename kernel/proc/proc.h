@@ -585,6 +585,10 @@ int fd_close(struct proc *p, int fd);
 int fd_dup_to(struct proc *p, int fd, int newfd, int cloexec);
 int fd_get_cloexec(struct proc *p, int fd);
 void fd_set_cloexec(struct proc *p, int fd, int on);
+/* close_range(2)'s work: close every open descriptor in [first, last]
+ * (last may be ~0U), or with cloexec mark them close-on-exec instead. The
+ * cost is bounded by the highest open descriptor, not by the range. */
+void fd_close_range(struct proc *p, unsigned first, unsigned last, int cloexec);
 /* Close every descriptor and free the table. */
 void fd_close_all(struct proc *p);
 /* Descriptors open in p. */

@@ -27,6 +27,7 @@
 #define AT_EMPTY_PATH       0x1000
 
 void sys_file_register(void);
+void sys_rw_register(void); /* sys_rw.c: pread64, pwrite64, readv, writev, preadv... */
 void sys_path_register(void);
 void sys_name_register(void);
 void sys_mm_register(void);
@@ -51,6 +52,7 @@ void sys_socket_register(void); /* sys_socket.c: the socket calls (kernel/net) *
 void sys_cap_register(void);    /* sys_cap.c: capget, capset */
 void sys_mlock_register(void);  /* sys_mlock.c: mlock and its family, mincore */
 void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
+void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
 
 /* Fault [at, at + len) in as access would (sys_mm.c: MAP_POPULATE, mlock):
  * a large range lets interrupts in between chunks and stops early for a

@@ -79,6 +79,8 @@ static int64_t sys_fallocate(uint64_t fd, uint64_t umode, uint64_t uoff, uint64_
     uint64_t end = (uint64_t)(off + len);
     if (end > vn->size && (err = file_size_check(end))) /* KEEP_SIZE too, as shmem */
         return err;
+    if (end > vn->size && (err = memfd_size_check(vn, end))) /* F_SEAL_GROW, KEEP_SIZE too */
+        return err;
     if (reg_allocate(vn, (uint64_t)off, (uint64_t)len))
         return -ENOSPC; /* tmpfs's answer when it cannot have the pages */
     if (!(mode & FALLOC_FL_KEEP_SIZE) && end > vn->size)

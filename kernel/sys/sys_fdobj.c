@@ -1,10 +1,11 @@
 /* Objects behind descriptors: eventfd, eventfd2, timerfd_create,
- * timerfd_settime, timerfd_gettime, signalfd, signalfd4 (the objects are
- * kernel/fs/eventfd.c, timerfd.c, signalfd.c). Arguments are checked in
+ * timerfd_settime, timerfd_gettime, signalfd, signalfd4, memfd_create
+ * (the objects are kernel/fs/eventfd.c, timerfd.c, signalfd.c, memfd.c). Arguments are checked in
  * Linux's order; int arguments (fds, flags, clock ids) are the low 32
  * bits of their register, as on Linux. */
 #include <stdint.h>
 #include "errno.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
@@ -51,6 +52,39 @@ static int64_t sys_eventfd(uint64_t count, uint64_t a1, uint64_t a2, uint64_t a3
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     return sys_eventfd2(count, 0, 0, 0, 0, 0);
+}
+
+/* memfd_create's flags. MFD_EXEC asks for what every memfd is here (mode
+ * 0777, as Linux's default vm.memfd_noexec 0). MFD_HUGETLB (and the huge
+ * page sizes under it) is refused: there are no huge pages to back it
+ * (Linux without hugetlbfs fails it too). MFD_NOEXEC_SEAL would need
+ * F_SEAL_EXEC, which is not kept (vfs.h): refused as well. */
+#define MFD_CLOEXEC       0x1
+#define MFD_ALLOW_SEALING 0x2
+#define MFD_EXEC          0x10
+#define MFD_FLAGS         (MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC)
+
+/* memfd_create(2): -EINVAL (flags; a name of more than MEMFD_NAME_MAX
+ * bytes), -EFAULT, -EMFILE, -ENOMEM. */
+static int64_t sys_memfd_create(uint64_t uname, uint64_t flags, uint64_t a2, uint64_t a3,
+                                uint64_t a4, uint64_t a5)
+{
+    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
+    uint32_t fl = (uint32_t)flags;
+    if (fl & ~(uint32_t)MFD_FLAGS)
+        return -EINVAL;
+    char *name;
+    int err = user_string(uname, MEMFD_NAME_MAX + 1, &name);
+    if (err)
+        return err == -ENAMETOOLONG ? -EINVAL : err;
+    struct vnode *vn;
+    struct file *f = 0;
+    if (!(err = memfd_new(name, (fl & MFD_ALLOW_SEALING) != 0, &vn))) {
+        err = file_open_vnode(vn, O_RDWR, &f);
+        vn_unref(vn); /* the file holds it, if it was made */
+    }
+    kfree(name);
+    return fdobj_install(err, f, fl & MFD_CLOEXEC ? O_CLOEXEC : 0);
 }
 
 /* CLOCK_*_ALARM (timers that would wake a suspended machine) need
@@ -189,6 +223,7 @@ void sys_fdobj_register(void)
 {
     syscall_register(SYS_eventfd, sys_eventfd);
     syscall_register(SYS_eventfd2, sys_eventfd2);
+    syscall_register(SYS_memfd_create, sys_memfd_create);
     syscall_register(SYS_timerfd_create, sys_timerfd_create);
     syscall_register(SYS_timerfd_settime, sys_timerfd_settime);
     syscall_register(SYS_timerfd_gettime, sys_timerfd_gettime);

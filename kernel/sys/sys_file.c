@@ -1,4 +1,5 @@
-/* System calls on open descriptors: I/O, seeking, descriptor management,
+/* System calls on open descriptors: read and write (the positioned and
+ * vectored ones are in sys_rw.c), seeking, descriptor management,
  * fcntl, ioctl, getdents64, fstat. Linux semantics and errno values. */
 #include <stdint.h>
 #include "errno.h"
@@ -9,7 +10,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define IOV_MAX         1024
 #define F_DUPFD         0
 #define F_GETFD         1
 #define F_SETFD         2
@@ -18,14 +18,12 @@
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ    1031
 #define F_GETPIPE_SZ    1032
+#define F_ADD_SEALS     1033
+#define F_GET_SEALS     1034
 #define FD_CLOEXEC      1
 #define FIONCLEX        0x5450
 #define FIOCLEX         0x5451
 #define FIONBIO         0x5421
-
-struct iovec_k {
-    uint64_t base, len;
-};
 
 /* fd arguments are C ints: only the low 32 bits count (as on Linux). */
 static struct file *getf(int64_t fd)
@@ -51,31 +49,6 @@ static int64_t rw(uint64_t fd, uint64_t buf, uint64_t n, int write)
     return r;
 }
 
-/* pread/pwrite: at off, leaving the file offset alone. Pipes and the
- * console cannot (-ESPIPE); devices that ignore positions ignore this one;
- * a generated file is read at off, its own offset put back after. */
-static int64_t prw(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, int write)
-{
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
-    if ((int64_t)off < 0)
-        return -EINVAL;
-    int seek = f->vn->fops ? f->vn->fops->seekable : VN_SEEK_OFFSET;
-    if (seek == VN_SEEK_NONE)
-        return -ESPIPE;
-    n = n < RW_MAX ? n : RW_MAX;
-    if (write)
-        return file_pwrite(f, (void *)buf, n, off);
-    if (!f->vn->fops || seek == VN_SEEK_IGNORE)
-        return file_pread(f, (void *)buf, n, off);
-    uint64_t keep = f->off;
-    f->off = off;
-    int64_t r = file_read(f, (void *)buf, n);
-    f->off = keep;
-    return r;
-}
-
 static int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
@@ -88,65 +61,6 @@ static int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uin
 {
     ARG(a3), ARG(a4), ARG(a5);
     return rw(fd, buf, n, 1);
-}
-
-static int64_t sys_pread64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
-                           uint64_t a5)
-{
-    ARG(a4), ARG(a5);
-    return prw(fd, buf, n, off, 0);
-}
-
-static int64_t sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t off, uint64_t a4,
-                            uint64_t a5)
-{
-    ARG(a4), ARG(a5);
-    return prw(fd, buf, n, off, 1);
-}
-
-/* readv/writev: one transfer per element, stopping at a short one. */
-static int64_t rw_vec(uint64_t fd, uint64_t uiov, uint64_t cnt, int write)
-{
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
-    if (cnt > IOV_MAX)
-        return -EINVAL;
-    int64_t total = 0;
-    file_ref(f);
-    for (uint64_t i = 0; i < cnt; i++) {
-        struct iovec_k v;
-        long r = copy_from_user(&v, (void *)(uiov + i * sizeof(v)), sizeof(v)) ? -EFAULT : 0;
-        if (v.len > RW_MAX - (uint64_t)total) /* the whole vector, as Linux's import_iovec */
-            v.len = RW_MAX - (uint64_t)total;
-        if (r == 0 && v.len)
-            r = write ? file_write(f, (void *)v.base, v.len) : file_read(f, (void *)v.base, v.len);
-        if (r < 0) {
-            total = total ? total : r;
-            break;
-        }
-        total += r;
-        if ((uint64_t)r < v.len)
-            break;
-    }
-    file_unref(f);
-    if (total == -EPIPE)
-        sig_send_self(SIGPIPE);
-    return total;
-}
-
-static int64_t sys_readv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4,
-                         uint64_t a5)
-{
-    ARG(a3), ARG(a4), ARG(a5);
-    return rw_vec(fd, iov, cnt, 0);
-}
-
-static int64_t sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4,
-                          uint64_t a5)
-{
-    ARG(a3), ARG(a4), ARG(a5);
-    return rw_vec(fd, iov, cnt, 1);
 }
 
 static int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4,
@@ -162,6 +76,30 @@ static int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uin
 {
     ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
     return fd_close(proc_current(), (int)fd);
+}
+
+#define CLOSE_RANGE_UNSHARE (1u << 1)
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+
+/* close_range(2): first and last are unsigned ints. CLOSE_RANGE_UNSHARE
+ * asks for a table of the caller's own first. The table here belongs to
+ * the process and every thread of it shares it; there is no unsharing it,
+ * so the flag is honoured only where it changes nothing (one live LWP: the
+ * table is already the caller's alone) and refused (-EINVAL) otherwise,
+ * never ignored. */
+static int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t a3,
+                               uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct proc *p = proc_current();
+    if ((uint32_t)flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+        return -EINVAL;
+    if ((uint32_t)first > (uint32_t)last)
+        return -EINVAL;
+    if (((uint32_t)flags & CLOSE_RANGE_UNSHARE) && p->nlive > 1)
+        return -EINVAL;
+    fd_close_range(p, (uint32_t)first, (uint32_t)last, (flags & CLOSE_RANGE_CLOEXEC) != 0);
+    return 0;
 }
 
 static int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -264,6 +202,10 @@ static int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
         return fcntl_pipe_size(f, (uint32_t)arg);
     case F_SETFL:
         return fcntl_setfl(f, arg);
+    case F_ADD_SEALS:
+        return memfd_seals_add(f, (uint32_t)arg); /* Linux: an unsigned int */
+    case F_GET_SEALS:
+        return memfd_seals_get(f);
     default:
         return fcntl_lock(p, (int)fd, f, cmd, arg); /* the lock commands, else -EINVAL */
     }
@@ -383,10 +325,6 @@ void sys_file_register(void)
     syscall_register(SYS_fstat, sys_fstat);
     syscall_register(SYS_lseek, sys_lseek);
     syscall_register(SYS_ioctl, sys_ioctl);
-    syscall_register(SYS_pread64, sys_pread64);
-    syscall_register(SYS_pwrite64, sys_pwrite64);
-    syscall_register(SYS_readv, sys_readv);
-    syscall_register(SYS_writev, sys_writev);
     syscall_register(SYS_dup, sys_dup);
     syscall_register(SYS_dup2, sys_dup2);
     syscall_register(SYS_fcntl, sys_fcntl);
@@ -397,4 +335,5 @@ void sys_file_register(void)
     syscall_register(SYS_getdents64, sys_getdents64);
     syscall_register(SYS_dup3, sys_dup3);
     syscall_register(SYS_syncfs, sys_syncfs);
+    syscall_register(SYS_close_range, sys_close_range);
 }

@@ -136,6 +136,8 @@ static int mmap_file_check(struct proc *p, uint64_t fd, uint64_t len, uint64_t p
         return -EPERM; /* a noexec mount */
     if (off / PAGE_SIZE > (INT64_MAX - page_round_up(len)) / PAGE_SIZE)
         return -EOVERFLOW; /* past the largest file size (Linux's file_mmap_ok) */
+    if (memfd_mmap_check(f->vn, (flags & MAP_TYPE) != MAP_PRIVATE, shared_write) < 0)
+        return -EPERM; /* a memfd sealed against writes */
     *out = f;
     const struct file_ops *ops = f->vn->fops;
     return (!ops && S_ISREG(f->vn->mode)) || (ops && ops->mmap) ? 0 : -ENODEV;
@@ -152,7 +154,8 @@ static int mmap_anon(struct proc *p, uint64_t at, uint64_t len, uint32_t prot, u
 /* f's pages from off at [at, at + len), through its page cache: shared
  * with every process mapping it shared and with read and write, or
  * private copy-on-write (/dev/zero: anonymous memory). A shared mapping
- * of a file not open for writing may never be made writable. */
+ * of a file not open for writing, or of a memfd sealed against writes, may
+ * never be made writable (mprotect: -EACCES, as Linux's VM_MAYWRITE). */
 static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, uint32_t prot,
                      uint64_t flags, uint64_t off)
 {
@@ -161,8 +164,9 @@ static int mmap_file(struct proc *p, struct file *f, uint64_t at, uint64_t len, 
     int err = mmap_source(f, &o);
     if (err == FILE_MMAP_ANON)
         return mmap_anon(p, at, len, prot, flags);
+    int sealed = memfd_mmap_check(f->vn, (flags & MAP_TYPE) != MAP_PRIVATE, 0) == 1;
     if ((flags & MAP_TYPE) != MAP_PRIVATE)
-        vflags = VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR ? 0 : VM_RDONLY);
+        vflags = VM_SHARED | ((f->flags & O_ACCMODE) == O_RDWR && !sealed ? 0 : VM_RDONLY);
     return err ? err : vmspace_map_file(p->vm, at, len, prot, vflags, o, off / PAGE_SIZE);
 }
 

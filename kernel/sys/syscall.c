@@ -69,6 +69,8 @@ void syscall_dispatch(struct arch_frame *f)
 void syscall_init(void)
 {
     sys_file_register();
+    sys_rw_register();
+    sys_xattr_register();
     sys_path_register();
     sys_name_register();
     sys_mm_register();

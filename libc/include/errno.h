@@ -42,6 +42,7 @@
 #define ELOOP           40
 #define ENOMSG          42
 #define EIDRM           43
+#define ENODATA         61
 #define EPROTO          71
 #define EOVERFLOW       75
 #define ENOTSOCK        88

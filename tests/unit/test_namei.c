@@ -71,6 +71,19 @@ struct vnode *k_proc_root(void)
     return chroot_dir;
 }
 
+/* No memfds in these trees (vfs_name_of asks first). */
+int k_memfd_is(const struct vnode *vn)
+{
+    (void)vn;
+    return 0;
+}
+
+long k_memfd_name(const struct vnode *vn, char *buf, size_t n)
+{
+    (void)vn, (void)buf, (void)n;
+    return -1;
+}
+
 struct vnode *k_dir_lookup(struct vnode *dir, const char *name, size_t len)
 {
     for (struct dirent_node *d = dir->entries; d; d = d->next)

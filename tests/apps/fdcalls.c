@@ -1,0 +1,834 @@
+/* fdcalls: descriptor and file calls — close_range, the positioned and
+ * flagged vector calls (preadv, pwritev, preadv2, pwritev2), memfd_create
+ * with its seals, and the xattr family on file systems that keep no
+ * extended attributes — with their EFAULT, EBADF and EINVAL cases. Each
+ * case runs in a child of its own. Where the host's Linux does otherwise
+ * by design (a thread's CLOSE_RANGE_UNSHARE; xattrs its /tmp may keep) the
+ * case says what each expects.
+ *
+ * usage: fdcalls [CASE...] */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include "tcase.h"
+
+#define ALARM_S 20
+
+#define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(t_die, what, call, want)
+#define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(t_die, what, call, want)
+
+#define CLOSE_RANGE_UNSHARE (1u << 1)
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+#ifndef RWF_HIPRI
+#define RWF_HIPRI  0x1
+#define RWF_DSYNC  0x2
+#define RWF_SYNC   0x4
+#define RWF_NOWAIT 0x8
+#define RWF_APPEND 0x10
+#endif
+
+/* An address no program has mapped. */
+#define BAD_PTR ((void *)8)
+
+static long close_range_(unsigned first, unsigned last, unsigned flags)
+{
+    return syscall(SYS_close_range, first, last, flags);
+}
+
+/* The raw calls, with the offset split as the C libraries split it. */
+static long preadv_(int fd, const struct iovec *iov, long cnt, long off)
+{
+    return syscall(SYS_preadv, fd, iov, cnt, off, (long)((unsigned long)off >> 32));
+}
+
+static long pwritev_(int fd, const struct iovec *iov, long cnt, long off)
+{
+    return syscall(SYS_pwritev, fd, iov, cnt, off, (long)((unsigned long)off >> 32));
+}
+
+static long preadv2_(int fd, const struct iovec *iov, long cnt, long off, int flags)
+{
+    return syscall(SYS_preadv2, fd, iov, cnt, off, (long)((unsigned long)off >> 32), flags);
+}
+
+static long pwritev2_(int fd, const struct iovec *iov, long cnt, long off, int flags)
+{
+    return syscall(SYS_pwritev2, fd, iov, cnt, off, (long)((unsigned long)off >> 32), flags);
+}
+
+static int is_open(int fd)
+{
+    return fcntl(fd, F_GETFD) >= 0;
+}
+
+/* A new file in /tmp holding text, open O_RDWR (unlinked at once). */
+static int tmp_file(const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/fdcalls.%d", (int)getpid());
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
+    unlink(path);
+    size_t n = strlen(text);
+    T_EXPECT(write(fd, text, n) == (ssize_t)n, "write: %s", t_errname(errno));
+    T_EXPECT(lseek(fd, 0, SEEK_SET) == 0, "lseek");
+    return fd;
+}
+
+/* The whole of fd's file as text (at most n - 1 bytes). */
+static void file_text(int fd, char *buf, size_t n)
+{
+    ssize_t k = pread(fd, buf, n - 1, 0);
+    T_EXPECT(k >= 0, "pread: %s", t_errname(errno));
+    buf[k] = 0;
+}
+
+/* --- close_range ------------------------------------------------------------- */
+
+static void cr_range(void)
+{
+    for (int fd = 10; fd <= 14; fd++)
+        T_EXPECT(dup2(0, fd) == fd, "dup2 %d: %s", fd, t_errname(errno));
+    EXPECT_RET("close_range(11, 13)", close_range_(11, 13, 0), 0);
+    T_EXPECT(is_open(10) && is_open(14), "10 and 14 should stay open");
+    for (int fd = 11; fd <= 13; fd++)
+        T_EXPECT(!is_open(fd) && errno == EBADF, "fd %d should be closed", fd);
+    EXPECT_RET("close_range(12, 12) of a closed one", close_range_(12, 12, 0), 0);
+}
+
+/* To ~0U: everything from first on, as cheap as the table is short. */
+static void cr_to_max(void)
+{
+    T_EXPECT(dup2(0, 100) == 100 && dup2(0, 1000) == 1000, "dup2: %s", t_errname(errno));
+    T_EXPECT(dup2(0, 40) == 40, "dup2 40: %s", t_errname(errno));
+    EXPECT_RET("close_range(50, ~0U)", close_range_(50, ~0u, 0), 0);
+    T_EXPECT(!is_open(100) && !is_open(1000), "100 and 1000 should be closed");
+    T_EXPECT(is_open(40) && is_open(0), "40 and 0 should stay open");
+    EXPECT_RET("close_range(~0U, ~0U)", close_range_(~0u, ~0u, 0), 0);
+    int fd = open("/dev/null", O_RDONLY);
+    T_EXPECT(fd >= 3 && fd < 40, "a new descriptor after: %d", fd);
+}
+
+static void cr_cloexec(void)
+{
+    T_EXPECT(dup2(0, 20) == 20 && dup2(0, 21) == 21 && dup2(0, 22) == 22, "dup2");
+    EXPECT_RET("close_range(20, 21, CLOEXEC)", close_range_(20, 21, CLOSE_RANGE_CLOEXEC), 0);
+    EXPECT_RET("F_GETFD 20", fcntl(20, F_GETFD), FD_CLOEXEC);
+    EXPECT_RET("F_GETFD 21", fcntl(21, F_GETFD), FD_CLOEXEC);
+    EXPECT_RET("F_GETFD 22", fcntl(22, F_GETFD), 0);
+    /* exec closes the marked ones: a child execs this program, which
+     * says what it has open (after_exec) */
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/proc/self/exe", "fdcalls", "--after-exec", (char *)0);
+        _exit(3);
+    }
+    int st;
+    T_EXPECT(waitpid(pid, &st, 0) == pid, "waitpid");
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+             "after exec: status %#x (1: 20 open, 2: 22 closed, 3: no exec)", st);
+}
+
+/* "fdcalls --after-exec": 0 when 20 and 21 were closed by the exec and 22
+ * was kept. */
+static int after_exec(void)
+{
+    if (is_open(20) || is_open(21))
+        return 1;
+    return is_open(22) ? 0 : 2;
+}
+
+static void cr_einval(void)
+{
+    T_EXPECT(dup2(0, 30) == 30, "dup2");
+    EXPECT_ERR("first > last", close_range_(31, 30, 0), EINVAL);
+    EXPECT_ERR("unknown flag 1", close_range_(30, 30, 1), EINVAL);
+    EXPECT_ERR("unknown flag 8", close_range_(30, 30, 8), EINVAL);
+    T_EXPECT(is_open(30), "30 should stay open after the refusals");
+    /* no descriptor in the range is no error (never EBADF) */
+    EXPECT_RET("a range of closed ones", close_range_(1000, 2000, 0), 0);
+}
+
+/* UNSHARE with one thread: the table is already the caller's own. */
+static void cr_unshare(void)
+{
+    T_EXPECT(dup2(0, 25) == 25, "dup2");
+    EXPECT_RET("close_range(25, 25, UNSHARE)", close_range_(25, 25, CLOSE_RANGE_UNSHARE), 0);
+    T_EXPECT(!is_open(25), "25 should be closed");
+}
+
+static void *idle_thread(void *arg)
+{
+    (void)arg;
+    pause();
+    return 0;
+}
+
+/* UNSHARE with a second thread: Linux gives the caller a table of its own;
+ * Uniplex's table belongs to the process, so it refuses (EINVAL) and
+ * closes nothing. */
+static void cr_unshare_threads(void)
+{
+    pthread_t t;
+    T_EXPECT(pthread_create(&t, 0, idle_thread, 0) == 0, "pthread_create");
+    T_EXPECT(dup2(0, 26) == 26, "dup2");
+    long r = close_range_(26, 26, CLOSE_RANGE_UNSHARE);
+    if (t_uniplex()) {
+        T_EXPECT(r == -1 && errno == EINVAL, "expected -1/EINVAL, got %ld/%s", r, t_errname(errno));
+        T_EXPECT(is_open(26), "26 should stay open");
+    } else {
+        T_EXPECT(r == 0 && !is_open(26), "host: expected 0 and 26 closed, got %ld", r);
+    }
+}
+
+/* --- preadv, pwritev, preadv2, pwritev2 -------------------------------------- */
+
+static void pv_read(void)
+{
+    int fd = tmp_file("0123456789");
+    char a[3], b[4];
+    struct iovec iov[2] = {{a, 3}, {b, 4}};
+    EXPECT_RET("preadv at 2", preadv_(fd, iov, 2, 2), 7);
+    T_EXPECT(!memcmp(a, "234", 3) && !memcmp(b, "5678", 4), "read %.3s %.4s", a, b);
+    EXPECT_RET("offset after", lseek(fd, 0, SEEK_CUR), 0);
+    EXPECT_RET("preadv at 8 (short)", preadv_(fd, iov, 2, 8), 2);
+    EXPECT_RET("preadv at the end", preadv_(fd, iov, 2, 10), 0);
+    EXPECT_RET("preadv of none", preadv_(fd, iov, 0, 0), 0);
+}
+
+static void pv_write(void)
+{
+    int fd = tmp_file("0123456789");
+    struct iovec iov[2] = {{"ab", 2}, {"cde", 3}};
+    EXPECT_RET("pwritev at 4", pwritev_(fd, iov, 2, 4), 5);
+    EXPECT_RET("offset after", lseek(fd, 0, SEEK_CUR), 0);
+    EXPECT_RET("pwritev past the end", pwritev_(fd, iov, 1, 12), 2);
+    char buf[32];
+    file_text(fd, buf, sizeof buf);
+    T_EXPECT(!memcmp(buf, "0123abcde9\0\0ab", 14), "file now %.14s", buf);
+}
+
+/* -1 is the file's offset to preadv2/pwritev2, and a bad offset to preadv. */
+static void pv2_fileoff(void)
+{
+    int fd = tmp_file("0123456789");
+    char a[4];
+    struct iovec r = {a, 4}, w = {"XY", 2};
+    T_EXPECT(lseek(fd, 3, SEEK_SET) == 3, "lseek");
+    EXPECT_RET("preadv2 at -1", preadv2_(fd, &r, 1, -1, 0), 4);
+    T_EXPECT(!memcmp(a, "3456", 4), "read %.4s", a);
+    EXPECT_RET("offset after the read", lseek(fd, 0, SEEK_CUR), 7);
+    EXPECT_RET("pwritev2 at -1", pwritev2_(fd, &w, 1, -1, 0), 2);
+    EXPECT_RET("offset after the write", lseek(fd, 0, SEEK_CUR), 9);
+    EXPECT_RET("preadv2 at 0", preadv2_(fd, &r, 1, 0, 0), 4);
+    EXPECT_RET("offset after a positioned one", lseek(fd, 0, SEEK_CUR), 9);
+    EXPECT_ERR("preadv at -1", preadv_(fd, &r, 1, -1), EINVAL);
+    EXPECT_ERR("pwritev at -1", pwritev_(fd, &w, 1, -1), EINVAL);
+    char buf[16];
+    file_text(fd, buf, sizeof buf);
+    T_EXPECT(!strcmp(buf, "0123456XY9"), "file now %s", buf);
+}
+
+static void pv_espipe(void)
+{
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    char c;
+    struct iovec r = {&c, 1}, w = {"x", 1};
+    EXPECT_ERR("preadv on a pipe", preadv_(p[0], &r, 1, 0), ESPIPE);
+    EXPECT_ERR("pwritev on a pipe", pwritev_(p[1], &w, 1, 0), ESPIPE);
+    EXPECT_ERR("preadv2 at 0 on a pipe", preadv2_(p[0], &r, 1, 0, 0), ESPIPE);
+    EXPECT_RET("pwritev2 at -1 on a pipe", pwritev2_(p[1], &w, 1, -1, 0), 1);
+    EXPECT_RET("preadv2 at -1 on a pipe", preadv2_(p[0], &r, 1, -1, 0), 1);
+    T_EXPECT(c == 'x', "read %c", c);
+}
+
+static void pv_einval(void)
+{
+    int fd = tmp_file("0123456789");
+    char c;
+    struct iovec r = {&c, 1};
+    EXPECT_ERR("preadv at -2", preadv_(fd, &r, 1, -2), EINVAL);
+    EXPECT_ERR("preadv2 at -2", preadv2_(fd, &r, 1, -2, 0), EINVAL);
+    EXPECT_ERR("pwritev at LONG_MIN", pwritev_(fd, &r, 1, (long)1 << 63), EINVAL);
+    EXPECT_ERR("negative offset before a bad fd", preadv_(-1, &r, 1, -5), EINVAL);
+    static struct iovec many[1025];
+    for (int i = 0; i < 1025; i++)
+        many[i] = r;
+    EXPECT_ERR("1025 elements", preadv_(fd, many, 1025, 0), EINVAL);
+    EXPECT_ERR("-1 elements", preadv_(fd, many, -1, 0), EINVAL);
+    EXPECT_ERR("pwritev2 of 1025", pwritev2_(fd, many, 1025, -1, 0), EINVAL);
+    EXPECT_RET("1024 elements", preadv_(fd, many, 1024, 0), 10);
+}
+
+static void pv_ebadf(void)
+{
+    int fd = tmp_file("0123456789");
+    char c;
+    struct iovec r = {&c, 1};
+    EXPECT_ERR("preadv of a closed fd", preadv_(99, &r, 1, 0), EBADF);
+    EXPECT_ERR("pwritev of a closed fd", pwritev_(99, &r, 1, 0), EBADF);
+    EXPECT_ERR("preadv2 of a closed fd", preadv2_(99, &r, 1, -1, 0), EBADF);
+    EXPECT_ERR("pwritev2 of a closed fd", pwritev2_(99, &r, 1, 3, 0), EBADF);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int ro = open(path, O_RDONLY), wo = open(path, O_WRONLY);
+    T_EXPECT(ro >= 0 && wo >= 0, "reopen: %s", t_errname(errno));
+    EXPECT_ERR("pwritev on a read-only fd", pwritev_(ro, &r, 1, 0), EBADF);
+    EXPECT_ERR("preadv on a write-only fd", preadv_(wo, &r, 1, 0), EBADF);
+    EXPECT_ERR("preadv2 on a write-only fd", preadv2_(wo, &r, 1, -1, 0), EBADF);
+    /* the access mode before the vector: even an empty one, and before
+     * the flags */
+    EXPECT_ERR("preadv of none on a write-only fd", preadv_(wo, &r, 0, 0), EBADF);
+    EXPECT_ERR("readv of none on a write-only fd", readv(wo, &r, 0), EBADF);
+    EXPECT_ERR("pwritev2 of 1025 on a read-only fd", pwritev2_(ro, &r, 1025, 0, 0), EBADF);
+    EXPECT_ERR("preadv2 with a bad flag on a write-only fd", preadv2_(wo, &r, 1, 0, 0x10000),
+               EBADF);
+}
+
+static void pv_efault(void)
+{
+    int fd = tmp_file("0123456789");
+    struct iovec bad = {BAD_PTR, 4};
+    EXPECT_ERR("preadv of a bad vector", preadv_(fd, BAD_PTR, 1, 0), EFAULT);
+    EXPECT_ERR("pwritev of a bad vector", pwritev_(fd, BAD_PTR, 1, 0), EFAULT);
+    EXPECT_ERR("preadv2 into a bad buffer", preadv2_(fd, &bad, 1, 0, 0), EFAULT);
+    EXPECT_ERR("pwritev2 from a bad buffer", pwritev2_(fd, &bad, 1, -1, 0), EFAULT);
+    char buf[16];
+    file_text(fd, buf, sizeof buf);
+    T_EXPECT(!strcmp(buf, "0123456789"), "file now %s", buf);
+}
+
+/* The flags honoured on a regular file; others are EOPNOTSUPP. */
+static void pv2_flags(void)
+{
+    int fd = tmp_file("0123456789");
+    char a[2];
+    struct iovec r = {a, 2}, w = {"zz", 2};
+    EXPECT_RET("HIPRI", preadv2_(fd, &r, 1, 0, RWF_HIPRI), 2);
+    EXPECT_RET("DSYNC", pwritev2_(fd, &w, 1, 0, RWF_DSYNC), 2);
+    EXPECT_RET("SYNC", pwritev2_(fd, &w, 1, 2, RWF_SYNC), 2);
+    EXPECT_RET("NOWAIT on a file", preadv2_(fd, &r, 1, 0, RWF_NOWAIT), 2);
+    T_EXPECT(!memcmp(a, "zz", 2), "read %.2s", a);
+    EXPECT_ERR("flag 0x10000", preadv2_(fd, &r, 1, 0, 0x10000), EOPNOTSUPP);
+    EXPECT_ERR("flag 1 << 30", pwritev2_(fd, &w, 1, -1, 1 << 30), EOPNOTSUPP);
+    EXPECT_RET("offset after", lseek(fd, 0, SEEK_CUR), 0);
+}
+
+/* NOWAIT on an empty pipe: EAGAIN for this call only. */
+static void pv2_nowait(void)
+{
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    char a[4];
+    struct iovec r = {a, 4}, w = {"hi", 2};
+    EXPECT_ERR("NOWAIT read of an empty pipe", preadv2_(p[0], &r, 1, -1, RWF_NOWAIT), EAGAIN);
+    EXPECT_RET("F_GETFL after", fcntl(p[0], F_GETFL) & O_NONBLOCK, 0);
+    EXPECT_RET("NOWAIT write", pwritev2_(p[1], &w, 1, -1, RWF_NOWAIT), 2);
+    EXPECT_RET("NOWAIT read with data", preadv2_(p[0], &r, 1, -1, RWF_NOWAIT), 2);
+    T_EXPECT(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0, "F_SETFL");
+    EXPECT_ERR("NOWAIT on a non-blocking pipe", preadv2_(p[0], &r, 1, -1, RWF_NOWAIT), EAGAIN);
+    EXPECT_RET("O_NONBLOCK kept", fcntl(p[0], F_GETFL) & O_NONBLOCK, O_NONBLOCK);
+}
+
+/* APPEND: at the end of the file, positioned or not; a positioned one
+ * leaves the offset alone. */
+static void pv2_append(void)
+{
+    int fd = tmp_file("abc");
+    struct iovec w = {"XY", 2}, z = {"Z", 1};
+    EXPECT_RET("pwritev2 at 0, APPEND", pwritev2_(fd, &w, 1, 0, RWF_APPEND), 2);
+    EXPECT_RET("offset after", lseek(fd, 0, SEEK_CUR), 0);
+    EXPECT_RET("pwritev2 at -1, APPEND", pwritev2_(fd, &z, 1, -1, RWF_APPEND), 1);
+    EXPECT_RET("offset after the appending write", lseek(fd, 0, SEEK_CUR), 6);
+    EXPECT_RET("F_GETFL has no O_APPEND", fcntl(fd, F_GETFL) & O_APPEND, 0);
+    char buf[16];
+    file_text(fd, buf, sizeof buf);
+    T_EXPECT(!strcmp(buf, "abcXYZ"), "file now %s", buf);
+}
+
+/* --- memfd_create and its seals -------------------------------------------- */
+
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB 0x0004U
+#endif
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+
+static int memfd_(const char *name, unsigned flags)
+{
+    return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+static int new_memfd(const char *name, unsigned flags)
+{
+    int fd = memfd_(name, flags);
+    T_EXPECT(fd >= 0, "memfd_create(%s): %s", name, t_errname(errno));
+    return fd;
+}
+
+static void mfd_basic(void)
+{
+    int fd = new_memfd("fdcalls", MFD_CLOEXEC);
+    EXPECT_RET("F_GETFD", fcntl(fd, F_GETFD), FD_CLOEXEC);
+    EXPECT_RET("F_GETFL", fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+    EXPECT_RET("write", write(fd, "hello", 5), 5);
+    char buf[16] = "";
+    EXPECT_RET("pread", pread(fd, buf, sizeof buf, 0), 5);
+    T_EXPECT(!strcmp(buf, "hello"), "read %s", buf);
+    struct stat st;
+    T_EXPECT(fstat(fd, &st) == 0, "fstat: %s", t_errname(errno));
+    T_EXPECT(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0777 && st.st_size == 5,
+             "fstat: mode %o size %ld", st.st_mode, (long)st.st_size);
+    T_EXPECT(st.st_uid == getuid() && st.st_gid == getgid(), "owner %d:%d", (int)st.st_uid,
+             (int)st.st_gid);
+    char path[64], link[300];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    T_EXPECT(n > 0, "readlink: %s", t_errname(errno));
+    link[n] = 0;
+    T_EXPECT(!strcmp(link, "/memfd:fdcalls (deleted)"), "link %s", link);
+    EXPECT_RET("ftruncate to 3 pages", ftruncate(fd, 3 * 4096), 0);
+    EXPECT_RET("lseek SEEK_END", lseek(fd, 0, SEEK_END), 3 * 4096);
+    int again = open(path, O_RDONLY); /* the magic link reopens it */
+    T_EXPECT(again >= 0, "reopen: %s", t_errname(errno));
+    EXPECT_RET("read of the reopened one", read(again, buf, 5), 5);
+    T_EXPECT(!memcmp(buf, "hello", 5), "read %.5s", buf);
+    EXPECT_RET("a second without CLOEXEC", fcntl(new_memfd("", 0), F_GETFD), 0);
+}
+
+/* Two shared mappings and the file see the same pages; a forked child's
+ * writes through its copy of the mapping too. */
+static void mfd_mmap(void)
+{
+    int fd = new_memfd("map", 0);
+    T_EXPECT(ftruncate(fd, 8192) == 0, "ftruncate");
+    char *a = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *b = mmap(0, 8192, PROT_READ, MAP_SHARED, fd, 0);
+    T_EXPECT(a != MAP_FAILED && b != MAP_FAILED, "mmap: %s", t_errname(errno));
+    strcpy(a + 4096, "through a");
+    T_EXPECT(!strcmp(b + 4096, "through a"), "second mapping reads %s", b + 4096);
+    char buf[16] = "";
+    EXPECT_RET("pread", pread(fd, buf, 9, 4096), 9);
+    T_EXPECT(!strcmp(buf, "through a"), "file reads %s", buf);
+    pid_t pid = fork();
+    if (pid == 0) {
+        strcpy(a, "child");
+        _exit(0);
+    }
+    T_EXPECT(waitpid(pid, 0, 0) == pid, "waitpid");
+    T_EXPECT(!strcmp(b, "child"), "after the child: %s", b);
+    char maps[8192];
+    int mf = open("/proc/self/maps", O_RDONLY);
+    ssize_t k = mf >= 0 ? read(mf, maps, sizeof maps - 1) : -1;
+    maps[k > 0 ? k : 0] = 0;
+    T_EXPECT(strstr(maps, " /memfd:map (deleted)\n"), "/proc/self/maps names no memfd");
+    char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    T_EXPECT(p != MAP_FAILED, "private mmap: %s", t_errname(errno));
+    strcpy(p, "private");
+    T_EXPECT(!strcmp(b, "child"), "a private write showed: %s", b);
+}
+
+/* A program run from a memfd (fexecve: execveat with AT_EMPTY_PATH, or
+ * /proc/self/fd/N): a copy of this one, which exits 42 (--exit-42). */
+static void mfd_exec(void)
+{
+    int self = open("/proc/self/exe", O_RDONLY);
+    T_EXPECT(self >= 0, "open /proc/self/exe: %s", t_errname(errno));
+    int fd = new_memfd("fdcalls-copy", MFD_CLOEXEC);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(self, buf, sizeof buf)) > 0)
+        T_EXPECT(write(fd, buf, (size_t)n) == n, "write: %s", t_errname(errno));
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {"fdcalls", "--exit-42", 0}, *envp[] = {0};
+        fexecve(fd, argv, envp);
+        _exit(errno);
+    }
+    int st;
+    T_EXPECT(waitpid(pid, &st, 0) == pid, "waitpid");
+    T_EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 42, "child: %s (exit: fexecve's errno)",
+             p_status_str(st));
+}
+
+static void mfd_einval(void)
+{
+    EXPECT_ERR("flag 0x100", memfd_("x", 0x100), EINVAL);
+    EXPECT_ERR("flag 1 << 31", memfd_("x", 1u << 31), EINVAL);
+    char name[300];
+    memset(name, 'n', sizeof name);
+    name[249] = 0;
+    int fd = memfd_(name, 0);
+    T_EXPECT(fd >= 0, "a name of 249 bytes: %s", t_errname(errno));
+    name[249] = 'n';
+    name[250] = 0;
+    EXPECT_ERR("a name of 250 bytes", memfd_(name, 0), EINVAL);
+    name[299] = 0;
+    EXPECT_ERR("a name of 299 bytes", memfd_(name, 0), EINVAL);
+    /* No huge pages here: refused. The host may have hugetlbfs. */
+    if (t_uniplex())
+        EXPECT_ERR("MFD_HUGETLB", memfd_("x", MFD_HUGETLB), EINVAL);
+    EXPECT_ERR("F_ADD_SEALS of an unknown seal",
+               fcntl(new_memfd("s", MFD_ALLOW_SEALING), F_ADD_SEALS, 0x100), EINVAL);
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    EXPECT_ERR("F_GET_SEALS of a pipe", fcntl(p[0], F_GET_SEALS), EINVAL);
+    EXPECT_ERR("F_ADD_SEALS on a pipe's write end", fcntl(p[1], F_ADD_SEALS, F_SEAL_SEAL), EINVAL);
+}
+
+static void mfd_efault(void)
+{
+    EXPECT_ERR("memfd_create of a bad name", memfd_(BAD_PTR, 0), EFAULT);
+    EXPECT_ERR("memfd_create of a NULL name", memfd_(0, 0), EFAULT);
+}
+
+static void mfd_ebadf(void)
+{
+    EXPECT_ERR("F_GET_SEALS of a closed fd", fcntl(99, F_GET_SEALS), EBADF);
+    EXPECT_ERR("F_ADD_SEALS of a closed fd", fcntl(99, F_ADD_SEALS, F_SEAL_GROW), EBADF);
+    int fd = new_memfd("ro", MFD_ALLOW_SEALING);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int ro = open(path, O_RDONLY);
+    T_EXPECT(ro >= 0, "reopen: %s", t_errname(errno));
+    EXPECT_ERR("F_ADD_SEALS through a read-only fd", fcntl(ro, F_ADD_SEALS, F_SEAL_GROW), EPERM);
+    EXPECT_RET("F_GET_SEALS through it", fcntl(ro, F_GET_SEALS), 0);
+    EXPECT_ERR("write to the read-only fd", write(ro, "x", 1), EBADF);
+}
+
+/* Without MFD_ALLOW_SEALING a memfd is sealed against seals, as a tmpfs
+ * file (/dev/shm is a tmpfs on Linux too). */
+static void mfd_noseal(void)
+{
+    int fd = new_memfd("plain", 0);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), F_SEAL_SEAL);
+    EXPECT_ERR("F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EPERM);
+    EXPECT_RET("write after", write(fd, "x", 1), 1);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/shm/fdcalls.%d", (int)getpid());
+    int shm = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    T_EXPECT(shm >= 0, "open %s: %s", path, t_errname(errno));
+    unlink(path);
+    EXPECT_RET("F_GET_SEALS of a tmpfs file", fcntl(shm, F_GET_SEALS), F_SEAL_SEAL);
+    EXPECT_ERR("F_ADD_SEALS on a tmpfs file", fcntl(shm, F_ADD_SEALS, F_SEAL_GROW), EPERM);
+}
+
+static void mfd_seal_size(void)
+{
+    int fd = new_memfd("size", MFD_ALLOW_SEALING);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), 0);
+    EXPECT_RET("write", write(fd, "0123456789", 10), 10);
+    EXPECT_RET("F_SEAL_SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+    EXPECT_ERR("ftruncate smaller", ftruncate(fd, 5), EPERM);
+    EXPECT_RET("ftruncate larger", ftruncate(fd, 12), 0);
+    EXPECT_RET("ftruncate to the size", ftruncate(fd, 12), 0);
+    EXPECT_RET("F_SEAL_GROW", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), 0);
+    EXPECT_ERR("ftruncate larger", ftruncate(fd, 13), EPERM);
+    EXPECT_ERR("write at the end", pwrite(fd, "ab", 2, 11), EPERM);
+    EXPECT_ERR("fallocate past the end", fallocate(fd, 0, 0, 4096), EPERM);
+    EXPECT_ERR("fallocate KEEP_SIZE past the end", fallocate(fd, 1, 0, 4096), EPERM);
+    EXPECT_RET("fallocate inside", fallocate(fd, 0, 0, 12), 0);
+    EXPECT_RET("write inside", pwrite(fd, "ab", 2, 10), 2);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    EXPECT_ERR("truncate(2) through /proc", truncate(path, 0), EPERM);
+    EXPECT_ERR("open O_TRUNC through /proc", open(path, O_RDWR | O_TRUNC), EPERM);
+    struct stat st;
+    T_EXPECT(fstat(fd, &st) == 0 && st.st_size == 12, "size now %ld", (long)st.st_size);
+}
+
+static void mfd_seal_write(void)
+{
+    int fd = new_memfd("write", MFD_ALLOW_SEALING);
+    T_EXPECT(ftruncate(fd, 4096) == 0, "ftruncate");
+    EXPECT_RET("F_SEAL_WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), 0);
+    EXPECT_ERR("write", write(fd, "x", 1), EPERM);
+    EXPECT_ERR("pwrite", pwrite(fd, "x", 1, 0), EPERM);
+    struct iovec w = {"x", 1};
+    EXPECT_ERR("pwritev", pwritev_(fd, &w, 1, 0), EPERM);
+    EXPECT_RET("write of nothing", write(fd, "", 0), 0);
+    EXPECT_RET("ftruncate to the size", ftruncate(fd, 4096), 0);
+    EXPECT_RET("ftruncate larger (no GROW seal)", ftruncate(fd, 8192), 0);
+    void *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(m == MAP_FAILED && errno == EPERM, "writable shared mmap: %p %s", m, t_errname(errno));
+    char *r = mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    T_EXPECT(r != MAP_FAILED, "read-only shared mmap: %s", t_errname(errno));
+    EXPECT_ERR("mprotect it writable", mprotect(r, 4096, PROT_READ | PROT_WRITE), EACCES);
+    char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    T_EXPECT(p != MAP_FAILED, "private writable mmap: %s", t_errname(errno));
+    p[0] = 'p';
+    T_EXPECT(r[0] == 0, "the private write showed in the file");
+    EXPECT_RET("F_SEAL_SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL), 0);
+    EXPECT_ERR("a seal after F_SEAL_SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), EPERM);
+    EXPECT_RET("F_GET_SEALS", fcntl(fd, F_GET_SEALS), F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
+/* F_SEAL_WRITE while a shared mapping may write: EBUSY, until it goes. */
+static void mfd_seal_busy(void)
+{
+    int fd = new_memfd("busy", MFD_ALLOW_SEALING);
+    T_EXPECT(ftruncate(fd, 4096) == 0, "ftruncate");
+    char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    EXPECT_ERR("F_SEAL_WRITE while mapped", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EBUSY);
+    EXPECT_RET("seals unchanged", fcntl(fd, F_GET_SEALS), 0);
+    T_EXPECT(munmap(m, 4096) == 0, "munmap");
+    EXPECT_RET("F_SEAL_WRITE after munmap", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), 0);
+}
+
+/* F_SEAL_FUTURE_WRITE: the mappings there are keep writing; nothing new
+ * may. */
+static void mfd_seal_future(void)
+{
+    int fd = new_memfd("future", MFD_ALLOW_SEALING);
+    T_EXPECT(ftruncate(fd, 4096) == 0, "ftruncate");
+    char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap: %s", t_errname(errno));
+    EXPECT_RET("F_SEAL_FUTURE_WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE), 0);
+    EXPECT_ERR("write", write(fd, "x", 1), EPERM);
+    strcpy(m, "still");
+    char buf[8] = "";
+    EXPECT_RET("pread", pread(fd, buf, 5, 0), 5);
+    T_EXPECT(!strcmp(buf, "still"), "file reads %s", buf);
+    void *n = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_EXPECT(n == MAP_FAILED && errno == EPERM, "a new writable shared mmap: %p %s", n,
+             t_errname(errno));
+}
+
+/* --- the xattr family -------------------------------------------------------- */
+
+#ifndef ENOATTR
+#define ENOATTR ENODATA
+#endif
+
+/* Every call on a file of a file system without extended attributes
+ * (procfs on Linux; every one in Uniplex): EOPNOTSUPP, an empty list. */
+static void xa_path_none(const char *path, const char *what)
+{
+    char v[16], list[64], msg[160];
+    static const char *names[] = {"user.x", "trusted.x", "security.x", "system.x", "foo"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(msg, sizeof msg, "%s: getxattr %s", what, names[i]);
+        EXPECT_ERR(msg, getxattr(path, names[i], v, sizeof v), EOPNOTSUPP);
+        snprintf(msg, sizeof msg, "%s: setxattr %s", what, names[i]);
+        EXPECT_ERR(msg, setxattr(path, names[i], "v", 1, 0), EOPNOTSUPP);
+        snprintf(msg, sizeof msg, "%s: removexattr %s", what, names[i]);
+        EXPECT_ERR(msg, removexattr(path, names[i]), EOPNOTSUPP);
+    }
+    snprintf(msg, sizeof msg, "%s: XATTR_CREATE", what);
+    EXPECT_ERR(msg, setxattr(path, "user.x", "v", 1, XATTR_CREATE), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: XATTR_CREATE|XATTR_REPLACE", what);
+    EXPECT_ERR(msg, lsetxattr(path, "user.x", "", 0, XATTR_CREATE | XATTR_REPLACE), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: lgetxattr", what);
+    EXPECT_ERR(msg, lgetxattr(path, "user.x", v, sizeof v), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: listxattr", what);
+    EXPECT_RET(msg, listxattr(path, list, sizeof list), 0);
+    snprintf(msg, sizeof msg, "%s: listxattr's size", what);
+    EXPECT_RET(msg, llistxattr(path, 0, 0), 0);
+}
+
+static void xa_fd_none(int fd, const char *what)
+{
+    char v[16], list[64], msg[160];
+    snprintf(msg, sizeof msg, "%s: fgetxattr", what);
+    EXPECT_ERR(msg, fgetxattr(fd, "user.x", v, sizeof v), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: fsetxattr", what);
+    EXPECT_ERR(msg, fsetxattr(fd, "user.x", "v", 1, XATTR_REPLACE), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: fremovexattr", what);
+    EXPECT_ERR(msg, fremovexattr(fd, "trusted.x"), EOPNOTSUPP);
+    snprintf(msg, sizeof msg, "%s: flistxattr", what);
+    EXPECT_RET(msg, flistxattr(fd, list, sizeof list), 0);
+}
+
+static void xa_unsupported(void)
+{
+    xa_path_none("/proc/self/status", "a proc file");
+    xa_path_none("/proc/self/fd", "a proc directory");
+    int fd = open("/proc/self/status", O_RDONLY);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    xa_fd_none(fd, "a proc file's fd");
+    if (!t_uniplex())
+        return; /* the host's /tmp and memfds keep attributes */
+    int t = tmp_file("x");
+    xa_fd_none(t, "a /tmp file");
+    xa_path_none("/tmp", "/tmp");
+    xa_fd_none(new_memfd("xattr", 0), "a memfd");
+}
+
+/* A symlink itself (l* calls): user.* is for regular files and
+ * directories only: EPERM to change, ENODATA to read. */
+static void xa_symlink(void)
+{
+    char v[16];
+    EXPECT_ERR("lsetxattr user.x", lsetxattr("/proc/self", "user.x", "v", 1, 0), EPERM);
+    EXPECT_ERR("lremovexattr user.x", lremovexattr("/proc/self", "user.x"), EPERM);
+    EXPECT_ERR("lgetxattr user.x", lgetxattr("/proc/self", "user.x", v, sizeof v), ENODATA);
+    EXPECT_ERR("lgetxattr trusted.x", lgetxattr("/proc/self", "trusted.x", v, sizeof v),
+               EOPNOTSUPP);
+    EXPECT_RET("llistxattr", llistxattr("/proc/self", v, sizeof v), 0);
+    EXPECT_ERR("getxattr through it", getxattr("/proc/self", "user.x", v, sizeof v), EOPNOTSUPP);
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    EXPECT_ERR("fsetxattr user.x on a pipe", fsetxattr(p[0], "user.x", "v", 1, 0), EPERM);
+    EXPECT_ERR("fgetxattr user.x on a pipe", fgetxattr(p[0], "user.x", v, sizeof v), ENODATA);
+}
+
+/* Flags, then the name, then the value: before the file is looked for. */
+static void xa_einval(void)
+{
+    char name[300];
+    EXPECT_ERR("flag 4", setxattr("/proc/self/status", "user.x", "v", 1, 4), EINVAL);
+    EXPECT_ERR("flag 4 on a missing file", setxattr("/nonexistent", "user.x", "v", 1, 4), EINVAL);
+    EXPECT_ERR("flag 1 << 31", lsetxattr("/proc/self", "user.x", "v", 1, 1 << 31), EINVAL);
+    EXPECT_ERR("flag 8 on a closed fd", fsetxattr(99, "user.x", "v", 1, 8), EINVAL);
+    EXPECT_ERR("an empty name", getxattr("/proc/self/status", "", name, 10), ERANGE);
+    EXPECT_ERR("an empty name to remove", removexattr("/proc/self/status", ""), ERANGE);
+    memset(name, 'n', sizeof name);
+    memcpy(name, "user.", 5);
+    name[255] = 0;
+    EXPECT_ERR("a name of 255", getxattr("/proc/self/status", name, name + 260, 10), EOPNOTSUPP);
+    name[255] = 'n';
+    name[256] = 0;
+    EXPECT_ERR("a name of 256", getxattr("/proc/self/status", name, name + 260, 10), ERANGE);
+    EXPECT_ERR("a name of 256 to set", setxattr("/proc/self/status", name, "v", 1, 0), ERANGE);
+    EXPECT_ERR("a name of 256, missing file", getxattr("/nonexistent", name, 0, 0), ERANGE);
+    EXPECT_ERR("a name of 256, closed fd", fgetxattr(99, name, 0, 0), ERANGE);
+    static char big[65537];
+    EXPECT_ERR("a value of 65537", setxattr("/proc/self/status", "user.x", big, 65537, 0), E2BIG);
+    EXPECT_ERR("a value of 65536", setxattr("/proc/self/status", "user.x", big, 65536, 0),
+               EOPNOTSUPP);
+}
+
+static void xa_efault(void)
+{
+    char v[16];
+    EXPECT_ERR("a bad path", getxattr(BAD_PTR, "user.x", v, sizeof v), EFAULT);
+    EXPECT_ERR("a bad path to list", listxattr(BAD_PTR, v, sizeof v), EFAULT);
+    EXPECT_ERR("a bad path to set", lsetxattr(BAD_PTR, "user.x", "v", 1, 0), EFAULT);
+    EXPECT_ERR("a bad name", getxattr("/proc/self/status", BAD_PTR, v, sizeof v), EFAULT);
+    EXPECT_ERR("a bad name, fd", fremovexattr(0, BAD_PTR), EFAULT);
+    EXPECT_ERR("a bad value", setxattr("/proc/self/status", "user.x", BAD_PTR, 1, 0), EFAULT);
+    EXPECT_ERR("a bad value, fd", fsetxattr(0, "user.x", BAD_PTR, 1, 0), EFAULT);
+    /* nothing to copy out: the buffers are never looked at */
+    EXPECT_ERR("a bad value buffer", getxattr("/proc/self/status", "user.x", BAD_PTR, 16),
+               EOPNOTSUPP);
+    EXPECT_RET("a bad list buffer", listxattr("/proc/self/status", BAD_PTR, 16), 0);
+}
+
+static void xa_ebadf(void)
+{
+    char v[16];
+    EXPECT_ERR("fgetxattr of a closed fd", fgetxattr(99, "user.x", v, sizeof v), EBADF);
+    EXPECT_ERR("fsetxattr of a closed fd", fsetxattr(99, "user.x", "v", 1, 0), EBADF);
+    EXPECT_ERR("flistxattr of a closed fd", flistxattr(99, v, sizeof v), EBADF);
+    EXPECT_ERR("fremovexattr of a closed fd", fremovexattr(99, "user.x"), EBADF);
+    EXPECT_ERR("fgetxattr of -1", fgetxattr(-1, "user.x", v, sizeof v), EBADF);
+    int o = open("/proc/self/status", O_PATH);
+    T_EXPECT(o >= 0, "open O_PATH: %s", t_errname(errno));
+    EXPECT_ERR("fgetxattr of O_PATH", fgetxattr(o, "user.x", v, sizeof v), EBADF);
+    EXPECT_ERR("flistxattr of O_PATH", flistxattr(o, v, sizeof v), EBADF);
+}
+
+/* The file is found as any path is: ENOENT, ENOTDIR, ELOOP. */
+static void xa_lookup(void)
+{
+    char v[16], loop[64], inside[80];
+    EXPECT_ERR("a missing file", getxattr("/nonexistent", "user.x", v, sizeof v), ENOENT);
+    EXPECT_ERR("a missing file to list", llistxattr("/nonexistent", v, sizeof v), ENOENT);
+    EXPECT_ERR("an empty path", removexattr("", "user.x"), ENOENT);
+    EXPECT_ERR("under a file", setxattr("/proc/self/status/x", "user.x", "v", 1, 0), ENOTDIR);
+    snprintf(loop, sizeof loop, "/tmp/fdcalls.loop.%d", (int)getpid());
+    snprintf(inside, sizeof inside, "%s/x", loop);
+    T_EXPECT(symlink(loop, loop) == 0, "symlink: %s", t_errname(errno));
+    errno = 0;
+    long r = getxattr(loop, "user.x", v, sizeof v);
+    int e = errno;
+    long r2 = lgetxattr(loop, "user.x", v, sizeof v);
+    int e2 = errno;
+    long r3 = llistxattr(inside, v, sizeof v);
+    int e3 = errno;
+    unlink(loop);
+    T_EXPECT(r == -1 && e == ELOOP, "getxattr of a loop: %ld/%s", r, t_errname(e));
+    T_EXPECT(r2 == -1 && e2 == ENODATA, "lgetxattr of the link: %ld/%s", r2, t_errname(e2));
+    T_EXPECT(r3 == -1 && e3 == ELOOP, "llistxattr under it: %ld/%s", r3, t_errname(e3));
+}
+
+/* A read-only mount: changing is EROFS before anything else is asked;
+ * reading goes on. Inside Uniplex only (a mount on the host). */
+static void xa_erofs(void)
+{
+    if (!t_uniplex())
+        return;
+    char dir[64], v[16];
+    snprintf(dir, sizeof dir, "/tmp/fdcalls.ro.%d", (int)getpid());
+    T_EXPECT(mkdir(dir, 0755) == 0, "mkdir: %s", t_errname(errno));
+    int m = mount("none", dir, "tmpfs", MS_RDONLY, 0);
+    int e = errno;
+    long set = m == 0 ? setxattr(dir, "user.x", "v", 1, 0) : 0, set_e = errno;
+    long rm = m == 0 ? removexattr(dir, "user.x") : 0, rm_e = errno;
+    long get = m == 0 ? getxattr(dir, "user.x", v, sizeof v) : 0, get_e = errno;
+    if (m == 0)
+        umount2(dir, 0);
+    rmdir(dir);
+    T_EXPECT(m == 0, "mount: %s", t_errname(e));
+    T_EXPECT(set == -1 && set_e == EROFS, "setxattr: %ld/%s", set, t_errname((int)set_e));
+    T_EXPECT(rm == -1 && rm_e == EROFS, "removexattr: %ld/%s", rm, t_errname((int)rm_e));
+    T_EXPECT(get == -1 && get_e == EOPNOTSUPP, "getxattr: %ld/%s", get, t_errname((int)get_e));
+}
+
+static const struct t_case cases[] = {
+    {"cr_range", cr_range},
+    {"cr_to_max", cr_to_max},
+    {"cr_cloexec", cr_cloexec},
+    {"cr_einval", cr_einval},
+    {"cr_unshare", cr_unshare},
+    {"cr_unshare_threads", cr_unshare_threads},
+    {"pv_read", pv_read},
+    {"pv_write", pv_write},
+    {"pv2_fileoff", pv2_fileoff},
+    {"pv_espipe", pv_espipe},
+    {"pv_einval", pv_einval},
+    {"pv_ebadf", pv_ebadf},
+    {"pv_efault", pv_efault},
+    {"pv2_flags", pv2_flags},
+    {"pv2_nowait", pv2_nowait},
+    {"pv2_append", pv2_append},
+    {"mfd_basic", mfd_basic},
+    {"mfd_mmap", mfd_mmap},
+    {"mfd_exec", mfd_exec},
+    {"mfd_einval", mfd_einval},
+    {"mfd_efault", mfd_efault},
+    {"mfd_ebadf", mfd_ebadf},
+    {"mfd_noseal", mfd_noseal},
+    {"mfd_seal_size", mfd_seal_size},
+    {"mfd_seal_write", mfd_seal_write},
+    {"mfd_seal_busy", mfd_seal_busy},
+    {"mfd_seal_future", mfd_seal_future},
+    {"xa_unsupported", xa_unsupported},
+    {"xa_symlink", xa_symlink},
+    {"xa_einval", xa_einval},
+    {"xa_efault", xa_efault},
+    {"xa_ebadf", xa_ebadf},
+    {"xa_lookup", xa_lookup},
+    {"xa_erofs", xa_erofs},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "--after-exec"))
+        return after_exec();
+    if (argc == 2 && !strcmp(argv[1], "--exit-42"))
+        return 42;
+    return t_run_cases("fdcalls", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, 0, argc, argv);
+}
