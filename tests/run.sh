@@ -468,6 +468,9 @@ check_suite app-creds creds
 # syslog and /dev/kmsg; the image's /etc files.
 app app-compat 90 --env UNIPLEX=1 "$BUILD/apps/compat"
 check_suite app-compat compat
+# Process calls: getcpu, nice values (honoured by the scheduler), pidfds.
+app app-proccalls 120 --env UNIPLEX=1 --add /bin/busybox:/bin/busybox "$BUILD/apps/proccalls"
+check_suite app-proccalls proccalls
 # dmesg shows the kernel's own boot log (syslog's READ_ALL: the console's
 # copy of a line has no "[seconds]" in front).
 app busybox-dmesg 60 /bin/busybox dmesg
