@@ -30,13 +30,6 @@
 #define EXPECT_ERR(what, call, want) T_EXPECT_ERR_BY(t_die, what, call, want)
 #define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(t_die, what, call, want)
 
-/* UNIPLEX=1 in the environment: running inside Uniplex. */
-static int in_uniplex(void)
-{
-    const char *u = getenv("UNIPLEX");
-    return u && !strcmp(u, "1");
-}
-
 static long getcpu_(void *cpu, void *node, void *tcache)
 {
     return syscall(SYS_getcpu, cpu, node, tcache);
@@ -196,7 +189,7 @@ static void case_prio_perm(void)
     EXPECT_RET("setpriority 0", setpriority(PRIO_PROCESS, 0, 0), 0);
     /* A host container may lack CAP_SYS_RESOURCE to raise the limit. */
     int raised = setrlimit(RLIMIT_NICE, &rl) == 0;
-    T_EXPECT(raised || !in_uniplex(), "setrlimit(RLIMIT_NICE): %s", t_errname(errno));
+    T_EXPECT(raised || !t_uniplex(), "setrlimit(RLIMIT_NICE): %s", t_errname(errno));
     pid_t root = getppid(); /* the suite, as root */
     EXPECT_RET("setresuid", setresuid(4321, 4321, 4321), 0);
     EXPECT_ERR("setpriority(root's)", setprio_raw(PRIO_PROCESS, root, 5), EPERM);
@@ -466,7 +459,7 @@ static void case_pidfd_open_errors(void)
     /* EINVAL as Linux before 6.9; later ones say ENOENT. */
     errno = 0;
     int r = pidfd_open_(tid, 0);
-    T_EXPECT(r == -1 && (errno == EINVAL || (errno == ENOENT && !in_uniplex())),
+    T_EXPECT(r == -1 && (errno == EINVAL || (errno == ENOENT && !t_uniplex())),
              "pidfd_open(a thread's tid): %d/%s, not -1/EINVAL", r, t_errname(errno));
     int self = pidfd_open_(getpid(), 0);
     T_EXPECT(self >= 0, "pidfd_open(self): %s", t_errname(errno));
