@@ -372,6 +372,7 @@ int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64
 #define CLONE_FS             0x00000200u
 #define CLONE_FILES          0x00000400u
 #define CLONE_SIGHAND        0x00000800u
+#define CLONE_PIDFD          0x00001000u
 #define CLONE_VFORK          0x00004000u
 #define CLONE_THREAD         0x00010000u
 #define CLONE_SYSVSEM        0x00040000u
@@ -383,9 +384,12 @@ int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64
 
 /* fork.c: clone(2) with fork's, vfork's, posix_spawn's and
  * pthread_create's flag sets (CLONE_VM shares the address space,
- * CLONE_THREAD makes an LWP of the caller's process). The child's pid or
- * tid, or -EAGAIN / -ENOMEM / -EINVAL / -EPERM. */
-int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls);
+ * CLONE_THREAD makes an LWP of the caller's process; CLONE_PIDFD stores a
+ * pidfd of the new process, as an int, at upidfd). The child's pid or
+ * tid, or -EAGAIN / -ENOMEM / -EINVAL / -EPERM / -EMFILE / -EFAULT (a bad
+ * upidfd: no child is made). */
+int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls,
+                   uint64_t upidfd);
 /* wait.c: wait4 and waitid on the calling process's children. */
 int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage);
 int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -581,6 +582,79 @@ static void case_pidfd_waitid(void)
              si.si_status);
 }
 
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x1000
+#endif
+#ifndef CLONE_DETACHED
+#define CLONE_DETACHED 0x400000
+#endif
+
+/* struct clone_args, its first version. */
+struct clone_args_v0 {
+    unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+/* The new child's pidfd, from clone (or clone3 when use3): waitid through
+ * it sees the child's exit status 5. */
+static void clone_pidfd_check(int use3)
+{
+    int pidfd = -1;
+    long pid;
+    if (use3) {
+        struct clone_args_v0 ca;
+        memset(&ca, 0, sizeof(ca));
+        ca.flags = CLONE_PIDFD;
+        ca.pidfd = (unsigned long long)(uintptr_t)&pidfd;
+        ca.exit_signal = SIGCHLD;
+        pid = syscall(SYS_clone3, &ca, sizeof(ca));
+    } else {
+        pid = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &pidfd, 0, 0);
+    }
+    if (pid == 0)
+        _exit(5);
+    T_EXPECT(pid > 0, "clone%s(CLONE_PIDFD): %s", use3 ? "3" : "", t_errname(errno));
+    T_EXPECT(pidfd >= 0, "no pidfd stored");
+    T_EXPECT(fcntl(pidfd, F_GETFD) == FD_CLOEXEC, "the pidfd has no close-on-exec");
+    siginfo_t si;
+    memset(&si, 0, sizeof(si));
+    EXPECT_RET("waitid(P_PIDFD)", waitid(P_PIDFD, pidfd, &si, WEXITED), 0);
+    T_EXPECT(si.si_pid == pid && si.si_code == CLD_EXITED && si.si_status == 5,
+             "waitid: pid %d (want %ld) code %d status %d", si.si_pid, pid, si.si_code,
+             si.si_status);
+    close(pidfd);
+}
+
+/* CLONE_PIDFD: clone and clone3 hand back a pidfd of the child. */
+static void case_pidfd_clone(void)
+{
+    clone_pidfd_check(0);
+    clone_pidfd_check(1);
+    int pidfd = -1, ptid = -1;
+    /* clone's pidfd goes where parent_tid points: not both. */
+    EXPECT_ERR("clone(CLONE_PIDFD | CLONE_PARENT_SETTID)",
+               syscall(SYS_clone, CLONE_PIDFD | CLONE_PARENT_SETTID | SIGCHLD, 0, &pidfd, 0, 0),
+               EINVAL);
+    EXPECT_ERR("clone(CLONE_PIDFD | CLONE_DETACHED)",
+               syscall(SYS_clone, CLONE_PIDFD | CLONE_DETACHED | SIGCHLD, 0, &pidfd, 0, 0), EINVAL);
+    struct clone_args_v0 ca;
+    memset(&ca, 0, sizeof(ca));
+    ca.flags = CLONE_PIDFD;
+    ca.pidfd = (unsigned long long)(uintptr_t)BAD_PTR;
+    ca.exit_signal = SIGCHLD;
+    EXPECT_ERR("clone3(bad pidfd pointer)", syscall(SYS_clone3, &ca, sizeof(ca)), EFAULT);
+    /* clone3 keeps them apart: both may be asked for. */
+    ca.flags = CLONE_PIDFD | CLONE_PARENT_SETTID;
+    ca.pidfd = (unsigned long long)(uintptr_t)&pidfd;
+    ca.parent_tid = (unsigned long long)(uintptr_t)&ptid;
+    long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+    if (pid == 0)
+        _exit(0);
+    T_EXPECT(pid > 0 && ptid == pid && pidfd >= 0, "clone3(PIDFD | PARENT_SETTID): %ld/%s, %d %d",
+             pid, t_errname(errno), ptid, pidfd);
+    T_EXPECT(waitpid((pid_t)pid, NULL, 0) == pid, "waitpid");
+    close(pidfd);
+}
+
 /* close-on-exec always: the pidfd is gone in the exec'd program. */
 static void case_pidfd_cloexec(void)
 {
@@ -620,6 +694,7 @@ static const struct t_case cases[] = {
     {"pidfd_zombie", case_pidfd_zombie},
     {"pidfd_waitid", case_pidfd_waitid},
     {"pidfd_cloexec", case_pidfd_cloexec},
+    {"pidfd_clone", case_pidfd_clone},
 };
 
 int main(int argc, char **argv)
