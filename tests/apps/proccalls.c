@@ -150,11 +150,17 @@ static void case_prio_get_set(void)
     /* Out of range: clamped. */
     EXPECT_RET("setpriority 100", setprio_raw(PRIO_PROCESS, 0, 100), 0);
     EXPECT_RET("nice after 100", my_nice(), 19);
+    struct timespec q19, q0;
+    EXPECT_RET("sched_rr_get_interval at 19", sched_rr_get_interval(0, &q19), 0);
     EXPECT_RET("setpriority -100 (root)", setprio_raw(PRIO_PROCESS, 0, -100), 0);
     EXPECT_RET("nice after -100", my_nice(), -20);
     EXPECT_RET("raw getpriority at -20", getprio_raw(PRIO_PROCESS, 0), 40);
     /* nice(3): an increment, returning the new value. */
     EXPECT_RET("setpriority 0", setpriority(PRIO_PROCESS, 0, 0), 0);
+    EXPECT_RET("sched_rr_get_interval at 0", sched_rr_get_interval(0, &q0), 0);
+    /* Uniplex's slice follows the weight (Linux's depends on the load). */
+    T_EXPECT(!t_uniplex() || (q19.tv_sec == 0 && q19.tv_nsec < q0.tv_nsec / 8),
+             "interval at nice 19 %ld ns, at 0 %ld ns", (long)q19.tv_nsec, (long)q0.tv_nsec);
     EXPECT_RET("nice(3)", nice(3), 3);
     EXPECT_RET("nice(-1)", nice(-1), 2);
     EXPECT_RET("nice after nice()", my_nice(), 2);
