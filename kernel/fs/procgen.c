@@ -81,6 +81,8 @@ int gen_loadavg(int pid, char *buf, size_t n)
 }
 
 #define TICKS(ns) ((unsigned long long)((ns) / 10000000)) /* USER_HZ 100 */
+/* stat's priority field: 20 + nice for a SCHED_OTHER thread (Linux's prio - 100). */
+#define STAT_PRIO 20
 
 /* /proc/stat: CPU time of program threads as "user", of the kernel's own
  * threads as "system", and idle; one CPU. */
@@ -119,6 +121,17 @@ static uint64_t rss_pages(const struct proc *p)
     return p->vm ? vmspace_resident(p->vm) : 0;
 }
 
+/* The nice value stat shows for p: its first LWP's (the main thread's,
+ * unless it is gone), 0 when none is left. */
+static int proc_nice(const struct proc *p)
+{
+    const struct lwp *l = p->lwps;
+    for (const struct lwp *m = p->lwps; m; m = m->next)
+        if (m->tid == p->pid)
+            l = m;
+    return l && l->thread ? sched_nice(l->thread) : 0;
+}
+
 /* proc(5) /proc/pid/stat: 52 fields. CPU time is split into utime and
  * stime as sampled (thread_sys_ns); faults are not counted. */
 int gen_stat(int pid, char *buf, size_t n)
@@ -128,11 +141,12 @@ int gen_stat(int pid, char *buf, size_t n)
         return 0;
     return snprintf(
         buf, n,
-        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu %llu %llu %llu 20 0 %u 0 %llu %llu %llu "
+        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu %llu %llu %llu %d %d %u 0 %llu %llu %llu "
         "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
         p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
         TICKS(proc_runtime_ns(p) - proc_sys_ns(p)), TICKS(proc_sys_ns(p)),
-        TICKS(p->child_ns - p->child_sys_ns), TICKS(p->child_sys_ns), p->nlive, TICKS(p->start_ns),
+        TICKS(p->child_ns - p->child_sys_ns), TICKS(p->child_sys_ns), STAT_PRIO + proc_nice(p),
+        proc_nice(p), p->nlive, TICKS(p->start_ns),
         (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0), (unsigned long long)rss_pages(p));
 }
 
@@ -237,9 +251,13 @@ int gen_fdinfo(int pid, int fd, char *buf, size_t n)
     uint32_t flags = f->flags | (fd_get_cloexec(p, fd) ? O_CLOEXEC : 0);
     if (f->vn->mnt || memfd_is(f->vn)) /* memfd_create sets it too */
         flags |= O_LARGEFILE;
-    return snprintf(buf, n, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%u\nino:\t%llu\n",
-                    (unsigned long long)f->off, flags, f->vn->mnt ? f->vn->mnt->id : 0u,
-                    (unsigned long long)f->vn->ino);
+    int k = snprintf(buf, n, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%u\nino:\t%llu\n",
+                     (unsigned long long)f->off, flags, f->vn->mnt ? f->vn->mnt->id : 0u,
+                     (unsigned long long)f->vn->ino);
+    int target;
+    if (pidfd_fdinfo_pid(f, &target) && k >= 0 && (size_t)k < n) /* one pid namespace */
+        k += snprintf(buf + k, n - (size_t)k, "Pid:\t%d\nNSpid:\t%d\n", target, target);
+    return k;
 }
 
 /* --- per thread: /proc/<pid>/task/<tid> ------------------------------------------ */
@@ -259,12 +277,13 @@ int gen_task_stat(int tid, char *buf, size_t n)
     struct proc *p = l->proc;
     return snprintf(
         buf, n,
-        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu %llu 0 0 20 0 %u 0 %llu %llu %llu "
+        "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu %llu 0 0 %d %d %u 0 %llu %llu %llu "
         "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
         tid, l->name, l->thread->state == T_BLOCKED ? 'S' : 'R', p->parent ? p->parent->pid : 0,
         p->pgid, p->sid, TICKS(thread_runtime_ns(l->thread) - thread_sys_ns(l->thread)),
-        TICKS(thread_sys_ns(l->thread)), p->nlive, TICKS(p->start_ns),
-        (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0), (unsigned long long)rss_pages(p));
+        TICKS(thread_sys_ns(l->thread)), STAT_PRIO + sched_nice(l->thread), sched_nice(l->thread),
+        p->nlive, TICKS(p->start_ns), (unsigned long long)(p->vm ? vmspace_size(p->vm) : 0),
+        (unsigned long long)rss_pages(p));
 }
 
 int gen_task_status(int tid, char *buf, size_t n)

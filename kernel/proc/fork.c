@@ -18,14 +18,15 @@
  * thread (pthread_create: an LWP sharing everything the process owns). */
 #define CLONE_PROCESS                                                                              \
     (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |                       \
-     CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID)
+     CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID | CLONE_PIDFD)
 #define CLONE_THREAD_NEEDS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
 #define CLONE_THREAD_MAY                                                                           \
     (CSIGNAL | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |         \
      CLONE_DETACHED | CLONE_CHILD_SETTID)
 
 /* Linux's own rules first (copy_process): a thread shares the signal
- * actions, which need a shared address space. Then what is honoured: a
+ * actions, which need a shared address space; CLONE_PIDFD takes neither
+ * CLONE_DETACHED nor, before Linux 6.9, CLONE_THREAD. Then what is honoured: a
  * thread shares the descriptors and cwd (no per-thread tables exist), and
  * a process shares neither. Anything else is -EINVAL, logged once per
  * combination so that a program's unsupported use shows in the log. */
@@ -33,7 +34,8 @@ static int clone_flags_check(uint64_t flags)
 {
     static uint64_t logged[PROC_REFUSED_SEEN];
     if (((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) ||
-        ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)))
+        ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) ||
+        ((flags & CLONE_PIDFD) && (flags & (CLONE_DETACHED | CLONE_THREAD))))
         return -EINVAL;
     if (flags & CLONE_THREAD) {
         if ((flags & CLONE_THREAD_NEEDS) == CLONE_THREAD_NEEDS &&
@@ -105,9 +107,31 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
 
 /* The child process of clone, its LWP returning through f (taken over on
  * success): its pid, or -errno. */
-static int64_t clone_process(struct arch_frame *f, uint64_t flags, uint64_t ptid, uint64_t ctid,
-                             uint64_t tls)
+/* CLONE_PIDFD: a pidfd of embryo c as a descriptor of p (close-on-exec),
+ * its number stored at upidfd: the fd, or -EMFILE / -ENOMEM / -EFAULT
+ * with nothing left behind. */
+static int clone_pidfd(struct proc *p, const struct proc *c, uint64_t upidfd)
 {
+    struct file *pf;
+    int err = pidfd_create(c, 0, &pf);
+    if (err)
+        return err;
+    int fd = fd_install(p, pf, 0, 1);
+    if (fd < 0) {
+        file_unref(pf);
+        return fd;
+    }
+    if (copy_to_user((void *)upidfd, &fd, sizeof(fd))) {
+        fd_close(p, fd);
+        return -EFAULT;
+    }
+    return fd;
+}
+
+static int64_t clone_process(struct arch_frame *f, uint64_t flags, uint64_t ptid, uint64_t ctid,
+                             uint64_t tls, uint64_t upidfd)
+{
+    int pidfd = -1;
     struct proc *p = proc_current(), *c = 0;
     struct lwp *l = lwp_current();
     int err = child_make(p, flags, &c);
@@ -125,8 +149,15 @@ static int64_t clone_process(struct arch_frame *f, uint64_t flags, uint64_t ptid
         c->lwps->ss_sp = l->ss_sp; /* as Linux: kept unless the stack could be shared */
         c->lwps->ss_size = l->ss_size;
     }
-    err = proc_publish(c); /* the last step that can fail */
+    if (flags & CLONE_PIDFD) {
+        pidfd = clone_pidfd(p, c, upidfd);
+        err = pidfd < 0 ? pidfd : 0;
+    }
+    if (!err)
+        err = proc_publish(c); /* the last step that can fail */
     if (err) {
+        if (pidfd >= 0)
+            fd_close(p, pidfd);
         c->lwps->resume = 0; /* the caller still owns f */
         goto fail;
     }
@@ -147,7 +178,8 @@ fail:
     return err;
 }
 
-int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls)
+int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls,
+                   uint64_t upidfd)
 {
     struct lwp *l = lwp_current();
     int err = clone_flags_check(flags);
@@ -162,7 +194,7 @@ int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid,
         return -ENOMEM;
     arch_frame_fork(f, l->frame, newsp);
     if (!(flags & CLONE_THREAD)) {
-        int64_t r = clone_process(f, flags, ptid, ctid, tls);
+        int64_t r = clone_process(f, flags, ptid, ctid, tls, upidfd);
         if (r < 0)
             kfree(f);
         return r;

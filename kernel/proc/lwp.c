@@ -157,6 +157,7 @@ void lwp_inherit_prctl(struct lwp *l, const struct lwp *from)
     l->pdeathsig = 0;
     l->timerslack_ns = l->slack_default = from->timerslack_ns;
     l->no_new_privs = from->no_new_privs;
+    sched_set_nice(l->thread, sched_nice(from->thread)); /* as Linux's static priority */
 }
 
 /* clone(CLONE_THREAD) of the calling LWP into a new LWP of its process,

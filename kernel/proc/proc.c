@@ -131,6 +131,8 @@ static void limits_default(struct proc *p)
     p->rlim[RLIMIT_CORE] = (struct rlimit64){0, RLIM_INFINITY};
     p->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){8ull << 20, 8ull << 20}; /* Linux 5.16 on */
     p->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){nproc_default, nproc_default}; /* Linux's */
+    p->rlim[RLIMIT_NICE] =
+        (struct rlimit64){0, 0}; /* Linux's: raising priority takes CAP_SYS_NICE */
 }
 
 static void tree_unlink(struct proc *p)
@@ -422,6 +424,7 @@ __attribute__((noreturn)) void proc_end(int wstatus)
         waitq_wake_all(&p->parent->exitq);
     }
     waitq_wake_all(&p->exitq);
+    pidfd_exited(p);
     thread_exit();
 }
 

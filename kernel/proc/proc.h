@@ -36,6 +36,7 @@ struct file;
 #define RLIMIT_MEMLOCK    8
 #define RLIMIT_AS         9
 #define RLIMIT_SIGPENDING 11
+#define RLIMIT_NICE       13
 #define RLIM_NLIMITS      16
 #define RLIM_INFINITY     (~0ull)
 
@@ -71,6 +72,7 @@ struct fdtable {
 #define CAP_IPC_LOCK         14
 #define CAP_IPC_OWNER        15
 #define CAP_SYS_ADMIN        21
+#define CAP_SYS_NICE         23
 #define CAP_SYS_RESOURCE     24
 #define CAP_MAC_OVERRIDE     32
 #define CAP_SYSLOG           34
@@ -309,7 +311,7 @@ unsigned lwp_count(void);
  * (CLONE_CHILD_CLEARTID). 0 and *tid, or -EAGAIN / -ENOMEM. */
 int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid, int *tid);
 /* A new LWP l made by from (clone, fork): from's timer slack (its
- * default too) and no_new_privs; no parent-death signal. */
+ * default too), no_new_privs and nice value; no parent-death signal. */
 void lwp_inherit_prctl(struct lwp *l, const struct lwp *from);
 /* LWP l of a process that lives on has exited: the children it made get
  * their parent-death signals and are the main thread's (or another live
@@ -379,6 +381,7 @@ int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64
 #define CLONE_FS             0x00000200u
 #define CLONE_FILES          0x00000400u
 #define CLONE_SIGHAND        0x00000800u
+#define CLONE_PIDFD          0x00001000u
 #define CLONE_VFORK          0x00004000u
 #define CLONE_THREAD         0x00010000u
 #define CLONE_SYSVSEM        0x00040000u
@@ -390,9 +393,12 @@ int proc_fault(struct arch_frame *f, int sig, int code, const char *what, uint64
 
 /* fork.c: clone(2) with fork's, vfork's, posix_spawn's and
  * pthread_create's flag sets (CLONE_VM shares the address space,
- * CLONE_THREAD makes an LWP of the caller's process). The child's pid or
- * tid, or -EAGAIN / -ENOMEM / -EINVAL / -EPERM. */
-int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls);
+ * CLONE_THREAD makes an LWP of the caller's process; CLONE_PIDFD stores a
+ * pidfd of the new process, as an int, at upidfd). The child's pid or
+ * tid, or -EAGAIN / -ENOMEM / -EINVAL / -EPERM / -EMFILE / -EFAULT (a bad
+ * upidfd: no child is made). */
+int64_t proc_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls,
+                   uint64_t upidfd);
 /* wait.c: wait4 and waitid on the calling process's children. */
 int64_t proc_wait4(int64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage);
 int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
@@ -635,6 +641,18 @@ void proc_rusage_reap(struct proc *p, const struct proc *c);
  * would add about 10,000 instructions (a tenth) to every fork+exit+wait;
  * so a child's figure is the largest sampled while it ran. */
 void proc_rusage_sample(struct proc *p);
+
+/* pidfd.c: process file descriptors (pidfd_open). pidfd_create: a file
+ * (anon_file, opened O_RDWR | flags) naming p, polled readable once p
+ * has exited: 0 and *out, or -ENOMEM. pidfd_target: the process f names
+ * in *out (NULL once it has been reaped), or -EBADF when f is no pidfd.
+ * pidfd_fdinfo_pid: 1 and the pid for fdinfo's "Pid:" line in *pid (-1
+ * once reaped) when f is a pidfd, else 0. pidfd_exited: p has just become
+ * a zombie (proc_end): pollers of pidfds are told. */
+int pidfd_create(const struct proc *p, uint32_t flags, struct file **out);
+int pidfd_target(struct file *f, struct proc **out);
+int pidfd_fdinfo_pid(struct file *f, int *pid);
+void pidfd_exited(const struct proc *p);
 
 /* A call's flag word the kernel does not honour: -EINVAL, and the word
  * logged with the calling pid the first time it is seen (seen: the call

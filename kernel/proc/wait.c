@@ -21,6 +21,7 @@
 #define P_ALL       0
 #define P_PID       1
 #define P_PGID      2
+#define P_PIDFD     3
 
 /* Which children a wait is for: pid > 0 that one, 0 the caller's group,
  * -1 any, < -1 group -pid. As Linux's eligible_child, only children that
@@ -149,18 +150,44 @@ static void info_of(const struct proc *c, int ev, struct ksiginfo *wi)
     }
 }
 
+/* waitid(P_PIDFD, fd): the pid of the process pidfd fd names in *pid,
+ * with WNOHANG added to *options when the pidfd is non-blocking (then
+ * nothing ready is -EAGAIN, *eagain set). 0, -EBADF (no pidfd), or
+ * -ECHILD once that process is reaped (its pid may be another's now). */
+static int pidfd_wait_pid(int fd, int64_t *pid, unsigned *options, int *eagain)
+{
+    struct file *f = fd_get(proc_current(), fd);
+    struct proc *p;
+    int err = pidfd_target(f, &p);
+    if (err)
+        return err;
+    if (!p)
+        return -ECHILD;
+    *pid = p->pid;
+    *eagain = (f->flags & O_NONBLOCK) && !(*options & WNOHANG);
+    if (*eagain)
+        *options |= WNOHANG;
+    return 0;
+}
+
 int64_t proc_waitid(uint64_t idtype, uint64_t id, uint64_t uinfo, uint64_t options,
                     uint64_t urusage)
 {
     int64_t pid = idtype == P_ALL ? -1 : idtype == P_PID ? (int64_t)id : -(int64_t)id;
-    if (idtype > P_PGID || (idtype != P_ALL && (int64_t)id <= 0))
+    unsigned opts = (unsigned)options;
+    int err, ev, eagain = 0;
+    if (idtype > P_PIDFD || (idtype == P_PIDFD && (int32_t)id < 0) ||
+        (idtype != P_ALL && idtype != P_PIDFD && (int64_t)id <= 0))
         return -EINVAL;
     if (!(options & (WEXITED | WUNTRACED | WCONTINUED)) ||
         (options & ~(uint64_t)(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD |
                                __WALL | __WCLONE)))
         return -EINVAL;
-    int err, ev;
-    struct proc *c = wait_event(pid, (unsigned)options, &ev, &err);
+    if (idtype == P_PIDFD && (err = pidfd_wait_pid((int)id, &pid, &opts, &eagain)) != 0)
+        return err;
+    struct proc *c = wait_event(pid, opts, &ev, &err);
+    if (!c && !err && eagain)
+        return -EAGAIN;
     struct ksiginfo wi;
     memset(&wi, 0, sizeof(wi));
     if (c)

@@ -152,10 +152,24 @@ static inline int timer_stands(uint64_t now)
      * `net` (tcp-echo-64MiB) stalled with no timer interrupt to come. */
     if (!curthread->lwp)
         return 0;
+    if (curthread->weight)
+        return 0; /* a niced thread's slice: arm_timer works it out */
     uint64_t within = quantum < SCHED_ACCT_TICK_NS ? quantum : SCHED_ACCT_TICK_NS;
     if (armed <= now || armed > now + within)
         return 0;
     return (!sleepq || sleepq->deadline >= armed) && (!callouts || callouts->deadline >= armed);
+}
+
+/* When the running thread's slice q ends: a quantum from now for a
+ * nice-0 thread (armed as it is switched in), from its switch-in for a
+ * niced one (re-armed at each accounting tick), never sooner than
+ * SCHED_SLICE_MIN_NS from now (a slice that ran out in kernel code). */
+static inline uint64_t slice_end(uint64_t now, uint64_t q)
+{
+    if (!curthread->weight)
+        return now + q;
+    uint64_t end = curthread->ran_at + q;
+    return end > now + SCHED_SLICE_MIN_NS ? end : now + SCHED_SLICE_MIN_NS;
 }
 
 static void arm_timer(uint64_t now)
@@ -166,13 +180,15 @@ static void arm_timer(uint64_t now)
 
     if (!have_timer)
         return;
-    if (rq_head && curthread->ctx.fpu && (when == 0 || now + quantum < when)) {
-        when = now + quantum;
+    uint64_t q = curthread->weight ? sched_slice(curthread) : quantum;
+    uint64_t end = slice_end(now, q);
+    if (rq_head && curthread->ctx.fpu && (when == 0 || end < when)) {
+        when = end;
         /* An end of quantum armed a little earlier stands: threads that
          * switch often (yield, ping-pong) would otherwise reprogram the
          * timer at every switch, for a preemption at most 1/64 of a
          * quantum early (the calibration's own error is ~1%). */
-        if (armed > now && armed <= when && when - armed <= quantum / 64)
+        if (armed > now && armed <= when && when - armed <= q / 64)
             return;
     }
     if (curthread->lwp && (when == 0 || now + SCHED_ACCT_TICK_NS < when)) {
@@ -387,6 +403,14 @@ static void acct_sample(int in_program, uint64_t now)
         sample_hook(curthread->lwp);
 }
 
+/* A thread of negative nice keeps the CPU until its (longer) slice ends;
+ * others go at any interrupt that finds someone waiting. */
+static inline int keeps_slice(uint64_t now)
+{
+    return curthread->weight > SCHED_WEIGHT_NICE0 &&
+           now - curthread->ran_at < sched_slice(curthread);
+}
+
 void sched_interrupt_exit(int in_program)
 {
     uint64_t now = clock_ns();
@@ -395,7 +419,7 @@ void sched_interrupt_exit(int in_program)
         acct_sample(in_program, now);
     }
     expire_sleepers(now);
-    if (in_program && rq_head) {
+    if (in_program && rq_head && !keeps_slice(now)) {
         preemptions++;
         curthread->state = T_RUNNABLE;
         rq_push(curthread);
@@ -422,6 +446,34 @@ uint64_t sched_set_quantum(uint64_t ns)
     uint64_t old = quantum;
     quantum = ns;
     return old;
+}
+
+/* nice's weight: 1024 times 1.25 to the power -nice, by steps of 5/4 up
+ * and 4/5 down (rounded), as Linux's table runs. */
+static uint32_t nice_weight(int nice)
+{
+    uint64_t w = SCHED_WEIGHT_NICE0;
+    for (int i = 0; i < nice; i++)
+        w = (w * 4 + 2) / 5;
+    for (int i = nice; i < 0; i++)
+        w = (w * 5 + 2) / 4;
+    return (uint32_t)w;
+}
+
+void sched_set_nice(struct thread *t, int nice)
+{
+    KASSERT(nice >= SCHED_NICE_MIN && nice <= SCHED_NICE_MAX);
+    t->nice = nice;
+    t->weight = nice ? nice_weight(nice) : 0;
+}
+
+uint64_t sched_slice(const struct thread *t)
+{
+    if (!t->weight)
+        return quantum;
+    uint64_t base = quantum < SCHED_ACCT_TICK_NS ? quantum : SCHED_ACCT_TICK_NS;
+    uint64_t s = base * t->weight / SCHED_WEIGHT_NICE0;
+    return s > SCHED_SLICE_MIN_NS ? s : SCHED_SLICE_MIN_NS;
 }
 
 uint64_t sched_preemptions(void)

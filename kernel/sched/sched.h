@@ -39,6 +39,11 @@ struct thread {
     uint64_t sys_ns;     /* the part of it sampled in kernel code (sched_interrupt_exit) */
     uint64_t sampled_at; /* clock_ns() of its last accounting sample */
     uint64_t ran_at;     /* clock_ns() of its last switch-in */
+    /* Its nice value (setpriority(2): SCHED_NICE_MIN..SCHED_NICE_MAX) and
+     * the weight that goes with it (sched_set_nice); weight 0 stands for
+     * nice 0's, so that the common case costs the switch one test. */
+    int nice;
+    uint32_t weight;
 };
 
 /* Make the running boot context the first thread ("kmain") and start the
@@ -57,6 +62,30 @@ void sched_timer_fired(void);
 uint64_t sched_quantum(void);
 /* Set the quantum (ns); returns the previous one. For tests. */
 uint64_t sched_set_quantum(uint64_t ns);
+/* Nice values (setpriority(2)): SCHED_NICE_MIN gets the most CPU. A
+ * thread's share follows Linux's CFS weights: nice 0 weighs 1024 and each
+ * step down weighs about 1.25 times more (nice -20: ~88,800, nice 19:
+ * ~14). Program code runs for a slice scaled from what a nice-0 thread
+ * gets (the quantum, or the accounting tick when shorter, as any
+ * interrupt preempts a nice-0 thread that others wait behind) by its
+ * weight over 1024, at least SCHED_SLICE_MIN_NS: a nice-19 thread beside
+ * a busy nice-0 one gets about 1/70 of the CPU. A thread of positive nice
+ * is preempted, as a nice-0 one, at any interrupt that finds others
+ * waiting; one of negative nice keeps the CPU for its whole slice (a
+ * thread woken meanwhile waits for it). */
+#define SCHED_NICE_MIN     (-20)
+#define SCHED_NICE_MAX     19
+#define SCHED_WEIGHT_NICE0 1024u
+#define SCHED_SLICE_MIN_NS 50000ull
+/* Give t nice value nice (already within the range). */
+void sched_set_nice(struct thread *t, int nice);
+static inline int sched_nice(const struct thread *t)
+{
+    return t->nice;
+}
+/* The slice (ns) t's program code runs for before others waiting get the
+ * CPU. */
+uint64_t sched_slice(const struct thread *t);
 /* How many times program code has been preempted. */
 uint64_t sched_preemptions(void);
 /* Whether t has never had the CPU (made, queued, not yet switched to). */

@@ -19,22 +19,27 @@ static int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint
                         uint64_t a5)
 {
     ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return proc_clone(SIGCHLD, 0, 0, 0, 0);
+    return proc_clone(SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 static int64_t sys_vfork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                          uint64_t a5)
 {
     ARG(a0), ARG(a1), ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    return proc_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+    return proc_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0);
 }
 
-/* x86-64 argument order: flags, newsp, parent_tid, child_tid, tls. */
+/* x86-64 argument order: flags, newsp, parent_tid, child_tid, tls. The
+ * pidfd of CLONE_PIDFD goes where parent_tid points, so the two flags
+ * together are -EINVAL (Linux). */
 static int64_t sys_clone(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls,
                          uint64_t a5)
 {
     ARG(a5);
-    return proc_clone((uint32_t)flags, newsp, ptid, ctid, tls); /* as Linux: the low 32 bits */
+    uint32_t fl = (uint32_t)flags; /* as Linux: the low 32 bits */
+    if ((fl & CLONE_PIDFD) && (fl & CLONE_PARENT_SETTID))
+        return -EINVAL;
+    return proc_clone(fl, newsp, ptid, ctid, tls, ptid);
 }
 
 /* struct clone_args (<linux/sched.h>): 64 bytes in its first version;
@@ -49,7 +54,8 @@ _Static_assert(sizeof(struct clone_args_k) == 88, "struct clone_args (CLONE_ARGS
 /* clone3: clone's semantics with the arguments in a structure. A larger
  * structure than known must be zero beyond it (-E2BIG otherwise, as
  * Linux); set_tid (choosing the child's pid) is refused, and the flags
- * clone refuses, CLONE_PIDFD and CLONE_INTO_CGROUP among them, are too. */
+ * clone refuses, CLONE_INTO_CGROUP among them, are too. CLONE_PIDFD's
+ * descriptor goes where the pidfd field points. */
 static int64_t sys_clone3(uint64_t uargs, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4,
                           uint64_t a5)
 {
@@ -76,7 +82,7 @@ static int64_t sys_clone3(uint64_t uargs, uint64_t size, uint64_t a2, uint64_t a
     if ((ca.stack == 0) != (ca.stack_size == 0))
         return -EINVAL;
     uint64_t sp = ca.stack ? ca.stack + ca.stack_size : 0;
-    return proc_clone(ca.flags | ca.exit_signal, sp, ca.parent_tid, ca.child_tid, ca.tls);
+    return proc_clone(ca.flags | ca.exit_signal, sp, ca.parent_tid, ca.child_tid, ca.tls, ca.pidfd);
 }
 
 static int64_t sys_wait4(uint64_t pid, uint64_t ustatus, uint64_t options, uint64_t urusage,

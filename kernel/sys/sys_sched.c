@@ -120,7 +120,8 @@ static int64_t sys_sched_get_priority_min(uint64_t policy, uint64_t a1, uint64_t
     return max > 0 ? 1 : max;
 }
 
-/* The time slice: the preemption quantum every thread runs under. */
+/* The time slice: the preemption quantum, scaled for a thread of
+ * another nice value than 0 (sched_slice; a pid names its main thread). */
 static int64_t sys_sched_rr_get_interval(uint64_t pid, uint64_t uts, uint64_t a2, uint64_t a3,
                                          uint64_t a4, uint64_t a5)
 {
@@ -128,7 +129,8 @@ static int64_t sys_sched_rr_get_interval(uint64_t pid, uint64_t uts, uint64_t a2
     int err = sched_target(pid);
     if (err)
         return err;
-    uint64_t q = sched_quantum();
+    struct lwp *l = (int)pid ? lwp_find((int)pid) : lwp_current();
+    uint64_t q = l ? sched_slice(l->thread) : sched_quantum();
     int64_t ts[2] = {(int64_t)(q / NSEC_PER_SEC), (int64_t)(q % NSEC_PER_SEC)};
     return copy_to_user((void *)uts, ts, sizeof(ts)) ? -EFAULT : 0;
 }

@@ -99,6 +99,8 @@ void syscall_init(void)
     sys_cap_register();
     sys_mlock_register();
     sys_syslog_register();
+    sys_prio_register();
+    sys_pidfd_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
