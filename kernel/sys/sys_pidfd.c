@@ -61,7 +61,7 @@ static int64_t sys_pidfd_send_signal(uint64_t fd, uint64_t sig, uint64_t uinfo, 
 {
     ARG(a4), ARG(a5);
     struct proc *p;
-    struct sigqinfo qi = {SI_USER, proc_current()->pid, 0};
+    struct sigqinfo qi = {SI_USER, proc_current()->pid, 0, 0};
     if ((uint32_t)flags)
         return -EINVAL;
     int err = pidfd_target(fd_get(proc_current(), (int)fd), &p);
