@@ -100,6 +100,11 @@ int is_dot(const char *name, size_t len);
 /* A struct timespec from the program as nanoseconds (huge values are
  * capped): 0, -EFAULT, or -EINVAL for a negative or unnormalised one. */
 int user_timespec(uint64_t uts, uint64_t *ns);
+/* A struct itimerspec (the interval, then the value) from the program as
+ * nanoseconds: 0, -EFAULT, or -EINVAL as user_timespec; and one written
+ * back: 0 or -EFAULT. timer_settime/gettime and timerfd's share them. */
+int user_itimerspec(uint64_t uval, uint64_t *value, uint64_t *interval);
+int put_itimerspec(uint64_t uval, uint64_t value, uint64_t interval);
 /* A relative timeout in ns as a clock_ns() deadline; 0 ns is 1 (already
  * past), since 0 means no deadline. */
 uint64_t timeout_deadline(uint64_t ns);

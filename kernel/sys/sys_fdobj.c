@@ -122,29 +122,6 @@ static int64_t sys_timerfd_create(uint64_t clock, uint64_t flags, uint64_t a2, u
     return fdobj_install(err, f, fl);
 }
 
-/* struct itimerspec: the interval first, then the value. */
-struct itimerspec_k {
-    int64_t isec, insec, vsec, vnsec;
-};
-
-/* A timespec as nanoseconds (huge ones capped): 0, or -EINVAL for a
- * negative or unnormalised one. */
-static int tfd_ns(int64_t sec, int64_t nsec, uint64_t *ns)
-{
-    if (sec < 0 || nsec < 0 || (uint64_t)nsec >= NSEC_PER_SEC)
-        return -EINVAL;
-    *ns = clock_ns_of((uint64_t)sec, (uint64_t)nsec);
-    return 0;
-}
-
-static int tfd_put(uint64_t uval, const struct tfd_time *t)
-{
-    struct itimerspec_k k = {
-        (int64_t)(t->interval / NSEC_PER_SEC), (int64_t)(t->interval % NSEC_PER_SEC),
-        (int64_t)(t->value / NSEC_PER_SEC), (int64_t)(t->value % NSEC_PER_SEC)};
-    return copy_to_user((void *)uval, &k, sizeof(k)) ? -EFAULT : 0;
-}
-
 /* The timerfd open at fd: 0 and *out, or -EBADF. Not a timerfd: the
  * object's calls say -EINVAL. */
 static int tfd_file(uint64_t fd, struct file **out)
@@ -157,20 +134,19 @@ static int64_t sys_timerfd_settime(uint64_t fd, uint64_t flags, uint64_t unew, u
                                    uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
-    struct itimerspec_k k;
     struct tfd_time t, old;
     struct file *f;
     uint32_t fl = (uint32_t)flags;
-    if (copy_from_user(&k, (void *)unew, sizeof(k)))
-        return -EFAULT;
-    if ((fl & ~(uint32_t)(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) ||
-        tfd_ns(k.isec, k.insec, &t.interval) || tfd_ns(k.vsec, k.vnsec, &t.value))
+    int err = user_itimerspec(unew, &t.value, &t.interval);
+    if (err == -EFAULT)
+        return err;
+    if ((fl & ~(uint32_t)(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) || err)
         return -EINVAL;
-    int err = tfd_file(fd, &f);
+    err = tfd_file(fd, &f);
     if (!err)
         err = timerfd_settime(f, fl & TFD_TIMER_ABSTIME, &t, &old);
     if (!err && uold)
-        err = tfd_put(uold, &old); /* the timer stays set, as on Linux */
+        err = put_itimerspec(uold, old.value, old.interval); /* the timer stays set, as on Linux */
     return err;
 }
 
@@ -183,7 +159,7 @@ static int64_t sys_timerfd_gettime(uint64_t fd, uint64_t ucur, uint64_t a2, uint
     int err = tfd_file(fd, &f);
     if (!err)
         err = timerfd_gettime(f, &cur);
-    return err ? err : tfd_put(ucur, &cur);
+    return err ? err : put_itimerspec(ucur, cur.value, cur.interval);
 }
 
 /* fd -1 makes a signalfd; any other fd must be one, whose mask changes

@@ -49,16 +49,45 @@ static int put_timespec(uint64_t uts, uint64_t ns)
     return copy_to_user((void *)uts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
+/* A timespec as ns (huge ones capped): 0, or -EINVAL for a negative or
+ * unnormalised one (Linux's timespec64_valid). */
+static int timespec_ns(const struct timespec_k *ts, uint64_t *ns)
+{
+    if (ts->sec < 0 || ts->nsec < 0 || (uint64_t)ts->nsec >= NSEC_PER_SEC)
+        return -EINVAL;
+    *ns = clock_ns_of((uint64_t)ts->sec, (uint64_t)ts->nsec);
+    return 0;
+}
+
 /* sys.h: a program timespec as nanoseconds. */
 int user_timespec(uint64_t uts, uint64_t *ns)
 {
     struct timespec_k ts;
     if (copy_from_user(&ts, (void *)uts, sizeof(ts)))
         return -EFAULT;
-    if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec >= NSEC_PER_SEC)
-        return -EINVAL;
-    *ns = clock_ns_of((uint64_t)ts.sec, (uint64_t)ts.nsec);
-    return 0;
+    return timespec_ns(&ts, ns);
+}
+
+/* struct itimerspec: the interval first, then the value. */
+struct itimerspec_k {
+    struct timespec_k interval, value;
+};
+_Static_assert(sizeof(struct itimerspec_k) == 32, "struct itimerspec is 32 bytes");
+
+int user_itimerspec(uint64_t uval, uint64_t *value, uint64_t *interval)
+{
+    struct itimerspec_k k;
+    if (copy_from_user(&k, (void *)uval, sizeof(k)))
+        return -EFAULT;
+    return timespec_ns(&k.interval, interval) ? -EINVAL : timespec_ns(&k.value, value);
+}
+
+int put_itimerspec(uint64_t uval, uint64_t value, uint64_t interval)
+{
+    struct itimerspec_k k = {
+        {(int64_t)(interval / NSEC_PER_SEC), (int64_t)(interval % NSEC_PER_SEC)},
+        {(int64_t)(value / NSEC_PER_SEC), (int64_t)(value % NSEC_PER_SEC)}};
+    return copy_to_user((void *)uval, &k, sizeof(k)) ? -EFAULT : 0;
 }
 
 uint64_t timeout_deadline(uint64_t ns)
