@@ -141,25 +141,6 @@ static void expire_sleepers(uint64_t now)
 #define TIMER_MAX_NS (10 * 1000000ull)
 static uint64_t armed; /* absolute deadline being aimed at, 0 = none */
 
-/* Whether the timer armed already serves: it fires after now, within an
- * accounting tick and a quantum, and before any sleeper or
- * callout is due. Firing early costs an interrupt, never a late wake-up;
- * this is what most switches find, so it is checked first. */
-static inline int timer_stands(uint64_t now)
-{
-    /* Only between program threads (the switches the check is for): with
-     * kernel and idle threads let through too, the loopback TCP transfer of
-     * `net` (tcp-echo-64MiB) stalled with no timer interrupt to come. */
-    if (!curthread->lwp)
-        return 0;
-    if (curthread->weight)
-        return 0; /* a niced thread's slice: arm_timer works it out */
-    uint64_t within = quantum < SCHED_ACCT_TICK_NS ? quantum : SCHED_ACCT_TICK_NS;
-    if (armed <= now || armed > now + within)
-        return 0;
-    return (!sleepq || sleepq->deadline >= armed) && (!callouts || callouts->deadline >= armed);
-}
-
 /* When the running thread's slice q ends: a quantum from now for a
  * nice-0 thread (armed as it is switched in), from its switch-in for a
  * niced one (re-armed at each accounting tick), never sooner than
@@ -271,8 +252,7 @@ static void schedule(void)
     next->state = T_RUNNING;
     next->ran_at = now;
     curthread = next;
-    if (!timer_stands(now))
-        arm_timer(now);
+    arm_timer(now);
     if (next == prev)
         return;
     /* A kernel thread runs on whatever tables are loaded (the kernel half
