@@ -55,12 +55,17 @@ KTEST_FLAGS := -DKERNEL_DEBUG -DKERNEL_TEST
 LWIP_DIR := deps/lwip/source/src
 LWIP_SRC := $(addprefix $(LWIP_DIR)/,core/init.c core/def.c core/inet_chksum.c core/ip.c \
 	core/mem.c core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c \
-	core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c core/udp.c core/ipv4/etharp.c \
+	core/tcp.c core/tcp_out.c core/timeouts.c core/udp.c core/ipv4/etharp.c \
 	core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
 	core/ipv4/dhcp.c netif/ethernet.c)
+# tcp_in.c is compiled with one fix of ours applied at build time (the
+# patch says why); deps/ keeps Debian's source as it is.
+LWIP_PATCHES := kernel/net/lwip/tcp_in-zero-window.patch
+LWIP_SRC_PATCHED := $(BUILD)/gen/lwip/tcp_in.c
 KSRC := $(filter-out $(KTEST_SRC),$(wildcard kernel/*.c kernel/mm/*.c kernel/sched/*.c \
 	kernel/fs/*.c kernel/tty/*.c kernel/proc/*.c kernel/sys/*.c kernel/ipc/*.c kernel/net/*.c \
-	kernel/arch/x86_64/*.c drivers/*.c libc/*.c) $(wildcard boot/*.S kernel/arch/x86_64/*.S)) $(LWIP_SRC)
+	kernel/arch/x86_64/*.c drivers/*.c libc/*.c) $(wildcard boot/*.S kernel/arch/x86_64/*.S)) $(LWIP_SRC) \
+	$(LWIP_SRC_PATCHED)
 UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 HOSTTOOLS := $(BUILD)/host/psf2c $(BUILD)/host/fbread
@@ -128,8 +133,14 @@ $(BUILD)/gen/sysnr.h: tools/mksysnames.sh $(UNISTD)
 	tools/mksysnames.sh --enum $(UNISTD) > $@
 KCFLAGS += -I$(BUILD)/gen -Ikernel/net/lwip -I$(LWIP_DIR)/include
 # lwIP's sources come from make deps; a build without them fetches them.
-$(LWIP_SRC):
+$(LWIP_SRC) $(LWIP_DIR)/core/tcp_in.c:
 	tools/deps.sh
+# Debian's file has CRLF line ends; the patch has LF.
+$(BUILD)/gen/lwip/tcp_in.c: $(LWIP_DIR)/core/tcp_in.c $(LWIP_PATCHES)
+	@mkdir -p $(dir $@)
+	tr -d '\r' < $< > $@.tmp
+	patch --quiet --forward --no-backup-if-mismatch -r - $@.tmp < kernel/net/lwip/tcp_in-zero-window.patch
+	mv $@.tmp $@
 $(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c kernel/ipc/*.c))): \
 	$(BUILD)/gen/sysnr.h
 

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 PKGS="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 qemu-system-x86 ovmf musl-tools libcmocka-dev libelf-dev busybox-static
 bash-static console-setup-linux socat linux-libc-dev libc6-dev curl wrk
-linux-image-cloud-amd64 gnuplot-nox cpio python3 dpkg-dev gdb"
+linux-image-cloud-amd64 gnuplot-nox cpio python3 dpkg-dev patch gdb"
 
 # Sources go to deps/NAME/source (unpacked, Debian's patches applied) with
 # deps/NAME/version (the source version it is). deps/ is not committed;

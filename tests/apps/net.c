@@ -296,6 +296,54 @@ static void case_peek(void)
     EXPECT_ERR("then empty", recv(b, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
 }
 
+/* Write to fd without blocking until the connection takes no more: the
+ * bytes taken. */
+static size_t fill_until_full(int fd)
+{
+    static char buf[16384];
+    size_t total = 0;
+    for (;;) {
+        ssize_t r = send(fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (r < 0) {
+            T_EXPECT(errno == EAGAIN, "send: %s", t_errname(errno));
+            return total;
+        }
+        total += (size_t)r;
+        T_EXPECT(total < 64u << 20, "send never filled the connection");
+    }
+}
+
+static size_t drain(int fd)
+{
+    static char buf[16384];
+    size_t total = 0;
+    ssize_t r;
+    while ((r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+        total += (size_t)r;
+    T_EXPECT(r < 0 && errno == EAGAIN, "recv: %zd/%s", r, t_errname(errno));
+    return total;
+}
+
+/* Both directions full, so both receive windows are shut: the ACKs that
+ * close the second must not set the two ends acknowledging each other's
+ * ACKs for ever (lwIP 2.1 did: on loopback that held the CPU, and the
+ * whole machine hung). Then reading opens them again and everything
+ * written arrives. */
+static void case_both_windows_shut(void)
+{
+    int a, b;
+    tcp_pair(&a, &b);
+    size_t ab = fill_until_full(a), ba = fill_until_full(b);
+    sleep(3); /* lwIP's persist timer (1.5 s) fills each window exactly */
+    size_t got_b = 0, got_a = 0;
+    for (int round = 0; round < 1000 && (got_b < ab || got_a < ba); round++) {
+        got_b += drain(b);
+        got_a += drain(a);
+        usleep(1000);
+    }
+    T_EXPECT(got_b == ab && got_a == ba, "a->b %zu of %zu, b->a %zu of %zu", got_b, ab, got_a, ba);
+}
+
 static void case_waitall(void)
 {
     int a, b;
@@ -966,7 +1014,8 @@ static void case_sendfile_splice(void)
     EXPECT_OK("pipe", pipe(p));
     write_all(p[1], "spliced", 7);
     T_EXPECT(splice(p[0], NULL, a, NULL, 7, 0) == 7, "splice pipe to socket: %s", t_errname(errno));
-    T_EXPECT(splice(b, NULL, p[1], NULL, 64, 0) == 7, "splice socket to pipe: %s", t_errname(errno));
+    T_EXPECT(splice(b, NULL, p[1], NULL, 64, 0) == 7, "splice socket to pipe: %s",
+             t_errname(errno));
     memset(got, 0, 8);
     read_exact(p[0], got, 7);
     T_EXPECT(!memcmp(got, "spliced", 7), "splice's bytes: %.7s", got);
@@ -985,8 +1034,8 @@ static void case_proc_net_tcp(void)
     while (fgets(line, sizeof(line), f)) {
         unsigned la, lp, ra, rp, state;
         unsigned long long ino;
-        if (sscanf(line, " %*d: %x:%x %x:%x %x %*x:%*x %*x:%*x %*x %*u %*u %llu", &la, &lp, &ra, &rp,
-                   &state, &ino) == 6 &&
+        if (sscanf(line, " %*d: %x:%x %x:%x %x %*x:%*x %*x:%*x %*x %*u %*u %llu", &la, &lp, &ra,
+                   &rp, &state, &ino) == 6 &&
             lp == (unsigned)port && state == 0x0A && la == htonl(INADDR_LOOPBACK))
             found = ino == (unsigned long long)st.st_ino ? 1 : -1;
     }
@@ -1005,8 +1054,8 @@ static void case_addr_rules(void)
     any.sin_addr.s_addr = htonl(INADDR_ANY);
     EXPECT_OK("connect to 0.0.0.0", connect(c, (struct sockaddr *)&any, sizeof(any)));
     bcast.sin_addr.s_addr = htonl(INADDR_BROADCAST);
-    EXPECT_ERR("sendto 255.255.255.255", sendto(u, "x", 1, 0, (struct sockaddr *)&bcast,
-                                                sizeof(bcast)), EACCES);
+    EXPECT_ERR("sendto 255.255.255.255",
+               sendto(u, "x", 1, 0, (struct sockaddr *)&bcast, sizeof(bcast)), EACCES);
     pid_t pid = fork_or_die();
     if (pid == 0) {
         EXPECT_OK("setuid", setuid(65534));
@@ -1025,6 +1074,7 @@ static const struct t_case cases[] = {
     {"tcp-many-connections", case_many_connections},
     {"tcp-half-close", case_half_close},
     {"tcp-msg-peek", case_peek},
+    {"tcp-both-windows-shut", case_both_windows_shut},
     {"tcp-msg-waitall", case_waitall},
     {"tcp-fionread", case_fionread},
     {"so-rcvtimeo", case_rcvtimeo},
