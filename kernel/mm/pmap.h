@@ -6,6 +6,7 @@
 #define UNIPLEX_PMAP_H
 
 #include <stdint.h>
+#include "kernel/arch.h"
 
 #define PMAP_READ                                                                                  \
     0x01u /* accessible; a page mapped without it keeps its frame but faults on any access         \
@@ -114,8 +115,11 @@ void pmap_set_kernel(pmap_root root);
 void pmap_share_kernel(pmap_root root);
 /* The kernel's root (after mm_init: the final kernel tables). */
 pmap_root pmap_kernel(void);
-/* Switch the CPU to root (CR3). */
-void pmap_activate(pmap_root root);
+/* Switch the CPU to root (inline: every switch between processes does). */
+static inline void pmap_activate(pmap_root root)
+{
+    arch_pmap_load(root);
+}
 /* Table pages currently allocated through the table allocator. */
 uint64_t pmap_table_pages(void);
 

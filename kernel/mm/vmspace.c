@@ -9,7 +9,7 @@
 #include "kernel/mm/vmspace.h"
 #include "kernel/panic.h"
 
-static struct vmspace *current_vs;
+struct vmspace *vmspace_loaded;
 
 int vmspace_create(struct vmspace **out)
 {
@@ -53,7 +53,7 @@ static void table_free(uint64_t pa)
 
 void vmspace_destroy(struct vmspace *vs)
 {
-    if (vs == current_vs) /* still loaded (lazily, for a kernel thread) */
+    if (vs == vmspace_loaded) /* still loaded (lazily, for a kernel thread) */
         vmspace_switch(0);
     vm_map_destroy(&vs->map, 0, 0);
     pmap_destroy_lower(vs->root, leaf_put, table_free, 0);
@@ -178,7 +178,7 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
         err = vm_map_lock(&vs->map, vs->map.lo, vs->map.hi, false);
     if (!err)
         err = pmap_copy_lower(src->root, vs->root, &(struct pmap_copy){fork_share, fork_page, src});
-    if (src == current_vs)
+    if (src == vmspace_loaded)
         pmap_activate(src->root); /* write access was taken away: flush */
     if (err) {
         vmspace_destroy(vs);
@@ -186,20 +186,6 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
     }
     *out = vs;
     return 0;
-}
-
-/* Loading the tables already loaded would only flush the TLB. */
-void vmspace_switch(struct vmspace *vs)
-{
-    if (vs == current_vs)
-        return;
-    current_vs = vs;
-    pmap_activate(vs ? vs->root : pmap_kernel());
-}
-
-struct vmspace *vmspace_current(void)
-{
-    return current_vs;
 }
 
 int vmspace_map_anon(struct vmspace *vs, uint64_t addr, uint64_t len, uint32_t prot,

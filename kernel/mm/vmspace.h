@@ -38,11 +38,25 @@ void vmspace_destroy(struct vmspace *vs);
  * src unchanged in content, also when fewer than a reserve of free pages
  * is left for the copies both sides will make. */
 int vmspace_fork(struct vmspace *src, struct vmspace **out);
+/* The space whose tables are loaded (NULL: the kernel's only). Written
+ * only by vmspace_switch. */
+extern struct vmspace *vmspace_loaded;
+
 /* Make vs the active address space (NULL: the kernel's tables only); the
- * tables are loaded only if they are not already. vmspace_current() is the
- * space whose tables are loaded. */
-void vmspace_switch(struct vmspace *vs);
-struct vmspace *vmspace_current(void);
+ * tables are loaded only if they are not already, as loading them flushes
+ * the TLB. Inline: every switch between processes does it. */
+static inline void vmspace_switch(struct vmspace *vs)
+{
+    if (vs == vmspace_loaded)
+        return;
+    vmspace_loaded = vs;
+    pmap_activate(vs ? vs->root : pmap_kernel());
+}
+
+static inline struct vmspace *vmspace_current(void)
+{
+    return vmspace_loaded;
+}
 
 /* Region API (addresses and lengths page-aligned; errors as in vmregion.h:
  * -EINVAL, -EEXIST on overlap, -ENOMEM). kind is VM_ANON or VM_STACK. */

@@ -42,6 +42,25 @@ static struct thread *rq_pop(void)
     return t;
 }
 
+#define NO_EVENT UINT64_MAX
+
+/* The earliest sleeper's or callout's deadline, NO_EVENT for none. */
+static inline uint64_t next_event(void)
+{
+    uint64_t s = sleepq ? sleepq->deadline : NO_EVENT;
+    uint64_t c = callouts ? callouts->deadline : NO_EVENT;
+    return s < c ? s : c;
+}
+
+/* next_event(), kept up to date by every change to the two lists: the
+ * switch compares it with the clock and reads no list. */
+static uint64_t next_ev = NO_EVENT;
+
+static inline void next_ev_update(void)
+{
+    next_ev = next_event();
+}
+
 static void sleep_insert(struct thread *t)
 {
     struct thread **pp = &sleepq;
@@ -49,6 +68,7 @@ static void sleep_insert(struct thread *t)
         pp = &(*pp)->sleep_next;
     t->sleep_next = *pp;
     *pp = t;
+    next_ev_update();
 }
 
 static void sleep_remove(struct thread *t)
@@ -56,6 +76,7 @@ static void sleep_remove(struct thread *t)
     for (struct thread **pp = &sleepq; *pp; pp = &(*pp)->sleep_next)
         if (*pp == t) {
             *pp = t->sleep_next;
+            next_ev_update();
             return;
         }
 }
@@ -81,6 +102,7 @@ void callout_add(struct callout *c, uint64_t deadline, void (*fn)(void *), void 
         pp = &(*pp)->next;
     c->next = *pp;
     *pp = c;
+    next_ev_update();
     arm_timer(clock_ns());
 }
 
@@ -97,7 +119,11 @@ static int callout_unlink(struct callout **pp, struct callout *c)
 
 int callout_cancel(struct callout *c)
 {
-    return callout_unlink(&callouts, c) || callout_unlink(&due, c);
+    if (callout_unlink(&callouts, c)) {
+        next_ev_update();
+        return 1;
+    }
+    return callout_unlink(&due, c);
 }
 
 /* Run the callouts due at now: moved to the due list first, so that those
@@ -112,6 +138,7 @@ static void run_callouts(uint64_t now)
     due = callouts;
     callouts = last->next;
     last->next = 0;
+    next_ev_update();
     while (due) {
         struct callout *c = due;
         due = c->next;
@@ -194,11 +221,8 @@ static void arm_timer(uint64_t now)
 static inline int timer_stands(uint64_t now)
 {
     uint64_t tick_end = now + SCHED_ACCT_TICK_NS;
-    if (armed <= now || armed > tick_end || !curthread->lwp || curthread->weight)
-        return 0;
-    if (quantum <= SCHED_ACCT_TICK_NS)
-        return 0;
-    return (!sleepq || sleepq->deadline > tick_end) && (!callouts || callouts->deadline > tick_end);
+    return armed > now && armed <= tick_end && next_ev > tick_end && curthread->lwp &&
+           !curthread->weight && quantum > SCHED_ACCT_TICK_NS;
 }
 
 /* Nothing to run: halt until an interrupt (the timer for the earliest
@@ -258,8 +282,9 @@ static void schedule(void)
     struct thread *prev = curthread, *next;
     uint64_t now = clock_ns();
 
+    KASSERT(next_ev == next_event());
     account(prev, now);
-    if ((callouts && callouts->deadline <= now) || (sleepq && sleepq->deadline <= now))
+    if (next_ev <= now)
         expire_sleepers(now);
     next = rq_pop();
     if (!next)

@@ -66,6 +66,11 @@ DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 #undef DEFINE_READ_CR
 
+static inline void write_cr3(uint64_t pa)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(pa) : "memory");
+}
+
 /* uaccess.S: the FPU state into program memory at udst (64-byte aligned,
  * range checked): XSAVE of rfbm's components, FXSAVE when rfbm is 0. 0 or
  * -EFAULT. */

@@ -521,12 +521,6 @@ pmap_root pmap_kernel(void)
     return kernel_root;
 }
 
-void pmap_activate(pmap_root root)
-{
-    uint64_t pa = (uint64_t)(uintptr_t)root - DIRECT_MAP;
-    __asm__ volatile("mov %0, %%cr3" : : "r"(pa) : "memory");
-}
-
 void pmap_set_kernel(pmap_root root)
 {
     kernel_root = root;
