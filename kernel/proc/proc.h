@@ -71,6 +71,7 @@ struct fdtable {
 #define CAP_NET_RAW          13
 #define CAP_IPC_LOCK         14
 #define CAP_IPC_OWNER        15
+#define CAP_SYS_PTRACE       19
 #define CAP_SYS_ADMIN        21
 #define CAP_SYS_NICE         23
 #define CAP_SYS_RESOURCE     24
@@ -133,7 +134,11 @@ struct lwp {
     uint64_t timerslack_ns, slack_default;
     int no_new_privs;
     int32_t restart_clock; /* a CPU-time clock's sleep: its clock id */
-    struct lwp *next;      /* the process's LWPs */
+    /* ioprio_set(2)'s value for this thread, as the program gave it (0:
+     * none set, IOPRIO_CLASS_NONE); kept by clone and exec. Recorded and
+     * reported only: there is no I/O scheduler to order requests by it. */
+    uint16_t ioprio;
+    struct lwp *next; /* the process's LWPs */
 };
 
 struct proc {
@@ -272,6 +277,13 @@ void pid_free(int id);
 /* 1 when the calling process has capability cap in its effective set
  * (Linux's capable(); a kernel thread has them all). */
 int cred_capable(unsigned cap);
+/* Whether the calling process may inspect or change target (Linux's
+ * ptrace_may_access with PTRACE_MODE_*_REALCREDS, the rule of kcmp,
+ * pidfd_getfd and process_vm_readv/writev): always its own process;
+ * otherwise the caller's real uid and gid must be every one of target's
+ * (real, effective and saved) and target must be dumpable (prctl's
+ * PR_SET_DUMPABLE), unless the caller has CAP_SYS_PTRACE. 1 or 0. */
+int cred_may_access(const struct proc *target);
 /* init's credentials: root, with every capability. */
 void cred_init_root(struct cred *c);
 /* After a set*uid call changed c's uids from old[3] and old_fsuid: the
@@ -311,7 +323,8 @@ unsigned lwp_count(void);
  * (CLONE_CHILD_CLEARTID). 0 and *tid, or -EAGAIN / -ENOMEM. */
 int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid, int *tid);
 /* A new LWP l made by from (clone, fork): from's timer slack (its
- * default too), no_new_privs and nice value; no parent-death signal. */
+ * default too), no_new_privs, nice value and I/O priority; no
+ * parent-death signal. */
 void lwp_inherit_prctl(struct lwp *l, const struct lwp *from);
 /* LWP l of a process that lives on has exited: the children it made get
  * their parent-death signals and are the main thread's (or another live
