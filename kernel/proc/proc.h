@@ -138,6 +138,11 @@ struct lwp {
      * none set, IOPRIO_CLASS_NONE); kept by clone and exec. Recorded and
      * reported only: there is no I/O scheduler to order requests by it. */
     uint16_t ioprio;
+    /* Whether Linux would have given the task an I/O context by now: it
+     * makes one at ioprio_set, and clone copies one whose class is not
+     * NONE (copy_io); no I/O scheduler here makes any. kcmp's KCMP_IO
+     * compares absent ones as equal, as Linux's NULL pointers. */
+    uint8_t ioctx;
     struct lwp *next; /* the process's LWPs */
 };
 

@@ -119,6 +119,7 @@ static void ioprio_set_one(struct lwp *l, void *arg)
         return;
     }
     l->ioprio = s->value;
+    l->ioctx = 1;
     s->err = 0;
 }
 

@@ -10,7 +10,8 @@
  * spaces (shared by vfork and CLONE_VM), KCMP_FILES, KCMP_FS and
  * KCMP_SIGHAND the process (its descriptor table, its cwd/root/umask, its
  * signal actions, which its threads share and no other process can),
- * KCMP_IO the thread (no CLONE_IO: each task's I/O context is its own),
+ * KCMP_IO the thread once it has an I/O context (struct lwp's ioctx; no
+ * CLONE_IO, so each is its own),
  * KCMP_SYSVSEM the process's SEM_UNDO list, absent until its first
  * SEM_UNDO operation as on Linux (two absent ones are equal), and
  * KCMP_EPOLL_TFD a file against one an epoll instance watches. A zombie
@@ -87,7 +88,7 @@ static const void *kcmp_object(const struct kcmp_task *t, enum kcmp_type type)
     case KCMP_SIGHAND:
         return t->p->sigact;
     case KCMP_IO:
-        return live ? t->l : 0;
+        return live && t->l && t->l->ioctx ? t->l : 0;
     default: /* KCMP_SYSVSEM */
         return live && ipc_sem_undo_held(t->p) ? t->p : 0;
     }
