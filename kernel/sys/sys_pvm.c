@@ -144,9 +144,8 @@ static int64_t pvm(uint64_t pid, uint64_t lvec, uint64_t lcnt, uint64_t rvec, ui
     int64_t r;
     if (flags)
         return -EINVAL;
-    if ((r = pvm_vector(lvec, lcnt, 1, &loc.v, &ltotal)) != 0 || !ltotal)
-        return r;
-    if ((r = pvm_vector(rvec, rcnt, 0, &rem.v, &rtotal)) != 0 || !rtotal)
+    if ((r = pvm_vector(lvec, lcnt, 1, &loc.v, &ltotal)) != 0 || !ltotal ||
+        (r = pvm_vector(rvec, rcnt, 0, &rem.v, &rtotal)) != 0 || !rtotal)
         goto out;
     struct lwp *l = (int)pid > 0 ? lwp_find((int)pid) : 0;
     if (!l || !l->proc->vm)
