@@ -44,12 +44,17 @@ struct rlimit64 {
     uint64_t cur, max;
 };
 
-/* Descriptor table: fd -> open file description, plus close-on-exec. */
+/* Descriptor table: fd -> open file description, plus close-on-exec.
+ * Shared by every thread of a process, and by processes made with
+ * clone(CLONE_FILES) (refs of them) until one unshares or execs. It is
+ * also the owner of the POSIX record locks taken through it, as Linux's
+ * files_struct is. */
 struct fdtable {
     struct file **files;
     uint8_t *cloexec;
     unsigned cap;
-    unsigned top; /* every descriptor from top on is free (fd.c keeps it) */
+    unsigned top;  /* every descriptor from top on is free (fd.c keeps it) */
+    unsigned refs; /* processes using it */
 };
 
 /* Credentials (cred.c): uid[] and gid[] are {real, effective, saved}. */
@@ -155,10 +160,10 @@ struct proc {
     enum proc_state state;
     int wstatus; /* wait(2) status once a zombie: (code << 8) or the signal */
     struct vmspace *vm;
-    struct fdtable fds;
-    struct cred cred;   /* all 0 (root) for init; inherited */
-    struct vnode *cwd;  /* referenced */
-    struct vnode *root; /* chroot(2): referenced; NULL: the tree's root */
+    struct fdtable *fds; /* never NULL once built: an empty table for a zombie */
+    struct cred cred;    /* all 0 (root) for init; inherited */
+    struct vnode *cwd;   /* referenced */
+    struct vnode *root;  /* chroot(2): referenced; NULL: the tree's root */
     uint32_t umask;
     uint32_t personality; /* personality(2): PER_LINUX with the flags honoured; inherited */
     struct rlimit64 rlim[RLIM_NLIMITS];
@@ -588,6 +593,19 @@ int jc_tty_check(int sid, int fg_pgrp, int sig);
 #define W_CONTINUED      0xffff
 
 /* fd.c: descriptor tables. The caller holds nothing: one CPU, no blocking. */
+/* A new empty table for embryo p: 0 or -ENOMEM. */
+int fd_table_new(struct proc *p);
+/* fork: child c gets a copy of p's table (the same open files, each one
+ * more referenced, and close-on-exec flags): 0 or -ENOMEM. */
+int fd_table_copy(struct proc *c, struct proc *p);
+/* clone(CLONE_FILES): child c uses p's table itself (its own empty one
+ * given back). */
+void fd_table_share(struct proc *c, struct proc *p);
+/* Give p a table of its own if its table is shared with another process
+ * (unshare(CLONE_FILES), close_range's CLOSE_RANGE_UNSHARE, and exec, as
+ * Linux's unshare_files): a copy, the old one left to the others. 0, or
+ * -ENOMEM with nothing changed. */
+int fd_unshare(struct proc *p);
 /* Install f at the lowest free fd >= min (below RLIMIT_NOFILE): the fd
  * (the table takes f's reference), or -EMFILE / -ENOMEM. */
 int fd_install(struct proc *p, struct file *f, int min, int cloexec);
@@ -599,9 +617,9 @@ void fd_close_cloexec(struct proc *p);
  * descriptor starts here. */
 static inline struct file *fd_get(struct proc *p, int fd)
 {
-    if (fd < 0 || (unsigned)fd >= p->fds.cap)
+    if (fd < 0 || (unsigned)fd >= p->fds->cap)
         return 0;
-    return p->fds.files[fd];
+    return p->fds->files[fd];
 }
 /* Close fd: 0 or -EBADF. */
 int fd_close(struct proc *p, int fd);
@@ -613,7 +631,9 @@ void fd_set_cloexec(struct proc *p, int fd, int on);
  * (last may be ~0U), or with cloexec mark them close-on-exec instead. The
  * cost is bounded by the highest open descriptor, not by the range. */
 void fd_close_range(struct proc *p, unsigned first, unsigned last, int cloexec);
-/* Close every descriptor and free the table. */
+/* Leave the table (exit): when p was its last user, every descriptor is
+ * closed and the table freed; p is left an empty table that nothing can
+ * be installed in. */
 void fd_close_all(struct proc *p);
 /* Descriptors open in p. */
 unsigned fd_count(struct proc *p);

@@ -7,9 +7,10 @@
  *
  * What each type compares here, where processes own what Linux's tasks
  * may share: KCMP_FILE the open file descriptions, KCMP_VM the address
- * spaces (shared by vfork and CLONE_VM), KCMP_FILES, KCMP_FS and
- * KCMP_SIGHAND the process (its descriptor table, its cwd/root/umask, its
- * signal actions, which its threads share and no other process can),
+ * spaces (shared by vfork and CLONE_VM), KCMP_FILES the descriptor tables
+ * (shared by CLONE_FILES), KCMP_FS and KCMP_SIGHAND the process (its
+ * cwd/root/umask, its signal actions, which its threads share and no
+ * other process can),
  * KCMP_IO the thread once it has an I/O context (struct lwp's ioctx; no
  * CLONE_IO, so each is its own),
  * KCMP_SYSVSEM the process's SEM_UNDO list, absent until its first
@@ -82,7 +83,7 @@ static const void *kcmp_object(const struct kcmp_task *t, enum kcmp_type type)
     case KCMP_VM:
         return t->p->vm;
     case KCMP_FILES:
-        return live ? &t->p->fds : 0;
+        return live ? t->p->fds : 0;
     case KCMP_FS:
         return live ? &t->p->cwd : 0;
     case KCMP_SIGHAND:

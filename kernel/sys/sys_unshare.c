@@ -2,25 +2,28 @@
  *
  * Here a process's threads share its descriptor table, file-system
  * context (cwd, root, umask), signal actions, address space and SEM_UNDO
- * list, and no two processes share any of them but the address space
- * (vfork, clone(CLONE_VM)): clone refuses CLONE_FILES, CLONE_FS,
- * CLONE_SIGHAND and CLONE_SYSVSEM without CLONE_THREAD. So for a
- * single-threaded caller each of CLONE_FILES, CLONE_FS, CLONE_SIGHAND and
- * CLONE_THREAD is already unshared, and succeeds with nothing to do, as
- * on Linux when nothing is shared; CLONE_VM is the same unless another
- * process uses the address space (then -EINVAL, as Linux's
- * current_is_single_threaded check); CLONE_SYSVSEM does what Linux's does
- * (exit_sem): the SEM_UNDO adjustments are applied now and the list is
- * emptied. Linux's implications first: CLONE_VM takes CLONE_SIGHAND,
- * which takes CLONE_THREAD, and those three are -EINVAL for a
- * multithreaded caller.
+ * list. Between processes only the address space (vfork, CLONE_VM) and
+ * the descriptor table (CLONE_FILES) can be shared: clone refuses
+ * CLONE_FS, CLONE_SIGHAND and CLONE_SYSVSEM without CLONE_THREAD.
+ *
+ * For a single-threaded caller: CLONE_FILES gives it a copy of a table
+ * another process shares (fd_unshare: the same open files, closes no
+ * longer seen by the other), and nothing to do when none does; CLONE_FS,
+ * CLONE_SIGHAND and CLONE_THREAD are already unshared and succeed, as on
+ * Linux when nothing is shared; CLONE_VM too unless another process uses
+ * the address space (then -EINVAL, Linux's current_is_single_threaded
+ * check); CLONE_SYSVSEM does what Linux's does (exit_sem): the SEM_UNDO
+ * adjustments are applied now and the list is emptied. Linux's
+ * implications come first: CLONE_VM takes CLONE_SIGHAND, which takes
+ * CLONE_THREAD, and those three are -EINVAL for a multithreaded caller.
  *
  * A thread of a multithreaded process asking for CLONE_FILES, CLONE_FS
- * or CLONE_SYSVSEM would need a table, context or list of its own, which
- * an LWP cannot have here: refused with -EINVAL (logged), never ignored.
- * No namespace is implemented: CLONE_NEWNS, NEWUTS, NEWIPC, NEWUSER,
- * NEWPID, NEWNET, NEWCGROUP and NEWTIME are -EINVAL (logged) too, as are
- * bits unshare does not know. */
+ * or CLONE_SYSVSEM would need a table, context or list of its own, apart
+ * from its process's other threads, which an LWP cannot have here:
+ * refused with -EINVAL (logged), never ignored. No namespace is
+ * implemented: CLONE_NEWNS, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET,
+ * NEWCGROUP and NEWTIME are -EINVAL (logged) too, as are bits unshare
+ * does not know. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/ipc/ipc.h"
@@ -66,9 +69,10 @@ static int64_t sys_unshare(uint64_t uflags, uint64_t a1, uint64_t a2, uint64_t a
         return -EINVAL;
     if ((flags & ~UNSHARE_HONOURED) || ((flags & UNSHARE_PER_THREAD) && p->nlive > 1))
         return proc_refuse_flags(logged, "unshare", flags);
-    if (flags & CLONE_SYSVSEM)
+    int err = (flags & CLONE_FILES) ? fd_unshare(p) : 0; /* the one step that can fail */
+    if (!err && (flags & CLONE_SYSVSEM))
         ipc_sem_detach(p);
-    return 0;
+    return err;
 }
 
 void sys_unshare_register(void)

@@ -1259,6 +1259,136 @@ static void case_unshare_threads(void)
     T_EXPECT(verr == EINVAL, "unshare(CLONE_VM) in a vfork child: %s", t_errname(verr));
 }
 
+/* A process sharing the caller's descriptor table (clone(CLONE_FILES)):
+ * its pid (0 in the child). */
+static pid_t clone_files(void)
+{
+    long pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL, 0);
+    T_EXPECT(pid >= 0, "clone(CLONE_FILES): %s", t_errname(errno));
+    return (pid_t)pid;
+}
+
+static int fd_open(int fd)
+{
+    return fcntl(fd, F_GETFD) >= 0;
+}
+
+/* In a child: one int over the pipe, and one back. */
+static void say_int(int fd, int v)
+{
+    if (write(fd, &v, sizeof(v)) != sizeof(v))
+        _exit(90);
+}
+
+static int hear_int(int fd)
+{
+    int v = -1;
+    if (p_read_full(fd, &v, sizeof(v)) != sizeof(v))
+        _exit(91);
+    return v;
+}
+
+static int wait_code(pid_t pid)
+{
+    int st;
+    T_EXPECT(waitpid(pid, &st, 0) == pid, "waitpid: %s", t_errname(errno));
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+/* The child's side of unshare_files: an open the parent sees, then the
+ * parent's close seen here; after unshare(CLONE_FILES) neither sees the
+ * other's opens or closes. Exit codes say which step failed. */
+static void unshare_files_child(int up, int down, int keep)
+{
+    say_int(up, open("/dev/null", O_RDONLY));
+    int x = hear_int(down); /* the parent closed x */
+    if (fd_open(x))
+        _exit(10);
+    if (unshare(CLONE_FILES) != 0)
+        _exit(11);
+    say_int(up, open("/dev/null", O_RDONLY));
+    hear_int(down); /* the parent closed keep in its table */
+    _exit(fd_open(keep) ? 0 : 12);
+}
+
+static void case_unshare_files(void)
+{
+    int up[2], down[2], keep[2];
+    T_EXPECT(pipe(up) == 0 && pipe(down) == 0 && pipe(keep) == 0, "pipe");
+    pid_t me = getpid(), kid = clone_files();
+    if (kid == 0)
+        unshare_files_child(up[1], down[0], keep[1]);
+    int x = hear_int(up[0]);
+    T_EXPECT(x >= 0 && fd_open(x), "the child's open (fd %d) not in our table", x);
+    EXPECT_RET("KCMP_FILES: one table", kcmp_(me, kid, K_FILES, 0, 0), 0);
+    EXPECT_RET("close the child's fd", close(x), 0);
+    say_int(down[1], x);
+    int y = hear_int(up[0]);
+    T_EXPECT(y >= 0 && !fd_open(y), "the child's open after unshare (fd %d) is in ours", y);
+    long k = kcmp_(me, kid, K_FILES, 0, 0);
+    T_EXPECT(k == 1 || k == 2, "KCMP_FILES after unshare: %ld", k);
+    EXPECT_RET("close keep[1] here", close(keep[1]), 0);
+    say_int(down[1], 0);
+    int code = wait_code(kid);
+    T_EXPECT(code == 0, "the child failed at step %d", code);
+    T_EXPECT(fd_open(up[0]) && fd_open(down[1]), "our descriptors went with the child");
+}
+
+/* exec in a process sharing the table gets a copy first (Linux's
+ * unshare_files): its close-on-exec closes none of the parent's; and
+ * close_range(CLOSE_RANGE_UNSHARE) closes in a copy. */
+static void case_unshare_files_exec(void)
+{
+    int ce = open("/dev/null", O_RDONLY | O_CLOEXEC), plain = open("/dev/null", O_RDONLY);
+    T_EXPECT(ce >= 0 && plain >= 0, "open");
+    pid_t kid = clone_files();
+    if (kid == 0) {
+        char a[16], b[16];
+        snprintf(a, sizeof(a), "%d", ce);
+        snprintf(b, sizeof(b), "%d", plain);
+        execl("/proc/self/exe", "proccalls", "--fds-open", a, b, (char *)NULL);
+        _exit(99);
+    }
+    int code = wait_code(kid);
+    T_EXPECT(code == 2, "after exec: %d (want 2: the close-on-exec one closed, the other open)",
+             code);
+    T_EXPECT(fd_open(ce) && fd_open(plain), "the exec closed our descriptors");
+    kid = clone_files();
+    if (kid == 0)
+        _exit(syscall(SYS_close_range, 3, ~0U, 2 /* CLOSE_RANGE_UNSHARE */) == 0 && !fd_open(ce)
+                  ? 0
+                  : 1);
+    EXPECT_RET("close_range(UNSHARE) in the child", wait_code(kid), 0);
+    T_EXPECT(fd_open(ce) && fd_open(plain), "close_range(UNSHARE) closed ours");
+    /* Without it, the child's close_range closes ours. */
+    kid = clone_files();
+    if (kid == 0)
+        _exit(syscall(SYS_close_range, (unsigned)plain, (unsigned)plain, 0) == 0 ? 0 : 1);
+    EXPECT_RET("close_range in the child", wait_code(kid), 0);
+    T_EXPECT(!fd_open(plain), "a shared table's close did not reach us");
+}
+
+/* POSIX record locks belong to the descriptor table (Linux's
+ * files_struct): a process sharing it takes the same owner's locks. */
+static void case_clone_files_locks(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/proccalls-lock.%d", (int)getpid());
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0, "open %s: %s", path, t_errname(errno));
+    unlink(path);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+    EXPECT_RET("F_SETLK", fcntl(fd, F_SETLK, &fl), 0);
+    pid_t kid = clone_files();
+    if (kid == 0)
+        _exit(fcntl(fd, F_SETLK, &fl) == 0 ? 0 : 1);
+    EXPECT_RET("the same owner's lock, from the sharer", wait_code(kid), 0);
+    kid = fork();
+    if (kid == 0)
+        _exit(fcntl(fd, F_SETLK, &fl) == -1 && (errno == EAGAIN || errno == EACCES) ? 0 : 1);
+    EXPECT_RET("a forked child's conflicts", wait_code(kid), 0);
+}
+
 /* --- ioprio ------------------------------------------------------------------------ */
 
 static void case_ioprio_get_set(void)
@@ -1441,6 +1571,9 @@ static const struct t_case cases[] = {
     {"pvm_errors", case_pvm_errors},
     {"unshare_basic", case_unshare_basic},
     {"unshare_threads", case_unshare_threads},
+    {"unshare_files", case_unshare_files},
+    {"unshare_files_exec", case_unshare_files_exec},
+    {"clone_files_locks", case_clone_files_locks},
     {"ioprio_get_set", case_ioprio_get_set},
     {"ioprio_thread", case_ioprio_thread},
     {"ioprio_group_user", case_ioprio_group_user},
