@@ -48,17 +48,22 @@ void sys_cred_register(void);
 void sys_attr_register(void);
 void sys_fdobj_register(void);
 void sys_epoll_register(void);
-void sys_socket_register(void);  /* sys_socket.c: the socket calls (kernel/net) */
-void sys_cap_register(void);     /* sys_cap.c: capget, capset */
-void sys_mlock_register(void);   /* sys_mlock.c: mlock and its family, mincore */
-void sys_syslog_register(void);  /* sys_syslog.c: syslog (the kernel log) */
-void sys_xattr_register(void);   /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
-void sys_prio_register(void);    /* sys_prio.c: getpriority, setpriority, getcpu */
-void sys_pidfd_register(void);   /* sys_pidfd.c: pidfd_open, pidfd_send_signal, pidfd_getfd */
-void sys_ioprio_register(void);  /* sys_ioprio.c: ioprio_get, ioprio_set */
-void sys_kcmp_register(void);    /* sys_kcmp.c: kcmp */
-void sys_pvm_register(void);     /* sys_pvm.c: process_vm_readv, process_vm_writev */
-void sys_unshare_register(void); /* sys_unshare.c: unshare */
+void sys_socket_register(void); /* sys_socket.c: the socket calls (kernel/net) */
+void sys_cap_register(void);    /* sys_cap.c: capget, capset */
+void sys_mlock_register(void);  /* sys_mlock.c: mlock and its family, mincore */
+void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
+void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
+void sys_prio_register(void);   /* sys_prio.c: getpriority, setpriority, getcpu */
+void sys_pidfd_register(void);  /* sys_pidfd.c: pidfd_open, pidfd_send_signal, pidfd_getfd */
+
+/* Other processes and the execution context (docs/ARCHITECTURE.md,
+ * "Inspecting other processes"): sys_ioprio.c ioprio_get and ioprio_set,
+ * sys_kcmp.c kcmp, sys_pvm.c process_vm_readv and process_vm_writev,
+ * sys_unshare.c unshare. */
+void sys_ioprio_register(void);
+void sys_kcmp_register(void);
+void sys_pvm_register(void);
+void sys_unshare_register(void);
 
 /* getpriority's and ioprio_get's selection (sys_prio.c): call fn(l, arg)
  * for each live thread that which (0 PRIO_PROCESS: the thread whose tid is
