@@ -1146,6 +1146,60 @@ static void case_pvm_faults(void)
     kill_reap(kid);
 }
 
+/* File pages and large transfers: the target's untouched file mapping
+ * read (its page cache page faulted in there), a write into its private
+ * file mapping copied there alone, and 8 MiB each way in one call. */
+static void case_pvm_files_large(void)
+{
+    int fd = open("/proc/self/exe", O_RDONLY);
+    T_EXPECT(fd >= 0, "open /proc/self/exe: %s", t_errname(errno));
+    char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    char *cow = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    size_t big = 8u << 20;
+    unsigned char *b = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *mine =
+        mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(ro != MAP_FAILED && cow != MAP_FAILED && b != MAP_FAILED && mine != MAP_FAILED,
+             "mmap");
+    pid_t kid = fork();
+    if (kid == 0) {
+        for (size_t i = 0; i < big; i += 4096)
+            b[i] = (unsigned char)(i >> 12);
+        for (;;)
+            pause();
+    }
+    char magic[4];
+    struct iovec l = {magic, 4}, r = {ro, 4};
+    EXPECT_RET("readv of an untouched file mapping", pvm_(0, kid, &l, 1, &r, 1, 0), 4);
+    T_EXPECT(!memcmp(magic, "\177ELF", 4), "not the ELF header");
+    struct iovec w = {"XXXX", 4}, wr = {cow, 4};
+    EXPECT_RET("writev into a private file mapping", pvm_(1, kid, &w, 1, &wr, 1, 0), 4);
+    EXPECT_RET("read it back", pvm_(0, kid, &l, 1, &wr, 1, 0), 4);
+    T_EXPECT(!memcmp(magic, "XXXX", 4), "the write is not there");
+    char file[4];
+    EXPECT_RET("pread", pread(fd, file, 4, 0), 4);
+    T_EXPECT(!memcmp(file, "\177ELF", 4) && !memcmp(cow, "\177ELF", 4),
+             "the file or our mapping changed");
+    /* Wait until the child has filled its pages, then 8 MiB at once. */
+    struct iovec ml = {mine, big}, mr = {b, big}, last = {mine, 1}, lr = {b + big - 4096, 1};
+    for (int i = 0; i < 5000; i++) {
+        mine[0] = 0;
+        if (pvm_(0, kid, &last, 1, &lr, 1, 0) == 1 && mine[0] == (unsigned char)(big / 4096 - 1))
+            break;
+        usleep(1000);
+    }
+    EXPECT_RET("readv of 8 MiB", pvm_(0, kid, &ml, 1, &mr, 1, 0), (long)big);
+    for (size_t i = 0; i < big; i += 4096)
+        T_EXPECT(mine[i] == (unsigned char)(i >> 12), "page %zu: %u", i / 4096, mine[i]);
+    memset(mine, 0x5a, big);
+    EXPECT_RET("writev of 8 MiB", pvm_(1, kid, &ml, 1, &mr, 1, 0), (long)big);
+    memset(mine, 0, big);
+    EXPECT_RET("and back", pvm_(0, kid, &ml, 1, &mr, 1, 0), (long)big);
+    for (size_t i = 0; i < big; i += 4096 - 1)
+        T_EXPECT(mine[i] == 0x5a, "byte %zu: %#x", i, mine[i]);
+    kill_reap(kid);
+}
+
 static void pvm_unprivileged(void *arg)
 {
     pid_t root = *(pid_t *)arg;
@@ -1568,6 +1622,7 @@ static const struct t_case cases[] = {
     {"getfd_errors", case_getfd_errors},
     {"pvm_read_write", case_pvm_read_write},
     {"pvm_faults", case_pvm_faults},
+    {"pvm_files_large", case_pvm_files_large},
     {"pvm_errors", case_pvm_errors},
     {"unshare_basic", case_unshare_basic},
     {"unshare_threads", case_unshare_threads},
