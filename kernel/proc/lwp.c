@@ -157,7 +157,9 @@ void lwp_inherit_prctl(struct lwp *l, const struct lwp *from)
     l->pdeathsig = 0;
     l->timerslack_ns = l->slack_default = from->timerslack_ns;
     l->no_new_privs = from->no_new_privs;
-    sched_set_nice(l->thread, sched_nice(from->thread)); /* as Linux's static priority */
+    int nice = sched_nice(from->thread); /* as Linux's static priority */
+    sched_set_nice(l->thread, from->sched_reset_on_fork && nice < 0 ? 0 : nice);
+    l->sched_reset_on_fork = 0;
 }
 
 /* clone(CLONE_THREAD) of the calling LWP into a new LWP of its process,

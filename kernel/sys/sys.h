@@ -48,13 +48,24 @@ void sys_cred_register(void);
 void sys_attr_register(void);
 void sys_fdobj_register(void);
 void sys_epoll_register(void);
-void sys_socket_register(void); /* sys_socket.c: the socket calls (kernel/net) */
-void sys_cap_register(void);    /* sys_cap.c: capget, capset */
-void sys_mlock_register(void);  /* sys_mlock.c: mlock and its family, mincore */
-void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
-void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
-void sys_prio_register(void);   /* sys_prio.c: getpriority, setpriority, getcpu */
-void sys_pidfd_register(void);  /* sys_pidfd.c: pidfd_open, pidfd_send_signal */
+void sys_socket_register(void);  /* sys_socket.c: the socket calls (kernel/net) */
+void sys_cap_register(void);     /* sys_cap.c: capget, capset */
+void sys_mlock_register(void);   /* sys_mlock.c: mlock and its family, mincore */
+void sys_syslog_register(void);  /* sys_syslog.c: syslog (the kernel log) */
+void sys_xattr_register(void);   /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
+void sys_prio_register(void);    /* sys_prio.c: getpriority, setpriority, getcpu */
+void sys_pidfd_register(void);   /* sys_pidfd.c: pidfd_open, pidfd_send_signal */
+void sys_settime_register(void); /* sys_settime.c: clock_settime, settimeofday, gettimeofday */
+void sys_adjtime_register(void); /* sys_adjtime.c: adjtimex, clock_adjtime */
+
+/* Set CLOCK_REALTIME to ns, the privilege already checked (sys_settime.c:
+ * clock_settime, settimeofday, adjtimex's ADJ_SETOFFSET): 0, or -EINVAL
+ * for a time before boot. Realtime timers and sleeps follow, timerfds
+ * armed with TFD_TIMER_CANCEL_ON_SET are cancelled, and the NTP state is
+ * cleared (adjtime_clear), as Linux's clock_was_set and ntp_clear. */
+int settime_step(uint64_t ns);
+/* The NTP state back to unsynchronised, as after a clock step (sys_adjtime.c). */
+void adjtime_clear(void);
 
 /* Fault [at, at + len) in as access would (sys_mm.c: MAP_POPULATE, mlock):
  * a large range lets interrupts in between chunks and stops early for a

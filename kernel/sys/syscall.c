@@ -101,6 +101,8 @@ void syscall_init(void)
     sys_syslog_register();
     sys_prio_register();
     sys_pidfd_register();
+    sys_settime_register();
+    sys_adjtime_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
