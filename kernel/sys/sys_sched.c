@@ -248,7 +248,8 @@ static int64_t sys_sched_setattr(uint64_t pid, uint64_t uattr, uint64_t flags, u
     return sched_set(l, &r);
 }
 
-/* The attributes into usize bytes (at most ours; size says how many). */
+/* The attributes into usize bytes: ours (size says how many), the rest
+ * zeroed, as Linux's copy_struct_to_user. */
 static int64_t sys_sched_getattr(uint64_t pid, uint64_t uattr, uint64_t usize, uint64_t flags,
                                  uint64_t a4, uint64_t a5)
 {
@@ -267,7 +268,15 @@ static int64_t sys_sched_getattr(uint64_t pid, uint64_t uattr, uint64_t usize, u
     a.policy = SCHED_OTHER;
     a.flags = l->sched_reset_on_fork ? SCHED_FLAG_RESET_ON_FORK : 0;
     a.nice = sched_nice(l->thread);
-    return copy_to_user((void *)uattr, &a, a.size) ? -EFAULT : 0;
+    if (copy_to_user((void *)uattr, &a, a.size))
+        return -EFAULT;
+    static const uint8_t zero[64];
+    for (uint32_t off = a.size; off < size; off += sizeof(zero)) {
+        uint32_t n = size - off < sizeof(zero) ? size - off : sizeof(zero);
+        if (copy_to_user((void *)(uattr + off), zero, n))
+            return -EFAULT;
+    }
+    return 0;
 }
 
 static int64_t sys_sched_get_priority_max(uint64_t policy, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -13,7 +13,6 @@
 #include "errno.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
-#include "kernel/proc/ptimer.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
@@ -63,9 +62,11 @@ static int settod(const struct timespec_k *tv, const struct timezone_k *tz)
     return tv ? settime_step((uint64_t)tv->sec * NSEC_PER_SEC + (uint64_t)tv->nsec) : 0;
 }
 
-/* Only CLOCK_REALTIME is set. The CPU-time clocks have a setter on Linux
- * that always fails: -EINVAL for a clock that names nothing, else -EPERM,
- * both after the copy; every other clock is -EINVAL at once. */
+/* Only CLOCK_REALTIME is set. The CPU-time clocks that clock_getcpuclockid
+ * makes (negative ids) have a setter on Linux that always fails: -EINVAL
+ * for a clock that names nothing (a file-descriptor clock too), else
+ * -EPERM, both after the copy; every other clock, CLOCK_PROCESS_CPUTIME_ID
+ * and CLOCK_THREAD_CPUTIME_ID included, is -EINVAL at once. */
 static int64_t sys_clock_settime(uint64_t id, uint64_t uts, uint64_t a2, uint64_t a3, uint64_t a4,
                                  uint64_t a5)
 {
@@ -73,7 +74,7 @@ static int64_t sys_clock_settime(uint64_t id, uint64_t uts, uint64_t a2, uint64_
     int32_t cid = (int32_t)id;
     struct timespec_k ts;
     uint64_t ns;
-    if (cid != CLOCK_REALTIME && !cpuclock_is(cid))
+    if (cid != CLOCK_REALTIME && cid >= 0)
         return -EINVAL;
     if (copy_from_user(&ts, (const void *)uts, sizeof(ts)))
         return -EFAULT;
