@@ -732,5 +732,6 @@ int main(int argc, char **argv)
         printf("clocks: run on the host as a user without CAP_SYS_TIME, never as root\n");
         return 2;
     }
-    return t_run_cases("clocks", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, 0, argc, argv);
+    return t_run_cases("clocks", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, T_CASE_GROUP,
+                       argc, argv);
 }
