@@ -125,6 +125,20 @@ static int sched_user_check(struct lwp *l, const struct sched_req *r)
     return priv && !cred_capable(CAP_SYS_NICE) ? -EPERM : 0;
 }
 
+/* Linux's __checkparam_dl: runtime <= deadline <= period (0: the
+ * deadline), runtime at least 1024 ns, the period within Linux's default
+ * sysctl bounds (100 us to 4.19 s), no bit 63. */
+static int dl_params_valid(const struct sched_req *r)
+{
+    uint64_t period = r->period ? r->period : r->deadline;
+    if (r->flags & SCHED_FLAG_SUGOV)
+        return 1;
+    if (!r->deadline || r->runtime < 1024 || ((r->deadline | r->period) >> 63))
+        return 0;
+    return period >= r->deadline && r->deadline >= r->runtime && period >= 100000ull &&
+           period <= 4194304ull * 1000;
+}
+
 /* Linux's __sched_setscheduler checks in its order, then what this
  * kernel refuses (the top), then the change. */
 static int sched_set(struct lwp *l, struct sched_req *r)
@@ -138,7 +152,8 @@ static int sched_set(struct lwp *l, struct sched_req *r)
         return -EINVAL;
     if (r->flags & ~(uint64_t)(SCHED_FLAG_ALL | SCHED_FLAG_SUGOV))
         return -EINVAL;
-    if (r->prio > SCHED_RT_PRIO_MAX || rt_policy(r->policy) != (r->prio != 0))
+    if (r->prio > SCHED_RT_PRIO_MAX || rt_policy(r->policy) != (r->prio != 0) ||
+        (r->policy == SCHED_DEADLINE && !dl_params_valid(r)))
         return -EINVAL;
     int err = sched_user_check(l, r);
     if (err)
@@ -241,9 +256,10 @@ static int64_t sys_sched_setattr(uint64_t pid, uint64_t uattr, uint64_t flags, u
         a.flags,       a.runtime,  a.deadline, a.period};
     if (a.flags & SCHED_FLAG_KEEP_POLICY)
         r.policy = SETPARAM_POLICY;
-    if (a.flags & SCHED_FLAG_KEEP_PARAMS) {
+    if (a.flags & SCHED_FLAG_KEEP_PARAMS) { /* what getattr reports for SCHED_OTHER */
         r.nice = sched_nice(l->thread);
         r.prio = 0;
+        r.runtime = 0;
     }
     return sched_set(l, &r);
 }

@@ -324,6 +324,15 @@ static void case_attr_eperm(void)
     T_EXPECT(setattr(0, &a, 0) == 0, "nice 6: %s", t_errname(errno));
     a = other(3);
     expect_errno(setattr(0, &a, 0), EPERM, "nice 3 unprivileged");
+    a = other(0);
+    a.policy = SCHED_DEADLINE_; /* its parameters are checked before the privilege */
+    expect_errno(setattr(0, &a, 0), EINVAL, "SCHED_DEADLINE, zero parameters, unprivileged");
+    a.runtime = 10000000, a.deadline = 30000000, a.period = 30000000;
+    expect_errno(setattr(0, &a, 0), EPERM, "SCHED_DEADLINE unprivileged");
+    a = other(0);
+    a.policy = SCHED_FIFO;
+    a.priority = 10;
+    expect_errno(setattr(0, &a, 0), EPERM, "SCHED_FIFO unprivileged");
     T_EXPECT(getpriority(PRIO_PROCESS, 0) == 6, "nice changed anyway");
 }
 
