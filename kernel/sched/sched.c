@@ -105,7 +105,7 @@ static void callout_insert(struct callout *c)
 void callout_add(struct callout *c, uint64_t deadline, void (*fn)(void *), void *arg)
 {
     c->rt = deadline & CLOCK_DEADLINE_RT ? deadline : 0;
-    c->deadline = clock_deadline_ns(deadline);
+    c->deadline = c->rt ? clock_deadline_ns(deadline) : deadline;
     c->fn = fn;
     c->arg = arg;
     callout_insert(c);
@@ -344,8 +344,13 @@ void sched_block_prepare(uint64_t deadline)
 {
     curthread->woken = 0;
     curthread->timed_out = 0;
-    curthread->rt_deadline = deadline & CLOCK_DEADLINE_RT ? deadline : 0;
-    curthread->deadline = deadline ? clock_deadline_ns(deadline) : 0;
+    if (__builtin_expect(deadline & CLOCK_DEADLINE_RT, 0)) { /* off the switch's hot path */
+        curthread->rt_deadline = deadline;
+        deadline = clock_deadline_ns(deadline);
+    } else {
+        curthread->rt_deadline = 0;
+    }
+    curthread->deadline = deadline;
 }
 
 int sched_block(void)
