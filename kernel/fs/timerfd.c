@@ -96,18 +96,17 @@ static long tfd_read(struct file *f, void *ubuf, size_t n)
     struct timerfd *t = f->vn->priv;
     if (n < sizeof(uint64_t))
         return -EINVAL;
-    while (t->ticks == 0) {
-        if (f->flags & O_NONBLOCK)
-            return -EAGAIN;
+    while (t->ticks == 0 && !(f->flags & O_NONBLOCK))
         if (waitq_wait_intr(&t->rq, 0) < 0)
             return -ERESTARTSYS;
-    }
     if (t->canceled) { /* the clock was set: the count means nothing */
         t->canceled = 0;
         t->ticks = 0;
         t->expired = 0;
         return -ECANCELED;
     }
+    if (t->ticks == 0)
+        return -EAGAIN;
     tfd_forward(t, tfd_now(t));
     uint64_t v = t->ticks;
     if (copy_to_user(ubuf, &v, sizeof(v)))

@@ -489,8 +489,8 @@ static void case_timerfd(void)
 }
 
 /* TFD_TIMER_CANCEL_ON_SET counts only with TFD_TIMER_ABSTIME on a realtime
- * timerfd (Linux accepts it otherwise and it does nothing). A blocking
- * read wakes with ECANCELED at the step. */
+ * timerfd (Linux accepts it otherwise and it does nothing), disarmed or
+ * not. A blocking read wakes with ECANCELED at the step. */
 static void case_timerfd_cancel(void)
 {
     if (!t_uniplex())
@@ -498,6 +498,7 @@ static void case_timerfd_cancel(void)
     int fm = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
     int fr = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
     int fb = timerfd_create(CLOCK_REALTIME, 0);
+    int fz = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
     struct itimerspec v = {{0, 0}, ts_of(now_ns(CLOCK_MONOTONIC) + BIG)};
     struct itimerspec vrel = {{0, 0}, ts_of(BIG)};
     struct itimerspec vb = {{0, 0}, ts_of(now_ns(CLOCK_REALTIME) + 2 * BIG)};
@@ -507,6 +508,9 @@ static void case_timerfd_cancel(void)
              t_errname(errno));
     T_EXPECT(timerfd_settime(fb, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &vb, 0) == 0,
              "blocking: %s", t_errname(errno));
+    struct itimerspec off = {{0, 0}, {0, 0}}; /* disarmed, still told of a set */
+    T_EXPECT(timerfd_settime(fz, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &off, 0) == 0,
+             "disarmed: %s", t_errname(errno));
     pid_t pid = fork();
     if (pid == 0) {
         sleep_ms(200);
@@ -518,6 +522,7 @@ static void case_timerfd_cancel(void)
     long r = tfd_read(fb);
     waitpid(pid, 0, 0);
     T_EXPECT(r == -ECANCELED, "blocking read: %ld", r);
+    T_EXPECT(tfd_read(fz) == -ECANCELED && tfd_read(fz) == -EAGAIN, "a disarmed one");
     T_EXPECT(tfd_read(fm) == -EAGAIN && tfd_read(fr) == -EAGAIN, "a timer without it cancelled");
 }
 
