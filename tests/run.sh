@@ -471,7 +471,8 @@ check_suite app-inotify inotify
 app app-epoll 120 --env UNIPLEX=1 "$BUILD/apps/epoll"
 check_suite app-epoll epoll
 grep '^epoll-scale: ' "$log" | sed 's/^/  /'
-# The scheduling-policy calls (issue 13): SCHED_OTHER as Linux reports it.
+# The scheduling-policy calls (issue 13): SCHED_OTHER as Linux reports it;
+# sched_setattr and sched_getattr.
 app app-sched 60 --env UNIPLEX=1 "$BUILD/apps/sched"
 check_suite app-sched sched
 # User and group ids (issue 13): set*id rules, groups, fork and exec.
@@ -488,6 +489,14 @@ app app-ptimer 150 --env UNIPLEX=1 "$BUILD/apps/ptimer"
 check_suite app-ptimer ptimer
 app app-ptimer-glibc 150 --env UNIPLEX=1 "$BUILD/apps/ptimer-glibc"
 check_suite app-ptimer-glibc ptimer
+# Setting the wall clock: clock_settime, settimeofday (the timezone),
+# adjtimex and clock_adjtime, and a step's effects on realtime sleeps,
+# futex waits, POSIX timers and timerfds (TFD_TIMER_CANCEL_ON_SET);
+# linked with musl and with glibc (pthread_cond_timedwait).
+app app-clocks 150 --env UNIPLEX=1 "$BUILD/apps/clocks"
+check_suite app-clocks clocks
+app app-clocks-glibc 150 --env UNIPLEX=1 "$BUILD/apps/clocks-glibc"
+check_suite app-clocks-glibc clocks
 # Descriptor and file calls: close_range, preadv/pwritev and their v2
 # forms, memfd_create and its seals, the xattr family.
 app app-fdcalls 60 --env UNIPLEX=1 "$BUILD/apps/fdcalls"

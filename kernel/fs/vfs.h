@@ -697,7 +697,9 @@ int anon_file(const struct file_ops *ops, void *priv, uint32_t flags, struct fil
 int eventfd_create(uint32_t count, int semaphore, uint32_t flags, struct file **out);
 
 /* timerfd(2): a timer on CLOCK_MONOTONIC (= CLOCK_BOOTTIME: nothing
- * suspends here) or, realtime set, CLOCK_REALTIME, whose expirations are
+ * suspends here) or, realtime set, CLOCK_REALTIME (absolute times on it
+ * follow the clock when it is set; relative ones count on the monotonic
+ * clock, as Linux's), whose expirations are
  * read as a count. Times are nanoseconds: value 0 disarms, interval 0 is
  * one-shot; what is read back (old, cur) is the time left to the next
  * expiration and the interval. Each returns 0, or -EINVAL when f is not a
@@ -706,9 +708,16 @@ struct tfd_time {
     uint64_t value, interval;
 };
 int timerfd_create(int realtime, uint32_t flags, struct file **out);
-/* Arm at value from now, or at value on the timer's clock with abstime;
- * the expirations not yet read are dropped. */
-int timerfd_settime(struct file *f, int abstime, const struct tfd_time *t, struct tfd_time *old);
+/* Arm at value from now, or at value on the timer's clock with
+ * TFD_TIMER_ABSTIME; the expirations not yet read are dropped. With
+ * TFD_TIMER_CANCEL_ON_SET too on a realtime timer, setting the clock
+ * cancels it: the next read (or a settime arming it) fails with
+ * -ECANCELED, once. */
+#define TFD_TIMER_ABSTIME       1
+#define TFD_TIMER_CANCEL_ON_SET 2
+int timerfd_settime(struct file *f, uint32_t flags, const struct tfd_time *t, struct tfd_time *old);
+/* The realtime clock was set: cancel the timers armed to hear of it. */
+void timerfd_clock_was_set(void);
 int timerfd_gettime(struct file *f, struct tfd_time *cur);
 
 /* signalfd(2): reading takes the reader's pending signals of mask (a

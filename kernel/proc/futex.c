@@ -185,7 +185,7 @@ static int waiter_sleep(struct futex_waiter *w, uint64_t deadline)
             queue_remove(bucket_of(&w->key), w);
             return timed_out ? -ETIMEDOUT : -EINTR;
         }
-        timed_out = sched_block() || (deadline && clock_ns() >= deadline);
+        timed_out = sched_block() || (deadline && clock_ns() >= clock_deadline_ns(deadline));
     }
 }
 
@@ -201,7 +201,7 @@ int futex_wait(struct vmspace *vm, uint64_t uaddr, int priv, uint32_t val, uint3
     /* From the read to sched_block nothing blocks (see the top). */
     if (word != val)
         return -EAGAIN;
-    if (deadline && clock_ns() >= deadline)
+    if (deadline && clock_ns() >= clock_deadline_ns(deadline))
         return -ETIMEDOUT;
     key_make(vm, uaddr, priv, &w.key);
     w.pin = key_pin(&w.key);

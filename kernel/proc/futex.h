@@ -71,7 +71,8 @@ struct lwp;
 
 /* FUTEX_WAIT(_BITSET): if the word at uaddr (in vm, the loaded address
  * space) still holds val, sleep until a wake whose bitset meets bitset, the
- * deadline (an absolute clock_ns() value; 0: none) or a signal. 0 when
+ * deadline (an absolute clock_ns() value or a realtime-tagged one,
+ * clock_deadline_rt; 0: none) or a signal. 0 when
  * woken; -EINVAL (bitset 0, uaddr not 4-byte aligned), -EFAULT (word
  * unreadable), -EAGAIN (word != val), -ETIMEDOUT, -EINTR (a signal is
  * pending; the caller picks the restart code). The waiter has left the

@@ -160,7 +160,9 @@ void lwp_inherit_prctl(struct lwp *l, const struct lwp *from)
     /* Linux's copy_io: a context (and its priority) only for a class */
     l->ioctx = from->ioctx && (from->ioprio >> 13) != 0;
     l->ioprio = l->ioctx ? from->ioprio : 0;
-    sched_set_nice(l->thread, sched_nice(from->thread)); /* as Linux's static priority */
+    int nice = sched_nice(from->thread); /* as Linux's static priority */
+    sched_set_nice(l->thread, from->sched_reset_on_fork && nice < 0 ? 0 : nice);
+    l->sched_reset_on_fork = 0;
 }
 
 /* clone(CLONE_THREAD) of the calling LWP into a new LWP of its process,

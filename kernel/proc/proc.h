@@ -37,6 +37,7 @@ struct file;
 #define RLIMIT_AS         9
 #define RLIMIT_SIGPENDING 11
 #define RLIMIT_NICE       13
+#define RLIMIT_RTPRIO     14
 #define RLIM_NLIMITS      16
 #define RLIM_INFINITY     (~0ull)
 
@@ -80,6 +81,7 @@ struct fdtable {
 #define CAP_SYS_ADMIN        21
 #define CAP_SYS_NICE         23
 #define CAP_SYS_RESOURCE     24
+#define CAP_SYS_TIME         25
 #define CAP_MAC_OVERRIDE     32
 #define CAP_SYSLOG           34
 #define CAP_WAKE_ALARM       35
@@ -138,6 +140,9 @@ struct lwp {
     int pdeathsig;
     uint64_t timerslack_ns, slack_default;
     int no_new_privs;
+    /* SCHED_RESET_ON_FORK (sched_setscheduler, sched_setattr): a thread it
+     * makes starts at nice 0 if this one's is below, without the flag. */
+    int sched_reset_on_fork;
     int32_t restart_clock; /* a CPU-time clock's sleep: its clock id */
     /* ioprio_set(2)'s value for this thread, as the program gave it (0:
      * none set, IOPRIO_CLASS_NONE); kept by clone and exec. Recorded and

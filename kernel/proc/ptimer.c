@@ -4,9 +4,10 @@
  * same: nothing suspends), their _ALARM variants with CAP_WAKE_ALARM (no
  * suspend to wake from, so plain timers), and the CPU-time clocks of the
  * caller's own process and threads (cpuclock.c's ids). A wall-clock timer
- * is a callout; as with timerfd, the wall clock is clock_ns() plus a
- * constant (nothing sets it: there is no clock_settime), so an absolute
- * CLOCK_REALTIME timer needs no handling of clock jumps. A CPU-time timer
+ * is a callout. As on Linux, a relative one counts on CLOCK_MONOTONIC
+ * whatever its clock, and an absolute CLOCK_REALTIME (or TAI) one on the
+ * realtime clock, through a realtime-tagged callout deadline that moves
+ * when the clock is set (sched.h). A CPU-time timer
  * is looked at by the scheduler's accounting sample (ptimer_cpu_tick,
  * every SCHED_ACCT_TICK_NS of CPU), so it expires within a tick of its
  * time. An interval timer is moved on by the whole intervals that passed,
@@ -31,6 +32,7 @@ struct ptimer {
     uint64_t value;    /* sigev_value */
     uint64_t expires;  /* the next expiration on the timer's clock; 0: disarmed */
     uint64_t interval; /* ns; 0: one-shot */
+    int wall;          /* armed absolute on a realtime clock: expires is a wall-clock time */
     int queued;        /* its signal is pending, not yet taken */
     uint64_t overrun;  /* expirations since it was made pending */
     int32_t last;      /* the overrun count of the last signal taken */
@@ -90,9 +92,19 @@ static uint64_t pt_now(const struct ptimer *t)
     uint64_t ns = 0;
     if (cpuclock_is(t->clock))
         return cpuclock_read(t->clock, &ns) ? 0 : ns;
-    if (t->clock == CLOCK_REALTIME || t->clock == CLOCK_REALTIME_ALARM || t->clock == CLOCK_TAI)
-        return clock_realtime_ns();
-    return clock_ns();
+    return t->wall ? clock_realtime_ns() : clock_ns();
+}
+
+/* A realtime clock, on which an absolute timer follows clock sets. */
+static int pt_wall_clock(int32_t clock)
+{
+    return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM || clock == CLOCK_TAI;
+}
+
+/* The callout deadline of t's next expiration. */
+static uint64_t pt_deadline(const struct ptimer *t)
+{
+    return t->wall ? clock_deadline_rt(t->expires) : t->expires;
 }
 
 static struct ptimer *pt_find(struct proc *p, int id)
@@ -221,7 +233,7 @@ static void pt_arm(struct ptimer *t, uint64_t now)
     else if (t->expires <= now)
         pt_fire(t);
     else if (!cpu)
-        callout_add(&t->co, clock_add(clock_ns(), t->expires - now), pt_fire, t);
+        callout_add(&t->co, pt_deadline(t), pt_fire, t);
 }
 
 /* The callout: from the timer interrupt (or pt_arm). A callout added
@@ -236,7 +248,7 @@ static void pt_fire(void *arg)
     }
     pt_expire(t, now);
     if (t->expires)
-        callout_add(&t->co, clock_add(clock_ns(), t->expires - now), pt_fire, t);
+        callout_add(&t->co, pt_deadline(t), pt_fire, t);
 }
 
 void ptimer_cpu_tick(struct lwp *l)
@@ -275,6 +287,7 @@ int ptimer_settime(int id, int abs, const struct ptimer_spec *sp, struct ptimer_
     callout_cancel(&t->co);
     t->last = 0;
     t->overrun = 0;
+    t->wall = abs && pt_wall_clock(t->clock);
     uint64_t now = pt_now(t);
     t->interval = sp->value ? sp->interval : 0;
     t->expires = !sp->value ? 0 : abs ? sp->value : clock_add(now, sp->value);

@@ -1,11 +1,15 @@
-/* CLOCK_MONOTONIC from the TSC, CLOCK_REALTIME anchored on the RTC. */
+/* CLOCK_MONOTONIC from the TSC, CLOCK_REALTIME anchored on the RTC (and
+ * moved by clock_realtime_set). */
 #include <stdint.h>
+#include "errno.h"
 #include "kernel/arch.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "drivers/rtc.h"
 
 static uint64_t ns_mult; /* ns per cycle, 32.32 fixed point */
+/* CLOCK_REALTIME at clock_ns() 0: realtime is this plus clock_ns(). Never
+ * negative (clock_realtime_set refuses a time before boot). */
 static uint64_t epoch_at_zero_ns;
 /* clock_ns() is base_ns at base_cycles: the kernel's first instruction
  * (arch_boot_cycles) and 0 until the frequency is refined, then the switch. */
@@ -64,6 +68,26 @@ int clock_refining(void)
 uint64_t clock_realtime_ns(void)
 {
     return epoch_at_zero_ns + clock_ns();
+}
+
+int clock_realtime_set(uint64_t ns, int64_t *delta_ns)
+{
+    uint64_t now = clock_ns();
+    if (ns < now)
+        return -EINVAL;
+    uint64_t old = epoch_at_zero_ns;
+    epoch_at_zero_ns = ns - now;
+    *delta_ns = (int64_t)(epoch_at_zero_ns - old);
+    sched_clock_was_set();
+    return 0;
+}
+
+uint64_t clock_deadline_ns(uint64_t deadline)
+{
+    if (!(deadline & CLOCK_DEADLINE_RT))
+        return deadline;
+    uint64_t rt = deadline & ~CLOCK_DEADLINE_RT;
+    return rt > epoch_at_zero_ns ? rt - epoch_at_zero_ns : 1;
 }
 
 void clock_init(void)

@@ -92,17 +92,23 @@ static void make_runnable(struct thread *t)
 
 static void arm_timer(uint64_t now);
 
-void callout_add(struct callout *c, uint64_t deadline, void (*fn)(void *), void *arg)
+static void callout_insert(struct callout *c)
 {
     struct callout **pp = &callouts;
-    c->deadline = deadline;
-    c->fn = fn;
-    c->arg = arg;
-    while (*pp && (*pp)->deadline <= deadline)
+    while (*pp && (*pp)->deadline <= c->deadline)
         pp = &(*pp)->next;
     c->next = *pp;
     *pp = c;
     next_ev_update();
+}
+
+void callout_add(struct callout *c, uint64_t deadline, void (*fn)(void *), void *arg)
+{
+    c->rt = deadline & CLOCK_DEADLINE_RT ? deadline : 0;
+    c->deadline = c->rt ? clock_deadline_ns(deadline) : deadline;
+    c->fn = fn;
+    c->arg = arg;
+    callout_insert(c);
     arm_timer(clock_ns());
 }
 
@@ -338,6 +344,12 @@ void sched_block_prepare(uint64_t deadline)
 {
     curthread->woken = 0;
     curthread->timed_out = 0;
+    if (__builtin_expect(deadline & CLOCK_DEADLINE_RT, 0)) { /* off the switch's hot path */
+        curthread->rt_deadline = deadline;
+        deadline = clock_deadline_ns(deadline);
+    } else {
+        curthread->rt_deadline = 0;
+    }
     curthread->deadline = deadline;
 }
 
@@ -352,6 +364,59 @@ int sched_block(void)
         sleep_insert(curthread);
     schedule();
     return curthread->timed_out;
+}
+
+/* Take the sleepers with a realtime deadline off the sleep queue, convert
+ * their deadlines again and put them back in order. */
+static void resort_sleepers(void)
+{
+    struct thread *moved = 0;
+    for (struct thread **pp = &sleepq; *pp;) {
+        struct thread *t = *pp;
+        if (!t->rt_deadline) {
+            pp = &t->sleep_next;
+            continue;
+        }
+        *pp = t->sleep_next;
+        t->sleep_next = moved;
+        moved = t;
+    }
+    while (moved) {
+        struct thread *t = moved;
+        moved = t->sleep_next;
+        t->deadline = clock_deadline_ns(t->rt_deadline);
+        sleep_insert(t);
+    }
+}
+
+/* The same for pending callouts (those of a pass already running are due). */
+static void resort_callouts(void)
+{
+    struct callout *moved = 0;
+    for (struct callout **pp = &callouts; *pp;) {
+        struct callout *c = *pp;
+        if (!c->rt) {
+            pp = &c->next;
+            continue;
+        }
+        *pp = c->next;
+        c->next = moved;
+        moved = c;
+    }
+    while (moved) {
+        struct callout *c = moved;
+        moved = c->next;
+        c->deadline = clock_deadline_ns(c->rt);
+        callout_insert(c);
+    }
+}
+
+void sched_clock_was_set(void)
+{
+    resort_sleepers();
+    resort_callouts();
+    next_ev_update();
+    arm_timer(clock_ns());
 }
 
 void sched_wake(struct thread *t)

@@ -25,9 +25,10 @@ struct thread {
     struct arch_context ctx;
     char name[24];
     enum thread_state state;
-    int woken;         /* a wake arrived after block_prepare */
-    int timed_out;     /* the last sched_block ended by its deadline */
-    uint64_t deadline; /* ns, monotonic; 0 = none */
+    int woken;            /* a wake arrived after block_prepare */
+    int timed_out;        /* the last sched_block ended by its deadline */
+    uint64_t deadline;    /* ns, monotonic; 0 = none */
+    uint64_t rt_deadline; /* the CLOCK_REALTIME-tagged deadline it stands for; 0: none */
     struct thread *rq_next, *sleep_next, *wq_next;
     struct waitq *wq;   /* the wait queue this thread is on, or NULL */
     struct waitq exitq; /* joiners */
@@ -123,7 +124,8 @@ unsigned thread_count(void);
 void thread_set_vmspace(struct vmspace *vs);
 
 void sched_yield(void);
-/* Phase 1 of blocking: deadline is an absolute clock_ns() value, 0 for none. */
+/* Phase 1 of blocking: deadline is an absolute clock_ns() value, or a
+ * realtime one (clock_deadline_rt), 0 for none. */
 void sched_block_prepare(uint64_t deadline);
 /* Phase 2: sleep until woken or the deadline. Returns 1 if timed out. */
 int sched_block(void);
@@ -208,17 +210,43 @@ static inline uint64_t clock_ns_of(uint64_t sec, uint64_t nsec)
     return sec >= CLOCK_NS_MAX / NSEC_PER_SEC ? CLOCK_NS_MAX : sec * NSEC_PER_SEC + nsec;
 }
 /* Nanoseconds since the Unix epoch (RTC at boot + monotonic): CLOCK_REALTIME;
- * 0-based (1970) when the RTC could not be read. */
+ * 0-based (1970) when the RTC could not be read. It is clock_ns() plus an
+ * offset, which only clock_realtime_set changes. */
 uint64_t clock_realtime_ns(void);
+/* Set CLOCK_REALTIME to ns (clock_settime, settimeofday, adjtimex): 0, or
+ * -EINVAL for a time before boot (Linux keeps the boot instant within the
+ * epoch: realtime never below clock_ns()). CLOCK_MONOTONIC does not move;
+ * every realtime deadline is re-evaluated (Linux's clock_was_set), so that
+ * absolute realtime sleeps and timers expire at the new time. *delta_ns
+ * gets how far the clock moved (signed). */
+int clock_realtime_set(uint64_t ns, int64_t *delta_ns);
+/* Deadlines on CLOCK_REALTIME. A deadline (sched_block_prepare, the
+ * waits built on it, callout_add) is a clock_ns() value, or a realtime
+ * value tagged with CLOCK_DEADLINE_RT (bit 63: no clock_ns() deadline
+ * reaches it, CLOCK_NS_MAX being INT64_MAX), which the scheduler converts
+ * to clock_ns() when it is armed and again whenever the realtime clock is
+ * set. Never 0. */
+#define CLOCK_DEADLINE_RT (1ull << 63)
+static inline uint64_t clock_deadline_rt(uint64_t rt_ns)
+{
+    return (rt_ns > CLOCK_NS_MAX ? CLOCK_NS_MAX : rt_ns) | CLOCK_DEADLINE_RT;
+}
+/* The clock_ns() value deadline (either kind) stands for now; at least 1. */
+uint64_t clock_deadline_ns(uint64_t deadline);
+/* The scheduler's part of a clock step: realtime deadlines of sleepers
+ * and callouts converted again (clock.c calls it). */
+void sched_clock_was_set(void);
 
-/* Callouts: fn(arg) runs once at the clock_ns() deadline, from the timer
+/* Callouts: fn(arg) runs once at the deadline (clock_ns(), or realtime
+ * tagged with CLOCK_DEADLINE_RT), from the timer
  * interrupt (or the scheduler), with interrupts off; it must not block.
  * The caller owns c until it has run or been cancelled. One pass runs only
  * the callouts due when it began: a callout that adds itself again (a
  * periodic timer), even with a deadline already past, runs on a later
  * pass, so no deadline keeps the CPU in the interrupt. */
 struct callout {
-    uint64_t deadline;
+    uint64_t deadline; /* clock_ns() */
+    uint64_t rt;       /* the realtime-tagged deadline it stands for; 0: none */
     void (*fn)(void *arg);
     void *arg;
     struct callout *next;

@@ -71,6 +71,17 @@ void sys_unshare_register(void);
  * thread of the processes whose real uid is who; who 0: the caller's)
  * names. How many there were. */
 int prio_each(int which, int who, void (*fn)(struct lwp *, void *), void *arg);
+void sys_settime_register(void); /* sys_settime.c: clock_settime, settimeofday, gettimeofday */
+void sys_adjtime_register(void); /* sys_adjtime.c: adjtimex, clock_adjtime */
+
+/* Set CLOCK_REALTIME to ns, the privilege already checked (sys_settime.c:
+ * clock_settime, settimeofday, adjtimex's ADJ_SETOFFSET): 0, or -EINVAL
+ * for a time before boot. Realtime timers and sleeps follow, timerfds
+ * armed with TFD_TIMER_CANCEL_ON_SET are cancelled, and the NTP state is
+ * cleared (adjtime_clear), as Linux's clock_was_set and ntp_clear. */
+int settime_step(uint64_t ns);
+/* The NTP state back to unsynchronised, as after a clock step (sys_adjtime.c). */
+void adjtime_clear(void);
 
 /* Fault [at, at + len) in as access would (sys_mm.c: MAP_POPULATE, mlock):
  * a large range lets interrupts in between chunks and stops early for a

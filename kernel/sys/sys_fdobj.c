@@ -16,13 +16,6 @@
 #define TFD_FLAGS     (O_CLOEXEC | O_NONBLOCK)                 /* TFD_CLOEXEC, TFD_NONBLOCK */
 #define SFD_FLAGS     (O_CLOEXEC | O_NONBLOCK)                 /* SFD_CLOEXEC, SFD_NONBLOCK */
 
-/* timerfd_settime's flags. TFD_TIMER_CANCEL_ON_SET asks for reads to fail
- * with ECANCELED once the wall clock is set; nothing can set it here (no
- * clock_settime or settimeofday), so such a timer is never cancelled,
- * which is all the flag promises. */
-#define TFD_TIMER_ABSTIME       1
-#define TFD_TIMER_CANCEL_ON_SET 2
-
 /* A new object's file as a descriptor of the caller: the descriptor, or
  * -EMFILE / -ENOMEM with the file given back. */
 static int64_t fdobj_install(int err, struct file *f, uint32_t flags)
@@ -144,7 +137,7 @@ static int64_t sys_timerfd_settime(uint64_t fd, uint64_t flags, uint64_t unew, u
         return -EINVAL;
     err = tfd_file(fd, &f);
     if (!err)
-        err = timerfd_settime(f, fl & TFD_TIMER_ABSTIME, &t, &old);
+        err = timerfd_settime(f, fl, &t, &old);
     if (!err && uold)
         err = put_itimerspec(uold, old.value, old.interval); /* the timer stays set, as on Linux */
     return err;

@@ -19,26 +19,23 @@ static int has_timeout(uint32_t cmd)
            cmd == FUTEX_LOCK_PI2 || cmd == FUTEX_WAIT_REQUEUE_PI;
 }
 
-/* The clock_ns() deadline of the timespec at uts: FUTEX_WAIT's is a
- * relative time, the others' an absolute one on CLOCK_REALTIME with
- * FUTEX_CLOCK_REALTIME (the realtime clock is the monotonic one plus a
- * fixed offset here, so converting it once is exact), else on
- * CLOCK_MONOTONIC. Never 0, which means no timeout: a time already past
- * becomes 1, past too. 0, -EFAULT or -EINVAL. */
+/* The deadline of the timespec at uts: FUTEX_WAIT's is a relative time,
+ * the others' an absolute one on CLOCK_REALTIME with FUTEX_CLOCK_REALTIME
+ * (a realtime-tagged deadline, which moves when the clock is set, as on
+ * Linux), else on CLOCK_MONOTONIC. Never 0, which means no timeout: a
+ * time already past stays past. 0, -EFAULT or -EINVAL. */
 static int futex_deadline(uint32_t op, uint64_t uts, uint64_t *deadline)
 {
-    uint64_t ns, now = clock_ns();
+    uint64_t ns;
     int err = user_timespec(uts, &ns);
     if (err)
         return err;
-    if ((op & FUTEX_CMD_MASK) == FUTEX_WAIT) {
-        *deadline = clock_add(now, ns);
-    } else if (op & FUTEX_CLOCK_REALTIME) {
-        uint64_t rt = clock_realtime_ns();
-        *deadline = ns > rt ? clock_add(now, ns - rt) : now;
-    } else {
+    if ((op & FUTEX_CMD_MASK) == FUTEX_WAIT)
+        *deadline = clock_add(clock_ns(), ns);
+    else if (op & FUTEX_CLOCK_REALTIME)
+        *deadline = clock_deadline_rt(ns);
+    else
         *deadline = ns;
-    }
     if (*deadline == 0)
         *deadline = 1;
     return 0;

@@ -1,11 +1,11 @@
-/* Time system calls: clock_gettime, clock_getres, gettimeofday, time,
+/* Time system calls: clock_gettime, clock_getres, time,
  * nanosleep, clock_nanosleep, and getrusage (kernel/proc/rusage.c).
  * CLOCK_MONOTONIC is the calibrated TSC from the first instruction,
- * CLOCK_REALTIME the RTC at boot plus it. The CPU-time clocks
+ * CLOCK_REALTIME the RTC at boot plus it (until it is set). The CPU-time clocks
  * (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the ids
  * clock_getcpuclockid makes) are the scheduler's charge
- * (kernel/proc/cpuclock.c). A clock id is an int: the register's upper
- * half is not looked at, as on Linux. */
+ * (kernel/proc/cpuclock.c). Setting the clock is sys_settime.c's. A clock id is an int: the
+ * register's upper half is not looked at, as on Linux. */
 #include <stdint.h>
 #include "errno.h"
 #include "kernel/mm/uaccess.h"
@@ -19,18 +19,23 @@ struct timespec_k {
     int64_t sec, nsec;
 };
 
+/* The clocks that read CLOCK_REALTIME (and move when it is set). */
+static int clock_is_wall(int32_t id)
+{
+    return id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_REALTIME_ALARM ||
+           id == CLOCK_TAI;
+}
+
 /* The clock's time in ns: 0, or -EINVAL for an unknown id. */
 static int clock_read(int32_t id, uint64_t *ns)
 {
     if (cpuclock_is(id))
         return cpuclock_read(id, ns);
-    switch (id) {
-    case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
-    case CLOCK_REALTIME_ALARM:
-    case CLOCK_TAI:
+    if (clock_is_wall(id)) {
         *ns = clock_realtime_ns();
         return 0;
+    }
+    switch (id) {
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
@@ -128,20 +133,6 @@ static int64_t sys_clock_getres(uint64_t id, uint64_t uts, uint64_t a2, uint64_t
     return put_timespec(uts, res);
 }
 
-static int64_t sys_gettimeofday(uint64_t utv, uint64_t utz, uint64_t a2, uint64_t a3, uint64_t a4,
-                                uint64_t a5)
-{
-    ARG(a2), ARG(a3), ARG(a4), ARG(a5);
-    uint64_t ns = clock_realtime_ns();
-    int64_t tv[2] = {(int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC / 1000)};
-    int32_t tz[2] = {0, 0};
-    if (utv && copy_to_user((void *)utv, tv, sizeof(tv)))
-        return -EFAULT;
-    if (utz && copy_to_user((void *)utz, tz, sizeof(tz)))
-        return -EFAULT;
-    return 0;
-}
-
 static int64_t sys_time(uint64_t ut, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5)
 {
@@ -234,7 +225,7 @@ static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, u
                                    uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
-    uint64_t req, now;
+    uint64_t req, now; /* now: only to check the clock id */
     if (flags & ~(uint64_t)TIMER_ABSTIME)
         return -EINVAL; /* Linux ignores other bits; none means anything */
     if (cpuclock_is((int32_t)id))
@@ -244,18 +235,21 @@ static int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t ureq, u
         err = user_timespec(ureq, &req);
     if (err)
         return err;
-    uint64_t mono = clock_ns(), until = mono;
-    if (!(flags & TIMER_ABSTIME))
-        until = clock_add(mono, req);
-    else if (req > now)
-        until = clock_add(mono, req - now);
+    if (flags & TIMER_ABSTIME) {
+        /* On a wall clock, a realtime deadline: the sleep ends when the
+         * clock reaches req, however it is set meanwhile (Linux's
+         * clock_was_set); interrupted, it is simply made again. */
+        uint64_t until = clock_is_wall((int32_t)id) ? clock_deadline_rt(req) : req;
+        if (clock_deadline_ns(until) <= clock_ns() || sched_sleep_intr(until) == 0)
+            return 0;
+        return -ERESTARTNOHAND;
+    }
+    /* Relative: on CLOCK_MONOTONIC whatever the clock, as on Linux (a
+     * relative realtime sleep does not move with the clock). Interrupted
+     * by a signal: EINTR once a handler runs, with the time left. */
+    uint64_t mono = clock_ns(), until = clock_add(mono, req);
     if (until <= mono || sched_sleep_intr(until) == 0)
         return 0;
-    /* Interrupted by a signal: EINTR once a handler runs, with the time
-     * left for a relative sleep; otherwise the sleep goes on (an absolute
-     * one is simply made again). */
-    if (flags & TIMER_ABSTIME)
-        return -ERESTARTNOHAND;
     return nanosleep_interrupted(until, urem);
 }
 
@@ -278,7 +272,6 @@ void sys_time_register(void)
 {
     syscall_register(SYS_getrusage, sys_getrusage);
     syscall_register(SYS_nanosleep, sys_nanosleep);
-    syscall_register(SYS_gettimeofday, sys_gettimeofday);
     syscall_register(SYS_time, sys_time);
     syscall_register(SYS_clock_gettime, sys_clock_gettime);
     syscall_register(SYS_clock_getres, sys_clock_getres);

@@ -105,6 +105,8 @@ void syscall_init(void)
     sys_kcmp_register();
     sys_pvm_register();
     sys_unshare_register();
+    sys_settime_register();
+    sys_adjtime_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

@@ -2,13 +2,13 @@
 # is one static musl executable build/apps/NAME. The suites named in
 # APPS_GLIBC are also built against glibc, static, as build/apps/NAME-glibc:
 # the same cases through the other libc's pthread_create (clone3), futexes
-# and TLS set-up (threads), its socket calls (net) and its SIGEV_THREAD
-# timers (ptimer). Included from the top
-# Makefile, so paths are relative to the repository root.
+# and TLS set-up (threads), its socket calls (net), its SIGEV_THREAD
+# timers (ptimer) and pthread_cond_timedwait's realtime futex (clocks).
+# Included from the top Makefile, so paths are relative to the repository root.
 APPS_CC     := musl-gcc
 APPS_CFLAGS := -static -std=gnu11 -O2 -Wall -Wextra -Werror
 APPS_GLIBC_CC := gcc
-APPS_GLIBC    := threads net pty ptimer
+APPS_GLIBC    := threads net pty ptimer clocks
 APPS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%,$(wildcard tests/apps/*.c)) \
         $(patsubst %,$(BUILD)/apps/%-glibc,$(APPS_GLIBC))
 
