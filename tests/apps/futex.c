@@ -231,16 +231,22 @@ static void case_eagain(void)
     EXPECT_ERR("FUTEX_WAIT_BITSET", fx(&S->a, FUTEX_WAIT_BITSET, 0, NULL, NULL, 1), EAGAIN);
 }
 
-/* A wait of ms on word: ETIMEDOUT after at least ms; then nobody is left
+/* A wait of ms on word, counted from t0 (p_now_us() taken before an
+ * absolute deadline is computed, so that a delay in between cannot make
+ * the wait look short): ETIMEDOUT after at least ms; then nobody is left
  * waiting (a wake finds none). */
-static void timed_out(const char *what, int op, const struct timespec *ts, long ms)
+static void timed_out_from(double t0, const char *what, int op, const struct timespec *ts, long ms)
 {
-    double t0 = p_now_us();
     EXPECT_ERR(what, fx(&S->a, op, 0, ts, NULL, ANY), ETIMEDOUT);
     double took = ms_since(t0);
     if (took < ms - 2 || took > ms + 2000)
         die("%s: timed out after %.1f ms, expected %ld", what, took, ms);
     EXPECT_RET("wake after a timeout", fx(&S->a, FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+}
+
+static void timed_out(const char *what, int op, const struct timespec *ts, long ms)
+{
+    timed_out_from(p_now_us(), what, op, ts, ms);
 }
 
 static void case_timeout_relative(void)
@@ -253,16 +259,18 @@ static void case_timeout_relative(void)
 
 static void case_timeout_monotonic(void)
 {
+    double t0 = p_now_us();
     struct timespec at = ts_in(CLOCK_MONOTONIC, 50), past = {0, 0};
-    timed_out("FUTEX_WAIT_BITSET monotonic +50 ms", FUTEX_WAIT_BITSET, &at, 50);
+    timed_out_from(t0, "FUTEX_WAIT_BITSET monotonic +50 ms", FUTEX_WAIT_BITSET, &at, 50);
     timed_out("FUTEX_WAIT_BITSET at 0", FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, &past, 0);
 }
 
 static void case_timeout_realtime(void)
 {
+    double t0 = p_now_us();
     struct timespec at = ts_in(CLOCK_REALTIME, 50), past = {1, 0};
-    timed_out("FUTEX_WAIT_BITSET realtime +50 ms", FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, &at,
-              50);
+    timed_out_from(t0, "FUTEX_WAIT_BITSET realtime +50 ms",
+                   FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, &at, 50);
     timed_out("FUTEX_WAIT_BITSET realtime 1970",
               FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME | FUTEX_PRIVATE_FLAG, &past, 0);
 }
