@@ -92,6 +92,15 @@ void fd_close_cloexec(struct proc *p)
             fd_close(p, (int)fd);
 }
 
+/* What every close of a descriptor of f by p does: POSIX locks go (any
+ * close gives up p's locks on the file), and the object's flush. */
+static void fd_flush(struct proc *p, struct file *f)
+{
+    lock_posix_release(f->vn, p);
+    if (f->vn->fops && f->vn->fops->flush)
+        f->vn->fops->flush(f, p);
+}
+
 int fd_close(struct proc *p, int fd)
 {
     struct file *f = fd_get(p, fd);
@@ -100,7 +109,7 @@ int fd_close(struct proc *p, int fd)
     p->fds.files[fd] = 0;
     p->fds.cloexec[fd] = 0;
     fd_freed(&p->fds, (unsigned)fd);
-    lock_posix_release(f->vn, p); /* POSIX: any close gives up p's locks on the file */
+    fd_flush(p, f);
     file_unref(f);
     return 0;
 }
@@ -121,7 +130,7 @@ int fd_dup_to(struct proc *p, int fd, int newfd, int cloexec)
     p->fds.cloexec[newfd] = cloexec ? 1 : 0;
     fd_taken(&p->fds, (unsigned)newfd);
     if (old) {
-        lock_posix_release(old->vn, p);
+        fd_flush(p, old);
         file_unref(old);
     }
     return newfd;

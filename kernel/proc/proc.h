@@ -36,6 +36,7 @@ struct file;
 #define RLIMIT_MEMLOCK    8
 #define RLIMIT_AS         9
 #define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE   12
 #define RLIMIT_NICE       13
 #define RLIM_NLIMITS      16
 #define RLIM_INFINITY     (~0ull)

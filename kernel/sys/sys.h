@@ -55,6 +55,7 @@ void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
 void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
 void sys_prio_register(void);   /* sys_prio.c: getpriority, setpriority, getcpu */
 void sys_pidfd_register(void);  /* sys_pidfd.c: pidfd_open, pidfd_send_signal */
+void sys_mqueue_register(void); /* sys_mqueue.c: POSIX message queues (kernel/ipc) */
 
 /* Fault [at, at + len) in as access would (sys_mm.c: MAP_POPULATE, mlock):
  * a large range lets interrupts in between chunks and stops early for a

@@ -101,6 +101,7 @@ void syscall_init(void)
     sys_syslog_register();
     sys_prio_register();
     sys_pidfd_register();
+    sys_mqueue_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
