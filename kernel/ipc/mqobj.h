@@ -45,11 +45,19 @@ struct mq_waiter {
     int done;
 };
 
+/* Linux's NOTIFY_COOKIE_LEN: SIGEV_THREAD's cookie, whose last byte the
+ * kernel sets to what happened. */
+#define MQ_COOKIE_LEN     32
+#define MQ_NOTIFY_WOKENUP 1
+#define MQ_NOTIFY_REMOVED 2
+
 struct mq_notify_reg {
-    int32_t pid;    /* the registered process, 0: none */
-    int32_t notify; /* SIGEV_SIGNAL or SIGEV_NONE */
-    int32_t signo;  /* SIGEV_SIGNAL's signal, 0: none sent */
-    uint64_t value; /* sigev_value */
+    int32_t pid;       /* the registered process, 0: none */
+    int32_t notify;    /* SIGEV_SIGNAL, SIGEV_NONE or SIGEV_THREAD */
+    int32_t signo;     /* SIGEV_SIGNAL's signal, 0: none sent */
+    uint64_t value;    /* sigev_value */
+    struct file *sock; /* SIGEV_THREAD: the netlink socket (a reference) */
+    uint8_t cookie[MQ_COOKIE_LEN];
 };
 
 struct mqueue {

@@ -9,6 +9,7 @@
  *   O_NONBLOCK and mq_getsetattr, EINTR and SA_RESTART, descriptors
  *   (close-on-exec, dup, fork), poll/select/epoll readiness, read's
  *   status line, mq_notify by signal (siginfo checked) and its rules,
+ *   SIGEV_THREAD's netlink cookie and the libc's SIGEV_THREAD,
  *   unlink while open, EFAULT and EBADF for each call, and the libc's own
  *   mq_* functions with a leading slash.
  *
@@ -27,6 +28,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -879,6 +881,91 @@ static void case_notify_exit(void)
     mqu(qname(0));
 }
 
+/* SIGEV_THREAD's kernel side, as the libcs use it: a 32-byte cookie posted
+ * to a netlink socket, its last byte 1 (NOTIFY_WOKENUP) when the
+ * notification fires and 2 (NOTIFY_REMOVED) when the registration goes
+ * otherwise. */
+static void expect_cookie(int s, const unsigned char *cookie, int code)
+{
+    unsigned char got[64];
+    EXPECT_RET("the cookie", recv(s, got, sizeof(got), 0), 32);
+    T_EXPECT(!memcmp(got, cookie, 31) && got[31] == code, "cookie %02x %02x .. %02x, code %d",
+             got[0], got[1], got[31], code);
+}
+
+static void case_notify_thread_kernel(void)
+{
+    wq = qnew(0, O_RDWR, 4, 8);
+    int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
+    T_EXPECT(s >= 0, "netlink socket: %s", t_errname(errno));
+    struct timeval tv = {5, 0};
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    unsigned char cookie[32];
+    for (int i = 0; i < 32; i++)
+        cookie[i] = (unsigned char)(0x40 + i);
+    struct sigevent sev = {
+        .sigev_notify = SIGEV_THREAD, .sigev_signo = s, .sigev_value.sival_ptr = cookie};
+    EXPECT_RET("register", mqn(wq, &sev), 0);
+    char buf[128];
+    status_of(wq, buf, sizeof(buf));
+    T_EXPECT(strstr(buf, "NOTIFY:2     SIGNO:0 "), "status '%s'", buf);
+    send1(wq, "t", 0);
+    expect_cookie(s, cookie, 1);
+    EXPECT_RET("removed after firing", notify_pid(wq), 0);
+    expect_msg(wq, "t", 0);
+    EXPECT_RET("register", mqn(wq, &sev), 0);
+    EXPECT_ERR("twice (no cookie for it)", mqn(wq, &sev), EBUSY);
+    EXPECT_RET("unregister", mqn(wq, NULL), 0);
+    expect_cookie(s, cookie, 2);
+    EXPECT_ERR("one cookie only", recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+    EXPECT_RET("register", mqn(wq, &sev), 0);
+    close(dup(wq));
+    expect_cookie(s, cookie, 2);
+    /* the socket's checks, before the queue's descriptor */
+    sev.sigev_signo = -1;
+    EXPECT_ERR("sigev_signo -1", mqn(wq, &sev), EBADF);
+    int p[2], u[2];
+    T_EXPECT(pipe(p) == 0 && socketpair(AF_UNIX, SOCK_DGRAM, 0, u) == 0, "pipe, socketpair");
+    sev.sigev_signo = p[0];
+    EXPECT_ERR("a pipe", mqn(wq, &sev), ENOTSOCK);
+    sev.sigev_signo = u[0];
+    EXPECT_ERR("an AF_UNIX socket", mqn(wq, &sev), EINVAL);
+    sev.sigev_signo = s;
+    sev.sigev_value.sival_ptr = BAD;
+    EXPECT_ERR("a bad cookie pointer", mqn(wq, &sev), EFAULT);
+    EXPECT_ERR("a bad cookie pointer, bad fd", mqn(-1, &sev), EFAULT);
+    sev.sigev_value.sival_ptr = cookie;
+    EXPECT_ERR("a good socket, bad fd", mqn(-1, &sev), EBADF);
+    EXPECT_ERR("nothing was posted", recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+    mqu(qname(0));
+}
+
+/* The libc's SIGEV_THREAD on top of it: the function runs in a new thread. */
+static int thread_pipe[2];
+static void notified(union sigval v)
+{
+    char c = (char)v.sival_int;
+    if (write(thread_pipe[1], &c, 1) != 1)
+        _exit(3);
+}
+
+static void case_notify_thread_libc(void)
+{
+    T_EXPECT(pipe(thread_pipe) == 0, "pipe");
+    wq = qnew(0, O_RDWR, 4, 8);
+    struct sigevent sev = {.sigev_notify = SIGEV_THREAD,
+                           .sigev_notify_function = notified,
+                           .sigev_value.sival_int = 'K'};
+    EXPECT_RET("mq_notify(SIGEV_THREAD)", mq_notify(wq, &sev), 0);
+    send1(wq, "x", 0);
+    struct pollfd pf = {.fd = thread_pipe[0], .events = POLLIN};
+    EXPECT_RET("the function ran", poll(&pf, 1, 5000), 1);
+    char c = 0;
+    EXPECT_RET("read", read(thread_pipe[0], &c, 1), 1);
+    T_EXPECT(c == 'K', "sival_int %d", c);
+    mqu(qname(0));
+}
+
 /* ---- bad pointers ---- */
 
 static void case_efault(void)
@@ -959,6 +1046,8 @@ static const struct t_case cases[] = {
     {"notify-signal", case_notify_signal},
     {"notify-rules", case_notify_rules},
     {"notify-exit", case_notify_exit},
+    {"notify-thread-kernel", case_notify_thread_kernel},
+    {"notify-thread-libc", case_notify_thread_libc},
     {"efault", case_efault},
     {"libc", case_libc},
 };
