@@ -37,9 +37,9 @@
 
 #include "tcase.h"
 
-#define ALARM_S  20
-#define NOBODY   65534
-#define NOBODY2  65533
+#define ALARM_S       20
+#define NOBODY        65534
+#define NOBODY2       65533
 #define MQ_PRIO_LIMIT 32768
 /* An address no program has mapped (volatile: opaque to the compiler). */
 static void *volatile BAD = (void *)8;
@@ -760,8 +760,8 @@ static void case_proc_sys(void)
         close(fd);
     }
     struct rlimit rl;
-    T_EXPECT(getrlimit(RLIMIT_MSGQUEUE, &rl) == 0 && rl.rlim_cur == 819200,
-             "RLIMIT_MSGQUEUE %llu", (unsigned long long)rl.rlim_cur);
+    T_EXPECT(getrlimit(RLIMIT_MSGQUEUE, &rl) == 0 && rl.rlim_cur == 819200, "RLIMIT_MSGQUEUE %llu",
+             (unsigned long long)rl.rlim_cur);
 }
 
 /* ---- mq_notify ---- */
@@ -779,9 +779,8 @@ static void case_notify_signal(void)
     sigemptyset(&set);
     sigaddset(&set, SIGUSR2);
     sigprocmask(SIG_BLOCK, &set, NULL);
-    struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL,
-                           .sigev_signo = SIGUSR2,
-                           .sigev_value.sival_int = 4242};
+    struct sigevent sev = {
+        .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2, .sigev_value.sival_int = 4242};
     EXPECT_RET("mq_notify", mqn(wq, &sev), 0);
     EXPECT_RET("registered", notify_pid(wq), getpid());
     pid_t pid = spawn(notify_sender);
