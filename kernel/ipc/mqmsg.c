@@ -29,14 +29,19 @@ static int can_write(const struct file *f)
 
 /* --- the messages -------------------------------------------------------------------- */
 
-/* m into q after every message of its priority or higher. */
+/* m into q after every message of its priority or higher: at the end,
+ * without a walk, when the last one's priority is not below m's. */
 static void msg_insert(struct mqueue *q, struct mq_msg *m)
 {
     struct mq_msg **at = &q->head;
+    if (q->last && q->last->prio >= m->prio)
+        at = &q->last->next;
     while (*at && (*at)->prio >= m->prio)
         at = &(*at)->next;
     m->next = *at;
     *at = m;
+    if (!m->next)
+        q->last = m;
     q->curmsgs++;
     q->qsize += m->len;
 }
@@ -44,7 +49,8 @@ static void msg_insert(struct mqueue *q, struct mq_msg *m)
 static struct mq_msg *msg_first(struct mqueue *q)
 {
     struct mq_msg *m = q->head;
-    q->head = m->next;
+    if (!(q->head = m->next))
+        q->last = 0;
     q->curmsgs--;
     q->qsize -= m->len;
     return m;

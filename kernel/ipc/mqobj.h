@@ -66,7 +66,7 @@ struct mqueue {
     struct vnode *vn;
     int64_t maxmsg, msgsize, curmsgs;
     uint64_t qsize;                        /* bytes of the messages queued */
-    struct mq_msg *head;                   /* by priority, highest first, FIFO within */
+    struct mq_msg *head, *last;            /* by priority, highest first, FIFO within */
     struct mq_waiter *senders, *receivers; /* FIFO */
     struct pollq pq;
     struct mq_notify_reg reg;
@@ -74,12 +74,14 @@ struct mqueue {
     uint64_t charged; /* bytes charged to it */
 };
 
-/* The queue behind f, or NULL when f is no message queue descriptor. */
+/* The queue behind f, or NULL when f is no message queue descriptor (or
+ * NULL itself). */
 struct mqueue *mq_of_file(struct file *f);
 /* mqnotify.c: a message was queued on q, no receiver waiting for it:
  * the registration fires if the queue was empty. */
 void mq_notify_fire(struct mqueue *q);
-/* mqnotify.c: drop q's registration (the queue is going). */
+/* mqnotify.c: drop q's registration, if any (SIGEV_THREAD's socket is
+ * told NOTIFY_REMOVED). */
 void mq_notify_clear(struct mqueue *q);
 /* mqnotify.c: process owner closes a descriptor of q (Linux's flush). */
 void mq_notify_flush(struct mqueue *q, int32_t owner);

@@ -241,8 +241,7 @@ int mq_open_file(const char *name, int oflag, uint32_t mode, const struct mq_att
     /* The file keeps the access mode (an O_WRONLY|O_RDWR one made by
      * O_CREAT allows neither, as Linux) and O_NONBLOCK; Linux's other open
      * flags mean nothing to a queue and are not kept either. */
-    err = file_open_vnode(q->vn, (uint32_t)oflag & (O_ACCMODE | O_NONBLOCK), out);
-    return err;
+    return file_open_vnode(q->vn, (uint32_t)oflag & (O_ACCMODE | O_NONBLOCK), out);
 }
 
 int mq_unlink_name(const char *name)
