@@ -72,6 +72,15 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec)
     return (int)fd;
 }
 
+int fd_room(struct proc *p)
+{
+    const struct fdtable *t = &p->fds;
+    unsigned fd = 0;
+    while (fd < t->cap && t->files[fd])
+        fd++;
+    return fd < fd_limit(p) ? 0 : -EMFILE;
+}
+
 int fd_install_at(struct proc *p, struct file *f, int fd, int cloexec)
 {
     int err = fd_grow(&p->fds, (unsigned)fd);

@@ -23,13 +23,14 @@
  * -EINVAL. */
 static int mq_deadline(uint64_t uts, uint64_t *deadline)
 {
-    uint64_t ns, now = clock_ns(), rt = clock_realtime_ns();
+    uint64_t ns;
     *deadline = 0;
     if (!uts)
         return 0;
     int err = user_timespec(uts, &ns);
     if (err)
         return err;
+    uint64_t now = clock_ns(), rt = clock_realtime_ns();
     *deadline = ns > rt ? clock_add(now, ns - rt) : now;
     if (*deadline == 0)
         *deadline = 1;
@@ -52,7 +53,9 @@ static int64_t sys_mq_open(uint64_t uname, uint64_t oflag, uint64_t mode, uint64
     int err = user_path(uname, 0, &name);
     if (err)
         return err;
-    err = mq_open_file(name, (int)oflag, (uint32_t)mode, uattr ? &attr : 0, &f);
+    err = fd_room(proc_current()); /* before the queue is made, as Linux */
+    if (!err)
+        err = mq_open_file(name, (int)oflag, (uint32_t)mode, uattr ? &attr : 0, &f);
     kfree(name);
     if (err)
         return err;

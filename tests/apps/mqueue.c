@@ -1,7 +1,7 @@
 /* mqueue: POSIX message queues (mq_overview(7)): mq_open, mq_unlink,
  * mq_timedsend, mq_timedreceive, mq_notify, mq_getsetattr.
  *
- *   names and the namespace, O_CREAT/O_EXCL/access modes, mode and umask,
+ *   names and the namespace, O_CREAT/O_EXCL/access modes, EMFILE, mode and umask,
  *   the attributes and their limits (unprivileged ones after setuid: the
  *   /proc/sys/fs/mqueue limits, RLIMIT_MSGQUEUE's EMFILE, queues_max's
  *   ENOSPC), EACCES by mode and the sticky EPERM of mq_unlink, priority
@@ -248,6 +248,22 @@ static void case_open_defaults(void)
 
 static void case_open_errors(void)
 {
+    /* no descriptor left: EMFILE, and no queue made */
+    struct rlimit rl, few;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    int top = dup(0);
+    T_EXPECT(top >= 0, "dup: %s", t_errname(errno));
+    few = (struct rlimit){(rlim_t)top, rl.rlim_max};
+    T_EXPECT(setrlimit(RLIMIT_NOFILE, &few) == 0, "setrlimit: %s", t_errname(errno));
+    close(top);
+    int fds[64], n = 0;
+    while (n < 64 && (fds[n] = dup(0)) >= 0)
+        n++;
+    EXPECT_ERR("no descriptor", mqo(qname(0), O_CREAT | O_RDWR, 0600, NULL), EMFILE);
+    while (n > 0)
+        close(fds[--n]);
+    setrlimit(RLIMIT_NOFILE, &rl);
+    EXPECT_ERR("no queue was made", mqo(qname(0), O_RDWR, 0, NULL), ENOENT);
     EXPECT_ERR("no O_CREAT", mqo(qname(0), O_RDWR, 0, NULL), ENOENT);
     qnew(0, O_RDWR, 2, 8);
     EXPECT_ERR("O_CREAT|O_EXCL", mqo(qname(0), O_CREAT | O_EXCL | O_RDWR, 0600, NULL), EEXIST);
