@@ -296,6 +296,21 @@ void epoll_file_gone(struct file *f)
         item_remove(f->ep_items);
 }
 
+int epoll_target(struct file *epf, int fd, unsigned nth, struct file **out)
+{
+    if (!file_is_epoll(epf))
+        return -EINVAL;
+    struct eventpoll *ep = ep_of(epf);
+    for (struct eplink *l = ep->items.next; l != &ep->items; l = l->next) {
+        struct epitem *epi = ITEM_OF(l, all);
+        if (epi->fd == fd && nth-- == 0) {
+            *out = epi->file;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
 /* --- nesting ---------------------------------------------------------------------- */
 
 static uint64_t nest_gen; /* one per check: marks the instances it has measured */

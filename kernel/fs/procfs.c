@@ -184,7 +184,7 @@ static int has_tid(const struct pnode *dir, int tid)
 static int nth_fd(const struct pnode *dir, uint64_t index)
 {
     struct proc *p = pnode_proc(dir);
-    for (unsigned fd = 0; p && fd < p->fds.cap; fd++)
+    for (unsigned fd = 0; p && fd < p->fds->cap; fd++)
         if (fd_get(p, (int)fd) && index-- == 0)
             return (int)fd + 1;
     return 0;

@@ -800,6 +800,12 @@ int epoll_wait_file(struct file *ep, void *uev, int max, uint64_t deadline);
 /* The last reference to f is going: take it out of every instance that
  * watches it (file_unref). */
 void epoll_file_gone(struct file *f);
+/* The file of the nth (from 0) item of instance ep registered under
+ * descriptor number fd (kcmp's KCMP_EPOLL_TFD; counted in the interest
+ * list's order, as Linux counts in its tree's): 0 and *out (not
+ * referenced), -EINVAL when ep is not an epoll instance, -ENOENT when
+ * there is no such item. */
+int epoll_target(struct file *ep, int fd, unsigned nth, struct file **out);
 
 /* --- pcache.c: the page cache -------------------------------------------------- */
 /* A regular file's data, as pages found by page index: those the file owns

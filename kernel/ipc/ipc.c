@@ -209,6 +209,16 @@ void ipc_proc_exit(struct proc *p)
     sem_exit(p->pid);
 }
 
+void ipc_sem_detach(struct proc *p)
+{
+    sem_exit(p->pid);
+}
+
+int ipc_sem_undo_held(const struct proc *p)
+{
+    return sem_undo_held(p->pid);
+}
+
 void ipc_init(void)
 {
     shm_register();

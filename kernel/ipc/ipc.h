@@ -24,6 +24,13 @@ void ipc_init(void);
  * adjustments are applied. Attached shared memory goes with the address
  * space, as on exec. */
 void ipc_proc_exit(struct proc *p);
+/* unshare(CLONE_SYSVSEM) by p's only thread: as Linux's exit_sem, its
+ * SEM_UNDO adjustments are applied now and forgotten (an empty list from
+ * then on). ipc_sem_undo_held: 1 when p has any SEM_UNDO record (Linux
+ * makes a process's undo list at its first SEM_UNDO operation: kcmp's
+ * KCMP_SYSVSEM compares those lists, absent ones as equal). */
+void ipc_sem_detach(struct proc *p);
+int ipc_sem_undo_held(const struct proc *p);
 
 /* Live objects of all three kinds (the leak check). */
 uint64_t ipc_count(void);

@@ -109,6 +109,8 @@ void shm_register(void);
 void sem_register(void);
 void msg_register(void);
 void sem_exit(int32_t pid);
+/* 1 when process pid has a SEM_UNDO record on some set. */
+int sem_undo_held(int32_t pid);
 extern struct ipc_ids shm_ids, sem_ids, msg_ids;
 
 #endif

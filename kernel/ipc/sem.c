@@ -549,6 +549,15 @@ void sem_exit(int32_t pid)
     }
 }
 
+int sem_undo_held(int32_t pid)
+{
+    for (struct ipc_obj *o = sem_ids.head; o; o = o->next)
+        for (struct sem_undo *u = ((struct sem_set *)o)->undos; u; u = u->next)
+            if (u->pid == pid)
+                return 1;
+    return 0;
+}
+
 /* --- /proc ----------------------------------------------------------------------------- */
 
 int gen_sysvipc_sem(int id, char *buf, size_t n)

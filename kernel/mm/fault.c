@@ -4,6 +4,7 @@
 #include "string.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
 
 static unsigned region_flags(const struct vm_region *r)
@@ -216,6 +217,28 @@ int vmspace_copyin(struct vmspace *vs, uint64_t va, void *dst, uint64_t len)
         va += n;
         to += n;
         len -= n;
+    }
+    return 0;
+}
+
+int vmspace_access(struct vmspace *vs, uint64_t va, void *buf, uint64_t len, int write)
+{
+    uint32_t need = write ? VM_PROT_WRITE : VM_PROT_READ;
+    if (!len)
+        return 0;
+    if (va < USER_MIN || va >= USER_MAX || len > USER_MAX - va)
+        return -EFAULT;
+    for (uint64_t done = 0; done < len;) {
+        uint64_t at = va + done, n = PAGE_SIZE - page_offset(at);
+        n = n < len - done ? n : len - done;
+        const struct vm_region *r = vm_map_find(&vs->map, at);
+        if (!r || (r->prot & need) != need)
+            return -EFAULT;
+        int err = write ? vmspace_copyout(vs, at, (const uint8_t *)buf + done, n)
+                        : vmspace_copyin(vs, at, (uint8_t *)buf + done, n);
+        if (err)
+            return err;
+        done += n;
     }
     return 0;
 }

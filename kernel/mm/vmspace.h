@@ -160,5 +160,13 @@ int vmspace_copyout(struct vmspace *vs, uint64_t va, const void *src, uint64_t l
  * dst, faulting pages in for reading as a program's load would (Linux's
  * access_remote_vm, for /proc/<pid>/environ). 0, -EFAULT or -ENOMEM. */
 int vmspace_copyin(struct vmspace *vs, uint64_t va, void *dst, uint64_t len);
+/* process_vm_readv/writev's access to vs (need not be active): len bytes
+ * at va read into buf, or written from it (write), as vmspace_copyin and
+ * vmspace_copyout do, but only where a program access would be allowed:
+ * every byte in the user window and in a region readable (for a read) or
+ * writable (for a write), else -EFAULT; no FOLL_FORCE, as Linux's
+ * process_vm calls use none. 0, -EFAULT or -ENOMEM (part of buf or of the
+ * target may then have been copied). */
+int vmspace_access(struct vmspace *vs, uint64_t va, void *buf, uint64_t len, int write);
 
 #endif

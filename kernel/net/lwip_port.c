@@ -11,12 +11,34 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/sched/sched.h"
 #include "lwip/sys.h"
+#include "lwip/tcp.h"
+#include "lwip_hooks.h"
 
 /* lwIP's clock: milliseconds of the monotonic clock (wraps after 49 days,
  * which lwIP's timer arithmetic expects). */
 u32_t sys_now(void)
 {
     return (u32_t)(clock_ns() / 1000000u);
+}
+
+#define NET_OOW_ACK_MS 500u
+
+/* The connection's slot holds the sys_now() of its last such ACK, with
+ * bit 0 set so that a slot never used (NULL) differs from any time. */
+int net_tcp_oow_ack_ok(struct tcp_pcb *pcb)
+{
+    static u8_t slot;
+    static int have_slot;
+    if (!have_slot) {
+        slot = tcp_ext_arg_alloc_id(); /* lwIP is up: a pcb exists */
+        have_slot = 1;
+    }
+    uintptr_t last = (uintptr_t)tcp_ext_arg_get(pcb, slot);
+    u32_t now = sys_now();
+    if (last && now - (u32_t)last < NET_OOW_ACK_MS)
+        return 0;
+    tcp_ext_arg_set(pcb, slot, (void *)(uintptr_t)(now | 1u));
+    return 1;
 }
 
 void *lwip_port_malloc(size_t n)

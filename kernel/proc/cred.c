@@ -101,6 +101,23 @@ int cred_capable(unsigned cap)
     return !p || (cap <= CAP_LAST_CAP && (p->cred.cap_eff >> cap & 1));
 }
 
+/* 1 when every id of ids ({real, effective, saved}) is id. */
+static int ids_all(const uint32_t ids[3], uint32_t id)
+{
+    return ids[0] == id && ids[1] == id && ids[2] == id;
+}
+
+int cred_may_access(const struct proc *target)
+{
+    const struct proc *self = proc_current();
+    if (!self || self == target)
+        return 1;
+    const struct cred *c = &self->cred, *t = &target->cred;
+    if (ids_all(t->uid, c->uid[0]) && ids_all(t->gid, c->gid[0]) && !target->nodump)
+        return 1;
+    return cred_capable(CAP_SYS_PTRACE);
+}
+
 void cred_init_root(struct cred *c)
 {
     c->cap_prm = c->cap_eff = CAP_FULL_SET;

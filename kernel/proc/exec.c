@@ -437,6 +437,10 @@ int proc_execve(struct vnode *base, const char *path, int flags, char *const arg
     struct proc *p = proc_current();
     struct exec_image img;
     int err = load(p, base, path, flags, argv, envp, &img, 0);
+    if (!err && (err = fd_unshare(p)) != 0) { /* Linux's unshare_files: the table exec closes in */
+        vmspace_destroy(img.vs);
+        kfree(img.exe);
+    }
     if (err)
         return err;
     struct lwp *l = lwp_current();

@@ -1,8 +1,8 @@
 /* fork, vfork and clone (kernel/fork.c semantics for processes): the child
  * gets a copy-on-write copy of the address space (or shares it with
- * CLONE_VM), the descriptor table with the open files shared, the limits,
- * cwd and umask, and returns 0 from the same system call. Everything that
- * can fail is acquired before the child can run (OpenBSD fork1). */
+ * CLONE_VM), a copy of the descriptor table with the open files shared
+ * (or the table itself with CLONE_FILES), the limits, cwd and umask, and returns 0 from the same
+ * system call. Everything that can fail is acquired before the child can run (OpenBSD fork1). */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -14,10 +14,11 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
 
-/* The flag sets honoured: a process (fork, vfork, posix_spawn), and a
- * thread (pthread_create: an LWP sharing everything the process owns). */
+/* The flag sets honoured: a process (fork, vfork, posix_spawn; sharing
+ * the descriptor table with CLONE_FILES), and a thread (pthread_create:
+ * an LWP sharing everything the process owns). */
 #define CLONE_PROCESS                                                                              \
-    (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |                       \
+    (CSIGNAL | CLONE_VM | CLONE_FILES | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |         \
      CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID | CLONE_PIDFD)
 #define CLONE_THREAD_NEEDS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
 #define CLONE_THREAD_MAY                                                                           \
@@ -28,8 +29,8 @@
  * actions, which need a shared address space; CLONE_PIDFD takes neither
  * CLONE_DETACHED nor, before Linux 6.9, CLONE_THREAD. Then what is honoured: a
  * thread shares the descriptors and cwd (no per-thread tables exist), and
- * a process shares neither. Anything else is -EINVAL, logged once per
- * combination so that a program's unsupported use shows in the log. */
+ * a process may share the descriptor table, never the cwd (no CLONE_FS). Anything else is -EINVAL,
+ * logged once per combination so that a program's unsupported use shows in the log. */
 static int clone_flags_check(uint64_t flags)
 {
     static uint64_t logged[PROC_REFUSED_SEEN];
@@ -47,22 +48,6 @@ static int clone_flags_check(uint64_t flags)
     return proc_refuse_flags(logged, "clone", flags);
 }
 
-static int fd_copy(struct proc *dst, struct proc *src)
-{
-    for (unsigned fd = 0; fd < src->fds.top; fd++) {
-        struct file *f = src->fds.files[fd];
-        if (!f)
-            continue;
-        file_ref(f);
-        int r = fd_install_at(dst, f, (int)fd, src->fds.cloexec[fd]);
-        if (r < 0) {
-            file_unref(f);
-            return r;
-        }
-    }
-    return 0;
-}
-
 /* Everything of the child but its thread: an embryo (proc_alloc). */
 static int child_make(struct proc *p, uint64_t flags, struct proc **out)
 {
@@ -78,8 +63,10 @@ static int child_make(struct proc *p, uint64_t flags, struct proc **out)
     } else {
         err = vmspace_fork(p->vm, &c->vm);
     }
-    if (!err)
-        err = fd_copy(c, p);
+    if (flags & CLONE_FILES)
+        fd_table_share(c, p);
+    else if (!err)
+        err = fd_table_copy(c, p);
     if (!err && p->exe && !(c->exe = kstrdup(p->exe)))
         err = -ENOMEM;
     if (err) {

@@ -158,7 +158,8 @@ int proc_alloc(struct proc *parent, struct proc **out)
     struct proc *p = kzalloc(sizeof(*p));
     if (!p)
         return -ENOMEM;
-    if (parent && cred_copy(&p->cred, &parent->cred)) {
+    if (fd_table_new(p) || (parent && cred_copy(&p->cred, &parent->cred))) {
+        fd_close_all(p);
         kfree(p);
         return -ENOMEM;
     }
@@ -166,6 +167,7 @@ int proc_alloc(struct proc *parent, struct proc **out)
         cred_init_root(&p->cred);
     int pid = pid_alloc();
     if (pid < 0) {
+        fd_close_all(p);
         cred_free(&p->cred);
         kfree(p);
         return pid;

@@ -45,12 +45,17 @@ struct rlimit64 {
     uint64_t cur, max;
 };
 
-/* Descriptor table: fd -> open file description, plus close-on-exec. */
+/* Descriptor table: fd -> open file description, plus close-on-exec.
+ * Shared by every thread of a process, and by processes made with
+ * clone(CLONE_FILES) (refs of them) until one unshares or execs. It is
+ * also the owner of the POSIX record locks taken through it, as Linux's
+ * files_struct is. */
 struct fdtable {
     struct file **files;
     uint8_t *cloexec;
     unsigned cap;
-    unsigned top; /* every descriptor from top on is free (fd.c keeps it) */
+    unsigned top;  /* every descriptor from top on is free (fd.c keeps it) */
+    unsigned refs; /* processes using it */
 };
 
 /* Credentials (cred.c): uid[] and gid[] are {real, effective, saved}. */
@@ -72,6 +77,7 @@ struct fdtable {
 #define CAP_NET_RAW          13
 #define CAP_IPC_LOCK         14
 #define CAP_IPC_OWNER        15
+#define CAP_SYS_PTRACE       19
 #define CAP_SYS_ADMIN        21
 #define CAP_SYS_NICE         23
 #define CAP_SYS_RESOURCE     24
@@ -134,7 +140,16 @@ struct lwp {
     uint64_t timerslack_ns, slack_default;
     int no_new_privs;
     int32_t restart_clock; /* a CPU-time clock's sleep: its clock id */
-    struct lwp *next;      /* the process's LWPs */
+    /* ioprio_set(2)'s value for this thread, as the program gave it (0:
+     * none set, IOPRIO_CLASS_NONE); kept by clone and exec. Recorded and
+     * reported only: there is no I/O scheduler to order requests by it. */
+    uint16_t ioprio;
+    /* Whether Linux would have given the task an I/O context by now: it
+     * makes one at ioprio_set, and clone copies one whose class is not
+     * NONE (copy_io); no I/O scheduler here makes any. kcmp's KCMP_IO
+     * compares absent ones as equal, as Linux's NULL pointers. */
+    uint8_t ioctx;
+    struct lwp *next; /* the process's LWPs */
 };
 
 struct proc {
@@ -146,10 +161,10 @@ struct proc {
     enum proc_state state;
     int wstatus; /* wait(2) status once a zombie: (code << 8) or the signal */
     struct vmspace *vm;
-    struct fdtable fds;
-    struct cred cred;   /* all 0 (root) for init; inherited */
-    struct vnode *cwd;  /* referenced */
-    struct vnode *root; /* chroot(2): referenced; NULL: the tree's root */
+    struct fdtable *fds; /* never NULL once built: an empty table for a zombie */
+    struct cred cred;    /* all 0 (root) for init; inherited */
+    struct vnode *cwd;   /* referenced */
+    struct vnode *root;  /* chroot(2): referenced; NULL: the tree's root */
     uint32_t umask;
     uint32_t personality; /* personality(2): PER_LINUX with the flags honoured; inherited */
     struct rlimit64 rlim[RLIM_NLIMITS];
@@ -273,6 +288,13 @@ void pid_free(int id);
 /* 1 when the calling process has capability cap in its effective set
  * (Linux's capable(); a kernel thread has them all). */
 int cred_capable(unsigned cap);
+/* Whether the calling process may inspect or change target (Linux's
+ * ptrace_may_access with PTRACE_MODE_*_REALCREDS, the rule of kcmp,
+ * pidfd_getfd and process_vm_readv/writev): always its own process;
+ * otherwise the caller's real uid and gid must be every one of target's
+ * (real, effective and saved) and target must be dumpable (prctl's
+ * PR_SET_DUMPABLE), unless the caller has CAP_SYS_PTRACE. 1 or 0. */
+int cred_may_access(const struct proc *target);
 /* init's credentials: root, with every capability. */
 void cred_init_root(struct cred *c);
 /* After a set*uid call changed c's uids from old[3] and old_fsuid: the
@@ -312,7 +334,8 @@ unsigned lwp_count(void);
  * (CLONE_CHILD_CLEARTID). 0 and *tid, or -EAGAIN / -ENOMEM. */
 int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid, int *tid);
 /* A new LWP l made by from (clone, fork): from's timer slack (its
- * default too), no_new_privs and nice value; no parent-death signal. */
+ * default too), no_new_privs, nice value and I/O priority; no
+ * parent-death signal. */
 void lwp_inherit_prctl(struct lwp *l, const struct lwp *from);
 /* LWP l of a process that lives on has exited: the children it made get
  * their parent-death signals and are the main thread's (or another live
@@ -571,6 +594,19 @@ int jc_tty_check(int sid, int fg_pgrp, int sig);
 #define W_CONTINUED      0xffff
 
 /* fd.c: descriptor tables. The caller holds nothing: one CPU, no blocking. */
+/* A new empty table for embryo p: 0 or -ENOMEM. */
+int fd_table_new(struct proc *p);
+/* fork: child c gets a copy of p's table (the same open files, each one
+ * more referenced, and close-on-exec flags): 0 or -ENOMEM. */
+int fd_table_copy(struct proc *c, struct proc *p);
+/* clone(CLONE_FILES): child c uses p's table itself (its own empty one
+ * given back). */
+void fd_table_share(struct proc *c, struct proc *p);
+/* Give p a table of its own if its table is shared with another process
+ * (unshare(CLONE_FILES), close_range's CLOSE_RANGE_UNSHARE, and exec, as
+ * Linux's unshare_files): a copy, the old one left to the others. 0, or
+ * -ENOMEM with nothing changed. */
+int fd_unshare(struct proc *p);
 /* Install f at the lowest free fd >= min (below RLIMIT_NOFILE): the fd
  * (the table takes f's reference), or -EMFILE / -ENOMEM. */
 int fd_install(struct proc *p, struct file *f, int min, int cloexec);
@@ -585,9 +621,9 @@ void fd_close_cloexec(struct proc *p);
  * descriptor starts here. */
 static inline struct file *fd_get(struct proc *p, int fd)
 {
-    if (fd < 0 || (unsigned)fd >= p->fds.cap)
+    if (fd < 0 || (unsigned)fd >= p->fds->cap)
         return 0;
-    return p->fds.files[fd];
+    return p->fds->files[fd];
 }
 /* Close fd: 0 or -EBADF. */
 int fd_close(struct proc *p, int fd);
@@ -599,7 +635,9 @@ void fd_set_cloexec(struct proc *p, int fd, int on);
  * (last may be ~0U), or with cloexec mark them close-on-exec instead. The
  * cost is bounded by the highest open descriptor, not by the range. */
 void fd_close_range(struct proc *p, unsigned first, unsigned last, int cloexec);
-/* Close every descriptor and free the table. */
+/* Leave the table (exit): when p was its last user, every descriptor is
+ * closed and the table freed; p is left an empty table that nothing can
+ * be installed in. */
 void fd_close_all(struct proc *p);
 /* Descriptors open in p. */
 unsigned fd_count(struct proc *p);

@@ -54,8 +54,24 @@ void sys_mlock_register(void);  /* sys_mlock.c: mlock and its family, mincore */
 void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
 void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
 void sys_prio_register(void);   /* sys_prio.c: getpriority, setpriority, getcpu */
-void sys_pidfd_register(void);  /* sys_pidfd.c: pidfd_open, pidfd_send_signal */
+void sys_pidfd_register(void);  /* sys_pidfd.c: pidfd_open, pidfd_send_signal, pidfd_getfd */
 void sys_mqueue_register(void); /* sys_mqueue.c: POSIX message queues (kernel/ipc) */
+
+/* Other processes and the execution context (docs/ARCHITECTURE.md,
+ * "Inspecting other processes"): sys_ioprio.c ioprio_get and ioprio_set,
+ * sys_kcmp.c kcmp, sys_pvm.c process_vm_readv and process_vm_writev,
+ * sys_unshare.c unshare. */
+void sys_ioprio_register(void);
+void sys_kcmp_register(void);
+void sys_pvm_register(void);
+void sys_unshare_register(void);
+
+/* getpriority's and ioprio_get's selection (sys_prio.c): call fn(l, arg)
+ * for each live thread that which (0 PRIO_PROCESS: the thread whose tid is
+ * who; 1 PRIO_PGRP: every thread of process group who; 2 PRIO_USER: every
+ * thread of the processes whose real uid is who; who 0: the caller's)
+ * names. How many there were. */
+int prio_each(int which, int who, void (*fn)(struct lwp *, void *), void *arg);
 
 /* Fault [at, at + len) in as access would (sys_mm.c: MAP_POPULATE, mlock):
  * a large range lets interrupts in between chunks and stops early for a

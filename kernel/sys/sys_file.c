@@ -82,11 +82,10 @@ static int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uin
 #define CLOSE_RANGE_CLOEXEC (1u << 2)
 
 /* close_range(2): first and last are unsigned ints. CLOSE_RANGE_UNSHARE
- * asks for a table of the caller's own first. The table here belongs to
- * the process and every thread of it shares it; there is no unsharing it,
- * so the flag is honoured only where it changes nothing (one live LWP: the
- * table is already the caller's alone) and refused (-EINVAL) otherwise,
- * never ignored. */
+ * asks for a table of the caller's own first: a copy when another process
+ * shares it (clone(CLONE_FILES); fd_unshare). Every thread of a process
+ * shares its table and an LWP cannot have one apart, so with other live
+ * threads the flag is refused (-EINVAL), never ignored. */
 static int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t a3,
                                uint64_t a4, uint64_t a5)
 {
@@ -98,6 +97,9 @@ static int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, ui
         return -EINVAL;
     if (((uint32_t)flags & CLOSE_RANGE_UNSHARE) && p->nlive > 1)
         return -EINVAL;
+    int err = ((uint32_t)flags & CLOSE_RANGE_UNSHARE) ? fd_unshare(p) : 0;
+    if (err)
+        return err;
     fd_close_range(p, (uint32_t)first, (uint32_t)last, (flags & CLOSE_RANGE_CLOEXEC) != 0);
     return 0;
 }

@@ -134,7 +134,7 @@ static int64_t fcntl_setlk(struct proc *p, int fd, struct file *f, const void *o
         return -EBADF;
     if (r.type != LK_RDLCK && r.type != LK_WRLCK && r.type != LK_UNLCK)
         return -EINVAL;
-    int posix = owner == p;
+    int posix = owner == (const void *)p->fds;
     r.pid = posix ? p->pid : -1;
     file_ref(f);
     err = lock_rec_set(f->vn, owner, posix, &r, wait);
@@ -159,7 +159,7 @@ int64_t fcntl_lock(struct proc *p, int fd, struct file *f, uint64_t cmd, uint64_
         return -EFAULT;
     if (ofd && fl.l_pid != 0)
         return -EINVAL;
-    const void *owner = ofd ? (const void *)f : (const void *)p;
+    const void *owner = ofd ? (const void *)f : (const void *)p->fds; /* Linux's files_struct */
     if (cmd == F_GETLK || cmd == F_OFD_GETLK)
         return fcntl_getlk(f, owner, &fl, uarg);
     return fcntl_setlk(p, fd, f, owner, &fl, cmd == F_SETLKW || cmd == F_OFD_SETLKW);

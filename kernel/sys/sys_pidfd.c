@@ -1,4 +1,4 @@
-/* Process file descriptors: pidfd_open and pidfd_send_signal (the file:
+/* Process file descriptors: pidfd_open, pidfd_send_signal and pidfd_getfd (the file:
  * kernel/proc/pidfd.c; waitid's P_PIDFD: kernel/proc/wait.c). Arguments
  * are checked in Linux's order. */
 #include <stdint.h>
@@ -76,8 +76,39 @@ static int64_t sys_pidfd_send_signal(uint64_t fd, uint64_t sig, uint64_t uinfo, 
     return sig_send_info(p, 0, (int)sig, &qi);
 }
 
+/* A duplicate in the caller of descriptor targetfd of the process the
+ * pidfd names (the same open file, as dup), close-on-exec as on Linux.
+ * Linux's order: flags (none defined: -EINVAL), the pidfd (-EBADF), the
+ * process (-ESRCH once it has exited: a zombie has no descriptors left),
+ * the ptrace-attach right (-EPERM, cred_may_access), then targetfd
+ * (-EBADF); -EMFILE when the caller has no descriptor free. */
+static int64_t sys_pidfd_getfd(uint64_t pidfd, uint64_t targetfd, uint64_t flags, uint64_t a3,
+                               uint64_t a4, uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    struct proc *self = proc_current(), *p;
+    if ((uint32_t)flags)
+        return -EINVAL;
+    int err = pidfd_target(fd_get(self, (int)pidfd), &p);
+    if (err)
+        return err;
+    if (!p || p->state != P_ALIVE)
+        return -ESRCH;
+    if (!cred_may_access(p))
+        return -EPERM;
+    struct file *f = fd_get(p, (int)targetfd);
+    if (!f)
+        return -EBADF;
+    file_ref(f);
+    int fd = fd_install(self, f, 0, 1);
+    if (fd < 0)
+        file_unref(f);
+    return fd;
+}
+
 void sys_pidfd_register(void)
 {
+    syscall_register(SYS_pidfd_getfd, sys_pidfd_getfd);
     syscall_register(SYS_pidfd_open, sys_pidfd_open);
     syscall_register(SYS_pidfd_send_signal, sys_pidfd_send_signal);
 }

@@ -20,9 +20,7 @@
 #define PRIO_USER    2
 #define NICE_RAW_TOP 20 /* the raw getpriority result is NICE_RAW_TOP - nice */
 
-/* Call fn(l, arg) for each live thread that which and who name: how many
- * there were. */
-static int prio_each(int which, int who, void (*fn)(struct lwp *, void *), void *arg)
+int prio_each(int which, int who, void (*fn)(struct lwp *, void *), void *arg)
 {
     struct proc *self = proc_current();
     if (which == PRIO_PROCESS) {

@@ -102,6 +102,10 @@ void syscall_init(void)
     sys_prio_register();
     sys_pidfd_register();
     sys_mqueue_register();
+    sys_ioprio_register();
+    sys_kcmp_register();
+    sys_pvm_register();
+    sys_unshare_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

@@ -324,11 +324,11 @@ static size_t drain(int fd)
     return total;
 }
 
-/* Both directions full, so both receive windows are shut: the ACKs that
- * close the second must not set the two ends acknowledging each other's
- * ACKs for ever (lwIP 2.1 did: on loopback that held the CPU, and the
- * whole machine hung). Then reading opens them again and everything
- * written arrives. */
+/* Both directions full, so both receive windows are shut, and both ends
+ * probe them: neither the ACKs that close the second window nor the
+ * probes may set the two ends acknowledging each other's ACKs for ever
+ * (lwIP 2.1 did: on loopback that held the CPU, and the whole machine
+ * hung). Then reading opens them again and everything written arrives. */
 static void case_both_windows_shut(void)
 {
     int a, b;

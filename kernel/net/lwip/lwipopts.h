@@ -87,6 +87,10 @@ _Static_assert(TCP_SND_QUEUELEN >= 2 * (TCP_SND_BUF / TCP_MSS), "lwipopts: TCP q
 #define PBUF_POOL_SIZE             256
 #define PBUF_POOL_BUFSIZE          1600
 #define MEMP_NUM_TCP_SEG           TCP_SND_QUEUELEN
+/* One per-connection slot of ours: when the connection last answered an
+ * unacceptable segment (lwip_hooks.h). */
+#define LWIP_TCP_PCB_NUM_EXT_ARGS 1
+#define LWIP_HOOK_FILENAME        "lwip_hooks.h"
 
 /* Checksums: not on the loopback interface (ether.c turns them off
  * there, as Linux skips them on lo), everywhere else. */
