@@ -97,6 +97,11 @@ int mq_notify_set(struct file *f, const struct ksigevent *sev);
 /* mq_getsetattr's work: *old (when given) then new's O_NONBLOCK (when
  * given) on f: 0, -EBADF or -EINVAL. */
 int mq_getsetattr_file(struct file *f, const struct mq_attr_k *new, struct mq_attr_k *old);
+/* Process pid is exiting (ipc_proc_exit): its mq_notify registrations
+ * that its descriptors' closing does not drop (a table shared by
+ * CLONE_FILES lives on) stay, as Linux's, but will signal nobody: the pid
+ * may be another process's by then. */
+void mq_proc_exit(int32_t pid);
 /* Queues in existence, named or open (the leak check). */
 uint64_t mq_count(void);
 /* /proc/sys/fs/mqueue/... */

@@ -2,7 +2,10 @@
  * ask to be told when a message reaches the queue while it is empty and no
  * receiver waits; the registration goes once it has fired, when its
  * process unregisters, or when that process closes any descriptor of the
- * queue (Linux's flush), which it also does when it exits.
+ * queue (Linux's flush), which it also does when it exits unless its
+ * descriptor table lives on in another process (CLONE_FILES): the
+ * registration then stays (EBUSY for others) and fires signalling nobody,
+ * as Linux's whose owner task is gone.
  *
  * SIGEV_SIGNAL sends sigev_signo (none for 0, which Linux accepts) with
  * si_code SI_MESGQ, the sender's pid and real uid and sigev_value.
@@ -46,10 +49,16 @@ void mq_notify_flush(struct mqueue *q, int32_t owner)
         mq_notify_clear(q);
 }
 
+void mq_notify_exit(struct mqueue *q, int32_t pid)
+{
+    if (q->reg.pid == pid)
+        q->reg.gone = 1;
+}
+
 static void send_signal(const struct mq_notify_reg *r)
 {
     struct proc *sender = proc_current(), *p = proc_find(r->pid);
-    if (!p || !r->signo)
+    if (!p || r->gone || !r->signo)
         return;
     struct sigqinfo info = {.code = SI_MESGQ,
                             .pid = sender ? sender->pid : 0,

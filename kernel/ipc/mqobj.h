@@ -53,6 +53,7 @@ struct mq_waiter {
 
 struct mq_notify_reg {
     int32_t pid;       /* the registered process, 0: none */
+    int gone;          /* that process exited without closing (a shared table) */
     int32_t notify;    /* SIGEV_SIGNAL, SIGEV_NONE or SIGEV_THREAD */
     int32_t signo;     /* SIGEV_SIGNAL's signal, 0: none sent */
     uint64_t value;    /* sigev_value */
@@ -62,6 +63,7 @@ struct mq_notify_reg {
 
 struct mqueue {
     struct mqueue *next; /* the namespace, while named */
+    struct mqueue *all;  /* every queue alive */
     char *name;          /* NULL once unlinked */
     struct vnode *vn;
     int64_t maxmsg, msgsize, curmsgs;
@@ -85,6 +87,9 @@ void mq_notify_fire(struct mqueue *q);
 void mq_notify_clear(struct mqueue *q);
 /* mqnotify.c: process owner closes a descriptor of q (Linux's flush). */
 void mq_notify_flush(struct mqueue *q, int32_t owner);
+/* mqnotify.c: process pid is exiting: a registration of its that is left
+ * (its descriptor table lives on in another process) sends no signal. */
+void mq_notify_exit(struct mqueue *q, int32_t pid);
 /* mqmsg.c: free every message of q (the queue is going). */
 void mq_msgs_free(struct mqueue *q);
 

@@ -35,7 +35,8 @@ struct mq_user {
     uint64_t bytes;
 };
 
-static struct mqueue *names; /* the named queues */
+static struct mqueue *names;  /* the named queues */
+static struct mqueue *queues; /* every queue alive, by q->all */
 static struct mq_user *users;
 static uint64_t live_queues; /* named or open: what queues_max counts, as Linux */
 
@@ -49,6 +50,12 @@ struct mqueue *mq_of_file(struct file *f)
 uint64_t mq_count(void)
 {
     return live_queues;
+}
+
+void mq_proc_exit(int32_t pid)
+{
+    for (struct mqueue *q = queues; q; q = q->all)
+        mq_notify_exit(q, pid);
 }
 
 /* --- names ------------------------------------------------------------------------- */
@@ -180,6 +187,8 @@ static int queue_create(const char *name, uint32_t mode, const struct mq_attr_k 
     vn->priv = q;
     q->next = names;
     names = q;
+    q->all = queues;
+    queues = q;
     live_queues++;
     *out = q;
     return 0;
@@ -308,6 +317,10 @@ static void mq_release(struct vnode *vn)
     mq_notify_clear(q);
     mq_msgs_free(q);
     uncharge(q);
+    struct mqueue **at = &queues;
+    while (*at != q)
+        at = &(*at)->all;
+    *at = q->all;
     live_queues--;
     kfree(q);
 }

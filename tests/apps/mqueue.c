@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <mqueue.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -898,6 +899,36 @@ static void case_notify_exit(void)
     mqu(qname(0));
 }
 
+/* A process sharing its descriptor table (clone(CLONE_FILES)) closes
+ * nothing when it exits: its registration stays (EBUSY) and, when it
+ * fires, signals nobody. */
+static void case_notify_shared_table(void)
+{
+    wq = qnew(0, O_RDWR, 4, 8);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    fflush(stdout);
+    long pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
+    T_EXPECT(pid >= 0, "clone(CLONE_FILES): %s", t_errname(errno));
+    if (pid == 0) {
+        struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2};
+        _exit(mqn(wq, &sev) == 0 ? 0 : 1);
+    }
+    join((pid_t)pid);
+    EXPECT_RET("still registered", notify_pid(wq), pid);
+    struct sigevent sev = {.sigev_notify = SIGEV_NONE};
+    EXPECT_ERR("EBUSY", mqn(wq, &sev), EBUSY);
+    send1(wq, "m", 0);
+    EXPECT_RET("fired", notify_pid(wq), 0);
+    siginfo_t si;
+    struct timespec ts = {0, 50000000};
+    EXPECT_ERR("not to us", sigtimedwait(&set, &si, &ts), EAGAIN);
+    EXPECT_RET("ours now", mqn(wq, &sev), 0);
+    mqu(qname(0));
+}
+
 /* SIGEV_THREAD's kernel side, as the libcs use it: a 32-byte cookie posted
  * to a netlink socket, its last byte 1 (NOTIFY_WOKENUP) when the
  * notification fires and 2 (NOTIFY_REMOVED) when the registration goes
@@ -1063,6 +1094,7 @@ static const struct t_case cases[] = {
     {"notify-signal", case_notify_signal},
     {"notify-rules", case_notify_rules},
     {"notify-exit", case_notify_exit},
+    {"notify-shared-table", case_notify_shared_table},
     {"notify-thread-kernel", case_notify_thread_kernel},
     {"notify-thread-libc", case_notify_thread_libc},
     {"efault", case_efault},
