@@ -458,6 +458,11 @@ check_suite app-unix unix
 # EINTR, EIDRM, the limits and /proc/sysvipc.
 app app-sysv 90 --env UNIPLEX=1 "$BUILD/apps/sysv"
 check_suite app-sysv sysv
+# POSIX message queues: mq_open's names, modes and limits, priorities,
+# blocking, timeouts, EINTR, descriptors (fork, dup, poll, epoll), read's
+# status line, mq_notify by signal, unlink while open, the errnos.
+app app-mqueue 120 --env UNIPLEX=1 "$BUILD/apps/mqueue"
+check_suite app-mqueue mqueue
 # AF_NETLINK's NETLINK_ROUTE (issue 17, item 5): link, address and route
 # dumps as busybox ip reads them, acks, errors, MSG_PEEK|MSG_TRUNC, poll.
 app app-netlink 60 --env UNIPLEX=1 "$BUILD/apps/netlink"

@@ -281,11 +281,20 @@ static const struct pentry sys_kernel_entries[] = {
     REG("tainted", gen_sys_tainted),
     END,
 };
+static const struct pentry sys_fs_mqueue_entries[] = {
+    REG("msg_max", gen_sys_mq_msg_max),
+    REG("msgsize_max", gen_sys_mq_msgsize_max),
+    REG("queues_max", gen_sys_mq_queues_max),
+    REG("msg_default", gen_sys_mq_msg_default),
+    REG("msgsize_default", gen_sys_mq_msgsize_default),
+    END,
+};
 static const struct pentry sys_fs_entries[] = {
     REG("file-max", gen_sys_file_max),
     REG("nr_open", gen_sys_nr_open),
     REG("pipe-max-size", gen_sys_pipe_max_size),
     REG("pipe-user-pages-soft", gen_sys_pipe_user_pages),
+    DIR("mqueue", sys_fs_mqueue_entries, 0),
     END,
 };
 static const struct pentry sys_vm_entries[] = {

@@ -97,7 +97,10 @@ struct file_ops {
      * dropped after): 0, or -errno and f is given back without close. May
      * block (a FIFO waits for its other end). */
     int (*open)(struct file *f);
-    void (*close)(struct file *f);     /* the last reference to f (not O_PATH) is going */
+    void (*close)(struct file *f); /* the last reference to f (not O_PATH) is going */
+    /* Process p closes a descriptor of f (every close, dup2 over it, exit,
+     * exec's close-on-exec: Linux's flush). May be NULL. */
+    void (*flush)(struct file *f, struct proc *p);
     void (*release)(struct vnode *vn); /* vn is being freed: free vn->priv */
     int seekable;                      /* VN_SEEK_*: what lseek, pread and pwrite do */
     /* lseek of its own (/dev/kmsg), taking the place of seekable's:

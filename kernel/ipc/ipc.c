@@ -207,6 +207,7 @@ uint64_t ipc_count(void)
 void ipc_proc_exit(struct proc *p)
 {
     sem_exit(p->pid);
+    mq_proc_exit(p->pid);
 }
 
 void ipc_sem_detach(struct proc *p)

@@ -48,4 +48,67 @@ int gen_sys_msgmax(int id, char *buf, size_t n);
 int gen_sys_msgmnb(int id, char *buf, size_t n);
 int gen_sys_msgmni(int id, char *buf, size_t n);
 
+/* --- POSIX message queues (mq_overview(7); mqueue.c, mqmsg.c, mqnotify.c) ---
+ *
+ * Queues named in one flat namespace (a name as the system calls get it:
+ * no leading slash), each behind descriptors as Linux's mqueue files are
+ * (close, dup, fork, poll, a read gives the QSIZE line). Messages go by
+ * priority, highest first, FIFO within one; a blocked receiver is handed
+ * a message directly, a blocked sender has its message taken into the
+ * queue by the receiver that makes room (Linux's pipelined send and
+ * receive). Limits are Linux's defaults (/proc/sys/fs/mqueue, read-only
+ * here), each creator's queues charged to its RLIMIT_MSGQUEUE. */
+struct file;
+struct ksigevent;
+
+/* Priorities are below this (Linux's MQ_PRIO_MAX). */
+#define MQ_PRIO_MAX 32768
+
+/* Linux's struct mq_attr. */
+struct mq_attr_k {
+    int64_t flags, maxmsg, msgsize, curmsgs;
+    int64_t reserved[4];
+};
+_Static_assert(sizeof(struct mq_attr_k) == 64, "Linux struct mq_attr");
+
+/* mq_open's work for name (a kernel string): 0 and *out, a new file on
+ * the queue with oflag's access mode and O_NONBLOCK; or -EACCES (a bad
+ * name, the mode bits), -ENAMETOOLONG, -ENOENT, -EEXIST, -EINVAL (oflag's
+ * access mode, attr), -EOVERFLOW, -EMFILE (RLIMIT_MSGQUEUE), -ENOSPC
+ * (queues_max), -ENOMEM. attr NULL: the defaults. */
+int mq_open_file(const char *name, int oflag, uint32_t mode, const struct mq_attr_k *attr,
+                 struct file **out);
+/* mq_unlink's work: 0, -EACCES, -ENAMETOOLONG, -ENOENT, -EPERM (the
+ * sticky rule of Linux's mqueue root). */
+int mq_unlink_name(const char *name);
+/* Send len bytes at ubuf with prio on mq descriptor f, waiting until the
+ * clock_ns() deadline (0: none) while the queue is full: 0, -EBADF (not
+ * a queue, not open for writing), -EMSGSIZE, -EFAULT, -EAGAIN
+ * (O_NONBLOCK), -ETIMEDOUT, -ERESTARTSYS (a signal), -ENOMEM. */
+int mq_send(struct file *f, const void *ubuf, uint64_t len, uint32_t prio, uint64_t deadline);
+/* Receive the first message into ubuf (len bytes of room) and its
+ * priority at uprio (0: not wanted): its length, or -EBADF, -EMSGSIZE
+ * (len below mq_msgsize), -EAGAIN, -ETIMEDOUT, -ERESTARTSYS, -EFAULT
+ * (the message is lost, as on Linux). */
+int64_t mq_receive(struct file *f, void *ubuf, uint64_t len, uint64_t uprio, uint64_t deadline);
+/* Register (sev) or drop (NULL) the caller's notification on f's queue:
+ * 0, -EBADF, -EINVAL, -EBUSY. */
+int mq_notify_set(struct file *f, const struct ksigevent *sev);
+/* mq_getsetattr's work: *old (when given) then new's O_NONBLOCK (when
+ * given) on f: 0, -EBADF or -EINVAL. */
+int mq_getsetattr_file(struct file *f, const struct mq_attr_k *new, struct mq_attr_k *old);
+/* Process pid is exiting (ipc_proc_exit): its mq_notify registrations
+ * that its descriptors' closing does not drop (a table shared by
+ * CLONE_FILES lives on) stay, as Linux's, but will signal nobody: the pid
+ * may be another process's by then. */
+void mq_proc_exit(int32_t pid);
+/* Queues in existence, named or open (the leak check). */
+uint64_t mq_count(void);
+/* /proc/sys/fs/mqueue/... */
+int gen_sys_mq_msg_max(int id, char *buf, size_t n);
+int gen_sys_mq_msgsize_max(int id, char *buf, size_t n);
+int gen_sys_mq_queues_max(int id, char *buf, size_t n);
+int gen_sys_mq_msg_default(int id, char *buf, size_t n);
+int gen_sys_mq_msgsize_default(int id, char *buf, size_t n);
+
 #endif

@@ -425,6 +425,27 @@ static int nl_create(struct socket *so, int type, int protocol)
 
 static const struct sock_family nl_family = {AF_NETLINK, nl_create};
 
+int netlink_file_check(struct file *f)
+{
+    struct socket *so = sock_of(f);
+    if (!so)
+        return -ENOTSOCK;
+    return so->family == AF_NETLINK ? 0 : -EINVAL;
+}
+
+int netlink_post(struct file *f, const void *data, size_t n)
+{
+    struct socket *so = sock_of(f);
+    KASSERT(so && so->family == AF_NETLINK && so->priv); /* the caller holds f */
+    struct nl_dgram *d = dgram_new(n, 0);
+    if (!d)
+        return -ENOMEM;
+    memcpy(d->data, data, n);
+    d->len = n;
+    nl_deliver(nl_of(so), d);
+    return 0;
+}
+
 void netlink_init(void)
 {
     sock_family_register(&nl_family);

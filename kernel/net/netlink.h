@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct file;
+
 #define AF_NETLINK    16
 #define NETLINK_ROUTE 0
 #define NETLINK_MAX   32 /* MAX_LINKS: protocol >= this is -EPROTONOSUPPORT */
@@ -69,7 +71,7 @@ struct nl_msg {
 #define NL_DGRAM_MAX 4096
 struct nl_dgram {
     struct nl_dgram *next;
-    uint32_t src;      /* the sender's port id (0: the kernel) */
+    uint32_t src; /* the sender's port id (0: the kernel) */
     size_t len, cap;
     uint8_t data[];
 };
@@ -96,6 +98,15 @@ void nl_reply_put(struct nl_reply *r, const void *msg, size_t n);
  * 1 for a dump (its replies end in NLMSG_DONE and it takes no ack), or
  * -errno for the NLMSG_ERROR. */
 int rtnl_request(const struct nlmsghdr *h, struct nl_reply *r);
+
+/* Whether f is a netlink socket, as Linux's netlink_getsockbyfilp asks:
+ * 0, -ENOTSOCK (no socket) or -EINVAL (another family). */
+int netlink_file_check(struct file *f);
+/* Queue a datagram of n bytes from the kernel (port 0) on the netlink
+ * socket behind f (checked), as Linux's netlink_sendskb: dropped
+ * (-ENOMEM, or ENOBUFS for the socket past SO_RCVBUF) when it cannot be
+ * kept. Used by mq_notify's SIGEV_THREAD (kernel/ipc/mqnotify.c). */
+int netlink_post(struct file *f, const void *data, size_t n);
 
 /* Register AF_NETLINK (from socket_init). */
 void netlink_init(void);

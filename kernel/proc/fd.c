@@ -74,6 +74,15 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec)
     return (int)fd;
 }
 
+int fd_room(struct proc *p)
+{
+    const struct fdtable *t = p->fds;
+    unsigned fd = 0;
+    while (fd < t->cap && t->files[fd])
+        fd++;
+    return fd < fd_limit(p) ? 0 : -EMFILE;
+}
+
 int fd_install_at(struct proc *p, struct file *f, int fd, int cloexec)
 {
     int err = fd_grow(p->fds, (unsigned)fd);
@@ -94,6 +103,16 @@ void fd_close_cloexec(struct proc *p)
             fd_close(p, (int)fd);
 }
 
+/* What every close of a descriptor of f by p does: POSIX locks go (any
+ * close gives up the owner's locks on the file: the descriptor table),
+ * and the object's flush (for p: Linux's current). */
+static void fd_flush(struct proc *p, struct file *f)
+{
+    lock_posix_release(f->vn, p->fds);
+    if (f->vn->fops && f->vn->fops->flush)
+        f->vn->fops->flush(f, p);
+}
+
 int fd_close(struct proc *p, int fd)
 {
     struct file *f = fd_get(p, fd);
@@ -102,7 +121,7 @@ int fd_close(struct proc *p, int fd)
     p->fds->files[fd] = 0;
     p->fds->cloexec[fd] = 0;
     fd_freed(p->fds, (unsigned)fd);
-    lock_posix_release(f->vn, p->fds); /* POSIX: any close gives up the owner's locks on the file */
+    fd_flush(p, f);
     file_unref(f);
     return 0;
 }
@@ -123,7 +142,7 @@ int fd_dup_to(struct proc *p, int fd, int newfd, int cloexec)
     p->fds->cloexec[newfd] = cloexec ? 1 : 0;
     fd_taken(p->fds, (unsigned)newfd);
     if (old) {
-        lock_posix_release(old->vn, p->fds);
+        fd_flush(p, old);
         file_unref(old);
     }
     return newfd;

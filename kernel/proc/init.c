@@ -60,17 +60,20 @@ static void report_leaks(const struct pmem_stats *pb, const struct pmem_stats *p
     uint64_t after = pa->free_pages + ka->pages_held + pa->table_pages + ca.pages;
     uint64_t hb = kb->bytes_in_use - cb->heap, ha = ka->bytes_in_use - ca.heap;
     int leak = after != before || ha > hb || proc_count() != 0 || lwp_count() != 0 ||
-               file_count() != 0 || vn_count() != vnodes || sock_count() != 0 || ipc_count() != 0;
+               file_count() != 0 || vn_count() != vnodes || sock_count() != 0 || ipc_count() != 0 ||
+               mq_count() != 0;
     printk("leaks: %s: free+heap+table+cache pages %llu before, %llu after; heap bytes %llu "
            "before, %llu after; page cache %llu pages %llu bytes before, %llu pages %llu bytes "
            "after; processes %u, threads %u, open files %llu, sockets %llu, SysV IPC objects %llu, "
+           "POSIX message queues %llu, "
            "vnodes %llu before, %llu after\n",
            leak ? "LEAKED" : "none", (unsigned long long)before, (unsigned long long)after,
            (unsigned long long)hb, (unsigned long long)ha, (unsigned long long)cb->pages,
            (unsigned long long)cb->heap, (unsigned long long)ca.pages, (unsigned long long)ca.heap,
            proc_count(), lwp_count(), (unsigned long long)file_count(),
            (unsigned long long)sock_count(), (unsigned long long)ipc_count(),
-           (unsigned long long)vnodes, (unsigned long long)vn_count());
+           (unsigned long long)mq_count(), (unsigned long long)vnodes,
+           (unsigned long long)vn_count());
 }
 
 /* Run init and wait for it; the leak report compares with a baseline

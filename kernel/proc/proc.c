@@ -131,6 +131,7 @@ static void limits_default(struct proc *p)
     p->rlim[RLIMIT_CORE] = (struct rlimit64){0, RLIM_INFINITY};
     p->rlim[RLIMIT_MEMLOCK] = (struct rlimit64){8ull << 20, 8ull << 20}; /* Linux 5.16 on */
     p->rlim[RLIMIT_SIGPENDING] = (struct rlimit64){nproc_default, nproc_default}; /* Linux's */
+    p->rlim[RLIMIT_MSGQUEUE] = (struct rlimit64){819200, 819200}; /* Linux's MQ_BYTES_MAX */
     p->rlim[RLIMIT_NICE] =
         (struct rlimit64){0, 0}; /* Linux's: raising priority takes CAP_SYS_NICE */
 }

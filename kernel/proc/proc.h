@@ -36,6 +36,7 @@ struct file;
 #define RLIMIT_MEMLOCK    8
 #define RLIMIT_AS         9
 #define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE   12
 #define RLIMIT_NICE       13
 #define RLIMIT_RTPRIO     14
 #define RLIM_NLIMITS      16
@@ -614,6 +615,9 @@ int fd_unshare(struct proc *p);
 /* Install f at the lowest free fd >= min (below RLIMIT_NOFILE): the fd
  * (the table takes f's reference), or -EMFILE / -ENOMEM. */
 int fd_install(struct proc *p, struct file *f, int min, int cloexec);
+/* Whether p has a descriptor free below RLIMIT_NOFILE: 0 or -EMFILE
+ * (Linux's get_unused_fd before a call's other work, as mq_open's). */
+int fd_room(struct proc *p);
 /* fork: put f at fd (free in p) of a new table: fd, or -ENOMEM. */
 int fd_install_at(struct proc *p, struct file *f, int fd, int cloexec);
 /* exec: close every descriptor marked close-on-exec. */

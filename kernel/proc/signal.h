@@ -88,6 +88,7 @@ _Static_assert(sizeof(struct ksigaction) == 32, "struct sigaction (x86-64 kernel
 #define SI_KERNEL   0x80 /* the kernel's own (timers, the OOM killer) */
 #define SI_QUEUE    (-1) /* sigqueue */
 #define SI_TIMER    (-2) /* a POSIX timer expired (kernel/proc/ptimer.c) */
+#define SI_MESGQ    (-3) /* a message reached an empty POSIX queue (kernel/ipc/mqnotify.c) */
 #define SI_TKILL    (-6) /* tkill, tgkill */
 #define SEGV_MAPERR 1    /* no mapping at the address */
 #define SEGV_ACCERR 2    /* a mapping that forbids the access */
@@ -125,7 +126,8 @@ _Static_assert(__builtin_offsetof(struct ksiginfo, u) == 16, "siginfo_t's union 
  * sender, or SIGCHLD's child; SI_TIMER's si_timerid) and the 8 bytes at
  * the union's offset 8 (sigqueue's and SI_TIMER's si_value, SIGCHLD's
  * si_status); overrun is SI_TIMER's si_overrun (the 4 bytes after
- * si_timerid), filled when the signal is taken. A standard signal already
+ * si_timerid), filled when the signal is taken, and SI_MESGQ's si_uid
+ * (the same 4 bytes). A standard signal already
  * pending keeps the first one's (no standard signal is queued twice). */
 struct sigqinfo {
     int32_t code, pid;

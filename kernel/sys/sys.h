@@ -55,6 +55,7 @@ void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
 void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
 void sys_prio_register(void);   /* sys_prio.c: getpriority, setpriority, getcpu */
 void sys_pidfd_register(void);  /* sys_pidfd.c: pidfd_open, pidfd_send_signal, pidfd_getfd */
+void sys_mqueue_register(void); /* sys_mqueue.c: POSIX message queues (kernel/ipc) */
 
 /* Other processes and the execution context (docs/ARCHITECTURE.md,
  * "Inspecting other processes"): sys_ioprio.c ioprio_get and ioprio_set,

@@ -101,6 +101,7 @@ void syscall_init(void)
     sys_syslog_register();
     sys_prio_register();
     sys_pidfd_register();
+    sys_mqueue_register();
     sys_ioprio_register();
     sys_kcmp_register();
     sys_pvm_register();

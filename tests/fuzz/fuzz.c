@@ -710,6 +710,12 @@ static const char *const spec[NSYS] = {
     [SYS_sendfile] = "ffbl",
     [SYS_splice] = "fbfblx",
     [SYS_tee] = "fflx",
+    [SYS_mq_timedsend] = "fblnt",
+    [SYS_mq_timedreceive] = "fblbt",
+    [SYS_mq_notify] = "fb",
+    [SYS_mq_getsetattr] = "fbb",
+    [SYS_mq_open] = "", /* special_args(): names from mq_names */
+    [SYS_mq_unlink] = "",
     /* argument lists of their own: special_args(), later_use_args() */
     [SYS_kill] = "",
     [SYS_tkill] = "",
@@ -825,6 +831,16 @@ static uint64_t gen_exec_path(void)
 #define CLONE_CHILD_SETTID   0x01000000ull
 #define SA_SIGSET            8
 
+/* POSIX message queue names (one namespace for the whole machine): the
+ * batches' queues are among these, so remove_ipc() can unlink them all. */
+static const char *const mq_names[] = {"fz-a", "fz-b", "fz-c", "fz-d", "", "a/b"};
+
+static uint64_t gen_mq_name(void)
+{
+    static const uint64_t bad[] = {0, 8};
+    return chance(90) ? (uint64_t)mq_names[below(6)] : bad[below(2)];
+}
+
 /* Calls whose arguments need care; 0 when nr is not one, -1 to skip it. */
 static int special_args(uint64_t nr, uint64_t *a)
 {
@@ -856,6 +872,15 @@ static int special_args(uint64_t nr, uint64_t *a)
         return chance(2) ? 1 : -1; /* blocks until a signal: rarely */
     case SYS_rt_sigreturn:         /* restores a frame of stack garbage: rarely */
         return chance(10) ? 1 : -1;
+    case SYS_mq_open:
+        a[0] = gen_mq_name();
+        a[1] = gen_flags() | (chance(50) ? O_CREAT : 0);
+        a[2] = gen_mode();
+        a[3] = chance(30) ? 0 : gen_ptr();
+        return 1;
+    case SYS_mq_unlink:
+        a[0] = gen_mq_name();
+        return 1;
     case SYS_socket: /* families and types that exist, so the socket calls get sockets */
         a[0] = (uint64_t[]){1, 2, 16, 10}[below(4)];
         a[1] = (uint64_t[]){1, 2, 3, 5}[below(4)] | (chance(30) ? 04000 : 0);
@@ -1345,7 +1370,8 @@ static uint64_t per_second(uint64_t calls, uint64_t ms)
 /* System V IPC objects outlive the batches that made them (shmget,
  * semget and msgget with random keys and flags): remove every one, found
  * by index (SHM_STAT 13, SEM_STAT 18, MSG_STAT 11; IPC_INFO 3 gives the
- * highest index), as remove_tmp empties /tmp. */
+ * highest index), as remove_tmp empties /tmp. POSIX message queues too,
+ * by the names mq_open is given. */
 static void remove_ipc(void)
 {
     static uint64_t buf[32];
@@ -1367,6 +1393,8 @@ static void remove_ipc(void)
         if (id >= 0)
             syscall(SYS_msgctl, id, 0, 0);
     }
+    for (size_t i = 0; i < sizeof(mq_names) / sizeof(mq_names[0]); i++)
+        syscall(SYS_mq_unlink, mq_names[i]);
 }
 
 static void run_seed(uint64_t seed, uint64_t calls, unsigned workers, struct totals *t)

@@ -87,7 +87,7 @@ static void regs_to_mc(struct k_sigcontext *mc, const struct arch_frame *f,
  * (si_pid, si_uid 0, and the 8 bytes at the union's offset 8). */
 static void info_fill(struct ksiginfo *si, const struct sig_setup *s)
 {
-    /* kill: pid, uid 0; SI_TIMER: the timer id, si_overrun (0 for the rest) */
+    /* kill: pid, uid 0; SI_TIMER: the timer id, si_overrun; SI_MESGQ: pid, uid */
     uint64_t w0 =
         s->fault ? s->addr : (uint32_t)s->info.pid | (uint64_t)(uint32_t)s->info.overrun << 32;
     uint64_t w1 = s->fault ? 0 : s->info.data;
