@@ -17,10 +17,9 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-/* An absolute CLOCK_REALTIME timeout (uts 0: none) as a clock_ns()
- * deadline (0: none; a time already past is 1, past too; the clocks keep
- * a fixed offset here, nothing can set the wall clock): 0, -EFAULT or
- * -EINVAL. */
+/* An absolute CLOCK_REALTIME timeout (uts 0: none) as a realtime-tagged
+ * deadline (clock_deadline_rt: it moves when the clock is set, as on
+ * Linux; 0: none): 0, -EFAULT or -EINVAL. */
 static int mq_deadline(uint64_t uts, uint64_t *deadline)
 {
     uint64_t ns;
@@ -30,10 +29,7 @@ static int mq_deadline(uint64_t uts, uint64_t *deadline)
     int err = user_timespec(uts, &ns);
     if (err)
         return err;
-    uint64_t now = clock_ns(), rt = clock_realtime_ns();
-    *deadline = ns > rt ? clock_add(now, ns - rt) : now;
-    if (*deadline == 0)
-        *deadline = 1;
+    *deadline = clock_deadline_rt(ns);
     return 0;
 }
 

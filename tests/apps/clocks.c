@@ -17,6 +17,7 @@
  * usage: clocks [CASE...] */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -327,7 +328,8 @@ static void case_settod(void)
 
 /* A child that sleeps until the wall clock reads rt_deadline (how: 0 an
  * absolute clock_nanosleep, 1 an absolute realtime futex wait, 2 a
- * relative realtime sleep of rel ns) and exits 0 when it woke in time,
+ * relative realtime sleep of rel ns, 3 mq_timedreceive on an empty queue)
+ * and exits 0 when it woke in time,
  * after at least min_ns of monotonic time and at most max_ns. */
 static pid_t sleeper(int how, int64_t rt_deadline, int64_t rel, int64_t min_ns, int64_t max_ns)
 {
@@ -341,6 +343,16 @@ static pid_t sleeper(int how, int64_t rt_deadline, int64_t rel, int64_t min_ns, 
         long r =
             syscall(SYS_futex, &word, FUTEX_WAIT_BITSET_ | FUTEX_CLOCK_REALTIME_, 0, &ts, 0, ~0u);
         if (r != -1 || errno != ETIMEDOUT)
+            _exit(3);
+    } else if (how == 3) {
+        struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
+        char name[32], buf[8];
+        snprintf(name, sizeof(name), "/clocks-%d", (int)getpid());
+        mqd_t q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &a);
+        if (q == (mqd_t)-1)
+            _exit(3);
+        mq_unlink(name);
+        if (mq_timedreceive(q, buf, sizeof(buf), 0, &ts) != -1 || errno != ETIMEDOUT)
             _exit(3);
     } else if (clock_nanosleep(CLOCK_REALTIME, how == 0 ? TIMER_ABSTIME : 0, &ts, 0) != 0) {
         _exit(3);
@@ -360,7 +372,8 @@ static void expect_child(pid_t pid, const char *what)
                                     : "the wait failed");
 }
 
-/* Absolute realtime sleeps (clock_nanosleep, futex) wake at once when the
+/* Absolute realtime sleeps (clock_nanosleep, futex, a message queue's
+ * timed receive) wake at once when the
  * clock is set past their time; a relative one takes its whole time. */
 static void case_abs_sleep(void)
 {
@@ -370,12 +383,14 @@ static void case_abs_sleep(void)
     pid_t a = sleeper(0, at, 0, 150 * MS, 2 * SEC);
     pid_t b = sleeper(1, at, 0, 150 * MS, 2 * SEC);
     pid_t c = sleeper(2, 0, 600 * MS, 600 * MS, 3 * SEC);
+    pid_t d = sleeper(3, at, 0, 150 * MS, 2 * SEC);
     sleep_ms(200);
     step(BIG);
     sleep_ms(50);
     step(-BIG);
     expect_child(a, "clock_nanosleep TIMER_ABSTIME");
     expect_child(b, "futex FUTEX_CLOCK_REALTIME");
+    expect_child(d, "mq_timedreceive");
     expect_child(c, "relative clock_nanosleep");
 }
 
