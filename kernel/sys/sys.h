@@ -116,11 +116,15 @@ int user_timeout(uint64_t uts, uint64_t *deadline);
 void sys_lock_register(void);
 void sys_splice_register(void);
 void sys_falloc_register(void);
+void sys_fadvise_register(void); /* sys_fadvise.c: fadvise64, readahead, sync_file_range */
 void sys_inotify_register(void);
 /* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
  * down to a page): a larger count is cut to it, which also bounds how long
  * one call keeps the kernel busy. */
 #define RW_MAX page_round_down(0x7fffffffull)
+/* The most elements a vector of program buffers may have (Linux's
+ * UIO_MAXIOV): readv, writev and their kin, vmsplice. */
+#define IOV_MAX 1024
 /* fcntl's record-lock commands (sys_lock.c) on f, open at fd in p: F_GETLK,
  * F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW with the struct
  * flock at uarg; any other command is -EINVAL. */

@@ -9,8 +9,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define IOV_MAX 1024 /* UIO_MAXIOV */
-
 struct iovec_k {
     uint64_t base, len;
 };

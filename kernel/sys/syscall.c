@@ -94,6 +94,7 @@ void syscall_init(void)
     sys_lock_register();
     sys_splice_register();
     sys_falloc_register();
+    sys_fadvise_register();
     sys_inotify_register();
     sys_socket_register();
     sys_cap_register();
