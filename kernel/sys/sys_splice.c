@@ -1,6 +1,6 @@
 /* Data moved by the kernel between descriptors, as Linux 6.1 moves it:
- * sendfile, splice, tee and copy_file_range; and vmsplice, between a pipe
- * and program memory.
+ * sendfile, splice, tee and copy_file_range (vmsplice, between a pipe and
+ * program memory, is sys_vmsplice.c).
  *
  * The ends are tmpfs regular files, pipes (FIFOs too) and sockets: a
  * file or a pipe into a socket (sendfile, splice: what web servers do), a
@@ -24,12 +24,6 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
-
-#define SPLICE_F_MOVE     1 /* a hint: bytes are copied here */
-#define SPLICE_F_NONBLOCK 2
-#define SPLICE_F_MORE     4 /* a hint for sockets */
-#define SPLICE_F_GIFT     8 /* vmsplice's; the pages are copied, as Linux may (see vmsplice) */
-#define SPLICE_F_ALL      (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
 
 #define BOUNCE (4 * PAGE_SIZE)
 
@@ -503,119 +497,10 @@ static int64_t sys_copy_file_range(uint64_t in_fd, uint64_t uoff_in, uint64_t ou
     return r;
 }
 
-/* --- vmsplice ---------------------------------------------------------------- */
-
-struct iovec_k {
-    uint64_t base, len;
-};
-
-/* Linux's import_iovec for vmsplice: the cnt elements at uiov into a new
- * array (*out, the caller kfrees it; none for cnt 0) and their total,
- * cut to RW_MAX as an element's length is. -EINVAL for more than IOV_MAX
- * or a negative length, -EFAULT for an array or a buffer outside program
- * memory, -ENOMEM. */
-static long iov_import(uint64_t uiov, uint64_t cnt, struct iovec_k **out, size_t *total)
-{
-    *out = 0;
-    *total = 0;
-    if (cnt > IOV_MAX)
-        return -EINVAL;
-    if (cnt == 0)
-        return 0;
-    struct iovec_k *v = kmalloc(cnt * sizeof(*v));
-    long err = v ? 0 : -ENOMEM;
-    if (!err && copy_from_user(v, (void *)uiov, cnt * sizeof(*v)))
-        err = -EFAULT;
-    for (uint64_t i = 0; !err && i < cnt; i++)
-        err = (int64_t)v[i].len < 0 ? -EINVAL : 0;
-    for (uint64_t i = 0; !err && i < cnt; i++) {
-        if (!user_range_ok((void *)v[i].base, v[i].len))
-            err = -EFAULT;
-        v[i].len = min_sz(v[i].len, RW_MAX - *total);
-        *total += v[i].len;
-    }
-    if (err)
-        kfree(v);
-    else
-        *out = v;
-    return err;
-}
-
-/* The program's buffers into pipe f once it has room: what fits, element
- * by element (Linux's vmsplice_to_pipe). SPLICE_F_GIFT gives Linux pages
- * it may take over; here they are copied, which Linux may do too. */
-static long vm_to_pipe(struct file *f, const struct iovec_k *v, uint64_t cnt, int nonblock)
-{
-    long room = pipe_wait_room(f, nonblock);
-    if (room < 0)
-        return room;
-    size_t total = 0;
-    for (uint64_t i = 0; i < cnt; i++) {
-        long r = pipe_fill_user(f, (const void *)v[i].base, v[i].len);
-        if (r < 0)
-            return total ? (long)total : r;
-        total += (size_t)r;
-        if ((size_t)r < v[i].len)
-            break;
-    }
-    return (long)total;
-}
-
-/* What pipe f holds, once it holds anything, out into the program's
- * buffers (Linux's vmsplice_to_user, a copy); 0 at its end of file. */
-static long vm_from_pipe(struct file *f, const struct iovec_k *v, uint64_t cnt, int nonblock)
-{
-    long avail = pipe_wait_data(f, nonblock);
-    if (avail <= 0)
-        return avail;
-    size_t total = 0;
-    for (uint64_t i = 0; i < cnt; i++) {
-        long r = v[i].len ? pipe_take_user(f, (void *)v[i].base, v[i].len) : 0;
-        if (r < 0)
-            return total ? (long)total : r;
-        total += (size_t)r;
-        if ((size_t)r < v[i].len)
-            break;
-    }
-    return (long)total;
-}
-
-/* vmsplice(fd, iov, nr_segs, flags): a pipe end open for writing takes the
- * buffers' bytes, one open only for reading gives its bytes to them. Only
- * SPLICE_F_NONBLOCK makes it not wait: as on Linux, the pipe's own
- * O_NONBLOCK does not. Checks in Linux's order: flags, the descriptor,
- * the vector, then whether it is a pipe. */
-static int64_t sys_vmsplice(uint64_t fd, uint64_t uiov, uint64_t cnt, uint64_t flags, uint64_t a4,
-                            uint64_t a5)
-{
-    ARG(a4), ARG(a5);
-    if ((uint32_t)flags & ~(uint32_t)SPLICE_F_ALL)
-        return -EINVAL;
-    struct file *f = getf((int64_t)fd);
-    if (!f || (!writable(f) && !readable(f)))
-        return -EBADF;
-    struct iovec_k *v;
-    size_t total;
-    long r = iov_import(uiov, cnt, &v, &total);
-    if (r < 0 || total == 0)
-        goto out;
-    r = -EBADF;
-    if (!pipe_is(f))
-        goto out;
-    int nonblock = (uint32_t)flags & SPLICE_F_NONBLOCK;
-    file_ref(f); /* held across the wait */
-    r = writable(f) ? finish(vm_to_pipe(f, v, cnt, nonblock)) : vm_from_pipe(f, v, cnt, nonblock);
-    file_unref(f);
-out:
-    kfree(v);
-    return r;
-}
-
 void sys_splice_register(void)
 {
     syscall_register(SYS_sendfile, sys_sendfile);
     syscall_register(SYS_splice, sys_splice);
     syscall_register(SYS_tee, sys_tee);
     syscall_register(SYS_copy_file_range, sys_copy_file_range);
-    syscall_register(SYS_vmsplice, sys_vmsplice);
 }
