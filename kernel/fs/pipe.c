@@ -82,6 +82,16 @@ static long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
     return (long)done;
 }
 
+/* Copy up to n bytes in from program memory, as many as fit: the count,
+ * or -EFAULT. Readers are told of the data. */
+static long pipe_give(struct pipe *p, const void *ubuf, size_t n)
+{
+    long done = pipe_put(p, ubuf, n, 1);
+    if (done > 0)
+        pipe_kick(p, &p->rq, POLLIN | POLLRDNORM);
+    return done;
+}
+
 static long pipe_write(struct file *f, const void *ubuf, size_t n)
 {
     struct pipe *p = f->vn->priv;
@@ -101,12 +111,10 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
         }
         if (!p->buf && !(p->buf = kmalloc(p->size)))
             return done ? (long)done : -ENOMEM;
-        long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done, 1);
+        long r = pipe_give(p, (const uint8_t *)ubuf + done, n - done);
         if (r < 0)
             return done ? (long)done : r;
         done += (size_t)r;
-        waitq_wake_all(&p->rq);
-        pollq_notify(&p->pq, POLLIN | POLLRDNORM);
     }
     return (long)done;
 }
@@ -272,7 +280,8 @@ int fifo_init(struct vnode *vn)
     return 0;
 }
 
-/* --- kernel-side transfers (splice, tee, sendfile, vmsplice: kernel/sys/sys_splice.c) --- */
+/* --- kernel-side transfers (splice, tee, sendfile: kernel/sys/sys_splice.c;
+ * vmsplice: kernel/sys/sys_vmsplice.c) --- */
 
 int pipe_is(const struct file *f)
 {
@@ -352,11 +361,7 @@ long pipe_take_user(struct file *f, void *ubuf, size_t n)
 
 long pipe_fill_user(struct file *f, const void *ubuf, size_t n)
 {
-    struct pipe *p = f->vn->priv;
-    long done = pipe_put(p, ubuf, n, 1);
-    if (done > 0)
-        pipe_kick(p, &p->rq, POLLIN | POLLRDNORM);
-    return done;
+    return pipe_give(f->vn->priv, ubuf, n);
 }
 
 /* --- capacity (fcntl F_GETPIPE_SZ, F_SETPIPE_SZ) ----------------------------- */

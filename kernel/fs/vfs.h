@@ -614,7 +614,7 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
 /* Make the new S_IFIFO vnode vn a FIFO: opening it follows fifo(7), and
  * its pipe goes with it. 0 or -ENOMEM. */
 int fifo_init(struct vnode *vn);
-/* Kernel-side transfers for splice, tee, sendfile and vmsplice (kernel/sys/sys_splice.c),
+/* Kernel-side transfers for splice, tee, sendfile (kernel/sys/sys_splice.c) and vmsplice,
  * on an open end f of a pipe or FIFO (pipe_is) that the caller may read
  * (pipe_wait_data, pipe_peek, pipe_drop) or write (pipe_wait_room,
  * pipe_fill). Waiting is interruptible; nonblock makes it -EAGAIN.
