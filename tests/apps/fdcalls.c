@@ -1,7 +1,9 @@
 /* fdcalls: descriptor and file calls — close_range, the positioned and
  * flagged vector calls (preadv, pwritev, preadv2, pwritev2), memfd_create
- * with its seals, and the xattr family on file systems that keep no
- * extended attributes — with their EFAULT, EBADF and EINVAL cases. Each
+ * with its seals, the xattr family on file systems that keep no extended
+ * attributes, the file hints (fadvise64, readahead, sync_file_range), the
+ * old getdents against getdents64, and vmsplice — with their EFAULT,
+ * EBADF and EINVAL cases (the hints take no pointer: no EFAULT). Each
  * case runs in a child of its own. Where the host's Linux does otherwise
  * by design (a thread's CLOSE_RANGE_UNSHARE; xattrs its /tmp may keep) the
  * case says what each expects.
