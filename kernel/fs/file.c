@@ -244,7 +244,7 @@ long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     return -ENOTTY;
 }
 
-/* Linux struct linux_dirent64 header; the name follows, NUL-terminated,
+/* Linux's struct linux_dirent64 header; the name follows, NUL-terminated,
  * and each record is padded to 8 bytes. */
 struct dirent64_hdr {
     uint64_t d_ino;
@@ -253,6 +253,16 @@ struct dirent64_hdr {
     uint8_t d_type;
 } __attribute__((packed));
 _Static_assert(sizeof(struct dirent64_hdr) == 19, "linux_dirent64 layout");
+
+/* The old getdents' struct linux_dirent header (x86-64: unsigned longs);
+ * the name follows, NUL-terminated, then d_type as the record's last byte,
+ * the record padded to 8 bytes (a long). */
+struct dirent_hdr {
+    uint64_t d_ino;
+    uint64_t d_off;
+    uint16_t d_reclen;
+} __attribute__((packed));
+_Static_assert(sizeof(struct dirent_hdr) == 18, "linux_dirent layout");
 
 static uint8_t dtype(uint32_t mode)
 {
@@ -272,8 +282,36 @@ static uint8_t dtype(uint32_t mode)
     }
 }
 
-long file_getdents(struct file *f, void *ubuf, size_t n)
+/* The length of a record of format fmt for a name of len bytes. */
+static size_t dirent_len(enum file_dirent fmt, size_t len)
 {
+    size_t raw = fmt == FILE_DIRENT64 ? sizeof(struct dirent64_hdr) + len + 1
+                                      : sizeof(struct dirent_hdr) + len + 2;
+    return (raw + 7) & ~(size_t)7;
+}
+
+/* Build in rec (reclen bytes, dirent_len's) the record of format fmt for
+ * entry name (len bytes) of vnode vn, whose successor is at position next. */
+static void dirent_build(enum file_dirent fmt, uint8_t *rec, size_t reclen, const struct vnode *vn,
+                         uint64_t next, const char *name, size_t len)
+{
+    memset(rec, 0, reclen);
+    if (fmt == FILE_DIRENT64) {
+        struct dirent64_hdr h = {vn->ino, (int64_t)next, (uint16_t)reclen, dtype(vn->mode)};
+        memcpy(rec, &h, sizeof(h));
+        memcpy(rec + sizeof(h), name, len);
+        return;
+    }
+    struct dirent_hdr h = {vn->ino, next, (uint16_t)reclen};
+    memcpy(rec, &h, sizeof(h));
+    memcpy(rec + sizeof(h), name, len);
+    rec[reclen - 1] = dtype(vn->mode);
+}
+
+long file_getdents(struct file *f, void *ubuf, size_t n, enum file_dirent fmt)
+{
+    if (f->flags & O_PATH)
+        return -EBADF; /* Linux's fdget_pos does not take O_PATH descriptors */
     if (!S_ISDIR(f->vn->mode))
         return -ENOTDIR;
     size_t done = 0;
@@ -281,14 +319,11 @@ long file_getdents(struct file *f, void *ubuf, size_t n)
     size_t len;
     struct vnode *vn;
     while (dir_entry(f->vn, f->off, &name, &len, &vn)) {
-        uint8_t rec[sizeof(struct dirent64_hdr) + NAME_MAX + 1 + 8];
-        size_t reclen = (sizeof(struct dirent64_hdr) + len + 1 + 7) & ~(size_t)7;
+        uint8_t rec[sizeof(struct dirent64_hdr) + NAME_MAX + 2 + 8];
+        size_t reclen = dirent_len(fmt, len);
         if (done + reclen > n)
             break;
-        struct dirent64_hdr h = {vn->ino, (int64_t)(f->off + 1), (uint16_t)reclen, dtype(vn->mode)};
-        memset(rec, 0, reclen);
-        memcpy(rec, &h, sizeof(h));
-        memcpy(rec + sizeof(h), name, len);
+        dirent_build(fmt, rec, reclen, vn, f->off + 1, name, len);
         if (copy_to_user((uint8_t *)ubuf + done, rec, reclen))
             return -EFAULT;
         done += reclen;

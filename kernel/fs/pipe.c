@@ -24,33 +24,42 @@ struct pipe {
     struct pollq pq;           /* pollers and epoll: told of data, room and hang-ups */
 };
 
-static long pipe_read(struct file *f, void *ubuf, size_t n)
+/* The other side may go on: readers or writers of p woken (q), and its
+ * pollers told what may have become ready (events). */
+static void pipe_kick(struct pipe *p, struct waitq *q, int events)
 {
-    struct pipe *p = f->vn->priv;
-    if (n == 0)
-        return 0;
-    while (p->len == 0) {
-        if (p->writers == 0)
-            return 0;
-        if (f->flags & O_NONBLOCK)
-            return -EAGAIN;
-        if (waitq_wait_intr(&p->rq, 0) < 0)
-            return -ERESTARTSYS;
-    }
+    waitq_wake_all(q);
+    pollq_notify(&p->pq, events);
+}
+
+/* Move up to n of the bytes p holds out to program memory: the count (0
+ * when it is empty), or -EFAULT when none could be copied. Writers are
+ * told of the room. */
+static long pipe_take(struct pipe *p, void *ubuf, size_t n)
+{
     size_t done = 0;
+    int fault = 0;
     while (done < n && p->len) {
         size_t k = p->size - p->head < p->len ? p->size - p->head : p->len;
         if (k > n - done)
             k = n - done;
-        if (copy_to_user((uint8_t *)ubuf + done, p->buf + p->head, k))
-            return done ? (long)done : -EFAULT;
+        if ((fault = copy_to_user((uint8_t *)ubuf + done, p->buf + p->head, k) != 0))
+            break;
         p->head = (p->head + (uint32_t)k) & (p->size - 1);
         p->len -= (uint32_t)k;
         done += k;
     }
-    waitq_wake_all(&p->wq);
-    pollq_notify(&p->pq, POLLOUT | POLLWRNORM);
-    return (long)done;
+    if (done)
+        pipe_kick(p, &p->wq, POLLOUT | POLLWRNORM);
+    return done || !fault ? (long)done : -EFAULT;
+}
+
+static long pipe_read(struct file *f, void *ubuf, size_t n)
+{
+    if (n == 0)
+        return 0;
+    long avail = pipe_wait_data(f, f->flags & O_NONBLOCK);
+    return avail <= 0 ? avail : pipe_take(f->vn->priv, ubuf, n);
 }
 
 /* Copy up to n bytes in at the tail, from program memory (user) or the
@@ -73,6 +82,16 @@ static long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
     return (long)done;
 }
 
+/* Copy up to n bytes in from program memory, as many as fit: the count,
+ * or -EFAULT. Readers are told of the data. */
+static long pipe_give(struct pipe *p, const void *ubuf, size_t n)
+{
+    long done = pipe_put(p, ubuf, n, 1);
+    if (done > 0)
+        pipe_kick(p, &p->rq, POLLIN | POLLRDNORM);
+    return done;
+}
+
 static long pipe_write(struct file *f, const void *ubuf, size_t n)
 {
     struct pipe *p = f->vn->priv;
@@ -92,12 +111,10 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
         }
         if (!p->buf && !(p->buf = kmalloc(p->size)))
             return done ? (long)done : -ENOMEM;
-        long r = pipe_put(p, (const uint8_t *)ubuf + done, n - done, 1);
+        long r = pipe_give(p, (const uint8_t *)ubuf + done, n - done);
         if (r < 0)
             return done ? (long)done : r;
         done += (size_t)r;
-        waitq_wake_all(&p->rq);
-        pollq_notify(&p->pq, POLLIN | POLLRDNORM);
     }
     return (long)done;
 }
@@ -263,19 +280,12 @@ int fifo_init(struct vnode *vn)
     return 0;
 }
 
-/* --- kernel-side transfers (splice, tee, sendfile: kernel/sys/sys_splice.c) --- */
+/* --- kernel-side transfers (splice, tee, sendfile: kernel/sys/sys_splice.c;
+ * vmsplice: kernel/sys/sys_vmsplice.c) --- */
 
 int pipe_is(const struct file *f)
 {
     return f->vn->fops == &fifo_ops;
-}
-
-/* The other side may go on: readers or writers of p woken (q), and its
- * pollers told what may have become ready (events). */
-static void pipe_kick(struct pipe *p, struct waitq *q, int events)
-{
-    waitq_wake_all(q);
-    pollq_notify(&p->pq, events);
 }
 
 long pipe_wait_data(struct file *f, int nonblock)
@@ -340,6 +350,18 @@ size_t pipe_fill(struct file *f, const void *buf, size_t n)
     if (done)
         pipe_kick(p, &p->rq, POLLIN | POLLRDNORM);
     return done;
+}
+
+/* vmsplice's ends in program memory: pipe_read's and pipe_write's copies
+ * without their waits (the caller waited). */
+long pipe_take_user(struct file *f, void *ubuf, size_t n)
+{
+    return pipe_take(f->vn->priv, ubuf, n);
+}
+
+long pipe_fill_user(struct file *f, const void *ubuf, size_t n)
+{
+    return pipe_give(f->vn->priv, ubuf, n);
 }
 
 /* --- capacity (fcntl F_GETPIPE_SZ, F_SETPIPE_SZ) ----------------------------- */

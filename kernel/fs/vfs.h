@@ -514,8 +514,13 @@ int64_t file_seek(struct file *f, int64_t off, int whence);
 /* ioctl: the calls every file answers, then the device's (ops->ioctl). */
 #define FIONREAD 0x541b /* bytes ready to read (pipes, the console) */
 long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
-/* getdents64 into program memory: bytes written, 0 at the end, -ENOTDIR, -EINVAL. */
-long file_getdents(struct file *f, void *ubuf, size_t n);
+/* Directory records into program memory, from the file's position on:
+ * getdents64's struct linux_dirent64 (FILE_DIRENT64) or the old getdents'
+ * struct linux_dirent (FILE_DIRENT, d_type in each record's last byte).
+ * Bytes written, 0 at the end, -EBADF (O_PATH), -ENOTDIR, -EINVAL (no
+ * room for one record), -EFAULT. */
+enum file_dirent { FILE_DIRENT64, FILE_DIRENT };
+long file_getdents(struct file *f, void *ubuf, size_t n, enum file_dirent fmt);
 uint64_t file_count(void);
 
 /* --- poll.c: readiness ---------------------------------------------------------- */
@@ -612,7 +617,7 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
 /* Make the new S_IFIFO vnode vn a FIFO: opening it follows fifo(7), and
  * its pipe goes with it. 0 or -ENOMEM. */
 int fifo_init(struct vnode *vn);
-/* Kernel-side transfers for splice, tee and sendfile (kernel/sys/sys_splice.c),
+/* Kernel-side transfers for splice, tee, sendfile (kernel/sys/sys_splice.c) and vmsplice,
  * on an open end f of a pipe or FIFO (pipe_is) that the caller may read
  * (pipe_wait_data, pipe_peek, pipe_drop) or write (pipe_wait_room,
  * pipe_fill). Waiting is interruptible; nonblock makes it -EAGAIN.
@@ -640,6 +645,12 @@ size_t pipe_peek(struct file *f, size_t skip, void *buf, size_t n);
 void pipe_drop(struct file *f, size_t n);
 /* Append up to n bytes from buf (as many as fit): the count. */
 size_t pipe_fill(struct file *f, const void *buf, size_t n);
+/* vmsplice: move up to n of the bytes the pipe holds out to program
+ * memory (pipe_take_user), or append up to n bytes from program memory,
+ * as many as fit (pipe_fill_user): the count (0 when the pipe is empty,
+ * or full), or -EFAULT when no byte could be copied. */
+long pipe_take_user(struct file *f, void *ubuf, size_t n);
+long pipe_fill_user(struct file *f, const void *ubuf, size_t n);
 
 /* A symlink's target, through its file system (computed into buf, n
  * bytes, or stored); "" when it has none. */

@@ -144,11 +144,28 @@ int user_timeout(uint64_t uts, uint64_t *deadline);
 void sys_lock_register(void);
 void sys_splice_register(void);
 void sys_falloc_register(void);
+void sys_vmsplice_register(void);
+/* The flags of splice, tee and vmsplice (Linux's SPLICE_F_ALL: any other
+ * is -EINVAL). MOVE and MORE are hints; GIFT is vmsplice's (splice takes
+ * and ignores it, as Linux): the pages are copied, as Linux may. */
+#define SPLICE_F_MOVE     1
+#define SPLICE_F_NONBLOCK 2
+#define SPLICE_F_MORE     4
+#define SPLICE_F_GIFT     8
+#define SPLICE_F_ALL      (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
+void sys_fadvise_register(void); /* sys_fadvise.c: fadvise64, readahead, sync_file_range */
 void sys_inotify_register(void);
 /* The most one read or write moves (Linux's MAX_RW_COUNT, INT_MAX rounded
  * down to a page): a larger count is cut to it, which also bounds how long
  * one call keeps the kernel busy. */
 #define RW_MAX page_round_down(0x7fffffffull)
+/* The most elements a vector of program buffers may have (Linux's
+ * UIO_MAXIOV): readv, writev and their kin, vmsplice, process_vm_*. */
+#define IOV_MAX 1024
+/* A struct iovec as the program lays it out. */
+struct iovec_k {
+    uint64_t base, len;
+};
 /* fcntl's record-lock commands (sys_lock.c) on f, open at fd in p: F_GETLK,
  * F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW with the struct
  * flock at uarg; any other command is -EINVAL. */

@@ -1,6 +1,6 @@
 /* System calls on open descriptors: read and write (the positioned and
  * vectored ones are in sys_rw.c), seeking, descriptor management,
- * fcntl, ioctl, getdents64, fstat. Linux semantics and errno values. */
+ * fcntl, ioctl, getdents and getdents64, fstat. Linux semantics and errno values. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
@@ -238,16 +238,31 @@ static int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, u
     }
 }
 
+/* getdents and getdents64: one directory walk (file_getdents), two record
+ * formats. The count is a C unsigned int on Linux. */
+static int64_t getdents(uint64_t fd, uint64_t buf, uint64_t n, enum file_dirent fmt)
+{
+    struct file *f = getf((int64_t)fd);
+    if (!f)
+        return -EBADF;
+    n = (uint32_t)n;
+    if (!user_range_ok((void *)buf, n))
+        return -EFAULT;
+    return file_getdents(f, (void *)buf, n, fmt);
+}
+
 static int64_t sys_getdents64(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
                               uint64_t a5)
 {
     ARG(a3), ARG(a4), ARG(a5);
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
-    if (!user_range_ok((void *)buf, n))
-        return -EFAULT;
-    return file_getdents(f, (void *)buf, n);
+    return getdents(fd, buf, n, FILE_DIRENT64);
+}
+
+static int64_t sys_getdents(uint64_t fd, uint64_t buf, uint64_t n, uint64_t a3, uint64_t a4,
+                            uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return getdents(fd, buf, n, FILE_DIRENT);
 }
 
 static int64_t sys_fstat(uint64_t fd, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -334,6 +349,7 @@ void sys_file_register(void)
     syscall_register(SYS_fdatasync, sys_fdatasync);
     syscall_register(SYS_ftruncate, sys_ftruncate);
     syscall_register(SYS_sync, sys_sync);
+    syscall_register(SYS_getdents, sys_getdents);
     syscall_register(SYS_getdents64, sys_getdents64);
     syscall_register(SYS_dup3, sys_dup3);
     syscall_register(SYS_syncfs, sys_syncfs);

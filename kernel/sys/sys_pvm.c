@@ -27,12 +27,7 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define IOV_MAX        1024         /* UIO_MAXIOV */
 #define PVM_POLL_BYTES (256 * 1024) /* interrupts are let in after each this many */
-
-struct iovec_k {
-    uint64_t base, len;
-};
 
 /* One side's vector and where the transfer is in it. */
 struct pvm_side {

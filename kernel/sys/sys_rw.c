@@ -9,12 +9,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-#define IOV_MAX 1024 /* UIO_MAXIOV */
-
-struct iovec_k {
-    uint64_t base, len;
-};
-
 /* fd arguments are C ints: only the low 32 bits count (as on Linux). */
 static struct file *getf(int64_t fd)
 {

@@ -1,5 +1,6 @@
 /* Data moved by the kernel between descriptors, as Linux 6.1 moves it:
- * sendfile, splice, tee and copy_file_range.
+ * sendfile, splice, tee and copy_file_range (vmsplice, between a pipe and
+ * program memory, is sys_vmsplice.c).
  *
  * The ends are tmpfs regular files, pipes (FIFOs too) and sockets: a
  * file or a pipe into a socket (sendfile, splice: what web servers do), a
@@ -23,12 +24,6 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
-
-#define SPLICE_F_MOVE     1 /* a hint: bytes are copied here */
-#define SPLICE_F_NONBLOCK 2
-#define SPLICE_F_MORE     4 /* a hint for sockets */
-#define SPLICE_F_GIFT     8 /* vmsplice's; splice accepts and ignores it, as Linux */
-#define SPLICE_F_ALL      (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
 
 #define BOUNCE (4 * PAGE_SIZE)
 

@@ -93,7 +93,9 @@ void syscall_init(void)
     sys_fdobj_register();
     sys_lock_register();
     sys_splice_register();
+    sys_vmsplice_register();
     sys_falloc_register();
+    sys_fadvise_register();
     sys_inotify_register();
     sys_socket_register();
     sys_cap_register();

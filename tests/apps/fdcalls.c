@@ -1,7 +1,9 @@
 /* fdcalls: descriptor and file calls — close_range, the positioned and
  * flagged vector calls (preadv, pwritev, preadv2, pwritev2), memfd_create
- * with its seals, and the xattr family on file systems that keep no
- * extended attributes — with their EFAULT, EBADF and EINVAL cases. Each
+ * with its seals, the xattr family on file systems that keep no extended
+ * attributes, the file hints (fadvise64, readahead, sync_file_range), the
+ * old getdents against getdents64, and vmsplice — with their EFAULT,
+ * EBADF and EINVAL cases (the hints take no pointer: no EFAULT). Each
  * case runs in a child of its own. Where the host's Linux does otherwise
  * by design (a thread's CLOSE_RANGE_UNSHARE; xattrs its /tmp may keep) the
  * case says what each expects.
@@ -9,9 +11,12 @@
  * usage: fdcalls [CASE...] */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -787,6 +792,524 @@ static void xa_erofs(void)
     T_EXPECT(get == -1 && get_e == EOPNOTSUPP, "getxattr: %ld/%s", get, t_errname((int)get_e));
 }
 
+/* --- fadvise64, readahead, sync_file_range --------------------------------------- */
+
+#define FADV_DONTNEED 4 /* x86-64's numbering */
+#define FADV_NOREUSE  5
+#define SFR_ALL       7 /* SYNC_FILE_RANGE_WAIT_BEFORE | WRITE | WAIT_AFTER */
+
+static long fadvise_(int fd, long off, long len, long advice)
+{
+    return syscall(SYS_fadvise64, fd, off, len, advice);
+}
+
+static long readahead_(int fd, long off, long n)
+{
+    return syscall(SYS_readahead, fd, off, n);
+}
+
+static long sfr_(int fd, long off, long n, long flags)
+{
+    return syscall(SYS_sync_file_range, fd, off, n, flags);
+}
+
+/* The pipe, socket, directory and device descriptors the hint cases try. */
+struct kinds {
+    int pipe[2], sock[2], dir, null, path;
+};
+
+static void kinds_open(struct kinds *k, int file)
+{
+    T_EXPECT(pipe(k->pipe) == 0, "pipe: %s", t_errname(errno));
+    T_EXPECT(socketpair(AF_UNIX, SOCK_STREAM, 0, k->sock) == 0, "socketpair");
+    k->dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    k->null = open("/dev/null", O_RDWR);
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", file);
+    k->path = open(path, O_PATH);
+    T_EXPECT(k->dir >= 0 && k->null >= 0 && k->path >= 0, "open: %s", t_errname(errno));
+}
+
+/* Every advice is taken on a file, the data stays what it was (DONTNEED
+ * drops nothing that cannot be read back), and only the advice's int
+ * counts. */
+static void fa_advice(void)
+{
+    int fd = tmp_file("0123456789");
+    char buf[16];
+    for (long a = 0; a <= FADV_NOREUSE; a++)
+        EXPECT_RET("an advice", fadvise_(fd, 0, 0, a), 0);
+    EXPECT_RET("DONTNEED of a range", fadvise_(fd, 2, 4, FADV_DONTNEED), 0);
+    file_text(fd, buf, sizeof buf);
+    T_EXPECT(!strcmp(buf, "0123456789"), "after DONTNEED: %s", buf);
+    EXPECT_RET("posix_fadvise WILLNEED", posix_fadvise(fd, 0, 10, POSIX_FADV_WILLNEED), 0);
+    EXPECT_RET("a negative offset", fadvise_(fd, -5, 10, 0), 0);
+    EXPECT_RET("a range past the end", fadvise_(fd, 1L << 40, 1L << 40, 0), 0);
+    EXPECT_RET("advice 1<<32 (an int: 0)", fadvise_(fd, 0, 0, 1L << 32), 0);
+    EXPECT_RET("a write-only file", fadvise_(open("/dev/null", O_WRONLY), 0, 0, 0), 0);
+}
+
+/* Pipes are ESPIPE before anything else is looked at; sockets,
+ * directories and devices take advice, as on Linux. */
+static void fa_kinds(void)
+{
+    struct kinds k;
+    int fd = tmp_file("x");
+    kinds_open(&k, fd);
+    EXPECT_ERR("a pipe's read end", fadvise_(k.pipe[0], 0, 0, 0), ESPIPE);
+    EXPECT_ERR("a pipe's write end, bad advice", fadvise_(k.pipe[1], 0, 0, 9), ESPIPE);
+    EXPECT_ERR("a pipe, negative length", fadvise_(k.pipe[0], 0, -1, 0), ESPIPE);
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "/tmp/fdcalls.fifo.%d", (int)getpid());
+    T_EXPECT(mkfifo(fifo, 0600) == 0, "mkfifo: %s", t_errname(errno));
+    int ff = open(fifo, O_RDWR);
+    unlink(fifo);
+    EXPECT_ERR("a FIFO", fadvise_(ff, 0, 0, FADV_DONTNEED), ESPIPE);
+    EXPECT_RET("a socket", fadvise_(k.sock[0], 0, 0, 0), 0);
+    EXPECT_RET("a directory", fadvise_(k.dir, 0, 0, FADV_DONTNEED), 0);
+    EXPECT_RET("/dev/null", fadvise_(k.null, 0, 0, 0), 0);
+}
+
+static void fa_einval(void)
+{
+    int fd = tmp_file("0123456789");
+    EXPECT_ERR("advice 6", fadvise_(fd, 0, 0, 6), EINVAL);
+    EXPECT_ERR("advice 7 (s390x's NOREUSE)", fadvise_(fd, 0, 0, 7), EINVAL);
+    EXPECT_ERR("advice -1", fadvise_(fd, 0, 0, -1), EINVAL);
+    EXPECT_ERR("a negative length", fadvise_(fd, 0, -1, 0), EINVAL);
+    int e = posix_fadvise(fd, 0, 0, 6);
+    T_EXPECT(e == EINVAL, "posix_fadvise of advice 6: %s", t_errname(e));
+}
+
+static void fa_ebadf(void)
+{
+    int fd = tmp_file("x");
+    struct kinds k;
+    kinds_open(&k, fd);
+    EXPECT_ERR("fd -1", fadvise_(-1, 0, 0, 0), EBADF);
+    EXPECT_ERR("O_PATH", fadvise_(k.path, 0, 0, 0), EBADF);
+    EXPECT_ERR("bad advice on a bad fd", fadvise_(-1, 0, 0, 99), EBADF);
+    close(fd);
+    EXPECT_ERR("a closed fd", fadvise_(fd, 0, 0, 0), EBADF);
+}
+
+/* readahead: regular files open for reading; the data reads back. There
+ * is no pointer argument, so no EFAULT. */
+static void ra_file(void)
+{
+    int fd = tmp_file("0123456789");
+    char buf[16];
+    EXPECT_RET("readahead", readahead_(fd, 0, 100), 0);
+    EXPECT_RET("past the end", readahead_(fd, 1L << 40, 4096), 0);
+    EXPECT_RET("a negative offset", readahead_(fd, -1, 100), 0);
+    EXPECT_RET("nothing", readahead_(fd, 0, 0), 0);
+    file_text(fd, buf, sizeof buf);
+    T_EXPECT(!strcmp(buf, "0123456789"), "after readahead: %s", buf);
+    T_EXPECT(lseek(fd, 0, SEEK_CUR) == 0, "the offset moved");
+}
+
+static void ra_errors(void)
+{
+    int fd = tmp_file("0123456789");
+    struct kinds k;
+    kinds_open(&k, fd);
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int wo = open(path, O_WRONLY);
+    T_EXPECT(wo >= 0, "reopen: %s", t_errname(errno));
+    EXPECT_ERR("a write-only file", readahead_(wo, 0, 10), EBADF);
+    EXPECT_ERR("O_PATH", readahead_(k.path, 0, 10), EBADF);
+    EXPECT_ERR("fd -1", readahead_(-1, 0, 10), EBADF);
+    EXPECT_ERR("a pipe", readahead_(k.pipe[0], 0, 10), EINVAL);
+    EXPECT_ERR("a socket", readahead_(k.sock[0], 0, 10), EINVAL);
+    EXPECT_ERR("a directory", readahead_(k.dir, 0, 10), EINVAL);
+    EXPECT_ERR("/dev/null", readahead_(k.null, 0, 10), EINVAL);
+    EXPECT_ERR("a count of 2^63 or more", readahead_(fd, 0, -1), EINVAL);
+}
+
+/* sync_file_range: every flag combination on a file, a directory, a
+ * write-only descriptor; the data is still there. */
+static void sfr_ok(void)
+{
+    int fd = tmp_file("0123456789");
+    char buf[16];
+    T_EXPECT(pwrite(fd, "ab", 2, 3) == 2, "pwrite");
+    for (long fl = 0; fl <= SFR_ALL; fl++)
+        EXPECT_RET("flags", sfr_(fd, 0, 0, fl), 0);
+    EXPECT_RET("a range", sfr_(fd, 3, 2, SFR_ALL), 0);
+    EXPECT_RET("from the last offset to the end", sfr_(fd, 0x7fffffffffffffffL, 0, 2), 0);
+    EXPECT_RET("past the end", sfr_(fd, 1L << 40, 4096, 2), 0);
+    file_text(fd, buf, sizeof buf);
+    T_EXPECT(!strcmp(buf, "012ab56789"), "file now %s", buf);
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    EXPECT_RET("a directory", sfr_(dir, 0, 0, SFR_ALL), 0);
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    EXPECT_RET("a write-only file", sfr_(open(path, O_WRONLY), 0, 0, 2), 0);
+}
+
+static void sfr_errors(void)
+{
+    int fd = tmp_file("0123456789");
+    struct kinds k;
+    kinds_open(&k, fd);
+    EXPECT_ERR("flag 8", sfr_(fd, 0, 0, 8), EINVAL);
+    EXPECT_ERR("flags ~0", sfr_(fd, 0, 0, ~0L), EINVAL);
+    EXPECT_ERR("a negative offset", sfr_(fd, -1, 0, 0), EINVAL);
+    EXPECT_ERR("a negative count", sfr_(fd, 0, -1, 0), EINVAL);
+    EXPECT_ERR("a count back past the offset", sfr_(fd, 10, -5, 0), EINVAL);
+    EXPECT_ERR("an overflowing range", sfr_(fd, 0x7fffffffffffffffL, 1, 0), EINVAL);
+    EXPECT_ERR("flags before the pipe", sfr_(k.pipe[0], 0, 0, 8), EINVAL);
+    EXPECT_ERR("a pipe", sfr_(k.pipe[0], 0, 0, 0), ESPIPE);
+    EXPECT_ERR("a pipe's write end", sfr_(k.pipe[1], 0, 0, SFR_ALL), ESPIPE);
+    EXPECT_ERR("a socket", sfr_(k.sock[0], 0, 0, 0), ESPIPE);
+    EXPECT_ERR("/dev/null", sfr_(k.null, 0, 0, 0), ESPIPE);
+    EXPECT_ERR("fd -1", sfr_(-1, 0, 0, 8), EBADF);
+    EXPECT_ERR("O_PATH", sfr_(k.path, 0, 0, 0), EBADF);
+}
+
+/* --- getdents (the old one) ------------------------------------------------------- */
+
+/* A directory entry as getdents or getdents64 gave it. */
+struct ent {
+    char name[64];
+    unsigned long ino;
+    unsigned char type;
+};
+
+/* A directory with a file, a directory, a symlink and a FIFO in it. */
+static void gd_tree(char *dir, size_t n)
+{
+    char p[128];
+    snprintf(dir, n, "/tmp/fdcalls.dir.%d", (int)getpid());
+    T_EXPECT(mkdir(dir, 0755) == 0, "mkdir: %s", t_errname(errno));
+    snprintf(p, sizeof p, "%s/file", dir);
+    T_EXPECT(close(open(p, O_CREAT | O_WRONLY, 0600)) == 0, "creat");
+    snprintf(p, sizeof p, "%s/sub", dir);
+    T_EXPECT(mkdir(p, 0755) == 0, "mkdir sub");
+    snprintf(p, sizeof p, "%s/link", dir);
+    T_EXPECT(symlink("file", p) == 0, "symlink");
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    T_EXPECT(mkfifo(p, 0600) == 0, "mkfifo");
+    snprintf(p, sizeof p, "%s/a-much-longer-name-than-the-others", dir);
+    T_EXPECT(close(open(p, O_CREAT | O_WRONLY, 0600)) == 0, "creat long");
+}
+
+static void gd_untree(const char *dir)
+{
+    const char *names[] = {"file", "link", "fifo", "a-much-longer-name-than-the-others"};
+    char p[128];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    snprintf(p, sizeof p, "%s/sub", dir);
+    rmdir(p);
+    rmdir(dir);
+}
+
+/* Every entry of dir through getdents (old) or getdents64, reading with a
+ * buffer of bufsz bytes at a time; checks each record's layout. */
+static int gd_read(const char *dir, int old, size_t bufsz, struct ent *out, int max)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY), n = 0;
+    T_EXPECT(fd >= 0, "open %s: %s", dir, t_errname(errno));
+    char buf[4096] __attribute__((aligned(8)));
+    long got;
+    while ((got = syscall(old ? SYS_getdents : SYS_getdents64, fd, buf, bufsz)) > 0) {
+        for (long at = 0; at < got;) {
+            unsigned short reclen;
+            const char *name;
+            struct ent *e = &out[n];
+            T_EXPECT(n < max, "too many entries");
+            memcpy(&e->ino, buf + at, 8);
+            if (old) { /* d_ino, d_off, d_reclen, d_name, pad, d_type */
+                memcpy(&reclen, buf + at + 16, 2);
+                name = buf + at + 18;
+                e->type = (unsigned char)buf[at + reclen - 1];
+            } else { /* d_ino, d_off, d_reclen, d_type, d_name */
+                memcpy(&reclen, buf + at + 16, 2);
+                e->type = (unsigned char)buf[at + 18];
+                name = buf + at + 19;
+            }
+            T_EXPECT(reclen % 8 == 0 && at + reclen <= got, "reclen %u", reclen);
+            T_EXPECT(memchr(name, 0, (size_t)(buf + at + reclen - name)), "no NUL in the record");
+            T_EXPECT(strlen(name) < sizeof e->name, "name too long");
+            strcpy(e->name, name);
+            n++;
+            at += reclen;
+        }
+    }
+    T_EXPECT(got == 0, "getdents%s: %s", old ? "" : "64", t_errname(errno));
+    close(fd);
+    return n;
+}
+
+static const struct ent *gd_find(const struct ent *e, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(e[i].name, name))
+            return &e[i];
+    return 0;
+}
+
+/* getdents returns the names, inodes and types getdents64 does, in the
+ * same order, whatever the buffer size; d_type is right for each kind. */
+static void gd_same(void)
+{
+    char dir[64];
+    struct ent a[16], b[16], c[16];
+    gd_tree(dir, sizeof dir);
+    int na = gd_read(dir, 0, 4096, a, 16);
+    int nb = gd_read(dir, 1, 4096, b, 16);
+    int nc = gd_read(dir, 1, 64, c, 16); /* about one record a call */
+    T_EXPECT(na == 7 && nb == na && nc == na, "entries: %d, %d, %d", na, nb, nc);
+    for (int i = 0; i < na; i++) {
+        T_EXPECT(!strcmp(a[i].name, b[i].name) && !strcmp(a[i].name, c[i].name),
+                 "entry %d: %s / %s / %s", i, a[i].name, b[i].name, c[i].name);
+        T_EXPECT(a[i].ino == b[i].ino && a[i].type == b[i].type && a[i].ino == c[i].ino,
+                 "%s: ino %lu/%lu type %u/%u", a[i].name, a[i].ino, b[i].ino, a[i].type, b[i].type);
+    }
+    const struct {
+        const char *name;
+        unsigned char type;
+    } want[] = {{".", DT_DIR},   {"..", DT_DIR},   {"file", DT_REG},
+                {"sub", DT_DIR}, {"link", DT_LNK}, {"fifo", DT_FIFO}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct ent *e = gd_find(b, nb, want[i].name);
+        struct stat st;
+        char p[128];
+        snprintf(p, sizeof p, "%s/%s", dir, want[i].name);
+        T_EXPECT(e && lstat(p, &st) == 0, "%s missing", want[i].name);
+        T_EXPECT(e->type == want[i].type, "%s: d_type %u", want[i].name, e->type);
+        T_EXPECT(e->ino == st.st_ino, "%s: d_ino %lu, st_ino %lu", want[i].name, e->ino,
+                 (unsigned long)st.st_ino);
+    }
+    gd_untree(dir);
+}
+
+/* d_off is where the next record starts: lseek there and read on. */
+static void gd_offset(void)
+{
+    char dir[64], buf[1024] __attribute__((aligned(8)));
+    struct ent all[16];
+    gd_tree(dir, sizeof dir);
+    int n = gd_read(dir, 1, sizeof buf, all, 16);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    long got = syscall(SYS_getdents, fd, buf, sizeof buf);
+    T_EXPECT(got > 0, "getdents: %s", t_errname(errno));
+    unsigned short reclen;
+    unsigned long off;
+    memcpy(&reclen, buf + 16, 2);
+    memcpy(&off, buf + 8, 8); /* the first record's d_off */
+    T_EXPECT(lseek(fd, (off_t)off, SEEK_SET) == (off_t)off, "lseek: %s", t_errname(errno));
+    got = syscall(SYS_getdents, fd, buf, sizeof buf);
+    T_EXPECT(got > 0 && !strcmp(buf + 18, all[1].name), "after d_off: %s, not %s", buf + 18,
+             all[1].name);
+    T_EXPECT(n > 2 && reclen >= 24, "reclen %u", reclen);
+    gd_untree(dir);
+}
+
+static void gd_errors(void)
+{
+    char buf[256] __attribute__((aligned(8)));
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY), fd = tmp_file("x");
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", dir);
+    int opath = open(path, O_PATH);
+    EXPECT_ERR("a buffer too small for one", syscall(SYS_getdents, dir, buf, 8), EINVAL);
+    EXPECT_ERR("a count of 0", syscall(SYS_getdents, dir, buf, 0), EINVAL);
+    EXPECT_ERR("a file", syscall(SYS_getdents, fd, buf, sizeof buf), ENOTDIR);
+    EXPECT_ERR("fd -1", syscall(SYS_getdents, -1, buf, sizeof buf), EBADF);
+    EXPECT_ERR("O_PATH", syscall(SYS_getdents, opath, buf, sizeof buf), EBADF);
+    EXPECT_ERR("getdents64 O_PATH", syscall(SYS_getdents64, opath, buf, sizeof buf), EBADF);
+    EXPECT_ERR("a bad buffer", syscall(SYS_getdents, dir, BAD_PTR, 4096), EFAULT);
+    EXPECT_ERR("a kernel buffer", syscall(SYS_getdents, dir, (void *)-4096L, 4096), EFAULT);
+    /* nothing was consumed by the failures: the first read gets "." */
+    long got = syscall(SYS_getdents, dir, buf, sizeof buf);
+    T_EXPECT(got > 0 && !strcmp(buf + 18, "."), "then: %ld %s", got, got > 0 ? buf + 18 : "");
+}
+
+/* --- vmsplice ----------------------------------------------------------------- */
+
+#define SPLICE_F_NONBLOCK_ 2
+#define SPLICE_F_GIFT_     8
+
+static long vmsplice_(int fd, const struct iovec *iov, long cnt, long flags)
+{
+    return syscall(SYS_vmsplice, fd, iov, cnt, flags);
+}
+
+/* Program buffers into a pipe, element by element, and out of it intact. */
+static void vm_to_pipe(void)
+{
+    int p[2];
+    char out[32] = {0};
+    T_EXPECT(pipe(p) == 0, "pipe");
+    struct iovec v[3] = {{"hello, ", 7}, {"", 0}, {"world", 5}};
+    EXPECT_RET("vmsplice 3 elements", vmsplice_(p[1], v, 3, 0), 12);
+    struct iovec g = {"!gift", 5};
+    EXPECT_RET("SPLICE_F_GIFT", vmsplice_(p[1], &g, 1, SPLICE_F_GIFT_), 5);
+    EXPECT_RET("read them", read(p[0], out, sizeof out), 17);
+    T_EXPECT(!memcmp(out, "hello, world!gift", 17), "read %s", out);
+}
+
+/* More than the pipe holds: what fits goes, the rest waits; the bytes
+ * come out in order. */
+static void vm_big(void)
+{
+    int p[2];
+    static char src[100000], dst[100000];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (char)(i * 7 + i / 251);
+    T_EXPECT(pipe(p) == 0, "pipe");
+    struct iovec v = {src, sizeof src};
+    long r = vmsplice_(p[1], &v, 1, SPLICE_F_NONBLOCK_);
+    T_EXPECT(r > 0 && r <= 65536, "vmsplice of 100000: %ld/%s", r, t_errname(errno));
+    long got = 0, k;
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    while (got < r && (k = read(p[0], dst + got, sizeof dst - (size_t)got)) > 0)
+        got += k;
+    T_EXPECT(got == r && !memcmp(src, dst, (size_t)r), "read back %ld of %ld", got, r);
+}
+
+/* A read end gives its bytes to the buffers: what it holds, up to their
+ * room, the rest staying; 0 at end of file. */
+static void vm_from_pipe(void)
+{
+    int p[2];
+    char a[4] = {0}, b[8] = {0}, rest[16] = {0};
+    T_EXPECT(pipe(p) == 0, "pipe");
+    T_EXPECT(write(p[1], "0123456789abcdef", 16) == 16, "write");
+    struct iovec v[3] = {{a, 4}, {b, 0}, {b, 8}};
+    EXPECT_RET("vmsplice out of a pipe", vmsplice_(p[0], v, 3, 0), 12);
+    T_EXPECT(!memcmp(a, "0123", 4) && !memcmp(b, "456789ab", 8), "got %.4s %.8s", a, b);
+    struct iovec w = {rest, sizeof rest};
+    EXPECT_RET("the rest, short", vmsplice_(p[0], &w, 1, 0), 4);
+    T_EXPECT(!memcmp(rest, "cdef", 4), "rest %.4s", rest);
+    close(p[1]);
+    EXPECT_RET("at end of file", vmsplice_(p[0], &w, 1, 0), 0);
+}
+
+/* SPLICE_F_NONBLOCK: EAGAIN for a full pipe and an empty one (the pipe's
+ * own O_NONBLOCK does not count, as on Linux: see vm_blocks). */
+static void vm_nonblock(void)
+{
+    int p[2];
+    static char junk[65536];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    struct iovec v = {junk, 1};
+    EXPECT_ERR("an empty pipe", vmsplice_(p[0], &v, 1, SPLICE_F_NONBLOCK_), EAGAIN);
+    T_EXPECT(fcntl(p[1], F_SETFL, O_NONBLOCK) == 0, "F_SETFL");
+    while (write(p[1], junk, sizeof junk) > 0)
+        ;
+    EXPECT_ERR("a full pipe", vmsplice_(p[1], &v, 1, SPLICE_F_NONBLOCK_), EAGAIN);
+    T_EXPECT(read(p[0], junk, 4096) == 4096, "read"); /* a page: Linux counts pages */
+    EXPECT_RET("room again", vmsplice_(p[1], &v, 1, SPLICE_F_NONBLOCK_), 1);
+}
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+}
+
+/* Without SPLICE_F_NONBLOCK it waits (even on an O_NONBLOCK pipe) for a
+ * writer's bytes; a signal with a handler ends the wait with EINTR. */
+static void vm_blocks(void)
+{
+    int p[2];
+    char buf[8] = {0};
+    T_EXPECT(pipe(p) == 0, "pipe");
+    T_EXPECT(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0, "F_SETFL");
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(100 * 1000);
+        _exit(write(p[1], "late", 4) == 4 ? 0 : 1);
+    }
+    struct iovec v = {buf, sizeof buf};
+    EXPECT_RET("a wait for the writer", vmsplice_(p[0], &v, 1, 0), 4);
+    T_EXPECT(!memcmp(buf, "late", 4), "got %s", buf);
+    waitpid(pid, 0, 0);
+    struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART */
+    sigaction(SIGUSR1, &sa, 0);
+    pid_t me = getpid();
+    if ((pid = fork()) == 0) {
+        usleep(100 * 1000);
+        kill(me, SIGUSR1);
+        _exit(0);
+    }
+    EXPECT_ERR("a signal", vmsplice_(p[0], &v, 1, 0), EINTR);
+    waitpid(pid, 0, 0);
+}
+
+/* No reader left: EPIPE and SIGPIPE, as write. */
+static void vm_epipe(void)
+{
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    close(p[0]);
+    signal(SIGPIPE, SIG_IGN);
+    struct iovec v = {"x", 1};
+    EXPECT_ERR("no reader", vmsplice_(p[1], &v, 1, 0), EPIPE);
+    signal(SIGPIPE, SIG_DFL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        vmsplice_(p[1], &v, 1, 0);
+        _exit(0);
+    }
+    int st;
+    T_EXPECT(waitpid(pid, &st, 0) == pid, "waitpid");
+    T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, "status %#x", st);
+}
+
+static void vm_einval(void)
+{
+    int p[2];
+    char c;
+    T_EXPECT(pipe(p) == 0, "pipe");
+    struct iovec v = {&c, 1}, neg = {&c, (size_t)-1};
+    EXPECT_ERR("flag 16", vmsplice_(p[1], &v, 1, 16), EINVAL);
+    EXPECT_ERR("flags before the fd", vmsplice_(-1, &v, 1, 16), EINVAL);
+    EXPECT_ERR("1025 elements", vmsplice_(p[1], &v, 1025, 0), EINVAL);
+    EXPECT_ERR("a negative length", vmsplice_(p[1], &neg, 1, 0), EINVAL);
+    EXPECT_ERR("nothing was written", vmsplice_(p[0], &v, 1, SPLICE_F_NONBLOCK_), EAGAIN);
+}
+
+/* Not a pipe: EBADF, once the vector was read (an empty one is 0). */
+static void vm_ebadf(void)
+{
+    int fd = tmp_file("0123"), s[2];
+    char c;
+    struct iovec v = {&c, 1};
+    T_EXPECT(socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0, "socketpair");
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int opath = open(path, O_PATH);
+    EXPECT_ERR("fd -1", vmsplice_(-1, &v, 1, 0), EBADF);
+    EXPECT_ERR("a file", vmsplice_(fd, &v, 1, 0), EBADF);
+    EXPECT_ERR("a socket", vmsplice_(s[0], &v, 1, 0), EBADF);
+    EXPECT_ERR("O_PATH", vmsplice_(opath, &v, 1, 0), EBADF);
+    EXPECT_ERR("a bad vector on a file", vmsplice_(fd, BAD_PTR, 1, 0), EFAULT);
+    EXPECT_RET("an empty vector on a file", vmsplice_(fd, &v, 0, 0), 0);
+}
+
+static void vm_efault(void)
+{
+    int p[2];
+    char buf[8] = {0};
+    T_EXPECT(pipe(p) == 0, "pipe");
+    struct iovec bad = {BAD_PTR, 4}, kern = {(void *)0xffff800000000000UL, 4};
+    EXPECT_ERR("a bad vector", vmsplice_(p[1], BAD_PTR, 1, 0), EFAULT);
+    EXPECT_ERR("a bad buffer in", vmsplice_(p[1], &bad, 1, 0), EFAULT);
+    EXPECT_ERR("a kernel buffer in", vmsplice_(p[1], &kern, 1, 0), EFAULT);
+    EXPECT_RET("an empty vector at a bad address", vmsplice_(p[1], BAD_PTR, 0, 0), 0);
+    T_EXPECT(write(p[1], "data", 4) == 4, "write");
+    EXPECT_ERR("a bad buffer out", vmsplice_(p[0], &bad, 1, 0), EFAULT);
+    EXPECT_ERR("a kernel buffer out", vmsplice_(p[0], &kern, 1, 0), EFAULT);
+    EXPECT_RET("the bytes stayed", read(p[0], buf, sizeof buf), 4);
+    T_EXPECT(!memcmp(buf, "data", 4), "read %s", buf);
+}
+
 static const struct t_case cases[] = {
     {"cr_range", cr_range},
     {"cr_to_max", cr_to_max},
@@ -822,6 +1345,26 @@ static const struct t_case cases[] = {
     {"xa_ebadf", xa_ebadf},
     {"xa_lookup", xa_lookup},
     {"xa_erofs", xa_erofs},
+    {"fa_advice", fa_advice},
+    {"fa_kinds", fa_kinds},
+    {"fa_einval", fa_einval},
+    {"fa_ebadf", fa_ebadf},
+    {"ra_file", ra_file},
+    {"ra_errors", ra_errors},
+    {"sfr_ok", sfr_ok},
+    {"sfr_errors", sfr_errors},
+    {"gd_same", gd_same},
+    {"gd_offset", gd_offset},
+    {"gd_errors", gd_errors},
+    {"vm_to_pipe", vm_to_pipe},
+    {"vm_big", vm_big},
+    {"vm_from_pipe", vm_from_pipe},
+    {"vm_nonblock", vm_nonblock},
+    {"vm_blocks", vm_blocks},
+    {"vm_epipe", vm_epipe},
+    {"vm_einval", vm_einval},
+    {"vm_ebadf", vm_ebadf},
+    {"vm_efault", vm_efault},
 };
 
 int main(int argc, char **argv)
