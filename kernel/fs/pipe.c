@@ -26,7 +26,7 @@ struct pipe {
 
 /* The other side may go on: readers or writers of p woken (q), and its
  * pollers told what may have become ready (events). */
-static void pipe_kick(struct pipe *p, struct waitq *q, int events)
+static inline void pipe_kick(struct pipe *p, struct waitq *q, int events)
 {
     waitq_wake_all(q);
     pollq_notify(&p->pq, events);
@@ -35,7 +35,7 @@ static void pipe_kick(struct pipe *p, struct waitq *q, int events)
 /* Move up to n of the bytes p holds out to program memory: the count (0
  * when it is empty), or -EFAULT when none could be copied. Writers are
  * told of the room. */
-static long pipe_take(struct pipe *p, void *ubuf, size_t n)
+static inline long pipe_take(struct pipe *p, void *ubuf, size_t n)
 {
     size_t done = 0;
     int fault = 0;
@@ -64,7 +64,7 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
 
 /* Copy up to n bytes in at the tail, from program memory (user) or the
  * kernel's: the count, or -EFAULT. */
-static long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
+static inline long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
 {
     size_t done = 0;
     while (done < n && p->len < p->size) {
@@ -84,7 +84,7 @@ static long pipe_put(struct pipe *p, const uint8_t *buf, size_t n, int user)
 
 /* Copy up to n bytes in from program memory, as many as fit: the count,
  * or -EFAULT. Readers are told of the data. */
-static long pipe_give(struct pipe *p, const void *ubuf, size_t n)
+static inline long pipe_give(struct pipe *p, const void *ubuf, size_t n)
 {
     long done = pipe_put(p, ubuf, n, 1);
     if (done > 0)
