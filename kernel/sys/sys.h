@@ -50,6 +50,7 @@ void sys_fdobj_register(void);
 void sys_epoll_register(void);
 void sys_socket_register(void); /* sys_socket.c: the socket calls (kernel/net) */
 void sys_cap_register(void);    /* sys_cap.c: capget, capset */
+void sys_numa_register(void);   /* sys_numa.c: memory policies on one node, move_pages */
 void sys_mlock_register(void);  /* sys_mlock.c: mlock and its family, mincore */
 void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
 void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
