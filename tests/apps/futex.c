@@ -698,16 +698,17 @@ static void case_waitv_einval(void)
 
 static void case_waitv_efault(void)
 {
-    uint32_t *gone = unmapped_page();
-    struct timespec t = {0, 1000};
-    struct waitv v[2] = {wv(&S->a, 0, FUTEX2_SIZE_U32), wv(gone, 0, FUTEX2_SIZE_U32)};
-    EXPECT_ERR("waiters unmapped", fxv((struct waitv *)gone, 1, 0, &t, CLOCK_MONOTONIC), EFAULT);
-    /* A valid first entry ending its page, the second beyond it. */
+    /* A valid first entry ending its page, the second beyond it (mapped
+     * before gone is taken, which must stay unmapped). */
     char *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (two == MAP_FAILED || munmap(two + 4096, 4096) != 0)
         die("mmap/munmap: %s", strerror(errno));
     struct waitv *edge = (struct waitv *)(two + 4096 - sizeof(struct waitv));
     *edge = wv(&S->a, 0, FUTEX2_SIZE_U32);
+    uint32_t *gone = unmapped_page();
+    struct timespec t = {0, 1000};
+    struct waitv v[2] = {wv(&S->a, 0, FUTEX2_SIZE_U32), wv(gone, 0, FUTEX2_SIZE_U32)};
+    EXPECT_ERR("waiters unmapped", fxv((struct waitv *)gone, 1, 0, &t, CLOCK_MONOTONIC), EFAULT);
     EXPECT_ERR("waiters partly unmapped", fxv(edge, 2, 0, &t, CLOCK_MONOTONIC), EFAULT);
     EXPECT_ERR("word unmapped", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EFAULT);
     v[1].flags |= FUTEX2_PRIVATE;
