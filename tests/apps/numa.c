@@ -7,7 +7,8 @@
  *   EINVAL (modes, flags, masks, maxnode), EFAULT, the mask's length rules
  *   (maxnode - 1 bits, whole words written, the rest cleared)
  *   per-thread policy, inherited by fork and threads
- *   mbind on part of a mapping splits it (and merges it back), holes,
+ *   mbind on part of a mapping splits it (and merges it back), mremap
+ *   keeps it, holes,
  *   MPOL_MF_STRICT's EIO (nothing set), MOVE_ALL without CAP_SYS_NICE, home nodes
  *   migrate_pages and move_pages: status of each page, ENODEV, ESRCH,
  *   EPERM, EFAULT
@@ -314,6 +315,21 @@ static void case_mbind_split(void)
         t_die("the forked child did not see the range's policy: %s", p_status_str(st));
 }
 
+/* mremap moving a range takes its policy along (the new pages too). */
+static void case_mremap_keeps(void)
+{
+    char *p = map_pages(3);
+    EXPECT_RET("mbind pages 0-1", mbind_(p, 2 * PAGE, MPOL_INTERLEAVE, N0, 3, 0), 0);
+    p[0] = 7;
+    /* Page 2, with no policy, is another region: the range must move. */
+    char *q = mremap(p, 2 * PAGE, 4 * PAGE, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED || q == p || q[0] != 7)
+        t_die("mremap: %p (%s)", (void *)q, strerror(errno));
+    expect_pol("moved page 0", q, MPOL_INTERLEAVE, 1);
+    expect_pol("grown page 3", q + 3 * PAGE, MPOL_INTERLEAVE, 1);
+    expect_pol("page 2 left behind", p + 2 * PAGE, MPOL_DEFAULT, 0);
+}
+
 static void case_mbind_errors(void)
 {
     char *p = map_pages(4);
@@ -504,6 +520,7 @@ static const struct {
     {"per-thread-inherited", case_per_thread},
     {"mbind-splits-and-merges", case_mbind_split},
     {"mbind-errors-and-holes", case_mbind_errors},
+    {"mremap-keeps-policy", case_mremap_keeps},
     {"mbind-strict-eio", case_mbind_strict},
     {"unprivileged-eperm", case_unprivileged},
     {"set-mempolicy-home-node", case_home_node},
