@@ -768,6 +768,25 @@ static void case_waitv_wake_index(void)
     reap(2, 100);
 }
 
+/* The most words a wait takes, each its own: a wake of the last one. */
+static void case_waitv_max(void)
+{
+    uint32_t *words = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct waitv v[FUTEX_WAITV_MAX];
+    if (words == MAP_FAILED)
+        die("mmap: %s", strerror(errno));
+    for (int i = 0; i < FUTEX_WAITV_MAX; i++)
+        v[i] = wv(&words[i], 0, FUTEX2_SIZE_U32);
+    struct timespec past = {0, 0};
+    EXPECT_ERR("128 words, a time past", fxv(v, FUTEX_WAITV_MAX, 0, &past, CLOCK_MONOTONIC),
+               ETIMEDOUT);
+    spawn_v(0, v, FUTEX_WAITV_MAX, 0);
+    EXPECT_RET("wake word 127", fx(&words[127], FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    reap(0, 100 + 127);
+    for (int i = 0; i < FUTEX_WAITV_MAX; i++)
+        EXPECT_RET("nobody left", fx(&words[i], FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+}
+
 /* Two waitv waiters on the same word are woken in order, one a wake; a
  * FUTEX_WAIT waiter shares their queue. */
 static void case_waitv_fifo(void)
@@ -974,6 +993,7 @@ static const struct {
     {"waitv-eagain", case_waitv_eagain, BOTH},
     {"waitv-timeout-monotonic-and-realtime", case_waitv_timeout, BOTH},
     {"waitv-wake-any-returns-index", case_waitv_wake_index, BOTH},
+    {"waitv-128-words", case_waitv_max, BOTH},
     {"waitv-fifo-with-futex-wait", case_waitv_fifo, BOTH},
     {"waitv-requeued", case_waitv_requeue, BOTH},
     {"waitv-eintr-and-restart", case_waitv_signal, BOTH},
