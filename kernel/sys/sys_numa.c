@@ -148,21 +148,22 @@ static int64_t sys_mbind(uint64_t start, uint64_t len, uint64_t mode, uint64_t u
         err = nodes_get(unodes, maxnode, &nodes);
     if (err)
         return err;
-    if (flags & ~(uint64_t)MPOL_MF_VALID)
+    unsigned fl = (unsigned)flags; /* an unsigned int, as on Linux */
+    if (fl & ~(unsigned)MPOL_MF_VALID)
         return -EINVAL;
-    if ((flags & MPOL_MF_MOVE_ALL) && !cred_capable(CAP_SYS_NICE))
+    if ((fl & MPOL_MF_MOVE_ALL) && !cred_capable(CAP_SYS_NICE))
         return -EPERM;
     if (!page_aligned(start))
         return -EINVAL;
     uint64_t end = start + page_round_up(len);
     if (end < start)
-        return -EINVAL; /* a length that wraps to 0 is 0, as on Linux */
+        return -EINVAL; /* past the top of the address space */
     if (end == start)
-        return 0;
+        return 0; /* len 0, or one so close to 2^64 it rounds to 0, as on Linux */
     err = mpol_make(m, nodes, &pol);
     if (err)
         return err;
-    int strict = (flags & MPOL_MF_STRICT) && !(flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) &&
+    int strict = (fl & MPOL_MF_STRICT) && !(fl & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) &&
                  pol.mode != MPOL_DEFAULT;
     return vmspace_mbind(proc_current()->vm, start, end, &pol, nodes, strict);
 }
@@ -178,7 +179,7 @@ static int64_t sys_set_mempolicy_home_node(uint64_t start, uint64_t len, uint64_
         return -EINVAL; /* beyond the nodes, or a node that is not online */
     uint64_t end = start + page_round_up(len);
     if (end < start)
-        return -EINVAL; /* a length that wraps to 0 is 0, as on Linux */
+        return -EINVAL; /* past the top of the address space */
     return end == start ? 0 : vmspace_home_node(proc_current()->vm, start, end, (int)home);
 }
 
