@@ -141,7 +141,8 @@ $(BUILD)/gen/lwip/tcp_in.c: $(LWIP_DIR)/core/tcp_in.c $(LWIP_PATCHES)
 	tr -d '\r' < $< > $@.tmp
 	patch --quiet --forward --no-backup-if-mismatch -r - $@.tmp < kernel/net/lwip/tcp_in-zero-window.patch
 	mv $@.tmp $@
-$(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c kernel/ipc/*.c))): \
+$(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c kernel/ipc/*.c) \
+	kernel/proc/seccomp.c)): \
 	$(BUILD)/gen/sysnr.h
 
 $(BUILD)/gen/ksyms0.S: tools/mksyms.sh

@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/seccomp.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
@@ -47,18 +48,23 @@ static int64_t unimplemented(uint64_t nr)
 }
 
 /* Only f is live across the handler (the thread is the same when it
- * returns, so its LWP is read again): one callee-saved register. */
+ * returns, so its LWP is read again): one callee-saved register. A call
+ * seccomp answered (its result or a SIGSYS handler already in f) is never
+ * restarted: its result is the filter's. */
 void syscall_dispatch(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
     uint64_t nr = arch_frame_syscall_nr(f);
+    uint64_t r = 0;
     if (l) {
         l->frame = f; /* fork copies it; signals rewrite it */
         l->sysnr = nr;
     }
-    syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
-    uint64_t r = (uint64_t)(fn ? arch_frame_call(f, fn) : unimplemented(nr));
-    arch_frame_set_retval(f, r);
+    if (!l || __builtin_expect(!l->seccomp_mode, 1) || !seccomp_syscall(l, f, nr)) {
+        syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
+        r = (uint64_t)(fn ? arch_frame_call(f, fn) : unimplemented(nr));
+        arch_frame_set_retval(f, r);
+    }
     /* Back to the program: signals first (ERESTART* never leaves here). */
     int restart = r >= (uint64_t)-ERESTART_RESTARTBLOCK && r <= (uint64_t)-ERESTARTSYS;
     l = lwp_current();
@@ -110,6 +116,7 @@ void syscall_init(void)
     sys_unshare_register();
     sys_settime_register();
     sys_adjtime_register();
+    sys_seccomp_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

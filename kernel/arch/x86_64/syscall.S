@@ -14,7 +14,8 @@
  * registers and interrupts still off, the registers the C ABI lets it
  * clobber saved around it, and no look for signals on the way out (a leaf
  * changes nothing a signal depends on, and with interrupts off none can
- * arrive during it). */
+ * arrive during it). A thread whose calls seccomp checks has leaf_max 0
+ * in its context: every call of it takes the full path. */
 #include "kernel/arch/x86_64/asm.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/sys/syscall.h"
@@ -23,8 +24,9 @@
     .global syscall_entry
 syscall_entry:
     movq %rsp, syscall_user_rsp(%rip)
+    movq arch_cur_ctx(%rip), %rsp    /* a scratch register: no stack yet */
+    cmpq CTX_LEAF_MAX(%rsp), %rax    /* SYSCALL_MAX, or 0: all checked */
     movq arch_kstack_hi(%rip), %rsp
-    cmpq $SYSCALL_MAX, %rax
     jae syscall_full
     cmpq $0, syscall_leaf(,%rax,8)   /* -mcmodel=kernel: absolute is fine */
     je syscall_full
