@@ -114,8 +114,8 @@ static void trap(struct arch_frame *f, const struct seccomp_data *d, uint32_t da
 
 /* SECCOMP_RET_KILL_*: the process dies of SIGSYS (a core file when the
  * limits allow), or only the thread for KILL_THREAD while others live. */
-__attribute__((noreturn)) static void kill(struct lwp *l, struct arch_frame *f,
-                                           const struct seccomp_data *d, uint32_t action)
+__attribute__((noreturn)) static void kill_caller(struct lwp *l, struct arch_frame *f,
+                                                  const struct seccomp_data *d, uint32_t action)
 {
     arch_frame_set_retval(f, (uint64_t)(int64_t)d->nr); /* the dump's registers */
     if (action == SECCOMP_RET_KILL_THREAD && l->proc->nlive > 1)
@@ -152,7 +152,7 @@ static int take_action(struct lwp *l, struct arch_frame *f, const struct seccomp
         return 1;
     default: /* KILL_THREAD, KILL_PROCESS, and unknown actions as the latter */
         log_action(l, d, SIGSYS, ret);
-        kill(l, f, d, action);
+        kill_caller(l, f, d, action);
     }
     if (requested)
         log_action(l, d, 0, ret);

@@ -30,45 +30,51 @@
 #define EXPECT_RET(what, call, want) T_EXPECT_RET_BY(t_die, what, call, want)
 
 /* The ABI (linux/seccomp.h, linux/filter.h), spelled out: musl has none. */
-#define MODE_STRICT           1
-#define MODE_FILTER           2
-#define SET_MODE_STRICT       0
-#define SET_MODE_FILTER       1
-#define GET_ACTION_AVAIL      2
-#define GET_NOTIF_SIZES       3
-#define FLAG_TSYNC            1u
-#define FLAG_LOG              2u
-#define FLAG_SPEC_ALLOW       4u
-#define FLAG_NEW_LISTENER     8u
-#define FLAG_TSYNC_ESRCH      16u
-#define FLAG_WAIT_KILLABLE    32u
-#define RET_KILL_PROCESS      0x80000000u
-#define RET_KILL_THREAD       0x00000000u
-#define RET_TRAP              0x00030000u
-#define RET_ERRNO             0x00050000u
-#define RET_USER_NOTIF        0x7fc00000u
-#define RET_TRACE             0x7ff00000u
-#define RET_LOG               0x7ffc0000u
-#define RET_ALLOW             0x7fff0000u
-#define AUDIT_X86_64          0xc000003eu
-#define AUDIT_I386            0x40000003u
-#define SYS_SECCOMP_CODE      1
-#define OFF_NR                0
-#define OFF_ARCH              4
-#define OFF_IP                8
-#define OFF_ARG(i)            (16 + 8 * (i))
-#define LD_W_ABS              0x20
-#define LD_B_ABS              0x30
-#define LD_MEM                0x60
-#define LD_IMM                0x00
-#define ST                    0x02
-#define JMP_JA                0x05
-#define JMP_JEQ_K             0x15
-#define ALU_DIV_K             0x34
-#define RET_K                 0x06
-#define RET_A                 0x16
-#define STMT(c, k)            {(uint16_t)(c), 0, 0, (uint32_t)(k)}
-#define JUMP(c, k, t, f)      {(uint16_t)(c), (uint8_t)(t), (uint8_t)(f), (uint32_t)(k)}
+#define MODE_STRICT        1
+#define MODE_FILTER        2
+#define SET_MODE_STRICT    0
+#define SET_MODE_FILTER    1
+#define GET_ACTION_AVAIL   2
+#define GET_NOTIF_SIZES    3
+#define FLAG_TSYNC         1u
+#define FLAG_LOG           2u
+#define FLAG_SPEC_ALLOW    4u
+#define FLAG_NEW_LISTENER  8u
+#define FLAG_TSYNC_ESRCH   16u
+#define FLAG_WAIT_KILLABLE 32u
+#define RET_KILL_PROCESS   0x80000000u
+#define RET_KILL_THREAD    0x00000000u
+#define RET_TRAP           0x00030000u
+#define RET_ERRNO          0x00050000u
+#define RET_USER_NOTIF     0x7fc00000u
+#define RET_TRACE          0x7ff00000u
+#define RET_LOG            0x7ffc0000u
+#define RET_ALLOW          0x7fff0000u
+#define AUDIT_X86_64       0xc000003eu
+#define AUDIT_I386         0x40000003u
+#define SYS_SECCOMP_CODE   1
+#define OFF_NR             0
+#define OFF_ARCH           4
+#define OFF_IP             8
+#define OFF_ARG(i)         (16 + 8 * (i))
+#define LD_W_ABS           0x20
+#define LD_B_ABS           0x30
+#define LD_MEM             0x60
+#define LD_IMM             0x00
+#define ST                 0x02
+#define JMP_JA             0x05
+#define JMP_JEQ_K          0x15
+#define ALU_DIV_K          0x34
+#define RET_K              0x06
+#define RET_A              0x16
+#define STMT(c, k)                                                                                 \
+    {                                                                                              \
+        (uint16_t)(c), 0, 0, (uint32_t)(k)                                                         \
+    }
+#define JUMP(c, k, t, f)                                                                           \
+    {                                                                                              \
+        (uint16_t)(c), (uint8_t)(t), (uint8_t)(f), (uint32_t)(k)                                   \
+    }
 
 struct insn {
     uint16_t code;
@@ -128,8 +134,8 @@ static int in_child(void (*fn)(void))
 
 static void expect_signaled(int st, int sig, const char *what)
 {
-    T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == sig, "%s: expected killed by %d, got %s", what,
-             sig, p_status_str(st));
+    T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == sig, "%s: expected killed by %d, got %s", what, sig,
+             p_status_str(st));
 }
 
 static void expect_exit(int st, int code, const char *what)
@@ -394,12 +400,9 @@ static void case_ip(void)
     /* the instruction pointer is a user address: its high word below
      * 0x8000 (the canonical lower half) and not 0 for both words */
     struct insn p[] = {
-        STMT(LD_W_ABS, OFF_NR),
-        JUMP(JMP_JEQ_K, SYS_getppid, 0, 3),
-        STMT(LD_W_ABS, OFF_IP + 4),
-        JUMP(0x35 /* JGE K */, 0x8000, 1, 0),
-        STMT(RET_K, RET_ERRNO | 33),
-        STMT(RET_K, RET_ALLOW),
+        STMT(LD_W_ABS, OFF_NR),      JUMP(JMP_JEQ_K, SYS_getppid, 0, 3),
+        STMT(LD_W_ABS, OFF_IP + 4),  JUMP(0x35 /* JGE K */, 0x8000, 1, 0),
+        STMT(RET_K, RET_ERRNO | 33), STMT(RET_K, RET_ALLOW),
     };
     nnp();
     EXPECT_RET("ip filter", load(p, 6, 0), 0);
@@ -410,14 +413,9 @@ static void case_args(void)
 {
     /* dup(fd): E2BIG when args[0] is exactly 77 (both words checked) */
     struct insn p[] = {
-        STMT(LD_W_ABS, OFF_NR),
-        JUMP(JMP_JEQ_K, SYS_dup, 0, 5),
-        STMT(LD_W_ABS, OFF_ARG(0)),
-        JUMP(JMP_JEQ_K, 77, 0, 3),
-        STMT(LD_W_ABS, OFF_ARG(0) + 4),
-        JUMP(JMP_JEQ_K, 0, 0, 1),
-        STMT(RET_K, RET_ERRNO | E2BIG),
-        STMT(RET_K, RET_ALLOW),
+        STMT(LD_W_ABS, OFF_NR),         JUMP(JMP_JEQ_K, SYS_dup, 0, 5), STMT(LD_W_ABS, OFF_ARG(0)),
+        JUMP(JMP_JEQ_K, 77, 0, 3),      STMT(LD_W_ABS, OFF_ARG(0) + 4), JUMP(JMP_JEQ_K, 0, 0, 1),
+        STMT(RET_K, RET_ERRNO | E2BIG), STMT(RET_K, RET_ALLOW),
     };
     nnp();
     EXPECT_RET("args filter", load(p, 8, 0), 0);
@@ -694,8 +692,7 @@ static void case_action_avail(void)
 int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--helper-getppid"))
-        return syscall(SYS_getppid) == -1 && errno == EPERM &&
-                       status_field("Seccomp_filters") == 1
+        return syscall(SYS_getppid) == -1 && errno == EPERM && status_field("Seccomp_filters") == 1
                    ? 0
                    : 1;
     static const struct t_case cases[] = {
