@@ -34,7 +34,6 @@
 #define BPF_LSH      0x60
 #define BPF_RSH      0x70
 #define BPF_NEG      0x80
-#define BPF_MOD      0x90
 #define BPF_XOR      0xa0
 #define BPF_JA       0x00
 #define BPF_JEQ      0x10
@@ -49,7 +48,8 @@
 #define BPF_TXA      0x80
 #define BPF_MEMWORDS 16
 
-/* An ALU operation classic BPF has (NEG only with K). */
+/* An ALU operation seccomp takes (NEG only with K; classic BPF's MOD is
+ * not among them on Linux). */
 static int alu_op_ok(uint16_t code)
 {
     switch (BPF_OP(code)) {
@@ -57,7 +57,6 @@ static int alu_op_ok(uint16_t code)
     case BPF_SUB:
     case BPF_MUL:
     case BPF_DIV:
-    case BPF_MOD:
     case BPF_AND:
     case BPF_OR:
     case BPF_XOR:
@@ -106,7 +105,7 @@ static int operands_ok(const struct sock_filter *in, unsigned pc, unsigned len)
     uint16_t c = in->code;
     switch (BPF_CLASS(c)) {
     case BPF_ALU:
-        if (BPF_SRC(c) == BPF_K && (BPF_OP(c) == BPF_DIV || BPF_OP(c) == BPF_MOD) && in->k == 0)
+        if (BPF_SRC(c) == BPF_K && BPF_OP(c) == BPF_DIV && in->k == 0)
             return -EINVAL;
         if (BPF_SRC(c) == BPF_K && (BPF_OP(c) == BPF_LSH || BPF_OP(c) == BPF_RSH) && in->k >= 32)
             return -EINVAL;
@@ -170,7 +169,8 @@ int bpf_check_seccomp(struct sock_filter *prog, unsigned len)
     if (BPF_CLASS(prog[len - 1].code) != BPF_RET || scratch_ok(prog, len))
         return -EINVAL;
     for (unsigned pc = 0; pc < len; pc++)
-        if ((prog[pc].code & 0xe0) == BPF_LEN) { /* the length is a constant */
+        if (prog[pc].code == (BPF_LD | BPF_W | BPF_LEN) ||
+            prog[pc].code == (BPF_LDX | BPF_W | BPF_LEN)) { /* the length is a constant */
             prog[pc].code = (uint16_t)(BPF_CLASS(prog[pc].code) | BPF_IMM);
             prog[pc].k = sizeof(struct seccomp_data);
         }
@@ -178,7 +178,7 @@ int bpf_check_seccomp(struct sock_filter *prog, unsigned len)
 }
 
 /* A op b for ALU operation op (checked: constant divisors are not 0; a
- * register divisor of 0 ends the program with 0 in the caller). */
+ * register divisor of 0 ends the program with 0 in the caller, as Linux). */
 static uint32_t alu(uint16_t op, uint32_t a, uint32_t b)
 {
     switch (op) {
@@ -190,8 +190,6 @@ static uint32_t alu(uint16_t op, uint32_t a, uint32_t b)
         return a * b;
     case BPF_DIV:
         return a / b;
-    case BPF_MOD:
-        return a % b;
     case BPF_AND:
         return a & b;
     case BPF_OR:
@@ -246,7 +244,7 @@ uint32_t bpf_run(const struct sock_filter *prog, unsigned len, const struct secc
             mem[in->k] = x;
             break;
         case BPF_ALU:
-            if ((BPF_OP(c) == BPF_DIV || BPF_OP(c) == BPF_MOD) && src == 0)
+            if (BPF_OP(c) == BPF_DIV && src == 0)
                 return 0;
             a = alu(BPF_OP(c), a, src);
             break;

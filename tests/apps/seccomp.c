@@ -603,6 +603,8 @@ static void case_einval(void)
     EXPECT_ERR("load past seccomp_data", load(past, 2, 0), EINVAL);
     EXPECT_ERR("no return last", load(noret, 1, 0), EINVAL);
     EXPECT_ERR("division by 0", load(div0, 2, 0), EINVAL);
+    struct insn mod[] = {STMT(0x94 /* MOD K */, 3), STMT(RET_K, RET_ALLOW)};
+    EXPECT_ERR("MOD (not one of seccomp's)", load(mod, 2, 0), EINVAL);
     EXPECT_ERR("scratch slot read unwritten", load(mem, 2, 0), EINVAL);
     EXPECT_ERR("len 0", load(ok, 0, 0), EINVAL);
     for (int i = 0; i < 4097; i++)
@@ -618,6 +620,12 @@ static void case_einval(void)
     EXPECT_ERR("prctl strict after a filter", prctl(PR_SET_SECCOMP, MODE_STRICT, 0, 0, 0), EINVAL);
     if (t_uniplex())
         EXPECT_ERR("NEW_LISTENER (no listeners here)", load(ok, 1, FLAG_NEW_LISTENER), EINVAL);
+}
+
+static void divide_by_zero(void)
+{
+    syscall(SYS_getegid);
+    _exit(0);
 }
 
 static void case_scratch(void)
@@ -640,6 +648,58 @@ static void case_scratch(void)
     EXPECT_RET("scratch filter", load(p, 11, 0), 0);
     EXPECT_ERR("getppid", syscall(SYS_getppid), ENOTTY);
     EXPECT_RET("getpid (LEN is 64)", syscall(SYS_getpid), getpid());
+}
+
+/* A filter for system call nr alone: body (n instructions) after the
+ * check of the number, A and X back at 0. */
+static long only_nr(long nr, const struct insn *body, unsigned n)
+{
+    struct insn p[32] = {
+        STMT(LD_W_ABS, OFF_NR),
+        JUMP(JMP_JEQ_K, nr, 1, 0),
+        STMT(RET_K, RET_ALLOW),
+        STMT(LD_IMM, 0),
+    };
+    memcpy(p + 4, body, n * sizeof(*body));
+    return load(p, n + 4, 0);
+}
+
+static void case_alu(void)
+{
+    struct insn neg[] = {
+        STMT(LD_W_ABS, OFF_ARG(0)),
+        STMT(0x84 /* NEG */, 0x7b /* ignored */),
+        STMT(0x54 /* AND K */, 0xff),
+        STMT(0x44 /* OR K */, RET_ERRNO),
+        STMT(RET_A, 0),
+    };
+    struct insn shift[] = {
+        STMT(LD_W_ABS, OFF_ARG(0)), STMT(0x07 /* TAX */, 0),          STMT(LD_IMM, 1),
+        STMT(0x6c /* LSH X */, 0),  STMT(0x74 /* RSH K */, 1),        STMT(0x24 /* MUL K */, 3),
+        STMT(0x14 /* SUB K */, 2),  STMT(0x44 /* OR K */, RET_ERRNO), STMT(RET_A, 0),
+    };
+    struct insn jset[] = {
+        STMT(LD_W_ABS, OFF_ARG(0)),
+        JUMP(0x45 /* JSET K */, 0x10, 0, 1),
+        STMT(RET_K, RET_ERRNO | 7),
+        STMT(RET_K, RET_ERRNO | 8),
+    };
+    struct insn divx[] = {
+        STMT(0x01 /* LDX IMM */, 0),
+        STMT(LD_IMM, 9),
+        STMT(0x3c /* DIV X */, 0), /* by 0: the program returns 0, KILL_THREAD */
+        STMT(RET_K, RET_ALLOW),
+    };
+    nnp();
+    EXPECT_RET("NEG filter", only_nr(SYS_getppid, neg, 5), 0);
+    EXPECT_RET("shift filter", only_nr(SYS_getgid, shift, 9), 0);
+    EXPECT_RET("JSET filter", only_nr(SYS_geteuid, jset, 4), 0);
+    EXPECT_ERR("-3 & 0xff", syscall(SYS_getppid, 3), 253);
+    EXPECT_ERR("(1 << 5 >> 1) * 3 - 2", syscall(SYS_getgid, 5), 46);
+    EXPECT_ERR("JSET taken", syscall(SYS_geteuid, 0x30), 7);
+    EXPECT_ERR("JSET not taken", syscall(SYS_geteuid, 0x20), 8);
+    EXPECT_RET("DIV X filter", only_nr(SYS_getegid, divx, 4), 0);
+    expect_signaled(in_child(divide_by_zero), SIGSYS, "division by X = 0");
 }
 
 static void case_enomem(void)
@@ -708,6 +768,7 @@ int main(int argc, char **argv)
         {"seccomp_ip", case_ip},
         {"seccomp_args", case_args},
         {"seccomp_scratch", case_scratch},
+        {"seccomp_alu", case_alu},
         {"seccomp_stacking", case_stacking},
         {"seccomp_fork", case_fork},
         {"seccomp_thread", case_thread},
