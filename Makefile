@@ -36,7 +36,7 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c kernel/mm/vmregion.c \
 	kernel/timeconv.c \
 	kernel/fs/cpio.c \
-	kernel/proc/elfcheck.c kernel/proc/initargs.c
+	kernel/proc/elfcheck.c kernel/proc/initargs.c kernel/proc/bpf.c
 
 # Two kernels from one source tree. The release kernel, build/kernel.elf,
 # is what `make`, `make run`, `make iso` and `make bench` use. The test
