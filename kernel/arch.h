@@ -161,8 +161,8 @@ int arch_has_avx(void);
 /* Make c start at fn(arg) on its stack; thread_exit() runs if fn returns. */
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg);
 /* From now on every system call of c's thread goes through
- * syscall_dispatch, none through the leaf path (seccomp: each is checked).
- * One-way. */
+ * syscall_dispatch_checked, none through the leaf path (seccomp: each is
+ * checked). One-way. */
 void arch_context_set_syscall_checked(struct arch_context *c);
 /* Describe the running boot context (boot stack, no FPU area). */
 void arch_context_boot(struct arch_context *c);

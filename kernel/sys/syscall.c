@@ -47,29 +47,47 @@ static int64_t unimplemented(uint64_t nr)
     return -ENOSYS;
 }
 
+/* Back to the program from the call of frame f, its result r: signals
+ * first (ERESTART* never leaves here). */
+static inline void syscall_finish(struct arch_frame *f, uint64_t r)
+{
+    int restart = r >= (uint64_t)-ERESTART_RESTARTBLOCK && r <= (uint64_t)-ERESTARTSYS;
+    struct lwp *l = lwp_current();
+    if (l && (sched_current()->intr || l->restore_mask || restart))
+        sig_deliver_syscall(f);
+}
+
 /* Only f is live across the handler (the thread is the same when it
- * returns, so its LWP is read again): one callee-saved register. A call
- * seccomp answered (its result or a SIGSYS handler already in f) is never
- * restarted: its result is the filter's. */
+ * returns, so its LWP is read again): one callee-saved register. */
 void syscall_dispatch(struct arch_frame *f)
 {
     struct lwp *l = lwp_current();
     uint64_t nr = arch_frame_syscall_nr(f);
-    uint64_t r = 0;
     if (l) {
         l->frame = f; /* fork copies it; signals rewrite it */
         l->sysnr = nr;
     }
-    if (!l || __builtin_expect(!l->seccomp_mode, 1) || !seccomp_syscall(l, f, nr)) {
-        syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
-        r = (uint64_t)(fn ? arch_frame_call(f, fn) : unimplemented(nr));
-        arch_frame_set_retval(f, r);
+    syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
+    uint64_t r = (uint64_t)(fn ? arch_frame_call(f, fn) : unimplemented(nr));
+    arch_frame_set_retval(f, r);
+    syscall_finish(f, r);
+}
+
+/* A call seccomp answered (its result or a SIGSYS handler already in f)
+ * is never restarted: its result is the filter's. */
+void syscall_dispatch_checked(struct arch_frame *f)
+{
+    struct lwp *l = lwp_current();
+    uint64_t nr = arch_frame_syscall_nr(f);
+    if (l && l->seccomp_mode) {
+        l->frame = f;
+        l->sysnr = nr;
+        if (seccomp_syscall(l, f, nr)) {
+            syscall_finish(f, 0);
+            return;
+        }
     }
-    /* Back to the program: signals first (ERESTART* never leaves here). */
-    int restart = r >= (uint64_t)-ERESTART_RESTARTBLOCK && r <= (uint64_t)-ERESTARTSYS;
-    l = lwp_current();
-    if (l && (sched_current()->intr || l->restore_mask || restart))
-        sig_deliver_syscall(f);
+    syscall_dispatch(f);
 }
 
 void syscall_init(void)
