@@ -120,8 +120,6 @@ __attribute__((noreturn)) static void kill_caller(struct lwp *l, struct arch_fra
     arch_frame_set_retval(f, (uint64_t)(int64_t)d->nr); /* the dump's registers */
     if (action == SECCOMP_RET_KILL_THREAD && l->proc->nlive > 1)
         lwp_exit(W_SIGNALED(SIGSYS));
-    struct ksigaction *act = &l->proc->sigact[SIGSYS - 1];
-    act->handler = SIG_DFL; /* Linux's HANDLER_EXIT */
     proc_exit_fault(f, SIGSYS, SYS_SECCOMP, d->instruction_pointer);
 }
 
@@ -138,9 +136,11 @@ static int take_action(struct lwp *l, struct arch_frame *f, const struct seccomp
     case SECCOMP_RET_LOG:
         log_action(l, d, 0, ret);
         return 0;
-    case SECCOMP_RET_ERRNO:
-        arch_frame_set_retval(f, (uint64_t) - (int64_t)(data > ERRNO_MAX ? ERRNO_MAX : data));
+    case SECCOMP_RET_ERRNO: {
+        int64_t err = data > ERRNO_MAX ? ERRNO_MAX : data;
+        arch_frame_set_retval(f, (uint64_t)-err);
         break;
+    }
     case SECCOMP_RET_TRACE:      /* no tracer can be attached */
     case SECCOMP_RET_USER_NOTIF: /* no listener can be made */
         arch_frame_set_retval(f, (uint64_t)-ENOSYS);
