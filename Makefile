@@ -36,7 +36,7 @@ PURE_SRC := libc/string.c libc/format.c kernel/memmap.c kernel/cmdline.c kernel/
 	drivers/fbcon.c kernel/mm/buddy.c kernel/mm/kmalloc.c kernel/mm/vmregion.c \
 	kernel/timeconv.c \
 	kernel/fs/cpio.c \
-	kernel/proc/elfcheck.c kernel/proc/initargs.c
+	kernel/proc/elfcheck.c kernel/proc/initargs.c kernel/proc/bpf.c
 
 # Two kernels from one source tree. The release kernel, build/kernel.elf,
 # is what `make`, `make run`, `make iso` and `make bench` use. The test
@@ -141,7 +141,8 @@ $(BUILD)/gen/lwip/tcp_in.c: $(LWIP_DIR)/core/tcp_in.c $(LWIP_PATCHES)
 	tr -d '\r' < $< > $@.tmp
 	patch --quiet --forward --no-backup-if-mismatch -r - $@.tmp < kernel/net/lwip/tcp_in-zero-window.patch
 	mv $@.tmp $@
-$(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c kernel/ipc/*.c))): \
+$(foreach d,obj obj-test,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(wildcard kernel/sys/*.c kernel/ipc/*.c) \
+	kernel/proc/seccomp.c)): \
 	$(BUILD)/gen/sysnr.h
 
 $(BUILD)/gen/ksyms0.S: tools/mksyms.sh

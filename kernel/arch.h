@@ -113,6 +113,8 @@ uint64_t arch_frame_size(void);
  *     the result the program gets from the system call of f;
  *   void arch_frame_restart(struct arch_frame *f, uint64_t nr)
  *     on return the program runs system call nr again, same arguments;
+ *   void arch_frame_syscall_args(const struct arch_frame *f, uint64_t a[6])
+ *     a system call's six arguments;
  *   uint64_t arch_frame_sp(const struct arch_frame *f)
  *   uint64_t arch_frame_pc(const struct arch_frame *f)
  *     the program's stack pointer and program counter. */
@@ -158,6 +160,10 @@ __attribute__((noreturn)) void arch_cpu_reset(void);
 int arch_has_avx(void);
 /* Make c start at fn(arg) on its stack; thread_exit() runs if fn returns. */
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg);
+/* From now on every system call of c's thread goes through
+ * syscall_dispatch_checked, none through the leaf path (seccomp: each is
+ * checked). One-way. */
+void arch_context_set_syscall_checked(struct arch_context *c);
 /* Describe the running boot context (boot stack, no FPU area). */
 void arch_context_boot(struct arch_context *c);
 /* Start the per-CPU event timer: 0, or -ENODEV (then the scheduler polls). */

@@ -514,6 +514,9 @@ check_suite app-fdcalls fdcalls
 # Process calls: getcpu, nice values (honoured by the scheduler), pidfds.
 app app-proccalls 120 --env UNIPLEX=1 --add /bin/busybox:/bin/busybox "$BUILD/apps/proccalls"
 check_suite app-proccalls proccalls
+# seccomp: strict mode, BPF filters and their actions, inheritance, TSYNC.
+app app-seccomp 120 --env UNIPLEX=1 "$BUILD/apps/seccomp"
+check_suite app-seccomp seccomp
 # dmesg shows the kernel's own boot log (syslog's READ_ALL: the console's
 # copy of a line has no "[seconds]" in front).
 app busybox-dmesg 60 /bin/busybox dmesg

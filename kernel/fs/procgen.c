@@ -11,6 +11,7 @@
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/vmspace.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/seccomp.h"
 #include "kernel/sched/sched.h"
 
 /* --- the global files ----------------------------------------------------------- */
@@ -190,6 +191,14 @@ static int gen_caps(const struct cred *c, char *buf, size_t n)
                     (unsigned long long)c->cap_eff, (unsigned long long)CAP_FULL_SET, 0ull);
 }
 
+/* proc(5)'s NoNewPrivs, Seccomp and Seccomp_filters of thread l (none:
+ * a zombie's, all 0). */
+static int gen_seccomp(const struct lwp *l, char *buf, size_t n)
+{
+    return snprintf(buf, n, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%u\n",
+                    l ? l->no_new_privs : 0, l ? seccomp_mode(l) : 0, l ? seccomp_nfilters(l) : 0);
+}
+
 int gen_status(int pid, char *buf, size_t n)
 {
     struct proc *p = proc_find(pid);
@@ -210,7 +219,12 @@ int gen_status(int pid, char *buf, size_t n)
                   (unsigned long long)(p->vm ? vmspace_locked(p->vm) / 1024 : 0),
                   (unsigned long long)(rss_pages(p) * 4), p->nlive);
     k += gen_sigs(p, buf + k, n - (size_t)k);
-    return k + gen_caps(&p->cred, buf + k, n - (size_t)k);
+    k += gen_caps(&p->cred, buf + k, n - (size_t)k);
+    const struct lwp *leader = 0; /* the thread-group leader's, as Linux */
+    for (const struct lwp *l = p->lwps; l; l = l->next)
+        if (!l->exited && (!leader || l->tid == pid))
+            leader = l;
+    return k + gen_seccomp(leader, buf + k, n - (size_t)k);
 }
 
 int gen_cmdline(int pid, char *buf, size_t n)
@@ -296,7 +310,8 @@ int gen_task_status(int tid, char *buf, size_t n)
     int k = snprintf(buf, n, "Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", l->name, st,
                      l->proc->pid, tid, l->proc->parent ? l->proc->parent->pid : 0);
     k += gen_ids(&l->proc->cred, buf + k, n - (size_t)k); /* short lines: GEN_MAX holds them */
-    return k + snprintf(buf + k, n - (size_t)k, "Threads:\t%u\n", l->proc->nlive);
+    k += snprintf(buf + k, n - (size_t)k, "Threads:\t%u\n", l->proc->nlive);
+    return k + gen_seccomp(l, buf + k, n - (size_t)k);
 }
 
 int gen_mounts(int pid, char *buf, size_t n)

@@ -19,6 +19,7 @@
 #include "kernel/proc/coredump.h"
 #include "kernel/proc/futex.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/seccomp.h"
 
 static unsigned nlwps; /* LWPs in existence, every process's */
 
@@ -106,6 +107,7 @@ void lwp_free(struct lwp *l)
     if (l->tid != p->pid)
         pid_free(l->tid);
     sigpend_clear(p, &l->pend);
+    seccomp_release(l);
     kfree(l->resume);
     kfree(l);
     nlwps--;
@@ -164,6 +166,7 @@ void lwp_inherit_prctl(struct lwp *l, const struct lwp *from)
     int nice = sched_nice(from->thread); /* as Linux's static priority */
     sched_set_nice(l->thread, from->sched_reset_on_fork && nice < 0 ? 0 : nice);
     l->sched_reset_on_fork = 0;
+    seccomp_inherit(l, from);
 }
 
 /* clone(CLONE_THREAD) of the calling LWP into a new LWP of its process,

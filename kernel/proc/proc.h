@@ -22,6 +22,7 @@
 struct vmspace;
 struct arch_frame;
 struct core_state;
+struct seccomp_filter;
 struct vnode;
 struct file;
 
@@ -143,6 +144,12 @@ struct lwp {
     int pdeathsig;
     uint64_t timerslack_ns, slack_default;
     int no_new_privs;
+    /* seccomp (kernel/proc/seccomp.c): the mode (SECCOMP_MODE_*, never
+     * lowered) and the newest filter of the chain (referenced), NULL
+     * unless the mode is SECCOMP_MODE_FILTER. Kept by exec, copied by
+     * clone and fork. */
+    int seccomp_mode;
+    struct seccomp_filter *seccomp;
     /* SCHED_RESET_ON_FORK (sched_setscheduler, sched_setattr): a thread it
      * makes starts at nice 0 if this one's is below, without the flag. */
     int sched_reset_on_fork;
@@ -341,8 +348,8 @@ unsigned lwp_count(void);
  * (CLONE_CHILD_CLEARTID). 0 and *tid, or -EAGAIN / -ENOMEM. */
 int lwp_clone(struct arch_frame *f, uint64_t flags, uint64_t tls, uint64_t ctid, int *tid);
 /* A new LWP l made by from (clone, fork): from's timer slack (its
- * default too), no_new_privs, nice value and I/O priority; no
- * parent-death signal. */
+ * default too), no_new_privs, seccomp mode and filters, nice value and
+ * I/O priority; no parent-death signal. */
 void lwp_inherit_prctl(struct lwp *l, const struct lwp *from);
 /* LWP l of a process that lives on has exited: the children it made get
  * their parent-death signals and are the main thread's (or another live
@@ -474,7 +481,8 @@ unsigned proc_limit(void);
 
 /* What the arch needs to build a signal frame. */
 struct sig_setup {
-    int sig, fault; /* fault: si_addr is addr, else the fields of info */
+    int sig, fault; /* fault: si_addr is addr (and info.data after it), else the fields of info */
+    int32_t errnum; /* si_errno */
     struct sigqinfo info;
     uint64_t addr; /* siginfo si_addr and sigcontext cr2 (faults) */
     const struct ksigaction *act;
@@ -541,6 +549,11 @@ void sig_deliver_trap(struct arch_frame *f);
  * the default if it was ignored): 1 when a handler was set up on f, 0
  * when the process must die. */
 int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr);
+/* sig_force_fault for a signal the calling LWP's system call brought on
+ * itself (seccomp's SECCOMP_RET_TRAP): si_code info->code, si_addr addr,
+ * then the 8 bytes of info->data, si_errno errnum. */
+int sig_force_info(struct arch_frame *f, int sig, const struct sigqinfo *info, uint64_t addr,
+                   int32_t errnum);
 /* fork copies the actions and the mask; exec resets handled signals to
  * the default (ignored stay ignored). */
 void sig_exec_reset(struct proc *p);

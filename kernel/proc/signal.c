@@ -265,6 +265,7 @@ static int deliver_one(struct lwp *l, int sig, struct arch_frame *f, const struc
         struct sig_setup s; /* run_handler sets the rest */
         s.sig = sig;
         s.fault = 0;
+        s.errnum = 0;
         s.info = *qi;
         s.addr = 0;
         if (run_handler(l, &s, f) == 0)
@@ -378,6 +379,12 @@ void sig_deliver_trap(struct arch_frame *f)
 
 int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr)
 {
+    return sig_force_info(f, sig, &(struct sigqinfo){code, 0, 0, 0}, addr, 0);
+}
+
+int sig_force_info(struct arch_frame *f, int sig, const struct sigqinfo *info, uint64_t addr,
+                   int32_t errnum)
+{
     struct lwp *l = lwp_current();
     struct ksigaction *act = &l->proc->sigact[sig - 1];
     /* Blocked or ignored, a fault would only repeat: Linux resets it. */
@@ -389,7 +396,8 @@ int sig_force_fault(struct arch_frame *f, int sig, int code, uint64_t addr)
     struct sig_setup s; /* run_handler sets the rest */
     s.sig = sig;
     s.fault = 1;
-    s.info = (struct sigqinfo){code, 0, 0, 0};
+    s.errnum = errnum;
+    s.info = *info;
     s.addr = addr;
     return act->handler != SIG_DFL && run_handler(l, &s, f) == 0;
 }

@@ -76,6 +76,7 @@ void sys_unshare_register(void);
 int prio_each(int which, int who, void (*fn)(struct lwp *, void *), void *arg);
 void sys_settime_register(void); /* sys_settime.c: clock_settime, settimeofday, gettimeofday */
 void sys_adjtime_register(void); /* sys_adjtime.c: adjtimex, clock_adjtime */
+void sys_seccomp_register(void); /* sys_seccomp.c: seccomp */
 
 /* Set CLOCK_REALTIME to ns, the privilege already checked (sys_settime.c:
  * clock_settime, settimeofday, adjtimex's ADJ_SETOFFSET): 0, or -EINVAL

@@ -1,12 +1,13 @@
 /* prctl(2): the per-process and per-thread switches this kernel honours.
- * Every other option concerns a feature it does not have (seccomp,
- * capability bounding sets, speculation controls, ...) and is -EINVAL,
+ * Every other option concerns a feature it does not have (capability
+ * bounding sets, speculation controls, ...) and is -EINVAL,
  * as Linux answers an option it does not know. */
 #include <stdint.h>
 #include "errno.h"
 #include "string.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/seccomp.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
@@ -16,6 +17,8 @@
 #define PR_SET_DUMPABLE        4
 #define PR_SET_NAME            15
 #define PR_GET_NAME            16
+#define PR_GET_SECCOMP         21
+#define PR_SET_SECCOMP         22
 #define PR_SET_TIMERSLACK      29
 #define PR_GET_TIMERSLACK      30
 #define PR_SET_CHILD_SUBREAPER 36
@@ -67,6 +70,17 @@ static int64_t no_new_privs(struct lwp *l, int set, uint64_t arg, uint64_t a3, u
     return 0;
 }
 
+/* PR_SET_SECCOMP: seccomp(2)'s SET_MODE_STRICT (arg3 ignored, as
+ * Linux) or SET_MODE_FILTER with no flags. */
+static int64_t set_seccomp(uint64_t mode, uint64_t ufprog)
+{
+    if (mode == SECCOMP_MODE_STRICT)
+        return seccomp_set_strict();
+    if (mode == SECCOMP_MODE_FILTER)
+        return seccomp_set_filter(0, ufprog);
+    return -EINVAL;
+}
+
 /* PR_SET_DUMPABLE takes 0 or 1 (Linux's 2, "root only", is -EINVAL from
  * prctl too). */
 static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5,
@@ -102,6 +116,10 @@ static int64_t sys_prctl(uint64_t option, uint64_t arg, uint64_t a3, uint64_t a4
         return 0;
     case PR_GET_CHILD_SUBREAPER:
         return put_int(arg, l->proc->child_subreaper);
+    case PR_GET_SECCOMP:
+        return seccomp_mode(l);
+    case PR_SET_SECCOMP:
+        return set_seccomp(arg, a3);
     case PR_SET_NO_NEW_PRIVS:
     case PR_GET_NO_NEW_PRIVS:
         return no_new_privs(l, option == PR_SET_NO_NEW_PRIVS, arg, a3, a4, a5);

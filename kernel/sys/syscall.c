@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/seccomp.h"
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
@@ -46,6 +47,16 @@ static int64_t unimplemented(uint64_t nr)
     return -ENOSYS;
 }
 
+/* Back to the program from the call of frame f, its result r: signals
+ * first (ERESTART* never leaves here). */
+static inline void syscall_finish(struct arch_frame *f, uint64_t r)
+{
+    int restart = r >= (uint64_t)-ERESTART_RESTARTBLOCK && r <= (uint64_t)-ERESTARTSYS;
+    struct lwp *l = lwp_current();
+    if (l && (sched_current()->intr || l->restore_mask || restart))
+        sig_deliver_syscall(f);
+}
+
 /* Only f is live across the handler (the thread is the same when it
  * returns, so its LWP is read again): one callee-saved register. */
 void syscall_dispatch(struct arch_frame *f)
@@ -59,11 +70,24 @@ void syscall_dispatch(struct arch_frame *f)
     syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : 0;
     uint64_t r = (uint64_t)(fn ? arch_frame_call(f, fn) : unimplemented(nr));
     arch_frame_set_retval(f, r);
-    /* Back to the program: signals first (ERESTART* never leaves here). */
-    int restart = r >= (uint64_t)-ERESTART_RESTARTBLOCK && r <= (uint64_t)-ERESTARTSYS;
-    l = lwp_current();
-    if (l && (sched_current()->intr || l->restore_mask || restart))
-        sig_deliver_syscall(f);
+    syscall_finish(f, r);
+}
+
+/* A call seccomp answered (its result or a SIGSYS handler already in f)
+ * is never restarted: its result is the filter's. */
+void syscall_dispatch_checked(struct arch_frame *f)
+{
+    struct lwp *l = lwp_current();
+    uint64_t nr = arch_frame_syscall_nr(f);
+    if (l && l->seccomp_mode) {
+        l->frame = f;
+        l->sysnr = nr;
+        if (seccomp_syscall(l, f, nr)) {
+            syscall_finish(f, 0);
+            return;
+        }
+    }
+    syscall_dispatch(f);
 }
 
 void syscall_init(void)
@@ -112,6 +136,7 @@ void syscall_init(void)
     sys_unshare_register();
     sys_settime_register();
     sys_adjtime_register();
+    sys_seccomp_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

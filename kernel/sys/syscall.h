@@ -30,6 +30,10 @@ void syscall_init(void);
 /* Called from the arch's entry stub with the program's frame f: run the
  * handler (or -ENOSYS), store the result in f, deliver signals. */
 void syscall_dispatch(struct arch_frame *f);
+/* The same for a thread whose calls seccomp checks (and for a number past
+ * the table): the filters first (seccomp_syscall), then, unless they
+ * answered, syscall_dispatch. */
+void syscall_dispatch_checked(struct arch_frame *f);
 /* Name of Linux system call nr, or NULL (table generated from the kernel
  * UAPI header at build time). */
 const char *syscall_name(unsigned nr);

@@ -4,6 +4,8 @@
 
 /* Offset of stack_hi in struct arch_context (checked in context.c). */
 #define CTX_STACK_HI 24
+/* Offset of leaf_max in struct arch_context (checked in context.c). */
+#define CTX_LEAF_MAX 40
 
 /* The SysV callee-saved registers other than rbp, in one fixed order. */
 .macro PUSH_CALLEE_SAVED

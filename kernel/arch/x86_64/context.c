@@ -4,6 +4,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/kstack.h"
+#include "kernel/sys/syscall.h"
 #include "drivers/lapic.h"
 
 extern void arch_thread_start(void);
@@ -11,6 +12,7 @@ extern void arch_thread_start(void);
 /* The running thread's context (program.S and testentry.S read it). */
 struct arch_context *arch_cur_ctx;
 _Static_assert(__builtin_offsetof(struct arch_context, stack_hi) == 24, "asm.h CTX_STACK_HI");
+_Static_assert(__builtin_offsetof(struct arch_context, leaf_max) == 40, "asm.h CTX_LEAF_MAX");
 void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
 
 void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg)
@@ -26,6 +28,12 @@ void arch_context_init(struct arch_context *c, void (*fn)(void *), void *arg)
     sp[5] = 0;                        /* rbp: ends backtraces */
     sp[6] = (uint64_t)(uintptr_t)arch_thread_start;
     c->rsp = (uint64_t)(uintptr_t)sp;
+    c->leaf_max = SYSCALL_MAX;
+}
+
+void arch_context_set_syscall_checked(struct arch_context *c)
+{
+    c->leaf_max = 0;
 }
 
 void arch_context_switch(struct arch_context *prev, struct arch_context *next)
@@ -48,6 +56,7 @@ void arch_context_boot(struct arch_context *c)
     c->stack_hi = (uint64_t)(uintptr_t)boot_stack_top;
     c->fs_base = 0;
     c->fpu = 0;
+    c->leaf_max = SYSCALL_MAX;
     arch_cur_ctx = c;
 }
 

@@ -28,6 +28,9 @@ void trap_dispatch(struct arch_frame *tf);
 /* The arch_frame hooks of kernel/arch.h that every system call uses,
  * inline: they are single loads and stores. */
 #define SYSCALL_INSN_LEN 2 /* 0f 05 */
+/* The system-call ABI's audit architecture (AUDIT_ARCH_X86_64): what
+ * seccomp filters see as struct seccomp_data's arch. */
+#define ARCH_AUDIT 0xc000003eu
 
 static inline uint64_t arch_frame_syscall_nr(const struct arch_frame *f)
 {
@@ -40,6 +43,16 @@ static inline int64_t arch_frame_call(const struct arch_frame *f,
                                                     uint64_t, uint64_t))
 {
     return fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+}
+
+static inline void arch_frame_syscall_args(const struct arch_frame *f, uint64_t a[6])
+{
+    a[0] = f->rdi;
+    a[1] = f->rsi;
+    a[2] = f->rdx;
+    a[3] = f->r10;
+    a[4] = f->r8;
+    a[5] = f->r9;
 }
 
 static inline uint64_t arch_frame_retval(const struct arch_frame *f)

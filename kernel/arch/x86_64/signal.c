@@ -83,16 +83,17 @@ static void regs_to_mc(struct k_sigcontext *mc, const struct arch_frame *f,
     __builtin_memset(mc->reserved, 0, sizeof(mc->reserved));
 }
 
-/* The siginfo_t of s: si_addr for a fault, else what the signal carries
+/* The siginfo_t of s: si_addr for a fault (SIGSYS: si_call_addr, then
+ * si_syscall and si_arch in info.data), else what the signal carries
  * (si_pid, si_uid 0, and the 8 bytes at the union's offset 8). */
 static void info_fill(struct ksiginfo *si, const struct sig_setup *s)
 {
     /* kill: pid, uid 0; SI_TIMER: the timer id, si_overrun; SI_MESGQ: pid, uid */
     uint64_t w0 =
         s->fault ? s->addr : (uint32_t)s->info.pid | (uint64_t)(uint32_t)s->info.overrun << 32;
-    uint64_t w1 = s->fault ? 0 : s->info.data;
+    uint64_t w1 = s->info.data;
     si->signo = s->sig;
-    si->errnum = 0;
+    si->errnum = s->errnum;
     si->code = s->info.code;
     si->pad = 0;
     __builtin_memcpy(si->u.bytes, &w0, 8);

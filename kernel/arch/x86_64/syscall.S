@@ -14,7 +14,10 @@
  * registers and interrupts still off, the registers the C ABI lets it
  * clobber saved around it, and no look for signals on the way out (a leaf
  * changes nothing a signal depends on, and with interrupts off none can
- * arrive during it). */
+ * arrive during it). A thread whose calls seccomp checks has leaf_max 0
+ * in its context: every call of it takes the full path through
+ * syscall_dispatch_checked (as does a number past the table), so that
+ * syscall_dispatch itself never looks at seccomp. */
 #include "kernel/arch/x86_64/asm.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/sys/syscall.h"
@@ -23,9 +26,10 @@
     .global syscall_entry
 syscall_entry:
     movq %rsp, syscall_user_rsp(%rip)
+    movq arch_cur_ctx(%rip), %rsp    /* a scratch register: no stack yet */
+    cmpq CTX_LEAF_MAX(%rsp), %rax    /* SYSCALL_MAX, or 0: all checked */
     movq arch_kstack_hi(%rip), %rsp
-    cmpq $SYSCALL_MAX, %rax
-    jae syscall_full
+    jae syscall_checked
     cmpq $0, syscall_leaf(,%rax,8)   /* -mcmodel=kernel: absolute is fine */
     je syscall_full
     pushq syscall_user_rsp(%rip)
@@ -52,8 +56,11 @@ syscall_entry:
     popfq                            /* as below: no preemption point */
     popq %rsp
     jmp *%rcx
-syscall_full:
-    pushq $GDT_KDATA                 /* struct arch_frame, top down: ss */
+/* struct arch_frame, top down (the CPU's part first: ss rsp rflags cs
+ * rip), then error, vector, the number (the result replaces it) and the
+ * general registers. */
+.macro SYSCALL_FRAME
+    pushq $GDT_KDATA                 /* ss */
     pushq syscall_user_rsp(%rip)     /* rsp */
     pushq %r11                       /* rflags */
     pushq $GDT_KCODE                 /* cs */
@@ -68,6 +75,14 @@ syscall_full:
     cld
     movq %rsp, %rdi
     xorl %ebp, %ebp
+.endm
+/* A thread seccomp checks, or a number past the table. */
+syscall_checked:
+    SYSCALL_FRAME
+    call syscall_dispatch_checked
+    jmp syscall_return
+syscall_full:
+    SYSCALL_FRAME
     call syscall_dispatch
 syscall_return:                      /* rsp: the struct arch_frame */
     FRAME_POP_GPRS                   /* RCX and R11 are replaced below */
