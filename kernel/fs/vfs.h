@@ -395,6 +395,14 @@ void fs_type_register(struct fs_type *t);
 /* /proc/filesystems: the registered types in order, each "nodev" (none
  * needs a block device): the text's length. */
 int vfs_types_show(char *buf, size_t n);
+/* sysfs(2)'s view of the same list: the index of the type called name
+ * (-EINVAL: none), the name of the type at index (NULL: none), how many. */
+int vfs_type_index(const char *name);
+const char *vfs_type_name(uint32_t index);
+int vfs_type_count(void);
+/* The root of the file system mounted with st_dev dev (ustat(2)), or NULL:
+ * not referenced, valid until the caller blocks. */
+struct vnode *vfs_dev_root(uint64_t dev);
 /* Mount the root: a tmpfs (the types are registered by then). */
 void vfs_init(void);
 /* Mount a new instance of type (by name) on directory dir (flags MS_*;

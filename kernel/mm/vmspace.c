@@ -173,6 +173,7 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
     if (err)
         return err;
     vs->membarrier = src->membarrier;
+    vs->pkey_spent = src->pkey_spent;
     err = vm_map_copy(&vs->map, &src->map);
     if (!err) /* locks are not inherited (mlock(2)); no split: the whole window */
         err = vm_map_lock(&vs->map, vs->map.lo, vs->map.hi, false);

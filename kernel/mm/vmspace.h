@@ -22,6 +22,11 @@ struct vmspace {
      * mappings are not filled at once). Neither survives fork or exec. */
     uint16_t def_flags;
     uint8_t lock_onfault;
+    /* pkey_alloc has been tried here (kernel/sys/sys_pkey.c): Linux's key
+     * 0 left marked allocated by the failed first try on a CPU without
+     * PKU. Kept with the mm as Linux keeps it: copied by fork, none in
+     * exec's new address space. */
+    uint8_t pkey_spent;
 };
 
 /* 0 and *out, or -ENOMEM. */

@@ -91,6 +91,13 @@ void adjtime_clear(void);
  * private writable one is written, so its file pages are copied now). */
 void mm_fill(struct proc *p, uint64_t at, uint64_t len, uint32_t access);
 uint32_t mm_fill_access(uint32_t prot, int shared);
+/* mprotect (pkey -1) and pkey_mprotect in Linux's order of checks: the
+ * address's alignment, prot and the length (-EINVAL), an empty range (0),
+ * then the key (-EINVAL: none is ever allocated, sys_pkey.c), the range
+ * (-ENOMEM outside the program's window or where unmapped). */
+int64_t mm_protect(uint64_t addr, uint64_t len, uint64_t prot, int pkey);
+void sys_pkey_register(void);   /* sys_pkey.c: pkey_alloc, pkey_free, pkey_mprotect */
+void sys_fsinfo_register(void); /* sys_fsinfo.c: sysfs, ustat */
 /* Whether p may lock len more bytes (sys_mlock.c): it has CAP_IPC_LOCK, or
  * its locked bytes stay within RLIMIT_MEMLOCK. */
 int mm_lock_room(struct proc *p, uint64_t len);

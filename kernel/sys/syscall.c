@@ -110,6 +110,8 @@ void syscall_init(void)
     sys_unshare_register();
     sys_settime_register();
     sys_adjtime_register();
+    sys_pkey_register();
+    sys_fsinfo_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }
