@@ -717,6 +717,11 @@ int anon_file(const struct file_ops *ops, void *priv, uint32_t flags, struct fil
 /* eventfd(2): a 64-bit counter starting at count; in semaphore mode a read
  * takes 1 from it, else all of it. flags: O_NONBLOCK. 0 and *out, -ENOMEM. */
 int eventfd_create(uint32_t count, int semaphore, uint32_t flags, struct file **out);
+/* Whether f is an eventfd; add n to its counter from the kernel (AIO's
+ * IOCB_FLAG_RESFD), which, unlike a write, never waits: it stops at
+ * UINT64_MAX. Safe from a poll notification. */
+int eventfd_is(const struct file *f);
+void eventfd_signal(struct file *f, uint64_t n);
 
 /* timerfd(2): a timer on CLOCK_MONOTONIC (= CLOCK_BOOTTIME: nothing
  * suspends here) or, realtime set, CLOCK_REALTIME (absolute times on it

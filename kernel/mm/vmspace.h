@@ -27,6 +27,10 @@ struct vmspace {
      * PKU. Kept with the mm as Linux keeps it: copied by fork, none in
      * exec's new address space. */
     uint8_t pkey_spent;
+    /* Its AIO contexts (kernel/sys/sys_aio.c), as Linux keeps them with
+     * the mm: shared by its threads, none after fork or exec; they go
+     * with it (vmspace_destroy calls aio_exit). */
+    struct aio_ctx *aio;
 };
 
 /* 0 and *out, or -ENOMEM. */
