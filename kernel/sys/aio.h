@@ -36,6 +36,11 @@ void aio_ring_set_tail(struct aio_ring *r, uint32_t tail);
 /* Event slot i: written by a completion, read by io_getevents. */
 struct io_event_k *aio_ring_event(struct aio_ring *r, uint32_t i);
 
+/* /proc/sys/fs/aio-max-nr: the events all contexts together may ask for
+ * (Linux's default); aio_nr_now, /proc/sys/fs/aio-nr: what they ask for. */
+#define AIO_MAX_NR 65536u
+uint32_t aio_nr_now(void);
+
 /* Every context of vs gone, its pending requests dropped (no events):
  * called when the address space goes (exit, exec), as Linux's exit_aio. */
 void aio_exit(struct vmspace *vs);

@@ -187,7 +187,10 @@ int rw_aio(struct file *f, uint64_t buf, uint64_t n, int64_t off, uint32_t flags
 /* fsync (datasync: fdatasync) of f, as sys_file.c answers it: 0, or
  * -EINVAL for what has no fsync on Linux (pipes, sockets, devices). */
 int fsync_file(struct file *f, int datasync);
-void sys_aio_register(void); /* sys_aio.c: io_setup and its calls */
+void sys_aio_register(void);
+/* An I/O priority as ioprio_set and AIO's IOCB_FLAG_IOPRIO check it
+ * (sys_ioprio.c, Linux's ioprio_check_cap): 0, -EINVAL, -EPERM. */
+int ioprio_check(int64_t ioprio); /* sys_aio.c: io_setup and its calls */
 /* fcntl's record-lock commands (sys_lock.c) on f, open at fd in p: F_GETLK,
  * F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW with the struct
  * flock at uarg; any other command is -EINVAL. */

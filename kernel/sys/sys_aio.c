@@ -29,9 +29,6 @@
 #include "kernel/sys/sys.h"
 #include "kernel/sys/syscall.h"
 
-/* /proc/sys/fs/aio-max-nr's default: the events all contexts may ask for. */
-#define AIO_MAX_NR 65536u
-
 #define IOCB_CMD_PREAD   0
 #define IOCB_CMD_PWRITE  1
 #define IOCB_CMD_FSYNC   2
@@ -42,7 +39,7 @@
 #define IOCB_CMD_PWRITEV 8
 
 #define IOCB_FLAG_RESFD  1 /* signal the eventfd aio_resfd on completion */
-#define IOCB_FLAG_IOPRIO 2 /* aio_reqprio is an I/O priority: not honoured, refused */
+#define IOCB_FLAG_IOPRIO 2 /* aio_reqprio is the request's I/O priority (below) */
 
 /* Linux's struct iocb (little-endian x86-64 layout). */
 struct iocb_k {
@@ -84,6 +81,11 @@ struct aio_ctx {
 };
 
 static uint32_t aio_nr; /* events asked for by live contexts (Linux's aio_nr) */
+
+uint32_t aio_nr_now(void)
+{
+    return aio_nr;
+}
 
 /* --- events ----------------------------------------------------------------- */
 
@@ -387,6 +389,11 @@ static int submit_sync(struct aio_ctx *c, const struct iocb_k *cb, uint64_t obj,
         if (res == -EINVAL)
             return -EINVAL; /* no fsync at all: Linux refuses the submission */
     } else {
+        /* A read or write may carry an I/O priority (checked as Linux's
+         * aio_prep_rw does; without the flag aio_reqprio is ignored, as
+         * there): it has nothing to order, the transfer being done now. */
+        if ((cb->aio_flags & IOCB_FLAG_IOPRIO) && (err = ioprio_check(cb->aio_reqprio)))
+            return err;
         int write = op == IOCB_CMD_PWRITE || op == IOCB_CMD_PWRITEV;
         int vec = op == IOCB_CMD_PREADV || op == IOCB_CMD_PWRITEV;
         c->inflight++; /* the slot, while the transfer may wait */
@@ -395,7 +402,7 @@ static int submit_sync(struct aio_ctx *c, const struct iocb_k *cb, uint64_t obj,
         c->inflight--;
         if (err)
             return err;
-        if (res <= -ERESTART_RESTARTBLOCK && res >= -ERESTARTSYS)
+        if (res >= -ERESTART_RESTARTBLOCK && res <= -ERESTARTSYS)
             res = -EINTR;
     }
     c->inflight++;
@@ -423,8 +430,6 @@ static int submit_one(struct aio_ctx *c, uint64_t uiocb)
         if (!eventfd_is(efd))
             return -EINVAL;
     }
-    if (cb.aio_flags & IOCB_FLAG_IOPRIO)
-        return -EINVAL;
     uint32_t key = 0; /* Linux's KIOCB_KEY */
     if (copy_to_user((void *)(uiocb + __builtin_offsetof(struct iocb_k, aio_key)), &key,
                      sizeof(key)))

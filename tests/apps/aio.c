@@ -575,6 +575,72 @@ static void fork_ctx(void)
     EXPECT_RET("its event", one_event(c, &s), 0);
 }
 
+/* A signal ends a read waiting in io_submit: submitted, its result EINTR
+ * (Linux's aio_rw_done), the handler run. */
+static int got_sig;
+static void count_sig(int s)
+{
+    (void)s;
+    got_sig++;
+}
+
+static void pipe_eintr(void)
+{
+    aio_ctx c = ctx_new(4);
+    int p[2];
+    char buf[8];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    struct sigaction sa = {.sa_handler = count_sig};
+    sigaction(SIGALRM, &sa, 0);
+    ualarm(100000, 0);
+    struct iocb_ r = cb_make(CMD_PREAD, p[0], buf, sizeof buf, 0, 9);
+    EXPECT_RET("the interrupted read was submitted", submit1(c, &r), 1);
+    alarm(ALARM_S);
+    T_EXPECT(got_sig == 1, "the handler ran %d times", got_sig);
+    EXPECT_RET("its result", one_event(c, &r), -EINTR);
+}
+
+/* IOCB_FLAG_IOPRIO: a read or write's priority is checked as ioprio_set's. */
+static void ioprio_flag(void)
+{
+    aio_ctx c = ctx_new(4);
+    int fd = tmp_file();
+    struct iocb_ w = cb_make(CMD_PWRITE, fd, "x", 1, 0, 1);
+    w.flags = 2;
+    w.reqprio = (2 << 13) | 4; /* best effort, level 4 */
+    EXPECT_RET("a best-effort priority", submit1(c, &w), 1);
+    EXPECT_RET("its result", one_event(c, &w), 1);
+    w.reqprio = (5 << 13);
+    EXPECT_ERR("class 5", submit1(c, &w), EINVAL);
+    w.reqprio = -1;
+    EXPECT_ERR("a negative one", submit1(c, &w), EINVAL);
+    w.flags = 0; /* without the flag the field is not looked at */
+    EXPECT_RET("no flag", submit1(c, &w), 1);
+}
+
+static long read_num(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long v = -1;
+    T_EXPECT(f && fscanf(f, "%ld", &v) == 1, "%s: %s", path, t_errname(errno));
+    fclose(f);
+    return v;
+}
+
+/* /proc/sys/fs/aio-nr counts what contexts asked for (the host's may have
+ * others coming and going). */
+static void proc_aio_nr(void)
+{
+    EXPECT_RET("aio-max-nr", read_num("/proc/sys/fs/aio-max-nr"), 65536);
+    if (!t_uniplex())
+        return;
+    long before = read_num("/proc/sys/fs/aio-nr");
+    aio_ctx c = ctx_new(100);
+    EXPECT_RET("aio-nr with a context of 100", read_num("/proc/sys/fs/aio-nr"), before + 100);
+    EXPECT_RET("io_destroy", destroy_(c), 0);
+    EXPECT_RET("aio-nr after", read_num("/proc/sys/fs/aio-nr"), before);
+}
+
 static const struct t_case cases[] = {
     {"ring_header", ring_header},
     {"setup_errors", setup_errors},
@@ -594,6 +660,9 @@ static const struct t_case cases[] = {
     {"slots_eagain", slots_eagain},
     {"ring_user", ring_user},
     {"fork_ctx", fork_ctx},
+    {"pipe_eintr", pipe_eintr},
+    {"ioprio_flag", ioprio_flag},
+    {"proc_aio_nr", proc_aio_nr},
 };
 
 int main(int argc, char **argv)
