@@ -1,13 +1,15 @@
-/* Linux native AIO (io_setup and its calls, sys_aio.c): the completion
- * ring each context maps into its process (aio_ring.c). Internal to
- * kernel/sys. */
+/* Linux native AIO: contexts and submission (sys_aio.c), reaping
+ * (aio_events.c), the completion ring each context maps into its process
+ * (aio_ring.c). Internal to kernel/sys. */
 #ifndef UNIPLEX_SYS_AIO_H
 #define UNIPLEX_SYS_AIO_H
 
 #include <stdint.h>
+#include "kernel/sched/sched.h"
 
 struct vmspace;
 struct aio_ring;
+struct aio_req;
 
 /* Linux's struct io_event: what a completion reports. */
 struct io_event_k {
@@ -40,6 +42,30 @@ struct io_event_k *aio_ring_event(struct aio_ring *r, uint32_t i);
  * (Linux's default); aio_nr_now, /proc/sys/fs/aio-nr: what they ask for. */
 #define AIO_MAX_NR 65536u
 uint32_t aio_nr_now(void);
+
+/* A context (sys_aio.c; its id is its ring's address). */
+struct aio_ctx {
+    struct aio_ctx *next; /* the address space's list */
+    struct aio_ring *ring;
+    uint64_t addr, len;             /* the ring's mapping: addr is the context's id */
+    uint32_t id, nr;                /* the ring's id and slots */
+    uint32_t max_reqs;              /* what io_setup asked for (counted in aio_nr) */
+    uint32_t tail;                  /* where the next event goes */
+    uint32_t inflight;              /* submitted, no event yet */
+    unsigned busy;                  /* calls using it now */
+    int dead;                       /* io_destroy'd: no new call finds it */
+    struct aio_req *waiting, *done; /* polls waiting; completed, to free */
+    struct waitq wait;              /* io_getevents waits for events */
+    struct waitq idle;              /* io_destroy waits for busy 0 */
+};
+
+/* The live context of the caller's address space that id names, held for
+ * the call (aio_ctx_put lets it go; io_destroy waits for that), its
+ * finished polls freed first: NULL if none. */
+struct aio_ctx *aio_ctx_get(uint64_t id);
+void aio_ctx_put(struct aio_ctx *c);
+/* io_getevents, io_pgetevents (aio_events.c). */
+void aio_events_register(void);
 
 /* Every context of vs gone, its pending requests dropped (no events):
  * called when the address space goes (exit, exec), as Linux's exit_aio. */

@@ -6,7 +6,8 @@
  * (Linux does it so for files without O_DIRECT), getevents' timeout,
  * min_nr and EINTR, io_cancel of a waiting poll, io_destroy with one
  * pending, the ring's slots (EAGAIN), fork (the child has no context),
- * and the EINVAL, EFAULT, EBADF and EAGAIN cases. Each case runs in a
+ * exec (the new image has neither context nor ring), and the EINVAL,
+ * EFAULT, EBADF and EAGAIN cases. Each case runs in a
  * child of its own.
  *
  * usage: aio [CASE...] */
@@ -16,6 +17,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -641,6 +643,37 @@ static void proc_aio_nr(void)
     EXPECT_RET("aio-nr after", read_num("/proc/sys/fs/aio-nr"), before);
 }
 
+/* exec gives the program a new address space: no context, no ring (the
+ * new image checks, then says 0). */
+static void exec_drops(void)
+{
+    aio_ctx c = ctx_new(4);
+    int p[2];
+    T_EXPECT(pipe(p) == 0, "pipe");
+    struct iocb_ w = cb_make(CMD_POLL, p[0], (void *)(uintptr_t)POLLIN, 0, 0, 1);
+    EXPECT_RET("a waiting poll", submit1(c, &w), 1);
+    char arg[32];
+    snprintf(arg, sizeof arg, "%lu", c);
+    pid_t k = fork();
+    if (k == 0) {
+        execl("/proc/self/exe", "aio", "--after-exec", arg, (char *)0);
+        _exit(99);
+    }
+    int st;
+    T_EXPECT(waitpid(k, &st, 0) == k && st == 0, "after exec: %#x", st);
+}
+
+static int after_exec(const char *arg)
+{
+    aio_ctx c = strtoul(arg, 0, 10);
+    unsigned char v;
+    if (destroy_(c) != -1 || errno != EINVAL)
+        return 1;
+    if (mincore((void *)c, 4096, &v) != -1 || errno != ENOMEM)
+        return 2; /* the ring is not mapped */
+    return 0;
+}
+
 static const struct t_case cases[] = {
     {"ring_header", ring_header},
     {"setup_errors", setup_errors},
@@ -663,9 +696,12 @@ static const struct t_case cases[] = {
     {"pipe_eintr", pipe_eintr},
     {"ioprio_flag", ioprio_flag},
     {"proc_aio_nr", proc_aio_nr},
+    {"exec_drops", exec_drops},
 };
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--after-exec"))
+        return after_exec(argv[2]);
     return t_run_cases("aio", cases, sizeof(cases) / sizeof(cases[0]), ALARM_S, 0, argc, argv);
 }
