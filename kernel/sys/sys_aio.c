@@ -320,7 +320,7 @@ static void poll_queue(struct poll_table *pt, struct file *f, struct pollq *q)
     struct aio_poll_pt *a = (struct aio_poll_pt *)pt;
     (void)f;
     if (a->queued++)
-        return; /* one queue per request, as Linux's aio_poll_queue_proc */
+        return; /* one queue per request: a second makes it -EINVAL (submit_poll) */
     pollq_add(q, &a->r->pe);
 }
 
@@ -350,7 +350,9 @@ static int submit_poll(struct aio_ctx *c, const struct iocb_k *cb, uint64_t obj,
     int mask = file_poll(f, &a.pt) & r->events;
     if (mask) {
         req_finish(r, mask);
-    } else if (!a.queued) { /* never ready and never announces: Linux's -EINVAL */
+    } else if (a.queued != 1) {
+        /* not ready, and never announces or announces on two queues (a
+         * request waits on one): Linux's aio_poll -EINVAL */
         req_unwait(r);
         c->inflight--;
         req_free(r);
