@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
@@ -674,6 +675,32 @@ static int after_exec(const char *arg)
     return 0;
 }
 
+/* io_destroy wakes a thread waiting in io_getevents: EINVAL for it. */
+static aio_ctx waiter_ctx;
+static long waiter_ret;
+static int waiter_errno;
+
+static void *waiter(void *arg)
+{
+    struct event_ ev;
+    (void)arg;
+    waiter_ret = getev_(waiter_ctx, 1, 1, &ev, NULL);
+    waiter_errno = errno;
+    return 0;
+}
+
+static void destroy_wakes(void)
+{
+    waiter_ctx = ctx_new(4);
+    pthread_t t;
+    T_EXPECT(pthread_create(&t, 0, waiter, 0) == 0, "pthread_create");
+    usleep(100000);
+    EXPECT_RET("io_destroy", destroy_(waiter_ctx), 0);
+    T_EXPECT(pthread_join(t, 0) == 0, "pthread_join");
+    T_EXPECT(waiter_ret == -1 && waiter_errno == EINVAL, "the waiter got %ld/%s", waiter_ret,
+             t_errname(waiter_errno));
+}
+
 static const struct t_case cases[] = {
     {"ring_header", ring_header},
     {"setup_errors", setup_errors},
@@ -697,6 +724,7 @@ static const struct t_case cases[] = {
     {"ioprio_flag", ioprio_flag},
     {"proc_aio_nr", proc_aio_nr},
     {"exec_drops", exec_drops},
+    {"destroy_wakes", destroy_wakes},
 };
 
 int main(int argc, char **argv)
