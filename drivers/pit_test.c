@@ -15,8 +15,13 @@
 
 #define STEP_NS     (5 * NSEC_PER_MSEC)
 #define PIT_SPAN_NS (500 * NSEC_PER_MSEC)
-#define PIT_PPM     50   /* PIT quantisation (2 ppm) and the pairs' read windows (20 ppm) */
-#define RTC_PPM     1000 /* the RTC's second edges, polled: up to ~1 ms each under TCG */
+#define PIT_PPM     50 /* PIT quantisation (2 ppm) and the pairs' read windows (20 ppm) */
+/* The RTC's second edges, polled (up to ~1 ms each under TCG), and the
+ * RTC follows the host's wall clock, which the host's time service may
+ * step or slew meanwhile (a clean-clone run saw 1,783 ppm with sharp
+ * edges): a check for a grossly wrong clock rate; vs-pit is the precise
+ * one. */
+#define RTC_PPM     5000
 #define READ_MAX_NS 5000
 
 static uint64_t ppm_off(uint64_t got, uint64_t want)
@@ -133,7 +138,7 @@ static const char *t_vs_rtc(void)
         uint64_t ppm = ppm_off(t1 - t0, 3 * NSEC_PER_SEC);
         printk("clock: 3 RTC seconds = %llu us of CLOCK_MONOTONIC (%llu ppm)\n",
                (unsigned long long)((t1 - t0) / 1000), (unsigned long long)ppm);
-        return ppm <= RTC_PPM ? 0 : "CLOCK_MONOTONIC and the RTC disagree by over 1000 ppm";
+        return ppm <= RTC_PPM ? 0 : "CLOCK_MONOTONIC and the RTC disagree by over 5000 ppm";
     }
     return "no two sharp RTC second edges in four tries";
 }

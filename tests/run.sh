@@ -413,6 +413,11 @@ fi
 app app-memory 120 --mem 512M --env UNIPLEX=1 "$BUILD/apps/memory" 256
 check_suite app-memory memory
 
+# NUMA memory policies on one node: set/get_mempolicy, mbind (regions
+# split and merged), set_mempolicy_home_node, migrate_pages, move_pages.
+app app-numa 60 --env UNIPLEX=1 "$BUILD/apps/numa"
+check_suite app-numa numa
+
 app app-files 60 --env UNIPLEX=1 "$BUILD/apps/files"
 check_suite app-files files
 

@@ -372,6 +372,7 @@ static struct fs_type tmpfs_type = {
     .statfs = tmpfs_statfs,
     .show = tmpfs_show,
     .remount = tmpfs_remount,
+    .handles = 1,
 };
 static struct fs_type devtmpfs_type = {
     .name = "devtmpfs",
@@ -380,6 +381,7 @@ static struct fs_type devtmpfs_type = {
     .statfs = tmpfs_statfs,
     .show = tmpfs_show,
     .remount = tmpfs_remount,
+    .handles = 1,
 };
 
 void tmpfs_init(void)

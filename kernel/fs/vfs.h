@@ -202,6 +202,7 @@ struct vnode {
     struct vlocks *locks;
     /* inotify watches on it (inotify.c), each holding a reference; NULL: none */
     struct inotify_mark *marks;
+    struct vnode *ino_next; /* vn_find's table (the vnodes of a mount) */
 };
 
 /* An open file description (shared by dup and fork). */
@@ -251,6 +252,9 @@ struct vnode *vn_alloc_on(struct mount *m, uint32_t mode);
  * inode_init_owner has it: the creator's fs ids (proc_fsids), but the
  * group of a set-group-ID dir, whose bit a new directory takes. */
 struct vnode *vn_alloc_in(struct vnode *dir, uint32_t mode);
+/* The vnode of mount m numbered ino while it exists (vnode numbers are
+ * never reused), or NULL. Not referenced: valid until the caller blocks. */
+struct vnode *vn_find(struct mount *m, uint64_t ino);
 void vn_ref(struct vnode *vn);
 /* Drop a reference; frees the vnode (and its data) when it has neither
  * references nor names. */
@@ -367,6 +371,9 @@ struct fs_type {
     /* Drop what of m is only cached and unreferenced (vfs_reclaim, and
      * before an unmount's check for use); may be NULL. */
     void (*reclaim)(struct mount *m);
+    /* 1 when its files have handles (name_to_handle_at): its vnodes stay
+     * what they are while they have a name, and vn_find finds them. */
+    int handles;
     struct fs_type *next;
 };
 

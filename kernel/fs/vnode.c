@@ -12,6 +12,33 @@
 static uint64_t next_ino = 1;
 static uint64_t live_vnodes;
 
+/* The vnodes of mounts by number (vn_find), chained through ino_next. */
+#define INO_BUCKETS 1024
+static struct vnode *ino_table[INO_BUCKETS];
+
+static struct vnode **ino_bucket(uint64_t ino)
+{
+    return &ino_table[ino & (INO_BUCKETS - 1)];
+}
+
+static void ino_remove(struct vnode *vn)
+{
+    for (struct vnode **pp = ino_bucket(vn->ino); *pp; pp = &(*pp)->ino_next)
+        if (*pp == vn) {
+            *pp = vn->ino_next;
+            return;
+        }
+    panic("vnode %llu of a mount is not in the table", (unsigned long long)vn->ino);
+}
+
+struct vnode *vn_find(struct mount *m, uint64_t ino)
+{
+    for (struct vnode *vn = *ino_bucket(ino); vn; vn = vn->ino_next)
+        if (vn->ino == ino && vn->mnt == m)
+            return vn;
+    return 0;
+}
+
 struct vnode *vn_alloc(uint32_t mode)
 {
     struct vnode *vn = kzalloc(sizeof(*vn));
@@ -32,6 +59,8 @@ struct vnode *vn_alloc_on(struct mount *m, uint32_t mode)
         vn->mnt = m;
         vn->vops = m->root ? m->root->vops : 0; /* the root's own are set by its mount */
         mnt_vref(m, 1);
+        vn->ino_next = *ino_bucket(vn->ino);
+        *ino_bucket(vn->ino) = vn;
     }
     return vn;
 }
@@ -74,6 +103,8 @@ static void vn_free(struct vnode *vn)
     pc_release(vn); /* before the file system's release: it gives the pages back */
     if (vn->vops && vn->vops->release)
         vn->vops->release(vn);
+    if (vn->mnt)
+        ino_remove(vn);
     kfree(vn);
     live_vnodes--;
 }

@@ -12,7 +12,7 @@
 static bool mergeable(const struct vm_region *a, const struct vm_region *b)
 {
     return a->end == b->start && a->kind == VM_ANON && b->kind == VM_ANON && a->prot == b->prot &&
-           a->flags == b->flags;
+           a->flags == b->flags && mpol_equal(&a->pol, &b->pol);
 }
 
 static struct vm_region *region_alloc(void)
@@ -343,11 +343,13 @@ static int alloc_nodes(struct vm_region **v, unsigned n)
 }
 
 /* What a change of [start, end) makes of a region: prot (VM_PROT_KEEP:
- * its own) and its flags with lock set or cleared (-1: kept). */
+ * its own), its flags with lock set or cleared (-1: kept) and its policy
+ * (NULL: kept). */
 #define VM_PROT_KEEP 0xffffffffu
 struct change {
     uint32_t prot;
     int lock;
+    const struct vm_policy *pol;
 };
 
 static void change_apply(struct vm_region *r, const struct change *c)
@@ -356,13 +358,15 @@ static void change_apply(struct vm_region *r, const struct change *c)
         r->prot = c->prot;
     if (c->lock >= 0)
         r->flags = (uint16_t)(c->lock ? r->flags | VM_LOCKED : r->flags & ~VM_LOCKED);
+    if (c->pol)
+        r->pol = *c->pol;
 }
 
 static bool change_needed(const struct vm_region *r, const struct change *c)
 {
     struct vm_region after = *r;
     change_apply(&after, c);
-    return after.prot != r->prot || after.flags != r->flags;
+    return after.prot != r->prot || after.flags != r->flags || !mpol_equal(&after.pol, &r->pol);
 }
 
 /* Apply c to the regions meeting [start, end) (start < end, aligned),
@@ -409,14 +413,21 @@ int vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot
     for (struct vm_region *r = first; (prot & VM_PROT_WRITE) && r != last->next; r = r->next)
         if (r->flags & VM_RDONLY)
             return -EACCES;
-    return map_change(m, start, end, &(struct change){prot, -1});
+    return map_change(m, start, end, &(struct change){prot, -1, NULL});
 }
 
 int vm_map_lock(struct vm_map *m, uint64_t start, uint64_t end, bool on)
 {
     if (!page_aligned(start) || !page_aligned(end) || start > end)
         return -EINVAL;
-    return start == end ? 0 : map_change(m, start, end, &(struct change){VM_PROT_KEEP, on});
+    return start == end ? 0 : map_change(m, start, end, &(struct change){VM_PROT_KEEP, on, NULL});
+}
+
+int vm_map_set_policy(struct vm_map *m, uint64_t start, uint64_t end, const struct vm_policy *pol)
+{
+    if (!page_aligned(start) || !page_aligned(end) || start > end)
+        return -EINVAL;
+    return start == end ? 0 : map_change(m, start, end, &(struct change){VM_PROT_KEEP, -1, pol});
 }
 
 void vm_map_destroy(struct vm_map *m, vm_unmap_cb *cb, void *arg)

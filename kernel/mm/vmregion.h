@@ -6,7 +6,8 @@
  *
  * Invariants after every call: regions are sorted by start, disjoint,
  * non-empty, page-aligned and inside [lo, hi); no two neighbours that touch
- * are both VM_ANON with equal prot and flags (they are always merged);
+ * are both VM_ANON with equal prot, flags and policy (they are always
+ * merged);
  * count is the number of regions.
  *
  * Every call that can fail allocates all the nodes it needs first and
@@ -17,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/mm/mempolicy.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/vmobject.h"
 
@@ -45,10 +47,11 @@ enum vm_kind {
 struct vm_map;
 
 struct vm_region {
-    uint64_t start, end; /* page-aligned, [start, end), start < end */
-    uint32_t prot;       /* VM_PROT_* */
-    uint16_t kind;       /* enum vm_kind */
-    uint16_t flags;      /* VM_SHARED, VM_RDONLY, VM_LOCKED */
+    uint64_t start, end;  /* page-aligned, [start, end), start < end */
+    uint32_t prot;        /* VM_PROT_* */
+    uint16_t kind;        /* enum vm_kind */
+    uint16_t flags;       /* VM_SHARED, VM_RDONLY, VM_LOCKED */
+    struct vm_policy pol; /* mbind's policy (mempolicy.h); zero: none */
     /* VM_FILE only (NULL and 0 for the other kinds): the object mapped and
      * the index of its page at `start` (cutting the front of a region
      * advances it). Every VM_FILE node is on obj's list, with map the map
@@ -140,6 +143,12 @@ int vm_map_protect(struct vm_map *m, uint64_t start, uint64_t end, uint32_t prot
  * coverage: vm_map_covers). -ENOMEM if a split needs a node and none can
  * be had (nothing changes); touching VM_ANON neighbours are merged. */
 int vm_map_lock(struct vm_map *m, uint64_t start, uint64_t end, bool on);
+
+/* mbind: give the regions meeting [start, end) (page-aligned, start <=
+ * end, else -EINVAL) the policy pol, splitting those that cross its ends;
+ * holes are skipped (the caller checks coverage). -ENOMEM as
+ * vm_map_lock; touching VM_ANON neighbours are merged. */
+int vm_map_set_policy(struct vm_map *m, uint64_t start, uint64_t end, const struct vm_policy *pol);
 
 /* Drop every region, in ascending order, calling cb (may be NULL) for each
  * as vm_map_remove would. The map is left empty and usable. */

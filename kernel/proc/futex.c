@@ -11,6 +11,7 @@
  * waiter queued. */
 #include <stdint.h>
 #include "errno.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
@@ -209,6 +210,92 @@ int futex_wait(struct vmspace *vm, uint64_t uaddr, int priv, uint32_t val, uint3
     int err = waiter_sleep(&w, deadline);
     if (w.pin)
         pg_put(w.pin);
+    return err;
+}
+
+/* ---- waiting on several words (futex_waitv) ---- */
+
+/* The highest index of w[0..n) that a waker took off its queue, or -1;
+ * the others leave their queues. */
+static int multiple_unqueue(struct futex_waiter *w, int n)
+{
+    int woken = -1;
+    for (int i = 0; i < n; i++) {
+        if (!w[i].queued)
+            woken = i;
+        else
+            queue_remove(bucket_of(&w[i].key), &w[i]);
+    }
+    return woken;
+}
+
+static int multiple_any_woken(const struct futex_waiter *w, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!w[i].queued)
+            return 1;
+    return 0;
+}
+
+/* waiter_sleep for n waiters of one thread: a wake of any ends the wait. */
+static int multiple_sleep(struct futex_waiter *w, int n, uint64_t deadline)
+{
+    int timed_out = 0;
+    for (;;) {
+        sched_block_prepare(deadline);
+        if (multiple_any_woken(w, n))
+            return multiple_unqueue(w, n);
+        if (timed_out || sched_interrupted()) {
+            multiple_unqueue(w, n);
+            return timed_out ? -ETIMEDOUT : -EINTR;
+        }
+        timed_out = sched_block() || (deadline && clock_ns() >= clock_deadline_ns(deadline));
+    }
+}
+
+/* The keys, then the values, in Linux's order (futex_wait_multiple_setup).
+ * From the first value read to sched_block nothing blocks (see the top). */
+static int multiple_check(struct vmspace *vm, const struct futex_vec *v, int n,
+                          struct futex_waiter *w)
+{
+    uint32_t word;
+    for (int i = 0; i < n; i++) {
+        int err = key_get(vm, v[i].uaddr, v[i].priv, &w[i].key);
+        if (err)
+            return err;
+    }
+    for (int i = 0; i < n; i++) {
+        if (copy_from_user(&word, (const void *)v[i].uaddr, sizeof(word)))
+            return -EFAULT;
+        if (word != v[i].val)
+            return -EAGAIN;
+    }
+    return 0;
+}
+
+int futex_wait_multiple(struct vmspace *vm, const struct futex_vec *v, int n, uint64_t deadline)
+{
+    KASSERT(n > 0 && n <= FUTEX_WAITV_MAX);
+    struct futex_waiter *w = kzalloc((size_t)n * sizeof(*w));
+    if (!w)
+        return -ENOMEM;
+    int err = multiple_check(vm, v, n, w);
+    if (!err && deadline && clock_ns() >= clock_deadline_ns(deadline))
+        err = -ETIMEDOUT;
+    if (err)
+        goto out;
+    for (int i = 0; i < n; i++) {
+        w[i].bitset = FUTEX_BITSET_MATCH_ANY;
+        w[i].thread = sched_current();
+        w[i].pin = key_pin(&w[i].key);
+        queue_append(bucket_of(&w[i].key), &w[i]);
+    }
+    err = multiple_sleep(w, n, deadline);
+    for (int i = 0; i < n; i++)
+        if (w[i].pin)
+            pg_put(w[i].pin);
+out:
+    kfree(w);
     return err;
 }
 

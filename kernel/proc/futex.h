@@ -79,6 +79,22 @@ struct lwp;
  * table when this returns. priv: FUTEX_PRIVATE_FLAG was given. */
 int futex_wait(struct vmspace *vm, uint64_t uaddr, int priv, uint32_t val, uint32_t bitset,
                uint64_t deadline);
+/* futex_waitv's words, at most FUTEX_WAITV_MAX: each an address, the
+ * value it must hold and whether it is private. */
+#define FUTEX_WAITV_MAX 128
+struct futex_vec {
+    uint64_t uaddr;
+    uint32_t val;
+    int priv;
+};
+/* futex_waitv: the keys of all n words first (-EINVAL misaligned, -EFAULT
+ * as FUTEX_WAKE's), then their values (-EFAULT, -EAGAIN when one differs),
+ * then sleep queued on all n keys at once until a wake on any of them (the
+ * whole wait ends: the result is the highest index a waker took off, as
+ * Linux's unqueue_multiple reports it), the deadline (as futex_wait's:
+ * -ETIMEDOUT) or a signal (-EINTR). -ENOMEM. Every waiter has left the
+ * table when this returns. */
+int futex_wait_multiple(struct vmspace *vm, const struct futex_vec *v, int n, uint64_t deadline);
 /* FUTEX_WAKE(_BITSET): wake up to n waiters on uaddr whose bitset meets
  * bitset, oldest first (n < 1 wakes one, as on Linux). The number woken;
  * -EINVAL (bitset 0, misaligned), -EFAULT (outside the program's window,

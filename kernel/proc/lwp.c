@@ -157,6 +157,7 @@ void lwp_inherit_prctl(struct lwp *l, const struct lwp *from)
     l->pdeathsig = 0;
     l->timerslack_ns = l->slack_default = from->timerslack_ns;
     l->no_new_privs = from->no_new_privs;
+    l->mpol = from->mpol; /* Linux copies the task's mempolicy */
     /* Linux's copy_io: a context (and its priority) only for a class */
     l->ioctx = from->ioctx && (from->ioprio >> 13) != 0;
     l->ioprio = l->ioctx ? from->ioprio : 0;

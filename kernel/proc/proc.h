@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kernel/fs/vfs.h"
+#include "kernel/mm/mempolicy.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
@@ -132,6 +133,7 @@ struct lwp {
      * restart_block), and what that needs. */
     int64_t (*restart_fn)(struct lwp *l);
     uint64_t restart_until, restart_arg;
+    struct vm_policy mpol; /* set_mempolicy's (mempolicy.h): kept by clone, fork and exec */
     /* prctl (kernel/sys/sys_proc.c), per thread as on Linux. pdeathsig:
      * sent to the process when the thread that made it (parent_tid) ends
      * (0: none; fork clears it, exec keeps it). timerslack_ns: what

@@ -50,6 +50,8 @@ void sys_fdobj_register(void);
 void sys_epoll_register(void);
 void sys_socket_register(void); /* sys_socket.c: the socket calls (kernel/net) */
 void sys_cap_register(void);    /* sys_cap.c: capget, capset */
+void sys_handle_register(void); /* sys_handle.c: name_to_handle_at, open_by_handle_at */
+void sys_numa_register(void);   /* sys_numa.c: memory policies on one node, move_pages */
 void sys_mlock_register(void);  /* sys_mlock.c: mlock and its family, mincore */
 void sys_syslog_register(void); /* sys_syslog.c: syslog (the kernel log) */
 void sys_xattr_register(void);  /* sys_xattr.c: the xattr family (none kept: EOPNOTSUPP) */
@@ -110,6 +112,10 @@ int user_path(uint64_t upath, int allow_empty, char **out);
  * frees it): 0 and *out, or -EFAULT, -ENAMETOOLONG (no NUL within n),
  * -ENOMEM. user_path is one of PATH_MAX ("" is -ENOENT unless allowed). */
 int user_string(uint64_t ustr, size_t n, char **out);
+/* Open the file vn (found by other means than a path: open_by_handle_at)
+ * with open(2)'s flags, checked as openat checks them (O_CREAT with
+ * O_EXCL: -EEXIST; O_TMPFILE: -EINVAL): the new descriptor or -errno. */
+int open_vnode(struct vnode *vn, uint64_t flags);
 /* The directory paths relative to dirfd start from: the cwd for AT_FDCWD,
  * else the directory open at dirfd. 0 and *out, -EBADF, -ENOTDIR. */
 int at_dir(struct proc *p, int64_t dirfd, struct vnode **out);

@@ -1,9 +1,10 @@
-/* futex and get_robust_list: futex(2)'s operation, flags and timeout
+/* futex, futex_waitv and get_robust_list: futex(2)'s operation, flags and timeout
  * decoded in Linux's order (the timeout is checked first, then
  * FUTEX_CLOCK_REALTIME, then the operation), the work done by the wait
  * table in kernel/proc/futex.c. set_robust_list is in sys_proc.c. */
 #include <stdint.h>
 #include "errno.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/printk.h"
 #include "kernel/proc/futex.h"
@@ -129,6 +130,84 @@ static int64_t sys_futex(uint64_t uaddr, uint64_t op64, uint64_t val, uint64_t u
                     (uint32_t)val3);
 }
 
+/* futex_waitv(2)'s struct futex_waitv and its flags (<linux/futex.h>):
+ * only 32-bit words, private or not. */
+struct futex_waitv_user {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct futex_waitv_user) == 24, "struct futex_waitv");
+#define FUTEX2_SIZE_U32    0x02u
+#define FUTEX2_SIZE_MASK   0x03u
+#define FUTEX2_PRIVATE     FUTEX_PRIVATE_FLAG
+#define FUTEXV_WAITER_MASK (FUTEX2_SIZE_MASK | FUTEX2_PRIVATE)
+
+/* The absolute timeout at uts on clockid (Linux's futex2_setup_timeout):
+ * CLOCK_REALTIME makes a realtime-tagged deadline, which moves when the
+ * clock is set. 0, -EINVAL (another clock, a bad timespec), -EFAULT. */
+static int waitv_deadline(uint64_t uts, int clockid, uint64_t *deadline)
+{
+    uint64_t ns;
+    if (clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC)
+        return -EINVAL;
+    int err = user_timespec(uts, &ns);
+    if (err)
+        return err;
+    *deadline = clockid == CLOCK_REALTIME ? clock_deadline_rt(ns) : ns;
+    if (*deadline == 0)
+        *deadline = 1;
+    return 0;
+}
+
+/* Linux's futex_parse_waitv: every entry copied and checked before any
+ * key is made. 0, -EFAULT, or -EINVAL (unknown flags, a size other than
+ * 32 bits, __reserved set, a value wider than the word). */
+static int waitv_parse(uint64_t uwaiters, unsigned n, struct futex_vec *v)
+{
+    struct futex_waitv_user e;
+    for (unsigned i = 0; i < n; i++) {
+        if (copy_from_user(&e, (const void *)(uwaiters + i * sizeof(e)), sizeof(e)))
+            return -EFAULT;
+        if ((e.flags & ~FUTEXV_WAITER_MASK) || e.reserved)
+            return -EINVAL;
+        if ((e.flags & FUTEX2_SIZE_MASK) != FUTEX2_SIZE_U32 || (e.val >> 32))
+            return -EINVAL;
+        v[i] = (struct futex_vec){
+            .uaddr = e.uaddr, .val = (uint32_t)e.val, .priv = (e.flags & FUTEX2_PRIVATE) != 0};
+    }
+    return 0;
+}
+
+/* futex_waitv(2) (Linux 5.16): wait on up to FUTEX_WAITV_MAX words at
+ * once; the index of the one woken. A signal restarts it after no handler
+ * or an SA_RESTART one (-ERESTARTSYS, as Linux: its timeout is absolute). */
+static int64_t sys_futex_waitv(uint64_t uwaiters, uint64_t nr64, uint64_t flags, uint64_t utimeout,
+                               uint64_t clockid, uint64_t a5)
+{
+    ARG(a5);
+    unsigned nr = (unsigned)nr64;
+    uint64_t deadline = 0;
+    if ((unsigned)flags)
+        return -EINVAL;
+    if (!nr || nr > FUTEX_WAITV_MAX || !uwaiters)
+        return -EINVAL;
+    if (utimeout) {
+        int err = waitv_deadline(utimeout, (int)clockid, &deadline);
+        if (err)
+            return err;
+    }
+    struct futex_vec *v = kmalloc(nr * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    int err = waitv_parse(uwaiters, nr, v);
+    if (!err)
+        err = futex_wait_multiple(proc_current()->vm, v, (int)nr, deadline);
+    kfree(v);
+    return err == -EINTR ? -ERESTARTSYS : err;
+}
+
 /* get_robust_list(2): the list head and its size (always the head's, as
  * Linux writes it) of LWP tid (0: the caller); -ESRCH for no such LWP. */
 static int64_t sys_get_robust_list(uint64_t pid, uint64_t uhead, uint64_t ulen, uint64_t a3,
@@ -148,4 +227,5 @@ void sys_futex_register(void)
 {
     syscall_register(SYS_futex, sys_futex);
     syscall_register(SYS_get_robust_list, sys_get_robust_list);
+    syscall_register(SYS_futex_waitv, sys_futex_waitv);
 }

@@ -362,20 +362,34 @@ static struct vm_region *one_region(struct proc *p, uint64_t addr, uint64_t len)
     return r && addr + len <= r->end ? r : 0;
 }
 
+/* What mremap's new range [at, at + len) keeps of the region r it comes
+ * from (r is stale after): its lock (the lock moves with the pages) and
+ * its memory policy (mbind's, which Linux keeps with the vma). 0, or
+ * -ENOMEM with the range unmapped. */
+static int mremap_keep(struct proc *p, uint64_t at, uint64_t len, int locked,
+                       const struct vm_policy *pol)
+{
+    int err = locked ? vmspace_lock(p->vm, at, len, 1) : 0;
+    if (!err && pol->mode != MPOL_DEFAULT)
+        err = vm_map_set_policy(&p->vm->map, at, at + len, pol);
+    if (err)
+        vmspace_unmap(p->vm, at, len);
+    return err;
+}
+
 /* Grow [old, old + osz) to nsz bytes in place, if the room after it is
  * free (anonymous memory only). */
 static int mremap_grow(struct proc *p, const struct vm_region *r, uint64_t old, uint64_t osz,
                        uint64_t nsz)
 {
     int locked = (r->flags & VM_LOCKED) != 0;
+    struct vm_policy pol = r->pol;
     if (r->kind == VM_FILE || old + nsz > USER_MAX || old + nsz < old)
         return -ENOMEM;
     if (vm_map_meets(&p->vm->map, old + osz, old + nsz))
         return -ENOMEM;
     int err = vmspace_map_anon(p->vm, old + osz, nsz - osz, r->prot, VM_ANON);
-    if (!err && locked && (err = vmspace_lock(p->vm, old + osz, nsz - osz, 1)))
-        vmspace_unmap(p->vm, old + osz, nsz - osz);
-    return err;
+    return err ? err : mremap_keep(p, old + osz, nsz - osz, locked, &pol);
 }
 
 /* Move [old, old + osz) to a new place of nsz bytes (at fixed if FIXED). */
@@ -383,18 +397,16 @@ static int64_t mremap_move(struct proc *p, const struct vm_region *r, uint64_t o
                            uint64_t nsz, uint64_t flags, uint64_t fixed)
 {
     uint64_t at, prot = r->prot;
-    int locked = (r->flags & VM_LOCKED) != 0; /* the lock moves with the pages */
+    int locked = (r->flags & VM_LOCKED) != 0;
+    struct vm_policy pol = r->pol;
     if (r->kind == VM_FILE)
         return -ENOMEM; /* file mappings stay where they are */
     if ((flags & MREMAP_FIXED) && (fixed < old + osz && old < fixed + nsz))
         return -EINVAL;
     int err = mmap_place(p, fixed, nsz, (flags & MREMAP_FIXED) ? MAP_FIXED : 0, &at);
-    if (err || (err = vmspace_map_anon(p->vm, at, nsz, (uint32_t)prot, VM_ANON)))
+    if (err || (err = vmspace_map_anon(p->vm, at, nsz, (uint32_t)prot, VM_ANON)) ||
+        (err = mremap_keep(p, at, nsz, locked, &pol)))
         return err;
-    if (locked && (err = vmspace_lock(p->vm, at, nsz, 1))) {
-        vmspace_unmap(p->vm, at, nsz);
-        return err;
-    }
     if ((err = vmspace_move(p->vm, old, at, osz < nsz ? osz : nsz))) {
         vmspace_unmap(p->vm, at, nsz);
         return err;

@@ -248,19 +248,13 @@ static int open_tmpfile(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t 
     return 0;
 }
 
-static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode,
-                          uint64_t a4, uint64_t a5)
+/* Open vn (found, checked) with flags as open_flags made them: the new
+ * descriptor or -errno. tmp: an O_TMPFILE file, whose reference the open
+ * file takes over. */
+static int open_install(struct vnode *vn, uint64_t flags, int tmp)
 {
-    ARG(a4), ARG(a5);
-    struct vnode *vn;
     struct file *f;
-    int err = open_flags(&flags), tmp = (flags & O_TMPFILE) == O_TMPFILE;
-    if (!err)
-        err = tmp ? open_tmpfile((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn)
-                  : open_lookup((int64_t)dirfd, upath, &flags, (uint32_t)mode, &vn);
-    if (err)
-        return err;
-    err = file_open_vnode(vn, (uint32_t)flags & OPEN_KEEP, &f);
+    int err = file_open_vnode(vn, (uint32_t)flags & OPEN_KEEP, &f);
     if (tmp)
         vn_unref(vn); /* the open file holds it alone (or it goes now) */
     if (err)
@@ -273,6 +267,30 @@ static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64
     if (fd < 0)
         file_unref(f);
     return fd;
+}
+
+static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode,
+                          uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    struct vnode *vn;
+    int err = open_flags(&flags), tmp = (flags & O_TMPFILE) == O_TMPFILE;
+    if (!err)
+        err = tmp ? open_tmpfile((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn)
+                  : open_lookup((int64_t)dirfd, upath, &flags, (uint32_t)mode, &vn);
+    return err ? err : open_install(vn, flags, tmp);
+}
+
+int open_vnode(struct vnode *vn, uint64_t flags)
+{
+    int err = open_flags(&flags);
+    if (!err && (flags & O_TMPFILE) == O_TMPFILE)
+        err = -EINVAL; /* a handle names a file, not a directory to make one in */
+    if (!err && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+        err = -EEXIST;
+    if (!err)
+        err = open_check(vn, flags);
+    return err ? err : open_install(vn, flags, 0);
 }
 
 static int64_t sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t a3, uint64_t a4,

@@ -100,6 +100,8 @@ void syscall_init(void)
     sys_socket_register();
     sys_cap_register();
     sys_mlock_register();
+    sys_numa_register();
+    sys_handle_register();
     sys_syslog_register();
     sys_prio_register();
     sys_pidfd_register();

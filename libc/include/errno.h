@@ -72,6 +72,7 @@
 #define EHOSTUNREACH    113
 #define EALREADY        114
 #define EINPROGRESS     115
+#define ESTALE          116
 #define ECANCELED       125
 
 /* Kernel-internal (never seen by programs; Linux's values): a system call

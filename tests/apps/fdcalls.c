@@ -2,7 +2,8 @@
  * flagged vector calls (preadv, pwritev, preadv2, pwritev2), memfd_create
  * with its seals, the xattr family on file systems that keep no extended
  * attributes, the file hints (fadvise64, readahead, sync_file_range), the
- * old getdents against getdents64, vmsplice, the protection-key calls
+ * old getdents against getdents64, vmsplice, file handles
+ * (name_to_handle_at, open_by_handle_at), the protection-key calls
  * (pkey_alloc, pkey_free, pkey_mprotect: Linux's answers on a CPU without
  * PKU, as Uniplex has none), sysfs and ustat — with their EFAULT,
  * EBADF and EINVAL cases (the hints take no pointer: no EFAULT). Each
@@ -1495,6 +1496,300 @@ static void us_errors(void)
                EINVAL);
 }
 
+/* --- name_to_handle_at, open_by_handle_at ------------------------------------ */
+
+#define FH_MAX 128
+struct fh {
+    unsigned handle_bytes;
+    int handle_type;
+    unsigned char f_handle[FH_MAX];
+};
+
+static long n2h(int dirfd, const char *path, struct fh *h, int *mnt, int flags)
+{
+    return syscall(SYS_name_to_handle_at, dirfd, path, h, mnt, flags);
+}
+
+static long obh(int mount_fd, struct fh *h, int flags)
+{
+    return syscall(SYS_open_by_handle_at, mount_fd, h, flags);
+}
+
+/* The handle of path (flags as name_to_handle_at's), and its mount id. */
+static void fh_get(int dirfd, const char *path, int flags, struct fh *h, int *mnt)
+{
+    memset(h, 0xa5, sizeof(*h));
+    h->handle_bytes = FH_MAX;
+    EXPECT_RET(path, n2h(dirfd, path, h, mnt, flags), 0);
+    T_EXPECT(h->handle_bytes > 0 && h->handle_bytes <= FH_MAX && h->handle_bytes % 4 == 0,
+             "%s: handle_bytes %u", path, h->handle_bytes);
+    T_EXPECT(h->handle_type > 0 && h->handle_type < 255, "%s: handle_type %d", path,
+             h->handle_type);
+}
+
+static int fh_same(const struct fh *a, const struct fh *b)
+{
+    return a->handle_bytes == b->handle_bytes && a->handle_type == b->handle_type &&
+           !memcmp(a->f_handle, b->f_handle, a->handle_bytes);
+}
+
+/* The mount id /proc/self/mountinfo gives the mount path is on (the
+ * longest mount point that is a prefix of it, the last one mounted). */
+static int mountinfo_id(const char *path)
+{
+    static char buf[65536];
+    int fd = open("/proc/self/mountinfo", O_RDONLY), id = -1;
+    size_t best = 0, got = 0;
+    ssize_t k;
+    T_EXPECT(fd >= 0, "mountinfo: %s", t_errname(errno));
+    while ((k = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+        got += (size_t)k;
+    close(fd);
+    buf[got] = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        int mid;
+        char mp[512];
+        if (sscanf(line, "%d %*d %*s %*s %511s", &mid, mp) != 2)
+            continue;
+        size_t n = strlen(mp);
+        int prefix = !strcmp(mp, "/") || (!strncmp(path, mp, n) && (path[n] == '/' || !path[n]));
+        if (prefix && n >= best) {
+            best = n;
+            id = mid;
+        }
+    }
+    return id;
+}
+
+static const char *fh_path(const char *what)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/fh-%s.%d", what, (int)getpid());
+    return path;
+}
+
+static void fh_roundtrip(void)
+{
+    const char *path = fh_path("file");
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600), mnt = -1;
+    T_EXPECT(fd >= 0 && write(fd, "handled", 7) == 7, "make %s: %s", path, t_errname(errno));
+    close(fd);
+    struct fh h;
+    fh_get(AT_FDCWD, path, 0, &h, &mnt);
+    T_EXPECT(mnt == mountinfo_id(path), "mount id %d, mountinfo says %d", mnt, mountinfo_id(path));
+    int mfd = open("/tmp", O_RDONLY | O_DIRECTORY);
+    fd = obh(mfd, &h, O_RDWR);
+    T_EXPECT(fd >= 0, "open_by_handle_at: %s", t_errname(errno));
+    char buf[16] = {0};
+    struct stat a, b;
+    T_EXPECT(read(fd, buf, sizeof buf) == 7 && !memcmp(buf, "handled", 7), "read '%s'", buf);
+    T_EXPECT(fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+                 a.st_dev == b.st_dev,
+             "not the same file");
+    T_EXPECT(pwrite(fd, "H", 1, 0) == 1, "write: %s", t_errname(errno));
+    close(fd);
+    fd = obh(mfd, &h, O_PATH);
+    T_EXPECT(fd >= 0, "O_PATH: %s", t_errname(errno));
+    EXPECT_ERR("read through O_PATH", read(fd, buf, 1), EBADF);
+    close(fd);
+    fd = obh(mfd, &h, O_RDONLY | O_CLOEXEC);
+    T_EXPECT(fd >= 0 && fcntl(fd, F_GETFD) == FD_CLOEXEC, "O_CLOEXEC: %s", t_errname(errno));
+    T_EXPECT(read(fd, buf, 1) == 1 && buf[0] == 'H', "the write did not land");
+    close(fd);
+    EXPECT_ERR("O_CREAT | O_EXCL", obh(mfd, &h, O_RDWR | O_CREAT | O_EXCL), EEXIST);
+    EXPECT_ERR("O_DIRECTORY on a file", obh(mfd, &h, O_RDONLY | O_DIRECTORY), ENOTDIR);
+    unlink(path);
+    /* A device node of /dev. */
+    struct fh hn;
+    fh_get(AT_FDCWD, "/dev/null", 0, &hn, &mnt);
+    int dfd = open("/dev", O_RDONLY | O_DIRECTORY);
+    fd = obh(dfd, &hn, O_WRONLY);
+    T_EXPECT(fd >= 0 && write(fd, "x", 1) == 1, "/dev/null by handle: %s", t_errname(errno));
+    close(fd);
+    close(dfd);
+    close(mfd);
+}
+
+/* Directories, symlinks (followed with AT_SYMLINK_FOLLOW only), and
+ * AT_EMPTY_PATH on an open file. */
+static void fh_kinds(void)
+{
+    char dir[64], link[80], file[80];
+    snprintf(dir, sizeof dir, "%s", fh_path("dir"));
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(file, sizeof file, "%s/file", dir);
+    T_EXPECT(mkdir(dir, 0700) == 0, "mkdir: %s", t_errname(errno));
+    int fd = open(file, O_RDWR | O_CREAT, 0600), mnt;
+    T_EXPECT(fd >= 0 && symlink("file", link) == 0, "make: %s", t_errname(errno));
+    struct fh hd, hf, hl, hlf, he;
+    fh_get(AT_FDCWD, dir, 0, &hd, &mnt);
+    fh_get(AT_FDCWD, file, 0, &hf, &mnt);
+    fh_get(AT_FDCWD, link, 0, &hl, &mnt);
+    fh_get(AT_FDCWD, link, AT_SYMLINK_FOLLOW, &hlf, &mnt);
+    fh_get(fd, "", AT_EMPTY_PATH, &he, &mnt);
+    T_EXPECT(!fh_same(&hl, &hf), "the symlink's handle is its target's");
+    T_EXPECT(fh_same(&hlf, &hf), "AT_SYMLINK_FOLLOW: not the target's handle");
+    T_EXPECT(fh_same(&he, &hf), "AT_EMPTY_PATH: not the file's handle");
+    T_EXPECT(!fh_same(&hd, &hf), "the directory's handle is the file's");
+    struct fh tmp = hf;
+    EXPECT_ERR("empty path without AT_EMPTY_PATH", n2h(fd, "", &tmp, &mnt, 0), ENOENT);
+    int mfd = open("/tmp", O_RDONLY);
+    int d = obh(mfd, &hd, O_RDONLY | O_DIRECTORY);
+    struct stat st;
+    T_EXPECT(d >= 0 && fstat(d, &st) == 0 && S_ISDIR(st.st_mode), "directory: %s",
+             t_errname(errno));
+    T_EXPECT(faccessat(d, "file", F_OK, 0) == 0, "the directory opened is not the one named");
+    close(d);
+    EXPECT_ERR("directory O_WRONLY", obh(mfd, &hd, O_WRONLY), EISDIR);
+    EXPECT_ERR("symlink without O_PATH", obh(mfd, &hl, O_RDONLY), ELOOP);
+    int l = obh(mfd, &hl, O_PATH | O_NOFOLLOW);
+    T_EXPECT(l >= 0 && fstat(l, &st) == 0 && S_ISLNK(st.st_mode), "symlink O_PATH: %s",
+             t_errname(errno));
+    close(l);
+    close(fd);
+    close(mfd);
+    unlink(link);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* A buffer too small: EOVERFLOW, the size needed written back. */
+static void fh_overflow(void)
+{
+    struct fh h, full;
+    int mnt = -1, mnt2 = -1;
+    fh_get(AT_FDCWD, "/tmp", 0, &full, &mnt2);
+    memset(&h, 0, sizeof(h));
+    EXPECT_ERR("handle_bytes 0", n2h(AT_FDCWD, "/tmp", &h, &mnt, 0), EOVERFLOW);
+    T_EXPECT(h.handle_bytes == full.handle_bytes, "needs %u, said %u", full.handle_bytes,
+             h.handle_bytes);
+    T_EXPECT(h.handle_type == 255, "handle_type %d, expected FILEID_INVALID", h.handle_type);
+    T_EXPECT(mnt == mnt2, "mount id %d not written on EOVERFLOW (%d)", mnt, mnt2);
+    h.handle_bytes = full.handle_bytes - 4;
+    EXPECT_ERR("a word short", n2h(AT_FDCWD, "/tmp", &h, &mnt, 0), EOVERFLOW);
+    h.handle_bytes = full.handle_bytes + 3;
+    EXPECT_RET("3 bytes spare", n2h(AT_FDCWD, "/tmp", &h, &mnt, 0), 0);
+    T_EXPECT(fh_same(&h, &full), "a different handle with room to spare");
+}
+
+/* A handle whose file is gone, or altered, or decoded in another file
+ * system: ESTALE. */
+static void fh_stale(void)
+{
+    const char *path = fh_path("gone");
+    int fd = open(path, O_RDWR | O_CREAT, 0600), mnt;
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    close(fd);
+    struct fh h, bad;
+    fh_get(AT_FDCWD, path, 0, &h, &mnt);
+    int mfd = open("/tmp", O_RDONLY), pfd = open("/proc", O_RDONLY);
+    EXPECT_ERR("decoded in /proc", obh(pfd, &h, O_RDONLY), ESTALE);
+    bad = h;
+    for (unsigned i = 0; i < bad.handle_bytes; i++)
+        bad.f_handle[i] ^= 0x5a;
+    EXPECT_ERR("altered handle", obh(mfd, &bad, O_RDONLY), ESTALE);
+    bad = h;
+    bad.handle_bytes = 4;
+    EXPECT_ERR("cut short", obh(mfd, &bad, O_RDONLY), ESTALE);
+    fd = obh(mfd, &h, O_RDONLY);
+    T_EXPECT(fd >= 0, "before the unlink: %s", t_errname(errno));
+    close(fd);
+    T_EXPECT(unlink(path) == 0, "unlink: %s", t_errname(errno));
+    EXPECT_ERR("deleted", obh(mfd, &h, O_RDONLY), ESTALE);
+    /* A new file does not take the old one's handle. */
+    fd = open(path, O_RDWR | O_CREAT, 0600);
+    T_EXPECT(fd >= 0, "open: %s", t_errname(errno));
+    close(fd);
+    EXPECT_ERR("deleted, name reused", obh(mfd, &h, O_RDONLY), ESTALE);
+    unlink(path);
+    close(mfd);
+    close(pfd);
+}
+
+/* File systems without handles (procfs, pipes): EOPNOTSUPP. */
+static void fh_eopnotsupp(void)
+{
+    struct fh h = {.handle_bytes = FH_MAX};
+    int mnt, p[2];
+    EXPECT_ERR("/proc/self/status", n2h(AT_FDCWD, "/proc/self/status", &h, &mnt, 0), EOPNOTSUPP);
+    EXPECT_ERR("/proc", n2h(AT_FDCWD, "/proc", &h, &mnt, 0), EOPNOTSUPP);
+    T_EXPECT(pipe(p) == 0, "pipe");
+    EXPECT_ERR("a pipe", n2h(p[0], "", &h, &mnt, AT_EMPTY_PATH), EOPNOTSUPP);
+    /* Checked before the handle is read. */
+    EXPECT_ERR("/proc, handle at 8", n2h(AT_FDCWD, "/proc", BAD_PTR, &mnt, 0), EOPNOTSUPP);
+}
+
+static void fh_einval(void)
+{
+    struct fh h = {.handle_bytes = FH_MAX}, good;
+    int mnt;
+    EXPECT_ERR("flag AT_SYMLINK_NOFOLLOW", n2h(AT_FDCWD, "/tmp", &h, &mnt, AT_SYMLINK_NOFOLLOW),
+               EINVAL);
+    EXPECT_ERR("flag 0x8000", n2h(AT_FDCWD, "/tmp", &h, &mnt, 0x8000), EINVAL);
+    h.handle_bytes = FH_MAX + 1;
+    EXPECT_ERR("handle_bytes 129", n2h(AT_FDCWD, "/tmp", &h, &mnt, 0), EINVAL);
+    fh_get(AT_FDCWD, "/tmp", 0, &good, &mnt);
+    int mfd = open("/tmp", O_RDONLY);
+    h = good;
+    h.handle_bytes = 0;
+    EXPECT_ERR("open, handle_bytes 0", obh(mfd, &h, O_RDONLY), EINVAL);
+    h.handle_bytes = FH_MAX + 1;
+    EXPECT_ERR("open, handle_bytes 129", obh(mfd, &h, O_RDONLY), EINVAL);
+    h = good;
+    h.handle_type = -1;
+    EXPECT_ERR("open, handle_type -1", obh(mfd, &h, O_RDONLY), EINVAL);
+    h.handle_type = good.handle_type | 0x100000;
+    EXPECT_ERR("open, unknown type flag", obh(mfd, &h, O_RDONLY), EINVAL);
+    close(mfd);
+}
+
+static void fh_efault(void)
+{
+    struct fh h = {.handle_bytes = FH_MAX}, good;
+    int mnt;
+    EXPECT_ERR("path at 8", n2h(AT_FDCWD, BAD_PTR, &h, &mnt, 0), EFAULT);
+    EXPECT_ERR("handle at 8", n2h(AT_FDCWD, "/tmp", BAD_PTR, &mnt, 0), EFAULT);
+    EXPECT_ERR("mount id at 8", n2h(AT_FDCWD, "/tmp", &h, BAD_PTR, 0), EFAULT);
+    fh_get(AT_FDCWD, "/tmp", 0, &good, &mnt);
+    int mfd = open("/tmp", O_RDONLY);
+    EXPECT_ERR("open, handle at 8", obh(mfd, BAD_PTR, O_RDONLY), EFAULT);
+    /* The handle's bytes run past the end of the mapping. */
+    char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(page != MAP_FAILED && munmap(page + 4096, 4096) == 0, "mmap: %s", t_errname(errno));
+    struct fh *edge = (struct fh *)(page + 4096 - 8 - 4);
+    edge->handle_bytes = good.handle_bytes;
+    edge->handle_type = good.handle_type;
+    EXPECT_ERR("open, handle past the mapping", obh(mfd, edge, O_RDONLY), EFAULT);
+    close(mfd);
+}
+
+static void fh_ebadf(void)
+{
+    struct fh h = {.handle_bytes = FH_MAX}, good;
+    int mnt;
+    EXPECT_ERR("name_to_handle_at fd 99", n2h(99, "x", &h, &mnt, 0), EBADF);
+    EXPECT_ERR("name_to_handle_at fd -1", n2h(-1, "", &h, &mnt, AT_EMPTY_PATH), EBADF);
+    fh_get(AT_FDCWD, "/tmp", 0, &good, &mnt);
+    EXPECT_ERR("open_by_handle_at fd 99", obh(99, &good, O_RDONLY), EBADF);
+    /* AT_FDCWD names the cwd's file system. */
+    T_EXPECT(chdir("/tmp") == 0, "chdir");
+    int fd = obh(AT_FDCWD, &good, O_RDONLY);
+    T_EXPECT(fd >= 0, "mount_fd AT_FDCWD: %s", t_errname(errno));
+    close(fd);
+}
+
+static void fh_unprivileged(void)
+{
+    struct fh good;
+    int mnt, mfd = open("/tmp", O_RDONLY);
+    fh_get(AT_FDCWD, "/tmp", 0, &good, &mnt);
+    T_EXPECT(setgid(65534) == 0 && setuid(65534) == 0, "setuid: %s", t_errname(errno));
+    EXPECT_ERR("without CAP_DAC_READ_SEARCH", obh(mfd, &good, O_RDONLY), EPERM);
+    struct fh h = {.handle_bytes = FH_MAX};
+    EXPECT_RET("name_to_handle_at needs no privilege", n2h(AT_FDCWD, "/tmp", &h, &mnt, 0), 0);
+    EXPECT_ERR("bad fd before EPERM", obh(99, &good, O_RDONLY), EBADF);
+}
+
 static const struct t_case cases[] = {
     {"cr_range", cr_range},
     {"cr_to_max", cr_to_max},
@@ -1558,6 +1853,15 @@ static const struct t_case cases[] = {
     {"us_proc", us_proc},
     {"us_tmpfs", us_tmpfs},
     {"us_errors", us_errors},
+    {"fh_roundtrip", fh_roundtrip},
+    {"fh_kinds", fh_kinds},
+    {"fh_overflow", fh_overflow},
+    {"fh_stale", fh_stale},
+    {"fh_eopnotsupp", fh_eopnotsupp},
+    {"fh_einval", fh_einval},
+    {"fh_efault", fh_efault},
+    {"fh_ebadf", fh_ebadf},
+    {"fh_unprivileged", fh_unprivileged},
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,9 @@
  *   EAGAIN, ETIMEDOUT (relative, absolute monotonic and realtime, past),
  *   EINVAL (misaligned, bitset 0, bad timespec, negative counts), EFAULT
  *   (word, timeout), ENOSYS (CLOCK_REALTIME misused, unknown and PI ops)
+ *   futex_waitv: EINVAL, EFAULT, EAGAIN, absolute timeouts on both clocks
+ *   (a clock step moves a realtime one), the index of the word woken, FIFO
+ *   with FUTEX_WAIT waiters, requeue, signals
  *   keys: a private futex of a forked child is not its parent's, nor is a
  *   non-private one in private memory; a private wake misses a
  *   non-private waiter on the same shared word
@@ -605,6 +608,261 @@ static void case_killed_waiter(void)
     EXPECT_RET("FUTEX_WAKE", fx(&S->a, FUTEX_WAKE, INT_MAX, NULL, NULL, 0), 0);
 }
 
+/* ---- futex_waitv (Linux 5.16) ---- */
+
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+#define FUTEX2_SIZE_U8  0x00
+#define FUTEX2_SIZE_U16 0x01
+#define FUTEX2_SIZE_U32 0x02
+#define FUTEX2_SIZE_U64 0x03
+#define FUTEX2_PRIVATE  FUTEX_PRIVATE_FLAG
+#define FUTEX_WAITV_MAX 128
+
+struct waitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
+
+static long fxv(struct waitv *v, unsigned n, unsigned flags, const struct timespec *ts,
+                clockid_t clock)
+{
+    return syscall(SYS_futex_waitv, v, n, flags, ts, clock);
+}
+
+static struct waitv wv(uint32_t *word, uint64_t val, uint32_t flags)
+{
+    return (struct waitv){.val = val, .uaddr = (uintptr_t)word, .flags = flags};
+}
+
+/* Waiter i: futex_waitv on v[0..n) (no timeout), exit 100 + the index it
+ * returned, or errno. flags: W_HANDLER / W_RESTART as spawn's. */
+static void spawn_v(int i, struct waitv *v, unsigned n, int flags)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid > 0) {
+        waiters[i] = pid;
+        await_sleep(i);
+        return;
+    }
+    alarm(ALARM_S);
+    my_index = i;
+    if (flags) {
+        struct sigaction sa = {.sa_handler = on_usr1,
+                               .sa_flags = flags == W_RESTART ? SA_RESTART : 0};
+        sigaction(SIGUSR1, &sa, NULL);
+    }
+    S->ready[i] = 1;
+    long r = fxv(v, n, 0, NULL, CLOCK_MONOTONIC);
+    int e = errno;
+    S->log[__atomic_fetch_add(&S->nlog, 1, __ATOMIC_SEQ_CST)] = i;
+    _exit(r >= 0 ? 100 + (int)r : e);
+}
+
+static void case_waitv_einval(void)
+{
+    struct waitv v[FUTEX_WAITV_MAX + 1];
+    struct timespec t = {0, 1000}, bad = {0, 1000000000L};
+    for (int i = 0; i <= FUTEX_WAITV_MAX; i++)
+        v[i] = wv(&S->a, 0, FUTEX2_SIZE_U32);
+    EXPECT_ERR("nr 0", fxv(v, 0, 0, NULL, 0), EINVAL);
+    EXPECT_ERR("nr 129", fxv(v, FUTEX_WAITV_MAX + 1, 0, &t, CLOCK_MONOTONIC), EINVAL);
+    EXPECT_ERR("flags 1", fxv(v, 1, 1, &t, CLOCK_MONOTONIC), EINVAL);
+    EXPECT_ERR("waiters NULL", fxv(NULL, 1, 0, &t, CLOCK_MONOTONIC), EINVAL);
+    EXPECT_ERR("CLOCK_BOOTTIME", fxv(v, 1, 0, &t, CLOCK_BOOTTIME), EINVAL);
+    EXPECT_ERR("tv_nsec 1e9", fxv(v, 1, 0, &bad, CLOCK_MONOTONIC), EINVAL);
+    static const uint32_t sizes[] = {FUTEX2_SIZE_U8, FUTEX2_SIZE_U16, FUTEX2_SIZE_U64};
+    for (unsigned i = 0; i < 3; i++) {
+        v[1] = wv(&S->b, 0, sizes[i]);
+        EXPECT_ERR("a size other than 32", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EINVAL);
+    }
+    v[1] = wv(&S->b, 0, FUTEX2_SIZE_U32 | 0x100);
+    EXPECT_ERR("unknown flag", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EINVAL);
+    v[1] = wv(&S->b, 0, FUTEX2_SIZE_U32);
+    v[1].reserved = 1;
+    EXPECT_ERR("__reserved", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EINVAL);
+    v[1] = wv(&S->b, 1ull << 32, FUTEX2_SIZE_U32);
+    EXPECT_ERR("val wider than 32 bits", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EINVAL);
+    v[1] = wv((uint32_t *)((char *)&S->b + 2), 0, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE);
+    EXPECT_ERR("misaligned", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EINVAL);
+    /* Every entry is checked before any value is compared. */
+    v[0] = wv(&S->a, 7, FUTEX2_SIZE_U32);
+    v[1] = wv(&S->b, 0, FUTEX2_SIZE_U16);
+    EXPECT_ERR("bad entry after a differing word", fxv(v, 2, 0, NULL, 0), EINVAL);
+}
+
+static void case_waitv_efault(void)
+{
+    /* A valid first entry ending its page, the second beyond it (mapped
+     * before gone is taken, which must stay unmapped). */
+    char *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (two == MAP_FAILED || munmap(two + 4096, 4096) != 0)
+        die("mmap/munmap: %s", strerror(errno));
+    struct waitv *edge = (struct waitv *)(two + 4096 - sizeof(struct waitv));
+    *edge = wv(&S->a, 0, FUTEX2_SIZE_U32);
+    uint32_t *gone = unmapped_page();
+    struct timespec t = {0, 1000};
+    struct waitv v[2] = {wv(&S->a, 0, FUTEX2_SIZE_U32), wv(gone, 0, FUTEX2_SIZE_U32)};
+    EXPECT_ERR("waiters unmapped", fxv((struct waitv *)gone, 1, 0, &t, CLOCK_MONOTONIC), EFAULT);
+    EXPECT_ERR("waiters partly unmapped", fxv(edge, 2, 0, &t, CLOCK_MONOTONIC), EFAULT);
+    EXPECT_ERR("word unmapped", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EFAULT);
+    v[1].flags |= FUTEX2_PRIVATE;
+    EXPECT_ERR("private word unmapped", fxv(v, 2, 0, &t, CLOCK_MONOTONIC), EFAULT);
+    v[1] = wv(&S->b, 0, FUTEX2_SIZE_U32);
+    EXPECT_ERR("timeout unmapped", fxv(v, 2, 0, (void *)gone, CLOCK_MONOTONIC), EFAULT);
+}
+
+/* A word that differs: EAGAIN before any sleep, wherever it is. */
+static void case_waitv_eagain(void)
+{
+    struct waitv v[3] = {wv(&S->a, 0, FUTEX2_SIZE_U32), wv(&S->b, 0, FUTEX2_SIZE_U32),
+                         wv(&private_word, 0, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)};
+    S->b = 5;
+    EXPECT_ERR("second word differs", fxv(v, 3, 0, NULL, 0), EAGAIN);
+    S->b = 0;
+    private_word = 1;
+    EXPECT_ERR("private third word differs", fxv(v, 3, 0, NULL, 0), EAGAIN);
+}
+
+/* Absolute timeouts on both clocks; nobody is left queued after them. */
+static void case_waitv_timeout(void)
+{
+    struct waitv v[2] = {wv(&S->a, 0, FUTEX2_SIZE_U32),
+                         wv(&private_word, 0, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)};
+    static const clockid_t clocks[] = {CLOCK_MONOTONIC, CLOCK_REALTIME};
+    for (unsigned c = 0; c < 2; c++) {
+        double t0 = p_now_us();
+        struct timespec at = ts_in(clocks[c], 50), past = {1, 0};
+        EXPECT_ERR("+50 ms", fxv(v, 2, 0, &at, clocks[c]), ETIMEDOUT);
+        double took = ms_since(t0);
+        if (took < 48 || took > 2050)
+            die("clock %d: timed out after %.1f ms, expected 50", (int)clocks[c], took);
+        EXPECT_ERR("a time past", fxv(v, 2, 0, &past, clocks[c]), ETIMEDOUT);
+    }
+    EXPECT_RET("wake after the timeouts", fx(&S->a, FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+    EXPECT_RET("private wake after the timeouts",
+               fx(&private_word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0), 0);
+}
+
+/* A wake on any word ends the whole wait with that word's index; the
+ * waiter has left the other words' queues. */
+static void case_waitv_wake_index(void)
+{
+    struct waitv v[3] = {wv(&S->a, 0, FUTEX2_SIZE_U32), wv(&S->b, 0, FUTEX2_SIZE_U32),
+                         wv(&S->rw[0], 0, FUTEX2_SIZE_U32)};
+    spawn_v(0, v, 3, 0);
+    EXPECT_RET("FUTEX_WAKE b", fx(&S->b, FUTEX_WAKE, INT_MAX, NULL, NULL, 0), 1);
+    reap(0, 101);
+    EXPECT_RET("FUTEX_WAKE a after", fx(&S->a, FUTEX_WAKE, INT_MAX, NULL, NULL, 0), 0);
+    EXPECT_RET("FUTEX_WAKE rw after", fx(&S->rw[0], FUTEX_WAKE, INT_MAX, NULL, NULL, 0), 0);
+    spawn_v(1, v, 3, 0);
+    EXPECT_RET("FUTEX_WAKE rw", fx(&S->rw[0], FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    reap(1, 102);
+    spawn_v(2, v, 1, 0);
+    EXPECT_RET("FUTEX_WAKE a (one word)", fx(&S->a, FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    reap(2, 100);
+}
+
+/* The most words a wait takes, each its own: a wake of the last one. */
+static void case_waitv_max(void)
+{
+    uint32_t *words = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct waitv v[FUTEX_WAITV_MAX];
+    if (words == MAP_FAILED)
+        die("mmap: %s", strerror(errno));
+    for (int i = 0; i < FUTEX_WAITV_MAX; i++)
+        v[i] = wv(&words[i], 0, FUTEX2_SIZE_U32);
+    struct timespec past = {0, 0};
+    EXPECT_ERR("128 words, a time past", fxv(v, FUTEX_WAITV_MAX, 0, &past, CLOCK_MONOTONIC),
+               ETIMEDOUT);
+    spawn_v(0, v, FUTEX_WAITV_MAX, 0);
+    EXPECT_RET("wake word 127", fx(&words[127], FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    reap(0, 100 + 127);
+    for (int i = 0; i < FUTEX_WAITV_MAX; i++)
+        EXPECT_RET("nobody left", fx(&words[i], FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+}
+
+/* Two waitv waiters on the same word are woken in order, one a wake; a
+ * FUTEX_WAIT waiter shares their queue. */
+static void case_waitv_fifo(void)
+{
+    struct waitv v[2] = {wv(&S->b, 0, FUTEX2_SIZE_U32), wv(&S->a, 0, FUTEX2_SIZE_U32)};
+    spawn_v(0, v, 2, 0);
+    spawn(1, &S->a, FUTEX_WAIT, 0, NULL, 0, 0);
+    spawn_v(2, v, 2, 0);
+    int n = S->nlog;
+    EXPECT_RET("wake one", fx(&S->a, FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    await_log(n + 1);
+    if (S->log[n] != 0)
+        die("woke waiter %d first, expected 0", S->log[n]);
+    reap(0, 101);
+    wake_expect(&S->a, FUTEX_WAKE, 1);
+    EXPECT_RET("wake b", fx(&S->b, FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    reap(2, 100);
+}
+
+/* A requeued waitv waiter is woken through its new word. */
+static void case_waitv_requeue(void)
+{
+    struct waitv v[2] = {wv(&S->rw[0], 0, FUTEX2_SIZE_U32), wv(&S->a, 0, FUTEX2_SIZE_U32)};
+    spawn_v(0, v, 2, 0);
+    EXPECT_RET("FUTEX_REQUEUE a to b", fx(&S->a, FUTEX_REQUEUE, 0, count2(1), &S->b, 0), 1);
+    EXPECT_RET("FUTEX_WAKE a", fx(&S->a, FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+    EXPECT_RET("FUTEX_WAKE b", fx(&S->b, FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    reap(0, 101);
+}
+
+/* A signal: EINTR after a handler without SA_RESTART; with SA_RESTART
+ * the wait goes on (Linux's -ERESTARTSYS). */
+static void case_waitv_signal(void)
+{
+    struct waitv v[2] = {wv(&S->a, 0, FUTEX2_SIZE_U32), wv(&S->b, 0, FUTEX2_SIZE_U32)};
+    spawn_v(0, v, 2, W_HANDLER);
+    kill(waiters[0], SIGUSR1);
+    reap(0, EINTR);
+    EXPECT_RET("nobody left on a", fx(&S->a, FUTEX_WAKE, 1, NULL, NULL, 0), 0);
+    spawn_v(1, v, 2, W_RESTART);
+    kill(waiters[1], SIGUSR1);
+    await_handled(1);
+    await_sleep(1);
+    if (S->nlog != 1)
+        die("the wait returned after an SA_RESTART handler");
+    EXPECT_RET("FUTEX_WAKE b", fx(&S->b, FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+    reap(1, 101);
+}
+
+/* A realtime deadline moves with the clock: setting CLOCK_REALTIME past
+ * it ends the wait at once. Inside Uniplex only (it sets the clock). */
+static void case_waitv_realtime_set(void)
+{
+    struct waitv v[1] = {wv(&S->a, 0, FUTEX2_SIZE_U32)};
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(ALARM_S);
+        struct timespec at = ts_in(CLOCK_REALTIME, 5000);
+        S->ready[0] = 1;
+        _exit(fxv(v, 1, 0, &at, CLOCK_REALTIME) == -1 && errno == ETIMEDOUT ? 0 : 1);
+    }
+    waiters[0] = pid;
+    await_sleep(0);
+    double t0 = p_now_us();
+    struct timespec now = ts_in(CLOCK_REALTIME, 0);
+    now.tv_sec += 10;
+    if (clock_settime(CLOCK_REALTIME, &now) != 0)
+        die("clock_settime: %s", strerror(errno));
+    reap(0, 0);
+    now = ts_in(CLOCK_REALTIME, 0);
+    now.tv_sec -= 10;
+    clock_settime(CLOCK_REALTIME, &now);
+    if (ms_since(t0) > 2000)
+        die("the wait ended %.0f ms after the clock was set", ms_since(t0));
+}
+
 /* ---- robust list ---- */
 
 static void case_get_robust_list(void)
@@ -730,6 +988,16 @@ static const struct {
     {"get-robust-list", case_get_robust_list, BOTH},
     {"robust-owner-died", case_robust_owner_died, BOTH},
     {"robust-cycle-and-pending", case_robust_cycle_pending, BOTH},
+    {"waitv-einval", case_waitv_einval, BOTH},
+    {"waitv-efault", case_waitv_efault, BOTH},
+    {"waitv-eagain", case_waitv_eagain, BOTH},
+    {"waitv-timeout-monotonic-and-realtime", case_waitv_timeout, BOTH},
+    {"waitv-wake-any-returns-index", case_waitv_wake_index, BOTH},
+    {"waitv-128-words", case_waitv_max, BOTH},
+    {"waitv-fifo-with-futex-wait", case_waitv_fifo, BOTH},
+    {"waitv-requeued", case_waitv_requeue, BOTH},
+    {"waitv-eintr-and-restart", case_waitv_signal, BOTH},
+    {"waitv-realtime-clock-set", case_waitv_realtime_set, UNIPLEX_ONLY},
 };
 
 /* Run case i in a child with fresh shared memory: ok, or FAIL with the
