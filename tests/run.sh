@@ -508,9 +508,13 @@ check_suite app-clocks clocks
 app app-clocks-glibc 150 --env UNIPLEX=1 "$BUILD/apps/clocks-glibc"
 check_suite app-clocks-glibc clocks
 # Descriptor and file calls: close_range, preadv/pwritev and their v2
-# forms, memfd_create and its seals, the xattr family.
+# forms, memfd_create and its seals, the xattr family, pkeys, sysfs, ustat.
 app app-fdcalls 60 --env UNIPLEX=1 "$BUILD/apps/fdcalls"
 check_suite app-fdcalls fdcalls
+# Linux native AIO (io_setup and its calls): the mapped ring, every
+# opcode, eventfd notification, waiting polls, cancel, destroy, fork.
+app app-aio 120 --env UNIPLEX=1 "$BUILD/apps/aio"
+check_suite app-aio aio
 # Process calls: getcpu, nice values (honoured by the scheduler), pidfds.
 app app-proccalls 120 --env UNIPLEX=1 --add /bin/busybox:/bin/busybox "$BUILD/apps/proccalls"
 check_suite app-proccalls proccalls

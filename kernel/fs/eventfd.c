@@ -87,6 +87,21 @@ static const struct file_ops eventfd_ops = {
     .release = efd_release,
 };
 
+int eventfd_is(const struct file *f)
+{
+    return f->vn->fops == &eventfd_ops;
+}
+
+/* Linux's eventfd_signal: the counter may reach UINT64_MAX (POLLERR),
+ * never pass it; readers and pollers are told. */
+void eventfd_signal(struct file *f, uint64_t n)
+{
+    struct eventfd *e = f->vn->priv;
+    e->count = n > UINT64_MAX - e->count ? UINT64_MAX : e->count + n;
+    waitq_wake_all(&e->rq);
+    pollq_notify(&e->pq, POLLIN);
+}
+
 int eventfd_create(uint32_t count, int semaphore, uint32_t flags, struct file **out)
 {
     struct eventfd *e = kzalloc(sizeof(*e));

@@ -35,6 +35,39 @@ int vfs_types_show(char *buf, size_t n)
     return len;
 }
 
+int vfs_type_index(const char *name)
+{
+    int i = 0;
+    for (const struct fs_type *t = types; t; t = t->next, i++)
+        if (strcmp(t->name, name) == 0)
+            return i;
+    return -EINVAL;
+}
+
+const char *vfs_type_name(uint32_t index)
+{
+    const struct fs_type *t = types;
+    while (t && index--)
+        t = t->next;
+    return t ? t->name : 0;
+}
+
+int vfs_type_count(void)
+{
+    int n = 0;
+    for (const struct fs_type *t = types; t; t = t->next)
+        n++;
+    return n;
+}
+
+struct vnode *vfs_dev_root(uint64_t dev)
+{
+    for (struct mount *m = mounts; m; m = m->next)
+        if (m->dev == dev)
+            return m->root;
+    return 0;
+}
+
 static const struct fs_type *type_find(const char *name)
 {
     for (const struct fs_type *t = types; t; t = t->next)

@@ -290,6 +290,8 @@ static const struct pentry sys_fs_mqueue_entries[] = {
     END,
 };
 static const struct pentry sys_fs_entries[] = {
+    REG("aio-max-nr", gen_sys_aio_max_nr),
+    REG("aio-nr", gen_sys_aio_nr),
     REG("file-max", gen_sys_file_max),
     REG("nr_open", gen_sys_nr_open),
     REG("pipe-max-size", gen_sys_pipe_max_size),

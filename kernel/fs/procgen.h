@@ -56,6 +56,8 @@ gen_fn gen_sys_ngroups_max;
 gen_fn gen_sys_threads_max;
 gen_fn gen_sys_boot_id;
 gen_fn gen_sys_uuid;
+gen_fn gen_sys_aio_max_nr;
+gen_fn gen_sys_aio_nr;
 gen_fn gen_sys_file_max;
 gen_fn gen_sys_nr_open;
 gen_fn gen_sys_pipe_max_size;

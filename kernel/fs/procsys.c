@@ -8,6 +8,7 @@
 #include "string.h"
 #include "kernel/fs/procgen.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/sys/aio.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/pmem.h"
@@ -108,6 +109,21 @@ int gen_sys_uuid(int id, char *buf, size_t n)
 }
 
 /* --- fs/ and vm/ ----------------------------------------------------------------------- */
+
+/* AIO's limit on the events all contexts ask for, and what they ask for
+ * now (kernel/sys/sys_aio.c). The limit is fixed here (Linux lets root
+ * raise it). */
+int gen_sys_aio_max_nr(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(AIO_MAX_NR, buf, n);
+}
+
+int gen_sys_aio_nr(int id, char *buf, size_t n)
+{
+    (void)id;
+    return put_num(aio_nr_now(), buf, n);
+}
 
 /* Linux's default (files_maxfiles_init): a file per 10 KiB of memory, at
  * least NR_FILE. */

@@ -402,6 +402,14 @@ void fs_type_register(struct fs_type *t);
 /* /proc/filesystems: the registered types in order, each "nodev" (none
  * needs a block device): the text's length. */
 int vfs_types_show(char *buf, size_t n);
+/* sysfs(2)'s view of the same list: the index of the type called name
+ * (-EINVAL: none), the name of the type at index (NULL: none), how many. */
+int vfs_type_index(const char *name);
+const char *vfs_type_name(uint32_t index);
+int vfs_type_count(void);
+/* The root of the file system mounted with st_dev dev (ustat(2)), or NULL:
+ * not referenced, valid until the caller blocks. */
+struct vnode *vfs_dev_root(uint64_t dev);
 /* Mount the root: a tmpfs (the types are registered by then). */
 void vfs_init(void);
 /* Mount a new instance of type (by name) on directory dir (flags MS_*;
@@ -716,6 +724,11 @@ int anon_file(const struct file_ops *ops, void *priv, uint32_t flags, struct fil
 /* eventfd(2): a 64-bit counter starting at count; in semaphore mode a read
  * takes 1 from it, else all of it. flags: O_NONBLOCK. 0 and *out, -ENOMEM. */
 int eventfd_create(uint32_t count, int semaphore, uint32_t flags, struct file **out);
+/* Whether f is an eventfd; add n to its counter from the kernel (AIO's
+ * IOCB_FLAG_RESFD), which, unlike a write, never waits: it stops at
+ * UINT64_MAX. Safe from a poll notification. */
+int eventfd_is(const struct file *f);
+void eventfd_signal(struct file *f, uint64_t n);
 
 /* timerfd(2): a timer on CLOCK_MONOTONIC (= CLOCK_BOOTTIME: nothing
  * suspends here) or, realtime set, CLOCK_REALTIME (absolute times on it

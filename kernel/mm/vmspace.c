@@ -7,6 +7,7 @@
 #include "kernel/mm/pmem.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vmspace.h"
+#include "kernel/sys/aio.h"
 #include "kernel/panic.h"
 
 struct vmspace *vmspace_loaded;
@@ -55,6 +56,7 @@ void vmspace_destroy(struct vmspace *vs)
 {
     if (vs == vmspace_loaded) /* still loaded (lazily, for a kernel thread) */
         vmspace_switch(0);
+    aio_exit(vs); /* before its ring mappings go */
     vm_map_destroy(&vs->map, 0, 0);
     pmap_destroy_lower(vs->root, leaf_put, table_free, 0);
     pg_free(pg_from_phys((uint64_t)(uintptr_t)vs->root - (uint64_t)(uintptr_t)phys_virt(0)), 0);
@@ -173,6 +175,7 @@ int vmspace_fork(struct vmspace *src, struct vmspace **out)
     if (err)
         return err;
     vs->membarrier = src->membarrier;
+    vs->pkey_spent = src->pkey_spent;
     err = vm_map_copy(&vs->map, &src->map);
     if (!err) /* locks are not inherited (mlock(2)); no split: the whole window */
         err = vm_map_lock(&vs->map, vs->map.lo, vs->map.hi, false);

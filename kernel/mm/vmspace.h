@@ -22,6 +22,15 @@ struct vmspace {
      * mappings are not filled at once). Neither survives fork or exec. */
     uint16_t def_flags;
     uint8_t lock_onfault;
+    /* pkey_alloc has been tried here (kernel/sys/sys_pkey.c): Linux's key
+     * 0 left marked allocated by the failed first try on a CPU without
+     * PKU. Kept with the mm as Linux keeps it: copied by fork, none in
+     * exec's new address space. */
+    uint8_t pkey_spent;
+    /* Its AIO contexts (kernel/sys/sys_aio.c), as Linux keeps them with
+     * the mm: shared by its threads, none after fork or exec; they go
+     * with it (vmspace_destroy calls aio_exit). */
+    struct aio_ctx *aio;
 };
 
 /* 0 and *out, or -ENOMEM. */

@@ -94,6 +94,13 @@ void adjtime_clear(void);
  * private writable one is written, so its file pages are copied now). */
 void mm_fill(struct proc *p, uint64_t at, uint64_t len, uint32_t access);
 uint32_t mm_fill_access(uint32_t prot, int shared);
+/* mprotect (pkey -1) and pkey_mprotect in Linux's order of checks: the
+ * address's alignment, prot and the length (-EINVAL), an empty range (0),
+ * then the key (-EINVAL: none is ever allocated, sys_pkey.c), the range
+ * (-ENOMEM outside the program's window or where unmapped). */
+int64_t mm_protect(uint64_t addr, uint64_t len, uint64_t prot, int pkey);
+void sys_pkey_register(void);   /* sys_pkey.c: pkey_alloc, pkey_free, pkey_mprotect */
+void sys_fsinfo_register(void); /* sys_fsinfo.c: sysfs, ustat */
 /* Whether p may lock len more bytes (sys_mlock.c): it has CAP_IPC_LOCK, or
  * its locked bytes stay within RLIMIT_MEMLOCK. */
 int mm_lock_room(struct proc *p, uint64_t len);
@@ -173,6 +180,24 @@ void sys_inotify_register(void);
 struct iovec_k {
     uint64_t base, len;
 };
+/* An AIO read or write of f (sys_aio.c), as Linux's aio_read/aio_write:
+ * buf and n a buffer, or (vec) an iovec array of n elements; at off,
+ * which a file without a position (a pipe, a socket) ignores; RWF_*
+ * flags as preadv2's. The submission's checks first: -EBADF for the
+ * access mode, -EINVAL for a negative off or more than IOV_MAX elements,
+ * -EOPNOTSUPP for flags, -EFAULT for a buffer outside the program's
+ * window or an unreadable vector. Then 0 with the transfer's result in
+ * *res (bytes or -errno: a bad buffer inside the window is a result).
+ * The transfer is done now, waiting as a read or write would. */
+int rw_aio(struct file *f, uint64_t buf, uint64_t n, int64_t off, uint32_t flags, int write,
+           int vec, int64_t *res);
+/* fsync (datasync: fdatasync) of f, as sys_file.c answers it: 0, or
+ * -EINVAL for what has no fsync on Linux (pipes, sockets, devices). */
+int fsync_file(struct file *f, int datasync);
+void sys_aio_register(void);
+/* An I/O priority as ioprio_set and AIO's IOCB_FLAG_IOPRIO check it
+ * (sys_ioprio.c, Linux's ioprio_check_cap): 0, -EINVAL, -EPERM. */
+int ioprio_check(int64_t ioprio); /* sys_aio.c: io_setup and its calls */
 /* fcntl's record-lock commands (sys_lock.c) on f, open at fd in p: F_GETLK,
  * F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW with the struct
  * flock at uarg; any other command is -EINVAL. */

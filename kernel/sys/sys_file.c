@@ -294,15 +294,18 @@ static int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3
  * and directories of the in-memory file systems are always as durable as
  * they will get; pipes, sockets and devices have no fsync on Linux:
  * -EINVAL. */
-static int do_fsync(uint64_t fd, int datasync)
+int fsync_file(struct file *f, int datasync)
 {
-    struct file *f = getf((int64_t)fd);
-    if (!f)
-        return -EBADF;
     const struct file_ops *ops = f->vn->fops;
     if (!ops)
         return S_ISREG(f->vn->mode) || S_ISDIR(f->vn->mode) ? 0 : -EINVAL;
     return ops->fsync ? ops->fsync(f, datasync) : -EINVAL;
+}
+
+static int do_fsync(uint64_t fd, int datasync)
+{
+    struct file *f = getf((int64_t)fd);
+    return f ? fsync_file(f, datasync) : -EBADF;
 }
 
 static int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,

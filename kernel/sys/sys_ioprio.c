@@ -45,7 +45,7 @@ static int ioprio_which(uint64_t which)
  * a level 0-7 (the hint bits above it are refused: no device here has
  * command duration limits to honour them), NONE only 0, IDLE any data
  * (Linux ignores it); an RT class needs CAP_SYS_NICE or CAP_SYS_ADMIN. */
-static int ioprio_check(int64_t ioprio)
+int ioprio_check(int64_t ioprio)
 {
     if (ioprio < 0 || ioprio > 0xffff)
         return -EINVAL;

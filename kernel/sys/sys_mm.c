@@ -265,17 +265,24 @@ static int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3,
     return vmspace_unmap(proc_current()->vm, addr, page_round_up(len));
 }
 
-static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, uint64_t a4,
-                            uint64_t a5)
+int64_t mm_protect(uint64_t addr, uint64_t len, uint64_t prot, int pkey)
 {
-    ARG(a3), ARG(a4), ARG(a5);
     if (page_offset(addr) || (prot & ~7ull) || page_round_up(len) < len)
         return -EINVAL;
     if (len == 0)
         return 0;
+    if (pkey != -1)
+        return -EINVAL; /* no key is ever allocated (sys_pkey.c) */
     if (!user_range_ok((void *)addr, page_round_up(len)))
         return -ENOMEM;
     return vmspace_protect(proc_current()->vm, addr, page_round_up(len), (uint32_t)prot);
+}
+
+static int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, uint64_t a4,
+                            uint64_t a5)
+{
+    ARG(a3), ARG(a4), ARG(a5);
+    return mm_protect(addr, len, prot, -1);
 }
 
 /* No page of [addr, addr + len) lies in a file or shared mapping: the

@@ -203,6 +203,42 @@ static int64_t rw_vec_flags(uint64_t fd, uint64_t uiov, uint64_t cnt, uint64_t p
     return r;
 }
 
+int rw_aio(struct file *f, uint64_t buf, uint64_t n, int64_t off, uint32_t flags, int write,
+           int vec, int64_t *res)
+{
+    int err = vec_check(f, vec ? n : 0, write);
+    if (!err && off < 0)
+        err = -EINVAL;
+    if (!err)
+        err = rwf_check(f, flags);
+    uint64_t len = n < RW_MAX ? n : RW_MAX;
+    if (!err && !vec && (buf > USER_MAX || len > USER_MAX - buf))
+        err = -EFAULT; /* Linux's access_ok: only the window's end (page 0 is a result) */
+    struct iovec_k v;
+    for (uint64_t i = 0; !err && vec && i < n; i++) /* Linux's import_iovec */
+        if (copy_from_user(&v, (void *)(buf + i * sizeof(v)), sizeof(v)))
+            err = -EFAULT;
+    if (err)
+        return err;
+    int seek = f->vn->fops ? f->vn->fops->seekable : VN_SEEK_OFFSET;
+    uint64_t pos = seek == VN_SEEK_NONE ? POS_FILE : (uint64_t)off;
+    if ((flags & RWF_APPEND) && write && pos != POS_FILE && !f->vn->fops)
+        pos = f->vn->size;
+    uint32_t add = rwf_file_flags(flags, pos, write) & ~f->flags;
+    f->flags |= add;
+    if (vec) {
+        *res = rw_vec(f, buf, n, pos, write);
+    } else {
+        file_ref(f);
+        *res = xfer(f, buf, n < RW_MAX ? n : RW_MAX, pos, write);
+        file_unref(f);
+        if (*res == -EPIPE)
+            sig_send_self(SIGPIPE);
+    }
+    f->flags &= ~add;
+    return 0;
+}
+
 /* The raw calls split the offset into pos_l and pos_h for 32-bit
  * programs; on x86-64 pos_l holds all 64 bits and Linux shifts pos_h out
  * entirely (pos_from_hilo), so it is not looked at. */

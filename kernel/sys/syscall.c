@@ -137,6 +137,9 @@ void syscall_init(void)
     sys_settime_register();
     sys_adjtime_register();
     sys_seccomp_register();
+    sys_pkey_register();
+    sys_fsinfo_register();
+    sys_aio_register();
     arch_syscall_init();
     printk("syscalls: %u Linux system calls implemented\n", registered);
 }

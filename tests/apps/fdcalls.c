@@ -2,8 +2,10 @@
  * flagged vector calls (preadv, pwritev, preadv2, pwritev2), memfd_create
  * with its seals, the xattr family on file systems that keep no extended
  * attributes, the file hints (fadvise64, readahead, sync_file_range), the
- * old getdents against getdents64, vmsplice, and file handles
- * (name_to_handle_at, open_by_handle_at) — with their EFAULT,
+ * old getdents against getdents64, vmsplice, file handles
+ * (name_to_handle_at, open_by_handle_at), the protection-key calls
+ * (pkey_alloc, pkey_free, pkey_mprotect: Linux's answers on a CPU without
+ * PKU, as Uniplex has none), sysfs and ustat — with their EFAULT,
  * EBADF and EINVAL cases (the hints take no pointer: no EFAULT). Each
  * case runs in a child of its own. Where the host's Linux does otherwise
  * by design (a thread's CLOSE_RANGE_UNSHARE; xattrs its /tmp may keep) the
@@ -19,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -1311,6 +1314,188 @@ static void vm_efault(void)
     T_EXPECT(!memcmp(buf, "data", 4), "read %s", buf);
 }
 
+/* --- protection keys (no PKU in Uniplex: Linux's answers without it) --- */
+
+static long pkey_alloc_(unsigned long flags, unsigned long rights)
+{
+    return syscall(SYS_pkey_alloc, flags, rights);
+}
+
+static long pkey_mprotect_(void *a, size_t len, long prot, long pkey)
+{
+    return syscall(SYS_pkey_mprotect, a, len, prot, pkey);
+}
+
+/* Argument errors come before any key is looked for, with PKU or not. */
+static void pk_einval(void)
+{
+    EXPECT_ERR("pkey_alloc with flags", pkey_alloc_(1, 0), EINVAL);
+    EXPECT_ERR("pkey_alloc with an unknown right", pkey_alloc_(0, 4), EINVAL);
+    EXPECT_ERR("pkey_alloc with a high flag", pkey_alloc_(1UL << 32, 0), EINVAL);
+    EXPECT_ERR("pkey_free of key 16", syscall(SYS_pkey_free, 16), EINVAL);
+    EXPECT_ERR("pkey_free of key -1", syscall(SYS_pkey_free, -1), EINVAL);
+    char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap");
+    EXPECT_ERR("pkey_mprotect with key 16", pkey_mprotect_(m, 4096, PROT_READ, 16), EINVAL);
+    EXPECT_ERR("pkey_mprotect unaligned", pkey_mprotect_(m + 1, 4096, PROT_READ, -1), EINVAL);
+    EXPECT_ERR("pkey_mprotect with a bad prot", pkey_mprotect_(m, 4096, 0x100, -1), EINVAL);
+    EXPECT_RET("an empty range with a bad key", pkey_mprotect_(m, 0, PROT_READ, 16), 0);
+}
+
+/* Key -1 is plain mprotect: the page becomes read-only (a write faults). */
+static void pk_mprotect(void)
+{
+    char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap");
+    m[0] = 'x';
+    EXPECT_RET("pkey_mprotect with key -1", pkey_mprotect_(m, 4096, PROT_READ, -1), 0);
+    EXPECT_ERR("an unmapped range", pkey_mprotect_(m + (1L << 40), 4096, PROT_READ, -1), ENOMEM);
+    pid_t c = fork();
+    if (c == 0) {
+        m[0] = 'y';
+        _exit(0);
+    }
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c, "waitpid");
+    T_EXPECT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "the write was not refused: %#x", st);
+    T_EXPECT(m[0] == 'x', "the page changed");
+}
+
+/* Without PKU: no key to allocate (x86 Linux's first try in an address
+ * space is -EINVAL: it takes key 0, which arch_set_user_pkey_access
+ * refuses and mm_pkey_free cannot give back; later tries, in a forked
+ * child too, are the man page's -ENOSPC), none to free or use (key 0
+ * too). The host may have PKU, where these differ. */
+static void pk_nopku(void)
+{
+    if (!t_uniplex())
+        return;
+    EXPECT_ERR("a bad pkey_alloc first", pkey_alloc_(0, 8), EINVAL);
+    EXPECT_ERR("the first pkey_alloc", pkey_alloc_(0, 0), EINVAL);
+    EXPECT_ERR("the second", pkey_alloc_(0, 2), ENOSPC);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(pkey_alloc_(0, 0) == -1 && errno == ENOSPC ? 0 : 1);
+    int st;
+    T_EXPECT(waitpid(c, &st, 0) == c && st == 0, "a forked child's was not ENOSPC: %#x", st);
+    EXPECT_ERR("pkey_free of key 0", syscall(SYS_pkey_free, 0), EINVAL);
+    EXPECT_ERR("pkey_free of key 1", syscall(SYS_pkey_free, 1), EINVAL);
+    char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(m != MAP_FAILED, "mmap");
+    EXPECT_ERR("pkey_mprotect with key 0", pkey_mprotect_(m, 4096, PROT_READ, 0), EINVAL);
+    m[0] = 'x'; /* still writable: the refused call changed nothing */
+}
+
+/* --- sysfs(2) and ustat(2) --- */
+
+#define SYSFS_INDEX 1
+#define SYSFS_NAME  2
+#define SYSFS_COUNT 3
+
+/* Linux's struct ustat (glibc no longer declares it). */
+struct ustat_ {
+    int f_tfree;
+    unsigned long f_tinode;
+    char f_fname[6], f_fpack[6];
+};
+
+/* The types in /proc/filesystems order: the last word of each line. */
+static int fs_list(char names[][32], int max)
+{
+    FILE *f = fopen("/proc/filesystems", "r");
+    T_EXPECT(f, "/proc/filesystems: %s", t_errname(errno));
+    char line[128];
+    int n = 0;
+    while (n < max && fgets(line, sizeof line, f)) {
+        char *w = strrchr(line, '\t');
+        w = w ? w + 1 : line;
+        w[strcspn(w, "\n")] = 0;
+        snprintf(names[n++], 32, "%.31s", w);
+    }
+    fclose(f);
+    return n;
+}
+
+/* Every type by index and back, as /proc/filesystems lists them. */
+static void sf_types(void)
+{
+    static char names[128][32];
+    int n = fs_list(names, 128);
+    EXPECT_RET("the number of types", syscall(SYS_sysfs, SYSFS_COUNT), n);
+    for (int i = 0; i < n; i++) {
+        char buf[64];
+        memset(buf, 'z', sizeof buf);
+        EXPECT_RET("name of an index", syscall(SYS_sysfs, SYSFS_NAME, i, buf), 0);
+        T_EXPECT(!strcmp(buf, names[i]), "type %d is %.32s, not %s", i, buf, names[i]);
+        EXPECT_RET("index of a name", syscall(SYS_sysfs, SYSFS_INDEX, names[i]), i);
+    }
+}
+
+static void sf_errors(void)
+{
+    char buf[64];
+    long n = syscall(SYS_sysfs, SYSFS_COUNT);
+    T_EXPECT(n > 0, "count %ld", n);
+    EXPECT_ERR("option 0", syscall(SYS_sysfs, 0, 0, 0), EINVAL);
+    EXPECT_ERR("option 4", syscall(SYS_sysfs, 4, 0, 0), EINVAL);
+    EXPECT_ERR("an unknown name", syscall(SYS_sysfs, SYSFS_INDEX, "nosuchfs"), EINVAL);
+    EXPECT_ERR("an empty name", syscall(SYS_sysfs, SYSFS_INDEX, ""), ENOENT);
+    EXPECT_ERR("a bad name pointer", syscall(SYS_sysfs, SYSFS_INDEX, BAD_PTR), EFAULT);
+    EXPECT_ERR("the index past the last", syscall(SYS_sysfs, SYSFS_NAME, n, buf), EINVAL);
+    EXPECT_ERR("a huge index", syscall(SYS_sysfs, SYSFS_NAME, -1L, buf), EINVAL);
+    EXPECT_ERR("a bad buffer", syscall(SYS_sysfs, SYSFS_NAME, 0, BAD_PTR), EFAULT);
+}
+
+/* ustat of /proc's device agrees with statfs of /proc (no block or inode
+ * is free there on either kernel, so the figures hold still). */
+static void us_proc(void)
+{
+    struct stat st;
+    struct statfs sf;
+    struct ustat_ u;
+    T_EXPECT(stat("/proc", &st) == 0 && statfs("/proc", &sf) == 0, "stat /proc");
+    memset(&u, 0x55, sizeof u);
+    EXPECT_RET("ustat of /proc's device", syscall(SYS_ustat, (unsigned)st.st_dev, &u), 0);
+    T_EXPECT(u.f_tfree == (int)sf.f_bfree, "f_tfree %d, statfs %ld", u.f_tfree, (long)sf.f_bfree);
+    T_EXPECT(u.f_tinode == sf.f_ffree, "f_tinode %lu, statfs %lu", u.f_tinode,
+             (unsigned long)sf.f_ffree);
+    T_EXPECT(!u.f_fname[0] && !u.f_fpack[0], "the names are not empty");
+}
+
+/* A tmpfs's free inodes and blocks move as files come and go. */
+static void us_tmpfs(void)
+{
+    if (!t_uniplex())
+        return; /* the host's /tmp may be on any file system */
+    struct stat st;
+    struct statfs sf;
+    struct ustat_ u;
+    T_EXPECT(stat("/tmp", &st) == 0, "stat /tmp");
+    int fd = open("/tmp/ustat-file", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    T_EXPECT(fd >= 0, "create");
+    char page[4096] = {1};
+    for (int i = 0; i < 4; i++)
+        T_EXPECT(write(fd, page, sizeof page) == sizeof page, "write");
+    EXPECT_RET("ustat of /tmp's device", syscall(SYS_ustat, (unsigned)st.st_dev, &u), 0);
+    T_EXPECT(fstatfs(fd, &sf) == 0, "fstatfs");
+    T_EXPECT(u.f_tfree == (int)sf.f_bfree && u.f_tinode == sf.f_ffree,
+             "ustat %d/%lu, statfs %ld/%lu", u.f_tfree, u.f_tinode, (long)sf.f_bfree,
+             (unsigned long)sf.f_ffree);
+    unlink("/tmp/ustat-file");
+    close(fd);
+}
+
+static void us_errors(void)
+{
+    struct stat st;
+    struct ustat_ u;
+    T_EXPECT(stat("/proc", &st) == 0, "stat /proc");
+    EXPECT_ERR("an unknown device", syscall(SYS_ustat, 0xfff00fffu, &u), EINVAL);
+    EXPECT_ERR("a bad buffer", syscall(SYS_ustat, (unsigned)st.st_dev, BAD_PTR), EFAULT);
+    EXPECT_ERR("an unknown device and a bad buffer", syscall(SYS_ustat, 0xfff00fffu, BAD_PTR),
+               EINVAL);
+}
+
 /* --- name_to_handle_at, open_by_handle_at ------------------------------------ */
 
 #define FH_MAX 128
@@ -1660,6 +1845,14 @@ static const struct t_case cases[] = {
     {"vm_einval", vm_einval},
     {"vm_ebadf", vm_ebadf},
     {"vm_efault", vm_efault},
+    {"pk_einval", pk_einval},
+    {"pk_mprotect", pk_mprotect},
+    {"pk_nopku", pk_nopku},
+    {"sf_types", sf_types},
+    {"sf_errors", sf_errors},
+    {"us_proc", us_proc},
+    {"us_tmpfs", us_tmpfs},
+    {"us_errors", us_errors},
     {"fh_roundtrip", fh_roundtrip},
     {"fh_kinds", fh_kinds},
     {"fh_overflow", fh_overflow},
