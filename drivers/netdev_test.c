@@ -64,6 +64,11 @@ static void arp_exchange(struct netdev *nd)
         arch_idle_poll();
         nd->ops->poll(nd, 16);
     }
+    /* The poll may take the reply before the interrupt it raised is let
+     * in: a little more time with interrupts let in, for the kick. */
+    end = arch_cycles() + hz / 10;
+    while (arp_replies && !kicks && arch_cycles() < end)
+        arch_idle_poll();
 }
 
 int net_selftest(void)
