@@ -97,12 +97,11 @@ static int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_
  * CAP_IPC_LOCK: sys_mlock.c), CPU (kernel/proc/cpuclock.c, from the
  * moment it is set) and NICE (how far setpriority may lower a nice value
  * without CAP_SYS_NICE: sys_prio.c), MSGQUEUE (the bytes of the POSIX
- * message queues a user creates: kernel/ipc/mqueue.c). Nothing here counts the data segment or the address
- * space against a limit, so RLIMIT_DATA and AS stay unlimited (a finite
- * one is -EINVAL rather than recorded and ignored).
- * The others limit nothing a process here can do: CORE (no core files are
- * written), RSS and LOCKS (ignored by Linux too),
- * RTPRIO and RTTIME (no real-time policies). */
+ * message queues a user creates: kernel/ipc/mqueue.c). Nothing here counts the data segment or the
+ * address space against a limit, so RLIMIT_DATA and AS stay unlimited (a finite one is -EINVAL
+ * rather than recorded and ignored). The others limit nothing a process here can do: CORE (no core
+ * files are written), RSS and LOCKS (ignored by Linux too), RTPRIO and RTTIME (no real-time
+ * policies). */
 static int rlimit_settable(uint64_t res, const struct rlimit64 *nl)
 {
     int unkept = res == RLIMIT_DATA || res == RLIMIT_AS;

@@ -146,8 +146,9 @@ static void on_usr1(int sig);
  * 0 if the call returned 0, else with errno. flags: signal handling. */
 #define W_HANDLER 1 /* SIGUSR1 caught, without SA_RESTART */
 #define W_RESTART 2 /* SIGUSR1 caught, with SA_RESTART */
-static void spawn(int i, uint32_t *word, int op, uint32_t val, const struct timespec *ts,
-                  uint32_t bitset, int flags)
+/* Fork waiter i: 1 in the parent once the child sleeps; 0 in the child,
+ * its alarm and SIGUSR1 handling (flags) set and itself marked ready. */
+static int spawn_fork(int i, int flags)
 {
     pid_t pid = fork();
     if (pid < 0)
@@ -155,7 +156,7 @@ static void spawn(int i, uint32_t *word, int op, uint32_t val, const struct time
     if (pid > 0) {
         waiters[i] = pid;
         await_sleep(i);
-        return;
+        return 1;
     }
     alarm(ALARM_S);
     my_index = i;
@@ -165,6 +166,14 @@ static void spawn(int i, uint32_t *word, int op, uint32_t val, const struct time
         sigaction(SIGUSR1, &sa, NULL);
     }
     S->ready[i] = 1;
+    return 0;
+}
+
+static void spawn(int i, uint32_t *word, int op, uint32_t val, const struct timespec *ts,
+                  uint32_t bitset, int flags)
+{
+    if (spawn_fork(i, flags))
+        return;
     long r = fx(word, op, val, ts, NULL, bitset);
     int e = errno;
     S->log[__atomic_fetch_add(&S->nlog, 1, __ATOMIC_SEQ_CST)] = i;
@@ -642,22 +651,8 @@ static struct waitv wv(uint32_t *word, uint64_t val, uint32_t flags)
  * returned, or errno. flags: W_HANDLER / W_RESTART as spawn's. */
 static void spawn_v(int i, struct waitv *v, unsigned n, int flags)
 {
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork: %s", strerror(errno));
-    if (pid > 0) {
-        waiters[i] = pid;
-        await_sleep(i);
+    if (spawn_fork(i, flags))
         return;
-    }
-    alarm(ALARM_S);
-    my_index = i;
-    if (flags) {
-        struct sigaction sa = {.sa_handler = on_usr1,
-                               .sa_flags = flags == W_RESTART ? SA_RESTART : 0};
-        sigaction(SIGUSR1, &sa, NULL);
-    }
-    S->ready[i] = 1;
     long r = fxv(v, n, 0, NULL, CLOCK_MONOTONIC);
     int e = errno;
     S->log[__atomic_fetch_add(&S->nlog, 1, __ATOMIC_SEQ_CST)] = i;
