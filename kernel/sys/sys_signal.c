@@ -450,8 +450,20 @@ static int64_t sys_getitimer(uint64_t which, uint64_t uval, uint64_t a2, uint64_
     return put_itimer(uval, p->alarm_at > now ? p->alarm_at - now : 0, p->alarm_interval);
 }
 
+/* restart_syscall(2): Linux runs the restart block an interrupted call
+ * left (its restart_block), and -EINTR when there is none. Here the rest
+ * of an interrupted relative sleep runs in the kernel before the program
+ * sees the interruption (sig_deliver_syscall), so a program never has a
+ * block to restart: -EINTR, as Linux's do_no_restart_syscall. */
+static int64_t sys_restart_syscall(NOARGS)
+{
+    UNUSED;
+    return -EINTR;
+}
+
 void sys_signal_register(void)
 {
+    syscall_register(SYS_restart_syscall, sys_restart_syscall);
     syscall_register(SYS_rt_sigaction, sys_rt_sigaction);
     syscall_register(SYS_rt_sigprocmask, sys_rt_sigprocmask);
     syscall_register(SYS_rt_sigreturn, sys_rt_sigreturn);

@@ -161,6 +161,8 @@ static void check_masks(void)
     CHECK_ERR("sigaction_sigkill", sigaction(SIGKILL, &(struct sigaction){0}, NULL), EINVAL);
     CHECK_ERR("sigaction_bad_ptr", syscall(SYS_rt_sigaction, SIGUSR2, (void *)8, NULL, 8), EFAULT);
     CHECK_ERR("sigprocmask_bad_how", syscall(SYS_rt_sigprocmask, 99, &m, NULL, 8), EINVAL);
+    /* No interrupted call left a block to restart: Linux's answer. */
+    CHECK_ERR("restart_syscall_none", syscall(SYS_restart_syscall), EINTR);
 }
 
 #ifndef SS_AUTODISARM
