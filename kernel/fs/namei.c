@@ -19,6 +19,9 @@ struct walk {
     int links;
     char *buf[2]; /* symlink expansions alternate between these */
     int which;
+    int flags;         /* WALK_* */
+    struct mount *mnt; /* WALK_NO_XDEV: the mount the walk started in */
+    int rooted;        /* the walk has met its root: an absolute path, "..", scoped */
 };
 
 static const char *skip_slashes(const char *p)
@@ -32,6 +35,8 @@ static const char *skip_slashes(const char *p)
  * empty), restarting at the root for an absolute target. */
 static int walk_follow(struct walk *w, const struct vnode *link, const char *rest)
 {
+    if (w->flags & WALK_NO_SYMLINKS)
+        return -ELOOP;
     if (++w->links > SYMLOOP_MAX)
         return -ELOOP;
     char tbuf[32];
@@ -46,6 +51,10 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
         return -ENOMEM;
     memcpy(*dst, target, tlen);
     memcpy(*dst + tlen, rest, rlen + 1);
+    if ((*dst)[0] == '/' && (w->flags & WALK_BENEATH))
+        return -EXDEV; /* an absolute symlink leaves the start */
+    if ((*dst)[0] == '/' && w->mnt && (!w->rooted || w->root->mnt != w->mnt))
+        return -EXDEV; /* Linux's nd_jump_root: "/" elsewhere, or not looked up yet */
     if ((*dst)[0] == '/')
         w->cur = w->root;
     w->p = *dst;
@@ -61,6 +70,12 @@ static int walk_magic(struct walk *w, struct vnode **vn)
     if (!(*vn)->vops || !(*vn)->vops->follow)
         return 1;
     int r = (*vn)->vops->follow(*vn, &to);
+    if (r == 0 && (w->flags & (WALK_NO_MAGICLINKS | WALK_NO_SYMLINKS)))
+        return -ELOOP;
+    if (r == 0 && (w->flags & (WALK_BENEATH | WALK_IN_ROOT)))
+        return -EXDEV; /* Linux's nd_jump_link: not safe for a scoped walk */
+    if (r == 0 && w->mnt && to->mnt != w->mnt)
+        return -EXDEV;
     if (r == 0 && ++w->links > SYMLOOP_MAX)
         return -ELOOP;
     if (r == 0)
@@ -80,6 +95,9 @@ const char *vn_link_target(const struct vnode *vn, char *buf, size_t n)
 static struct vnode *walk_up(struct walk *w)
 {
     struct vnode *d = w->cur;
+    w->rooted = 1;
+    if (d == w->root && (w->flags & WALK_BENEATH))
+        return 0; /* would leave the start directory */
     while (d != w->root && vn_is_mount_root(d))
         d = d->mnt->covered;
     return d == w->root ? d : d->parent;
@@ -114,15 +132,17 @@ static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnod
             *out = w->cur;
             return 0;
         }
-        struct vnode *vn;
+        struct vnode *vn = 0;
         if (len == 1 && c[0] == '.')
             vn = w->cur;
-        else if (len == 2 && c[0] == '.' && c[1] == '.')
-            vn = walk_up(w);
-        else if (!(vn = dir_lookup(w->cur, c, len)))
+        else if (len == 2 && c[0] == '.' && c[1] == '.' && !(vn = walk_up(w)))
+            return -EXDEV;
+        else if (!vn && !(vn = dir_lookup(w->cur, c, len)))
             return -ENOENT;
         while (vn->mounted) /* into what is mounted there */
             vn = vn->mounted->root;
+        if (w->mnt && vn->mnt != w->mnt)
+            return -EXDEV; /* WALK_NO_XDEV: into or out of a mount */
         if (S_ISLNK(vn->mode) && (!last || trailing || (flags & WALK_FOLLOW))) {
             int err = walk_magic(w, &vn);
             if (err == 1 && !(err = walk_follow(w, vn, next)))
@@ -163,8 +183,14 @@ static int walk(struct vnode *cwd, const char *path, int flags, int parent, stru
 {
     if (!path[0])
         return -ENOENT;
-    struct vnode *root = vfs_caller_root();
-    struct walk w = {.root = root, .cur = path[0] == '/' ? root : cwd, .p = path};
+    if (path[0] == '/' && (flags & WALK_BENEATH))
+        return -EXDEV;
+    struct vnode *root = flags & (WALK_BENEATH | WALK_IN_ROOT) ? cwd : vfs_caller_root();
+    struct vnode *start = path[0] == '/' ? root : cwd;
+    struct walk w = {.root = root, .cur = start, .p = path, .flags = flags};
+    w.rooted = path[0] == '/' || (flags & (WALK_BENEATH | WALK_IN_ROOT));
+    if (flags & WALK_NO_XDEV)
+        w.mnt = start->mnt;
     int err = walk_run(&w, flags, parent, out, name, len);
     if (!err && pathbuf && (!w.dir || S_ISDIR((*out)->mode) || walk_path(&w, pathbuf, pathlen) < 0))
         pathbuf[0] = 0;
@@ -188,6 +214,12 @@ int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, cha
                     size_t *len)
 {
     return walk(cwd, path, 0, 1, dir, name, len, 0, 0);
+}
+
+int vfs_walk_parent_in(struct vnode *cwd, const char *path, int flags, struct vnode **dir,
+                       char *name, size_t *len)
+{
+    return walk(cwd, path, flags & ~WALK_FOLLOW, 1, dir, name, len, 0, 0);
 }
 
 /* The name dir has in its parent: 0 with *name, *len, or -ENOENT (a
