@@ -31,6 +31,30 @@ static const char *skip_slashes(const char *p)
     return p;
 }
 
+/* Whether an absolute symlink may restart the walk at its root: 0 or
+ * -EXDEV (BENEATH; NO_XDEV when "/" is on another mount, or, as Linux's
+ * nd_jump_root, when the walk has not met its root yet). */
+static int walk_may_jump_root(const struct walk *w)
+{
+    if (w->flags & WALK_BENEATH)
+        return -EXDEV;
+    if (w->mnt && (!w->rooted || w->root->mnt != w->mnt))
+        return -EXDEV;
+    return 0;
+}
+
+/* Whether a magic link may lead the walk to vnode to, as Linux's
+ * nd_jump_link: 0, -ELOOP (NO_MAGICLINKS, NO_SYMLINKS) or -EXDEV (a
+ * scoped walk, or to on another mount under NO_XDEV). */
+static int walk_may_jump(const struct walk *w, const struct vnode *to)
+{
+    if (w->flags & (WALK_NO_MAGICLINKS | WALK_NO_SYMLINKS))
+        return -ELOOP;
+    if (w->flags & (WALK_BENEATH | WALK_IN_ROOT))
+        return -EXDEV;
+    return w->mnt && to->mnt != w->mnt ? -EXDEV : 0;
+}
+
 /* Replace the walk's path by target + rest (rest starts with '/' or is
  * empty), restarting at the root for an absolute target. */
 static int walk_follow(struct walk *w, const struct vnode *link, const char *rest)
@@ -51,10 +75,9 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
         return -ENOMEM;
     memcpy(*dst, target, tlen);
     memcpy(*dst + tlen, rest, rlen + 1);
-    if ((*dst)[0] == '/' && (w->flags & WALK_BENEATH))
-        return -EXDEV; /* an absolute symlink leaves the start */
-    if ((*dst)[0] == '/' && w->mnt && (!w->rooted || w->root->mnt != w->mnt))
-        return -EXDEV; /* Linux's nd_jump_root: "/" elsewhere, or not looked up yet */
+    int err = (*dst)[0] == '/' ? walk_may_jump_root(w) : 0;
+    if (err)
+        return err;
     if ((*dst)[0] == '/')
         w->cur = w->root;
     w->p = *dst;
@@ -70,12 +93,8 @@ static int walk_magic(struct walk *w, struct vnode **vn)
     if (!(*vn)->vops || !(*vn)->vops->follow)
         return 1;
     int r = (*vn)->vops->follow(*vn, &to);
-    if (r == 0 && (w->flags & (WALK_NO_MAGICLINKS | WALK_NO_SYMLINKS)))
-        return -ELOOP;
-    if (r == 0 && (w->flags & (WALK_BENEATH | WALK_IN_ROOT)))
-        return -EXDEV; /* Linux's nd_jump_link: not safe for a scoped walk */
-    if (r == 0 && w->mnt && to->mnt != w->mnt)
-        return -EXDEV;
+    if (r == 0 && (r = walk_may_jump(w, to)))
+        return r;
     if (r == 0 && ++w->links > SYMLOOP_MAX)
         return -ELOOP;
     if (r == 0)
@@ -91,7 +110,8 @@ const char *vn_link_target(const struct vnode *vn, char *buf, size_t n)
 }
 
 /* "..": the parent, stepping out of a mounted file system's root to the
- * directory it is mounted on first; the caller's root is its own parent. */
+ * directory it is mounted on first; the caller's root is its own parent.
+ * NULL under WALK_BENEATH at the start directory (-EXDEV). */
 static struct vnode *walk_up(struct walk *w)
 {
     struct vnode *d = w->cur;
@@ -101,6 +121,24 @@ static struct vnode *walk_up(struct walk *w)
     while (d != w->root && vn_is_mount_root(d))
         d = d->mnt->covered;
     return d == w->root ? d : d->parent;
+}
+
+/* The vnode component c (len bytes) names in w->cur, past what is mounted
+ * on it: 0 with *vn, -ENOENT, or -EXDEV (WALK_BENEATH's "..", or another
+ * mount under WALK_NO_XDEV: into one, or ".." out of one). */
+static int walk_step(struct walk *w, const char *c, size_t len, struct vnode **vn)
+{
+    if (len == 1 && c[0] == '.')
+        *vn = w->cur;
+    else if (len == 2 && c[0] == '.' && c[1] == '.')
+        *vn = walk_up(w);
+    else if (!(*vn = dir_lookup(w->cur, c, len)))
+        return -ENOENT;
+    if (!*vn)
+        return -EXDEV;
+    while ((*vn)->mounted) /* into what is mounted there */
+        *vn = (*vn)->mounted->root;
+    return w->mnt && (*vn)->mnt != w->mnt ? -EXDEV : 0;
 }
 
 /* Walk to the end of the path (stop_before_last: to the directory holding
@@ -132,19 +170,12 @@ static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnod
             *out = w->cur;
             return 0;
         }
-        struct vnode *vn = 0;
-        if (len == 1 && c[0] == '.')
-            vn = w->cur;
-        else if (len == 2 && c[0] == '.' && c[1] == '.' && !(vn = walk_up(w)))
-            return -EXDEV;
-        else if (!vn && !(vn = dir_lookup(w->cur, c, len)))
-            return -ENOENT;
-        while (vn->mounted) /* into what is mounted there */
-            vn = vn->mounted->root;
-        if (w->mnt && vn->mnt != w->mnt)
-            return -EXDEV; /* WALK_NO_XDEV: into or out of a mount */
+        struct vnode *vn;
+        int err = walk_step(w, c, len, &vn);
+        if (err)
+            return err;
         if (S_ISLNK(vn->mode) && (!last || trailing || (flags & WALK_FOLLOW))) {
-            int err = walk_magic(w, &vn);
+            err = walk_magic(w, &vn);
             if (err == 1 && !(err = walk_follow(w, vn, next)))
                 continue;
             if (err)

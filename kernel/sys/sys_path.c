@@ -1,4 +1,4 @@
-/* System calls that take path names: open, creat, stat, access, readlink,
+/* System calls that take path names: open, openat2, creat, stat, access, readlink,
  * getcwd, chdir, chroot, chmod (and their *at forms). Those that make,
  * remove or rename names are in sys_name.c. */
 #include <stdint.h>

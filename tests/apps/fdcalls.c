@@ -5,7 +5,8 @@
  * old getdents against getdents64, vmsplice, file handles
  * (name_to_handle_at, open_by_handle_at), the protection-key calls
  * (pkey_alloc, pkey_free, pkey_mprotect: Linux's answers on a CPU without
- * PKU, as Uniplex has none), sysfs and ustat — with their EFAULT,
+ * PKU, as Uniplex has none), sysfs and ustat, openat2 (open_how's size
+ * rules, its strict flags and modes, each RESOLVE_* flag) — with their EFAULT,
  * EBADF and EINVAL cases (the hints take no pointer: no EFAULT). Each
  * case runs in a child of its own. Where the host's Linux does otherwise
  * by design (a thread's CLOSE_RANGE_UNSHARE; xattrs its /tmp may keep) the
