@@ -19,6 +19,9 @@ struct walk {
     int links;
     char *buf[2]; /* symlink expansions alternate between these */
     int which;
+    int flags;         /* WALK_* */
+    struct mount *mnt; /* WALK_NO_XDEV: the mount the walk started in */
+    int rooted;        /* the walk has met its root: an absolute path, "..", scoped */
 };
 
 static const char *skip_slashes(const char *p)
@@ -28,10 +31,36 @@ static const char *skip_slashes(const char *p)
     return p;
 }
 
+/* Whether an absolute symlink may restart the walk at its root: 0 or
+ * -EXDEV (BENEATH; NO_XDEV when "/" is on another mount, or, as Linux's
+ * nd_jump_root, when the walk has not met its root yet). */
+static int walk_may_jump_root(const struct walk *w)
+{
+    if (w->flags & WALK_BENEATH)
+        return -EXDEV;
+    if (w->mnt && (!w->rooted || w->root->mnt != w->mnt))
+        return -EXDEV;
+    return 0;
+}
+
+/* Whether a magic link may lead the walk to vnode to, as Linux's
+ * nd_jump_link: 0, -ELOOP (NO_MAGICLINKS, NO_SYMLINKS) or -EXDEV (a
+ * scoped walk, or to on another mount under NO_XDEV). */
+static int walk_may_jump(const struct walk *w, const struct vnode *to)
+{
+    if (w->flags & (WALK_NO_MAGICLINKS | WALK_NO_SYMLINKS))
+        return -ELOOP;
+    if (w->flags & (WALK_BENEATH | WALK_IN_ROOT))
+        return -EXDEV;
+    return w->mnt && to->mnt != w->mnt ? -EXDEV : 0;
+}
+
 /* Replace the walk's path by target + rest (rest starts with '/' or is
  * empty), restarting at the root for an absolute target. */
 static int walk_follow(struct walk *w, const struct vnode *link, const char *rest)
 {
+    if (w->flags & WALK_NO_SYMLINKS)
+        return -ELOOP;
     if (++w->links > SYMLOOP_MAX)
         return -ELOOP;
     char tbuf[32];
@@ -46,6 +75,9 @@ static int walk_follow(struct walk *w, const struct vnode *link, const char *res
         return -ENOMEM;
     memcpy(*dst, target, tlen);
     memcpy(*dst + tlen, rest, rlen + 1);
+    int err = (*dst)[0] == '/' ? walk_may_jump_root(w) : 0;
+    if (err)
+        return err;
     if ((*dst)[0] == '/')
         w->cur = w->root;
     w->p = *dst;
@@ -61,6 +93,8 @@ static int walk_magic(struct walk *w, struct vnode **vn)
     if (!(*vn)->vops || !(*vn)->vops->follow)
         return 1;
     int r = (*vn)->vops->follow(*vn, &to);
+    if (r == 0 && (r = walk_may_jump(w, to)))
+        return r;
     if (r == 0 && ++w->links > SYMLOOP_MAX)
         return -ELOOP;
     if (r == 0)
@@ -76,13 +110,35 @@ const char *vn_link_target(const struct vnode *vn, char *buf, size_t n)
 }
 
 /* "..": the parent, stepping out of a mounted file system's root to the
- * directory it is mounted on first; the caller's root is its own parent. */
+ * directory it is mounted on first; the caller's root is its own parent.
+ * NULL under WALK_BENEATH at the start directory (-EXDEV). */
 static struct vnode *walk_up(struct walk *w)
 {
     struct vnode *d = w->cur;
+    w->rooted = 1;
+    if (d == w->root && (w->flags & WALK_BENEATH))
+        return 0; /* would leave the start directory */
     while (d != w->root && vn_is_mount_root(d))
         d = d->mnt->covered;
     return d == w->root ? d : d->parent;
+}
+
+/* The vnode component c (len bytes) names in w->cur, past what is mounted
+ * on it: 0 with *vn, -ENOENT, or -EXDEV (WALK_BENEATH's "..", or another
+ * mount under WALK_NO_XDEV: into one, or ".." out of one). */
+static int walk_step(struct walk *w, const char *c, size_t len, struct vnode **vn)
+{
+    if (len == 1 && c[0] == '.')
+        *vn = w->cur;
+    else if (len == 2 && c[0] == '.' && c[1] == '.')
+        *vn = walk_up(w);
+    else if (!(*vn = dir_lookup(w->cur, c, len)))
+        return -ENOENT;
+    if (!*vn)
+        return -EXDEV;
+    while ((*vn)->mounted) /* into what is mounted there */
+        *vn = (*vn)->mounted->root;
+    return w->mnt && (*vn)->mnt != w->mnt ? -EXDEV : 0;
 }
 
 /* Walk to the end of the path (stop_before_last: to the directory holding
@@ -115,16 +171,11 @@ static int walk_run(struct walk *w, int flags, int stop_before_last, struct vnod
             return 0;
         }
         struct vnode *vn;
-        if (len == 1 && c[0] == '.')
-            vn = w->cur;
-        else if (len == 2 && c[0] == '.' && c[1] == '.')
-            vn = walk_up(w);
-        else if (!(vn = dir_lookup(w->cur, c, len)))
-            return -ENOENT;
-        while (vn->mounted) /* into what is mounted there */
-            vn = vn->mounted->root;
+        int err = walk_step(w, c, len, &vn);
+        if (err)
+            return err;
         if (S_ISLNK(vn->mode) && (!last || trailing || (flags & WALK_FOLLOW))) {
-            int err = walk_magic(w, &vn);
+            err = walk_magic(w, &vn);
             if (err == 1 && !(err = walk_follow(w, vn, next)))
                 continue;
             if (err)
@@ -163,8 +214,14 @@ static int walk(struct vnode *cwd, const char *path, int flags, int parent, stru
 {
     if (!path[0])
         return -ENOENT;
-    struct vnode *root = vfs_caller_root();
-    struct walk w = {.root = root, .cur = path[0] == '/' ? root : cwd, .p = path};
+    if (path[0] == '/' && (flags & WALK_BENEATH))
+        return -EXDEV;
+    struct vnode *root = flags & (WALK_BENEATH | WALK_IN_ROOT) ? cwd : vfs_caller_root();
+    struct vnode *start = path[0] == '/' ? root : cwd;
+    struct walk w = {.root = root, .cur = start, .p = path, .flags = flags};
+    w.rooted = path[0] == '/' || (flags & (WALK_BENEATH | WALK_IN_ROOT));
+    if (flags & WALK_NO_XDEV)
+        w.mnt = start->mnt;
     int err = walk_run(&w, flags, parent, out, name, len);
     if (!err && pathbuf && (!w.dir || S_ISDIR((*out)->mode) || walk_path(&w, pathbuf, pathlen) < 0))
         pathbuf[0] = 0;
@@ -188,6 +245,12 @@ int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, cha
                     size_t *len)
 {
     return walk(cwd, path, 0, 1, dir, name, len, 0, 0);
+}
+
+int vfs_walk_parent_in(struct vnode *cwd, const char *path, int flags, struct vnode **dir,
+                       char *name, size_t *len)
+{
+    return walk(cwd, path, flags & ~WALK_FOLLOW, 1, dir, name, len, 0, 0);
 }
 
 /* The name dir has in its parent: 0 with *name, *len, or -ENOENT (a

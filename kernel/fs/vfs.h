@@ -449,6 +449,14 @@ static inline void mnt_vref(struct mount *m, int delta)
 
 /* --- namei.c: path walking ------------------------------------------------- */
 #define WALK_FOLLOW 1 /* follow a symlink in the last component */
+/* openat2's resolve restrictions (RESOLVE_*): */
+#define WALK_NO_XDEV       2  /* -EXDEV on entering or leaving a mount */
+#define WALK_NO_MAGICLINKS 4  /* -ELOOP on a link that leads to a vnode (/proc/self/fd/N) */
+#define WALK_NO_SYMLINKS   8  /* -ELOOP on any symlink followed (and magic links) */
+#define WALK_BENEATH       16 /* -EXDEV for "/", an absolute symlink, ".." out of cwd */
+#define WALK_IN_ROOT       32 /* cwd is the root: "/" and ".." at it stay there */
+#define WALK_RESOLVE                                                                               \
+    (WALK_NO_XDEV | WALK_NO_MAGICLINKS | WALK_NO_SYMLINKS | WALK_BENEATH | WALK_IN_ROOT)
 
 /* Resolve path (kernel string) from cwd: 0 and *out (not referenced: valid
  * until the caller blocks), or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG. */
@@ -464,6 +472,9 @@ int vfs_walk_path(struct vnode *cwd, const char *path, int flags, struct vnode *
  * *len 0 when the path is "/" itself). Errors as vfs_walk. */
 int vfs_walk_parent(struct vnode *cwd, const char *path, struct vnode **dir, char *name,
                     size_t *len);
+/* vfs_walk_parent under WALK_* restrictions (WALK_FOLLOW is ignored). */
+int vfs_walk_parent_in(struct vnode *cwd, const char *path, int flags, struct vnode **dir,
+                       char *name, size_t *len);
 /* Absolute path of directory dir, as the caller sees it (from its root),
  * into buf (size n): length, or -ERANGE, or -ENOENT (a removed directory,
  * or one outside the caller's root). */

@@ -1,4 +1,4 @@
-/* System calls that take path names: open, creat, stat, access, readlink,
+/* System calls that take path names: open, openat2, creat, stat, access, readlink,
  * getcwd, chdir, chroot, chmod (and their *at forms). Those that make,
  * remove or rename names are in sys_name.c. */
 #include <stdint.h>
@@ -67,7 +67,8 @@ int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vno
         *out = f ? f->vn : p->cwd;
     } else {
         struct vnode *dir = vfs_root();
-        err = path[0] == '/' ? 0 : at_dir(p, dirfd, &dir); /* absolute: dirfd ignored */
+        int scoped = walk_flags & (WALK_BENEATH | WALK_IN_ROOT);      /* dirfd always counts */
+        err = path[0] == '/' && !scoped ? 0 : at_dir(p, dirfd, &dir); /* absolute: dirfd ignored */
         if (!err)
             err = vfs_walk(dir, path, walk_flags, out);
     }
@@ -75,9 +76,10 @@ int at_walk(int64_t dirfd, uint64_t upath, int flags, int walk_flags, struct vno
     return err;
 }
 
-/* at_parent, with *slash 1 when the path ends in a slash. */
-static int parent_of(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len,
-                     int *slash)
+/* at_parent under the WALK_* restrictions in walk_flags, with *slash 1
+ * when the path ends in a slash. */
+static int parent_of(int64_t dirfd, uint64_t upath, int walk_flags, struct vnode **dir, char *name,
+                     size_t *len, int *slash)
 {
     struct proc *p = proc_current();
     char *path;
@@ -85,9 +87,10 @@ static int parent_of(int64_t dirfd, uint64_t upath, struct vnode **dir, char *na
     if (err)
         return err;
     struct vnode *base = vfs_root();
-    err = path[0] == '/' ? 0 : at_dir(p, dirfd, &base); /* absolute: dirfd ignored */
+    int scoped = walk_flags & (WALK_BENEATH | WALK_IN_ROOT);
+    err = path[0] == '/' && !scoped ? 0 : at_dir(p, dirfd, &base); /* absolute: dirfd ignored */
     if (!err)
-        err = vfs_walk_parent(base, path, dir, name, len);
+        err = vfs_walk_parent_in(base, path, walk_flags, dir, name, len);
     *slash = path[strlen(path) - 1] == '/';
     kfree(path);
     return err;
@@ -96,7 +99,7 @@ static int parent_of(int64_t dirfd, uint64_t upath, struct vnode **dir, char *na
 int at_parent(int64_t dirfd, uint64_t upath, struct vnode **dir, char *name, size_t *len)
 {
     int slash;
-    return parent_of(dirfd, upath, dir, name, len, &slash);
+    return parent_of(dirfd, upath, 0, dir, name, len, &slash);
 }
 
 int is_dot(const char *name, size_t len)
@@ -107,7 +110,7 @@ int is_dot(const char *name, size_t len)
 int at_create(int64_t dirfd, uint64_t upath, int is_dir, struct vnode **dir, char *name,
               size_t *len)
 {
-    int slash, err = parent_of(dirfd, upath, dir, name, len, &slash);
+    int slash, err = parent_of(dirfd, upath, 0, dir, name, len, &slash);
     if (err)
         return err;
     if (*len == 0 || is_dot(name, *len))
@@ -121,12 +124,13 @@ int at_create(int64_t dirfd, uint64_t upath, int is_dir, struct vnode **dir, cha
     return mnt_may_write(*dir);
 }
 
-static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, struct vnode **out)
+static int create_file(int64_t dirfd, uint64_t upath, uint32_t mode, int resolve,
+                       struct vnode **out)
 {
     struct vnode *dir;
     char name[NAME_MAX + 1];
     size_t len;
-    int err = at_parent(dirfd, upath, &dir, name, &len);
+    int slash, err = parent_of(dirfd, upath, resolve, &dir, name, &len, &slash);
     if (err)
         return err;
     if (len == 0 || is_dot(name, len))
@@ -210,15 +214,16 @@ static int open_truncates(const struct vnode *vn, uint64_t flags)
 }
 
 /* The file open names (made if O_CREAT says so, and then *flags loses
- * O_TRUNC), checked against *flags. */
-static int open_lookup(int64_t dirfd, uint64_t upath, uint64_t *flags, uint32_t mode,
+ * O_TRUNC), checked against *flags; resolve: openat2's WALK_* restrictions. */
+static int open_lookup(int64_t dirfd, uint64_t upath, uint64_t *flags, uint32_t mode, int resolve,
                        struct vnode **out)
 {
     uint64_t fl = *flags;
     int excl = (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-    int err = at_walk(dirfd, upath, 0, (fl & O_NOFOLLOW) || excl ? 0 : WALK_FOLLOW, out);
+    int err =
+        at_walk(dirfd, upath, 0, resolve | ((fl & O_NOFOLLOW) || excl ? 0 : WALK_FOLLOW), out);
     if (err == -ENOENT && (fl & O_CREAT)) {
-        err = create_file(dirfd, upath, mode, out);
+        err = create_file(dirfd, upath, mode, resolve, out);
         *flags &= ~(uint64_t)O_TRUNC;
     } else if (!err && excl)
         err = -EEXIST;
@@ -228,11 +233,11 @@ static int open_lookup(int64_t dirfd, uint64_t upath, uint64_t *flags, uint32_t 
 /* O_TMPFILE: a new regular file with no name, for the directory at
  * (dirfd, upath); the caller's reference is its only one until opened.
  * Without O_EXCL, linkat may give it a name (Linux's I_LINKABLE). */
-static int open_tmpfile(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t mode,
+static int open_tmpfile(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t mode, int resolve,
                         struct vnode **out)
 {
     struct vnode *dir;
-    int err = at_walk(dirfd, upath, 0, WALK_FOLLOW, &dir);
+    int err = at_walk(dirfd, upath, 0, resolve | WALK_FOLLOW, &dir);
     if (err)
         return err;
     if (!S_ISDIR(dir->mode))
@@ -269,16 +274,96 @@ static int open_install(struct vnode *vn, uint64_t flags, int tmp)
     return fd;
 }
 
+/* openat with flags as open_flags made them, under the WALK_* restrictions
+ * in resolve (openat2's; 0 for openat). */
+static int open_at(int64_t dirfd, uint64_t upath, uint64_t flags, uint32_t mode, int resolve)
+{
+    struct vnode *vn;
+    int err, tmp = (flags & O_TMPFILE) == O_TMPFILE;
+    err = tmp ? open_tmpfile(dirfd, upath, flags, mode, resolve, &vn)
+              : open_lookup(dirfd, upath, &flags, mode, resolve, &vn);
+    return err ? err : open_install(vn, flags, tmp);
+}
+
 static int64_t sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode,
                           uint64_t a4, uint64_t a5)
 {
     ARG(a4), ARG(a5);
-    struct vnode *vn;
-    int err = open_flags(&flags), tmp = (flags & O_TMPFILE) == O_TMPFILE;
+    int err = open_flags(&flags);
+    return err ? err : open_at((int64_t)dirfd, upath, flags, (uint32_t)mode, 0);
+}
+
+/* openat2(2)'s struct open_how (include/uapi/linux/openat2.h). */
+struct open_how {
+    uint64_t flags, mode, resolve;
+};
+_Static_assert(sizeof(struct open_how) == 24, "OPEN_HOW_SIZE_VER0");
+#define RESOLVE_NO_XDEV       0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS   0x04
+#define RESOLVE_BENEATH       0x08
+#define RESOLVE_IN_ROOT       0x10
+#define RESOLVE_CACHED        0x20
+#define RESOLVE_KNOWN         0x3f
+
+/* Linux's copy_struct_from_user for open_how: 0, -EINVAL (older than
+ * version 0), -E2BIG (over a page, or a newer struct's fields set), or
+ * -EFAULT. */
+static int open_how_in(uint64_t uhow, uint64_t size, struct open_how *how)
+{
+    if (size < sizeof(*how))
+        return -EINVAL;
+    if (size > PAGE_SIZE)
+        return -E2BIG;
+    for (uint64_t at = sizeof(*how); at < size;) {
+        uint8_t tail[64];
+        size_t n = size - at < sizeof(tail) ? (size_t)(size - at) : sizeof(tail);
+        if (copy_from_user(tail, (const void *)(uhow + at), n))
+            return -EFAULT;
+        for (size_t i = 0; i < n; i++)
+            if (tail[i])
+                return -E2BIG;
+        at += n;
+    }
+    return copy_from_user(how, (const void *)uhow, sizeof(*how)) ? -EFAULT : 0;
+}
+
+/* build_open_flags's checks that openat2 adds to openat's: every flag,
+ * mode and resolve bit known, a mode only for a file the open may make;
+ * RESOLVE_CACHED (every lookup here is in memory) refuses an open that
+ * would write. 0 with *walk_flags, or -EINVAL / -EAGAIN. */
+static int open_how_check(const struct open_how *how, uint64_t *flags, int *walk_flags)
+{
+    uint64_t f = how->flags, r = how->resolve;
+    int creates = (f & (O_CREAT | TMPFILE_BIT)) != 0;
+    if ((r & ~(uint64_t)RESOLVE_KNOWN) || ((r & RESOLVE_BENEATH) && (r & RESOLVE_IN_ROOT)))
+        return -EINVAL;
+    if (creates ? how->mode & ~(uint64_t)07777 : how->mode != 0)
+        return -EINVAL;
+    int err = open_flags(&f);
+    if (err)
+        return err;
+    if ((r & RESOLVE_CACHED) && (f & (O_TRUNC | O_CREAT | TMPFILE_BIT)))
+        return -EAGAIN;
+    *flags = f;
+    *walk_flags = (r & RESOLVE_NO_XDEV ? WALK_NO_XDEV : 0) |
+                  (r & RESOLVE_NO_MAGICLINKS ? WALK_NO_MAGICLINKS : 0) |
+                  (r & RESOLVE_NO_SYMLINKS ? WALK_NO_SYMLINKS : 0) |
+                  (r & RESOLVE_BENEATH ? WALK_BENEATH : 0) |
+                  (r & RESOLVE_IN_ROOT ? WALK_IN_ROOT : 0);
+    return 0;
+}
+
+static int64_t sys_openat2(uint64_t dirfd, uint64_t upath, uint64_t uhow, uint64_t size,
+                           uint64_t a4, uint64_t a5)
+{
+    ARG(a4), ARG(a5);
+    struct open_how how;
+    uint64_t flags;
+    int walk_flags, err = open_how_in(uhow, size, &how);
     if (!err)
-        err = tmp ? open_tmpfile((int64_t)dirfd, upath, flags, (uint32_t)mode, &vn)
-                  : open_lookup((int64_t)dirfd, upath, &flags, (uint32_t)mode, &vn);
-    return err ? err : open_install(vn, flags, tmp);
+        err = open_how_check(&how, &flags, &walk_flags);
+    return err ? err : open_at((int64_t)dirfd, upath, flags, (uint32_t)how.mode, walk_flags);
 }
 
 int open_vnode(struct vnode *vn, uint64_t flags)
@@ -536,6 +621,7 @@ void sys_path_register(void)
     syscall_register(SYS_chroot, sys_chroot);
     syscall_register(SYS_readlink, sys_readlink);
     syscall_register(SYS_openat, sys_openat);
+    syscall_register(SYS_openat2, sys_openat2);
     syscall_register(SYS_newfstatat, sys_newfstatat);
     syscall_register(SYS_readlinkat, sys_readlinkat);
     syscall_register(SYS_faccessat, sys_faccessat);

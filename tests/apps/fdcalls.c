@@ -5,7 +5,8 @@
  * old getdents against getdents64, vmsplice, file handles
  * (name_to_handle_at, open_by_handle_at), the protection-key calls
  * (pkey_alloc, pkey_free, pkey_mprotect: Linux's answers on a CPU without
- * PKU, as Uniplex has none), sysfs and ustat — with their EFAULT,
+ * PKU, as Uniplex has none), sysfs and ustat, openat2 (open_how's size
+ * rules, its strict flags and modes, each RESOLVE_* flag) — with their EFAULT,
  * EBADF and EINVAL cases (the hints take no pointer: no EFAULT). Each
  * case runs in a child of its own. Where the host's Linux does otherwise
  * by design (a thread's CLOSE_RANGE_UNSHARE; xattrs its /tmp may keep) the
@@ -1790,6 +1791,356 @@ static void fh_unprivileged(void)
     EXPECT_ERR("bad fd before EPERM", obh(99, &good, O_RDONLY), EBADF);
 }
 
+/* --- openat2 ------------------------------------------------------------ */
+
+/* include/uapi/linux/openat2.h, defined here as the C libraries lack it. */
+struct open_how_ {
+    unsigned long long flags, mode, resolve;
+};
+#define OA2_NO_XDEV       0x01
+#define OA2_NO_MAGICLINKS 0x02
+#define OA2_NO_SYMLINKS   0x04
+#define OA2_BENEATH       0x08
+#define OA2_IN_ROOT       0x10
+#define OA2_CACHED        0x20
+
+static long oa2_raw(int dirfd, const char *path, const void *how, size_t size)
+{
+    return syscall(SYS_openat2, dirfd, path, how, size);
+}
+
+static long oa2(int dirfd, const char *path, unsigned long long flags, unsigned long long resolve)
+{
+    struct open_how_ how = {.flags = flags, .resolve = resolve};
+    return oa2_raw(dirfd, path, &how, sizeof(how));
+}
+
+/* The temporary tree the openat2 cases walk:
+ *   BASE/out            a file outside d
+ *   BASE/d/f            a file           d/sub/   a directory
+ *   d/rel -> f          d/up -> ../d/f   d/esc -> ../out
+ *   d/abs -> BASE/d/f   d/rootf -> /f    d/deep -> ../../../../f
+ *   d/dl -> sub         (a symlink to a directory)
+ * Returns d's descriptor; base gets BASE. */
+static int oa2_tree(char *base, size_t n)
+{
+    char p[160];
+    snprintf(base, n, "/tmp/oa2.%d", (int)getpid());
+    T_EXPECT(mkdir(base, 0755) == 0, "mkdir %s: %s", base, t_errname(errno));
+    snprintf(p, sizeof(p), "%s/d", base);
+    T_EXPECT(mkdir(p, 0755) == 0, "mkdir d: %s", t_errname(errno));
+    int d = open(p, O_RDONLY | O_DIRECTORY);
+    T_EXPECT(d >= 0, "open d: %s", t_errname(errno));
+    snprintf(p, sizeof(p), "%s/d/f", base);
+    char abs[160];
+    memcpy(abs, p, sizeof(abs));
+    int ok = mkdirat(d, "sub", 0755) == 0 && symlinkat("f", d, "rel") == 0 &&
+             symlinkat("../d/f", d, "up") == 0 && symlinkat("../out", d, "esc") == 0 &&
+             symlinkat(abs, d, "abs") == 0 && symlinkat("/f", d, "rootf") == 0 &&
+             symlinkat("../../../../f", d, "deep") == 0 && symlinkat("sub", d, "dl") == 0;
+    T_EXPECT(ok, "tree: %s", t_errname(errno));
+    int f = openat(d, "f", O_WRONLY | O_CREAT, 0644);
+    T_EXPECT(f >= 0 && write(f, "ff", 2) == 2, "d/f: %s", t_errname(errno));
+    close(f);
+    snprintf(p, sizeof(p), "%s/out", base);
+    f = open(p, O_WRONLY | O_CREAT, 0644);
+    T_EXPECT(f >= 0, "out: %s", t_errname(errno));
+    close(f);
+    return d;
+}
+
+/* Remove name in dir and everything under it (the tree is shallow). */
+static void oa2_rm(int dir, const char *name)
+{
+    int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dp) {
+        if (fd >= 0)
+            close(fd);
+        unlinkat(dir, name, 0);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(dp)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            oa2_rm(dirfd(dp), e->d_name);
+    closedir(dp);
+    unlinkat(dir, name, AT_REMOVEDIR);
+}
+
+/* Close d (oa2_tree's) and remove the tree at base. */
+static void oa2_untree(int d, const char *base)
+{
+    close(d);
+    oa2_rm(AT_FDCWD, base);
+}
+
+/* 1 when descriptors a and b are the same file. */
+static int oa2_same(int a, int b)
+{
+    struct stat sa, sb;
+    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Open with openat2 (must succeed) and compare against openat's file. */
+static void oa2_expect_same(int dirfd, const char *path, unsigned long long resolve, int ref,
+                            const char *what)
+{
+    long fd = oa2(dirfd, path, O_RDONLY, resolve);
+    T_EXPECT(fd >= 0, "%s: %s", what, t_errname(errno));
+    T_EXPECT(oa2_same((int)fd, ref), "%s: not the expected file", what);
+    close((int)fd);
+}
+
+/* With no resolve flags openat2 is openat: the same file, flags, errors. */
+static void oa2_plain(void)
+{
+    char base[64];
+    int d = oa2_tree(base, sizeof(base));
+    int ref = openat(d, "f", O_RDONLY);
+    T_EXPECT(ref >= 0, "openat: %s", t_errname(errno));
+    oa2_expect_same(d, "f", 0, ref, "d/f");
+    oa2_expect_same(d, "rel", 0, ref, "d/rel");
+    oa2_expect_same(d, "abs", 0, ref, "d/abs");
+    long fd = oa2(d, "f", O_RDWR | O_APPEND | O_CLOEXEC, 0);
+    T_EXPECT(fd >= 0, "O_RDWR: %s", t_errname(errno));
+    EXPECT_RET("F_GETFL", fcntl((int)fd, F_GETFL) & (O_ACCMODE | O_APPEND), O_RDWR | O_APPEND);
+    EXPECT_RET("F_GETFD", fcntl((int)fd, F_GETFD), FD_CLOEXEC);
+    close((int)fd);
+    struct open_how_ how = {.flags = O_WRONLY | O_CREAT | O_EXCL, .mode = 0640};
+    mode_t old = umask(022);
+    fd = oa2_raw(d, "new", &how, sizeof(how));
+    umask(old);
+    struct stat st;
+    T_EXPECT(fd >= 0 && fstat((int)fd, &st) == 0, "O_CREAT: %s", t_errname(errno));
+    T_EXPECT((st.st_mode & 07777) == 0640, "O_CREAT: mode %o", st.st_mode & 07777);
+    close((int)fd);
+    EXPECT_ERR("O_EXCL on an existing name", oa2_raw(d, "new", &how, sizeof(how)), EEXIST);
+    EXPECT_ERR("missing", oa2(d, "nope", O_RDONLY, 0), ENOENT);
+    EXPECT_ERR("O_DIRECTORY on a file", oa2(d, "f", O_RDONLY | O_DIRECTORY, 0), ENOTDIR);
+    EXPECT_ERR("O_NOFOLLOW on a symlink", oa2(d, "rel", O_RDONLY | O_NOFOLLOW, 0), ELOOP);
+    EXPECT_ERR("O_WRONLY on a directory", oa2(d, "sub", O_WRONLY, 0), EISDIR);
+    EXPECT_ERR("dirfd 99", oa2(99, "f", O_RDONLY, 0), EBADF);
+    EXPECT_ERR("dirfd a file", oa2(ref, "f", O_RDONLY, 0), ENOTDIR);
+    EXPECT_ERR("empty path", oa2(d, "", O_RDONLY, 0), ENOENT);
+    close(ref);
+    oa2_untree(d, base);
+}
+
+/* open_how is an extensible struct: at least version 0's 24 bytes, at most
+ * a page, and any bytes past the known ones zero. */
+static void oa2_size(void)
+{
+    char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_EXPECT(page != MAP_FAILED && munmap(page + 4096, 4096) == 0, "mmap: %s", t_errname(errno));
+    struct open_how_ *how = (struct open_how_ *)page;
+    how->flags = O_RDONLY;
+    EXPECT_ERR("size 0", oa2_raw(AT_FDCWD, "/", how, 0), EINVAL);
+    EXPECT_ERR("size 23", oa2_raw(AT_FDCWD, "/", how, 23), EINVAL);
+    EXPECT_ERR("size 4097", oa2_raw(AT_FDCWD, "/", how, 4097), E2BIG);
+    long fd = oa2_raw(AT_FDCWD, "/", how, 4096); /* the rest of the page is zero */
+    T_EXPECT(fd >= 0, "size 4096, zero tail: %s", t_errname(errno));
+    close((int)fd);
+    fd = oa2_raw(AT_FDCWD, "/", how, 32);
+    T_EXPECT(fd >= 0, "size 32, zero tail: %s", t_errname(errno));
+    close((int)fd);
+    page[31] = 1;
+    EXPECT_ERR("size 32, tail set", oa2_raw(AT_FDCWD, "/", how, 32), E2BIG);
+    EXPECT_ERR("how at 8", oa2_raw(AT_FDCWD, "/", BAD_PTR, 24), EFAULT);
+    EXPECT_ERR("path at 8", oa2_raw(AT_FDCWD, BAD_PTR, how, 24), EFAULT);
+    struct open_how_ *edge = (struct open_how_ *)(page + 4096 - 24);
+    memset(edge, 0, 24);
+    fd = oa2_raw(AT_FDCWD, "/", edge, 24);
+    T_EXPECT(fd >= 0, "how at the page's end: %s", t_errname(errno));
+    close((int)fd);
+    EXPECT_ERR("tail past the mapping", oa2_raw(AT_FDCWD, "/", edge, 32), EFAULT);
+    EXPECT_ERR("how past the mapping", oa2_raw(AT_FDCWD, "/", page + 4096 - 16, 24), EFAULT);
+}
+
+/* openat2 checks what openat lets by: unknown flags, a mode without a
+ * file to make, mode bits past 07777, unknown or conflicting resolve
+ * bits. */
+static void oa2_einval(void)
+{
+    struct open_how_ how = {.flags = O_RDONLY | (1ull << 40)};
+    EXPECT_ERR("flag bit 40", oa2_raw(AT_FDCWD, "/", &how, sizeof(how)), EINVAL);
+    how = (struct open_how_){.flags = O_RDONLY, .mode = 0644};
+    EXPECT_ERR("mode without O_CREAT", oa2_raw(AT_FDCWD, "/", &how, sizeof(how)), EINVAL);
+    how = (struct open_how_){.flags = O_WRONLY | O_CREAT, .mode = 010644};
+    EXPECT_ERR("mode bit 010000", oa2_raw(AT_FDCWD, "/tmp/x", &how, sizeof(how)), EINVAL);
+    how = (struct open_how_){.flags = O_RDWR | O_TMPFILE, .mode = 0x10000};
+    EXPECT_ERR("O_TMPFILE mode bit 0x10000", oa2_raw(AT_FDCWD, "/tmp", &how, sizeof(how)), EINVAL);
+    EXPECT_ERR("resolve bit 0x40", oa2(AT_FDCWD, "/", O_RDONLY, 0x40), EINVAL);
+    EXPECT_ERR("resolve bit 32", oa2(AT_FDCWD, "/", O_RDONLY, 1ull << 32), EINVAL);
+    EXPECT_ERR("BENEATH | IN_ROOT", oa2(AT_FDCWD, "/", O_RDONLY, OA2_BENEATH | OA2_IN_ROOT),
+               EINVAL);
+    EXPECT_ERR("O_CREAT | O_DIRECTORY", oa2(AT_FDCWD, "/tmp/x", O_CREAT | O_DIRECTORY, 0), EINVAL);
+    how = (struct open_how_){.flags = O_RDWR | O_TMPFILE, .mode = 0600};
+    long fd = oa2_raw(AT_FDCWD, "/tmp", &how, sizeof(how));
+    T_EXPECT(fd >= 0, "O_TMPFILE with a mode: %s", t_errname(errno));
+    close((int)fd);
+}
+
+/* RESOLVE_CACHED: a lookup the cache answers (everything here is), never
+ * an open that makes or truncates a file. */
+static void oa2_cached(void)
+{
+    struct stat st;
+    T_EXPECT(stat("/tmp", &st) == 0, "stat /tmp: %s", t_errname(errno)); /* cache it */
+    long fd = oa2(AT_FDCWD, "/tmp", O_RDONLY | O_DIRECTORY, OA2_CACHED);
+    T_EXPECT(fd >= 0, "cached /tmp: %s", t_errname(errno));
+    close((int)fd);
+    struct open_how_ how = {.flags = O_WRONLY | O_CREAT, .mode = 0600, .resolve = OA2_CACHED};
+    EXPECT_ERR("O_CREAT", oa2_raw(AT_FDCWD, "/tmp/oa2-cached", &how, sizeof(how)), EAGAIN);
+    EXPECT_ERR("O_TRUNC", oa2(AT_FDCWD, "/tmp/oa2-cached", O_WRONLY | O_TRUNC, OA2_CACHED), EAGAIN);
+    how = (struct open_how_){.flags = O_RDWR | O_TMPFILE, .mode = 0600, .resolve = OA2_CACHED};
+    EXPECT_ERR("O_TMPFILE", oa2_raw(AT_FDCWD, "/tmp", &how, sizeof(how)), EAGAIN);
+}
+
+/* RESOLVE_NO_SYMLINKS: -ELOOP for any symlink the walk would follow;
+ * one it does not follow (O_PATH | O_NOFOLLOW) opens. */
+static void oa2_nosymlinks(void)
+{
+    char base[64];
+    int d = oa2_tree(base, sizeof(base));
+    int ref = openat(d, "f", O_RDONLY);
+    oa2_expect_same(d, "f", OA2_NO_SYMLINKS, ref, "d/f");
+    EXPECT_ERR("rel", oa2(d, "rel", O_RDONLY, OA2_NO_SYMLINKS), ELOOP);
+    EXPECT_ERR("abs", oa2(d, "abs", O_RDONLY, OA2_NO_SYMLINKS), ELOOP);
+    EXPECT_ERR("dl/ (a middle one)", oa2(d, "dl/.", O_RDONLY, OA2_NO_SYMLINKS), ELOOP);
+    EXPECT_ERR("rel, O_NOFOLLOW", oa2(d, "rel", O_RDONLY | O_NOFOLLOW, OA2_NO_SYMLINKS), ELOOP);
+    EXPECT_ERR("/proc/self/exe", oa2(AT_FDCWD, "/proc/self/exe", O_RDONLY, OA2_NO_SYMLINKS), ELOOP);
+    long fd = oa2(d, "rel", O_PATH | O_NOFOLLOW, OA2_NO_SYMLINKS);
+    struct stat st;
+    T_EXPECT(fd >= 0 && fstatat((int)fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISLNK(st.st_mode),
+             "rel, O_PATH | O_NOFOLLOW: %s", t_errname(errno));
+    close((int)fd);
+    close(ref);
+    oa2_untree(d, base);
+}
+
+/* RESOLVE_NO_MAGICLINKS: /proc's links to open files refused; ordinary
+ * symlinks (/proc/self itself among them) followed. */
+static void oa2_nomagic(void)
+{
+    char base[64], path[64];
+    int d = oa2_tree(base, sizeof(base));
+    int ref = openat(d, "f", O_RDONLY);
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", ref);
+    oa2_expect_same(AT_FDCWD, path, 0, ref, "fd link without the flag");
+    EXPECT_ERR("fd link", oa2(AT_FDCWD, path, O_RDONLY, OA2_NO_MAGICLINKS), ELOOP);
+    EXPECT_ERR("exe", oa2(AT_FDCWD, "/proc/self/exe", O_RDONLY, OA2_NO_MAGICLINKS), ELOOP);
+    EXPECT_ERR("cwd/", oa2(AT_FDCWD, "/proc/self/cwd/.", O_RDONLY, OA2_NO_MAGICLINKS), ELOOP);
+    oa2_expect_same(d, "rel", OA2_NO_MAGICLINKS, ref, "d/rel");
+    long fd = oa2(AT_FDCWD, "/proc/self/status", O_RDONLY, OA2_NO_MAGICLINKS);
+    T_EXPECT(fd >= 0, "/proc/self/status: %s", t_errname(errno));
+    close((int)fd);
+    fd = oa2(AT_FDCWD, path, O_PATH | O_NOFOLLOW, OA2_NO_MAGICLINKS);
+    T_EXPECT(fd >= 0, "fd link, O_PATH | O_NOFOLLOW: %s", t_errname(errno));
+    close((int)fd);
+    close(ref);
+    oa2_untree(d, base);
+}
+
+/* RESOLVE_BENEATH: the walk stays under dirfd: no absolute path or
+ * symlink, no ".." out of it, no magic link; ".." inside is fine. */
+static void oa2_beneath(void)
+{
+    char base[64];
+    int d = oa2_tree(base, sizeof(base));
+    int ref = openat(d, "f", O_RDONLY);
+    oa2_expect_same(d, "f", OA2_BENEATH, ref, "f");
+    oa2_expect_same(d, "rel", OA2_BENEATH, ref, "rel");
+    oa2_expect_same(d, "sub/../f", OA2_BENEATH, ref, "sub/../f");
+    oa2_expect_same(d, "dl/../f", OA2_BENEATH, ref, "dl/../f");
+    EXPECT_ERR("..", oa2(d, "..", O_RDONLY, OA2_BENEATH), EXDEV);
+    EXPECT_ERR("../d/f", oa2(d, "../d/f", O_RDONLY, OA2_BENEATH), EXDEV);
+    EXPECT_ERR("up -> ../d/f", oa2(d, "up", O_RDONLY, OA2_BENEATH), EXDEV);
+    EXPECT_ERR("esc -> ../out", oa2(d, "esc", O_RDONLY, OA2_BENEATH), EXDEV);
+    EXPECT_ERR("abs", oa2(d, "abs", O_RDONLY, OA2_BENEATH), EXDEV);
+    EXPECT_ERR("/tmp", oa2(d, "/tmp", O_RDONLY, OA2_BENEATH), EXDEV);
+    struct open_how_ how = {.flags = O_WRONLY | O_CREAT, .mode = 0600, .resolve = OA2_BENEATH};
+    EXPECT_ERR("O_CREAT ../new", oa2_raw(d, "../new", &how, sizeof(how)), EXDEV);
+    T_EXPECT(faccessat(d, "../new", F_OK, 0) != 0, "../new was made");
+    long fd = oa2_raw(d, "sub/new", &how, sizeof(how));
+    T_EXPECT(fd >= 0, "O_CREAT sub/new: %s", t_errname(errno));
+    close((int)fd);
+    int self = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    char fdname[16];
+    snprintf(fdname, sizeof(fdname), "fd/%d", ref);
+    EXPECT_ERR("magic link", oa2(self, fdname, O_RDONLY, OA2_BENEATH), EXDEV);
+    close(self);
+    close(ref);
+    oa2_untree(d, base);
+}
+
+/* RESOLVE_IN_ROOT: dirfd is "/" for the walk: absolute paths and symlinks
+ * start there, ".." at it stays. */
+static void oa2_in_root(void)
+{
+    char base[64];
+    int d = oa2_tree(base, sizeof(base));
+    int ref = openat(d, "f", O_RDONLY);
+    oa2_expect_same(d, "/f", OA2_IN_ROOT, ref, "/f");
+    oa2_expect_same(d, "rootf", OA2_IN_ROOT, ref, "rootf -> /f");
+    oa2_expect_same(d, "../../f", OA2_IN_ROOT, ref, "../../f");
+    oa2_expect_same(d, "deep", OA2_IN_ROOT, ref, "deep -> ../../../../f");
+    oa2_expect_same(d, "rel", OA2_IN_ROOT, ref, "rel");
+    long fd = oa2(d, "..", O_RDONLY, OA2_IN_ROOT);
+    T_EXPECT(fd >= 0 && oa2_same((int)fd, d), ".. is not the root: %s", t_errname(errno));
+    close((int)fd);
+    EXPECT_ERR("up -> ../d/f", oa2(d, "up", O_RDONLY, OA2_IN_ROOT), ENOENT);
+    EXPECT_ERR("abs (BASE/d/f under d)", oa2(d, "abs", O_RDONLY, OA2_IN_ROOT), ENOENT);
+    EXPECT_ERR("/tmp", oa2(d, "/tmp", O_RDONLY, OA2_IN_ROOT), ENOENT);
+    struct open_how_ how = {.flags = O_WRONLY | O_CREAT, .mode = 0600, .resolve = OA2_IN_ROOT};
+    fd = oa2_raw(d, "/made", &how, sizeof(how));
+    T_EXPECT(fd >= 0 && faccessat(d, "made", F_OK, 0) == 0, "O_CREAT /made: %s", t_errname(errno));
+    close((int)fd);
+    close(ref);
+    oa2_untree(d, base);
+}
+
+/* RESOLVE_NO_XDEV: no mount crossed, into one (/proc under /) or out of
+ * one (".." from /proc's root, an absolute symlink on another mount). */
+static void oa2_xdev(void)
+{
+    char base[64];
+    int d = oa2_tree(base, sizeof(base));
+    int ref = openat(d, "f", O_RDONLY);
+    oa2_expect_same(d, "rel", OA2_NO_XDEV, ref, "rel");
+    oa2_expect_same(d, "sub/../f", OA2_NO_XDEV, ref, "sub/../f");
+    int root = open("/", O_RDONLY | O_DIRECTORY), proc = open("/proc", O_RDONLY | O_DIRECTORY);
+    T_EXPECT(root >= 0 && proc >= 0, "open / and /proc: %s", t_errname(errno));
+    EXPECT_ERR("/ then proc/self/status", oa2(root, "proc/self/status", O_RDONLY, OA2_NO_XDEV),
+               EXDEV);
+    EXPECT_ERR("/proc/self/status", oa2(AT_FDCWD, "/proc/self/status", O_RDONLY, OA2_NO_XDEV),
+               EXDEV);
+    EXPECT_ERR("/proc then ..", oa2(proc, "..", O_RDONLY, OA2_NO_XDEV), EXDEV);
+    long fd = oa2(proc, "self/status", O_RDONLY, OA2_NO_XDEV);
+    T_EXPECT(fd >= 0, "/proc then self/status: %s", t_errname(errno));
+    close((int)fd);
+    /* An absolute symlink: "/" must be on the start's mount, and Linux
+     * refuses it outright while the walk has not met its root (no
+     * absolute path, no ".." before it). */
+    EXPECT_ERR("abs", oa2(d, "abs", O_RDONLY, OA2_NO_XDEV), EXDEV);
+    struct fh h = {.handle_bytes = FH_MAX};
+    int mroot, mtmp;
+    T_EXPECT(n2h(AT_FDCWD, "/", &h, &mroot, 0) == 0 && n2h(AT_FDCWD, "/tmp", &h, &mtmp, 0) == 0,
+             "mount ids: %s", t_errname(errno));
+    char path[96];
+    snprintf(path, sizeof(path), "%s/d/abs", base);
+    fd = oa2(AT_FDCWD, path, O_RDONLY, OA2_NO_XDEV);
+    if (mroot != mtmp) /* /tmp a mount of its own */
+        T_EXPECT(fd == -1 && errno == EXDEV, "%s: expected EXDEV, got %ld/%s", path, fd,
+                 t_errname(errno));
+    else
+        T_EXPECT(fd >= 0 && oa2_same((int)fd, ref), "%s: %ld/%s", path, fd, t_errname(errno));
+    close((int)fd);
+    close(root), close(proc), close(ref);
+    oa2_untree(d, base);
+}
+
 static const struct t_case cases[] = {
     {"cr_range", cr_range},
     {"cr_to_max", cr_to_max},
@@ -1862,6 +2213,15 @@ static const struct t_case cases[] = {
     {"fh_efault", fh_efault},
     {"fh_ebadf", fh_ebadf},
     {"fh_unprivileged", fh_unprivileged},
+    {"oa2_plain", oa2_plain},
+    {"oa2_size", oa2_size},
+    {"oa2_einval", oa2_einval},
+    {"oa2_cached", oa2_cached},
+    {"oa2_nosymlinks", oa2_nosymlinks},
+    {"oa2_nomagic", oa2_nomagic},
+    {"oa2_beneath", oa2_beneath},
+    {"oa2_in_root", oa2_in_root},
+    {"oa2_xdev", oa2_xdev},
 };
 
 int main(int argc, char **argv)
