@@ -108,16 +108,6 @@ static const char *link_exe(const struct pnode *pn, char *buf, size_t n)
     return p && p->exe ? p->exe : "";
 }
 
-/* exe is a magic link as on Linux (RESOLVE_NO_MAGICLINKS refuses it):
- * it leads to the file its path names now. */
-static int follow_exe(const struct pnode *pn, struct vnode **out)
-{
-    struct proc *p = pnode_proc(pn);
-    if (!p || !p->exe || !p->exe[0])
-        return -ENOENT;
-    return vfs_walk(vfs_caller_root(), p->exe, WALK_FOLLOW, out);
-}
-
 static int follow_cwd(const struct pnode *pn, struct vnode **out)
 {
     struct proc *p = pnode_proc(pn);
@@ -249,7 +239,7 @@ static const struct pentry pid_entries[] = {
     REG("cmdline", gen_cmdline),
     OWN("environ", 0400, &environ_ops),
     OWN("comm", 0644, &comm_ops),
-    LNK("exe", link_exe, follow_exe),
+    LNK("exe", link_exe, 0),
     LNK("cwd", link_target, follow_cwd),
     LNK("root", link_target, follow_root),
     REG("mounts", gen_mounts),
